@@ -1,0 +1,81 @@
+// swift-tools-version: 6.1
+// swiftplane: a BUM-less L2 overlay for Open vSwitch (EVPN route reflector,
+// per-host agent with an OpenFlow 1.3 controller, and the operator's CLI).
+import PackageDescription
+
+// Every module is built in Swift 6 language mode (strict concurrency).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+
+let package = Package(
+    name: "swiftplane",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "swiftplanectl", targets: ["swiftplanectl"]),
+        .library(name: "OpenFlow", targets: ["OpenFlow"]),
+        .library(name: "Packets", targets: ["Packets"]),
+        .library(name: "Pcap", targets: ["Pcap"]),
+        .library(name: "BGP", targets: ["BGP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // Wire codecs: pure values, no I/O. NIOCore only for ByteBuffer.
+        .target(name: "OpenFlow", dependencies: [nioCore], swiftSettings: swiftSettings),
+        .target(name: "Packets", dependencies: [nioCore], swiftSettings: swiftSettings),
+        .target(name: "BGP", dependencies: [nioCore], swiftSettings: swiftSettings),
+
+        // libpcap (apt: libpcap-dev) and a small Swift API over it.
+        .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .target(name: "Pcap", dependencies: ["CLibpcap"], swiftSettings: swiftSettings),
+
+        // The operator's CLI.
+        .executableTarget(
+            name: "swiftplanectl",
+            dependencies: [
+                "OpenFlow", "Packets", "Pcap", "BGP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Unit, conformance, oracle and robustness tests (Swift Testing).
+        .testTarget(name: "OpenFlowTests", dependencies: ["OpenFlow", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "PacketsTests", dependencies: ["Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "PcapTests", dependencies: ["Pcap"], swiftSettings: swiftSettings),
+        .testTarget(name: "BGPTests", dependencies: ["BGP", nioCore], swiftSettings: swiftSettings),
+
+        // libFuzzer entry points. A normal build gives a program that explains
+        // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.
+        .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer"),
+        .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", nioCore], path: "Tests/Fuzz/PacketsFuzzer"),
+        .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", nioCore], path: "Tests/Fuzz/BGPFuzzer"),
+
+        // Micro-benchmarks (ordo-one/benchmark): `swift package benchmark`.
+        .executableTarget(
+            name: "OpenFlowBenchmarks",
+            dependencies: ["OpenFlow", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/OpenFlowBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "PacketsBenchmarks",
+            dependencies: ["Packets", "Pcap", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/PacketsBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "BGPBenchmarks",
+            dependencies: ["BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/BGPBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

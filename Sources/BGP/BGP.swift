@@ -1,0 +1,1 @@
+// The BGP module. (Placeholder until its issue lands.)

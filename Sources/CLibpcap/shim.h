@@ -1,0 +1,4 @@
+#ifndef SWIFTPLANE_CLIBPCAP_SHIM_H
+#define SWIFTPLANE_CLIBPCAP_SHIM_H
+#include <pcap/pcap.h>
+#endif

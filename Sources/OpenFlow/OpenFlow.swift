@@ -1,0 +1,1 @@
+// The OpenFlow module. (Placeholder until its issue lands.)

@@ -1,0 +1,1 @@
+// The Packets module. (Placeholder until its issue lands.)

@@ -1,0 +1,1 @@
+// The Pcap module. (Placeholder until its issue lands.)

@@ -1,0 +1,5 @@
+import Benchmark
+import BGP
+
+let benchmarks: @Sendable () -> Void = {
+}

@@ -1,0 +1,5 @@
+import Benchmark
+import OpenFlow
+
+let benchmarks: @Sendable () -> Void = {
+}

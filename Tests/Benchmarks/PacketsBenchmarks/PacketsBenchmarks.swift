@@ -1,0 +1,5 @@
+import Benchmark
+import Packets
+
+let benchmarks: @Sendable () -> Void = {
+}
