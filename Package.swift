@@ -46,11 +46,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Shared by the test suites: repository paths, hex, running oracles
+        // (ovs-ofctl, tshark), the private Open vSwitch sandbox.
+        .target(name: "TestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
+
         // Unit, conformance, oracle and robustness tests (Swift Testing).
-        .testTarget(name: "OpenFlowTests", dependencies: ["OpenFlow", nioCore], swiftSettings: swiftSettings),
-        .testTarget(name: "PacketsTests", dependencies: ["Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
-        .testTarget(name: "PcapTests", dependencies: ["Pcap"], swiftSettings: swiftSettings),
-        .testTarget(name: "BGPTests", dependencies: ["BGP", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "OpenFlowTests", dependencies: ["TestSupport", "OpenFlow", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap"], swiftSettings: swiftSettings),
+        .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", nioCore], swiftSettings: swiftSettings),
 
         // libFuzzer entry points. A normal build gives a program that explains
         // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.
