@@ -132,7 +132,9 @@ public enum NiciraAction: Sendable, Hashable {
 }
 
 /// NXAST_CONTROLLER2's properties (NXAC2PT_*). Each is written only when set,
-/// in OVS's order (max_len, controller_id, reason, userdata, pause, meter_id).
+/// in OVS's order (max_len, controller_id, reason, userdata, pause, meter_id)
+/// and OVS's sizes: 16- and 32-bit values fill a 4-byte body (length 8), the
+/// reason byte stands alone (length 5).
 public struct NXController2: Sendable, Hashable {
     public var maxLength: UInt16?
     public var controllerID: UInt16?
@@ -160,8 +162,8 @@ public struct NXController2: Sendable, Hashable {
             buffer.patchLength(at: lengthAt, from: start)
             buffer.padTo8(from: start)
         }
-        if let maxLength { property(0) { $0.writeInteger(maxLength) } }
-        if let controllerID { property(1) { $0.writeInteger(controllerID) } }
+        if let maxLength { property(0) { $0.writeInteger(maxLength); $0.writeZeros(2) } }
+        if let controllerID { property(1) { $0.writeInteger(controllerID); $0.writeZeros(2) } }
         if let reason { property(2) { $0.writeInteger(reason) } }
         if let userdata { property(3) { $0.writeBytes(userdata) } }
         if pause { property(4) { _ in } }
@@ -181,8 +183,8 @@ public struct NXController2: Sendable, Hashable {
             var body = try reader.sub(length &- 4, "controller2 property")
             try reader.skip(min((8 &- length % 8) % 8, reader.remaining), "controller2 property padding")
             switch (type, length) {
-            case (0, 6): out.maxLength = try body.read("max_len")
-            case (1, 6): out.controllerID = try body.read("controller_id")
+            case (0, 8): out.maxLength = try body.read("max_len")
+            case (1, 8): out.controllerID = try body.read("controller_id")
             case (2, 5): out.reason = try body.read("reason")
             case (3, _): out.userdata = try body.bytes(body.remaining, "userdata")
             case (4, 4): out.pause = true
