@@ -20,7 +20,7 @@ public struct MultipartReply: Sendable, Hashable {
         case meterConfig([MeterConfig])
         case meterFeatures(MeterFeatures)
         case tableFeatures([TableFeatures])
-        case portDesc([Port])
+        case portDesc([PortDescription])
         case experimenter(ExperimenterMessage)
         case unknown(type: UInt16, body: ByteBuffer)
     }
@@ -96,7 +96,7 @@ public struct MultipartReply: Sendable, Hashable {
         case 10: body = .meterConfig(try MeterConfig.decodeAll(from: &reader))
         case 11: body = .meterFeatures(try MeterFeatures.decode(from: &reader))
         case 12: body = .tableFeatures(try TableFeatures.decodeAll(from: &reader))
-        case 13: body = .portDesc(try Port.decodeAll(from: &reader))
+        case 13: body = .portDesc(try PortDescription.decodeAll(from: &reader))
         case 0xffff: body = .experimenter(try ExperimenterMessage.decode(from: &reader))
         default: body = .unknown(type: type, body: reader.rest())
         }

@@ -25,7 +25,7 @@ public struct MACAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// ofp_port: a switch port's description (PORT_STATUS, port-desc multipart).
-public struct Port: Sendable, Hashable, WireCodable {
+public struct PortDescription: Sendable, Hashable, WireCodable {
     public var portNo: UInt32
     public var hardwareAddress: MACAddress
     public var name: String
@@ -69,12 +69,12 @@ public struct Port: Sendable, Hashable, WireCodable {
         }
     }
 
-    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Port {
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PortDescription {
         let portNo: UInt32 = try reader.read("port_no")
         try reader.skip(4, "port padding")
         let address = try MACAddress.decode(from: &reader, "hw_addr")
         try reader.skip(2, "port padding")
-        return Port(portNo: portNo, hardwareAddress: address, name: try reader.string(16, "port name"),
+        return PortDescription(portNo: portNo, hardwareAddress: address, name: try reader.string(16, "port name"),
                     config: try reader.read("config"), state: try reader.read("state"),
                     current: try reader.read("curr"), advertised: try reader.read("advertised"),
                     supported: try reader.read("supported"), peer: try reader.read("peer"),
@@ -86,9 +86,9 @@ public struct Port: Sendable, Hashable, WireCodable {
 public struct PortStatus: Sendable, Hashable, WireCodable {
     /// OFPPR_ADD (0), OFPPR_DELETE (1), OFPPR_MODIFY (2).
     public var reason: UInt8
-    public var port: Port
+    public var port: PortDescription
 
-    public init(reason: UInt8, port: Port) {
+    public init(reason: UInt8, port: PortDescription) {
         self.reason = reason
         self.port = port
     }
@@ -102,7 +102,7 @@ public struct PortStatus: Sendable, Hashable, WireCodable {
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PortStatus {
         let reason: UInt8 = try reader.read("port_status reason")
         try reader.skip(7, "port_status padding")
-        return PortStatus(reason: reason, port: try Port.decode(from: &reader))
+        return PortStatus(reason: reason, port: try PortDescription.decode(from: &reader))
     }
 }
 
