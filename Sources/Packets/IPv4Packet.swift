@@ -75,7 +75,7 @@ public struct IPv4Packet: Sendable, Hashable {
     /// The checksum the header should carry (computed with the field as zero).
     public var computedHeaderChecksum: UInt16 {
         var c = InternetChecksum()
-        c.add(UInt16(0x4500 | UInt16(headerLength / 4) << 8 | UInt16(dscp) << 2 | UInt16(ecn & 3)))
+        c.add(UInt16(0x40 | (headerLength / 4) & 0x0f) << 8 | UInt16(dscp & 0x3f) << 2 | UInt16(ecn & 3))
         c.add(totalLength)
         c.add(identification)
         c.add(flagsAndFragment)

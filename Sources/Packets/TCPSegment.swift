@@ -15,18 +15,19 @@ public struct TCPFlags: OptionSet, Sendable, Hashable {
     public static let ns = TCPFlags(rawValue: 0x100)
 }
 
-/// A TCP segment: header fields, options skipped, payload as a view.
+/// A TCP segment: header fields, options kept as raw bytes (not
+/// interpreted; the checksum covers them), payload as a view.
 public struct TCPSegment: Sendable, Hashable {
     public var sourcePort: UInt16
     public var destinationPort: UInt16
     public var sequenceNumber: UInt32
     public var acknowledgmentNumber: UInt32
-    /// Header length in bytes (data offset × 4).
-    public var headerLength: Int
     public var flags: TCPFlags
     public var window: UInt16
     public var checksum: UInt16
     public var urgentPointer: UInt16
+    /// Option bytes, padded to a multiple of four.
+    public var options: ByteBuffer
     public var payload: ByteBuffer
 
     public init(sourcePort: UInt16, destinationPort: UInt16, sequenceNumber: UInt32, acknowledgmentNumber: UInt32 = 0,
@@ -35,11 +36,11 @@ public struct TCPSegment: Sendable, Hashable {
         self.destinationPort = destinationPort
         self.sequenceNumber = sequenceNumber
         self.acknowledgmentNumber = acknowledgmentNumber
-        self.headerLength = 20
         self.flags = flags
         self.window = window
         self.checksum = 0
         self.urgentPointer = 0
+        self.options = ByteBuffer()
         self.payload = payload
     }
 
@@ -51,13 +52,13 @@ public struct TCPSegment: Sendable, Hashable {
         sequenceNumber = try r.u32()
         acknowledgmentNumber = try r.u32()
         let offsetFlags = try r.u16()
-        headerLength = Int(offsetFlags >> 12) * 4
+        let headerLength = Int(offsetFlags >> 12) * 4
         flags = TCPFlags(rawValue: offsetFlags & 0x01ff)
         window = try r.u16()
         checksum = try r.u16()
         urgentPointer = try r.u16()
         guard headerLength >= 20 else { throw r.invalid("data offset \(headerLength / 4)", at: offset + 12) }
-        try r.skip(headerLength - 20)
+        options = try r.slice(headerLength - 20)
         payload = r.rest()
     }
 
@@ -68,14 +69,16 @@ public struct TCPSegment: Sendable, Hashable {
 
     public func computedChecksum(source: IPAddress, destination: IPAddress) -> UInt16 {
         var c = InternetChecksum()
-        c.addPseudoHeader(source: source, destination: destination, protocol: .tcp, length: 20 + payload.readableBytes)
+        c.addPseudoHeader(source: source, destination: destination, protocol: .tcp,
+                          length: 20 + options.readableBytes + payload.readableBytes)
         c.add(sourcePort)
         c.add(destinationPort)
         c.add(sequenceNumber)
         c.add(acknowledgmentNumber)
-        c.add(UInt16(5) << 12 | flags.rawValue)
+        c.add(dataOffsetAndFlags)
         c.add(window)
         c.add(urgentPointer)
+        c.add(options)
         c.add(payload)
         return c.value
     }
@@ -84,16 +87,25 @@ public struct TCPSegment: Sendable, Hashable {
         checksum = computedChecksum(source: source, destination: destination)
     }
 
-    /// Writes a 20-byte header (built segments carry no options) and the payload.
+    /// Header length in bytes (data offset × 4).
+    public var headerLength: Int { 20 + options.readableBytes }
+
+    private var dataOffsetAndFlags: UInt16 {
+        UInt16(truncatingIfNeeded: (20 + options.readableBytes) / 4) << 12 | (flags.rawValue & 0x01ff)
+    }
+
+    /// Writes the header, options and payload.
     public func write(to buffer: inout ByteBuffer) {
         buffer.writeInteger(sourcePort)
         buffer.writeInteger(destinationPort)
         buffer.writeInteger(sequenceNumber)
         buffer.writeInteger(acknowledgmentNumber)
-        buffer.writeInteger(UInt16(5) << 12 | flags.rawValue)
+        buffer.writeInteger(dataOffsetAndFlags)
         buffer.writeInteger(window)
         buffer.writeInteger(checksum)
         buffer.writeInteger(urgentPointer)
+        var o = options
+        buffer.writeBuffer(&o)
         var p = payload
         buffer.writeBuffer(&p)
     }
