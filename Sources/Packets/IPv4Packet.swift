@@ -8,6 +8,8 @@ public struct IPv4Packet: Sendable, Hashable {
     public var ecn: UInt8
     public var totalLength: UInt16
     public var identification: UInt16
+    /// The reserved flag bit (must be zero; kept so a packet writes back as read).
+    public var reservedFlag: Bool
     public var dontFragment: Bool
     public var moreFragments: Bool
     /// In 8-byte units.
@@ -27,6 +29,7 @@ public struct IPv4Packet: Sendable, Hashable {
         self.dscp = dscp
         self.ecn = ecn
         self.identification = identification
+        self.reservedFlag = false
         self.dontFragment = dontFragment
         self.moreFragments = false
         self.fragmentOffset = 0
@@ -58,6 +61,7 @@ public struct IPv4Packet: Sendable, Hashable {
         }
         identification = try r.u16()
         let flagsFragment = try r.u16()
+        reservedFlag = flagsFragment & 0x8000 != 0
         dontFragment = flagsFragment & 0x4000 != 0
         moreFragments = flagsFragment & 0x2000 != 0
         fragmentOffset = flagsFragment & 0x1fff
@@ -92,7 +96,7 @@ public struct IPv4Packet: Sendable, Hashable {
     public var isNonInitialFragment: Bool { fragmentOffset != 0 }
 
     private var flagsAndFragment: UInt16 {
-        (dontFragment ? 0x4000 : 0) | (moreFragments ? 0x2000 : 0) | (fragmentOffset & 0x1fff)
+        (reservedFlag ? 0x8000 : 0) | (dontFragment ? 0x4000 : 0) | (moreFragments ? 0x2000 : 0) | (fragmentOffset & 0x1fff)
     }
 
     public func write(to buffer: inout ByteBuffer) {
