@@ -23,7 +23,7 @@ private func openError(_ path: String) -> String? {
             print("skipped: swiftplanectl is not built (run swift build first)")
             return
         }
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.create()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("samples.pcap").path
         try PcapWriter.write(samples.map(\.bytes), to: path)
@@ -70,7 +70,7 @@ private func openError(_ path: String) -> String? {
             print("skipped: swiftplanectl is not built (run swift build first)")
             return
         }
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.create()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("junk.txt").path
         try Data(content.utf8).write(to: URL(fileURLWithPath: path))

@@ -10,11 +10,6 @@ let fixtureCaptures: [String] = Repository.files(in: Repository.fixtures)
     .filter { $0.pathExtension == "pcap" || $0.pathExtension == "pcapng" }
     .map(\.path)
 
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("packets-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 /// Decodes every frame of `pcap` with this module and with tshark and
 /// compares the fields both know. Returns how many frames were compared,
@@ -50,7 +45,7 @@ func compareWithWireshark(pcap: String) throws -> Int? {
 @Suite struct WiresharkOracleTests {
     /// Our built frames, written with our pcap writer, decoded by both.
     @Test func builtSamplesMatchWireshark() throws {
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.create()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("samples.pcap").path
         try PcapWriter.write(samples.map(\.bytes), to: path)
@@ -76,7 +71,7 @@ func compareWithWireshark(pcap: String) throws -> Int? {
                       "VXLAN VNI 16777215 carrying NS over IPv6 underlay", "IPv4 with options"])
     func builtFramesHaveNoExpertInfo(name: String) throws {
         let sample = try #require(samples.first { $0.name == name })
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.create()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("built.pcap").path
         try PcapWriter.write([sample.bytes], to: path)

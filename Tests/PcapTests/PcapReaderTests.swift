@@ -4,12 +4,6 @@ import Pcap
 import Testing
 import TestSupport
 
-/// A fresh temporary folder per test, removed by the caller's defer.
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("pcap-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 /// Frames of assorted sizes (empty, tiny, jumbo) with distinct contents.
 let frameSets: [[[UInt8]]] = [
@@ -24,7 +18,7 @@ let frameSets: [[[UInt8]]] = [
     @Test(arguments: frameSets.indices)
     func writtenFramesReadBackFromFileAndMemory(set: Int) throws {
         let frames = frameSets[set]
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.create()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("frames.pcap").path
         let writer = try PcapWriter(path: path)
@@ -55,7 +49,7 @@ let frameSets: [[[UInt8]]] = [
         [0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00],  // a pcap magic and then nothing
     ])
     func notACaptureIsATypedError(bytes: [UInt8]) throws {
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.create()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("junk.pcap").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -78,7 +72,7 @@ let frameSets: [[[UInt8]]] = [
     }
 
     @Test func closedReaderAndWriterRefuseWork() throws {
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.create()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("one.pcap").path
         let writer = try PcapWriter(path: path)
@@ -97,7 +91,7 @@ let frameSets: [[[UInt8]]] = [
             print("skipped: editcap (wireshark-common) is not installed")
             return
         }
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.create()
         defer { try? FileManager.default.removeItem(at: folder) }
         let pcap = folder.appendingPathComponent("a.pcap").path
         let pcapng = folder.appendingPathComponent("a.pcapng").path
