@@ -32,6 +32,15 @@ let package = Package(
         .target(name: "Packets", dependencies: [nioCore], swiftSettings: swiftSettings),
         .target(name: "BGP", dependencies: [nioCore], swiftSettings: swiftSettings),
 
+        // OpenFlow controller runtime: sans-I/O switch state machine, flow
+        // reconciliation, and a thin SwiftNIO server around them.
+        .target(
+            name: "OpenFlowController",
+            dependencies: ["OpenFlow", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         // libpcap (apt: libpcap-dev) and a small Swift API over it.
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Pcap", dependencies: ["CLibpcap", nioCore], swiftSettings: swiftSettings),
@@ -54,6 +63,12 @@ let package = Package(
         .testTarget(name: "OpenFlowTests", dependencies: ["TestSupport", "OpenFlow", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OpenFlowControllerTests",
+            dependencies: ["OpenFlowController", "OpenFlow", "TestSupport", nioCore,
+                           .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", nioCore], swiftSettings: swiftSettings),
 
         // libFuzzer entry points. A normal build gives a program that explains
