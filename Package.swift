@@ -66,7 +66,8 @@ let package = Package(
         .testTarget(
             name: "OpenFlowControllerTests",
             dependencies: ["OpenFlowController", "OpenFlow", "TestSupport", nioCore,
-                           .product(name: "NIOPosix", package: "swift-nio")],
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", nioCore], swiftSettings: swiftSettings),
