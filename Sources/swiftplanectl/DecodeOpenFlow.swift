@@ -156,6 +156,7 @@ enum OpenFlowJSON {
                         ?? nxmName(header.oxmClass, header.field),
                     "class": Int(header.oxmClass), "has_mask": header.hasMask, "length": Int(header.length)]
         case let mac as MACAddress: return mac.description
+        case let text as FixedString: return text.string
         case let flags as FlowMod.Flags: return Int(flags.rawValue)
         case let bytes as [UInt8]: return hex(bytes)
         case let string as String: return string
