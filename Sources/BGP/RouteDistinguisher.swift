@@ -79,51 +79,15 @@ public struct MPLSLabel: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension WireReader {
-    mutating func routeDistinguisher(_ error: Notification) throws(BGPDecodingError) -> RouteDistinguisher {
-        RouteDistinguisher(rawValue: try u64("route distinguisher", error))
-    }
-    mutating func esi(_ error: Notification) throws(BGPDecodingError) -> EthernetSegmentIdentifier {
-        let h = try u16("ESI", error)
-        return EthernetSegmentIdentifier(high: h, low: try u64("ESI", error))
-    }
     mutating func label(_ error: Notification) throws(BGPDecodingError) -> MPLSLabel {
         MPLSLabel(rawValue: try u24("label", error))
-    }
-    mutating func mac(_ error: Notification) throws(BGPDecodingError) -> EthernetAddress {
-        let h = try u16("MAC address", error)
-        return EthernetAddress(rawValue: UInt64(h) << 32 | UInt64(try u32("MAC address", error)))
     }
     mutating func ipv4(_ error: Notification) throws(BGPDecodingError) -> IPv4Address {
         IPv4Address(rawValue: try u32("IPv4 address", error))
     }
-    mutating func ipv6(_ error: Notification) throws(BGPDecodingError) -> IPv6Address {
-        let h = try u64("IPv6 address", error)
-        return IPv6Address(high: h, low: try u64("IPv6 address", error))
-    }
-    /// An address of 4 or 16 bytes given its length in bytes.
-    mutating func ip(byteCount: Int, _ error: Notification) throws(BGPDecodingError) -> IPAddress {
-        switch byteCount {
-        case 4: .v4(try ipv4(error))
-        case 16: .v6(try ipv6(error))
-        default: throw invalid("IP address of \(byteCount) bytes", error)
-        }
-    }
 }
 
 extension ByteBuffer {
-    mutating func write(_ rd: RouteDistinguisher) { writeInteger(rd.rawValue) }
-    mutating func write(_ esi: EthernetSegmentIdentifier) { writeInteger(esi.high); writeInteger(esi.low) }
     mutating func write(_ label: MPLSLabel) { writeUInt24(label.rawValue) }
-    mutating func write(_ mac: EthernetAddress) {
-        writeInteger(UInt16(truncatingIfNeeded: mac.rawValue >> 32))
-        writeInteger(UInt32(truncatingIfNeeded: mac.rawValue))
-    }
     mutating func write(_ a: IPv4Address) { writeInteger(a.rawValue) }
-    mutating func write(_ a: IPv6Address) { writeInteger(a.high); writeInteger(a.low) }
-    mutating func write(_ a: IPAddress) {
-        switch a {
-        case .v4(let x): write(x)
-        case .v6(let x): write(x)
-        }
-    }
 }
