@@ -82,7 +82,7 @@ public struct DecodedFrame: Sendable, Hashable {
         case .icmpv6:
             let icmp = try ICMPv6Packet(decoding: payload, at: transportOffset)
             transport = .icmpv6(icmp)
-            if let nd = try icmp.neighborDiscovery() { application = .neighborDiscovery(nd) }
+            if let nd = try icmp.neighborDiscovery(at: transportOffset) { application = .neighborDiscovery(nd) }
         case .udp:
             let udp = try UDPDatagram(decoding: payload, at: transportOffset)
             transport = .udp(udp)

@@ -8,8 +8,6 @@ public struct ICMPv6Packet: Sendable, Hashable {
     public var checksum: UInt16
     /// Everything after the checksum.
     public var body: ByteBuffer
-    /// Offset of the message in the outermost buffer, for errors in `body`.
-    public var offset: Int
 
     public static let echoRequest: UInt8 = 128
     public static let echoReply: UInt8 = 129
@@ -21,7 +19,6 @@ public struct ICMPv6Packet: Sendable, Hashable {
         self.code = code
         self.checksum = 0
         self.body = body
-        self.offset = 0
     }
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
@@ -31,7 +28,6 @@ public struct ICMPv6Packet: Sendable, Hashable {
         code = try r.u8()
         checksum = try r.u16()
         body = r.rest()
-        self.offset = offset
     }
 
     public func computedChecksum(source: IPv6Address, destination: IPv6Address) -> UInt16 {
@@ -51,7 +47,8 @@ public struct ICMPv6Packet: Sendable, Hashable {
     }
 
     /// The neighbour discovery message this is, nil for other types.
-    public func neighborDiscovery() throws(PacketError) -> NeighborDiscoveryMessage? {
+    /// `offset` is where this ICMPv6 message sits in the frame, for errors.
+    public func neighborDiscovery(at offset: Int = 0) throws(PacketError) -> NeighborDiscoveryMessage? {
         switch type {
         case Self.neighborSolicitation:
             return .solicitation(try NeighborSolicitation(decoding: body, at: offset + 4))

@@ -1,5 +1,7 @@
+import Foundation
 import NIOCore
 import Packets
+import Pcap
 import Testing
 import TestSupport
 
@@ -141,5 +143,44 @@ let conversations: [Conversation] = [
         #expect(reassembler.add(frame: udp) == nil)
         #expect(reassembler.add(frame: ByteBuffer(bytes: [1, 2, 3])) == nil)
         #expect(reassembler.streams.isEmpty)
+    }
+}
+
+/// Wireshark's "Follow TCP stream" as an independent reassembler: the
+/// bytes each side sent, as tshark reassembles them from the same capture.
+private func tsharkFollow(pcap: String) throws -> (toServer: [UInt8], toClient: [UInt8])? {
+    guard let tshark = Command.which("tshark") else { return nil }
+    let result = try Command.run(tshark, ["-r", pcap, "-q", "-z", "follow,tcp,raw,0"])
+    guard result.status == 0 else { throw TsharkFailure(message: result.stderr) }
+    var toServer: [UInt8] = [], toClient: [UInt8] = []
+    var inBody = false
+    for line in result.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+        if line.hasPrefix("Node 1:") { inBody = true; continue }
+        guard inBody, !line.hasPrefix("====="), !line.isEmpty else { continue }
+        // Node 1's data is indented with a tab; node 0 (the first sender) is not.
+        if line.hasPrefix("\t") { toClient += Hex.bytes(String(line.dropFirst())) ?? [] } else { toServer += Hex.bytes(String(line)) ?? [] }
+    }
+    return (toServer, toClient)
+}
+
+@Suite struct TCPReassemblerOracleTests {
+    @Test(arguments: conversations.filter { $0.name != "mid-stream capture without handshake" })
+    func agreesWithWiresharkFollowStream(conversation: Conversation) throws {
+        let frames = conversation.mangle(conversation.inOrderFrames)
+        let folder = try TemporaryFolder.create()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("conversation.pcap").path
+        try PcapWriter.write(frames, to: path)
+        guard let follow = try tsharkFollow(pcap: path) else {
+            print("skipped: tshark is not installed (apt install tshark)")
+            return
+        }
+        var reassembler = TCPReassembler()
+        for frame in try PcapReader.frames(path: path) { reassembler.add(frame: frame.data) }
+        let up = TCPFlowKey(source: conversation.client, destination: conversation.server)
+        let streams = reassembler.streams
+        #expect(streams.first { $0.key == up }.map { Array($0.payload.readableBytesView) } ?? [] == follow.toServer)
+        #expect(streams.first { $0.key == up.reversed }.map { Array($0.payload.readableBytesView) } ?? [] == follow.toClient)
+        #expect(!follow.toServer.isEmpty)
     }
 }

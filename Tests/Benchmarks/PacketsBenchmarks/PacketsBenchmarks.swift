@@ -59,7 +59,7 @@ func framesFromMemoryPcap() -> [ByteBuffer] {
 let benchmarks: @Sendable () -> Void = {
     let frames = framesFromMemoryPcap()
     let configuration = Benchmark.Configuration(
-        metrics: [.throughput, .wallClock, .mallocCountTotal],
+        metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal],
         scalingFactor: .mega,
         maxDuration: .seconds(3),
         maxIterations: 20
