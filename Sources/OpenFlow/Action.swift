@@ -71,37 +71,35 @@ public enum Action: Sendable, Hashable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(type)
-        let lengthAt = buffer.reserveLength()
-        switch self {
-        case let .output(port, maxLength):
-            buffer.writeInteger(port)
-            buffer.writeInteger(maxLength)
-            buffer.writeZeros(6)
-        case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB:
-            buffer.writeZeros(4)
-        case let .setMPLSTTL(ttl), let .setNetworkTTL(ttl):
-            buffer.writeInteger(ttl)
-            buffer.writeZeros(3)
-        case let .pushVLAN(etherType), let .pushMPLS(etherType), let .popMPLS(etherType), let .pushPBB(etherType):
-            buffer.writeInteger(etherType)
-            buffer.writeZeros(2)
-        case let .setQueue(id), let .group(id):
-            buffer.writeInteger(id)
-        case let .setField(field):
-            field.encode(into: &buffer)
-            buffer.padTo8(from: start)
-        case let .nicira(action):
-            buffer.writeInteger(NiciraAction.experimenterID)
-            action.encodeBody(into: &buffer, actionStart: start)
-        case let .experimenter(id, body):
-            buffer.writeInteger(id)
-            buffer.writeImmutableBuffer(body)
-        case let .unknown(_, body):
-            buffer.writeImmutableBuffer(body)
+        buffer.writeTLV(type: type) { buffer, start in
+            switch self {
+            case let .output(port, maxLength):
+                buffer.writeInteger(port)
+                buffer.writeInteger(maxLength)
+                buffer.writeZeros(6)
+            case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB:
+                buffer.writeZeros(4)
+            case let .setMPLSTTL(ttl), let .setNetworkTTL(ttl):
+                buffer.writeInteger(ttl)
+                buffer.writeZeros(3)
+            case let .pushVLAN(etherType), let .pushMPLS(etherType), let .popMPLS(etherType), let .pushPBB(etherType):
+                buffer.writeInteger(etherType)
+                buffer.writeZeros(2)
+            case let .setQueue(id), let .group(id):
+                buffer.writeInteger(id)
+            case let .setField(field):
+                field.encode(into: &buffer)
+                buffer.padTo8(from: start)
+            case let .nicira(action):
+                buffer.writeInteger(NiciraAction.experimenterID)
+                action.encodeBody(into: &buffer, actionStart: start)
+            case let .experimenter(id, body):
+                buffer.writeInteger(id)
+                buffer.writeImmutableBuffer(body)
+            case let .unknown(_, body):
+                buffer.writeImmutableBuffer(body)
+            }
         }
-        buffer.patchLength(at: lengthAt, from: start)
     }
 
     /// Decodes one action; `reader` holds exactly its bytes.

@@ -28,31 +28,29 @@ public enum Instruction: Sendable, Hashable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(type)
-        let lengthAt = buffer.reserveLength()
-        switch self {
-        case let .gotoTable(table):
-            buffer.writeInteger(table)
-            buffer.writeZeros(3)
-        case let .writeMetadata(metadata, mask):
-            buffer.writeZeros(4)
-            buffer.writeInteger(metadata)
-            buffer.writeInteger(mask)
-        case let .writeActions(actions), let .applyActions(actions):
-            buffer.writeZeros(4)
-            Action.encodeList(actions, into: &buffer)
-        case .clearActions:
-            buffer.writeZeros(4)
-        case let .meter(id):
-            buffer.writeInteger(id)
-        case let .experimenter(id, body):
-            buffer.writeInteger(id)
-            buffer.writeImmutableBuffer(body)
-        case let .unknown(_, body):
-            buffer.writeImmutableBuffer(body)
+        buffer.writeTLV(type: type) { buffer, _ in
+            switch self {
+            case let .gotoTable(table):
+                buffer.writeInteger(table)
+                buffer.writeZeros(3)
+            case let .writeMetadata(metadata, mask):
+                buffer.writeZeros(4)
+                buffer.writeInteger(metadata)
+                buffer.writeInteger(mask)
+            case let .writeActions(actions), let .applyActions(actions):
+                buffer.writeZeros(4)
+                Action.encodeList(actions, into: &buffer)
+            case .clearActions:
+                buffer.writeZeros(4)
+            case let .meter(id):
+                buffer.writeInteger(id)
+            case let .experimenter(id, body):
+                buffer.writeInteger(id)
+                buffer.writeImmutableBuffer(body)
+            case let .unknown(_, body):
+                buffer.writeImmutableBuffer(body)
+            }
         }
-        buffer.patchLength(at: lengthAt, from: start)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Instruction {

@@ -273,3 +273,37 @@ extension OXMField: Comparable {
         return (lhs.mask ?? []).lexicographicallyPrecedes(rhs.mask ?? [])
     }
 }
+
+extension OXMHeader {
+    /// The field's name as Open vSwitch and Ryu write it ("eth_dst", "reg0",
+    /// "tun_ipv4_dst"), else "oxm_CLASS_FIELD".
+    public var name: String {
+        if oxmClass == OXMClass.openFlowBasic, let basic = OXMBasicField(rawValue: field) { return basic.specName }
+        switch (oxmClass, field) {
+        case (OXMClass.nxm0, 0): return "nxm_of_in_port"
+        case (OXMClass.nxm0, 1): return "nxm_of_eth_dst"
+        case (OXMClass.nxm0, 2): return "nxm_of_eth_src"
+        case (OXMClass.nxm0, 3): return "nxm_of_eth_type"
+        case (OXMClass.nxm0, 15): return "nxm_of_arp_op"
+        case (OXMClass.nxm0, 16): return "nxm_of_arp_spa"
+        case (OXMClass.nxm0, 17): return "nxm_of_arp_tpa"
+        case (OXMClass.nxm1, 0...15): return "reg\(field)"
+        case (OXMClass.nxm1, 16): return "tun_id"
+        case (OXMClass.nxm1, 17): return "nxm_nx_arp_sha"
+        case (OXMClass.nxm1, 18): return "nxm_nx_arp_tha"
+        case (OXMClass.nxm1, 31): return "tun_ipv4_src"
+        case (OXMClass.nxm1, 32): return "tun_ipv4_dst"
+        case (OXMClass.nxm1, 33): return "pkt_mark"
+        case (OXMClass.nxm1, 37): return "conj_id"
+        case (OXMClass.nxm1, 105): return "ct_state"
+        case (OXMClass.nxm1, 107): return "ct_mark"
+        case (OXMClass.packetRegisters, _): return "xreg\(field)"
+        default: return "oxm_\(oxmClass)_\(field)"
+        }
+    }
+}
+
+extension OXMField {
+    /// See `OXMHeader.name`.
+    public var name: String { header.name }
+}

@@ -110,6 +110,18 @@ extension ByteBuffer {
         setInteger(UInt16(truncatingIfNeeded: writerIndex &- start), at: at)
     }
 
+    /// Writes a type-length-value element (actions, instructions, bands,
+    /// properties): the 16-bit type, then the length of all `body` writes.
+    /// `body` gets the element's start offset, for padding.
+    @inline(__always)
+    mutating func writeTLV(type: UInt16, _ body: (inout ByteBuffer, Int) -> Void) {
+        let start = writerIndex
+        writeInteger(type)
+        let lengthAt = reserveLength()
+        body(&self, start)
+        patchLength(at: lengthAt, from: start)
+    }
+
     /// Zero-pads to a multiple of 8 counted from `start`.
     @inline(__always)
     mutating func padTo8(from start: Int) {
