@@ -71,34 +71,34 @@ public enum Action: Sendable, Hashable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeTLV(type: type) { buffer, start in
-            switch self {
-            case let .output(port, maxLength):
-                buffer.writeInteger(port)
-                buffer.writeInteger(maxLength)
-                buffer.writeZeros(6)
-            case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB:
-                buffer.writeZeros(4)
-            case let .setMPLSTTL(ttl), let .setNetworkTTL(ttl):
-                buffer.writeInteger(ttl)
-                buffer.writeZeros(3)
-            case let .pushVLAN(etherType), let .pushMPLS(etherType), let .popMPLS(etherType), let .pushPBB(etherType):
-                buffer.writeInteger(etherType)
-                buffer.writeZeros(2)
-            case let .setQueue(id), let .group(id):
+        // Fixed layouts go out in one block each (see FixedWriter).
+        switch self {
+        case let .output(port, maxLength):
+            buffer.writeFixed(16) { w in
+                w.put(UInt16(0)); w.put(UInt16(16)); w.put(port); w.put(maxLength); w.zeros(6)
+            }
+        case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB:
+            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(8)); w.zeros(4) }
+        case let .setMPLSTTL(ttl), let .setNetworkTTL(ttl):
+            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(8)); w.put(ttl); w.zeros(3) }
+        case let .pushVLAN(etherType), let .pushMPLS(etherType), let .popMPLS(etherType), let .pushPBB(etherType):
+            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(8)); w.put(etherType); w.zeros(2) }
+        case let .setQueue(id), let .group(id):
+            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(8)); w.put(id) }
+        case let .setField(field):
+            let size = field.size, total = (4 &+ size &+ 7) & ~7
+            buffer.writeFixed(total) { w in
+                w.put(UInt16(25)); w.put(UInt16(truncatingIfNeeded: total)); field.write(&w); w.zeros(total &- 4 &- size)
+            }
+        case let .nicira(action):
+            action.encode(into: &buffer)
+        case let .experimenter(id, body):
+            buffer.writeTLV(type: type) { buffer, _ in
                 buffer.writeInteger(id)
-            case let .setField(field):
-                field.encode(into: &buffer)
-                buffer.padTo8(from: start)
-            case let .nicira(action):
-                buffer.writeInteger(NiciraAction.experimenterID)
-                action.encodeBody(into: &buffer, actionStart: start)
-            case let .experimenter(id, body):
-                buffer.writeInteger(id)
-                buffer.writeImmutableBuffer(body)
-            case let .unknown(_, body):
                 buffer.writeImmutableBuffer(body)
             }
+        case let .unknown(_, body):
+            buffer.writeTLV(type: type) { buffer, _ in buffer.writeImmutableBuffer(body) }
         }
     }
 

@@ -28,28 +28,27 @@ public enum Instruction: Sendable, Hashable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeTLV(type: type) { buffer, _ in
-            switch self {
-            case let .gotoTable(table):
-                buffer.writeInteger(table)
-                buffer.writeZeros(3)
-            case let .writeMetadata(metadata, mask):
-                buffer.writeZeros(4)
-                buffer.writeInteger(metadata)
-                buffer.writeInteger(mask)
-            case let .writeActions(actions), let .applyActions(actions):
-                buffer.writeZeros(4)
-                Action.encodeList(actions, into: &buffer)
-            case .clearActions:
-                buffer.writeZeros(4)
-            case let .meter(id):
+        switch self {
+        case let .gotoTable(table):
+            buffer.writeFixed(8) { w in w.put(UInt16(1)); w.put(UInt16(8)); w.put(table); w.zeros(3) }
+        case let .writeMetadata(metadata, mask):
+            buffer.writeFixed(24) { w in w.put(UInt16(2)); w.put(UInt16(24)); w.zeros(4); w.put(metadata); w.put(mask) }
+        case let .writeActions(actions), let .applyActions(actions):
+            let start = buffer.writerIndex
+            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(0)); w.zeros(4) }
+            Action.encodeList(actions, into: &buffer)
+            buffer.patchLength(at: start &+ 2, from: start)
+        case .clearActions:
+            buffer.writeFixed(8) { w in w.put(UInt16(5)); w.put(UInt16(8)); w.zeros(4) }
+        case let .meter(id):
+            buffer.writeFixed(8) { w in w.put(UInt16(6)); w.put(UInt16(8)); w.put(id) }
+        case let .experimenter(id, body):
+            buffer.writeTLV(type: type) { buffer, _ in
                 buffer.writeInteger(id)
-            case let .experimenter(id, body):
-                buffer.writeInteger(id)
-                buffer.writeImmutableBuffer(body)
-            case let .unknown(_, body):
                 buffer.writeImmutableBuffer(body)
             }
+        case let .unknown(_, body):
+            buffer.writeTLV(type: type) { buffer, _ in buffer.writeImmutableBuffer(body) }
         }
     }
 

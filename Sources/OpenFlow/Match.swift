@@ -48,12 +48,10 @@ public struct Match: Sendable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(UInt16(1))  // OFPMT_OXM
-        buffer.writeInteger(UInt16(truncatingIfNeeded: 4 &+ oxmBytes.readableBytes))
-        var bytes = oxmBytes
-        buffer.writeBuffer(&bytes)
-        buffer.padTo8(from: start)
+        let length = 4 &+ oxmBytes.readableBytes
+        buffer.writeFixed(4) { w in w.put(UInt16(1)); w.put(UInt16(truncatingIfNeeded: length)) }  // OFPMT_OXM
+        buffer.writeImmutableBuffer(oxmBytes)
+        buffer.writeZeros((8 &- length % 8) % 8)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Match {

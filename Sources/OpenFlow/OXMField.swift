@@ -138,9 +138,12 @@ public struct OXMHeader: Sendable, Hashable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        let raw = UInt32(oxmClass) << 16 | UInt32(field & 0x7f) << 9 | (hasMask ? 0x100 : 0) | UInt32(length)
-        buffer.writeInteger(raw)
-        if let experimenter { buffer.writeInteger(experimenter) }
+        buffer.writeFixed(size) { w in write(&w) }
+    }
+
+    func write(_ w: inout FixedWriter) {
+        w.put(UInt32(oxmClass) << 16 | UInt32(field & 0x7f) << 9 | (hasMask ? 0x100 : 0) | UInt32(length))
+        if let experimenter { w.put(experimenter) }
     }
 }
 
@@ -213,7 +216,7 @@ public struct OXMField: Sendable, Hashable {
     }
 
     /// Wire size of the whole TLV.
-    public var size: Int { 4 &+ Int(header.length) }
+    public var size: Int { (experimenter == nil ? 4 : 8) &+ value.count &+ (mask?.count ?? 0) }
 
     /// The form used to compare matches: an all-ones mask is the same as no mask,
     /// and masked-out value bits do not count (Open vSwitch drops both).
@@ -232,9 +235,15 @@ public struct OXMField: Sendable, Hashable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        header.encode(into: &buffer)
-        buffer.writeBytes(value)
-        if let mask { buffer.writeBytes(mask) }
+        buffer.writeFixed(size) { w in write(&w) }
+    }
+
+    func write(_ w: inout FixedWriter) {
+        let payload = value.count &+ (mask?.count ?? 0) &+ (experimenter == nil ? 0 : 4)
+        w.put(UInt32(oxmClass) << 16 | UInt32(field & 0x7f) << 9 | (mask != nil ? 0x100 : 0) | UInt32(payload & 0xff))
+        if let experimenter { w.put(experimenter) }
+        w.bytes(value)
+        if let mask { w.bytes(mask) }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> OXMField {

@@ -40,17 +40,14 @@ public struct OpenFlowEnvelope: Sendable, Hashable {
     /// when it would not fit the 16-bit length.
     public func encode(into buffer: inout ByteBuffer) throws(OpenFlowEncodingError) {
         let start = buffer.writerIndex
-        buffer.writeInteger(version)
-        buffer.writeInteger(message.type)
-        let lengthAt = buffer.reserveLength()
-        buffer.writeInteger(xid)
+        buffer.writeFixed(8) { w in w.put(version); w.put(message.type); w.put(UInt16(0)); w.put(xid) }
         message.encodeBody(into: &buffer)
         let length = buffer.writerIndex &- start
         guard length <= Int(UInt16.max) else {
             buffer.moveWriterIndex(to: start)
             throw OpenFlowEncodingError(what: message.typeName, length: length)
         }
-        buffer.patchLength(at: lengthAt, from: start)
+        buffer.patchLength(at: start &+ 2, from: start)
     }
 
     /// The message as a new buffer.
