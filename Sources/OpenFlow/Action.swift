@@ -105,8 +105,7 @@ public enum Action: Sendable, Hashable {
     /// Decodes one action; `reader` holds exactly its bytes.
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Action {
         let at = reader.offset
-        let type: UInt16 = try reader.read("action type")
-        let length: UInt16 = try reader.read("action length")
+        let (type, length) = try reader.fixed(4, "action header") { r in (r.get(UInt16.self), r.get(UInt16.self)) }
         func fixed(_ size: UInt16) throws(OpenFlowDecodingError) {
             guard length == size else { throw reader.error("action length", .badLength(Int(length)), at: at &+ 2) }
         }
@@ -114,8 +113,10 @@ public enum Action: Sendable, Hashable {
         switch type {
         case 0:
             try fixed(16)
-            action = .output(port: try reader.read("output port"), maxLength: try reader.read("output max_len"))
-            try reader.skip(6, "output padding")
+            action = try reader.fixed(12, "output port and max_len") { r in
+                let port: UInt32 = r.get()
+                return .output(port: port, maxLength: r.get())
+            }
         case 11, 12, 16, 18, 24, 27:
             try fixed(8)
             try reader.skip(4, "action padding")

@@ -54,8 +54,7 @@ public enum Instruction: Sendable, Hashable {
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Instruction {
         let at = reader.offset
-        let type: UInt16 = try reader.read("instruction type")
-        let length: UInt16 = try reader.read("instruction length")
+        let (type, length) = try reader.fixed(4, "instruction header") { r in (r.get(UInt16.self), r.get(UInt16.self)) }
         func fixed(_ size: UInt16) throws(OpenFlowDecodingError) {
             guard length == size else { throw reader.error("instruction length", .badLength(Int(length)), at: at &+ 2) }
         }

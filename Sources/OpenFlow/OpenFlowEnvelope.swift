@@ -61,10 +61,10 @@ public struct OpenFlowEnvelope: Sendable, Hashable {
     /// message, as its header's length says. Offsets in errors count from its first byte.
     public static func decode(_ buffer: ByteBuffer) throws(OpenFlowDecodingError) -> OpenFlowEnvelope {
         var reader = WireReader(buffer)
-        let version: UInt8 = try reader.read("header version")
-        let type: UInt8 = try reader.read("header type")
-        let length = Int(try reader.read("header length", as: UInt16.self))
-        let xid: UInt32 = try reader.read("header xid")
+        let (version, type, rawLength, xid) = try reader.fixed(8, "header") { r in
+            (r.get(UInt8.self), r.get(UInt8.self), r.get(UInt16.self), r.get(UInt32.self))
+        }
+        let length = Int(rawLength)
         guard length >= OpenFlowHeader.size else { throw reader.error("header length", .badLength(length), at: 2) }
         guard length == buffer.readableBytes else {
             if length > buffer.readableBytes {
