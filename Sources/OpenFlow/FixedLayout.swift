@@ -28,6 +28,16 @@ struct FixedWriter {
     }
 }
 
+extension FixedWriter {
+    @inline(__always)
+    mutating func buffer(_ buffer: ByteBuffer) {
+        buffer.withUnsafeReadableBytes { raw in
+            if let source = raw.baseAddress { (base + offset).copyMemory(from: source, byteCount: raw.count) }
+        }
+        offset &+= buffer.readableBytes
+    }
+}
+
 /// Big-endian loads from bytes `WireReader.fixed` has checked are there.
 struct FixedReader {
     let base: UnsafeRawPointer

@@ -48,10 +48,13 @@ public struct Match: Sendable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        let length = 4 &+ oxmBytes.readableBytes
-        buffer.writeFixed(4) { w in w.put(UInt16(1)); w.put(UInt16(truncatingIfNeeded: length)) }  // OFPMT_OXM
-        buffer.writeImmutableBuffer(oxmBytes)
-        buffer.writeZeros((8 &- length % 8) % 8)
+        let length = 4 &+ oxmBytes.readableBytes, padded = (length &+ 7) & ~7
+        buffer.writeFixed(padded) { w in
+            w.put(UInt16(1))  // OFPMT_OXM
+            w.put(UInt16(truncatingIfNeeded: length))
+            w.buffer(oxmBytes)
+            w.zeros(padded &- length)
+        }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Match {
