@@ -153,15 +153,27 @@ public struct OXMField: Sendable, Hashable {
     public var oxmClass: UInt16
     public var field: UInt8
     public var experimenter: UInt32?
-    public var value: [UInt8]
-    public var mask: [UInt8]?
+    var valueBytes: OXMBytes
+    var maskBytes: OXMBytes?
+
+    /// The value's wire bytes (big-endian).
+    public var value: [UInt8] {
+        get { valueBytes.array }
+        set { valueBytes = OXMBytes(newValue) }
+    }
+
+    /// The mask's wire bytes, when the field is masked.
+    public var mask: [UInt8]? {
+        get { maskBytes?.array }
+        set { maskBytes = newValue.map(OXMBytes.init) }
+    }
 
     public init(oxmClass: UInt16, field: UInt8, experimenter: UInt32? = nil, value: [UInt8], mask: [UInt8]? = nil) {
         self.oxmClass = oxmClass
         self.field = field
         self.experimenter = experimenter
-        self.value = value
-        self.mask = mask
+        self.valueBytes = OXMBytes(value)
+        self.maskBytes = mask.map(OXMBytes.init)
     }
 
     /// A basic field from an integer (fields up to 8 bytes), optionally masked.
@@ -206,17 +218,17 @@ public struct OXMField: Sendable, Hashable {
     }
 
     /// The value as an integer, when it is at most 8 bytes.
-    public var integerValue: UInt64? { Self.integer(value) }
-    public var integerMask: UInt64? { mask.flatMap(Self.integer) }
+    public var integerValue: UInt64? { valueBytes.integer }
+    public var integerMask: UInt64? { maskBytes?.integer }
 
     public var header: OXMHeader {
-        let payload = value.count &+ (mask?.count ?? 0) &+ (experimenter == nil ? 0 : 4)
-        return OXMHeader(oxmClass: oxmClass, field: field, hasMask: mask != nil,
+        let payload = valueBytes.count &+ (maskBytes?.count ?? 0) &+ (experimenter == nil ? 0 : 4)
+        return OXMHeader(oxmClass: oxmClass, field: field, hasMask: maskBytes != nil,
                          length: UInt8(truncatingIfNeeded: payload), experimenter: experimenter)
     }
 
     /// Wire size of the whole TLV.
-    public var size: Int { (experimenter == nil ? 4 : 8) &+ value.count &+ (mask?.count ?? 0) }
+    public var size: Int { (experimenter == nil ? 4 : 8) &+ valueBytes.count &+ (maskBytes?.count ?? 0) }
 
     /// The form used to compare matches: an all-ones mask is the same as no mask,
     /// and masked-out value bits do not count (Open vSwitch drops both).
@@ -239,11 +251,11 @@ public struct OXMField: Sendable, Hashable {
     }
 
     func write(_ w: inout FixedWriter) {
-        let payload = value.count &+ (mask?.count ?? 0) &+ (experimenter == nil ? 0 : 4)
-        w.put(UInt32(oxmClass) << 16 | UInt32(field & 0x7f) << 9 | (mask != nil ? 0x100 : 0) | UInt32(payload & 0xff))
+        let payload = valueBytes.count &+ (maskBytes?.count ?? 0) &+ (experimenter == nil ? 0 : 4)
+        w.put(UInt32(oxmClass) << 16 | UInt32(field & 0x7f) << 9 | (maskBytes != nil ? 0x100 : 0) | UInt32(payload & 0xff))
         if let experimenter { w.put(experimenter) }
-        w.bytes(value)
-        if let mask { w.bytes(mask) }
+        valueBytes.write(&w)
+        maskBytes?.write(&w)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> OXMField {
@@ -254,9 +266,10 @@ public struct OXMField: Sendable, Hashable {
             guard payload % 2 == 0 else { throw reader.error("OXM masked length", .badLength(Int(header.length)), at: at) }
             payload /= 2
         }
-        let value = try reader.bytes(payload, "OXM value")
-        let mask = header.hasMask ? try reader.bytes(payload, "OXM mask") : nil
-        return OXMField(oxmClass: header.oxmClass, field: header.field, experimenter: header.experimenter, value: value, mask: mask)
+        var field = OXMField(oxmClass: header.oxmClass, field: header.field, experimenter: header.experimenter, value: [])
+        field.valueBytes = try OXMBytes.read(from: &reader, count: payload, "OXM value")
+        if header.hasMask { field.maskBytes = try OXMBytes.read(from: &reader, count: payload, "OXM mask") }
+        return field
     }
 
     static func bigEndian(_ value: UInt64, width: Int) -> [UInt8] {
@@ -264,11 +277,6 @@ public struct OXMField: Sendable, Hashable {
             let shift = (width &- 1 &- i) &* 8
             return shift < 64 ? UInt8(truncatingIfNeeded: value >> UInt64(shift)) : 0
         }
-    }
-
-    static func integer(_ bytes: [UInt8]) -> UInt64? {
-        guard bytes.count <= 8 else { return nil }
-        return bytes.reduce(0) { $0 << 8 | UInt64($1) }
     }
 }
 
