@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "OpenFlowTests", dependencies: ["TestSupport", "OpenFlow", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
-        .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
 
         // libFuzzer entry points. A normal build gives a program that explains
         // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.

@@ -73,14 +73,6 @@ struct WireReader {
         return WireReader(try slice(count, what), base: at)
     }
 
-    /// A fixed-size NUL-padded string field (port and table names, descriptions).
-    mutating func string(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> String {
-        let raw = try slice(count, what)
-        let view = raw.readableBytesView
-        let end = view.firstIndex(of: 0) ?? view.endIndex
-        return String(decoding: view[view.startIndex..<end], as: UTF8.self)
-    }
-
     /// Reads a list of TLV-like elements whose 16-bit length sits `lengthAt` bytes
     /// into each element, calling `element` with a reader bounded to one element.
     mutating func elements<T>(
@@ -102,13 +94,6 @@ extension ByteBuffer {
     @inline(__always)
     mutating func writeZeros(_ count: Int) {
         if count > 0 { writeRepeatingByte(0, count: count) }
-    }
-
-    /// Writes a fixed-size NUL-padded string, cut to fit.
-    mutating func writeFixedString(_ string: String, size: Int) {
-        let utf8 = Array(string.utf8.prefix(size))
-        writeBytes(utf8)
-        writeZeros(size - utf8.count)
     }
 
     /// Writes a 16-bit length placeholder; `patchLength` fills it in.

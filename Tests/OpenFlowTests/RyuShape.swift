@@ -87,8 +87,8 @@ enum RyuShape {
             switch reply.body {
             case let .desc(desc):
                 let stats: [String: Any] = [
-                    "dp_desc": desc.datapath, "hw_desc": desc.hardware, "mfr_desc": desc.manufacturer,
-                    "serial_num": desc.serialNumber, "sw_desc": desc.software,
+                    "dp_desc": desc.datapath.string, "hw_desc": desc.hardware.string, "mfr_desc": desc.manufacturer.string,
+                    "serial_num": desc.serialNumber.string, "sw_desc": desc.software.string,
                 ]
                 return ["OFPDescStatsReply": head.merging(["body": ["OFPDescStats": stats] as [String: Any]]) { $1 }]
             case let .portDesc(ports):
@@ -128,7 +128,7 @@ enum RyuShape {
         let fields: [String: Any] = [
             "advertised": Int(port.advertised), "config": Int(port.config), "curr": Int(port.current),
             "curr_speed": Int(port.currentSpeed), "hw_addr": port.hardwareAddress.description,
-            "max_speed": Int(port.maxSpeed), "name": port.name, "peer": Int(port.peer),
+            "max_speed": Int(port.maxSpeed), "name": port.name.string, "peer": Int(port.peer),
             "port_no": Int(port.portNo), "state": Int(port.state), "supported": Int(port.supported),
         ]
         return ["OFPPort": fields]
