@@ -36,9 +36,9 @@ func compareWithWireshark(pcap: String) throws -> Int? {
         #expect(decoded.firstError == nil, "frame \(index + 1) of \(pcap): \(String(describing: decoded.firstError))")
         let ours = ourFields(decoded)
         var theirs = Tshark.fields(layers)
-        // Router solicitations/advertisements also carry link-layer options;
-        // this module decodes options only for NS/NA, so compare those alone.
-        if let types = theirs["icmpv6.type"], !types.allSatisfy({ $0 == "135" || $0 == "136" }) {
+        // Redirects (137) also carry link-layer options; this module decodes
+        // options for RS, RA, NS and NA only.
+        if let types = theirs["icmpv6.type"], types.contains("137") {
             theirs["icmpv6.opt.linkaddr"] = nil
         }
         for field in comparedFields where (ours[field] ?? []) != (theirs[field] ?? []) {
