@@ -5,14 +5,20 @@ import Testing
 /// Tag stacks a request may arrive with; the answer must carry the same.
 let tagStacks: [[VLANTag]] = [[], [VLANTag(vid: 100, priority: 3)], [VLANTag(tpid: .qinq, vid: 20), VLANTag(vid: 4094)]]
 
+/// Decodes an answer and checks its addressing and that it kept `tags`.
+private func decodeAnswer(_ bytes: ByteBuffer?, from source: EthernetAddress, to destination: EthernetAddress,
+                          tags: [VLANTag]) throws -> DecodedFrame {
+    let frame = try DecodedFrame(decoding: try #require(bytes, "no answer built"))
+    #expect(frame.ethernet.destination == destination && frame.ethernet.source == source)
+    #expect([frame.ethernet.outerTag, frame.ethernet.innerTag].compactMap { $0 } == tags)
+    return frame
+}
+
 @Suite struct ReplyBuilderTests {
     @Test(arguments: tagStacks)
     func arpReplyAnswersTheRequest(tags: [VLANTag]) throws {
         let request = FrameBuilder.arpRequest(senderHardwareAddress: hostA, senderAddress: ipA, target: ipB, tags: tags)
-        let reply = try #require(try FrameBuilder.arpReply(answering: request, hardwareAddress: hostB))
-        let frame = try DecodedFrame(decoding: reply)
-        #expect(frame.ethernet.destination == hostA && frame.ethernet.source == hostB)
-        #expect([frame.ethernet.outerTag, frame.ethernet.innerTag].compactMap { $0 } == tags)
+        let frame = try decodeAnswer(try FrameBuilder.arpReply(answering: request, hardwareAddress: hostB), from: hostB, to: hostA, tags: tags)
         guard case let .arp(arp)? = frame.network else {
             Issue.record("not ARP: \(frame)")
             return
@@ -25,9 +31,8 @@ let tagStacks: [[VLANTag]] = [[], [VLANTag(vid: 100, priority: 3)], [VLANTag(tpi
 
     @Test(arguments: tagStacks)
     func gratuitousARPAnnounces(tags: [VLANTag]) throws {
-        let frame = try DecodedFrame(decoding: FrameBuilder.gratuitousARP(hardwareAddress: hostA, address: ipA, tags: tags))
-        #expect(frame.ethernet.destination == .broadcast)
-        #expect([frame.ethernet.outerTag, frame.ethernet.innerTag].compactMap { $0 } == tags)
+        let frame = try decodeAnswer(FrameBuilder.gratuitousARP(hardwareAddress: hostA, address: ipA, tags: tags),
+                                     from: hostA, to: .broadcast, tags: tags)
         guard case let .arp(arp)? = frame.network else {
             Issue.record("not ARP: \(frame)")
             return
@@ -38,10 +43,8 @@ let tagStacks: [[VLANTag]] = [[], [VLANTag(vid: 100, priority: 3)], [VLANTag(tpi
     @Test(arguments: tagStacks)
     func neighborAdvertisementAnswersTheSolicitation(tags: [VLANTag]) throws {
         let ns = FrameBuilder.neighborSolicitation(sourceHardwareAddress: hostA, sourceAddress: ip6A, target: ip6B, tags: tags)
-        let na = try #require(try FrameBuilder.neighborAdvertisement(answering: ns, hardwareAddress: hostB))
-        let frame = try DecodedFrame(decoding: na)
-        #expect(frame.ethernet.destination == hostA && frame.ethernet.source == hostB)
-        #expect([frame.ethernet.outerTag, frame.ethernet.innerTag].compactMap { $0 } == tags)
+        let frame = try decodeAnswer(try FrameBuilder.neighborAdvertisement(answering: ns, hardwareAddress: hostB),
+                                     from: hostB, to: hostA, tags: tags)
         guard case let .ipv6(ip)? = frame.network, case let .icmpv6(icmp)? = frame.transport,
               case let .neighborDiscovery(.advertisement(adv))? = frame.application else {
             Issue.record("not an NA: \(frame)")
