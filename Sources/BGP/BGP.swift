@@ -1,1 +1,0 @@
-// The BGP module. (Placeholder until its issue lands.)

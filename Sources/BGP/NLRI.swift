@@ -1,0 +1,58 @@
+import NIOCore
+
+/// What one NLRI names: a destination of some address family.
+public enum Route: Hashable, Sendable {
+    case ipv4(IPv4Prefix)
+    case ipv6(IPv6Prefix)
+    case evpn(EVPNRoute)
+    /// The whole NLRI field of a family this codec does not parse, kept as
+    /// sent so it can be passed on.
+    case opaque([UInt8])
+}
+
+/// One NLRI with its add-path identifier (RFC 7911), when the session
+/// negotiated one for its family. Hashable: the key of a RIB.
+public struct NLRI: Hashable, Sendable {
+    public var pathID: UInt32?
+    public var route: Route
+    public init(_ route: Route, pathID: UInt32? = nil) { self.route = route; self.pathID = pathID }
+
+    public static func ipv4(_ p: IPv4Prefix, pathID: UInt32? = nil) -> NLRI { NLRI(.ipv4(p), pathID: pathID) }
+    public static func ipv6(_ p: IPv6Prefix, pathID: UInt32? = nil) -> NLRI { NLRI(.ipv6(p), pathID: pathID) }
+    public static func evpn(_ r: EVPNRoute, pathID: UInt32? = nil) -> NLRI { NLRI(.evpn(r), pathID: pathID) }
+
+    public var evpn: EVPNRoute? { if case .evpn(let r) = route { r } else { nil } }
+
+    /// Decodes an NLRI field of `family` until the reader is empty.
+    static func decodeList(
+        _ r: inout WireReader, family: AddressFamily, addPath: Bool, _ error: Notification
+    ) throws(BGPDecodingError) -> [NLRI] {
+        var out: [NLRI] = []
+        switch family {
+        case .ipv4Unicast, .ipv6Unicast, .l2vpnEVPN: break
+        default:
+            return r.isEmpty ? [] : [NLRI(.opaque(r.rest()))]
+        }
+        // Bounded by the bytes present: every NLRI is at least 2 bytes.
+        out.reserveCapacity(family == .l2vpnEVPN ? r.remaining / 24 : r.remaining / 2)
+        while !r.isEmpty {
+            let id: UInt32? = addPath ? try r.u32("add-path identifier", error) : nil
+            switch family {
+            case .ipv4Unicast: out.append(NLRI(.ipv4(try r.ipv4Prefix(error)), pathID: id))
+            case .ipv6Unicast: out.append(NLRI(.ipv6(try r.ipv6Prefix(error)), pathID: id))
+            default: out.append(NLRI(.evpn(try EVPNRoute.decode(&r, error)), pathID: id))
+            }
+        }
+        return out
+    }
+
+    func encode(into b: inout ByteBuffer) {
+        if let id = pathID { b.writeInteger(id) }
+        switch route {
+        case .ipv4(let p): b.write(p)
+        case .ipv6(let p): b.write(p)
+        case .evpn(let e): e.encode(into: &b)
+        case .opaque(let bytes): b.writeBytes(bytes)
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import NIOCore
+
+/// Reserved port numbers (ofp_port_no).
+public enum OpenFlowPort {
+    public static let max: UInt32 = 0xffff_ff00
+    public static let inPort: UInt32 = 0xffff_fff8
+    public static let table: UInt32 = 0xffff_fff9
+    public static let normal: UInt32 = 0xffff_fffa
+    public static let flood: UInt32 = 0xffff_fffb
+    public static let all: UInt32 = 0xffff_fffc
+    public static let controller: UInt32 = 0xffff_fffd
+    public static let local: UInt32 = 0xffff_fffe
+    public static let any: UInt32 = 0xffff_ffff
+}
+
+/// max_len value asking the switch to send the whole packet to the controller.
+public let controllerMaxLengthNoBuffer: UInt16 = 0xffff
+
+/// An OpenFlow 1.3 action (ofp_action_*), including the Nicira experimenter
+/// actions Open vSwitch understands. Any other experimenter action is kept as
+/// its bytes and re-encodes unchanged.
+public enum Action: Sendable, Hashable {
+    case output(port: UInt32, maxLength: UInt16)
+    case copyTTLOut
+    case copyTTLIn
+    case setMPLSTTL(UInt8)
+    case decMPLSTTL
+    case pushVLAN(etherType: UInt16)
+    case popVLAN
+    case pushMPLS(etherType: UInt16)
+    case popMPLS(etherType: UInt16)
+    case setQueue(UInt32)
+    case group(UInt32)
+    case setNetworkTTL(UInt8)
+    case decNetworkTTL
+    case setField(OXMField)
+    case pushPBB(etherType: UInt16)
+    case popPBB
+    /// A Nicira (0x00002320) extension action.
+    case nicira(NiciraAction)
+    /// Any other experimenter action: the id and the bytes after it.
+    case experimenter(id: UInt32, body: ByteBuffer)
+    /// An action type OpenFlow 1.3 does not define: its bytes after type and length.
+    case unknown(type: UInt16, body: ByteBuffer)
+
+    /// Output to a port; to the controller, `maxLength` bytes of the packet.
+    public static func output(_ port: UInt32) -> Action { .output(port: port, maxLength: 0) }
+
+    /// OFPAT_* numbers.
+    public var type: UInt16 {
+        switch self {
+        case .output: 0
+        case .copyTTLOut: 11
+        case .copyTTLIn: 12
+        case .setMPLSTTL: 15
+        case .decMPLSTTL: 16
+        case .pushVLAN: 17
+        case .popVLAN: 18
+        case .pushMPLS: 19
+        case .popMPLS: 20
+        case .setQueue: 21
+        case .group: 22
+        case .setNetworkTTL: 23
+        case .decNetworkTTL: 24
+        case .setField: 25
+        case .pushPBB: 26
+        case .popPBB: 27
+        case .nicira, .experimenter: 0xffff
+        case let .unknown(type, _): type
+        }
+    }
+
+    public func encode(into buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        buffer.writeInteger(type)
+        let lengthAt = buffer.reserveLength()
+        switch self {
+        case let .output(port, maxLength):
+            buffer.writeInteger(port)
+            buffer.writeInteger(maxLength)
+            buffer.writeZeros(6)
+        case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB:
+            buffer.writeZeros(4)
+        case let .setMPLSTTL(ttl), let .setNetworkTTL(ttl):
+            buffer.writeInteger(ttl)
+            buffer.writeZeros(3)
+        case let .pushVLAN(etherType), let .pushMPLS(etherType), let .popMPLS(etherType), let .pushPBB(etherType):
+            buffer.writeInteger(etherType)
+            buffer.writeZeros(2)
+        case let .setQueue(id), let .group(id):
+            buffer.writeInteger(id)
+        case let .setField(field):
+            field.encode(into: &buffer)
+            buffer.padTo8(from: start)
+        case let .nicira(action):
+            buffer.writeInteger(NiciraAction.experimenterID)
+            action.encodeBody(into: &buffer, actionStart: start)
+        case let .experimenter(id, body):
+            buffer.writeInteger(id)
+            buffer.writeImmutableBuffer(body)
+        case let .unknown(_, body):
+            buffer.writeImmutableBuffer(body)
+        }
+        buffer.patchLength(at: lengthAt, from: start)
+    }
+
+    /// Decodes one action; `reader` holds exactly its bytes.
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Action {
+        let at = reader.offset
+        let type: UInt16 = try reader.read("action type")
+        let length: UInt16 = try reader.read("action length")
+        func fixed(_ size: UInt16) throws(OpenFlowDecodingError) {
+            guard length == size else { throw reader.error("action length", .badLength(Int(length)), at: at &+ 2) }
+        }
+        let action: Action
+        switch type {
+        case 0:
+            try fixed(16)
+            action = .output(port: try reader.read("output port"), maxLength: try reader.read("output max_len"))
+            try reader.skip(6, "output padding")
+        case 11, 12, 16, 18, 24, 27:
+            try fixed(8)
+            try reader.skip(4, "action padding")
+            switch type {
+            case 11: action = .copyTTLOut
+            case 12: action = .copyTTLIn
+            case 16: action = .decMPLSTTL
+            case 18: action = .popVLAN
+            case 24: action = .decNetworkTTL
+            default: action = .popPBB
+            }
+        case 15, 23:
+            try fixed(8)
+            let ttl: UInt8 = try reader.read("ttl")
+            try reader.skip(3, "ttl padding")
+            action = type == 15 ? .setMPLSTTL(ttl) : .setNetworkTTL(ttl)
+        case 17, 19, 20, 26:
+            try fixed(8)
+            let etherType: UInt16 = try reader.read("ethertype")
+            try reader.skip(2, "ethertype padding")
+            switch type {
+            case 17: action = .pushVLAN(etherType: etherType)
+            case 19: action = .pushMPLS(etherType: etherType)
+            case 20: action = .popMPLS(etherType: etherType)
+            default: action = .pushPBB(etherType: etherType)
+            }
+        case 21, 22:
+            try fixed(8)
+            let id: UInt32 = try reader.read(type == 21 ? "queue id" : "group id")
+            action = type == 21 ? .setQueue(id) : .group(id)
+        case 25:
+            let field = try OXMField.decode(from: &reader)
+            guard (4 &+ field.size &+ 7) & ~7 == Int(length) else {
+                throw reader.error("set_field length", .badLength(Int(length)), at: at &+ 2)
+            }
+            try reader.skip(reader.remaining, "set_field padding")
+            action = .setField(field)
+        case 0xffff:
+            let id: UInt32 = try reader.read("action experimenter id")
+            if id == NiciraAction.experimenterID, let nicira = try NiciraAction.decodeBody(from: &reader, actionStart: at) {
+                action = .nicira(nicira)
+            } else {
+                action = .experimenter(id: id, body: reader.rest())
+            }
+        default:
+            action = .unknown(type: type, body: reader.rest())
+        }
+        guard reader.isEmpty else { throw reader.error("action trailing bytes", .badLength(Int(length))) }
+        return action
+    }
+
+    /// Decodes an action list that fills `reader`.
+    static func decodeList(from reader: inout WireReader) throws(OpenFlowDecodingError) -> [Action] {
+        try reader.elements("action", minimum: 8, multipleOf: 8) { (one: inout WireReader) throws(OpenFlowDecodingError) in
+            try Action.decode(from: &one)
+        }
+    }
+
+    static func encodeList(_ actions: [Action], into buffer: inout ByteBuffer) {
+        for action in actions { action.encode(into: &buffer) }
+    }
+}

@@ -1,0 +1,67 @@
+import NIOCore
+
+/// OFPT_ERROR. For OFPET_EXPERIMENTER (0xffff) `code` is the exp_type and
+/// `experimenter` the experimenter id.
+public struct ErrorMessage: Sendable, Hashable, WireCodable {
+    public var type: UInt16
+    public var code: UInt16
+    public var experimenter: UInt32?
+    /// Usually at least the first 64 bytes of the failed request.
+    public var data: ByteBuffer
+
+    public static let experimenterType: UInt16 = 0xffff
+
+    public init(type: UInt16, code: UInt16, data: ByteBuffer = ByteBuffer()) {
+        self.type = type
+        self.code = code
+        self.experimenter = nil
+        self.data = data
+    }
+
+    public init(experimenter: UInt32, expType: UInt16, data: ByteBuffer = ByteBuffer()) {
+        self.type = Self.experimenterType
+        self.code = expType
+        self.experimenter = experimenter
+        self.data = data
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(type)
+        buffer.writeInteger(code)
+        if type == Self.experimenterType { buffer.writeInteger(experimenter ?? 0) }
+        buffer.writeImmutableBuffer(data)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> ErrorMessage {
+        let type: UInt16 = try reader.read("error type")
+        let code: UInt16 = try reader.read("error code")
+        if type == experimenterType {
+            return ErrorMessage(experimenter: try reader.read("error experimenter id"), expType: code, data: reader.rest())
+        }
+        return ErrorMessage(type: type, code: code, data: reader.rest())
+    }
+}
+
+/// OFPT_EXPERIMENTER (and the body of an experimenter multipart).
+public struct ExperimenterMessage: Sendable, Hashable, WireCodable {
+    public var experimenter: UInt32
+    public var expType: UInt32
+    public var data: ByteBuffer
+
+    public init(experimenter: UInt32, expType: UInt32, data: ByteBuffer = ByteBuffer()) {
+        self.experimenter = experimenter
+        self.expType = expType
+        self.data = data
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(experimenter)
+        buffer.writeInteger(expType)
+        buffer.writeImmutableBuffer(data)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> ExperimenterMessage {
+        ExperimenterMessage(experimenter: try reader.read("experimenter id"), expType: try reader.read("experimenter type"),
+                            data: reader.rest())
+    }
+}

@@ -1,0 +1,228 @@
+import NIOCore
+
+/// ofp_group_stats.
+public struct GroupStats: Sendable, Hashable, WireCodable {
+    public var groupID: UInt32
+    public var refCount: UInt32
+    public var packetCount: UInt64
+    public var byteCount: UInt64
+    public var durationSec: UInt32
+    public var durationNsec: UInt32
+    public var bucketStats: [CounterPair]
+
+    public init(groupID: UInt32, refCount: UInt32, packetCount: UInt64, byteCount: UInt64, durationSec: UInt32 = 0,
+                durationNsec: UInt32 = 0, bucketStats: [CounterPair]) {
+        self.groupID = groupID
+        self.refCount = refCount
+        self.packetCount = packetCount
+        self.byteCount = byteCount
+        self.durationSec = durationSec
+        self.durationNsec = durationNsec
+        self.bucketStats = bucketStats
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        let lengthAt = buffer.reserveLength()
+        buffer.writeZeros(2)
+        buffer.writeInteger(groupID)
+        buffer.writeInteger(refCount)
+        buffer.writeZeros(4)
+        buffer.writeInteger(packetCount)
+        buffer.writeInteger(byteCount)
+        buffer.writeInteger(durationSec)
+        buffer.writeInteger(durationNsec)
+        bucketStats.encode(into: &buffer)
+        buffer.patchLength(at: lengthAt, from: start)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> GroupStats {
+        let length = Int(try reader.peek("group stats length", as: UInt16.self))
+        guard length >= 40, (length &- 40) % 16 == 0 else { throw reader.error("group stats length", .badLength(length)) }
+        var body = try reader.sub(length, "group stats")
+        try body.skip(4, "group stats length and padding")
+        let groupID: UInt32 = try body.read("group_id")
+        let refCount: UInt32 = try body.read("ref_count")
+        try body.skip(4, "group stats padding")
+        return GroupStats(groupID: groupID, refCount: refCount, packetCount: try body.read("packet_count"),
+                          byteCount: try body.read("byte_count"), durationSec: try body.read("duration_sec"),
+                          durationNsec: try body.read("duration_nsec"), bucketStats: try CounterPair.decodeAll(from: &body))
+    }
+}
+
+/// ofp_group_desc: a group as the switch holds it.
+public struct GroupDescription: Sendable, Hashable, WireCodable {
+    public var type: UInt8
+    public var groupID: UInt32
+    public var buckets: [Bucket]
+
+    public init(type: UInt8, groupID: UInt32, buckets: [Bucket]) {
+        self.type = type
+        self.groupID = groupID
+        self.buckets = buckets
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        let lengthAt = buffer.reserveLength()
+        buffer.writeInteger(type)
+        buffer.writeZeros(1)
+        buffer.writeInteger(groupID)
+        buckets.encode(into: &buffer)
+        buffer.patchLength(at: lengthAt, from: start)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> GroupDescription {
+        let length = Int(try reader.peek("group desc length", as: UInt16.self))
+        guard length >= 8 else { throw reader.error("group desc length", .badLength(length)) }
+        var body = try reader.sub(length, "group desc")
+        try body.skip(2, "group desc length")
+        let type: UInt8 = try body.read("group type")
+        try body.skip(1, "group desc padding")
+        return GroupDescription(type: type, groupID: try body.read("group_id"), buckets: try Bucket.decodeAll(from: &body))
+    }
+}
+
+/// ofp_group_features.
+public struct GroupFeatures: Sendable, Hashable, WireCodable {
+    public var types: UInt32
+    public var capabilities: UInt32
+    /// Per group type (all, select, indirect, fast failover).
+    public var maxGroups: [UInt32]
+    public var actions: [UInt32]
+
+    public init(types: UInt32, capabilities: UInt32, maxGroups: [UInt32], actions: [UInt32]) {
+        self.types = types
+        self.capabilities = capabilities
+        self.maxGroups = maxGroups
+        self.actions = actions
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(types)
+        buffer.writeInteger(capabilities)
+        for list in [maxGroups, actions] {
+            for i in 0..<4 { buffer.writeInteger(i < list.count ? list[i] : 0) }
+        }
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> GroupFeatures {
+        let types: UInt32 = try reader.read("types")
+        let capabilities: UInt32 = try reader.read("capabilities")
+        var maxGroups: [UInt32] = [], actions: [UInt32] = []
+        for _ in 0..<4 { maxGroups.append(try reader.read("max_groups")) }
+        for _ in 0..<4 { actions.append(try reader.read("actions")) }
+        return GroupFeatures(types: types, capabilities: capabilities, maxGroups: maxGroups, actions: actions)
+    }
+}
+
+/// ofp_meter_stats.
+public struct MeterStats: Sendable, Hashable, WireCodable {
+    public var meterID: UInt32
+    public var flowCount: UInt32
+    public var packetInCount: UInt64
+    public var byteInCount: UInt64
+    public var durationSec: UInt32
+    public var durationNsec: UInt32
+    public var bandStats: [CounterPair]
+
+    public init(meterID: UInt32, flowCount: UInt32, packetInCount: UInt64, byteInCount: UInt64, durationSec: UInt32 = 0,
+                durationNsec: UInt32 = 0, bandStats: [CounterPair]) {
+        self.meterID = meterID
+        self.flowCount = flowCount
+        self.packetInCount = packetInCount
+        self.byteInCount = byteInCount
+        self.durationSec = durationSec
+        self.durationNsec = durationNsec
+        self.bandStats = bandStats
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        buffer.writeInteger(meterID)
+        let lengthAt = buffer.reserveLength()
+        buffer.writeZeros(6)
+        buffer.writeInteger(flowCount)
+        buffer.writeInteger(packetInCount)
+        buffer.writeInteger(byteInCount)
+        buffer.writeInteger(durationSec)
+        buffer.writeInteger(durationNsec)
+        bandStats.encode(into: &buffer)
+        buffer.patchLength(at: lengthAt, from: start)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterStats {
+        let length = Int(try reader.peek("meter stats length", ahead: 4, as: UInt16.self))
+        guard length >= 40, (length &- 40) % 16 == 0 else { throw reader.error("meter stats length", .badLength(length)) }
+        var body = try reader.sub(length, "meter stats")
+        let meterID: UInt32 = try body.read("meter_id")
+        try body.skip(8, "meter stats length and padding")
+        return MeterStats(meterID: meterID, flowCount: try body.read("flow_count"), packetInCount: try body.read("packet_in_count"),
+                          byteInCount: try body.read("byte_in_count"), durationSec: try body.read("duration_sec"),
+                          durationNsec: try body.read("duration_nsec"), bandStats: try CounterPair.decodeAll(from: &body))
+    }
+}
+
+/// ofp_meter_config: a meter as the switch holds it.
+public struct MeterConfig: Sendable, Hashable, WireCodable {
+    public var flags: UInt16
+    public var meterID: UInt32
+    public var bands: [MeterBand]
+
+    public init(flags: UInt16, meterID: UInt32, bands: [MeterBand]) {
+        self.flags = flags
+        self.meterID = meterID
+        self.bands = bands
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        let lengthAt = buffer.reserveLength()
+        buffer.writeInteger(flags)
+        buffer.writeInteger(meterID)
+        bands.encode(into: &buffer)
+        buffer.patchLength(at: lengthAt, from: start)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterConfig {
+        let length = Int(try reader.peek("meter config length", as: UInt16.self))
+        guard length >= 8 else { throw reader.error("meter config length", .badLength(length)) }
+        var body = try reader.sub(length, "meter config")
+        try body.skip(2, "meter config length")
+        return MeterConfig(flags: try body.read("flags"), meterID: try body.read("meter_id"), bands: try MeterBand.decodeAll(from: &body))
+    }
+}
+
+/// ofp_meter_features.
+public struct MeterFeatures: Sendable, Hashable, WireCodable {
+    public var maxMeter: UInt32
+    public var bandTypes: UInt32
+    public var capabilities: UInt32
+    public var maxBands: UInt8
+    public var maxColor: UInt8
+
+    public init(maxMeter: UInt32, bandTypes: UInt32, capabilities: UInt32, maxBands: UInt8, maxColor: UInt8) {
+        self.maxMeter = maxMeter
+        self.bandTypes = bandTypes
+        self.capabilities = capabilities
+        self.maxBands = maxBands
+        self.maxColor = maxColor
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(maxMeter)
+        buffer.writeInteger(bandTypes)
+        buffer.writeInteger(capabilities)
+        buffer.writeInteger(maxBands)
+        buffer.writeInteger(maxColor)
+        buffer.writeZeros(2)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterFeatures {
+        let features = MeterFeatures(maxMeter: try reader.read("max_meter"), bandTypes: try reader.read("band_types"),
+                                     capabilities: try reader.read("capabilities"), maxBands: try reader.read("max_bands"),
+                                     maxColor: try reader.read("max_color"))
+        try reader.skip(2, "meter features padding")
+        return features
+    }
+}

@@ -1,0 +1,104 @@
+import NIOCore
+
+/// An OpenFlow 1.3 instruction (ofp_instruction_*).
+public enum Instruction: Sendable, Hashable {
+    case gotoTable(UInt8)
+    case writeMetadata(UInt64, mask: UInt64)
+    case writeActions([Action])
+    case applyActions([Action])
+    case clearActions
+    case meter(UInt32)
+    /// OFPIT_EXPERIMENTER: the id and the bytes after it.
+    case experimenter(id: UInt32, body: ByteBuffer)
+    /// An instruction type OpenFlow 1.3 does not define.
+    case unknown(type: UInt16, body: ByteBuffer)
+
+    /// OFPIT_* numbers.
+    public var type: UInt16 {
+        switch self {
+        case .gotoTable: 1
+        case .writeMetadata: 2
+        case .writeActions: 3
+        case .applyActions: 4
+        case .clearActions: 5
+        case .meter: 6
+        case .experimenter: 0xffff
+        case let .unknown(type, _): type
+        }
+    }
+
+    public func encode(into buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        buffer.writeInteger(type)
+        let lengthAt = buffer.reserveLength()
+        switch self {
+        case let .gotoTable(table):
+            buffer.writeInteger(table)
+            buffer.writeZeros(3)
+        case let .writeMetadata(metadata, mask):
+            buffer.writeZeros(4)
+            buffer.writeInteger(metadata)
+            buffer.writeInteger(mask)
+        case let .writeActions(actions), let .applyActions(actions):
+            buffer.writeZeros(4)
+            Action.encodeList(actions, into: &buffer)
+        case .clearActions:
+            buffer.writeZeros(4)
+        case let .meter(id):
+            buffer.writeInteger(id)
+        case let .experimenter(id, body):
+            buffer.writeInteger(id)
+            buffer.writeImmutableBuffer(body)
+        case let .unknown(_, body):
+            buffer.writeImmutableBuffer(body)
+        }
+        buffer.patchLength(at: lengthAt, from: start)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Instruction {
+        let at = reader.offset
+        let type: UInt16 = try reader.read("instruction type")
+        let length: UInt16 = try reader.read("instruction length")
+        func fixed(_ size: UInt16) throws(OpenFlowDecodingError) {
+            guard length == size else { throw reader.error("instruction length", .badLength(Int(length)), at: at &+ 2) }
+        }
+        let instruction: Instruction
+        switch type {
+        case 1:
+            try fixed(8)
+            instruction = .gotoTable(try reader.read("goto_table table_id"))
+            try reader.skip(3, "goto_table padding")
+        case 2:
+            try fixed(24)
+            try reader.skip(4, "write_metadata padding")
+            instruction = .writeMetadata(try reader.read("metadata"), mask: try reader.read("metadata_mask"))
+        case 3, 4:
+            try reader.skip(4, "actions padding")
+            let actions = try Action.decodeList(from: &reader)
+            instruction = type == 3 ? .writeActions(actions) : .applyActions(actions)
+        case 5:
+            try fixed(8)
+            try reader.skip(4, "clear_actions padding")
+            instruction = .clearActions
+        case 6:
+            try fixed(8)
+            instruction = .meter(try reader.read("meter_id"))
+        case 0xffff:
+            instruction = .experimenter(id: try reader.read("instruction experimenter id"), body: reader.rest())
+        default:
+            instruction = .unknown(type: type, body: reader.rest())
+        }
+        guard reader.isEmpty else { throw reader.error("instruction trailing bytes", .badLength(Int(length))) }
+        return instruction
+    }
+
+    static func decodeList(from reader: inout WireReader) throws(OpenFlowDecodingError) -> [Instruction] {
+        try reader.elements("instruction", minimum: 4) { (one: inout WireReader) throws(OpenFlowDecodingError) in
+            try Instruction.decode(from: &one)
+        }
+    }
+
+    static func encodeList(_ instructions: [Instruction], into buffer: inout ByteBuffer) {
+        for instruction in instructions { instruction.encode(into: &buffer) }
+    }
+}

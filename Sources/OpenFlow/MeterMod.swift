@@ -1,0 +1,107 @@
+import NIOCore
+
+/// ofp_meter_band_*: a rate above which the band applies.
+public struct MeterBand: Sendable, Hashable, WireCodable {
+    public enum Kind: Sendable, Hashable {
+        /// OFPMBT_DROP (1).
+        case drop
+        /// OFPMBT_DSCP_REMARK (2).
+        case dscpRemark(precedenceLevel: UInt8)
+        /// OFPMBT_EXPERIMENTER (0xffff): the id and the bytes after it.
+        case experimenter(id: UInt32, body: ByteBuffer)
+        case unknown(type: UInt16, body: ByteBuffer)
+    }
+
+    public var kind: Kind
+    public var rate: UInt32
+    public var burstSize: UInt32
+
+    public init(_ kind: Kind, rate: UInt32, burstSize: UInt32 = 0) {
+        self.kind = kind
+        self.rate = rate
+        self.burstSize = burstSize
+    }
+
+    public var type: UInt16 {
+        switch kind {
+        case .drop: 1
+        case .dscpRemark: 2
+        case .experimenter: 0xffff
+        case let .unknown(type, _): type
+        }
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        buffer.writeInteger(type)
+        let lengthAt = buffer.reserveLength()
+        buffer.writeInteger(rate)
+        buffer.writeInteger(burstSize)
+        switch kind {
+        case .drop:
+            buffer.writeZeros(4)
+        case let .dscpRemark(level):
+            buffer.writeInteger(level)
+            buffer.writeZeros(3)
+        case let .experimenter(id, body):
+            buffer.writeInteger(id)
+            buffer.writeImmutableBuffer(body)
+        case let .unknown(_, body):
+            buffer.writeImmutableBuffer(body)
+        }
+        buffer.patchLength(at: lengthAt, from: start)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterBand {
+        let length = Int(try reader.peek("meter band length", ahead: 2, as: UInt16.self))
+        guard length >= 12 else { throw reader.error("meter band length", .badLength(length)) }
+        var body = try reader.sub(length, "meter band")
+        let type: UInt16 = try body.read("meter band type")
+        try body.skip(2, "meter band length")
+        let rate: UInt32 = try body.read("meter band rate")
+        let burstSize: UInt32 = try body.read("meter band burst_size")
+        let kind: Kind
+        switch type {
+        case 1 where length == 16:
+            try body.skip(4, "drop band padding")
+            kind = .drop
+        case 2 where length == 16:
+            kind = .dscpRemark(precedenceLevel: try body.read("prec_level"))
+            try body.skip(3, "dscp_remark padding")
+        case 0xffff:
+            kind = .experimenter(id: try body.read("meter band experimenter"), body: body.rest())
+        default:
+            kind = .unknown(type: type, body: body.rest())
+        }
+        return MeterBand(kind, rate: rate, burstSize: burstSize)
+    }
+}
+
+/// OFPT_METER_MOD.
+public struct MeterMod: Sendable, Hashable, WireCodable {
+    /// OFPMC_ADD (0), MODIFY (1), DELETE (2).
+    public var command: UInt16
+    /// OFPMF_* flags (KBPS 1, PKTPS 2, BURST 4, STATS 8).
+    public var flags: UInt16
+    public var meterID: UInt32
+    public var bands: [MeterBand]
+
+    public init(command: UInt16, flags: UInt16, meterID: UInt32, bands: [MeterBand]) {
+        self.command = command
+        self.flags = flags
+        self.meterID = meterID
+        self.bands = bands
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(command)
+        buffer.writeInteger(flags)
+        buffer.writeInteger(meterID)
+        bands.encode(into: &buffer)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterMod {
+        MeterMod(command: try reader.read("meter command"), flags: try reader.read("meter flags"),
+                 meterID: try reader.read("meter_id"), bands: try MeterBand.decodeAll(from: &reader))
+    }
+}

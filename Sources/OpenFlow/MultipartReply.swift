@@ -1,0 +1,364 @@
+import NIOCore
+
+/// OFPT_MULTIPART_REPLY.
+public struct MultipartReply: Sendable, Hashable {
+    /// OFPMPF_REPLY_MORE (1): more replies follow.
+    public var flags: UInt16
+    public var body: Body
+
+    public enum Body: Sendable, Hashable {
+        case desc(SwitchDescription)
+        case flow([FlowStats])
+        case aggregate(AggregateStats)
+        case table([TableStats])
+        case portStats([PortStats])
+        case queue([QueueStats])
+        case group([GroupStats])
+        case groupDesc([GroupDescription])
+        case groupFeatures(GroupFeatures)
+        case meter([MeterStats])
+        case meterConfig([MeterConfig])
+        case meterFeatures(MeterFeatures)
+        case tableFeatures([TableFeatures])
+        case portDesc([PortDescription])
+        case experimenter(ExperimenterMessage)
+        case unknown(type: UInt16, body: ByteBuffer)
+    }
+
+    public init(flags: UInt16 = 0, _ body: Body) {
+        self.flags = flags
+        self.body = body
+    }
+
+    public static let replyMore: UInt16 = 1
+
+    public var type: UInt16 {
+        switch body {
+        case .desc: 0
+        case .flow: 1
+        case .aggregate: 2
+        case .table: 3
+        case .portStats: 4
+        case .queue: 5
+        case .group: 6
+        case .groupDesc: 7
+        case .groupFeatures: 8
+        case .meter: 9
+        case .meterConfig: 10
+        case .meterFeatures: 11
+        case .tableFeatures: 12
+        case .portDesc: 13
+        case .experimenter: 0xffff
+        case let .unknown(type, _): type
+        }
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(type)
+        buffer.writeInteger(flags)
+        buffer.writeZeros(4)
+        switch body {
+        case let .desc(value): value.encode(into: &buffer)
+        case let .flow(value): value.encode(into: &buffer)
+        case let .aggregate(value): value.encode(into: &buffer)
+        case let .table(value): value.encode(into: &buffer)
+        case let .portStats(value): value.encode(into: &buffer)
+        case let .queue(value): value.encode(into: &buffer)
+        case let .group(value): value.encode(into: &buffer)
+        case let .groupDesc(value): value.encode(into: &buffer)
+        case let .groupFeatures(value): value.encode(into: &buffer)
+        case let .meter(value): value.encode(into: &buffer)
+        case let .meterConfig(value): value.encode(into: &buffer)
+        case let .meterFeatures(value): value.encode(into: &buffer)
+        case let .tableFeatures(value): value.encode(into: &buffer)
+        case let .portDesc(value): value.encode(into: &buffer)
+        case let .experimenter(value): value.encode(into: &buffer)
+        case let .unknown(_, body): buffer.writeImmutableBuffer(body)
+        }
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MultipartReply {
+        let type: UInt16 = try reader.read("multipart type")
+        let flags: UInt16 = try reader.read("multipart flags")
+        try reader.skip(4, "multipart padding")
+        let body: Body
+        switch type {
+        case 0: body = .desc(try SwitchDescription.decode(from: &reader))
+        case 1: body = .flow(try FlowStats.decodeAll(from: &reader))
+        case 2: body = .aggregate(try AggregateStats.decode(from: &reader))
+        case 3: body = .table(try TableStats.decodeAll(from: &reader))
+        case 4: body = .portStats(try PortStats.decodeAll(from: &reader))
+        case 5: body = .queue(try QueueStats.decodeAll(from: &reader))
+        case 6: body = .group(try GroupStats.decodeAll(from: &reader))
+        case 7: body = .groupDesc(try GroupDescription.decodeAll(from: &reader))
+        case 8: body = .groupFeatures(try GroupFeatures.decode(from: &reader))
+        case 9: body = .meter(try MeterStats.decodeAll(from: &reader))
+        case 10: body = .meterConfig(try MeterConfig.decodeAll(from: &reader))
+        case 11: body = .meterFeatures(try MeterFeatures.decode(from: &reader))
+        case 12: body = .tableFeatures(try TableFeatures.decodeAll(from: &reader))
+        case 13: body = .portDesc(try PortDescription.decodeAll(from: &reader))
+        case 0xffff: body = .experimenter(try ExperimenterMessage.decode(from: &reader))
+        default: body = .unknown(type: type, body: reader.rest())
+        }
+        guard reader.isEmpty else { throw reader.error("multipart reply trailing bytes", .badLength(reader.remaining)) }
+        return MultipartReply(flags: flags, body)
+    }
+}
+
+/// ofp_desc: the switch's manufacturer, hardware, software, serial and datapath descriptions.
+public struct SwitchDescription: Sendable, Hashable, WireCodable {
+    public var manufacturer: FixedString
+    public var hardware: FixedString
+    public var software: FixedString
+    public var serialNumber: FixedString
+    public var datapath: FixedString
+
+    public init(manufacturer: FixedString, hardware: FixedString, software: FixedString, serialNumber: FixedString, datapath: FixedString) {
+        self.manufacturer = manufacturer
+        self.hardware = hardware
+        self.software = software
+        self.serialNumber = serialNumber
+        self.datapath = datapath
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        manufacturer.encode(into: &buffer, size: 256)
+        hardware.encode(into: &buffer, size: 256)
+        software.encode(into: &buffer, size: 256)
+        serialNumber.encode(into: &buffer, size: 32)
+        datapath.encode(into: &buffer, size: 256)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> SwitchDescription {
+        SwitchDescription(manufacturer: try FixedString.decode(from: &reader, size: 256, "mfr_desc"), hardware: try FixedString.decode(from: &reader, size: 256, "hw_desc"),
+                          software: try FixedString.decode(from: &reader, size: 256, "sw_desc"), serialNumber: try FixedString.decode(from: &reader, size: 32, "serial_num"),
+                          datapath: try FixedString.decode(from: &reader, size: 256, "dp_desc"))
+    }
+}
+
+/// ofp_flow_stats: one flow as the switch holds it (flow multipart reply).
+public struct FlowStats: Sendable, Hashable, WireCodable {
+    public var tableID: UInt8
+    public var durationSec: UInt32
+    public var durationNsec: UInt32
+    public var priority: UInt16
+    public var idleTimeout: UInt16
+    public var hardTimeout: UInt16
+    public var flags: FlowMod.Flags
+    public var cookie: UInt64
+    public var packetCount: UInt64
+    public var byteCount: UInt64
+    public var match: Match
+    public var instructions: [Instruction]
+
+    public init(tableID: UInt8, durationSec: UInt32 = 0, durationNsec: UInt32 = 0, priority: UInt16, idleTimeout: UInt16 = 0,
+                hardTimeout: UInt16 = 0, flags: FlowMod.Flags = [], cookie: UInt64, packetCount: UInt64 = 0,
+                byteCount: UInt64 = 0, match: Match, instructions: [Instruction]) {
+        self.tableID = tableID
+        self.durationSec = durationSec
+        self.durationNsec = durationNsec
+        self.priority = priority
+        self.idleTimeout = idleTimeout
+        self.hardTimeout = hardTimeout
+        self.flags = flags
+        self.cookie = cookie
+        self.packetCount = packetCount
+        self.byteCount = byteCount
+        self.match = match
+        self.instructions = instructions
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        let lengthAt = buffer.reserveLength()
+        buffer.writeInteger(tableID)
+        buffer.writeZeros(1)
+        buffer.writeInteger(durationSec)
+        buffer.writeInteger(durationNsec)
+        buffer.writeInteger(priority)
+        buffer.writeInteger(idleTimeout)
+        buffer.writeInteger(hardTimeout)
+        buffer.writeInteger(flags.rawValue)
+        buffer.writeZeros(4)
+        buffer.writeInteger(cookie)
+        buffer.writeInteger(packetCount)
+        buffer.writeInteger(byteCount)
+        match.encode(into: &buffer)
+        Instruction.encodeList(instructions, into: &buffer)
+        buffer.patchLength(at: lengthAt, from: start)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> FlowStats {
+        let length = Int(try reader.peek("flow stats length", as: UInt16.self))
+        guard length >= 56 else { throw reader.error("flow stats length", .badLength(length)) }
+        var body = try reader.sub(length, "flow stats")
+        try body.skip(2, "flow stats length")
+        let tableID: UInt8 = try body.read("table_id")
+        try body.skip(1, "flow stats padding")
+        let durationSec: UInt32 = try body.read("duration_sec")
+        let durationNsec: UInt32 = try body.read("duration_nsec")
+        let priority: UInt16 = try body.read("priority")
+        let idleTimeout: UInt16 = try body.read("idle_timeout")
+        let hardTimeout: UInt16 = try body.read("hard_timeout")
+        let flags = FlowMod.Flags(rawValue: try body.read("flags"))
+        try body.skip(4, "flow stats padding")
+        return FlowStats(tableID: tableID, durationSec: durationSec, durationNsec: durationNsec, priority: priority,
+                         idleTimeout: idleTimeout, hardTimeout: hardTimeout, flags: flags, cookie: try body.read("cookie"),
+                         packetCount: try body.read("packet_count"), byteCount: try body.read("byte_count"),
+                         match: try Match.decode(from: &body), instructions: try Instruction.decodeList(from: &body))
+    }
+}
+
+/// ofp_aggregate_stats_reply.
+public struct AggregateStats: Sendable, Hashable, WireCodable {
+    public var packetCount: UInt64
+    public var byteCount: UInt64
+    public var flowCount: UInt32
+
+    public init(packetCount: UInt64, byteCount: UInt64, flowCount: UInt32) {
+        self.packetCount = packetCount
+        self.byteCount = byteCount
+        self.flowCount = flowCount
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(packetCount)
+        buffer.writeInteger(byteCount)
+        buffer.writeInteger(flowCount)
+        buffer.writeZeros(4)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> AggregateStats {
+        let stats = AggregateStats(packetCount: try reader.read("packet_count"), byteCount: try reader.read("byte_count"),
+                                   flowCount: try reader.read("flow_count"))
+        try reader.skip(4, "aggregate padding")
+        return stats
+    }
+}
+
+/// ofp_table_stats.
+public struct TableStats: Sendable, Hashable, WireCodable {
+    public var tableID: UInt8
+    public var activeCount: UInt32
+    public var lookupCount: UInt64
+    public var matchedCount: UInt64
+
+    public init(tableID: UInt8, activeCount: UInt32, lookupCount: UInt64, matchedCount: UInt64) {
+        self.tableID = tableID
+        self.activeCount = activeCount
+        self.lookupCount = lookupCount
+        self.matchedCount = matchedCount
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(tableID)
+        buffer.writeZeros(3)
+        buffer.writeInteger(activeCount)
+        buffer.writeInteger(lookupCount)
+        buffer.writeInteger(matchedCount)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> TableStats {
+        let tableID: UInt8 = try reader.read("table_id")
+        try reader.skip(3, "table stats padding")
+        return TableStats(tableID: tableID, activeCount: try reader.read("active_count"),
+                          lookupCount: try reader.read("lookup_count"), matchedCount: try reader.read("matched_count"))
+    }
+}
+
+/// ofp_port_stats.
+public struct PortStats: Sendable, Hashable, WireCodable {
+    public var portNo: UInt32
+    /// rx_packets, tx_packets, rx_bytes, tx_bytes, rx_dropped, tx_dropped,
+    /// rx_errors, tx_errors, rx_frame_err, rx_over_err, rx_crc_err, collisions.
+    public var counters: [UInt64]
+    public var durationSec: UInt32
+    public var durationNsec: UInt32
+
+    public init(portNo: UInt32, counters: [UInt64], durationSec: UInt32 = 0, durationNsec: UInt32 = 0) {
+        self.portNo = portNo
+        self.counters = counters
+        self.durationSec = durationSec
+        self.durationNsec = durationNsec
+    }
+
+    public var rxPackets: UInt64 { counters.first ?? 0 }
+    public var txPackets: UInt64 { counters.count > 1 ? counters[1] : 0 }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(portNo)
+        buffer.writeZeros(4)
+        for i in 0..<12 { buffer.writeInteger(i < counters.count ? counters[i] : 0) }
+        buffer.writeInteger(durationSec)
+        buffer.writeInteger(durationNsec)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PortStats {
+        let portNo: UInt32 = try reader.read("port_no")
+        try reader.skip(4, "port stats padding")
+        var counters: [UInt64] = []
+        counters.reserveCapacity(12)
+        for _ in 0..<12 { counters.append(try reader.read("port counter")) }
+        return PortStats(portNo: portNo, counters: counters, durationSec: try reader.read("duration_sec"),
+                         durationNsec: try reader.read("duration_nsec"))
+    }
+}
+
+/// ofp_queue_stats.
+public struct QueueStats: Sendable, Hashable, WireCodable {
+    public var portNo: UInt32
+    public var queueID: UInt32
+    public var txBytes: UInt64
+    public var txPackets: UInt64
+    public var txErrors: UInt64
+    public var durationSec: UInt32
+    public var durationNsec: UInt32
+
+    public init(portNo: UInt32, queueID: UInt32, txBytes: UInt64, txPackets: UInt64, txErrors: UInt64,
+                durationSec: UInt32 = 0, durationNsec: UInt32 = 0) {
+        self.portNo = portNo
+        self.queueID = queueID
+        self.txBytes = txBytes
+        self.txPackets = txPackets
+        self.txErrors = txErrors
+        self.durationSec = durationSec
+        self.durationNsec = durationNsec
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(portNo)
+        buffer.writeInteger(queueID)
+        buffer.writeInteger(txBytes)
+        buffer.writeInteger(txPackets)
+        buffer.writeInteger(txErrors)
+        buffer.writeInteger(durationSec)
+        buffer.writeInteger(durationNsec)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> QueueStats {
+        QueueStats(portNo: try reader.read("port_no"), queueID: try reader.read("queue_id"),
+                   txBytes: try reader.read("tx_bytes"), txPackets: try reader.read("tx_packets"),
+                   txErrors: try reader.read("tx_errors"), durationSec: try reader.read("duration_sec"),
+                   durationNsec: try reader.read("duration_nsec"))
+    }
+}
+
+/// A (packet, byte) counter pair: bucket and meter band statistics.
+public struct CounterPair: Sendable, Hashable, WireCodable {
+    public var packetCount: UInt64
+    public var byteCount: UInt64
+
+    public init(packetCount: UInt64, byteCount: UInt64) {
+        self.packetCount = packetCount
+        self.byteCount = byteCount
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(packetCount)
+        buffer.writeInteger(byteCount)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> CounterPair {
+        CounterPair(packetCount: try reader.read("packet_count"), byteCount: try reader.read("byte_count"))
+    }
+}

@@ -1,0 +1,197 @@
+import NIOCore
+
+/// Nicira extension actions (experimenter 0x00002320) as Open vSwitch encodes
+/// them: an OpenFlow 1.3 `set_field` writes only constants, so a generic ARP
+/// responder needs NXAST_REG_MOVE; NXAST_RESUBMIT chains tables; NXAST_CONTROLLER2
+/// carries a userdata cookie and pause flag to the controller.
+public enum NiciraAction: Sendable, Hashable {
+    /// NXAST_RESUBMIT (1): re-run the table lookup with `inPort`.
+    case resubmit(inPort: UInt16)
+    /// NXAST_RESUBMIT_TABLE (14): `resubmit(port,table)`; OFPP_IN_PORT (0xfff8) keeps the port.
+    case resubmitTable(inPort: UInt16, table: UInt8)
+    /// NXAST_REG_MOVE (6): copy `bits` bits from `source`[sourceOffset] to `destination`[destinationOffset].
+    case regMove(bits: UInt16, sourceOffset: UInt16, destinationOffset: UInt16, source: OXMHeader, destination: OXMHeader)
+    /// NXAST_REG_LOAD (7): load `value` into `destination`[offset..offset+bits).
+    case regLoad(offset: UInt16, bits: UInt16, destination: OXMHeader, value: UInt64)
+    /// NXAST_REG_LOAD2 (33): load an OXM TLV (value, optional mask) into its field.
+    case regLoad2(OXMField)
+    /// NXAST_CONTROLLER (20).
+    case controller(maxLength: UInt16, controllerID: UInt16, reason: UInt8)
+    /// NXAST_CONTROLLER2 (37): properties as OVS writes them.
+    case controller2(NXController2)
+    /// Any other Nicira subtype: its bytes after the subtype.
+    case other(subtype: UInt16, body: ByteBuffer)
+
+    public static let experimenterID: UInt32 = 0x0000_2320
+
+    public var subtype: UInt16 {
+        switch self {
+        case .resubmit: 1
+        case .resubmitTable: 14
+        case .regMove: 6
+        case .regLoad: 7
+        case .regLoad2: 33
+        case .controller: 20
+        case .controller2: 37
+        case let .other(subtype, _): subtype
+        }
+    }
+
+    /// Writes subtype and body; the generic header (type, length, experimenter) is the caller's.
+    func encodeBody(into buffer: inout ByteBuffer, actionStart: Int) {
+        buffer.writeInteger(subtype)
+        switch self {
+        case let .resubmit(inPort):
+            buffer.writeInteger(inPort)
+            buffer.writeZeros(4)
+        case let .resubmitTable(inPort, table):
+            buffer.writeInteger(inPort)
+            buffer.writeInteger(table)
+            buffer.writeZeros(3)
+        case let .regMove(bits, sourceOffset, destinationOffset, source, destination):
+            buffer.writeInteger(bits)
+            buffer.writeInteger(sourceOffset)
+            buffer.writeInteger(destinationOffset)
+            source.encode(into: &buffer)
+            destination.encode(into: &buffer)
+            buffer.padTo8(from: actionStart)
+        case let .regLoad(offset, bits, destination, value):
+            buffer.writeInteger(offset << 6 | ((bits &- 1) & 0x3f))
+            destination.encode(into: &buffer)
+            buffer.writeInteger(value)
+        case let .regLoad2(field):
+            field.encode(into: &buffer)
+            buffer.padTo8(from: actionStart)
+        case let .controller(maxLength, controllerID, reason):
+            buffer.writeInteger(maxLength)
+            buffer.writeInteger(controllerID)
+            buffer.writeInteger(reason)
+            buffer.writeZeros(1)
+        case let .controller2(controller):
+            buffer.writeZeros(6)
+            controller.encodeProperties(into: &buffer)
+        case let .other(_, body):
+            buffer.writeImmutableBuffer(body)
+        }
+    }
+
+    /// Decodes after the experimenter id; nil (reader untouched) for a layout we
+    /// do not recognise, so the caller keeps it opaque.
+    static func decodeBody(from reader: inout WireReader, actionStart: Int) throws(OpenFlowDecodingError) -> NiciraAction? {
+        let saved = reader
+        let subtype: UInt16 = try reader.read("Nicira subtype")
+        let length = reader.offset &- actionStart &+ reader.remaining
+        let action: NiciraAction
+        switch subtype {
+        case 1, 14:
+            guard length == 16 else { reader = saved; return nil }
+            let inPort: UInt16 = try reader.read("resubmit in_port")
+            let table: UInt8 = try reader.read("resubmit table")
+            let pad = try reader.bytes(3, "resubmit padding")
+            guard pad == [0, 0, 0], subtype == 14 || table == 0 else { reader = saved; return nil }
+            action = subtype == 1 ? .resubmit(inPort: inPort) : .resubmitTable(inPort: inPort, table: table)
+        case 6:
+            let bits: UInt16 = try reader.read("reg_move n_bits")
+            let sourceOffset: UInt16 = try reader.read("reg_move src_ofs")
+            let destinationOffset: UInt16 = try reader.read("reg_move dst_ofs")
+            let source = try OXMHeader.decode(from: &reader)
+            let destination = try OXMHeader.decode(from: &reader)
+            guard (16 &+ source.size &+ destination.size &+ 7) & ~7 == length else { reader = saved; return nil }
+            try reader.skip(reader.remaining, "reg_move padding")
+            action = .regMove(bits: bits, sourceOffset: sourceOffset, destinationOffset: destinationOffset, source: source, destination: destination)
+        case 7:
+            guard length == 24 else { reader = saved; return nil }
+            let offsetAndBits: UInt16 = try reader.read("reg_load ofs_nbits")
+            let destination = try OXMHeader.decode(from: &reader)
+            guard destination.experimenter == nil else { reader = saved; return nil }
+            action = .regLoad(offset: offsetAndBits >> 6, bits: (offsetAndBits & 0x3f) &+ 1, destination: destination,
+                              value: try reader.read("reg_load value"))
+        case 33:
+            let field = try OXMField.decode(from: &reader)
+            guard (10 &+ field.size &+ 7) & ~7 == length, reader.buffer.readableBytesView.allSatisfy({ $0 == 0 }) else {
+                reader = saved
+                return nil
+            }
+            try reader.skip(reader.remaining, "reg_load2 padding")
+            action = .regLoad2(field)
+        case 20:
+            guard length == 16 else { reader = saved; return nil }
+            action = .controller(maxLength: try reader.read("controller max_len"),
+                                 controllerID: try reader.read("controller id"),
+                                 reason: try reader.read("controller reason"))
+            try reader.skip(1, "controller padding")
+        case 37:
+            try reader.skip(6, "controller2 padding")
+            guard let controller = try NXController2.decodeProperties(from: &reader) else { reader = saved; return nil }
+            action = .controller2(controller)
+        default:
+            return .other(subtype: subtype, body: reader.rest())
+        }
+        return action
+    }
+}
+
+/// NXAST_CONTROLLER2's properties (NXAC2PT_*). Each is written only when set,
+/// in OVS's order (max_len, controller_id, reason, userdata, pause, meter_id)
+/// and OVS's sizes: 16- and 32-bit values fill a 4-byte body (length 8), the
+/// reason byte stands alone (length 5).
+public struct NXController2: Sendable, Hashable {
+    public var maxLength: UInt16?
+    public var controllerID: UInt16?
+    public var reason: UInt8?
+    public var userdata: [UInt8]?
+    public var pause: Bool
+    public var meterID: UInt32?
+
+    public init(maxLength: UInt16? = nil, controllerID: UInt16? = nil, reason: UInt8? = nil,
+                userdata: [UInt8]? = nil, pause: Bool = false, meterID: UInt32? = nil) {
+        self.maxLength = maxLength
+        self.controllerID = controllerID
+        self.reason = reason
+        self.userdata = userdata
+        self.pause = pause
+        self.meterID = meterID
+    }
+
+    func encodeProperties(into buffer: inout ByteBuffer) {
+        func property(_ type: UInt16, _ body: (inout ByteBuffer) -> Void) {
+            let start = buffer.writerIndex
+            buffer.writeInteger(type)
+            let lengthAt = buffer.reserveLength()
+            body(&buffer)
+            buffer.patchLength(at: lengthAt, from: start)
+            buffer.padTo8(from: start)
+        }
+        if let maxLength { property(0) { $0.writeInteger(maxLength); $0.writeZeros(2) } }
+        if let controllerID { property(1) { $0.writeInteger(controllerID); $0.writeZeros(2) } }
+        if let reason { property(2) { $0.writeInteger(reason) } }
+        if let userdata { property(3) { $0.writeBytes(userdata) } }
+        if pause { property(4) { _ in } }
+        if let meterID { property(5) { $0.writeInteger(meterID) } }
+    }
+
+    /// Nil when the properties are not in the form `encodeProperties` writes
+    /// (unknown property, duplicates, other order): the action then stays opaque.
+    static func decodeProperties(from reader: inout WireReader) throws(OpenFlowDecodingError) -> NXController2? {
+        var out = NXController2()
+        var last = -1
+        while !reader.isEmpty {
+            let type: UInt16 = try reader.read("controller2 property type")
+            let length = Int(try reader.read("controller2 property length", as: UInt16.self))
+            guard length >= 4, Int(type) > last else { return nil }
+            last = Int(type)
+            var body = try reader.sub(length &- 4, "controller2 property")
+            try reader.skip(min((8 &- length % 8) % 8, reader.remaining), "controller2 property padding")
+            switch (type, length) {
+            case (0, 8): out.maxLength = try body.read("max_len")
+            case (1, 8): out.controllerID = try body.read("controller_id")
+            case (2, 5): out.reason = try body.read("reason")
+            case (3, _): out.userdata = try body.bytes(body.remaining, "userdata")
+            case (4, 4): out.pause = true
+            case (5, 8): out.meterID = try body.read("meter_id")
+            default: return nil
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,275 @@
+import NIOCore
+
+/// OXM classes (OpenFlow 1.3 §7.2.3.1 and Open vSwitch's NXM classes).
+public enum OXMClass {
+    public static let nxm0: UInt16 = 0x0000           // NXM_OF_* (Nicira, OpenFlow 1.0 fields)
+    public static let nxm1: UInt16 = 0x0001           // NXM_NX_* (Nicira extensions: regs, tunnel)
+    public static let openFlowBasic: UInt16 = 0x8000
+    public static let packetRegisters: UInt16 = 0x8001 // xregs as OVS encodes them
+    public static let experimenter: UInt16 = 0xffff
+}
+
+/// The 40 OpenFlow-basic match fields (OFPXMT_OFB_*), with their wire widths.
+public enum OXMBasicField: UInt8, Sendable, Hashable, CaseIterable {
+    case inPort = 0, inPhyPort, metadata, ethDst, ethSrc, ethType, vlanVID, vlanPCP,
+         ipDSCP, ipECN, ipProto, ipv4Src, ipv4Dst, tcpSrc, tcpDst, udpSrc, udpDst,
+         sctpSrc, sctpDst, icmpv4Type, icmpv4Code, arpOp, arpSPA, arpTPA, arpSHA, arpTHA,
+         ipv6Src, ipv6Dst, ipv6FLabel, icmpv6Type, icmpv6Code, ipv6NDTarget, ipv6NDSLL,
+         ipv6NDTLL, mplsLabel, mplsTC, mplsBOS, pbbISID, tunnelID, ipv6ExtHdr
+
+    /// Value width in bytes on the wire.
+    public var width: Int {
+        switch self {
+        case .vlanPCP, .ipDSCP, .ipECN, .ipProto, .icmpv4Type, .icmpv4Code, .icmpv6Type, .icmpv6Code, .mplsTC, .mplsBOS: 1
+        case .ethType, .vlanVID, .tcpSrc, .tcpDst, .udpSrc, .udpDst, .sctpSrc, .sctpDst, .arpOp, .ipv6ExtHdr: 2
+        case .pbbISID: 3
+        case .inPort, .inPhyPort, .ipv4Src, .ipv4Dst, .arpSPA, .arpTPA, .ipv6FLabel, .mplsLabel: 4
+        case .ethDst, .ethSrc, .arpSHA, .arpTHA, .ipv6NDSLL, .ipv6NDTLL: 6
+        case .metadata, .tunnelID: 8
+        case .ipv6Src, .ipv6Dst, .ipv6NDTarget: 16
+        }
+    }
+
+    /// The name the specification (and Ryu) uses: `OFPXMT_OFB_ETH_DST` -> "eth_dst".
+    public var specName: String {
+        switch self {
+        case .inPort: "in_port"
+        case .inPhyPort: "in_phy_port"
+        case .metadata: "metadata"
+        case .ethDst: "eth_dst"
+        case .ethSrc: "eth_src"
+        case .ethType: "eth_type"
+        case .vlanVID: "vlan_vid"
+        case .vlanPCP: "vlan_pcp"
+        case .ipDSCP: "ip_dscp"
+        case .ipECN: "ip_ecn"
+        case .ipProto: "ip_proto"
+        case .ipv4Src: "ipv4_src"
+        case .ipv4Dst: "ipv4_dst"
+        case .tcpSrc: "tcp_src"
+        case .tcpDst: "tcp_dst"
+        case .udpSrc: "udp_src"
+        case .udpDst: "udp_dst"
+        case .sctpSrc: "sctp_src"
+        case .sctpDst: "sctp_dst"
+        case .icmpv4Type: "icmpv4_type"
+        case .icmpv4Code: "icmpv4_code"
+        case .arpOp: "arp_op"
+        case .arpSPA: "arp_spa"
+        case .arpTPA: "arp_tpa"
+        case .arpSHA: "arp_sha"
+        case .arpTHA: "arp_tha"
+        case .ipv6Src: "ipv6_src"
+        case .ipv6Dst: "ipv6_dst"
+        case .ipv6FLabel: "ipv6_flabel"
+        case .icmpv6Type: "icmpv6_type"
+        case .icmpv6Code: "icmpv6_code"
+        case .ipv6NDTarget: "ipv6_nd_target"
+        case .ipv6NDSLL: "ipv6_nd_sll"
+        case .ipv6NDTLL: "ipv6_nd_tll"
+        case .mplsLabel: "mpls_label"
+        case .mplsTC: "mpls_tc"
+        case .mplsBOS: "mpls_bos"
+        case .pbbISID: "pbb_isid"
+        case .tunnelID: "tunnel_id"
+        case .ipv6ExtHdr: "ipv6_exthdr"
+        }
+    }
+}
+
+/// The Nicira (NXM) fields an overlay needs, as Open vSwitch encodes them in OpenFlow 1.3.
+public enum NXMField {
+    /// NXM_NX_REG0..15: class 1, field n, 4 bytes.
+    public static func register(_ n: UInt8) -> (oxmClass: UInt16, field: UInt8) { (OXMClass.nxm1, n) }
+    /// NXM_NX_TUN_IPV4_SRC / DST: class 1, fields 31 and 32, 4 bytes.
+    public static let tunIPv4Src: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 31)
+    public static let tunIPv4Dst: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 32)
+    /// NXM_NX_TUN_ID: class 1, field 16, 8 bytes (OVS sends OXM tunnel_id in OF1.3 instead).
+    public static let tunID: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 16)
+    /// OXM xreg0..7 (OFPXMC_PACKET_REGS): 8 bytes each.
+    public static func xreg(_ n: UInt8) -> (oxmClass: UInt16, field: UInt8) { (OXMClass.packetRegisters, n) }
+}
+
+/// The 4-byte (or, for the experimenter class, 8-byte) header that names an OXM
+/// field. NXAST_REG_MOVE and NXAST_REG_LOAD refer to fields by this header alone.
+public struct OXMHeader: Sendable, Hashable {
+    public var oxmClass: UInt16
+    public var field: UInt8
+    public var hasMask: Bool
+    /// Payload length in bytes (value plus mask, plus the experimenter id when present).
+    public var length: UInt8
+    /// Set only for the experimenter class (0xffff).
+    public var experimenter: UInt32?
+
+    public init(oxmClass: UInt16, field: UInt8, hasMask: Bool = false, length: UInt8, experimenter: UInt32? = nil) {
+        self.oxmClass = oxmClass
+        self.field = field
+        self.hasMask = hasMask
+        self.length = length
+        self.experimenter = experimenter
+    }
+
+    /// The header of a basic field, unmasked.
+    public init(_ basic: OXMBasicField) {
+        self.init(oxmClass: OXMClass.openFlowBasic, field: basic.rawValue, length: UInt8(basic.width))
+    }
+
+    /// NXM_NX_REGn (4 bytes).
+    public static func register(_ n: UInt8) -> OXMHeader {
+        OXMHeader(oxmClass: OXMClass.nxm1, field: n, length: 4)
+    }
+
+    /// Wire size of the header itself.
+    public var size: Int { experimenter == nil ? 4 : 8 }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> OXMHeader {
+        let raw: UInt32 = try reader.read("OXM header")
+        var header = OXMHeader(
+            oxmClass: UInt16(truncatingIfNeeded: raw >> 16),
+            field: UInt8(truncatingIfNeeded: (raw >> 9) & 0x7f),
+            hasMask: raw & 0x100 != 0,
+            length: UInt8(truncatingIfNeeded: raw)
+        )
+        if header.oxmClass == OXMClass.experimenter {
+            guard header.length >= 4 else { throw reader.error("OXM experimenter length", .badLength(Int(header.length)), at: reader.offset &- 4) }
+            header.experimenter = try reader.read("OXM experimenter id")
+        }
+        return header
+    }
+
+    public func encode(into buffer: inout ByteBuffer) {
+        let raw = UInt32(oxmClass) << 16 | UInt32(field & 0x7f) << 9 | (hasMask ? 0x100 : 0) | UInt32(length)
+        buffer.writeInteger(raw)
+        if let experimenter { buffer.writeInteger(experimenter) }
+    }
+}
+
+/// One OXM TLV: a match field or a set-field target. Values are kept as the
+/// wire bytes (big-endian) so unknown classes and odd widths round-trip exactly.
+public struct OXMField: Sendable, Hashable {
+    public var oxmClass: UInt16
+    public var field: UInt8
+    public var experimenter: UInt32?
+    public var value: [UInt8]
+    public var mask: [UInt8]?
+
+    public init(oxmClass: UInt16, field: UInt8, experimenter: UInt32? = nil, value: [UInt8], mask: [UInt8]? = nil) {
+        self.oxmClass = oxmClass
+        self.field = field
+        self.experimenter = experimenter
+        self.value = value
+        self.mask = mask
+    }
+
+    /// A basic field from an integer (fields up to 8 bytes), optionally masked.
+    public init(_ basic: OXMBasicField, _ value: UInt64, mask: UInt64? = nil) {
+        self.init(oxmClass: OXMClass.openFlowBasic, field: basic.rawValue,
+                  value: Self.bigEndian(value, width: basic.width),
+                  mask: mask.map { Self.bigEndian($0, width: basic.width) })
+    }
+
+    /// A basic field from its wire bytes (IPv6 addresses), optionally masked.
+    public init(_ basic: OXMBasicField, bytes: [UInt8], mask: [UInt8]? = nil) {
+        self.init(oxmClass: OXMClass.openFlowBasic, field: basic.rawValue, value: bytes, mask: mask)
+    }
+
+    /// NXM_NX_REGn, 32 bits.
+    public static func register(_ n: UInt8, _ value: UInt32, mask: UInt32? = nil) -> OXMField {
+        OXMField(oxmClass: OXMClass.nxm1, field: n, value: bigEndian(UInt64(value), width: 4),
+                 mask: mask.map { bigEndian(UInt64($0), width: 4) })
+    }
+
+    /// OXM xregN (OFPXMC_PACKET_REGS), 64 bits.
+    public static func xreg(_ n: UInt8, _ value: UInt64, mask: UInt64? = nil) -> OXMField {
+        OXMField(oxmClass: OXMClass.packetRegisters, field: n, value: bigEndian(value, width: 8),
+                 mask: mask.map { bigEndian($0, width: 8) })
+    }
+
+    /// NXM_NX_TUN_IPV4_SRC, address as a 32-bit integer.
+    public static func tunnelIPv4Source(_ address: UInt32, mask: UInt32? = nil) -> OXMField {
+        OXMField(oxmClass: OXMClass.nxm1, field: 31, value: bigEndian(UInt64(address), width: 4),
+                 mask: mask.map { bigEndian(UInt64($0), width: 4) })
+    }
+
+    /// NXM_NX_TUN_IPV4_DST, address as a 32-bit integer.
+    public static func tunnelIPv4Destination(_ address: UInt32, mask: UInt32? = nil) -> OXMField {
+        OXMField(oxmClass: OXMClass.nxm1, field: 32, value: bigEndian(UInt64(address), width: 4),
+                 mask: mask.map { bigEndian(UInt64($0), width: 4) })
+    }
+
+    /// The basic field this is, if any.
+    public var basic: OXMBasicField? {
+        oxmClass == OXMClass.openFlowBasic ? OXMBasicField(rawValue: field) : nil
+    }
+
+    /// The value as an integer, when it is at most 8 bytes.
+    public var integerValue: UInt64? { Self.integer(value) }
+    public var integerMask: UInt64? { mask.flatMap(Self.integer) }
+
+    public var header: OXMHeader {
+        let payload = value.count &+ (mask?.count ?? 0) &+ (experimenter == nil ? 0 : 4)
+        return OXMHeader(oxmClass: oxmClass, field: field, hasMask: mask != nil,
+                         length: UInt8(truncatingIfNeeded: payload), experimenter: experimenter)
+    }
+
+    /// Wire size of the whole TLV.
+    public var size: Int { 4 &+ Int(header.length) }
+
+    /// The form used to compare matches: an all-ones mask is the same as no mask,
+    /// and masked-out value bits do not count (Open vSwitch drops both).
+    public var canonical: OXMField {
+        guard let mask else { return self }
+        if mask.allSatisfy({ $0 == 0xff }) {
+            var out = self
+            out.mask = nil
+            return out
+        }
+        var out = self
+        if mask.count == value.count {
+            out.value = zip(value, mask).map { $0 & $1 }
+        }
+        return out
+    }
+
+    public func encode(into buffer: inout ByteBuffer) {
+        header.encode(into: &buffer)
+        buffer.writeBytes(value)
+        if let mask { buffer.writeBytes(mask) }
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> OXMField {
+        let at = reader.offset
+        let header = try OXMHeader.decode(from: &reader)
+        var payload = Int(header.length) &- (header.experimenter == nil ? 0 : 4)
+        if header.hasMask {
+            guard payload % 2 == 0 else { throw reader.error("OXM masked length", .badLength(Int(header.length)), at: at) }
+            payload /= 2
+        }
+        let value = try reader.bytes(payload, "OXM value")
+        let mask = header.hasMask ? try reader.bytes(payload, "OXM mask") : nil
+        return OXMField(oxmClass: header.oxmClass, field: header.field, experimenter: header.experimenter, value: value, mask: mask)
+    }
+
+    static func bigEndian(_ value: UInt64, width: Int) -> [UInt8] {
+        (0..<width).map { i in
+            let shift = (width &- 1 &- i) &* 8
+            return shift < 64 ? UInt8(truncatingIfNeeded: value >> UInt64(shift)) : 0
+        }
+    }
+
+    static func integer(_ bytes: [UInt8]) -> UInt64? {
+        guard bytes.count <= 8 else { return nil }
+        return bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}
+
+extension OXMField: Comparable {
+    /// Orders by class, field, then bytes: the canonical order of a match.
+    public static func < (lhs: OXMField, rhs: OXMField) -> Bool {
+        if lhs.oxmClass != rhs.oxmClass { return lhs.oxmClass < rhs.oxmClass }
+        if lhs.field != rhs.field { return lhs.field < rhs.field }
+        if lhs.experimenter != rhs.experimenter { return (lhs.experimenter ?? 0) < (rhs.experimenter ?? 0) }
+        if lhs.value != rhs.value { return lhs.value.lexicographicallyPrecedes(rhs.value) }
+        return (lhs.mask ?? []).lexicographicallyPrecedes(rhs.mask ?? [])
+    }
+}

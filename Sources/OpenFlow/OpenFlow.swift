@@ -1,1 +1,0 @@
-// The OpenFlow module. (Placeholder until its issue lands.)

@@ -1,0 +1,88 @@
+import NIOCore
+
+/// OFPT_PACKET_IN. `data` is a slice of the received message (no copy).
+public struct PacketIn: Sendable, Hashable, WireCodable {
+    public var bufferID: UInt32
+    public var totalLength: UInt16
+    /// OFPR_NO_MATCH (0), OFPR_ACTION (1), OFPR_INVALID_TTL (2).
+    public var reason: UInt8
+    public var tableID: UInt8
+    public var cookie: UInt64
+    public var match: Match
+    public var data: ByteBuffer
+
+    public static let noBuffer: UInt32 = 0xffff_ffff
+
+    public init(bufferID: UInt32 = PacketIn.noBuffer, totalLength: UInt16, reason: UInt8, tableID: UInt8,
+                cookie: UInt64, match: Match, data: ByteBuffer) {
+        self.bufferID = bufferID
+        self.totalLength = totalLength
+        self.reason = reason
+        self.tableID = tableID
+        self.cookie = cookie
+        self.match = match
+        self.data = data
+    }
+
+    /// The ingress port from the match, if present.
+    public var inPort: UInt32? { match[.inPort]?.integerValue.map { UInt32(truncatingIfNeeded: $0) } }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(bufferID)
+        buffer.writeInteger(totalLength)
+        buffer.writeInteger(reason)
+        buffer.writeInteger(tableID)
+        buffer.writeInteger(cookie)
+        match.encode(into: &buffer)
+        buffer.writeZeros(2)
+        buffer.writeImmutableBuffer(data)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PacketIn {
+        let bufferID: UInt32 = try reader.read("buffer_id")
+        let totalLength: UInt16 = try reader.read("total_len")
+        let reason: UInt8 = try reader.read("reason")
+        let tableID: UInt8 = try reader.read("table_id")
+        let cookie: UInt64 = try reader.read("cookie")
+        let match = try Match.decode(from: &reader)
+        try reader.skip(2, "packet_in padding")
+        return PacketIn(bufferID: bufferID, totalLength: totalLength, reason: reason, tableID: tableID,
+                        cookie: cookie, match: match, data: reader.rest())
+    }
+}
+
+/// OFPT_PACKET_OUT. Open vSwitch never buffers: send the frame in `data`.
+public struct PacketOut: Sendable, Hashable, WireCodable {
+    public var bufferID: UInt32
+    public var inPort: UInt32
+    public var actions: [Action]
+    public var data: ByteBuffer
+
+    public init(bufferID: UInt32 = PacketIn.noBuffer, inPort: UInt32 = OpenFlowPort.controller, actions: [Action], data: ByteBuffer) {
+        self.bufferID = bufferID
+        self.inPort = inPort
+        self.actions = actions
+        self.data = data
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(bufferID)
+        buffer.writeInteger(inPort)
+        let lengthAt = buffer.reserveLength()
+        buffer.writeZeros(6)
+        let actionsStart = buffer.writerIndex
+        Action.encodeList(actions, into: &buffer)
+        buffer.setInteger(UInt16(truncatingIfNeeded: buffer.writerIndex &- actionsStart), at: lengthAt)
+        buffer.writeImmutableBuffer(data)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PacketOut {
+        let bufferID: UInt32 = try reader.read("buffer_id")
+        let inPort: UInt32 = try reader.read("in_port")
+        let actionsLength = Int(try reader.read("actions_len", as: UInt16.self))
+        try reader.skip(6, "packet_out padding")
+        var actionsReader = try reader.sub(actionsLength, "packet_out actions")
+        let actions = try Action.decodeList(from: &actionsReader)
+        return PacketOut(bufferID: bufferID, inPort: inPort, actions: actions, data: reader.rest())
+    }
+}

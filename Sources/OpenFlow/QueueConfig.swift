@@ -1,0 +1,103 @@
+import NIOCore
+
+/// ofp_packet_queue with its properties (OFPQT_MIN_RATE 1, MAX_RATE 2,
+/// EXPERIMENTER 0xffff); a property keeps its bytes after the 8-byte header.
+public struct PacketQueue: Sendable, Hashable, WireCodable {
+    public struct Property: Sendable, Hashable {
+        public var property: UInt16
+        public var body: ByteBuffer
+
+        public init(property: UInt16, body: ByteBuffer) {
+            self.property = property
+            self.body = body
+        }
+
+        /// The rate in 1/10 of a percent for MIN_RATE / MAX_RATE.
+        public var rate: UInt16? {
+            property == 1 || property == 2 ? body.getInteger(at: body.readerIndex, as: UInt16.self) : nil
+        }
+    }
+
+    public var queueID: UInt32
+    public var port: UInt32
+    public var properties: [Property]
+
+    public init(queueID: UInt32, port: UInt32, properties: [Property]) {
+        self.queueID = queueID
+        self.port = port
+        self.properties = properties
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        buffer.writeInteger(queueID)
+        buffer.writeInteger(port)
+        let lengthAt = buffer.reserveLength()
+        buffer.writeZeros(6)
+        for property in properties {
+            let propertyStart = buffer.writerIndex
+            buffer.writeInteger(property.property)
+            let propertyLengthAt = buffer.reserveLength()
+            buffer.writeZeros(4)
+            buffer.writeImmutableBuffer(property.body)
+            buffer.patchLength(at: propertyLengthAt, from: propertyStart)
+        }
+        buffer.patchLength(at: lengthAt, from: start)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PacketQueue {
+        let length = Int(try reader.peek("queue length", ahead: 8, as: UInt16.self))
+        guard length >= 16 else { throw reader.error("queue length", .badLength(length)) }
+        var body = try reader.sub(length, "queue")
+        let queueID: UInt32 = try body.read("queue_id")
+        let port: UInt32 = try body.read("queue port")
+        try body.skip(8, "queue length and padding")
+        let properties = try body.elements("queue property", minimum: 8) { (one: inout WireReader) throws(OpenFlowDecodingError) in
+            let type: UInt16 = try one.read("queue property type")
+            try one.skip(6, "queue property header")
+            return Property(property: type, body: one.rest())
+        }
+        return PacketQueue(queueID: queueID, port: port, properties: properties)
+    }
+}
+
+/// OFPT_QUEUE_GET_CONFIG_REQUEST body.
+public struct QueueGetConfigRequest: Sendable, Hashable, WireCodable {
+    public var port: UInt32
+
+    public init(port: UInt32) { self.port = port }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(port)
+        buffer.writeZeros(4)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> QueueGetConfigRequest {
+        let port: UInt32 = try reader.read("port")
+        try reader.skip(4, "queue_get_config padding")
+        return QueueGetConfigRequest(port: port)
+    }
+}
+
+/// OFPT_QUEUE_GET_CONFIG_REPLY body.
+public struct QueueGetConfigReply: Sendable, Hashable, WireCodable {
+    public var port: UInt32
+    public var queues: [PacketQueue]
+
+    public init(port: UInt32, queues: [PacketQueue]) {
+        self.port = port
+        self.queues = queues
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(port)
+        buffer.writeZeros(4)
+        queues.encode(into: &buffer)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> QueueGetConfigReply {
+        let port: UInt32 = try reader.read("port")
+        try reader.skip(4, "queue_get_config padding")
+        return QueueGetConfigReply(port: port, queues: try PacketQueue.decodeAll(from: &reader))
+    }
+}

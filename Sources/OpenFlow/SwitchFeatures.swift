@@ -1,0 +1,62 @@
+import NIOCore
+
+/// OFPT_FEATURES_REPLY body (ofp_switch_features).
+public struct SwitchFeatures: Sendable, Hashable, WireCodable {
+    public var datapathID: UInt64
+    public var nBuffers: UInt32
+    public var nTables: UInt8
+    public var auxiliaryID: UInt8
+    public var capabilities: UInt32
+    public var reserved: UInt32
+
+    public init(datapathID: UInt64, nBuffers: UInt32 = 0, nTables: UInt8, auxiliaryID: UInt8 = 0, capabilities: UInt32 = 0, reserved: UInt32 = 0) {
+        self.datapathID = datapathID
+        self.nBuffers = nBuffers
+        self.nTables = nTables
+        self.auxiliaryID = auxiliaryID
+        self.capabilities = capabilities
+        self.reserved = reserved
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(datapathID)
+        buffer.writeInteger(nBuffers)
+        buffer.writeInteger(nTables)
+        buffer.writeInteger(auxiliaryID)
+        buffer.writeZeros(2)
+        buffer.writeInteger(capabilities)
+        buffer.writeInteger(reserved)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> SwitchFeatures {
+        let datapathID: UInt64 = try reader.read("datapath_id")
+        let nBuffers: UInt32 = try reader.read("n_buffers")
+        let nTables: UInt8 = try reader.read("n_tables")
+        let auxiliaryID: UInt8 = try reader.read("auxiliary_id")
+        try reader.skip(2, "features padding")
+        return SwitchFeatures(datapathID: datapathID, nBuffers: nBuffers, nTables: nTables, auxiliaryID: auxiliaryID,
+                              capabilities: try reader.read("capabilities"), reserved: try reader.read("reserved"))
+    }
+}
+
+/// OFPT_GET_CONFIG_REPLY / OFPT_SET_CONFIG body (ofp_switch_config).
+public struct SwitchConfig: Sendable, Hashable, WireCodable {
+    /// OFPC_FRAG_* flags.
+    public var flags: UInt16
+    /// Bytes of a table-miss packet sent to the controller (0xffff: whole packet).
+    public var missSendLength: UInt16
+
+    public init(flags: UInt16 = 0, missSendLength: UInt16) {
+        self.flags = flags
+        self.missSendLength = missSendLength
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(flags)
+        buffer.writeInteger(missSendLength)
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> SwitchConfig {
+        SwitchConfig(flags: try reader.read("config flags"), missSendLength: try reader.read("miss_send_len"))
+    }
+}

@@ -1,0 +1,61 @@
+/// A 48-bit IEEE 802 MAC address, held in the low bits of a UInt64 so it
+/// compares and hashes as one integer.
+public struct EthernetAddress: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let rawValue: UInt64
+
+    public init(rawValue: UInt64) {
+        self.rawValue = rawValue & 0xffff_ffff_ffff
+    }
+
+    public init(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8, _ b3: UInt8, _ b4: UInt8, _ b5: UInt8) {
+        rawValue = [b0, b1, b2, b3, b4, b5].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// From six bytes in wire order; nil for any other count.
+    public init?<C: Collection>(bytes: C) where C.Element == UInt8 {
+        guard bytes.count == 6 else { return nil }
+        rawValue = bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// Parses "02:42:c0:a8:00:02" (also with '-' separators, either case).
+    public init?(_ text: String) {
+        let groups = text.split(separator: ":", omittingEmptySubsequences: false)
+        let parts = groups.count == 6 ? groups : text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 6 else { return nil }
+        var value: UInt64 = 0
+        for part in parts {
+            guard part.count == 2, let byte = UInt8(part, radix: 16) else { return nil }
+            value = value << 8 | UInt64(byte)
+        }
+        rawValue = value
+    }
+
+    public static let broadcast = EthernetAddress(rawValue: 0xffff_ffff_ffff)
+    public static let zero = EthernetAddress(rawValue: 0)
+
+    /// The six bytes in wire order.
+    public var bytes: [UInt8] {
+        (0..<6).map { UInt8(truncatingIfNeeded: rawValue >> (40 - 8 * UInt64($0))) }
+    }
+
+    /// Group bit (I/G): multicast or broadcast.
+    public var isMulticast: Bool { rawValue & 0x0100_0000_0000 != 0 }
+    public var isBroadcast: Bool { self == .broadcast }
+    /// U/L bit: locally administered (as Docker's 02:42:... are).
+    public var isLocallyAdministered: Bool { rawValue & 0x0200_0000_0000 != 0 }
+
+    public var description: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(17)
+        for i in 0..<6 {
+            if i > 0 { out.append(UInt8(ascii: ":")) }
+            let byte = Int(truncatingIfNeeded: rawValue >> (40 - 8 * UInt64(i))) & 0xff
+            out.append(digits[byte >> 4])
+            out.append(digits[byte & 0xf])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}

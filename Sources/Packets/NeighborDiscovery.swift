@@ -1,0 +1,109 @@
+import NIOCore
+
+/// The link-layer address options of RFC 4861 §4.6.1 (the only ones an
+/// overlay acts on); other options are skipped.
+public struct NeighborDiscoveryOptions: Sendable, Hashable {
+    public var sourceLinkLayerAddress: EthernetAddress?
+    public var targetLinkLayerAddress: EthernetAddress?
+
+    public init(sourceLinkLayerAddress: EthernetAddress? = nil, targetLinkLayerAddress: EthernetAddress? = nil) {
+        self.sourceLinkLayerAddress = sourceLinkLayerAddress
+        self.targetLinkLayerAddress = targetLinkLayerAddress
+    }
+
+    init(decoding reader: inout WireReader) throws(PacketError) {
+        while reader.remaining > 0 {
+            let start = reader.offset
+            try reader.require(2)
+            let type = try reader.u8()
+            let units = try reader.u8()
+            // A zero length would loop forever; RFC 4861 says discard the packet.
+            guard units > 0 else { throw reader.invalid("option length 0", at: start + 1) }
+            var option = WireReader(try reader.slice(Int(units) * 8 - 2), base: start + 2, layer: .neighborDiscovery)
+            switch type {
+            case 1 where units == 1: sourceLinkLayerAddress = try option.ethernetAddress()
+            case 2 where units == 1: targetLinkLayerAddress = try option.ethernetAddress()
+            default: break
+            }
+        }
+    }
+
+    func write(to buffer: inout ByteBuffer) {
+        for (type, address) in [(UInt8(1), sourceLinkLayerAddress), (UInt8(2), targetLinkLayerAddress)] {
+            guard let address else { continue }
+            buffer.writeInteger(type)
+            buffer.writeInteger(UInt8(1))
+            buffer.writeEthernetAddress(address)
+        }
+    }
+}
+
+/// Neighbour solicitation (ICMPv6 type 135): who has `target`?
+public struct NeighborSolicitation: Sendable, Hashable {
+    public var target: IPv6Address
+    public var options: NeighborDiscoveryOptions
+
+    public init(target: IPv6Address, options: NeighborDiscoveryOptions = NeighborDiscoveryOptions()) {
+        self.target = target
+        self.options = options
+    }
+
+    /// Decodes the message body after the ICMPv6 checksum.
+    public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
+        var r = WireReader(buffer, base: offset, layer: .neighborDiscovery)
+        try r.require(20)
+        try r.skip(4)
+        target = try r.ipv6Address()
+        options = try NeighborDiscoveryOptions(decoding: &r)
+    }
+
+    public var icmp: ICMPv6Packet {
+        var body = ByteBuffer()
+        body.writeInteger(UInt32(0))
+        body.writeIPv6Address(target)
+        options.write(to: &body)
+        return ICMPv6Packet(type: ICMPv6Packet.neighborSolicitation, body: body)
+    }
+}
+
+/// Neighbour advertisement (ICMPv6 type 136): `target` is at this link address.
+public struct NeighborAdvertisement: Sendable, Hashable {
+    public var isRouter: Bool
+    public var isSolicited: Bool
+    public var isOverride: Bool
+    public var target: IPv6Address
+    public var options: NeighborDiscoveryOptions
+
+    public init(target: IPv6Address, isRouter: Bool = false, isSolicited: Bool, isOverride: Bool = true,
+                options: NeighborDiscoveryOptions = NeighborDiscoveryOptions()) {
+        self.isRouter = isRouter
+        self.isSolicited = isSolicited
+        self.isOverride = isOverride
+        self.target = target
+        self.options = options
+    }
+
+    public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
+        var r = WireReader(buffer, base: offset, layer: .neighborDiscovery)
+        try r.require(20)
+        let flags = try r.u32()
+        isRouter = flags & 0x8000_0000 != 0
+        isSolicited = flags & 0x4000_0000 != 0
+        isOverride = flags & 0x2000_0000 != 0
+        target = try r.ipv6Address()
+        options = try NeighborDiscoveryOptions(decoding: &r)
+    }
+
+    public var icmp: ICMPv6Packet {
+        var body = ByteBuffer()
+        body.writeInteger((isRouter ? UInt32(0x8000_0000) : 0) | (isSolicited ? 0x4000_0000 : 0) | (isOverride ? 0x2000_0000 : 0))
+        body.writeIPv6Address(target)
+        options.write(to: &body)
+        return ICMPv6Packet(type: ICMPv6Packet.neighborAdvertisement, body: body)
+    }
+}
+
+public enum NeighborDiscoveryMessage: Sendable, Hashable {
+    case solicitation(NeighborSolicitation)
+    case advertisement(NeighborAdvertisement)
+}

@@ -1,1 +1,0 @@
-// The Packets module. (Placeholder until its issue lands.)

@@ -1,1 +1,0 @@
-// The Pcap module. (Placeholder until its issue lands.)

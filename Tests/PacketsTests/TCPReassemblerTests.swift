@@ -1,0 +1,186 @@
+import Foundation
+import NIOCore
+import Packets
+import Pcap
+import Testing
+import TestSupport
+
+/// A two-way TCP conversation as frames, with a recipe for how the capture
+/// mangled it (reordering, duplicates, retransmissions with overlaps).
+struct Conversation: Sendable, CustomStringConvertible {
+    var name: String
+    var client: TCPEndpoint
+    var server: TCPEndpoint
+    var clientISN: UInt32
+    var serverISN: UInt32
+    /// Application data each side sends, in chunks (each chunk one segment).
+    var clientChunks: [[UInt8]]
+    var serverChunks: [[UInt8]]
+    /// Turns the in-order frame list into what the capture saw.
+    var mangle: @Sendable ([ByteBuffer]) -> [ByteBuffer]
+
+    var description: String { name }
+
+    static let clientMAC = EthernetAddress(0x02, 0, 0, 0, 0, 1)
+    static let serverMAC = EthernetAddress(0x02, 0, 0, 0, 0, 2)
+
+    func frame(fromClient: Bool, seq: UInt32, ack: UInt32, flags: TCPFlags, payload: [UInt8] = []) -> ByteBuffer {
+        FrameBuilder.tcp(source: fromClient ? Self.clientMAC : Self.serverMAC,
+                         destination: fromClient ? Self.serverMAC : Self.clientMAC,
+                         from: fromClient ? client : server, to: fromClient ? server : client,
+                         segment: TCPSegment(sourcePort: 0, destinationPort: 0, sequenceNumber: seq,
+                                             acknowledgmentNumber: ack, flags: flags, payload: ByteBuffer(bytes: payload)))
+    }
+
+    /// Handshake, then each side's chunks interleaved, then FINs; in order.
+    var inOrderFrames: [ByteBuffer] {
+        var frames = [frame(fromClient: true, seq: clientISN, ack: 0, flags: .syn),
+                      frame(fromClient: false, seq: serverISN, ack: clientISN &+ 1, flags: [.syn, .ack])]
+        var c = clientISN &+ 1, s = serverISN &+ 1
+        for i in 0..<max(clientChunks.count, serverChunks.count) {
+            if i < clientChunks.count {
+                frames.append(frame(fromClient: true, seq: c, ack: s, flags: [.ack, .psh], payload: clientChunks[i]))
+                c = c &+ UInt32(clientChunks[i].count)
+            }
+            if i < serverChunks.count {
+                frames.append(frame(fromClient: false, seq: s, ack: c, flags: [.ack, .psh], payload: serverChunks[i]))
+                s = s &+ UInt32(serverChunks[i].count)
+            }
+        }
+        frames.append(frame(fromClient: true, seq: c, ack: s, flags: [.fin, .ack]))
+        frames.append(frame(fromClient: false, seq: s, ack: c &+ 1, flags: [.fin, .ack]))
+        return frames
+    }
+}
+
+private func chunks(_ sizes: [Int], seed: UInt8) -> [[UInt8]] {
+    var n = seed
+    return sizes.map { size in (0..<size).map { _ in n = n &* 31 &+ 7; return n } }
+}
+
+let v4Client = TCPEndpoint(address: .v4(IPv4Address(10, 0, 0, 1)), port: 40000)
+let v4Server = TCPEndpoint(address: .v4(IPv4Address(10, 0, 0, 2)), port: 179)
+let v6Client = TCPEndpoint(address: .v6(IPv6Address("fd00::1")!), port: 50123)
+let v6Server = TCPEndpoint(address: .v6(IPv6Address("fd00::2")!), port: 179)
+
+let conversations: [Conversation] = [
+    Conversation(name: "in order", client: v4Client, server: v4Server, clientISN: 1000, serverISN: 5000,
+                 clientChunks: chunks([19, 100, 3], seed: 1), serverChunks: chunks([29, 7], seed: 2), mangle: { $0 }),
+    Conversation(name: "sequence numbers wrap", client: v4Client, server: v4Server,
+                 clientISN: 0xffff_fff0, serverISN: 0xffff_ffff,
+                 clientChunks: chunks([10, 10, 10], seed: 3), serverChunks: chunks([40], seed: 4), mangle: { $0 }),
+    Conversation(name: "every data segment duplicated", client: v6Client, server: v6Server, clientISN: 7, serverISN: 9,
+                 clientChunks: chunks([50, 60], seed: 5), serverChunks: chunks([70, 80], seed: 6),
+                 mangle: { $0.flatMap { [$0, $0] } }),
+    Conversation(name: "reversed data segments", client: v4Client, server: v4Server, clientISN: 42, serverISN: 4242,
+                 clientChunks: chunks([5, 6, 7, 8], seed: 7), serverChunks: chunks([9, 10, 11], seed: 8),
+                 mangle: { f in [f[0], f[1]] + f[2..<(f.count - 2)].reversed() + f[(f.count - 2)...] }),
+    Conversation(name: "a retransmission after later data", client: v4Client, server: v4Server, clientISN: 1, serverISN: 2,
+                 clientChunks: chunks([100, 100, 100], seed: 9), serverChunks: [],
+                 mangle: { f in Array(f[0..<4]) + [f[2], f[3]] + Array(f[4...]) }),
+    Conversation(name: "mid-stream capture without handshake", client: v6Client, server: v6Server, clientISN: 77, serverISN: 88,
+                 clientChunks: chunks([12, 13], seed: 10), serverChunks: chunks([14], seed: 11),
+                 mangle: { Array($0.dropFirst(2)) }),
+]
+
+@Suite struct TCPReassemblerTests {
+    @Test(arguments: conversations)
+    func reassemblesEachDirection(conversation: Conversation) {
+        var reassembler = TCPReassembler()
+        var delivered: [TCPFlowKey: [UInt8]] = [:]
+        for frame in conversation.mangle(conversation.inOrderFrames) {
+            if let d = reassembler.add(frame: frame) { delivered[d.key, default: []] += Array(d.bytes.readableBytesView) }
+        }
+        let up = TCPFlowKey(source: conversation.client, destination: conversation.server)
+        let streams = reassembler.streams
+        let clientStream = streams.first { $0.key == up }
+        let serverStream = streams.first { $0.key == up.reversed }
+        #expect(clientStream.map { Array($0.payload.readableBytesView) } == conversation.clientChunks.flatMap { $0 })
+        #expect(delivered[up] ?? [] == conversation.clientChunks.flatMap { $0 })
+        if !conversation.serverChunks.isEmpty || conversation.name != "mid-stream capture without handshake" {
+            #expect(serverStream.map { Array($0.payload.readableBytesView) } == conversation.serverChunks.flatMap { $0 })
+        }
+        #expect(clientStream?.sawFIN == true)
+        #expect(clientStream?.pendingBytes == 0)
+        #expect(Set(streams.map(\.connection)) == [0])
+    }
+
+    /// A second SYN on the same 4-tuple starts a new pair of streams.
+    @Test func reusedFourTupleIsANewConnection() {
+        var first = conversations[0]
+        first.mangle = { $0 }
+        var second = first
+        second.clientISN = 900_000
+        second.serverISN = 800_000
+        second.clientChunks = chunks([33], seed: 12)
+        var reassembler = TCPReassembler()
+        for frame in first.inOrderFrames + second.inOrderFrames { reassembler.add(frame: frame) }
+        let streams = reassembler.streams
+        #expect(streams.count == 4)
+        #expect(streams.map(\.connection) == [0, 0, 1, 1])
+        #expect(Array(streams[2].payload.readableBytesView) == second.clientChunks.flatMap { $0 })
+        #expect(Array(streams[0].payload.readableBytesView) == first.clientChunks.flatMap { $0 })
+    }
+
+    /// A gap that never fills stays pending and is bounded.
+    @Test(arguments: [0, 10, 1000])
+    func pendingBytesAreBounded(limit: Int) {
+        let c = conversations[0]
+        var reassembler = TCPReassembler(maximumPendingBytes: limit)
+        // Drop the first data segment: everything after it is behind a gap.
+        let frames = c.inOrderFrames
+        for frame in frames where frame != frames[2] { reassembler.add(frame: frame) }
+        let stream = reassembler.streams.first { $0.key.source == c.client }
+        #expect(stream?.payload.readableBytes == 0)
+        #expect((stream?.pendingBytes ?? .max) <= limit)
+    }
+
+    @Test func nonTCPFramesAreIgnored() {
+        var reassembler = TCPReassembler()
+        let udp = FrameBuilder.udp(source: Conversation.clientMAC, destination: Conversation.serverMAC,
+                                   from: v4Client.address, to: v4Server.address, sourcePort: 1, destinationPort: 2,
+                                   payload: ByteBuffer(bytes: [1, 2, 3]))
+        #expect(reassembler.add(frame: udp) == nil)
+        #expect(reassembler.add(frame: ByteBuffer(bytes: [1, 2, 3])) == nil)
+        #expect(reassembler.streams.isEmpty)
+    }
+}
+
+/// Wireshark's "Follow TCP stream" as an independent reassembler: the
+/// bytes each side sent, as tshark reassembles them from the same capture.
+private func tsharkFollow(pcap: String) throws -> (toServer: [UInt8], toClient: [UInt8])? {
+    guard let tshark = Command.which("tshark") else { return nil }
+    let result = try Command.run(tshark, ["-r", pcap, "-q", "-z", "follow,tcp,raw,0"])
+    guard result.status == 0 else { throw TsharkFailure(message: result.stderr) }
+    var toServer: [UInt8] = [], toClient: [UInt8] = []
+    var inBody = false
+    for line in result.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+        if line.hasPrefix("Node 1:") { inBody = true; continue }
+        guard inBody, !line.hasPrefix("====="), !line.isEmpty else { continue }
+        // Node 1's data is indented with a tab; node 0 (the first sender) is not.
+        if line.hasPrefix("\t") { toClient += Hex.bytes(String(line.dropFirst())) ?? [] } else { toServer += Hex.bytes(String(line)) ?? [] }
+    }
+    return (toServer, toClient)
+}
+
+@Suite struct TCPReassemblerOracleTests {
+    @Test(arguments: conversations.filter { $0.name != "mid-stream capture without handshake" })
+    func agreesWithWiresharkFollowStream(conversation: Conversation) throws {
+        let frames = conversation.mangle(conversation.inOrderFrames)
+        let folder = try TemporaryFolder.create()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("conversation.pcap").path
+        try PcapWriter.write(frames, to: path)
+        guard let follow = try tsharkFollow(pcap: path) else {
+            print("skipped: tshark is not installed (apt install tshark)")
+            return
+        }
+        var reassembler = TCPReassembler()
+        for frame in try PcapReader.frames(path: path) { reassembler.add(frame: frame.data) }
+        let up = TCPFlowKey(source: conversation.client, destination: conversation.server)
+        let streams = reassembler.streams
+        #expect(streams.first { $0.key == up }.map { Array($0.payload.readableBytesView) } ?? [] == follow.toServer)
+        #expect(streams.first { $0.key == up.reversed }.map { Array($0.payload.readableBytesView) } ?? [] == follow.toClient)
+        #expect(!follow.toServer.isEmpty)
+    }
+}
