@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import OpenFlow
 import OpenFlowController
@@ -152,6 +153,42 @@ struct ControllerOVSTests {
             let summary = ping.finish(within: 15)
             await second.stop()
             #expect(summary.contains("150 packets transmitted, 150 received"), "ping: \(summary)")
+        }
+    }
+
+    @Test("OVS restart: the flows it lost are back within 1 s of it reconnecting")
+    func ovsRestart() async throws {
+        try await Self.withSetup { sandbox, controller, dpid in
+            try await controller.setFlows(FlowTable(Self.baseFlows), on: dpid)
+            let pid = try #require(sandbox.daemonPIDs().last, "no ovs-vswitchd pid")
+            // Restart with the very same command line (it holds the pidfile, so teardown still finds it).
+            let commandLine = try String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
+                .split(separator: "\0").map(String.init)
+            kill(pid, SIGKILL)  // a crash; SIGTERM takes OVS ~10 s here
+            let deadline = Date() + 5
+            while ProcessState.isRunning(pid) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(!ProcessState.isRunning(pid))
+            let down = await nextEvent(controller.events) { if case let .down(id, _) = $0 { id } else { nil } }
+            #expect(down == dpid)
+            let starter = try sandbox.spawn(commandLine + ["-vconsole:off"])
+            starter.waitUntilExit()  // returns once the daemon has detached
+            #expect(starter.terminationStatus == 0)
+
+            let upAt = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
+            let synced = await nextEvent(controller.events, seconds: 10) { event -> (FlowSyncReport, Duration)? in
+                switch event {
+                case .up: upAt.withLockedValue { $0 = .now }
+                case let .flowsSynced(report):
+                    if let up = upAt.withLockedValue({ $0 }) { return (report, .now - up) }
+                default: break
+                }
+                return nil
+            }
+            let (report, elapsed) = try #require(synced)
+            #expect([report.added, report.deleted] as [Int] == [3, 0], "a restarted OVS has no flows")
+            #expect(elapsed < .seconds(1), "flows back \(elapsed) after the reconnect")
+            print("ovsRestart: flows back \(elapsed) after OVS reconnected")
+            #expect(try sandbox.flowsWithoutStats() == Self.baseDump)
         }
     }
 }
