@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(
             name: "OpenFlowControllerTests",
-            dependencies: ["OpenFlowController", "OpenFlow", "TestSupport", nioCore,
+            dependencies: ["OpenFlowController", "OpenFlow", "Packets", "Pcap", "TestSupport", nioCore,
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings

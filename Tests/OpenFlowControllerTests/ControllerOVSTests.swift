@@ -45,6 +45,15 @@ struct ControllerOVSTests {
         try sandbox.addContainer("a", mac: "02:00:00:00:00:0a", addresses: ["10.77.0.1/24"], ofport: Int(portA))
         try sandbox.addContainer("b", mac: macB, addresses: ["10.77.0.2/24"], ofport: Int(portB))
         let controller = try await startController(in: sandbox)
+        // Fixtures/capture-openflow sets this to record the session from its first byte.
+        let capture = try ProcessInfo.processInfo.environment["SWIFTPLANE_OPENFLOW_CAPTURE"].map { path in
+            try Background(netns: sandbox.name, ["tcpdump", "-i", "lo", "-U", "--immediate-mode", "-w", path, "tcp port 6653"])
+        }
+        defer {
+            // Let tcpdump write the last replies before it is killed.
+            if let capture { usleep(300_000); capture.stop() }
+        }
+        if capture != nil { try await Task.sleep(for: .seconds(1)) }
         do {
             try sandbox.setController("tcp:127.0.0.1:6653")
             let dpid = try #require(await nextEvent(controller.events, seconds: 10) { if case let .up(info) = $0 { info.datapathID } else { nil } })

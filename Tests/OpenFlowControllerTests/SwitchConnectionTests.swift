@@ -207,6 +207,7 @@ struct SwitchConnectionTests {
         #expect(errors.map { [$0.type, $0.code] } == [[5, 0]])
         let (clean, _) = driver.connection.batch(mods)
         #expect((try driver.feed(Wire.message(type: 21, xid: clean)).completed.first?.result.get()) != nil)
+        #expect(driver.connection.pendingRequests == 0, "members are forgotten with their barrier")
     }
 
     @Test("pending requests fail when the switch goes away; nothing is sent before ready")
