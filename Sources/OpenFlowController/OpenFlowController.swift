@@ -15,6 +15,8 @@ public actor OpenFlowController {
         public var cookieSpace = CookieSpace.swiftplane
         /// Packet-ins kept for a slow consumer; older ones are dropped and counted.
         public var packetInBuffer = 1024
+        /// Switch events kept for a slow consumer; older ones are dropped and counted.
+        public var eventBuffer = 4096
         /// Bytes queued towards one switch above which packet-outs are refused.
         public var writeHighWaterMark = 1 << 20
 
@@ -42,7 +44,8 @@ public actor OpenFlowController {
         self.configuration = configuration
         self.group = group
         self.logger = logger
-        (events, eventSink) = AsyncStream.makeStream(of: SwitchEvent.self)
+        (events, eventSink) = AsyncStream.makeStream(of: SwitchEvent.self,
+                                                     bufferingPolicy: .bufferingNewest(max(1, configuration.eventBuffer)))
         let packetIns = AsyncStream.makeStream(of: PacketInEvent.self,
                                                bufferingPolicy: .bufferingNewest(max(1, configuration.packetInBuffer)))
         self.packetIns = packetIns.stream
@@ -180,8 +183,12 @@ public actor OpenFlowController {
         logger.info("flows synchronised", metadata: ["dpid": "\(SwitchHandle.format(datapathID))", "added": "\(report.added)",
                                                      "modified": "\(report.modified)", "deleted": "\(report.deleted)",
                                                      "unchanged": "\(report.unchanged)"])
-        eventSink.yield(.flowsSynced(report))
+        emit(.flowsSynced(report))
         return report
+    }
+
+    private func emit(_ event: SwitchEvent) {
+        if case .dropped = eventSink.yield(event) { hub.count { $0.switchEventsDropped &+= 1 } }
     }
 
     private func process(_ command: ControllerHub.Command) {
@@ -192,22 +199,21 @@ public actor OpenFlowController {
                 old.stop()
             }
             switches[handle.datapathID] = handle
-            eventSink.yield(.up(info))
+            emit(.up(info))
             if wanted[handle.datapathID] != nil {
                 let sync = synchronise(handle.datapathID)
-                let sink = eventSink
-                Task {
+                Task { [weak self] in
                     if case let .failure(error) = await sync.result {
-                        sink.yield(.flowSyncFailed(datapathID: handle.datapathID, error: "\(error)"))
+                        await self?.emit(.flowSyncFailed(datapathID: handle.datapathID, error: "\(error)"))
                     }
                 }
             }
         case let .down(handle, reason):
             guard switches[handle.datapathID]?.connectionID == handle.connectionID else { return }
             switches[handle.datapathID] = nil
-            eventSink.yield(.down(datapathID: handle.datapathID, reason: reason))
+            emit(.down(datapathID: handle.datapathID, reason: reason))
         case let .event(event):
-            eventSink.yield(event)
+            emit(event)
         }
     }
 }
