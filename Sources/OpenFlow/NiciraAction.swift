@@ -113,7 +113,7 @@ public enum NiciraAction: Sendable, Hashable {
                               value: try reader.read("reg_load value"))
         case 33:
             let field = try OXMField.decode(from: &reader)
-            guard (10 &+ field.size &+ 7) & ~7 == length, reader.buffer.readableBytesView.allSatisfy({ $0 == 0 }) else {
+            guard (10 &+ field.size &+ 7) & ~7 == length, reader.restIsZero else {
                 reader = saved
                 return nil
             }
