@@ -79,12 +79,64 @@ struct OVSSandboxTests {
         }
     }
 
+    @Test("TCP crosses the bridge in both directions: checksum offload is off on the veths")
+    func tcpCrosses() throws {
+        let python = try #require(Self.python, "python3 is not installed (Tests/Tools/install-deps installs it)")
+        try OVSSandbox.with(hint: "tcp") { sandbox in
+            let a = try sandbox.addContainer("a", addresses: ["192.168.0.1/24"])
+            let b = try sandbox.addContainer("b", addresses: ["192.168.0.2/24"])
+            try sandbox.ofctl("add-flow", sandbox.bridge, "actions=NORMAL")
+            let features = try a.exec(["ethtool", "-k", "eth0"]).stdout
+            #expect(features.contains("tx-checksumming: off"), "\(features)")
+            // An echo server in b; a sends 200 kB (many full-size segments) and
+            // must read back exactly what it sent.
+            let ready = Pipe()
+            let server = try sandbox.spawn([python, "-c", Self.echoServer], in: b, standardOutput: ready)
+            defer { server.waitUntilExit() }
+            // The server prints one line once it listens (or exits: EOF).
+            let line = String(decoding: ready.fileHandleForReading.availableData, as: UTF8.self)
+            #expect(line.hasPrefix("listening"), "the echo server did not start: \(line)")
+            let client = try a.exec([python, "-c", Self.echoClient])
+            #expect(client.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "echoed 200000",
+                    "\(client.stdout)\(client.stderr)")
+        }
+    }
+
+    /// Debian's python3 (what CI installs), else whatever PATH offers.
+    static let python: String? = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
+        ? "/usr/bin/python3" : Command.which("python3")
+
+    static let echoServer = """
+        import socket
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("192.168.0.2", 7000)); s.listen(1); s.settimeout(15)
+        print("listening", flush=True)
+        c, _ = s.accept(); c.settimeout(10)
+        while True:
+            d = c.recv(65536)
+            if not d: break
+            c.sendall(d)
+        c.close()
+        """
+
+    static let echoClient = """
+        import socket, threading
+        data = bytes(i % 251 for i in range(200000))
+        c = socket.create_connection(("192.168.0.2", 7000), timeout=10)
+        def send():
+            c.sendall(data); c.shutdown(socket.SHUT_WR)
+        threading.Thread(target=send).start()
+        got = b""
+        while True:
+            d = c.recv(65536)
+            if not d: break
+            got += d
+        print("echoed", len(got) if got == data else -1)
+        """
+
     @Test("the controller target is dialled from inside the sandbox's namespace and speaks OpenFlow 1.3")
     func controllerConnects() throws {
-        guard let python = Command.which("python3") else {
-            Issue.record("python3 is not installed (Tests/Tools/install-deps installs it)")
-            return
-        }
+        let python = try #require(Self.python, "python3 is not installed (Tests/Tools/install-deps installs it)")
         try OVSSandbox.with(hint: "ctl") { sandbox in
             // A listener on the sandbox's own 127.0.0.1 that prints the first 8
             // bytes it receives: OVS's HELLO header.
@@ -144,6 +196,30 @@ struct OVSSandboxTests {
         #expect(try !OVSSandbox.tool(["list"]).split(separator: "\n").contains(Substring(sandbox.name)))
         // Idempotent: a second down (e.g. a defer after an explicit stop) succeeds.
         try OVSSandbox.tool(["down", sandbox.name])
+    }
+
+    @Test("down-stale removes the sandboxes whose owner process is gone, and only those")
+    func downStale() throws {
+        // The pid of a process that has exited: a crashed test run's.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let orphan = OVSSandbox.uniqueName("orphan")
+        defer { _ = try? OVSSandbox.tool(["down", orphan]) }
+        let up = try Command.run(
+            "/usr/bin/env", ["SWIFTPLANE_OVS_OWNER=\(gone.processIdentifier)", OVSSandbox.script.path, "up", orphan])
+        #expect(up.status == 0, "\(up.stderr)")
+        #expect(FileManager.default.fileExists(atPath: "/run/netns/\(orphan)"))
+
+        try OVSSandbox.with(hint: "alive") { alive in
+            try OVSSandbox.tool(["down-stale"])
+            #expect(!FileManager.default.fileExists(atPath: "/run/netns/\(orphan)"), "the orphan survived")
+            #expect(!FileManager.default.fileExists(
+                atPath: OVSSandbox.stateDirectory.appendingPathComponent(orphan).path))
+            // Ours (this process is alive) is untouched and still answers.
+            #expect(try alive.ofctl("show", alive.bridge).contains("OF1.3"))
+        }
     }
 
     enum FailedUp: String, CaseIterable, Sendable {
