@@ -134,6 +134,39 @@ struct OVSSandboxTests {
         print("echoed", len(got) if got == data else -1)
         """
 
+    @Test("two sandboxes on one underlay reach each other through their flow-based VXLAN ports",
+          arguments: [100, 16_777_215])
+    func vxlanBetweenSandboxes(vni: Int) throws {
+        try OVSUnderlay.with { underlay in
+            try OVSSandbox.with(hint: "h1") { h1 in
+                try OVSSandbox.with(hint: "h2") { h2 in
+                    let vtep1 = try h1.addVTEP(on: underlay, address: "10.9.9.1/24", mac: "02:00:00:00:09:01")
+                    let vtep2 = try h2.addVTEP(on: underlay, address: "10.9.9.2/24", mac: "02:00:00:00:09:02")
+                    #expect(vtep1.address == "10.9.9.1" && vtep2.mac == "02:00:00:00:09:02")
+                    let a = try h1.addContainer("a", addresses: ["192.168.0.1/24"])
+                    let b = try h2.addContainer("b", addresses: ["192.168.0.2/24"])
+                    // Static overlay flows: everything from the container into
+                    // the tunnel with this VNI, and back.
+                    for (host, local, vtep, remote) in [(h1, a, vtep1, vtep2), (h2, b, vtep2, vtep1)] {
+                        try host.ofctl("add-flow", host.bridge,
+                                       "in_port=\(local.ofport),actions=set_field:\(vni)->tun_id,set_field:\(remote.address)->tun_dst,output:\(vtep.ofport)")
+                        try host.ofctl("add-flow", host.bridge, "in_port=\(vtep.ofport),tun_id=\(vni),actions=output:\(local.ofport)")
+                    }
+                    // OVS drops the first encapsulated packet while it resolves the
+                    // remote VTEP's MAC; ping exits 0 when any reply came back.
+                    let ping = try a.exec(["ping", "-c", "4", "-i", "0.3", "-W", "2", "192.168.0.2"])
+                    #expect(ping.status == 0, "\(ping.stdout)\(ping.stderr)\n\(h1.vswitchdLog())")
+                    // Decapsulated with the right VNI on the far side.
+                    let flows = try h2.dumpFlows()
+                    let decap = flows.first { $0.contains("tun_id=\(String(format: "0x%x", vni))") }
+                    #expect(decap.map { !$0.contains("n_packets=0,") } == true, "\(flows)")
+                    let neighbours = try h1.appctl("tnl/neigh/show")
+                    #expect(neighbours.contains("10.9.9.2") && neighbours.contains(vtep2.mac), "\(neighbours)")
+                }
+            }
+        }
+    }
+
     @Test("the controller target is dialled from inside the sandbox's namespace and speaks OpenFlow 1.3")
     func controllerConnects() throws {
         let python = try #require(Self.python, "python3 is not installed (Tests/Tools/install-deps installs it)")

@@ -91,6 +91,21 @@ public struct OVSSandbox: Sendable {
         return OVSContainer(netns: netns, port: port, ofport: ofport, interface: ifname, mac: mac)
     }
 
+    /// Gives the sandbox a VTEP on `underlay`: bridge br-phy holding
+    /// `address` (a CIDR such as `10.9.9.1/24`) and a flow-based VXLAN port
+    /// `vxlan0` (remote_ip=flow, key=flow) on the sandbox's bridge.
+    @discardableResult
+    public func addVTEP(on underlay: OVSUnderlay, address: String, mac: String? = nil, ofport: Int? = nil) throws -> OVSVTEP {
+        var arguments = ["vtep", name, underlay.name, "--ip", address]
+        if let mac { arguments += ["--mac", mac] }
+        if let ofport { arguments += ["--ofport", String(ofport)] }
+        let fields = Self.parseAssignments(try Self.run(arguments))
+        guard let port = fields["port"], let vtep = fields["vtep"], let mac = fields["mac"],
+              let ofport = fields["ofport"].flatMap({ Int($0) })
+        else { throw OVSSandboxError(arguments: arguments, status: 0, message: "unexpected output \(fields)") }
+        return OVSVTEP(port: port, ofport: ofport, address: vtep, mac: mac)
+    }
+
     /// Points the bridge at a controller, e.g. `tcp:127.0.0.1:6653`. The
     /// address is inside the sandbox's namespace: run the controller with
     /// `ip netns exec <name>`. Do this before adding flows (OVS flushes the
@@ -207,6 +222,43 @@ public struct OVSSandbox: Sendable {
         }
         return fields
     }
+}
+
+/// An underlay network shared by several sandboxes: a namespace holding one
+/// Linux bridge that their VTEPs (`OVSSandbox.addVTEP`) plug into.
+public struct OVSUnderlay: Sendable {
+    public let name: String
+
+    public static func start(hint: String = "ul") throws -> OVSUnderlay {
+        let name = OVSSandbox.uniqueName(hint)
+        try OVSSandbox.tool(["underlay", name])
+        return OVSUnderlay(name: name)
+    }
+
+    /// Runs `body` with a fresh underlay, removed afterwards whatever happens.
+    public static func with<T>(hint: String = "ul", _ body: (OVSUnderlay) throws -> T) throws -> T {
+        let underlay = try start(hint: hint)
+        defer { underlay.stop() }
+        return try body(underlay)
+    }
+
+    /// Removes the namespace (and with it every VTEP's underlay link). Idempotent.
+    public func stop() {
+        do { try OVSSandbox.tool(["down", name]) } catch {
+            FileHandle.standardError.write(Data("OVSUnderlay: \(error)\n".utf8))
+        }
+    }
+}
+
+/// A sandbox's tunnel endpoint.
+public struct OVSVTEP: Sendable, Hashable {
+    /// The flow-based VXLAN port on the sandbox's bridge (`vxlan0`).
+    public let port: String
+    public let ofport: Int
+    /// The VTEP's IPv4 address, without prefix length.
+    public let address: String
+    /// br-phy's MAC, the one remote VTEPs resolve `address` to.
+    public let mac: String
 }
 
 /// A namespace wired to the sandbox's bridge.
