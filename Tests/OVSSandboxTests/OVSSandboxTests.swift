@@ -79,6 +79,21 @@ struct OVSSandboxTests {
         }
     }
 
+    /// (VLAN of the pinging container, VLAN of the target, whether they meet.)
+    static let vlanCases: [(from: Int, to: Int, reaches: Bool)] = [(100, 100, true), (100, 200, false)]
+
+    @Test("access ports: NORMAL forwards within a VLAN and never across", arguments: vlanCases)
+    func accessPorts(from: Int, to: Int, reaches: Bool) throws {
+        try OVSSandbox.with(hint: "vlan") { sandbox in
+            let a = try sandbox.addContainer("a", addresses: ["192.168.0.1/24"], vlan: from)
+            try sandbox.addContainer("b", addresses: ["192.168.0.2/24"], vlan: to)
+            #expect(try sandbox.vsctl("get", "Port", "b", "tag").trimmingCharacters(in: .whitespacesAndNewlines) == "\(to)")
+            try sandbox.ofctl("add-flow", sandbox.bridge, "actions=NORMAL")
+            let ping = try a.exec(["ping", "-c", "2", "-i", "0.3", "-W", "1", "192.168.0.2"])
+            #expect((ping.status == 0) == reaches, "\(ping.stdout)")
+        }
+    }
+
     @Test("TCP crosses the bridge in both directions: checksum offload is off on the veths")
     func tcpCrosses() throws {
         let python = try #require(Self.python, "python3 is not installed (Tests/Tools/install-deps installs it)")

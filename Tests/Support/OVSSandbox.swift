@@ -74,16 +74,19 @@ public struct OVSSandbox: Sendable {
 
     /// Adds a "container": a namespace `<sandbox>-<name>` with `eth0` wired to
     /// the bridge by a veth pair whose OVS side is the port `name`
-    /// (at most 15 characters). `addresses` are CIDRs, IPv4 or IPv6.
+    /// (at most 15 characters). `addresses` are CIDRs, IPv4 or IPv6; `vlan`
+    /// makes the port an access port of that VLAN (OVS tag).
     @discardableResult
     public func addContainer(
-        _ name: String, mac: String? = nil, addresses: [String] = [], ofport: Int? = nil, mtu: Int? = nil
+        _ name: String, mac: String? = nil, addresses: [String] = [], ofport: Int? = nil, mtu: Int? = nil,
+        vlan: Int? = nil
     ) throws -> OVSContainer {
         var arguments = ["port", self.name, "\(self.name)-\(name)", "--port-name", name]
         if let mac { arguments += ["--mac", mac] }
         for address in addresses { arguments += ["--ip", address] }
         if let ofport { arguments += ["--ofport", String(ofport)] }
         if let mtu { arguments += ["--mtu", String(mtu)] }
+        if let vlan { arguments += ["--tag", String(vlan)] }
         let fields = Self.parseAssignments(try Self.run(arguments))
         guard let port = fields["port"], let netns = fields["netns"], let ifname = fields["ifname"],
               let mac = fields["mac"], let ofport = fields["ofport"].flatMap({ Int($0) })
