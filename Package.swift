@@ -59,7 +59,7 @@ let package = Package(
 
         // libFuzzer entry points. A normal build gives a program that explains
         // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.
-        .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer"),
+        .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", nioCore], path: "Tests/Fuzz/BGPFuzzer"),
 
