@@ -21,7 +21,7 @@ public struct OVSSandbox: Sendable {
     /// use it to skip with that message.
     public static let unavailableReason: String? = {
         if getuid() != 0 { return "needs root (network namespaces); run the tests as root" }
-        for tool in ["ovs-vswitchd", "ovsdb-server", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl", "ip", "ethtool"]
+        for tool in ["ovs-vswitchd", "ovsdb-server", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl", "ovs-appctl", "ip", "ethtool"]
         where Command.which(tool) == nil {
             return "\(tool) is not installed (Tests/Tools/install-deps installs it)"
         }
