@@ -248,15 +248,19 @@ struct OVSSandboxTests {
 
     @Test("down-stale removes the sandboxes whose owner process is gone, and only those")
     func downStale() throws {
-        // The pid of a process that has exited: a crashed test run's.
-        let gone = Process()
-        gone.executableURL = URL(fileURLWithPath: "/bin/true")
-        try gone.run()
-        gone.waitUntilExit()
+        // The owner is a process that is alive while the sandbox comes up (so
+        // no concurrent down-stale, ours or another run's, takes it midway) and
+        // then dies, as a crashed test run would.
+        let owner = Process()
+        owner.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        owner.arguments = ["60"]
+        try owner.run()
         let orphan = OVSSandbox.uniqueName("orphan")
         defer { _ = try? OVSSandbox.tool(["down", orphan]) }
         let up = try Command.run(
-            "/usr/bin/env", ["SWIFTPLANE_OVS_OWNER=\(gone.processIdentifier)", OVSSandbox.script.path, "up", orphan])
+            "/usr/bin/env", ["SWIFTPLANE_OVS_OWNER=\(owner.processIdentifier)", OVSSandbox.script.path, "up", orphan])
+        kill(owner.processIdentifier, SIGKILL)  // not TERM: a test runner's children may ignore it
+        owner.waitUntilExit()
         #expect(up.status == 0, "\(up.stderr)")
         #expect(FileManager.default.fileExists(atPath: "/run/netns/\(orphan)"))
 
