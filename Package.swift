@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "NetAddress", swiftSettings: swiftSettings),
 
         // Wire codecs: pure values, no I/O. NIOCore only for ByteBuffer.
-        .target(name: "OpenFlow", dependencies: [nioCore], swiftSettings: swiftSettings),
+        .target(name: "OpenFlow", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
         .target(name: "Packets", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
         .target(name: "BGP", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
 
