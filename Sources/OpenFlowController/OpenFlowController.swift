@@ -37,6 +37,12 @@ public actor OpenFlowController {
     private var wanted: [UInt64: FlowTable] = [:]
     private var syncs: [UInt64: Task<FlowSyncReport, any Error>] = [:]
     private var commandTask: Task<Void, Never>?
+    private var stopped = false
+
+    public enum LifecycleError: Error, Sendable {
+        case alreadyStartedOrStopped
+        case noLocalAddress
+    }
 
     public init(configuration: Configuration = Configuration(),
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
@@ -68,7 +74,8 @@ public actor OpenFlowController {
     }
 
     private func start(_ bind: (ServerBootstrap) async throws -> any Channel) async throws -> SocketAddress {
-        precondition(server == nil, "controller already started")
+        // One life per controller: its streams end at stop(), so a restart is a new controller.
+        guard server == nil, !stopped else { throw LifecycleError.alreadyStartedOrStopped }
         let hub = hub
         let connection = configuration.connection
         let logger = logger
@@ -90,7 +97,7 @@ public actor OpenFlowController {
         commandTask = Task { [weak self] in
             for await command in hub.commands { await self?.process(command) }
         }
-        guard let address = channel.localAddress else { throw OpenFlowRequestError.notConnected }
+        guard let address = channel.localAddress else { throw LifecycleError.noLocalAddress }
         logger.info("openflow controller listening", metadata: ["address": "\(address)"])
         return address
     }
@@ -98,6 +105,7 @@ public actor OpenFlowController {
     /// Stops listening and closes every switch connection. Flows stay on the
     /// switches (fail_mode=secure keeps them), ready for the next controller.
     public func stop() async {
+        stopped = true
         try? await server?.close()
         server = nil
         for channel in hub.openChannels { try? await channel.close() }
