@@ -181,16 +181,18 @@ public actor OpenFlowController {
     }
 
     private func reconcile(_ datapathID: UInt64) async throws -> FlowSyncReport {
+        let started = ContinuousClock.now
         let handle = try handle(datapathID)
         let table = wanted[datapathID] ?? FlowTable()
         let installed = try await Self.installedFlows(handle).map(FlowEntry.init)
         let diff = FlowDiff(wanted: table, installed: installed, owner: configuration.cookieSpace)
         if !diff.isEmpty { try await handle.batch(diff.flowMods.map { .flowMod($0) }) }
         let report = FlowSyncReport(datapathID: datapathID, added: diff.adds.count, modified: diff.modifies.count,
-                                    deleted: diff.deletes.count, unchanged: table.count &- diff.adds.count &- diff.modifies.count)
+                                    deleted: diff.deletes.count, unchanged: table.count &- diff.adds.count &- diff.modifies.count,
+                                    duration: ContinuousClock.now - started)
         logger.info("flows synchronised", metadata: ["dpid": "\(SwitchHandle.format(datapathID))", "added": "\(report.added)",
                                                      "modified": "\(report.modified)", "deleted": "\(report.deleted)",
-                                                     "unchanged": "\(report.unchanged)"])
+                                                     "unchanged": "\(report.unchanged)", "duration": "\(report.duration)"])
         emit(.flowsSynced(report))
         return report
     }
