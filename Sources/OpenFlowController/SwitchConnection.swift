@@ -252,6 +252,8 @@ public struct SwitchConnection: Sendable {
         switch envelope.message {
         case let .echoRequest(data):
             return [.send(OpenFlowEnvelope(xid: xid, .echoReply(data)))]
+        case .echoReply where pending[xid] != nil:
+            return handleReply(envelope.message, xid: xid)  // an echo the application asked for
         case .echoReply, .hello:
             return []
         case let .packetIn(packetIn):

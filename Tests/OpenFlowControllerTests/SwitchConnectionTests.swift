@@ -187,6 +187,9 @@ struct SwitchConnectionTests {
         #expect(done.completed.count == 1)
         #expect(done.completed.first?.xid == flowsXID)
         #expect((try done.completed.first?.result.get())?.count == 2)
+        let (echoXID, _) = driver.connection.request(.echoRequest(Wire.buffer("0102")))
+        let echoed = driver.feed(Wire.message(type: 3, xid: echoXID, body: "0102"))
+        #expect(echoed.completed.map(\.xid) == [echoXID], "an application echo gets its reply")
         let failed = driver.feed(Wire.message(type: 1, xid: otherXID, body: "0001 0001"))
         guard case let .failure(.rejected(error))? = failed.completed.first?.result else { throw Failure("error not routed") }
         #expect([error.type, error.code] == [1, 1])
