@@ -297,7 +297,7 @@ public actor Speaker {
         }
         if ribChanged { flushRIB() }
         // A dynamic neighbour exists only while connected.
-        if let p = peers[id], p.dynamic, p.channel == nil, p.session.state == .idle || p.session.state == .active {
+        if let p = peers[id], p.dynamic, p.channel == nil, p.session.state == .idle {
             peers[id] = nil
         }
     }
