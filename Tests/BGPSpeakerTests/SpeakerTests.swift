@@ -1,0 +1,144 @@
+import BGP
+import BGPSpeaker
+import Logging
+import NIOCore
+import Testing
+
+/// The speaker over real TCP on loopback, with raw peers: RFC 7606 handling
+/// isolated to the bad peer, ranges, limits and max-prefix.
+@Suite(.serialized)
+struct SpeakerTests {
+    /// A /24 of 127/8 per test, so tests never share peer addresses.
+    static func address(_ net: UInt8, _ host: UInt8) -> IPv4Address { IPv4Address(127, 77, net, host) }
+
+    static func speaker(accept: String = "127.77.0.0/16", maxPeers: Int = 1000, maxPrefixes: Int? = nil) async throws -> (Speaker, Int) {
+        var logger = Logger(label: "test.speaker")
+        logger.logLevel = .critical
+        let s = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), clusterID: IPv4Address(127, 0, 0, 1),
+                                             listenHost: "127.0.0.1", listenPort: 0, accept: [NeighborRange(accept)].compactMap { $0 },
+                                             maximumDynamicPeers: maxPeers, maximumPrefixes: maxPrefixes),
+                        logger: logger)
+        let bound = try await s.start()
+        return (s, bound.port ?? 0)
+    }
+
+    static func state(_ s: Speaker, _ a: IPv4Address) async -> SessionState? {
+        await s.neighbors().first { $0.address == "\(a)" }?.state
+    }
+
+    /// UPDATE bytes written by hand (RFC 4271 §4.3, RFC 4760 §3): ORIGIN,
+    /// AS_PATH, LOCAL_PREF, then MP_REACH_NLRI for l2vpn/evpn whose value is `mpValue`.
+    static func update(origin: UInt8 = 0, mpValue: [UInt8]) -> [UInt8] {
+        let attrs: [UInt8] = [0x40, 1, 1, origin, 0x40, 2, 0, 0x40, 5, 4, 0, 0, 0, 100,
+                              0x90, 14, UInt8(mpValue.count >> 8), UInt8(mpValue.count & 0xff)] + mpValue
+        let body: [UInt8] = [0, 0, UInt8(attrs.count >> 8), UInt8(attrs.count & 0xff)] + attrs
+        let length = 19 + body.count
+        return [UInt8](repeating: 0xff, count: 16) + [UInt8(length >> 8), UInt8(length & 0xff), 2] + body
+    }
+
+    static func mpReach(_ route: NLRI) -> [UInt8] {
+        var b = BGPMessage.update(Update(attributes: PathAttributes([PathAttribute(.mpReachNLRI(MPReachNLRI(family: .l2vpnEVPN, nextHop: .v4(IPv4Address(10, 1, 1, 1)), nlri: [route])))]))).encoded()
+        // Header 19, withdrawn length 2, attribute length 2, then the attribute header (4: extended length or 3).
+        let all = b.readBytes(length: b.readableBytes) ?? []
+        let flags = all[23]
+        return Array(all[(23 + (flags & 0x10 != 0 ? 4 : 3))...])
+    }
+
+    @Test func malformedUpdateHitsOnlyItsSession() async throws {
+        let (speaker, port) = try await Self.speaker()
+        let a = try RawPeer(from: Self.address(1, 1), toPort: port)
+        let b = try RawPeer(from: Self.address(1, 2), toPort: port)
+        defer { a.close(); b.close() }
+        try await a.establish()
+        try await b.establish()
+        let isEndOfRIB: @Sendable (BGPMessage) -> Bool = { if case .update(let u) = $0 { u.endOfRIB != nil } else { false } }
+        #expect(try await b.receive(until: isEndOfRIB) != nil)
+
+        // A valid route from A reaches B.
+        let r1 = Routes.macIP(1), r2 = Routes.macIP(2)
+        try a.send(Self.update(mpValue: Self.mpReach(r1)))
+        guard case .update(let got)? = try await b.receive(until: { if case .update = $0 { true } else { false } }) else {
+            Issue.record("B got no UPDATE"); return
+        }
+        #expect(got.attributes.mpReachNLRI?.nlri == [r1])
+
+        // ORIGIN 7 (RFC 7606 §7.1): treat-as-withdraw. B sees r1 withdrawn, A stays up.
+        try a.send(Self.update(origin: 7, mpValue: Self.mpReach(r1)))
+        guard case .update(let withdrawn)? = try await b.receive(until: { if case .update = $0 { true } else { false } }) else {
+            Issue.record("B got no withdrawal"); return
+        }
+        #expect(withdrawn.attributes.mpUnreachNLRI?.nlri == [r1])
+        #expect(await Self.state(speaker, a.address) == .established)
+
+        // r2 announced, then an MP_REACH_NLRI whose EVPN route overruns it: session reset for A only.
+        try a.send(Self.update(mpValue: Self.mpReach(r2)))
+        #expect(try await b.receive(until: { if case .update = $0 { true } else { false } }) != nil)
+        let broken: [UInt8] = [0x00, 0x19, 70, 4, 10, 1, 1, 1, 0, 2, 200, 1, 2, 3]
+        try a.send(Self.update(mpValue: broken))
+        guard case .notification(let n)? = try await a.receive(until: { if case .notification = $0 { true } else { false } }) else {
+            Issue.record("A got no NOTIFICATION"); return
+        }
+        #expect(n.code == 3)
+        #expect(try await a.receive() == nil)  // closed after the NOTIFICATION
+        guard case .update(let gone)? = try await b.receive(until: { if case .update = $0 { true } else { false } }) else {
+            Issue.record("B got no withdrawal of A's routes"); return
+        }
+        #expect(gone.attributes.mpUnreachNLRI?.nlri == [r2])
+        // B is untouched: still Established, and it answers.
+        #expect(await Self.state(speaker, b.address) == .established)
+        try b.send(.keepalive)
+        #expect(await Self.state(speaker, b.address) == .established)
+        await speaker.shutdown()
+        guard case .notification(let cease)? = try await b.receive(until: { if case .notification = $0 { true } else { false } }) else {
+            Issue.record("B got no CEASE at shutdown"); return
+        }
+        #expect(cease.error == .cease(.administrativeShutdown))
+    }
+
+    @Test func peerOutsideEveryRangeIsRefused() async throws {
+        let (speaker, port) = try await Self.speaker(accept: "127.77.2.0/24")
+        let outside = try RawPeer(from: Self.address(3, 1), toPort: port)
+        let inside = try RawPeer(from: Self.address(2, 1), toPort: port)
+        defer { outside.close(); inside.close() }
+        #expect(try await outside.receive() == nil)
+        guard case .open? = try await inside.receive() else { Issue.record("no OPEN for a peer in range"); return }
+        await speaker.shutdown()
+    }
+
+    @Test func dynamicPeerLimit() async throws {
+        let (speaker, port) = try await Self.speaker(maxPeers: 1)
+        let first = try RawPeer(from: Self.address(4, 1), toPort: port)
+        defer { first.close() }
+        try await first.establish()
+        let second = try RawPeer(from: Self.address(4, 2), toPort: port)
+        defer { second.close() }
+        #expect(try await second.receive() == nil)
+        #expect(await Self.state(speaker, first.address) == .established)
+        await speaker.shutdown()
+    }
+
+    @Test func maximumPrefixesCloseWithCease() async throws {
+        let (speaker, port) = try await Self.speaker(maxPrefixes: 2)
+        let a = try RawPeer(from: Self.address(5, 1), toPort: port)
+        defer { a.close() }
+        try await a.establish()
+        for i in 0..<3 { try a.send(Self.update(mpValue: Self.mpReach(Routes.macIP(UInt32(i))))) }
+        guard case .notification(let n)? = try await a.receive(until: { if case .notification = $0 { true } else { false } }) else {
+            Issue.record("no NOTIFICATION"); return
+        }
+        #expect(n.error == .cease(.maximumNumberOfPrefixesReached))
+        #expect(n.data == [0, 25, 70, 0, 0, 0, 2])
+        await speaker.shutdown()
+    }
+
+    @Test func openFromAnotherASIsRefused() async throws {
+        let (speaker, port) = try await Self.speaker()
+        let a = try RawPeer(from: Self.address(6, 1), toPort: port)
+        defer { a.close() }
+        guard case .open? = try await a.receive() else { Issue.record("no OPEN"); return }
+        try a.send(.open(Open(asn: 65001, holdTime: 90, bgpIdentifier: a.address, capabilities: [.multiprotocol(.l2vpnEVPN)])))
+        guard case .notification(let n)? = try await a.receive() else { Issue.record("no NOTIFICATION"); return }
+        #expect(n.error == .openMessage(.badPeerAS))
+        await speaker.shutdown()
+    }
+}
