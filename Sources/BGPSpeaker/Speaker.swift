@@ -258,7 +258,9 @@ public actor Speaker {
             case .send(let message):
                 write(id, message.encoded(options: p.options))
                 if case .notification(let n) = message {
-                    logger.warning("NOTIFICATION sent", metadata: meta.merging(["error": "\(n.error)"]) { a, _ in a })
+                    // Our own shutdown is routine; anything else is worth a warning.
+                    let level: Logger.Level = n.error == .cease(.administrativeShutdown) ? .info : .warning
+                    logger.log(level: level, "NOTIFICATION sent", metadata: meta.merging(["error": "\(n.error)"]) { a, _ in a })
                 }
             case .closeConnection:
                 close(id)
