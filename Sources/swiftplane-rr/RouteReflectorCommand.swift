@@ -68,12 +68,12 @@ struct RouteReflectorCommand: AsyncParsableCommand {
 
     /// Bad flag values exit 2 (the usual status for usage errors of daemons), not ArgumentParser's 64.
     static func main() async {
-        let command: RouteReflectorCommand
+        let parsed: any ParsableCommand
         do {
-            command = try parseAsRoot() as? RouteReflectorCommand ?? RouteReflectorCommand.parse([])
+            parsed = try parseAsRoot()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
+            // --help and --version are clean exits; anything else is a usage error.
+            if exitCode(for: error) == .success {
                 print(fullMessage(for: error))
                 terminate(0)
             }
@@ -81,8 +81,18 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             terminate(2)
         }
         do {
-            try await command.run()
+            if let command = parsed as? RouteReflectorCommand {
+                try await command.run()
+            } else {
+                // `swiftplane-rr help` parses to ArgumentParser's own help command.
+                var other = parsed
+                try other.run()
+            }
         } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                terminate(0)
+            }
             printError("swiftplane-rr: \(error)")
             terminate(1)
         }
