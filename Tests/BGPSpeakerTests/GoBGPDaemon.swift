@@ -64,10 +64,7 @@ final class GoBGPDaemon {
     var log: String { (try? String(contentsOf: folder.appendingPathComponent("gobgpd.log"), encoding: .utf8)) ?? "" }
 
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
-        }
+        process.stop()
         try? FileManager.default.removeItem(at: folder)
     }
 }

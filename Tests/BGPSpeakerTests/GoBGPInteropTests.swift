@@ -6,8 +6,9 @@ import NIOCore
 import Testing
 
 /// Real GoBGP on both sides of our route reflector: one client originates
-/// EVPN type-2 and type-3 routes with its CLI, the other must receive them
-/// reflected with every field unchanged, ORIGINATOR_ID and CLUSTER_LIST set.
+/// EVPN type-2 and type-3 routes with its CLI, the other (and FRR's bgpd when
+/// installed) must receive them reflected with every field unchanged,
+/// ORIGINATOR_ID and CLUSTER_LIST set.
 @Suite(.enabled(if: GoBGPDaemon.available, "gobgpd/gobgp not installed (apt install gobgpd): interop test skipped"))
 struct GoBGPInteropTests {
     /// Polls `condition` every 200 ms for up to `seconds`.
@@ -37,14 +38,19 @@ struct GoBGPInteropTests {
         defer { originator.stop() }
         let receiver = try GoBGPDaemon(address: "127.88.\(net).3", peer: "127.0.0.1", peerPort: port)
         defer { receiver.stop() }
+        // FRR as a second receiver when it is installed.
+        let frr = FRRDaemon.available ? try FRRDaemon(address: "127.88.\(net).4", peer: "127.0.0.1", peerPort: port) : nil
+        defer { frr?.stop() }
+        let peers = frr == nil ? 2 : 3
 
-        let up = await Self.eventually(30) { await speaker.neighbors().filter { $0.state == .established }.count == 2 }
+        let up = await Self.eventually(30) { await speaker.neighbors().filter { $0.state == .established }.count == peers }
         #expect(up, "GoBGP sessions did not come up: \(originator.log.suffix(500))")
         guard up else { await speaker.shutdown(); return }
 
         let macadv = ["macadv", "02:00:00:00:00:01", "10.0.0.1", "etag", "0", "label", "1001", "rd", "10.1.1.1:100",
                       "rt", "65000:1001", "encap", "vxlan", "nexthop", "10.1.1.1"]
-        let multicast = ["multicast", "10.1.1.1", "etag", "0", "rd", "10.1.1.1:100", "rt", "65000:1001", "encap", "vxlan"]
+        // An explicit next hop: FRR refuses a loopback one as martian.
+        let multicast = ["multicast", "10.1.1.1", "etag", "0", "rd", "10.1.1.1:100", "rt", "65000:1001", "encap", "vxlan", "nexthop", "10.1.1.1"]
         #expect(try originator.cli(["global", "rib", "add", "-a", "evpn"] + macadv).status == 0)
         #expect(try originator.cli(["global", "rib", "add", "-a", "evpn"] + multicast).status == 0)
 
@@ -68,7 +74,7 @@ struct GoBGPInteropTests {
         let nlri3 = try #require((type3["nlri"] as? [String: Any])?["value"] as? [String: Any])
         #expect(nlri3["ip"] as? String == "10.1.1.1")
 
-        for (name, path, nextHop) in [("type 2", type2, "10.1.1.1"), ("type 3", type3, "127.88.\(net).2")] {
+        for (name, path, nextHop) in [("type 2", type2, "10.1.1.1"), ("type 3", type3, "10.1.1.1")] {
             let ext = Self.attribute(path, type: 16)?["value"] as? [[String: Any]] ?? []
             #expect(ext.contains { ($0["subtype"] as? Int) == 2 && ($0["value"] as? String) == "65000:1001" }, "\(name) RT")
             #expect(ext.contains { ($0["subtype"] as? Int) == 12 && ($0["tunnel_type"] as? Int) == 8 }, "\(name) VXLAN encapsulation")
@@ -77,13 +83,39 @@ struct GoBGPInteropTests {
             #expect(Self.attribute(path, type: 14)?["nexthop"] as? String == nextHop, "\(name) next hop")
         }
 
-        // Withdrawal reaches the receiver; the type-3 route stays.
+        if let frr {
+            var routes: [String: [String: Any]] = [:]
+            let got = try await Self.eventually(10) {
+                routes = try frr.evpnRoutes()
+                return routes.count == 2
+            }
+            #expect(got, "FRR has \(routes.keys.sorted()): \(frr.log.suffix(800))")
+            let t2 = routes["[2]:[0]:[48]:[02:00:00:00:00:01]:[32]:[10.0.0.1]"]
+            let t3 = routes["[3]:[0]:[32]:[10.1.1.1]"]
+            #expect(t2?["vni"] as? String == "1001")
+            for (name, path) in [("type 2", t2), ("type 3", t3)] {
+                #expect((path?["extendedCommunity"] as? [String: Any])?["string"] as? String == "RT:65000:1001 ET:8", "FRR \(name)")
+                #expect(path?["originatorId"] as? String == originator.address, "FRR \(name)")
+                #expect((path?["clusterList"] as? [String: Any])?["list"] as? [String] == ["127.0.0.1"], "FRR \(name)")
+                #expect((path?["nexthops"] as? [[String: Any]])?.first?["ip"] as? String == "10.1.1.1", "FRR \(name)")
+            }
+        }
+
+        // Withdrawal reaches the receivers; the type-3 route stays.
         #expect(try originator.cli(["global", "rib", "del", "-a", "evpn"] + macadv).status == 0)
         let withdrawn = try await Self.eventually(10) {
             rib = try receiver.evpnRIB()
             return rib.count == 1 && rib.values.flatMap { $0 }.allSatisfy { (($0["nlri"] as? [String: Any])?["type"] as? Int) == 3 }
         }
         #expect(withdrawn, "receiver still has \(rib.keys.sorted())")
+        if let frr {
+            var routes: [String: [String: Any]] = [:]
+            let gone = try await Self.eventually(10) {
+                routes = try frr.evpnRoutes()
+                return Array(routes.keys) == ["[3]:[0]:[32]:[10.1.1.1]"]
+            }
+            #expect(gone, "FRR still has \(routes.keys.sorted())")
+        }
         // Nothing was reflected back to the originator.
         let own = try originator.cli(["neighbor", "127.0.0.1", "adj-in", "-a", "evpn"])
         #expect(own.status == 0, "\(own.stderr)")

@@ -51,7 +51,7 @@ struct RouteReflectorDaemonTests {
         process.arguments = Self.required + ["--listen", "127.0.0.1:\(port)", "--accept", "127.66.0.0/16", "--log-level", "error"]
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        defer { process.stop() }
 
         var peer: RawPeer?
         for _ in 0..<50 where peer == nil {
