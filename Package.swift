@@ -69,7 +69,8 @@ let package = Package(
         .testTarget(name: "OpenFlowTests", dependencies: ["TestSupport", "OpenFlow", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
-        .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "OVSSandboxTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BGPSpeakerTests",
             dependencies: ["BGPSpeaker", "BGP", "TestSupport", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
@@ -78,7 +79,7 @@ let package = Package(
 
         // libFuzzer entry points. A normal build gives a program that explains
         // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.
-        .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer"),
+        .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", nioCore], path: "Tests/Fuzz/BGPFuzzer"),
 

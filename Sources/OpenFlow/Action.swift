@@ -71,44 +71,41 @@ public enum Action: Sendable, Hashable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(type)
-        let lengthAt = buffer.reserveLength()
+        // Fixed layouts go out in one block each (see FixedWriter).
         switch self {
         case let .output(port, maxLength):
-            buffer.writeInteger(port)
-            buffer.writeInteger(maxLength)
-            buffer.writeZeros(6)
+            buffer.writeFixed(16) { w in
+                w.put(UInt16(0)); w.put(UInt16(16)); w.put(port); w.put(maxLength); w.zeros(6)
+            }
         case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB:
-            buffer.writeZeros(4)
+            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(8)); w.zeros(4) }
         case let .setMPLSTTL(ttl), let .setNetworkTTL(ttl):
-            buffer.writeInteger(ttl)
-            buffer.writeZeros(3)
+            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(8)); w.put(ttl); w.zeros(3) }
         case let .pushVLAN(etherType), let .pushMPLS(etherType), let .popMPLS(etherType), let .pushPBB(etherType):
-            buffer.writeInteger(etherType)
-            buffer.writeZeros(2)
+            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(8)); w.put(etherType); w.zeros(2) }
         case let .setQueue(id), let .group(id):
-            buffer.writeInteger(id)
+            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(8)); w.put(id) }
         case let .setField(field):
-            field.encode(into: &buffer)
-            buffer.padTo8(from: start)
+            let size = field.size, total = (4 &+ size &+ 7) & ~7
+            buffer.writeFixed(total) { w in
+                w.put(UInt16(25)); w.put(UInt16(truncatingIfNeeded: total)); field.write(&w); w.zeros(total &- 4 &- size)
+            }
         case let .nicira(action):
-            buffer.writeInteger(NiciraAction.experimenterID)
-            action.encodeBody(into: &buffer, actionStart: start)
+            action.encode(into: &buffer)
         case let .experimenter(id, body):
-            buffer.writeInteger(id)
-            buffer.writeImmutableBuffer(body)
+            buffer.writeTLV(type: type) { buffer, _ in
+                buffer.writeInteger(id)
+                buffer.writeImmutableBuffer(body)
+            }
         case let .unknown(_, body):
-            buffer.writeImmutableBuffer(body)
+            buffer.writeTLV(type: type) { buffer, _ in buffer.writeImmutableBuffer(body) }
         }
-        buffer.patchLength(at: lengthAt, from: start)
     }
 
     /// Decodes one action; `reader` holds exactly its bytes.
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Action {
         let at = reader.offset
-        let type: UInt16 = try reader.read("action type")
-        let length: UInt16 = try reader.read("action length")
+        let (type, length) = try reader.fixed(4, "action header") { r in (r.get(UInt16.self), r.get(UInt16.self)) }
         func fixed(_ size: UInt16) throws(OpenFlowDecodingError) {
             guard length == size else { throw reader.error("action length", .badLength(Int(length)), at: at &+ 2) }
         }
@@ -116,8 +113,10 @@ public enum Action: Sendable, Hashable {
         switch type {
         case 0:
             try fixed(16)
-            action = .output(port: try reader.read("output port"), maxLength: try reader.read("output max_len"))
-            try reader.skip(6, "output padding")
+            action = try reader.fixed(12, "output port and max_len") { r in
+                let port: UInt32 = r.get()
+                return .output(port: port, maxLength: r.get())
+            }
         case 11, 12, 16, 18, 24, 27:
             try fixed(8)
             try reader.skip(4, "action padding")

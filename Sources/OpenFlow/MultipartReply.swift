@@ -107,13 +107,13 @@ public struct MultipartReply: Sendable, Hashable {
 
 /// ofp_desc: the switch's manufacturer, hardware, software, serial and datapath descriptions.
 public struct SwitchDescription: Sendable, Hashable, WireCodable {
-    public var manufacturer: String
-    public var hardware: String
-    public var software: String
-    public var serialNumber: String
-    public var datapath: String
+    public var manufacturer: FixedString
+    public var hardware: FixedString
+    public var software: FixedString
+    public var serialNumber: FixedString
+    public var datapath: FixedString
 
-    public init(manufacturer: String, hardware: String, software: String, serialNumber: String, datapath: String) {
+    public init(manufacturer: FixedString, hardware: FixedString, software: FixedString, serialNumber: FixedString, datapath: FixedString) {
         self.manufacturer = manufacturer
         self.hardware = hardware
         self.software = software
@@ -122,17 +122,17 @@ public struct SwitchDescription: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeFixedString(manufacturer, size: 256)
-        buffer.writeFixedString(hardware, size: 256)
-        buffer.writeFixedString(software, size: 256)
-        buffer.writeFixedString(serialNumber, size: 32)
-        buffer.writeFixedString(datapath, size: 256)
+        manufacturer.encode(into: &buffer, size: 256)
+        hardware.encode(into: &buffer, size: 256)
+        software.encode(into: &buffer, size: 256)
+        serialNumber.encode(into: &buffer, size: 32)
+        datapath.encode(into: &buffer, size: 256)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> SwitchDescription {
-        SwitchDescription(manufacturer: try reader.string(256, "mfr_desc"), hardware: try reader.string(256, "hw_desc"),
-                          software: try reader.string(256, "sw_desc"), serialNumber: try reader.string(32, "serial_num"),
-                          datapath: try reader.string(256, "dp_desc"))
+        SwitchDescription(manufacturer: try FixedString.decode(from: &reader, size: 256, "mfr_desc"), hardware: try FixedString.decode(from: &reader, size: 256, "hw_desc"),
+                          software: try FixedString.decode(from: &reader, size: 256, "sw_desc"), serialNumber: try FixedString.decode(from: &reader, size: 32, "serial_num"),
+                          datapath: try FixedString.decode(from: &reader, size: 256, "dp_desc"))
     }
 }
 

@@ -170,14 +170,14 @@ public struct TableFeatures: Sendable, Hashable, WireCodable {
     }
 
     public var tableID: UInt8
-    public var name: String
+    public var name: FixedString
     public var metadataMatch: UInt64
     public var metadataWrite: UInt64
     public var config: UInt32
     public var maxEntries: UInt32
     public var properties: [Property]
 
-    public init(tableID: UInt8, name: String, metadataMatch: UInt64, metadataWrite: UInt64, config: UInt32,
+    public init(tableID: UInt8, name: FixedString, metadataMatch: UInt64, metadataWrite: UInt64, config: UInt32,
                 maxEntries: UInt32, properties: [Property]) {
         self.tableID = tableID
         self.name = name
@@ -193,7 +193,7 @@ public struct TableFeatures: Sendable, Hashable, WireCodable {
         let lengthAt = buffer.reserveLength()
         buffer.writeInteger(tableID)
         buffer.writeZeros(5)
-        buffer.writeFixedString(name, size: 32)
+        name.encode(into: &buffer, size: 32)
         buffer.writeInteger(metadataMatch)
         buffer.writeInteger(metadataWrite)
         buffer.writeInteger(config)
@@ -216,7 +216,7 @@ public struct TableFeatures: Sendable, Hashable, WireCodable {
         try body.skip(2, "table features length")
         let tableID: UInt8 = try body.read("table_id")
         try body.skip(5, "table features padding")
-        let name = try body.string(32, "table name")
+        let name = try FixedString.decode(from: &body, size: 32, "table name")
         let metadataMatch: UInt64 = try body.read("metadata_match")
         let metadataWrite: UInt64 = try body.read("metadata_write")
         let config: UInt32 = try body.read("config")

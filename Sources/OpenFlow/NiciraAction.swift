@@ -37,41 +37,46 @@ public enum NiciraAction: Sendable, Hashable {
         }
     }
 
-    /// Writes subtype and body; the generic header (type, length, experimenter) is the caller's.
-    func encodeBody(into buffer: inout ByteBuffer, actionStart: Int) {
-        buffer.writeInteger(subtype)
+    /// Writes the whole action, experimenter header included.
+    func encode(into buffer: inout ByteBuffer) {
+        /// Writes type, length, experimenter id and subtype.
+        func head(_ w: inout FixedWriter, _ length: Int) {
+            w.put(UInt16(0xffff)); w.put(UInt16(truncatingIfNeeded: length)); w.put(Self.experimenterID); w.put(subtype)
+        }
         switch self {
         case let .resubmit(inPort):
-            buffer.writeInteger(inPort)
-            buffer.writeZeros(4)
+            buffer.writeFixed(16) { w in head(&w, 16); w.put(inPort); w.zeros(4) }
         case let .resubmitTable(inPort, table):
-            buffer.writeInteger(inPort)
-            buffer.writeInteger(table)
-            buffer.writeZeros(3)
+            buffer.writeFixed(16) { w in head(&w, 16); w.put(inPort); w.put(table); w.zeros(3) }
         case let .regMove(bits, sourceOffset, destinationOffset, source, destination):
-            buffer.writeInteger(bits)
-            buffer.writeInteger(sourceOffset)
-            buffer.writeInteger(destinationOffset)
-            source.encode(into: &buffer)
-            destination.encode(into: &buffer)
-            buffer.padTo8(from: actionStart)
+            let used = 16 &+ source.size &+ destination.size, total = (used &+ 7) & ~7
+            buffer.writeFixed(total) { w in
+                head(&w, total); w.put(bits); w.put(sourceOffset); w.put(destinationOffset)
+                source.write(&w); destination.write(&w); w.zeros(total &- used)
+            }
         case let .regLoad(offset, bits, destination, value):
-            buffer.writeInteger(offset << 6 | ((bits &- 1) & 0x3f))
-            destination.encode(into: &buffer)
-            buffer.writeInteger(value)
+            // The layout holds a 4-byte field header only (no experimenter id).
+            buffer.writeFixed(24) { w in
+                head(&w, 24); w.put(offset << 6 | ((bits &- 1) & 0x3f))
+                w.put(UInt32(destination.oxmClass) << 16 | UInt32(destination.field & 0x7f) << 9
+                      | (destination.hasMask ? 0x100 : 0) | UInt32(destination.length))
+                w.put(value)
+            }
         case let .regLoad2(field):
-            field.encode(into: &buffer)
-            buffer.padTo8(from: actionStart)
+            let used = 10 &+ field.size, total = (used &+ 7) & ~7
+            buffer.writeFixed(total) { w in head(&w, total); field.write(&w); w.zeros(total &- used) }
         case let .controller(maxLength, controllerID, reason):
-            buffer.writeInteger(maxLength)
-            buffer.writeInteger(controllerID)
-            buffer.writeInteger(reason)
-            buffer.writeZeros(1)
+            buffer.writeFixed(16) { w in head(&w, 16); w.put(maxLength); w.put(controllerID); w.put(reason); w.zeros(1) }
         case let .controller2(controller):
-            buffer.writeZeros(6)
-            controller.encodeProperties(into: &buffer)
+            buffer.writeTLV(type: 0xffff) { buffer, _ in
+                buffer.writeFixed(12) { w in w.put(Self.experimenterID); w.put(subtype); w.zeros(6) }
+                controller.encodeProperties(into: &buffer)
+            }
         case let .other(_, body):
-            buffer.writeImmutableBuffer(body)
+            buffer.writeTLV(type: 0xffff) { buffer, _ in
+                buffer.writeFixed(6) { w in w.put(Self.experimenterID); w.put(subtype) }
+                buffer.writeImmutableBuffer(body)
+            }
         }
     }
 

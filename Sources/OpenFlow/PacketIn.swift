@@ -28,22 +28,16 @@ public struct PacketIn: Sendable, Hashable, WireCodable {
     public var inPort: UInt32? { match[.inPort]?.integerValue.map { UInt32(truncatingIfNeeded: $0) } }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(bufferID)
-        buffer.writeInteger(totalLength)
-        buffer.writeInteger(reason)
-        buffer.writeInteger(tableID)
-        buffer.writeInteger(cookie)
+        buffer.writeFixed(16) { w in w.put(bufferID); w.put(totalLength); w.put(reason); w.put(tableID); w.put(cookie) }
         match.encode(into: &buffer)
         buffer.writeZeros(2)
         buffer.writeImmutableBuffer(data)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PacketIn {
-        let bufferID: UInt32 = try reader.read("buffer_id")
-        let totalLength: UInt16 = try reader.read("total_len")
-        let reason: UInt8 = try reader.read("reason")
-        let tableID: UInt8 = try reader.read("table_id")
-        let cookie: UInt64 = try reader.read("cookie")
+        let (bufferID, totalLength, reason, tableID, cookie) = try reader.fixed(16, "packet_in fixed fields") { r in
+            (r.get(UInt32.self), r.get(UInt16.self), r.get(UInt8.self), r.get(UInt8.self), r.get(UInt64.self))
+        }
         let match = try Match.decode(from: &reader)
         try reader.skip(2, "packet_in padding")
         return PacketIn(bufferID: bufferID, totalLength: totalLength, reason: reason, tableID: tableID,

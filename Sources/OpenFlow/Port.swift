@@ -28,7 +28,7 @@ public struct MACAddress: Sendable, Hashable, CustomStringConvertible {
 public struct PortDescription: Sendable, Hashable, WireCodable {
     public var portNo: UInt32
     public var hardwareAddress: MACAddress
-    public var name: String
+    public var name: FixedString
     /// OFPPC_* bits.
     public var config: UInt32
     /// OFPPS_* bits (OFPPS_LINK_DOWN = 1).
@@ -42,7 +42,7 @@ public struct PortDescription: Sendable, Hashable, WireCodable {
 
     public static let size = 64
 
-    public init(portNo: UInt32, hardwareAddress: MACAddress, name: String, config: UInt32 = 0, state: UInt32 = 0,
+    public init(portNo: UInt32, hardwareAddress: MACAddress, name: FixedString, config: UInt32 = 0, state: UInt32 = 0,
                 current: UInt32 = 0, advertised: UInt32 = 0, supported: UInt32 = 0, peer: UInt32 = 0,
                 currentSpeed: UInt32 = 0, maxSpeed: UInt32 = 0) {
         self.portNo = portNo
@@ -63,7 +63,7 @@ public struct PortDescription: Sendable, Hashable, WireCodable {
         buffer.writeZeros(4)
         hardwareAddress.encode(into: &buffer)
         buffer.writeZeros(2)
-        buffer.writeFixedString(name, size: 16)
+        name.encode(into: &buffer, size: 16)
         for value in [config, state, current, advertised, supported, peer, currentSpeed, maxSpeed] {
             buffer.writeInteger(value)
         }
@@ -74,7 +74,7 @@ public struct PortDescription: Sendable, Hashable, WireCodable {
         try reader.skip(4, "port padding")
         let address = try MACAddress.decode(from: &reader, "hw_addr")
         try reader.skip(2, "port padding")
-        return PortDescription(portNo: portNo, hardwareAddress: address, name: try reader.string(16, "port name"),
+        return PortDescription(portNo: portNo, hardwareAddress: address, name: try FixedString.decode(from: &reader, size: 16, "port name"),
                     config: try reader.read("config"), state: try reader.read("state"),
                     current: try reader.read("curr"), advertised: try reader.read("advertised"),
                     supported: try reader.read("supported"), peer: try reader.read("peer"),

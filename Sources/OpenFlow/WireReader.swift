@@ -73,12 +73,19 @@ struct WireReader {
         return WireReader(try slice(count, what), base: at)
     }
 
-    /// A fixed-size NUL-padded string field (port and table names, descriptions).
-    mutating func string(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> String {
-        let raw = try slice(count, what)
-        let view = raw.readableBytesView
-        let end = view.firstIndex(of: 0) ?? view.endIndex
-        return String(decoding: view[view.startIndex..<end], as: UTF8.self)
+    /// How many well-formed elements lead the remaining bytes (at most
+    /// remaining / minimum, so never more than the input can hold).
+    func countElements(lengthAt: Int, minimum: Int) -> Int {
+        buffer.withUnsafeReadableBytes { raw in
+            var offset = 0, count = 0
+            while raw.count &- offset >= lengthAt &+ 2 {
+                let length = Int(UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: offset &+ lengthAt, as: UInt16.self)))
+                guard length >= max(minimum, 1), length <= raw.count &- offset else { break }
+                offset &+= length
+                count &+= 1
+            }
+            return count
+        }
     }
 
     /// Reads a list of TLV-like elements whose 16-bit length sits `lengthAt` bytes
@@ -88,6 +95,8 @@ struct WireReader {
         _ element: (inout WireReader) throws(OpenFlowDecodingError) -> T
     ) throws(OpenFlowDecodingError) -> [T] {
         var out: [T] = []
+        // Size the array once: growing it element by element cost an allocation per doubling.
+        out.reserveCapacity(countElements(lengthAt: lengthAt, minimum: minimum))
         while !isEmpty {
             let length = Int(try peek(what, ahead: lengthAt, as: UInt16.self))
             guard length >= minimum, length % multipleOf == 0 else { throw error(what, .badLength(length)) }
@@ -104,13 +113,6 @@ extension ByteBuffer {
         if count > 0 { writeRepeatingByte(0, count: count) }
     }
 
-    /// Writes a fixed-size NUL-padded string, cut to fit.
-    mutating func writeFixedString(_ string: String, size: Int) {
-        let utf8 = Array(string.utf8.prefix(size))
-        writeBytes(utf8)
-        writeZeros(size - utf8.count)
-    }
-
     /// Writes a 16-bit length placeholder; `patchLength` fills it in.
     @inline(__always)
     mutating func reserveLength() -> Int {
@@ -123,6 +125,18 @@ extension ByteBuffer {
     @inline(__always)
     mutating func patchLength(at: Int, from start: Int) {
         setInteger(UInt16(truncatingIfNeeded: writerIndex &- start), at: at)
+    }
+
+    /// Writes a type-length-value element (actions, instructions, bands,
+    /// properties): the 16-bit type, then the length of all `body` writes.
+    /// `body` gets the element's start offset, for padding.
+    @inline(__always)
+    mutating func writeTLV(type: UInt16, _ body: (inout ByteBuffer, Int) -> Void) {
+        let start = writerIndex
+        writeInteger(type)
+        let lengthAt = reserveLength()
+        body(&self, start)
+        patchLength(at: lengthAt, from: start)
     }
 
     /// Zero-pads to a multiple of 8 counted from `start`.

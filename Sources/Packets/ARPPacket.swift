@@ -35,22 +35,26 @@ public struct ARPPacket: Sendable, Hashable {
     }
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
-        var r = WireReader(buffer, base: offset, layer: .arp)
-        try r.require(8)
-        let htype = try r.u16()
-        guard htype == 1 else { throw r.error(.unsupported("hardware type \(htype)"), at: offset) }
-        let ptype = try r.u16()
-        guard ptype == EtherType.ipv4.rawValue else { throw r.error(.unsupported("protocol type \(ptype)"), at: offset + 2) }
-        let hlen = try r.u8()
-        guard hlen == 6 else { throw r.invalid("hardware address length \(hlen)", at: offset + 4) }
-        let plen = try r.u8()
-        guard plen == 4 else { throw r.invalid("protocol address length \(plen)", at: offset + 5) }
-        operation = ARPOperation(rawValue: try r.u16())
-        try r.require(20)
-        senderHardwareAddress = try r.ethernetAddress()
-        senderProtocolAddress = try r.ipv4Address()
-        targetHardwareAddress = try r.ethernetAddress()
-        targetProtocolAddress = try r.ipv4Address()
+        // Hot path (every ARP is a packet-in): one pass over the raw bytes.
+        let fields = buffer.withUnsafeReadableBytes { raw -> (UInt16, UInt16, UInt8, UInt8, UInt16, UInt64, UInt32, UInt64, UInt32)? in
+            guard raw.count >= Self.length else { return nil }
+            return (raw.uint16(at: 0), raw.uint16(at: 2), raw[4], raw[5], raw.uint16(at: 6),
+                    raw.uint48(at: 8), raw.uint32(at: 14), raw.uint48(at: 18), raw.uint32(at: 24))
+        }
+        guard let (htype, ptype, hlen, plen, op, sha, spa, tha, tpa) = fields else {
+            // Say which field is missing, as the field-by-field reader would.
+            let n = buffer.readableBytes
+            throw PacketError(.arp, .truncated(needed: Self.length, available: n), at: offset + (n < 8 ? 0 : 8))
+        }
+        guard htype == 1 else { throw PacketError(.arp, .unsupported("hardware type \(htype)"), at: offset) }
+        guard ptype == EtherType.ipv4.rawValue else { throw PacketError(.arp, .unsupported("protocol type \(ptype)"), at: offset + 2) }
+        guard hlen == 6 else { throw PacketError(.arp, .invalidField("hardware address length \(hlen)"), at: offset + 4) }
+        guard plen == 4 else { throw PacketError(.arp, .invalidField("protocol address length \(plen)"), at: offset + 5) }
+        operation = ARPOperation(rawValue: op)
+        senderHardwareAddress = EthernetAddress(rawValue: sha)
+        senderProtocolAddress = IPv4Address(rawValue: spa)
+        targetHardwareAddress = EthernetAddress(rawValue: tha)
+        targetProtocolAddress = IPv4Address(rawValue: tpa)
     }
 
     /// A gratuitous ARP announces the sender's own binding: sender and target

@@ -15,9 +15,10 @@ public enum TransportLayer: Sendable, Hashable {
     case icmpv6(ICMPv6Packet)
 }
 
-/// What a transport payload was recognised as.
-public indirect enum ApplicationLayer: Sendable, Hashable {
-    case vxlan(VXLANHeader, inner: DecodedFrame)
+/// What a transport payload was recognised as. Only the VXLAN case nests a
+/// frame, so only it is boxed (the others stay allocation-free).
+public enum ApplicationLayer: Sendable, Hashable {
+    indirect case vxlan(VXLANHeader, inner: DecodedFrame)
     case dhcp(DHCPMessage)
     case neighborDiscovery(NeighborDiscoveryMessage)
 }
@@ -82,7 +83,7 @@ public struct DecodedFrame: Sendable, Hashable {
         case .icmpv6:
             let icmp = try ICMPv6Packet(decoding: payload, at: transportOffset)
             transport = .icmpv6(icmp)
-            if let nd = try icmp.neighborDiscovery() { application = .neighborDiscovery(nd) }
+            if let nd = try icmp.neighborDiscovery(at: transportOffset) { application = .neighborDiscovery(nd) }
         case .udp:
             let udp = try UDPDatagram(decoding: payload, at: transportOffset)
             transport = .udp(udp)

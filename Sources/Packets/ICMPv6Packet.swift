@@ -8,11 +8,11 @@ public struct ICMPv6Packet: Sendable, Hashable {
     public var checksum: UInt16
     /// Everything after the checksum.
     public var body: ByteBuffer
-    /// Offset of the message in the outermost buffer, for errors in `body`.
-    public var offset: Int
 
     public static let echoRequest: UInt8 = 128
     public static let echoReply: UInt8 = 129
+    public static let routerSolicitation: UInt8 = 133
+    public static let routerAdvertisement: UInt8 = 134
     public static let neighborSolicitation: UInt8 = 135
     public static let neighborAdvertisement: UInt8 = 136
 
@@ -21,7 +21,6 @@ public struct ICMPv6Packet: Sendable, Hashable {
         self.code = code
         self.checksum = 0
         self.body = body
-        self.offset = 0
     }
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
@@ -31,7 +30,6 @@ public struct ICMPv6Packet: Sendable, Hashable {
         code = try r.u8()
         checksum = try r.u16()
         body = r.rest()
-        self.offset = offset
     }
 
     public func computedChecksum(source: IPv6Address, destination: IPv6Address) -> UInt16 {
@@ -51,12 +49,17 @@ public struct ICMPv6Packet: Sendable, Hashable {
     }
 
     /// The neighbour discovery message this is, nil for other types.
-    public func neighborDiscovery() throws(PacketError) -> NeighborDiscoveryMessage? {
+    /// `offset` is where this ICMPv6 message sits in the frame, for errors.
+    public func neighborDiscovery(at offset: Int = 0) throws(PacketError) -> NeighborDiscoveryMessage? {
         switch type {
         case Self.neighborSolicitation:
             return .solicitation(try NeighborSolicitation(decoding: body, at: offset + 4))
         case Self.neighborAdvertisement:
             return .advertisement(try NeighborAdvertisement(decoding: body, at: offset + 4))
+        case Self.routerSolicitation:
+            return .routerSolicitation(try NeighborDiscoveryOptions.routerSolicitation(decoding: body, at: offset + 4))
+        case Self.routerAdvertisement:
+            return .routerAdvertisement(try RouterAdvertisement(decoding: body, at: offset + 4))
         default:
             return nil
         }

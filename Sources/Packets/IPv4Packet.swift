@@ -45,33 +45,42 @@ public struct IPv4Packet: Sendable, Hashable {
     }
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
-        var r = WireReader(buffer, base: offset, layer: .ipv4)
-        try r.require(20)
-        let versionIHL = try r.u8()
-        guard versionIHL >> 4 == 4 else { throw r.invalid("version \(versionIHL >> 4)", at: offset) }
-        let headerLength = Int(versionIHL & 0x0f) * 4
-        guard headerLength >= 20 else { throw r.invalid("header length \(headerLength)", at: offset) }
-        let tos = try r.u8()
-        dscp = tos >> 2
-        ecn = tos & 0x3
-        totalLength = try r.u16()
-        guard Int(totalLength) >= headerLength else { throw r.invalid("total length \(totalLength)", at: offset + 2) }
-        guard Int(totalLength) <= buffer.readableBytes else {
-            throw r.error(.truncated(needed: Int(totalLength), available: buffer.readableBytes), at: offset)
+        // Hot path: the fixed header in one pass over the raw bytes.
+        let words = buffer.withUnsafeReadableBytes { raw -> (UInt32, UInt32, UInt32, UInt32, UInt32)? in
+            guard raw.count >= 20 else { return nil }
+            return (raw.uint32(at: 0), raw.uint32(at: 4), raw.uint32(at: 8), raw.uint32(at: 12), raw.uint32(at: 16))
         }
-        identification = try r.u16()
-        let flagsFragment = try r.u16()
-        reservedFlag = flagsFragment & 0x8000 != 0
-        dontFragment = flagsFragment & 0x4000 != 0
-        moreFragments = flagsFragment & 0x2000 != 0
-        fragmentOffset = flagsFragment & 0x1fff
-        timeToLive = try r.u8()
-        self.protocol = IPProtocol(rawValue: try r.u8())
-        headerChecksum = try r.u16()
-        source = try r.ipv4Address()
-        destination = try r.ipv4Address()
-        options = try r.slice(headerLength - 20)
-        payload = try r.slice(Int(totalLength) - headerLength)
+        guard let (w0, w1, w2, w3, w4) = words else {
+            throw PacketError(.ipv4, .truncated(needed: 20, available: buffer.readableBytes), at: offset)
+        }
+        let version = w0 >> 28
+        guard version == 4 else { throw PacketError(.ipv4, .invalidField("version \(version)"), at: offset) }
+        let headerLength = Int((w0 >> 24) & 0x0f) * 4
+        guard headerLength >= 20 else { throw PacketError(.ipv4, .invalidField("header length \(headerLength)"), at: offset) }
+        dscp = UInt8(truncatingIfNeeded: w0 >> 18) & 0x3f
+        ecn = UInt8(truncatingIfNeeded: w0 >> 16) & 0x3
+        totalLength = UInt16(truncatingIfNeeded: w0)
+        guard Int(totalLength) >= headerLength else {
+            throw PacketError(.ipv4, .invalidField("total length \(totalLength)"), at: offset + 2)
+        }
+        guard Int(totalLength) <= buffer.readableBytes else {
+            throw PacketError(.ipv4, .truncated(needed: Int(totalLength), available: buffer.readableBytes), at: offset)
+        }
+        identification = UInt16(truncatingIfNeeded: w1 >> 16)
+        reservedFlag = w1 & 0x8000 != 0
+        dontFragment = w1 & 0x4000 != 0
+        moreFragments = w1 & 0x2000 != 0
+        fragmentOffset = UInt16(truncatingIfNeeded: w1) & 0x1fff
+        timeToLive = UInt8(truncatingIfNeeded: w2 >> 24)
+        self.protocol = IPProtocol(rawValue: UInt8(truncatingIfNeeded: w2 >> 16))
+        headerChecksum = UInt16(truncatingIfNeeded: w2)
+        source = IPv4Address(rawValue: w3)
+        destination = IPv4Address(rawValue: w4)
+        // Both lengths were checked against the readable bytes above.
+        let base = buffer.readerIndex
+        // Most packets carry no options: an empty buffer costs no reference to the frame's storage.
+        options = headerLength == 20 ? ByteBuffer() : buffer.getSlice(at: base + 20, length: headerLength - 20) ?? ByteBuffer()
+        payload = buffer.getSlice(at: base + headerLength, length: Int(totalLength) - headerLength) ?? ByteBuffer()
     }
 
     public var headerLength: Int { 20 + options.readableBytes }

@@ -47,8 +47,9 @@ extension FrameBuilder {
         guard frame.etherType == .ipv6 else { return nil }
         let ip = try IPv6Packet(decoding: frame.payload, at: frame.payloadOffset)
         guard ip.upperLayerProtocol == .icmpv6 else { return nil }
-        let icmp = try ICMPv6Packet(decoding: ip.payload, at: frame.payloadOffset + ip.payloadOffset)
-        guard case let .solicitation(ns)? = try icmp.neighborDiscovery() else { return nil }
+        let icmpOffset = frame.payloadOffset + ip.payloadOffset
+        let icmp = try ICMPv6Packet(decoding: ip.payload, at: icmpOffset)
+        guard case let .solicitation(ns)? = try icmp.neighborDiscovery(at: icmpOffset) else { return nil }
         let fromUnspecified = ip.source == .unspecified
         let advertisement = NeighborAdvertisement(
             target: ns.target, isSolicited: !fromUnspecified, isOverride: true,

@@ -99,3 +99,22 @@ extension ByteBuffer {
         writeInteger(address.low)
     }
 }
+
+extension UnsafeRawBufferPointer {
+    // Big-endian loads for the fast paths; callers check `count` first
+    // (loadUnaligned itself checks bounds only in debug builds).
+    @inline(__always)
+    func uint16(at offset: Int) -> UInt16 {
+        UInt16(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+    }
+
+    @inline(__always)
+    func uint32(at offset: Int) -> UInt32 {
+        UInt32(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    @inline(__always)
+    func uint48(at offset: Int) -> UInt64 {
+        UInt64(uint16(at: offset)) << 32 | UInt64(uint32(at: offset + 2))
+    }
+}

@@ -13,7 +13,8 @@ import Darwin
 final class PcapHandle {
     private(set) var pcap: OpaquePointer?
     private var memory: UnsafeMutableRawBufferPointer?
-    let linkType: LinkType
+    /// Read once the handle is usable (a live handle only after activation).
+    private(set) var linkType: LinkType
     /// Timestamps of offline captures are opened in nanosecond precision.
     let nanosecondTimestamps: Bool
 
@@ -22,6 +23,11 @@ final class PcapHandle {
         self.memory = memory
         self.linkType = LinkType(rawValue: pcap_datalink(pcap))
         self.nanosecondTimestamps = nanosecondTimestamps
+    }
+
+    /// Re-reads the link type; a live capture's is known only once activated.
+    func refreshLinkType() {
+        if let pcap { linkType = LinkType(rawValue: pcap_datalink(pcap)) }
     }
 
     /// libpcap's last error on this handle.

@@ -28,6 +28,7 @@ public final class PcapLiveCapture {
             handle.close()
             throw PcapError(.activate, "\(interface): \(message)")
         }
+        handle.refreshLinkType()
         if let filter {
             var program = bpf_program()
             guard pcap_compile(pcap, &program, filter, 1, PCAP_NETMASK_UNKNOWN) == 0 else {

@@ -19,10 +19,13 @@ struct DecodeOpenFlow: ParsableCommand {
             the error (what was wrong, at which byte offset of the input) goes to \
             standard error and the exit status is 1.
 
-            Example: decode a FLOW_MOD that Open vSwitch's own tool produced
-              ovs-ofctl -O OpenFlow13 compose-packet ... | ...
-              printf '\\x04\\x00\\x00\\x08\\x00\\x00\\x00\\x01' | swiftplanectl decode openflow -
-              swiftplanectl decode openflow --reencode capture.bin | jq .type
+            Examples:
+              # a HELLO (version 4, type 0, length 8, xid 1) from standard input
+              printf '\\004\\000\\000\\010\\000\\000\\000\\001' | swiftplanectl decode openflow
+              # the types of the messages in a file, checking each re-encodes
+              swiftplanectl decode openflow --reencode session.bin | jq -r .type
+              # messages kept as hex text (ovs-ofctl ofp-print takes the same hex)
+              xxd -r -p messages.hex | swiftplanectl decode openflow --reencode -
             """
     )
 
@@ -116,28 +119,13 @@ enum OpenFlowJSON {
 
     static func oxmObject(_ field: OXMField) -> [String: Any] {
         var object: [String: Any] = [
-            "field": field.basic?.specName ?? nxmName(field.oxmClass, field.field),
+            "field": field.name,
             "class": Int(field.oxmClass),
             "value": field.integerValue.map { NSNumber(value: $0) as Any } ?? hex(field.value),
         ]
         if let experimenter = field.experimenter { object["experimenter"] = Int(experimenter) }
         if let mask = field.mask { object["mask"] = field.integerMask.map { NSNumber(value: $0) as Any } ?? hex(mask) }
         return object
-    }
-
-    static func nxmName(_ oxmClass: UInt16, _ field: UInt8) -> String {
-        switch (oxmClass, field) {
-        case (OXMClass.nxm1, 0...15): "reg\(field)"
-        case (OXMClass.nxm1, 16): "tun_id"
-        case (OXMClass.nxm1, 31): "tun_ipv4_src"
-        case (OXMClass.nxm1, 32): "tun_ipv4_dst"
-        case (OXMClass.nxm1, 33): "pkt_mark"
-        case (OXMClass.nxm1, 37): "conj_id"
-        case (OXMClass.nxm1, 105): "ct_state"
-        case (OXMClass.nxm1, 107): "ct_mark"
-        case (OXMClass.packetRegisters, _): "xreg\(field)"
-        default: "oxm_\(oxmClass)_\(field)"
-        }
     }
 
     static func number<T: BinaryInteger>(_ value: T) -> NSNumber {
@@ -152,12 +140,12 @@ enum OpenFlowJSON {
         case let match as Match: return match.fields.map(oxmObject)
         case let field as OXMField: return oxmObject(field)
         case let header as OXMHeader:
-            return ["field": OXMBasicField(rawValue: header.field).flatMap { header.oxmClass == OXMClass.openFlowBasic ? $0.specName : nil }
-                        ?? nxmName(header.oxmClass, header.field),
-                    "class": Int(header.oxmClass), "has_mask": header.hasMask, "length": Int(header.length)]
+            return ["field": header.name, "class": Int(header.oxmClass), "has_mask": header.hasMask, "length": Int(header.length)]
         case let mac as MACAddress: return mac.description
+        case let text as FixedString: return text.string
         case let flags as FlowMod.Flags: return Int(flags.rawValue)
-        case let bytes as [UInt8]: return hex(bytes)
+        // (An empty array of any type casts to [UInt8]: test the type itself.)
+        case let bytes as [UInt8] where type(of: value) == [UInt8].self: return hex(bytes)
         case let string as String: return string
         case let bool as Bool: return bool
         case let integer as any BinaryInteger:
@@ -177,7 +165,8 @@ enum OpenFlowJSON {
         case .tuple:
             var object: [String: Any] = [:]
             for (i, child) in mirror.children.enumerated() {
-                let label = child.label.map { $0.hasPrefix(".") ? "_\(i)" : snakeCase($0) } ?? "_\(i)"
+                // An unlabelled element (".0") is the case's main value.
+                let label = child.label.map { $0.hasPrefix(".") ? (i == 0 ? "value" : "_\(i)") : snakeCase($0) } ?? "_\(i)"
                 object[label] = jsonValue(child.value)
             }
             return object

@@ -10,7 +10,7 @@ struct ConformanceTests {
         #expect(Vectors.packets.count == 105)
     }
 
-    /// Each file is one message (the truncated64 one is cut inside its body):
+    /// Each file is one message (the truncated64 one is empty, an error):
     /// decode it and re-encode to the same bytes.
     @Test("decode and re-encode byte for byte", arguments: Vectors.packets)
     func roundTrip(vector: Vectors.Vector) throws {

@@ -1,5 +1,7 @@
+import Foundation
 import NIOCore
 import Packets
+import Pcap
 import Testing
 import TestSupport
 
@@ -141,5 +143,83 @@ let conversations: [Conversation] = [
         #expect(reassembler.add(frame: udp) == nil)
         #expect(reassembler.add(frame: ByteBuffer(bytes: [1, 2, 3])) == nil)
         #expect(reassembler.streams.isEmpty)
+    }
+}
+
+/// One TCP connection as Wireshark's "Follow TCP stream" reassembles it:
+/// node 0 is the endpoint of the connection's first packet.
+struct FollowedStream {
+    var node0: String
+    var node1: String
+    var fromNode0: [UInt8] = []
+    var fromNode1: [UInt8] = []
+}
+
+/// tshark's reassembly of TCP streams `0..<count` of `pcap` (one run), an
+/// independent oracle for ours. Nil when tshark is absent.
+func tsharkFollow(pcap: String, streams count: Int) throws -> [FollowedStream]? {
+    guard let tshark = Command.which("tshark") else { return nil }
+    let result = try Command.run(tshark, ["-r", pcap, "-q"] + (0..<count).flatMap { ["-z", "follow,tcp,raw,\($0)"] })
+    guard result.status == 0 else { throw TsharkFailure(message: result.stderr) }
+    var out: [FollowedStream] = []
+    for line in result.stdout.split(separator: "\n") {
+        if line.hasPrefix("Node 0: ") {
+            out.append(FollowedStream(node0: String(line.dropFirst(8)), node1: ""))
+        } else if line.hasPrefix("Node 1: "), !out.isEmpty {
+            out[out.count - 1].node1 = String(line.dropFirst(8))
+        } else if !out.isEmpty, !out[out.count - 1].node1.isEmpty, !line.hasPrefix("====="), !line.hasPrefix("Follow:"),
+                  !line.hasPrefix("Filter:") {
+            // Data from node 1 is indented with a tab.
+            if line.hasPrefix("\t") {
+                out[out.count - 1].fromNode1 += Hex.bytes(String(line.dropFirst())) ?? []
+            } else {
+                out[out.count - 1].fromNode0 += Hex.bytes(String(line)) ?? []
+            }
+        }
+    }
+    return out
+}
+
+/// Our streams and tshark's agree byte for byte, direction by direction.
+func expectAgreement(_ ours: [TCPStream], _ theirs: [FollowedStream], _ context: String) {
+    for followed in theirs {
+        let up = ours.filter { "\($0.key.source)" == followed.node0 && "\($0.key.destination)" == followed.node1 }
+        let down = ours.filter { "\($0.key.source)" == followed.node1 && "\($0.key.destination)" == followed.node0 }
+        #expect(up.flatMap { Array($0.payload.readableBytesView) } == followed.fromNode0, "\(context): \(followed.node0) > \(followed.node1)")
+        #expect(down.flatMap { Array($0.payload.readableBytesView) } == followed.fromNode1, "\(context): \(followed.node1) > \(followed.node0)")
+    }
+}
+
+@Suite struct TCPReassemblerOracleTests {
+    @Test(arguments: conversations.filter { $0.name != "mid-stream capture without handshake" })
+    func agreesWithWiresharkFollowStream(conversation: Conversation) throws {
+        let frames = conversation.mangle(conversation.inOrderFrames)
+        let folder = try TemporaryFolder.create()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("conversation.pcap").path
+        try PcapWriter.write(frames, to: path)
+        guard let follow = try tsharkFollow(pcap: path, streams: 1) else {
+            print("skipped: tshark is not installed (apt install tshark)")
+            return
+        }
+        var reassembler = TCPReassembler()
+        for frame in try PcapReader.frames(path: path) { reassembler.add(frame: frame.data) }
+        #expect(follow.count == 1 && !(follow.first?.fromNode0.isEmpty ?? true))
+        expectAgreement(reassembler.streams, follow, conversation.name)
+    }
+
+    /// Every TCP connection of every captured fixture (real BGP sessions).
+    @Test(arguments: fixtureCaptures)
+    func fixtureStreamsAgreeWithWireshark(pcap: String) throws {
+        var reassembler = TCPReassembler()
+        for frame in try PcapReader.frames(path: pcap) { reassembler.add(frame: frame.data) }
+        let connections = Set(reassembler.streams.map(\.connection)).count
+        guard connections > 0 else { return }
+        guard let follow = try tsharkFollow(pcap: pcap, streams: connections) else {
+            print("skipped: tshark is not installed (apt install tshark)")
+            return
+        }
+        #expect(follow.count == connections)
+        expectAgreement(reassembler.streams, follow, URL(fileURLWithPath: pcap).lastPathComponent)
     }
 }
