@@ -215,6 +215,7 @@ public struct RIB: Sendable {
     }
 
     private mutating func unreference(_ i: RouteIndex) {
+        guard references[Int(i)] > 0 else { return }
         references[Int(i)] -= 1
         guard references[Int(i)] == 0, let nlri = routes[Int(i)] else { return }
         indices[nlri] = nil

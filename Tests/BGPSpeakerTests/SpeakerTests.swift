@@ -142,3 +142,27 @@ struct SpeakerTests {
         await speaker.shutdown()
     }
 }
+
+/// An active neighbour: one speaker connects to another that accepts it.
+struct ActiveNeighborTests {
+    @Test func configuredActiveNeighborComesUp() async throws {
+        var logger = Logger(label: "test.active")
+        logger.logLevel = .critical
+        let passive = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1", listenPort: 0,
+                                                   accept: [NeighborRange("127.0.0.1/32")].compactMap { $0 }), logger: logger)
+        let port = try await passive.start().port ?? 0
+        let active = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 0, 0, 2), listenHost: "127.0.0.1", listenPort: 0,
+                                                  neighbors: [NeighborConfiguration(address: IPv4Address(127, 0, 0, 1), port: port, peerAS: 65000)]),
+                             logger: logger)
+        try await active.start()
+        var states: [SessionState] = []
+        for _ in 0..<50 {
+            states = await active.neighbors().map(\.state) + passive.neighbors().map(\.state)
+            if states == [.established, .established] { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(states == [.established, .established])
+        await active.shutdown()
+        await passive.shutdown()
+    }
+}

@@ -3,7 +3,7 @@ import Foundation
 extension Process {
     /// Stops a child by its pid: SIGTERM, then SIGKILL if it has not gone
     /// within `grace` seconds (FRR's bgpd can linger without zebra), then reaps it.
-    func stop(grace: Double = 2) {
+    public func stop(grace: Double = 2) {
         guard isRunning else { return }
         kill(processIdentifier, SIGTERM)
         let end = Date().addingTimeInterval(grace)
