@@ -73,7 +73,11 @@ public actor Speaker {
                                             "accept": "\(configuration.accept.map(\.description).joined(separator: ","))"])
         for n in configuration.neighbors {
             let id = newPeerID()
-            peers[id] = Peer(session: Session(configuration.session(peerAS: n.peerAS, passive: n.passive)), address: n.address,
+            // RFC 4271 §10 jitter (0.75-1 of the time), so two speakers that dial
+            // each other and refuse the crossing connection do not retry in step.
+            var session = configuration.session(peerAS: n.peerAS, passive: n.passive)
+            session.connectRetryTime = .nanoseconds(Int64(Double(session.connectRetryTime.nanoseconds) * Double.random(in: 0.75...1)))
+            peers[id] = Peer(session: Session(session), address: n.address,
                              port: n.port, dynamic: false, routeReflectorClient: n.routeReflectorClient,
                              maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes)
             run(id, .start)
