@@ -187,3 +187,4 @@ struct RIBTests {
         #expect(rib.prefixCount(a) == 6)
     }
 }
+
