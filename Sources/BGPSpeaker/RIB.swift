@@ -86,7 +86,7 @@ public struct RIB: Sendable {
 
     /// ROUTE-REFRESH: the peer gets every route again, then End-of-RIB.
     public mutating func refresh(_ id: PeerID) {
-        guard var t = peers[id] else { return }
+        guard var t = peers.removeValue(forKey: id) else { return }
         for (i, a) in t.adjOut { store.release(a); unreference(i) }
         t.adjOut = [:]
         t.pending = [:]
@@ -153,7 +153,8 @@ public struct RIB: Sendable {
     /// The UPDATEs owed to a peer, packed: NLRI sharing attributes ride in
     /// one UPDATE up to `maximumLength` octets; End-of-RIB follows the first table.
     public mutating func pendingUpdates(for peer: PeerID, options: SessionOptions = SessionOptions()) -> [Update] {
-        guard var t = peers[peer] else { return [] }
+        // Taken out and put back, so its tables are mutated without a copy.
+        guard var t = peers.removeValue(forKey: peer) else { return [] }
         var withdrawals: [AddressFamily: [NLRI]] = [:]
         var announcements: [AttributeStore.ID: [NLRI]] = [:]
         for (i, a) in t.pending {
@@ -267,23 +268,17 @@ public struct RIB: Sendable {
     }
 
     /// Brings a peer's pending change for a destination in line with the Loc-RIB.
+    /// Mutates the peer's tables in place: a copy would duplicate them per route.
     private mutating func recompute(_ i: RouteIndex, for peer: PeerID) {
-        guard var t = peers[peer], let nlri = routes[Int(i)], let family = nlri.family else { return }
+        guard let target = peers[peer]?.info, let nlri = routes[Int(i)], let family = nlri.family else { return }
         let entry = loc[Int(i)]
         var wanted: AttributeStore.ID?
         if let b = entry.best, let out = entry.outAttributes, let source = peers[b]?.info,
-           reflection.sends(from: source, sourceID: b, to: t.info, targetID: peer,
+           reflection.sends(from: source, sourceID: b, to: target, targetID: peer,
                             originatorID: store[out].attributes.originatorID, family: family) {
             wanted = out
         }
-        let current = t.adjOut[i]
-        if wanted == current {
-            t.pending[i] = nil
-        } else if let w = wanted {
-            t.pending[i] = w
-        } else {
-            t.pending[i] = Self.withdrawal
-        }
-        peers[peer] = t
+        let current = peers[peer]?.adjOut[i]
+        peers[peer]?.pending[i] = wanted == current ? nil : (wanted ?? Self.withdrawal)
     }
 }
