@@ -19,6 +19,9 @@ public struct RIB: Sendable {
     private var freeIndices: [RouteIndex] = []
     private var loc: [LocEntry] = []
     private var peers: [PeerID: PeerTables] = [:]
+    /// Received attribute set -> its reflected form, for one source router id:
+    /// routes sharing attributes are reflected without rebuilding them.
+    private var reflectedCache: [AttributeStore.ID: (source: IPv4Address, ebgp: Bool, out: AttributeStore.ID)] = [:]
 
     /// The Loc-RIB entry of a destination: the peers with a path, and the
     /// best one with its reflected attributes.
@@ -132,7 +135,7 @@ public struct RIB: Sendable {
             setPath(index(for: nlri), from: peer, attributes: id)
             change.announced += 1
         }
-        store.release(id)
+        releaseReceived(id)
         return change
     }
 
@@ -228,7 +231,7 @@ public struct RIB: Sendable {
     private mutating func setPath(_ i: RouteIndex, from peer: PeerID, attributes id: AttributeStore.ID) {
         store.retain(id)
         if let old = peers[peer]?.adjIn.updateValue(id, forKey: i) {
-            store.release(old)
+            releaseReceived(old)
         } else {
             references[Int(i)] &+= 1
             loc[Int(i)].paths.append(peer)
@@ -238,7 +241,7 @@ public struct RIB: Sendable {
 
     private mutating func removePath(_ i: RouteIndex, from peer: PeerID) {
         guard let old = peers[peer]?.adjIn.removeValue(forKey: i) else { return }
-        store.release(old)
+        releaseReceived(old)
         loc[Int(i)].paths.removeAll { $0 == peer }
         decide(i)
         unreference(i)
@@ -254,9 +257,8 @@ public struct RIB: Sendable {
         let bestIndex = DecisionProcess.best(candidates.map(\.1))
         let newBest = bestIndex.map { candidates[$0].0 }
         var newOut: AttributeStore.ID?
-        if let b = newBest, let t = peers[b], let a = t.adjIn[i] {
-            let received = store[a]
-            newOut = store.intern(RouteAttributes(attributes: reflection.reflected(received.attributes, from: t.info), nextHop: received.nextHop))
+        if let b = newBest, let info = peers[b]?.info, let a = peers[b]?.adjIn[i] {
+            newOut = reflected(a, from: info)
         }
         let changed = newBest != entry.best || newOut != entry.outAttributes
         if let old = entry.outAttributes { store.release(old) }
@@ -265,6 +267,28 @@ public struct RIB: Sendable {
         loc[Int(i)] = entry
         guard changed else { return }
         for p in peers.keys { recompute(i, for: p) }
+    }
+
+    /// The reflected attribute set of a received one, with a reference for the caller.
+    private mutating func reflected(_ received: AttributeStore.ID, from source: RIBPeer) -> AttributeStore.ID {
+        if let c = reflectedCache[received], c.source == source.routerID, c.ebgp == source.ebgp {
+            store.retain(c.out)
+            return c.out
+        }
+        let r = store[received]
+        let out = store.intern(RouteAttributes(attributes: reflection.reflected(r.attributes, from: source), nextHop: r.nextHop))
+        // Cached only when it is a different set: a self-reference would never be released.
+        if out != received, reflectedCache[received] == nil {
+            store.retain(out)
+            reflectedCache[received] = (source.routerID, source.ebgp, out)
+        }
+        return out
+    }
+
+    /// Releases a received set; its cached reflected form goes with it.
+    private mutating func releaseReceived(_ id: AttributeStore.ID) {
+        store.release(id)
+        if store.references(id) == 0, let c = reflectedCache.removeValue(forKey: id) { store.release(c.out) }
     }
 
     /// Brings a peer's pending change for a destination in line with the Loc-RIB.

@@ -45,6 +45,9 @@ public struct AttributeStore: Sendable {
 
     public mutating func retain(_ id: ID) { counts[Int(id)] &+= 1 }
 
+    /// References held on `id`; 0 once it is gone.
+    public func references(_ id: ID) -> UInt32 { Int(id) < counts.count ? counts[Int(id)] : 0 }
+
     /// Drops one reference; the set goes when none is left.
     public mutating func release(_ id: ID) {
         let i = Int(id)

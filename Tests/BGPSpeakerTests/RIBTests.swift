@@ -129,6 +129,9 @@ struct RIBTests {
         // Every UPDATE carries one attribute set.
         let sets = Set(out.compactMap { $0.reach?.attributes.localPref })
         #expect(sets == [100, 150])
+        rib.apply(Routes.withdraw(first + second), from: a)
+        #expect(rib.pendingUpdates(for: b).flatMap(\.unreach).count == 500)
+        #expect(rib.store.count == 0)
     }
 
     @Test func withdrawalAndPeerDown() {
@@ -143,6 +146,8 @@ struct RIBTests {
         #expect(Set(rib.pendingUpdates(for: b).flatMap(\.unreach)) == [r2, r3])
         #expect(rib.advertised(to: b).isEmpty)
         #expect(rib.routeCount == 0)
+        // Every attribute set, received or reflected, is released.
+        #expect(rib.store.count == 0)
     }
 
     @Test func bestPathChangesAndFallsBack() throws {
