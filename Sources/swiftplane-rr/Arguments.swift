@@ -35,6 +35,23 @@ struct ListenAddress: ExpressibleByArgument {
     var defaultValueDescription: String { "\(host):\(port)" }
 }
 
+/// ADDRESS or ADDRESS:PORT (179 when absent).
+struct NeighborArgument: ExpressibleByArgument {
+    var address: IPv4Address
+    var port: Int
+    init?(argument: String) {
+        let parts = argument.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let a = IPv4Address(String(parts[0])) else { return nil }
+        address = a
+        if parts.count == 2 {
+            guard let p = Int(parts[1]), (1...65535).contains(p) else { return nil }
+            port = p
+        } else {
+            port = 179
+        }
+    }
+}
+
 struct RangeArgument: ExpressibleByArgument {
     var range: NeighborRange
     init?(argument: String) {

@@ -49,6 +49,9 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "Accept peers from this IPv4 prefix (repeatable), e.g. 10.0.0.0/8.")
     var accept: [RangeArgument] = []
 
+    @Option(help: "Connect to this iBGP peer, ADDRESS or ADDRESS:PORT (repeatable); it is a route reflector client.")
+    var neighbor: [NeighborArgument] = []
+
     @Option(help: "Most dynamic peers at once.")
     var maxPeers: Int = 1000
 
@@ -108,7 +111,9 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         let logger = Logger(label: "swiftplane-rr")
         let config = SpeakerConfiguration(
             localAS: asn.value, routerID: routerID.address, clusterID: clusterID?.address, listenHost: listen.host,
-            listenPort: listen.port, accept: accept.map(\.range), maximumDynamicPeers: maxPeers, holdTime: holdTime.seconds,
+            listenPort: listen.port, accept: accept.map(\.range), maximumDynamicPeers: maxPeers,
+            neighbors: neighbor.map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn.value) },
+            holdTime: holdTime.seconds,
             maximumPrefixes: maxPrefixes)
         let speaker = Speaker(config, logger: logger)
         try await speaker.start()

@@ -35,7 +35,7 @@ final class FRRDaemon {
         let configURL = folder.appendingPathComponent("bgpd.conf")
         try config.write(to: configURL, atomically: true, encoding: .utf8)
         let log = folder.appendingPathComponent("bgpd.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: Self.bgpd)
         // -S: no user switch (the test may not run as frr); -p 0 / -P 0: no BGP or vty TCP listener.
         process.arguments = ["-S", "-n", "-Z", "-p", "0", "-P", "0", "-f", configURL.path,

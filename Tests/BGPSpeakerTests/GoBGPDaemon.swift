@@ -38,7 +38,7 @@ final class GoBGPDaemon {
         let configURL = folder.appendingPathComponent("gobgpd.toml")
         try config.write(to: configURL, atomically: true, encoding: .utf8)
         let log = folder.appendingPathComponent("gobgpd.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: Command.which("gobgpd") ?? "gobgpd")
         process.arguments = ["-f", configURL.path, "--api-hosts", "127.0.0.1:\(apiPort)", "-p", "--pprof-disable"]
         let handle = try FileHandle(forWritingTo: log)

@@ -26,6 +26,7 @@ struct RouteReflectorDaemonTests {
         BadFlag(flag: "--hold-time", value: "2"),
         BadFlag(flag: "--max-peers", value: "lots"),
         BadFlag(flag: "--log-level", value: "loud"),
+        BadFlag(flag: "--neighbor", value: "10.0.0.5:0"),
     ]
 
     @Test(arguments: badFlags)
