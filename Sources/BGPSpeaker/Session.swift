@@ -6,6 +6,9 @@ import NIOCore
 public enum SessionEvent: Hashable, Sendable {
     /// ManualStart / ManualStart_with_PassiveTcpEstablishment, by the configuration.
     case start
+    /// ManualStart_with_PassiveTcpEstablishment (event 4) whatever the
+    /// configuration: to take the peer's connection after a collision.
+    case startPassive
     /// ManualStop: CEASE with this subcode when a connection is up.
     case stop(CeaseSubcode)
     /// The TCP connection is up (Tcp_CR_Acked / TcpConnectionConfirmed).
@@ -73,7 +76,8 @@ public struct Session: Sendable {
 
     public mutating func handle(_ event: SessionEvent, now: NIODeadline) -> [SessionAction] {
         switch event {
-        case .start: return start(now)
+        case .start: return start(now, passive: configuration.passive)
+        case .startPassive: return start(now, passive: true)
         case .stop(let subcode):
             started = false
             let hasConnection = state == .openSent || state == .openConfirm || state == .established
@@ -100,12 +104,12 @@ public struct Session: Sendable {
         }
     }
 
-    private mutating func start(_ now: NIODeadline) -> [SessionAction] {
+    private mutating func start(_ now: NIODeadline, passive: Bool) -> [SessionAction] {
         guard state == .idle else { return [] }
         started = true
         connectRetryCounter = 0
         connectRetryDeadline = now + configuration.connectRetryTime
-        if configuration.passive {
+        if passive {
             state = .active
             return []
         }

@@ -133,6 +133,10 @@ public actor Speaker {
         let address = IPv4Address(rawValue: UInt32(bigEndian: v4.address.sin_addr.s_addr))
         let id: PeerID
         if let (existing, peer) = peers.first(where: { !$0.value.dynamic && $0.value.address == address }) {
+            if peer.channel != nil, [SessionState.connect, .openSent, .openConfirm].contains(peer.session.state) {
+                await resolveCollision(existing, channel, stream, initiatedByUs: false)
+                return
+            }
             guard peer.channel == nil, peer.session.state == SessionState.active || peer.session.state == SessionState.connect else {
                 logger.warning("connection refused: session already up", metadata: ["peer": "\(address)", "state": "\(peer.session.state)"])
                 channel.close(promise: nil)
@@ -172,10 +176,13 @@ public actor Speaker {
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(InboundBridge(continuation)) }
             }
         let host = "\(p.address)", port = p.port
+        // Dial from the address we listen on (when it is one), so the peer
+        // sees the address it has configured for us.
+        let source = configuration.listenHost == "0.0.0.0" ? nil : try? SocketAddress(ipAddress: configuration.listenHost, port: 0)
         Task { [self] in
             do {
-                let channel = try await bootstrap.connect(host: host, port: port).get()
-                await self.serve(id, channel, stream)
+                let channel = try await (source.map { bootstrap.bind(to: $0) } ?? bootstrap).connect(host: host, port: port).get()
+                await self.outboundConnected(id, channel, stream)
             } catch {
                 self.connectFailed(id, error)
             }
@@ -187,16 +194,64 @@ public actor Speaker {
         run(id, .connectionDown)
     }
 
-    private func serve(_ id: PeerID, _ channel: any Channel, _ stream: AsyncStream<ByteBuffer>) async {
+    /// Our dial succeeded; the peer's own connection may have been taken meanwhile.
+    private func outboundConnected(_ id: PeerID, _ channel: any Channel, _ stream: AsyncStream<ByteBuffer>) async {
+        if let p = peers[id], p.channel != nil, [SessionState.openSent, .openConfirm].contains(p.session.state) {
+            await resolveCollision(id, channel, stream, initiatedByUs: true)
+        } else {
+            await serve(id, channel, stream)
+        }
+    }
+
+    /// RFC 4271 §6.8: two connections with one peer, neither Established.
+    /// The peer's OPEN on the second one names its BGP identifier; the
+    /// connection opened by the speaker with the higher identifier stays, the
+    /// other is closed with CEASE (connection collision resolution).
+    private func resolveCollision(_ id: PeerID, _ channel: any Channel, _ stream: AsyncStream<ByteBuffer>, initiatedByUs: Bool) async {
+        var decoder = MessageStreamDecoder()
+        var open: Open?
+        read: for await bytes in stream {
+            decoder.append(bytes)
+            guard let message = try? decoder.next() else { continue }
+            if case .open(let o)? = try? BGPMessage.decode(message) { open = o }
+            break read
+        }
+        let cease = BGPMessage.notification(Notification(.cease(.connectionCollisionResolution))).encoded()
+        guard let open, let p = peers[id] else {
+            channel.close(promise: nil)
+            return
+        }
+        let meta: Logger.Metadata = ["peer": "\(p.address)", "remote-id": "\(open.bgpIdentifier)"]
+        // The session's connection stays when it is up, or still there and
+        // opened by the speaker with the higher identifier.
+        let weAreHigher = configuration.routerID.rawValue > open.bgpIdentifier.rawValue
+        if p.session.state == .established || (p.channel != nil && weAreHigher != initiatedByUs) {
+            logger.info("connection collision: keeping the first", metadata: meta)
+            channel.writeAndFlush(cease).whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
+        logger.info("connection collision: keeping the second", metadata: meta)
+        run(id, .close(Notification(.cease(.connectionCollisionResolution))))
+        run(id, .startPassive)
+        await serve(id, channel, stream, decoder: decoder, first: .received(.open(open)))
+    }
+
+    private func serve(_ id: PeerID, _ channel: any Channel, _ stream: AsyncStream<ByteBuffer>,
+                       decoder: MessageStreamDecoder = MessageStreamDecoder(), first: SessionEvent? = nil) async {
         guard var p = peers[id], p.channel == nil else {
             channel.close(promise: nil)
             return
         }
         p.channel = channel
-        p.decoder = MessageStreamDecoder()
+        p.decoder = decoder
         peers[id] = p
         logger.info("connected", metadata: ["peer": "\(p.address)", "dynamic": "\(p.dynamic)"])
         run(id, .connectionUp)
+        if let first {
+            // What was read while resolving a collision, then the rest of its bytes.
+            run(id, first)
+            receive(id, ByteBuffer())
+        }
         for await bytes in stream {
             guard peers[id]?.channel === channel else { break }
             receive(id, bytes)

@@ -22,8 +22,8 @@ final class RawPeer: @unchecked Sendable {
     private var decoder = MessageStreamDecoder()
     let address: IPv4Address
 
-    /// Connects from `address` (a 127.x.y.z of the test's own) to 127.0.0.1:`port`.
-    init(from address: IPv4Address, toPort port: Int, timeoutSeconds: Int = 5) throws {
+    /// Connects from `address` (a 127.x.y.z of the test's own) to `host`:`port`.
+    init(from address: IPv4Address, to host: IPv4Address = IPv4Address(127, 0, 0, 1), toPort port: Int, timeoutSeconds: Int = 5) throws {
         self.address = address
         #if canImport(Glibc)
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -39,11 +39,19 @@ final class RawPeer: @unchecked Sendable {
         var remote = sockaddr_in()
         remote.sin_family = sa_family_t(AF_INET)
         remote.sin_port = UInt16(port).bigEndian
-        remote.sin_addr.s_addr = IPv4Address(127, 0, 0, 1).rawValue.bigEndian
+        remote.sin_addr.s_addr = host.rawValue.bigEndian
         let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         guard bound == 0 else { _ = closeDescriptor(fd); throw Failure("bind \(address): \(errno)") }
         let connected = withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         guard connected == 0 else { _ = closeDescriptor(fd); throw Failure("connect: \(errno)") }
+    }
+
+    /// A connection accepted by `RawListener`.
+    init(accepted fd: Int32, address: IPv4Address, timeoutSeconds: Int = 5) {
+        self.fd = fd
+        self.address = address
+        var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { close() }
@@ -104,4 +112,49 @@ private func closeDescriptor(_ fd: Int32) -> Int32 {
     #else
     Darwin.close(fd)
     #endif
+}
+
+/// A listening socket for a test that plays the peer a speaker dials.
+final class RawListener: @unchecked Sendable {
+    private var fd: Int32
+    let address: IPv4Address
+    let port: Int
+
+    init(address: IPv4Address) throws {
+        self.address = address
+        #if canImport(Glibc)
+        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let s = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        fd = s
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr.s_addr = address.rawValue.bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &local) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(s, $0, length) == 0 && listen(s, 4) == 0 && getsockname(s, $0, &length) == 0
+            }
+        }
+        guard s >= 0, ok else { throw RawPeer.Failure("listen on \(address): \(errno)") }
+        port = Int(UInt16(bigEndian: local.sin_port))
+        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { _ = closeDescriptor(fd) }
+
+    /// The next connection (5 s at most), off the concurrency pool.
+    func accept() async throws -> RawPeer {
+        try await NIOThreadPool.singleton.runIfActive {
+            #if canImport(Glibc)
+            let c = Glibc.accept(self.fd, nil, nil)
+            #else
+            let c = Darwin.accept(self.fd, nil, nil)
+            #endif
+            guard c >= 0 else { throw RawPeer.Failure("accept: \(errno)") }
+            return RawPeer(accepted: c, address: self.address)
+        }
+    }
 }

@@ -26,6 +26,17 @@ struct SpeakerTests {
         await s.neighbors().first { $0.address == "\(a)" }?.state
     }
 
+    /// The states of two speakers' neighbours once all are Established, or as last seen after 5 s.
+    static func neighborStates(_ x: Speaker, _ y: Speaker) async -> [SessionState] {
+        var states: [SessionState] = []
+        for _ in 0..<50 {
+            states = await x.neighbors().map(\.state) + y.neighbors().map(\.state)
+            if !states.isEmpty, states.allSatisfy({ $0 == .established }) { break }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return states
+    }
+
     /// The session's state once it is `wanted`, or the last seen after 5 s:
     /// our last KEEPALIVE may still be on its way when the test asks.
     static func state(_ s: Speaker, _ a: IPv4Address, becomes wanted: SessionState) async -> SessionState? {
@@ -166,14 +177,84 @@ struct ActiveNeighborTests {
                                                   neighbors: [NeighborConfiguration(address: IPv4Address(127, 0, 0, 1), port: port, peerAS: 65000)]),
                              logger: logger)
         try await active.start()
-        var states: [SessionState] = []
-        for _ in 0..<50 {
-            states = await active.neighbors().map(\.state) + passive.neighbors().map(\.state)
-            if states == [.established, .established] { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        let states = await SpeakerTests.neighborStates(active, passive)
         #expect(states == [.established, .established])
         await active.shutdown()
         await passive.shutdown()
+    }
+}
+
+/// RFC 4271 §6.8: two speakers that dial each other at once end with one session.
+struct CollisionTests {
+    @Test func crossingConnectionsResolveToOneSession() async throws {
+        var logger = Logger(label: "test.collision")
+        logger.logLevel = .critical
+        let a = IPv4Address(127, 55, 0, 1), b = IPv4Address(127, 55, 0, 2)
+        let portA = Int.random(in: 20000...29999), portB = portA + 10000
+        func speaker(_ me: IPv4Address, port: Int, peer: IPv4Address, peerPort: Int) -> Speaker {
+            Speaker(SpeakerConfiguration(localAS: 65000, routerID: me, listenHost: "\(me)", listenPort: port,
+                                         neighbors: [NeighborConfiguration(address: peer, port: peerPort, peerAS: 65000)]), logger: logger)
+        }
+        let sa = speaker(a, port: portA, peer: b, peerPort: portB)
+        let sb = speaker(b, port: portB, peer: a, peerPort: portA)
+        // Both listen first, then both dial: the connections cross.
+        async let startA: SocketAddress = sa.start()
+        async let startB: SocketAddress = sb.start()
+        _ = try await (startA, startB)
+        let states = await SpeakerTests.neighborStates(sa, sb)
+        // Well before the 30 s connect-retry: the collision was resolved, not retried.
+        #expect(states == [.established, .established])
+        await sa.shutdown()
+        await sb.shutdown()
+    }
+}
+
+extension CollisionTests {
+    struct Crossing: Sendable, CustomStringConvertible {
+        var remoteID: IPv4Address
+        var keepsOurs: Bool
+        var description: String { "remote id \(remoteID)" }
+    }
+
+    /// Our router id is 127.56.0.5: a higher remote id wins the crossing.
+    static let crossings = [Crossing(remoteID: IPv4Address(127, 56, 0, 9), keepsOurs: false),
+                            Crossing(remoteID: IPv4Address(127, 56, 0, 1), keepsOurs: true)]
+
+    @Test(arguments: crossings)
+    func higherIdentifierKeepsItsConnection(_ c: Crossing) async throws {
+        var logger = Logger(label: "test.collision")
+        logger.logLevel = .critical
+        let net = UInt8.random(in: 1...250)
+        let peerAddress = IPv4Address(127, 56, net, 2), ourAddress = IPv4Address(127, 56, net, 1)
+        let listener = try RawListener(address: peerAddress)
+        let speaker = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 56, 0, 5), listenHost: "\(ourAddress)", listenPort: 0,
+                                                   neighbors: [NeighborConfiguration(address: peerAddress, port: listener.port, peerAS: 65000)]),
+                              logger: logger)
+        let port = try await speaker.start().port ?? 0
+        // Our outbound connection reaches OpenSent: its OPEN arrives.
+        let outbound = try await listener.accept()
+        defer { outbound.close() }
+        guard case .open? = try await outbound.receive() else { Issue.record("no OPEN on our connection"); return }
+        // The peer dials us too and sends its OPEN there.
+        let inbound = try RawPeer(from: peerAddress, to: ourAddress, toPort: port)
+        defer { inbound.close() }
+        try inbound.send(.open(Open(asn: 65000, holdTime: 90, bgpIdentifier: c.remoteID, capabilities: [.multiprotocol(.l2vpnEVPN)])))
+        let collision = Notification(.cease(.connectionCollisionResolution))
+        let loser = c.keepsOurs ? inbound : outbound
+        let winner = c.keepsOurs ? outbound : inbound
+        guard case .notification(let n)? = try await loser.receive(until: { if case .notification = $0 { true } else { false } }) else {
+            Issue.record("the losing connection got no NOTIFICATION"); return
+        }
+        #expect(n == collision)
+        // The winner goes on to Established.
+        if c.keepsOurs {
+            try winner.send(.open(Open(asn: 65000, holdTime: 90, bgpIdentifier: c.remoteID, capabilities: [.multiprotocol(.l2vpnEVPN)])))
+        } else {
+            guard case .open? = try await winner.receive() else { Issue.record("no OPEN on the peer's connection"); return }
+        }
+        guard case .keepalive? = try await winner.receive() else { Issue.record("no KEEPALIVE on the kept connection"); return }
+        try winner.send(.keepalive)
+        #expect(await SpeakerTests.state(speaker, peerAddress, becomes: .established) == .established)
+        await speaker.shutdown()
     }
 }
