@@ -1,3 +1,4 @@
+import Foundation
 import BGP
 import NIOCore
 import NIOPosix
@@ -23,7 +24,7 @@ final class RawPeer: @unchecked Sendable {
     let address: IPv4Address
 
     /// Connects from `address` (a 127.x.y.z of the test's own) to `host`:`port`.
-    init(from address: IPv4Address, to host: IPv4Address = IPv4Address(127, 0, 0, 1), toPort port: Int, timeoutSeconds: Int = 5) throws {
+    init(from address: IPv4Address, to host: IPv4Address = IPv4Address(127, 0, 0, 1), toPort port: Int, timeoutSeconds: Int = 15) throws {
         self.address = address
         #if canImport(Glibc)
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -47,7 +48,7 @@ final class RawPeer: @unchecked Sendable {
     }
 
     /// A connection accepted by `RawListener`.
-    init(accepted fd: Int32, address: IPv4Address, timeoutSeconds: Int = 5) {
+    init(accepted fd: Int32, address: IPv4Address, timeoutSeconds: Int = 15) {
         self.fd = fd
         self.address = address
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -87,14 +88,14 @@ final class RawPeer: @unchecked Sendable {
 
     /// Messages until one matches, skipping KEEPALIVEs and the like; nil on close or timeout.
     func receive(until match: @escaping @Sendable (BGPMessage) -> Bool) async throws -> BGPMessage? {
-        try await NIOThreadPool.singleton.runIfActive {
+        try await onOwnThread {
             while let m = try self.blockingReceive() { if match(m) { return m } }
             return nil
         }
     }
 
     func receive() async throws -> BGPMessage? {
-        try await NIOThreadPool.singleton.runIfActive { try self.blockingReceive() }
+        try await onOwnThread { try self.blockingReceive() }
     }
 
     /// OPEN both ways and KEEPALIVE both ways: Established on both sides.
@@ -139,15 +140,15 @@ final class RawListener: @unchecked Sendable {
         }
         guard s >= 0, ok else { throw RawPeer.Failure("listen on \(address): \(errno)") }
         port = Int(UInt16(bigEndian: local.sin_port))
-        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        var tv = timeval(tv_sec: 15, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { _ = closeDescriptor(fd) }
 
-    /// The next connection (5 s at most), off the concurrency pool.
+    /// The next connection (15 s at most), off the concurrency pool.
     func accept() async throws -> RawPeer {
-        try await NIOThreadPool.singleton.runIfActive {
+        try await onOwnThread {
             #if canImport(Glibc)
             let c = Glibc.accept(self.fd, nil, nil)
             #else
@@ -156,5 +157,15 @@ final class RawListener: @unchecked Sendable {
             guard c >= 0 else { throw RawPeer.Failure("accept: \(errno)") }
             return RawPeer(accepted: c, address: self.address)
         }
+    }
+}
+
+/// Runs a blocking socket call on a thread of its own. NIO's shared thread
+/// pool has one thread per core: with the suites running in parallel, raw
+/// peers queued behind each other there and timed out waiting for a turn.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.start()
     }
 }
