@@ -117,7 +117,10 @@ struct ControllerOVSTests {
             try await controller.setFlows(FlowTable([toController]), on: dpid)
             let ping = try Background(netns: "\(sandbox.name)-a", ["ping", "-c", "3", "-i", "0.2", "-W", "1", "10.77.0.2"])
             defer { ping.stop() }
-            let packetIn = try #require(await firstPacketIn(controller.packetIns, seconds: 5))
+            // The containers may also send IPv6 chatter (MLD, RS): wait for the ping's ARP.
+            let packetIn = try #require(await firstPacketIn(controller.packetIns, seconds: 5) { event in
+                Array(event.packetIn.data.readableBytesView.dropFirst(12).prefix(2)) == [0x08, 0x06]
+            })
             #expect(packetIn.datapathID == dpid)
             #expect(packetIn.packetIn.inPort == Self.portA)
             // The ping starts with an ARP request: ethertype 0x0806 at bytes 12-13, sender MAC a.
@@ -197,9 +200,10 @@ struct ControllerOVSTests {
     }
 }
 
-func firstPacketIn(_ stream: AsyncStream<PacketInEvent>, seconds: Double) async -> PacketInEvent? {
+func firstPacketIn(_ stream: AsyncStream<PacketInEvent>, seconds: Double,
+                   where accept: @escaping @Sendable (PacketInEvent) -> Bool) async -> PacketInEvent? {
     await withTaskGroup(of: PacketInEvent?.self) { group in
-        group.addTask { for await event in stream { return event }; return nil }
+        group.addTask { for await event in stream where accept(event) { return event }; return nil }
         group.addTask { try? await Task.sleep(for: .seconds(seconds)); return nil }
         let first = await group.next() ?? nil
         group.cancelAll()
