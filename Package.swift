@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swiftplanectl", targets: ["swiftplanectl"]),
+        .library(name: "NetAddress", targets: ["NetAddress"]),
         .library(name: "OpenFlow", targets: ["OpenFlow"]),
         .library(name: "Packets", targets: ["Packets"]),
         .library(name: "Pcap", targets: ["Pcap"]),
@@ -27,10 +28,14 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // MAC and IP address values, one type per concept, shared by the
+        // codecs so frames become routes and flows without conversion.
+        .target(name: "NetAddress", swiftSettings: swiftSettings),
+
         // Wire codecs: pure values, no I/O. NIOCore only for ByteBuffer.
-        .target(name: "OpenFlow", dependencies: [nioCore], swiftSettings: swiftSettings),
-        .target(name: "Packets", dependencies: [nioCore], swiftSettings: swiftSettings),
-        .target(name: "BGP", dependencies: [nioCore], swiftSettings: swiftSettings),
+        .target(name: "OpenFlow", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
+        .target(name: "Packets", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
+        .target(name: "BGP", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
 
         // libpcap (apt: libpcap-dev) and a small Swift API over it.
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
@@ -51,16 +56,18 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
 
         // Unit, conformance, oracle and robustness tests (Swift Testing).
+        .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"], swiftSettings: swiftSettings),
         .testTarget(name: "OpenFlowTests", dependencies: ["TestSupport", "OpenFlow", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "OVSSandboxTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
 
         // libFuzzer entry points. A normal build gives a program that explains
         // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.
-        .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer"),
+        .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", nioCore], path: "Tests/Fuzz/BGPFuzzer"),
+        .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
 
         // Micro-benchmarks (ordo-one/benchmark): `swift package benchmark`.
         .executableTarget(

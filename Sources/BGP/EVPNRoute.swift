@@ -106,102 +106,119 @@ public enum EVPNRoute: Hashable, Sendable {
         let type = try r.u8("EVPN route type", error)
         let length = Int(try r.u8("EVPN route length", error))
         let start = r.offset
-        var v = try r.slice(length, "EVPN route type \(type)", error)
-        func bad(_ why: String) -> BGPDecodingError {
-            BGPDecodingError("EVPN route type \(type) of length \(length): \(why)", offset: start, notification: error)
+        guard length <= r.remaining else { throw r.truncated("EVPN route type \(type) of length \(length)", error) }
+        var why = ""
+        // One bounds check for the whole route, then fixed-layout reads.
+        let route: EVPNRoute? = r.buffer.withUnsafeReadableBytes { all in
+            var v = RawReader(UnsafeRawBufferPointer(rebasing: all[0..<length]))
+            let route = parse(type: type, length: length, &v, why: &why)
+            if route != nil && (v.overrun || v.offset != length) { why = "layout overrun"; return nil }
+            return route
         }
-        let route: EVPNRoute
+        guard let route else {
+            throw BGPDecodingError("EVPN route type \(type) of length \(length): \(why)", offset: start, notification: error)
+        }
+        r.buffer.moveReaderIndex(forwardBy: length)
+        return route
+    }
+
+    /// Parses one route's value (exactly `length` bytes in `v`); nil with
+    /// `why` set when the layout does not fit its type.
+    private static func parse(type: UInt8, length: Int, _ v: inout RawReader, why: inout String) -> EVPNRoute? {
         switch type {
         case 1:
-            guard length == 25 else { throw bad("want 25") }
-            route = .ethernetAutoDiscovery(EthernetAutoDiscoveryRoute(
-                rd: try v.routeDistinguisher(error), esi: try v.esi(error),
-                ethernetTag: try v.u32("Ethernet tag", error), label: try v.label(error)))
+            guard length == 25 else { why = "want 25"; return nil }
+            return .ethernetAutoDiscovery(EthernetAutoDiscoveryRoute(rd: v.rd(), esi: v.esi(), ethernetTag: v.u32(), label: v.label()))
         case 2:
-            guard length >= 33 else { throw bad("too short") }
-            let rd = try v.routeDistinguisher(error)
-            let esi = try v.esi(error)
-            let tag = try v.u32("Ethernet tag", error)
-            let macBits = try v.u8("MAC length", error)
-            guard macBits == 48 else { throw bad("MAC length \(macBits), want 48") }
-            let mac = try v.mac(error)
-            let ipBits = try v.u8("IP length", error)
+            guard length >= 33 else { why = "too short"; return nil }
+            let rd = v.rd(), esi = v.esi(), tag = v.u32()
+            let macBits = v.u8()
+            guard macBits == 48 else { why = "MAC length \(macBits), want 48"; return nil }
+            let mac = v.mac()
+            let ipBits = v.u8()
             let ipBytes: Int
             switch ipBits {
             case 0: ipBytes = 0
             case 32: ipBytes = 4
             case 128: ipBytes = 16
-            default: throw bad("IP length \(ipBits), want 0, 32 or 128")
+            default: why = "IP length \(ipBits), want 0, 32 or 128"; return nil
             }
             let labels = length - 30 - ipBytes
-            guard labels == 3 || labels == 6 else { throw bad("room for \(labels) label bytes") }
-            let ip: IPAddress? = ipBytes == 0 ? nil : try v.ip(byteCount: ipBytes, error)
-            let label1 = try v.label(error)
-            let label2: MPLSLabel? = labels == 6 ? try v.label(error) : nil
-            route = .macIPAdvertisement(MACIPAdvertisementRoute(
-                rd: rd, esi: esi, ethernetTag: tag, mac: mac, ip: ip, label1: label1, label2: label2))
+            guard labels == 3 || labels == 6 else { why = "room for \(labels) label bytes"; return nil }
+            let ip: IPAddress? = ipBytes == 0 ? nil : v.ip(byteCount: ipBytes)
+            let label1 = v.label()
+            let label2: MPLSLabel? = labels == 6 ? v.label() : nil
+            return .macIPAdvertisement(MACIPAdvertisementRoute(rd: rd, esi: esi, ethernetTag: tag, mac: mac, ip: ip, label1: label1, label2: label2))
         case 3:
-            let rd = try v.routeDistinguisher(error)
-            let tag = try v.u32("Ethernet tag", error)
-            let ipBits = try v.u8("IP length", error)
-            guard (ipBits == 32 && length == 17) || (ipBits == 128 && length == 29) else { throw bad("IP length \(ipBits)") }
-            route = .inclusiveMulticastEthernetTag(InclusiveMulticastEthernetTagRoute(
-                rd: rd, ethernetTag: tag, originatingRouter: try v.ip(byteCount: Int(ipBits / 8), error)))
+            guard length == 17 || length == 29 else { why = "want 17 or 29"; return nil }
+            let rd = v.rd(), tag = v.u32(), ipBits = v.u8()
+            guard Int(ipBits) == (length - 13) * 8 else { why = "IP length \(ipBits)"; return nil }
+            return .inclusiveMulticastEthernetTag(InclusiveMulticastEthernetTagRoute(rd: rd, ethernetTag: tag, originatingRouter: v.ip(byteCount: length - 13)))
         case 4:
-            let rd = try v.routeDistinguisher(error)
-            let esi = try v.esi(error)
-            let ipBits = try v.u8("IP length", error)
-            guard (ipBits == 32 && length == 23) || (ipBits == 128 && length == 35) else { throw bad("IP length \(ipBits)") }
-            route = .ethernetSegment(EthernetSegmentRoute(
-                rd: rd, esi: esi, originatingRouter: try v.ip(byteCount: Int(ipBits / 8), error)))
+            guard length == 23 || length == 35 else { why = "want 23 or 35"; return nil }
+            let rd = v.rd(), esi = v.esi(), ipBits = v.u8()
+            guard Int(ipBits) == (length - 19) * 8 else { why = "IP length \(ipBits)"; return nil }
+            return .ethernetSegment(EthernetSegmentRoute(rd: rd, esi: esi, originatingRouter: v.ip(byteCount: length - 19)))
         case 5:
             // The family is told by the total length alone (RFC 9136 §3.1).
-            let ipBytes: Int
-            switch length {
-            case 34: ipBytes = 4
-            case 58: ipBytes = 16
-            default: throw bad("want 34 or 58")
-            }
-            let rd = try v.routeDistinguisher(error)
-            let esi = try v.esi(error)
-            let tag = try v.u32("Ethernet tag", error)
-            let prefixLength = try v.u8("IP prefix length", error)
-            guard Int(prefixLength) <= ipBytes * 8 else { throw bad("prefix length \(prefixLength)") }
-            route = .ipPrefix(IPPrefixRoute(
-                rd: rd, esi: esi, ethernetTag: tag,
-                prefix: try v.ip(byteCount: ipBytes, error), prefixLength: prefixLength,
-                gateway: try v.ip(byteCount: ipBytes, error), label: try v.label(error)))
+            guard length == 34 || length == 58 else { why = "want 34 or 58"; return nil }
+            let ipBytes = length == 34 ? 4 : 16
+            let rd = v.rd(), esi = v.esi(), tag = v.u32(), prefixLength = v.u8()
+            guard Int(prefixLength) <= ipBytes * 8 else { why = "prefix length \(prefixLength)"; return nil }
+            return .ipPrefix(IPPrefixRoute(rd: rd, esi: esi, ethernetTag: tag, prefix: v.ip(byteCount: ipBytes), prefixLength: prefixLength,
+                                           gateway: v.ip(byteCount: ipBytes), label: v.label()))
         default:
-            route = .unknown(type: type, value: v.rest())
+            let value = Array(v.bytes)
+            v.offset = length
+            return .unknown(type: type, value: value)
         }
-        guard v.isEmpty else { throw bad("\(v.remaining) bytes left over") }
-        return route
+    }
+
+    /// Encoded length of the value (after type and length octets).
+    var valueLength: Int {
+        switch self {
+        case .ethernetAutoDiscovery: 25
+        case .macIPAdvertisement(let r): 33 + (r.ip.map { $0.bitLength == 32 ? 4 : 16 } ?? 0) + (r.label2 == nil ? 0 : 3)
+        case .inclusiveMulticastEthernetTag(let r): r.originatingRouter.bitLength == 32 ? 17 : 29
+        case .ethernetSegment(let r): r.originatingRouter.bitLength == 32 ? 23 : 35
+        case .ipPrefix(let r): 23 + (r.prefix.bitLength == 32 ? 4 : 16) + (r.gateway.bitLength == 32 ? 4 : 16) + 3
+        case .unknown(_, let v): v.count
+        }
     }
 
     func encode(into b: inout ByteBuffer) {
-        b.writeInteger(routeType)
-        b.writeLengthPrefixed(as: UInt8.self) { b in
+        if case .unknown(let type, let v) = self {
+            b.writeInteger(type)
+            b.writeInteger(UInt8(truncatingIfNeeded: v.count))
+            b.writeBytes(v.prefix(255))
+            return
+        }
+        let length = valueLength
+        // One capacity check per route, then fixed-layout stores.
+        b.writeWithUnsafeMutableBytes(minimumWritableBytes: 2 + length) { out in
+            var w = RawWriter(out)
+            w.write(routeType)
+            w.write(UInt8(truncatingIfNeeded: length))
             switch self {
             case .ethernetAutoDiscovery(let r):
-                b.write(r.rd); b.write(r.esi); b.writeInteger(r.ethernetTag); b.write(r.label)
+                w.write(r.rd.rawValue); w.esi(r.esi); w.write(r.ethernetTag); w.label(r.label)
             case .macIPAdvertisement(let r):
-                b.write(r.rd); b.write(r.esi); b.writeInteger(r.ethernetTag)
-                b.writeInteger(UInt8(48)); b.write(r.mac)
-                if let ip = r.ip { b.writeInteger(ip.bitLength); b.write(ip) } else { b.writeInteger(UInt8(0)) }
-                b.write(r.label1)
-                if let l = r.label2 { b.write(l) }
+                w.write(r.rd.rawValue); w.esi(r.esi); w.write(r.ethernetTag)
+                w.write(UInt8(48)); w.mac(r.mac)
+                if let ip = r.ip { w.write(ip.bitLength); w.ip(ip) } else { w.write(UInt8(0)) }
+                w.label(r.label1)
+                if let l = r.label2 { w.label(l) }
             case .inclusiveMulticastEthernetTag(let r):
-                b.write(r.rd); b.writeInteger(r.ethernetTag)
-                b.writeInteger(r.originatingRouter.bitLength); b.write(r.originatingRouter)
+                w.write(r.rd.rawValue); w.write(r.ethernetTag); w.write(r.originatingRouter.bitLength); w.ip(r.originatingRouter)
             case .ethernetSegment(let r):
-                b.write(r.rd); b.write(r.esi)
-                b.writeInteger(r.originatingRouter.bitLength); b.write(r.originatingRouter)
+                w.write(r.rd.rawValue); w.esi(r.esi); w.write(r.originatingRouter.bitLength); w.ip(r.originatingRouter)
             case .ipPrefix(let r):
-                b.write(r.rd); b.write(r.esi); b.writeInteger(r.ethernetTag)
-                b.writeInteger(r.prefixLength); b.write(r.prefix); b.write(r.gateway); b.write(r.label)
-            case .unknown(_, let v):
-                b.writeBytes(v)
+                w.write(r.rd.rawValue); w.esi(r.esi); w.write(r.ethernetTag)
+                w.write(r.prefixLength); w.ip(r.prefix); w.ip(r.gateway); w.label(r.label)
+            case .unknown:
+                break
             }
+            return w.offset
         }
     }
 }

@@ -181,6 +181,7 @@ extension Update {
         if withdrawErrors.isEmpty && (!nlri.isEmpty || !(update.attributes.mpReachNLRI?.nlri.isEmpty ?? true)) {
             var required = [C.origin, C.asPath]
             if !nlri.isEmpty { required.append(C.nextHop) }
+            if options.internalPeer { required.append(C.localPref) }
             for code in required where !seen.contains(code) {
                 withdrawErrors.append(BGPDecodingError("missing well-known attribute \(code)", offset: attributesReader.offset,
                                                        notification: Notification(.updateMessage(.missingWellKnownAttribute), data: [code])))

@@ -86,3 +86,18 @@ extension ByteBuffer {
         return length
     }
 }
+
+// Small values several attributes share.
+extension WireReader {
+    mutating func label(_ error: Notification) throws(BGPDecodingError) -> MPLSLabel {
+        MPLSLabel(rawValue: try u24("label", error))
+    }
+    mutating func ipv4(_ error: Notification) throws(BGPDecodingError) -> IPv4Address {
+        IPv4Address(rawValue: try u32("IPv4 address", error))
+    }
+}
+
+extension ByteBuffer {
+    mutating func write(_ label: MPLSLabel) { writeUInt24(label.rawValue) }
+    mutating func write(_ a: IPv4Address) { writeInteger(a.rawValue) }
+}

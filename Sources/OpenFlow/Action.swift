@@ -71,44 +71,65 @@ public enum Action: Sendable, Hashable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(type)
-        let lengthAt = buffer.reserveLength()
+        if let size = fixedSize {
+            buffer.writeFixed(size) { w in write(&w) }
+            return
+        }
+        switch self {
+        case let .nicira(action):
+            action.encode(into: &buffer)
+        case let .experimenter(id, body):
+            buffer.writeTLV(type: type) { buffer, _ in
+                buffer.writeInteger(id)
+                buffer.writeImmutableBuffer(body)
+            }
+        case let .unknown(_, body):
+            buffer.writeTLV(type: type) { buffer, _ in buffer.writeImmutableBuffer(body) }
+        default:
+            break  // every other action has a fixed size
+        }
+    }
+
+    /// The wire size when it follows from the value alone (all but the opaque
+    /// and property-list actions); such actions go out through `write`.
+    var fixedSize: Int? {
+        switch self {
+        case .output: 16
+        case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB, .setMPLSTTL, .setNetworkTTL,
+             .pushVLAN, .pushMPLS, .popMPLS, .pushPBB, .setQueue, .group: 8
+        case let .setField(field): (4 &+ field.size &+ 7) & ~7
+        case let .nicira(action): action.fixedSize
+        case .experimenter, .unknown: nil
+        }
+    }
+
+    /// Writes an action whose `fixedSize` is not nil, exactly that many bytes.
+    func write(_ w: inout FixedWriter) {
         switch self {
         case let .output(port, maxLength):
-            buffer.writeInteger(port)
-            buffer.writeInteger(maxLength)
-            buffer.writeZeros(6)
+            w.put(UInt16(0)); w.put(UInt16(16)); w.put(port); w.put(maxLength); w.zeros(6)
         case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB:
-            buffer.writeZeros(4)
+            w.put(type); w.put(UInt16(8)); w.zeros(4)
         case let .setMPLSTTL(ttl), let .setNetworkTTL(ttl):
-            buffer.writeInteger(ttl)
-            buffer.writeZeros(3)
+            w.put(type); w.put(UInt16(8)); w.put(ttl); w.zeros(3)
         case let .pushVLAN(etherType), let .pushMPLS(etherType), let .popMPLS(etherType), let .pushPBB(etherType):
-            buffer.writeInteger(etherType)
-            buffer.writeZeros(2)
+            w.put(type); w.put(UInt16(8)); w.put(etherType); w.zeros(2)
         case let .setQueue(id), let .group(id):
-            buffer.writeInteger(id)
+            w.put(type); w.put(UInt16(8)); w.put(id)
         case let .setField(field):
-            field.encode(into: &buffer)
-            buffer.padTo8(from: start)
+            let size = field.size, total = (4 &+ size &+ 7) & ~7
+            w.put(UInt16(25)); w.put(UInt16(truncatingIfNeeded: total)); field.write(&w); w.zeros(total &- 4 &- size)
         case let .nicira(action):
-            buffer.writeInteger(NiciraAction.experimenterID)
-            action.encodeBody(into: &buffer, actionStart: start)
-        case let .experimenter(id, body):
-            buffer.writeInteger(id)
-            buffer.writeImmutableBuffer(body)
-        case let .unknown(_, body):
-            buffer.writeImmutableBuffer(body)
+            action.write(&w)
+        case .experimenter, .unknown:
+            break  // not fixed-size: never called for these
         }
-        buffer.patchLength(at: lengthAt, from: start)
     }
 
     /// Decodes one action; `reader` holds exactly its bytes.
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Action {
         let at = reader.offset
-        let type: UInt16 = try reader.read("action type")
-        let length: UInt16 = try reader.read("action length")
+        let (type, length) = try reader.fixed(4, "action header") { r in (r.get(UInt16.self), r.get(UInt16.self)) }
         func fixed(_ size: UInt16) throws(OpenFlowDecodingError) {
             guard length == size else { throw reader.error("action length", .badLength(Int(length)), at: at &+ 2) }
         }
@@ -116,8 +137,10 @@ public enum Action: Sendable, Hashable {
         switch type {
         case 0:
             try fixed(16)
-            action = .output(port: try reader.read("output port"), maxLength: try reader.read("output max_len"))
-            try reader.skip(6, "output padding")
+            action = try reader.fixed(12, "output port and max_len") { r in
+                let port: UInt32 = r.get()
+                return .output(port: port, maxLength: r.get())
+            }
         case 11, 12, 16, 18, 24, 27:
             try fixed(8)
             try reader.skip(4, "action padding")
@@ -176,7 +199,19 @@ public enum Action: Sendable, Hashable {
         }
     }
 
+    /// An overlay's action lists are all fixed-size: those go out in one block.
     static func encodeList(_ actions: [Action], into buffer: inout ByteBuffer) {
-        for action in actions { action.encode(into: &buffer) }
+        var total = 0
+        for action in actions {
+            guard let size = action.fixedSize else {
+                for action in actions { action.encode(into: &buffer) }
+                return
+            }
+            total &+= size
+        }
+        guard total > 0 else { return }
+        buffer.writeFixed(total) { w in
+            for action in actions { action.write(&w) }
+        }
     }
 }

@@ -59,93 +59,31 @@ public struct FlowMod: Sendable, Hashable, WireCodable {
     public var commandValue: Command? { Command(rawValue: command) }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(cookie)
-        buffer.writeInteger(cookieMask)
-        buffer.writeInteger(tableID)
-        buffer.writeInteger(command)
-        buffer.writeInteger(idleTimeout)
-        buffer.writeInteger(hardTimeout)
-        buffer.writeInteger(priority)
-        buffer.writeInteger(bufferID)
-        buffer.writeInteger(outPort)
-        buffer.writeInteger(outGroup)
-        buffer.writeInteger(flags.rawValue)
-        buffer.writeZeros(2)
+        buffer.writeFixed(40) { w in
+            w.put(cookie); w.put(cookieMask); w.put(tableID); w.put(command); w.put(idleTimeout); w.put(hardTimeout)
+            w.put(priority); w.put(bufferID); w.put(outPort); w.put(outGroup); w.put(flags.rawValue); w.zeros(2)
+        }
         match.encode(into: &buffer)
         Instruction.encodeList(instructions, into: &buffer)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> FlowMod {
         var flowMod = FlowMod()
-        flowMod.cookie = try reader.read("cookie")
-        flowMod.cookieMask = try reader.read("cookie_mask")
-        flowMod.tableID = try reader.read("table_id")
-        flowMod.command = try reader.read("command")
-        flowMod.idleTimeout = try reader.read("idle_timeout")
-        flowMod.hardTimeout = try reader.read("hard_timeout")
-        flowMod.priority = try reader.read("priority")
-        flowMod.bufferID = try reader.read("buffer_id")
-        flowMod.outPort = try reader.read("out_port")
-        flowMod.outGroup = try reader.read("out_group")
-        flowMod.flags = Flags(rawValue: try reader.read("flags"))
-        try reader.skip(2, "flow_mod padding")
+        try reader.fixed(40, "flow_mod fixed fields") { r in
+            flowMod.cookie = r.get()
+            flowMod.cookieMask = r.get()
+            flowMod.tableID = r.get()
+            flowMod.command = r.get()
+            flowMod.idleTimeout = r.get()
+            flowMod.hardTimeout = r.get()
+            flowMod.priority = r.get()
+            flowMod.bufferID = r.get()
+            flowMod.outPort = r.get()
+            flowMod.outGroup = r.get()
+            flowMod.flags = Flags(rawValue: r.get())
+        }
         flowMod.match = try Match.decode(from: &reader)
         flowMod.instructions = try Instruction.decodeList(from: &reader)
         return flowMod
-    }
-}
-
-/// OFPT_FLOW_REMOVED.
-public struct FlowRemoved: Sendable, Hashable, WireCodable {
-    public var cookie: UInt64
-    public var priority: UInt16
-    /// OFPRR_IDLE_TIMEOUT (0), HARD_TIMEOUT (1), DELETE (2), GROUP_DELETE (3), METER_DELETE (4).
-    public var reason: UInt8
-    public var tableID: UInt8
-    public var durationSec: UInt32
-    public var durationNsec: UInt32
-    public var idleTimeout: UInt16
-    public var hardTimeout: UInt16
-    public var packetCount: UInt64
-    public var byteCount: UInt64
-    public var match: Match
-
-    public init(cookie: UInt64, priority: UInt16, reason: UInt8, tableID: UInt8, durationSec: UInt32 = 0,
-                durationNsec: UInt32 = 0, idleTimeout: UInt16 = 0, hardTimeout: UInt16 = 0,
-                packetCount: UInt64 = 0, byteCount: UInt64 = 0, match: Match) {
-        self.cookie = cookie
-        self.priority = priority
-        self.reason = reason
-        self.tableID = tableID
-        self.durationSec = durationSec
-        self.durationNsec = durationNsec
-        self.idleTimeout = idleTimeout
-        self.hardTimeout = hardTimeout
-        self.packetCount = packetCount
-        self.byteCount = byteCount
-        self.match = match
-    }
-
-    func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(cookie)
-        buffer.writeInteger(priority)
-        buffer.writeInteger(reason)
-        buffer.writeInteger(tableID)
-        buffer.writeInteger(durationSec)
-        buffer.writeInteger(durationNsec)
-        buffer.writeInteger(idleTimeout)
-        buffer.writeInteger(hardTimeout)
-        buffer.writeInteger(packetCount)
-        buffer.writeInteger(byteCount)
-        match.encode(into: &buffer)
-    }
-
-    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> FlowRemoved {
-        FlowRemoved(cookie: try reader.read("cookie"), priority: try reader.read("priority"),
-                    reason: try reader.read("reason"), tableID: try reader.read("table_id"),
-                    durationSec: try reader.read("duration_sec"), durationNsec: try reader.read("duration_nsec"),
-                    idleTimeout: try reader.read("idle_timeout"), hardTimeout: try reader.read("hard_timeout"),
-                    packetCount: try reader.read("packet_count"), byteCount: try reader.read("byte_count"),
-                    match: try Match.decode(from: &reader))
     }
 }

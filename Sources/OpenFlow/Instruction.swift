@@ -28,37 +28,33 @@ public enum Instruction: Sendable, Hashable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(type)
-        let lengthAt = buffer.reserveLength()
         switch self {
         case let .gotoTable(table):
-            buffer.writeInteger(table)
-            buffer.writeZeros(3)
+            buffer.writeFixed(8) { w in w.put(UInt16(1)); w.put(UInt16(8)); w.put(table); w.zeros(3) }
         case let .writeMetadata(metadata, mask):
-            buffer.writeZeros(4)
-            buffer.writeInteger(metadata)
-            buffer.writeInteger(mask)
+            buffer.writeFixed(24) { w in w.put(UInt16(2)); w.put(UInt16(24)); w.zeros(4); w.put(metadata); w.put(mask) }
         case let .writeActions(actions), let .applyActions(actions):
-            buffer.writeZeros(4)
+            let start = buffer.writerIndex
+            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(0)); w.zeros(4) }
             Action.encodeList(actions, into: &buffer)
+            buffer.patchLength(at: start &+ 2, from: start)
         case .clearActions:
-            buffer.writeZeros(4)
+            buffer.writeFixed(8) { w in w.put(UInt16(5)); w.put(UInt16(8)); w.zeros(4) }
         case let .meter(id):
-            buffer.writeInteger(id)
+            buffer.writeFixed(8) { w in w.put(UInt16(6)); w.put(UInt16(8)); w.put(id) }
         case let .experimenter(id, body):
-            buffer.writeInteger(id)
-            buffer.writeImmutableBuffer(body)
+            buffer.writeTLV(type: type) { buffer, _ in
+                buffer.writeInteger(id)
+                buffer.writeImmutableBuffer(body)
+            }
         case let .unknown(_, body):
-            buffer.writeImmutableBuffer(body)
+            buffer.writeTLV(type: type) { buffer, _ in buffer.writeImmutableBuffer(body) }
         }
-        buffer.patchLength(at: lengthAt, from: start)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Instruction {
         let at = reader.offset
-        let type: UInt16 = try reader.read("instruction type")
-        let length: UInt16 = try reader.read("instruction length")
+        let (type, length) = try reader.fixed(4, "instruction header") { r in (r.get(UInt16.self), r.get(UInt16.self)) }
         func fixed(_ size: UInt16) throws(OpenFlowDecodingError) {
             guard length == size else { throw reader.error("instruction length", .badLength(Int(length)), at: at &+ 2) }
         }

@@ -22,11 +22,12 @@ public struct Match: Sendable {
 
     /// The fields in wire order.
     public var fields: [OXMField] {
-        var reader = WireReader(oxmBytes)
-        var out: [OXMField] = []
         // Validated at construction, so this cannot fail; stop quietly if it did.
-        while !reader.isEmpty, let field = try? OXMField.decode(from: &reader) { out.append(field) }
-        return out
+        (try? WireReader.with(oxmBytes) { (reader: inout WireReader) throws(OpenFlowDecodingError) -> [OXMField] in
+            var out: [OXMField] = []
+            while !reader.isEmpty, let field = try? OXMField.decode(from: &reader) { out.append(field) }
+            return out
+        }) ?? []
     }
 
     /// The fields sorted and canonicalised: what equality compares.
@@ -48,12 +49,13 @@ public struct Match: Sendable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(UInt16(1))  // OFPMT_OXM
-        buffer.writeInteger(UInt16(truncatingIfNeeded: 4 &+ oxmBytes.readableBytes))
-        var bytes = oxmBytes
-        buffer.writeBuffer(&bytes)
-        buffer.padTo8(from: start)
+        let length = 4 &+ oxmBytes.readableBytes, padded = (length &+ 7) & ~7
+        buffer.writeFixed(padded) { w in
+            w.put(UInt16(1))  // OFPMT_OXM
+            w.put(UInt16(truncatingIfNeeded: length))
+            w.buffer(oxmBytes)
+            w.zeros(padded &- length)
+        }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Match {
@@ -62,17 +64,35 @@ public struct Match: Sendable {
         guard type == 1 else { throw reader.error("match type (only OXM is OpenFlow 1.3)", .badValue(UInt64(type)), at: at) }
         let length = Int(try reader.read("match length", as: UInt16.self))
         guard length >= 4 else { throw reader.error("match length", .badLength(length), at: at &+ 2) }
-        var tlvs = try reader.sub(length &- 4, "match fields")
-        let bytes = tlvs.buffer
+        let fieldsAt = reader.offset
+        let bytes = try reader.slice(length &- 4, "match fields")
         // Walk the TLVs once so a stored match is always well formed.
-        while !tlvs.isEmpty {
-            let header = try OXMHeader.decode(from: &tlvs)
-            try tlvs.skip(Int(header.length) &- (header.experimenter == nil ? 0 : 4), "OXM payload")
+        if let bad = Self.firstMalformedField(bytes) {
+            throw reader.error("OXM field length", .badLength(bytes.readableBytes &- bad), at: fieldsAt &+ bad)
         }
         try reader.skip((8 &- length % 8) % 8, "match padding")
         var match = Match()
         match.oxmBytes = bytes
         return match
+    }
+}
+
+extension Match {
+    /// The offset of the first TLV that does not fit (a header cut short, a
+    /// payload past the end, an experimenter field without its id), or nil.
+    static func firstMalformedField(_ bytes: ByteBuffer) -> Int? {
+        bytes.withUnsafeReadableBytes { raw -> Int? in
+            var offset = 0
+            while offset < raw.count {
+                guard raw.count &- offset >= 4 else { return offset }
+                let header = UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                let payload = Int(header & 0xff)
+                guard header >> 16 != UInt32(OXMClass.experimenter) || payload >= 4,
+                      raw.count &- offset &- 4 >= payload else { return offset }
+                offset &+= 4 &+ payload
+            }
+            return nil
+        }
     }
 }
 

@@ -32,24 +32,22 @@ public struct MeterBand: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(type)
-        let lengthAt = buffer.reserveLength()
-        buffer.writeInteger(rate)
-        buffer.writeInteger(burstSize)
-        switch kind {
-        case .drop:
-            buffer.writeZeros(4)
-        case let .dscpRemark(level):
-            buffer.writeInteger(level)
-            buffer.writeZeros(3)
-        case let .experimenter(id, body):
-            buffer.writeInteger(id)
-            buffer.writeImmutableBuffer(body)
-        case let .unknown(_, body):
-            buffer.writeImmutableBuffer(body)
+        buffer.writeTLV(type: type) { buffer, _ in
+            buffer.writeInteger(rate)
+            buffer.writeInteger(burstSize)
+            switch kind {
+            case .drop:
+                buffer.writeZeros(4)
+            case let .dscpRemark(level):
+                buffer.writeInteger(level)
+                buffer.writeZeros(3)
+            case let .experimenter(id, body):
+                buffer.writeInteger(id)
+                buffer.writeImmutableBuffer(body)
+            case let .unknown(_, body):
+                buffer.writeImmutableBuffer(body)
+            }
         }
-        buffer.patchLength(at: lengthAt, from: start)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterBand {

@@ -37,41 +37,65 @@ public enum NiciraAction: Sendable, Hashable {
         }
     }
 
-    /// Writes subtype and body; the generic header (type, length, experimenter) is the caller's.
-    func encodeBody(into buffer: inout ByteBuffer, actionStart: Int) {
-        buffer.writeInteger(subtype)
+    /// Writes the whole action, experimenter header included.
+    func encode(into buffer: inout ByteBuffer) {
+        if let size = fixedSize {
+            buffer.writeFixed(size) { w in write(&w) }
+            return
+        }
+        switch self {
+        case let .controller2(controller):
+            buffer.writeTLV(type: 0xffff) { buffer, _ in
+                buffer.writeFixed(12) { w in w.put(Self.experimenterID); w.put(subtype); w.zeros(6) }
+                controller.encodeProperties(into: &buffer)
+            }
+        case let .other(_, body):
+            buffer.writeTLV(type: 0xffff) { buffer, _ in
+                buffer.writeFixed(6) { w in w.put(Self.experimenterID); w.put(subtype) }
+                buffer.writeImmutableBuffer(body)
+            }
+        default:
+            break  // the others have a fixed size
+        }
+    }
+
+    /// The wire size when it follows from the value alone (not controller2's
+    /// properties nor an opaque subtype).
+    var fixedSize: Int? {
+        switch self {
+        case .resubmit, .resubmitTable, .controller: 16
+        case let .regMove(_, _, _, source, destination): (16 &+ source.size &+ destination.size &+ 7) & ~7
+        case .regLoad: 24
+        case let .regLoad2(field): (10 &+ field.size &+ 7) & ~7
+        case .controller2, .other: nil
+        }
+    }
+
+    /// Writes an action whose `fixedSize` is not nil, exactly that many bytes.
+    func write(_ w: inout FixedWriter) {
+        guard let total = fixedSize else { return }
+        // Type, length, experimenter id and subtype.
+        w.put(UInt16(0xffff)); w.put(UInt16(truncatingIfNeeded: total)); w.put(Self.experimenterID); w.put(subtype)
         switch self {
         case let .resubmit(inPort):
-            buffer.writeInteger(inPort)
-            buffer.writeZeros(4)
+            w.put(inPort); w.zeros(4)
         case let .resubmitTable(inPort, table):
-            buffer.writeInteger(inPort)
-            buffer.writeInteger(table)
-            buffer.writeZeros(3)
+            w.put(inPort); w.put(table); w.zeros(3)
         case let .regMove(bits, sourceOffset, destinationOffset, source, destination):
-            buffer.writeInteger(bits)
-            buffer.writeInteger(sourceOffset)
-            buffer.writeInteger(destinationOffset)
-            source.encode(into: &buffer)
-            destination.encode(into: &buffer)
-            buffer.padTo8(from: actionStart)
+            w.put(bits); w.put(sourceOffset); w.put(destinationOffset)
+            source.write(&w); destination.write(&w); w.zeros(total &- 16 &- source.size &- destination.size)
         case let .regLoad(offset, bits, destination, value):
-            buffer.writeInteger(offset << 6 | ((bits &- 1) & 0x3f))
-            destination.encode(into: &buffer)
-            buffer.writeInteger(value)
+            // The layout holds a 4-byte field header only (no experimenter id).
+            w.put(offset << 6 | ((bits &- 1) & 0x3f))
+            w.put(UInt32(destination.oxmClass) << 16 | UInt32(destination.field & 0x7f) << 9
+                  | (destination.hasMask ? 0x100 : 0) | UInt32(destination.length))
+            w.put(value)
         case let .regLoad2(field):
-            field.encode(into: &buffer)
-            buffer.padTo8(from: actionStart)
+            field.write(&w); w.zeros(total &- 10 &- field.size)
         case let .controller(maxLength, controllerID, reason):
-            buffer.writeInteger(maxLength)
-            buffer.writeInteger(controllerID)
-            buffer.writeInteger(reason)
-            buffer.writeZeros(1)
-        case let .controller2(controller):
-            buffer.writeZeros(6)
-            controller.encodeProperties(into: &buffer)
-        case let .other(_, body):
-            buffer.writeImmutableBuffer(body)
+            w.put(maxLength); w.put(controllerID); w.put(reason); w.zeros(1)
+        case .controller2, .other:
+            break
         }
     }
 
@@ -108,7 +132,7 @@ public enum NiciraAction: Sendable, Hashable {
                               value: try reader.read("reg_load value"))
         case 33:
             let field = try OXMField.decode(from: &reader)
-            guard (10 &+ field.size &+ 7) & ~7 == length, reader.buffer.readableBytesView.allSatisfy({ $0 == 0 }) else {
+            guard (10 &+ field.size &+ 7) & ~7 == length, reader.restIsZero else {
                 reader = saved
                 return nil
             }

@@ -138,9 +138,12 @@ public struct OXMHeader: Sendable, Hashable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        let raw = UInt32(oxmClass) << 16 | UInt32(field & 0x7f) << 9 | (hasMask ? 0x100 : 0) | UInt32(length)
-        buffer.writeInteger(raw)
-        if let experimenter { buffer.writeInteger(experimenter) }
+        buffer.writeFixed(size) { w in write(&w) }
+    }
+
+    func write(_ w: inout FixedWriter) {
+        w.put(UInt32(oxmClass) << 16 | UInt32(field & 0x7f) << 9 | (hasMask ? 0x100 : 0) | UInt32(length))
+        if let experimenter { w.put(experimenter) }
     }
 }
 
@@ -150,15 +153,27 @@ public struct OXMField: Sendable, Hashable {
     public var oxmClass: UInt16
     public var field: UInt8
     public var experimenter: UInt32?
-    public var value: [UInt8]
-    public var mask: [UInt8]?
+    var valueBytes: OXMBytes
+    var maskBytes: OXMBytes?
+
+    /// The value's wire bytes (big-endian).
+    public var value: [UInt8] {
+        get { valueBytes.array }
+        set { valueBytes = OXMBytes(newValue) }
+    }
+
+    /// The mask's wire bytes, when the field is masked.
+    public var mask: [UInt8]? {
+        get { maskBytes?.array }
+        set { maskBytes = newValue.map(OXMBytes.init) }
+    }
 
     public init(oxmClass: UInt16, field: UInt8, experimenter: UInt32? = nil, value: [UInt8], mask: [UInt8]? = nil) {
         self.oxmClass = oxmClass
         self.field = field
         self.experimenter = experimenter
-        self.value = value
-        self.mask = mask
+        self.valueBytes = OXMBytes(value)
+        self.maskBytes = mask.map(OXMBytes.init)
     }
 
     /// A basic field from an integer (fields up to 8 bytes), optionally masked.
@@ -203,17 +218,17 @@ public struct OXMField: Sendable, Hashable {
     }
 
     /// The value as an integer, when it is at most 8 bytes.
-    public var integerValue: UInt64? { Self.integer(value) }
-    public var integerMask: UInt64? { mask.flatMap(Self.integer) }
+    public var integerValue: UInt64? { valueBytes.integer }
+    public var integerMask: UInt64? { maskBytes?.integer }
 
     public var header: OXMHeader {
-        let payload = value.count &+ (mask?.count ?? 0) &+ (experimenter == nil ? 0 : 4)
-        return OXMHeader(oxmClass: oxmClass, field: field, hasMask: mask != nil,
+        let payload = valueBytes.count &+ (maskBytes?.count ?? 0) &+ (experimenter == nil ? 0 : 4)
+        return OXMHeader(oxmClass: oxmClass, field: field, hasMask: maskBytes != nil,
                          length: UInt8(truncatingIfNeeded: payload), experimenter: experimenter)
     }
 
     /// Wire size of the whole TLV.
-    public var size: Int { 4 &+ Int(header.length) }
+    public var size: Int { (experimenter == nil ? 4 : 8) &+ valueBytes.count &+ (maskBytes?.count ?? 0) }
 
     /// The form used to compare matches: an all-ones mask is the same as no mask,
     /// and masked-out value bits do not count (Open vSwitch drops both).
@@ -232,9 +247,15 @@ public struct OXMField: Sendable, Hashable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        header.encode(into: &buffer)
-        buffer.writeBytes(value)
-        if let mask { buffer.writeBytes(mask) }
+        buffer.writeFixed(size) { w in write(&w) }
+    }
+
+    func write(_ w: inout FixedWriter) {
+        let payload = valueBytes.count &+ (maskBytes?.count ?? 0) &+ (experimenter == nil ? 0 : 4)
+        w.put(UInt32(oxmClass) << 16 | UInt32(field & 0x7f) << 9 | (maskBytes != nil ? 0x100 : 0) | UInt32(payload & 0xff))
+        if let experimenter { w.put(experimenter) }
+        valueBytes.write(&w)
+        maskBytes?.write(&w)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> OXMField {
@@ -245,9 +266,10 @@ public struct OXMField: Sendable, Hashable {
             guard payload % 2 == 0 else { throw reader.error("OXM masked length", .badLength(Int(header.length)), at: at) }
             payload /= 2
         }
-        let value = try reader.bytes(payload, "OXM value")
-        let mask = header.hasMask ? try reader.bytes(payload, "OXM mask") : nil
-        return OXMField(oxmClass: header.oxmClass, field: header.field, experimenter: header.experimenter, value: value, mask: mask)
+        var field = OXMField(oxmClass: header.oxmClass, field: header.field, experimenter: header.experimenter, value: [])
+        field.valueBytes = try OXMBytes.read(from: &reader, count: payload, "OXM value")
+        if header.hasMask { field.maskBytes = try OXMBytes.read(from: &reader, count: payload, "OXM mask") }
+        return field
     }
 
     static func bigEndian(_ value: UInt64, width: Int) -> [UInt8] {
@@ -255,11 +277,6 @@ public struct OXMField: Sendable, Hashable {
             let shift = (width &- 1 &- i) &* 8
             return shift < 64 ? UInt8(truncatingIfNeeded: value >> UInt64(shift)) : 0
         }
-    }
-
-    static func integer(_ bytes: [UInt8]) -> UInt64? {
-        guard bytes.count <= 8 else { return nil }
-        return bytes.reduce(0) { $0 << 8 | UInt64($1) }
     }
 }
 
@@ -272,4 +289,38 @@ extension OXMField: Comparable {
         if lhs.value != rhs.value { return lhs.value.lexicographicallyPrecedes(rhs.value) }
         return (lhs.mask ?? []).lexicographicallyPrecedes(rhs.mask ?? [])
     }
+}
+
+extension OXMHeader {
+    /// The field's name as Open vSwitch and Ryu write it ("eth_dst", "reg0",
+    /// "tun_ipv4_dst"), else "oxm_CLASS_FIELD".
+    public var name: String {
+        if oxmClass == OXMClass.openFlowBasic, let basic = OXMBasicField(rawValue: field) { return basic.specName }
+        switch (oxmClass, field) {
+        case (OXMClass.nxm0, 0): return "nxm_of_in_port"
+        case (OXMClass.nxm0, 1): return "nxm_of_eth_dst"
+        case (OXMClass.nxm0, 2): return "nxm_of_eth_src"
+        case (OXMClass.nxm0, 3): return "nxm_of_eth_type"
+        case (OXMClass.nxm0, 15): return "nxm_of_arp_op"
+        case (OXMClass.nxm0, 16): return "nxm_of_arp_spa"
+        case (OXMClass.nxm0, 17): return "nxm_of_arp_tpa"
+        case (OXMClass.nxm1, 0...15): return "reg\(field)"
+        case (OXMClass.nxm1, 16): return "tun_id"
+        case (OXMClass.nxm1, 17): return "nxm_nx_arp_sha"
+        case (OXMClass.nxm1, 18): return "nxm_nx_arp_tha"
+        case (OXMClass.nxm1, 31): return "tun_ipv4_src"
+        case (OXMClass.nxm1, 32): return "tun_ipv4_dst"
+        case (OXMClass.nxm1, 33): return "pkt_mark"
+        case (OXMClass.nxm1, 37): return "conj_id"
+        case (OXMClass.nxm1, 105): return "ct_state"
+        case (OXMClass.nxm1, 107): return "ct_mark"
+        case (OXMClass.packetRegisters, _): return "xreg\(field)"
+        default: return "oxm_\(oxmClass)_\(field)"
+        }
+    }
+}
+
+extension OXMField {
+    /// See `OXMHeader.name`.
+    public var name: String { header.name }
 }

@@ -40,17 +40,14 @@ public struct OpenFlowEnvelope: Sendable, Hashable {
     /// when it would not fit the 16-bit length.
     public func encode(into buffer: inout ByteBuffer) throws(OpenFlowEncodingError) {
         let start = buffer.writerIndex
-        buffer.writeInteger(version)
-        buffer.writeInteger(message.type)
-        let lengthAt = buffer.reserveLength()
-        buffer.writeInteger(xid)
+        buffer.writeFixed(8) { w in w.put(version); w.put(message.type); w.put(UInt16(0)); w.put(xid) }
         message.encodeBody(into: &buffer)
         let length = buffer.writerIndex &- start
         guard length <= Int(UInt16.max) else {
             buffer.moveWriterIndex(to: start)
             throw OpenFlowEncodingError(what: message.typeName, length: length)
         }
-        buffer.patchLength(at: lengthAt, from: start)
+        buffer.patchLength(at: start &+ 2, from: start)
     }
 
     /// The message as a new buffer.
@@ -63,11 +60,16 @@ public struct OpenFlowEnvelope: Sendable, Hashable {
     /// Decodes exactly one message: `buffer`'s readable bytes must be the whole
     /// message, as its header's length says. Offsets in errors count from its first byte.
     public static func decode(_ buffer: ByteBuffer) throws(OpenFlowDecodingError) -> OpenFlowEnvelope {
-        var reader = WireReader(buffer)
-        let version: UInt8 = try reader.read("header version")
-        let type: UInt8 = try reader.read("header type")
-        let length = Int(try reader.read("header length", as: UInt16.self))
-        let xid: UInt32 = try reader.read("header xid")
+        try WireReader.with(buffer) { (reader: inout WireReader) throws(OpenFlowDecodingError) in
+            try decode(buffer, from: &reader)
+        }
+    }
+
+    private static func decode(_ buffer: ByteBuffer, from reader: inout WireReader) throws(OpenFlowDecodingError) -> OpenFlowEnvelope {
+        let (version, type, rawLength, xid) = try reader.fixed(8, "header") { r in
+            (r.get(UInt8.self), r.get(UInt8.self), r.get(UInt16.self), r.get(UInt32.self))
+        }
+        let length = Int(rawLength)
         guard length >= OpenFlowHeader.size else { throw reader.error("header length", .badLength(length), at: 2) }
         guard length == buffer.readableBytes else {
             if length > buffer.readableBytes {

@@ -28,61 +28,19 @@ public struct PacketIn: Sendable, Hashable, WireCodable {
     public var inPort: UInt32? { match[.inPort]?.integerValue.map { UInt32(truncatingIfNeeded: $0) } }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(bufferID)
-        buffer.writeInteger(totalLength)
-        buffer.writeInteger(reason)
-        buffer.writeInteger(tableID)
-        buffer.writeInteger(cookie)
+        buffer.writeFixed(16) { w in w.put(bufferID); w.put(totalLength); w.put(reason); w.put(tableID); w.put(cookie) }
         match.encode(into: &buffer)
         buffer.writeZeros(2)
         buffer.writeImmutableBuffer(data)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PacketIn {
-        let bufferID: UInt32 = try reader.read("buffer_id")
-        let totalLength: UInt16 = try reader.read("total_len")
-        let reason: UInt8 = try reader.read("reason")
-        let tableID: UInt8 = try reader.read("table_id")
-        let cookie: UInt64 = try reader.read("cookie")
+        let (bufferID, totalLength, reason, tableID, cookie) = try reader.fixed(16, "packet_in fixed fields") { r in
+            (r.get(UInt32.self), r.get(UInt16.self), r.get(UInt8.self), r.get(UInt8.self), r.get(UInt64.self))
+        }
         let match = try Match.decode(from: &reader)
         try reader.skip(2, "packet_in padding")
         return PacketIn(bufferID: bufferID, totalLength: totalLength, reason: reason, tableID: tableID,
                         cookie: cookie, match: match, data: reader.rest())
-    }
-}
-
-/// OFPT_PACKET_OUT. Open vSwitch never buffers: send the frame in `data`.
-public struct PacketOut: Sendable, Hashable, WireCodable {
-    public var bufferID: UInt32
-    public var inPort: UInt32
-    public var actions: [Action]
-    public var data: ByteBuffer
-
-    public init(bufferID: UInt32 = PacketIn.noBuffer, inPort: UInt32 = OpenFlowPort.controller, actions: [Action], data: ByteBuffer) {
-        self.bufferID = bufferID
-        self.inPort = inPort
-        self.actions = actions
-        self.data = data
-    }
-
-    func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(bufferID)
-        buffer.writeInteger(inPort)
-        let lengthAt = buffer.reserveLength()
-        buffer.writeZeros(6)
-        let actionsStart = buffer.writerIndex
-        Action.encodeList(actions, into: &buffer)
-        buffer.setInteger(UInt16(truncatingIfNeeded: buffer.writerIndex &- actionsStart), at: lengthAt)
-        buffer.writeImmutableBuffer(data)
-    }
-
-    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PacketOut {
-        let bufferID: UInt32 = try reader.read("buffer_id")
-        let inPort: UInt32 = try reader.read("in_port")
-        let actionsLength = Int(try reader.read("actions_len", as: UInt16.self))
-        try reader.skip(6, "packet_out padding")
-        var actionsReader = try reader.sub(actionsLength, "packet_out actions")
-        let actions = try Action.decodeList(from: &actionsReader)
-        return PacketOut(bufferID: bufferID, inPort: inPort, actions: actions, data: reader.rest())
     }
 }

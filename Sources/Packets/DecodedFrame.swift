@@ -15,9 +15,10 @@ public enum TransportLayer: Sendable, Hashable {
     case icmpv6(ICMPv6Packet)
 }
 
-/// What a transport payload was recognised as.
-public indirect enum ApplicationLayer: Sendable, Hashable {
-    case vxlan(VXLANHeader, inner: DecodedFrame)
+/// What a transport payload was recognised as. Only the VXLAN case nests a
+/// frame, so only it is boxed (the others stay allocation-free).
+public enum ApplicationLayer: Sendable, Hashable {
+    indirect case vxlan(VXLANHeader, inner: DecodedFrame)
     case dhcp(DHCPMessage)
     case neighborDiscovery(NeighborDiscoveryMessage)
 }

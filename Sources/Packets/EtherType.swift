@@ -14,7 +14,8 @@ public struct EtherType: RawRepresentable, Sendable, Hashable, CustomStringConve
     public static let qinqLegacy = EtherType(rawValue: 0x9100)
 
     /// Types that introduce an 802.1Q/802.1ad tag.
-    public var isVLANTag: Bool { self == .vlan || self == .qinq || self == .qinqLegacy }
+    /// (Compares raw numbers: it runs for every frame decoded.)
+    public var isVLANTag: Bool { rawValue == 0x8100 || rawValue == 0x88a8 || rawValue == 0x9100 }
 
     public var description: String {
         let hex = String(rawValue, radix: 16)

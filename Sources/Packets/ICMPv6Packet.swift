@@ -11,6 +11,8 @@ public struct ICMPv6Packet: Sendable, Hashable {
 
     public static let echoRequest: UInt8 = 128
     public static let echoReply: UInt8 = 129
+    public static let routerSolicitation: UInt8 = 133
+    public static let routerAdvertisement: UInt8 = 134
     public static let neighborSolicitation: UInt8 = 135
     public static let neighborAdvertisement: UInt8 = 136
 
@@ -54,6 +56,10 @@ public struct ICMPv6Packet: Sendable, Hashable {
             return .solicitation(try NeighborSolicitation(decoding: body, at: offset + 4))
         case Self.neighborAdvertisement:
             return .advertisement(try NeighborAdvertisement(decoding: body, at: offset + 4))
+        case Self.routerSolicitation:
+            return .routerSolicitation(try NeighborDiscoveryOptions.routerSolicitation(decoding: body, at: offset + 4))
+        case Self.routerAdvertisement:
+            return .routerAdvertisement(try RouterAdvertisement(decoding: body, at: offset + 4))
         default:
             return nil
         }

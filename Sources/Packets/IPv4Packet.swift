@@ -78,7 +78,8 @@ public struct IPv4Packet: Sendable, Hashable {
         destination = IPv4Address(rawValue: w4)
         // Both lengths were checked against the readable bytes above.
         let base = buffer.readerIndex
-        options = buffer.getSlice(at: base + 20, length: headerLength - 20) ?? ByteBuffer()
+        // Most packets carry no options: an empty buffer costs no reference to the frame's storage.
+        options = headerLength == 20 ? ByteBuffer() : buffer.getSlice(at: base + 20, length: headerLength - 20) ?? ByteBuffer()
         payload = buffer.getSlice(at: base + headerLength, length: Int(totalLength) - headerLength) ?? ByteBuffer()
     }
 

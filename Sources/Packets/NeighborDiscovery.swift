@@ -103,7 +103,45 @@ public struct NeighborAdvertisement: Sendable, Hashable {
     }
 }
 
+/// Router advertisement (ICMPv6 type 134): the router's parameters and
+/// options (its source link-layer address among them).
+public struct RouterAdvertisement: Sendable, Hashable {
+    public var currentHopLimit: UInt8
+    public var isManaged: Bool
+    public var isOtherConfiguration: Bool
+    /// Seconds; 0 means "not a default router".
+    public var routerLifetime: UInt16
+    public var reachableTime: UInt32
+    public var retransmitTimer: UInt32
+    public var options: NeighborDiscoveryOptions
+
+    public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
+        var r = WireReader(buffer, base: offset, layer: .neighborDiscovery)
+        try r.require(12)
+        currentHopLimit = try r.u8()
+        let flags = try r.u8()
+        isManaged = flags & 0x80 != 0
+        isOtherConfiguration = flags & 0x40 != 0
+        routerLifetime = try r.u16()
+        reachableTime = try r.u32()
+        retransmitTimer = try r.u32()
+        options = try NeighborDiscoveryOptions(decoding: &r)
+    }
+}
+
 public enum NeighborDiscoveryMessage: Sendable, Hashable {
     case solicitation(NeighborSolicitation)
     case advertisement(NeighborAdvertisement)
+    /// Router solicitation (type 133): only options after a reserved word.
+    case routerSolicitation(NeighborDiscoveryOptions)
+    case routerAdvertisement(RouterAdvertisement)
+}
+
+extension NeighborDiscoveryOptions {
+    /// The options of a router solicitation body (after its reserved word).
+    static func routerSolicitation(decoding buffer: ByteBuffer, at offset: Int) throws(PacketError) -> NeighborDiscoveryOptions {
+        var r = WireReader(buffer, base: offset, layer: .neighborDiscovery)
+        try r.skip(4)
+        return try NeighborDiscoveryOptions(decoding: &r)
+    }
 }

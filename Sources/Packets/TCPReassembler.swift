@@ -184,6 +184,12 @@ extension TCPReassembler.Direction {
     private mutating func drain() {
         var progressed = true
         while progressed, !pending.isEmpty, let next = nextSequence {
+            // The usual case, a segment starting exactly where the stream ends, without a scan.
+            if let exact = pending.removeValue(forKey: next) {
+                stream.pendingBytes -= exact.readableBytes
+                append(exact, startingAt: next)
+                continue
+            }
             progressed = false
             for (start, bytes) in pending where Int32(bitPattern: start &- next) <= 0 {
                 pending[start] = nil

@@ -31,7 +31,12 @@ public final class PcapReader {
     /// and tests that build captures on the fly.
     public init<Bytes: Collection>(bytes: Bytes) throws(PcapError) where Bytes.Element == UInt8 {
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
-        _ = memory.initializeMemory(as: UInt8.self, from: bytes)
+        // One memcpy for contiguous collections (Array, Data); element by element otherwise.
+        let copied: Bool? = bytes.withContiguousStorageIfAvailable { source in
+            memory.copyMemory(from: UnsafeRawBufferPointer(source))
+            return true
+        }
+        if copied == nil { _ = memory.initializeMemory(as: UInt8.self, from: bytes) }
         guard let base = memory.baseAddress, let file = fmemopen(base, bytes.count, "rb") else {
             memory.deallocate()
             throw PcapError(.open, "cannot open an in-memory stream of \(bytes.count) bytes")

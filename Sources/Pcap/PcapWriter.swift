@@ -33,8 +33,9 @@ public final class PcapWriter {
                       originalLength: Int? = nil) throws(PcapError) {
         guard let dumper else { throw PcapError(.closed, "writer is closed") }
         var header = pcap_pkthdr()
-        header.ts.tv_sec = Int(truncatingIfNeeded: timestamp.seconds)
-        header.ts.tv_usec = Int(timestamp.nanoseconds / 1000)
+        // timeval's field types differ between Linux and Darwin.
+        header.ts.tv_sec = .init(truncatingIfNeeded: timestamp.seconds)
+        header.ts.tv_usec = .init(truncatingIfNeeded: timestamp.nanoseconds / 1000)
         header.caplen = UInt32(truncatingIfNeeded: data.readableBytes)
         header.len = UInt32(truncatingIfNeeded: originalLength ?? data.readableBytes)
         let user = UnsafeMutableRawPointer(dumper).assumingMemoryBound(to: UInt8.self)

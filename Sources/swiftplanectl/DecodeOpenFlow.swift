@@ -36,21 +36,7 @@ struct DecodeOpenFlow: ParsableCommand {
     var reencode = false
 
     func run() throws {
-        let data: Data
-        if file == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("cannot read \(file)")
-            }
-            data = contents
-        }
-        let result = OpenFlowJSON.decodeStream(Array(data), reencode: reencode)
-        for line in result.lines { print(line) }
-        if let error = result.error {
-            FileHandle.standardError.write(Data(("swiftplanectl: " + error + "\n").utf8))
-            throw ExitCode(1)
-        }
+        try DecodeOutput.emit(OpenFlowJSON.decodeStream(try InputFile.read(file), reencode: reencode))
     }
 }
 
@@ -119,37 +105,13 @@ enum OpenFlowJSON {
 
     static func oxmObject(_ field: OXMField) -> [String: Any] {
         var object: [String: Any] = [
-            "field": field.basic?.specName ?? nxmName(field.oxmClass, field.field),
+            "field": field.name,
             "class": Int(field.oxmClass),
             "value": field.integerValue.map { NSNumber(value: $0) as Any } ?? hex(field.value),
         ]
         if let experimenter = field.experimenter { object["experimenter"] = Int(experimenter) }
         if let mask = field.mask { object["mask"] = field.integerMask.map { NSNumber(value: $0) as Any } ?? hex(mask) }
         return object
-    }
-
-    static func nxmName(_ oxmClass: UInt16, _ field: UInt8) -> String {
-        switch (oxmClass, field) {
-        case (OXMClass.nxm0, 0): "nxm_of_in_port"
-        case (OXMClass.nxm0, 1): "nxm_of_eth_dst"
-        case (OXMClass.nxm0, 2): "nxm_of_eth_src"
-        case (OXMClass.nxm0, 3): "nxm_of_eth_type"
-        case (OXMClass.nxm0, 15): "nxm_of_arp_op"
-        case (OXMClass.nxm0, 16): "nxm_of_arp_spa"
-        case (OXMClass.nxm0, 17): "nxm_of_arp_tpa"
-        case (OXMClass.nxm1, 0...15): "reg\(field)"
-        case (OXMClass.nxm1, 17): "nxm_nx_arp_sha"
-        case (OXMClass.nxm1, 18): "nxm_nx_arp_tha"
-        case (OXMClass.nxm1, 16): "tun_id"
-        case (OXMClass.nxm1, 31): "tun_ipv4_src"
-        case (OXMClass.nxm1, 32): "tun_ipv4_dst"
-        case (OXMClass.nxm1, 33): "pkt_mark"
-        case (OXMClass.nxm1, 37): "conj_id"
-        case (OXMClass.nxm1, 105): "ct_state"
-        case (OXMClass.nxm1, 107): "ct_mark"
-        case (OXMClass.packetRegisters, _): "xreg\(field)"
-        default: "oxm_\(oxmClass)_\(field)"
-        }
     }
 
     static func number<T: BinaryInteger>(_ value: T) -> NSNumber {
@@ -164,9 +126,7 @@ enum OpenFlowJSON {
         case let match as Match: return match.fields.map(oxmObject)
         case let field as OXMField: return oxmObject(field)
         case let header as OXMHeader:
-            return ["field": OXMBasicField(rawValue: header.field).flatMap { header.oxmClass == OXMClass.openFlowBasic ? $0.specName : nil }
-                        ?? nxmName(header.oxmClass, header.field),
-                    "class": Int(header.oxmClass), "has_mask": header.hasMask, "length": Int(header.length)]
+            return ["field": header.name, "class": Int(header.oxmClass), "has_mask": header.hasMask, "length": Int(header.length)]
         case let mac as MACAddress: return mac.description
         case let text as FixedString: return text.string
         case let flags as FlowMod.Flags: return Int(flags.rawValue)

@@ -11,7 +11,7 @@ struct DecodePcap: ParsableCommand {
         discussion: """
             Each line holds the frame number, timestamp, lengths and the decoded layers \
             (ethernet with VLAN tags, arp, ipv4, ipv6, tcp, udp, icmpv4, icmpv6, \
-            neighbor_solicitation/advertisement, vxlan with its inner frame, dhcp). \
+            neighbor_solicitation/advertisement, router_solicitation/advertisement, vxlan with its inner frame, dhcp). \
             A layer that does not decode stops the walk and is named in "error".
 
             Example:
@@ -142,6 +142,15 @@ enum FrameJSON {
                                     "solicited": na.isSolicited, "override": na.isOverride]
             if let mac = na.options.targetLinkLayerAddress { o["target_link_layer_address"] = mac.description }
             out["neighbor_advertisement"] = o
+        case .neighborDiscovery(.routerSolicitation(let options)):
+            var o: [String: Any] = [:]
+            if let mac = options.sourceLinkLayerAddress { o["source_link_layer_address"] = mac.description }
+            out["router_solicitation"] = o
+        case .neighborDiscovery(.routerAdvertisement(let ra)):
+            var o: [String: Any] = ["hop_limit": Int(ra.currentHopLimit), "managed": ra.isManaged,
+                                    "other_configuration": ra.isOtherConfiguration, "router_lifetime": Int(ra.routerLifetime)]
+            if let mac = ra.options.sourceLinkLayerAddress { o["source_link_layer_address"] = mac.description }
+            out["router_advertisement"] = o
         case nil:
             break
         }

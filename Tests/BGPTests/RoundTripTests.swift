@@ -170,6 +170,26 @@ let handVectors: [HandVector] = [
         #expect(back.attributes.communities == many)
     }
 
+    @Test func negotiatedOptionsPerDirection() {
+        let local = Open(asn: 65000, holdTime: 90, bgpIdentifier: IPv4Address(10, 0, 0, 1), capabilities: [
+            .multiprotocol(.l2vpnEVPN), .extendedMessage,
+            .addPath([AddPathFamily(.l2vpnEVPN, mode: [.send, .receive]), AddPathFamily(.ipv4Unicast, mode: .receive)]),
+        ])
+        let remote = Open(asn: 65000, holdTime: 90, bgpIdentifier: IPv4Address(10, 0, 0, 2), capabilities: [
+            .multiprotocol(.l2vpnEVPN),
+            .addPath([AddPathFamily(.l2vpnEVPN, mode: .receive), AddPathFamily(.ipv4Unicast, mode: .send)]),
+        ])
+        let (receive, send) = SessionOptions.negotiated(local: local, remote: remote)
+        #expect(receive.addPath == [.ipv4Unicast])  // they send ipv4 paths, we receive them
+        #expect(send.addPath == [.l2vpnEVPN])  // we send EVPN paths, they receive them
+        #expect(receive.fourOctetAS && send.fourOctetAS)
+        #expect(!receive.extendedMessage)  // only one side offered it
+        #expect(receive.internalPeer)
+        let twoOctetPeer = Open(myAS: 65001, holdTime: 90, bgpIdentifier: IPv4Address(10, 0, 0, 3), parameters: [])
+        #expect(!SessionOptions.negotiated(local: local, remote: twoOctetPeer).receive.fourOctetAS)
+        #expect(!SessionOptions.negotiated(local: local, remote: twoOctetPeer).receive.internalPeer)
+    }
+
     @Test func endOfRIBMarkers() throws {
         #expect(Update.endOfRIB(.l2vpnEVPN).endOfRIB == .l2vpnEVPN)
         #expect(Update().endOfRIB == .ipv4Unicast)

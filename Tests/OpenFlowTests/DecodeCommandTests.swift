@@ -5,11 +5,8 @@ import Testing
 /// Runs the built `swiftplanectl decode openflow` (CI builds it with `swift build --build-tests`).
 @Suite("swiftplanectl decode openflow")
 struct DecodeCommandTests {
-    static let binary: String? = {
-        let path = Repository.root.appendingPathComponent(".build/debug/swiftplanectl").path
-        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
-    }()
-    static let absent = Comment(rawValue: ".build/debug/swiftplanectl is not built: run swift build first")
+    static let binary: String? = Command.builtProduct("swiftplanectl")
+    static let absent = Comment(rawValue: "swiftplanectl is not built: run swift build --build-tests first")
 
     func run(_ arguments: [String], input: [UInt8]) throws -> CommandResult {
         try Command.run(Self.binary ?? "swiftplanectl", ["decode", "openflow"] + arguments, input: Data(input))

@@ -144,21 +144,8 @@ enum RyuShape {
            field.value[0] == 0x0a, field.value[1] == 0x00 {
             return ["OXMTlv": ["field": "pbb_uca", "mask": NSNull(), "value": Int(field.value[2])]]
         }
-        let name = field.basic?.specName ?? nxmName(field)
+        let name = field.name
         return ["OXMTlv": ["field": name, "mask": field.mask.map { format(name, $0) } ?? NSNull(), "value": format(name, field.value)]]
-    }
-
-    static func nxmName(_ field: OXMField) -> String {
-        switch (field.oxmClass, field.field) {
-        case (OXMClass.nxm1, 0...15): "reg\(field.field)"
-        case (OXMClass.nxm1, 31): "tun_ipv4_src"
-        case (OXMClass.nxm1, 32): "tun_ipv4_dst"
-        case (OXMClass.nxm1, 33): "pkt_mark"
-        case (OXMClass.nxm1, 37): "conj_id"
-        case (OXMClass.nxm1, 105): "ct_state"
-        case (OXMClass.nxm1, 107): "ct_mark"
-        default: "unknown_\(field.oxmClass)_\(field.field)"
-        }
     }
 
     /// Ryu prints Ethernet and IP addresses as text, everything else as integers.
@@ -260,10 +247,10 @@ enum RyuShape {
                 return ["NXActionResubmitTable": nxWith(["in_port": Int(inPort), "table_id": Int(table)])]
             case let .regMove(bits, sourceOffset, destinationOffset, source, destination):
                 return ["NXActionRegMove": nxWith(["n_bits": Int(bits), "src_ofs": Int(sourceOffset),
-                                                   "dst_ofs": Int(destinationOffset), "src_field": headerName(source),
-                                                   "dst_field": headerName(destination)])]
+                                                   "dst_ofs": Int(destinationOffset), "src_field": source.name,
+                                                   "dst_field": destination.name])]
             case let .regLoad(offset, bits, destination, value):
-                return ["NXActionRegLoad": nxWith(["ofs_nbits": Int(offset) << 6 | (Int(bits) - 1), "dst": headerName(destination),
+                return ["NXActionRegLoad": nxWith(["ofs_nbits": Int(offset) << 6 | (Int(bits) - 1), "dst": destination.name,
                                                    "value": NSNumber(value: value)])]
             case let .regLoad2(field):
                 return ["NXActionRegLoad2": nxWith(["dst": oxm(field), subsetKey: true])]
@@ -282,11 +269,6 @@ enum RyuShape {
                 return ["*": nxWith([subsetKey: true])]
             }
         }
-    }
-
-    static func headerName(_ header: OXMHeader) -> String {
-        if header.oxmClass == OXMClass.openFlowBasic, let basic = OXMBasicField(rawValue: header.field) { return basic.specName }
-        return nxmName(OXMField(oxmClass: header.oxmClass, field: header.field, value: []))
     }
 
     static func base64(_ buffer: ByteBuffer) -> String {

@@ -130,37 +130,3 @@ struct StreamDecoderTests {
         #expect(sameStorage)
     }
 }
-
-@Suite("OXM match canonical form")
-struct MatchTests {
-    @Test("field order does not matter")
-    func order() {
-        let a = Match([OXMField(.inPort, 1), OXMField(.ethType, 0x0806), OXMField(.metadata, 100)])
-        let b = Match([OXMField(.metadata, 100), OXMField(.inPort, 1), OXMField(.ethType, 0x0806)])
-        #expect(a == b)
-        #expect(a.hashValue == b.hashValue)
-        #expect(a.oxmBytes != b.oxmBytes)
-    }
-
-    @Test("an all-ones mask equals no mask; masked-out bits do not count")
-    func masks() {
-        #expect(Match([OXMField(.metadata, 100, mask: .max)]) == Match([OXMField(.metadata, 100)]))
-        #expect(Match([OXMField(.ipv4Src, 0x0a00_0001, mask: 0xffff_ff00)]) == Match([OXMField(.ipv4Src, 0x0a00_0000, mask: 0xffff_ff00)]))
-        #expect(Match([OXMField(.metadata, 100, mask: 0xff)]) != Match([OXMField(.metadata, 100)]))
-    }
-
-    @Test("different values or fields differ")
-    func differ() {
-        #expect(Match([OXMField(.inPort, 1)]) != Match([OXMField(.inPort, 2)]))
-        #expect(Match([OXMField(.inPort, 1)]) != Match([OXMField(.inPort, 1), OXMField(.ethType, 0x0800)]))
-        #expect(Match([OXMField.register(0, 1)]) != Match([OXMField.xreg(0, 1)]))
-    }
-
-    @Test("flows compare by (table, priority, match) whatever OVS's field order")
-    func flowKey() {
-        struct Key: Hashable { var table: UInt8; var priority: UInt16; var match: Match }
-        let wanted: Set<Key> = [Key(table: 30, priority: 100, match: Match([OXMField(.metadata, 100), OXMField(.ethDst, 0x5254_0000_0001)]))]
-        let fromSwitch = Key(table: 30, priority: 100, match: Match([OXMField(.ethDst, 0x5254_0000_0001), OXMField(.metadata, 100)]))
-        #expect(wanted.contains(fromSwitch))
-    }
-}

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import Packets
 import Testing
@@ -88,5 +89,64 @@ func decodeError(_ bytes: [UInt8]) -> PacketError? {
         #expect(frame.network == nil && frame.error == nil)
         #expect(frame.ethernet.etherType.description == "0x" + type)
         #expect(frame.ethernet.payload.readableBytes == 5)
+    }
+}
+
+/// Extension-header walks and fragments: what the upper layer is, and
+/// whether a transport header is decoded at all.
+struct IPv6Walk: Sendable, CustomStringConvertible {
+    var name: String
+    /// Next-header of the fixed header, then the bytes after it.
+    var nextHeader: UInt8
+    var body: String
+    var upper: UInt8
+    var extensionLength: Int
+    var hasTransport: Bool
+    var description: String { name }
+}
+
+let udpHex = "0035 0035 000c 0000 61626364"
+
+let ipv6Walks: [IPv6Walk] = [
+    IPv6Walk(name: "plain UDP", nextHeader: 17, body: udpHex, upper: 17, extensionLength: 0, hasTransport: true),
+    IPv6Walk(name: "hop-by-hop, routing, destination options", nextHeader: 0,
+             body: "2b00 0104 00000000" + "3c00 0000 00000000" + "1100 0104 00000000" + udpHex,
+             upper: 17, extensionLength: 24, hasTransport: true),
+    IPv6Walk(name: "authentication header (4-byte units)", nextHeader: 51,
+             body: "1101 0000 00000001 00000001" + udpHex, upper: 17, extensionLength: 12, hasTransport: true),
+    IPv6Walk(name: "first fragment", nextHeader: 44, body: "1100 0001 12345678" + udpHex, upper: 17, extensionLength: 8, hasTransport: true),
+    IPv6Walk(name: "later fragment", nextHeader: 44, body: "1100 0008 12345678" + "deadbeefdeadbeef", upper: 17,
+             extensionLength: 8, hasTransport: false),
+    IPv6Walk(name: "ESP stops the walk", nextHeader: 50, body: "00000001 00000001 0102", upper: 50, extensionLength: 0, hasTransport: false),
+    IPv6Walk(name: "no next header", nextHeader: 59, body: "", upper: 59, extensionLength: 0, hasTransport: false),
+]
+
+@Suite struct IPv6WalkTests {
+    @Test(arguments: ipv6Walks)
+    func extensionHeadersAreSkipped(walk: IPv6Walk) throws {
+        let body = try #require(Hex.bytes(walk.body))
+        var hex = eth + "86dd 60000000"
+        hex += String(format: "%04x", body.count) + String(format: "%02x", walk.nextHeader) + "40"
+        hex += "fd000000000000000000000000000001 fd000000000000000000000000000002" + walk.body
+        let frame = try DecodedFrame(decoding: ByteBuffer(bytes: try #require(Hex.bytes(hex))))
+        #expect(frame.error == nil, "\(String(describing: frame.error))")
+        guard case let .ipv6(ip)? = frame.network else {
+            Issue.record("not IPv6")
+            return
+        }
+        #expect(ip.upperLayerProtocol.rawValue == walk.upper)
+        #expect(ip.extensionHeadersLength == walk.extensionLength)
+        #expect((frame.transport != nil) == walk.hasTransport)
+        if case let .udp(udp)? = frame.transport {
+            #expect(Array(udp.payload.readableBytesView) == Array("abcd".utf8))
+        }
+    }
+
+    @Test(arguments: [(UInt16(0x2000), true), (0x0000, true), (0x0001, false), (0x2010, false)])
+    func ipv4FragmentsBeyondTheFirstHaveNoTransport(flags: UInt16, hasTransport: Bool) throws {
+        let hex = eth + "0800 45000020 0000" + String(format: "%04x", flags) + "4011 0000 0a000001 0a000002" + udpHex
+        let frame = try DecodedFrame(decoding: ByteBuffer(bytes: try #require(Hex.bytes(hex))))
+        #expect(frame.error == nil)
+        #expect((frame.transport != nil) == hasTransport)
     }
 }

@@ -37,6 +37,16 @@ func ipv4Frame(_ packet: IPv4Packet, tags: [VLANTag] = []) -> ByteBuffer {
     return FrameBuilder.ethernet(destination: hostB, source: hostA, tags: tags, etherType: .ipv4, payload: body)
 }
 
+/// An ICMPv6 message with its checksum, hop limit 255, in IPv6 in Ethernet.
+func icmpv6Frame(type: UInt8, body: [UInt8], source: IPv6Address, destination: IPv6Address) -> ByteBuffer {
+    var icmp = ICMPv6Packet(type: type, body: ByteBuffer(bytes: body))
+    icmp.fillChecksum(source: source, destination: destination)
+    var bytes = ByteBuffer()
+    icmp.write(to: &bytes)
+    let (type, packet) = FrameBuilder.ip(source: .v6(source), destination: .v6(destination), protocol: .icmpv6, payload: bytes, hopLimit: 255)
+    return FrameBuilder.ethernet(destination: EthernetAddress("33:33:00:00:00:02")!, source: hostA, etherType: type, payload: packet)
+}
+
 let arpRequestFrame = FrameBuilder.arpRequest(senderHardwareAddress: hostA, senderAddress: ipA, target: ipB)
 let nsFrame = FrameBuilder.neighborSolicitation(sourceHardwareAddress: hostA, sourceAddress: ip6A, target: ip6B)
 
@@ -79,6 +89,14 @@ let samples: [Sample] = {
     if let na = try? FrameBuilder.neighborAdvertisement(answering: nsFrame, hardwareAddress: hostB) {
         s.append(Sample(name: "neighbour advertisement (builder)", bytes: na))
     }
+    s.append(Sample(name: "router solicitation", bytes: icmpv6Frame(type: 133, body: [0, 0, 0, 0, 1, 1] + hostA.bytes,
+                                                                  source: IPv6Address("fe80::1")!, destination: IPv6Address("ff02::2")!)))
+    // A router advertisement with its source link-layer address and a prefix option to skip.
+    let prefixOption: [UInt8] = [3, 4, 64, 0xc0] + [0, 0, 0x0e, 0x10] + [0, 0, 0x0e, 0x10] + [0, 0, 0, 0]
+        + (IPv6Address("fd00:10::")?.bytes ?? [])
+    s.append(Sample(name: "router advertisement", bytes: icmpv6Frame(type: 134, body: [64, 0x40, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0]
+                                                                        + [1, 1] + hostB.bytes + prefixOption,
+                                                                   source: IPv6Address("fe80::2")!, destination: .allNodes)))
     // IPv6 with a hop-by-hop header (PadN) before UDP: the walk must skip it.
     var hbh = ByteBuffer(bytes: [17, 0, 1, 4, 0, 0, 0, 0])
     var v6udp = UDPDatagram(sourcePort: 546, destinationPort: 547, payload: ByteBuffer(bytes: [1, 0, 0, 1]))

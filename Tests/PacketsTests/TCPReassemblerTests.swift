@@ -146,21 +146,48 @@ let conversations: [Conversation] = [
     }
 }
 
-/// Wireshark's "Follow TCP stream" as an independent reassembler: the
-/// bytes each side sent, as tshark reassembles them from the same capture.
-private func tsharkFollow(pcap: String) throws -> (toServer: [UInt8], toClient: [UInt8])? {
+/// One TCP connection as Wireshark's "Follow TCP stream" reassembles it:
+/// node 0 is the endpoint of the connection's first packet.
+struct FollowedStream {
+    var node0: String
+    var node1: String
+    var fromNode0: [UInt8] = []
+    var fromNode1: [UInt8] = []
+}
+
+/// tshark's reassembly of TCP streams `0..<count` of `pcap` (one run), an
+/// independent oracle for ours. Nil when tshark is absent.
+func tsharkFollow(pcap: String, streams count: Int) throws -> [FollowedStream]? {
     guard let tshark = Command.which("tshark") else { return nil }
-    let result = try Command.run(tshark, ["-r", pcap, "-q", "-z", "follow,tcp,raw,0"])
+    let result = try Command.run(tshark, ["-r", pcap, "-q"] + (0..<count).flatMap { ["-z", "follow,tcp,raw,\($0)"] })
     guard result.status == 0 else { throw TsharkFailure(message: result.stderr) }
-    var toServer: [UInt8] = [], toClient: [UInt8] = []
-    var inBody = false
-    for line in result.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
-        if line.hasPrefix("Node 1:") { inBody = true; continue }
-        guard inBody, !line.hasPrefix("====="), !line.isEmpty else { continue }
-        // Node 1's data is indented with a tab; node 0 (the first sender) is not.
-        if line.hasPrefix("\t") { toClient += Hex.bytes(String(line.dropFirst())) ?? [] } else { toServer += Hex.bytes(String(line)) ?? [] }
+    var out: [FollowedStream] = []
+    for line in result.stdout.split(separator: "\n") {
+        if line.hasPrefix("Node 0: ") {
+            out.append(FollowedStream(node0: String(line.dropFirst(8)), node1: ""))
+        } else if line.hasPrefix("Node 1: "), !out.isEmpty {
+            out[out.count - 1].node1 = String(line.dropFirst(8))
+        } else if !out.isEmpty, !out[out.count - 1].node1.isEmpty, !line.hasPrefix("====="), !line.hasPrefix("Follow:"),
+                  !line.hasPrefix("Filter:") {
+            // Data from node 1 is indented with a tab.
+            if line.hasPrefix("\t") {
+                out[out.count - 1].fromNode1 += Hex.bytes(String(line.dropFirst())) ?? []
+            } else {
+                out[out.count - 1].fromNode0 += Hex.bytes(String(line)) ?? []
+            }
+        }
     }
-    return (toServer, toClient)
+    return out
+}
+
+/// Our streams and tshark's agree byte for byte, direction by direction.
+func expectAgreement(_ ours: [TCPStream], _ theirs: [FollowedStream], _ context: String) {
+    for followed in theirs {
+        let up = ours.filter { "\($0.key.source)" == followed.node0 && "\($0.key.destination)" == followed.node1 }
+        let down = ours.filter { "\($0.key.source)" == followed.node1 && "\($0.key.destination)" == followed.node0 }
+        #expect(up.flatMap { Array($0.payload.readableBytesView) } == followed.fromNode0, "\(context): \(followed.node0) > \(followed.node1)")
+        #expect(down.flatMap { Array($0.payload.readableBytesView) } == followed.fromNode1, "\(context): \(followed.node1) > \(followed.node0)")
+    }
 }
 
 @Suite struct TCPReassemblerOracleTests {
@@ -171,16 +198,28 @@ private func tsharkFollow(pcap: String) throws -> (toServer: [UInt8], toClient: 
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("conversation.pcap").path
         try PcapWriter.write(frames, to: path)
-        guard let follow = try tsharkFollow(pcap: path) else {
+        guard let follow = try tsharkFollow(pcap: path, streams: 1) else {
             print("skipped: tshark is not installed (apt install tshark)")
             return
         }
         var reassembler = TCPReassembler()
         for frame in try PcapReader.frames(path: path) { reassembler.add(frame: frame.data) }
-        let up = TCPFlowKey(source: conversation.client, destination: conversation.server)
-        let streams = reassembler.streams
-        #expect(streams.first { $0.key == up }.map { Array($0.payload.readableBytesView) } ?? [] == follow.toServer)
-        #expect(streams.first { $0.key == up.reversed }.map { Array($0.payload.readableBytesView) } ?? [] == follow.toClient)
-        #expect(!follow.toServer.isEmpty)
+        #expect(follow.count == 1 && !(follow.first?.fromNode0.isEmpty ?? true))
+        expectAgreement(reassembler.streams, follow, conversation.name)
+    }
+
+    /// Every TCP connection of every captured fixture (real BGP sessions).
+    @Test(arguments: fixtureCaptures)
+    func fixtureStreamsAgreeWithWireshark(pcap: String) throws {
+        var reassembler = TCPReassembler()
+        for frame in try PcapReader.frames(path: pcap) { reassembler.add(frame: frame.data) }
+        let connections = Set(reassembler.streams.map(\.connection)).count
+        guard connections > 0 else { return }
+        guard let follow = try tsharkFollow(pcap: pcap, streams: connections) else {
+            print("skipped: tshark is not installed (apt install tshark)")
+            return
+        }
+        #expect(follow.count == connections)
+        expectAgreement(reassembler.streams, follow, URL(fileURLWithPath: pcap).lastPathComponent)
     }
 }

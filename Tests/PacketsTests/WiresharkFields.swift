@@ -171,6 +171,10 @@ private func appendFields(of frame: DecodedFrame, to out: inout FieldMap) {
         case .advertisement(let na):
             add("icmpv6.nd.na.target_address", na.target.description)
             if let mac = na.options.targetLinkLayerAddress { add("icmpv6.opt.linkaddr", mac.description) }
+        case .routerSolicitation(let options):
+            if let mac = options.sourceLinkLayerAddress { add("icmpv6.opt.linkaddr", mac.description) }
+        case .routerAdvertisement(let ra):
+            if let mac = ra.options.sourceLinkLayerAddress { add("icmpv6.opt.linkaddr", mac.description) }
         }
     case nil:
         break

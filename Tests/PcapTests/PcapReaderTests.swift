@@ -101,5 +101,7 @@ let frameSets: [[[UInt8]]] = [
         #expect(result.status == 0, "\(result.stderr)")
         let read = try PcapReader.frames(path: pcapng)
         #expect(read.map { Array($0.data.readableBytesView) } == frames)
+        let fromMemory = try PcapReader(bytes: try Data(contentsOf: URL(fileURLWithPath: pcapng))).readAll()
+        #expect(fromMemory.map { Array($0.data.readableBytesView) } == frames)
     }
 }

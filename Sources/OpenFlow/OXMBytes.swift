@@ -1,0 +1,55 @@
+/// An OXM value or mask. Up to 16 bytes (every OpenFlow-basic and Nicira field
+/// an overlay uses) are kept inline, so decoding a set_field or a match field
+/// allocates nothing; longer ones (unknown classes) spill to an array.
+struct OXMBytes: Sendable, Hashable {
+    /// Bytes 0..<8 and 8..<16, big-endian packed, unused bytes zero.
+    private var high: UInt64 = 0
+    private var low: UInt64 = 0
+    private(set) var count: Int = 0
+    private var spill: [UInt8]? = nil
+
+    init(_ bytes: [UInt8]) {
+        count = bytes.count
+        guard bytes.count <= 16 else { spill = bytes; return }
+        for (i, byte) in bytes.enumerated() { set(byte, at: i) }
+    }
+
+    private init() {}
+
+    private mutating func set(_ byte: UInt8, at i: Int) {
+        if i < 8 { high |= UInt64(byte) << UInt64(56 &- 8 &* i) } else { low |= UInt64(byte) << UInt64(56 &- 8 &* (i &- 8)) }
+    }
+
+    private func byte(at i: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: i < 8 ? high >> UInt64(56 &- 8 &* i) : low >> UInt64(56 &- 8 &* (i &- 8)))
+    }
+
+    var array: [UInt8] { spill ?? (0..<count).map(byte(at:)) }
+
+    /// The value as an integer when it has at most 8 bytes.
+    var integer: UInt64? {
+        guard count <= 8 else { return nil }
+        return count == 0 ? 0 : high >> UInt64(64 &- 8 &* count)
+    }
+
+    func write(_ w: inout FixedWriter) {
+        if let spill { w.bytes(spill); return }
+        if count == 8 { w.put(high); return }
+        if count == 16 { w.put(high); w.put(low); return }
+        for i in 0..<count { w.put(byte(at: i)) }
+    }
+
+    static func read(from reader: inout WireReader, count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> OXMBytes {
+        guard count > 0 else {
+            guard count == 0 else { throw reader.error(what, .badLength(count)) }
+            return OXMBytes()
+        }
+        guard count <= 16 else { return OXMBytes(try reader.bytes(count, what)) }
+        return try reader.fixed(count, what) { r in
+            var out = OXMBytes()
+            out.count = count
+            for i in 0..<count { out.set(r.get(UInt8.self), at: i) }
+            return out
+        }
+    }
+}
