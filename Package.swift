@@ -37,6 +37,15 @@ let package = Package(
         .target(name: "Packets", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
         .target(name: "BGP", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
 
+        // OpenFlow controller runtime: sans-I/O switch state machine, flow
+        // reconciliation, and a thin SwiftNIO server around them.
+        .target(
+            name: "OpenFlowController",
+            dependencies: ["OpenFlow", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         // libpcap (apt: libpcap-dev) and a small Swift API over it.
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Pcap", dependencies: ["CLibpcap", nioCore], swiftSettings: swiftSettings),
@@ -60,6 +69,13 @@ let package = Package(
         .testTarget(name: "OpenFlowTests", dependencies: ["TestSupport", "OpenFlow", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OpenFlowControllerTests",
+            dependencies: ["OpenFlowController", "OpenFlow", "TestSupport", nioCore,
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "OVSSandboxTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
 
