@@ -46,6 +46,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
+        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets"], swiftSettings: swiftSettings),
+
         // libpcap (apt: libpcap-dev) and a small Swift API over it.
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Pcap", dependencies: ["CLibpcap", nioCore], swiftSettings: swiftSettings),
@@ -78,6 +81,12 @@ let package = Package(
         ),
         .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "OVSSandboxTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+
+        .testTarget(
+            name: "OverlayTests",
+            dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "TestSupport", nioCore],
+            swiftSettings: swiftSettings
+        ),
 
         // libFuzzer entry points. A normal build gives a program that explains
         // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.
