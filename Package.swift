@@ -47,7 +47,7 @@ let package = Package(
         ),
 
         // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
-        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets"], swiftSettings: swiftSettings),
+        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets", "BGP"], swiftSettings: swiftSettings),
 
         // libpcap (apt: libpcap-dev) and a small Swift API over it.
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
@@ -84,7 +84,7 @@ let package = Package(
 
         .testTarget(
             name: "OverlayTests",
-            dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "TestSupport", nioCore],
+            dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings
         ),
 
