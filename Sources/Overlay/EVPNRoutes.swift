@@ -1,22 +1,9 @@
 import BGP
 
-/// A route this host originates: what goes in the NLRI, the next hop (the
-/// VTEP), and the attributes other than MP_REACH_NLRI (the speaker packs
-/// routes that share attributes into one UPDATE).
-public struct EVPNAdvertisement: Hashable, Sendable {
-    public var route: EVPNRoute
-    public var nextHop: IPAddress
-    public var attributes: PathAttributes
-
-    public init(route: EVPNRoute, nextHop: IPAddress, attributes: PathAttributes) {
-        self.route = route
-        self.nextHop = nextHop
-        self.attributes = attributes
-    }
-}
-
-/// A route as received (best path from the route reflector).
-public struct ReceivedEVPNRoute: Hashable, Sendable {
+/// One EVPN route with its next hop (the VTEP) and its attributes other
+/// than MP_REACH_NLRI: what this host originates (the speaker packs routes
+/// that share attributes into one UPDATE), and what it receives.
+public struct EVPNPath: Hashable, Sendable {
     public var route: EVPNRoute
     public var nextHop: IPAddress?
     public var attributes: PathAttributes
@@ -66,9 +53,9 @@ public enum EVPNRoutes {
     public static func advertisements(
         endpoints: [Endpoint], instances: [EVPNInstance], vtep: IPv4Address,
         mobility: [EndpointKey: UInt32] = [:]
-    ) -> [EVPNAdvertisement] {
+    ) -> [EVPNPath] {
         let byVNI = Dictionary(instances.map { ($0.vni, $0) }, uniquingKeysWith: { first, _ in first })
-        var out: [EVPNAdvertisement] = []
+        var out: [EVPNPath] = []
         for endpoint in endpoints.sorted(by: { $0.key < $1.key }) {
             guard case .local = endpoint.location, let instance = byVNI[endpoint.vni] else { continue }
             var communities: [ExtendedCommunity] = [.routeTarget(instance.routeTarget), .vxlanEncapsulation]
@@ -81,7 +68,7 @@ public enum EVPNRoutes {
                 let route = MACIPAdvertisementRoute(
                     rd: instance.routeDistinguisher(vtep: vtep), mac: endpoint.mac, ip: ip,
                     label1: .vni(endpoint.vni.rawValue))
-                out.append(EVPNAdvertisement(route: .macIPAdvertisement(route), nextHop: .v4(vtep), attributes: attributes))
+                out.append(EVPNPath(route: .macIPAdvertisement(route), nextHop: .v4(vtep), attributes: attributes))
             }
         }
         for instance in instances.sorted(by: { $0.vni < $1.vni }) {
@@ -89,7 +76,7 @@ public enum EVPNRoutes {
             attributes.set(PathAttribute(.pmsiTunnel(.ingressReplication(vni: instance.vni.rawValue, endpoint: .v4(vtep)))))
             let route = InclusiveMulticastEthernetTagRoute(
                 rd: instance.routeDistinguisher(vtep: vtep), originatingRouter: .v4(vtep))
-            out.append(EVPNAdvertisement(route: .inclusiveMulticastEthernetTag(route), nextHop: .v4(vtep),
+            out.append(EVPNPath(route: .inclusiveMulticastEthernetTag(route), nextHop: .v4(vtep),
                                          attributes: attributes))
         }
         return out
@@ -102,7 +89,7 @@ public enum EVPNRoutes {
     /// several VTEPs (a move in progress), the highest MAC mobility sequence
     /// wins, then the lowest VTEP address (RFC 7432 section 15.1).
     public static func remoteEndpoints(
-        from routes: [ReceivedEVPNRoute], instances: [EVPNInstance], localVTEP: IPv4Address
+        from routes: [EVPNPath], instances: [EVPNInstance], localVTEP: IPv4Address
     ) -> [Endpoint] {
         var vniByTarget: [RouteTarget: VNI] = [:]
         for instance in instances where vniByTarget[instance.routeTarget] == nil {
@@ -143,7 +130,7 @@ public enum EVPNRoutes {
 
     /// The VTEPs that asked for a tenant's broadcast traffic (type-3 routes),
     /// for ingress replication.
-    public static func floodList(from routes: [ReceivedEVPNRoute], instances: [EVPNInstance],
+    public static func floodList(from routes: [EVPNPath], instances: [EVPNInstance],
                                  localVTEP: IPv4Address) -> [VNI: [IPv4Address]] {
         var out: [VNI: Set<IPv4Address>] = [:]
         for received in routes {

@@ -14,11 +14,6 @@ struct EVPNRoutesTests {
         }
     }
 
-    /// What a route reflector hands the other hosts: the routes as they
-    /// were advertised.
-    static func received(_ advertisements: [EVPNAdvertisement]) -> [ReceivedEVPNRoute] {
-        advertisements.map { ReceivedEVPNRoute(route: $0.route, nextHop: $0.nextHop, attributes: $0.attributes) }
-    }
 
     @Test("goplane1 advertises c1 and c2 as RFC 8365 type-2 routes and one type-3 route per VNI")
     func goplane1Advertisements() throws {
@@ -64,7 +59,7 @@ struct EVPNRoutesTests {
         let ads = EVPNRoutes.advertisements(endpoints: Self.localEndpoints(host), instances: Self.instances, vtep: host.vtep)
         for ad in ads {
             var attributes = ad.attributes
-            attributes.set(PathAttribute(.mpReachNLRI(MPReachNLRI(family: .l2vpnEVPN, nextHop: ad.nextHop, nlri: [.evpn(ad.route)]))))
+            attributes.set(PathAttribute(.mpReachNLRI(MPReachNLRI(family: .l2vpnEVPN, nextHop: try #require(ad.nextHop), nlri: [.evpn(ad.route)]))))
             let bytes = BGPMessage.update(Update(attributes: attributes)).encoded()
             let decoded = try BGPMessage.decode(bytes)
             guard case let .update(update) = decoded else {
@@ -79,9 +74,9 @@ struct EVPNRoutesTests {
     /// are exactly the seed topology's, so its flows are the golden ones.
     @Test("routes of the other hosts give each host exactly its remote endpoints", arguments: SeedTopology.hosts)
     func remoteEndpointsFromRoutes(host: SeedTopology.Host) {
-        var routes: [ReceivedEVPNRoute] = []
+        var routes: [EVPNPath] = []
         for other in SeedTopology.hosts {
-            routes += Self.received(EVPNRoutes.advertisements(
+            routes += (EVPNRoutes.advertisements(
                 endpoints: Self.localEndpoints(other), instances: Self.instances, vtep: other.vtep))
         }
         let remote = EVPNRoutes.remoteEndpoints(from: routes, instances: Self.instances, localVTEP: host.vtep)
@@ -95,10 +90,10 @@ struct EVPNRoutesTests {
 
     static let c3Key = EndpointKey(vni: SeedTopology.vni10, mac: SeedTopology.mac(3))
 
-    static func c3(at vtep: IPv4Address, sequence: UInt32) -> [ReceivedEVPNRoute] {
+    static func c3(at vtep: IPv4Address, sequence: UInt32) -> [EVPNPath] {
         let endpoint = Endpoint(vni: SeedTopology.vni10, mac: SeedTopology.mac(3), ipv4: [SeedTopology.ip(3)],
                                 location: .local(port: 1))
-        return received(EVPNRoutes.advertisements(endpoints: [endpoint], instances: [instances[0]], vtep: vtep,
+        return (EVPNRoutes.advertisements(endpoints: [endpoint], instances: [instances[0]], vtep: vtep,
                                                   mobility: [c3Key: sequence]))
     }
 
@@ -136,7 +131,7 @@ struct EVPNRoutesTests {
         let foreign = EVPNInstance(vni: VNI(rawValue: 99)!, routeTarget: .twoOctetAS(asn: 65000, value: 99))
         let endpoint = Endpoint(vni: VNI(rawValue: 99)!, mac: SeedTopology.mac(7), ipv4: [SeedTopology.ip(7)],
                                 location: .local(port: 1))
-        let other = Self.received(EVPNRoutes.advertisements(endpoints: [endpoint], instances: [foreign],
+        let other = (EVPNRoutes.advertisements(endpoints: [endpoint], instances: [foreign],
                                                             vtep: IPv4Address(10, 9, 9, 3)))
         let own = Self.c3(at: IPv4Address(10, 9, 9, 2), sequence: 0)
         #expect(EVPNRoutes.remoteEndpoints(from: other + own, instances: Self.instances,
@@ -145,9 +140,9 @@ struct EVPNRoutesTests {
 
     @Test("type-3 routes give each tenant the VTEPs to replicate its broadcast to")
     func floodList() {
-        var routes: [ReceivedEVPNRoute] = []
+        var routes: [EVPNPath] = []
         for other in SeedTopology.hosts {
-            routes += Self.received(EVPNRoutes.advertisements(
+            routes += (EVPNRoutes.advertisements(
                 endpoints: Self.localEndpoints(other), instances: Self.instances, vtep: other.vtep))
         }
         let flood = EVPNRoutes.floodList(from: routes, instances: Self.instances, localVTEP: IPv4Address(10, 9, 9, 2))
