@@ -61,6 +61,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
+        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets", "BGP"], swiftSettings: swiftSettings),
+
         // libpcap (apt: libpcap-dev) and a small Swift API over it.
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Pcap", dependencies: ["CLibpcap", nioCore], swiftSettings: swiftSettings),
@@ -96,6 +99,12 @@ let package = Package(
         .testTarget(
             name: "BGPSpeakerTests",
             dependencies: ["BGPSpeaker", "BGP", "Packets", "Pcap", "TestSupport", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "OverlayTests",
+            dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings
         ),
 
