@@ -78,6 +78,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Load generators: `swiftplane-bench openflow` (emulated switches vs a controller).
+        .executableTarget(
+            name: "swiftplane-bench",
+            dependencies: ["OpenFlow", "OpenFlowController", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
         // Shared by the test suites: repository paths, hex, running oracles
         // (ovs-ofctl, tshark), the private Open vSwitch sandbox.
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
