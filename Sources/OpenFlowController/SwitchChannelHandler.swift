@@ -17,6 +17,8 @@ final class SwitchChannelHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var handle: SwitchHandle?
     private let connectionID: Int
+    /// A flush is queued on the event loop behind posted messages.
+    private var flushQueued = false
 
     init(configuration: SwitchConnection.Configuration, hub: ControllerHub, logger: Logger, connectionID: Int) {
         self.connection = SwitchConnection(configuration: configuration)
@@ -80,6 +82,23 @@ final class SwitchChannelHandler: ChannelInboundHandler {
         return true
     }
 
+    /// Fire-and-forget without a flush of its own: one flush, queued behind
+    /// this task, covers every message posted until it runs.
+    func post(_ messages: [OpenFlowMessage]) {
+        guard let context, context.channel.isWritable else {
+            hub.count { $0.packetOutsDropped &+= messages.count }
+            return
+        }
+        for message in messages { apply(connection.send(message), flush: false) }
+        guard !flushQueued else { return }
+        flushQueued = true
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            loopBound.value.flushQueued = false
+            loopBound.value.context?.flush()
+        }
+    }
+
     func stop() {
         apply(connection.close(.controllerStopped))
     }
@@ -90,7 +109,7 @@ final class SwitchChannelHandler: ChannelInboundHandler {
         self.context = nil
     }
 
-    private func apply(_ outputs: [SwitchConnectionOutput]) {
+    private func apply(_ outputs: [SwitchConnectionOutput], flush: Bool = true) {
         var wrote = false
         for output in outputs {
             // Completions need no channel: a request racing the close still gets its answer.
@@ -129,7 +148,7 @@ final class SwitchChannelHandler: ChannelInboundHandler {
                 context.close(promise: nil)
             }
         }
-        if wrote { context?.flush() }
+        if wrote, flush { context?.flush() }
     }
 
     private func handle(_ event: SwitchConnectionEvent, context: ChannelHandlerContext) {

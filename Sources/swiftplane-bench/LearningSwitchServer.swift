@@ -1,5 +1,6 @@
 import OpenFlow
 import OpenFlowController
+import Synchronization
 
 /// Our controller running the learning switch: what `--serve-only` runs and
 /// what the benchmark measures, through OpenFlowController's public API.
@@ -14,20 +15,35 @@ enum LearningSwitchServer {
         let controller = OpenFlowController(configuration: configuration)
         let address = try await controller.start()
         announce("listening \(address.ipAddress ?? host) \(address.port ?? port)")
-        Task { for await _ in controller.events {} } // switch events are not needed; keep the stream drained
+        // Handles follow switch events, so the packet-in loop finds one under
+        // a lock instead of asking the actor for every packet.
+        let handles = Mutex<[UInt64: SwitchHandle]>([:])
+        let watcher = Task {
+            for await event in controller.events {
+                switch event {
+                case let .up(info):
+                    let handle = try? await controller.handle(info.datapathID)
+                    handles.withLock { $0[info.datapathID] = handle }
+                case let .down(datapathID, _):
+                    handles.withLock { $0[datapathID] = nil }
+                default:
+                    break
+                }
+            }
+        }
         var app = LearningSwitch()
-        var handles: [UInt64: SwitchHandle] = [:]
         for await event in controller.packetIns {
             let messages = app.answer(event)
             if messages.isEmpty { continue }
-            if handles[event.datapathID] == nil { handles[event.datapathID] = try? await controller.handle(event.datapathID) }
-            guard let handle = handles[event.datapathID] else { continue }
-            for message in messages where await !handle.send(message) {
-                // Disconnected or over its high-water mark: forget the handle, a reconnect gets a new one.
-                handles[event.datapathID] = nil
-                break
+            var handle = handles.withLock { $0[event.datapathID] }
+            if handle == nil, let fetched = try? await controller.handle(event.datapathID) {
+                handle = fetched
+                handles.withLock { $0[event.datapathID] = fetched }
             }
+            // post: no wait per packet; a full or gone switch drops (and counts) them.
+            handle?.post(messages)
         }
+        watcher.cancel()
         await controller.stop()
     }
 }
