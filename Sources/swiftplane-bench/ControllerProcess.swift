@@ -13,6 +13,8 @@ final class ControllerProcess {
 
     let process = Process()
     let port: Int
+    /// A folder made for the child (the os-ken app), removed at stop.
+    private var scratch: URL?
 
     private init(executable: String, arguments: [String], port: Int) throws {
         self.port = port
@@ -33,11 +35,19 @@ final class ControllerProcess {
                                      port: port)
     }
 
-    /// os-ken's simple_switch_13 (Debian: python3-os-ken).
+    /// os-ken (Debian: python3-os-ken) running `OsKenLearningSwitch`.
     static func osKen(port: Int) throws -> ControllerProcess {
         guard let manager = which("osken-manager") else { throw ToolMissing(name: "osken-manager (apt-get install python3-os-ken)") }
-        return try ControllerProcess(executable: manager, arguments: ["--ofp-listen-host", "127.0.0.1", "--ofp-tcp-listen-port", "\(port)",
-                                                                      "os_ken.app.simple_switch_13"], port: port)
+        let app = try OsKenLearningSwitch.write()
+        do {
+            let child = try ControllerProcess(executable: manager, arguments: ["--ofp-listen-host", "127.0.0.1", "--ofp-tcp-listen-port",
+                                                                               "\(port)", app.path], port: port)
+            child.scratch = app.deletingLastPathComponent()
+            return child
+        } catch {
+            try? FileManager.default.removeItem(at: app.deletingLastPathComponent())
+            throw error
+        }
     }
 
     struct ToolMissing: Error, CustomStringConvertible {
@@ -67,6 +77,7 @@ final class ControllerProcess {
 
     /// SIGTERM, then SIGKILL after two seconds, then reaped.
     func stop() {
+        if let scratch { try? FileManager.default.removeItem(at: scratch); self.scratch = nil }
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGTERM)
         let end = Date().addingTimeInterval(2)

@@ -116,7 +116,8 @@ struct OpenFlowBench: AsyncParsableCommand {
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 let report = PhaseReport(controller: name, mode: phase, window: phaseWindow, seconds: seconds, statistics)
                 reports.append(report)
-                FileHandle.standardError.write(Data((report.line + "\n").utf8))
+                // Progress for a long JSON run; the text summary prints the same lines at the end.
+                if json { FileHandle.standardError.write(Data((report.line + "\n").utf8)) }
                 // Answers still in flight drain before the next phase.
                 try await Task.sleep(for: .milliseconds(200))
             }
