@@ -19,8 +19,13 @@ final class SwitchChannelHandler: ChannelInboundHandler {
     private let connectionID: Int
     /// A flush is queued on the event loop behind posted messages.
     private var flushQueued = false
+    private let packetInHandler: (@Sendable (PacketInEvent) -> [OpenFlowMessage])?
+    /// Answers to packet-ins were written during this read burst.
+    private var flushAfterRead = false
 
-    init(configuration: SwitchConnection.Configuration, hub: ControllerHub, logger: Logger, connectionID: Int) {
+    init(configuration: SwitchConnection.Configuration, hub: ControllerHub, logger: Logger, connectionID: Int,
+         packetInHandler: (@Sendable (PacketInEvent) -> [OpenFlowMessage])? = nil) {
+        self.packetInHandler = packetInHandler
         self.connection = SwitchConnection(configuration: configuration)
         self.hub = hub
         self.logger = logger
@@ -47,6 +52,14 @@ final class SwitchChannelHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         apply(connection.receive(unwrapInboundIn(data), now: .now()))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if flushAfterRead {
+            flushAfterRead = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -163,7 +176,13 @@ final class SwitchChannelHandler: ChannelInboundHandler {
                                             peer: "\(context.remoteAddress.map { "\($0)" } ?? "?")"))
         case let .packetIn(packetIn):
             guard let dpid = connection.datapathID else { return }
-            hub.packetIn(PacketInEvent(datapathID: dpid, packetIn: packetIn))
+            let event = PacketInEvent(datapathID: dpid, packetIn: packetIn)
+            guard let packetInHandler else { return hub.packetIn(event) }
+            let answers = packetInHandler(event)
+            guard !answers.isEmpty else { return }
+            guard context.channel.isWritable else { return hub.count { $0.packetOutsDropped &+= answers.count } }
+            for message in answers { apply(connection.send(message), flush: false) }
+            flushAfterRead = true
         case let .portStatus(status):
             guard let dpid = connection.datapathID else { return }
             hub.emit(.portStatus(datapathID: dpid, status))

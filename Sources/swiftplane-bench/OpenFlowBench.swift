@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import NIOPosix
 
+extension LearningSwitchServer.Path: ExpressibleByArgument {}
+
 /// `swiftplane-bench openflow`: emulated OpenFlow 1.3 switches send
 /// PACKET_INs to a learning-switch controller and time its answers.
 struct OpenFlowBench: AsyncParsableCommand {
@@ -27,6 +29,8 @@ struct OpenFlowBench: AsyncParsableCommand {
     @Flag(help: "Print the figures as JSON.") var json = false
     @Flag(help: "Only run our controller with the learning-switch app.") var serveOnly = false
     @Option(help: "HOST:PORT the --serve-only controller listens on.") var listen = "127.0.0.1:6653"
+    @Option(help: "Where our learning switch gets packet-ins: loop (answered on the switch's event loop) or stream (the packetIns AsyncStream).")
+    var packetInPath = LearningSwitchServer.Path.loop
 
     func validate() throws {
         guard (1...4096).contains(switches) else { throw ValidationError("--switches must be 1...4096") }
@@ -46,7 +50,7 @@ struct OpenFlowBench: AsyncParsableCommand {
     func run() async throws {
         if serveOnly {
             let (host, port) = try Self.hostPort(listen)
-            try await LearningSwitchServer.run(host: host, port: port) { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            try await LearningSwitchServer.run(host: host, port: port, path: packetInPath) { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
             return
         }
         var report = BenchReport(loadAverage: BenchReport.currentLoadAverage(), cores: ProcessInfo.processInfo.activeProcessorCount)
@@ -75,7 +79,8 @@ struct OpenFlowBench: AsyncParsableCommand {
             let (host, port) = try Self.hostPort(controller)
             report.runs += try await measure("controller at \(controller)", host: host, port: port, group: group)
         } else {
-            report.runs += try await measureChild("swiftplane", start: ControllerProcess.swiftplane, group: group)
+            let path = packetInPath
+            report.runs += try await measureChild("swiftplane", start: { try ControllerProcess.swiftplane(port: $0, path: path) }, group: group)
         }
         if compareOsKen {
             report.runs += try await measureChild("os-ken", start: ControllerProcess.osKen, group: group)
