@@ -49,6 +49,21 @@ let package = Package(
         // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
         .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets", "BGP"], swiftSettings: swiftSettings),
 
+        // BGP speaker: sans-I/O FSM and RIB, thin NIO sessions; the route reflector daemon.
+        .target(
+            name: "BGPSpeaker",
+            dependencies: ["BGP", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "swiftplane-rr",
+            dependencies: [
+                "BGPSpeaker", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // libpcap (apt: libpcap-dev) and a small Swift API over it.
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Pcap", dependencies: ["CLibpcap", nioCore], swiftSettings: swiftSettings),
@@ -81,6 +96,11 @@ let package = Package(
         ),
         .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "OVSSandboxTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BGPSpeakerTests",
+            dependencies: ["BGPSpeaker", "BGP", "Packets", "Pcap", "TestSupport", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(
             name: "OverlayTests",
