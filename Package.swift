@@ -46,9 +46,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
-        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets", "BGP"], swiftSettings: swiftSettings),
-
         // BGP speaker: sans-I/O FSM and RIB, thin NIO sessions; the route reflector daemon.
         .target(
             name: "BGPSpeaker",
@@ -63,6 +60,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+
+        // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
+        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets", "BGP"], swiftSettings: swiftSettings),
 
         // libpcap (apt: libpcap-dev) and a small Swift API over it.
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(
             name: "OpenFlowControllerTests",
-            dependencies: ["OpenFlowController", "OpenFlow", "TestSupport", nioCore,
+            dependencies: ["OpenFlowController", "OpenFlow", "Packets", "Pcap", "TestSupport", nioCore,
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings

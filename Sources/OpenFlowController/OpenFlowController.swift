@@ -15,6 +15,8 @@ public actor OpenFlowController {
         public var cookieSpace = CookieSpace.swiftplane
         /// Packet-ins kept for a slow consumer; older ones are dropped and counted.
         public var packetInBuffer = 1024
+        /// Switch events kept for a slow consumer; older ones are dropped and counted.
+        public var eventBuffer = 4096
         /// Bytes queued towards one switch above which packet-outs are refused.
         public var writeHighWaterMark = 1 << 20
 
@@ -35,6 +37,12 @@ public actor OpenFlowController {
     private var wanted: [UInt64: FlowTable] = [:]
     private var syncs: [UInt64: Task<FlowSyncReport, any Error>] = [:]
     private var commandTask: Task<Void, Never>?
+    private var stopped = false
+
+    public enum LifecycleError: Error, Sendable {
+        case alreadyStartedOrStopped
+        case noLocalAddress
+    }
 
     public init(configuration: Configuration = Configuration(),
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
@@ -42,7 +50,8 @@ public actor OpenFlowController {
         self.configuration = configuration
         self.group = group
         self.logger = logger
-        (events, eventSink) = AsyncStream.makeStream(of: SwitchEvent.self)
+        (events, eventSink) = AsyncStream.makeStream(of: SwitchEvent.self,
+                                                     bufferingPolicy: .bufferingNewest(max(1, configuration.eventBuffer)))
         let packetIns = AsyncStream.makeStream(of: PacketInEvent.self,
                                                bufferingPolicy: .bufferingNewest(max(1, configuration.packetInBuffer)))
         self.packetIns = packetIns.stream
@@ -65,7 +74,8 @@ public actor OpenFlowController {
     }
 
     private func start(_ bind: (ServerBootstrap) async throws -> any Channel) async throws -> SocketAddress {
-        precondition(server == nil, "controller already started")
+        // One life per controller: its streams end at stop(), so a restart is a new controller.
+        guard server == nil, !stopped else { throw LifecycleError.alreadyStartedOrStopped }
         let hub = hub
         let connection = configuration.connection
         let logger = logger
@@ -87,7 +97,7 @@ public actor OpenFlowController {
         commandTask = Task { [weak self] in
             for await command in hub.commands { await self?.process(command) }
         }
-        guard let address = channel.localAddress else { throw OpenFlowRequestError.notConnected }
+        guard let address = channel.localAddress else { throw LifecycleError.noLocalAddress }
         logger.info("openflow controller listening", metadata: ["address": "\(address)"])
         return address
     }
@@ -95,6 +105,7 @@ public actor OpenFlowController {
     /// Stops listening and closes every switch connection. Flows stay on the
     /// switches (fail_mode=secure keeps them), ready for the next controller.
     public func stop() async {
+        stopped = true
         try? await server?.close()
         server = nil
         for channel in hub.openChannels { try? await channel.close() }
@@ -170,18 +181,24 @@ public actor OpenFlowController {
     }
 
     private func reconcile(_ datapathID: UInt64) async throws -> FlowSyncReport {
+        let started = ContinuousClock.now
         let handle = try handle(datapathID)
         let table = wanted[datapathID] ?? FlowTable()
         let installed = try await Self.installedFlows(handle).map(FlowEntry.init)
         let diff = FlowDiff(wanted: table, installed: installed, owner: configuration.cookieSpace)
         if !diff.isEmpty { try await handle.batch(diff.flowMods.map { .flowMod($0) }) }
         let report = FlowSyncReport(datapathID: datapathID, added: diff.adds.count, modified: diff.modifies.count,
-                                    deleted: diff.deletes.count, unchanged: table.count &- diff.adds.count &- diff.modifies.count)
+                                    deleted: diff.deletes.count, unchanged: table.count &- diff.adds.count &- diff.modifies.count,
+                                    duration: ContinuousClock.now - started)
         logger.info("flows synchronised", metadata: ["dpid": "\(SwitchHandle.format(datapathID))", "added": "\(report.added)",
                                                      "modified": "\(report.modified)", "deleted": "\(report.deleted)",
-                                                     "unchanged": "\(report.unchanged)"])
-        eventSink.yield(.flowsSynced(report))
+                                                     "unchanged": "\(report.unchanged)", "duration": "\(report.duration)"])
+        emit(.flowsSynced(report))
         return report
+    }
+
+    private func emit(_ event: SwitchEvent) {
+        if case .dropped = eventSink.yield(event) { hub.count { $0.switchEventsDropped &+= 1 } }
     }
 
     private func process(_ command: ControllerHub.Command) {
@@ -192,22 +209,21 @@ public actor OpenFlowController {
                 old.stop()
             }
             switches[handle.datapathID] = handle
-            eventSink.yield(.up(info))
+            emit(.up(info))
             if wanted[handle.datapathID] != nil {
                 let sync = synchronise(handle.datapathID)
-                let sink = eventSink
-                Task {
+                Task { [weak self] in
                     if case let .failure(error) = await sync.result {
-                        sink.yield(.flowSyncFailed(datapathID: handle.datapathID, error: "\(error)"))
+                        await self?.emit(.flowSyncFailed(datapathID: handle.datapathID, error: "\(error)"))
                     }
                 }
             }
         case let .down(handle, reason):
             guard switches[handle.datapathID]?.connectionID == handle.connectionID else { return }
             switches[handle.datapathID] = nil
-            eventSink.yield(.down(datapathID: handle.datapathID, reason: reason))
+            emit(.down(datapathID: handle.datapathID, reason: reason))
         case let .event(event):
-            eventSink.yield(event)
+            emit(event)
         }
     }
 }

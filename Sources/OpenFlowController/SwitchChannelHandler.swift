@@ -86,11 +86,22 @@ final class SwitchChannelHandler: ChannelInboundHandler {
 
     // MARK: outputs
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
     private func apply(_ outputs: [SwitchConnectionOutput]) {
-        guard let context else { return }
         var wrote = false
         for output in outputs {
+            // Completions need no channel: a request racing the close still gets its answer.
+            if case let .completed(xid, result) = output {
+                promises.removeValue(forKey: xid)?.completeWith(result.mapError { $0 as any Error })
+                continue
+            }
+            guard let context else { continue }
             switch output {
+            case .completed:
+                break
             case let .send(envelope):
                 do {
                     var buffer = context.channel.allocator.buffer(capacity: 64)
@@ -101,8 +112,6 @@ final class SwitchChannelHandler: ChannelInboundHandler {
                 } catch {
                     logger.error("cannot encode message", metadata: ["error": "\(error)"])
                 }
-            case let .completed(xid, result):
-                promises.removeValue(forKey: xid)?.completeWith(result.mapError { $0 as any Error })
             case let .event(event):
                 handle(event, context: context)
             case let .close(reason):
@@ -120,7 +129,7 @@ final class SwitchChannelHandler: ChannelInboundHandler {
                 context.close(promise: nil)
             }
         }
-        if wrote { context.flush() }
+        if wrote { context?.flush() }
     }
 
     private func handle(_ event: SwitchConnectionEvent, context: ChannelHandlerContext) {

@@ -30,8 +30,9 @@ public struct SwitchConnection: Sendable {
         case request(parts: [OpenFlowMessage])
         /// A message of a batch: its ERROR is kept for the batch's barrier.
         case batchMember(barrier: UInt32)
-        /// The barrier closing a batch, with the ERRORs its members got.
-        case barrier(errors: [ErrorMessage])
+        /// The barrier closing a batch: its members (forgotten with it, since
+        /// a FLOW_MOD that worked gets no reply) and the ERRORs they got.
+        case barrier(members: [UInt32], errors: [ErrorMessage])
         case features
         case portDescription(parts: [PortDescription])
         case role
@@ -148,7 +149,7 @@ public struct SwitchConnection: Sendable {
             pending[xid] = .batchMember(barrier: barrier)
             out.append(.send(OpenFlowEnvelope(xid: xid, message)))
         }
-        pending[barrier] = .barrier(errors: [])
+        pending[barrier] = .barrier(members: ids, errors: [])
         out.append(.send(OpenFlowEnvelope(xid: barrier, .barrierRequest)))
         return (barrier, out)
     }
@@ -251,6 +252,8 @@ public struct SwitchConnection: Sendable {
         switch envelope.message {
         case let .echoRequest(data):
             return [.send(OpenFlowEnvelope(xid: xid, .echoReply(data)))]
+        case .echoReply where pending[xid] != nil:
+            return handleReply(envelope.message, xid: xid)  // an echo the application asked for
         case .echoReply, .hello:
             return []
         case let .packetIn(packetIn):
@@ -279,13 +282,14 @@ public struct SwitchConnection: Sendable {
             return [.completed(xid: xid, .failure(.rejected(error)))]
         case let .batchMember(barrier):
             pending[xid] = nil
-            if case var .barrier(errors) = pending[barrier] {
+            if case .barrier(let members, var errors) = pending[barrier] {
                 errors.append(error)
-                pending[barrier] = .barrier(errors: errors)
+                pending[barrier] = .barrier(members: members, errors: errors)
             }
             return []
-        case .barrier:
+        case let .barrier(members, _):
             pending[xid] = nil
+            for member in members { pending[member] = nil }
             return [.completed(xid: xid, .failure(.rejected(error)))]
         case .features:
             return fail(.handshakeFailed("FEATURES_REQUEST refused: type=\(error.type) code=\(error.code)"))
@@ -340,8 +344,9 @@ public struct SwitchConnection: Sendable {
         case (.request, _):
             pending[xid] = nil
             return [.completed(xid: xid, .success([message]))]
-        case (let .barrier(errors), .barrierReply):
+        case (let .barrier(members, errors), .barrierReply):
             pending[xid] = nil
+            for member in members { pending[member] = nil }
             return [.completed(xid: xid, errors.isEmpty ? .success([message]) : .failure(.batchRejected(errors)))]
         default:
             break

@@ -17,6 +17,8 @@ public struct FlowSyncReport: Sendable, Hashable {
     public var deleted: Int
     /// Flows that were already right.
     public var unchanged: Int
+    /// From reading the switch's flows to the barrier confirming the changes.
+    public var duration: Duration = .zero
 
     public var flowModsSent: Int { added &+ modified &+ deleted }
 }

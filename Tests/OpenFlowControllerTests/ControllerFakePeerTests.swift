@@ -109,6 +109,37 @@ struct ControllerFakePeerTests {
         #expect(report.flowModsSent == 0)
     }
 
+    @Test("a consumer that does not read packet-ins: the oldest beyond the buffer are dropped and counted")
+    func slowConsumer() async throws {
+        var configuration = OpenFlowController.Configuration()
+        configuration.port = 0
+        configuration.packetInBuffer = 4
+        let controller = OpenFlowController(configuration: configuration, logger: LogCapture().logger)
+        let port = try #require(try await controller.start().port)
+        defer { Task { await controller.stop() } }
+        let stop = NIOLockedValueBox(false)
+        defer { stop.withLockedValue { $0 = true } }
+        let peer = try FakePeer(port: port)
+        Thread { peer.serveAsSwitch(datapathID: 0x51) { stop.withLockedValue { $0 } } }.start()
+        _ = await nextEvent(controller.events) { if case .up = $0 { true } else { nil } }
+        // 20 PACKET_INs, in_port 3, with a 4-byte frame whose last byte numbers it.
+        for n in 0..<20 {
+            peer.write(Wire.message(type: 10, xid: 0, body: "ffffffff 0004 00 00 0000000000000000 0001 000c 80000004 00000003 00000000 0000"
+                + "aabbcc" + Wire.hex(UInt64(n), bytes: 1)))
+        }
+        // A barrier round trip after them: all 20 were read by then.
+        try await controller.batch([], on: 0x51)
+        #expect(controller.statistics.packetInsDropped == 16)
+        var kept: [UInt8] = []
+        for await event in controller.packetIns {
+            #expect(event.packetIn.inPort == 3)
+            kept.append(event.packetIn.data.readableBytesView.last ?? 0)
+            if kept.count == 4 { break }
+        }
+        #expect(kept == [16, 17, 18, 19], "the newest are kept")
+        withExtendedLifetime(peer) {}
+    }
+
     @Test("a dead switch is dropped by the echo keepalive; down is reported")
     func deadSwitch() async throws {
         let logs = LogCapture()

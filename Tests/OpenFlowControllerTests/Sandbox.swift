@@ -36,9 +36,12 @@ final class Background: @unchecked Sendable {
         return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     }
 
+    /// SIGKILL, because a child started from a test thread inherits its
+    /// blocked signal mask (SIGTERM and SIGINT stay pending for ever); tcpdump
+    /// runs with -U, so what it captured is already on disk.
     func stop() {
         if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

@@ -187,6 +187,9 @@ struct SwitchConnectionTests {
         #expect(done.completed.count == 1)
         #expect(done.completed.first?.xid == flowsXID)
         #expect((try done.completed.first?.result.get())?.count == 2)
+        let (echoXID, _) = driver.connection.request(.echoRequest(Wire.buffer("0102")))
+        let echoed = driver.feed(Wire.message(type: 3, xid: echoXID, body: "0102"))
+        #expect(echoed.completed.map(\.xid) == [echoXID], "an application echo gets its reply")
         let failed = driver.feed(Wire.message(type: 1, xid: otherXID, body: "0001 0001"))
         guard case let .failure(.rejected(error))? = failed.completed.first?.result else { throw Failure("error not routed") }
         #expect([error.type, error.code] == [1, 1])
@@ -207,6 +210,7 @@ struct SwitchConnectionTests {
         #expect(errors.map { [$0.type, $0.code] } == [[5, 0]])
         let (clean, _) = driver.connection.batch(mods)
         #expect((try driver.feed(Wire.message(type: 21, xid: clean)).completed.first?.result.get()) != nil)
+        #expect(driver.connection.pendingRequests == 0, "members are forgotten with their barrier")
     }
 
     @Test("pending requests fail when the switch goes away; nothing is sent before ready")
