@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MAC and IP address values, one type per concept, shared by the
@@ -63,6 +64,22 @@ let package = Package(
 
         // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
         .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets", "BGP"], swiftSettings: swiftSettings),
+
+        // The agent's core: a sans-I/O value from ports, gleaned endpoints,
+        // received routes and configuration to bridge states, routes to
+        // advertise and packet-in answers.
+        .target(name: "Agent", dependencies: ["Overlay", "OpenFlow", "Packets", "BGP", nioCore], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "swiftplane-agent",
+            dependencies: [
+                "Agent", "Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", nioCore,
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // libpcap (apt: libpcap-dev) and a small Swift API over it.
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
@@ -105,6 +122,13 @@ let package = Package(
         .testTarget(
             name: "OverlayTests",
             dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", "TestSupport", nioCore],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "swiftplane-agent", "Overlay", "OpenFlow", "OpenFlowController", "Packets", "Pcap",
+                           "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings
         ),
 
