@@ -26,11 +26,16 @@ public struct AgentCore: Sendable {
         public var tenants: [Tenant]
         /// Bridge name -> its VXLAN port's ofport.
         public var vxlanPorts: [String: UInt32]
+        /// Gleaning is driven by traffic: bounded so a flood of forged
+        /// sources cannot grow the agent without limit.
+        public var maximumGleanedPerBridge: Int
 
-        public init(vtep: IPv4Address, tenants: [Tenant], vxlanPorts: [String: UInt32]) {
+        public init(vtep: IPv4Address, tenants: [Tenant], vxlanPorts: [String: UInt32],
+                    maximumGleanedPerBridge: Int = 4096) {
             self.vtep = vtep
             self.tenants = tenants
             self.vxlanPorts = vxlanPorts
+            self.maximumGleanedPerBridge = maximumGleanedPerBridge
         }
 
         var instances: [EVPNInstance] { tenants.map(\.instance) }
@@ -48,15 +53,15 @@ public struct AgentCore: Sendable {
         }
     }
 
-    /// Gleaning is driven by traffic: bounded so a flood of forged sources
-    /// cannot grow the agent without limit.
-    public static let maximumGleanedPerBridge = 4096
     public static let maximumAddressesPerEndpoint = 8
 
     public private(set) var settings: Settings
     private var snapshots: [String: PortSnapshot] = [:]
     private var gleaned: [String: [EndpointKey: Endpoint]] = [:]
     private var received: [EVPNPath] = []
+    /// Derived from `received` when it changes, not per packet-in.
+    public private(set) var remoteEndpoints: [Endpoint] = []
+    private var remoteSequences: [EndpointKey: UInt32] = [:]
     /// The MAC mobility sequence we advertise for a local MAC that a remote
     /// VTEP advertised before us (RFC 7432 section 15); kept after the remote
     /// withdraws, since a sequence number never goes back.
@@ -72,7 +77,8 @@ public struct AgentCore: Sendable {
         self.settings = settings
         for name in gleaned.keys where settings.vxlanPorts[name] == nil { gleaned[name] = nil }
         for name in snapshots.keys where settings.vxlanPorts[name] == nil { snapshots[name] = nil }
-        updateMobility()
+        deriveRemote()
+        claimConfigured()
     }
 
     public mutating func setPorts(_ snapshot: PortSnapshot, bridge: String) {
@@ -82,13 +88,14 @@ public struct AgentCore: Sendable {
             if case let .local(port) = endpoint.location { return snapshot.ports[port] == endpoint.vni }
             return false
         }
-        updateMobility()
+        claimConfigured()
     }
 
     /// The full set of routes currently received (best paths from the RRs).
     public mutating func setReceivedRoutes(_ routes: [EVPNPath]) {
         received = routes
-        updateMobility()
+        deriveRemote()
+        claimConfigured()
     }
 
     /// The local endpoints of every bridge: configured or from OVSDB first, then gleaned.
@@ -99,10 +106,6 @@ public struct AgentCore: Sendable {
             for endpoint in snapshots[bridge]?.endpoints ?? [] { byKey[endpoint.key] = endpoint }
         }
         return byKey.values.sorted { $0.key < $1.key }
-    }
-
-    public var remoteEndpoints: [Endpoint] {
-        EVPNRoutes.remoteEndpoints(from: received, instances: settings.instances, localVTEP: settings.vtep)
     }
 
     /// What the pipeline needs for `bridge`; nil for a bridge not configured.
@@ -138,15 +141,19 @@ public struct AgentCore: Sendable {
     /// Gleaned endpoints that a remote VTEP has not since claimed with a
     /// higher sequence (the MAC moved away from here).
     private func gleanedEndpoints(_ bridge: String) -> [Endpoint] {
-        let remote = remoteSequences()
-        return (gleaned[bridge] ?? [:]).values.filter { endpoint in
-            guard let theirs = remote[endpoint.key] else { return true }
-            return theirs < (mobility[endpoint.key] ?? 0)
-        }
+        (gleaned[bridge] ?? [:]).values.filter { !movedAway($0.key) }
     }
 
-    /// The highest MAC mobility sequence remote VTEPs advertise per (VNI, MAC).
-    private func remoteSequences() -> [EndpointKey: UInt32] {
+    private func movedAway(_ key: EndpointKey) -> Bool {
+        guard let theirs = remoteSequences[key] else { return false }
+        return theirs > (mobility[key] ?? 0)
+    }
+
+    /// The remote endpoints, and the highest MAC mobility sequence remote
+    /// VTEPs advertise per (VNI, MAC).
+    private mutating func deriveRemote() {
+        remoteEndpoints = EVPNRoutes.remoteEndpoints(from: received, instances: settings.instances,
+                                                     localVTEP: settings.vtep)
         var out: [EndpointKey: UInt32] = [:]
         for path in received {
             guard case let .macIPAdvertisement(route) = path.route,
@@ -160,30 +167,33 @@ public struct AgentCore: Sendable {
             let key = EndpointKey(vni: vni, mac: route.mac)
             out[key] = max(out[key] ?? 0, sequence)
         }
-        return out
+        remoteSequences = out
     }
 
-    /// RFC 7432 section 15: a local MAC also advertised by a remote VTEP gets
-    /// the remote's sequence + 1, once; it then only grows.
-    private mutating func updateMobility() {
-        let remote = remoteSequences()
+    /// RFC 7432 section 15: a MAC that shows up here while a remote VTEP
+    /// advertises it is advertised with the remote's sequence + 1. A
+    /// sequence only grows, and is kept after the remote withdraws.
+    @discardableResult
+    private mutating func claim(_ key: EndpointKey) -> Bool {
+        guard let theirs = remoteSequences[key], (mobility[key] ?? 0) <= theirs else { return false }
+        mobility[key] = theirs == .max ? .max : theirs + 1
+        return true
+    }
+
+    /// Configured endpoints (static or OVSDB) are here by definition: they
+    /// claim their MACs whenever a remote advertises them. Gleaned ones claim
+    /// only when seen (a remote claim with a higher sequence means the MAC
+    /// moved away). Sequences of MACs no longer local are forgotten.
+    private mutating func claimConfigured() {
         var local: Set<EndpointKey> = []
-        for bridge in bridges {
-            for endpoint in snapshots[bridge]?.endpoints ?? [] { local.insert(endpoint.key) }
-            for endpoint in (gleaned[bridge] ?? [:]).values { local.insert(endpoint.key) }
-        }
-        for key in local {
-            guard let theirs = remote[key] else { continue }
-            let ours = mobility[key] ?? 0
-            if ours == 0 || (ours <= theirs && isConfigured(key)) {
-                mobility[key] = theirs == .max ? .max : theirs + 1
+        for snapshot in snapshots.values {
+            for endpoint in snapshot.endpoints {
+                local.insert(endpoint.key)
+                claim(endpoint.key)
             }
         }
+        for table in gleaned.values { local.formUnion(table.keys) }
         for key in mobility.keys where !local.contains(key) { mobility[key] = nil }
-    }
-
-    private func isConfigured(_ key: EndpointKey) -> Bool {
-        snapshots.values.contains { $0.endpoints.contains { $0.key == key } }
     }
 
     // MARK: Packet-ins
@@ -229,18 +239,26 @@ public struct AgentCore: Sendable {
             outcome.changed = outcome.learned != nil
         }
 
-        let state = bridgeState(bridge)
-        let candidates = state.map { Array($0.endpoints.values) } ?? []
         if let target = arpTarget,
-           let owner = candidates.first(where: { $0.vni == vni && $0.mac != source && $0.ipv4.contains(target) }),
+           let owner = owner(bridge: bridge, vni: vni, asker: source, where: { $0.ipv4.contains(target) }),
            let reply = try? FrameBuilder.arpReply(answering: packetIn.data, hardwareAddress: owner.mac) {
             outcome.reply = PacketOut(actions: [.output(inPort)], data: reply)
         } else if let target = solicitedTarget,
-                  let owner = candidates.first(where: { $0.vni == vni && $0.mac != source && $0.ipv6.contains(target) }),
+                  let owner = owner(bridge: bridge, vni: vni, asker: source, where: { $0.ipv6.contains(target) }),
                   let reply = try? FrameBuilder.neighborAdvertisement(answering: packetIn.data, hardwareAddress: owner.mac) {
             outcome.reply = PacketOut(actions: [.output(inPort)], data: reply)
         }
         return outcome
+    }
+
+    /// The endpoint of the tenant that holds an address: configured first,
+    /// then gleaned, then remote (the order the bridge state gives them).
+    private func owner(bridge: String, vni: VNI, asker: EthernetAddress,
+                       where holds: @escaping (Endpoint) -> Bool) -> Endpoint? {
+        let match = { (endpoint: Endpoint) in endpoint.vni == vni && endpoint.mac != asker && holds(endpoint) }
+        if let found = snapshots[bridge]?.endpoints.first(where: match) { return found }
+        if let found = gleaned[bridge]?.values.first(where: { match($0) && !self.movedAway($0.key) }) { return found }
+        return remoteEndpoints.first(where: match)
     }
 
     /// Records (or refreshes) a gleaned endpoint; returns it when something changed.
@@ -261,11 +279,12 @@ public struct AgentCore: Sendable {
         if let ipv6, !endpoint.ipv6.contains(ipv6) {
             endpoint.ipv6 = Array((endpoint.ipv6 + [ipv6]).suffix(Self.maximumAddressesPerEndpoint))
         }
-        guard endpoint != before else { return nil }
-        if before == nil, table.count >= Self.maximumGleanedPerBridge { return nil }
+        if before == nil, table.count >= settings.maximumGleanedPerBridge { return nil }
+        // Seen here: a remote claim on this MAC is a move to here.
+        let claimed = claim(key)
+        guard endpoint != before || claimed else { return nil }
         table[key] = endpoint
         gleaned[bridge] = table
-        updateMobility()
         return endpoint
     }
 }
