@@ -87,6 +87,12 @@ struct AgentCommand: AsyncParsableCommand {
         let logger = Logger(label: "swiftplane-agent")
         let daemon = AgentDaemon(configuration: configuration, logger: logger)
 
+        // A parent may hand down a blocked mask (a test runner's thread does):
+        // unblock the signals the agent acts on, then route them to dispatch.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for sig in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&mask, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         for sig in [SIGTERM, SIGINT, SIGHUP] { signal(sig, SIG_IGN) }
         let (signals, continuation) = AsyncStream<Int32>.makeStream()
         let sources = [SIGTERM, SIGINT, SIGHUP].map { sig in
