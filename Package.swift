@@ -36,6 +36,16 @@ let package = Package(
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Pcap", dependencies: ["CLibpcap", nioCore], swiftSettings: swiftSettings),
 
+        // RFC 7047 client: sans-I/O JSON/JSON-RPC/monitor core plus a thin NIO client.
+        .target(
+            name: "OVSDB",
+            dependencies: [
+                "Packets", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The operator's CLI.
         .executableTarget(
             name: "swiftplanectl",
@@ -56,12 +66,18 @@ let package = Package(
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "OVSSandboxTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OVSDBTests",
+            dependencies: ["OVSDB", "TestSupport", "Packets", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
 
         // libFuzzer entry points. A normal build gives a program that explains
         // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.
         .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", nioCore], path: "Tests/Fuzz/BGPFuzzer"),
+        .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
 
         // Micro-benchmarks (ordo-one/benchmark): `swift package benchmark`.
         .executableTarget(
