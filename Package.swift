@@ -98,5 +98,11 @@ let package = Package(
             path: "Tests/Benchmarks/BGPBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "OVSDBBenchmarks",
+            dependencies: ["OVSDB", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/OVSDBBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
