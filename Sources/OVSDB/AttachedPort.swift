@@ -1,4 +1,4 @@
-import Packets
+import NetAddress
 
 /// A local endpoint port: a port of a bridge that belongs to a tenant. The
 /// tenant comes from `external_ids:vni`, else from the port's VLAN `tag`;

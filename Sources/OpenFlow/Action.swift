@@ -71,25 +71,11 @@ public enum Action: Sendable, Hashable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        // Fixed layouts go out in one block each (see FixedWriter).
+        if let size = fixedSize {
+            buffer.writeFixed(size) { w in write(&w) }
+            return
+        }
         switch self {
-        case let .output(port, maxLength):
-            buffer.writeFixed(16) { w in
-                w.put(UInt16(0)); w.put(UInt16(16)); w.put(port); w.put(maxLength); w.zeros(6)
-            }
-        case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB:
-            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(8)); w.zeros(4) }
-        case let .setMPLSTTL(ttl), let .setNetworkTTL(ttl):
-            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(8)); w.put(ttl); w.zeros(3) }
-        case let .pushVLAN(etherType), let .pushMPLS(etherType), let .popMPLS(etherType), let .pushPBB(etherType):
-            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(8)); w.put(etherType); w.zeros(2) }
-        case let .setQueue(id), let .group(id):
-            buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(8)); w.put(id) }
-        case let .setField(field):
-            let size = field.size, total = (4 &+ size &+ 7) & ~7
-            buffer.writeFixed(total) { w in
-                w.put(UInt16(25)); w.put(UInt16(truncatingIfNeeded: total)); field.write(&w); w.zeros(total &- 4 &- size)
-            }
         case let .nicira(action):
             action.encode(into: &buffer)
         case let .experimenter(id, body):
@@ -99,6 +85,44 @@ public enum Action: Sendable, Hashable {
             }
         case let .unknown(_, body):
             buffer.writeTLV(type: type) { buffer, _ in buffer.writeImmutableBuffer(body) }
+        default:
+            break  // every other action has a fixed size
+        }
+    }
+
+    /// The wire size when it follows from the value alone (all but the opaque
+    /// and property-list actions); such actions go out through `write`.
+    var fixedSize: Int? {
+        switch self {
+        case .output: 16
+        case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB, .setMPLSTTL, .setNetworkTTL,
+             .pushVLAN, .pushMPLS, .popMPLS, .pushPBB, .setQueue, .group: 8
+        case let .setField(field): (4 &+ field.size &+ 7) & ~7
+        case let .nicira(action): action.fixedSize
+        case .experimenter, .unknown: nil
+        }
+    }
+
+    /// Writes an action whose `fixedSize` is not nil, exactly that many bytes.
+    func write(_ w: inout FixedWriter) {
+        switch self {
+        case let .output(port, maxLength):
+            w.put(UInt16(0)); w.put(UInt16(16)); w.put(port); w.put(maxLength); w.zeros(6)
+        case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB:
+            w.put(type); w.put(UInt16(8)); w.zeros(4)
+        case let .setMPLSTTL(ttl), let .setNetworkTTL(ttl):
+            w.put(type); w.put(UInt16(8)); w.put(ttl); w.zeros(3)
+        case let .pushVLAN(etherType), let .pushMPLS(etherType), let .popMPLS(etherType), let .pushPBB(etherType):
+            w.put(type); w.put(UInt16(8)); w.put(etherType); w.zeros(2)
+        case let .setQueue(id), let .group(id):
+            w.put(type); w.put(UInt16(8)); w.put(id)
+        case let .setField(field):
+            let size = field.size, total = (4 &+ size &+ 7) & ~7
+            w.put(UInt16(25)); w.put(UInt16(truncatingIfNeeded: total)); field.write(&w); w.zeros(total &- 4 &- size)
+        case let .nicira(action):
+            action.write(&w)
+        case .experimenter, .unknown:
+            break  // not fixed-size: never called for these
         }
     }
 
@@ -175,7 +199,19 @@ public enum Action: Sendable, Hashable {
         }
     }
 
+    /// An overlay's action lists are all fixed-size: those go out in one block.
     static func encodeList(_ actions: [Action], into buffer: inout ByteBuffer) {
-        for action in actions { action.encode(into: &buffer) }
+        var total = 0
+        for action in actions {
+            guard let size = action.fixedSize else {
+                for action in actions { action.encode(into: &buffer) }
+                return
+            }
+            total &+= size
+        }
+        guard total > 0 else { return }
+        buffer.writeFixed(total) { w in
+            for action in actions { action.write(&w) }
+        }
     }
 }

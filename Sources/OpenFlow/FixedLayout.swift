@@ -67,20 +67,3 @@ extension ByteBuffer {
         }
     }
 }
-
-extension WireReader {
-    /// Reads a fixed-layout block of `count` bytes after one bounds check;
-    /// `body` must read at most `count` bytes.
-    @inline(__always)
-    mutating func fixed<R>(_ count: Int, _ what: StaticString, _ body: (inout FixedReader) -> R) throws(OpenFlowDecodingError) -> R {
-        guard count <= remaining else { throw error(what, .truncated(needed: count, available: remaining)) }
-        let result: R? = buffer.withUnsafeReadableBytes { raw in
-            guard let base = raw.baseAddress else { return nil }
-            var reader = FixedReader(base: base)
-            return body(&reader)
-        }
-        guard let result else { throw error(what, .truncated(needed: count, available: remaining)) }
-        buffer.moveReaderIndex(forwardBy: count)
-        return result
-    }
-}

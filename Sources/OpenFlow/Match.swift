@@ -22,11 +22,12 @@ public struct Match: Sendable {
 
     /// The fields in wire order.
     public var fields: [OXMField] {
-        var reader = WireReader(oxmBytes)
-        var out: [OXMField] = []
         // Validated at construction, so this cannot fail; stop quietly if it did.
-        while !reader.isEmpty, let field = try? OXMField.decode(from: &reader) { out.append(field) }
-        return out
+        (try? WireReader.with(oxmBytes) { (reader: inout WireReader) throws(OpenFlowDecodingError) -> [OXMField] in
+            var out: [OXMField] = []
+            while !reader.isEmpty, let field = try? OXMField.decode(from: &reader) { out.append(field) }
+            return out
+        }) ?? []
     }
 
     /// The fields sorted and canonicalised: what equality compares.

@@ -39,34 +39,11 @@ public enum NiciraAction: Sendable, Hashable {
 
     /// Writes the whole action, experimenter header included.
     func encode(into buffer: inout ByteBuffer) {
-        /// Writes type, length, experimenter id and subtype.
-        func head(_ w: inout FixedWriter, _ length: Int) {
-            w.put(UInt16(0xffff)); w.put(UInt16(truncatingIfNeeded: length)); w.put(Self.experimenterID); w.put(subtype)
+        if let size = fixedSize {
+            buffer.writeFixed(size) { w in write(&w) }
+            return
         }
         switch self {
-        case let .resubmit(inPort):
-            buffer.writeFixed(16) { w in head(&w, 16); w.put(inPort); w.zeros(4) }
-        case let .resubmitTable(inPort, table):
-            buffer.writeFixed(16) { w in head(&w, 16); w.put(inPort); w.put(table); w.zeros(3) }
-        case let .regMove(bits, sourceOffset, destinationOffset, source, destination):
-            let used = 16 &+ source.size &+ destination.size, total = (used &+ 7) & ~7
-            buffer.writeFixed(total) { w in
-                head(&w, total); w.put(bits); w.put(sourceOffset); w.put(destinationOffset)
-                source.write(&w); destination.write(&w); w.zeros(total &- used)
-            }
-        case let .regLoad(offset, bits, destination, value):
-            // The layout holds a 4-byte field header only (no experimenter id).
-            buffer.writeFixed(24) { w in
-                head(&w, 24); w.put(offset << 6 | ((bits &- 1) & 0x3f))
-                w.put(UInt32(destination.oxmClass) << 16 | UInt32(destination.field & 0x7f) << 9
-                      | (destination.hasMask ? 0x100 : 0) | UInt32(destination.length))
-                w.put(value)
-            }
-        case let .regLoad2(field):
-            let used = 10 &+ field.size, total = (used &+ 7) & ~7
-            buffer.writeFixed(total) { w in head(&w, total); field.write(&w); w.zeros(total &- used) }
-        case let .controller(maxLength, controllerID, reason):
-            buffer.writeFixed(16) { w in head(&w, 16); w.put(maxLength); w.put(controllerID); w.put(reason); w.zeros(1) }
         case let .controller2(controller):
             buffer.writeTLV(type: 0xffff) { buffer, _ in
                 buffer.writeFixed(12) { w in w.put(Self.experimenterID); w.put(subtype); w.zeros(6) }
@@ -77,6 +54,48 @@ public enum NiciraAction: Sendable, Hashable {
                 buffer.writeFixed(6) { w in w.put(Self.experimenterID); w.put(subtype) }
                 buffer.writeImmutableBuffer(body)
             }
+        default:
+            break  // the others have a fixed size
+        }
+    }
+
+    /// The wire size when it follows from the value alone (not controller2's
+    /// properties nor an opaque subtype).
+    var fixedSize: Int? {
+        switch self {
+        case .resubmit, .resubmitTable, .controller: 16
+        case let .regMove(_, _, _, source, destination): (16 &+ source.size &+ destination.size &+ 7) & ~7
+        case .regLoad: 24
+        case let .regLoad2(field): (10 &+ field.size &+ 7) & ~7
+        case .controller2, .other: nil
+        }
+    }
+
+    /// Writes an action whose `fixedSize` is not nil, exactly that many bytes.
+    func write(_ w: inout FixedWriter) {
+        guard let total = fixedSize else { return }
+        // Type, length, experimenter id and subtype.
+        w.put(UInt16(0xffff)); w.put(UInt16(truncatingIfNeeded: total)); w.put(Self.experimenterID); w.put(subtype)
+        switch self {
+        case let .resubmit(inPort):
+            w.put(inPort); w.zeros(4)
+        case let .resubmitTable(inPort, table):
+            w.put(inPort); w.put(table); w.zeros(3)
+        case let .regMove(bits, sourceOffset, destinationOffset, source, destination):
+            w.put(bits); w.put(sourceOffset); w.put(destinationOffset)
+            source.write(&w); destination.write(&w); w.zeros(total &- 16 &- source.size &- destination.size)
+        case let .regLoad(offset, bits, destination, value):
+            // The layout holds a 4-byte field header only (no experimenter id).
+            w.put(offset << 6 | ((bits &- 1) & 0x3f))
+            w.put(UInt32(destination.oxmClass) << 16 | UInt32(destination.field & 0x7f) << 9
+                  | (destination.hasMask ? 0x100 : 0) | UInt32(destination.length))
+            w.put(value)
+        case let .regLoad2(field):
+            field.write(&w); w.zeros(total &- 10 &- field.size)
+        case let .controller(maxLength, controllerID, reason):
+            w.put(maxLength); w.put(controllerID); w.put(reason); w.zeros(1)
+        case .controller2, .other:
+            break
         }
     }
 
@@ -113,7 +132,7 @@ public enum NiciraAction: Sendable, Hashable {
                               value: try reader.read("reg_load value"))
         case 33:
             let field = try OXMField.decode(from: &reader)
-            guard (10 &+ field.size &+ 7) & ~7 == length, reader.buffer.readableBytesView.allSatisfy({ $0 == 0 }) else {
+            guard (10 &+ field.size &+ 7) & ~7 == length, reader.restIsZero else {
                 reader = saved
                 return nil
             }

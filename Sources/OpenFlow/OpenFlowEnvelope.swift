@@ -60,7 +60,12 @@ public struct OpenFlowEnvelope: Sendable, Hashable {
     /// Decodes exactly one message: `buffer`'s readable bytes must be the whole
     /// message, as its header's length says. Offsets in errors count from its first byte.
     public static func decode(_ buffer: ByteBuffer) throws(OpenFlowDecodingError) -> OpenFlowEnvelope {
-        var reader = WireReader(buffer)
+        try WireReader.with(buffer) { (reader: inout WireReader) throws(OpenFlowDecodingError) in
+            try decode(buffer, from: &reader)
+        }
+    }
+
+    private static func decode(_ buffer: ByteBuffer, from reader: inout WireReader) throws(OpenFlowDecodingError) -> OpenFlowEnvelope {
         let (version, type, rawLength, xid) = try reader.fixed(8, "header") { r in
             (r.get(UInt8.self), r.get(UInt8.self), r.get(UInt16.self), r.get(UInt32.self))
         }

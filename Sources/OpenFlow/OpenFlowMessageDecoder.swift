@@ -40,7 +40,9 @@ public struct OpenFlowMessageDecoder: Sendable {
         }
         guard let frame = buffer.readSlice(length: length) else { return nil }
         consumed &+= length
-        if buffer.readableBytes == 0 { buffer.clear() } else if buffer.readerIndex > 65_536 { buffer.discardReadBytes() }
+        // All consumed: drop the read buffer (ByteBuffer() allocates nothing;
+        // clear() would copy a buffer still shared with the caller).
+        if buffer.readableBytes == 0 { buffer = ByteBuffer() } else if buffer.readerIndex > 65_536 { buffer.discardReadBytes() }
         return frame
     }
 

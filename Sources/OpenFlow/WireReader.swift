@@ -3,89 +3,141 @@ import NIOCore
 /// A bounds-checked cursor over one message's bytes. Every read either returns
 /// a value or throws an `OpenFlowDecodingError` naming the field and its
 /// offset; nothing here can trap on wire data.
+///
+/// Reads go through a pointer to the message's bytes taken once per message
+/// (`WireReader.with`), not through ByteBuffer calls: each of those pays a
+/// dynamic exclusivity check, and a FLOW_MOD has some forty fields. The
+/// pointer lives only inside `with`'s closure, which every decode runs in.
 struct WireReader {
-    var buffer: ByteBuffer
-    /// Offset of `buffer`'s first readable byte within the whole message.
-    let base: Int
-    private let start: Int
+    /// The bytes `raw` points at, for slices that share storage (no copies).
+    private let source: ByteBuffer
+    private let raw: UnsafeRawBufferPointer
+    private var position: Int
+    private let end: Int
+    /// Offset of `raw[0]` within the message, for error offsets.
+    private let base: Int
 
-    init(_ buffer: ByteBuffer, base: Int = 0) {
-        self.buffer = buffer
+    private init(source: ByteBuffer, raw: UnsafeRawBufferPointer, position: Int, end: Int, base: Int) {
+        self.source = source
+        self.raw = raw
+        self.position = position
+        self.end = end
         self.base = base
-        self.start = buffer.readerIndex
     }
 
-    var offset: Int { base &+ (buffer.readerIndex &- start) }
-    var remaining: Int { buffer.readableBytes }
-    var isEmpty: Bool { buffer.readableBytes == 0 }
+    /// Runs `body` with a reader over `buffer`'s readable bytes.
+    static func with<R>(
+        _ buffer: ByteBuffer, base: Int = 0, _ body: (inout WireReader) throws(OpenFlowDecodingError) -> R
+    ) throws(OpenFlowDecodingError) -> R {
+        let result: Result<R, OpenFlowDecodingError> = buffer.withUnsafeReadableBytes { raw in
+            var reader = WireReader(source: buffer, raw: raw, position: 0, end: raw.count, base: base)
+            do throws(OpenFlowDecodingError) {
+                return .success(try body(&reader))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    var offset: Int { base &+ position }
+    var remaining: Int { end &- position }
+    var isEmpty: Bool { position >= end }
 
     func error(_ what: StaticString, _ reason: OpenFlowDecodingError.Reason, at offset: Int? = nil) -> OpenFlowDecodingError {
         OpenFlowDecodingError(what: String(describing: what), offset: offset ?? self.offset, reason: reason)
     }
 
     @inline(__always)
+    private func load<T: FixedWidthInteger>(at index: Int, as: T.Type) -> T {
+        T(bigEndian: raw.loadUnaligned(fromByteOffset: index, as: T.self))
+    }
+
+    @inline(__always)
     mutating func read<T: FixedWidthInteger>(_ what: StaticString, as: T.Type = T.self) throws(OpenFlowDecodingError) -> T {
-        guard let value = buffer.readInteger(as: T.self) else {
-            throw error(what, .truncated(needed: MemoryLayout<T>.size, available: remaining))
-        }
+        let size = MemoryLayout<T>.size
+        guard remaining >= size else { throw error(what, .truncated(needed: size, available: remaining)) }
+        let value = load(at: position, as: T.self)
+        position &+= size
         return value
     }
 
     /// Reads the next integer without consuming it, `ahead` bytes from the cursor.
     func peek<T: FixedWidthInteger>(_ what: StaticString, ahead: Int = 0, as: T.Type = T.self) throws(OpenFlowDecodingError) -> T {
-        guard ahead >= 0, ahead <= remaining,
-              let value = buffer.getInteger(at: buffer.readerIndex &+ ahead, as: T.self) else {
-            throw error(what, .truncated(needed: ahead &+ MemoryLayout<T>.size, available: remaining))
+        let size = MemoryLayout<T>.size
+        guard ahead >= 0, remaining >= ahead &+ size else {
+            throw error(what, .truncated(needed: ahead &+ size, available: remaining))
         }
-        return value
+        return load(at: position &+ ahead, as: T.self)
+    }
+
+    /// Checks that `count` bytes remain.
+    @inline(__always)
+    private func need(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) {
+        guard count >= 0 else { throw error(what, .badLength(count)) }
+        guard count <= remaining else { throw error(what, .truncated(needed: count, available: remaining)) }
     }
 
     mutating func skip(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) {
-        guard count >= 0 else { throw error(what, .badLength(count)) }
-        guard count <= remaining else { throw error(what, .truncated(needed: count, available: remaining)) }
-        buffer.moveReaderIndex(forwardBy: count)
+        try need(count, what)
+        position &+= count
     }
 
     /// A slice of the next `count` bytes: shares storage with the input, no copy.
     mutating func slice(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> ByteBuffer {
-        guard count >= 0 else { throw error(what, .badLength(count)) }
-        guard count <= remaining, let slice = buffer.readSlice(length: count) else {
+        try need(count, what)
+        guard let slice = source.getSlice(at: source.readerIndex &+ position, length: count) else {
             throw error(what, .truncated(needed: count, available: remaining))
         }
+        position &+= count
         return slice
     }
 
     mutating func rest() -> ByteBuffer {
-        buffer.readSlice(length: remaining) ?? ByteBuffer()
+        (try? slice(remaining, "rest")) ?? ByteBuffer()
     }
 
     mutating func bytes(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> [UInt8] {
-        guard count >= 0 else { throw error(what, .badLength(count)) }
-        guard count <= remaining, let bytes = buffer.readBytes(length: count) else {
-            throw error(what, .truncated(needed: count, available: remaining))
-        }
+        try need(count, what)
+        let bytes = Array(raw[position..<(position &+ count)])
+        position &+= count
         return bytes
     }
 
+    /// Whether every remaining byte is zero (padding that must be).
+    var restIsZero: Bool { raw[position..<end].allSatisfy { $0 == 0 } }
+
     /// A reader over the next `count` bytes, with offsets still counted from the message start.
     mutating func sub(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> WireReader {
-        let at = offset
-        return WireReader(try slice(count, what), base: at)
+        try need(count, what)
+        let one = WireReader(source: source, raw: raw, position: position, end: position &+ count, base: base)
+        position &+= count
+        return one
+    }
+
+    /// Reads a fixed-layout block of `count` bytes after one bounds check;
+    /// `body` must read at most `count` bytes.
+    @inline(__always)
+    mutating func fixed<R>(_ count: Int, _ what: StaticString, _ body: (inout FixedReader) -> R) throws(OpenFlowDecodingError) -> R {
+        try need(count, what)
+        guard let start = raw.baseAddress else { throw error(what, .truncated(needed: count, available: remaining)) }
+        var reader = FixedReader(base: start + position)
+        let result = body(&reader)
+        position &+= count
+        return result
     }
 
     /// How many well-formed elements lead the remaining bytes (at most
     /// remaining / minimum, so never more than the input can hold).
     func countElements(lengthAt: Int, minimum: Int) -> Int {
-        buffer.withUnsafeReadableBytes { raw in
-            var offset = 0, count = 0
-            while raw.count &- offset >= lengthAt &+ 2 {
-                let length = Int(UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: offset &+ lengthAt, as: UInt16.self)))
-                guard length >= max(minimum, 1), length <= raw.count &- offset else { break }
-                offset &+= length
-                count &+= 1
-            }
-            return count
+        var offset = position, count = 0
+        while end &- offset >= lengthAt &+ 2 {
+            let length = Int(load(at: offset &+ lengthAt, as: UInt16.self))
+            guard length >= max(minimum, 1), length <= end &- offset else { break }
+            offset &+= length
+            count &+= 1
         }
+        return count
     }
 
     /// Reads a list of TLV-like elements whose 16-bit length sits `lengthAt` bytes

@@ -1,6 +1,6 @@
 import Foundation
 import OVSDB
-import Packets
+import NetAddress
 import Synchronization
 import Testing
 import TestSupport

@@ -1,5 +1,5 @@
 import OVSDB
-import Packets
+import NetAddress
 import Testing
 
 @Suite("OVSDB updates and replica")

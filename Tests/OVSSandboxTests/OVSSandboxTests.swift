@@ -79,12 +79,112 @@ struct OVSSandboxTests {
         }
     }
 
+    /// (VLAN of the pinging container, VLAN of the target, whether they meet.)
+    static let vlanCases: [(from: Int, to: Int, reaches: Bool)] = [(100, 100, true), (100, 200, false)]
+
+    @Test("access ports: NORMAL forwards within a VLAN and never across", arguments: vlanCases)
+    func accessPorts(from: Int, to: Int, reaches: Bool) throws {
+        try OVSSandbox.with(hint: "vlan") { sandbox in
+            let a = try sandbox.addContainer("a", addresses: ["192.168.0.1/24"], vlan: from)
+            try sandbox.addContainer("b", addresses: ["192.168.0.2/24"], vlan: to)
+            #expect(try sandbox.vsctl("get", "Port", "b", "tag").trimmingCharacters(in: .whitespacesAndNewlines) == "\(to)")
+            try sandbox.ofctl("add-flow", sandbox.bridge, "actions=NORMAL")
+            let ping = try a.exec(["ping", "-c", "2", "-i", "0.3", "-W", "1", "192.168.0.2"])
+            #expect((ping.status == 0) == reaches, "\(ping.stdout)")
+        }
+    }
+
+    @Test("TCP crosses the bridge in both directions: checksum offload is off on the veths")
+    func tcpCrosses() throws {
+        let python = try #require(Self.python, "python3 is not installed (Tests/Tools/install-deps installs it)")
+        try OVSSandbox.with(hint: "tcp") { sandbox in
+            let a = try sandbox.addContainer("a", addresses: ["192.168.0.1/24"])
+            let b = try sandbox.addContainer("b", addresses: ["192.168.0.2/24"])
+            try sandbox.ofctl("add-flow", sandbox.bridge, "actions=NORMAL")
+            let features = try a.exec(["ethtool", "-k", "eth0"]).stdout
+            #expect(features.contains("tx-checksumming: off"), "\(features)")
+            // An echo server in b; a sends 200 kB (many full-size segments) and
+            // must read back exactly what it sent.
+            let ready = Pipe()
+            let server = try sandbox.spawn([python, "-c", Self.echoServer], in: b, standardOutput: ready)
+            defer { server.waitUntilExit() }
+            // The server prints one line once it listens (or exits: EOF).
+            let line = String(decoding: ready.fileHandleForReading.availableData, as: UTF8.self)
+            #expect(line.hasPrefix("listening"), "the echo server did not start: \(line)")
+            let client = try a.exec([python, "-c", Self.echoClient])
+            #expect(client.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "echoed 200000",
+                    "\(client.stdout)\(client.stderr)")
+        }
+    }
+
+    /// Debian's python3 (what CI installs), else whatever PATH offers.
+    static let python: String? = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
+        ? "/usr/bin/python3" : Command.which("python3")
+
+    static let echoServer = """
+        import socket
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("192.168.0.2", 7000)); s.listen(1); s.settimeout(15)
+        print("listening", flush=True)
+        c, _ = s.accept(); c.settimeout(10)
+        while True:
+            d = c.recv(65536)
+            if not d: break
+            c.sendall(d)
+        c.close()
+        """
+
+    static let echoClient = """
+        import socket, threading
+        data = bytes(i % 251 for i in range(200000))
+        c = socket.create_connection(("192.168.0.2", 7000), timeout=10)
+        def send():
+            c.sendall(data); c.shutdown(socket.SHUT_WR)
+        threading.Thread(target=send).start()
+        got = b""
+        while True:
+            d = c.recv(65536)
+            if not d: break
+            got += d
+        print("echoed", len(got) if got == data else -1)
+        """
+
+    @Test("two sandboxes on one underlay reach each other through their flow-based VXLAN ports",
+          arguments: [100, 16_777_215])
+    func vxlanBetweenSandboxes(vni: Int) throws {
+        try OVSUnderlay.with { underlay in
+            try OVSSandbox.with(hint: "h1") { h1 in
+                try OVSSandbox.with(hint: "h2") { h2 in
+                    let vtep1 = try h1.addVTEP(on: underlay, address: "10.9.9.1/24", mac: "02:00:00:00:09:01")
+                    let vtep2 = try h2.addVTEP(on: underlay, address: "10.9.9.2/24", mac: "02:00:00:00:09:02")
+                    #expect(vtep1.address == "10.9.9.1" && vtep2.mac == "02:00:00:00:09:02")
+                    let a = try h1.addContainer("a", addresses: ["192.168.0.1/24"])
+                    let b = try h2.addContainer("b", addresses: ["192.168.0.2/24"])
+                    // Static overlay flows: everything from the container into
+                    // the tunnel with this VNI, and back.
+                    for (host, local, vtep, remote) in [(h1, a, vtep1, vtep2), (h2, b, vtep2, vtep1)] {
+                        try host.ofctl("add-flow", host.bridge,
+                                       "in_port=\(local.ofport),actions=set_field:\(vni)->tun_id,set_field:\(remote.address)->tun_dst,output:\(vtep.ofport)")
+                        try host.ofctl("add-flow", host.bridge, "in_port=\(vtep.ofport),tun_id=\(vni),actions=output:\(local.ofport)")
+                    }
+                    // OVS drops the first encapsulated packet while it resolves the
+                    // remote VTEP's MAC; ping exits 0 when any reply came back.
+                    let ping = try a.exec(["ping", "-c", "4", "-i", "0.3", "-W", "2", "192.168.0.2"])
+                    #expect(ping.status == 0, "\(ping.stdout)\(ping.stderr)\n\(h1.vswitchdLog())")
+                    // Decapsulated with the right VNI on the far side.
+                    let flows = try h2.dumpFlows()
+                    let decap = flows.first { $0.contains("tun_id=\(String(format: "0x%x", vni))") }
+                    #expect(decap.map { !$0.contains("n_packets=0,") } == true, "\(flows)")
+                    let neighbours = try h1.appctl("tnl/neigh/show")
+                    #expect(neighbours.contains("10.9.9.2") && neighbours.contains(vtep2.mac), "\(neighbours)")
+                }
+            }
+        }
+    }
+
     @Test("the controller target is dialled from inside the sandbox's namespace and speaks OpenFlow 1.3")
     func controllerConnects() throws {
-        guard let python = Command.which("python3") else {
-            Issue.record("python3 is not installed (Tests/Tools/install-deps installs it)")
-            return
-        }
+        let python = try #require(Self.python, "python3 is not installed (Tests/Tools/install-deps installs it)")
         try OVSSandbox.with(hint: "ctl") { sandbox in
             // A listener on the sandbox's own 127.0.0.1 that prints the first 8
             // bytes it receives: OVS's HELLO header.
@@ -144,6 +244,34 @@ struct OVSSandboxTests {
         #expect(try !OVSSandbox.tool(["list"]).split(separator: "\n").contains(Substring(sandbox.name)))
         // Idempotent: a second down (e.g. a defer after an explicit stop) succeeds.
         try OVSSandbox.tool(["down", sandbox.name])
+    }
+
+    @Test("down-stale removes the sandboxes whose owner process is gone, and only those")
+    func downStale() throws {
+        // The owner is a process that is alive while the sandbox comes up (so
+        // no concurrent down-stale, ours or another run's, takes it midway) and
+        // then dies, as a crashed test run would.
+        let owner = Process()
+        owner.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        owner.arguments = ["60"]
+        try owner.run()
+        let orphan = OVSSandbox.uniqueName("orphan")
+        defer { _ = try? OVSSandbox.tool(["down", orphan]) }
+        let up = try Command.run(
+            "/usr/bin/env", ["SWIFTPLANE_OVS_OWNER=\(owner.processIdentifier)", OVSSandbox.script.path, "up", orphan])
+        kill(owner.processIdentifier, SIGKILL)  // not TERM: a test runner's children may ignore it
+        owner.waitUntilExit()
+        #expect(up.status == 0, "\(up.stderr)")
+        #expect(FileManager.default.fileExists(atPath: "/run/netns/\(orphan)"))
+
+        try OVSSandbox.with(hint: "alive") { alive in
+            try OVSSandbox.tool(["down-stale"])
+            #expect(!FileManager.default.fileExists(atPath: "/run/netns/\(orphan)"), "the orphan survived")
+            #expect(!FileManager.default.fileExists(
+                atPath: OVSSandbox.stateDirectory.appendingPathComponent(orphan).path))
+            // Ours (this process is alive) is untouched and still answers.
+            #expect(try alive.ofctl("show", alive.bridge).contains("OF1.3"))
+        }
     }
 
     enum FailedUp: String, CaseIterable, Sendable {

@@ -3,11 +3,16 @@ import OpenFlow
 import TestSupport
 import Testing
 
-/// Every vector we have: the Ryu files, the oracle FLOW_MODs and the hand-made messages.
+/// Every vector we have: the Ryu files, the oracle FLOW_MODs and messages, and the hand-made ones.
 let robustnessVectors: [Vectors.Vector] = Vectors.packets
     + oracleFlows.compactMap { flow in
         (try? OpenFlowEnvelope(xid: 1, .flowMod(flow.flowMod)).encoded()).map {
             Vectors.Vector(name: "oracle: " + flow.name, bytes: Array($0.readableBytesView))
+        }
+    }
+    + oracleMessages.compactMap { message in
+        (try? OpenFlowEnvelope(xid: 1, message.message).encoded()).map {
+            Vectors.Vector(name: "oracle: " + message.name, bytes: Array($0.readableBytesView))
         }
     }
     + HandVectors.all.map { Vectors.Vector(name: "hand: " + $0, bytes: HandVectors.bytes($0)) }

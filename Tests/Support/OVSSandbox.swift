@@ -21,7 +21,7 @@ public struct OVSSandbox: Sendable {
     /// use it to skip with that message.
     public static let unavailableReason: String? = {
         if getuid() != 0 { return "needs root (network namespaces); run the tests as root" }
-        for tool in ["ovs-vswitchd", "ovsdb-server", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl", "ip", "ethtool"]
+        for tool in ["ovs-vswitchd", "ovsdb-server", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl", "ovs-appctl", "ip", "ethtool"]
         where Command.which(tool) == nil {
             return "\(tool) is not installed (Tests/Tools/install-deps installs it)"
         }
@@ -74,21 +74,39 @@ public struct OVSSandbox: Sendable {
 
     /// Adds a "container": a namespace `<sandbox>-<name>` with `eth0` wired to
     /// the bridge by a veth pair whose OVS side is the port `name`
-    /// (at most 15 characters). `addresses` are CIDRs, IPv4 or IPv6.
+    /// (at most 15 characters). `addresses` are CIDRs, IPv4 or IPv6; `vlan`
+    /// makes the port an access port of that VLAN (OVS tag).
     @discardableResult
     public func addContainer(
-        _ name: String, mac: String? = nil, addresses: [String] = [], ofport: Int? = nil, mtu: Int? = nil
+        _ name: String, mac: String? = nil, addresses: [String] = [], ofport: Int? = nil, mtu: Int? = nil,
+        vlan: Int? = nil
     ) throws -> OVSContainer {
         var arguments = ["port", self.name, "\(self.name)-\(name)", "--port-name", name]
         if let mac { arguments += ["--mac", mac] }
         for address in addresses { arguments += ["--ip", address] }
         if let ofport { arguments += ["--ofport", String(ofport)] }
         if let mtu { arguments += ["--mtu", String(mtu)] }
+        if let vlan { arguments += ["--tag", String(vlan)] }
         let fields = Self.parseAssignments(try Self.run(arguments))
         guard let port = fields["port"], let netns = fields["netns"], let ifname = fields["ifname"],
               let mac = fields["mac"], let ofport = fields["ofport"].flatMap({ Int($0) })
         else { throw OVSSandboxError(arguments: arguments, status: 0, message: "unexpected output \(fields)") }
         return OVSContainer(netns: netns, port: port, ofport: ofport, interface: ifname, mac: mac)
+    }
+
+    /// Gives the sandbox a VTEP on `underlay`: bridge br-phy holding
+    /// `address` (a CIDR such as `10.9.9.1/24`) and a flow-based VXLAN port
+    /// `vxlan0` (remote_ip=flow, key=flow) on the sandbox's bridge.
+    @discardableResult
+    public func addVTEP(on underlay: OVSUnderlay, address: String, mac: String? = nil, ofport: Int? = nil) throws -> OVSVTEP {
+        var arguments = ["vtep", name, underlay.name, "--ip", address]
+        if let mac { arguments += ["--mac", mac] }
+        if let ofport { arguments += ["--ofport", String(ofport)] }
+        let fields = Self.parseAssignments(try Self.run(arguments))
+        guard let port = fields["port"], let vtep = fields["vtep"], let mac = fields["mac"],
+              let ofport = fields["ofport"].flatMap({ Int($0) })
+        else { throw OVSSandboxError(arguments: arguments, status: 0, message: "unexpected output \(fields)") }
+        return OVSVTEP(port: port, ofport: ofport, address: vtep, mac: mac)
     }
 
     /// Points the bridge at a controller, e.g. `tcp:127.0.0.1:6653`. The
@@ -128,16 +146,20 @@ public struct OVSSandbox: Sendable {
     /// Starts a long-lived process (a controller under test, a listener)
     /// inside the sandbox's namespace, or a container's, without waiting for
     /// it. `stop()` ends whatever still runs there; wait for the returned
-    /// process to reap it. It inherits no descriptor but its std streams.
+    /// process to reap it. It inherits no descriptor: its output goes to the
+    /// pipes given, else nowhere (a child sharing the test runner's own
+    /// stdout was seen to stall the runner's other commands).
     public func spawn(
-        _ arguments: [String], in container: OVSContainer? = nil, standardOutput: Pipe? = nil
+        _ arguments: [String], in container: OVSContainer? = nil,
+        standardOutput: Pipe? = nil, standardError: Pipe? = nil
     ) throws -> Process {
         let process = Process()
         process.executableURL = Self.script
         process.arguments = ["exec", name] + (container.map { ["--container", $0.netns] } ?? []) + arguments
         process.environment = ProcessInfo.processInfo.environment
         process.standardInput = FileHandle.nullDevice
-        if let standardOutput { process.standardOutput = standardOutput }
+        process.standardOutput = standardOutput ?? FileHandle.nullDevice
+        process.standardError = standardError ?? FileHandle.nullDevice
         try process.run()
         return process
     }
@@ -203,6 +225,43 @@ public struct OVSSandbox: Sendable {
         }
         return fields
     }
+}
+
+/// An underlay network shared by several sandboxes: a namespace holding one
+/// Linux bridge that their VTEPs (`OVSSandbox.addVTEP`) plug into.
+public struct OVSUnderlay: Sendable {
+    public let name: String
+
+    public static func start(hint: String = "ul") throws -> OVSUnderlay {
+        let name = OVSSandbox.uniqueName(hint)
+        try OVSSandbox.tool(["underlay", name])
+        return OVSUnderlay(name: name)
+    }
+
+    /// Runs `body` with a fresh underlay, removed afterwards whatever happens.
+    public static func with<T>(hint: String = "ul", _ body: (OVSUnderlay) throws -> T) throws -> T {
+        let underlay = try start(hint: hint)
+        defer { underlay.stop() }
+        return try body(underlay)
+    }
+
+    /// Removes the namespace (and with it every VTEP's underlay link). Idempotent.
+    public func stop() {
+        do { try OVSSandbox.tool(["down", name]) } catch {
+            FileHandle.standardError.write(Data("OVSUnderlay: \(error)\n".utf8))
+        }
+    }
+}
+
+/// A sandbox's tunnel endpoint.
+public struct OVSVTEP: Sendable, Hashable {
+    /// The flow-based VXLAN port on the sandbox's bridge (`vxlan0`).
+    public let port: String
+    public let ofport: Int
+    /// The VTEP's IPv4 address, without prefix length.
+    public let address: String
+    /// br-phy's MAC, the one remote VTEPs resolve `address` to.
+    public let mac: String
 }
 
 /// A namespace wired to the sandbox's bridge.

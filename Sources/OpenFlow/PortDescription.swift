@@ -1,0 +1,59 @@
+import NIOCore
+
+/// ofp_port: a switch port's description (PORT_STATUS, port-desc multipart).
+public struct PortDescription: Sendable, Hashable, WireCodable {
+    public var portNo: UInt32
+    public var hardwareAddress: MACAddress
+    public var name: FixedString
+    /// OFPPC_* bits.
+    public var config: UInt32
+    /// OFPPS_* bits (OFPPS_LINK_DOWN = 1).
+    public var state: UInt32
+    public var current: UInt32
+    public var advertised: UInt32
+    public var supported: UInt32
+    public var peer: UInt32
+    public var currentSpeed: UInt32
+    public var maxSpeed: UInt32
+
+    public static let size = 64
+
+    public init(portNo: UInt32, hardwareAddress: MACAddress, name: FixedString, config: UInt32 = 0, state: UInt32 = 0,
+                current: UInt32 = 0, advertised: UInt32 = 0, supported: UInt32 = 0, peer: UInt32 = 0,
+                currentSpeed: UInt32 = 0, maxSpeed: UInt32 = 0) {
+        self.portNo = portNo
+        self.hardwareAddress = hardwareAddress
+        self.name = name
+        self.config = config
+        self.state = state
+        self.current = current
+        self.advertised = advertised
+        self.supported = supported
+        self.peer = peer
+        self.currentSpeed = currentSpeed
+        self.maxSpeed = maxSpeed
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(portNo)
+        buffer.writeZeros(4)
+        hardwareAddress.encode(into: &buffer)
+        buffer.writeZeros(2)
+        name.encode(into: &buffer, size: 16)
+        for value in [config, state, current, advertised, supported, peer, currentSpeed, maxSpeed] {
+            buffer.writeInteger(value)
+        }
+    }
+
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PortDescription {
+        let portNo: UInt32 = try reader.read("port_no")
+        try reader.skip(4, "port padding")
+        let address = try MACAddress.decode(from: &reader, "hw_addr")
+        try reader.skip(2, "port padding")
+        return PortDescription(portNo: portNo, hardwareAddress: address, name: try FixedString.decode(from: &reader, size: 16, "port name"),
+                    config: try reader.read("config"), state: try reader.read("state"),
+                    current: try reader.read("curr"), advertised: try reader.read("advertised"),
+                    supported: try reader.read("supported"), peer: try reader.read("peer"),
+                    currentSpeed: try reader.read("curr_speed"), maxSpeed: try reader.read("max_speed"))
+    }
+}
