@@ -3,15 +3,18 @@
 /// type is an `OVSDBError` naming table, row and column.
 struct ColumnReader {
     let row: OVSDBRow
-    let path: String
+    let table: String
+    let uuid: OVSDBUUID
 
     init(_ row: OVSDBRow, table: String, uuid: OVSDBUUID) {
         self.row = row
-        self.path = "\(table)/\(uuid)"
+        self.table = table
+        self.uuid = uuid
     }
 
+    /// The path is only spelt out on failure: rows are many, errors rare.
     func fail(_ column: String, _ what: String) -> OVSDBError {
-        OVSDBError("\(path)/\(column)", "expected \(what), got \(row[column]?.json.jsonText.prefix(80) ?? "nothing")")
+        OVSDBError("\(table)/\(uuid)/\(column)", "expected \(what), got \(row[column]?.json.jsonText.prefix(80) ?? "nothing")")
     }
 
     func string(_ column: String) throws(OVSDBError) -> String {

@@ -53,8 +53,12 @@ private struct Scanner {
     let maximumDepth: Int
     var index = 0
 
+    /// The same bytes, typed, for building strings without a copy.
+    let utf8: UnsafeBufferPointer<UInt8>
+
     init(bytes: UnsafeRawBufferPointer, maximumDepth: Int) {
         self.bytes = bytes
+        self.utf8 = bytes.assumingMemoryBound(to: UInt8.self)
         self.maximumDepth = maximumDepth
     }
 
@@ -150,18 +154,25 @@ private struct Scanner {
         let start = index
         index += 1  // "
         var out: [UInt8] = []
+        var escaped = false
         var runStart = index
         while true {
             guard let b = current else { throw fail(.unexpectedEnd) }
             switch b {
             case UInt8(ascii: "\""):
-                out.append(contentsOf: bytes[runStart..<index])
-                index += 1
-                guard let s = String(validating: out, as: UTF8.self) else {
-                    throw JSONParseError(.invalidUTF8, at: start)
+                let s: String?
+                if escaped {
+                    out.append(contentsOf: bytes[runStart..<index])
+                    s = String(validating: out, as: UTF8.self)
+                } else {
+                    // The common case: no escape, the string is its bytes.
+                    s = String(validating: UnsafeBufferPointer(rebasing: utf8[runStart..<index]), as: UTF8.self)
                 }
+                index += 1
+                guard let s else { throw JSONParseError(.invalidUTF8, at: start) }
                 return s
             case UInt8(ascii: "\\"):
+                escaped = true
                 out.append(contentsOf: bytes[runStart..<index])
                 try escape(into: &out)
                 runStart = index

@@ -4,9 +4,9 @@ public struct OVSDBUUID: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Nil unless `text` has the UUID shape; kept lowercase so equal UUIDs compare equal.
     public init?(_ text: String) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 36 else { return nil }
-        for (i, b) in utf8.enumerated() {
+        guard text.utf8.count == 36 else { return nil }
+        var upper = false
+        for (i, b) in text.utf8.enumerated() {
             if i == 8 || i == 13 || i == 18 || i == 23 {
                 guard b == UInt8(ascii: "-") else { return nil }
             } else {
@@ -14,9 +14,11 @@ public struct OVSDBUUID: Sendable, Hashable, Comparable, CustomStringConvertible
                     || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(b)
                     || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(b)
                 else { return nil }
+                if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "F") { upper = true }
             }
         }
-        rawValue = text.lowercased()
+        // OVSDB writes lowercase; only other spellings pay for a copy.
+        rawValue = upper ? text.lowercased() : text
     }
 
     public var description: String { rawValue }

@@ -24,12 +24,14 @@ public struct OVSDBTableUpdates: Sendable, Hashable {
         self.changes = changes
     }
 
-    private static func row(_ json: JSONValue?, path: String) throws(OVSDBError) -> OVSDBRow? {
+    /// `path` is an autoclosure: built only when there is an error to report.
+    private static func row(_ json: JSONValue?, path: @autoclosure () -> String) throws(OVSDBError) -> OVSDBRow? {
         guard let json else { return nil }
-        guard let columns = json.objectValue else { throw OVSDBError(path, "row is not an object") }
+        guard let columns = json.objectValue else { throw OVSDBError(path(), "row is not an object") }
         var row: OVSDBRow = [:]
+        row.reserveCapacity(columns.count)
         for (name, value) in columns {
-            row[name] = try OVSDBDatum(json: value, path: "\(path)/\(name)")
+            row[name] = try OVSDBDatum(json: value, path: "\(path())/\(name)")
         }
         return row
     }
