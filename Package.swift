@@ -85,6 +85,16 @@ let package = Package(
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Pcap", dependencies: ["CLibpcap", nioCore], swiftSettings: swiftSettings),
 
+        // RFC 7047 client: sans-I/O JSON/JSON-RPC/monitor core plus a thin NIO client.
+        .target(
+            name: "OVSDB",
+            dependencies: [
+                "NetAddress", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The operator's CLI.
         .executableTarget(
             name: "swiftplanectl",
@@ -118,6 +128,11 @@ let package = Package(
             dependencies: ["BGPSpeaker", "BGP", "Packets", "Pcap", "TestSupport", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "OVSDBTests",
+            dependencies: ["OVSDB", "TestSupport", "NetAddress", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(
             name: "OverlayTests",
@@ -137,6 +152,7 @@ let package = Package(
         .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
+        .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
 
         // Micro-benchmarks (ordo-one/benchmark): `swift package benchmark`.
         .executableTarget(
@@ -155,6 +171,12 @@ let package = Package(
             name: "BGPBenchmarks",
             dependencies: ["BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
             path: "Tests/Benchmarks/BGPBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "OVSDBBenchmarks",
+            dependencies: ["OVSDB", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/OVSDBBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

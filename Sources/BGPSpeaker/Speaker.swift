@@ -181,7 +181,11 @@ public actor Speaker {
         let source = configuration.listenHost == "0.0.0.0" ? nil : try? SocketAddress(ipAddress: configuration.listenHost, port: 0)
         Task { [self] in
             do {
-                let channel = try await (source.map { bootstrap.bind(to: $0) } ?? bootstrap).connect(host: host, port: port).get()
+                // Connect to the address itself: connect(host:) would queue a
+                // getaddrinfo on NIO's small shared thread pool, where any
+                // blocking work delays the dial by seconds.
+                let target = try SocketAddress(ipAddress: host, port: port)
+                let channel = try await (source.map { bootstrap.bind(to: $0) } ?? bootstrap).connect(to: target).get()
                 await self.outboundConnected(id, channel, stream)
             } catch {
                 self.connectFailed(id, error)
