@@ -1,5 +1,6 @@
 import Agent
 import BGP
+import OVSDB
 import Overlay
 
 /// Everything `swiftplane-agent` is told by its configuration file: a plain
@@ -20,7 +21,8 @@ struct AgentConfiguration: Hashable, Sendable {
 
     struct Bridge: Hashable, Sendable {
         var name: String
-        var ovsdbSocket: String?
+        /// Where to read the bridge's ports from; nil: static endpoints only.
+        var ovsdb: OVSDBEndpoint?
         var vxlanPort: UInt32
         /// Which connecting switch is this bridge; nil matches any (one bridge only).
         var datapathID: UInt64?

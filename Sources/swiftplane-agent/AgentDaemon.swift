@@ -1,5 +1,6 @@
 import Agent
 import Logging
+import OVSDB
 import OpenFlow
 import OpenFlowController
 import Overlay
@@ -17,6 +18,8 @@ actor AgentDaemon {
     private var bridgeOf: [UInt64: String] = [:]
     /// The last table handed to each switch, so an unchanged state sends nothing.
     private var pushed: [UInt64: FlowTable] = [:]
+    /// The tenant ports OVSDB last reported, per bridge.
+    private var attached: [String: [AttachedPort]] = [:]
 
     init(configuration: AgentConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -40,6 +43,10 @@ actor AgentDaemon {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.serveEvents() }
             group.addTask { await self.servePacketIns() }
+            for bridge in configuration.bridges {
+                guard let endpoint = bridge.ovsdb else { continue }
+                group.addTask { await self.followDatabase(endpoint, bridge: bridge.name) }
+            }
         }
     }
 
@@ -58,13 +65,39 @@ actor AgentDaemon {
             }
             configuration = next
             core.reconfigure(next.coreSettings)
-            for bridge in core.bridges { core.setPorts(next.staticPorts[bridge] ?? .init(), bridge: bridge) }
+            for bridge in core.bridges { applyPorts(bridge) }
             for (dpid, _) in bridgeOf { bridgeOf[dpid] = bridgeName(for: dpid) }
             logger.info("configuration reloaded", metadata: ["file": "\(path)"])
             await syncAll()
         } catch {
             logger.error("configuration reload refused", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Follows one bridge's ports in OVSDB (the client reconnects by itself).
+    private func followDatabase(_ endpoint: OVSDBEndpoint, bridge: String) async {
+        let client = OVSDBClient(endpoint: endpoint, logger: logger)
+        for await event in client.events() {
+            switch event {
+            case let .synchronized(replica), let .changed(replica, _):
+                let (ports, errors) = replica.attachedPorts
+                for error in errors where error.bridge == bridge {
+                    logger.warning("OVSDB port ignored", metadata: ["error": "\(error)"])
+                }
+                attached[bridge] = ports.filter { $0.bridge == bridge }
+                applyPorts(bridge)
+                await syncAll()
+            case let .disconnected(reason):
+                // Ports stay as last seen: the flows are kept while OVSDB is away.
+                logger.warning("OVSDB disconnected", metadata: ["bridge": "\(bridge)", "reason": "\(reason)"])
+            }
+        }
+    }
+
+    private func applyPorts(_ bridge: String) {
+        let (snapshot, ignored) = configuration.ports(bridge: bridge, attached: attached[bridge] ?? [])
+        for reason in ignored { logger.debug("port ignored", metadata: ["bridge": "\(bridge)", "reason": "\(reason)"]) }
+        core.setPorts(snapshot, bridge: bridge)
     }
 
     private func serveEvents() async {

@@ -1,5 +1,6 @@
 import BGP
 import Foundation
+import OVSDB
 import Overlay
 import Yams
 
@@ -79,13 +80,13 @@ extension AgentConfiguration {
             let name = try nameNode.scalar("a bridge name")
             if name.isEmpty { throw nameNode.error("a bridge name cannot be empty") }
             if bridges.contains(where: { $0.name == name }) { throw nameNode.error("bridge '\(name)' is listed twice") }
-            let ovsdb = try map.optional("ovsdb")?.scalar("the OVSDB socket path")
+            let ovsdb = try map.optional("ovsdb").map { node throws(ConfigurationError) in try ovsdbEndpoint(node) }
             let vxlanPort = try map.required("vxlan-port").integer(UInt32.self, in: 1...0xffff_feff, "the VXLAN port's ofport")
             let datapathID = try map.optional("datapath-id").map { node throws(ConfigurationError) in
                 try datapath(node)
             }
             try map.finish()
-            bridges.append(Bridge(name: name, ovsdbSocket: ovsdb, vxlanPort: vxlanPort, datapathID: datapathID))
+            bridges.append(Bridge(name: name, ovsdb: ovsdb, vxlanPort: vxlanPort, datapathID: datapathID))
         }
         if bridges.count > 1, let index = bridges.firstIndex(where: { $0.datapathID == nil }) {
             throw ConfigurationError(file: file, path: "bridges[\(index)].datapath-id",
@@ -206,6 +207,16 @@ extension AgentConfiguration {
             throw node.error("the listen port must be in 1...65535, got '\(text)'")
         }
         return (host, port)
+    }
+
+    /// `unix:PATH`, `tcp:HOST:PORT`, or a bare socket path.
+    private static func ovsdbEndpoint(_ node: ConfigurationNode) throws(ConfigurationError) -> OVSDBEndpoint {
+        let text = try node.scalar("an OVSDB endpoint")
+        if text.hasPrefix("/") { return .unix(path: text) }
+        guard let endpoint = OVSDBEndpoint(text) else {
+            throw node.error("an OVSDB endpoint is unix:PATH, tcp:HOST:PORT or /PATH, got '\(text)'")
+        }
+        return endpoint
     }
 
     private static func datapath(_ node: ConfigurationNode) throws(ConfigurationError) -> UInt64 {

@@ -1,5 +1,6 @@
 import BGP
 import Foundation
+import OVSDB
 import Overlay
 import Testing
 import TestSupport
@@ -92,6 +93,8 @@ struct AgentConfigurationTests {
         Bad(name: "endpoint on unknown bridge",
             yaml: base + "\nendpoints:\n  - vni: 10\n    mac: 02:00:00:00:00:01\n    port: 1\n    bridge: br9",
             expected: "t.yaml: endpoints[0].bridge: no bridge named 'br9'"),
+        Bad(name: "bad OVSDB endpoint", yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    ovsdb: db.sock"),
+            expected: "t.yaml: bridges[0].ovsdb: an OVSDB endpoint is unix:PATH, tcp:HOST:PORT or /PATH, got 'db.sock'"),
         Bad(name: "duplicate key", yaml: base + "\nas: 65001", expected: "t.yaml: not valid YAML: Parser: expected all keys to be unique"),
     ]
 
@@ -123,7 +126,7 @@ struct AgentConfigurationTests {
             .init(address: .v4(IPv4Address(10, 0, 0, 253)), port: 179),
         ])
         #expect(config.tenants.map(\.instance.routeTarget) == [.twoOctetAS(asn: 65000, value: 10), .twoOctetAS(asn: 65000, value: 20)])
-        #expect(config.bridges == [.init(name: "br0", ovsdbSocket: "/var/run/openvswitch/db.sock", vxlanPort: 100, datapathID: nil)])
+        #expect(config.bridges == [.init(name: "br0", ovsdb: .unix(path: "/var/run/openvswitch/db.sock"), vxlanPort: 100, datapathID: nil)])
         #expect(config.endpoints.map(\.endpoint.location) == [.local(port: 1), .local(port: 2)])
         #expect(config.endpoints[0].endpoint.ipv6 == [IPv6Address("fd00::1")].compactMap { $0 })
     }

@@ -23,7 +23,19 @@ struct AgentOVSTests {
                             location: .local(port: 2))
     static let vxlanPort: UInt32 = 100
 
-    static let config = """
+    /// Where the agent learns the two containers: its configuration, or
+    /// OVSDB (`external_ids` on the ports, as an orchestrator would set them).
+    enum Source: String, CaseIterable, Sendable { case configuration, ovsdb }
+
+    static func config(_ source: Source, database: String) -> String {
+        switch source {
+        case .configuration: staticConfig
+        case .ovsdb: staticConfig.components(separatedBy: "endpoints:")[0]
+            .replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    ovsdb: unix:\(database)")
+        }
+    }
+
+    static let staticConfig = """
         vtep: 10.66.0.1
         as: 65000
         log-level: debug
@@ -75,17 +87,25 @@ struct AgentOVSTests {
         return try dump(sandbox).filter { $0.0.cookie == cookie }.map(\.1).reduce(0, +)
     }
 
-    @Test("flows equal the pipeline's; ping works; ARP answered in OVS; broadcast dropped and counted; SIGTERM keeps flows")
-    func agentDrivesTheBridge() async throws {
+    @Test("flows equal the pipeline's; ping works; ARP answered in OVS; broadcast dropped and counted; SIGTERM keeps flows",
+          arguments: Source.allCases)
+    func agentDrivesTheBridge(_ source: Source) async throws {
         let folder = try TemporaryFolder.create("agent-ovs")
         defer { try? FileManager.default.removeItem(at: folder) }
         let configPath = folder.appendingPathComponent("agent.yaml").path
-        try Self.config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
 
         try OVSSandbox.with(hint: "agt") { sandbox in
+            let database = try #require(sandbox.databaseSocket)
+            try Self.config(source, database: database).write(toFile: configPath, atomically: true, encoding: .utf8)
             let ca = try sandbox.addContainer("a", mac: "02:00:00:00:00:0a", addresses: ["10.77.0.1/24"], ofport: 1)
             try sandbox.addContainer("b", mac: "02:00:00:00:00:0b", addresses: ["10.77.0.2/24"], ofport: 2)
+            if source == .ovsdb {
+                for (port, endpoint) in [("a", Self.a), ("b", Self.b)] {
+                    try sandbox.vsctl("set", "port", port, "external_ids:vni=\(Self.vni)",
+                                      "external_ids:attached-mac=\(endpoint.mac)", "external_ids:ip=\(endpoint.ipv4[0])")
+                }
+            }
             try sandbox.vsctl("add-port", sandbox.bridge, "vxlan0", "--", "set", "interface", "vxlan0", "type=vxlan",
                               "options:remote_ip=flow", "options:key=flow", "options:local_ip=10.66.0.1",
                               "ofport_request=\(Self.vxlanPort)")
