@@ -7,7 +7,7 @@ import TestSupport
 @testable import swiftplane_agent
 
 /// A valid base; each bad case below replaces or appends lines.
-private let base = """
+let base = """
 vtep: 10.0.0.1
 as: 65000
 bridges:

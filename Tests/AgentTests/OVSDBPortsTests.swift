@@ -6,14 +6,8 @@ import Testing
 
 /// OVSDB's tenant ports merged with the static configuration.
 struct OVSDBPortsTests {
-    static let yaml = """
-        vtep: 10.0.0.1
-        as: 65000
-        bridges:
-          - name: br0
-            vxlan-port: 100
-        vnis:
-          - vni: 10
+    static let yaml = base + """
+
           - vni: 20
         endpoints:
           - vni: 10
