@@ -152,3 +152,39 @@ struct AgentConfigurationTests {
         #expect(config.bridges[0].datapathID == 0xab)
     }
 }
+
+/// The loader is total: every prefix of the example file, and the file with
+/// any one byte replaced, gives a configuration or a `ConfigurationError`
+/// (the signature allows nothing else); none traps.
+struct AgentConfigurationRobustnessTests {
+    static let example: [UInt8] = Array(
+        ((try? String(contentsOf: Repository.root.appendingPathComponent("deploy/agent.example.yaml"), encoding: .utf8)) ?? "").utf8)
+
+    @Test func everyPrefixLoadsOrFails() throws {
+        try #require(!Self.example.isEmpty, "deploy/agent.example.yaml is missing")
+        var refused = 0
+        for end in stride(from: 0, through: Self.example.count, by: 3) {
+            do {
+                _ = try AgentConfiguration.parse(yaml: String(decoding: Self.example[..<end], as: UTF8.self), file: "t.yaml")
+            } catch {
+                #expect(error.file == "t.yaml")
+                refused += 1
+            }
+        }
+        #expect(refused > 0)
+    }
+
+    @Test(arguments: [UInt8(0x00), 0x3a, 0x7b, 0x2d, 0x20, 0x5b])
+    func everyByteReplacedLoadsOrFails(_ byte: UInt8) throws {
+        try #require(!Self.example.isEmpty, "deploy/agent.example.yaml is missing")
+        for offset in stride(from: 0, to: Self.example.count, by: 7) {
+            var bytes = Self.example
+            bytes[offset] = byte
+            do {
+                _ = try AgentConfiguration.parse(yaml: String(decoding: bytes, as: UTF8.self), file: "t.yaml")
+            } catch {
+                #expect(!error.reason.isEmpty)
+            }
+        }
+    }
+}
