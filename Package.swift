@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "swiftplane-agent",
             dependencies: [
-                "Agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", nioCore,
+                "Agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", nioCore,
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -143,6 +143,7 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             dependencies: ["Agent", "swiftplane-agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "Pcap",
+                           "BGPSpeaker",
                            "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings
         ),

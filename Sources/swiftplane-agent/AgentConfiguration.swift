@@ -48,6 +48,9 @@ struct AgentConfiguration: Hashable, Sendable {
     var routeReflectors: [RouteReflector]
     var controllerHost: String
     var controllerPort: Int
+    /// Where the BGP speaker listens and dials from (0.0.0.0: any; port 0: any).
+    var bgpHost: String
+    var bgpPort: Int
     var bridges: [Bridge]
     var tenants: [Tenant]
     var endpoints: [StaticEndpoint]

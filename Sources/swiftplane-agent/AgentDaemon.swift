@@ -1,4 +1,6 @@
 import Agent
+import BGP
+import BGPSpeaker
 import Logging
 import OVSDB
 import OpenFlow
@@ -18,6 +20,10 @@ actor AgentDaemon {
     private var bridgeOf: [UInt64: String] = [:]
     /// The last table handed to each switch, so an unchanged state sends nothing.
     private var pushed: [UInt64: FlowTable] = [:]
+    /// The BGP client of the route reflectors; nil when none is configured.
+    private let speaker: Speaker?
+    /// What the speaker was last told to originate.
+    private var originated: [NLRI: RouteAttributes] = [:]
     /// The tenant ports OVSDB last reported, per bridge.
     private var attached: [String: [AttachedPort]] = [:]
 
@@ -29,6 +35,8 @@ actor AgentDaemon {
         controllerConfiguration.port = configuration.controllerPort
         controller = OpenFlowController(configuration: controllerConfiguration)
         core = AgentCore(settings: configuration.coreSettings)
+        speaker = configuration.routeReflectors.isEmpty ? nil
+            : Speaker(configuration.speakerConfiguration, logger: Logger(label: "swiftplane-agent.bgp"))
         for (bridge, snapshot) in configuration.staticPorts { core.setPorts(snapshot, bridge: bridge) }
     }
 
@@ -36,6 +44,10 @@ actor AgentDaemon {
     func start() async throws {
         let address = try await controller.start()
         logger.info("controller listening", metadata: ["address": "\(address)"])
+        if let speaker {
+            try await speaker.start()
+            await advertise()
+        }
     }
 
     /// Serves switch events and packet-ins until the controller stops.
@@ -43,6 +55,9 @@ actor AgentDaemon {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.serveEvents() }
             group.addTask { await self.servePacketIns() }
+            if let speaker {
+                group.addTask { await self.followRoutes(speaker) }
+            }
             for bridge in configuration.bridges {
                 guard let endpoint = bridge.ovsdb else { continue }
                 group.addTask { await self.followDatabase(endpoint, bridge: bridge.name) }
@@ -53,6 +68,7 @@ actor AgentDaemon {
     /// Stops listening; flows stay on the switches (nothing is withdrawn).
     func stop() async {
         await controller.stop()
+        await speaker?.shutdown()
     }
 
     /// SIGHUP: a new configuration replaces the old one; a bad file is
@@ -145,6 +161,26 @@ actor AgentDaemon {
 
     private func syncAll() async {
         for dpid in bridgeOf.keys.sorted() { await sync(dpid) }
+        await advertise()
+    }
+
+    /// Routes received from the reflectors become remote endpoints.
+    private func followRoutes(_ speaker: Speaker) async {
+        for await _ in speaker.bestRoutesChanged {
+            let received = BGPRoutes.received(await speaker.receivedBestRoutes())
+            core.setReceivedRoutes(received)
+            logger.debug("routes received", metadata: ["count": "\(received.count)"])
+            await syncAll()
+        }
+    }
+
+    /// Tells the speaker the routes the core wants advertised, when they changed.
+    private func advertise() async {
+        guard let speaker else { return }
+        let wanted = BGPRoutes.originated(core.advertisements)
+        guard wanted != originated else { return }
+        originated = wanted
+        await speaker.originate(wanted)
     }
 
     private func sync(_ dpid: UInt64) async {

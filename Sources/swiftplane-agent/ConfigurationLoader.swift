@@ -71,6 +71,12 @@ extension AgentConfiguration {
             try map.finish()
         }
 
+        var bgpHost = "0.0.0.0"
+        var bgpPort = 0
+        if let listen = top.optional("bgp-listen") {
+            (bgpHost, bgpPort) = try hostPort(listen)
+        }
+
         let bridgeList = try top.required("bridges").sequence()
         if bridgeList.isEmpty { throw ConfigurationError(file: file, path: "bridges", reason: "at least one bridge is needed") }
         var bridges: [Bridge] = []
@@ -176,7 +182,7 @@ extension AgentConfiguration {
         try top.finish()
         return AgentConfiguration(
             vtep: vtep, asn: asn, routerID: routerID, routeReflectors: routeReflectors,
-            controllerHost: controllerHost, controllerPort: controllerPort, bridges: bridges, tenants: tenants,
+            controllerHost: controllerHost, controllerPort: controllerPort, bgpHost: bgpHost, bgpPort: bgpPort, bridges: bridges, tenants: tenants,
             endpoints: endpoints, logLevel: logLevel)
     }
 
@@ -203,8 +209,8 @@ extension AgentConfiguration {
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard IPAddress(host) != nil else { throw node.error("the listen host must be an IP address, got '\(text)'") }
-        guard let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
-            throw node.error("the listen port must be in 1...65535, got '\(text)'")
+        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw node.error("the listen port must be in 0...65535, got '\(text)'")
         }
         return (host, port)
     }

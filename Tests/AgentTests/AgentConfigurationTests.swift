@@ -95,6 +95,8 @@ struct AgentConfigurationTests {
             expected: "t.yaml: endpoints[0].bridge: no bridge named 'br9'"),
         Bad(name: "bad OVSDB endpoint", yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    ovsdb: db.sock"),
             expected: "t.yaml: bridges[0].ovsdb: an OVSDB endpoint is unix:PATH, tcp:HOST:PORT or /PATH, got 'db.sock'"),
+        Bad(name: "BGP listen port", yaml: base + "\nbgp-listen: 127.0.0.1:99999",
+            expected: "t.yaml: bgp-listen: the listen port must be in 0...65535, got '127.0.0.1:99999'"),
         Bad(name: "duplicate key", yaml: base + "\nas: 65001", expected: "t.yaml: not valid YAML: Parser: expected all keys to be unique"),
     ]
 
