@@ -104,8 +104,9 @@ actor AgentDaemon {
                 applyPorts(bridge)
                 await syncAll()
             case let .disconnected(reason):
-                // Ports stay as last seen: the flows are kept while OVSDB is away.
-                logger.warning("OVSDB disconnected", metadata: ["bridge": "\(bridge)", "reason": "\(reason)"])
+                // Ports stay as last seen: the flows are kept while OVSDB is
+                // away. The client logs each attempt itself.
+                logger.debug("OVSDB disconnected", metadata: ["bridge": "\(bridge)", "reason": "\(reason)"])
             }
         }
     }
