@@ -111,21 +111,10 @@ struct AgentOVSTests {
                               "ofport_request=\(Self.vxlanPort)")
             try sandbox.setController("tcp:127.0.0.1:6653")
 
-            let agent = Process()
-            agent.executableURL = URL(fileURLWithPath: Command.which("ip") ?? "/usr/sbin/ip")
-            agent.arguments = ["netns", "exec", sandbox.name, agentPath, "--config", configPath]
-            let log = folder.appendingPathComponent("agent.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let logHandle = try FileHandle(forWritingTo: log)
-            agent.standardOutput = logHandle
-            agent.standardError = logHandle
-            agent.standardInput = FileHandle.nullDevice
-            try agent.run()
-            defer {
-                if agent.isRunning { kill(agent.processIdentifier, SIGKILL); agent.waitUntilExit() }
-                try? logHandle.close()
-            }
-            func agentLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+            let agent = try NamespaceDaemon(netns: sandbox.name, [agentPath, "--config", configPath],
+                                            log: folder.appendingPathComponent("agent.log"))
+            defer { agent.stop() }
+            func agentLog() -> String { agent.output }
 
             // The flows the pipeline wants for this state, computed here from the test's own endpoints.
             let wanted = Pipeline.flows(for: BridgeState(vxlanPort: Self.vxlanPort, ports: [1: Self.vni, 2: Self.vni],
@@ -153,11 +142,9 @@ struct AgentOVSTests {
             #expect(try Self.packets(sandbox, .dropBroadcast) >= dropBefore + 2)
 
             // SIGTERM: exit 0, flows stay.
-            kill(agent.processIdentifier, SIGTERM)
-            let deadline = Date() + 5
-            while agent.isRunning && Date() < deadline { usleep(50_000) }
-            #expect(!agent.isRunning, "the agent did not exit on SIGTERM")
-            if !agent.isRunning { #expect(agent.terminationStatus == 0, "agent log:\n\(agentLog())") }
+            let exited = agent.signal(SIGTERM, within: 5)
+            #expect(exited, "the agent did not exit on SIGTERM")
+            if exited { #expect(agent.process.terminationStatus == 0, "agent log:\n\(agentLog())") }
             usleep(300_000)
             #expect(try Self.dump(sandbox).map(\.0).sorted() == wantedNames)
         }
