@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "OVSSandboxTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DemoTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
 
         // libFuzzer entry points. A normal build gives a program that explains
         // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.
