@@ -35,6 +35,9 @@ struct DemoScenarioTests {
         let upSeconds = Date().timeIntervalSince(started)
 
         try checkPorts()
+        // `shell` reaches a host's own OVS with the plain tools.
+        let shell = try DemoTopology.demo("shell", "goplane2", "ovs-vsctl", "get-controller", "br0")
+        #expect(shell.stdout.trimmed == DemoTopology.controller, "\(shell.stdout)\(shell.stderr)")
 
         // What holds without any flow: the underlay, the controller targets, the ports.
         let topology = try DemoTopology.demo("check", "--topology")
