@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swiftplanectl", targets: ["swiftplanectl"]),
+        .library(name: "NetAddress", targets: ["NetAddress"]),
         .library(name: "OpenFlow", targets: ["OpenFlow"]),
         .library(name: "Packets", targets: ["Packets"]),
         .library(name: "Pcap", targets: ["Pcap"]),
@@ -27,14 +28,55 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // MAC and IP address values, one type per concept, shared by the
+        // codecs so frames become routes and flows without conversion.
+        .target(name: "NetAddress", swiftSettings: swiftSettings),
+
         // Wire codecs: pure values, no I/O. NIOCore only for ByteBuffer.
-        .target(name: "OpenFlow", dependencies: [nioCore], swiftSettings: swiftSettings),
-        .target(name: "Packets", dependencies: [nioCore], swiftSettings: swiftSettings),
-        .target(name: "BGP", dependencies: [nioCore], swiftSettings: swiftSettings),
+        .target(name: "OpenFlow", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
+        .target(name: "Packets", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
+        .target(name: "BGP", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
+
+        // OpenFlow controller runtime: sans-I/O switch state machine, flow
+        // reconciliation, and a thin SwiftNIO server around them.
+        .target(
+            name: "OpenFlowController",
+            dependencies: ["OpenFlow", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // BGP speaker: sans-I/O FSM and RIB, thin NIO sessions; the route reflector daemon.
+        .target(
+            name: "BGPSpeaker",
+            dependencies: ["BGP", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "swiftplane-rr",
+            dependencies: [
+                "BGPSpeaker", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
+        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets", "BGP"], swiftSettings: swiftSettings),
 
         // libpcap (apt: libpcap-dev) and a small Swift API over it.
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Pcap", dependencies: ["CLibpcap", nioCore], swiftSettings: swiftSettings),
+
+        // RFC 7047 client: sans-I/O JSON/JSON-RPC/monitor core plus a thin NIO client.
+        .target(
+            name: "OVSDB",
+            dependencies: [
+                "NetAddress", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // The operator's CLI.
         .executableTarget(
@@ -51,18 +93,43 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
 
         // Unit, conformance, oracle and robustness tests (Swift Testing).
+        .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"], swiftSettings: swiftSettings),
         .testTarget(name: "OpenFlowTests", dependencies: ["TestSupport", "OpenFlow", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OpenFlowControllerTests",
+            dependencies: ["OpenFlowController", "OpenFlow", "Packets", "Pcap", "TestSupport", nioCore,
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "OVSSandboxTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BGPSpeakerTests",
+            dependencies: ["BGPSpeaker", "BGP", "Packets", "Pcap", "TestSupport", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OVSDBTests",
+            dependencies: ["OVSDB", "TestSupport", "NetAddress", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "OverlayTests",
+            dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", "TestSupport", nioCore],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "DemoTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
 
         // libFuzzer entry points. A normal build gives a program that explains
         // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.
         .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", nioCore], path: "Tests/Fuzz/BGPFuzzer"),
+        .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
+        .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
 
         // Micro-benchmarks (ordo-one/benchmark): `swift package benchmark`.
         .executableTarget(
@@ -81,6 +148,12 @@ let package = Package(
             name: "BGPBenchmarks",
             dependencies: ["BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
             path: "Tests/Benchmarks/BGPBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "OVSDBBenchmarks",
+            dependencies: ["OVSDB", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/OVSDBBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

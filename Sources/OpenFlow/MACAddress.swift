@@ -1,25 +1,20 @@
 import NIOCore
 
-/// An Ethernet address as a 48-bit integer (the codec needs no richer type).
-public struct MACAddress: Sendable, Hashable, CustomStringConvertible {
-    public var rawValue: UInt64
+/// OpenFlow's name for the shared Ethernet address type, so a port's
+/// hw_addr, a frame's source and an EVPN route's MAC are one type.
+public typealias MACAddress = EthernetAddress
 
-    public init(_ rawValue: UInt64) { self.rawValue = rawValue & 0xffff_ffff_ffff }
-
-    public var bytes: [UInt8] { OXMField.bigEndian(rawValue, width: 6) }
-
-    public var description: String {
-        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":")
-    }
-
+extension EthernetAddress {
+    /// ofp_port's hw_addr: six bytes, as a 16-bit and a 32-bit big-endian
+    /// integer (no allocation).
     func encode(into buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt16(truncatingIfNeeded: rawValue >> 32))
         buffer.writeInteger(UInt32(truncatingIfNeeded: rawValue))
     }
 
-    static func decode(from reader: inout WireReader, _ what: StaticString) throws(OpenFlowDecodingError) -> MACAddress {
+    static func decode(from reader: inout WireReader, _ what: StaticString) throws(OpenFlowDecodingError) -> EthernetAddress {
         let high: UInt16 = try reader.read(what)
         let low: UInt32 = try reader.read(what)
-        return MACAddress(UInt64(high) << 32 | UInt64(low))
+        return EthernetAddress(rawValue: UInt64(high) << 32 | UInt64(low))
     }
 }

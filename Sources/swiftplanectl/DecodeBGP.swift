@@ -41,11 +41,6 @@ struct DecodeBGP: ParsableCommand {
 
     func run() throws {
         let options = SessionOptions(fourOctetAS: !twoOctetAS, extendedMessage: extendedMessage)
-        let result = BGPJSON.decodeStream(try InputFile.read(file), options: options, reencode: reencode)
-        for line in result.lines { print(line) }
-        if let error = result.error {
-            FileHandle.standardError.write(Data(("swiftplanectl: " + error + "\n").utf8))
-            throw ExitCode(1)
-        }
+        try DecodeOutput.emit(BGPJSON.decodeStream(try InputFile.read(file), options: options, reencode: reencode))
     }
 }

@@ -36,21 +36,7 @@ struct DecodeOpenFlow: ParsableCommand {
     var reencode = false
 
     func run() throws {
-        let data: Data
-        if file == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("cannot read \(file)")
-            }
-            data = contents
-        }
-        let result = OpenFlowJSON.decodeStream(Array(data), reencode: reencode)
-        for line in result.lines { print(line) }
-        if let error = result.error {
-            FileHandle.standardError.write(Data(("swiftplanectl: " + error + "\n").utf8))
-            throw ExitCode(1)
-        }
+        try DecodeOutput.emit(OpenFlowJSON.decodeStream(try InputFile.read(file), reencode: reencode))
     }
 }
 

@@ -18,9 +18,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     _ = try? FrameBuilder.neighborAdvertisement(answering: buffer, hardwareAddress: .broadcast)
     // The text parsers read operator input (config, CLI).
     let text = String(decoding: UnsafeBufferPointer(start: data, count: min(count, 64)), as: UTF8.self)
-    _ = EthernetAddress(text)?.description
-    _ = IPv4Address(text)?.description
-    _ = IPv6Address(text)?.description
+    // Whatever parses must print as text that parses back to the same value.
+    if let a = EthernetAddress(text) { precondition(EthernetAddress(a.description) == a, "MAC text round trip") }
+    if let a = IPv4Address(text) { precondition(IPv4Address(a.description) == a && a.description == text, "IPv4 text round trip") }
+    if let a = IPv6Address(text) { precondition(IPv6Address(a.description) == a, "IPv6 text round trip") }
+    if let a = IPAddress(bytes: buffer.readableBytesView.prefix(16)) { precondition(IPAddress(a.description) == a, "IP bytes to text") }
     return 0
 }
 

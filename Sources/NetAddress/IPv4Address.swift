@@ -1,5 +1,6 @@
-/// An IPv4 address as its 32-bit big-endian value. NIOCore's SocketAddress
-/// carries a port and a sockaddr; a packet field needs just the number.
+/// An IPv4 address as its 32-bit value (network order when written). A
+/// socket address carries a port too; a packet or route field needs just
+/// the number.
 public struct IPv4Address: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
     public let rawValue: UInt32
 
@@ -9,15 +10,25 @@ public struct IPv4Address: RawRepresentable, Sendable, Hashable, Comparable, Cus
         rawValue = UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d)
     }
 
-    /// Parses dotted-quad text ("10.0.0.1"); no leading zeros, each part 0...255.
+    /// From four bytes in wire order; nil for any other count.
+    public init?<C: Collection>(bytes: C) where C.Element == UInt8 {
+        guard bytes.count == 4 else { return nil }
+        rawValue = bytes.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    /// Parses dotted-quad text ("10.0.0.1"): four decimal parts 0...255,
+    /// no leading zeros, no signs.
     public init?(_ text: String) {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        self.init(utf8: Substring(text).utf8)
+    }
+
+    /// The dotted quad inside a longer text (IPv6's "::ffff:10.0.0.1").
+    init?(utf8: Substring.UTF8View) {
+        let parts = utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }
         var value: UInt32 = 0
         for part in parts {
-            guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  part.count == 1 || part.first != "0",
-                  let byte = UInt8(part) else { return nil }
+            guard let byte = HexDigits.octet(of: part) else { return nil }
             value = value << 8 | UInt32(byte)
         }
         rawValue = value
@@ -26,11 +37,13 @@ public struct IPv4Address: RawRepresentable, Sendable, Hashable, Comparable, Cus
     public static let any = IPv4Address(rawValue: 0)
     public static let broadcast = IPv4Address(rawValue: 0xffff_ffff)
 
+    /// The four bytes in wire order.
     public var bytes: [UInt8] {
         [UInt8(truncatingIfNeeded: rawValue >> 24), UInt8(truncatingIfNeeded: rawValue >> 16),
          UInt8(truncatingIfNeeded: rawValue >> 8), UInt8(truncatingIfNeeded: rawValue)]
     }
 
+    /// 224.0.0.0/4 (RFC 5771).
     public var isMulticast: Bool { rawValue >> 28 == 0xe }
 
     public var description: String { bytes.map(String.init).joined(separator: ".") }

@@ -1,5 +1,6 @@
 /// A 48-bit IEEE 802 MAC address, held in the low bits of a UInt64 so it
-/// compares and hashes as one integer.
+/// compares and hashes as one integer. `rawValue` is a `let` so the top 16
+/// bits stay zero: every way in masks or builds from six bytes.
 public struct EthernetAddress: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
     public let rawValue: UInt64
 
@@ -8,7 +9,8 @@ public struct EthernetAddress: RawRepresentable, Sendable, Hashable, Comparable,
     }
 
     public init(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8, _ b3: UInt8, _ b4: UInt8, _ b5: UInt8) {
-        rawValue = [b0, b1, b2, b3, b4, b5].reduce(0) { $0 << 8 | UInt64($1) }
+        rawValue = UInt64(b0) << 40 | UInt64(b1) << 32 | UInt64(b2) << 24
+            | UInt64(b3) << 16 | UInt64(b4) << 8 | UInt64(b5)
     }
 
     /// From six bytes in wire order; nil for any other count.
@@ -17,14 +19,16 @@ public struct EthernetAddress: RawRepresentable, Sendable, Hashable, Comparable,
         rawValue = bytes.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    /// Parses "02:42:c0:a8:00:02" (also with '-' separators, either case).
+    /// Parses "02:42:c0:a8:00:02", or the same with '-' separators (one kind
+    /// throughout), hex digits of either case, exactly two per byte.
     public init?(_ text: String) {
-        let groups = text.split(separator: ":", omittingEmptySubsequences: false)
-        let parts = groups.count == 6 ? groups : text.split(separator: "-", omittingEmptySubsequences: false)
+        let utf8 = Substring(text).utf8
+        let colons = utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+        let parts = colons.count == 6 ? colons : utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
         guard parts.count == 6 else { return nil }
         var value: UInt64 = 0
         for part in parts {
-            guard part.count == 2, let byte = UInt8(part, radix: 16) else { return nil }
+            guard part.count == 2, let byte = HexDigits.value(of: part) else { return nil }
             value = value << 8 | UInt64(byte)
         }
         rawValue = value
@@ -44,15 +48,14 @@ public struct EthernetAddress: RawRepresentable, Sendable, Hashable, Comparable,
     /// U/L bit: locally administered (as Docker's 02:42:... are).
     public var isLocallyAdministered: Bool { rawValue & 0x0200_0000_0000 != 0 }
 
+    /// Lower-case, colon-separated, two digits a byte (as ovs-ofctl prints).
     public var description: String {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(17)
-        for i in 0..<6 {
+        for (i, byte) in bytes.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ":")) }
-            let byte = Int(truncatingIfNeeded: rawValue >> (40 - 8 * UInt64(i))) & 0xff
-            out.append(digits[byte >> 4])
-            out.append(digits[byte & 0xf])
+            out.append(HexDigits.lower[Int(byte >> 4)])
+            out.append(HexDigits.lower[Int(byte & 0xf)])
         }
         return String(decoding: out, as: UTF8.self)
     }

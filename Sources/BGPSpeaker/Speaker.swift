@@ -1,0 +1,398 @@
+import BGP
+import Logging
+import NIOCore
+import NIOPosix
+
+/// A neighbour as the operator sees it.
+public struct NeighborStatus: Hashable, Sendable {
+    public var peer: PeerID
+    public var address: String
+    public var state: SessionState
+    public var dynamic: Bool
+    public var prefixesReceived: Int
+    public var lastError: Notification?
+}
+
+/// The BGP speaker: sessions over TCP around the sans-I/O `Session` and
+/// `RIB`. All shared state lives in this actor; each connection's bytes are
+/// fed to it in order by one task.
+public actor Speaker {
+    public let configuration: SpeakerConfiguration
+    private let group: any EventLoopGroup
+    private var logger: Logger
+    private var rib: RIB
+    private var peers: [PeerID: Peer] = [:]
+    private var nextPeerID: UInt32 = 1
+    private var server: (any Channel)?
+    private var ticker: Task<Void, Never>?
+    private var closing: [EventLoopFuture<Void>] = []
+
+    struct Peer {
+        var session: Session
+        var address: IPv4Address
+        var port: Int
+        var dynamic: Bool
+        var routeReflectorClient: Bool
+        var maximumPrefixes: Int?
+        var channel: (any Channel)?
+        var decoder = MessageStreamDecoder()
+        var lastWrite: EventLoopFuture<Void>?
+        var options: SessionOptions { session.negotiated?.options ?? SessionOptions() }
+    }
+
+    public init(_ configuration: SpeakerConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                logger: Logger = Logger(label: "swiftplane.bgp")) {
+        self.configuration = configuration
+        self.group = group
+        self.logger = logger
+        self.rib = RIB(routerID: configuration.routerID, clusterID: configuration.clusterID)
+    }
+
+    /// Binds the listening socket, starts the configured neighbours and the
+    /// timers; returns the address bound (port 0 picks one).
+    @discardableResult
+    public func start() async throws -> SocketAddress {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in
+                let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
+                do {
+                    try channel.pipeline.syncOperations.addHandler(InboundBridge(continuation))
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+                Task { await self.accepted(channel, stream) }
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
+        let channel = try await bootstrap.bind(host: configuration.listenHost, port: configuration.listenPort).get()
+        server = channel
+        let bound = try channel.localAddress ?? SocketAddress(ipAddress: configuration.listenHost, port: configuration.listenPort)
+        logger.info("listening", metadata: ["address": "\(bound)", "as": "\(configuration.localAS)",
+                                            "router-id": "\(configuration.routerID)", "cluster-id": "\(configuration.clusterID)",
+                                            "accept": "\(configuration.accept.map(\.description).joined(separator: ","))"])
+        for n in configuration.neighbors {
+            let id = newPeerID()
+            // RFC 4271 §10 jitter (0.75-1 of the time), so two speakers that dial
+            // each other and refuse the crossing connection do not retry in step.
+            var session = configuration.session(peerAS: n.peerAS, passive: n.passive)
+            session.connectRetryTime = .nanoseconds(Int64(Double(session.connectRetryTime.nanoseconds) * Double.random(in: 0.75...1)))
+            peers[id] = Peer(session: Session(session), address: n.address,
+                             port: n.port, dynamic: false, routeReflectorClient: n.routeReflectorClient,
+                             maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes)
+            run(id, .start)
+        }
+        ticker = Task { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+                self.tick()
+            }
+        }
+        return bound
+    }
+
+    /// Sends CEASE (administrative shutdown) to every peer, closes every
+    /// connection and the listening socket.
+    public func shutdown() async {
+        ticker?.cancel()
+        ticker = nil
+        for id in peers.keys.sorted() { run(id, .stop(.administrativeShutdown)) }
+        let pending = closing
+        closing = []
+        for f in pending { try? await f.get() }
+        try? await server?.close().get()
+        server = nil
+        logger.info("stopped")
+    }
+
+    public func neighbors() -> [NeighborStatus] {
+        peers.keys.sorted().compactMap { id in
+            guard let p = peers[id] else { return nil }
+            return NeighborStatus(peer: id, address: "\(p.address)", state: p.session.state, dynamic: p.dynamic,
+                                  prefixesReceived: rib.prefixCount(id), lastError: p.session.lastError)
+        }
+    }
+
+    /// Destinations in the Loc-RIB.
+    public var routeCount: Int { rib.routeCount }
+
+    // MARK: connections
+
+    private func newPeerID() -> PeerID {
+        defer { nextPeerID &+= 1 }
+        return PeerID(nextPeerID)
+    }
+
+    private func accepted(_ channel: any Channel, _ stream: AsyncStream<ByteBuffer>) async {
+        guard case .v4(let v4)? = channel.remoteAddress else {
+            logger.warning("connection refused: not IPv4", metadata: ["remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+            channel.close(promise: nil)
+            return
+        }
+        // sin_addr is in network order.
+        let address = IPv4Address(rawValue: UInt32(bigEndian: v4.address.sin_addr.s_addr))
+        let id: PeerID
+        if let (existing, peer) = peers.first(where: { !$0.value.dynamic && $0.value.address == address }) {
+            if peer.channel != nil, [SessionState.connect, .openSent, .openConfirm].contains(peer.session.state) {
+                await resolveCollision(existing, channel, stream, initiatedByUs: false)
+                return
+            }
+            guard peer.channel == nil, peer.session.state == SessionState.active || peer.session.state == SessionState.connect else {
+                logger.warning("connection refused: session already up", metadata: ["peer": "\(address)", "state": "\(peer.session.state)"])
+                channel.close(promise: nil)
+                return
+            }
+            id = existing
+        } else if configuration.accept.contains(where: { $0.contains(address) }) {
+            if let (_, other) = peers.first(where: { $0.value.dynamic && $0.value.address == address && $0.value.channel != nil }) {
+                logger.warning("connection refused: session already up", metadata: ["peer": "\(address)", "state": "\(other.session.state)"])
+                channel.close(promise: nil)
+                return
+            }
+            guard peers.values.filter(\.dynamic).count < configuration.maximumDynamicPeers else {
+                logger.warning("connection refused: dynamic neighbour limit", metadata: ["peer": "\(address)", "limit": "\(configuration.maximumDynamicPeers)"])
+                channel.close(promise: nil)
+                return
+            }
+            id = newPeerID()
+            peers[id] = Peer(session: Session(configuration.session(peerAS: configuration.localAS, passive: true)), address: address,
+                             port: 0, dynamic: true, routeReflectorClient: true, maximumPrefixes: configuration.maximumPrefixes)
+            run(id, .start)
+        } else {
+            logger.warning("connection refused: outside every accepted range", metadata: ["peer": "\(address)"])
+            channel.close(promise: nil)
+            return
+        }
+        await serve(id, channel, stream)
+    }
+
+    private func connect(_ id: PeerID) {
+        guard let p = peers[id] else { return }
+        let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(.seconds(5))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(InboundBridge(continuation)) }
+            }
+        let host = "\(p.address)", port = p.port
+        // Dial from the address we listen on (when it is one), so the peer
+        // sees the address it has configured for us.
+        let source = configuration.listenHost == "0.0.0.0" ? nil : try? SocketAddress(ipAddress: configuration.listenHost, port: 0)
+        Task { [self] in
+            do {
+                // Connect to the address itself: connect(host:) would queue a
+                // getaddrinfo on NIO's small shared thread pool, where any
+                // blocking work delays the dial by seconds.
+                let target = try SocketAddress(ipAddress: host, port: port)
+                let channel = try await (source.map { bootstrap.bind(to: $0) } ?? bootstrap).connect(to: target).get()
+                await self.outboundConnected(id, channel, stream)
+            } catch {
+                self.connectFailed(id, error)
+            }
+        }
+    }
+
+    private func connectFailed(_ id: PeerID, _ error: any Error) {
+        logger.info("connect failed", metadata: ["peer": "\(peers[id].map { "\($0.address)" } ?? "?")", "error": "\(error)"])
+        run(id, .connectionDown)
+    }
+
+    /// Our dial succeeded; the peer's own connection may have been taken meanwhile.
+    private func outboundConnected(_ id: PeerID, _ channel: any Channel, _ stream: AsyncStream<ByteBuffer>) async {
+        if let p = peers[id], p.channel != nil, [SessionState.openSent, .openConfirm].contains(p.session.state) {
+            await resolveCollision(id, channel, stream, initiatedByUs: true)
+        } else {
+            await serve(id, channel, stream)
+        }
+    }
+
+    /// RFC 4271 §6.8: two connections with one peer, neither Established.
+    /// The peer's OPEN on the second one names its BGP identifier; the
+    /// connection opened by the speaker with the higher identifier stays, the
+    /// other is closed with CEASE (connection collision resolution).
+    private func resolveCollision(_ id: PeerID, _ channel: any Channel, _ stream: AsyncStream<ByteBuffer>, initiatedByUs: Bool) async {
+        var decoder = MessageStreamDecoder()
+        var open: Open?
+        read: for await bytes in stream {
+            decoder.append(bytes)
+            guard let message = try? decoder.next() else { continue }
+            if case .open(let o)? = try? BGPMessage.decode(message) { open = o }
+            break read
+        }
+        let cease = BGPMessage.notification(Notification(.cease(.connectionCollisionResolution))).encoded()
+        guard let open, let p = peers[id] else {
+            channel.close(promise: nil)
+            return
+        }
+        let meta: Logger.Metadata = ["peer": "\(p.address)", "remote-id": "\(open.bgpIdentifier)"]
+        // The session's connection stays when it is up, or still there and
+        // opened by the speaker with the higher identifier.
+        let weAreHigher = configuration.routerID.rawValue > open.bgpIdentifier.rawValue
+        if p.session.state == .established || (p.channel != nil && weAreHigher != initiatedByUs) {
+            logger.info("connection collision: keeping the first", metadata: meta)
+            channel.writeAndFlush(cease).whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
+        logger.info("connection collision: keeping the second", metadata: meta)
+        run(id, .close(Notification(.cease(.connectionCollisionResolution))))
+        run(id, .startPassive)
+        await serve(id, channel, stream, decoder: decoder, first: .received(.open(open)))
+    }
+
+    private func serve(_ id: PeerID, _ channel: any Channel, _ stream: AsyncStream<ByteBuffer>,
+                       decoder: MessageStreamDecoder = MessageStreamDecoder(), first: SessionEvent? = nil) async {
+        guard var p = peers[id], p.channel == nil else {
+            channel.close(promise: nil)
+            return
+        }
+        p.channel = channel
+        p.decoder = decoder
+        peers[id] = p
+        logger.info("connected", metadata: ["peer": "\(p.address)", "dynamic": "\(p.dynamic)"])
+        run(id, .connectionUp)
+        if let first {
+            // What was read while resolving a collision, then the rest of its bytes.
+            run(id, first)
+            receive(id, ByteBuffer())
+        }
+        for await bytes in stream {
+            guard peers[id]?.channel === channel else { break }
+            receive(id, bytes)
+        }
+        guard peers[id]?.channel === channel else { return }
+        peers[id]?.channel = nil
+        run(id, .connectionDown)
+    }
+
+    private func receive(_ id: PeerID, _ bytes: ByteBuffer) {
+        peers[id]?.decoder.append(bytes)
+        while let p = peers[id], p.channel != nil {
+            let event: SessionEvent
+            do {
+                guard let message = try peers[id]?.decoder.next() else { break }
+                event = Self.classify(message, options: p.options)
+            } catch {
+                event = .decodingFailed(error)
+            }
+            run(id, event)
+        }
+    }
+
+    /// UPDATEs keep their RFC 7606 classification; other messages decode whole.
+    static func classify(_ message: ByteBuffer, options: SessionOptions) -> SessionEvent {
+        if message.getInteger(at: message.readerIndex + 18, as: UInt8.self) == BGPMessage.MessageType.update.rawValue,
+           message.readableBytes >= 23, let body = message.getSlice(at: message.readerIndex + 19, length: message.readableBytes - 19) {
+            return .received(.update(Update.decode(body: body, options: options)))
+        }
+        do {
+            switch try BGPMessage.decode(message, options: options) {
+            case .open(let o): return .received(.open(o))
+            case .update(let u): return .received(.update(.update(u)))
+            case .notification(let n): return .received(.notification(n))
+            case .keepalive: return .received(.keepalive)
+            case .routeRefresh(let r): return .received(.routeRefresh(r))
+            }
+        } catch {
+            return .decodingFailed(error)
+        }
+    }
+
+    private func tick() {
+        let now = NIODeadline.now()
+        for (id, p) in peers {
+            if let d = p.session.nextDeadline, d <= now { run(id, .timePassed) }
+        }
+    }
+
+    // MARK: the session's actions
+
+    private func run(_ id: PeerID, _ event: SessionEvent) {
+        guard var p = peers[id] else { return }
+        let actions = p.session.handle(event, now: .now())
+        peers[id] = p
+        var ribChanged = false
+        for action in actions {
+            guard let p = peers[id] else { return }
+            let meta: Logger.Metadata = ["peer": "\(p.address)"]
+            switch action {
+            case .connect:
+                connect(id)
+            case .send(let message):
+                write(id, message.encoded(options: p.options))
+                if case .notification(let n) = message {
+                    // Our own shutdown is routine; anything else is worth a warning.
+                    let level: Logger.Level = n.error == .cease(.administrativeShutdown) ? .info : .warning
+                    logger.log(level: level, "NOTIFICATION sent", metadata: meta.merging(["error": "\(n.error)"]) { a, _ in a })
+                }
+            case .closeConnection:
+                close(id)
+            case .established(let agreed):
+                logger.info("established", metadata: meta.merging(["router-id": "\(agreed.peerRouterID)", "hold": "\(agreed.holdTime)",
+                                                                   "families": "\(agreed.families.map(\.description).sorted().joined(separator: ","))"]) { a, _ in a })
+                rib.addPeer(id, RIBPeer(address: .v4(p.address), routerID: agreed.peerRouterID, routeReflectorClient: p.routeReflectorClient,
+                                        ebgp: agreed.peerAS != configuration.localAS, families: agreed.families))
+                ribChanged = true
+            case .down(let reason):
+                logger.info("down", metadata: meta.merging(["reason": "\(reason)"]) { a, _ in a })
+                rib.removePeer(id)
+                ribChanged = true
+            case .update(let update):
+                let change = rib.apply(update, from: id)
+                if change.loops > 0 {
+                    logger.info("routes ignored: cluster loop", metadata: meta.merging(["count": "\(change.loops)"]) { a, _ in a })
+                }
+                ribChanged = true
+                if let limit = p.maximumPrefixes, rib.prefixCount(id) > limit {
+                    logger.warning("maximum prefixes exceeded", metadata: meta.merging(["limit": "\(limit)"]) { a, _ in a })
+                    let l = UInt32(clamping: limit)
+                    let data: [UInt8] = [0, 25, 70, UInt8(l >> 24), UInt8(l >> 16 & 0xff), UInt8(l >> 8 & 0xff), UInt8(l & 0xff)]
+                    run(id, .close(Notification(.cease(.maximumNumberOfPrefixesReached), data: data)))
+                    return
+                }
+            case .withdraw(let nlri, let reason):
+                logger.warning("UPDATE treated as withdraw", metadata: meta.merging(["reason": "\(reason)", "routes": "\(nlri.count)"]) { a, _ in a })
+                var ignored = 0
+                rib.withdraw(nlri, from: id, ignored: &ignored)
+                ribChanged = true
+            case .routeRefresh:
+                rib.refresh(id)
+                ribChanged = true
+            }
+        }
+        if ribChanged { flushRIB() }
+        // A dynamic neighbour exists only while connected.
+        if let p = peers[id], p.dynamic, p.channel == nil, p.session.state == .idle {
+            peers[id] = nil
+        }
+    }
+
+    /// Sends every Established peer what the RIB owes it.
+    private func flushRIB() {
+        for (id, p) in peers where p.session.state == .established {
+            let updates = rib.pendingUpdates(for: id, options: p.options)
+            guard !updates.isEmpty else { continue }
+            var buffer = ByteBufferAllocator().buffer(capacity: 4096)
+            for u in updates { BGPMessage.update(u).encode(into: &buffer, options: p.options) }
+            write(id, buffer)
+        }
+    }
+
+    private func write(_ id: PeerID, _ bytes: ByteBuffer) {
+        guard let channel = peers[id]?.channel else { return }
+        peers[id]?.lastWrite = channel.writeAndFlush(bytes)
+    }
+
+    /// Closes after what was written has gone (a NOTIFICATION must arrive).
+    private func close(_ id: PeerID) {
+        guard let p = peers[id], let channel = p.channel else { return }
+        peers[id]?.channel = nil
+        peers[id]?.lastWrite = nil
+        let closed: EventLoopFuture<Void> = (p.lastWrite ?? channel.eventLoop.makeSucceededVoidFuture())
+            .flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }
+            .flatMap { channel.close() }
+            .flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }
+        closing.append(closed)
+        if closing.count > 64 { closing.removeFirst(closing.count - 64) }
+    }
+}

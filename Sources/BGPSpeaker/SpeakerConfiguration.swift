@@ -1,0 +1,73 @@
+import BGP
+import NIOCore
+
+/// A prefix peers may connect from (dynamic neighbours, as in "bgp listen range").
+public struct NeighborRange: Hashable, Sendable, CustomStringConvertible {
+    public var prefix: IPv4Prefix
+    public init(_ prefix: IPv4Prefix) { self.prefix = prefix }
+
+    /// "10.0.0.0/8"; nil when not an IPv4 prefix of length 0...32.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let a = IPv4Address(String(parts[0])), let l = UInt8(parts[1]), l <= 32 else { return nil }
+        prefix = IPv4Prefix(a, length: l)
+    }
+
+    public func contains(_ address: IPv4Address) -> Bool {
+        let mask: UInt32 = prefix.length == 0 ? 0 : ~0 << (32 - UInt32(prefix.length))
+        return address.rawValue & mask == prefix.address.rawValue & mask
+    }
+
+    public var description: String { prefix.description }
+}
+
+/// A neighbour named in the configuration.
+public struct NeighborConfiguration: Hashable, Sendable {
+    public var address: IPv4Address
+    public var port: Int
+    public var peerAS: UInt32
+    /// Waits for the peer instead of connecting to it.
+    public var passive: Bool
+    public var routeReflectorClient: Bool
+    public var maximumPrefixes: Int?
+
+    public init(address: IPv4Address, port: Int = 179, peerAS: UInt32, passive: Bool = false,
+                routeReflectorClient: Bool = true, maximumPrefixes: Int? = nil) {
+        self.address = address; self.port = port; self.peerAS = peerAS; self.passive = passive
+        self.routeReflectorClient = routeReflectorClient; self.maximumPrefixes = maximumPrefixes
+    }
+}
+
+/// Everything a `Speaker` runs with.
+public struct SpeakerConfiguration: Hashable, Sendable {
+    public var localAS: UInt32
+    public var routerID: IPv4Address
+    public var clusterID: IPv4Address
+    public var listenHost: String
+    public var listenPort: Int
+    /// Peers from these ranges are accepted as iBGP route reflector clients.
+    public var accept: [NeighborRange]
+    /// At most this many dynamic peers at once; more are refused.
+    public var maximumDynamicPeers: Int
+    public var neighbors: [NeighborConfiguration]
+    public var holdTime: UInt16
+    public var connectRetryTime: TimeAmount
+    /// Max-prefix for dynamic peers (and configured ones without their own).
+    public var maximumPrefixes: Int?
+    public var families: [AddressFamily]
+
+    public init(localAS: UInt32, routerID: IPv4Address, clusterID: IPv4Address? = nil, listenHost: String = "0.0.0.0",
+                listenPort: Int = 179, accept: [NeighborRange] = [], maximumDynamicPeers: Int = 1000,
+                neighbors: [NeighborConfiguration] = [], holdTime: UInt16 = 90, connectRetryTime: TimeAmount = .seconds(30),
+                maximumPrefixes: Int? = nil, families: [AddressFamily] = [.l2vpnEVPN]) {
+        self.localAS = localAS; self.routerID = routerID; self.clusterID = clusterID ?? routerID
+        self.listenHost = listenHost; self.listenPort = listenPort; self.accept = accept
+        self.maximumDynamicPeers = maximumDynamicPeers; self.neighbors = neighbors; self.holdTime = holdTime
+        self.connectRetryTime = connectRetryTime; self.maximumPrefixes = maximumPrefixes; self.families = families
+    }
+
+    func session(peerAS: UInt32, passive: Bool) -> SessionConfiguration {
+        SessionConfiguration(localAS: localAS, routerID: routerID, peerAS: peerAS, passive: passive, holdTime: holdTime,
+                             connectRetryTime: connectRetryTime, families: families)
+    }
+}

@@ -1,0 +1,52 @@
+import OpenFlow
+
+/// What identifies a flow inside a switch: OpenFlow treats two flows with the
+/// same table, priority and match as the same flow (an ADD replaces it).
+public struct FlowKey: Sendable, Hashable, CustomStringConvertible {
+    public var tableID: UInt8
+    public var priority: UInt16
+    public var match: Match
+
+    public init(tableID: UInt8, priority: UInt16, match: Match) {
+        self.tableID = tableID
+        self.priority = priority
+        self.match = match
+    }
+
+    public var description: String { "table=\(tableID),priority=\(priority),\(match)" }
+}
+
+/// One flow as the application wants it on a switch.
+public struct FlowEntry: Sendable, Hashable {
+    public var key: FlowKey
+    public var cookie: UInt64
+    public var instructions: [Instruction]
+    public var idleTimeout: UInt16
+    public var hardTimeout: UInt16
+    public var flags: FlowMod.Flags
+
+    public init(tableID: UInt8 = 0, priority: UInt16, match: Match = Match(), cookie: UInt64,
+                instructions: [Instruction], idleTimeout: UInt16 = 0, hardTimeout: UInt16 = 0,
+                flags: FlowMod.Flags = []) {
+        self.key = FlowKey(tableID: tableID, priority: priority, match: match)
+        self.cookie = cookie
+        self.instructions = instructions
+        self.idleTimeout = idleTimeout
+        self.hardTimeout = hardTimeout
+        self.flags = flags
+    }
+
+    /// The flow as a switch reports it in a flow-stats reply (counters dropped).
+    public init(_ stats: FlowStats) {
+        self.init(tableID: stats.tableID, priority: stats.priority, match: stats.match, cookie: stats.cookie,
+                  instructions: stats.instructions, idleTimeout: stats.idleTimeout, hardTimeout: stats.hardTimeout,
+                  flags: stats.flags)
+    }
+
+    /// A FLOW_MOD installing or changing this flow with `command`.
+    public func flowMod(_ command: FlowMod.Command) -> FlowMod {
+        FlowMod(cookie: cookie, cookieMask: command == .add ? 0 : UInt64.max, tableID: key.tableID, command: command,
+                idleTimeout: idleTimeout, hardTimeout: hardTimeout, priority: key.priority, flags: flags,
+                match: key.match, instructions: command == .deleteStrict ? [] : instructions)
+    }
+}

@@ -1,0 +1,229 @@
+import Logging
+import NIOCore
+import NIOPosix
+import OpenFlow
+
+/// The OpenFlow 1.3 controller: accepts any number of switches, keeps each
+/// one's flows equal to the table the application wants, and reports switch
+/// events and packet-ins as async sequences.
+public actor OpenFlowController {
+    public struct Configuration: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 6653
+        public var connection = SwitchConnection.Configuration()
+        /// The cookies that mark our flows; see `CookieSpace`.
+        public var cookieSpace = CookieSpace.swiftplane
+        /// Packet-ins kept for a slow consumer; older ones are dropped and counted.
+        public var packetInBuffer = 1024
+        /// Switch events kept for a slow consumer; older ones are dropped and counted.
+        public var eventBuffer = 4096
+        /// Bytes queued towards one switch above which packet-outs are refused.
+        public var writeHighWaterMark = 1 << 20
+
+        public init() {}
+    }
+
+    public nonisolated let configuration: Configuration
+    /// Switch up/down, port status, flow sync results, in order per switch.
+    public nonisolated let events: AsyncStream<SwitchEvent>
+    public nonisolated let packetIns: AsyncStream<PacketInEvent>
+
+    private nonisolated let hub: ControllerHub
+    private let eventSink: AsyncStream<SwitchEvent>.Continuation
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private var server: (any Channel)?
+    private var switches: [UInt64: SwitchHandle] = [:]
+    private var wanted: [UInt64: FlowTable] = [:]
+    private var syncs: [UInt64: Task<FlowSyncReport, any Error>] = [:]
+    private var commandTask: Task<Void, Never>?
+    private var stopped = false
+
+    public enum LifecycleError: Error, Sendable {
+        case alreadyStartedOrStopped
+        case noLocalAddress
+    }
+
+    public init(configuration: Configuration = Configuration(),
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                logger: Logger = Logger(label: "swiftplane.openflow")) {
+        self.configuration = configuration
+        self.group = group
+        self.logger = logger
+        (events, eventSink) = AsyncStream.makeStream(of: SwitchEvent.self,
+                                                     bufferingPolicy: .bufferingNewest(max(1, configuration.eventBuffer)))
+        let packetIns = AsyncStream.makeStream(of: PacketInEvent.self,
+                                               bufferingPolicy: .bufferingNewest(max(1, configuration.packetInBuffer)))
+        self.packetIns = packetIns.stream
+        hub = ControllerHub(packetIns: packetIns.continuation)
+    }
+
+    public nonisolated var statistics: ControllerStatistics { hub.statistics }
+
+    /// Listens on the configured host and port; returns the bound address.
+    @discardableResult
+    public func start() async throws -> SocketAddress {
+        try await start { try await $0.bind(host: self.configuration.host, port: self.configuration.port).get() }
+    }
+
+    /// Listens on a socket that is already bound and listening (for example
+    /// one made inside another network namespace).
+    @discardableResult
+    public func start(boundSocket: NIOBSDSocket.Handle) async throws -> SocketAddress {
+        try await start { try await $0.withBoundSocket(boundSocket).get() }
+    }
+
+    private func start(_ bind: (ServerBootstrap) async throws -> any Channel) async throws -> SocketAddress {
+        // One life per controller: its streams end at stop(), so a restart is a new controller.
+        guard server == nil, !stopped else { throw LifecycleError.alreadyStartedOrStopped }
+        let hub = hub
+        let connection = configuration.connection
+        let logger = logger
+        let mark = configuration.writeHighWaterMark
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: mark / 2, high: mark))
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let id = hub.opened(channel)
+                    channel.closeFuture.whenComplete { _ in hub.closed(id) }
+                    try channel.pipeline.syncOperations.addHandler(
+                        SwitchChannelHandler(configuration: connection, hub: hub, logger: logger, connectionID: id))
+                }
+            }
+        let channel = try await bind(bootstrap)
+        server = channel
+        commandTask = Task { [weak self] in
+            for await command in hub.commands { await self?.process(command) }
+        }
+        guard let address = channel.localAddress else { throw LifecycleError.noLocalAddress }
+        logger.info("openflow controller listening", metadata: ["address": "\(address)"])
+        return address
+    }
+
+    /// Stops listening and closes every switch connection. Flows stay on the
+    /// switches (fail_mode=secure keeps them), ready for the next controller.
+    public func stop() async {
+        stopped = true
+        try? await server?.close()
+        server = nil
+        for channel in hub.openChannels { try? await channel.close() }
+        for sync in syncs.values { sync.cancel() }
+        switches.removeAll()
+        hub.finish()
+        eventSink.finish()
+        await commandTask?.value
+    }
+
+    public var connectedSwitches: [UInt64] { switches.keys.sorted() }
+
+    public func handle(_ datapathID: UInt64) throws -> SwitchHandle {
+        guard let handle = switches[datapathID] else { throw OpenFlowRequestError.notConnected }
+        return handle
+    }
+
+    // MARK: requests
+
+    public func request(_ message: OpenFlowMessage, on datapathID: UInt64) async throws -> [OpenFlowMessage] {
+        try await handle(datapathID).request(message)
+    }
+
+    /// Sends the messages and confirms them with a barrier.
+    public func batch(_ messages: [OpenFlowMessage], on datapathID: UInt64) async throws {
+        try await handle(datapathID).batch(messages)
+    }
+
+    /// Sends a PACKET_OUT; throws `.overloaded` (and counts it) when the
+    /// switch's queue is full, instead of queueing without bound.
+    public func packetOut(_ packetOut: PacketOut, on datapathID: UInt64) async throws {
+        guard try await handle(datapathID).send(.packetOut(packetOut)) else {
+            hub.count { $0.packetOutsDropped &+= 1 }
+            throw OpenFlowRequestError.overloaded
+        }
+    }
+
+    /// The flows the switch holds now (flow stats of every table).
+    public func installedFlows(on datapathID: UInt64) async throws -> [FlowStats] {
+        try await Self.installedFlows(try handle(datapathID))
+    }
+
+    private static func installedFlows(_ handle: SwitchHandle) async throws -> [FlowStats] {
+        var flows: [FlowStats] = []
+        for case let .multipartReply(reply) in try await handle.request(.multipartRequest(MultipartRequest(.flow(FlowStatsRequest())))) {
+            if case let .flow(part) = reply.body { flows += part }
+        }
+        return flows
+    }
+
+    // MARK: flow state
+
+    /// Makes `table` the complete set of our flows on the switch: now if it
+    /// is connected (the report says what was sent), else on its next connect.
+    @discardableResult
+    public func setFlows(_ table: FlowTable, on datapathID: UInt64) async throws -> FlowSyncReport {
+        wanted[datapathID] = table
+        guard switches[datapathID] != nil else { throw OpenFlowRequestError.notConnected }
+        return try await synchronise(datapathID).value
+    }
+
+    /// Queues a reconciliation behind any running one for the same switch;
+    /// each reads the wanted table when it starts, so the last one wins.
+    private func synchronise(_ datapathID: UInt64) -> Task<FlowSyncReport, any Error> {
+        let previous = syncs[datapathID]
+        let task = Task { [weak self] () async throws -> FlowSyncReport in
+            _ = await previous?.result
+            guard let self else { throw OpenFlowRequestError.notConnected }
+            return try await self.reconcile(datapathID)
+        }
+        syncs[datapathID] = task
+        return task
+    }
+
+    private func reconcile(_ datapathID: UInt64) async throws -> FlowSyncReport {
+        let started = ContinuousClock.now
+        let handle = try handle(datapathID)
+        let table = wanted[datapathID] ?? FlowTable()
+        let installed = try await Self.installedFlows(handle).map(FlowEntry.init)
+        let diff = FlowDiff(wanted: table, installed: installed, owner: configuration.cookieSpace)
+        if !diff.isEmpty { try await handle.batch(diff.flowMods.map { .flowMod($0) }) }
+        let report = FlowSyncReport(datapathID: datapathID, added: diff.adds.count, modified: diff.modifies.count,
+                                    deleted: diff.deletes.count, unchanged: table.count &- diff.adds.count &- diff.modifies.count,
+                                    duration: ContinuousClock.now - started)
+        logger.info("flows synchronised", metadata: ["dpid": "\(SwitchHandle.format(datapathID))", "added": "\(report.added)",
+                                                     "modified": "\(report.modified)", "deleted": "\(report.deleted)",
+                                                     "unchanged": "\(report.unchanged)", "duration": "\(report.duration)"])
+        emit(.flowsSynced(report))
+        return report
+    }
+
+    private func emit(_ event: SwitchEvent) {
+        if case .dropped = eventSink.yield(event) { hub.count { $0.switchEventsDropped &+= 1 } }
+    }
+
+    private func process(_ command: ControllerHub.Command) {
+        switch command {
+        case let .up(handle, info):
+            if let old = switches[handle.datapathID], old.connectionID != handle.connectionID {
+                // A datapath connecting twice: the newer connection wins.
+                old.stop()
+            }
+            switches[handle.datapathID] = handle
+            emit(.up(info))
+            if wanted[handle.datapathID] != nil {
+                let sync = synchronise(handle.datapathID)
+                Task { [weak self] in
+                    if case let .failure(error) = await sync.result {
+                        await self?.emit(.flowSyncFailed(datapathID: handle.datapathID, error: "\(error)"))
+                    }
+                }
+            }
+        case let .down(handle, reason):
+            guard switches[handle.datapathID]?.connectionID == handle.connectionID else { return }
+            switches[handle.datapathID] = nil
+            emit(.down(datapathID: handle.datapathID, reason: reason))
+        case let .event(event):
+            emit(event)
+        }
+    }
+}

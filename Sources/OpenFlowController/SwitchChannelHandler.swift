@@ -1,0 +1,161 @@
+import Logging
+import NIOCore
+import OpenFlow
+
+/// The NIO side of one switch connection: moves bytes between the socket and
+/// its `SwitchConnection`, and completes the promises of pending requests.
+/// Everything here runs on the channel's event loop.
+final class SwitchChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var connection: SwitchConnection
+    private var promises: [UInt32: EventLoopPromise<[OpenFlowMessage]>] = [:]
+    private let hub: ControllerHub
+    private var logger: Logger
+    private var timer: RepeatedTask?
+    private var context: ChannelHandlerContext?
+    private var handle: SwitchHandle?
+    private let connectionID: Int
+
+    init(configuration: SwitchConnection.Configuration, hub: ControllerHub, logger: Logger, connectionID: Int) {
+        self.connection = SwitchConnection(configuration: configuration)
+        self.hub = hub
+        self.logger = logger
+        self.connectionID = connectionID
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        logger[metadataKey: "peer"] = "\(context.remoteAddress.map { "\($0)" } ?? "?")"
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        logger.debug("switch connected")
+        apply(connection.start(now: .now()))
+        // Ticks drive the keepalive and handshake deadline; a fraction of the
+        // echo interval keeps the detection delay small.
+        let period = max(TimeAmount.milliseconds(100), .nanoseconds(connection.configuration.echoInterval.nanoseconds / 5))
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
+            loopBound.value.apply(loopBound.value.connection.tick(now: .now()))
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        apply(connection.receive(unwrapInboundIn(data), now: .now()))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        apply(connection.peerClosed())
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.warning("socket error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: called through SwitchHandle, on the event loop
+
+    func request(_ message: OpenFlowMessage, promise: EventLoopPromise<[OpenFlowMessage]>) {
+        let (xid, outputs) = connection.request(message)
+        promises[xid] = promise
+        apply(outputs)
+    }
+
+    func batch(_ messages: [OpenFlowMessage], promise: EventLoopPromise<[OpenFlowMessage]>) {
+        let (xid, outputs) = connection.batch(messages)
+        promises[xid] = promise
+        apply(outputs)
+    }
+
+    /// Fire-and-forget; refused when the socket's send buffer is over its
+    /// high-water mark, so a slow switch cannot pile up packet-outs.
+    func send(_ message: OpenFlowMessage) -> Bool {
+        guard let context, context.channel.isWritable else { return false }
+        apply(connection.send(message))
+        return true
+    }
+
+    func stop() {
+        apply(connection.close(.controllerStopped))
+    }
+
+    // MARK: outputs
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    private func apply(_ outputs: [SwitchConnectionOutput]) {
+        var wrote = false
+        for output in outputs {
+            // Completions need no channel: a request racing the close still gets its answer.
+            if case let .completed(xid, result) = output {
+                promises.removeValue(forKey: xid)?.completeWith(result.mapError { $0 as any Error })
+                continue
+            }
+            guard let context else { continue }
+            switch output {
+            case .completed:
+                break
+            case let .send(envelope):
+                do {
+                    var buffer = context.channel.allocator.buffer(capacity: 64)
+                    try envelope.encode(into: &buffer)
+                    if case .flowMod = envelope.message { hub.count { $0.flowModsSent &+= 1 } }
+                    context.write(wrapOutboundOut(buffer), promise: nil)
+                    wrote = true
+                } catch {
+                    logger.error("cannot encode message", metadata: ["error": "\(error)"])
+                }
+            case let .event(event):
+                handle(event, context: context)
+            case let .close(reason):
+                if wrote { context.flush(); wrote = false }
+                switch reason {
+                case .peerClosed, .controllerStopped: logger.info("switch disconnected", metadata: ["reason": "\(reason)"])
+                default: logger.warning("closing switch connection", metadata: ["reason": "\(reason)"])
+                }
+                if case .incompatibleVersion = reason { hub.count { $0.connectionsRejected &+= 1 } }
+                timer?.cancel()
+                for promise in promises.values { promise.fail(OpenFlowRequestError.disconnected(reason.description)) }
+                promises.removeAll()
+                if let handle { hub.switchDown(handle, reason: reason.description) }
+                handle = nil
+                context.close(promise: nil)
+            }
+        }
+        if wrote { context?.flush() }
+    }
+
+    private func handle(_ event: SwitchConnectionEvent, context: ChannelHandlerContext) {
+        switch event {
+        case let .ready(features, ports):
+            logger[metadataKey: "dpid"] = "\(SwitchHandle.format(features.datapathID))"
+            logger.info("switch ready", metadata: ["ports": "\(ports.count)", "tables": "\(features.nTables)"])
+            let handle = SwitchHandle(datapathID: features.datapathID, connectionID: connectionID, channel: context.channel,
+                                      handler: NIOLoopBound(self, eventLoop: context.eventLoop))
+            self.handle = handle
+            hub.switchUp(handle, SwitchInfo(datapathID: features.datapathID, features: features, ports: ports,
+                                            peer: "\(context.remoteAddress.map { "\($0)" } ?? "?")"))
+        case let .packetIn(packetIn):
+            guard let dpid = connection.datapathID else { return }
+            hub.packetIn(PacketInEvent(datapathID: dpid, packetIn: packetIn))
+        case let .portStatus(status):
+            guard let dpid = connection.datapathID else { return }
+            hub.emit(.portStatus(datapathID: dpid, status))
+        case let .flowRemoved(removed):
+            guard let dpid = connection.datapathID else { return }
+            hub.emit(.flowRemoved(datapathID: dpid, removed))
+        case let .unsolicitedError(error, xid):
+            logger.warning("switch error", metadata: ["type": "\(error.type)", "code": "\(error.code)", "xid": "\(xid)"])
+        case let .rejected(why):
+            hub.count { $0.malformedMessages &+= 1 }
+            logger.warning("message rejected", metadata: ["reason": "\(why)"])
+        }
+    }
+}

@@ -1,0 +1,368 @@
+import NIOCore
+import OpenFlow
+
+/// One switch's OpenFlow 1.3 session, sans-I/O: fed with received bytes and
+/// the time, it returns messages to send, events, finished requests and when
+/// to close. The NIO handler only moves bytes; tests drive it directly.
+public struct SwitchConnection: Sendable {
+    public struct Configuration: Sendable, Hashable {
+        /// SET_CONFIG miss_send_len: 0xffff sends whole packets (OVS never buffers).
+        public var missSendLength: UInt16 = 0xffff
+        /// Idle time after which we send an ECHO_REQUEST.
+        public var echoInterval: TimeAmount = .seconds(5)
+        /// Time without any message after our ECHO_REQUEST before the switch counts as dead.
+        public var echoTimeout: TimeAmount = .seconds(10)
+        public var handshakeTimeout: TimeAmount = .seconds(10)
+        /// OFPCR_ROLE_* to request after FEATURES, or nil to leave the role alone.
+        public var role: UInt32? = nil
+        public var generationID: UInt64 = 0
+
+        public init() {}
+    }
+
+    public enum State: Sendable, Hashable {
+        case idle, awaitingHello, awaitingFeatures, configuring, ready, closed
+    }
+
+    /// What a pending xid waits for.
+    private enum Pending: Sendable {
+        /// A request whose reply (all parts of a multipart) goes to the caller.
+        case request(parts: [OpenFlowMessage])
+        /// A message of a batch: its ERROR is kept for the batch's barrier.
+        case batchMember(barrier: UInt32)
+        /// The barrier closing a batch: its members (forgotten with it, since
+        /// a FLOW_MOD that worked gets no reply) and the ERRORs they got.
+        case barrier(members: [UInt32], errors: [ErrorMessage])
+        case features
+        case portDescription(parts: [PortDescription])
+        case role
+    }
+
+    public let configuration: Configuration
+    public private(set) var state: State = .idle
+    public private(set) var features: SwitchFeatures?
+    public private(set) var ports: [UInt32: PortDescription] = [:]
+
+    private var inbound = ByteBuffer()
+    private var nextXID: UInt32 = 1
+    private var pending: [UInt32: Pending] = [:]
+    private var startedAt = NIODeadline.uptimeNanoseconds(0)
+    private var lastReceived = NIODeadline.uptimeNanoseconds(0)
+    private var echoSentAt: NIODeadline?
+
+    /// Reserved for the handshake and keepalive so they are easy to spot in captures.
+    public static let handshakeXIDBase: UInt32 = 0xf000_0000
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    public var datapathID: UInt64? { features?.datapathID }
+    public var pendingRequests: Int { pending.count }
+
+    // MARK: driving
+
+    /// The connection is open: say HELLO with a 1.3-only version bitmap.
+    public mutating func start(now: NIODeadline) -> [SwitchConnectionOutput] {
+        guard state == .idle else { return [] }
+        state = .awaitingHello
+        startedAt = now
+        lastReceived = now
+        return [.send(OpenFlowEnvelope(xid: allocateXID(), .hello(Hello(versions: [OpenFlowEnvelope.version13]))))]
+    }
+
+    /// Bytes from the socket, in any chunking.
+    public mutating func receive(_ bytes: ByteBuffer, now: NIODeadline) -> [SwitchConnectionOutput] {
+        guard state != .closed else { return [] }
+        var bytes = bytes
+        inbound.writeBuffer(&bytes)
+        lastReceived = now
+        echoSentAt = nil
+        var out: [SwitchConnectionOutput] = []
+        while state != .closed, let header = OpenFlowHeader.peek(inbound) {
+            let length = Int(header.length)
+            guard length >= OpenFlowHeader.size else {
+                // No way to find where the next message starts.
+                let offending = inbound.getSlice(at: inbound.readerIndex, length: min(inbound.readableBytes, 64)) ?? ByteBuffer()
+                let error = OpenFlowDecodingError(what: "header length", offset: 2, reason: .badLength(length))
+                out += fail(.unframeable(error), error: errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badLength, header, offending))
+                break
+            }
+            guard let frame = inbound.readSlice(length: length) else { break }
+            out += handle(frame: frame, header: header)
+        }
+        if inbound.readableBytes == 0 { inbound.clear() } else { inbound.discardReadBytes() }
+        return out
+    }
+
+    /// Time passes: keepalive and handshake deadline.
+    public mutating func tick(now: NIODeadline) -> [SwitchConnectionOutput] {
+        switch state {
+        case .idle, .closed:
+            return []
+        case .awaitingHello, .awaitingFeatures, .configuring:
+            if now - startedAt > configuration.handshakeTimeout { return fail(.handshakeTimeout) }
+        case .ready:
+            break
+        }
+        if let sent = echoSentAt {
+            if now - sent > configuration.echoTimeout { return fail(.echoTimeout) }
+            return []
+        }
+        guard state != .awaitingHello, now - lastReceived >= configuration.echoInterval else { return [] }
+        echoSentAt = now
+        return [.send(OpenFlowEnvelope(xid: allocateXID(handshake: true), .echoRequest(ByteBuffer())))]
+    }
+
+    /// The socket closed under us: fail what is pending.
+    public mutating func peerClosed() -> [SwitchConnectionOutput] {
+        guard state != .closed else { return [] }
+        return fail(.peerClosed)
+    }
+
+    /// We are closing (controller stop): fail what is pending.
+    public mutating func close(_ reason: SwitchCloseReason) -> [SwitchConnectionOutput] {
+        guard state != .closed else { return [] }
+        return fail(reason)
+    }
+
+    // MARK: requests
+
+    /// Sends a message that expects a reply (multipart parts are gathered);
+    /// the reply or ERROR comes back as `.completed(xid:)`.
+    public mutating func request(_ message: OpenFlowMessage) -> (xid: UInt32, [SwitchConnectionOutput]) {
+        let xid = allocateXID()
+        guard state == .ready else { return (xid, [.completed(xid: xid, .failure(.notConnected))]) }
+        pending[xid] = .request(parts: [])
+        return (xid, [.send(OpenFlowEnvelope(xid: xid, message))])
+    }
+
+    /// Sends messages that have no reply (FLOW_MODs...) followed by a BARRIER;
+    /// `.completed(xid: barrier)` says all were applied, or which ERRORs they got.
+    public mutating func batch(_ messages: [OpenFlowMessage]) -> (barrier: UInt32, [SwitchConnectionOutput]) {
+        var ids: [UInt32] = []
+        for _ in messages { ids.append(allocateXID()) }
+        let barrier = allocateXID()
+        guard state == .ready else { return (barrier, [.completed(xid: barrier, .failure(.notConnected))]) }
+        var out: [SwitchConnectionOutput] = []
+        for (xid, message) in zip(ids, messages) {
+            pending[xid] = .batchMember(barrier: barrier)
+            out.append(.send(OpenFlowEnvelope(xid: xid, message)))
+        }
+        pending[barrier] = .barrier(members: ids, errors: [])
+        out.append(.send(OpenFlowEnvelope(xid: barrier, .barrierRequest)))
+        return (barrier, out)
+    }
+
+    /// A message with no reply and no tracking (PACKET_OUT).
+    public mutating func send(_ message: OpenFlowMessage) -> [SwitchConnectionOutput] {
+        guard state == .ready else { return [] }
+        return [.send(OpenFlowEnvelope(xid: allocateXID(), message))]
+    }
+
+    // MARK: internals
+
+    private mutating func allocateXID(handshake: Bool = false) -> UInt32 {
+        defer { nextXID = nextXID == Self.handshakeXIDBase &- 1 ? 1 : nextXID &+ 1 }
+        // Handshake xids live in the top range, ordinary ones wrap below it.
+        return handshake ? Self.handshakeXIDBase | (nextXID & 0x0fff_ffff) : nextXID
+    }
+
+    private func errorReply(_ type: UInt16, _ code: UInt16, _ header: OpenFlowHeader, _ offending: ByteBuffer) -> OpenFlowEnvelope {
+        var data = offending
+        if data.readableBytes > 64 { data = data.getSlice(at: data.readerIndex, length: 64) ?? data }
+        let version = state == .awaitingHello ? min(header.version, OpenFlowEnvelope.version13) : OpenFlowEnvelope.version13
+        return OpenFlowEnvelope(version: version, xid: header.xid, .error(ErrorMessage(type: type, code: code, data: data)))
+    }
+
+    private mutating func fail(_ reason: SwitchCloseReason, error: OpenFlowEnvelope? = nil) -> [SwitchConnectionOutput] {
+        state = .closed
+        var out: [SwitchConnectionOutput] = []
+        if let error { out.append(.send(error)) }
+        for (xid, waiting) in pending.sorted(by: { $0.key < $1.key }) {
+            switch waiting {
+            case .request, .barrier: out.append(.completed(xid: xid, .failure(.disconnected(reason.description))))
+            case .batchMember, .features, .portDescription, .role: break
+            }
+        }
+        pending.removeAll()
+        out.append(.close(reason))
+        return out
+    }
+
+    private mutating func handle(frame: ByteBuffer, header: OpenFlowHeader) -> [SwitchConnectionOutput] {
+        let offending = frame.getSlice(at: frame.readerIndex, length: min(frame.readableBytes, 64)) ?? frame
+        if state == .awaitingHello {
+            return handleHello(frame: frame, header: header, offending: offending)
+        }
+        guard header.version == OpenFlowEnvelope.version13 else {
+            return [.send(errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badVersion, header, offending)),
+                    .event(.rejected("message type \(header.type) with version \(header.version) after settling on 1.3"))]
+        }
+        let envelope: OpenFlowEnvelope
+        do {
+            envelope = try OpenFlowEnvelope.decode(frame)
+        } catch {
+            let rejected = SwitchConnectionOutput.event(.rejected("\(OpenFlowMessage.typeName(header.type)) xid=\(header.xid): \(error)"))
+            switch error.reason {
+            case .truncated, .badLength:
+                return [.send(errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badLength, header, offending)), rejected]
+            case .badValue:
+                return [rejected]
+            }
+        }
+        return handle(envelope, offending: offending, header: header)
+    }
+
+    private mutating func handleHello(frame: ByteBuffer, header: OpenFlowHeader, offending: ByteBuffer) -> [SwitchConnectionOutput] {
+        guard header.type == 0 else {
+            return fail(.protocolViolation("\(OpenFlowMessage.typeName(header.type)) before HELLO"),
+                        error: errorReply(OpenFlowErrorCode.helloFailed, OpenFlowErrorCode.incompatible, header, offending))
+        }
+        let hello: Hello
+        do {
+            guard case let .hello(decoded) = try OpenFlowEnvelope.decode(frame).message else {
+                return fail(.protocolViolation("undecodable HELLO"))
+            }
+            hello = decoded
+        } catch {
+            return fail(.protocolViolation("HELLO: \(error)"),
+                        error: errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badLength, header, offending))
+        }
+        // With a bitmap, the common versions are the intersection; without
+        // one, the lower of the two header versions (OpenFlow 1.3 §6.3.1).
+        let offered = hello.versions ?? [header.version]
+        let compatible = hello.versions.map { $0.contains(OpenFlowEnvelope.version13) }
+            ?? (header.version >= OpenFlowEnvelope.version13)
+        guard compatible else {
+            var text = ByteBuffer()
+            text.writeString("swiftplane speaks OpenFlow 1.3 (wire version 4) only")
+            let error = OpenFlowEnvelope(version: min(header.version, OpenFlowEnvelope.version13), xid: header.xid,
+                                         .error(ErrorMessage(type: OpenFlowErrorCode.helloFailed, code: OpenFlowErrorCode.incompatible, data: text)))
+            return fail(.incompatibleVersion(peerVersions: offered), error: error)
+        }
+        state = .awaitingFeatures
+        let xid = allocateXID(handshake: true)
+        pending[xid] = .features
+        return [.send(OpenFlowEnvelope(xid: xid, .featuresRequest))]
+    }
+
+    private mutating func handle(_ envelope: OpenFlowEnvelope, offending: ByteBuffer, header: OpenFlowHeader) -> [SwitchConnectionOutput] {
+        let xid = envelope.xid
+        switch envelope.message {
+        case let .echoRequest(data):
+            return [.send(OpenFlowEnvelope(xid: xid, .echoReply(data)))]
+        case .echoReply where pending[xid] != nil:
+            return handleReply(envelope.message, xid: xid)  // an echo the application asked for
+        case .echoReply, .hello:
+            return []
+        case let .packetIn(packetIn):
+            return state == .ready ? [.event(.packetIn(packetIn))] : []
+        case let .portStatus(status):
+            // Reason 1 is OFPPR_DELETE.
+            if status.reason == 1 { ports[status.port.portNo] = nil } else { ports[status.port.portNo] = status.port }
+            return state == .ready ? [.event(.portStatus(status))] : []
+        case let .flowRemoved(removed):
+            return [.event(.flowRemoved(removed))]
+        case let .error(error):
+            return handleError(error, xid: xid)
+        case .unknown:
+            return [.send(errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badType, header, offending)),
+                    .event(.rejected("unknown message type \(header.type)"))]
+        default:
+            return handleReply(envelope.message, xid: xid)
+        }
+    }
+
+    private mutating func handleError(_ error: ErrorMessage, xid: UInt32) -> [SwitchConnectionOutput] {
+        guard let waiting = pending[xid] else { return [.event(.unsolicitedError(error, xid: xid))] }
+        switch waiting {
+        case .request:
+            pending[xid] = nil
+            return [.completed(xid: xid, .failure(.rejected(error)))]
+        case let .batchMember(barrier):
+            pending[xid] = nil
+            if case .barrier(let members, var errors) = pending[barrier] {
+                errors.append(error)
+                pending[barrier] = .barrier(members: members, errors: errors)
+            }
+            return []
+        case let .barrier(members, _):
+            pending[xid] = nil
+            for member in members { pending[member] = nil }
+            return [.completed(xid: xid, .failure(.rejected(error)))]
+        case .features:
+            return fail(.handshakeFailed("FEATURES_REQUEST refused: type=\(error.type) code=\(error.code)"))
+        case .portDescription:
+            return fail(.handshakeFailed("PORT_DESC refused: type=\(error.type) code=\(error.code)"))
+        case .role:
+            return fail(.handshakeFailed("ROLE_REQUEST refused: type=\(error.type) code=\(error.code)"))
+        }
+    }
+
+    private mutating func handleReply(_ message: OpenFlowMessage, xid: UInt32) -> [SwitchConnectionOutput] {
+        guard let waiting = pending[xid] else {
+            return [.event(.rejected("unexpected \(message.typeName) xid=\(xid)"))]
+        }
+        switch (waiting, message) {
+        case (.features, let .featuresReply(features)):
+            pending[xid] = nil
+            self.features = features
+            state = .configuring
+            var out: [SwitchConnectionOutput] = [
+                .send(OpenFlowEnvelope(xid: allocateXID(handshake: true),
+                                       .setConfig(SwitchConfig(missSendLength: configuration.missSendLength)))),
+            ]
+            let portsXID = allocateXID(handshake: true)
+            pending[portsXID] = .portDescription(parts: [])
+            out.append(.send(OpenFlowEnvelope(xid: portsXID, .multipartRequest(MultipartRequest(.portDesc)))))
+            if let role = configuration.role {
+                let roleXID = allocateXID(handshake: true)
+                pending[roleXID] = .role
+                out.append(.send(OpenFlowEnvelope(xid: roleXID, .roleRequest(RoleMessage(role: role, generationID: configuration.generationID)))))
+            }
+            return out
+        case (let .portDescription(parts), let .multipartReply(reply)):
+            guard case let .portDesc(more) = reply.body else { break }
+            if reply.flags & MultipartReply.replyMore != 0 {
+                pending[xid] = .portDescription(parts: parts + more)
+                return []
+            }
+            pending[xid] = nil
+            for port in parts + more { ports[port.portNo] = port }
+            return becomeReadyIfDone()
+        case (.role, .roleReply):
+            pending[xid] = nil
+            return becomeReadyIfDone()
+        case (let .request(parts), let .multipartReply(reply)):
+            if reply.flags & MultipartReply.replyMore != 0 {
+                pending[xid] = .request(parts: parts + [message])
+                return []
+            }
+            pending[xid] = nil
+            return [.completed(xid: xid, .success(parts + [message]))]
+        case (.request, _):
+            pending[xid] = nil
+            return [.completed(xid: xid, .success([message]))]
+        case (let .barrier(members, errors), .barrierReply):
+            pending[xid] = nil
+            for member in members { pending[member] = nil }
+            return [.completed(xid: xid, errors.isEmpty ? .success([message]) : .failure(.batchRejected(errors)))]
+        default:
+            break
+        }
+        return [.event(.rejected("\(message.typeName) xid=\(xid) does not answer what we asked"))]
+    }
+
+    private mutating func becomeReadyIfDone() -> [SwitchConnectionOutput] {
+        guard state == .configuring, let features else { return [] }
+        for waiting in pending.values {
+            switch waiting {
+            case .portDescription, .role: return []
+            default: continue
+            }
+        }
+        state = .ready
+        return [.event(.ready(features, ports: ports.values.sorted { $0.portNo < $1.portNo }))]
+    }
+}

@@ -1,0 +1,50 @@
+import NIOCore
+import OpenFlow
+
+/// A switch that finished its handshake.
+public struct SwitchInfo: Sendable, Hashable {
+    public var datapathID: UInt64
+    public var features: SwitchFeatures
+    public var ports: [PortDescription]
+    public var peer: String
+}
+
+/// The outcome of bringing a switch's flows to the wanted set.
+public struct FlowSyncReport: Sendable, Hashable {
+    public var datapathID: UInt64
+    public var added: Int
+    public var modified: Int
+    public var deleted: Int
+    /// Flows that were already right.
+    public var unchanged: Int
+    /// From reading the switch's flows to the barrier confirming the changes.
+    public var duration: Duration = .zero
+
+    public var flowModsSent: Int { added &+ modified &+ deleted }
+}
+
+/// Switch lifecycle and state events, in order per switch.
+public enum SwitchEvent: Sendable {
+    case up(SwitchInfo)
+    case down(datapathID: UInt64, reason: String)
+    case portStatus(datapathID: UInt64, PortStatus)
+    case flowRemoved(datapathID: UInt64, FlowRemoved)
+    case flowsSynced(FlowSyncReport)
+    case flowSyncFailed(datapathID: UInt64, error: String)
+}
+
+/// A PACKET_IN with the switch it came from.
+public struct PacketInEvent: Sendable {
+    public var datapathID: UInt64
+    public var packetIn: PacketIn
+}
+
+/// Counters of what was dropped or sent; one lock-protected value, read as a snapshot.
+public struct ControllerStatistics: Sendable, Hashable {
+    public var switchEventsDropped = 0
+    public var packetInsDropped = 0
+    public var packetOutsDropped = 0
+    public var flowModsSent = 0
+    public var malformedMessages = 0
+    public var connectionsRejected = 0
+}

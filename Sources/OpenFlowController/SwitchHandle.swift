@@ -1,0 +1,46 @@
+import NIOCore
+import OpenFlow
+
+/// A ready switch, usable from any task: every call hops onto the switch's
+/// event loop, where its connection state lives.
+public struct SwitchHandle: Sendable {
+    public let datapathID: UInt64
+    /// Tells apart two connections of the same datapath (a reconnect).
+    let connectionID: Int
+    let channel: any Channel
+    let handler: NIOLoopBound<SwitchChannelHandler>
+
+    /// Sends `message` and waits for its reply (all parts of a multipart reply).
+    public func request(_ message: OpenFlowMessage) async throws -> [OpenFlowMessage] {
+        let handler = handler
+        let promise = channel.eventLoop.makePromise(of: [OpenFlowMessage].self)
+        channel.eventLoop.execute { handler.value.request(message, promise: promise) }
+        return try await promise.futureResult.get()
+    }
+
+    /// Sends `messages` then a barrier; returns when the switch has applied
+    /// them all, or throws `OpenFlowRequestError.batchRejected` with their ERRORs.
+    public func batch(_ messages: [OpenFlowMessage]) async throws {
+        let handler = handler
+        let promise = channel.eventLoop.makePromise(of: [OpenFlowMessage].self)
+        channel.eventLoop.execute { handler.value.batch(messages, promise: promise) }
+        _ = try await promise.futureResult.get()
+    }
+
+    /// Sends a message with no reply; false when the switch's queue is full.
+    public func send(_ message: OpenFlowMessage) async -> Bool {
+        let handler = handler
+        return (try? await channel.eventLoop.submit { handler.value.send(message) }.get()) ?? false
+    }
+
+    func stop() {
+        let handler = handler
+        channel.eventLoop.execute { handler.value.stop() }
+    }
+
+    /// Datapath ids as OVS prints them: 16 hex digits.
+    public static func format(_ datapathID: UInt64) -> String {
+        let hex = String(datapathID, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+    }
+}

@@ -1,0 +1,163 @@
+import BGP
+
+/// One EVPN route with its next hop (the VTEP) and its attributes other
+/// than MP_REACH_NLRI: what this host originates (the speaker packs routes
+/// that share attributes into one UPDATE), and what it receives.
+public struct EVPNPath: Hashable, Sendable {
+    public var route: EVPNRoute
+    public var nextHop: IPAddress?
+    public var attributes: PathAttributes
+
+    public init(route: EVPNRoute, nextHop: IPAddress?, attributes: PathAttributes) {
+        self.route = route
+        self.nextHop = nextHop
+        self.attributes = attributes
+    }
+}
+
+/// How a tenant network appears in EVPN (RFC 7432, RFC 8365): its route
+/// target and the route distinguisher this host uses for it.
+public struct EVPNInstance: Hashable, Sendable {
+    public var vni: VNI
+    public var routeTarget: RouteTarget
+
+    public init(vni: VNI, routeTarget: RouteTarget) {
+        self.vni = vni
+        self.routeTarget = routeTarget
+    }
+
+    /// The usual auto-derivation, AS:VNI (2-octet AS form: the 4-octet form
+    /// has only 16 bits of value, too few for a VNI). Nil for a 4-octet AS,
+    /// which must configure its route targets.
+    public static func automatic(vni: VNI, asn: UInt32) -> EVPNInstance? {
+        guard let asn16 = UInt16(exactly: asn) else { return nil }
+        return EVPNInstance(vni: vni, routeTarget: .twoOctetAS(asn: asn16, value: vni.rawValue))
+    }
+
+    /// VTEP:VNI (RFC 7432 section 7.9, type 1). Two tenants on one host may
+    /// hold the same MAC and IP (the demo's do), and the RD is what keeps
+    /// their type-2 routes apart. The RD's number has 16 bits: configuration
+    /// refuses two VNIs of one host that agree in their low 16 bits.
+    public func routeDistinguisher(vtep: IPv4Address) -> RouteDistinguisher {
+        .ipv4(vtep, UInt16(truncatingIfNeeded: vni.rawValue))
+    }
+}
+
+/// Endpoints to EVPN routes and back: pure functions, so the agent's BGP
+/// side is tested with tables like its flow side.
+public enum EVPNRoutes {
+    /// The type-2 routes of the local endpoints (one per IP, or one for the
+    /// MAC alone) and a type-3 route per local tenant, for ingress
+    /// replication (PMSI tunnel type 6, label = VNI, tunnel id = VTEP).
+    /// `mobility` holds a MAC's mobility sequence number once it has moved here.
+    public static func advertisements(
+        endpoints: [Endpoint], instances: [EVPNInstance], vtep: IPv4Address,
+        mobility: [EndpointKey: UInt32] = [:]
+    ) -> [EVPNPath] {
+        let byVNI = Dictionary(instances.map { ($0.vni, $0) }, uniquingKeysWith: { first, _ in first })
+        var out: [EVPNPath] = []
+        for endpoint in endpoints.sorted(by: { $0.key < $1.key }) {
+            guard case .local = endpoint.location, let instance = byVNI[endpoint.vni] else { continue }
+            var communities: [ExtendedCommunity] = [.routeTarget(instance.routeTarget), .vxlanEncapsulation]
+            if let sequence = mobility[endpoint.key], sequence > 0 {
+                communities.append(.macMobility(sticky: false, sequence: sequence))
+            }
+            let attributes = baseAttributes(communities)
+            let ips: [IPAddress?] = endpoint.ipv4.map { .v4($0) } + endpoint.ipv6.map { .v6($0) }
+            for ip in ips.isEmpty ? [nil] : ips {
+                let route = MACIPAdvertisementRoute(
+                    rd: instance.routeDistinguisher(vtep: vtep), mac: endpoint.mac, ip: ip,
+                    label1: .vni(endpoint.vni.rawValue))
+                out.append(EVPNPath(route: .macIPAdvertisement(route), nextHop: .v4(vtep), attributes: attributes))
+            }
+        }
+        for instance in instances.sorted(by: { $0.vni < $1.vni }) {
+            var attributes = baseAttributes([.routeTarget(instance.routeTarget), .vxlanEncapsulation])
+            attributes.set(PathAttribute(.pmsiTunnel(.ingressReplication(vni: instance.vni.rawValue, endpoint: .v4(vtep)))))
+            let route = InclusiveMulticastEthernetTagRoute(
+                rd: instance.routeDistinguisher(vtep: vtep), originatingRouter: .v4(vtep))
+            out.append(EVPNPath(route: .inclusiveMulticastEthernetTag(route), nextHop: .v4(vtep),
+                                         attributes: attributes))
+        }
+        return out
+    }
+
+    /// The remote endpoints the received routes describe, for the tenants
+    /// present here. A route is imported into the tenant whose route target
+    /// it carries; routes from our own VTEP, other route types and routes
+    /// without an IPv4 next hop are ignored. When a MAC is advertised from
+    /// several VTEPs (a move in progress), the highest MAC mobility sequence
+    /// wins, then the lowest VTEP address (RFC 7432 section 15.1).
+    public static func remoteEndpoints(
+        from routes: [EVPNPath], instances: [EVPNInstance], localVTEP: IPv4Address
+    ) -> [Endpoint] {
+        var vniByTarget: [RouteTarget: VNI] = [:]
+        for instance in instances where vniByTarget[instance.routeTarget] == nil {
+            vniByTarget[instance.routeTarget] = instance.vni
+        }
+
+        struct Claim {
+            var sequence: UInt32
+            var ipv4: Set<IPv4Address> = []
+            var ipv6: Set<IPv6Address> = []
+        }
+        var claims: [EndpointKey: [IPv4Address: Claim]] = [:]
+        for received in routes {
+            guard case let .macIPAdvertisement(route) = received.route,
+                  case let .v4(vtep)? = received.nextHop, vtep != localVTEP,
+                  let vni = received.attributes.routeTargets.lazy.compactMap({ vniByTarget[$0] }).first
+            else { continue }
+            let key = EndpointKey(vni: vni, mac: route.mac)
+            var claim = claims[key, default: [:]][vtep, default: Claim(sequence: 0)]
+            claim.sequence = max(claim.sequence, mobilitySequence(received.attributes))
+            switch route.ip {
+            case let .v4(ip)?: claim.ipv4.insert(ip)
+            case let .v6(ip)?: claim.ipv6.insert(ip)
+            case nil: break
+            }
+            claims[key, default: [:]][vtep] = claim
+        }
+
+        return claims.sorted { $0.key < $1.key }.compactMap { key, byVTEP in
+            guard let (vtep, claim) = byVTEP.max(by: { lhs, rhs in
+                // "Smaller" = loses: lower sequence, or equal sequence and higher address.
+                (lhs.value.sequence, rhs.key) < (rhs.value.sequence, lhs.key)
+            }) else { return nil }
+            return Endpoint(vni: key.vni, mac: key.mac, ipv4: claim.ipv4.sorted(), ipv6: claim.ipv6.sorted(),
+                            location: .remote(vtep: vtep))
+        }
+    }
+
+    /// The VTEPs that asked for a tenant's broadcast traffic (type-3 routes),
+    /// for ingress replication.
+    public static func floodList(from routes: [EVPNPath], instances: [EVPNInstance],
+                                 localVTEP: IPv4Address) -> [VNI: [IPv4Address]] {
+        var out: [VNI: Set<IPv4Address>] = [:]
+        for received in routes {
+            guard case let .inclusiveMulticastEthernetTag(route) = received.route,
+                  let vni = received.attributes.routeTargets.lazy
+                    .compactMap({ target in instances.first { $0.routeTarget == target }?.vni }).first
+            else { continue }
+            let endpoint = received.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter
+            guard case let .v4(vtep) = endpoint, vtep != localVTEP else { continue }
+            out[vni, default: []].insert(vtep)
+        }
+        return out.mapValues { $0.sorted() }
+    }
+
+    static func baseAttributes(_ communities: [ExtendedCommunity]) -> PathAttributes {
+        PathAttributes([
+            PathAttribute(.origin(.igp)),
+            PathAttribute(.asPath(ASPath())),
+            PathAttribute(.localPref(100)),
+            PathAttribute(.extendedCommunities(communities)),
+        ])
+    }
+
+    static func mobilitySequence(_ attributes: PathAttributes) -> UInt32 {
+        attributes.extendedCommunities.lazy.compactMap { community -> UInt32? in
+            if case let .macMobility(_, sequence) = community { return sequence }
+            return nil
+        }.max() ?? 0
+    }
+}

@@ -1,0 +1,202 @@
+import OpenFlow
+import OpenFlowController
+import Packets
+
+/// The flows a bridge needs, as a pure function of its `BridgeState`. The
+/// controller reconciles the switch to this set by diff; nothing here talks
+/// to a switch.
+///
+/// Tables:
+/// - 0 classify: a tenant port, or the VXLAN port with a known tunnel id,
+///   sets metadata = VNI; anything else is dropped.
+/// - 10 source: a known (port, MAC) goes on; an unknown source is copied to
+///   the controller (gleaning) and goes on.
+/// - 20 address resolution: ARP requests for a known IP are answered inside
+///   OVS; other ARP and IPv6 neighbour solicitations go to the controller.
+/// - 30 forward: (VNI, MAC) to a local port or into the tunnel; broadcast,
+///   multicast and unknown unicast are dropped, each by a flow of its own per
+///   VNI so their counters tell what was kept off the network.
+///
+/// Traffic from the tunnel goes from classify straight to forward: remote
+/// hosts never need their ARP answered here, and a frame that came from a
+/// tunnel never goes back into one (OVS does not output to the in_port).
+public enum Pipeline {
+    public enum Table {
+        public static let classify: UInt8 = 0
+        public static let source: UInt8 = 10
+        public static let addressResolution: UInt8 = 20
+        public static let forward: UInt8 = 30
+    }
+
+    /// Bytes of a packet-in: enough for ARP and neighbour discovery.
+    public static let packetInLength: UInt16 = 128
+
+    public static func flows(for state: BridgeState) -> FlowTable {
+        var table = FlowTable()
+        let vnis = state.localVNIs
+        let localVNIs = Set(vnis)
+        // Endpoints of tenants present here, in a stable order; local ones
+        // last, so that where a local and a remote endpoint claim one IP
+        // (a move in progress) the local one answers.
+        let endpoints = state.endpoints.values
+            .filter { endpoint in
+                guard localVNIs.contains(endpoint.vni) else { return false }
+                if case let .local(port) = endpoint.location { return state.ports[port] == endpoint.vni }
+                return true
+            }
+            .sorted { lhs, rhs in
+                (lhs.location.isLocal ? 1 : 0, lhs.key) < (rhs.location.isLocal ? 1 : 0, rhs.key)
+            }
+
+        // Table 0: classify.
+        for (port, vni) in state.ports.sorted(by: { $0.key < $1.key }) {
+            table.insert(FlowEntry(
+                tableID: Table.classify, priority: 100, match: Match([OXMField(.inPort, UInt64(port))]),
+                cookie: FlowCookie(.classifyPort, vni: vni).cookie,
+                instructions: [.writeMetadata(UInt64(vni.rawValue), mask: .max), .gotoTable(Table.source)]))
+        }
+        for vni in vnis {
+            table.insert(FlowEntry(
+                tableID: Table.classify, priority: 100,
+                match: Match([OXMField(.inPort, UInt64(state.vxlanPort)), OXMField(.tunnelID, UInt64(vni.rawValue))]),
+                cookie: FlowCookie(.classifyTunnel, vni: vni).cookie,
+                instructions: [.writeMetadata(UInt64(vni.rawValue), mask: .max), .gotoTable(Table.forward)]))
+        }
+        table.insert(FlowEntry(tableID: Table.classify, priority: 0, cookie: FlowCookie(.classifyMiss).cookie,
+                               instructions: []))
+
+        // Table 10: source check and gleaning.
+        for endpoint in endpoints {
+            guard case let .local(port) = endpoint.location else { continue }
+            table.insert(FlowEntry(
+                tableID: Table.source, priority: 100,
+                match: Match([metadata(endpoint.vni), OXMField(.inPort, UInt64(port)),
+                              OXMField(.ethSrc, endpoint.mac.rawValue)]),
+                cookie: FlowCookie(.sourceKnown, vni: endpoint.vni).cookie,
+                instructions: [.gotoTable(Table.addressResolution)]))
+        }
+        table.insert(FlowEntry(
+            tableID: Table.source, priority: 0, cookie: FlowCookie(.sourceUnknown).cookie,
+            instructions: [.applyActions([.output(port: OpenFlowPort.controller, maxLength: packetInLength)]),
+                           .gotoTable(Table.addressResolution)]))
+
+        // Table 20: ARP answered in OVS, the rest of address resolution to the controller.
+        for endpoint in endpoints {
+            for ip in endpoint.ipv4 {
+                table.insert(arpResponder(endpoint, ip))
+                if case let .local(port) = endpoint.location {
+                    // The owner asking for its own address (gratuitous ARP,
+                    // duplicate-address probe) must not be answered: it would
+                    // see a conflict. The controller gleans it instead.
+                    table.insert(FlowEntry(
+                        tableID: Table.addressResolution, priority: 110,
+                        match: Match([metadata(endpoint.vni), OXMField(.inPort, UInt64(port)),
+                                      OXMField(.ethType, 0x0806), OXMField(.arpTPA, UInt64(ip.rawValue))]),
+                        cookie: FlowCookie(.arpFromOwner, vni: endpoint.vni).cookie,
+                        instructions: [toController]))
+                }
+            }
+        }
+        for vni in vnis {
+            table.insert(FlowEntry(
+                tableID: Table.addressResolution, priority: 50,
+                match: Match([metadata(vni), OXMField(.ethType, 0x0806)]),
+                cookie: FlowCookie(.arpToController, vni: vni).cookie, instructions: [toController]))
+            table.insert(FlowEntry(
+                tableID: Table.addressResolution, priority: 50,
+                match: Match([metadata(vni), OXMField(.ethType, 0x86dd), OXMField(.ipProto, 58),
+                              OXMField(.icmpv6Type, 135)]),
+                cookie: FlowCookie(.neighborSolicitationToController, vni: vni).cookie, instructions: [toController]))
+        }
+        table.insert(FlowEntry(tableID: Table.addressResolution, priority: 0,
+                               cookie: FlowCookie(.addressResolutionMiss).cookie,
+                               instructions: [.gotoTable(Table.forward)]))
+
+        // Table 30: forward known unicast; drop and count the rest.
+        for endpoint in endpoints {
+            let actions: [Action]
+            let role: FlowRole
+            switch endpoint.location {
+            case let .local(port):
+                actions = [.output(port)]
+                role = .forwardLocal
+            case let .remote(vtep):
+                actions = [.setField(OXMField(.tunnelID, UInt64(endpoint.vni.rawValue))),
+                           .setField(.tunnelIPv4Destination(vtep.rawValue)),
+                           .output(state.vxlanPort)]
+                role = .forwardRemote
+            }
+            table.insert(FlowEntry(
+                tableID: Table.forward, priority: 100,
+                match: Match([metadata(endpoint.vni), OXMField(.ethDst, endpoint.mac.rawValue)]),
+                cookie: FlowCookie(role, vni: endpoint.vni).cookie, instructions: [.applyActions(actions)]))
+        }
+        for vni in vnis {
+            table.insert(FlowEntry(
+                tableID: Table.forward, priority: 50,
+                match: Match([metadata(vni), OXMField(.ethDst, EthernetAddress.broadcast.rawValue)]),
+                cookie: FlowCookie(.dropBroadcast, vni: vni).cookie, instructions: []))
+            table.insert(FlowEntry(
+                tableID: Table.forward, priority: 40,
+                match: Match([metadata(vni), OXMField(.ethDst, multicastBit, mask: multicastBit)]),
+                cookie: FlowCookie(.dropMulticast, vni: vni).cookie, instructions: []))
+            table.insert(FlowEntry(
+                tableID: Table.forward, priority: 10, match: Match([metadata(vni)]),
+                cookie: FlowCookie(.dropUnknownUnicast, vni: vni).cookie, instructions: []))
+        }
+        table.insert(FlowEntry(tableID: Table.forward, priority: 0, cookie: FlowCookie(.forwardMiss).cookie,
+                               instructions: []))
+        return table
+    }
+
+    /// The group bit of an Ethernet destination: set for broadcast and multicast.
+    static let multicastBit: UInt64 = 0x0100_0000_0000
+
+    static let toController = Instruction.applyActions([.output(port: OpenFlowPort.controller, maxLength: packetInLength)])
+
+    static func metadata(_ vni: VNI) -> OXMField { OXMField(.metadata, UInt64(vni.rawValue)) }
+
+    /// Turns an ARP request for `ip` into the reply from `endpoint`, inside
+    /// OVS, and sends it back out of the port it came in on. Plain OpenFlow
+    /// 1.3 set_field writes constants only; copying the asker's addresses into
+    /// the reply takes the Nicira register move.
+    static func arpResponder(_ endpoint: Endpoint, _ ip: IPv4Address) -> FlowEntry {
+        let mac = endpoint.mac.rawValue
+        return FlowEntry(
+            tableID: Table.addressResolution, priority: 100,
+            match: Match([metadata(endpoint.vni), OXMField(.ethType, 0x0806), OXMField(.arpOp, 1),
+                          OXMField(.arpTPA, UInt64(ip.rawValue))]),
+            cookie: FlowCookie(.arpResponder, vni: endpoint.vni).cookie,
+            instructions: [.applyActions([
+                move(48, NXM.ethSrc, NXM.ethDst),
+                .setField(OXMField(.ethSrc, mac)),
+                .setField(OXMField(.arpOp, 2)),
+                move(48, NXM.arpSHA, NXM.arpTHA),
+                move(32, NXM.arpSPA, NXM.arpTPA),
+                .setField(OXMField(.arpSHA, mac)),
+                .setField(OXMField(.arpSPA, UInt64(ip.rawValue))),
+                .output(OpenFlowPort.inPort),
+            ])])
+    }
+
+    static func move(_ bits: UInt16, _ source: OXMHeader, _ destination: OXMHeader) -> Action {
+        .nicira(.regMove(bits: bits, sourceOffset: 0, destinationOffset: 0, source: source, destination: destination))
+    }
+
+    /// The NXM headers the ARP responder moves between (NXM_OF_* class 0, NXM_NX_* class 1).
+    enum NXM {
+        static let ethDst = OXMHeader(oxmClass: OXMClass.nxm0, field: 1, length: 6)
+        static let ethSrc = OXMHeader(oxmClass: OXMClass.nxm0, field: 2, length: 6)
+        static let arpSPA = OXMHeader(oxmClass: OXMClass.nxm0, field: 16, length: 4)
+        static let arpTPA = OXMHeader(oxmClass: OXMClass.nxm0, field: 17, length: 4)
+        static let arpSHA = OXMHeader(oxmClass: OXMClass.nxm1, field: 17, length: 6)
+        static let arpTHA = OXMHeader(oxmClass: OXMClass.nxm1, field: 18, length: 6)
+    }
+}
+
+extension EndpointLocation {
+    var isLocal: Bool {
+        if case .local = self { return true }
+        return false
+    }
+}

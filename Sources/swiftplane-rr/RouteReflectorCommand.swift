@@ -1,0 +1,147 @@
+import ArgumentParser
+import BGP
+import BGPSpeaker
+import Dispatch
+import Logging
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `swiftplane-rr`: a BGP route reflector (RFC 4456) for l2vpn/evpn.
+@main
+struct RouteReflectorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swiftplane-rr",
+        abstract: "BGP EVPN route reflector (RFC 4456) for swiftplane agents.",
+        discussion: """
+            Every iBGP peer that connects from an --accept range becomes a route
+            reflector client for l2vpn/evpn: its routes are reflected to every
+            other client with ORIGINATOR_ID and CLUSTER_LIST set and the next
+            hop unchanged. No configuration file is needed.
+
+            Example (agents on 127.0.0.0/8 connect to port 11179):
+
+              swiftplane-rr --as 65000 --router-id 127.0.0.1 --cluster-id 127.0.0.1 \\
+                            --listen 127.0.0.1:11179 --accept 127.0.0.0/8
+
+            Logs go to standard error as key=value lines. SIGTERM or SIGINT sends
+            CEASE (administrative shutdown) to every peer and exits 0.
+            """
+    )
+
+    @Option(name: .customLong("as"), help: "Our AS number (1-4294967295); peers must be in the same AS (iBGP).")
+    var asn: ASNumber
+
+    @Option(help: "Our BGP identifier, an IPv4 address.")
+    var routerID: IPv4Argument
+
+    @Option(help: "The cluster id (RFC 4456), an IPv4 address; defaults to the router id.")
+    var clusterID: IPv4Argument?
+
+    @Option(help: "Address and port to listen on, HOST:PORT.")
+    var listen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 179)
+
+    @Option(help: "Accept peers from this IPv4 prefix (repeatable), e.g. 10.0.0.0/8.")
+    var accept: [RangeArgument] = []
+
+    @Option(help: "Connect to this iBGP peer, ADDRESS or ADDRESS:PORT (repeatable); it is a route reflector client.")
+    var neighbor: [NeighborArgument] = []
+
+    @Option(help: "Most dynamic peers at once.")
+    var maxPeers: Int = 1000
+
+    @Option(help: "Most routes a peer may send before it is closed with CEASE (maximum prefixes); unlimited when absent.")
+    var maxPrefixes: Int?
+
+    @Option(help: "Hold time proposed, in seconds: 0 or 3-65535.")
+    var holdTime: HoldTime = HoldTime(seconds: 90)
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard maxPeers >= 0 else { throw ValidationError("--max-peers: invalid value '\(maxPeers)': must be 0 or more") }
+        if let m = maxPrefixes, m < 0 { throw ValidationError("--max-prefixes: invalid value '\(m)': must be 0 or more") }
+    }
+
+    /// Bad flag values exit 2 (the usual status for usage errors of daemons), not ArgumentParser's 64.
+    static func main() async {
+        let parsed: any ParsableCommand
+        do {
+            parsed = try parseAsRoot()
+        } catch {
+            // --help and --version are clean exits; anything else is a usage error.
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                terminate(0)
+            }
+            printError(fullMessage(for: error))
+            terminate(2)
+        }
+        do {
+            if let command = parsed as? RouteReflectorCommand {
+                try await command.run()
+            } else {
+                // `swiftplane-rr help` parses to ArgumentParser's own help command.
+                var other = parsed
+                try other.run()
+            }
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                terminate(0)
+            }
+            printError("swiftplane-rr: \(error)")
+            terminate(1)
+        }
+    }
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let logger = Logger(label: "swiftplane-rr")
+        let config = SpeakerConfiguration(
+            localAS: asn.value, routerID: routerID.address, clusterID: clusterID?.address, listenHost: listen.host,
+            listenPort: listen.port, accept: accept.map(\.range), maximumDynamicPeers: maxPeers,
+            neighbors: neighbor.map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn.value) },
+            holdTime: holdTime.seconds,
+            maximumPrefixes: maxPrefixes)
+        let speaker = Speaker(config, logger: logger)
+        try await speaker.start()
+
+        // Signals arrive on a dispatch source; the handler stops the speaker and exits.
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let (stops, continuation) = AsyncStream<Int32>.makeStream()
+        let sources = [SIGTERM, SIGINT].map { sig in
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { continuation.yield(sig) }
+            s.resume()
+            return s
+        }
+        for await sig in stops {
+            logger.info("signal received, stopping", metadata: ["signal": "\(sig)"])
+            break
+        }
+        await speaker.shutdown()
+        sources.forEach { $0.cancel() }
+    }
+}
+
+/// Writes a line to standard error (file descriptor 2).
+func printError(_ text: String) {
+    let line = text + "\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
+}
+
+/// The process exit, out of reach of ArgumentParser's `exit` member.
+func terminate(_ status: Int32) -> Never { exit(status) }

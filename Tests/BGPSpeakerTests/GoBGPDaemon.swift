@@ -1,0 +1,70 @@
+import Foundation
+import TestSupport
+
+/// A private gobgpd for one test: its own config in a temporary folder, a
+/// 127.x address, no BGP listener (port -1), an API port of its own. Stopped
+/// by its pid in `stop()`, which the test calls in a `defer`.
+final class GoBGPDaemon {
+    let address: String
+    let apiPort: Int
+    let folder: URL
+    private let process = Process()
+
+    static var available: Bool { Command.which("gobgpd") != nil && Command.which("gobgp") != nil }
+
+    init(address: String, peer: String, peerPort: Int, asn: UInt32 = 65000) throws {
+        self.address = address
+        apiPort = Int.random(in: 40000...49999)
+        folder = try TemporaryFolder.create("swiftplane-gobgp")
+        let config = """
+            [global.config]
+              as = \(asn)
+              router-id = "\(address)"
+              port = -1
+              local-address-list = ["\(address)"]
+            [[neighbors]]
+              [neighbors.config]
+                neighbor-address = "\(peer)"
+                peer-as = \(asn)
+              [neighbors.transport.config]
+                remote-port = \(peerPort)
+                local-address = "\(address)"
+              [neighbors.timers.config]
+                connect-retry = 1
+              [[neighbors.afi-safis]]
+                [neighbors.afi-safis.config]
+                  afi-safi-name = "l2vpn-evpn"
+            """
+        let configURL = folder.appendingPathComponent("gobgpd.toml")
+        try config.write(to: configURL, atomically: true, encoding: .utf8)
+        let log = folder.appendingPathComponent("gobgpd.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: Command.which("gobgpd") ?? "gobgpd")
+        process.arguments = ["-f", configURL.path, "--api-hosts", "127.0.0.1:\(apiPort)", "-p", "--pprof-disable"]
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    /// `gobgp -p API ARGS...`.
+    @discardableResult
+    func cli(_ arguments: [String]) throws -> CommandResult {
+        try Command.run(Command.which("gobgp") ?? "gobgp", ["-u", "127.0.0.1", "-p", "\(apiPort)"] + arguments)
+    }
+
+    /// The EVPN table as gobgp prints it with -j: destination text -> paths.
+    func evpnRIB() throws -> [String: [[String: Any]]] {
+        let out = try cli(["global", "rib", "-a", "evpn", "-j"])
+        guard out.status == 0, let data = out.stdout.data(using: .utf8),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: [[String: Any]]] else { return [:] }
+        return json
+    }
+
+    var log: String { (try? String(contentsOf: folder.appendingPathComponent("gobgpd.log"), encoding: .utf8)) ?? "" }
+
+    func stop() {
+        process.stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}

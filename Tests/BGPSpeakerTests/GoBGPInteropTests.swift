@@ -1,0 +1,125 @@
+import BGP
+import BGPSpeaker
+import Foundation
+import Logging
+import NIOCore
+import Testing
+
+/// Real GoBGP on both sides of our route reflector: one client originates
+/// EVPN type-2 and type-3 routes with its CLI, the other (and FRR's bgpd when
+/// installed) must receive them reflected with every field unchanged,
+/// ORIGINATOR_ID and CLUSTER_LIST set.
+@Suite(.enabled(if: GoBGPDaemon.available, "gobgpd/gobgp not installed (apt install gobgpd): interop test skipped"))
+struct GoBGPInteropTests {
+    /// Polls `condition` every 200 ms for up to `seconds`.
+    static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return try await condition()
+    }
+
+    static func attribute(_ path: [String: Any], type: Int) -> [String: Any]? {
+        (path["attrs"] as? [[String: Any]])?.first { ($0["type"] as? Int) == type }
+    }
+
+    @Test func reflectsEVPNRoutesBetweenGoBGPClients() async throws {
+        var logger = Logger(label: "test.rr")
+        logger.logLevel = .warning
+        let net = UInt8.random(in: 10...250)
+        let rrID = IPv4Address(127, 0, 0, 1)
+        let speaker = Speaker(SpeakerConfiguration(localAS: 65000, routerID: rrID, clusterID: IPv4Address(127, 0, 0, 1),
+                                                   listenHost: "127.0.0.1", listenPort: 0, accept: [NeighborRange("127.88.0.0/16")].compactMap { $0 }),
+                              logger: logger)
+        let port = try await speaker.start().port ?? 0
+        let originator = try GoBGPDaemon(address: "127.88.\(net).2", peer: "127.0.0.1", peerPort: port)
+        defer { originator.stop() }
+        let receiver = try GoBGPDaemon(address: "127.88.\(net).3", peer: "127.0.0.1", peerPort: port)
+        defer { receiver.stop() }
+        // FRR as a second receiver when it is installed.
+        let frr = FRRDaemon.available ? try FRRDaemon(address: "127.88.\(net).4", peer: "127.0.0.1", peerPort: port) : nil
+        defer { frr?.stop() }
+        let peers = frr == nil ? 2 : 3
+
+        let up = await Self.eventually(30) { await speaker.neighbors().filter { $0.state == .established }.count == peers }
+        #expect(up, "GoBGP sessions did not come up: \(originator.log.suffix(500))")
+        guard up else { await speaker.shutdown(); return }
+
+        let macadv = ["macadv", "02:00:00:00:00:01", "10.0.0.1", "etag", "0", "label", "1001", "rd", "10.1.1.1:100",
+                      "rt", "65000:1001", "encap", "vxlan", "nexthop", "10.1.1.1"]
+        // An explicit next hop: FRR refuses a loopback one as martian.
+        let multicast = ["multicast", "10.1.1.1", "etag", "0", "rd", "10.1.1.1:100", "rt", "65000:1001", "encap", "vxlan", "nexthop", "10.1.1.1"]
+        #expect(try originator.cli(["global", "rib", "add", "-a", "evpn"] + macadv).status == 0)
+        #expect(try originator.cli(["global", "rib", "add", "-a", "evpn"] + multicast).status == 0)
+
+        var rib: [String: [[String: Any]]] = [:]
+        let arrived = try await Self.eventually(10) {
+            rib = try receiver.evpnRIB()
+            return rib.count == 2
+        }
+        #expect(arrived, "receiver has \(rib.keys.sorted())")
+        let paths = rib.values.flatMap { $0 }
+        let type2 = try #require(paths.first { (($0["nlri"] as? [String: Any])?["type"] as? Int) == 2 })
+        let type3 = try #require(paths.first { (($0["nlri"] as? [String: Any])?["type"] as? Int) == 3 })
+
+        let nlri2 = try #require((type2["nlri"] as? [String: Any])?["value"] as? [String: Any])
+        #expect(nlri2["mac"] as? String == "02:00:00:00:00:01")
+        #expect(nlri2["ip"] as? String == "10.0.0.1")
+        #expect(nlri2["labels"] as? [Int] == [1001])
+        let rd = try #require(nlri2["rd"] as? [String: Any])
+        #expect(rd["admin"] as? String == "10.1.1.1")
+        #expect(rd["assigned"] as? Int == 100)
+        let nlri3 = try #require((type3["nlri"] as? [String: Any])?["value"] as? [String: Any])
+        #expect(nlri3["ip"] as? String == "10.1.1.1")
+
+        for (name, path, nextHop) in [("type 2", type2, "10.1.1.1"), ("type 3", type3, "10.1.1.1")] {
+            let ext = Self.attribute(path, type: 16)?["value"] as? [[String: Any]] ?? []
+            #expect(ext.contains { ($0["subtype"] as? Int) == 2 && ($0["value"] as? String) == "65000:1001" }, "\(name) RT")
+            #expect(ext.contains { ($0["subtype"] as? Int) == 12 && ($0["tunnel_type"] as? Int) == 8 }, "\(name) VXLAN encapsulation")
+            #expect(Self.attribute(path, type: 9)?["value"] as? String == originator.address, "\(name) ORIGINATOR_ID")
+            #expect(Self.attribute(path, type: 10)?["value"] as? [String] == ["127.0.0.1"], "\(name) CLUSTER_LIST")
+            #expect(Self.attribute(path, type: 14)?["nexthop"] as? String == nextHop, "\(name) next hop")
+        }
+
+        if let frr {
+            var routes: [String: [String: Any]] = [:]
+            let got = try await Self.eventually(10) {
+                routes = try frr.evpnRoutes()
+                return routes.count == 2
+            }
+            #expect(got, "FRR has \(routes.keys.sorted()): \(frr.log.suffix(800))")
+            let t2 = routes["[2]:[0]:[48]:[02:00:00:00:00:01]:[32]:[10.0.0.1]"]
+            let t3 = routes["[3]:[0]:[32]:[10.1.1.1]"]
+            #expect(t2?["vni"] as? String == "1001")
+            for (name, path) in [("type 2", t2), ("type 3", t3)] {
+                #expect((path?["extendedCommunity"] as? [String: Any])?["string"] as? String == "RT:65000:1001 ET:8", "FRR \(name)")
+                #expect(path?["originatorId"] as? String == originator.address, "FRR \(name)")
+                #expect((path?["clusterList"] as? [String: Any])?["list"] as? [String] == ["127.0.0.1"], "FRR \(name)")
+                #expect((path?["nexthops"] as? [[String: Any]])?.first?["ip"] as? String == "10.1.1.1", "FRR \(name)")
+            }
+        }
+
+        // Withdrawal reaches the receivers; the type-3 route stays.
+        #expect(try originator.cli(["global", "rib", "del", "-a", "evpn"] + macadv).status == 0)
+        let withdrawn = try await Self.eventually(10) {
+            rib = try receiver.evpnRIB()
+            return rib.count == 1 && rib.values.flatMap { $0 }.allSatisfy { (($0["nlri"] as? [String: Any])?["type"] as? Int) == 3 }
+        }
+        #expect(withdrawn, "receiver still has \(rib.keys.sorted())")
+        if let frr {
+            var routes: [String: [String: Any]] = [:]
+            let gone = try await Self.eventually(10) {
+                routes = try frr.evpnRoutes()
+                return Array(routes.keys) == ["[3]:[0]:[32]:[10.1.1.1]"]
+            }
+            #expect(gone, "FRR still has \(routes.keys.sorted())")
+        }
+        // Nothing was reflected back to the originator.
+        let own = try originator.cli(["neighbor", "127.0.0.1", "adj-in", "-a", "evpn"])
+        #expect(own.status == 0, "\(own.stderr)")
+        #expect(!own.stdout.contains("macadv") && !own.stdout.contains("multicast"), "\(own.stdout)")
+        await speaker.shutdown()
+    }
+}
