@@ -67,6 +67,7 @@ struct DemoScenarioTests {
 
         let check = try DemoTopology.demo("check")
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        print(check.stdout)   // the report, for CI's log
         for line in Self.scenarioChecks {
             #expect(check.stdout.contains("PASS  \(line)"), "no PASS for '\(line)':\n\(check.stdout)")
         }
