@@ -139,6 +139,7 @@ let package = Package(
             dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "DemoTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
 
         .testTarget(
             name: "AgentTests",
