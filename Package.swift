@@ -170,6 +170,12 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "AgentBenchmarks",
+            dependencies: ["Agent", "Overlay", "OpenFlow", "Packets", "BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/AgentBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "BGPBenchmarks",
             dependencies: ["BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
             path: "Tests/Benchmarks/BGPBenchmarks",
