@@ -180,16 +180,18 @@ public struct AgentCore: Sendable {
         return true
     }
 
-    /// Configured endpoints (static or OVSDB) are here by definition: they
-    /// claim their MACs whenever a remote advertises them. Gleaned ones claim
-    /// only when seen (a remote claim with a higher sequence means the MAC
-    /// moved away). Sequences of MACs no longer local are forgotten.
+    /// Configured endpoints (static or OVSDB) claim their MAC once, when it
+    /// appears here or a remote first advertises it; not again on every
+    /// higher remote sequence, or two hosts configured with one MAC would
+    /// outbid each other for ever (RFC 7432 section 15.1 duplicate MAC).
+    /// Gleaned ones claim when seen (a remote claim with a higher sequence
+    /// means the MAC moved away). Sequences of MACs no longer local are forgotten.
     private mutating func claimConfigured() {
         var local: Set<EndpointKey> = []
         for snapshot in snapshots.values {
             for endpoint in snapshot.endpoints {
                 local.insert(endpoint.key)
-                claim(endpoint.key)
+                if mobility[endpoint.key] == nil { claim(endpoint.key) }
             }
         }
         for table in gleaned.values { local.formUnion(table.keys) }

@@ -105,6 +105,22 @@ struct AgentCoreTests {
         #expect(agent.bridgeState("br0")?.endpoints[EndpointKey(vni: vni, mac: macA)]?.location == .local(port: 1))
     }
 
+    /// Two hosts configured with one MAC: each claims once (remote + 1) and
+    /// then stays, instead of outbidding the other for ever.
+    @Test func duplicateConfiguredMACSettles() throws {
+        let here = Endpoint(vni: vni, mac: macA, ipv4: [ipA], location: .local(port: 1))
+        var agent = core(endpoints: [here])
+        #expect(agent.advertisements.first.flatMap(mobility) == nil)
+        agent.setReceivedRoutes(remoteRoutes(here, sequence: 0))
+        #expect(agent.advertisements.first.flatMap(mobility) == 1)
+        // The other host claimed too, with 1, then 2: we do not answer with 2, then 3.
+        for sequence: UInt32 in [1, 2] {
+            agent.setReceivedRoutes(remoteRoutes(here, sequence: sequence))
+            #expect(agent.advertisements.first.flatMap(mobility) == 1)
+        }
+        #expect(agent.bridgeState("br0")?.endpoints[here.key]?.location == .local(port: 1))
+    }
+
     /// A gleaned MAC later claimed by a remote VTEP with a higher sequence
     /// moved away: it is no longer local.
     @Test func gleanedMACMovesAway() throws {
