@@ -71,6 +71,8 @@ struct AgentConfigurationTests {
             expected: "t.yaml: log-level: 'loud' is not a log level (one of: trace, debug, info, notice, warning, error, critical)"),
         Bad(name: "bad route reflector", yaml: base + "\nroute-reflectors:\n  - address: rr.example",
             expected: "t.yaml: route-reflectors[0].address: not an IP address: 'rr.example'"),
+        Bad(name: "IPv6 route reflector", yaml: base + "\nroute-reflectors:\n  - address: fd00::1",
+            expected: "t.yaml: route-reflectors[0].address: route reflectors are reached over IPv4, got 'fd00::1'"),
         Bad(name: "route reflector port", yaml: base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    port: 70000",
             expected: "t.yaml: route-reflectors[0].port: the port must be an integer in 1...65535, got '70000'"),
         Bad(name: "listen without port", yaml: base + "\ncontroller:\n  listen: 127.0.0.1",
