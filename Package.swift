@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MAC and IP address values, one type per concept, shared by the
@@ -64,9 +65,35 @@ let package = Package(
         // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
         .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets", "BGP"], swiftSettings: swiftSettings),
 
+        // The agent's core: a sans-I/O value from ports, gleaned endpoints,
+        // received routes and configuration to bridge states, routes to
+        // advertise and packet-in answers.
+        .target(name: "Agent", dependencies: ["Overlay", "OpenFlow", "Packets", "BGP", nioCore], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "swiftplane-agent",
+            dependencies: [
+                "Agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", nioCore,
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // libpcap (apt: libpcap-dev) and a small Swift API over it.
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Pcap", dependencies: ["CLibpcap", nioCore], swiftSettings: swiftSettings),
+
+        // RFC 7047 client: sans-I/O JSON/JSON-RPC/monitor core plus a thin NIO client.
+        .target(
+            name: "OVSDB",
+            dependencies: [
+                "NetAddress", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // The operator's CLI.
         .executableTarget(
@@ -109,10 +136,24 @@ let package = Package(
             dependencies: ["BGPSpeaker", "BGP", "Packets", "Pcap", "TestSupport", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "OVSDBTests",
+            dependencies: ["OVSDB", "TestSupport", "NetAddress", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(
             name: "OverlayTests",
             dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", "TestSupport", nioCore],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "DemoTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "swiftplane-agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "Pcap",
+                           "BGPSpeaker",
+                           "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings
         ),
 
@@ -121,6 +162,7 @@ let package = Package(
         .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
+        .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
 
         // Micro-benchmarks (ordo-one/benchmark): `swift package benchmark`.
         .executableTarget(
@@ -136,9 +178,21 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "AgentBenchmarks",
+            dependencies: ["Agent", "Overlay", "OpenFlow", "Packets", "BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/AgentBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "BGPBenchmarks",
             dependencies: ["BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
             path: "Tests/Benchmarks/BGPBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "OVSDBBenchmarks",
+            dependencies: ["OVSDB", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/OVSDBBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `deploy/demo` without the daemons: its topology must carry goplane's
+/// scenario once flows exist (here static ones, installed by hand), its
+/// `check` must tell a working overlay from a broken one, and `down` must
+/// leave nothing behind. Serialized: the demo's namespace names are fixed.
+@Suite(
+    "deploy/demo",
+    .serialized,
+    .enabled(if: DemoTopology.unavailableReason == nil, Comment(rawValue: DemoTopology.unavailableReason ?? ""))
+)
+struct DemoScenarioTests {
+    /// Lines `deploy/demo check` must report as PASS once the overlay works.
+    static let scenarioChecks = [
+        "c1 pings 192.168.0.3 (c3)",
+        "c3 received",
+        "tcpdump in c4 and c5 captured 0 and 0 frames",
+        "c2 pings 192.168.0.4",
+        "c2 reached c6",
+        "underlay:",
+        "ARP requests answered by the responder flows",
+    ]
+
+    @Test("up --no-build, static goplane flows: check passes; down leaves nothing")
+    func scenario() throws {
+        let taken = DemoTopology.namespaces.filter(DemoTopology.namespaceExists)
+        try #require(taken.isEmpty, "namespaces \(taken) already exist (a demo is up? run: deploy/demo down)")
+        defer { _ = try? DemoTopology.demo("down") }
+
+        let started = Date()
+        let up = try DemoTopology.demo("up", "--no-build", "--no-deps", "--no-daemons")
+        try #require(up.status == 0, "up failed:\n\(up.stdout)\(up.stderr)")
+        let upSeconds = Date().timeIntervalSince(started)
+
+        try checkPorts()
+        // `shell` reaches a host's own OVS with the plain tools.
+        let shell = try DemoTopology.demo("shell", "goplane2", "ovs-vsctl", "get-controller", "br0")
+        #expect(shell.stdout.trimmed == DemoTopology.controller, "\(shell.stdout)\(shell.stderr)")
+
+        // What holds without any flow: the underlay, the controller targets, the ports.
+        let topology = try DemoTopology.demo("check", "--topology")
+        #expect(topology.status == 0, "\(topology.stdout)\(topology.stderr)")
+        #expect(!topology.stdout.contains("FAIL"), "\(topology.stdout)")
+
+        // With no flow on br0 (no agent yet), the overlay checks must fail:
+        // `check` is only worth something if it can.
+        let broken = try DemoTopology.demo("check")
+        #expect(broken.status != 0, "check passed with no overlay flows:\n\(broken.stdout)")
+        #expect(broken.stdout.contains("FAIL  c1 pings 192.168.0.3"), "\(broken.stdout)")
+
+        let flowsStarted = Date()
+        for host in DemoTopology.hosts {
+            let flows = StaticOverlayFlows.flows(
+                for: host, endpoints: DemoTopology.endpoints, vteps: DemoTopology.vteps,
+                vxlanOfport: DemoTopology.vxlanOfport)
+            let added = try DemoTopology.sandbox(["ofctl", host, "add-flows", "br0", "-"],
+                                                 input: flows.joined(separator: "\n") + "\n")
+            try #require(added.status == 0, "\(host): \(added.stderr)")
+        }
+        let firstPing = try secondsUntilFirstPing(from: "c1", to: "192.168.0.3")
+        // The checks above run between up and the flows; leave them out.
+        let upToPing = upSeconds + Date().timeIntervalSince(flowsStarted)
+        print("demo: up --no-build took \(String(format: "%.1f", upSeconds)) s; up to the first c1 -> c3 reply "
+            + "\(String(format: "%.1f", upToPing)) s (first ping \(String(format: "%.2f", firstPing)) s after the flows)")
+
+        let check = try DemoTopology.demo("check")
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        print(check.stdout)   // the report, for CI's log
+        for line in Self.scenarioChecks {
+            #expect(check.stdout.contains("PASS  \(line)"), "no PASS for '\(line)':\n\(check.stdout)")
+        }
+        try checkTenantIsolationByCounters()
+
+        let leftovers = try runningPIDs()
+        #expect(!leftovers.isEmpty, "found no OVS daemon to watch")
+        let down = try DemoTopology.demo("down")
+        #expect(down.status == 0, "\(down.stdout)\(down.stderr)")
+        try checkNothingLeft(pids: leftovers)
+        // A second down is a no-op that still succeeds.
+        #expect(try DemoTopology.demo("down").status == 0)
+    }
+
+    /// Each container's port, read back from its host's OVSDB: the agent
+    /// learns its endpoints from exactly these columns.
+    private func checkPorts() throws {
+        for endpoint in DemoTopology.endpoints {
+            let ofport = try DemoTopology.sandbox(["vsctl", endpoint.host, "get", "Interface", endpoint.container, "ofport"])
+            #expect(ofport.stdout.trimmed == "\(endpoint.ofport)", "\(endpoint.container)")
+            for row in ["Interface", "Port"] {
+                for (key, value) in [("vni", "\(endpoint.vni)"), ("attached-mac", endpoint.mac), ("ip", endpoint.ip)] {
+                    let got = try DemoTopology.sandbox(
+                        ["vsctl", endpoint.host, "get", row, endpoint.container, "external_ids:\(key)"])
+                    #expect(got.stdout.trimmed.replacingOccurrences(of: "\"", with: "") == value,
+                            "\(endpoint.container) \(row) external_ids:\(key)")
+                }
+            }
+            let mtu = try DemoTopology.exec(endpoint.container, ["cat", "/sys/class/net/eth0/mtu"])
+            #expect(mtu.stdout.trimmed == "1450", "\(endpoint.container) MTU")
+            let mac = try DemoTopology.exec(endpoint.container, ["cat", "/sys/class/net/eth0/address"])
+            #expect(mac.stdout.trimmed == endpoint.mac, "\(endpoint.container) MAC")
+        }
+        for host in DemoTopology.hosts {
+            let controller = try DemoTopology.sandbox(["vsctl", host, "get-controller", "br0"])
+            #expect(controller.stdout.trimmed == DemoTopology.controller, "\(host)")
+            let vxlan = try DemoTopology.sandbox(["vsctl", host, "get", "Interface", "vxlan0", "ofport"])
+            #expect(vxlan.stdout.trimmed == "\(DemoTopology.vxlanOfport)", "\(host)")
+        }
+    }
+
+    /// c5 and c6 share 192.168.0.4 and its MAC: OVS's own counters say which
+    /// tenant's flow delivered the echo requests.
+    private func checkTenantIsolationByCounters() throws {
+        let mac = "02:42:c0:a8:00:04"
+        func packets(vni: Int) throws -> Int? {
+            let dump = try DemoTopology.sandbox(
+                ["ofctl", "goplane3", "dump-flows", "br0", "table=30,metadata=\(vni),dl_dst=\(mac)"])
+            return dump.stdout.split(separator: ",").lazy
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { $0.hasPrefix("n_packets=") }
+                .flatMap { Int($0.dropFirst("n_packets=".count)) }
+        }
+        let toC6 = try packets(vni: 11), toC5 = try packets(vni: 10)
+        #expect((toC6 ?? 0) > 0, "no packet reached c6 (VNI 11)")
+        #expect(toC5 == 0, "c5 (VNI 10) received \(toC5.map(String.init) ?? "?") packets")
+    }
+
+    private func secondsUntilFirstPing(from container: String, to address: String) throws -> Double {
+        let start = Date()
+        for _ in 0..<20 {
+            if try DemoTopology.exec(container, ["ping", "-c", "1", "-W", "1", address]).status == 0 {
+                return Date().timeIntervalSince(start)
+            }
+        }
+        Issue.record("\(container) never reached \(address)")
+        return Date().timeIntervalSince(start)
+    }
+
+    /// The OVS daemons of the three hosts, from their pidfiles.
+    private func runningPIDs() throws -> [Int32] {
+        DemoTopology.hosts.flatMap { host in
+            ["ovsdb-server", "ovs-vswitchd"].compactMap { daemon in
+                let file = "\(DemoTopology.state)/ovs/\(host)/\(daemon).pid"
+                return (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { Int32($0.trimmed) }
+            }
+        }
+    }
+
+    private func checkNothingLeft(pids: [Int32]) throws {
+        for namespace in DemoTopology.namespaces {
+            #expect(!DemoTopology.namespaceExists(namespace), "namespace \(namespace) is left")
+        }
+        #expect(!FileManager.default.fileExists(atPath: DemoTopology.state), "state folder is left")
+        for pid in pids { #expect(!ProcessState.isRunning(pid), "process \(pid) still runs") }
+        // Nothing leaked into the machine's own namespace.
+        let links = try Command.run("ip", ["-o", "link", "show"]).stdout
+        for name in ["br-phy", "vxlan0", "phy0", "ul"] + DemoTopology.endpoints.map(\.container) {
+            #expect(!links.contains(": \(name):") && !links.contains(": \(name)@"), "interface \(name) is left")
+        }
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// One container of goplane's demo, as the issue specifies it: this table is
+/// the expectation the tests hold `deploy/demo` to, written from the issue,
+/// not read back from the script.
+struct DemoEndpoint: Sendable, CustomTestStringConvertible {
+    var container: String
+    var host: String
+    var vni: Int
+    var ip: String
+    var ofport: Int
+
+    /// 192.168.0.X has 02:42:c0:a8:00:0X (Docker's convention, as in goplane).
+    var mac: String {
+        let octets = ip.split(separator: ".").compactMap { Int($0) }
+        return "02:42:" + octets.map { String(format: "%02x", $0) }.joined(separator: ":")
+    }
+
+    var testDescription: String { "\(container) (VNI \(vni), \(ip))" }
+}
+
+enum DemoTopology {
+    static let hosts = ["goplane1", "goplane2", "goplane3"]
+    static let vteps = ["goplane1": "10.9.9.2", "goplane2": "10.9.9.3", "goplane3": "10.9.9.4"]
+    static let vxlanOfport = 100
+    static let controller = "tcp:127.0.0.1:6653"
+
+    static let endpoints = [
+        DemoEndpoint(container: "c1", host: "goplane1", vni: 10, ip: "192.168.0.2", ofport: 1),
+        DemoEndpoint(container: "c2", host: "goplane1", vni: 11, ip: "192.168.0.2", ofport: 2),
+        DemoEndpoint(container: "c3", host: "goplane2", vni: 10, ip: "192.168.0.3", ofport: 1),
+        DemoEndpoint(container: "c4", host: "goplane2", vni: 11, ip: "192.168.0.3", ofport: 2),
+        DemoEndpoint(container: "c5", host: "goplane3", vni: 10, ip: "192.168.0.4", ofport: 1),
+        DemoEndpoint(container: "c6", host: "goplane3", vni: 11, ip: "192.168.0.4", ofport: 2),
+    ]
+
+    /// Every namespace the demo makes.
+    static let namespaces = ["underlay", "rr"] + hosts + endpoints.map(\.container)
+
+    static let script = Repository.root.appendingPathComponent("deploy/demo")
+
+    /// The demo's state folder for this test process, apart from a real
+    /// `deploy/demo up` in /run/swiftplane-demo.
+    static let state = "/tmp/swiftplane-demo-test-\(getpid())"
+
+    /// Why the demo cannot run here, or nil.
+    static let unavailableReason: String? = {
+        if let reason = OVSSandbox.unavailableReason { return reason }
+        for tool in ["tcpdump", "tshark", "ping", "nsenter"] where Command.which(tool) == nil {
+            return "\(tool) is not installed (Tests/Tools/install-deps installs it)"
+        }
+        return nil
+    }()
+
+    /// Runs `deploy/demo ARGS` on this process's state folder.
+    @discardableResult
+    static func demo(_ arguments: String...) throws -> CommandResult {
+        try Command.run("/usr/bin/env", ["SWIFTPLANE_DEMO_STATE=\(state)", script.path] + arguments)
+    }
+
+    /// `ovs-sandbox ARGS` on one of the demo's OVS instances.
+    @discardableResult
+    static func sandbox(_ arguments: [String], input: String? = nil) throws -> CommandResult {
+        try Command.run("/usr/bin/env", ["SWIFTPLANE_OVS_STATE=\(state)/ovs", OVSSandbox.script.path] + arguments,
+                        input: input.map { Data($0.utf8) })
+    }
+
+    /// Runs a command inside a namespace.
+    static func exec(_ netns: String, _ arguments: [String]) throws -> CommandResult {
+        try Command.run("ip", ["netns", "exec", netns] + arguments)
+    }
+
+    static func namespaceExists(_ name: String) -> Bool {
+        FileManager.default.fileExists(atPath: "/run/netns/\(name)")
+    }
+}
