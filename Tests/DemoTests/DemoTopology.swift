@@ -54,11 +54,18 @@ enum DemoTopology {
         return nil
     }()
 
-    /// Runs `deploy/demo ARGS` on this process's state folder.
+    /// Runs `deploy/demo ARGS` on this process's state folder, with the
+    /// daemons of this build (the debug products `swift build` made).
     @discardableResult
     static func demo(_ arguments: String...) throws -> CommandResult {
-        try Command.run("/usr/bin/env", ["SWIFTPLANE_DEMO_STATE=\(state)", script.path] + arguments)
+        try Command.run("/usr/bin/env", ["SWIFTPLANE_DEMO_STATE=\(state)", "SWIFTPLANE_DEMO_BIN=\(daemonFolder)",
+                                         script.path] + arguments)
     }
+
+    /// Where `swift build` put swiftplane-rr and swiftplane-agent.
+    static let daemonFolder = Command.builtProduct("swiftplane-agent").map {
+        URL(fileURLWithPath: $0).deletingLastPathComponent().path
+    } ?? Repository.root.appendingPathComponent(".build/debug").path
 
     /// `ovs-sandbox ARGS` on one of the demo's OVS instances.
     @discardableResult
