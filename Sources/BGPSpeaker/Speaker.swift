@@ -37,6 +37,9 @@ public actor Speaker {
         var channel: (any Channel)?
         var decoder = MessageStreamDecoder()
         var lastWrite: EventLoopFuture<Void>?
+        /// When its stale routes go (RFC 4724): the restart timer while it is
+        /// down, then the wait for its End-of-RIB.
+        var staleDeadline: NIODeadline?
         var options: SessionOptions { session.negotiated?.options ?? SessionOptions() }
     }
 
@@ -116,6 +119,9 @@ public actor Speaker {
     /// Destinations in the Loc-RIB.
     public var routeCount: Int { rib.routeCount }
 
+    /// Routes of a peer kept stale through its graceful restart.
+    public func staleRoutes(_ peer: PeerID) -> Int { rib.staleCount(peer) }
+
     // MARK: connections
 
     private func newPeerID() -> PeerID {
@@ -144,6 +150,13 @@ public actor Speaker {
             }
             id = existing
         } else if configuration.accept.contains(where: { $0.contains(address) }) {
+            if let (restarting, _) = peers.first(where: { $0.value.dynamic && $0.value.address == address && rib.isRestarting($0.key) }) {
+                // Back from a graceful restart: the same id, so its stale routes are found.
+                id = restarting
+                run(id, .start)
+                await serve(id, channel, stream)
+                return
+            }
             if let (_, other) = peers.first(where: { $0.value.dynamic && $0.value.address == address && $0.value.channel != nil }) {
                 logger.warning("connection refused: session already up", metadata: ["peer": "\(address)", "state": "\(other.session.state)"])
                 channel.close(promise: nil)
@@ -302,6 +315,13 @@ public actor Speaker {
         let now = NIODeadline.now()
         for (id, p) in peers {
             if let d = p.session.nextDeadline, d <= now { run(id, .timePassed) }
+            if let d = peers[id]?.staleDeadline, d <= now {
+                peers[id]?.staleDeadline = nil
+                let n = rib.purgeStale(id)
+                logger.info("stale routes purged: restart timer expired", metadata: ["peer": "\(p.address)", "count": "\(n)"])
+                flushRIB()
+                forgetIfGone(id)
+            }
         }
     }
 
@@ -332,13 +352,26 @@ public actor Speaker {
                                                                    "families": "\(agreed.families.map(\.description).sorted().joined(separator: ","))"]) { a, _ in a })
                 rib.addPeer(id, RIBPeer(address: .v4(p.address), routerID: agreed.peerRouterID, routeReflectorClient: p.routeReflectorClient,
                                         ebgp: agreed.peerAS != configuration.localAS, families: agreed.families))
+                // Stale routes wait for its End-of-RIB, not forever (RFC 4724 §4.2).
+                let stale = rib.staleCount(id)
+                peers[id]?.staleDeadline = stale > 0 ? .now() + .seconds(Int64(configuration.gracefulRestart?.restartTime ?? 0)) : nil
                 ribChanged = true
             case .down(let reason):
                 logger.info("down", metadata: meta.merging(["reason": "\(reason)"]) { a, _ in a })
                 rib.removePeer(id)
+                peers[id]?.staleDeadline = nil
+                ribChanged = true
+            case .restarting(let reason, let restartTime, let families):
+                logger.info("down, restarting gracefully", metadata: meta.merging(["reason": "\(reason)", "restart-time": "\(restartTime)"]) { a, _ in a })
+                rib.peerRestarting(id, families: families)
+                peers[id]?.staleDeadline = .now() + .seconds(Int64(restartTime))
                 ribChanged = true
             case .update(let update):
                 let change = rib.apply(update, from: id)
+                if change.endOfRIB != nil, rib.staleCount(id) == 0, p.staleDeadline != nil {
+                    peers[id]?.staleDeadline = nil
+                    logger.info("End-of-RIB: stale routes purged", metadata: meta.merging(["count": "\(change.purged)"]) { a, _ in a })
+                }
                 if change.loops > 0 {
                     logger.info("routes ignored: cluster loop", metadata: meta.merging(["count": "\(change.loops)"]) { a, _ in a })
                 }
@@ -361,8 +394,12 @@ public actor Speaker {
             }
         }
         if ribChanged { flushRIB() }
-        // A dynamic neighbour exists only while connected.
-        if let p = peers[id], p.dynamic, p.channel == nil, p.session.state == .idle {
+        forgetIfGone(id)
+    }
+
+    /// A dynamic neighbour exists only while connected, or restarting.
+    private func forgetIfGone(_ id: PeerID) {
+        if let p = peers[id], p.dynamic, p.channel == nil, p.session.state == .idle, !rib.isRestarting(id) {
             peers[id] = nil
         }
     }

@@ -61,11 +61,18 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "Hold time proposed, in seconds: 0 or 3-65535.")
     var holdTime: HoldTime = HoldTime(seconds: 90)
 
+    @Flag(help: "Graceful restart (RFC 4724) for l2vpn/evpn, both roles: keep a restarting peer's routes, and have peers keep ours.")
+    var gracefulRestart = false
+
+    @Option(help: "Graceful restart time in seconds (0-4095): how long peers keep our routes, and we theirs.")
+    var restartTime: UInt16 = 120
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
         guard maxPeers >= 0 else { throw ValidationError("--max-peers: invalid value '\(maxPeers)': must be 0 or more") }
+        guard restartTime <= 4095 else { throw ValidationError("--restart-time: invalid value '\(restartTime)': must be 0-4095") }
         if let m = maxPrefixes, m < 0 { throw ValidationError("--max-prefixes: invalid value '\(m)': must be 0 or more") }
     }
 
@@ -114,7 +121,8 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             listenPort: listen.port, accept: accept.map(\.range), maximumDynamicPeers: maxPeers,
             neighbors: neighbor.map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn.value) },
             holdTime: holdTime.seconds,
-            maximumPrefixes: maxPrefixes)
+            maximumPrefixes: maxPrefixes,
+            gracefulRestart: gracefulRestart ? GracefulRestartConfiguration(restartTime: restartTime) : nil)
         let speaker = Speaker(config, logger: logger)
         try await speaker.start()
 
