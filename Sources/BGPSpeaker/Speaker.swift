@@ -17,7 +17,7 @@ public struct NeighborStatus: Hashable, Sendable {
 /// `RIB`. All shared state lives in this actor; each connection's bytes are
 /// fed to it in order by one task.
 public actor Speaker {
-    public let configuration: SpeakerConfiguration
+    public private(set) var configuration: SpeakerConfiguration
     private let group: any EventLoopGroup
     private var logger: Logger
     private var rib: RIB
@@ -74,17 +74,7 @@ public actor Speaker {
         logger.info("listening", metadata: ["address": "\(bound)", "as": "\(configuration.localAS)",
                                             "router-id": "\(configuration.routerID)", "cluster-id": "\(configuration.clusterID)",
                                             "accept": "\(configuration.accept.map(\.description).joined(separator: ","))"])
-        for n in configuration.neighbors {
-            let id = newPeerID()
-            // RFC 4271 §10 jitter (0.75-1 of the time), so two speakers that dial
-            // each other and refuse the crossing connection do not retry in step.
-            var session = configuration.session(peerAS: n.peerAS, passive: n.passive)
-            session.connectRetryTime = .nanoseconds(Int64(Double(session.connectRetryTime.nanoseconds) * Double.random(in: 0.75...1)))
-            peers[id] = Peer(session: Session(session), address: n.address,
-                             port: n.port, dynamic: false, routeReflectorClient: n.routeReflectorClient,
-                             maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes)
-            run(id, .start)
-        }
+        for n in configuration.neighbors { addNeighbor(n) }
         ticker = Task { [self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(200))
@@ -106,6 +96,39 @@ public actor Speaker {
         try? await server?.close().get()
         server = nil
         logger.info("stopped")
+    }
+
+    /// Applies a new neighbour list (SIGHUP): neighbours no longer listed are
+    /// closed with CEASE (peer de-configured, RFC 4486), new ones started;
+    /// sessions of neighbours listed in both are left alone.
+    public func reconfigureNeighbors(_ neighbors: [NeighborConfiguration]) {
+        let old = Set(configuration.neighbors), new = Set(neighbors)
+        for n in configuration.neighbors where !new.contains(n) {
+            for (id, p) in peers where !p.dynamic && p.address == n.address && p.port == n.port {
+                logger.info("neighbour removed", metadata: ["peer": "\(n.address)"])
+                run(id, .stop(.peerDeconfigured))
+                rib.removePeer(id)
+                peers[id] = nil
+            }
+        }
+        flushRIB()
+        configuration.neighbors = neighbors
+        for n in neighbors where !old.contains(n) {
+            logger.info("neighbour added", metadata: ["peer": "\(n.address)"])
+            addNeighbor(n)
+        }
+    }
+
+    private func addNeighbor(_ n: NeighborConfiguration) {
+        let id = newPeerID()
+        // RFC 4271 §10 jitter (0.75-1 of the time), so two speakers that dial
+        // each other and refuse the crossing connection do not retry in step.
+        var session = configuration.session(peerAS: n.peerAS, passive: n.passive)
+        session.connectRetryTime = .nanoseconds(Int64(Double(session.connectRetryTime.nanoseconds) * Double.random(in: 0.75...1)))
+        peers[id] = Peer(session: Session(session), address: n.address,
+                         port: n.port, dynamic: false, routeReflectorClient: n.routeReflectorClient,
+                         maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes)
+        run(id, .start)
     }
 
     public func neighbors() -> [NeighborStatus] {

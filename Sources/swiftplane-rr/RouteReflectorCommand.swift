@@ -166,6 +166,23 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)
         let (stops, continuation) = AsyncStream<Int32>.makeStream()
+        // SIGHUP: the file's neighbours again (flags' neighbours, when given, stay as they are).
+        signal(SIGHUP, SIG_IGN)
+        let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        if let path = self.config, neighbor.isEmpty {
+            let asn = config.localAS
+            hup.setEventHandler {
+                do {
+                    let file = try ConfigurationFile.load(path)
+                    let neighbors = (file.neighbors ?? []).map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn, passive: $0.passive) }
+                    logger.info("SIGHUP: configuration re-read", metadata: ["file": "\(path)", "neighbours": "\(neighbors.count)"])
+                    Task { await speaker.reconfigureNeighbors(neighbors) }
+                } catch {
+                    logger.error("SIGHUP: configuration refused, nothing changed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        hup.resume()
         let sources = [SIGTERM, SIGINT].map { sig in
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             s.setEventHandler { continuation.yield(sig) }
@@ -178,6 +195,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         }
         await speaker.shutdown()
         sources.forEach { $0.cancel() }
+        hup.cancel()
     }
 }
 

@@ -1,3 +1,4 @@
+import BGP
 import Foundation
 import Testing
 import TestSupport
@@ -79,5 +80,54 @@ struct ConfigurationFileTests {
         let r = try Command.run(Self.binary, ["--config", "/nonexistent/rr.yaml", "--check-config"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("/nonexistent/rr.yaml"))
+    }
+}
+
+/// SIGHUP on the running daemon: the file's neighbour list is applied.
+@Suite(.enabled(if: Command.builtProduct("swiftplane-rr") != nil, "swiftplane-rr not built (swift build --build-tests builds it)"))
+struct ConfigurationReloadTests {
+    @Test func sighupClosesTheRemovedNeighbourOnly() async throws {
+        let net = UInt8.random(in: 10...250)
+        let kept = IPv4Address(127, 79, net, 1), removed = IPv4Address(127, 79, net, 2)
+        let port = Int.random(in: 20000...39999)
+        let folder = try TemporaryFolder.create("swiftplane-rr-reload")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("rr.yaml").path
+        func write(_ neighbors: [IPv4Address]) throws {
+            let list = neighbors.map { "  - {address: \($0), passive: true}" }.joined(separator: "\n")
+            try "as: 65000\nrouter-id: 127.0.0.1\nlisten: 127.0.0.1:\(port)\nlog-level: error\nneighbors:\n\(list)\n"
+                .write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        try write([kept, removed])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ConfigurationFileTests.binary)
+        process.arguments = ["--config", file]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.stop() }
+
+        var a: RawPeer?
+        for _ in 0..<50 where a == nil {
+            a = try? RawPeer(from: kept, toPort: port)
+            if a == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let pa = try #require(a, "swiftplane-rr did not listen on \(port)")
+        let pb = try RawPeer(from: removed, toPort: port)
+        defer { pa.close(); pb.close() }
+        try await pa.establish()
+        try await pb.establish()
+
+        try write([kept])
+        kill(process.processIdentifier, SIGHUP)
+        guard case .notification(let n)? = try await pb.receive(until: { if case .notification = $0 { true } else { false } }) else {
+            Issue.record("the removed neighbour got no NOTIFICATION after SIGHUP"); return
+        }
+        #expect(n.error == .cease(.peerDeconfigured))
+        // The kept session is not reset: SIGTERM now reaches it with administrative shutdown, not an earlier CEASE.
+        kill(process.processIdentifier, SIGTERM)
+        guard case .notification(let m)? = try await pa.receive(until: { if case .notification = $0 { true } else { false } }) else {
+            Issue.record("the kept neighbour got no NOTIFICATION at SIGTERM"); return
+        }
+        #expect(m.error == .cease(.administrativeShutdown))
     }
 }
