@@ -1,5 +1,6 @@
 import BGP
 import BGPSpeaker
+import Logging
 import NIOCore
 import Testing
 
@@ -161,5 +162,87 @@ struct GracefulRestartSessionTests {
         let down = actions.contains { if case .down = $0 { true } else { false } }
         #expect(kept == row.kept)
         #expect(down == (row.kept == nil))
+    }
+}
+
+/// The speaker as receiving speaker over TCP: a dynamic peer that offered
+/// graceful restart drops its connection; its routes stay reflected, and on
+/// its return End-of-RIB withdraws only what it did not re-announce.
+struct GracefulRestartSpeakerTests {
+    @Test func staleRoutesKeptThenPurgedAtEndOfRIB() async throws {
+        let net = UInt8.random(in: 10...250)
+        var logger = Logger(label: "test.gr")
+        logger.logLevel = .critical
+        let speaker = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1", listenPort: 0,
+                                                   accept: [NeighborRange("127.80.\(net).0/24")].compactMap { $0 },
+                                                   gracefulRestart: GracefulRestartConfiguration(restartTime: 60)), logger: logger)
+        let port = try await speaker.start().port ?? 0
+        let grCaps: [Capability] = [.multiprotocol(.l2vpnEVPN), .routeRefresh,
+                                    .gracefulRestart(GracefulRestart(restartTime: 60, families: [.init(.l2vpnEVPN, flags: 0x80)]))]
+        let aAddress = IPv4Address(127, 80, net, 1)
+        let a = try RawPeer(from: aAddress, toPort: port)
+        let b = try RawPeer(from: IPv4Address(127, 80, net, 2), toPort: port)
+        defer { a.close(); b.close() }
+        try await a.establish(capabilities: grCaps)
+        try await b.establish()
+        let isEndOfRIB: @Sendable (BGPMessage) -> Bool = { if case .update(let u) = $0 { u.endOfRIB != nil } else { false } }
+        #expect(try await b.receive(until: isEndOfRIB) != nil)
+
+        let r1 = Routes.macIP(1), r2 = Routes.macIP(2)
+        try a.send(.update(Routes.announce([r1, r2], Routes.attributes())))
+        let announced: @Sendable (BGPMessage) -> Bool = { if case .update(let u) = $0 { u.reach != nil } else { false } }
+        guard case .update(let first)? = try await b.receive(until: announced) else { Issue.record("B got no route"); return }
+        #expect(Set(first.reach?.nlri ?? []) == [r1, r2])
+
+        // A goes away without a NOTIFICATION: its routes are kept stale.
+        a.close()
+        var stale = 0
+        for _ in 0..<50 where stale != 2 {
+            if let id = await speaker.neighbors().first(where: { $0.address == "\(aAddress)" })?.peer { stale = await speaker.staleRoutes(id) }
+            if stale != 2 { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(stale == 2)
+        #expect(await speaker.routeCount == 2)
+
+        // A is back, re-announces r1 only, then End-of-RIB: r2 is withdrawn from B, r1 never was.
+        let again = try RawPeer(from: aAddress, toPort: port)
+        defer { again.close() }
+        try await again.establish(capabilities: grCaps)
+        try again.send(.update(Routes.announce([r1], Routes.attributes())))
+        try again.send(.update(Update.endOfRIB(.l2vpnEVPN)))
+        let withdrawal: @Sendable (BGPMessage) -> Bool = { if case .update(let u) = $0 { !u.unreach.isEmpty } else { false } }
+        guard case .update(let w)? = try await b.receive(until: withdrawal) else { Issue.record("B got no withdrawal"); return }
+        #expect(w.unreach == [r2])
+        #expect(await speaker.routeCount == 1)
+        await speaker.shutdown()
+    }
+
+    /// A peer that does not come back within the restart time it announced loses its routes.
+    @Test func restartTimerExpiryWithdraws() async throws {
+        let net = UInt8.random(in: 10...250)
+        var logger = Logger(label: "test.gr")
+        logger.logLevel = .critical
+        let speaker = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1", listenPort: 0,
+                                                   accept: [NeighborRange("127.81.\(net).0/24")].compactMap { $0 },
+                                                   gracefulRestart: GracefulRestartConfiguration()), logger: logger)
+        let port = try await speaker.start().port ?? 0
+        let a = try RawPeer(from: IPv4Address(127, 81, net, 1), toPort: port)
+        let b = try RawPeer(from: IPv4Address(127, 81, net, 2), toPort: port)
+        defer { a.close(); b.close() }
+        try await a.establish(capabilities: [.multiprotocol(.l2vpnEVPN),
+                                             .gracefulRestart(GracefulRestart(restartTime: 1, families: [.init(.l2vpnEVPN)]))])
+        try await b.establish()
+        let r1 = Routes.macIP(1)
+        try a.send(.update(Routes.announce([r1], Routes.attributes())))
+        let announced: @Sendable (BGPMessage) -> Bool = { if case .update(let u) = $0 { u.reach != nil } else { false } }
+        #expect(try await b.receive(until: announced) != nil)
+        a.close()
+        let withdrawal: @Sendable (BGPMessage) -> Bool = { if case .update(let u) = $0 { !u.unreach.isEmpty } else { false } }
+        guard case .update(let w)? = try await b.receive(until: withdrawal) else { Issue.record("B got no withdrawal"); return }
+        #expect(w.unreach == [r1])
+        #expect(await speaker.routeCount == 0)
+        // The dynamic peer is forgotten once its routes are gone.
+        #expect(await speaker.neighbors().count == 1)
+        await speaker.shutdown()
     }
 }
