@@ -169,14 +169,19 @@ struct GracefulRestartSessionTests {
 /// graceful restart drops its connection; its routes stay reflected, and on
 /// its return End-of-RIB withdraws only what it did not re-announce.
 struct GracefulRestartSpeakerTests {
-    @Test func staleRoutesKeptThenPurgedAtEndOfRIB() async throws {
-        let net = UInt8.random(in: 10...250)
+    /// A speaker with graceful restart on, accepting peers from `accept`.
+    static func speaker(accept: String) async throws -> (Speaker, Int) {
         var logger = Logger(label: "test.gr")
         logger.logLevel = .critical
         let speaker = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1", listenPort: 0,
-                                                   accept: [NeighborRange("127.80.\(net).0/24")].compactMap { $0 },
+                                                   accept: [NeighborRange(accept)].compactMap { $0 },
                                                    gracefulRestart: GracefulRestartConfiguration(restartTime: 60)), logger: logger)
-        let port = try await speaker.start().port ?? 0
+        return (speaker, try await speaker.start().port ?? 0)
+    }
+
+    @Test func staleRoutesKeptThenPurgedAtEndOfRIB() async throws {
+        let net = UInt8.random(in: 10...250)
+        let (speaker, port) = try await Self.speaker(accept: "127.80.\(net).0/24")
         let grCaps: [Capability] = [.multiprotocol(.l2vpnEVPN), .routeRefresh,
                                     .gracefulRestart(GracefulRestart(restartTime: 60, families: [.init(.l2vpnEVPN, flags: 0x80)]))]
         let aAddress = IPv4Address(127, 80, net, 1)
@@ -220,12 +225,7 @@ struct GracefulRestartSpeakerTests {
     /// A peer that does not come back within the restart time it announced loses its routes.
     @Test func restartTimerExpiryWithdraws() async throws {
         let net = UInt8.random(in: 10...250)
-        var logger = Logger(label: "test.gr")
-        logger.logLevel = .critical
-        let speaker = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1", listenPort: 0,
-                                                   accept: [NeighborRange("127.81.\(net).0/24")].compactMap { $0 },
-                                                   gracefulRestart: GracefulRestartConfiguration()), logger: logger)
-        let port = try await speaker.start().port ?? 0
+        let (speaker, port) = try await Self.speaker(accept: "127.81.\(net).0/24")
         let a = try RawPeer(from: IPv4Address(127, 81, net, 1), toPort: port)
         let b = try RawPeer(from: IPv4Address(127, 81, net, 2), toPort: port)
         defer { a.close(); b.close() }
