@@ -187,7 +187,7 @@ public struct Session: Sendable {
         }
         if let d = keepaliveDeadline, d <= now, let agreed = negotiated {
             out.append(.send(.keepalive))
-            keepaliveDeadline = now + .seconds(Int64(agreed.keepaliveInterval))
+            keepaliveDeadline = now + .seconds(Int64(keepaliveInterval(agreed)))
         }
         if let d = connectRetryDeadline, d <= now {
             connectRetryDeadline = now + configuration.connectRetryTime
@@ -214,8 +214,13 @@ public struct Session: Sendable {
             keepaliveDeadline = nil
         } else {
             holdDeadline = now + .seconds(Int64(agreed.holdTime))
-            keepaliveDeadline = now + .seconds(Int64(agreed.keepaliveInterval))
+            keepaliveDeadline = now + .seconds(Int64(keepaliveInterval(agreed)))
         }
+    }
+
+    /// The configured keepalive time when shorter than a third of the hold time (RFC 4271 §10).
+    private func keepaliveInterval(_ agreed: NegotiatedSession) -> UInt16 {
+        max(1, min(configuration.keepaliveTime ?? agreed.keepaliveInterval, agreed.keepaliveInterval))
     }
 
     private mutating func restartHold(_ now: NIODeadline) {

@@ -52,6 +52,8 @@ public struct SpeakerConfiguration: Hashable, Sendable {
     public var neighbors: [NeighborConfiguration]
     public var holdTime: UInt16
     public var connectRetryTime: TimeAmount
+    /// Seconds between KEEPALIVEs; nil means a third of the negotiated hold time.
+    public var keepaliveTime: UInt16?
     /// Max-prefix for dynamic peers (and configured ones without their own).
     public var maximumPrefixes: Int?
     public var families: [AddressFamily]
@@ -71,8 +73,10 @@ public struct SpeakerConfiguration: Hashable, Sendable {
     }
 
     func session(peerAS: UInt32, passive: Bool) -> SessionConfiguration {
-        SessionConfiguration(localAS: localAS, routerID: routerID, peerAS: peerAS, passive: passive, holdTime: holdTime,
+        var s = SessionConfiguration(localAS: localAS, routerID: routerID, peerAS: peerAS, passive: passive, holdTime: holdTime,
                              connectRetryTime: connectRetryTime, families: families,
                              gracefulRestart: gracefulRestart?.capability(families: families))
+        s.keepaliveTime = keepaliveTime
+        return s
     }
 }

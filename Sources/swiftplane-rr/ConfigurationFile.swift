@@ -22,7 +22,7 @@ struct ConfigurationError: Error, CustomStringConvertible {
 ///     accept: [10.0.0.0/8]
 ///     neighbors:
 ///       - {address: 10.0.0.2, port: 179, passive: false}
-///     timers: {hold: 90, connect-retry: 30}
+///     timers: {hold: 90, keepalive: 30, connect-retry: 30}
 ///     max-prefixes: 10000
 ///     max-peers: 1000
 ///     graceful-restart: {enabled: true, restart-time: 120}
@@ -36,6 +36,7 @@ struct ConfigurationFile {
     var neighbors: [Neighbor]?
     var holdTime: UInt16?
     var connectRetry: Int?
+    var keepalive: UInt16?
     var maximumPrefixes: Int?
     var maximumPeers: Int?
     var gracefulRestart: Bool?
@@ -96,11 +97,19 @@ struct ConfigurationFile {
             }
         }
         if let v = top["timers"] {
-            let t = try r.map(v, "timers", keys: ["hold", "connect-retry"])
+            let t = try r.map(v, "timers", keys: ["hold", "keepalive", "connect-retry"])
             if let h = t["hold"] {
                 let s = try r.integer(h, "timers.hold", 0...65535) ?? 0
                 guard s == 0 || s >= 3 else { throw ConfigurationError(file: file, path: "timers.hold", value: "\(s)", reason: "must be 0 or 3-65535") }
                 c.holdTime = UInt16(s)
+            }
+            if let k = t["keepalive"] {
+                let s = try r.integer(k, "timers.keepalive", 1...65535) ?? 1
+                // RFC 4271 §4.4: KEEPALIVEs must come faster than the hold timer runs out.
+                if let h = c.holdTime, h != 0, s >= Int(h) {
+                    throw ConfigurationError(file: file, path: "timers.keepalive", value: "\(s)", reason: "must be less than timers.hold (\(h))")
+                }
+                c.keepalive = UInt16(s)
             }
             if let x = t["connect-retry"] { c.connectRetry = try r.integer(x, "timers.connect-retry", 1...65535) }
         }

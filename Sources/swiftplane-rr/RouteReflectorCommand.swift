@@ -137,13 +137,14 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             ? (file.neighbors ?? []).map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn, passive: $0.passive) }
             : neighbor.map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn) }
         let restart = gracefulRestart ?? file.gracefulRestart ?? false
-        let speaker = SpeakerConfiguration(
+        var speaker = SpeakerConfiguration(
             localAS: asn, routerID: routerID, clusterID: clusterID?.address ?? file.clusterID, listenHost: listen.host,
             listenPort: listen.port, accept: accept.isEmpty ? file.accept ?? [] : accept.map(\.range),
             maximumDynamicPeers: maxPeers ?? file.maximumPeers ?? 1000, neighbors: neighbors,
             holdTime: holdTime?.seconds ?? file.holdTime ?? 90, connectRetryTime: .seconds(Int64(file.connectRetry ?? 30)),
             maximumPrefixes: maxPrefixes ?? file.maximumPrefixes,
             gracefulRestart: restart ? GracefulRestartConfiguration(restartTime: restartTime ?? file.restartTime ?? 120) : nil)
+        speaker.keepaliveTime = file.keepalive
         return (speaker, logLevel ?? file.logLevel ?? .info)
     }
 

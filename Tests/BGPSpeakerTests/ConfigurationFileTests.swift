@@ -30,6 +30,7 @@ struct ConfigurationFileTests {
         Bad(yaml: head + "neighbors:\n  - {address: 10.0.0.2, passive: maybe}\n", message: "neighbors[0].passive: invalid value 'maybe': expected true or false"),
         Bad(yaml: head + "neighbors:\n  - {port: 179}\n", message: "neighbors[0].address: invalid value '': required"),
         Bad(yaml: head + "timers: {hold: 2}\n", message: "timers.hold: invalid value '2': must be 0 or 3-65535"),
+        Bad(yaml: head + "timers: {hold: 9, keepalive: 9}\n", message: "timers.keepalive: invalid value '9': must be less than timers.hold (9)"),
         Bad(yaml: head + "timers: {keepalive-ish: 3}\n", message: "timers.keepalive-ish: invalid value '3': unknown field"),
         Bad(yaml: head + "max-prefixes: -1\n", message: "max-prefixes: invalid value '-1'"),
         Bad(yaml: head + "max-peers: lots\n", message: "max-peers: invalid value 'lots'"),
