@@ -38,6 +38,10 @@ public struct RIB: Sendable {
         /// Changes not yet sent: an attribute id, or `withdrawal`.
         var pending: [RouteIndex: AttributeStore.ID] = [:]
         var endOfRIBPending = true
+        /// Routes kept from before a graceful restart (RFC 4724 §4.2), not yet re-announced.
+        var stale: Set<RouteIndex> = []
+        /// Down but restarting: its routes stay, it is sent nothing.
+        var restarting = false
     }
 
     static let withdrawal: AttributeStore.ID = .max
@@ -53,6 +57,10 @@ public struct RIB: Sendable {
     /// Routes held in the peer's Adj-RIB-In (what max-prefix counts).
     public func prefixCount(_ peer: PeerID) -> Int { peers[peer]?.adjIn.count ?? 0 }
     public var peerIDs: [PeerID] { peers.keys.sorted() }
+    /// Routes of the peer kept as stale through its restart.
+    public func staleCount(_ peer: PeerID) -> Int { peers[peer]?.stale.count ?? 0 }
+    /// The peer left Established and its routes are kept for its restart.
+    public func isRestarting(_ peer: PeerID) -> Bool { peers[peer]?.restarting ?? false }
 
     /// The best path of a destination: the peer it came from and its attributes as received.
     public func best(_ nlri: NLRI) -> (peer: PeerID, attributes: RouteAttributes)? {
@@ -79,9 +87,20 @@ public struct RIB: Sendable {
     // MARK: peers
 
     /// A peer reached Established: it gets the whole table, then End-of-RIB.
+    /// A restarting peer keeps its stale routes until it re-announces them
+    /// or sends End-of-RIB (RFC 4724 §4.2).
     public mutating func addPeer(_ id: PeerID, _ info: RIBPeer) {
-        removePeer(id)
-        peers[id] = PeerTables(info: info)
+        if var t = peers[id], t.restarting {
+            t.info = info
+            t.restarting = false
+            peers[id] = t
+            // Families no longer negotiated lose their routes now: no End-of-RIB will come for them.
+            let gone = t.adjIn.keys.filter { i in routes[Int(i)]?.family.map { !info.families.contains($0) } ?? true }
+            for i in gone { removePath(i, from: id) }
+        } else {
+            removePeer(id)
+            peers[id] = PeerTables(info: info)
+        }
         for i in loc.indices where loc[i].best != nil { recompute(RouteIndex(i), for: id) }
     }
 
@@ -94,6 +113,40 @@ public struct RIB: Sendable {
             for (i, a) in t.adjOut { store.release(a); unreference(i) }
         }
         peers[id] = nil
+    }
+
+    /// The peer left Established in a way it may restart from (RFC 4724
+    /// §4.2): its routes of `families` stay, marked stale, still best and
+    /// still reflected; the others are withdrawn. What was sent to it is
+    /// forgotten: it gets the whole table when it comes back.
+    public mutating func peerRestarting(_ id: PeerID, families: Set<AddressFamily>) {
+        guard var t = peers.removeValue(forKey: id) else { return }
+        for (i, a) in t.adjOut { store.release(a); unreference(i) }
+        t.adjOut = [:]
+        t.pending = [:]
+        t.endOfRIBPending = true
+        t.restarting = true
+        t.stale = []
+        peers[id] = t
+        for i in t.adjIn.keys {
+            if let f = routes[Int(i)]?.family, families.contains(f) {
+                peers[id]?.stale.insert(i)
+            } else {
+                removePath(i, from: id)
+            }
+        }
+    }
+
+    /// Withdraws the peer's routes still stale (of `family`, or all):
+    /// at its End-of-RIB, or when its restart or stale timer runs out.
+    /// A peer still down is then removed. Returns the routes purged.
+    @discardableResult
+    public mutating func purgeStale(_ id: PeerID, family: AddressFamily? = nil) -> Int {
+        guard let t = peers[id] else { return 0 }
+        let purge = t.stale.filter { i in family == nil || routes[Int(i)]?.family == family }
+        for i in purge { removePath(i, from: id) }
+        if family == nil, peers[id]?.restarting == true { removePeer(id) }
+        return purge.count
     }
 
     /// ROUTE-REFRESH: the peer gets every route again, then End-of-RIB.
@@ -117,13 +170,22 @@ public struct RIB: Sendable {
         public var loops = 0
         /// Routes of a family not negotiated with the peer, ignored.
         public var ignored = 0
+        /// The UPDATE was an End-of-RIB (RFC 4724 §2) of this family.
+        public var endOfRIB: AddressFamily?
+        /// Stale routes withdrawn by that End-of-RIB.
+        public var purged = 0
     }
 
     /// Applies an UPDATE from an Established peer to its Adj-RIB-In and the Loc-RIB.
     @discardableResult
     public mutating func apply(_ update: Update, from peer: PeerID) -> Change {
         var change = Change()
-        guard let info = peers[peer]?.info else { return change }
+        guard let info = peers[peer]?.info, peers[peer]?.restarting == false else { return change }
+        if let family = update.endOfRIB {
+            change.endOfRIB = family
+            change.purged = purgeStale(peer, family: family)
+            return change
+        }
         change.withdrawn = withdraw(update.withdrawn, from: peer, ignored: &change.ignored)
         // Classic IPv4 NLRI are not carried: only multiprotocol families are negotiated.
         change.ignored += update.nlri.count
@@ -188,7 +250,7 @@ public struct RIB: Sendable {
     /// one UPDATE up to `maximumLength` octets; End-of-RIB follows the first table.
     public mutating func pendingUpdates(for peer: PeerID, options: SessionOptions = SessionOptions()) -> [Update] {
         // Taken out and put back, so its tables are mutated without a copy.
-        guard var t = peers.removeValue(forKey: peer) else { return [] }
+        guard peers[peer]?.restarting == false, var t = peers.removeValue(forKey: peer) else { return [] }
         var withdrawals: [AddressFamily: [NLRI]] = [:]
         var announcements: [AttributeStore.ID: [NLRI]] = [:]
         for (i, a) in t.pending {
@@ -261,6 +323,7 @@ public struct RIB: Sendable {
 
     private mutating func setPath(_ i: RouteIndex, from peer: PeerID, attributes id: AttributeStore.ID) {
         store.retain(id)
+        peers[peer]?.stale.remove(i)
         if let old = peers[peer]?.adjIn.updateValue(id, forKey: i) {
             releaseReceived(old)
         } else {
@@ -272,6 +335,7 @@ public struct RIB: Sendable {
 
     private mutating func removePath(_ i: RouteIndex, from peer: PeerID) {
         guard let old = peers[peer]?.adjIn.removeValue(forKey: i) else { return }
+        peers[peer]?.stale.remove(i)
         releaseReceived(old)
         loc[Int(i)].paths.removeAll { $0 == peer }
         decide(i)
@@ -330,7 +394,7 @@ public struct RIB: Sendable {
     /// Brings a peer's pending change for a destination in line with the Loc-RIB.
     /// Mutates the peer's tables in place: a copy would duplicate them per route.
     private mutating func recompute(_ i: RouteIndex, for peer: PeerID) {
-        guard let target = peers[peer]?.info, let nlri = routes[Int(i)], let family = nlri.family else { return }
+        guard let target = peers[peer]?.info, peers[peer]?.restarting == false, let nlri = routes[Int(i)], let family = nlri.family else { return }
         let entry = loc[Int(i)]
         var wanted: AttributeStore.ID?
         if let b = entry.best, let out = entry.outAttributes, let source = peers[b]?.info,

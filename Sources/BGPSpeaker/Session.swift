@@ -43,6 +43,9 @@ public enum SessionAction: Hashable, Sendable {
     case established(NegotiatedSession)
     /// Left Established: the peer's routes must go.
     case down(reason: String)
+    /// Left Established in a way RFC 4724 §4.2 lets the peer restart from:
+    /// keep its routes of `families` as stale for `restartTime` seconds.
+    case restarting(reason: String, restartTime: UInt16, families: Set<AddressFamily>)
     /// Routes to apply to the peer's Adj-RIB-In.
     case update(Update)
     /// RFC 7606 treat-as-withdraw: these routes are withdrawn.
@@ -91,7 +94,7 @@ public struct Session: Sendable {
                 state = .active
                 connectRetryDeadline = now + configuration.connectRetryTime
                 return []
-            default: return fail(nil, reason: "connection closed", now: now)
+            default: return fail(nil, reason: "connection closed", now: now, peerMayRestart: true)
             }
         case .received(let message): return received(message, now)
         case .decodingFailed(let e):
@@ -179,11 +182,12 @@ public struct Session: Sendable {
     private mutating func timers(_ now: NIODeadline) -> [SessionAction] {
         var out: [SessionAction] = []
         if let d = holdDeadline, d <= now {
-            return fail(Notification(.holdTimerExpired), reason: "hold timer expired", now: now)
+            // A silent peer may be a restarting one (RFC 8538 §4 treats hold-timer expiry so).
+            return fail(Notification(.holdTimerExpired), reason: "hold timer expired", now: now, peerMayRestart: true)
         }
         if let d = keepaliveDeadline, d <= now, let agreed = negotiated {
             out.append(.send(.keepalive))
-            keepaliveDeadline = now + .seconds(Int64(agreed.keepaliveInterval))
+            keepaliveDeadline = now + .seconds(Int64(keepaliveInterval(agreed)))
         }
         if let d = connectRetryDeadline, d <= now {
             connectRetryDeadline = now + configuration.connectRetryTime
@@ -210,8 +214,13 @@ public struct Session: Sendable {
             keepaliveDeadline = nil
         } else {
             holdDeadline = now + .seconds(Int64(agreed.holdTime))
-            keepaliveDeadline = now + .seconds(Int64(agreed.keepaliveInterval))
+            keepaliveDeadline = now + .seconds(Int64(keepaliveInterval(agreed)))
         }
+    }
+
+    /// The configured keepalive time when shorter than a third of the hold time (RFC 4271 §10).
+    private func keepaliveInterval(_ agreed: NegotiatedSession) -> UInt16 {
+        max(1, min(configuration.keepaliveTime ?? agreed.keepaliveInterval, agreed.keepaliveInterval))
     }
 
     private mutating func restartHold(_ now: NIODeadline) {
@@ -220,14 +229,24 @@ public struct Session: Sendable {
 
     /// Every error path of RFC 4271 §8.2.2: optional NOTIFICATION, close,
     /// Idle, timers stopped; a started session retries after connect-retry.
-    private mutating func fail(_ notification: Notification?, reason: String, now: NIODeadline, restart: Bool = true) -> [SessionAction] {
+    /// `peerMayRestart`: the session ended without a NOTIFICATION from either
+    /// side other than hold-timer expiry, so graceful restart applies when both offered it.
+    private mutating func fail(_ notification: Notification?, reason: String, now: NIODeadline, restart: Bool = true,
+                               peerMayRestart: Bool = false) -> [SessionAction] {
         var out: [SessionAction] = []
         if let n = notification {
             lastError = n
             out.append(.send(.notification(n)))
         }
         if state != .idle { out.append(.closeConnection) }
-        if state == .established { out.append(.down(reason: reason)) }
+        if state == .established {
+            if peerMayRestart, configuration.gracefulRestart != nil, let gr = negotiated?.peerGracefulRestart,
+               case let families = Set(gr.families.map(\.family)).intersection(negotiated?.families ?? []), !families.isEmpty {
+                out.append(.restarting(reason: reason, restartTime: gr.restartTime, families: families))
+            } else {
+                out.append(.down(reason: reason))
+            }
+        }
         state = .idle
         negotiated = nil
         holdDeadline = nil

@@ -12,6 +12,8 @@ public struct SessionConfiguration: Hashable, Sendable {
     /// Proposed hold time in seconds: 0 (no keepalives) or at least 3.
     public var holdTime: UInt16
     public var connectRetryTime: TimeAmount
+    /// Seconds between KEEPALIVEs; nil (or more than a third of the hold time) means a third of it.
+    public var keepaliveTime: UInt16?
     /// Hold timer while waiting for the peer's OPEN (RFC 4271 §8: "a large value", 4 minutes suggested).
     public var openHoldTime: TimeAmount
     /// Families offered with the multiprotocol capability.

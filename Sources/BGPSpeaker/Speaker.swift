@@ -17,7 +17,7 @@ public struct NeighborStatus: Hashable, Sendable {
 /// `RIB`. All shared state lives in this actor; each connection's bytes are
 /// fed to it in order by one task.
 public actor Speaker {
-    public let configuration: SpeakerConfiguration
+    public private(set) var configuration: SpeakerConfiguration
     private let group: any EventLoopGroup
     private var logger: Logger
     private var rib: RIB
@@ -45,6 +45,9 @@ public actor Speaker {
         var channel: (any Channel)?
         var decoder = MessageStreamDecoder()
         var lastWrite: EventLoopFuture<Void>?
+        /// When its stale routes go (RFC 4724): the restart timer while it is
+        /// down, then the wait for its End-of-RIB.
+        var staleDeadline: NIODeadline?
         var options: SessionOptions { session.negotiated?.options ?? SessionOptions() }
     }
 
@@ -97,17 +100,7 @@ public actor Speaker {
         logger.info("listening", metadata: ["address": "\(bound)", "as": "\(configuration.localAS)",
                                             "router-id": "\(configuration.routerID)", "cluster-id": "\(configuration.clusterID)",
                                             "accept": "\(configuration.accept.map(\.description).joined(separator: ","))"])
-        for n in configuration.neighbors {
-            let id = newPeerID()
-            // RFC 4271 §10 jitter (0.75-1 of the time), so two speakers that dial
-            // each other and refuse the crossing connection do not retry in step.
-            var session = configuration.session(peerAS: n.peerAS, passive: n.passive)
-            session.connectRetryTime = .nanoseconds(Int64(Double(session.connectRetryTime.nanoseconds) * Double.random(in: 0.75...1)))
-            peers[id] = Peer(session: Session(session), address: n.address,
-                             port: n.port, dynamic: false, routeReflectorClient: n.routeReflectorClient,
-                             maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes)
-            run(id, .start)
-        }
+        for n in configuration.neighbors { addNeighbor(n) }
         ticker = Task { [self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(200))
@@ -132,6 +125,39 @@ public actor Speaker {
         logger.info("stopped")
     }
 
+    /// Applies a new neighbour list (SIGHUP): neighbours no longer listed are
+    /// closed with CEASE (peer de-configured, RFC 4486), new ones started;
+    /// sessions of neighbours listed in both are left alone.
+    public func reconfigureNeighbors(_ neighbors: [NeighborConfiguration]) {
+        let old = Set(configuration.neighbors), new = Set(neighbors)
+        for n in configuration.neighbors where !new.contains(n) {
+            for (id, p) in peers where !p.dynamic && p.address == n.address && p.port == n.port {
+                logger.info("neighbour removed", metadata: ["peer": "\(n.address)"])
+                run(id, .stop(.peerDeconfigured))
+                rib.removePeer(id)
+                peers[id] = nil
+            }
+        }
+        flushRIB()
+        configuration.neighbors = neighbors
+        for n in neighbors where !old.contains(n) {
+            logger.info("neighbour added", metadata: ["peer": "\(n.address)"])
+            addNeighbor(n)
+        }
+    }
+
+    private func addNeighbor(_ n: NeighborConfiguration) {
+        let id = newPeerID()
+        // RFC 4271 §10 jitter (0.75-1 of the time), so two speakers that dial
+        // each other and refuse the crossing connection do not retry in step.
+        var session = configuration.session(peerAS: n.peerAS, passive: n.passive)
+        session.connectRetryTime = .nanoseconds(Int64(Double(session.connectRetryTime.nanoseconds) * Double.random(in: 0.75...1)))
+        peers[id] = Peer(session: Session(session), address: n.address,
+                         port: n.port, dynamic: false, routeReflectorClient: n.routeReflectorClient,
+                         maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes)
+        run(id, .start)
+    }
+
     public func neighbors() -> [NeighborStatus] {
         peers.keys.sorted().compactMap { id in
             guard let p = peers[id] else { return nil }
@@ -142,6 +168,9 @@ public actor Speaker {
 
     /// Destinations in the Loc-RIB.
     public var routeCount: Int { rib.routeCount }
+
+    /// Routes of a peer kept stale through its graceful restart.
+    public func staleRoutes(_ peer: PeerID) -> Int { rib.staleCount(peer) }
 
     // MARK: connections
 
@@ -171,6 +200,13 @@ public actor Speaker {
             }
             id = existing
         } else if configuration.accept.contains(where: { $0.contains(address) }) {
+            if let (restarting, _) = peers.first(where: { $0.value.dynamic && $0.value.address == address && rib.isRestarting($0.key) }) {
+                // Back from a graceful restart: the same id, so its stale routes are found.
+                id = restarting
+                run(id, .start)
+                await serve(id, channel, stream)
+                return
+            }
             if let (_, other) = peers.first(where: { $0.value.dynamic && $0.value.address == address && $0.value.channel != nil }) {
                 logger.warning("connection refused: session already up", metadata: ["peer": "\(address)", "state": "\(other.session.state)"])
                 channel.close(promise: nil)
@@ -329,6 +365,13 @@ public actor Speaker {
         let now = NIODeadline.now()
         for (id, p) in peers {
             if let d = p.session.nextDeadline, d <= now { run(id, .timePassed) }
+            if let d = peers[id]?.staleDeadline, d <= now {
+                peers[id]?.staleDeadline = nil
+                let n = rib.purgeStale(id)
+                logger.info("stale routes purged: restart timer expired", metadata: ["peer": "\(p.address)", "count": "\(n)"])
+                flushRIB()
+                forgetIfGone(id)
+            }
         }
     }
 
@@ -359,13 +402,26 @@ public actor Speaker {
                                                                    "families": "\(agreed.families.map(\.description).sorted().joined(separator: ","))"]) { a, _ in a })
                 rib.addPeer(id, RIBPeer(address: .v4(p.address), routerID: agreed.peerRouterID, routeReflectorClient: p.routeReflectorClient,
                                         ebgp: agreed.peerAS != configuration.localAS, families: agreed.families))
+                // Stale routes wait for its End-of-RIB, not forever (RFC 4724 §4.2).
+                let stale = rib.staleCount(id)
+                peers[id]?.staleDeadline = stale > 0 ? .now() + .seconds(Int64(configuration.gracefulRestart?.restartTime ?? 0)) : nil
                 ribChanged = true
             case .down(let reason):
                 logger.info("down", metadata: meta.merging(["reason": "\(reason)"]) { a, _ in a })
                 rib.removePeer(id)
+                peers[id]?.staleDeadline = nil
+                ribChanged = true
+            case .restarting(let reason, let restartTime, let families):
+                logger.info("down, restarting gracefully", metadata: meta.merging(["reason": "\(reason)", "restart-time": "\(restartTime)"]) { a, _ in a })
+                rib.peerRestarting(id, families: families)
+                peers[id]?.staleDeadline = .now() + .seconds(Int64(restartTime))
                 ribChanged = true
             case .update(let update):
                 let change = rib.apply(update, from: id)
+                if change.endOfRIB != nil, rib.staleCount(id) == 0, p.staleDeadline != nil {
+                    peers[id]?.staleDeadline = nil
+                    logger.info("End-of-RIB: stale routes purged", metadata: meta.merging(["count": "\(change.purged)"]) { a, _ in a })
+                }
                 if change.loops > 0 {
                     logger.info("routes ignored: cluster loop", metadata: meta.merging(["count": "\(change.loops)"]) { a, _ in a })
                 }
@@ -388,8 +444,12 @@ public actor Speaker {
             }
         }
         if ribChanged { flushRIB() }
-        // A dynamic neighbour exists only while connected.
-        if let p = peers[id], p.dynamic, p.channel == nil, p.session.state == .idle {
+        forgetIfGone(id)
+    }
+
+    /// A dynamic neighbour exists only while connected, or restarting.
+    private func forgetIfGone(_ id: PeerID) {
+        if let p = peers[id], p.dynamic, p.channel == nil, p.session.state == .idle, !rib.isRestarting(id) {
             peers[id] = nil
         }
     }

@@ -52,22 +52,31 @@ public struct SpeakerConfiguration: Hashable, Sendable {
     public var neighbors: [NeighborConfiguration]
     public var holdTime: UInt16
     public var connectRetryTime: TimeAmount
+    /// Seconds between KEEPALIVEs; nil means a third of the negotiated hold time.
+    public var keepaliveTime: UInt16?
     /// Max-prefix for dynamic peers (and configured ones without their own).
     public var maximumPrefixes: Int?
     public var families: [AddressFamily]
+    /// RFC 4724 graceful restart, both roles; nil turns it off.
+    public var gracefulRestart: GracefulRestartConfiguration?
 
     public init(localAS: UInt32, routerID: IPv4Address, clusterID: IPv4Address? = nil, listenHost: String = "0.0.0.0",
                 listenPort: Int = 179, accept: [NeighborRange] = [], maximumDynamicPeers: Int = 1000,
                 neighbors: [NeighborConfiguration] = [], holdTime: UInt16 = 90, connectRetryTime: TimeAmount = .seconds(30),
-                maximumPrefixes: Int? = nil, families: [AddressFamily] = [.l2vpnEVPN]) {
+                maximumPrefixes: Int? = nil, families: [AddressFamily] = [.l2vpnEVPN],
+                gracefulRestart: GracefulRestartConfiguration? = nil) {
         self.localAS = localAS; self.routerID = routerID; self.clusterID = clusterID ?? routerID
         self.listenHost = listenHost; self.listenPort = listenPort; self.accept = accept
         self.maximumDynamicPeers = maximumDynamicPeers; self.neighbors = neighbors; self.holdTime = holdTime
         self.connectRetryTime = connectRetryTime; self.maximumPrefixes = maximumPrefixes; self.families = families
+        self.gracefulRestart = gracefulRestart
     }
 
     func session(peerAS: UInt32, passive: Bool) -> SessionConfiguration {
-        SessionConfiguration(localAS: localAS, routerID: routerID, peerAS: peerAS, passive: passive, holdTime: holdTime,
-                             connectRetryTime: connectRetryTime, families: families)
+        var s = SessionConfiguration(localAS: localAS, routerID: routerID, peerAS: peerAS, passive: passive, holdTime: holdTime,
+                             connectRetryTime: connectRetryTime, families: families,
+                             gracefulRestart: gracefulRestart?.capability(families: families))
+        s.keepaliveTime = keepaliveTime
+        return s
     }
 }

@@ -34,17 +34,23 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("as"), help: "Our AS number (1-4294967295); peers must be in the same AS (iBGP).")
-    var asn: ASNumber
+    @Option(help: "YAML configuration file (see deploy/rr.example.yaml); flags override its fields. SIGHUP re-reads its neighbours.")
+    var config: String?
 
-    @Option(help: "Our BGP identifier, an IPv4 address.")
-    var routerID: IPv4Argument
+    @Flag(help: "Validate the configuration (file and flags) and exit: 0 when valid, 2 otherwise.")
+    var checkConfig = false
+
+    @Option(name: .customLong("as"), help: "Our AS number (1-4294967295); peers must be in the same AS (iBGP). Required, by flag or file.")
+    var asn: ASNumber?
+
+    @Option(help: "Our BGP identifier, an IPv4 address. Required, by flag or file.")
+    var routerID: IPv4Argument?
 
     @Option(help: "The cluster id (RFC 4456), an IPv4 address; defaults to the router id.")
     var clusterID: IPv4Argument?
 
-    @Option(help: "Address and port to listen on, HOST:PORT.")
-    var listen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 179)
+    @Option(help: "Address and port to listen on, HOST:PORT (default 0.0.0.0:179).")
+    var listen: ListenAddress?
 
     @Option(help: "Accept peers from this IPv4 prefix (repeatable), e.g. 10.0.0.0/8.")
     var accept: [RangeArgument] = []
@@ -52,20 +58,28 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "Connect to this iBGP peer, ADDRESS or ADDRESS:PORT (repeatable); it is a route reflector client.")
     var neighbor: [NeighborArgument] = []
 
-    @Option(help: "Most dynamic peers at once.")
-    var maxPeers: Int = 1000
+    @Option(help: "Most dynamic peers at once (default 1000).")
+    var maxPeers: Int?
 
     @Option(help: "Most routes a peer may send before it is closed with CEASE (maximum prefixes); unlimited when absent.")
     var maxPrefixes: Int?
 
-    @Option(help: "Hold time proposed, in seconds: 0 or 3-65535.")
-    var holdTime: HoldTime = HoldTime(seconds: 90)
+    @Option(help: "Hold time proposed, in seconds: 0 or 3-65535 (default 90).")
+    var holdTime: HoldTime?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @Flag(inversion: .prefixedNo,
+          help: "Graceful restart (RFC 4724) for l2vpn/evpn, both roles: keep a restarting peer's routes, and have peers keep ours (default off).")
+    var gracefulRestart: Bool?
+
+    @Option(help: "Graceful restart time in seconds, 0-4095 (default 120): how long peers keep our routes, and we theirs.")
+    var restartTime: UInt16?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
+    var logLevel: Logger.Level?
 
     func validate() throws {
-        guard maxPeers >= 0 else { throw ValidationError("--max-peers: invalid value '\(maxPeers)': must be 0 or more") }
+        if let m = maxPeers, m < 0 { throw ValidationError("--max-peers: invalid value '\(m)': must be 0 or more") }
+        if let t = restartTime, t > 4095 { throw ValidationError("--restart-time: invalid value '\(t)': must be 0-4095") }
         if let m = maxPrefixes, m < 0 { throw ValidationError("--max-prefixes: invalid value '\(m)': must be 0 or more") }
     }
 
@@ -101,20 +115,51 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         }
     }
 
+    /// The file's fields under the flags'; exits 2 naming what is wrong.
+    func merged() -> (SpeakerConfiguration, Logger.Level) {
+        var file = ConfigurationFile()
+        if let path = config {
+            do { file = try ConfigurationFile.load(path) } catch {
+                printError("swiftplane-rr: \(error)")
+                terminate(2)
+            }
+        }
+        guard let asn = asn?.value ?? file.asn else {
+            printError("swiftplane-rr: missing the AS number: --as or 'as' in the configuration file")
+            terminate(2)
+        }
+        guard let routerID = routerID?.address ?? file.routerID else {
+            printError("swiftplane-rr: missing the router id: --router-id or 'router-id' in the configuration file")
+            terminate(2)
+        }
+        let listen = listen ?? file.listen.map { ListenAddress(host: $0.host, port: $0.port) } ?? ListenAddress(host: "0.0.0.0", port: 179)
+        let neighbors = neighbor.isEmpty
+            ? (file.neighbors ?? []).map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn, passive: $0.passive) }
+            : neighbor.map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn) }
+        let restart = gracefulRestart ?? file.gracefulRestart ?? false
+        var speaker = SpeakerConfiguration(
+            localAS: asn, routerID: routerID, clusterID: clusterID?.address ?? file.clusterID, listenHost: listen.host,
+            listenPort: listen.port, accept: accept.isEmpty ? file.accept ?? [] : accept.map(\.range),
+            maximumDynamicPeers: maxPeers ?? file.maximumPeers ?? 1000, neighbors: neighbors,
+            holdTime: holdTime?.seconds ?? file.holdTime ?? 90, connectRetryTime: .seconds(Int64(file.connectRetry ?? 30)),
+            maximumPrefixes: maxPrefixes ?? file.maximumPrefixes,
+            gracefulRestart: restart ? GracefulRestartConfiguration(restartTime: restartTime ?? file.restartTime ?? 120) : nil)
+        speaker.keepaliveTime = file.keepalive
+        return (speaker, logLevel ?? file.logLevel ?? .info)
+    }
+
     func run() async throws {
-        let level = logLevel
+        let (config, level) = merged()
+        if checkConfig {
+            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours)")
+            return
+        }
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = level
             return h
         }
         let logger = Logger(label: "swiftplane-rr")
-        let config = SpeakerConfiguration(
-            localAS: asn.value, routerID: routerID.address, clusterID: clusterID?.address, listenHost: listen.host,
-            listenPort: listen.port, accept: accept.map(\.range), maximumDynamicPeers: maxPeers,
-            neighbors: neighbor.map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn.value) },
-            holdTime: holdTime.seconds,
-            maximumPrefixes: maxPrefixes)
         let speaker = Speaker(config, logger: logger)
         try await speaker.start()
 
@@ -122,6 +167,23 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)
         let (stops, continuation) = AsyncStream<Int32>.makeStream()
+        // SIGHUP: the file's neighbours again (flags' neighbours, when given, stay as they are).
+        signal(SIGHUP, SIG_IGN)
+        let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        if let path = self.config, neighbor.isEmpty {
+            let asn = config.localAS
+            hup.setEventHandler {
+                do {
+                    let file = try ConfigurationFile.load(path)
+                    let neighbors = (file.neighbors ?? []).map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn, passive: $0.passive) }
+                    logger.info("SIGHUP: configuration re-read", metadata: ["file": "\(path)", "neighbours": "\(neighbors.count)"])
+                    Task { await speaker.reconfigureNeighbors(neighbors) }
+                } catch {
+                    logger.error("SIGHUP: configuration refused, nothing changed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        hup.resume()
         let sources = [SIGTERM, SIGINT].map { sig in
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             s.setEventHandler { continuation.yield(sig) }
@@ -134,6 +196,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         }
         await speaker.shutdown()
         sources.forEach { $0.cancel() }
+        hup.cancel()
     }
 }
 

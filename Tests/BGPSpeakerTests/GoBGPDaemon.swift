@@ -12,7 +12,8 @@ final class GoBGPDaemon {
 
     static var available: Bool { Command.which("gobgpd") != nil && Command.which("gobgp") != nil }
 
-    init(address: String, peer: String, peerPort: Int, asn: UInt32 = 65000) throws {
+    /// `gracefulRestart`: RFC 4724 on the session and for l2vpn-evpn (restart time in seconds).
+    init(address: String, peer: String, peerPort: Int, asn: UInt32 = 65000, gracefulRestart: Int? = nil) throws {
         self.address = address
         apiPort = Int.random(in: 40000...49999)
         folder = try TemporaryFolder.create("swiftplane-gobgp")
@@ -31,10 +32,21 @@ final class GoBGPDaemon {
                 local-address = "\(address)"
               [neighbors.timers.config]
                 connect-retry = 1
+            """ + (gracefulRestart.map { """
+
+                  [neighbors.graceful-restart.config]
+                    enabled = true
+                    restart-time = \($0)
+                """ } ?? "") + """
+
               [[neighbors.afi-safis]]
                 [neighbors.afi-safis.config]
                   afi-safi-name = "l2vpn-evpn"
-            """
+            """ + (gracefulRestart == nil ? "" : """
+
+                    [neighbors.afi-safis.mp-graceful-restart.config]
+                      enabled = true
+                """)
         let configURL = folder.appendingPathComponent("gobgpd.toml")
         try config.write(to: configURL, atomically: true, encoding: .utf8)
         let log = folder.appendingPathComponent("gobgpd.log")

@@ -99,9 +99,10 @@ final class RawPeer: @unchecked Sendable {
     }
 
     /// OPEN both ways and KEEPALIVE both ways: Established on both sides.
-    func establish(as asn: UInt32 = 65000, routerID: IPv4Address? = nil) async throws {
+    func establish(as asn: UInt32 = 65000, routerID: IPv4Address? = nil,
+                   capabilities: [Capability] = [.multiprotocol(.l2vpnEVPN), .routeRefresh]) async throws {
         guard case .open? = try await receive() else { throw Failure("no OPEN from the speaker") }
-        try send(.open(Open(asn: asn, holdTime: 90, bgpIdentifier: routerID ?? address, capabilities: [.multiprotocol(.l2vpnEVPN), .routeRefresh])))
+        try send(.open(Open(asn: asn, holdTime: 90, bgpIdentifier: routerID ?? address, capabilities: capabilities)))
         guard case .keepalive? = try await receive() else { throw Failure("no KEEPALIVE from the speaker") }
         try send(.keepalive)
     }

@@ -155,6 +155,7 @@ struct SessionTests {
         case .closeConnection: "close"
         case .established: "established"
         case .down: "down"
+        case .restarting(_, let t, _): "restarting \(t)"
         case .update: "update"
         case .withdraw: "withdraw"
         case .routeRefresh: "refresh"

@@ -1,0 +1,30 @@
+import BGP
+
+/// Graceful restart (RFC 4724) as the speaker runs it, both roles.
+///
+/// Receiving: a peer that offered the capability and whose session ends
+/// without a NOTIFICATION (TCP reset, or our hold timer) keeps its routes as
+/// stale for the restart time it announced; on its return they stay until it
+/// re-announces them or sends End-of-RIB, and are purged after `restartTime`
+/// at the latest.
+///
+/// Restarting: we offer the capability with
+/// - the Restart State (R) bit never set: a fresh process cannot tell a first
+///   start from a restart, and R = 0 is the safe answer (the peer then sends
+///   its table at once, which it does anyway: we defer nothing);
+/// - the Forwarding State (F) bit set for every family: a route reflector
+///   forwards no traffic, so the forwarding its routes steer (VTEP to VTEP)
+///   is untouched by its restart; F = 0 would make peers flush our routes the
+///   moment the session returns, before we have re-learnt and re-sent them.
+public struct GracefulRestartConfiguration: Hashable, Sendable {
+    /// Seconds (12 bits on the wire): how long peers keep our routes, and at
+    /// most how long we keep a returned peer's stale routes waiting for its End-of-RIB.
+    public var restartTime: UInt16
+
+    public init(restartTime: UInt16 = 120) { self.restartTime = min(restartTime, 0xfff) }
+
+    /// The capability we send for these families.
+    public func capability(families: [AddressFamily]) -> GracefulRestart {
+        GracefulRestart(flags: 0, restartTime: restartTime, families: families.map { GracefulRestart.Family($0, flags: 0x80) })
+    }
+}

@@ -1,0 +1,170 @@
+import BGP
+import BGPSpeaker
+import Foundation
+import Logging
+import Yams
+
+/// A configuration file error: which file, which field, which value, and why.
+struct ConfigurationError: Error, CustomStringConvertible {
+    var file: String
+    var path: String
+    var value: String
+    var reason: String
+    var description: String { "\(file): \(path): invalid value '\(value)': \(reason)" }
+}
+
+/// `swiftplane-rr --config FILE`: every field optional, flags override it.
+///
+///     as: 65000
+///     router-id: 10.0.0.1
+///     cluster-id: 10.0.0.1
+///     listen: 0.0.0.0:179
+///     accept: [10.0.0.0/8]
+///     neighbors:
+///       - {address: 10.0.0.2, port: 179, passive: false}
+///     timers: {hold: 90, keepalive: 30, connect-retry: 30}
+///     max-prefixes: 10000
+///     max-peers: 1000
+///     graceful-restart: {enabled: true, restart-time: 120}
+///     log-level: info
+struct ConfigurationFile {
+    var asn: UInt32?
+    var routerID: IPv4Address?
+    var clusterID: IPv4Address?
+    var listen: (host: String, port: Int)?
+    var accept: [NeighborRange]?
+    var neighbors: [Neighbor]?
+    var holdTime: UInt16?
+    var connectRetry: Int?
+    var keepalive: UInt16?
+    var maximumPrefixes: Int?
+    var maximumPeers: Int?
+    var gracefulRestart: Bool?
+    var restartTime: UInt16?
+    var logLevel: Logger.Level?
+
+    struct Neighbor: Hashable {
+        var address: IPv4Address
+        var port: Int
+        var passive: Bool
+    }
+
+    static let topKeys: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
+                                       "max-peers", "graceful-restart", "log-level"]
+
+    static func load(_ file: String) throws(ConfigurationError) -> ConfigurationFile {
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(file: file, path: "(file)", value: file, reason: "cannot be read as UTF-8 text")
+        }
+        return try parse(text, file: file)
+    }
+
+    static func parse(_ text: String, file: String) throws(ConfigurationError) -> ConfigurationFile {
+        let root: Any?
+        do { root = try Yams.load(yaml: text) } catch {
+            throw ConfigurationError(file: file, path: "(document)", value: "\(text.prefix(40))", reason: "not YAML: \(error)")
+        }
+        var c = ConfigurationFile()
+        guard let root else { return c }  // an empty file configures nothing
+        let r = Reader(file: file)
+        let top = try r.map(root, "(document)", keys: topKeys)
+        if let v = top["as"] { c.asn = try r.integer(v, "as", 1...Int(UInt32.max)).map { UInt32($0) } }
+        if let v = top["router-id"] { c.routerID = try r.ipv4(v, "router-id") }
+        if let v = top["cluster-id"] { c.clusterID = try r.ipv4(v, "cluster-id") }
+        if let v = top["listen"] {
+            let s = r.text(v)
+            guard let l = ListenAddress(argument: s) else {
+                throw ConfigurationError(file: file, path: "listen", value: s, reason: "expected IPV4:PORT, port 0-65535")
+            }
+            c.listen = (l.host, l.port)
+        }
+        if let v = top["accept"] {
+            c.accept = try r.list(v, "accept").enumerated().map { (i, e) throws(ConfigurationError) in
+                guard let range = NeighborRange(r.text(e)) else {
+                    throw ConfigurationError(file: file, path: "accept[\(i)]", value: r.text(e), reason: "expected an IPv4 prefix such as 10.0.0.0/8")
+                }
+                return range
+            }
+        }
+        if let v = top["neighbors"] {
+            c.neighbors = try r.list(v, "neighbors").enumerated().map { (i, e) throws(ConfigurationError) in
+                let p = "neighbors[\(i)]"
+                let n = try r.map(e, p, keys: ["address", "port", "passive"])
+                guard let a = n["address"] else { throw ConfigurationError(file: file, path: "\(p).address", value: "", reason: "required") }
+                return Neighbor(address: try r.ipv4(a, "\(p).address"),
+                                port: try n["port"].map { v throws(ConfigurationError) in try r.integer(v, "\(p).port", 1...65535) ?? 179 } ?? 179,
+                                passive: try n["passive"].map { v throws(ConfigurationError) in try r.bool(v, "\(p).passive") } ?? false)
+            }
+        }
+        if let v = top["timers"] {
+            let t = try r.map(v, "timers", keys: ["hold", "keepalive", "connect-retry"])
+            if let h = t["hold"] {
+                let s = try r.integer(h, "timers.hold", 0...65535) ?? 0
+                guard s == 0 || s >= 3 else { throw ConfigurationError(file: file, path: "timers.hold", value: "\(s)", reason: "must be 0 or 3-65535") }
+                c.holdTime = UInt16(s)
+            }
+            if let k = t["keepalive"] {
+                let s = try r.integer(k, "timers.keepalive", 1...65535) ?? 1
+                // RFC 4271 §4.4: KEEPALIVEs must come faster than the hold timer runs out.
+                if let h = c.holdTime, h != 0, s >= Int(h) {
+                    throw ConfigurationError(file: file, path: "timers.keepalive", value: "\(s)", reason: "must be less than timers.hold (\(h))")
+                }
+                c.keepalive = UInt16(s)
+            }
+            if let x = t["connect-retry"] { c.connectRetry = try r.integer(x, "timers.connect-retry", 1...65535) }
+        }
+        if let v = top["max-prefixes"] { c.maximumPrefixes = try r.integer(v, "max-prefixes", 0...Int(Int32.max)) }
+        if let v = top["max-peers"] { c.maximumPeers = try r.integer(v, "max-peers", 0...Int(Int32.max)) }
+        if let v = top["graceful-restart"] {
+            let g = try r.map(v, "graceful-restart", keys: ["enabled", "restart-time"])
+            if let e = g["enabled"] { c.gracefulRestart = try r.bool(e, "graceful-restart.enabled") }
+            if let t = g["restart-time"] { c.restartTime = try r.integer(t, "graceful-restart.restart-time", 0...4095).map { UInt16($0) } }
+        }
+        if let v = top["log-level"] {
+            guard let l = Logger.Level(rawValue: r.text(v)) else {
+                throw ConfigurationError(file: file, path: "log-level", value: r.text(v),
+                                         reason: "expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            c.logLevel = l
+        }
+        return c
+    }
+
+    /// Typed access to YAML values, each failure naming the field.
+    struct Reader {
+        var file: String
+
+        func text(_ v: Any) -> String { "\(v)" }
+
+        func map(_ v: Any, _ path: String, keys: Set<String>) throws(ConfigurationError) -> [String: Any] {
+            guard let m = v as? [String: Any] else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected a mapping") }
+            if let unknown = m.keys.sorted().first(where: { !keys.contains($0) }) {
+                let name = path == "(document)" ? unknown : "\(path).\(unknown)"
+                throw ConfigurationError(file: file, path: name, value: text(m[unknown] ?? ""), reason: "unknown field; known: \(keys.sorted().joined(separator: ", "))")
+            }
+            return m
+        }
+
+        func list(_ v: Any, _ path: String) throws(ConfigurationError) -> [Any] {
+            guard let l = v as? [Any] else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected a list") }
+            return l
+        }
+
+        func integer(_ v: Any, _ path: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+            guard let i = v as? Int, range.contains(i) else {
+                throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected an integer \(range.lowerBound)-\(range.upperBound)")
+            }
+            return i
+        }
+
+        func bool(_ v: Any, _ path: String) throws(ConfigurationError) -> Bool {
+            guard let b = v as? Bool else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected true or false") }
+            return b
+        }
+
+        func ipv4(_ v: Any, _ path: String) throws(ConfigurationError) -> IPv4Address {
+            guard let a = IPv4Address(text(v)) else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected an IPv4 address") }
+            return a
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import BGP
+import Foundation
+import Testing
+import TestSupport
+
+/// `swiftplane-rr --config FILE --check-config`: bad files are refused with
+/// the file, the field path and the value, exit status 2; the examples pass.
+@Suite(.enabled(if: Command.builtProduct("swiftplane-rr") != nil, "swiftplane-rr not built (swift build --build-tests builds it)"))
+struct ConfigurationFileTests {
+    static let binary = Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr"
+    static let head = "as: 65000\nrouter-id: 10.0.0.1\n"
+
+    struct Bad: Sendable, CustomStringConvertible {
+        var yaml: String
+        /// What stderr must say after "FILE: ".
+        var message: String
+        var description: String { message }
+    }
+
+    static let bad: [Bad] = [
+        Bad(yaml: "as: 0\nrouter-id: 10.0.0.1\n", message: "as: invalid value '0': expected an integer 1-4294967295"),
+        Bad(yaml: "as: sixty\nrouter-id: 10.0.0.1\n", message: "as: invalid value 'sixty'"),
+        Bad(yaml: "as: 65000\nrouter-id: 10.0.0\n", message: "router-id: invalid value '10.0.0': expected an IPv4 address"),
+        Bad(yaml: head + "cluster-id: 300.1.1.1\n", message: "cluster-id: invalid value '300.1.1.1'"),
+        Bad(yaml: head + "listen: localhost\n", message: "listen: invalid value 'localhost'"),
+        Bad(yaml: head + "accept: [10.0.0.0/8, 10.0.0.0/33]\n", message: "accept[1]: invalid value '10.0.0.0/33'"),
+        Bad(yaml: head + "accept: 10.0.0.0/8\n", message: "accept: invalid value '10.0.0.0/8': expected a list"),
+        Bad(yaml: head + "neighbors:\n  - {address: 10.0.0.2}\n  - {address: 10.0.0.3, port: 70000}\n",
+            message: "neighbors[1].port: invalid value '70000'"),
+        Bad(yaml: head + "neighbors:\n  - {address: 10.0.0.2, passive: maybe}\n", message: "neighbors[0].passive: invalid value 'maybe': expected true or false"),
+        Bad(yaml: head + "neighbors:\n  - {port: 179}\n", message: "neighbors[0].address: invalid value '': required"),
+        Bad(yaml: head + "timers: {hold: 2}\n", message: "timers.hold: invalid value '2': must be 0 or 3-65535"),
+        Bad(yaml: head + "timers: {hold: 9, keepalive: 9}\n", message: "timers.keepalive: invalid value '9': must be less than timers.hold (9)"),
+        Bad(yaml: head + "timers: {keepalive-ish: 3}\n", message: "timers.keepalive-ish: invalid value '3': unknown field"),
+        Bad(yaml: head + "max-prefixes: -1\n", message: "max-prefixes: invalid value '-1'"),
+        Bad(yaml: head + "max-peers: lots\n", message: "max-peers: invalid value 'lots'"),
+        Bad(yaml: head + "graceful-restart: {enabled: true, restart-time: 5000}\n",
+            message: "graceful-restart.restart-time: invalid value '5000': expected an integer 0-4095"),
+        Bad(yaml: head + "log-level: loud\n", message: "log-level: invalid value 'loud'"),
+        Bad(yaml: head + "routerid: 10.0.0.2\n", message: "routerid: invalid value '10.0.0.2': unknown field"),
+        Bad(yaml: "- 1\n- 2\n", message: "(document): invalid value"),
+        Bad(yaml: "as: [1\n", message: "(document): invalid value 'as: [1"),
+    ]
+
+    @Test(arguments: bad)
+    func badConfigurationNamesFileFieldAndValue(_ row: Bad) throws {
+        let folder = try TemporaryFolder.create("swiftplane-rr-config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("rr.yaml").path
+        try row.yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try Command.run(Self.binary, ["--config", file, "--check-config"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("\(file): \(row.message)"), "stderr: \(r.stderr)")
+    }
+
+    @Test(arguments: ["rr.example.yaml", "rr2.example.yaml"])
+    func examplesAreValid(_ name: String) throws {
+        let file = Repository.root.appendingPathComponent("deploy").appendingPathComponent(name).path
+        let r = try Command.run(Self.binary, ["--config", file, "--check-config"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("configuration valid (as 65000"))
+    }
+
+    /// Flags override the file; a missing file is an error naming it.
+    @Test(arguments: [
+        (["--router-id", "10.9.9.9"], 0, "router-id 10.9.9.9"),
+        (["--as", "0"], 2, "--as"),
+        ([], 0, "router-id 10.0.0.1"),
+    ] as [([String], Int32, String)])
+    func flagsOverrideTheFile(_ flags: [String], _ status: Int32, _ says: String) throws {
+        let folder = try TemporaryFolder.create("swiftplane-rr-config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("rr.yaml").path
+        try Self.head.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try Command.run(Self.binary, ["--config", file, "--check-config"] + flags)
+        #expect(r.status == status)
+        #expect((r.stdout + r.stderr).contains(says), "\(r.stdout) \(r.stderr)")
+    }
+
+    @Test func missingFileIsNamed() throws {
+        let r = try Command.run(Self.binary, ["--config", "/nonexistent/rr.yaml", "--check-config"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("/nonexistent/rr.yaml"))
+    }
+}
+
+/// SIGHUP on the running daemon: the file's neighbour list is applied.
+@Suite(.enabled(if: Command.builtProduct("swiftplane-rr") != nil, "swiftplane-rr not built (swift build --build-tests builds it)"))
+struct ConfigurationReloadTests {
+    @Test func sighupClosesTheRemovedNeighbourOnly() async throws {
+        let net = UInt8.random(in: 10...250)
+        let kept = IPv4Address(127, 79, net, 1), removed = IPv4Address(127, 79, net, 2)
+        let port = Int.random(in: 20000...39999)
+        let folder = try TemporaryFolder.create("swiftplane-rr-reload")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("rr.yaml").path
+        func write(_ neighbors: [IPv4Address]) throws {
+            let list = neighbors.map { "  - {address: \($0), passive: true}" }.joined(separator: "\n")
+            try "as: 65000\nrouter-id: 127.0.0.1\nlisten: 127.0.0.1:\(port)\nlog-level: error\nneighbors:\n\(list)\n"
+                .write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        try write([kept, removed])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ConfigurationFileTests.binary)
+        process.arguments = ["--config", file]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.stop() }
+
+        var a: RawPeer?
+        for _ in 0..<50 where a == nil {
+            a = try? RawPeer(from: kept, toPort: port)
+            if a == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let pa = try #require(a, "swiftplane-rr did not listen on \(port)")
+        let pb = try RawPeer(from: removed, toPort: port)
+        defer { pa.close(); pb.close() }
+        try await pa.establish()
+        try await pb.establish()
+
+        try write([kept])
+        kill(process.processIdentifier, SIGHUP)
+        guard case .notification(let n)? = try await pb.receive(until: { if case .notification = $0 { true } else { false } }) else {
+            Issue.record("the removed neighbour got no NOTIFICATION after SIGHUP"); return
+        }
+        #expect(n.error == .cease(.peerDeconfigured))
+        // The kept session is not reset: SIGTERM now reaches it with administrative shutdown, not an earlier CEASE.
+        kill(process.processIdentifier, SIGTERM)
+        guard case .notification(let m)? = try await pa.receive(until: { if case .notification = $0 { true } else { false } }) else {
+            Issue.record("the kept neighbour got no NOTIFICATION at SIGTERM"); return
+        }
+        #expect(m.error == .cease(.administrativeShutdown))
+    }
+}
