@@ -61,6 +61,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Load benchmarks against the daemons (and reference implementations).
+        .executableTarget(
+            name: "swiftplane-bench",
+            dependencies: [
+                "BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
         .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets", "BGP"], swiftSettings: swiftSettings),
 
@@ -120,6 +130,11 @@ let package = Package(
         .testTarget(
             name: "OverlayTests",
             dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", "TestSupport", nioCore],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwiftplaneBenchTests",
+            dependencies: ["swiftplane-bench", "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DemoTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
