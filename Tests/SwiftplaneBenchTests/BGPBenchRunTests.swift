@@ -1,24 +1,11 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import swiftplane_bench
 
 /// Keeps the benchmark honest: a small load through the real swiftplane-rr
 /// must arrive exactly, every route at every receiver, then all withdrawn.
 @Suite struct BGPBenchRunTests {
-    struct Report: Decodable {
-        struct Run: Decodable {
-            var reflector: String
-            var routes: Int
-            var receivers: Int
-            var announceSeconds: Double
-            var withdrawSeconds: Double
-            var peakRSSBytes: Int?
-            var announcedNLRI: Int
-            var withdrawnNLRI: Int
-        }
-        var runs: [Run]
-    }
-
     @Test(arguments: [(2_000, 2)])
     func smallLoadArrivesExactly(routes: Int, receivers: Int) throws {
         guard let bench = Command.builtProduct("swiftplane-bench"), let rr = Command.builtProduct("swiftplane-rr") else {
@@ -28,7 +15,7 @@ import TestSupport
         let result = try Command.run(bench, ["bgp", "--routes", "\(routes)", "--receivers", "\(receivers)", "--rr", rr,
                                              "--timeout", "30", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
-        let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+        let report = try JSONDecoder().decode(BGPBenchReport.self, from: Data(result.stdout.utf8))
         let run = try #require(report.runs.first)
         #expect(report.runs.count == 1)
         #expect(run.reflector == "swiftplane")
