@@ -14,6 +14,8 @@ struct BGPBenchRun: Codable, Sendable {
     /// Peak RSS over routes, and the growth over the idle, established RSS.
     var bytesPerRoute: Double?
     var growthBytesPerRoute: Double?
+    /// RSS once every receiver held every route (the stored table, no UPDATEs in flight), per route.
+    var storedBytesPerRoute: Double?
     /// Type-2 NLRI the receivers saw in total (exactly routes × receivers when nothing was sent twice).
     var announcedNLRI: Int
     var withdrawnNLRI: Int
@@ -54,6 +56,7 @@ struct BGPBenchRun: Codable, Sendable {
         try await injector.inject(load.announcements)
         var announced: [BGPBenchMark] = []
         for p in receiverPeers { if let f = p.allAnnounced { announced.append(try await f.get()) } }
+        let storedRSS = reflector.currentRSS
         let withdrawStart = NIODeadline.now()
         try await injector.inject(load.withdrawals)
         var withdrawn: [BGPBenchMark] = []
@@ -68,6 +71,7 @@ struct BGPBenchRun: Codable, Sendable {
             announceSeconds: seconds(announced, from: announceStart), withdrawSeconds: seconds(withdrawn, from: withdrawStart),
             peakRSSBytes: peak, bytesPerRoute: peak.map { Double($0) / Double(routes) },
             growthBytesPerRoute: peak.flatMap { p in idleRSS.map { Double(p - $0) / Double(routes) } },
+            storedBytesPerRoute: storedRSS.map { Double($0) / Double(routes) },
             announcedNLRI: withdrawn.map(\.announcedNLRI).reduce(0, +), withdrawnNLRI: withdrawn.map(\.withdrawnNLRI).reduce(0, +))
     }
 
@@ -104,9 +108,10 @@ struct BGPBenchReport: Codable, Sendable {
             let rss = r.peakRSSBytes.map { "\($0 / 1_048_576) MiB" } ?? "?"
             let per = r.bytesPerRoute.map { String(format: "%.0f", $0) } ?? "?"
             let growth = r.growthBytesPerRoute.map { String(format: "%.0f", $0) } ?? "?"
+            let stored = r.storedBytesPerRoute.map { String(format: "%.0f", $0) } ?? "?"
             lines.append("\(r.reflector): \(r.routes) routes to \(r.receivers) receivers: all announced in "
                          + String(format: "%.3f s, all withdrawn in %.3f s; ", r.announceSeconds, r.withdrawSeconds)
-                         + "peak RSS \(rss) (\(per) B/route, \(growth) B/route over idle)")
+                         + "peak RSS \(rss) (\(per) B/route, \(growth) B/route over idle; \(stored) B/route RSS with all stored)")
         }
         if let g = gobgpRatio {
             lines.append(String(format: "gobgp/swiftplane at %d routes: announce %.1fx, withdraw %.1fx", g.routes, g.announce, g.withdraw))
