@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MAC and IP address values, one type per concept, shared by the
@@ -61,18 +62,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Load benchmarks against the daemons (and reference implementations).
+        // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
+        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets", "BGP"], swiftSettings: swiftSettings),
+
+        // The agent's core: a sans-I/O value from ports, gleaned endpoints,
+        // received routes and configuration to bridge states, routes to
+        // advertise and packet-in answers.
+        .target(name: "Agent", dependencies: ["Overlay", "OpenFlow", "Packets", "BGP", nioCore], swiftSettings: swiftSettings),
         .executableTarget(
-            name: "swiftplane-bench",
+            name: "swiftplane-agent",
             dependencies: [
-                "BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+                "Agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", nioCore,
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
-
-        // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
-        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets", "BGP"], swiftSettings: swiftSettings),
 
         // libpcap (apt: libpcap-dev) and a small Swift API over it.
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
@@ -95,6 +102,15 @@ let package = Package(
                 "OpenFlow", "Packets", "Pcap", "BGP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Load generators: `swiftplane-bench openflow` (emulated switches vs a controller),
+        // `swiftplane-bench bgp` (route reflection through swiftplane-rr vs gobgpd).
+        .executableTarget(
+            name: "swiftplane-bench",
+            dependencies: ["OpenFlow", "OpenFlowController", "BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -139,6 +155,14 @@ let package = Package(
         ),
         .testTarget(name: "DemoTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
 
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "swiftplane-agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "Pcap",
+                           "BGPSpeaker",
+                           "BGP", "TestSupport", nioCore],
+            swiftSettings: swiftSettings
+        ),
+
         // libFuzzer entry points. A normal build gives a program that explains
         // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.
         .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer", exclude: ["Seeds"]),
@@ -157,6 +181,12 @@ let package = Package(
             name: "PacketsBenchmarks",
             dependencies: ["Packets", "Pcap", nioCore, .product(name: "Benchmark", package: "benchmark")],
             path: "Tests/Benchmarks/PacketsBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "AgentBenchmarks",
+            dependencies: ["Agent", "Overlay", "OpenFlow", "Packets", "BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/AgentBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(

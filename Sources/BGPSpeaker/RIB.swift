@@ -60,6 +60,15 @@ public struct RIB: Sendable {
         return (p, store[a])
     }
 
+    /// Every destination's best path as received, except those from `excluded`
+    /// (this speaker's own routes, for an application that wants the others').
+    public func bestRoutes(excluding excluded: PeerID? = nil) -> [(nlri: NLRI, attributes: RouteAttributes)] {
+        indices.compactMap { nlri, i in
+            guard let p = loc[Int(i)].best, p != excluded, let a = peers[p]?.adjIn[i] else { return nil }
+            return (nlri, store[a])
+        }
+    }
+
     /// What has been sent to a peer and not withdrawn since.
     public func advertised(to peer: PeerID) -> [NLRI: RouteAttributes] {
         var out: [NLRI: RouteAttributes] = [:]
@@ -136,6 +145,28 @@ public struct RIB: Sendable {
             change.announced += 1
         }
         releaseReceived(id)
+        return change
+    }
+
+    /// Makes `routes` the whole set held from `peer` (the speaker's local
+    /// pseudo-peer for the routes it originates): what is new or changed is
+    /// announced, what is gone withdrawn.
+    @discardableResult
+    public mutating func replaceRoutes(_ routes: [NLRI: RouteAttributes], from peer: PeerID) -> Change {
+        var change = Change()
+        guard let held = peers[peer]?.adjIn else { return change }
+        let gone = held.keys.compactMap { i -> NLRI? in
+            guard let nlri = self.routes[Int(i)] else { return nil }
+            return routes[nlri] == nil ? nlri : nil
+        }
+        change.withdrawn = withdraw(gone, from: peer, ignored: &change.ignored)
+        for (nlri, attributes) in routes {
+            if let i = indices[nlri], let a = held[i], store[a] == attributes { continue }
+            let id = store.intern(attributes)
+            setPath(index(for: nlri), from: peer, attributes: id)
+            releaseReceived(id)
+            change.announced += 1
+        }
         return change
     }
 
@@ -258,7 +289,12 @@ public struct RIB: Sendable {
         let newBest = bestIndex.map { candidates[$0].0 }
         var newOut: AttributeStore.ID?
         if let b = newBest, let info = peers[b]?.info, let a = peers[b]?.adjIn[i] {
-            newOut = reflected(a, from: info)
+            if info.local {
+                store.retain(a)
+                newOut = a
+            } else {
+                newOut = reflected(a, from: info)
+            }
         }
         let changed = newBest != entry.best || newOut != entry.outAttributes
         if let old = entry.outAttributes { store.release(old) }

@@ -17,11 +17,15 @@ public struct RIBPeer: Hashable, Sendable {
     public var ebgp: Bool
     /// The families negotiated: routes of other families are neither taken nor sent.
     public var families: Set<AddressFamily>
+    /// This speaker itself, as the source of the routes it originates: they
+    /// go to every peer unreflected (no ORIGINATOR_ID, no CLUSTER_LIST), and
+    /// nothing is sent to it.
+    public var local: Bool
 
     public init(address: IPAddress, routerID: IPv4Address, routeReflectorClient: Bool = true, ebgp: Bool = false,
-                families: Set<AddressFamily> = [.l2vpnEVPN]) {
+                families: Set<AddressFamily> = [.l2vpnEVPN], local: Bool = false) {
         self.address = address; self.routerID = routerID; self.routeReflectorClient = routeReflectorClient
-        self.ebgp = ebgp; self.families = families
+        self.ebgp = ebgp; self.families = families; self.local = local
     }
 }
 

@@ -31,8 +31,9 @@ public struct RouteReflection: Hashable, Sendable {
     /// when one of the two is a client.
     public func sends(from source: RIBPeer, sourceID: PeerID, to target: RIBPeer, targetID: PeerID,
                       originatorID: IPv4Address?, family: AddressFamily) -> Bool {
-        guard sourceID != targetID, target.families.contains(family) else { return false }
+        guard sourceID != targetID, target.families.contains(family), !target.local else { return false }
         if let o = originatorID, o == target.routerID { return false }
+        if source.local { return true }
         if source.ebgp || target.ebgp { return true }
         return source.routeReflectorClient || target.routeReflectorClient
     }

@@ -26,6 +26,14 @@ public actor Speaker {
     private var server: (any Channel)?
     private var ticker: Task<Void, Never>?
     private var closing: [EventLoopFuture<Void>] = []
+    private let bestRoutesContinuation: AsyncStream<Void>.Continuation
+
+    /// The RIB's source for the routes this speaker originates.
+    public static let localPeer = PeerID(0)
+
+    /// Yields whenever the Loc-RIB may have changed: read `receivedBestRoutes()`
+    /// then. Bursts collapse into one element (the newest is kept).
+    public nonisolated let bestRoutesChanged: AsyncStream<Void>
 
     struct Peer {
         var session: Session
@@ -46,6 +54,24 @@ public actor Speaker {
         self.group = group
         self.logger = logger
         self.rib = RIB(routerID: configuration.routerID, clusterID: configuration.clusterID)
+        (bestRoutesChanged, bestRoutesContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        rib.addPeer(Self.localPeer, RIBPeer(address: .v4(configuration.routerID), routerID: configuration.routerID,
+                                            routeReflectorClient: false, families: Set(configuration.families), local: true))
+    }
+
+    /// Makes `routes` the whole set this speaker originates: new and changed
+    /// routes are announced to every Established peer, missing ones withdrawn.
+    public func originate(_ routes: [NLRI: RouteAttributes]) {
+        let change = rib.replaceRoutes(routes, from: Self.localPeer)
+        if change.announced > 0 || change.withdrawn > 0 {
+            logger.info("originated", metadata: ["announced": "\(change.announced)", "withdrawn": "\(change.withdrawn)"])
+            flushRIB()
+        }
+    }
+
+    /// The best path of every destination learned from peers (not our own).
+    public func receivedBestRoutes() -> [(nlri: NLRI, attributes: RouteAttributes)] {
+        rib.bestRoutes(excluding: Self.localPeer)
     }
 
     /// Binds the listening socket, starts the configured neighbours and the
@@ -102,6 +128,7 @@ public actor Speaker {
         for f in pending { try? await f.get() }
         try? await server?.close().get()
         server = nil
+        bestRoutesContinuation.finish()
         logger.info("stopped")
     }
 
@@ -369,6 +396,7 @@ public actor Speaker {
 
     /// Sends every Established peer what the RIB owes it.
     private func flushRIB() {
+        bestRoutesContinuation.yield()
         for (id, p) in peers where p.session.state == .established {
             let updates = rib.pendingUpdates(for: id, options: p.options)
             guard !updates.isEmpty else { continue }

@@ -19,6 +19,12 @@ public actor OpenFlowController {
         public var eventBuffer = 4096
         /// Bytes queued towards one switch above which packet-outs are refused.
         public var writeHighWaterMark = 1 << 20
+        /// When set, packet-ins are answered by this function on the switch's
+        /// event loop instead of going to `packetIns`: what it returns is sent
+        /// to that switch, flushed once per socket read. It saves the two
+        /// thread hand-offs of the stream (a reactive app such as a learning
+        /// switch); it must be quick and must not block.
+        public var packetInHandler: (@Sendable (PacketInEvent) -> [OpenFlowMessage])?
 
         public init() {}
     }
@@ -80,6 +86,7 @@ public actor OpenFlowController {
         let connection = configuration.connection
         let logger = logger
         let mark = configuration.writeHighWaterMark
+        let packetInHandler = configuration.packetInHandler
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -89,7 +96,8 @@ public actor OpenFlowController {
                     let id = hub.opened(channel)
                     channel.closeFuture.whenComplete { _ in hub.closed(id) }
                     try channel.pipeline.syncOperations.addHandler(
-                        SwitchChannelHandler(configuration: connection, hub: hub, logger: logger, connectionID: id))
+                        SwitchChannelHandler(configuration: connection, hub: hub, logger: logger, connectionID: id,
+                                             packetInHandler: packetInHandler))
                 }
             }
         let channel = try await bind(bootstrap)

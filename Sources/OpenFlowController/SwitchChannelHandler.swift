@@ -17,8 +17,15 @@ final class SwitchChannelHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var handle: SwitchHandle?
     private let connectionID: Int
+    /// A flush is queued on the event loop behind posted messages.
+    private var flushQueued = false
+    private let packetInHandler: (@Sendable (PacketInEvent) -> [OpenFlowMessage])?
+    /// Answers to packet-ins were written during this read burst.
+    private var flushAfterRead = false
 
-    init(configuration: SwitchConnection.Configuration, hub: ControllerHub, logger: Logger, connectionID: Int) {
+    init(configuration: SwitchConnection.Configuration, hub: ControllerHub, logger: Logger, connectionID: Int,
+         packetInHandler: (@Sendable (PacketInEvent) -> [OpenFlowMessage])? = nil) {
+        self.packetInHandler = packetInHandler
         self.connection = SwitchConnection(configuration: configuration)
         self.hub = hub
         self.logger = logger
@@ -45,6 +52,14 @@ final class SwitchChannelHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         apply(connection.receive(unwrapInboundIn(data), now: .now()))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if flushAfterRead {
+            flushAfterRead = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -80,6 +95,23 @@ final class SwitchChannelHandler: ChannelInboundHandler {
         return true
     }
 
+    /// Fire-and-forget without a flush of its own: one flush, queued behind
+    /// this task, covers every message posted until it runs.
+    func post(_ messages: [OpenFlowMessage]) {
+        guard let context, context.channel.isWritable else {
+            hub.count { $0.packetOutsDropped &+= messages.count }
+            return
+        }
+        for message in messages { apply(connection.send(message), flush: false) }
+        guard !flushQueued else { return }
+        flushQueued = true
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            loopBound.value.flushQueued = false
+            loopBound.value.context?.flush()
+        }
+    }
+
     func stop() {
         apply(connection.close(.controllerStopped))
     }
@@ -90,7 +122,7 @@ final class SwitchChannelHandler: ChannelInboundHandler {
         self.context = nil
     }
 
-    private func apply(_ outputs: [SwitchConnectionOutput]) {
+    private func apply(_ outputs: [SwitchConnectionOutput], flush: Bool = true) {
         var wrote = false
         for output in outputs {
             // Completions need no channel: a request racing the close still gets its answer.
@@ -129,7 +161,7 @@ final class SwitchChannelHandler: ChannelInboundHandler {
                 context.close(promise: nil)
             }
         }
-        if wrote { context?.flush() }
+        if wrote, flush { context?.flush() }
     }
 
     private func handle(_ event: SwitchConnectionEvent, context: ChannelHandlerContext) {
@@ -144,7 +176,13 @@ final class SwitchChannelHandler: ChannelInboundHandler {
                                             peer: "\(context.remoteAddress.map { "\($0)" } ?? "?")"))
         case let .packetIn(packetIn):
             guard let dpid = connection.datapathID else { return }
-            hub.packetIn(PacketInEvent(datapathID: dpid, packetIn: packetIn))
+            let event = PacketInEvent(datapathID: dpid, packetIn: packetIn)
+            guard let packetInHandler else { return hub.packetIn(event) }
+            let answers = packetInHandler(event)
+            guard !answers.isEmpty else { return }
+            guard context.channel.isWritable else { return hub.count { $0.packetOutsDropped &+= answers.count } }
+            for message in answers { apply(connection.send(message), flush: false) }
+            flushAfterRead = true
         case let .portStatus(status):
             guard let dpid = connection.datapathID else { return }
             hub.emit(.portStatus(datapathID: dpid, status))

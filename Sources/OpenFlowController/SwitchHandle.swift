@@ -33,6 +33,16 @@ public struct SwitchHandle: Sendable {
         return (try? await channel.eventLoop.submit { handler.value.send(message) }.get()) ?? false
     }
 
+    /// Queues messages for the switch without waiting: one hop onto its
+    /// event loop for the lot, and one flush for everything posted before
+    /// that loop turns (a busy application sends fewer, larger writes). The
+    /// messages are dropped and counted, not queued, when the switch's
+    /// queue is over its high-water mark or it has gone.
+    public func post(_ messages: [OpenFlowMessage]) {
+        let handler = handler
+        channel.eventLoop.execute { handler.value.post(messages) }
+    }
+
     func stop() {
         let handler = handler
         channel.eventLoop.execute { handler.value.stop() }

@@ -1,12 +1,11 @@
 import ArgumentParser
 
-/// `swiftplane-bench`: load generators that measure our daemons (and a
-/// reference implementation) on this machine, printing figures.
+/// Load generators that measure swiftplane's components against others.
 @main
 struct SwiftplaneBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftplane-bench",
-        abstract: "Load benchmarks for swiftplane's daemons.",
-        subcommands: [BGPBench.self]
+        abstract: "Load generators for swiftplane's controllers and route reflector.",
+        subcommands: [OpenFlowBench.self, BGPBench.self]
     )
 }

@@ -60,8 +60,10 @@ final class FakePeer: @unchecked Sendable {
         return out
     }
 
-    /// Plays a well-behaved 1.3 switch until `stop` says so or the controller closes.
-    func serveAsSwitch(datapathID: UInt64, stop: @escaping @Sendable () -> Bool) {
+    /// Plays a well-behaved 1.3 switch until `stop` says so or the controller
+    /// closes; `received` sees every message the controller sent.
+    func serveAsSwitch(datapathID: UInt64, received: @Sendable (OpenFlowEnvelope) -> Void = { _ in },
+                       stop: @escaping @Sendable () -> Bool) {
         write(Wire.message(type: 0, xid: 1))
         var decoder = OpenFlowMessageDecoder()
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -71,6 +73,7 @@ final class FakePeer: @unchecked Sendable {
             if n < 0 { if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { continue } else { return } }
             decoder.append(ByteBuffer(bytes: chunk[0..<n]))
             while let message = try? decoder.nextMessage() {
+                received(message)
                 switch message.message {
                 case .featuresRequest:
                     write(Wire.message(type: 6, xid: message.xid, body: Wire.featuresBody(dpid: datapathID)))

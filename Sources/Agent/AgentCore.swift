@@ -1,0 +1,292 @@
+import BGP
+import NIOCore
+import OpenFlow
+import Overlay
+import Packets
+
+/// The agent without I/O: fed with local ports and endpoints (from OVSDB or
+/// static configuration), endpoints gleaned from packet-ins, and the EVPN
+/// routes received from the route reflectors; it says what each bridge
+/// should look like (`bridgeState`), which routes to advertise, and how to
+/// answer a packet-in. The daemon only moves bytes between it and the world.
+public struct AgentCore: Sendable {
+    public struct Tenant: Hashable, Sendable {
+        public var instance: EVPNInstance
+        /// Whether the tenant asks for broadcast traffic (type-3 route).
+        public var ingressReplication: Bool
+
+        public init(instance: EVPNInstance, ingressReplication: Bool = false) {
+            self.instance = instance
+            self.ingressReplication = ingressReplication
+        }
+    }
+
+    public struct Settings: Hashable, Sendable {
+        public var vtep: IPv4Address
+        public var tenants: [Tenant]
+        /// Bridge name -> its VXLAN port's ofport.
+        public var vxlanPorts: [String: UInt32]
+        /// Gleaning is driven by traffic: bounded so a flood of forged
+        /// sources cannot grow the agent without limit.
+        public var maximumGleanedPerBridge: Int
+
+        public init(vtep: IPv4Address, tenants: [Tenant], vxlanPorts: [String: UInt32],
+                    maximumGleanedPerBridge: Int = 4096) {
+            self.vtep = vtep
+            self.tenants = tenants
+            self.vxlanPorts = vxlanPorts
+            self.maximumGleanedPerBridge = maximumGleanedPerBridge
+        }
+
+        var instances: [EVPNInstance] { tenants.map(\.instance) }
+    }
+
+    /// What one bridge's ports say: ofport -> VNI, and the endpoints known to
+    /// sit behind them (configured, or read from OVSDB).
+    public struct PortSnapshot: Hashable, Sendable {
+        public var ports: [UInt32: VNI]
+        public var endpoints: [Endpoint]
+
+        public init(ports: [UInt32: VNI] = [:], endpoints: [Endpoint] = []) {
+            self.ports = ports
+            self.endpoints = endpoints
+        }
+    }
+
+    public static let maximumAddressesPerEndpoint = 8
+
+    public private(set) var settings: Settings
+    private var snapshots: [String: PortSnapshot] = [:]
+    private var gleaned: [String: [EndpointKey: Endpoint]] = [:]
+    private var received: [EVPNPath] = []
+    /// Derived from `received` when it changes, not per packet-in.
+    public private(set) var remoteEndpoints: [Endpoint] = []
+    private var remoteSequences: [EndpointKey: UInt32] = [:]
+    /// The MAC mobility sequence we advertise for a local MAC that a remote
+    /// VTEP advertised before us (RFC 7432 section 15); kept after the remote
+    /// withdraws, since a sequence number never goes back.
+    private var mobility: [EndpointKey: UInt32] = [:]
+
+    public init(settings: Settings) {
+        self.settings = settings
+    }
+
+    public var bridges: [String] { settings.vxlanPorts.keys.sorted() }
+
+    public mutating func reconfigure(_ settings: Settings) {
+        self.settings = settings
+        for name in gleaned.keys where settings.vxlanPorts[name] == nil { gleaned[name] = nil }
+        for name in snapshots.keys where settings.vxlanPorts[name] == nil { snapshots[name] = nil }
+        deriveRemote()
+        claimConfigured()
+    }
+
+    public mutating func setPorts(_ snapshot: PortSnapshot, bridge: String) {
+        snapshots[bridge] = snapshot
+        // A gleaned endpoint on a port that left its tenant is gone.
+        gleaned[bridge] = gleaned[bridge]?.filter { _, endpoint in
+            if case let .local(port) = endpoint.location { return snapshot.ports[port] == endpoint.vni }
+            return false
+        }
+        claimConfigured()
+    }
+
+    /// The full set of routes currently received (best paths from the RRs).
+    public mutating func setReceivedRoutes(_ routes: [EVPNPath]) {
+        received = routes
+        deriveRemote()
+        claimConfigured()
+    }
+
+    /// The local endpoints of every bridge: configured or from OVSDB first, then gleaned.
+    public var localEndpoints: [Endpoint] {
+        var byKey: [EndpointKey: Endpoint] = [:]
+        for bridge in bridges {
+            for endpoint in gleanedEndpoints(bridge) { byKey[endpoint.key] = endpoint }
+            for endpoint in snapshots[bridge]?.endpoints ?? [] { byKey[endpoint.key] = endpoint }
+        }
+        return byKey.values.sorted { $0.key < $1.key }
+    }
+
+    /// What the pipeline needs for `bridge`; nil for a bridge not configured.
+    public func bridgeState(_ bridge: String) -> BridgeState? {
+        guard let vxlanPort = settings.vxlanPorts[bridge] else { return nil }
+        let snapshot = snapshots[bridge] ?? PortSnapshot()
+        var state = BridgeState(vxlanPort: vxlanPort, ports: snapshot.ports)
+        for endpoint in remoteEndpoints { state.upsert(endpoint) }
+        // Local after remote: a MAC that moved here is delivered here.
+        for endpoint in gleanedEndpoints(bridge) { state.upsert(endpoint) }
+        for endpoint in snapshot.endpoints { state.upsert(endpoint) }
+        return state
+    }
+
+    /// The routes this host originates: type 2 per local endpoint (with MAC
+    /// mobility where the MAC came from elsewhere), type 3 for the tenants
+    /// that ask for ingress replication.
+    public var advertisements: [EVPNPath] {
+        let replicated = Set(settings.tenants.filter(\.ingressReplication).map(\.instance.vni))
+        return EVPNRoutes.advertisements(endpoints: localEndpoints, instances: settings.instances,
+                                         vtep: settings.vtep, mobility: mobility)
+            .filter { path in
+                guard case let .inclusiveMulticastEthernetTag(route) = path.route else { return true }
+                return settings.tenants.contains { tenant in
+                    replicated.contains(tenant.instance.vni)
+                        && tenant.instance.routeDistinguisher(vtep: settings.vtep) == route.rd
+                }
+            }
+    }
+
+    public func mobilitySequence(_ key: EndpointKey) -> UInt32? { mobility[key] }
+
+    /// Gleaned endpoints that a remote VTEP has not since claimed with a
+    /// higher sequence (the MAC moved away from here).
+    private func gleanedEndpoints(_ bridge: String) -> [Endpoint] {
+        (gleaned[bridge] ?? [:]).values.filter { !movedAway($0.key) }
+    }
+
+    private func movedAway(_ key: EndpointKey) -> Bool {
+        guard let theirs = remoteSequences[key] else { return false }
+        return theirs > (mobility[key] ?? 0)
+    }
+
+    /// The remote endpoints, and the highest MAC mobility sequence remote
+    /// VTEPs advertise per (VNI, MAC).
+    private mutating func deriveRemote() {
+        remoteEndpoints = EVPNRoutes.remoteEndpoints(from: received, instances: settings.instances,
+                                                     localVTEP: settings.vtep)
+        var out: [EndpointKey: UInt32] = [:]
+        for path in received {
+            guard case let .macIPAdvertisement(route) = path.route,
+                  case let .v4(vtep)? = path.nextHop, vtep != settings.vtep,
+                  let vni = settings.instances.first(where: { path.attributes.routeTargets.contains($0.routeTarget) })?.vni
+            else { continue }
+            let sequence = path.attributes.extendedCommunities.lazy.compactMap { community -> UInt32? in
+                if case let .macMobility(_, sequence) = community { return sequence }
+                return nil
+            }.max() ?? 0
+            let key = EndpointKey(vni: vni, mac: route.mac)
+            out[key] = max(out[key] ?? 0, sequence)
+        }
+        remoteSequences = out
+    }
+
+    /// RFC 7432 section 15: a MAC that shows up here while a remote VTEP
+    /// advertises it is advertised with the remote's sequence + 1. A
+    /// sequence only grows, and is kept after the remote withdraws.
+    @discardableResult
+    private mutating func claim(_ key: EndpointKey) -> Bool {
+        guard let theirs = remoteSequences[key], (mobility[key] ?? 0) <= theirs else { return false }
+        mobility[key] = theirs == .max ? .max : theirs + 1
+        return true
+    }
+
+    /// Configured endpoints (static or OVSDB) claim their MAC once, when it
+    /// appears here or a remote first advertises it; not again on every
+    /// higher remote sequence, or two hosts configured with one MAC would
+    /// outbid each other for ever (RFC 7432 section 15.1 duplicate MAC).
+    /// Gleaned ones claim when seen (a remote claim with a higher sequence
+    /// means the MAC moved away). Sequences of MACs no longer local are forgotten.
+    private mutating func claimConfigured() {
+        var local: Set<EndpointKey> = []
+        for snapshot in snapshots.values {
+            for endpoint in snapshot.endpoints {
+                local.insert(endpoint.key)
+                if mobility[endpoint.key] == nil { claim(endpoint.key) }
+            }
+        }
+        for table in gleaned.values { local.formUnion(table.keys) }
+        for key in mobility.keys where !local.contains(key) { mobility[key] = nil }
+    }
+
+    // MARK: Packet-ins
+
+    /// What to do with one packet-in: the endpoint it taught us (if any) and
+    /// the frame to send back (if any).
+    public struct PacketInOutcome: Sendable {
+        public var learned: Endpoint?
+        public var reply: PacketOut?
+        /// Whether the bridge states changed (flows must be recomputed).
+        public var changed: Bool
+    }
+
+    /// Gleans the sender and answers address resolution for known IPs.
+    /// Frames from ports outside a tenant, or that do not decode, are ignored.
+    public mutating func handlePacketIn(_ packetIn: PacketIn, bridge: String) -> PacketInOutcome {
+        var outcome = PacketInOutcome(learned: nil, reply: nil, changed: false)
+        guard let inPort = packetIn.inPort, let vni = snapshots[bridge]?.ports[inPort],
+              let frame = try? DecodedFrame(decoding: packetIn.data) else { return outcome }
+
+        var ipv4: IPv4Address?
+        var ipv6: IPv6Address?
+        var arpTarget: IPv4Address?
+        var solicitedTarget: IPv6Address?
+        switch frame.network {
+        case let .arp(arp)?:
+            if arp.senderProtocolAddress.rawValue != 0 { ipv4 = arp.senderProtocolAddress }
+            if arp.operation == .request, !arp.isGratuitous { arpTarget = arp.targetProtocolAddress }
+        case let .ipv4(ip)?:
+            if ip.source.rawValue != 0 { ipv4 = ip.source }
+        case let .ipv6(ip)?:
+            if case let .neighborDiscovery(.solicitation(ns))? = frame.application {
+                solicitedTarget = ns.target
+                if ip.source != .unspecified { ipv6 = ip.source }
+            }
+        case nil:
+            break
+        }
+
+        let source = frame.ethernet.source
+        if source.rawValue & 0x0100_0000_0000 == 0, source.rawValue != 0 {
+            outcome.learned = glean(bridge: bridge, vni: vni, mac: source, port: inPort, ipv4: ipv4, ipv6: ipv6)
+            outcome.changed = outcome.learned != nil
+        }
+
+        if let target = arpTarget,
+           let owner = owner(bridge: bridge, vni: vni, asker: source, where: { $0.ipv4.contains(target) }),
+           let reply = try? FrameBuilder.arpReply(answering: packetIn.data, hardwareAddress: owner.mac) {
+            outcome.reply = PacketOut(actions: [.output(inPort)], data: reply)
+        } else if let target = solicitedTarget,
+                  let owner = owner(bridge: bridge, vni: vni, asker: source, where: { $0.ipv6.contains(target) }),
+                  let reply = try? FrameBuilder.neighborAdvertisement(answering: packetIn.data, hardwareAddress: owner.mac) {
+            outcome.reply = PacketOut(actions: [.output(inPort)], data: reply)
+        }
+        return outcome
+    }
+
+    /// The endpoint of the tenant that holds an address: configured first,
+    /// then gleaned, then remote (the order the bridge state gives them).
+    private func owner(bridge: String, vni: VNI, asker: EthernetAddress,
+                       where holds: @escaping (Endpoint) -> Bool) -> Endpoint? {
+        let match = { (endpoint: Endpoint) in endpoint.vni == vni && endpoint.mac != asker && holds(endpoint) }
+        if let found = snapshots[bridge]?.endpoints.first(where: match) { return found }
+        if let found = gleaned[bridge]?.values.first(where: { match($0) && !self.movedAway($0.key) }) { return found }
+        return remoteEndpoints.first(where: match)
+    }
+
+    /// Records (or refreshes) a gleaned endpoint; returns it when something changed.
+    private mutating func glean(bridge: String, vni: VNI, mac: EthernetAddress, port: UInt32,
+                                ipv4: IPv4Address?, ipv6: IPv6Address?) -> Endpoint? {
+        let key = EndpointKey(vni: vni, mac: mac)
+        // A configured endpoint is not learned over.
+        if snapshots[bridge]?.endpoints.contains(where: { $0.key == key }) == true { return nil }
+        var table = gleaned[bridge] ?? [:]
+        var endpoint = table[key] ?? Endpoint(vni: vni, mac: mac, location: .local(port: port))
+        let before = table[key]
+        if endpoint.location != .local(port: port) {
+            endpoint = Endpoint(vni: vni, mac: mac, location: .local(port: port))
+        }
+        if let ipv4, !endpoint.ipv4.contains(ipv4) {
+            endpoint.ipv4 = Array((endpoint.ipv4 + [ipv4]).suffix(Self.maximumAddressesPerEndpoint))
+        }
+        if let ipv6, !endpoint.ipv6.contains(ipv6) {
+            endpoint.ipv6 = Array((endpoint.ipv6 + [ipv6]).suffix(Self.maximumAddressesPerEndpoint))
+        }
+        if before == nil, table.count >= settings.maximumGleanedPerBridge { return nil }
+        // Seen here: a remote claim on this MAC is a move to here.
+        let claimed = claim(key)
+        guard endpoint != before || claimed else { return nil }
+        table[key] = endpoint
+        gleaned[bridge] = table
+        return endpoint
+    }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Dispatch
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `swiftplane-agent`: the per-host OpenFlow controller (and, later, BGP
+/// speaker) of a swiftplane overlay.
+@main
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swiftplane-agent",
+        abstract: "Per-host swiftplane agent: OpenFlow 1.3 controller for the host's Open vSwitch bridges.",
+        discussion: """
+            The agent keeps each bridge on exactly the flows its tenants need:
+            unicast to local ports or into the VXLAN tunnel, ARP answered inside
+            OVS, IPv6 neighbour solicitations answered by the agent, and
+            broadcast, multicast and unknown unicast dropped and counted. It
+            learns endpoints from its configuration and gleans them from
+            packet-ins.
+
+            Point the bridge at it (before adding flows):
+
+              ovs-vsctl set-controller br0 tcp:127.0.0.1:6653
+              ovs-vsctl set bridge br0 fail_mode=secure protocols=OpenFlow13 \\
+                        other-config:disable-in-band=true
+              ovs-vsctl add-port br0 vxlan0 -- set interface vxlan0 type=vxlan \\
+                        options:remote_ip=flow options:key=flow ofport_request=100
+
+            Example configuration (YAML; deploy/agent.example.yaml has every field):
+
+              vtep: 10.0.0.1            # this host's VTEP
+              as: 65000
+              route-reflectors:
+                - address: 10.0.0.254   # port defaults to 179
+              controller:
+                listen: 127.0.0.1:6653
+              bridges:
+                - name: br0
+                  vxlan-port: 100       # ofport of the flow-based VXLAN port
+              vnis:
+                - vni: 10               # route target defaults to AS:VNI
+                  flood: drop           # or ingress-replication
+              endpoints:
+                - vni: 10
+                  mac: 02:00:00:00:00:01
+                  ips: [10.1.1.1, fd00::1]
+                  port: 1               # ofport
+
+            --check-config validates the file and exits 0 (valid) or 2 (with
+            the field path and the reason). Logs go to standard error as
+            key=value lines. SIGHUP reloads the configuration; SIGTERM or
+            SIGINT exits 0 leaving the flows on the bridges.
+            """
+    )
+
+    @Option(name: .long, help: "The configuration file (YAML).")
+    var config: String
+
+    @Flag(name: .long, help: "Check the configuration and exit: 0 when valid, 2 when not.")
+    var checkConfig = false
+
+    func run() async throws {
+        let configuration: AgentConfiguration
+        do {
+            configuration = try AgentConfiguration.load(path: config)
+        } catch {
+            printError("swiftplane-agent: \(error)")
+            throw ExitCode(2)
+        }
+        if checkConfig {
+            print("\(config): valid (\(configuration.bridges.count) bridge(s), \(configuration.tenants.count) VNI(s), "
+                + "\(configuration.endpoints.count) static endpoint(s))")
+            return
+        }
+
+        let level = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "swiftplane-agent")
+        let daemon = AgentDaemon(configuration: configuration, logger: logger)
+
+        // A parent may hand down a blocked mask (a test runner's thread does):
+        // unblock the signals the agent acts on, then route them to dispatch.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for sig in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&mask, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
+        for sig in [SIGTERM, SIGINT, SIGHUP] { signal(sig, SIG_IGN) }
+        let (signals, continuation) = AsyncStream<Int32>.makeStream()
+        let sources = [SIGTERM, SIGINT, SIGHUP].map { sig in
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { continuation.yield(sig) }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+
+        do {
+            try await daemon.start()
+        } catch {
+            logger.critical("cannot listen", metadata: ["address": "\(configuration.controllerHost):\(configuration.controllerPort)",
+                                                        "error": "\(error)"])
+            throw ExitCode(1)
+        }
+        let serving = Task { await daemon.serve() }
+        let path = config
+        for await sig in signals {
+            if sig == SIGHUP {
+                logger.info("SIGHUP: reloading", metadata: ["file": "\(path)"])
+                await daemon.reload(path: path)
+                continue
+            }
+            logger.info("signal received, exiting; flows stay on the bridges", metadata: ["signal": "\(sig)"])
+            break
+        }
+        serving.cancel()
+        await daemon.stop()
+    }
+}
+
+/// Writes a line to standard error (file descriptor 2).
+func printError(_ text: String) {
+    let line = text + "\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
+}

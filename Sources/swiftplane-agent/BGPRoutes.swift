@@ -1,0 +1,34 @@
+import BGP
+import BGPSpeaker
+import Overlay
+
+/// EVPN paths as the speaker's RIB holds them, and back.
+enum BGPRoutes {
+    static func originated(_ paths: [EVPNPath]) -> [NLRI: RouteAttributes] {
+        Dictionary(paths.map { path in
+            (NLRI.evpn(path.route), RouteAttributes(attributes: path.attributes, nextHop: path.nextHop?.bytes ?? []))
+        }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Received best routes of the EVPN family; the next hop is an IPv4 or
+    /// IPv6 address (4 or 16 octets), else absent.
+    static func received(_ routes: [(nlri: NLRI, attributes: RouteAttributes)]) -> [EVPNPath] {
+        routes.compactMap { nlri, attributes in
+            guard let route = nlri.evpn else { return nil }
+            return EVPNPath(route: route, nextHop: IPAddress(bytes: attributes.nextHop), attributes: attributes.attributes)
+        }
+    }
+}
+
+extension AgentConfiguration {
+    /// The agent's BGP side: an iBGP client of each route reflector, l2vpn/evpn only.
+    var speakerConfiguration: SpeakerConfiguration {
+        SpeakerConfiguration(
+            localAS: asn, routerID: routerID, listenHost: bgpHost, listenPort: bgpPort,
+            neighbors: routeReflectors.compactMap { reflector in
+                guard case let .v4(address) = reflector.address else { return nil }
+                return NeighborConfiguration(address: address, port: reflector.port, peerAS: asn, routeReflectorClient: false)
+            },
+            connectRetryTime: .seconds(5))
+    }
+}

@@ -1,0 +1,269 @@
+import BGP
+import Foundation
+import OVSDB
+import Overlay
+import Yams
+
+extension AgentConfiguration {
+    /// Reads and checks the file at `path`.
+    static func load(path: String) throws(ConfigurationError) -> AgentConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(file: path, path: "", reason: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(file: path, path: "", reason: "the file is not UTF-8 text")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Checks a configuration given as YAML text; `file` names it in errors.
+    static func parse(yaml: String, file: String) throws(ConfigurationError) -> AgentConfiguration {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ConfigurationError(file: file, path: "", reason: "the file is empty")
+            }
+            root = node
+        } catch let error as ConfigurationError {
+            throw error
+        } catch let error as YamlError {
+            throw ConfigurationError(file: file, path: "", reason: "not valid YAML: \(yamlProblem(error))")
+        } catch {
+            throw ConfigurationError(file: file, path: "", reason: "not valid YAML: \(error)")
+        }
+        var top = try ConfigurationMapping(ConfigurationNode(node: root, path: "", file: file))
+
+        let vtepNode = try top.required("vtep")
+        let vtep = try ipv4(vtepNode, "an IPv4 address")
+        let asNode = try top.required("as")
+        let asn = try asNode.integer(UInt32.self, in: 1...UInt32.max, "the AS number")
+        let routerID = try top.optional("router-id").map { node throws(ConfigurationError) in
+            try ipv4(node, "an IPv4 router id")
+        } ?? vtep
+        let logLevel = try top.optional("log-level").map { node throws(ConfigurationError) in
+            try choice(node, LogLevel.self, "a log level")
+        } ?? .info
+
+        var routeReflectors: [RouteReflector] = []
+        if let list = top.optional("route-reflectors") {
+            for item in try list.sequence() {
+                var map = try ConfigurationMapping(item)
+                let addressNode = try map.required("address")
+                let text = try addressNode.scalar("an IP address")
+                guard let address = IPAddress(text) else {
+                    throw addressNode.error("not an IP address: '\(text)'")
+                }
+                // The speaker peers over IPv4 only (its BGP identifier and sources are IPv4).
+                guard case .v4 = address else { throw addressNode.error("route reflectors are reached over IPv4, got '\(text)'") }
+                let port = try map.optional("port")?.integer(Int.self, in: 1...65535, "the port") ?? defaultBGPPort
+                try map.finish()
+                let reflector = RouteReflector(address: address, port: port)
+                if routeReflectors.contains(reflector) { throw item.error("route reflector \(text) port \(port) is listed twice") }
+                routeReflectors.append(reflector)
+            }
+        }
+
+        var controllerHost = defaultControllerHost
+        var controllerPort = defaultControllerPort
+        if let node = top.optional("controller") {
+            var map = try ConfigurationMapping(node)
+            if let listen = map.optional("listen") {
+                (controllerHost, controllerPort) = try hostPort(listen)
+            }
+            try map.finish()
+        }
+
+        var bgpHost = "0.0.0.0"
+        var bgpPort = 0
+        if let listen = top.optional("bgp-listen") {
+            (bgpHost, bgpPort) = try hostPort(listen)
+        }
+
+        let bridgeList = try top.required("bridges").sequence()
+        if bridgeList.isEmpty { throw ConfigurationError(file: file, path: "bridges", reason: "at least one bridge is needed") }
+        var bridges: [Bridge] = []
+        for item in bridgeList {
+            var map = try ConfigurationMapping(item)
+            let nameNode = try map.required("name")
+            let name = try nameNode.scalar("a bridge name")
+            if name.isEmpty { throw nameNode.error("a bridge name cannot be empty") }
+            if bridges.contains(where: { $0.name == name }) { throw nameNode.error("bridge '\(name)' is listed twice") }
+            let ovsdb = try map.optional("ovsdb").map { node throws(ConfigurationError) in try ovsdbEndpoint(node) }
+            let vxlanPort = try map.required("vxlan-port").integer(UInt32.self, in: 1...0xffff_feff, "the VXLAN port's ofport")
+            let datapathID = try map.optional("datapath-id").map { node throws(ConfigurationError) in
+                try datapath(node)
+            }
+            try map.finish()
+            bridges.append(Bridge(name: name, ovsdb: ovsdb, vxlanPort: vxlanPort, datapathID: datapathID))
+        }
+        if bridges.count > 1, let index = bridges.firstIndex(where: { $0.datapathID == nil }) {
+            throw ConfigurationError(file: file, path: "bridges[\(index)].datapath-id",
+                                     reason: "required when there is more than one bridge (bridge '\(bridges[index].name)')")
+        }
+
+        var tenants: [Tenant] = []
+        for item in try top.required("vnis").sequence() {
+            var map = try ConfigurationMapping(item)
+            let vniNode = try map.required("vni")
+            let raw = try vniNode.integer(UInt32.self, in: 1...VNI.maximum, "the VNI")
+            guard let vni = VNI(rawValue: raw) else { throw vniNode.error("not a VNI: \(raw)") }
+            if tenants.contains(where: { $0.instance.vni == vni }) { throw vniNode.error("VNI \(vni) is listed twice") }
+            if let clash = tenants.first(where: { $0.instance.vni.rawValue & 0xffff == raw & 0xffff }) {
+                throw vniNode.error("VNI \(vni) agrees with VNI \(clash.instance.vni) in its low 16 bits: "
+                    + "both would use route distinguisher \(vtep):\(raw & 0xffff)")
+            }
+            let instance: EVPNInstance
+            if let targetNode = map.optional("route-target") {
+                instance = EVPNInstance(vni: vni, routeTarget: try routeTarget(targetNode))
+            } else if let automatic = EVPNInstance.automatic(vni: vni, asn: asn) {
+                instance = automatic
+            } else {
+                throw ConfigurationError(file: file, path: item.child("route-target"),
+                                         reason: "required with a 4-octet AS (\(asn)): AS:VNI does not fit")
+            }
+            let flood = try map.optional("flood").map { node throws(ConfigurationError) in
+                try choice(node, FloodMode.self, "a flood mode")
+            } ?? .drop
+            try map.finish()
+            tenants.append(Tenant(instance: instance, flood: flood))
+        }
+
+        var endpoints: [StaticEndpoint] = []
+        var portVNI: [String: [UInt32: VNI]] = [:]
+        for item in try top.optional("endpoints")?.sequence() ?? [] {
+            var map = try ConfigurationMapping(item)
+            let vniNode = try map.required("vni")
+            let raw = try vniNode.integer(UInt32.self, in: 1...VNI.maximum, "the VNI")
+            guard let vni = VNI(rawValue: raw), tenants.contains(where: { $0.instance.vni == vni }) else {
+                throw vniNode.error("VNI \(raw) is not configured under vnis")
+            }
+            let macNode = try map.required("mac")
+            let macText = try macNode.scalar("a MAC address")
+            guard let mac = EthernetAddress(macText) else { throw macNode.error("not a MAC address: '\(macText)'") }
+            if mac.rawValue & 0x0100_0000_0000 != 0 || mac.rawValue == 0 {
+                throw macNode.error("an endpoint needs a unicast MAC address, got \(macText)")
+            }
+            var ipv4: [IPv4Address] = []
+            var ipv6: [IPv6Address] = []
+            for ipNode in try map.optional("ips")?.sequence() ?? [] {
+                let text = try ipNode.scalar("an IP address")
+                switch IPAddress(text) {
+                case let .v4(ip)?: ipv4.append(ip)
+                case let .v6(ip)?: ipv6.append(ip)
+                case nil: throw ipNode.error("not an IP address: '\(text)'")
+                }
+            }
+            let port = try map.required("port").integer(UInt32.self, in: 1...0xffff_feff, "the ofport")
+            let bridgeNode = map.optional("bridge")
+            let bridge: String
+            if let bridgeNode {
+                bridge = try bridgeNode.scalar("a bridge name")
+                guard bridges.contains(where: { $0.name == bridge }) else {
+                    throw bridgeNode.error("no bridge named '\(bridge)'")
+                }
+            } else if bridges.count == 1 {
+                bridge = bridges[0].name
+            } else {
+                throw ConfigurationError(file: file, path: item.child("bridge"), reason: "required when there is more than one bridge")
+            }
+            try map.finish()
+            if let vxlan = bridges.first(where: { $0.name == bridge })?.vxlanPort, vxlan == port {
+                throw ConfigurationError(file: file, path: item.child("port"), reason: "port \(port) is the bridge's VXLAN port")
+            }
+            if let other = portVNI[bridge]?[port], other != vni {
+                throw ConfigurationError(file: file, path: item.child("port"),
+                                         reason: "port \(port) of bridge '\(bridge)' is already in VNI \(other), not \(vni)")
+            }
+            if endpoints.contains(where: { $0.endpoint.key == EndpointKey(vni: vni, mac: mac) }) {
+                throw macNode.error("MAC \(mac) is listed twice in VNI \(vni)")
+            }
+            portVNI[bridge, default: [:]][port] = vni
+            endpoints.append(StaticEndpoint(
+                bridge: bridge, endpoint: Endpoint(vni: vni, mac: mac, ipv4: ipv4, ipv6: ipv6, location: .local(port: port))))
+        }
+        try top.finish()
+        return AgentConfiguration(
+            vtep: vtep, asn: asn, routerID: routerID, routeReflectors: routeReflectors,
+            controllerHost: controllerHost, controllerPort: controllerPort, bgpHost: bgpHost, bgpPort: bgpPort, bridges: bridges, tenants: tenants,
+            endpoints: endpoints, logLevel: logLevel)
+    }
+
+    private static func ipv4(_ node: ConfigurationNode, _ what: String) throws(ConfigurationError) -> IPv4Address {
+        let text = try node.scalar(what)
+        guard let address = IPv4Address(text) else { throw node.error("not an IPv4 address: '\(text)'") }
+        return address
+    }
+
+    private static func choice<T: RawRepresentable & CaseIterable>(
+        _ node: ConfigurationNode, _ type: T.Type, _ what: String
+    ) throws(ConfigurationError) -> T where T.RawValue == String {
+        let text = try node.scalar(what)
+        guard let value = T(rawValue: text) else {
+            throw node.error("'\(text)' is not \(what) (one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return value
+    }
+
+    /// `HOST:PORT`, or `[IPv6]:PORT`.
+    private static func hostPort(_ node: ConfigurationNode) throws(ConfigurationError) -> (String, Int) {
+        let text = try node.scalar("HOST:PORT")
+        guard let colon = text.lastIndex(of: ":") else { throw node.error("expected HOST:PORT, got '\(text)'") }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard IPAddress(host) != nil else { throw node.error("the listen host must be an IP address, got '\(text)'") }
+        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw node.error("the listen port must be in 0...65535, got '\(text)'")
+        }
+        return (host, port)
+    }
+
+    /// `unix:PATH`, `tcp:HOST:PORT`, or a bare socket path.
+    private static func ovsdbEndpoint(_ node: ConfigurationNode) throws(ConfigurationError) -> OVSDBEndpoint {
+        let text = try node.scalar("an OVSDB endpoint")
+        if text.hasPrefix("/") { return .unix(path: text) }
+        guard let endpoint = OVSDBEndpoint(text) else {
+            throw node.error("an OVSDB endpoint is unix:PATH, tcp:HOST:PORT or /PATH, got '\(text)'")
+        }
+        return endpoint
+    }
+
+    private static func datapath(_ node: ConfigurationNode) throws(ConfigurationError) -> UInt64 {
+        let text = try node.scalar("a datapath id")
+        let digits = text.hasPrefix("0x") ? String(text.dropFirst(2)) : text
+        guard !digits.isEmpty, digits.count <= 16, let value = UInt64(digits, radix: 16) else {
+            throw node.error("a datapath id is up to 16 hex digits, got '\(text)'")
+        }
+        return value
+    }
+
+    /// `ASN:VALUE` (2-octet AS with a 32-bit value, or 4-octet AS with a
+    /// 16-bit value) or `IPv4:VALUE`.
+    private static func routeTarget(_ node: ConfigurationNode) throws(ConfigurationError) -> RouteTarget {
+        let text = try node.scalar("a route target")
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { throw node.error("a route target is ASN:VALUE or IPv4:VALUE, got '\(text)'") }
+        let (left, right) = (String(parts[0]), String(parts[1]))
+        if let address = IPv4Address(left) {
+            guard let value = UInt16(right) else { throw node.error("the value of IPv4:VALUE must fit 16 bits, got '\(text)'") }
+            return .ipv4(address: address, value: value)
+        }
+        guard let asn = UInt32(left), asn > 0 else { throw node.error("not an AS number or IPv4 address in '\(text)'") }
+        if let asn16 = UInt16(exactly: asn) {
+            guard let value = UInt32(right) else { throw node.error("the value of ASN:VALUE must fit 32 bits, got '\(text)'") }
+            return .twoOctetAS(asn: asn16, value: value)
+        }
+        guard let value = UInt16(right) else {
+            throw node.error("with a 4-octet AS the value must fit 16 bits, got '\(text)'")
+        }
+        return .fourOctetAS(asn: asn, value: value)
+    }
+
+    private static func yamlProblem(_ error: YamlError) -> String {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _):
+            "\(problem) at line \(mark.line) column \(mark.column)"
+        default:
+            "\(error)"
+        }
+    }
+}

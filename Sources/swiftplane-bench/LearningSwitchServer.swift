@@ -1,0 +1,69 @@
+import OpenFlow
+import OpenFlowController
+import Synchronization
+
+/// Our controller running the learning switch: what `--serve-only` runs and
+/// what the benchmark measures, through OpenFlowController's public API.
+enum LearningSwitchServer {
+    /// Where the app meets packet-ins: inline on the switch's event loop
+    /// (`Configuration.packetInHandler`) or from the `packetIns` stream.
+    enum Path: String, CaseIterable, Sendable { case loop, stream }
+
+    /// The app's tables, shared by the event loops of all switches.
+    private final class SharedApp: Sendable {
+        let app = Mutex(LearningSwitch())
+        func answer(_ event: PacketInEvent) -> [OpenFlowMessage] { app.withLock { $0.answer(event) } }
+    }
+
+    static func run(host: String, port: Int, path: Path, announce: (String) -> Void) async throws {
+        var configuration = OpenFlowController.Configuration()
+        configuration.host = host
+        configuration.port = port
+        if path == .loop {
+            let shared = SharedApp()
+            configuration.packetInHandler = { shared.answer($0) }
+        }
+        // The load keeps at most switches x window packet-ins in flight; a
+        // deep buffer means none is dropped between the loops and the app.
+        configuration.packetInBuffer = 1 << 16
+        let controller = OpenFlowController(configuration: configuration)
+        let address = try await controller.start()
+        announce("listening \(address.ipAddress ?? host) \(address.port ?? port)")
+        // Handles follow switch events, so the packet-in loop finds one under
+        // a lock instead of asking the actor for every packet.
+        let handles = Mutex<[UInt64: SwitchHandle]>([:])
+        if path == .loop {
+            // Nothing to do here but keep the controller alive.
+            for await _ in controller.events {}
+            await controller.stop()
+            return
+        }
+        let watcher = Task {
+            for await event in controller.events {
+                switch event {
+                case let .up(info):
+                    let handle = try? await controller.handle(info.datapathID)
+                    handles.withLock { $0[info.datapathID] = handle }
+                case let .down(datapathID, _):
+                    handles.withLock { $0[datapathID] = nil }
+                default:
+                    break
+                }
+            }
+        }
+        var app = LearningSwitch()
+        for await event in controller.packetIns {
+            let messages = app.answer(event)
+            if messages.isEmpty { continue }
+            var handle = handles.withLock { $0[event.datapathID] }
+            if handle == nil, let fetched = try? await controller.handle(event.datapathID) {
+                handle = fetched
+                handles.withLock { $0[event.datapathID] = fetched }
+            }
+            // post: no wait per packet; a full or gone switch drops (and counts) them.
+            handle?.post(messages)
+        }
+        watcher.cancel()
+        await controller.stop()
+    }
+}

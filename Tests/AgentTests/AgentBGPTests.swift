@@ -1,0 +1,92 @@
+import Agent
+import BGP
+import BGPSpeaker
+import Foundation
+import Overlay
+import Packets
+import Testing
+@testable import swiftplane_agent
+
+/// Two agents' BGP sides (their configuration's speaker, core and route
+/// glue) through an in-process route reflector on loopback: each learns the
+/// other's endpoint as remote at the other's VTEP, and loses it on withdraw.
+@Suite(.serialized)
+struct AgentBGPTests {
+    /// The shared base configuration with this host's VTEP, BGP source and one endpoint.
+    static func config(host: Int, reflectorPort: Int) -> String {
+        base.replacingOccurrences(of: "vtep: 10.0.0.1", with: "vtep: 10.66.0.\(host)") + """
+
+        bgp-listen: 127.0.0.\(host + 1):0
+        route-reflectors:
+          - address: 127.0.0.1
+            port: \(reflectorPort)
+        endpoints:
+          - vni: 10
+            mac: 02:00:00:00:00:0\(host)
+            ips: [10.77.0.\(host)]
+            port: 1
+        """
+    }
+
+    struct Agent {
+        var configuration: AgentConfiguration
+        var core: AgentCore
+        var speaker: Speaker
+
+        init(_ yaml: String) throws {
+            configuration = try AgentConfiguration.parse(yaml: yaml, file: "agent.yaml")
+            core = AgentCore(settings: configuration.coreSettings)
+            for (bridge, snapshot) in configuration.staticPorts { core.setPorts(snapshot, bridge: bridge) }
+            speaker = Speaker(configuration.speakerConfiguration)
+        }
+
+        /// The remote endpoint this agent sees for `mac`, after taking in what its speaker received.
+        mutating func remote(_ mac: EthernetAddress) async -> EndpointLocation? {
+            core.setReceivedRoutes(BGPRoutes.received(await speaker.receivedBestRoutes()))
+            return core.bridgeState("br0")?.endpoints[EndpointKey(vni: VNI(rawValue: 10)!, mac: mac)]?.location
+        }
+    }
+
+    static func eventually(_ seconds: Double, _ condition: () async -> Bool) async -> Bool {
+        let deadline = Date() + seconds
+        while Date() < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return await condition()
+    }
+
+    @Test func endpointsCrossTheRouteReflector() async throws {
+        let reflector = Speaker(SpeakerConfiguration(
+            localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1", listenPort: 0,
+            accept: [try #require(NeighborRange("127.0.0.0/8"))]))
+        let port = try #require(try await reflector.start().port)
+        var a = try Agent(Self.config(host: 1, reflectorPort: port))
+        var b = try Agent(Self.config(host: 2, reflectorPort: port))
+        do {
+            try await a.speaker.start()
+            try await b.speaker.start()
+            await a.speaker.originate(BGPRoutes.originated(a.core.advertisements))
+            await b.speaker.originate(BGPRoutes.originated(b.core.advertisements))
+            let macA = EthernetAddress(0x02, 0, 0, 0, 0, 0x01)
+            let macB = EthernetAddress(0x02, 0, 0, 0, 0, 0x02)
+
+            #expect(await Self.eventually(10) { await b.remote(macA) == .remote(vtep: IPv4Address(10, 66, 0, 1)) })
+            #expect(await Self.eventually(10) { await a.remote(macB) == .remote(vtep: IPv4Address(10, 66, 0, 2)) })
+            // The received route is the one a originated, reflected: same RD, MAC, IP, label and route target.
+            let received = BGPRoutes.received(await b.speaker.receivedBestRoutes())
+            #expect(received.map(\.route) == a.core.advertisements.map(\.route))
+            #expect(received.first?.attributes.routeTargets == [.twoOctetAS(asn: 65000, value: 10)])
+            #expect(received.first?.attributes.originatorID == IPv4Address(10, 66, 0, 1))
+
+            // a withdraws everything: b forgets a's endpoint.
+            await a.speaker.originate([:])
+            #expect(await Self.eventually(10) { await b.remote(macA) == nil })
+        } catch {
+            Issue.record("\(error)")
+        }
+        await a.speaker.shutdown()
+        await b.speaker.shutdown()
+        await reflector.shutdown()
+    }
+}

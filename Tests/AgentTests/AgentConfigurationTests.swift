@@ -1,0 +1,194 @@
+import BGP
+import Foundation
+import OVSDB
+import Overlay
+import Testing
+import TestSupport
+@testable import swiftplane_agent
+
+/// A valid base; each bad case below replaces or appends lines.
+let base = """
+vtep: 10.0.0.1
+as: 65000
+bridges:
+  - name: br0
+    vxlan-port: 100
+vnis:
+  - vni: 10
+"""
+
+struct AgentConfigurationTests {
+    struct Bad: CustomTestStringConvertible, Sendable {
+        var name: String
+        var yaml: String
+        var expected: String
+        var testDescription: String { name }
+    }
+
+    static let bad: [Bad] = [
+        Bad(name: "empty file", yaml: "", expected: "t.yaml: the file is empty"),
+        Bad(name: "not YAML", yaml: "vtep: [1, 2", expected: "t.yaml: not valid YAML"),
+        Bad(name: "top is a list", yaml: "- 1\n- 2", expected: "t.yaml: expected a mapping, found a list"),
+        Bad(name: "missing vtep", yaml: "as: 65000\nbridges: []\nvnis: []",
+            expected: "t.yaml: vtep: missing required field"),
+        Bad(name: "bad vtep", yaml: base.replacingOccurrences(of: "10.0.0.1", with: "10.0.0.300"),
+            expected: "t.yaml: vtep: not an IPv4 address: '10.0.0.300'"),
+        Bad(name: "AS zero", yaml: base.replacingOccurrences(of: "as: 65000", with: "as: 0"),
+            expected: "t.yaml: as: the AS number must be an integer in 1...4294967295, got '0'"),
+        Bad(name: "AS text", yaml: base.replacingOccurrences(of: "as: 65000", with: "as: big"),
+            expected: "t.yaml: as: the AS number must be an integer in 1...4294967295, got 'big'"),
+        Bad(name: "bad router id", yaml: base + "\nrouter-id: fd00::1",
+            expected: "t.yaml: router-id: not an IPv4 address: 'fd00::1'"),
+        Bad(name: "unknown top key", yaml: base + "\nvtpe: 10.0.0.2", expected: "t.yaml: vtpe: unknown field"),
+        Bad(name: "unknown bridge key", yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    vxlan: 3"),
+            expected: "t.yaml: bridges[0].vxlan: unknown field"),
+        Bad(name: "no bridges", yaml: "vtep: 10.0.0.1\nas: 65000\nbridges: []\nvnis: []",
+            expected: "t.yaml: bridges: at least one bridge is needed"),
+        Bad(name: "VXLAN port zero", yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 0"),
+            expected: "t.yaml: bridges[0].vxlan-port: the VXLAN port's ofport must be an integer in 1...4294967039, got '0'"),
+        Bad(name: "two bridges without datapath ids",
+            yaml: base.replacingOccurrences(of: "vnis:", with: "  - name: br1\n    vxlan-port: 100\nvnis:"),
+            expected: "t.yaml: bridges[0].datapath-id: required when there is more than one bridge (bridge 'br0')"),
+        Bad(name: "duplicate bridge", yaml: base.replacingOccurrences(of: "vnis:", with: "  - name: br0\n    vxlan-port: 1\nvnis:"),
+            expected: "t.yaml: bridges[1].name: bridge 'br0' is listed twice"),
+        Bad(name: "bad datapath id",
+            yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    datapath-id: xyz"),
+            expected: "t.yaml: bridges[0].datapath-id: a datapath id is up to 16 hex digits, got 'xyz'"),
+        Bad(name: "VNI too big", yaml: base + "\n  - vni: 16777216",
+            expected: "t.yaml: vnis[1].vni: the VNI must be an integer in 1...16777215, got '16777216'"),
+        Bad(name: "VNI twice", yaml: base + "\n  - vni: 10", expected: "t.yaml: vnis[1].vni: VNI 10 is listed twice"),
+        Bad(name: "VNIs share low 16 bits", yaml: base + "\n  - vni: 65546",
+            expected: "t.yaml: vnis[1].vni: VNI 65546 agrees with VNI 10 in its low 16 bits: both would use route distinguisher 10.0.0.1:10"),
+        Bad(name: "bad route target", yaml: base + "\n  - vni: 20\n    route-target: 65000-20",
+            expected: "t.yaml: vnis[1].route-target: a route target is ASN:VALUE or IPv4:VALUE, got '65000-20'"),
+        Bad(name: "route target value too big for 4-octet AS", yaml: base + "\n  - vni: 20\n    route-target: 4200000000:70000",
+            expected: "t.yaml: vnis[1].route-target: with a 4-octet AS the value must fit 16 bits, got '4200000000:70000'"),
+        Bad(name: "4-octet AS without route target", yaml: base.replacingOccurrences(of: "as: 65000", with: "as: 4200000000"),
+            expected: "t.yaml: vnis[0].route-target: required with a 4-octet AS (4200000000): AS:VNI does not fit"),
+        Bad(name: "bad flood mode", yaml: base + "\n    flood: flood",
+            expected: "t.yaml: vnis[0].flood: 'flood' is not a flood mode (one of: drop, ingress-replication)"),
+        Bad(name: "bad log level", yaml: base + "\nlog-level: loud",
+            expected: "t.yaml: log-level: 'loud' is not a log level (one of: trace, debug, info, notice, warning, error, critical)"),
+        Bad(name: "bad route reflector", yaml: base + "\nroute-reflectors:\n  - address: rr.example",
+            expected: "t.yaml: route-reflectors[0].address: not an IP address: 'rr.example'"),
+        Bad(name: "IPv6 route reflector", yaml: base + "\nroute-reflectors:\n  - address: fd00::1",
+            expected: "t.yaml: route-reflectors[0].address: route reflectors are reached over IPv4, got 'fd00::1'"),
+        Bad(name: "route reflector port", yaml: base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    port: 70000",
+            expected: "t.yaml: route-reflectors[0].port: the port must be an integer in 1...65535, got '70000'"),
+        Bad(name: "listen without port", yaml: base + "\ncontroller:\n  listen: 127.0.0.1",
+            expected: "t.yaml: controller.listen: expected HOST:PORT, got '127.0.0.1'"),
+        Bad(name: "listen on a name", yaml: base + "\ncontroller:\n  listen: localhost:6653",
+            expected: "t.yaml: controller.listen: the listen host must be an IP address, got 'localhost:6653'"),
+        Bad(name: "endpoint in unknown VNI", yaml: base + "\nendpoints:\n  - vni: 11\n    mac: 02:00:00:00:00:01\n    port: 1",
+            expected: "t.yaml: endpoints[0].vni: VNI 11 is not configured under vnis"),
+        Bad(name: "endpoint multicast MAC", yaml: base + "\nendpoints:\n  - vni: 10\n    mac: 01:00:5e:00:00:01\n    port: 1",
+            expected: "t.yaml: endpoints[0].mac: an endpoint needs a unicast MAC address, got 01:00:5e:00:00:01"),
+        Bad(name: "endpoint bad IP", yaml: base + "\nendpoints:\n  - vni: 10\n    mac: 02:00:00:00:00:01\n    ips: [10.1.1]\n    port: 1",
+            expected: "t.yaml: endpoints[0].ips[0]: not an IP address: '10.1.1'"),
+        Bad(name: "endpoint on the VXLAN port", yaml: base + "\nendpoints:\n  - vni: 10\n    mac: 02:00:00:00:00:01\n    port: 100",
+            expected: "t.yaml: endpoints[0].port: port 100 is the bridge's VXLAN port"),
+        Bad(name: "endpoint missing port", yaml: base + "\nendpoints:\n  - vni: 10\n    mac: 02:00:00:00:00:01",
+            expected: "t.yaml: endpoints[0].port: missing required field"),
+        Bad(name: "one port in two VNIs",
+            yaml: base + "\n  - vni: 20\nendpoints:\n  - vni: 10\n    mac: 02:00:00:00:00:01\n    port: 1\n  - vni: 20\n    mac: 02:00:00:00:00:02\n    port: 1",
+            expected: "t.yaml: endpoints[1].port: port 1 of bridge 'br0' is already in VNI 10, not 20"),
+        Bad(name: "endpoint on unknown bridge",
+            yaml: base + "\nendpoints:\n  - vni: 10\n    mac: 02:00:00:00:00:01\n    port: 1\n    bridge: br9",
+            expected: "t.yaml: endpoints[0].bridge: no bridge named 'br9'"),
+        Bad(name: "bad OVSDB endpoint", yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    ovsdb: db.sock"),
+            expected: "t.yaml: bridges[0].ovsdb: an OVSDB endpoint is unix:PATH, tcp:HOST:PORT or /PATH, got 'db.sock'"),
+        Bad(name: "BGP listen port", yaml: base + "\nbgp-listen: 127.0.0.1:99999",
+            expected: "t.yaml: bgp-listen: the listen port must be in 0...65535, got '127.0.0.1:99999'"),
+        Bad(name: "duplicate key", yaml: base + "\nas: 65001", expected: "t.yaml: not valid YAML: Parser: expected all keys to be unique"),
+    ]
+
+    @Test(arguments: bad)
+    func refusesBadConfiguration(_ case_: Bad) {
+        do {
+            _ = try AgentConfiguration.parse(yaml: case_.yaml, file: "t.yaml")
+            Issue.record("accepted: \(case_.name)")
+        } catch {
+            #expect(error.description.hasPrefix(case_.expected), "\(error.description)")
+        }
+    }
+
+    @Test func defaultsApply() throws {
+        let config = try AgentConfiguration.parse(yaml: base, file: "t.yaml")
+        #expect(config.routerID == IPv4Address(10, 0, 0, 1))
+        #expect(config.controllerHost == "127.0.0.1" && config.controllerPort == 6653)
+        #expect(config.logLevel == .info)
+        #expect(config.tenants.map(\.instance.routeTarget) == [.twoOctetAS(asn: 65000, value: 10)])
+        #expect(config.tenants.map(\.flood) == [.drop])
+        #expect(config.routeReflectors.isEmpty && config.endpoints.isEmpty)
+    }
+
+    @Test func exampleConfigurationLoads() throws {
+        let path = Repository.root.appendingPathComponent("deploy/agent.example.yaml").path
+        let config = try AgentConfiguration.load(path: path)
+        #expect(config.routeReflectors == [
+            .init(address: .v4(IPv4Address(10, 0, 0, 254)), port: 179),
+            .init(address: .v4(IPv4Address(10, 0, 0, 253)), port: 179),
+        ])
+        #expect(config.tenants.map(\.instance.routeTarget) == [.twoOctetAS(asn: 65000, value: 10), .twoOctetAS(asn: 65000, value: 20)])
+        #expect(config.bridges == [.init(name: "br0", ovsdb: .unix(path: "/var/run/openvswitch/db.sock"), vxlanPort: 100, datapathID: nil)])
+        #expect(config.endpoints.map(\.endpoint.location) == [.local(port: 1), .local(port: 2)])
+        #expect(config.endpoints[0].endpoint.ipv6 == [IPv6Address("fd00::1")].compactMap { $0 })
+    }
+
+    static let routeTargets: [(String, RouteTarget)] = [
+        ("65000:20", .twoOctetAS(asn: 65000, value: 20)),
+        ("65000:4000000000", .twoOctetAS(asn: 65000, value: 4_000_000_000)),
+        ("4200000000:20", .fourOctetAS(asn: 4_200_000_000, value: 20)),
+        ("10.9.9.9:7", .ipv4(address: IPv4Address(10, 9, 9, 9), value: 7)),
+    ]
+
+    @Test(arguments: routeTargets)
+    func routeTargetForms(_ text: String, _ expected: RouteTarget) throws {
+        let config = try AgentConfiguration.parse(yaml: base + "\n    route-target: \(text)", file: "t.yaml")
+        #expect(config.tenants[0].instance.routeTarget == expected)
+    }
+
+    @Test func ipv6ListenAndDatapaths() throws {
+        let yaml = base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    datapath-id: 0x00000000000000aB")
+            + "\ncontroller:\n  listen: '[::1]:6633'"
+        let config = try AgentConfiguration.parse(yaml: yaml, file: "t.yaml")
+        #expect(config.controllerHost == "::1" && config.controllerPort == 6633)
+        #expect(config.bridges[0].datapathID == 0xab)
+    }
+}
+
+/// The loader is total: every prefix of the example file, and the file with
+/// any one byte replaced, gives a configuration or a `ConfigurationError`
+/// (the signature allows nothing else); none traps.
+struct AgentConfigurationRobustnessTests {
+    static let example: [UInt8] = Array(
+        ((try? String(contentsOf: Repository.root.appendingPathComponent("deploy/agent.example.yaml"), encoding: .utf8)) ?? "").utf8)
+
+    @Test func everyPrefixLoadsOrFails() throws {
+        try #require(!Self.example.isEmpty, "deploy/agent.example.yaml is missing")
+        var refused = 0
+        for end in stride(from: 0, through: Self.example.count, by: 3) {
+            do {
+                _ = try AgentConfiguration.parse(yaml: String(decoding: Self.example[..<end], as: UTF8.self), file: "t.yaml")
+            } catch {
+                #expect(error.file == "t.yaml")
+                refused += 1
+            }
+        }
+        #expect(refused > 0)
+    }
+
+    @Test(arguments: [UInt8(0x00), 0x3a, 0x7b, 0x2d, 0x20, 0x5b])
+    func everyByteReplacedLoadsOrFails(_ byte: UInt8) throws {
+        try #require(!Self.example.isEmpty, "deploy/agent.example.yaml is missing")
+        for offset in stride(from: 0, to: Self.example.count, by: 7) {
+            var bytes = Self.example
+            bytes[offset] = byte
+            do {
+                _ = try AgentConfiguration.parse(yaml: String(decoding: bytes, as: UTF8.self), file: "t.yaml")
+            } catch {
+                #expect(!error.reason.isEmpty)
+            }
+        }
+    }
+}

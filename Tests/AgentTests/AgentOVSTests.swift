@@ -1,0 +1,152 @@
+import Foundation
+import OpenFlowController
+import Overlay
+import Packets
+import Testing
+import TestSupport
+
+/// Why the real-OVS agent test cannot run here, or nil when it can.
+let agentOVSTestsUnavailable: String? = OVSSandbox.unavailableReason
+    ?? ["ping"].first { Command.which($0) == nil }.map { "\($0) is not installed (Tests/Tools/install-deps)" }
+    ?? (Command.builtProduct("swiftplane-agent") == nil ? "swiftplane-agent is not built (swift build)" : nil)
+
+/// The built `swiftplane-agent` against real Open vSwitch in a private
+/// namespace (Tests/Tools/ovs-sandbox), with a static configuration for two
+/// containers on one bridge.
+@Suite("swiftplane-agent against real Open vSwitch", .serialized,
+       .enabled(if: agentOVSTestsUnavailable == nil, Comment(rawValue: agentOVSTestsUnavailable ?? "")))
+struct AgentOVSTests {
+    static let vni = VNI(rawValue: 10)!
+    static let a = Endpoint(vni: vni, mac: EthernetAddress(0x02, 0, 0, 0, 0, 0x0a), ipv4: [IPv4Address(10, 77, 0, 1)],
+                            location: .local(port: 1))
+    static let b = Endpoint(vni: vni, mac: EthernetAddress(0x02, 0, 0, 0, 0, 0x0b), ipv4: [IPv4Address(10, 77, 0, 2)],
+                            location: .local(port: 2))
+    static let vxlanPort: UInt32 = 100
+
+    /// Where the agent learns the two containers: its configuration, or
+    /// OVSDB (`external_ids` on the ports, as an orchestrator would set them).
+    enum Source: String, CaseIterable, Sendable { case configuration, ovsdb }
+
+    static func config(_ source: Source, database: String) -> String {
+        switch source {
+        case .configuration: staticConfig
+        case .ovsdb: staticConfig.components(separatedBy: "endpoints:")[0]
+            .replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    ovsdb: unix:\(database)")
+        }
+    }
+
+    static let staticConfig = """
+        vtep: 10.66.0.1
+        as: 65000
+        log-level: debug
+        controller:
+          listen: 127.0.0.1:6653
+        bridges:
+          - name: br0
+            vxlan-port: 100
+        vnis:
+          - vni: 10
+        endpoints:
+          - vni: 10
+            mac: 02:00:00:00:00:0a
+            ips: [10.77.0.1]
+            port: 1
+          - vni: 10
+            mac: 02:00:00:00:00:0b
+            ips: [10.77.0.2]
+            port: 2
+        """
+
+    /// (cookie, table, priority) of each flow: what names a flow on both sides.
+    struct FlowName: Hashable, Comparable, CustomStringConvertible {
+        var cookie: UInt64
+        var table: UInt8
+        var priority: UInt16
+        static func < (l: Self, r: Self) -> Bool { (l.cookie, l.table, l.priority) < (r.cookie, r.table, r.priority) }
+        var description: String { "cookie=0x\(String(cookie, radix: 16)) table=\(table) priority=\(priority)" }
+    }
+
+    /// Parses `ovs-ofctl dump-flows` lines: (name, n_packets).
+    static func dump(_ sandbox: OVSSandbox) throws -> [(FlowName, Int)] {
+        try sandbox.dumpFlows().compactMap { line in
+            var fields: [String: String] = [:]
+            for part in line.split(whereSeparator: { $0 == "," || $0 == " " }) {
+                let pair = part.split(separator: "=", maxSplits: 1)
+                if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
+            }
+            guard let cookie = fields["cookie"].flatMap({ UInt64($0.dropFirst(2), radix: 16) }),
+                  let packets = fields["n_packets"].flatMap({ Int($0) }) else { return nil }
+            let name = FlowName(cookie: cookie, table: fields["table"].flatMap { UInt8($0) } ?? 0,
+                                priority: fields["priority"].flatMap { UInt16($0) } ?? 32768)
+            return (name, packets)
+        }
+    }
+
+    static func packets(_ sandbox: OVSSandbox, _ role: FlowRole) throws -> Int {
+        let cookie = FlowCookie(role, vni: vni).cookie
+        return try dump(sandbox).filter { $0.0.cookie == cookie }.map(\.1).reduce(0, +)
+    }
+
+    @Test("flows equal the pipeline's; ping works; ARP answered in OVS; broadcast dropped and counted; SIGTERM keeps flows",
+          arguments: Source.allCases)
+    func agentDrivesTheBridge(_ source: Source) async throws {
+        let folder = try TemporaryFolder.create("agent-ovs")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configPath = folder.appendingPathComponent("agent.yaml").path
+        let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
+
+        try OVSSandbox.with(hint: "agt") { sandbox in
+            let database = try #require(sandbox.databaseSocket)
+            try Self.config(source, database: database).write(toFile: configPath, atomically: true, encoding: .utf8)
+            let ca = try sandbox.addContainer("a", mac: "02:00:00:00:00:0a", addresses: ["10.77.0.1/24"], ofport: 1)
+            try sandbox.addContainer("b", mac: "02:00:00:00:00:0b", addresses: ["10.77.0.2/24"], ofport: 2)
+            if source == .ovsdb {
+                for (port, endpoint) in [("a", Self.a), ("b", Self.b)] {
+                    try sandbox.vsctl("set", "port", port, "external_ids:vni=\(Self.vni)",
+                                      "external_ids:attached-mac=\(endpoint.mac)", "external_ids:ip=\(endpoint.ipv4[0])")
+                }
+            }
+            try sandbox.vsctl("add-port", sandbox.bridge, "vxlan0", "--", "set", "interface", "vxlan0", "type=vxlan",
+                              "options:remote_ip=flow", "options:key=flow", "options:local_ip=10.66.0.1",
+                              "ofport_request=\(Self.vxlanPort)")
+            try sandbox.setController("tcp:127.0.0.1:6653")
+
+            let agent = try NamespaceDaemon(netns: sandbox.name, [agentPath, "--config", configPath],
+                                            log: folder.appendingPathComponent("agent.log"))
+            defer { agent.stop() }
+            func agentLog() -> String { agent.output }
+
+            // The flows the pipeline wants for this state, computed here from the test's own endpoints.
+            let wanted = Pipeline.flows(for: BridgeState(vxlanPort: Self.vxlanPort, ports: [1: Self.vni, 2: Self.vni],
+                                                         endpoints: [Self.a, Self.b]))
+            let wantedNames = wanted.entries.map { FlowName(cookie: $0.cookie, table: $0.key.tableID, priority: $0.key.priority) }.sorted()
+            var installed: [FlowName] = []
+            for _ in 0..<100 {
+                installed = try Self.dump(sandbox).map(\.0).sorted()
+                if installed == wantedNames { break }
+                usleep(100_000)
+            }
+            #expect(installed == wantedNames, "agent log:\n\(agentLog())")
+            #expect(wantedNames.count == wanted.count)
+
+            // Unicast between the two containers, ARP answered by OVS's responder flow.
+            _ = try Command.run("ip", ["netns", "exec", ca.netns, "ip", "neigh", "flush", "all"])
+            let arpBefore = try Self.packets(sandbox, .arpResponder)
+            let ping = try Command.run("ip", ["netns", "exec", ca.netns, "ping", "-c", "3", "-i", "0.2", "-W", "1", "10.77.0.2"])
+            #expect(ping.stdout.contains("3 packets transmitted, 3 received"), "ping: \(ping.stdout)\(ping.stderr)")
+            #expect(try Self.packets(sandbox, .arpResponder) > arpBefore)
+
+            // A broadcast from a is dropped and counted.
+            let dropBefore = try Self.packets(sandbox, .dropBroadcast)
+            _ = try Command.run("ip", ["netns", "exec", ca.netns, "ping", "-b", "-c", "2", "-i", "0.2", "-W", "1", "10.77.0.255"])
+            #expect(try Self.packets(sandbox, .dropBroadcast) >= dropBefore + 2)
+
+            // SIGTERM: exit 0, flows stay.
+            let exited = agent.signal(SIGTERM, within: 5)
+            #expect(exited, "the agent did not exit on SIGTERM")
+            if exited { #expect(agent.process.terminationStatus == 0, "agent log:\n\(agentLog())") }
+            usleep(300_000)
+            #expect(try Self.dump(sandbox).map(\.0).sorted() == wantedNames)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import TestSupport
+
+/// A daemon under test (the agent, the route reflector) run inside a
+/// network namespace with `ip netns exec` (which execs: the pid is the
+/// daemon's), its output in a log file; killed by pid when still running.
+final class NamespaceDaemon: @unchecked Sendable {
+    // Only touched from the test's task.
+    let process = Process()
+    let log: URL
+    private let handle: FileHandle
+
+    init(netns: String, _ arguments: [String], log: URL) throws {
+        self.log = log
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        handle = try FileHandle(forWritingTo: log)
+        process.executableURL = URL(fileURLWithPath: Command.which("ip") ?? "/usr/sbin/ip")
+        process.arguments = ["netns", "exec", netns] + arguments
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// Sends `signal` and waits up to `seconds` for the exit; true when it exited.
+    func signal(_ signal: Int32, within seconds: Double) -> Bool {
+        kill(process.processIdentifier, signal)
+        let deadline = Date() + seconds
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        return !process.isRunning
+    }
+
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try? handle.close()
+    }
+
+    deinit { stop() }
+}

@@ -1,0 +1,67 @@
+import Agent
+import BGP
+import Benchmark
+import NIOCore
+import OpenFlow
+import Overlay
+import Packets
+
+/// A host with `local` configured endpoints on ports 1..., and `remote`
+/// endpoints received from another VTEP (its own advertisements).
+func agent(local: Int, remote: Int) -> AgentCore {
+    let vni = VNI(rawValue: 10)!
+    let instance = EVPNInstance.automatic(vni: vni, asn: 65000)!
+    var core = AgentCore(settings: .init(vtep: IPv4Address(10, 0, 0, 1), tenants: [.init(instance: instance)],
+                                         vxlanPorts: ["br0": 100]))
+    func endpoint(_ n: Int, port: UInt32) -> Endpoint {
+        Endpoint(vni: vni, mac: EthernetAddress(rawValue: 0x0200_0000_0000 | UInt64(n)),
+                 ipv4: [IPv4Address(rawValue: 0x0a00_0000 | UInt32(n))], location: .local(port: port))
+    }
+    let locals = (1...max(1, local)).map { endpoint($0, port: UInt32($0)) }
+    core.setPorts(.init(ports: Dictionary(uniqueKeysWithValues: locals.map { (UInt32($0.mac.rawValue & 0xffff), vni) }),
+                        endpoints: locals), bridge: "br0")
+    let remotes = (0..<remote).map { endpoint(100_000 + $0, port: 1) }
+    core.setReceivedRoutes(EVPNRoutes.advertisements(endpoints: remotes, instances: [instance], vtep: IPv4Address(10, 0, 0, 2)))
+    return core
+}
+
+func arpPacketIn(asking target: IPv4Address) -> PacketIn {
+    let frame = FrameBuilder.arpRequest(senderHardwareAddress: EthernetAddress(rawValue: 0x0200_0000_0001),
+                                        senderAddress: IPv4Address(rawValue: 0x0a00_0001), target: target)
+    return PacketIn(totalLength: UInt16(frame.readableBytes), reason: 0, tableID: 20, cookie: 0,
+                    match: Match([OXMField(.inPort, 1)]), data: frame)
+}
+
+let benchmarks: @Sendable () -> Void = {
+    let configuration = Benchmark.Configuration(
+        metrics: [.throughput, .wallClock, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 20)
+
+    // The controller answering an ARP request for a remote endpoint (a host of 100 local, 1000 remote endpoints).
+    Benchmark("packet-in: ARP request answered (100 local, 1000 remote)", configuration: configuration) { benchmark in
+        var core = agent(local: 100, remote: 1000)
+        let packetIn = arpPacketIn(asking: IPv4Address(rawValue: 0x0a00_0000 | 100_500))
+        for _ in benchmark.scaledIterations { blackHole(core.handlePacketIn(packetIn, bridge: "br0")) }
+    }
+
+    // What every change costs: the bridge state and its flow table.
+    Benchmark("bridge state + Pipeline.flows (100 local, 1000 remote)",
+              configuration: .init(metrics: [.throughput, .wallClock], scalingFactor: .one, maxDuration: .seconds(3))) { benchmark in
+        let core = agent(local: 100, remote: 1000)
+        for _ in benchmark.scaledIterations {
+            guard let state = core.bridgeState("br0") else { return }
+            blackHole(Pipeline.flows(for: state))
+        }
+    }
+
+    // Received routes in, remote endpoints and mobility out (1000 routes).
+    Benchmark("received routes -> remote endpoints (1000 routes)",
+              configuration: .init(metrics: [.throughput, .wallClock], scalingFactor: .one, maxDuration: .seconds(3))) { benchmark in
+        var core = agent(local: 100, remote: 0)
+        let instance = EVPNInstance.automatic(vni: VNI(rawValue: 10)!, asn: 65000)!
+        let remotes = (0..<1000).map { n in
+            Endpoint(vni: instance.vni, mac: EthernetAddress(rawValue: 0x0200_0001_0000 | UInt64(n)), location: .local(port: 1))
+        }
+        let routes = EVPNRoutes.advertisements(endpoints: remotes, instances: [instance], vtep: IPv4Address(10, 0, 0, 2))
+        for _ in benchmark.scaledIterations { core.setReceivedRoutes(routes) }
+    }
+}
