@@ -106,11 +106,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Load generators: `swiftplane-bench openflow` (emulated switches vs a controller).
+        // Load generators: `swiftplane-bench openflow` (emulated switches vs a controller),
+        // `swiftplane-bench bgp` (route reflection through swiftplane-rr vs gobgpd).
         .executableTarget(
             name: "swiftplane-bench",
-            dependencies: ["OpenFlow", "OpenFlowController", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["OpenFlow", "OpenFlowController", "BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -146,6 +147,11 @@ let package = Package(
         .testTarget(
             name: "OverlayTests",
             dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", "TestSupport", nioCore],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwiftplaneBenchTests",
+            dependencies: ["swiftplane-bench", "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DemoTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),

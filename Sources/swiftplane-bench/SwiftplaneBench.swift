@@ -5,7 +5,7 @@ import ArgumentParser
 struct SwiftplaneBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftplane-bench",
-        abstract: "Load generators for swiftplane's controllers.",
-        subcommands: [OpenFlowBench.self]
+        abstract: "Load generators for swiftplane's controllers and route reflector.",
+        subcommands: [OpenFlowBench.self, BGPBench.self]
     )
 }

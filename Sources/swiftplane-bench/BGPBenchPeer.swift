@@ -1,0 +1,167 @@
+import BGP
+import NIOCore
+import NIOPosix
+
+/// Why a load peer stopped before its goal.
+struct BGPBenchPeerError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A raw, minimal BGP speaker for load: OPEN, KEEPALIVE, and for a receiver
+/// the route count. It is not a `BGPSpeaker` session on purpose: it does no
+/// RIB work, so the route reflector under test is what gets measured.
+final class BGPBenchPeerHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    struct Goals {
+        var established: EventLoopPromise<Void>
+        /// When the receiver held every route, and when it held none again.
+        var allAnnounced: EventLoopPromise<BGPBenchMark>?
+        var allWithdrawn: EventLoopPromise<BGPBenchMark>?
+    }
+
+    private let routerID: IPv4Address
+    private let goals: Goals
+    private let deadline: NIODeadline
+    private var decoder = MessageStreamDecoder()
+    private(set) var counter: BGPBenchRouteCounter
+    private var isEstablished = false
+    private var announcedDone = false
+    private var withdrawnDone = false
+    private var keepaliveTask: RepeatedTask?
+    private var timeoutTask: Scheduled<Void>?
+
+    init(routerID: IPv4Address, routes: Int, goals: Goals, deadline: NIODeadline) {
+        self.routerID = routerID
+        self.goals = goals
+        self.deadline = deadline
+        counter = BGPBenchRouteCounter(routes: routes)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(BGPBenchLoad.open(routerID: routerID, holdTime: 180)), promise: nil)
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(context, eventLoop: loop)
+        // Well inside the 180 s hold time, so a slow reference RR keeps the session.
+        keepaliveTask = loop.scheduleRepeatedTask(initialDelay: .seconds(30), delay: .seconds(30)) { _ in
+            bound.value.writeAndFlush(NIOAny(BGPBenchLoad.keepalive), promise: nil)
+        }
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        timeoutTask = loop.scheduleTask(deadline: deadline) {
+            handler.value.fail(BGPBenchPeerError(description: "timed out \(handler.value.progress)"))
+        }
+    }
+
+    var progress: String {
+        "\(routerID): holds \(counter.heldCount) of \(counter.routes) routes (\(counter.announcedNLRI) announced, \(counter.withdrawnNLRI) withdrawn NLRI, \(counter.updates) UPDATEs)"
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        keepaliveTask?.cancel()
+        timeoutTask?.cancel()
+        fail(BGPBenchPeerError(description: "connection closed; \(progress)"))
+    }
+
+    /// Also when the connection never became active (the RR not listening yet).
+    func handlerRemoved(context: ChannelHandlerContext) {
+        keepaliveTask?.cancel()
+        timeoutTask?.cancel()
+        fail(BGPBenchPeerError(description: "removed; \(progress)"))
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        decoder.append(unwrapInboundIn(data))
+        do {
+            while let message = try decoder.next() {
+                try handle(message, context: context)
+            }
+        } catch {
+            fail(BGPBenchPeerError(description: "\(routerID): \(error)"))
+            context.close(promise: nil)
+        }
+    }
+
+    private func handle(_ message: ByteBuffer, context: ChannelHandlerContext) throws {
+        switch message.getInteger(at: message.readerIndex + 18, as: UInt8.self) {
+        case BGPMessage.MessageType.open.rawValue:
+            context.writeAndFlush(wrapOutboundOut(BGPBenchLoad.keepalive), promise: nil)
+        case BGPMessage.MessageType.keepalive.rawValue:
+            if !isEstablished { isEstablished = true; goals.established.succeed() }
+        case BGPMessage.MessageType.update.rawValue:
+            try counter.count(message: message)
+            let now = NIODeadline.now()
+            if !announcedDone, counter.heldCount == counter.routes {
+                announcedDone = true
+                goals.allAnnounced?.succeed(mark(now))
+            }
+            if announcedDone, !withdrawnDone, counter.heldCount == 0 {
+                withdrawnDone = true
+                goals.allWithdrawn?.succeed(mark(now))
+            }
+        case BGPMessage.MessageType.notification.rawValue:
+            let data = message.getBytes(at: message.readerIndex + 19, length: min(2, message.readableBytes - 19)) ?? []
+            throw BGPBenchPeerError(description: "NOTIFICATION \(data) from the route reflector")
+        default:
+            break
+        }
+    }
+
+    private func mark(_ at: NIODeadline) -> BGPBenchMark {
+        BGPBenchMark(at: at, announcedNLRI: counter.announcedNLRI, withdrawnNLRI: counter.withdrawnNLRI)
+    }
+
+    /// Fails every goal not yet reached (each promise is completed once).
+    private func fail(_ error: BGPBenchPeerError) {
+        if !isEstablished { isEstablished = true; goals.established.fail(error) }
+        if !announcedDone { announcedDone = true; goals.allAnnounced?.fail(error) }
+        if !withdrawnDone { withdrawnDone = true; goals.allWithdrawn?.fail(error) }
+    }
+}
+
+/// When a receiver reached a goal, and what it had seen by then.
+struct BGPBenchMark: Sendable {
+    var at: NIODeadline
+    var announcedNLRI: Int
+    var withdrawnNLRI: Int
+}
+
+/// One load peer's connection and goals.
+struct BGPBenchPeer {
+    var channel: any Channel
+    var established: EventLoopFuture<Void>
+    var allAnnounced: EventLoopFuture<BGPBenchMark>?
+    var allWithdrawn: EventLoopFuture<BGPBenchMark>?
+
+    /// Connects from `local` (a 127.x address, so the RR sees distinct peers).
+    static func connect(group: any EventLoopGroup, local: IPv4Address, to port: Int, routes: Int, receiver: Bool,
+                        deadline: NIODeadline) async throws -> BGPBenchPeer {
+        let loop = group.next()
+        let goals = BGPBenchPeerHandler.Goals(
+            established: loop.makePromise(),
+            allAnnounced: receiver ? loop.makePromise() : nil,
+            allWithdrawn: receiver ? loop.makePromise() : nil)
+        let channel = try await ClientBootstrap(group: loop)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(to: try SocketAddress(ipAddress: "\(local)", port: 0))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        BGPBenchPeerHandler(routerID: local, routes: receiver ? routes : 0, goals: goals, deadline: deadline))
+                }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        return BGPBenchPeer(channel: channel, established: goals.established.futureResult,
+                            allAnnounced: goals.allAnnounced?.futureResult, allWithdrawn: goals.allWithdrawn?.futureResult)
+    }
+
+    /// Writes pre-encoded messages as fast as the socket takes them; NIO
+    /// queues what the kernel cannot take yet.
+    func inject(_ buffers: [ByteBuffer]) async throws {
+        var last: EventLoopFuture<Void>?
+        for b in buffers { last = channel.write(b) }
+        channel.flush()
+        try await last?.get()
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// A route reflector under test, run as a child process and stopped by its
+/// pid (SIGTERM, then SIGKILL), also when the run fails.
+final class BGPBenchReflector {
+    enum Kind: String, Sendable {
+        case swiftplane
+        case gobgp
+    }
+
+    let kind: Kind
+    let port: Int
+    private let process: Process
+    private let directory: URL?
+
+    private init(kind: Kind, port: Int, process: Process, directory: URL?) {
+        self.kind = kind; self.port = port; self.process = process; self.directory = directory
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Our `swiftplane-rr` (pass the release build for figures).
+    static func swiftplane(executable: String, port: Int) throws -> BGPBenchReflector {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = ["--as", "65000", "--router-id", "127.0.0.1", "--cluster-id", "127.0.0.1",
+                       "--listen", "127.0.0.1:\(port)", "--accept", "127.0.0.0/8", "--log-level", "warning"]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        return BGPBenchReflector(kind: .swiftplane, port: port, process: p, directory: nil)
+    }
+
+    /// GoBGP as route reflector: every load peer a passive route-reflector
+    /// client for l2vpn-evpn; the gRPC API on its own loopback port.
+    static func gobgp(executable: String, port: Int, apiPort: Int, peers: [String]) throws -> BGPBenchReflector {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftplane-bench-gobgp-\(getpid())-\(port)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var config = """
+            [global.config]
+              as = 65000
+              router-id = "127.0.0.1"
+              port = \(port)
+              local-address-list = ["127.0.0.1"]
+
+            """
+        for peer in peers {
+            config += """
+
+                [[neighbors]]
+                  [neighbors.config]
+                    neighbor-address = "\(peer)"
+                    peer-as = 65000
+                  [neighbors.transport.config]
+                    passive-mode = true
+                    local-address = "127.0.0.1"
+                  [neighbors.route-reflector.config]
+                    route-reflector-client = true
+                    route-reflector-cluster-id = "127.0.0.1"
+                  [[neighbors.afi-safis]]
+                    [neighbors.afi-safis.config]
+                      afi-safi-name = "l2vpn-evpn"
+
+                """
+        }
+        let file = dir.appendingPathComponent("gobgpd.toml")
+        try config.write(to: file, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = ["-f", file.path, "-t", "toml", "--api-hosts", "127.0.0.1:\(apiPort)", "--pprof-disable",
+                       "-l", "warn", "-p"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return BGPBenchReflector(kind: .gobgp, port: port, process: p, directory: dir)
+    }
+
+    /// Peak resident set (VmHWM) in bytes, nil when /proc does not say.
+    var peakRSS: Int? { status("VmHWM:") }
+    /// Resident set now (VmRSS): with every route stored and nothing in flight, the table's cost.
+    var currentRSS: Int? { status("VmRSS:") }
+
+    private func status(_ field: String) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix(field) {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count >= 2, let kB = Int(fields[1]) { return kB * 1024 }
+        }
+        return nil
+    }
+
+    func stop() {
+        if process.isRunning {
+            kill(pid, SIGTERM)
+            let until = Date().addingTimeInterval(3)
+            while process.isRunning, Date() < until { usleep(20_000) }
+            if process.isRunning { kill(pid, SIGKILL) }
+            process.waitUntilExit()
+        }
+        if let directory { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    /// A free loopback TCP port (bound then released: the child binds it next).
+    static func freePort(group: any EventLoopGroup) async throws -> Int {
+        let channel = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        guard port != 0 else { throw BGPBenchPeerError(description: "no free port") }
+        return port
+    }
+}

@@ -1,0 +1,98 @@
+import NIOCore
+
+/// Counts a receiver's EVPN type-2 routes from raw UPDATE messages without
+/// building values: walks the attributes to MP_REACH/MP_UNREACH and reads
+/// each NLRI's MAC. Sans-I/O and total: malformed input gives a typed error
+/// naming what and where, never a trap.
+struct BGPBenchRouteCounter: Sendable {
+    struct MalformedUpdate: Error, Equatable, CustomStringConvertible {
+        var what: String
+        var offset: Int
+        var description: String { "malformed UPDATE: \(what) at offset \(offset)" }
+    }
+
+    /// Which of the N routes are held now, one bit each (the MAC's low 32 bits).
+    private var held: [UInt64]
+    let routes: Int
+    private(set) var heldCount = 0
+    /// Every type-2 NLRI seen, duplicates included.
+    private(set) var announcedNLRI = 0
+    private(set) var withdrawnNLRI = 0
+    /// NLRI whose MAC is outside the run's routes.
+    private(set) var foreignNLRI = 0
+    private(set) var updates = 0
+
+    init(routes: Int) {
+        self.routes = routes
+        held = [UInt64](repeating: 0, count: (routes + 63) / 64)
+    }
+
+    /// One whole message, header included; non-UPDATEs are ignored.
+    mutating func count(message m: ByteBuffer) throws(MalformedUpdate) {
+        let base = m.readerIndex
+        func u8(_ at: Int, _ what: String) throws(MalformedUpdate) -> Int {
+            guard at < m.readableBytes, let v = m.getInteger(at: base + at, as: UInt8.self) else { throw MalformedUpdate(what: what, offset: at) }
+            return Int(v)
+        }
+        func u16(_ at: Int, _ what: String) throws(MalformedUpdate) -> Int {
+            guard at + 2 <= m.readableBytes, let v = m.getInteger(at: base + at, as: UInt16.self) else { throw MalformedUpdate(what: what, offset: at) }
+            return Int(v)
+        }
+        guard try u8(18, "type") == 2 else { return }
+        updates += 1
+        let end = m.readableBytes
+        let withdrawnLength = try u16(19, "withdrawn routes length")
+        var at = 21 + withdrawnLength
+        let attributesLength = try u16(at, "total path attribute length")
+        at += 2
+        let attributesEnd = at + attributesLength
+        guard attributesEnd <= end else { throw MalformedUpdate(what: "path attributes past the end", offset: at) }
+        while at < attributesEnd {
+            let flags = try u8(at, "attribute flags"), code = try u8(at + 1, "attribute type")
+            let extended = flags & 0x10 != 0
+            let length = extended ? try u16(at + 2, "attribute length") : try u8(at + 2, "attribute length")
+            let value = at + (extended ? 4 : 3)
+            guard value + length <= attributesEnd else { throw MalformedUpdate(what: "attribute \(code) past the attributes", offset: at) }
+            switch code {
+            case 14:
+                let nextHopLength = try u8(value + 3, "next hop length")
+                try countNLRI(m, from: value + 5 + nextHopLength, to: value + length, announce: true)
+            case 15:
+                try countNLRI(m, from: value + 3, to: value + length, announce: false)
+            default:
+                break
+            }
+            at = value + length
+        }
+    }
+
+    private mutating func countNLRI(_ m: ByteBuffer, from: Int, to end: Int, announce: Bool) throws(MalformedUpdate) {
+        var at = from
+        guard at <= end else { throw MalformedUpdate(what: "NLRI start past the attribute", offset: at) }
+        while at < end {
+            guard at + 2 <= end, let type = m.getInteger(at: m.readerIndex + at, as: UInt8.self),
+                  let length = m.getInteger(at: m.readerIndex + at + 1, as: UInt8.self) else {
+                throw MalformedUpdate(what: "EVPN NLRI header", offset: at)
+            }
+            let value = at + 2
+            guard value + Int(length) <= end else { throw MalformedUpdate(what: "EVPN NLRI past the attribute", offset: at) }
+            // Type 2: RD 8, ESI 10, tag 4, MAC length 1, then the MAC.
+            if type == 2 {
+                guard length >= 29, let macLow = m.getInteger(at: m.readerIndex + value + 25, as: UInt32.self) else {
+                    throw MalformedUpdate(what: "MAC/IP route too short", offset: at)
+                }
+                record(Int(macLow), announce: announce)
+            }
+            at = value + Int(length)
+        }
+    }
+
+    private mutating func record(_ index: Int, announce: Bool) {
+        if announce { announcedNLRI += 1 } else { withdrawnNLRI += 1 }
+        guard index < routes else { foreignNLRI += 1; return }
+        let word = index >> 6, bit = UInt64(1) << UInt64(index & 63)
+        let had = held[word] & bit != 0
+        if announce, !had { held[word] |= bit; heldCount += 1 }
+        if !announce, had { held[word] &= ~bit; heldCount -= 1 }
+    }
+}

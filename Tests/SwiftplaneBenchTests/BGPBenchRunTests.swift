@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import swiftplane_bench
+
+/// Keeps the benchmark honest: a small load through the real swiftplane-rr
+/// must arrive exactly, every route at every receiver, then all withdrawn.
+@Suite struct BGPBenchRunTests {
+    @Test(arguments: [(2_000, 2)])
+    func smallLoadArrivesExactly(routes: Int, receivers: Int) throws {
+        guard let bench = Command.builtProduct("swiftplane-bench"), let rr = Command.builtProduct("swiftplane-rr") else {
+            print("skipped: swiftplane-bench or swiftplane-rr not built (run swift build --build-tests)")
+            return
+        }
+        let result = try Command.run(bench, ["bgp", "--routes", "\(routes)", "--receivers", "\(receivers)", "--rr", rr,
+                                             "--timeout", "30", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONDecoder().decode(BGPBenchReport.self, from: Data(result.stdout.utf8))
+        let run = try #require(report.runs.first)
+        #expect(report.runs.count == 1)
+        #expect(run.reflector == "swiftplane")
+        #expect(run.routes == routes && run.receivers == receivers)
+        // Each receiver saw each route once, and each withdrawal once.
+        #expect(run.announcedNLRI == routes * receivers)
+        #expect(run.withdrawnNLRI == routes * receivers)
+        #expect(run.announceSeconds > 0 && run.withdrawSeconds > 0)
+        #expect((run.peakRSSBytes ?? 0) > 0)
+    }
+}
