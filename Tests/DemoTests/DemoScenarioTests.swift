@@ -2,10 +2,11 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `deploy/demo` without the daemons: its topology must carry goplane's
-/// scenario once flows exist (here static ones, installed by hand), its
-/// `check` must tell a working overlay from a broken one, and `down` must
-/// leave nothing behind. Serialized: the demo's namespace names are fixed.
+/// `deploy/demo`: with the real daemons, goplane's scenario must pass; without
+/// them, its topology must carry the scenario once flows exist (static ones,
+/// installed by hand), `check` must tell a working overlay from a broken one,
+/// and `down` must leave nothing behind. Serialized: the demo's namespace
+/// names are fixed.
 @Suite(
     "deploy/demo",
     .serialized,
@@ -80,6 +81,40 @@ struct DemoScenarioTests {
         try checkNothingLeft(pids: leftovers)
         // A second down is a no-op that still succeeds.
         #expect(try DemoTopology.demo("down").status == 0)
+    }
+
+    /// The product itself: swiftplane-rr and one swiftplane-agent per host
+    /// (this build's debug binaries), nothing installed by hand. The agents
+    /// learn the ports from OVSDB, exchange EVPN routes through the route
+    /// reflector and program the bridges; then goplane's scenario must pass.
+    @Test("up with the daemons: the agents make goplane's scenario pass; down leaves nothing",
+          .enabled(if: Command.builtProduct("swiftplane-agent") != nil && Command.builtProduct("swiftplane-rr") != nil,
+                   "swiftplane-agent / swiftplane-rr are not built"))
+    func scenarioWithDaemons() throws {
+        let taken = DemoTopology.namespaces.filter(DemoTopology.namespaceExists)
+        try #require(taken.isEmpty, "namespaces \(taken) already exist (a demo is up? run: deploy/demo down)")
+        defer { _ = try? DemoTopology.demo("down") }
+
+        let started = Date()
+        let up = try DemoTopology.demo("up", "--no-build", "--no-deps")
+        try #require(up.status == 0, "up failed:\n\(up.stdout)\(up.stderr)")
+        let firstPing = try secondsUntilFirstPing(from: "c1", to: "192.168.0.3")
+        print("demo with daemons: up took \(String(format: "%.1f", Date().timeIntervalSince(started) - firstPing)) s; "
+            + "first c1 -> c3 reply \(String(format: "%.1f", Date().timeIntervalSince(started))) s after up started")
+
+        let check = try DemoTopology.demo("check")
+        print(check.stdout)   // the report, for CI's log
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        for line in Self.scenarioChecks {
+            #expect(check.stdout.contains("PASS  \(line)"), "no PASS for '\(line)':\n\(check.stdout)")
+        }
+        #expect(check.stdout.contains("PASS  agent-goplane1"), "\(check.stdout)")
+        try checkTenantIsolationByCounters()
+
+        let leftovers = try runningPIDs()
+        let down = try DemoTopology.demo("down")
+        #expect(down.status == 0, "\(down.stdout)\(down.stderr)")
+        try checkNothingLeft(pids: leftovers)
     }
 
     /// Each container's port, read back from its host's OVSDB: the agent
