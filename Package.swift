@@ -166,10 +166,11 @@ let package = Package(
 
         // libFuzzer entry points. A normal build gives a program that explains
         // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.
-        .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
+        .target(name: "FuzzDriver", path: "Tests/FuzzDriver"),
+        .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", "FuzzDriver", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer", exclude: ["Seeds"]),
+        .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", "FuzzDriver", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
+        .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", "FuzzDriver", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
+        .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", "FuzzDriver", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
 
         // Micro-benchmarks (ordo-one/benchmark): `swift package benchmark`.
         .executableTarget(

@@ -2,6 +2,9 @@
 // with -sanitize=fuzzer -DFUZZING; a plain build gives a program that says so.
 import BGP
 import NIOCore
+#if FUZZING
+import FuzzDriver
+#endif
 
 #if FUZZING
 /// Any bytes, as a TCP stream: split into messages, decode each under two
@@ -42,20 +45,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     return 0
 }
 
-// SwiftPM renames an executable's main to <Target>_main; hand control to
-// libFuzzer's driver from there.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("BGPFuzzer_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }
 #else
 @main

@@ -2,6 +2,9 @@
 // with -sanitize=fuzzer -DFUZZING; a plain build gives a program that says so.
 import NIOCore
 import OVSDB
+#if FUZZING
+import FuzzDriver
+#endif
 
 #if FUZZING
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -49,20 +52,9 @@ func exercise(_ json: JSONValue, replica: inout OVSDBReplica) {
     for bridge in replica.bridgeNames { _ = replica.ports(onBridge: bridge) }
 }
 
-// SwiftPM renames an executable's main to <Target>_main; hand control to
-// libFuzzer's driver from there.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("OVSDBFuzzer_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }
 #else
 @main

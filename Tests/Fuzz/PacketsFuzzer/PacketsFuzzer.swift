@@ -2,6 +2,9 @@
 // with -sanitize=fuzzer -DFUZZING; a plain build gives a program that says so.
 import NIOCore
 import Packets
+#if FUZZING
+import FuzzDriver
+#endif
 
 #if FUZZING
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -60,20 +63,9 @@ func exercise(_ frame: DecodedFrame) {
     if case let .vxlan(_, inner)? = frame.application { exercise(inner) }
 }
 
-// SwiftPM renames an executable's main to <Target>_main; hand control to
-// libFuzzer's driver from there.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("PacketsFuzzer_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }
 #else
 @main
