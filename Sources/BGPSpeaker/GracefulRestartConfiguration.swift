@@ -20,8 +20,19 @@ public struct GracefulRestartConfiguration: Hashable, Sendable {
     /// Seconds (12 bits on the wire): how long peers keep our routes, and at
     /// most how long we keep a returned peer's stale routes waiting for its End-of-RIB.
     public var restartTime: UInt16
+    /// After our own start, how long UPDATEs (and End-of-RIB) to peers are
+    /// held back while peers come back and send their tables (RFC 4724 §4.1
+    /// selection deferral); 0: none. A restarted route reflector that sent
+    /// its table to the first client at once would send it without the
+    /// others' routes, and its End-of-RIB would make that client purge them.
+    /// Ends early once every configured neighbour has sent End-of-RIB, when
+    /// no dynamic range can bring more.
+    public var selectionDeferralTime: UInt16
 
-    public init(restartTime: UInt16 = 120) { self.restartTime = min(restartTime, 0xfff) }
+    public init(restartTime: UInt16 = 120, selectionDeferralTime: UInt16 = 0) {
+        self.restartTime = min(restartTime, 0xfff)
+        self.selectionDeferralTime = selectionDeferralTime
+    }
 
     /// The capability we send for these families.
     public func capability(families: [AddressFamily]) -> GracefulRestart {

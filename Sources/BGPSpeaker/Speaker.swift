@@ -27,6 +27,8 @@ public actor Speaker {
     private var ticker: Task<Void, Never>?
     private var closing: [EventLoopFuture<Void>] = []
     private let bestRoutesContinuation: AsyncStream<Void>.Continuation
+    /// Until then nothing is sent to peers (selection deferral after our start).
+    private var deferralDeadline: NIODeadline?
 
     /// The RIB's source for the routes this speaker originates.
     public static let localPeer = PeerID(0)
@@ -48,6 +50,8 @@ public actor Speaker {
         /// When its stale routes go (RFC 4724): the restart timer while it is
         /// down, then the wait for its End-of-RIB.
         var staleDeadline: NIODeadline?
+        /// Families whose End-of-RIB arrived in the current session.
+        var endOfRIBReceived: Set<AddressFamily> = []
         var options: SessionOptions { session.negotiated?.options ?? SessionOptions() }
     }
 
@@ -100,6 +104,10 @@ public actor Speaker {
         logger.info("listening", metadata: ["address": "\(bound)", "as": "\(configuration.localAS)",
                                             "router-id": "\(configuration.routerID)", "cluster-id": "\(configuration.clusterID)",
                                             "accept": "\(configuration.accept.map(\.description).joined(separator: ","))"])
+        if let seconds = configuration.gracefulRestart?.selectionDeferralTime, seconds > 0 {
+            deferralDeadline = .now() + .seconds(Int64(seconds))
+            logger.info("selection deferral: holding UPDATEs while peers return", metadata: ["seconds": "\(seconds)"])
+        }
         for n in configuration.neighbors { addNeighbor(n) }
         ticker = Task { [self] in
             while !Task.isCancelled {
@@ -111,11 +119,22 @@ public actor Speaker {
     }
 
     /// Sends CEASE (administrative shutdown) to every peer, closes every
-    /// connection and the listening socket.
-    public func shutdown() async {
+    /// connection and the listening socket. With `graceful`, the connections
+    /// are closed without a NOTIFICATION: peers that negotiated graceful
+    /// restart then keep our routes as stale until we are back (RFC 4724),
+    /// which is what a planned restart of a host's agent wants.
+    public func shutdown(graceful: Bool = false) async {
         ticker?.cancel()
         ticker = nil
-        for id in peers.keys.sorted() { run(id, .stop(.administrativeShutdown)) }
+        for id in peers.keys.sorted() {
+            if graceful, configuration.gracefulRestart != nil, let p = peers[id], p.session.negotiated?.peerGracefulRestart != nil {
+                logger.info("closing without NOTIFICATION: the peer keeps our routes (graceful restart)",
+                            metadata: ["peer": "\(p.address)"])
+                close(id)
+            } else {
+                run(id, .stop(.administrativeShutdown))
+            }
+        }
         let pending = closing
         closing = []
         for f in pending { try? await f.get() }
@@ -163,6 +182,16 @@ public actor Speaker {
             guard let p = peers[id] else { return nil }
             return NeighborStatus(peer: id, address: "\(p.address)", state: p.session.state, dynamic: p.dynamic,
                                   prefixesReceived: rib.prefixCount(id), lastError: p.session.lastError)
+        }
+    }
+
+    /// True once every configured neighbour is Established and has sent its
+    /// End-of-RIB for each negotiated family: the received routes are then
+    /// the peers' whole tables, and acting on a missing route is safe.
+    public func initialRoutesReceived() -> Bool {
+        peers.values.filter { !$0.dynamic }.allSatisfy { p in
+            guard p.session.state == .established, let families = p.session.negotiated?.families else { return false }
+            return families.isSubset(of: p.endOfRIBReceived)
         }
     }
 
@@ -363,6 +392,15 @@ public actor Speaker {
 
     private func tick() {
         let now = NIODeadline.now()
+        if let deadline = deferralDeadline {
+            let complete = configuration.accept.isEmpty && !configuration.neighbors.isEmpty && initialRoutesReceived()
+            if complete || deadline <= now {
+                deferralDeadline = nil
+                logger.info("selection deferral over: sending tables",
+                            metadata: ["reason": "\(complete ? "every neighbour sent End-of-RIB" : "deferral time passed")"])
+                flushRIB()
+            }
+        }
         for (id, p) in peers {
             if let d = p.session.nextDeadline, d <= now { run(id, .timePassed) }
             if let d = peers[id]?.staleDeadline, d <= now {
@@ -404,6 +442,7 @@ public actor Speaker {
                                         ebgp: agreed.peerAS != configuration.localAS, families: agreed.families))
                 // Stale routes wait for its End-of-RIB, not forever (RFC 4724 §4.2).
                 let stale = rib.staleCount(id)
+                peers[id]?.endOfRIBReceived = []
                 peers[id]?.staleDeadline = stale > 0 ? .now() + .seconds(Int64(configuration.gracefulRestart?.restartTime ?? 0)) : nil
                 ribChanged = true
             case .down(let reason):
@@ -418,6 +457,7 @@ public actor Speaker {
                 ribChanged = true
             case .update(let update):
                 let change = rib.apply(update, from: id)
+                if let family = change.endOfRIB { peers[id]?.endOfRIBReceived.insert(family) }
                 if change.endOfRIB != nil, rib.staleCount(id) == 0, p.staleDeadline != nil {
                     peers[id]?.staleDeadline = nil
                     logger.info("End-of-RIB: stale routes purged", metadata: meta.merging(["count": "\(change.purged)"]) { a, _ in a })
@@ -457,6 +497,7 @@ public actor Speaker {
     /// Sends every Established peer what the RIB owes it.
     private func flushRIB() {
         bestRoutesContinuation.yield()
+        guard deferralDeadline == nil else { return }
         for (id, p) in peers where p.session.state == .established {
             let updates = rib.pendingUpdates(for: id, options: p.options)
             guard !updates.isEmpty else { continue }

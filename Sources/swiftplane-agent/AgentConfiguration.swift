@@ -38,6 +38,19 @@ struct AgentConfiguration: Hashable, Sendable {
         var endpoint: Endpoint
     }
 
+    /// RFC 4724 graceful restart on the agent's sessions: peers keep our
+    /// routes while we restart, and we keep theirs (and the flows made from
+    /// them) while they do.
+    struct GracefulRestart: Hashable, Sendable {
+        /// Off: a restart withdraws our routes and re-adds them.
+        var enabled = true
+        /// How long a peer keeps our routes after our session goes (RFC 4724 restart time).
+        var restartTime: UInt16 = 120
+        /// After a start, how long to wait at most for the route reflectors'
+        /// End-of-RIB before the switches are reconciled (selection deferral).
+        var selectionDeferralTime: UInt16 = 30
+    }
+
     enum LogLevel: String, Hashable, Sendable, CaseIterable {
         case trace, debug, info, notice, warning, error, critical
     }
@@ -55,6 +68,7 @@ struct AgentConfiguration: Hashable, Sendable {
     var tenants: [Tenant]
     var endpoints: [StaticEndpoint]
     var logLevel: LogLevel
+    var gracefulRestart = GracefulRestart()
 
     static let defaultControllerHost = "127.0.0.1"
     static let defaultControllerPort = 6653

@@ -26,6 +26,10 @@ actor AgentDaemon {
     private var originated: [NLRI: RouteAttributes] = [:]
     /// The tenant ports OVSDB last reported, per bridge.
     private var attached: [String: [AttachedPort]] = [:]
+    /// Holds back advertising and reconciling after a start (no flow that is
+    /// still right is removed by a restart).
+    private var deferral: SelectionDeferral
+    private let startedAt = ContinuousClock.now
 
     init(configuration: AgentConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -35,6 +39,10 @@ actor AgentDaemon {
         controllerConfiguration.port = configuration.controllerPort
         controller = OpenFlowController(configuration: controllerConfiguration)
         core = AgentCore(settings: configuration.coreSettings)
+        deferral = SelectionDeferral(
+            bridgesFromDatabase: Set(configuration.bridges.filter { $0.ovsdb != nil }.map(\.name)),
+            waitsForRoutes: !configuration.routeReflectors.isEmpty,
+            localWait: .seconds(5), routesWait: .seconds(Int(configuration.gracefulRestart.selectionDeferralTime)))
         speaker = configuration.routeReflectors.isEmpty ? nil
             : Speaker(configuration.speakerConfiguration, logger: Logger(label: "swiftplane-agent.bgp"))
         for (bridge, snapshot) in configuration.staticPorts { core.setPorts(snapshot, bridge: bridge) }
@@ -44,10 +52,8 @@ actor AgentDaemon {
     func start() async throws {
         let address = try await controller.start()
         logger.info("controller listening", metadata: ["address": "\(address)"])
-        if let speaker {
-            try await speaker.start()
-            await advertise()
-        }
+        // Listens now (a bad address fails the start); dials the reflectors later.
+        try await speaker?.start()
     }
 
     /// Serves switch events and packet-ins until the controller stops.
@@ -55,6 +61,7 @@ actor AgentDaemon {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.serveEvents() }
             group.addTask { await self.servePacketIns() }
+            group.addTask { await self.settle() }
             if let speaker {
                 group.addTask { await self.followRoutes(speaker) }
             }
@@ -65,10 +72,35 @@ actor AgentDaemon {
         }
     }
 
-    /// Stops listening; flows stay on the switches (nothing is withdrawn).
+    /// Stops listening; flows stay on the switches. With graceful restart the
+    /// BGP sessions end without NOTIFICATION, so the reflectors keep our
+    /// routes (stale) and the other hosts keep forwarding to us meanwhile.
     func stop() async {
         await controller.stop()
-        await speaker?.shutdown()
+        await speaker?.shutdown(graceful: configuration.gracefulRestart.enabled)
+    }
+
+    /// Walks `deferral` through its phases: dials the reflectors once the
+    /// local endpoints are known, reconciles the switches once the routes are.
+    private func settle() async {
+        var dialled = false
+        while !deferral.mayProgramSwitches, !Task.isCancelled {
+            if deferral.mayAdvertise, !dialled, let speaker {
+                dialled = true
+                logger.info("local endpoints known: advertising", metadata: ["routes": "\(core.advertisements.count)"])
+                await advertise()
+                await speaker.reconfigureNeighbors(configuration.reflectorNeighbors)
+            }
+            // Before the reflectors are dialled, "every neighbour sent End-of-RIB" holds vacuously.
+            let routesReceived = dialled ? await speaker?.initialRoutesReceived() ?? false : false
+            if deferral.advance(elapsed: ContinuousClock.now - startedAt, routesReceived: routesReceived), deferral.mayProgramSwitches {
+                logger.info("initial state complete: reconciling the switches",
+                            metadata: ["reason": "\(deferral.reason?.rawValue ?? "")", "switches": "\(bridgeOf.count)"])
+                await syncAll()
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// SIGHUP: a new configuration replaces the old one; a bad file is
@@ -81,6 +113,8 @@ actor AgentDaemon {
             }
             configuration = next
             core.reconfigure(next.coreSettings)
+            // Reflectors added or removed; untouched sessions stay up.
+            if deferral.mayAdvertise { await speaker?.reconfigureNeighbors(next.reflectorNeighbors) }
             for bridge in core.bridges { applyPorts(bridge) }
             for (dpid, _) in bridgeOf { bridgeOf[dpid] = bridgeName(for: dpid) }
             logger.info("configuration reloaded", metadata: ["file": "\(path)"])
@@ -96,6 +130,7 @@ actor AgentDaemon {
         for await event in client.events() {
             switch event {
             case let .synchronized(replica), let .changed(replica, _):
+                deferral.bridgeSynchronized(bridge, elapsed: ContinuousClock.now - startedAt)
                 let (ports, errors) = replica.attachedPorts
                 for error in errors where error.bridge == bridge {
                     logger.warning("OVSDB port ignored", metadata: ["error": "\(error)"])
@@ -177,7 +212,7 @@ actor AgentDaemon {
 
     /// Tells the speaker the routes the core wants advertised, when they changed.
     private func advertise() async {
-        guard let speaker else { return }
+        guard let speaker, deferral.mayAdvertise else { return }
         let wanted = BGPRoutes.originated(core.advertisements)
         guard wanted != originated else { return }
         originated = wanted
@@ -185,6 +220,7 @@ actor AgentDaemon {
     }
 
     private func sync(_ dpid: UInt64) async {
+        guard deferral.mayProgramSwitches else { return }
         guard let bridge = bridgeOf[dpid], let state = core.bridgeState(bridge) else { return }
         let table = Pipeline.flows(for: state)
         if pushed[dpid] == table { return }

@@ -21,14 +21,20 @@ enum BGPRoutes {
 }
 
 extension AgentConfiguration {
-    /// The agent's BGP side: an iBGP client of each route reflector, l2vpn/evpn only.
+    /// The agent's BGP side: an iBGP client of each route reflector, l2vpn/evpn
+    /// only. The reflectors are dialled once the local endpoints are known
+    /// (`reflectorNeighbors`, see `SelectionDeferral`), so none listed here.
     var speakerConfiguration: SpeakerConfiguration {
         SpeakerConfiguration(
             localAS: asn, routerID: routerID, listenHost: bgpHost, listenPort: bgpPort,
-            neighbors: routeReflectors.compactMap { reflector in
-                guard case let .v4(address) = reflector.address else { return nil }
-                return NeighborConfiguration(address: address, port: reflector.port, peerAS: asn, routeReflectorClient: false)
-            },
-            connectRetryTime: .seconds(5))
+            connectRetryTime: .seconds(5),
+            gracefulRestart: gracefulRestart.enabled ? GracefulRestartConfiguration(restartTime: gracefulRestart.restartTime) : nil)
+    }
+
+    var reflectorNeighbors: [NeighborConfiguration] {
+        routeReflectors.compactMap { reflector in
+            guard case let .v4(address) = reflector.address else { return nil }
+            return NeighborConfiguration(address: address, port: reflector.port, peerAS: asn, routeReflectorClient: false)
+        }
     }
 }

@@ -63,6 +63,21 @@ extension AgentConfiguration {
             }
         }
 
+        var gracefulRestart = GracefulRestart()
+        if let node = top.optional("graceful-restart") {
+            var map = try ConfigurationMapping(node)
+            if let enabled = map.optional("enabled") {
+                gracefulRestart.enabled = try choice(enabled, Switch.self, "a boolean") == .on
+            }
+            if let time = map.optional("restart-time") {
+                gracefulRestart.restartTime = try time.integer(UInt16.self, in: 1...4095, "the restart time in seconds")
+            }
+            if let time = map.optional("selection-deferral-time") {
+                gracefulRestart.selectionDeferralTime = try time.integer(UInt16.self, in: 1...3600, "the selection deferral time in seconds")
+            }
+            try map.finish()
+        }
+
         var controllerHost = defaultControllerHost
         var controllerPort = defaultControllerPort
         if let node = top.optional("controller") {
@@ -185,7 +200,12 @@ extension AgentConfiguration {
         return AgentConfiguration(
             vtep: vtep, asn: asn, routerID: routerID, routeReflectors: routeReflectors,
             controllerHost: controllerHost, controllerPort: controllerPort, bgpHost: bgpHost, bgpPort: bgpPort, bridges: bridges, tenants: tenants,
-            endpoints: endpoints, logLevel: logLevel)
+            endpoints: endpoints, logLevel: logLevel, gracefulRestart: gracefulRestart)
+    }
+
+    /// A YAML boolean, as the config files spell it.
+    private enum Switch: String, CaseIterable {
+        case on = "true", off = "false"
     }
 
     private static func ipv4(_ node: ConfigurationNode, _ what: String) throws(ConfigurationError) -> IPv4Address {

@@ -74,6 +74,9 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "Graceful restart time in seconds, 0-4095 (default 120): how long peers keep our routes, and we theirs.")
     var restartTime: UInt16?
 
+    @Option(help: "With graceful restart: seconds after start during which no UPDATE is sent, so returning clients' routes are all in before any table goes out (default 8; 0: none).")
+    var selectionDeferralTime: UInt16?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: Logger.Level?
 
@@ -143,7 +146,9 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             maximumDynamicPeers: maxPeers ?? file.maximumPeers ?? 1000, neighbors: neighbors,
             holdTime: holdTime?.seconds ?? file.holdTime ?? 90, connectRetryTime: .seconds(Int64(file.connectRetry ?? 30)),
             maximumPrefixes: maxPrefixes ?? file.maximumPrefixes,
-            gracefulRestart: restart ? GracefulRestartConfiguration(restartTime: restartTime ?? file.restartTime ?? 120) : nil)
+            gracefulRestart: restart ? GracefulRestartConfiguration(
+                restartTime: restartTime ?? file.restartTime ?? 120,
+                selectionDeferralTime: selectionDeferralTime ?? file.selectionDeferralTime ?? 8) : nil)
         speaker.keepaliveTime = file.keepalive
         return (speaker, logLevel ?? file.logLevel ?? .info)
     }

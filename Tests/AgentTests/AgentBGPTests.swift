@@ -5,6 +5,7 @@ import Foundation
 import Overlay
 import Packets
 import Testing
+import TestSupport
 @testable import swiftplane_agent
 
 /// Two agents' BGP sides (their configuration's speaker, core and route
@@ -47,15 +48,6 @@ struct AgentBGPTests {
         }
     }
 
-    static func eventually(_ seconds: Double, _ condition: () async -> Bool) async -> Bool {
-        let deadline = Date() + seconds
-        while Date() < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return await condition()
-    }
-
     @Test func endpointsCrossTheRouteReflector() async throws {
         let reflector = Speaker(SpeakerConfiguration(
             localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1", listenPort: 0,
@@ -68,11 +60,14 @@ struct AgentBGPTests {
             try await b.speaker.start()
             await a.speaker.originate(BGPRoutes.originated(a.core.advertisements))
             await b.speaker.originate(BGPRoutes.originated(b.core.advertisements))
+            // As the daemon does once its local endpoints are known: then dial the reflector.
+            await a.speaker.reconfigureNeighbors(a.configuration.reflectorNeighbors)
+            await b.speaker.reconfigureNeighbors(b.configuration.reflectorNeighbors)
             let macA = EthernetAddress(0x02, 0, 0, 0, 0, 0x01)
             let macB = EthernetAddress(0x02, 0, 0, 0, 0, 0x02)
 
-            #expect(await Self.eventually(10) { await b.remote(macA) == .remote(vtep: IPv4Address(10, 66, 0, 1)) })
-            #expect(await Self.eventually(10) { await a.remote(macB) == .remote(vtep: IPv4Address(10, 66, 0, 2)) })
+            #expect(await eventually(10) { await b.remote(macA) == .remote(vtep: IPv4Address(10, 66, 0, 1)) })
+            #expect(await eventually(10) { await a.remote(macB) == .remote(vtep: IPv4Address(10, 66, 0, 2)) })
             // The received route is the one a originated, reflected: same RD, MAC, IP, label and route target.
             let received = BGPRoutes.received(await b.speaker.receivedBestRoutes())
             #expect(received.map(\.route) == a.core.advertisements.map(\.route))
@@ -81,7 +76,7 @@ struct AgentBGPTests {
 
             // a withdraws everything: b forgets a's endpoint.
             await a.speaker.originate([:])
-            #expect(await Self.eventually(10) { await b.remote(macA) == nil })
+            #expect(await eventually(10) { await b.remote(macA) == nil })
         } catch {
             Issue.record("\(error)")
         }

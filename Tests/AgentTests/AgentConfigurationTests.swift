@@ -100,6 +100,14 @@ struct AgentConfigurationTests {
         Bad(name: "BGP listen port", yaml: base + "\nbgp-listen: 127.0.0.1:99999",
             expected: "t.yaml: bgp-listen: the listen port must be in 0...65535, got '127.0.0.1:99999'"),
         Bad(name: "duplicate key", yaml: base + "\nas: 65001", expected: "t.yaml: not valid YAML: Parser: expected all keys to be unique"),
+        Bad(name: "graceful restart not a boolean", yaml: base + "\ngraceful-restart:\n  enabled: yes-please",
+            expected: "t.yaml: graceful-restart.enabled: 'yes-please' is not a boolean (one of: true, false)"),
+        Bad(name: "restart time too long", yaml: base + "\ngraceful-restart:\n  restart-time: 5000",
+            expected: "t.yaml: graceful-restart.restart-time: the restart time in seconds must be an integer in 1...4095, got '5000'"),
+        Bad(name: "selection deferral zero", yaml: base + "\ngraceful-restart:\n  selection-deferral-time: 0",
+            expected: "t.yaml: graceful-restart.selection-deferral-time: the selection deferral time in seconds must be an integer in 1...3600, got '0'"),
+        Bad(name: "graceful restart unknown key", yaml: base + "\ngraceful-restart:\n  helper: true",
+            expected: "t.yaml: graceful-restart.helper: unknown field"),
     ]
 
     @Test(arguments: bad)
@@ -120,6 +128,12 @@ struct AgentConfigurationTests {
         #expect(config.tenants.map(\.instance.routeTarget) == [.twoOctetAS(asn: 65000, value: 10)])
         #expect(config.tenants.map(\.flood) == [.drop])
         #expect(config.routeReflectors.isEmpty && config.endpoints.isEmpty)
+        // Graceful restart is on unless turned off: a restarting agent keeps the overlay forwarding.
+        #expect(config.gracefulRestart == .init(enabled: true, restartTime: 120, selectionDeferralTime: 30))
+        #expect(config.speakerConfiguration.gracefulRestart?.restartTime == 120)
+        let off = try AgentConfiguration.parse(yaml: base + "\ngraceful-restart:\n  enabled: false\n  restart-time: 60", file: "t.yaml")
+        #expect(off.gracefulRestart.enabled == false && off.gracefulRestart.restartTime == 60)
+        #expect(off.speakerConfiguration.gracefulRestart == nil)
     }
 
     @Test func exampleConfigurationLoads() throws {
