@@ -25,6 +25,8 @@ public actor OpenFlowController {
         /// thread hand-offs of the stream (a reactive app such as a learning
         /// switch); it must be quick and must not block.
         public var packetInHandler: (@Sendable (PacketInEvent) -> [OpenFlowMessage])?
+        /// TLS with mutual authentication (`ssl:` targets); nil: plain TCP.
+        public var tls: ControllerTLS?
 
         public init() {}
     }
@@ -87,6 +89,7 @@ public actor OpenFlowController {
         let logger = logger
         let mark = configuration.writeHighWaterMark
         let packetInHandler = configuration.packetInHandler
+        let tls = configuration.tls
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -95,6 +98,8 @@ public actor OpenFlowController {
                 channel.eventLoop.makeCompletedFuture {
                     let id = hub.opened(channel)
                     channel.closeFuture.whenComplete { _ in hub.closed(id) }
+                    // TLS first: the OpenFlow handler sees only what an authenticated switch sent.
+                    if let tls { try channel.pipeline.syncOperations.addHandler(tls.handler()) }
                     try channel.pipeline.syncOperations.addHandler(
                         SwitchChannelHandler(configuration: connection, hub: hub, logger: logger, connectionID: id,
                                              packetInHandler: packetInHandler))
@@ -106,7 +111,7 @@ public actor OpenFlowController {
             for await command in hub.commands { await self?.process(command) }
         }
         guard let address = channel.localAddress else { throw LifecycleError.noLocalAddress }
-        logger.info("openflow controller listening", metadata: ["address": "\(address)"])
+        logger.info("openflow controller listening", metadata: ["address": "\(address)", "transport": "\(tls == nil ? "tcp" : "ssl")"])
         return address
     }
 

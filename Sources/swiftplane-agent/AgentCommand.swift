@@ -85,7 +85,13 @@ struct AgentCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "swiftplane-agent")
-        let daemon = AgentDaemon(configuration: configuration, logger: logger)
+        let daemon: AgentDaemon
+        do {
+            daemon = try AgentDaemon(configuration: configuration, logger: logger)
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode(2)
+        }
 
         // A parent may hand down a blocked mask (a test runner's thread does):
         // unblock the signals the agent acts on, then route them to dispatch.

@@ -51,6 +51,13 @@ struct AgentConfiguration: Hashable, Sendable {
         var selectionDeferralTime: UInt16 = 30
     }
 
+    /// PEM files for the controller's `ssl:` listener (mutual TLS).
+    struct ControllerTLSFiles: Hashable, Sendable {
+        var certificate: String
+        var privateKey: String
+        var caCertificate: String
+    }
+
     enum LogLevel: String, Hashable, Sendable, CaseIterable {
         case trace, debug, info, notice, warning, error, critical
     }
@@ -68,6 +75,8 @@ struct AgentConfiguration: Hashable, Sendable {
     var tenants: [Tenant]
     var endpoints: [StaticEndpoint]
     var logLevel: LogLevel
+    /// Set: switches connect with `ssl:` and must present a certificate of the CA.
+    var controllerTLS: ControllerTLSFiles? = nil
     var gracefulRestart = GracefulRestart()
 
     static let defaultControllerHost = "127.0.0.1"

@@ -31,12 +31,15 @@ actor AgentDaemon {
     private var deferral: SelectionDeferral
     private let startedAt = ContinuousClock.now
 
-    init(configuration: AgentConfiguration, logger: Logger) {
+    init(configuration: AgentConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
         var controllerConfiguration = OpenFlowController.Configuration()
         controllerConfiguration.host = configuration.controllerHost
         controllerConfiguration.port = configuration.controllerPort
+        controllerConfiguration.tls = try configuration.controllerTLS.map {
+            try ControllerTLS(certificate: $0.certificate, privateKey: $0.privateKey, caCertificate: $0.caCertificate)
+        }
         controller = OpenFlowController(configuration: controllerConfiguration)
         core = AgentCore(settings: configuration.coreSettings)
         deferral = SelectionDeferral(
@@ -108,8 +111,9 @@ actor AgentDaemon {
     func reload(path: String) async {
         do {
             let next = try AgentConfiguration.load(path: path)
-            if next.controllerHost != configuration.controllerHost || next.controllerPort != configuration.controllerPort {
-                logger.warning("controller listen address changes need a restart; keeping the old one")
+            if next.controllerHost != configuration.controllerHost || next.controllerPort != configuration.controllerPort
+                || next.controllerTLS != configuration.controllerTLS {
+                logger.warning("controller listen address or TLS changes need a restart; keeping the old ones")
             }
             configuration = next
             core.reconfigure(next.coreSettings)

@@ -1,6 +1,7 @@
 import BGP
 import Foundation
 import OVSDB
+import OpenFlowController
 import Overlay
 import Yams
 
@@ -80,10 +81,14 @@ extension AgentConfiguration {
 
         var controllerHost = defaultControllerHost
         var controllerPort = defaultControllerPort
+        var controllerTLS: ControllerTLSFiles?
         if let node = top.optional("controller") {
             var map = try ConfigurationMapping(node)
             if let listen = map.optional("listen") {
                 (controllerHost, controllerPort) = try hostPort(listen)
+            }
+            if let node = map.optional("tls") {
+                controllerTLS = try tlsFiles(node)
             }
             try map.finish()
         }
@@ -200,7 +205,33 @@ extension AgentConfiguration {
         return AgentConfiguration(
             vtep: vtep, asn: asn, routerID: routerID, routeReflectors: routeReflectors,
             controllerHost: controllerHost, controllerPort: controllerPort, bgpHost: bgpHost, bgpPort: bgpPort, bridges: bridges, tenants: tenants,
-            endpoints: endpoints, logLevel: logLevel, gracefulRestart: gracefulRestart)
+            endpoints: endpoints, logLevel: logLevel, controllerTLS: controllerTLS, gracefulRestart: gracefulRestart)
+    }
+
+    /// The three PEM files, each read and checked now, so that a wrong path
+    /// or format is a configuration error (also for --check-config), not a
+    /// failed start.
+    private static func tlsFiles(_ node: ConfigurationNode) throws(ConfigurationError) -> ControllerTLSFiles {
+        var map = try ConfigurationMapping(node)
+        let certificate = try map.required("certificate")
+        let privateKey = try map.required("private-key")
+        let caCertificate = try map.required("ca-certificate")
+        try map.finish()
+        let files = ControllerTLSFiles(certificate: try certificate.scalar("a PEM file"), privateKey: try privateKey.scalar("a PEM file"),
+                                       caCertificate: try caCertificate.scalar("a PEM file"))
+        do {
+            _ = try ControllerTLS(certificate: files.certificate, privateKey: files.privateKey, caCertificate: files.caCertificate)
+        } catch let error as ControllerTLS.FileError {
+            let field = switch error.path {
+            case files.privateKey: privateKey
+            case files.caCertificate: caCertificate
+            default: certificate
+            }
+            throw field.error(error.description)
+        } catch {
+            throw node.error("\(error)")
+        }
+        return files
     }
 
     /// A YAML boolean, as the config files spell it.

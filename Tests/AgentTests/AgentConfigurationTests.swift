@@ -106,6 +106,10 @@ struct AgentConfigurationTests {
             expected: "t.yaml: graceful-restart.restart-time: the restart time in seconds must be an integer in 1...4095, got '5000'"),
         Bad(name: "selection deferral zero", yaml: base + "\ngraceful-restart:\n  selection-deferral-time: 0",
             expected: "t.yaml: graceful-restart.selection-deferral-time: the selection deferral time in seconds must be an integer in 1...3600, got '0'"),
+        Bad(name: "TLS certificate missing", yaml: base + "\ncontroller:\n  tls:\n    certificate: /nonexistent/ctl.pem\n    private-key: /nonexistent/ctl.key\n    ca-certificate: /nonexistent/ca.pem",
+            expected: "t.yaml: controller.tls.certificate: certificate '/nonexistent/ctl.pem': not a readable PEM certificate file"),
+        Bad(name: "TLS without CA", yaml: base + "\ncontroller:\n  tls:\n    certificate: /c.pem\n    private-key: /c.key",
+            expected: "t.yaml: controller.tls.ca-certificate: missing required field"),
         Bad(name: "graceful restart unknown key", yaml: base + "\ngraceful-restart:\n  helper: true",
             expected: "t.yaml: graceful-restart.helper: unknown field"),
     ]
