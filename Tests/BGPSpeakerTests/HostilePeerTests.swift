@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Issue 10: hostile BGP peers (Tests/Tools/hostile-peer: garbage, oversized
+/// lengths, slowloris, idle and flooding connections, 11,000 of them from
+/// inside and outside the accepted range) beside two real GoBGP clients.
+/// The reflector must keep both sessions, keep reflecting, and stay small.
+@Suite(.serialized, .enabled(if: GoBGPDaemon.available && Command.builtProduct("swiftplane-rr") != nil && Command.which("python3") != nil,
+                             "gobgpd/gobgp or python3 not installed, or swiftplane-rr not built"))
+struct HostilePeerTests {
+    static let tool = Repository.root.appendingPathComponent("Tests/Tools/hostile-peer").path
+
+    static func residentKiB(_ pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        return status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+            .flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } }
+    }
+
+    static func attack(_ target: String, sources: String, connections: Int) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", tool, "--target", target, "--protocol", "bgp", "--connections", "\(connections)",
+                       "--concurrency", "500", "--sources", sources, "--seconds", "60"]
+        p.standardOutput = Pipe()
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    static func summary(_ p: Process) -> String {
+        p.waitUntilExit()
+        let data = (p.standardOutput as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func reflectorServesItsPeersThroughAnAttack() async throws {
+        let net = UInt8.random(in: 10...250)
+        let port = Int.random(in: 20000...39999)
+        let folder = try TemporaryFolder.create("swiftplane-hostile")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let logURL = folder.appendingPathComponent("rr.log")
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        let rr = Process()
+        rr.executableURL = URL(fileURLWithPath: Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr")
+        rr.arguments = ["--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)",
+                        "--accept", "127.90.\(net).0/24", "--max-peers", "64"]
+        let log = try FileHandle(forWritingTo: logURL)
+        rr.standardError = log
+        rr.standardOutput = FileHandle.nullDevice
+        try rr.run()
+        defer { rr.stop() }
+        let originator = try GoBGPDaemon(address: "127.90.\(net).2", peer: "127.0.0.1", peerPort: port)
+        defer { originator.stop() }
+        let receiver = try GoBGPDaemon(address: "127.90.\(net).3", peer: "127.0.0.1", peerPort: port)
+        defer { receiver.stop() }
+
+        func route(_ n: Int) -> [String] {
+            ["global", "rib", "add", "-a", "evpn", "macadv", "02:00:00:00:00:0\(n)", "10.0.0.\(n)", "etag", "0", "label", "1001",
+             "rd", "10.1.1.1:100", "rt", "65000:1001", "encap", "vxlan", "nexthop", "10.1.1.1"]
+        }
+        func reflected(_ mac: String) throws -> Bool {
+            try receiver.evpnRIB().keys.contains { $0.contains(mac) }
+        }
+        #expect(try await eventually(30) { try originator.cli(route(1)).status == 0 })
+        let first = try await eventually(30) { try reflected("02:00:00:00:00:01") }
+        try #require(first, "no route reflected before the attack: \(receiver.log.suffix(600))")
+        let before = try #require(Self.residentKiB(rr.processIdentifier))
+        let downsBefore = try String(contentsOf: logURL, encoding: .utf8).components(separatedBy: " down").count
+
+        // 10,000 from outside the range (refused at once), 1,000 from inside
+        // it, some of them from the clients' own addresses.
+        let outside = try Self.attack("127.0.0.1:\(port)", sources: "127.91.\(net).0/24", connections: 10_000)
+        let inside = try Self.attack("127.0.0.1:\(port)", sources: "127.90.\(net).0/24", connections: 1_000)
+        // During the attack a new route still crosses the reflector.
+        #expect(try originator.cli(route(2)).status == 0)
+        let second = try await eventually(30) { try reflected("02:00:00:00:00:02") }
+        #expect(second, "no route reflected during the attack")
+        let outsideSummary = Self.summary(outside), insideSummary = Self.summary(inside)
+        print("outside the range: \(outsideSummary)\ninside the range: \(insideSummary)")
+        #expect(outsideSummary.contains("10000 connections made") || outsideSummary.contains("refused"), "\(outsideSummary)")
+
+        #expect(rr.isRunning, "swiftplane-rr died under attack")
+        let after = try #require(Self.residentKiB(rr.processIdentifier))
+        print("swiftplane-rr resident memory: \(before / 1024) MiB before, \(after / 1024) MiB after 11,000 hostile connections")
+        #expect(after - before < 64 * 1024, "memory grew by \((after - before) / 1024) MiB")
+        // Neither client's session went down: the reflector logged no "down" for them.
+        let text = try String(contentsOf: logURL, encoding: .utf8)
+        #expect(text.components(separatedBy: " down").count == downsBefore, "a good session went down:\n\(text.suffix(2000))")
+        #expect(text.contains("connection refused: outside every accepted range"))
+        // And both still work: a withdraw crosses too.
+        #expect(try originator.cli(["global", "rib", "del", "-a", "evpn"] + route(1).dropFirst(5)).status == 0)
+        #expect(try await eventually(20) { try !reflected("02:00:00:00:00:01") })
+    }
+}
