@@ -1,3 +1,4 @@
+import Agent
 import BGP
 import Foundation
 import OVSDB
@@ -65,10 +66,33 @@ extension AgentConfiguration {
 
         var controllerHost = defaultControllerHost
         var controllerPort = defaultControllerPort
+        var addressResolutionRate: UInt32? = defaultAddressResolutionRate
         if let node = top.optional("controller") {
             var map = try ConfigurationMapping(node)
             if let listen = map.optional("listen") {
                 (controllerHost, controllerPort) = try hostPort(listen)
+            }
+            if let rate = map.optional("address-resolution-rate") {
+                let value = try rate.integer(UInt32.self, in: 0...1_000_000, "packets per second (0: no meter)")
+                addressResolutionRate = value == 0 ? nil : value
+            }
+            try map.finish()
+        }
+
+        var gleanedExpiry: Duration? = defaultGleanedExpiry
+        if let node = top.optional("gleaned-expiry") {
+            let seconds = try node.integer(Int64.self, in: 0...86_400 * 365, "seconds (0: never)")
+            gleanedExpiry = seconds == 0 ? nil : .seconds(seconds)
+        }
+
+        var duplicateDetection = DuplicateMACDetector.Settings()
+        if let node = top.optional("duplicate-mac") {
+            var map = try ConfigurationMapping(node)
+            if let moves = map.optional("max-moves") {
+                duplicateDetection.maximumMoves = try moves.integer(Int.self, in: 1...1_000_000, "a number of moves")
+            }
+            if let window = map.optional("window") {
+                duplicateDetection.window = .seconds(try window.integer(Int64.self, in: 1...86_400 * 365, "seconds"))
             }
             try map.finish()
         }
@@ -185,7 +209,8 @@ extension AgentConfiguration {
         return AgentConfiguration(
             vtep: vtep, asn: asn, routerID: routerID, routeReflectors: routeReflectors,
             controllerHost: controllerHost, controllerPort: controllerPort, bgpHost: bgpHost, bgpPort: bgpPort, bridges: bridges, tenants: tenants,
-            endpoints: endpoints, logLevel: logLevel)
+            endpoints: endpoints, logLevel: logLevel, gleanedExpiry: gleanedExpiry,
+            addressResolutionRate: addressResolutionRate, duplicateDetection: duplicateDetection)
     }
 
     private static func ipv4(_ node: ConfigurationNode, _ what: String) throws(ConfigurationError) -> IPv4Address {

@@ -7,11 +7,17 @@ import TestSupport
 /// `swiftplane-rr` and a `swiftplane-agent` per host, all the built
 /// binaries: container a on host 1 reaches container b on host 2 through
 /// VXLAN with flows computed from the EVPN routes each agent received.
+/// VNI 10 drops broadcast (BUM-less); VNI 11 asks for ingress replication,
+/// so a broadcast from its container on host 1 reaches its container on
+/// host 2 through the flood group built from host 2's type-3 route.
 @Suite("two agents and a route reflector over VXLAN", .serialized,
        .enabled(if: agentTwoHostUnavailable == nil, Comment(rawValue: agentTwoHostUnavailable ?? "")))
 struct AgentTwoHostTests {
     static func config(host: Int) -> String {
         base.replacingOccurrences(of: "vtep: 10.0.0.1", with: "vtep: 10.9.8.\(host)") + """
+
+          - vni: 11
+            flood: ingress-replication
 
         bgp-listen: 10.9.8.\(host):0
         route-reflectors:
@@ -22,10 +28,15 @@ struct AgentTwoHostTests {
             mac: 02:00:00:00:00:0\(host)
             ips: [10.77.0.\(host)]
             port: 1
+          - vni: 11
+            mac: 02:00:00:00:01:0\(host)
+            ips: [10.78.0.\(host)]
+            port: 2
         """
     }
 
-    @Test func pingAcrossTheOverlay() throws {
+    @Test("ping across the overlay; broadcast replicated in VNI 11 only; groups as the pipeline wants")
+    func pingAcrossTheOverlay() throws {
         let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
         let reflectorPath = try #require(Command.builtProduct("swiftplane-rr"))
         let folder = try TemporaryFolder.create("agent-2host")
@@ -37,12 +48,15 @@ struct AgentTwoHostTests {
                     let hosts = [h1, h2]
                     var vteps: [OVSVTEP] = []
                     var containers: [OVSContainer] = []
+                    var flooders: [OVSContainer] = []
                     for (n, host) in hosts.enumerated() {
                         vteps.append(try host.addVTEP(on: underlay, address: "10.9.8.\(n + 1)/24", ofport: 100))
                         // The kernel sees frames on netdev ports: keep it from answering ARP for the VTEP.
                         _ = try host.exec(["sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2"])
                         containers.append(try host.addContainer("c", mac: "02:00:00:00:00:0\(n + 1)",
                                                                 addresses: ["10.77.0.\(n + 1)/24"], ofport: 1, mtu: 1450))
+                        flooders.append(try host.addContainer("d", mac: "02:00:00:00:01:0\(n + 1)",
+                                                              addresses: ["10.78.0.\(n + 1)/24"], ofport: 2, mtu: 1450))
                         try host.setController("tcp:127.0.0.1:6653")
                     }
                     // Pre-seed each VTEP's MAC at the other: the first encapsulated packet is otherwise lost.
@@ -82,9 +96,57 @@ struct AgentTwoHostTests {
                     let received = ping.stdout.split(separator: "\n").first { $0.contains("packets transmitted") } ?? ""
                     #expect(received.contains(" 5 received") || received.contains(" 4 received"),
                             "ping: \(ping.stdout)\(ping.stderr)\n\(logs())")
+
+                    // Each host holds VNI 11's two flood groups; the one for
+                    // local senders replicates to the other host's VTEP.
+                    let vni11 = VNI(rawValue: 11)!
+                    for (n, host) in hosts.enumerated() {
+                        let groups = try Self.groupLines(host)
+                        let other = "10.9.8.\(2 - n)"
+                        #expect(groups.map(\.id) == [FloodGroup.everywhere.id(vni11), FloodGroup.localPorts.id(vni11)],
+                                "host \(n + 1) dump-groups: \(groups)\n\(logs())")
+                        #expect(groups.first?.text.contains("set_field:\(other)->tun_dst") == true, "\(groups)")
+                        #expect(groups.last?.text.contains("tun_dst") == false, "split horizon: \(groups)")
+                    }
+
+                    // Answer broadcast pings in both tenants on host 2, then
+                    // ping each tenant's broadcast address from host 1.
+                    for container in [containers[1], flooders[1]] {
+                        _ = try Command.run("ip", ["netns", "exec", container.netns, "sysctl", "-q", "-w",
+                                                   "net.ipv4.icmp_echo_ignore_broadcasts=0"])
+                    }
+                    let dropBefore = try Self.packets(h1, .dropBroadcast, vni: 10)
+                    let floodBefore = try Self.packets(h1, .floodBroadcast, vni: 11)
+                    let fromTunnelBefore = try Self.packets(h2, .floodFromTunnel, vni: 11)
+                    let flooded = try Command.run("ip", ["netns", "exec", flooders[0].netns,
+                                                         "ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.78.0.255"])
+                    #expect(flooded.stdout.contains("from 10.78.0.2"), "VNI 11 broadcast: \(flooded.stdout)\(flooded.stderr)\n\(logs())")
+                    #expect(try Self.packets(h1, .floodBroadcast, vni: 11) >= floodBefore + 3)
+                    #expect(try Self.packets(h2, .floodFromTunnel, vni: 11) >= fromTunnelBefore + 3)
+                    let dropped = try Command.run("ip", ["netns", "exec", containers[0].netns,
+                                                         "ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.77.0.255"])
+                    #expect(!dropped.stdout.contains("from 10.77.0.2"), "VNI 10 broadcast crossed: \(dropped.stdout)")
+                    #expect(try Self.packets(h1, .dropBroadcast, vni: 10) >= dropBefore + 3)
                 }
             }
         }
+    }
+}
+
+extension AgentTwoHostTests {
+    /// `dump-groups` as (group id, the rest of the line), in id order.
+    static func groupLines(_ sandbox: OVSSandbox) throws -> [(id: UInt32, text: String)] {
+        try sandbox.ofctl("dump-groups", sandbox.bridge).split(separator: "\n").compactMap { line in
+            guard let range = line.range(of: "group_id=") else { return nil }
+            let digits = line[range.upperBound...].prefix { $0.isNumber }
+            return UInt32(digits).map { ($0, String(line)) }
+        }.sorted { $0.id < $1.id }
+    }
+
+    /// n_packets summed over the flows with this role and VNI.
+    static func packets(_ sandbox: OVSSandbox, _ role: FlowRole, vni: UInt32) throws -> Int {
+        let cookie = FlowCookie(role, vni: VNI(rawValue: vni)).cookie
+        return try AgentOVSTests.dump(sandbox).filter { $0.0.cookie == cookie }.map(\.1).reduce(0, +)
     }
 }
 
