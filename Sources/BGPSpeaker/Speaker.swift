@@ -112,10 +112,20 @@ public actor Speaker {
 
     /// Sends CEASE (administrative shutdown) to every peer, closes every
     /// connection and the listening socket.
-    public func shutdown() async {
+    public func shutdown() async { await stop(restarting: false) }
+
+    /// Stops for a graceful restart (RFC 4724): every connection is closed
+    /// without a NOTIFICATION, so peers that negotiated the capability keep
+    /// our routes as stale until we are back and send End-of-RIB (a CEASE
+    /// would make them withdraw at once).
+    public func shutdownForRestart() async { await stop(restarting: true) }
+
+    private func stop(restarting: Bool) async {
         ticker?.cancel()
         ticker = nil
-        for id in peers.keys.sorted() { run(id, .stop(.administrativeShutdown)) }
+        for id in peers.keys.sorted() {
+            if restarting { close(id) } else { run(id, .stop(.administrativeShutdown)) }
+        }
         let pending = closing
         closing = []
         for f in pending { try? await f.get() }

@@ -60,12 +60,16 @@ struct AgentConfiguration: Hashable, Sendable {
     /// ARP/NS to the controller per second and bridge; nil: not metered.
     var addressResolutionRate: UInt32? = defaultAddressResolutionRate
     var duplicateDetection = DuplicateMACDetector.Settings()
+    /// Graceful restart time offered to the route reflectors (RFC 4724):
+    /// how long they keep our routes after SIGTERM; nil: no graceful restart.
+    var restartTime: UInt16? = defaultRestartTime
 
     static let defaultControllerHost = "127.0.0.1"
     static let defaultControllerPort = 6653
     static let defaultBGPPort = 179
     static let defaultGleanedExpiry: Duration = .seconds(300)
     static let defaultAddressResolutionRate: UInt32 = 100
+    static let defaultRestartTime: UInt16 = 120
 }
 
 /// Why a configuration was refused: the file, where in it (the path of the

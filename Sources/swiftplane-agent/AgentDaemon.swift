@@ -71,9 +71,16 @@ actor AgentDaemon {
     }
 
     /// Stops listening; flows stay on the switches (nothing is withdrawn).
+    /// With graceful restart the BGP sessions are dropped without a
+    /// NOTIFICATION: the reflectors keep our routes as stale for the restart
+    /// time, so remote hosts keep sending to endpoints that OVS still serves.
     func stop() async {
         await controller.stop()
-        await speaker?.shutdown()
+        if configuration.restartTime != nil {
+            await speaker?.shutdownForRestart()
+        } else {
+            await speaker?.shutdown()
+        }
     }
 
     /// SIGHUP: a new configuration replaces the old one; a bad file is

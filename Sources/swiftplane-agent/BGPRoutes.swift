@@ -29,6 +29,7 @@ extension AgentConfiguration {
                 guard case let .v4(address) = reflector.address else { return nil }
                 return NeighborConfiguration(address: address, port: reflector.port, peerAS: asn, routeReflectorClient: false)
             },
-            connectRetryTime: .seconds(5))
+            connectRetryTime: .seconds(5),
+            gracefulRestart: restartTime.map { GracefulRestartConfiguration(restartTime: $0) })
     }
 }

@@ -85,6 +85,12 @@ extension AgentConfiguration {
             gleanedExpiry = seconds == 0 ? nil : .seconds(seconds)
         }
 
+        var restartTime: UInt16? = defaultRestartTime
+        if let node = top.optional("graceful-restart") {
+            let seconds = try node.integer(UInt16.self, in: 0...4095, "the restart time in seconds (0: off)")
+            restartTime = seconds == 0 ? nil : seconds
+        }
+
         var duplicateDetection = DuplicateMACDetector.Settings()
         if let node = top.optional("duplicate-mac") {
             var map = try ConfigurationMapping(node)
@@ -210,7 +216,7 @@ extension AgentConfiguration {
             vtep: vtep, asn: asn, routerID: routerID, routeReflectors: routeReflectors,
             controllerHost: controllerHost, controllerPort: controllerPort, bgpHost: bgpHost, bgpPort: bgpPort, bridges: bridges, tenants: tenants,
             endpoints: endpoints, logLevel: logLevel, gleanedExpiry: gleanedExpiry,
-            addressResolutionRate: addressResolutionRate, duplicateDetection: duplicateDetection)
+            addressResolutionRate: addressResolutionRate, duplicateDetection: duplicateDetection, restartTime: restartTime)
     }
 
     private static func ipv4(_ node: ConfigurationNode, _ what: String) throws(ConfigurationError) -> IPv4Address {

@@ -1,4 +1,5 @@
 import BGP
+import BGPSpeaker
 import Foundation
 import OVSDB
 import Overlay
@@ -106,6 +107,8 @@ struct AgentConfigurationTests {
             expected: "t.yaml: controller.address-resolution-rate: packets per second (0: no meter) must be an integer"),
         Bad(name: "zero moves", yaml: base + "\nduplicate-mac:\n  max-moves: 0",
             expected: "t.yaml: duplicate-mac.max-moves: a number of moves must be an integer in 1...1000000, got '0'"),
+        Bad(name: "restart time too long", yaml: base + "\ngraceful-restart: 5000",
+            expected: "t.yaml: graceful-restart: the restart time in seconds (0: off) must be an integer in 0...4095, got '5000'"),
         Bad(name: "unknown duplicate-mac key", yaml: base + "\nduplicate-mac:\n  moves: 3",
             expected: "t.yaml: duplicate-mac.moves: unknown field"),
     ]
@@ -130,13 +133,16 @@ struct AgentConfigurationTests {
         #expect(config.routeReflectors.isEmpty && config.endpoints.isEmpty)
         #expect(config.gleanedExpiry == .seconds(300) && config.addressResolutionRate == 100)
         #expect(config.duplicateDetection == .init(maximumMoves: 5, window: .seconds(180)))
+        #expect(config.restartTime == 120)
+        #expect(config.speakerConfiguration.gracefulRestart == GracefulRestartConfiguration(restartTime: 120))
     }
 
     /// 0 turns the meter and the expiry off; the settings reach the core.
     @Test func expiryMeterAndDuplicateSettings() throws {
         let off = try AgentConfiguration.parse(
-            yaml: base + "\ngleaned-expiry: 0\ncontroller:\n  address-resolution-rate: 0", file: "t.yaml")
-        #expect(off.gleanedExpiry == nil && off.addressResolutionRate == nil)
+            yaml: base + "\ngleaned-expiry: 0\ngraceful-restart: 0\ncontroller:\n  address-resolution-rate: 0", file: "t.yaml")
+        #expect(off.gleanedExpiry == nil && off.addressResolutionRate == nil && off.restartTime == nil)
+        #expect(off.speakerConfiguration.gracefulRestart == nil)
         let set = try AgentConfiguration.parse(
             yaml: base + "\ngleaned-expiry: 60\ncontroller:\n  address-resolution-rate: 20\nduplicate-mac:\n  max-moves: 3\n  window: 30",
             file: "t.yaml")

@@ -65,7 +65,7 @@ struct AgentTwoHostTests {
 
                     let reflector = try NamespaceDaemon(
                         netns: h1.name, [reflectorPath, "--as", "65000", "--router-id", "10.9.8.254",
-                                         "--listen", "10.9.8.1:11179", "--accept", "10.9.8.0/24"],
+                                         "--listen", "10.9.8.1:11179", "--accept", "10.9.8.0/24", "--graceful-restart"],
                         log: folder.appendingPathComponent("rr.log"))
                     defer { reflector.stop() }
                     var agents: [NamespaceDaemon] = []
@@ -127,6 +127,29 @@ struct AgentTwoHostTests {
                                                          "ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.77.0.255"])
                     #expect(!dropped.stdout.contains("from 10.77.0.2"), "VNI 10 broadcast crossed: \(dropped.stdout)")
                     #expect(try Self.packets(h1, .dropBroadcast, vni: 10, reach: dropBefore + 3))
+
+                    // Graceful restart: agent 2 stops (SIGTERM) without a
+                    // NOTIFICATION; the reflector keeps its routes as stale,
+                    // so host 1 keeps its tunnel flow and the ping still
+                    // works (host 2's OVS keeps its flows too).
+                    #expect(agents[1].signal(SIGTERM, within: 5), "agent 2 did not exit on SIGTERM")
+                    usleep(3_000_000)
+                    #expect(reflector.output.contains("restarting gracefully"), "\(logs())")
+                    #expect(try AgentOVSTests.dump(h1).contains { $0.0.cookie == remote }, "host 1 lost host 2's endpoint\n\(logs())")
+                    let headless = try Command.run("ip", ["netns", "exec", containers[0].netns,
+                                                          "ping", "-c", "3", "-i", "0.2", "-W", "1", "10.77.0.2"])
+                    #expect(headless.stdout.contains("3 received"), "ping with agent 2 down: \(headless.stdout)")
+                    // It comes back: its routes are refreshed, nothing is lost on the way.
+                    agents.append(try NamespaceDaemon(netns: h2.name, [agentPath, "--config", folder.appendingPathComponent("agent2.yaml").path],
+                                                      log: folder.appendingPathComponent("agent2-again.log")))
+                    var back = false
+                    for _ in 0..<100 where !back {
+                        back = agents[2].output.contains("established")
+                        if !back { usleep(100_000) }
+                    }
+                    #expect(back, "agent 2 did not re-establish:\n\(agents[2].output)")
+                    usleep(1_000_000)
+                    #expect(try AgentOVSTests.dump(h1).contains { $0.0.cookie == remote }, "\(logs())")
                 }
             }
         }
