@@ -86,6 +86,24 @@ struct ControllerGroupsOVSTests {
         }
     }
 
+    @Test("controller restart: groups and meters are read back on connect and nothing is re-sent")
+    func restart() async throws {
+        try await ControllerOVSTests.withSetup { sandbox, controller, dpid in
+            let wanted = Self.tables(buckets: Self.withTunnel)
+            try await controller.setTables(wanted, on: dpid)
+            await controller.stop()
+            try await Task.sleep(for: .milliseconds(300))
+            let second = OpenFlowController()
+            _ = try? await second.setTables(wanted, on: dpid)
+            try await second.start(boundSocket: try NetworkNamespace.listeningSocket(netns: sandbox.name, port: 6653))
+            let report = await nextEvent(second.events, seconds: 10) { if case let .flowsSynced(report) = $0 { report } else { nil } }
+            await second.stop()
+            #expect(report?.flowModsSent == 0 && report?.unchanged == 2)
+            #expect(report?.groups == EntryChanges() && report?.meters == EntryChanges())
+            #expect(lines(try sandbox.ofctl("dump-groups", "br0"), skipping: "OFPST_GROUP_DESC") == [Self.withTunnelText])
+        }
+    }
+
     // What OVS prints, written by hand. Our group is 0x5200000a = 1375731722, our meter 0x5301 = 21249.
     static let twoPortsText = "group_id=1375731722,type=all,bucket=actions=output:1,bucket=actions=output:2"
     static let withTunnelText = "group_id=1375731722,type=all,bucket=actions=output:1,bucket=actions=output:2,"
