@@ -79,6 +79,7 @@ struct AgentExpiryOVSTests {
             usleep(3_000_000)
             #expect(try Self.delivered(sandbox) == 2, "expired while talking:\n\(agent.output)")
             for ping in pings { _ = ping.signal(SIGKILL, within: 2) }
+            let silentSince = ContinuousClock.now
 
             // Silent now: gone after 2 s (+ one 0.5 s check, + OVS's stats push).
             var gone = false
@@ -87,6 +88,7 @@ struct AgentExpiryOVSTests {
                 if !gone { usleep(100_000) }
             }
             #expect(gone, "still delivered after the silence:\n\(agent.output)")
+            print("AgentExpiryOVSTests: flows gone \(ContinuousClock.now - silentSince) after the traffic stopped (expiry 2 s)")
             #expect(agent.output.contains("gleaned endpoint expired"))
         }
     }

@@ -58,6 +58,7 @@ struct ControllerGroupsOVSTests {
             let first = try await controller.setTables(Self.tables(buckets: Self.twoPorts), on: dpid)
             #expect([first.added, first.modified, first.deleted] as [Int] == [2, 0, 0])
             #expect(first.groups == EntryChanges(added: 1) && first.meters == EntryChanges(added: 1))
+            print("ControllerGroupsOVSTests: meter + group + 2 flows installed in 3 barrier-confirmed steps in \(first.duration)")
             let groups = lines(try sandbox.ofctl("dump-groups", "br0"), skipping: "OFPST_GROUP_DESC")
             #expect(groups == Self.groupDump(Self.twoPortsText), "dump-groups: \(groups)")
             let meters = try meterText(sandbox)
@@ -72,6 +73,7 @@ struct ControllerGroupsOVSTests {
             // A remote VTEP joins, the rate changes: one GROUP_MOD and one METER_MOD, both MODIFY.
             let changed = try await controller.setTables(Self.tables(buckets: Self.withTunnel, rate: 50), on: dpid)
             #expect(changed.flowModsSent == 0)
+            print("ControllerGroupsOVSTests: one GROUP_MOD + one METER_MOD (modify) in \(changed.duration)")
             #expect(changed.groups == EntryChanges(modified: 1) && changed.meters == EntryChanges(modified: 1))
             let changedGroups = lines(try sandbox.ofctl("dump-groups", "br0"), skipping: "OFPST_GROUP_DESC")
             #expect(changedGroups == Self.groupDump(Self.withTunnelText), "dump-groups: \(changedGroups)")
