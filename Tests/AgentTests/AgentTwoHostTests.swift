@@ -122,6 +122,20 @@ struct AgentTwoHostTests {
                         #expect(try AgentOVSTests.dump(host).map(\.0).sorted() == wanted.sorted(), "host \(n + 1)\n\(logs())")
                     }
 
+                    // OVS's own trace of a broadcast in VNI 11 on host 1: from
+                    // the local container, into the tunnel to host 2 and not
+                    // back out of its own port; from the tunnel, to the local
+                    // container only (split horizon).
+                    let fromLocal = try h1.appctl("ofproto/trace", h1.bridge,
+                                                  "in_port=2,dl_src=02:00:00:00:01:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0800,nw_src=10.78.0.1,nw_dst=10.78.0.255")
+                    #expect(fromLocal.contains("group:\(FloodGroup.everywhere.id(vni11))")
+                            && fromLocal.contains("10.9.8.2->tun_dst") && fromLocal.contains("skipping output to input port"),
+                            "trace from the local port:\n\(fromLocal)")
+                    let fromTunnel = try h1.appctl("ofproto/trace", h1.bridge,
+                                                   "in_port=100,tun_id=0xb,tun_src=10.9.8.2,tun_dst=10.9.8.1,dl_src=02:00:00:00:01:02,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0800")
+                    #expect(fromTunnel.contains("group:\(FloodGroup.localPorts.id(vni11))") && fromTunnel.contains("output:2")
+                            && !fromTunnel.contains("->tun_dst"), "trace from the tunnel:\n\(fromTunnel)")
+
                     // Answer broadcast pings in both tenants on host 2, then
                     // ping each tenant's broadcast address from host 1.
                     for container in [containers[1], flooders[1]] {
