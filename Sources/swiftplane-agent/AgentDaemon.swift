@@ -28,6 +28,14 @@ actor AgentDaemon {
     private var originated: [NLRI: RouteAttributes] = [:]
     /// The tenant ports OVSDB last reported, per bridge.
     private var attached: [String: [AttachedPort]] = [:]
+    /// Bridges whose ports OVSDB has reported at least once.
+    private var databaseSeen: Set<String> = []
+    /// One per bridge read from OVSDB, started before BGP.
+    private var databaseTasks: [Task<Void, Never>] = []
+    /// Routes are handed to the speaker only once it runs.
+    private var speakerStarted = false
+    /// How long BGP waits for OVSDB's first answer.
+    static let databaseWait: Duration = .seconds(5)
 
     init(configuration: AgentConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -46,9 +54,32 @@ actor AgentDaemon {
     func start() async throws {
         let address = try await controller.start()
         logger.info("controller listening", metadata: ["address": "\(address)"])
+        for bridge in configuration.bridges {
+            guard let endpoint = bridge.ovsdb else { continue }
+            let name = bridge.name
+            databaseTasks.append(Task { await self.followDatabase(endpoint, bridge: name) })
+        }
         if let speaker {
+            // RFC 4724 section 4.1: after a restart our first table, which
+            // End-of-RIB closes, must already hold the endpoints OVSDB knows;
+            // otherwise the reflectors purge those stale routes at the
+            // End-of-RIB and learn them again a moment later.
+            await waitForDatabases(within: Self.databaseWait)
             try await speaker.start()
+            speakerStarted = true
             await advertise()
+        }
+    }
+
+    private func waitForDatabases(within limit: Duration) async {
+        let wanted = Set(configuration.bridges.filter { $0.ovsdb != nil }.map(\.name))
+        let deadline = ContinuousClock.now + limit
+        while !wanted.isSubset(of: databaseSeen), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let missing = wanted.subtracting(databaseSeen)
+        if !missing.isEmpty {
+            logger.warning("starting BGP before OVSDB answered", metadata: ["bridges": "\(missing.sorted())"])
         }
     }
 
@@ -63,9 +94,8 @@ actor AgentDaemon {
             if let expiry = configuration.gleanedExpiry {
                 group.addTask { await self.expireGleaned(every: expiry / 4) }
             }
-            for bridge in configuration.bridges {
-                guard let endpoint = bridge.ovsdb else { continue }
-                group.addTask { await self.followDatabase(endpoint, bridge: bridge.name) }
+            for task in databaseTasks {
+                group.addTask { await task.value }
             }
         }
     }
@@ -114,6 +144,7 @@ actor AgentDaemon {
                 }
                 attached[bridge] = ports.filter { $0.bridge == bridge }
                 applyPorts(bridge)
+                databaseSeen.insert(bridge)
                 await syncAll()
             case let .disconnected(reason):
                 // Ports stay as last seen: the flows are kept while OVSDB is
@@ -214,7 +245,7 @@ actor AgentDaemon {
 
     /// Tells the speaker the routes the core wants advertised, when they changed.
     private func advertise() async {
-        guard let speaker else { return }
+        guard let speaker, speakerStarted else { return }
         let wanted = BGPRoutes.originated(core.advertisements)
         guard wanted != originated else { return }
         originated = wanted

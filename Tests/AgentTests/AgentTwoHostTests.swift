@@ -14,16 +14,13 @@ import TestSupport
 @Suite("two agents and a route reflector over VXLAN", .serialized,
        .enabled(if: agentTwoHostUnavailable == nil, Comment(rawValue: agentTwoHostUnavailable ?? "")))
 struct AgentTwoHostTests {
-    static func config(host: Int) -> String {
-        base.replacingOccurrences(of: "vtep: 10.0.0.1", with: "vtep: 10.9.8.\(host)") + """
+    /// Host 1 lists its containers in its configuration; host 2 reads them
+    /// from OVSDB (`database`), as an orchestrator would set them.
+    static func config(host: Int, database: String? = nil) -> String {
+        let head = base.replacingOccurrences(of: "vtep: 10.0.0.1", with: "vtep: 10.9.8.\(host)")
+            .replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100" + (database.map { "\n    ovsdb: unix:\($0)" } ?? ""))
+        let endpoints = database != nil ? "" : """
 
-          - vni: 11
-            flood: ingress-replication
-
-        bgp-listen: 10.9.8.\(host):0
-        route-reflectors:
-          - address: 10.9.8.1
-            port: 11179
         endpoints:
           - vni: 10
             mac: 02:00:00:00:00:0\(host)
@@ -34,6 +31,16 @@ struct AgentTwoHostTests {
             ips: [10.78.0.\(host)]
             port: 2
         """
+        return head + """
+
+          - vni: 11
+            flood: ingress-replication
+
+        bgp-listen: 10.9.8.\(host):0
+        route-reflectors:
+          - address: 10.9.8.1
+            port: 11179
+        """ + endpoints
     }
 
     @Test("ping across the overlay; broadcast replicated in VNI 11 only; groups as the pipeline wants")
@@ -60,6 +67,10 @@ struct AgentTwoHostTests {
                                                               addresses: ["10.78.0.\(n + 1)/24"], ofport: 2, mtu: 1450))
                         try host.setController("tcp:127.0.0.1:6653")
                     }
+                    for (port, vni, mac, ip) in [("c", 10, "02:00:00:00:00:02", "10.77.0.2"), ("d", 11, "02:00:00:00:01:02", "10.78.0.2")] {
+                        try h2.vsctl("set", "port", port, "external_ids:vni=\(vni)", "external_ids:attached-mac=\(mac)",
+                                     "external_ids:ip=\(ip)")
+                    }
                     // Pre-seed each VTEP's MAC at the other: the first encapsulated packet is otherwise lost.
                     try h1.appctl("tnl/neigh/set", "br-phy", "10.9.8.2", vteps[1].mac)
                     try h2.appctl("tnl/neigh/set", "br-phy", "10.9.8.1", vteps[0].mac)
@@ -73,7 +84,8 @@ struct AgentTwoHostTests {
                     defer { agents.forEach { $0.stop() } }
                     for (n, host) in hosts.enumerated() {
                         let path = folder.appendingPathComponent("agent\(n + 1).yaml").path
-                        try Self.config(host: n + 1).write(toFile: path, atomically: true, encoding: .utf8)
+                        let database = n == 1 ? try #require(host.databaseSocket) : nil
+                        try Self.config(host: n + 1, database: database).write(toFile: path, atomically: true, encoding: .utf8)
                         agents.append(try NamespaceDaemon(netns: host.name, [agentPath, "--config", path],
                                                           log: folder.appendingPathComponent("agent\(n + 1).log")))
                     }
@@ -176,6 +188,10 @@ struct AgentTwoHostTests {
                     }
                     #expect(back, "agent 2 did not re-establish:\n\(agents[2].output)")
                     usleep(1_000_000)
+                    // Its first table held its OVSDB endpoints before its
+                    // End-of-RIB: the reflector had no stale route left to purge.
+                    let endOfRIB = reflector.output.split(separator: "\n").filter { $0.contains("End-of-RIB: stale routes purged") }
+                    #expect(endOfRIB.count == 1 && endOfRIB.allSatisfy { $0.contains("count=0") }, "\(endOfRIB)\n\(logs())")
                     #expect(try AgentOVSTests.dump(h1).contains { $0.0.cookie == remote }, "\(logs())")
                 }
             }
