@@ -29,13 +29,25 @@ public struct AgentCore: Sendable {
         /// Gleaning is driven by traffic: bounded so a flood of forged
         /// sources cannot grow the agent without limit.
         public var maximumGleanedPerBridge: Int
+        /// A gleaned endpoint silent for this long is forgotten (route
+        /// withdrawn, flows removed); nil: never.
+        public var gleanedExpiry: Duration?
+        /// ARP and neighbour solicitations to the controller, per second and
+        /// bridge (an OpenFlow meter); nil: not metered.
+        public var addressResolutionRate: UInt32?
+        public var duplicateDetection: DuplicateMACDetector.Settings
 
         public init(vtep: IPv4Address, tenants: [Tenant], vxlanPorts: [String: UInt32],
-                    maximumGleanedPerBridge: Int = 4096) {
+                    maximumGleanedPerBridge: Int = 4096, gleanedExpiry: Duration? = nil,
+                    addressResolutionRate: UInt32? = nil,
+                    duplicateDetection: DuplicateMACDetector.Settings = .init()) {
             self.vtep = vtep
             self.tenants = tenants
             self.vxlanPorts = vxlanPorts
             self.maximumGleanedPerBridge = maximumGleanedPerBridge
+            self.gleanedExpiry = gleanedExpiry
+            self.addressResolutionRate = addressResolutionRate
+            self.duplicateDetection = duplicateDetection
         }
 
         var instances: [EVPNInstance] { tenants.map(\.instance) }
@@ -58,7 +70,15 @@ public struct AgentCore: Sendable {
     public private(set) var settings: Settings
     private var snapshots: [String: PortSnapshot] = [:]
     private var gleaned: [String: [EndpointKey: Endpoint]] = [:]
+    /// When each gleaned endpoint was last seen (packet-in or traffic).
+    private var lastSeen: [String: [EndpointKey: ContinuousClock.Instant]] = [:]
     private var received: [EVPNPath] = []
+    /// Per VNI, the remote VTEPs that sent a type-3 route (ingress replication).
+    private var floodLists: [VNI: [IPv4Address]] = [:]
+    private var duplicates: DuplicateMACDetector
+    /// What was advertised for a MAC when it froze: advertised unchanged since.
+    private var pinned: [EndpointKey: [EVPNPath]] = [:]
+    private var newlyFrozen: [DuplicateMACDetector.Frozen] = []
     /// Derived from `received` when it changes, not per packet-in.
     public private(set) var remoteEndpoints: [Endpoint] = []
     private var remoteSequences: [EndpointKey: UInt32] = [:]
@@ -69,12 +89,17 @@ public struct AgentCore: Sendable {
 
     public init(settings: Settings) {
         self.settings = settings
+        duplicates = DuplicateMACDetector(settings: settings.duplicateDetection)
     }
 
     public var bridges: [String] { settings.vxlanPorts.keys.sorted() }
 
+    /// A reload is the operator's corrective action (RFC 7432 section 15.1):
+    /// frozen MACs thaw.
     public mutating func reconfigure(_ settings: Settings) {
         self.settings = settings
+        duplicates = DuplicateMACDetector(settings: settings.duplicateDetection)
+        pinned = [:]
         for name in gleaned.keys where settings.vxlanPorts[name] == nil { gleaned[name] = nil }
         for name in snapshots.keys where settings.vxlanPorts[name] == nil { snapshots[name] = nil }
         deriveRemote()
@@ -92,10 +117,10 @@ public struct AgentCore: Sendable {
     }
 
     /// The full set of routes currently received (best paths from the RRs).
-    public mutating func setReceivedRoutes(_ routes: [EVPNPath]) {
+    public mutating func setReceivedRoutes(_ routes: [EVPNPath], at now: ContinuousClock.Instant) {
         received = routes
-        deriveRemote()
-        claimConfigured()
+        deriveRemote(at: now)
+        claimConfigured(at: now)
     }
 
     /// The local endpoints of every bridge: configured or from OVSDB first, then gleaned.
@@ -112,7 +137,12 @@ public struct AgentCore: Sendable {
     public func bridgeState(_ bridge: String) -> BridgeState? {
         guard let vxlanPort = settings.vxlanPorts[bridge] else { return nil }
         let snapshot = snapshots[bridge] ?? PortSnapshot()
-        var state = BridgeState(vxlanPort: vxlanPort, ports: snapshot.ports)
+        var flooding: [VNI: [IPv4Address]] = [:]
+        for tenant in settings.tenants where tenant.ingressReplication {
+            flooding[tenant.instance.vni] = floodLists[tenant.instance.vni] ?? []
+        }
+        var state = BridgeState(vxlanPort: vxlanPort, ports: snapshot.ports, ingressReplication: flooding,
+                                addressResolutionRate: settings.addressResolutionRate)
         for endpoint in remoteEndpoints { state.upsert(endpoint) }
         // Local after remote: a MAC that moved here is delivered here.
         for endpoint in gleanedEndpoints(bridge) { state.upsert(endpoint) }
@@ -123,10 +153,13 @@ public struct AgentCore: Sendable {
     /// The routes this host originates: type 2 per local endpoint (with MAC
     /// mobility where the MAC came from elsewhere), type 3 for the tenants
     /// that ask for ingress replication.
+    /// A frozen MAC keeps the routes it had when it froze.
     public var advertisements: [EVPNPath] {
         let replicated = Set(settings.tenants.filter(\.ingressReplication).map(\.instance.vni))
-        return EVPNRoutes.advertisements(endpoints: localEndpoints, instances: settings.instances,
-                                         vtep: settings.vtep, mobility: mobility)
+        let live = localEndpoints.filter { pinned[$0.key] == nil }
+        let computed = EVPNRoutes.advertisements(endpoints: live, instances: settings.instances,
+                                                 vtep: settings.vtep, mobility: mobility)
+        return (computed + pinned.keys.sorted().flatMap { pinned[$0] ?? [] })
             .filter { path in
                 guard case let .inclusiveMulticastEthernetTag(route) = path.route else { return true }
                 return settings.tenants.contains { tenant in
@@ -137,6 +170,27 @@ public struct AgentCore: Sendable {
     }
 
     public func mobilitySequence(_ key: EndpointKey) -> UInt32? { mobility[key] }
+
+    /// The MACs frozen by duplicate detection (agent state for operators).
+    public var frozenMACs: [DuplicateMACDetector.Frozen] { duplicates.frozen.values.sorted { $0.key < $1.key } }
+
+    /// The MACs frozen since the last call, each returned once (to log them once).
+    public mutating func takeNewlyFrozen() -> [DuplicateMACDetector.Frozen] {
+        defer { newlyFrozen = [] }
+        return newlyFrozen
+    }
+
+    /// Feeds a sequence number to duplicate detection; a MAC that freezes
+    /// keeps the type-2 routes it has now.
+    private mutating func observeMove(_ key: EndpointKey, at now: ContinuousClock.Instant) {
+        let sequence = max(mobility[key] ?? 0, remoteSequences[key] ?? 0)
+        guard let freeze = duplicates.observe(key, sequence: sequence, at: now) else { return }
+        newlyFrozen.append(freeze)
+        let own = localEndpoints.filter { $0.key == key }
+        pinned[key] = EVPNRoutes.advertisements(endpoints: own, instances: settings.instances,
+                                                vtep: settings.vtep, mobility: mobility)
+            .filter { if case .macIPAdvertisement = $0.route { true } else { false } }
+    }
 
     /// Gleaned endpoints that a remote VTEP has not since claimed with a
     /// higher sequence (the MAC moved away from here).
@@ -151,9 +205,10 @@ public struct AgentCore: Sendable {
 
     /// The remote endpoints, and the highest MAC mobility sequence remote
     /// VTEPs advertise per (VNI, MAC).
-    private mutating func deriveRemote() {
+    private mutating func deriveRemote(at now: ContinuousClock.Instant? = nil) {
         remoteEndpoints = EVPNRoutes.remoteEndpoints(from: received, instances: settings.instances,
                                                      localVTEP: settings.vtep)
+        floodLists = EVPNRoutes.floodList(from: received, instances: settings.instances, localVTEP: settings.vtep)
         var out: [EndpointKey: UInt32] = [:]
         for path in received {
             guard case let .macIPAdvertisement(route) = path.route,
@@ -167,16 +222,24 @@ public struct AgentCore: Sendable {
             let key = EndpointKey(vni: vni, mac: route.mac)
             out[key] = max(out[key] ?? 0, sequence)
         }
+        let previous = remoteSequences
         remoteSequences = out
+        guard let now else { return }
+        for (key, sequence) in out where previous[key] != sequence { observeMove(key, at: now) }
+        for key in previous.keys where out[key] == nil && mobility[key] == nil { duplicates.forget(key) }
     }
 
     /// RFC 7432 section 15: a MAC that shows up here while a remote VTEP
     /// advertises it is advertised with the remote's sequence + 1. A
     /// sequence only grows, and is kept after the remote withdraws.
+    /// A frozen MAC claims nothing: two hosts that both hold it would
+    /// otherwise outbid each other for ever.
     @discardableResult
-    private mutating func claim(_ key: EndpointKey) -> Bool {
-        guard let theirs = remoteSequences[key], (mobility[key] ?? 0) <= theirs else { return false }
+    private mutating func claim(_ key: EndpointKey, at now: ContinuousClock.Instant?) -> Bool {
+        guard !duplicates.isFrozen(key),
+              let theirs = remoteSequences[key], (mobility[key] ?? 0) <= theirs else { return false }
         mobility[key] = theirs == .max ? .max : theirs + 1
+        if let now { observeMove(key, at: now) }
         return true
     }
 
@@ -186,12 +249,12 @@ public struct AgentCore: Sendable {
     /// outbid each other for ever (RFC 7432 section 15.1 duplicate MAC).
     /// Gleaned ones claim when seen (a remote claim with a higher sequence
     /// means the MAC moved away). Sequences of MACs no longer local are forgotten.
-    private mutating func claimConfigured() {
+    private mutating func claimConfigured(at now: ContinuousClock.Instant? = nil) {
         var local: Set<EndpointKey> = []
         for snapshot in snapshots.values {
             for endpoint in snapshot.endpoints {
                 local.insert(endpoint.key)
-                if mobility[endpoint.key] == nil { claim(endpoint.key) }
+                if mobility[endpoint.key] == nil { claim(endpoint.key, at: now) }
             }
         }
         for table in gleaned.values { local.formUnion(table.keys) }
@@ -211,7 +274,8 @@ public struct AgentCore: Sendable {
 
     /// Gleans the sender and answers address resolution for known IPs.
     /// Frames from ports outside a tenant, or that do not decode, are ignored.
-    public mutating func handlePacketIn(_ packetIn: PacketIn, bridge: String) -> PacketInOutcome {
+    public mutating func handlePacketIn(_ packetIn: PacketIn, bridge: String,
+                                        at now: ContinuousClock.Instant) -> PacketInOutcome {
         var outcome = PacketInOutcome(learned: nil, reply: nil, changed: false)
         guard let inPort = packetIn.inPort, let vni = snapshots[bridge]?.ports[inPort],
               let frame = try? DecodedFrame(decoding: packetIn.data) else { return outcome }
@@ -237,7 +301,7 @@ public struct AgentCore: Sendable {
 
         let source = frame.ethernet.source
         if source.rawValue & 0x0100_0000_0000 == 0, source.rawValue != 0 {
-            outcome.learned = glean(bridge: bridge, vni: vni, mac: source, port: inPort, ipv4: ipv4, ipv6: ipv6)
+            outcome.learned = glean(bridge: bridge, vni: vni, mac: source, port: inPort, ipv4: ipv4, ipv6: ipv6, at: now)
             outcome.changed = outcome.learned != nil
         }
 
@@ -265,7 +329,7 @@ public struct AgentCore: Sendable {
 
     /// Records (or refreshes) a gleaned endpoint; returns it when something changed.
     private mutating func glean(bridge: String, vni: VNI, mac: EthernetAddress, port: UInt32,
-                                ipv4: IPv4Address?, ipv6: IPv6Address?) -> Endpoint? {
+                                ipv4: IPv4Address?, ipv6: IPv6Address?, at now: ContinuousClock.Instant) -> Endpoint? {
         let key = EndpointKey(vni: vni, mac: mac)
         // A configured endpoint is not learned over.
         if snapshots[bridge]?.endpoints.contains(where: { $0.key == key }) == true { return nil }
@@ -282,11 +346,46 @@ public struct AgentCore: Sendable {
             endpoint.ipv6 = Array((endpoint.ipv6 + [ipv6]).suffix(Self.maximumAddressesPerEndpoint))
         }
         if before == nil, table.count >= settings.maximumGleanedPerBridge { return nil }
+        lastSeen[bridge, default: [:]][key] = now
         // Seen here: a remote claim on this MAC is a move to here.
-        let claimed = claim(key)
+        let claimed = claim(key, at: now)
         guard endpoint != before || claimed else { return nil }
         table[key] = endpoint
         gleaned[bridge] = table
         return endpoint
     }
+
+    // MARK: Expiry of gleaned endpoints
+
+    /// Traffic from gleaned endpoints that the switch forwarded without a
+    /// packet-in (the daemon reads it from their source flows' counters).
+    public mutating func noteActivity(bridge: String, keys: [EndpointKey], at now: ContinuousClock.Instant) {
+        for key in keys where gleaned[bridge]?[key] != nil { lastSeen[bridge, default: [:]][key] = now }
+    }
+
+    /// Forgets the gleaned endpoints silent for `gleanedExpiry` or longer;
+    /// returns them (their routes and flows go with the next computation).
+    public mutating func expireSilent(at now: ContinuousClock.Instant) -> [Endpoint] {
+        guard let expiry = settings.gleanedExpiry else { return [] }
+        var expired: [Endpoint] = []
+        for bridge in gleaned.keys.sorted() {
+            guard var table = gleaned[bridge] else { continue }
+            var seen = lastSeen[bridge] ?? [:]
+            for key in table.keys.sorted() {
+                guard let endpoint = table[key] else { continue }
+                if let at = seen[key], now - at < expiry { continue }
+                table[key] = nil
+                seen[key] = nil
+                expired.append(endpoint)
+            }
+            seen = seen.filter { table[$0.key] != nil }
+            gleaned[bridge] = table
+            lastSeen[bridge] = seen
+        }
+        if !expired.isEmpty { claimConfigured() }
+        return expired
+    }
+
+    /// The gleaned endpoints of a bridge (those that may expire).
+    public func gleanedKeys(bridge: String) -> Set<EndpointKey> { Set((gleaned[bridge] ?? [:]).keys) }
 }

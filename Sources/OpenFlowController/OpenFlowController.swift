@@ -13,6 +13,9 @@ public actor OpenFlowController {
         public var connection = SwitchConnection.Configuration()
         /// The cookies that mark our flows; see `CookieSpace`.
         public var cookieSpace = CookieSpace.swiftplane
+        /// The group and meter ids that are ours; see `IDSpace`.
+        public var groupSpace = IDSpace.swiftplaneGroups
+        public var meterSpace = IDSpace.swiftplaneMeters
         /// Packet-ins kept for a slow consumer; older ones are dropped and counted.
         public var packetInBuffer = 1024
         /// Switch events kept for a slow consumer; older ones are dropped and counted.
@@ -42,7 +45,7 @@ public actor OpenFlowController {
     private let logger: Logger
     private var server: (any Channel)?
     private var switches: [UInt64: SwitchHandle] = [:]
-    private var wanted: [UInt64: FlowTable] = [:]
+    private var wanted: [UInt64: SwitchTables] = [:]
     private var syncs: [UInt64: Task<FlowSyncReport, any Error>] = [:]
     private var commandTask: Task<Void, Never>?
     private var stopped = false
@@ -173,11 +176,46 @@ public actor OpenFlowController {
 
     /// Makes `table` the complete set of our flows on the switch: now if it
     /// is connected (the report says what was sent), else on its next connect.
+    /// Groups and meters are left alone.
     @discardableResult
     public func setFlows(_ table: FlowTable, on datapathID: UInt64) async throws -> FlowSyncReport {
-        wanted[datapathID] = table
+        try await setTables(SwitchTables(flows: table), on: datapathID)
+    }
+
+    /// Makes `tables` the complete set of our flows, groups and meters on the
+    /// switch, now if it is connected, else on its next connect.
+    @discardableResult
+    public func setTables(_ tables: SwitchTables, on datapathID: UInt64) async throws -> FlowSyncReport {
+        wanted[datapathID] = tables
         guard switches[datapathID] != nil else { throw OpenFlowRequestError.notConnected }
         return try await synchronise(datapathID).value
+    }
+
+    /// The groups the switch holds now (group-desc multipart).
+    public func installedGroups(on datapathID: UInt64) async throws -> [GroupEntry] {
+        try await Self.installedGroups(try handle(datapathID))
+    }
+
+    /// The meters the switch holds now (meter-config multipart, all meters).
+    public func installedMeters(on datapathID: UInt64) async throws -> [MeterEntry] {
+        try await Self.installedMeters(try handle(datapathID))
+    }
+
+    private static func installedGroups(_ handle: SwitchHandle) async throws -> [GroupEntry] {
+        var groups: [GroupEntry] = []
+        for case let .multipartReply(reply) in try await handle.request(.multipartRequest(MultipartRequest(.groupDesc))) {
+            if case let .groupDesc(part) = reply.body { groups += part.map(GroupEntry.init) }
+        }
+        return groups
+    }
+
+    private static func installedMeters(_ handle: SwitchHandle) async throws -> [MeterEntry] {
+        var meters: [MeterEntry] = []
+        let all = MultipartRequest(.meterConfig(meterID: 0xffff_ffff))  // OFPM_ALL
+        for case let .multipartReply(reply) in try await handle.request(.multipartRequest(all)) {
+            if case let .meterConfig(part) = reply.body { meters += part.map(MeterEntry.init) }
+        }
+        return meters
     }
 
     /// Queues a reconciliation behind any running one for the same switch;
@@ -193,19 +231,39 @@ public actor OpenFlowController {
         return task
     }
 
+    /// Three barrier-confirmed steps, so that nothing ever points at what is
+    /// missing: groups and meters added or changed; then the flows; then the
+    /// groups and meters no flow uses any more.
     private func reconcile(_ datapathID: UInt64) async throws -> FlowSyncReport {
         let started = ContinuousClock.now
         let handle = try handle(datapathID)
-        let table = wanted[datapathID] ?? FlowTable()
+        let tables = wanted[datapathID] ?? SwitchTables()
         let installed = try await Self.installedFlows(handle).map(FlowEntry.init)
-        let diff = FlowDiff(wanted: table, installed: installed, owner: configuration.cookieSpace)
+        let diff = FlowDiff(wanted: tables.flows, installed: installed, owner: configuration.cookieSpace)
+        var groups: NumberedDiff<GroupEntry>?
+        if let wantedGroups = tables.groups {
+            groups = NumberedDiff(wanted: wantedGroups, installed: try await Self.installedGroups(handle),
+                                  owner: configuration.groupSpace)
+        }
+        var meters: NumberedDiff<MeterEntry>?
+        if let wantedMeters = tables.meters {
+            meters = NumberedDiff(wanted: wantedMeters, installed: try await Self.installedMeters(handle),
+                                  owner: configuration.meterSpace)
+        }
+        let installs = (meters?.installs ?? []) + (groups?.installs ?? [])
+        if !installs.isEmpty { try await handle.batch(installs) }
         if !diff.isEmpty { try await handle.batch(diff.flowMods.map { .flowMod($0) }) }
+        let removals = (groups?.removals ?? []) + (meters?.removals ?? [])
+        if !removals.isEmpty { try await handle.batch(removals) }
         let report = FlowSyncReport(datapathID: datapathID, added: diff.adds.count, modified: diff.modifies.count,
-                                    deleted: diff.deletes.count, unchanged: table.count &- diff.adds.count &- diff.modifies.count,
+                                    deleted: diff.deletes.count,
+                                    unchanged: tables.flows.count &- diff.adds.count &- diff.modifies.count,
+                                    groups: groups?.changes ?? EntryChanges(), meters: meters?.changes ?? EntryChanges(),
                                     duration: ContinuousClock.now - started)
         logger.info("flows synchronised", metadata: ["dpid": "\(SwitchHandle.format(datapathID))", "added": "\(report.added)",
                                                      "modified": "\(report.modified)", "deleted": "\(report.deleted)",
-                                                     "unchanged": "\(report.unchanged)", "duration": "\(report.duration)"])
+                                                     "unchanged": "\(report.unchanged)", "groups": "\(report.groups)",
+                                                     "meters": "\(report.meters)", "duration": "\(report.duration)"])
         emit(.flowsSynced(report))
         return report
     }

@@ -17,10 +17,25 @@ public struct FlowSyncReport: Sendable, Hashable {
     public var deleted: Int
     /// Flows that were already right.
     public var unchanged: Int
+    /// GROUP_MODs and METER_MODs sent (zero when they are not managed).
+    public var groups = EntryChanges()
+    public var meters = EntryChanges()
     /// From reading the switch's flows to the barrier confirming the changes.
     public var duration: Duration = .zero
 
     public var flowModsSent: Int { added &+ modified &+ deleted }
+
+    public init(datapathID: UInt64, added: Int, modified: Int, deleted: Int, unchanged: Int,
+                groups: EntryChanges = EntryChanges(), meters: EntryChanges = EntryChanges(), duration: Duration = .zero) {
+        self.datapathID = datapathID
+        self.added = added
+        self.modified = modified
+        self.deleted = deleted
+        self.unchanged = unchanged
+        self.groups = groups
+        self.meters = meters
+        self.duration = duration
+    }
 }
 
 /// Switch lifecycle and state events, in order per switch.

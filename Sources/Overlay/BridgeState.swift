@@ -13,10 +13,20 @@ public struct BridgeState: Hashable, Sendable {
     /// Local and remote endpoints, one per (VNI, MAC); a later insert of the
     /// same key replaces the earlier one.
     public private(set) var endpoints: [EndpointKey: Endpoint]
+    /// The tenants in ingress-replication mode, each with the remote VTEPs
+    /// that sent a type-3 route for it (maybe none yet). Other tenants drop
+    /// broadcast, multicast and unknown unicast.
+    public var ingressReplication: [VNI: [IPv4Address]]
+    /// Packets per second of ARP and neighbour solicitation allowed to the
+    /// controller (an OpenFlow meter); nil: not metered.
+    public var addressResolutionRate: UInt32?
 
-    public init(vxlanPort: UInt32, ports: [UInt32: VNI] = [:], endpoints: [Endpoint] = []) {
+    public init(vxlanPort: UInt32, ports: [UInt32: VNI] = [:], endpoints: [Endpoint] = [],
+                ingressReplication: [VNI: [IPv4Address]] = [:], addressResolutionRate: UInt32? = nil) {
         self.vxlanPort = vxlanPort
         self.ports = ports
+        self.ingressReplication = ingressReplication
+        self.addressResolutionRate = addressResolutionRate
         self.endpoints = [:]
         for endpoint in endpoints { upsert(endpoint) }
     }
@@ -31,4 +41,10 @@ public struct BridgeState: Hashable, Sendable {
 
     /// The tenant networks present on this bridge (those with a local port).
     public var localVNIs: [VNI] { Set(ports.values).sorted() }
+
+    /// The local ports of a tenant, in order.
+    public func ports(of vni: VNI) -> [UInt32] { ports.filter { $0.value == vni }.keys.sorted() }
+
+    /// The tenants present here that flood by ingress replication.
+    public var replicatedVNIs: [VNI] { localVNIs.filter { ingressReplication[$0] != nil } }
 }

@@ -20,6 +20,10 @@ public enum FlowRole: UInt8, Hashable, Sendable, CaseIterable, CustomStringConve
     case dropMulticast = 14
     case dropUnknownUnicast = 15
     case forwardMiss = 16
+    case floodBroadcast = 17
+    case floodMulticast = 18
+    case floodUnknownUnicast = 19
+    case floodFromTunnel = 20
 
     public var description: String {
         switch self {
@@ -39,6 +43,10 @@ public enum FlowRole: UInt8, Hashable, Sendable, CaseIterable, CustomStringConve
         case .dropMulticast: "drop-multicast"
         case .dropUnknownUnicast: "drop-unknown-unicast"
         case .forwardMiss: "forward-miss"
+        case .floodBroadcast: "flood-broadcast"
+        case .floodMulticast: "flood-multicast"
+        case .floodUnknownUnicast: "flood-unknown-unicast"
+        case .floodFromTunnel: "flood-from-tunnel"
         }
     }
 

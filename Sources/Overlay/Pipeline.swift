@@ -15,11 +15,15 @@ import Packets
 ///   OVS; other ARP and IPv6 neighbour solicitations go to the controller.
 /// - 30 forward: (VNI, MAC) to a local port or into the tunnel; broadcast,
 ///   multicast and unknown unicast are dropped, each by a flow of its own per
-///   VNI so their counters tell what was kept off the network.
+///   VNI so their counters tell what was kept off the network. A tenant in
+///   ingress-replication mode sends them to its `FloodGroup` instead, and
+///   what it receives from the tunnel to its local ports only.
 ///
 /// Traffic from the tunnel goes from classify straight to forward: remote
 /// hosts never need their ARP answered here, and a frame that came from a
 /// tunnel never goes back into one (OVS does not output to the in_port).
+/// The flows that send address resolution to the controller go through
+/// `AddressResolutionMeter` when the state sets a rate.
 public enum Pipeline {
     public enum Table {
         public static let classify: UInt8 = 0
@@ -31,9 +35,39 @@ public enum Pipeline {
     /// Bytes of a packet-in: enough for ARP and neighbour discovery.
     public static let packetInLength: UInt16 = 128
 
+    /// The flows with the groups and meters they use.
+    public static func tables(for state: BridgeState) -> SwitchTables {
+        SwitchTables(flows: flows(for: state), groups: groups(for: state), meters: meters(for: state))
+    }
+
+    /// Two flood groups per tenant in ingress-replication mode.
+    public static func groups(for state: BridgeState) -> GroupTable {
+        var table = GroupTable()
+        for vni in state.replicatedVNIs {
+            for group in FloodGroup.allCases {
+                table.insert(group.entry(vni, localPorts: state.ports(of: vni),
+                                         remoteVTEPs: state.ingressReplication[vni] ?? [], vxlanPort: state.vxlanPort))
+            }
+        }
+        return table
+    }
+
+    public static func meters(for state: BridgeState) -> MeterTable {
+        MeterTable(state.addressResolutionRate.map { [AddressResolutionMeter.entry(packetsPerSecond: $0)] } ?? [])
+    }
+
     public static func flows(for state: BridgeState) -> FlowTable {
         var table = FlowTable()
         let vnis = state.localVNIs
+        let replicated = Set(state.replicatedVNIs)
+        // The meter instruction comes first: OVS lists instructions in
+        // execution order, and a dump must compare equal to what we want.
+        let meter: [Instruction] = state.addressResolutionRate == nil ? [] : [.meter(AddressResolutionMeter.id)]
+        // In a replicating tenant, unanswered address resolution is flooded too
+        // (a silent host is found as on a plain switch).
+        func toControllerThen(_ vni: VNI) -> [Instruction] {
+            meter + [toController] + (replicated.contains(vni) ? [.gotoTable(Table.forward)] : [])
+        }
         let localVNIs = Set(vnis)
         // Endpoints of tenants present here, in a stable order; local ones
         // last, so that where a local and a remote endpoint claim one IP
@@ -93,7 +127,7 @@ public enum Pipeline {
                         match: Match([metadata(endpoint.vni), OXMField(.inPort, UInt64(port)),
                                       OXMField(.ethType, 0x0806), OXMField(.arpTPA, UInt64(ip.rawValue))]),
                         cookie: FlowCookie(.arpFromOwner, vni: endpoint.vni).cookie,
-                        instructions: [toController]))
+                        instructions: meter + [toController]))
                 }
             }
         }
@@ -101,12 +135,13 @@ public enum Pipeline {
             table.insert(FlowEntry(
                 tableID: Table.addressResolution, priority: 50,
                 match: Match([metadata(vni), OXMField(.ethType, 0x0806)]),
-                cookie: FlowCookie(.arpToController, vni: vni).cookie, instructions: [toController]))
+                cookie: FlowCookie(.arpToController, vni: vni).cookie, instructions: toControllerThen(vni)))
             table.insert(FlowEntry(
                 tableID: Table.addressResolution, priority: 50,
                 match: Match([metadata(vni), OXMField(.ethType, 0x86dd), OXMField(.ipProto, 58),
                               OXMField(.icmpv6Type, 135)]),
-                cookie: FlowCookie(.neighborSolicitationToController, vni: vni).cookie, instructions: [toController]))
+                cookie: FlowCookie(.neighborSolicitationToController, vni: vni).cookie,
+                instructions: toControllerThen(vni)))
         }
         table.insert(FlowEntry(tableID: Table.addressResolution, priority: 0,
                                cookie: FlowCookie(.addressResolutionMiss).cookie,
@@ -132,17 +167,34 @@ public enum Pipeline {
                 cookie: FlowCookie(role, vni: endpoint.vni).cookie, instructions: [.applyActions(actions)]))
         }
         for vni in vnis {
+            let everywhere: [Instruction] = replicated.contains(vni)
+                ? [.applyActions([.group(FloodGroup.everywhere.id(vni))])] : []
+            let (broadcast, multicast, unknown): (FlowRole, FlowRole, FlowRole) = replicated.contains(vni)
+                ? (.floodBroadcast, .floodMulticast, .floodUnknownUnicast)
+                : (.dropBroadcast, .dropMulticast, .dropUnknownUnicast)
             table.insert(FlowEntry(
                 tableID: Table.forward, priority: 50,
                 match: Match([metadata(vni), OXMField(.ethDst, EthernetAddress.broadcast.rawValue)]),
-                cookie: FlowCookie(.dropBroadcast, vni: vni).cookie, instructions: []))
+                cookie: FlowCookie(broadcast, vni: vni).cookie, instructions: everywhere))
             table.insert(FlowEntry(
                 tableID: Table.forward, priority: 40,
                 match: Match([metadata(vni), OXMField(.ethDst, multicastBit, mask: multicastBit)]),
-                cookie: FlowCookie(.dropMulticast, vni: vni).cookie, instructions: []))
+                cookie: FlowCookie(multicast, vni: vni).cookie, instructions: everywhere))
             table.insert(FlowEntry(
                 tableID: Table.forward, priority: 10, match: Match([metadata(vni)]),
-                cookie: FlowCookie(.dropUnknownUnicast, vni: vni).cookie, instructions: []))
+                cookie: FlowCookie(unknown, vni: vni).cookie, instructions: everywhere))
+            guard replicated.contains(vni) else { continue }
+            // Split horizon: what the tunnel brings is for the local ports only
+            // (the sender already copied it to every VTEP).
+            let local: [Instruction] = [.applyActions([.group(FloodGroup.localPorts.id(vni))])]
+            let fromTunnel = OXMField(.inPort, UInt64(state.vxlanPort))
+            table.insert(FlowEntry(
+                tableID: Table.forward, priority: 60,
+                match: Match([metadata(vni), fromTunnel, OXMField(.ethDst, multicastBit, mask: multicastBit)]),
+                cookie: FlowCookie(.floodFromTunnel, vni: vni).cookie, instructions: local))
+            table.insert(FlowEntry(
+                tableID: Table.forward, priority: 11, match: Match([metadata(vni), fromTunnel]),
+                cookie: FlowCookie(.floodFromTunnel, vni: vni).cookie, instructions: local))
         }
         table.insert(FlowEntry(tableID: Table.forward, priority: 0, cookie: FlowCookie(.forwardMiss).cookie,
                                instructions: []))

@@ -78,10 +78,17 @@ struct AgentConfiguration: Hashable, Sendable {
     /// Set: switches connect with `ssl:` and must present a certificate of the CA.
     var controllerTLS: ControllerTLSFiles? = nil
     var gracefulRestart = GracefulRestart()
+    /// Silence after which a gleaned endpoint is forgotten; nil: never.
+    var gleanedExpiry: Duration? = defaultGleanedExpiry
+    /// ARP/NS to the controller per second and bridge; nil: not metered.
+    var addressResolutionRate: UInt32? = defaultAddressResolutionRate
+    var duplicateDetection = DuplicateMACDetector.Settings()
 
     static let defaultControllerHost = "127.0.0.1"
     static let defaultControllerPort = 6653
     static let defaultBGPPort = 179
+    static let defaultGleanedExpiry: Duration = .seconds(300)
+    static let defaultAddressResolutionRate: UInt32 = 100
 }
 
 /// Why a configuration was refused: the file, where in it (the path of the

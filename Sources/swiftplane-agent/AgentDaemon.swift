@@ -18,8 +18,10 @@ actor AgentDaemon {
     private let logger: Logger
     /// Connected switches and the bridge each one is.
     private var bridgeOf: [UInt64: String] = [:]
-    /// The last table handed to each switch, so an unchanged state sends nothing.
-    private var pushed: [UInt64: FlowTable] = [:]
+    /// The last tables handed to each switch, so an unchanged state sends nothing.
+    private var pushed: [UInt64: SwitchTables] = [:]
+    /// The source flows' packet counters at the last expiry check, per switch.
+    private var sourceCounts: [UInt64: [EndpointKey: UInt64]] = [:]
     /// The BGP client of the route reflectors; nil when none is configured.
     private let speaker: Speaker?
     /// What the speaker was last told to originate.
@@ -30,6 +32,8 @@ actor AgentDaemon {
     /// still right is removed by a restart).
     private var deferral: SelectionDeferral
     private let startedAt = ContinuousClock.now
+    /// One per bridge read from OVSDB, started with the controller.
+    private var databaseTasks: [Task<Void, Never>] = []
 
     init(configuration: AgentConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -55,6 +59,11 @@ actor AgentDaemon {
     func start() async throws {
         let address = try await controller.start()
         logger.info("controller listening", metadata: ["address": "\(address)"])
+        for bridge in configuration.bridges {
+            guard let endpoint = bridge.ovsdb else { continue }
+            let name = bridge.name
+            databaseTasks.append(Task { await self.followDatabase(endpoint, bridge: name) })
+        }
         // Listens now (a bad address fails the start); dials the reflectors later.
         try await speaker?.start()
     }
@@ -68,9 +77,11 @@ actor AgentDaemon {
             if let speaker {
                 group.addTask { await self.followRoutes(speaker) }
             }
-            for bridge in configuration.bridges {
-                guard let endpoint = bridge.ovsdb else { continue }
-                group.addTask { await self.followDatabase(endpoint, bridge: bridge.name) }
+            if let expiry = configuration.gleanedExpiry {
+                group.addTask { await self.expireGleaned(every: expiry / 4) }
+            }
+            for task in databaseTasks {
+                group.addTask { await task.value }
             }
         }
     }
@@ -184,7 +195,7 @@ actor AgentDaemon {
     private func servePacketIns() async {
         for await event in controller.packetIns {
             guard let bridge = bridgeOf[event.datapathID] else { continue }
-            let outcome = core.handlePacketIn(event.packetIn, bridge: bridge)
+            let outcome = core.handlePacketIn(event.packetIn, bridge: bridge, at: .now)
             if let learned = outcome.learned {
                 logger.info("endpoint gleaned", metadata: ["bridge": "\(bridge)", "endpoint": "\(learned)"])
             }
@@ -200,15 +211,40 @@ actor AgentDaemon {
     }
 
     private func syncAll() async {
+        for frozen in core.takeNewlyFrozen() {
+            logger.warning("duplicate MAC frozen (RFC 7432 section 15.1): its routes stay as they are until a reload",
+                           metadata: ["vni": "\(frozen.key.vni)", "mac": "\(frozen.key.mac)", "moves": "\(frozen.moves)",
+                                      "sequence": "\(frozen.sequence)"])
+        }
         for dpid in bridgeOf.keys.sorted() { await sync(dpid) }
         await advertise()
+    }
+
+    /// Gleaned endpoints that stay silent expire: the switch forwards known
+    /// sources without a packet-in, so their source flows' counters, read at
+    /// each tick, count as being seen.
+    private func expireGleaned(every interval: Duration) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            for (dpid, bridge) in bridgeOf.sorted(by: { $0.key < $1.key }) {
+                guard let flows = try? await controller.installedFlows(on: dpid) else { continue }
+                let counts = SourceCounters.packets(flows)
+                let active = SourceCounters.active(before: sourceCounts[dpid] ?? [:], now: counts)
+                sourceCounts[dpid] = counts
+                core.noteActivity(bridge: bridge, keys: active, at: .now)
+            }
+            let expired = core.expireSilent(at: .now)
+            guard !expired.isEmpty else { continue }
+            for endpoint in expired { logger.info("gleaned endpoint expired", metadata: ["endpoint": "\(endpoint)"]) }
+            await syncAll()
+        }
     }
 
     /// Routes received from the reflectors become remote endpoints.
     private func followRoutes(_ speaker: Speaker) async {
         for await _ in speaker.bestRoutesChanged {
             let received = BGPRoutes.received(await speaker.receivedBestRoutes())
-            core.setReceivedRoutes(received)
+            core.setReceivedRoutes(received, at: .now)
             logger.debug("routes received", metadata: ["count": "\(received.count)"])
             await syncAll()
         }
@@ -226,14 +262,15 @@ actor AgentDaemon {
     private func sync(_ dpid: UInt64) async {
         guard deferral.mayProgramSwitches else { return }
         guard let bridge = bridgeOf[dpid], let state = core.bridgeState(bridge) else { return }
-        let table = Pipeline.flows(for: state)
-        if pushed[dpid] == table { return }
-        pushed[dpid] = table
+        let tables = Pipeline.tables(for: state)
+        if pushed[dpid] == tables { return }
+        pushed[dpid] = tables
         do {
-            let report = try await controller.setFlows(table, on: dpid)
+            let report = try await controller.setTables(tables, on: dpid)
             logger.info("flows synced", metadata: [
                 "bridge": "\(bridge)", "added": "\(report.added)", "modified": "\(report.modified)",
                 "deleted": "\(report.deleted)", "unchanged": "\(report.unchanged)",
+                "groups": "\(report.groups)", "meters": "\(report.meters)",
             ])
         } catch {
             pushed[dpid] = nil
@@ -258,7 +295,9 @@ extension AgentConfiguration {
         AgentCore.Settings(
             vtep: vtep,
             tenants: tenants.map { AgentCore.Tenant(instance: $0.instance, ingressReplication: $0.flood == .ingressReplication) },
-            vxlanPorts: Dictionary(bridges.map { ($0.name, $0.vxlanPort) }, uniquingKeysWith: { first, _ in first }))
+            vxlanPorts: Dictionary(bridges.map { ($0.name, $0.vxlanPort) }, uniquingKeysWith: { first, _ in first }),
+            gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate,
+            duplicateDetection: duplicateDetection)
     }
 
     /// The ports and endpoints the configuration fixes, per bridge.

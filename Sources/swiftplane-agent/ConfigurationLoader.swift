@@ -1,3 +1,4 @@
+import Agent
 import BGP
 import Foundation
 import OVSDB
@@ -82,6 +83,7 @@ extension AgentConfiguration {
         var controllerHost = defaultControllerHost
         var controllerPort = defaultControllerPort
         var controllerTLS: ControllerTLSFiles?
+        var addressResolutionRate: UInt32? = defaultAddressResolutionRate
         if let node = top.optional("controller") {
             var map = try ConfigurationMapping(node)
             if let listen = map.optional("listen") {
@@ -89,6 +91,28 @@ extension AgentConfiguration {
             }
             if let node = map.optional("tls") {
                 controllerTLS = try tlsFiles(node)
+            }
+            if let rate = map.optional("address-resolution-rate") {
+                let value = try rate.integer(UInt32.self, in: 0...1_000_000, "packets per second (0: no meter)")
+                addressResolutionRate = value == 0 ? nil : value
+            }
+            try map.finish()
+        }
+
+        var gleanedExpiry: Duration? = defaultGleanedExpiry
+        if let node = top.optional("gleaned-expiry") {
+            let seconds = try node.integer(Int64.self, in: 0...86_400 * 365, "seconds (0: never)")
+            gleanedExpiry = seconds == 0 ? nil : .seconds(seconds)
+        }
+
+        var duplicateDetection = DuplicateMACDetector.Settings()
+        if let node = top.optional("duplicate-mac") {
+            var map = try ConfigurationMapping(node)
+            if let moves = map.optional("max-moves") {
+                duplicateDetection.maximumMoves = try moves.integer(Int.self, in: 1...1_000_000, "a number of moves")
+            }
+            if let window = map.optional("window") {
+                duplicateDetection.window = .seconds(try window.integer(Int64.self, in: 1...86_400 * 365, "seconds"))
             }
             try map.finish()
         }
@@ -205,7 +229,8 @@ extension AgentConfiguration {
         return AgentConfiguration(
             vtep: vtep, asn: asn, routerID: routerID, routeReflectors: routeReflectors,
             controllerHost: controllerHost, controllerPort: controllerPort, bgpHost: bgpHost, bgpPort: bgpPort, bridges: bridges, tenants: tenants,
-            endpoints: endpoints, logLevel: logLevel, controllerTLS: controllerTLS, gracefulRestart: gracefulRestart)
+            endpoints: endpoints, logLevel: logLevel, controllerTLS: controllerTLS, gracefulRestart: gracefulRestart,
+            gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate, duplicateDetection: duplicateDetection)
     }
 
     /// The three PEM files, each read and checked now, so that a wrong path

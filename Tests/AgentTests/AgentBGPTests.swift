@@ -43,7 +43,7 @@ struct AgentBGPTests {
 
         /// The remote endpoint this agent sees for `mac`, after taking in what its speaker received.
         mutating func remote(_ mac: EthernetAddress) async -> EndpointLocation? {
-            core.setReceivedRoutes(BGPRoutes.received(await speaker.receivedBestRoutes()))
+            core.setReceivedRoutes(BGPRoutes.received(await speaker.receivedBestRoutes()), at: .now)
             return core.bridgeState("br0")?.endpoints[EndpointKey(vni: VNI(rawValue: 10)!, mac: mac)]?.location
         }
     }

@@ -1,4 +1,5 @@
 import BGP
+import BGPSpeaker
 import Foundation
 import OVSDB
 import Overlay
@@ -112,6 +113,14 @@ struct AgentConfigurationTests {
             expected: "t.yaml: controller.tls.ca-certificate: missing required field"),
         Bad(name: "graceful restart unknown key", yaml: base + "\ngraceful-restart:\n  helper: true",
             expected: "t.yaml: graceful-restart.helper: unknown field"),
+        Bad(name: "negative expiry", yaml: base + "\ngleaned-expiry: -1",
+            expected: "t.yaml: gleaned-expiry: seconds (0: never) must be an integer in 0...31536000, got '-1'"),
+        Bad(name: "meter rate text", yaml: base + "\ncontroller:\n  address-resolution-rate: fast",
+            expected: "t.yaml: controller.address-resolution-rate: packets per second (0: no meter) must be an integer"),
+        Bad(name: "zero moves", yaml: base + "\nduplicate-mac:\n  max-moves: 0",
+            expected: "t.yaml: duplicate-mac.max-moves: a number of moves must be an integer in 1...1000000, got '0'"),
+        Bad(name: "unknown duplicate-mac key", yaml: base + "\nduplicate-mac:\n  moves: 3",
+            expected: "t.yaml: duplicate-mac.moves: unknown field"),
     ]
 
     @Test(arguments: bad)
@@ -138,6 +147,20 @@ struct AgentConfigurationTests {
         let off = try AgentConfiguration.parse(yaml: base + "\ngraceful-restart:\n  enabled: false\n  restart-time: 60", file: "t.yaml")
         #expect(off.gracefulRestart.enabled == false && off.gracefulRestart.restartTime == 60)
         #expect(off.speakerConfiguration.gracefulRestart == nil)
+        #expect(config.gleanedExpiry == .seconds(300) && config.addressResolutionRate == 100)
+        #expect(config.duplicateDetection == .init(maximumMoves: 5, window: .seconds(180)))
+    }
+
+    /// 0 turns the meter and the expiry off; the settings reach the core.
+    @Test func expiryMeterAndDuplicateSettings() throws {
+        let off = try AgentConfiguration.parse(
+            yaml: base + "\ngleaned-expiry: 0\ncontroller:\n  address-resolution-rate: 0", file: "t.yaml")
+        #expect(off.gleanedExpiry == nil && off.addressResolutionRate == nil)
+        let set = try AgentConfiguration.parse(
+            yaml: base + "\ngleaned-expiry: 60\ncontroller:\n  address-resolution-rate: 20\nduplicate-mac:\n  max-moves: 3\n  window: 30",
+            file: "t.yaml")
+        #expect(set.coreSettings.gleanedExpiry == .seconds(60) && set.coreSettings.addressResolutionRate == 20)
+        #expect(set.coreSettings.duplicateDetection == .init(maximumMoves: 3, window: .seconds(30)))
     }
 
     @Test func exampleConfigurationLoads() throws {

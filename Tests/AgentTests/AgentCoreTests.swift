@@ -8,43 +8,46 @@ import Pcap
 import Testing
 import TestSupport
 
+/// Shared with the other AgentCore suites (expiry, duplicate MACs).
 /// Addresses of the captured fixtures (Fixtures/frames.manifest): a is
 /// 02:00:00:00:00:01 192.168.0.1 fd00::1, b is 02:00:00:00:00:02 192.168.0.2 fd00::2.
-private let vni = VNI(rawValue: 10)!
-private let localVTEP = IPv4Address(10, 0, 0, 1)
-private let remoteVTEP = IPv4Address(10, 0, 0, 2)
-private let instance = EVPNInstance.automatic(vni: vni, asn: 65000)!
-private let macA = EthernetAddress(0x02, 0, 0, 0, 0, 0x01)
-private let macB = EthernetAddress(0x02, 0, 0, 0, 0, 0x02)
-private let ipA = IPv4Address(192, 168, 0, 1)
-private let ipB = IPv4Address(192, 168, 0, 2)
+let vni = VNI(rawValue: 10)!
+let localVTEP = IPv4Address(10, 0, 0, 1)
+let remoteVTEP = IPv4Address(10, 0, 0, 2)
+let instance = EVPNInstance.automatic(vni: vni, asn: 65000)!
+let macA = EthernetAddress(0x02, 0, 0, 0, 0, 0x01)
+let macB = EthernetAddress(0x02, 0, 0, 0, 0, 0x02)
+let ipA = IPv4Address(192, 168, 0, 1)
+let ipB = IPv4Address(192, 168, 0, 2)
 
-private func core(ports: [UInt32: VNI] = [1: vni, 2: vni], endpoints: [Endpoint] = [],
-                  ingressReplication: Bool = false, maximumGleaned: Int = 4096) -> AgentCore {
+func core(ports: [UInt32: VNI] = [1: vni, 2: vni], endpoints: [Endpoint] = [],
+          ingressReplication: Bool = false, maximumGleaned: Int = 4096, gleanedExpiry: Duration? = nil,
+          duplicates: DuplicateMACDetector.Settings = .init()) -> AgentCore {
     var core = AgentCore(settings: .init(vtep: localVTEP, tenants: [.init(instance: instance, ingressReplication: ingressReplication)],
-                                         vxlanPorts: ["br0": 100], maximumGleanedPerBridge: maximumGleaned))
+                                         vxlanPorts: ["br0": 100], maximumGleanedPerBridge: maximumGleaned,
+                                         gleanedExpiry: gleanedExpiry, duplicateDetection: duplicates))
     core.setPorts(.init(ports: ports, endpoints: endpoints), bridge: "br0")
     return core
 }
 
 /// What a remote host advertises for `endpoint` (its own origination, as we would receive it).
-private func remoteRoutes(_ endpoint: Endpoint, vtep: IPv4Address = remoteVTEP, sequence: UInt32 = 0) -> [EVPNPath] {
+func remoteRoutes(_ endpoint: Endpoint, vtep: IPv4Address = remoteVTEP, sequence: UInt32 = 0) -> [EVPNPath] {
     var local = endpoint
     local.location = .local(port: 9)
     return EVPNRoutes.advertisements(endpoints: [local], instances: [instance], vtep: vtep,
                                      mobility: sequence > 0 ? [local.key: sequence] : [:])
 }
 
-private func packetIn(_ data: ByteBuffer, port: UInt32) -> PacketIn {
+func packetIn(_ data: ByteBuffer, port: UInt32) -> PacketIn {
     PacketIn(totalLength: UInt16(data.readableBytes), reason: 0, tableID: 10, cookie: 0,
              match: Match([OXMField(.inPort, UInt64(port))]), data: data)
 }
 
-private func fixture(_ name: String) throws -> [ByteBuffer] {
+func fixture(_ name: String) throws -> [ByteBuffer] {
     try PcapReader.frames(path: Repository.fixtures.appendingPathComponent(name).path).map(\.data)
 }
 
-private func mobility(_ path: EVPNPath) -> UInt32? {
+func mobility(_ path: EVPNPath) -> UInt32? {
     path.attributes.extendedCommunities.lazy.compactMap { community -> UInt32? in
         if case let .macMobility(_, sequence) = community { return sequence }
         return nil
@@ -55,7 +58,7 @@ struct AgentCoreTests {
     @Test func bridgeStateHoldsLocalAndRemote() throws {
         let b = Endpoint(vni: vni, mac: macB, ipv4: [ipB], location: .remote(vtep: remoteVTEP))
         var agent = core(endpoints: [Endpoint(vni: vni, mac: macA, ipv4: [ipA], location: .local(port: 1))])
-        agent.setReceivedRoutes(remoteRoutes(b))
+        agent.setReceivedRoutes(remoteRoutes(b), at: .now)
         let state = try #require(agent.bridgeState("br0"))
         #expect(state.vxlanPort == 100 && state.ports == [1: vni, 2: vni])
         #expect(state.endpoints[EndpointKey(vni: vni, mac: macA)]?.location == .local(port: 1))
@@ -92,14 +95,14 @@ struct AgentCoreTests {
     func macMobilityOnMoveHere(_ move: Move) throws {
         var agent = core()
         agent.setReceivedRoutes(remoteRoutes(Endpoint(vni: vni, mac: macA, ipv4: [ipA], location: .remote(vtep: remoteVTEP)),
-                                             sequence: move.remoteSequence))
+                                             sequence: move.remoteSequence), at: .now)
         #expect(agent.advertisements.isEmpty)
         agent.setPorts(.init(ports: [1: vni], endpoints: [Endpoint(vni: vni, mac: macA, ipv4: [ipA], location: .local(port: 1))]),
                        bridge: "br0")
         let path = try #require(agent.advertisements.first)
         #expect(mobility(path) == move.expected)
         // The remote withdraws: the sequence stays (it never goes back).
-        agent.setReceivedRoutes([])
+        agent.setReceivedRoutes([], at: .now)
         #expect(agent.advertisements.first.flatMap(mobility) == move.expected)
         // The local side wins the MAC in the bridge.
         #expect(agent.bridgeState("br0")?.endpoints[EndpointKey(vni: vni, mac: macA)]?.location == .local(port: 1))
@@ -111,11 +114,11 @@ struct AgentCoreTests {
         let here = Endpoint(vni: vni, mac: macA, ipv4: [ipA], location: .local(port: 1))
         var agent = core(endpoints: [here])
         #expect(agent.advertisements.first.flatMap(mobility) == nil)
-        agent.setReceivedRoutes(remoteRoutes(here, sequence: 0))
+        agent.setReceivedRoutes(remoteRoutes(here, sequence: 0), at: .now)
         #expect(agent.advertisements.first.flatMap(mobility) == 1)
         // The other host claimed too, with 1, then 2: we do not answer with 2, then 3.
         for sequence: UInt32 in [1, 2] {
-            agent.setReceivedRoutes(remoteRoutes(here, sequence: sequence))
+            agent.setReceivedRoutes(remoteRoutes(here, sequence: sequence), at: .now)
             #expect(agent.advertisements.first.flatMap(mobility) == 1)
         }
         #expect(agent.bridgeState("br0")?.endpoints[here.key]?.location == .local(port: 1))
@@ -126,13 +129,13 @@ struct AgentCoreTests {
     @Test func gleanedMACMovesAway() throws {
         var agent = core()
         let frames = try fixture("icmp-echo.pcap")
-        _ = agent.handlePacketIn(packetIn(frames[0], port: 1), bridge: "br0")
+        _ = agent.handlePacketIn(packetIn(frames[0], port: 1), bridge: "br0", at: .now)
         #expect(agent.localEndpoints.map(\.mac) == [macA])
-        agent.setReceivedRoutes(remoteRoutes(Endpoint(vni: vni, mac: macA, location: .remote(vtep: remoteVTEP)), sequence: 5))
+        agent.setReceivedRoutes(remoteRoutes(Endpoint(vni: vni, mac: macA, location: .remote(vtep: remoteVTEP)), sequence: 5), at: .now)
         #expect(agent.localEndpoints.isEmpty)
         #expect(agent.bridgeState("br0")?.endpoints[EndpointKey(vni: vni, mac: macA)]?.location == .remote(vtep: remoteVTEP))
         // It comes back: seen here again, it claims sequence 6.
-        #expect(agent.handlePacketIn(packetIn(frames[0], port: 1), bridge: "br0").changed)
+        #expect(agent.handlePacketIn(packetIn(frames[0], port: 1), bridge: "br0", at: .now).changed)
         #expect(agent.advertisements.first.flatMap(mobility) == 6)
         #expect(agent.bridgeState("br0")?.endpoints[EndpointKey(vni: vni, mac: macA)]?.location == .local(port: 1))
     }
@@ -163,14 +166,14 @@ struct AgentCoreTests {
     func gleansFromCapturedFrames(_ replay: Replay) throws {
         var agent = core()
         let frames = try fixture(replay.file)
-        let outcome = agent.handlePacketIn(packetIn(frames[replay.frame], port: 1), bridge: "br0")
+        let outcome = agent.handlePacketIn(packetIn(frames[replay.frame], port: 1), bridge: "br0", at: .now)
         #expect(outcome.learned?.mac == replay.learnedMAC)
         #expect(outcome.learned?.ipv4 == replay.learnedIPv4)
         #expect(outcome.learned?.ipv6 == replay.learnedIPv6.compactMap(IPv6Address.init))
         #expect(outcome.learned?.location == .local(port: 1))
         #expect(outcome.changed)
         // The same frame again teaches nothing new.
-        #expect(agent.handlePacketIn(packetIn(frames[replay.frame], port: 1), bridge: "br0").changed == false)
+        #expect(agent.handlePacketIn(packetIn(frames[replay.frame], port: 1), bridge: "br0", at: .now).changed == false)
         #expect(agent.advertisements.count == max(1, replay.learnedIPv4.count + replay.learnedIPv6.count))
     }
 
@@ -178,7 +181,7 @@ struct AgentCoreTests {
     @Test(arguments: [UInt32(100), 7])
     func ignoresPortsOutsideTenants(_ port: UInt32) throws {
         var agent = core()
-        let outcome = agent.handlePacketIn(packetIn(try fixture("arp-request-reply.pcap")[0], port: port), bridge: "br0")
+        let outcome = agent.handlePacketIn(packetIn(try fixture("arp-request-reply.pcap")[0], port: port), bridge: "br0", at: .now)
         #expect(outcome.learned == nil && outcome.reply == nil && !outcome.changed)
     }
 
@@ -188,8 +191,8 @@ struct AgentCoreTests {
     func answersARPForKnownIP(_ location: EndpointLocation) throws {
         let b = Endpoint(vni: vni, mac: macB, ipv4: [ipB], location: location)
         var agent = core(endpoints: location == .local(port: 2) ? [b] : [])
-        if case .remote = location { agent.setReceivedRoutes(remoteRoutes(b)) }
-        let outcome = agent.handlePacketIn(packetIn(try fixture("arp-request-reply.pcap")[0], port: 1), bridge: "br0")
+        if case .remote = location { agent.setReceivedRoutes(remoteRoutes(b), at: .now) }
+        let outcome = agent.handlePacketIn(packetIn(try fixture("arp-request-reply.pcap")[0], port: 1), bridge: "br0", at: .now)
         let reply = try #require(outcome.reply)
         #expect(reply.actions == [.output(1)])
         let frame = try DecodedFrame(decoding: reply.data)
@@ -202,7 +205,7 @@ struct AgentCoreTests {
 
     @Test func unknownIPIsNotAnswered() throws {
         var agent = core(endpoints: [Endpoint(vni: vni, mac: macB, ipv4: [IPv4Address(192, 168, 0, 9)], location: .local(port: 2))])
-        let outcome = agent.handlePacketIn(packetIn(try fixture("arp-request-reply.pcap")[0], port: 1), bridge: "br0")
+        let outcome = agent.handlePacketIn(packetIn(try fixture("arp-request-reply.pcap")[0], port: 1), bridge: "br0", at: .now)
         #expect(outcome.reply == nil)
         #expect(outcome.learned?.mac == macA)
     }
@@ -215,7 +218,7 @@ struct AgentCoreTests {
         agent.reconfigure(.init(vtep: localVTEP, tenants: [.init(instance: instance),
                                                            .init(instance: .automatic(vni: other, asn: 65000)!)],
                                 vxlanPorts: ["br0": 100]))
-        let outcome = agent.handlePacketIn(packetIn(try fixture("arp-request-reply.pcap")[0], port: 1), bridge: "br0")
+        let outcome = agent.handlePacketIn(packetIn(try fixture("arp-request-reply.pcap")[0], port: 1), bridge: "br0", at: .now)
         #expect(outcome.reply == nil)
     }
 
@@ -223,7 +226,7 @@ struct AgentCoreTests {
     @Test func answersNeighborSolicition() throws {
         let b = Endpoint(vni: vni, mac: macB, ipv6: [IPv6Address("fd00::2")].compactMap { $0 }, location: .local(port: 2))
         var agent = core(endpoints: [b])
-        let outcome = agent.handlePacketIn(packetIn(try fixture("ipv6-nd.pcap")[0], port: 1), bridge: "br0")
+        let outcome = agent.handlePacketIn(packetIn(try fixture("ipv6-nd.pcap")[0], port: 1), bridge: "br0", at: .now)
         let reply = try #require(outcome.reply)
         #expect(reply.actions == [.output(1)])
         let frame = try DecodedFrame(decoding: reply.data)
@@ -240,7 +243,7 @@ struct AgentCoreTests {
     @Test(arguments: [[UInt8](), [0x02, 0, 0], [UInt8](repeating: 0xff, count: 20)])
     func garbageIsIgnored(_ bytes: [UInt8]) {
         var agent = core()
-        let outcome = agent.handlePacketIn(packetIn(ByteBuffer(bytes: bytes), port: 1), bridge: "br0")
+        let outcome = agent.handlePacketIn(packetIn(ByteBuffer(bytes: bytes), port: 1), bridge: "br0", at: .now)
         #expect(outcome.reply == nil)
     }
 
@@ -251,7 +254,7 @@ struct AgentCoreTests {
             let frame = FrameBuilder.arpRequest(senderHardwareAddress: EthernetAddress(rawValue: 0x0200_0000_0000 | UInt64(n) + 1),
                                                 senderAddress: IPv4Address(rawValue: 0x0a00_0000 | UInt32(n) + 1),
                                                 target: IPv4Address(10, 255, 255, 254))
-            _ = agent.handlePacketIn(packetIn(frame, port: 1), bridge: "br0")
+            _ = agent.handlePacketIn(packetIn(frame, port: 1), bridge: "br0", at: .now)
         }
         #expect(agent.localEndpoints.count == 64)
     }

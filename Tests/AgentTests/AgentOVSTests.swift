@@ -129,6 +129,20 @@ struct AgentOVSTests {
             #expect(installed == wantedNames, "agent log:\n\(agentLog())")
             #expect(wantedNames.count == wanted.count)
 
+            // The ARP/ND meter (default 100 packets/s) is on the switch, and
+            // every flow to the controller for address resolution uses it.
+            let meters = try sandbox.ofctl("dump-meters", sandbox.bridge)
+            #expect(meters.contains("meter=\(AddressResolutionMeter.id) pktps burst stats bands=")
+                    && meters.contains("type=drop rate=100 burst_size=100"), "dump-meters: \(meters)")
+            let metered: [FlowRole] = [.arpToController, .neighborSolicitationToController, .arpFromOwner]
+            let cookies = Set(metered.map { FlowCookie($0, vni: Self.vni).cookie })
+            let controllerFlows = try sandbox.dumpFlows().filter { line in
+                cookies.contains { line.contains("cookie=0x\(String($0, radix: 16))") }
+            }
+            #expect(controllerFlows.count == 4, "\(controllerFlows)")
+            #expect(controllerFlows.allSatisfy { $0.contains("actions=meter:\(AddressResolutionMeter.id),CONTROLLER:128") },
+                    "\(controllerFlows)")
+
             // Unicast between the two containers, ARP answered by OVS's responder flow.
             _ = try Command.run("ip", ["netns", "exec", ca.netns, "ip", "neigh", "flush", "all"])
             let arpBefore = try Self.packets(sandbox, .arpResponder)

@@ -1,5 +1,6 @@
 import Foundation
 import Overlay
+import Packets
 import Testing
 import TestSupport
 
@@ -7,25 +8,43 @@ import TestSupport
 /// `swiftplane-rr` and a `swiftplane-agent` per host, all the built
 /// binaries: container a on host 1 reaches container b on host 2 through
 /// VXLAN with flows computed from the EVPN routes each agent received.
+/// VNI 10 drops broadcast (BUM-less); VNI 11 asks for ingress replication,
+/// so a broadcast from its container on host 1 reaches its container on
+/// host 2 through the flood group built from host 2's type-3 route.
 @Suite("two agents and a route reflector over VXLAN", .serialized,
        .enabled(if: agentTwoHostUnavailable == nil, Comment(rawValue: agentTwoHostUnavailable ?? "")))
 struct AgentTwoHostTests {
-    static func config(host: Int) -> String {
-        base.replacingOccurrences(of: "vtep: 10.0.0.1", with: "vtep: 10.9.8.\(host)") + """
+    /// Host 1 lists its containers in its configuration; host 2 reads them
+    /// from OVSDB (`database`), as an orchestrator would set them.
+    static func config(host: Int, database: String? = nil) -> String {
+        let head = base.replacingOccurrences(of: "vtep: 10.0.0.1", with: "vtep: 10.9.8.\(host)")
+            .replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100" + (database.map { "\n    ovsdb: unix:\($0)" } ?? ""))
+        let endpoints = database != nil ? "" : """
 
-        bgp-listen: 10.9.8.\(host):0
-        route-reflectors:
-          - address: 10.9.8.1
-            port: 11179
         endpoints:
           - vni: 10
             mac: 02:00:00:00:00:0\(host)
             ips: [10.77.0.\(host)]
             port: 1
+          - vni: 11
+            mac: 02:00:00:00:01:0\(host)
+            ips: [10.78.0.\(host)]
+            port: 2
         """
+        return head + """
+
+          - vni: 11
+            flood: ingress-replication
+
+        bgp-listen: 10.9.8.\(host):0
+        route-reflectors:
+          - address: 10.9.8.1
+            port: 11179
+        """ + endpoints
     }
 
-    @Test func pingAcrossTheOverlay() throws {
+    @Test("ping across the overlay; broadcast replicated in VNI 11 only; groups as the pipeline wants")
+    func pingAcrossTheOverlay() throws {
         let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
         let reflectorPath = try #require(Command.builtProduct("swiftplane-rr"))
         let folder = try TemporaryFolder.create("agent-2host")
@@ -37,13 +56,20 @@ struct AgentTwoHostTests {
                     let hosts = [h1, h2]
                     var vteps: [OVSVTEP] = []
                     var containers: [OVSContainer] = []
+                    var flooders: [OVSContainer] = []
                     for (n, host) in hosts.enumerated() {
                         vteps.append(try host.addVTEP(on: underlay, address: "10.9.8.\(n + 1)/24", ofport: 100))
                         // The kernel sees frames on netdev ports: keep it from answering ARP for the VTEP.
                         _ = try host.exec(["sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2"])
                         containers.append(try host.addContainer("c", mac: "02:00:00:00:00:0\(n + 1)",
                                                                 addresses: ["10.77.0.\(n + 1)/24"], ofport: 1, mtu: 1450))
+                        flooders.append(try host.addContainer("d", mac: "02:00:00:00:01:0\(n + 1)",
+                                                              addresses: ["10.78.0.\(n + 1)/24"], ofport: 2, mtu: 1450))
                         try host.setController("tcp:127.0.0.1:6653")
+                    }
+                    for (port, vni, mac, ip) in [("c", 10, "02:00:00:00:00:02", "10.77.0.2"), ("d", 11, "02:00:00:00:01:02", "10.78.0.2")] {
+                        try h2.vsctl("set", "port", port, "external_ids:vni=\(vni)", "external_ids:attached-mac=\(mac)",
+                                     "external_ids:ip=\(ip)")
                     }
                     // Pre-seed each VTEP's MAC at the other: the first encapsulated packet is otherwise lost.
                     try h1.appctl("tnl/neigh/set", "br-phy", "10.9.8.2", vteps[1].mac)
@@ -51,14 +77,15 @@ struct AgentTwoHostTests {
 
                     let reflector = try NamespaceDaemon(
                         netns: h1.name, [reflectorPath, "--as", "65000", "--router-id", "10.9.8.254",
-                                         "--listen", "10.9.8.1:11179", "--accept", "10.9.8.0/24"],
+                                         "--listen", "10.9.8.1:11179", "--accept", "10.9.8.0/24", "--graceful-restart"],
                         log: folder.appendingPathComponent("rr.log"))
                     defer { reflector.stop() }
                     var agents: [NamespaceDaemon] = []
                     defer { agents.forEach { $0.stop() } }
                     for (n, host) in hosts.enumerated() {
                         let path = folder.appendingPathComponent("agent\(n + 1).yaml").path
-                        try Self.config(host: n + 1).write(toFile: path, atomically: true, encoding: .utf8)
+                        let database = n == 1 ? try #require(host.databaseSocket) : nil
+                        try Self.config(host: n + 1, database: database).write(toFile: path, atomically: true, encoding: .utf8)
                         agents.append(try NamespaceDaemon(netns: host.name, [agentPath, "--config", path],
                                                           log: folder.appendingPathComponent("agent\(n + 1).log")))
                     }
@@ -82,9 +109,145 @@ struct AgentTwoHostTests {
                     let received = ping.stdout.split(separator: "\n").first { $0.contains("packets transmitted") } ?? ""
                     #expect(received.contains(" 5 received") || received.contains(" 4 received"),
                             "ping: \(ping.stdout)\(ping.stderr)\n\(logs())")
+
+                    // Each host holds exactly the flows and groups the pipeline
+                    // wants for it: VNI 11's two flood groups, the one for local
+                    // senders replicating to the other host's VTEP.
+                    let vni11 = VNI(rawValue: 11)!
+                    for (n, host) in hosts.enumerated() {
+                        let other = "10.9.8.\(2 - n)"
+                        let expected = [
+                            "group_id=\(FloodGroup.everywhere.id(vni11)),type=all,bucket=actions=output:2,"
+                                + "bucket=actions=set_field:0xb->tun_id,set_field:\(other)->tun_dst,output:100",
+                            "group_id=\(FloodGroup.localPorts.id(vni11)),type=all,bucket=actions=output:2",
+                        ]
+                        // The type-3 route may trail the type-2 ones a little.
+                        var groups: [String] = []
+                        for _ in 0..<50 {
+                            groups = try Self.groupLines(host).map { $0.text.trimmingCharacters(in: .whitespaces) }
+                            if groups == expected { break }
+                            usleep(100_000)
+                        }
+                        #expect(groups == expected, "host \(n + 1) dump-groups: \(groups)\n\(logs())")
+                        let wanted = Pipeline.flows(for: Self.expectedState(host: n + 1)).entries
+                            .map { AgentOVSTests.FlowName(cookie: $0.cookie, table: $0.key.tableID, priority: $0.key.priority) }
+                        #expect(try AgentOVSTests.dump(host).map(\.0).sorted() == wanted.sorted(), "host \(n + 1)\n\(logs())")
+                    }
+
+                    // OVS's own trace of a broadcast in VNI 11 on host 1: from
+                    // the local container, into the tunnel to host 2 and not
+                    // back out of its own port; from the tunnel, to the local
+                    // container only (split horizon).
+                    let fromLocal = try h1.appctl("ofproto/trace", h1.bridge,
+                                                  "in_port=2,dl_src=02:00:00:00:01:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0800,nw_src=10.78.0.1,nw_dst=10.78.0.255")
+                    #expect(fromLocal.contains("group:\(FloodGroup.everywhere.id(vni11))")
+                            && fromLocal.contains("10.9.8.2->tun_dst") && fromLocal.contains("skipping output to input port"),
+                            "trace from the local port:\n\(fromLocal)")
+                    let fromTunnel = try h1.appctl("ofproto/trace", h1.bridge,
+                                                   "in_port=100,tun_id=0xb,tun_src=10.9.8.2,tun_dst=10.9.8.1,dl_src=02:00:00:00:01:02,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0800")
+                    #expect(fromTunnel.contains("group:\(FloodGroup.localPorts.id(vni11))") && fromTunnel.contains("output:2")
+                            && !fromTunnel.contains("->tun_dst"), "trace from the tunnel:\n\(fromTunnel)")
+
+                    // Answer broadcast pings in both tenants on host 2, then
+                    // ping each tenant's broadcast address from host 1.
+                    for container in [containers[1], flooders[1]] {
+                        _ = try Command.run("ip", ["netns", "exec", container.netns, "sysctl", "-q", "-w",
+                                                   "net.ipv4.icmp_echo_ignore_broadcasts=0"])
+                    }
+                    let dropBefore = try Self.packets(h1, .dropBroadcast, vni: 10)
+                    let floodBefore = try Self.packets(h1, .floodBroadcast, vni: 11)
+                    let fromTunnelBefore = try Self.packets(h2, .floodFromTunnel, vni: 11)
+                    let flooded = try Command.run("ip", ["netns", "exec", flooders[0].netns,
+                                                         "ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.78.0.255"])
+                    #expect(flooded.stdout.contains("from 10.78.0.2"), "VNI 11 broadcast: \(flooded.stdout)\(flooded.stderr)\n\(logs())")
+                    #expect(try Self.packets(h1, .floodBroadcast, vni: 11, reach: floodBefore + 3))
+                    #expect(try Self.packets(h2, .floodFromTunnel, vni: 11, reach: fromTunnelBefore + 3))
+                    let dropped = try Command.run("ip", ["netns", "exec", containers[0].netns,
+                                                         "ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.77.0.255"])
+                    #expect(!dropped.stdout.contains("from 10.77.0.2"), "VNI 10 broadcast crossed: \(dropped.stdout)")
+                    #expect(try Self.packets(h1, .dropBroadcast, vni: 10, reach: dropBefore + 3))
+
+                    // Graceful restart: agent 2 stops (SIGTERM) without a
+                    // NOTIFICATION; the reflector keeps its routes as stale,
+                    // so host 1 keeps its tunnel flow and the ping still
+                    // works (host 2's OVS keeps its flows too).
+                    #expect(agents[1].signal(SIGTERM, within: 5), "agent 2 did not exit on SIGTERM")
+                    usleep(3_000_000)
+                    #expect(reflector.output.contains("restarting gracefully"), "\(logs())")
+                    #expect(try AgentOVSTests.dump(h1).contains { $0.0.cookie == remote }, "host 1 lost host 2's endpoint\n\(logs())")
+                    let headless = try Command.run("ip", ["netns", "exec", containers[0].netns,
+                                                          "ping", "-c", "3", "-i", "0.2", "-W", "1", "10.77.0.2"])
+                    #expect(headless.stdout.contains("3 received"), "ping with agent 2 down: \(headless.stdout)")
+                    // It comes back: its routes are refreshed, nothing is lost on the way.
+                    agents.append(try NamespaceDaemon(netns: h2.name, [agentPath, "--config", folder.appendingPathComponent("agent2.yaml").path],
+                                                      log: folder.appendingPathComponent("agent2-again.log")))
+                    var back = false
+                    for _ in 0..<100 where !back {
+                        back = agents[2].output.contains("established")
+                        if !back { usleep(100_000) }
+                    }
+                    #expect(back, "agent 2 did not re-establish:\n\(agents[2].output)")
+                    usleep(1_000_000)
+                    // Its first table held its OVSDB endpoints before its
+                    // End-of-RIB: the reflector had no stale route left to purge.
+                    let endOfRIB = reflector.output.split(separator: "\n").filter { $0.contains("End-of-RIB: stale routes purged") }
+                    #expect(endOfRIB.count == 1 && endOfRIB.allSatisfy { $0.contains("count=0") }, "\(endOfRIB)\n\(logs())")
+                    #expect(try AgentOVSTests.dump(h1).contains { $0.0.cookie == remote }, "\(logs())")
                 }
             }
         }
+    }
+}
+
+extension AgentTwoHostTests {
+    /// What host `n`'s bridge should be, from the two configurations: its
+    /// own containers, the other host's as remote, VNI 11 replicated to the
+    /// other VTEP, the default meter.
+    static func expectedState(host n: Int) -> BridgeState {
+        let other = 3 - n
+        func endpoints(_ host: Int, _ location: EndpointLocation) -> [Endpoint] {
+            [Endpoint(vni: VNI(rawValue: 10)!, mac: EthernetAddress(2, 0, 0, 0, 0, UInt8(host)),
+                      ipv4: [IPv4Address(10, 77, 0, UInt8(host))], location: location.portOffset(0)),
+             Endpoint(vni: VNI(rawValue: 11)!, mac: EthernetAddress(2, 0, 0, 0, 1, UInt8(host)),
+                      ipv4: [IPv4Address(10, 78, 0, UInt8(host))], location: location.portOffset(1))]
+        }
+        return BridgeState(vxlanPort: 100, ports: [1: VNI(rawValue: 10)!, 2: VNI(rawValue: 11)!],
+                           endpoints: endpoints(n, .local(port: 1)) + endpoints(other, .remote(vtep: IPv4Address(10, 9, 8, UInt8(other)))),
+                           ingressReplication: [VNI(rawValue: 11)!: [IPv4Address(10, 9, 8, UInt8(other))]],
+                           addressResolutionRate: 100)
+    }
+
+    /// `dump-groups` as (group id, the rest of the line), in id order.
+    static func groupLines(_ sandbox: OVSSandbox) throws -> [(id: UInt32, text: String)] {
+        try sandbox.ofctl("dump-groups", sandbox.bridge).split(separator: "\n").compactMap { line in
+            guard let range = line.range(of: "group_id=") else { return nil }
+            let digits = line[range.upperBound...].prefix { $0.isNumber }
+            return UInt32(digits).map { ($0, String(line)) }
+        }.sorted { $0.id < $1.id }
+    }
+
+    /// n_packets summed over the flows with this role and VNI.
+    static func packets(_ sandbox: OVSSandbox, _ role: FlowRole, vni: UInt32) throws -> Int {
+        let cookie = FlowCookie(role, vni: VNI(rawValue: vni)).cookie
+        return try AgentOVSTests.dump(sandbox).filter { $0.0.cookie == cookie }.map(\.1).reduce(0, +)
+    }
+
+    /// Whether the counter reaches `count` within 3 s: OVS pushes datapath
+    /// statistics to the OpenFlow flows about once a second.
+    static func packets(_ sandbox: OVSSandbox, _ role: FlowRole, vni: UInt32, reach count: Int) throws -> Bool {
+        for _ in 0..<30 {
+            if try packets(sandbox, role, vni: vni) >= count { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+}
+
+private extension EndpointLocation {
+    /// Local port 1 + offset; a remote location unchanged.
+    func portOffset(_ offset: UInt32) -> EndpointLocation {
+        if case let .local(port) = self { return .local(port: port + offset) }
+        return self
     }
 }
 

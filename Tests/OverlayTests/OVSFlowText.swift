@@ -11,9 +11,14 @@ enum OVSFlowText {
 
     /// One line per message, e.g. "ADD table:30 priority=100,... actions=output:1".
     static func lines(_ flowMods: [FlowMod]) throws -> [String] {
+        try lines(messages: flowMods.map { .flowMod($0) })
+    }
+
+    /// One line per message of any type (GROUP_MOD, METER_MOD too).
+    static func lines(messages: [OpenFlowMessage]) throws -> [String] {
         var buffer = ByteBuffer()
-        for (xid, flowMod) in flowMods.enumerated() {
-            try OpenFlowEnvelope(xid: UInt32(xid), .flowMod(flowMod)).encode(into: &buffer)
+        for (xid, message) in messages.enumerated() {
+            try OpenFlowEnvelope(xid: UInt32(xid), message).encode(into: &buffer)
         }
         let file = FileManager.default.temporaryDirectory
             .appendingPathComponent("swiftplane-flowmods-\(UUID().uuidString).bin")
@@ -23,11 +28,17 @@ enum OVSFlowText {
         guard result.status == 0 else {
             throw OVSFlowTextError(message: "ovs-ofctl ofp-parse failed: \(result.stderr)")
         }
-        // Each message prints as "OFPT_FLOW_MOD (OF1.3) (xid=0x..): ADD ...".
-        return result.stdout.split(separator: "\n").compactMap { line in
-            guard let colon = line.range(of: "): ") else { return nil }
-            return normalised(String(line[colon.upperBound...]))
+        // Each message prints as "OFPT_FLOW_MOD (OF1.3) (xid=0x..): ADD ..."
+        // (a GROUP_MOD or METER_MOD may take more than one line: joined).
+        var messages: [String] = []
+        for line in result.stdout.split(separator: "\n") {
+            if line.hasPrefix("OFPT_") {
+                messages.append(line.range(of: "):").map { String(line[$0.upperBound...]) } ?? "")
+            } else if !messages.isEmpty {
+                messages[messages.count - 1] += " " + line
+            }
         }
+        return messages.map(normalised)
     }
 
     /// Lines of a hand-written expectation: trimmed, blank lines dropped.
