@@ -71,6 +71,10 @@ public actor OpenFlowController {
 
     public nonisolated var statistics: ControllerStatistics { hub.statistics }
 
+    /// TCP connections open now, switches or not (a flood of half-open
+    /// handshakes shows here, and goes at the handshake timeout).
+    public nonisolated var openConnectionCount: Int { hub.openChannels.count }
+
     /// Listens on the configured host and port; returns the bound address.
     @discardableResult
     public func start() async throws -> SocketAddress {

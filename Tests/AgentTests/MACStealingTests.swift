@@ -1,0 +1,56 @@
+import Agent
+import BGP
+import Overlay
+import Testing
+
+/// Issue 10: a route from another host that claims a MAC local here must not
+/// take it away from its port unless MAC mobility (RFC 7432 section 15) says
+/// it moved: a configured endpoint (OVSDB or static) never yields, a gleaned
+/// one yields only to a strictly higher sequence than ours.
+struct MACStealingTests {
+    enum Origin: String, Sendable { case configured, gleaned }
+
+    struct Row: Sendable, CustomTestStringConvertible {
+        var origin: Origin
+        /// MAC mobility sequences the other host advertises, in turn (0: no extended community).
+        var claims: [UInt32]
+        var staysLocal: Bool
+        var testDescription: String { "\(origin), claims \(claims) -> \(staysLocal ? "stays local" : "moves")" }
+    }
+
+    static let rows: [Row] = [
+        Row(origin: .configured, claims: [0], staysLocal: true),
+        Row(origin: .configured, claims: [7], staysLocal: true),
+        Row(origin: .configured, claims: [0, 1, 2, 1_000_000], staysLocal: true),
+        Row(origin: .gleaned, claims: [0], staysLocal: true),
+        Row(origin: .gleaned, claims: [0, 0, 0], staysLocal: true),
+        // A move by the rules: a higher sequence than ours.
+        Row(origin: .gleaned, claims: [1], staysLocal: false),
+        Row(origin: .gleaned, claims: [0, 3], staysLocal: false),
+    ]
+
+    @Test(arguments: rows)
+    func remoteClaimOnALocalMAC(_ row: Row) throws {
+        let local = Endpoint(vni: vni, mac: macA, ipv4: [ipA], location: .local(port: 1))
+        var agent = row.origin == .configured ? core(endpoints: [local]) : core()
+        if row.origin == .gleaned {
+            let frames = try fixture("icmp-echo.pcap")
+            _ = agent.handlePacketIn(packetIn(frames[0], port: 1), bridge: "br0", at: .now)
+        }
+        try #require(agent.bridgeState("br0")?.endpoints[local.key]?.location == .local(port: 1))
+        for claim in row.claims {
+            agent.setReceivedRoutes(remoteRoutes(Endpoint(vni: vni, mac: macA, ipv4: [ipA], location: .remote(vtep: remoteVTEP)),
+                                                 sequence: claim), at: .now)
+        }
+        let location = agent.bridgeState("br0")?.endpoints[local.key]?.location
+        if row.staysLocal {
+            #expect(location == .local(port: 1))
+            // And we keep advertising it, from our VTEP.
+            #expect(agent.advertisements.contains { path in
+                if case let .macIPAdvertisement(route) = path.route { route.mac == macA } else { false }
+            })
+        } else {
+            #expect(location == .remote(vtep: remoteVTEP))
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import OpenFlow
+import OpenFlowController
+import TestSupport
+import Testing
+
+/// Issue 10: a hostile OpenFlow peer (Tests/Tools/hostile-peer: garbage,
+/// oversized lengths, slowloris HELLOs, idle and flooding connections,
+/// 4,000 of them, 1,000 at a time) beside a real Open vSwitch. The switch
+/// keeps its session, its flows still follow the wanted table, and the
+/// hostile connections go.
+@Suite("Hostile OpenFlow peers beside real Open vSwitch", .serialized,
+       .enabled(if: OVSSandbox.controllerTestsUnavailable == nil && Command.which("python3") != nil,
+                Comment(rawValue: OVSSandbox.controllerTestsUnavailable ?? "python3 is not installed")))
+struct HostileSwitchTests {
+    @Test("4,000 hostile connections, 1,000 at a time: the real switch keeps its session and its flows follow the wanted set")
+    func hostileConnections() async throws {
+        try await ControllerOVSTests.withSetup { sandbox, controller, dpid in
+            _ = try await controller.setFlows(FlowTable(ControllerOVSTests.baseFlows), on: dpid)
+            let tool = Repository.root.appendingPathComponent("Tests/Tools/hostile-peer").path
+            let output = Pipe()
+            let attack = try sandbox.spawn(["python3", tool, "--target", "127.0.0.1:6653", "--protocol", "openflow",
+                                            "--connections", "4000", "--concurrency", "1000", "--sources", "127.91.0.0/16",
+                                            "--seconds", "90"], standardOutput: output)
+            defer { attack.stop() }
+            let crowded = await eventually(20) { controller.openConnectionCount > 50 }
+            #expect(crowded, "the attack never got going")
+
+            // Under attack, a change of the wanted table still reaches the switch, only the difference.
+            let report = try await controller.setFlows(FlowTable(Array(ControllerOVSTests.baseFlows.prefix(2))), on: dpid)
+            #expect(report.deleted == 1 && report.added == 0)
+            #expect(try sandbox.ofctl("--no-stats", "dump-flows", "br0").split(separator: "\n")
+                .filter { $0.contains("cookie=0x535") }.count == 2)
+
+            // Not waitUntilExit: that would hold one of the two cooperative threads for the whole attack.
+            #expect(await eventually(60) { !attack.isRunning })
+            let summary = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            print(summary.trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(summary.contains("4000 connections made"), "\(summary)")
+            #expect(summary.contains(" 0 still open"), "\(summary)")
+            // Every hostile connection was closed by the controller (protocol
+            // violation, bad header, or the 10 s handshake timeout); only the
+            // real switch is left, and it never went down.
+            #expect(await eventually(15) { controller.openConnectionCount == 1 }, "\(controller.openConnectionCount) connections left")
+            #expect(await controller.connectedSwitches == [dpid])
+            let down = await nextEvent(controller.events, seconds: 0.5) { if case let .down(id, reason) = $0, id == dpid { reason } else { nil } }
+            #expect(down == nil, "the real switch went down: \(down.map { "\($0)" } ?? "")")
+        }
+    }
+}
