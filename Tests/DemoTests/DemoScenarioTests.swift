@@ -124,6 +124,11 @@ struct DemoScenarioTests {
     /// those before (by OVS's own flow ages: a deleted and re-added flow is
     /// younger than before).
     private func faultDrills() throws {
+        // An endpoint moves to another host and back: every host follows within 1 s.
+        let move = try DemoTopology.demo("drill", "move")
+        print(move.stdout)
+        #expect(move.status == 0, "move:\n\(move.stdout)\(move.stderr)")
+        #expect(move.stdout.contains("drill: 5 passed, 0 failed"), "move:\n\(move.stdout)")
         for scenario in ["agent-kill", "agent-restart", "rr-kill"] {
             let drill = try DemoTopology.demo("drill", scenario)
             print(drill.stdout)   // packets lost and convergence times, for CI's log
