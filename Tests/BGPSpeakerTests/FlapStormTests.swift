@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Issue 10 fault 6: one client's session flaps 50 times in 10 s (each time
+/// a full session with 200 EVPN routes, then a drop), beside two real
+/// GoBGP clients. The reflector must end with exactly the steady clients'
+/// routes, and a second storm must not grow its memory any further.
+@Suite(.serialized, .enabled(if: GoBGPDaemon.available && Command.builtProduct("swiftplane-rr") != nil && Command.which("python3") != nil,
+                             "gobgpd/gobgp or python3 not installed, or swiftplane-rr not built"))
+struct FlapStormTests {
+    static func storm(port: Int, source: String) async throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", HostilePeerTests.tool, "--target", "127.0.0.1:\(port)", "--protocol", "bgp", "--modes", "flap",
+                       "--connections", "50", "--routes", "200", "--sources", "\(source)/32", "--seconds", "10"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        _ = await eventually(30) { !p.isRunning }
+        if p.isRunning { p.stop() }
+        return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Destinations in a gobgpd's EVPN table, by its API port (Sendable, unlike the daemon object).
+    static func destinations(apiPort: Int) -> Int {
+        guard let out = try? Command.run(Command.which("gobgp") ?? "gobgp",
+                                         ["-u", "127.0.0.1", "-p", "\(apiPort)", "global", "rib", "-a", "evpn", "-j"]),
+              let json = try? JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any] else { return 0 }
+        return json.count
+    }
+
+    @Test func reflectorSettlesAfterAFlapStorm() async throws {
+        let net = UInt8.random(in: 10...250)
+        let port = Int.random(in: 20000...39999)
+        let rr = Process()
+        rr.executableURL = URL(fileURLWithPath: Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr")
+        rr.arguments = ["--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)",
+                        "--accept", "127.92.\(net).0/24", "--log-level", "error"]
+        rr.standardError = FileHandle.nullDevice
+        rr.standardOutput = FileHandle.nullDevice
+        try rr.run()
+        defer { rr.stop() }
+        let originator = try GoBGPDaemon(address: "127.92.\(net).2", peer: "127.0.0.1", peerPort: port)
+        defer { originator.stop() }
+        let receiver = try GoBGPDaemon(address: "127.92.\(net).3", peer: "127.0.0.1", peerPort: port)
+        defer { receiver.stop() }
+        let macadv = ["global", "rib", "add", "-a", "evpn", "macadv", "02:00:00:00:00:01", "10.0.0.1", "etag", "0", "label", "1001",
+                      "rd", "10.1.1.1:100", "rt", "65000:1001", "encap", "vxlan", "nexthop", "10.1.1.1"]
+        #expect(try await eventually(30) { try originator.cli(macadv).status == 0 })
+        let steady = try await eventually(30) { try receiver.evpnRIB().count == 1 }
+        try #require(steady, "the steady route never arrived: \(receiver.log.suffix(600))")
+
+        var resident: [Int] = []
+        for round in 1...2 {
+            // Watch the receiver during the storm: the flapping routes must really reach it.
+            let api = receiver.apiPort
+            let watcher = Task {
+                var most = 0
+                for _ in 0..<40 {
+                    most = max(most, Self.destinations(apiPort: api))
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
+                return most
+            }
+            let summary = try await Self.storm(port: port, source: "127.92.\(net).9")
+            let most = await watcher.value
+            print("storm \(round): \(summary); the receiver saw up to \(most) destinations")
+            #expect(most > 100, "the storm's routes never reached the receiver")
+            #expect(summary.contains("sessions established"), "\(summary)")
+            // Settled: the flapping client's routes are gone, the steady one stays.
+            let settled = try await eventually(20) { try receiver.evpnRIB().count == 1 }
+            #expect(settled, "after storm \(round) the receiver holds \((try? receiver.evpnRIB().count) ?? -1) destinations")
+            #expect(try receiver.evpnRIB().keys.contains { $0.contains("02:00:00:00:00:01") })
+            #expect(rr.isRunning)
+            resident.append(HostilePeerTests.residentKiB(rr.processIdentifier) ?? 0)
+        }
+        print("swiftplane-rr resident memory after each storm: \(resident.map { "\($0 / 1024) MiB" }.joined(separator: ", "))")
+        // The second storm finds everything the first one needed already there.
+        #expect(resident[1] - resident[0] < 4 * 1024, "memory grew by \((resident[1] - resident[0]) / 1024) MiB in the second storm")
+    }
+}
