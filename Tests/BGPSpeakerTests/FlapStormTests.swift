@@ -34,22 +34,10 @@ struct FlapStormTests {
 
     @Test func reflectorSettlesAfterAFlapStorm() async throws {
         let net = UInt8.random(in: 10...250)
-        let port = Int.random(in: 20000...39999)
-        let rr = Process()
-        rr.executableURL = URL(fileURLWithPath: Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr")
-        rr.arguments = ["--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)",
-                        "--accept", "127.92.\(net).0/24", "--log-level", "error"]
-        rr.standardError = FileHandle.nullDevice
-        rr.standardOutput = FileHandle.nullDevice
-        try rr.run()
-        defer { rr.stop() }
-        let originator = try GoBGPDaemon(address: "127.92.\(net).2", peer: "127.0.0.1", peerPort: port)
-        defer { originator.stop() }
-        let receiver = try GoBGPDaemon(address: "127.92.\(net).3", peer: "127.0.0.1", peerPort: port)
-        defer { receiver.stop() }
-        let macadv = ["global", "rib", "add", "-a", "evpn", "macadv", "02:00:00:00:00:01", "10.0.0.1", "etag", "0", "label", "1001",
-                      "rd", "10.1.1.1:100", "rt", "65000:1001", "encap", "vxlan", "nexthop", "10.1.1.1"]
-        #expect(try await eventually(30) { try originator.cli(macadv).status == 0 })
+        let setup = try ReflectorUnderAttack(prefix: "127.92.\(net)", arguments: ["--log-level", "error"])
+        defer { setup.stop() }
+        let (rr, originator, receiver, port) = (setup.reflector, setup.originator, setup.receiver, setup.port)
+        #expect(try await eventually(30) { try originator.cli(ReflectorUnderAttack.route(1)).status == 0 })
         let steady = try await eventually(30) { try receiver.evpnRIB().count == 1 }
         try #require(steady, "the steady route never arrived: \(receiver.log.suffix(600))")
 

@@ -37,29 +37,15 @@ struct HostilePeerTests {
 
     @Test func reflectorServesItsPeersThroughAnAttack() async throws {
         let net = UInt8.random(in: 10...250)
-        let port = Int.random(in: 20000...39999)
         let folder = try TemporaryFolder.create("swiftplane-hostile")
         defer { try? FileManager.default.removeItem(at: folder) }
         let logURL = folder.appendingPathComponent("rr.log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let rr = Process()
-        rr.executableURL = URL(fileURLWithPath: Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr")
-        rr.arguments = ["--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)",
-                        "--accept", "127.90.\(net).0/24", "--max-peers", "64"]
         let log = try FileHandle(forWritingTo: logURL)
-        rr.standardError = log
-        rr.standardOutput = FileHandle.nullDevice
-        try rr.run()
-        defer { rr.stop() }
-        let originator = try GoBGPDaemon(address: "127.90.\(net).2", peer: "127.0.0.1", peerPort: port)
-        defer { originator.stop() }
-        let receiver = try GoBGPDaemon(address: "127.90.\(net).3", peer: "127.0.0.1", peerPort: port)
-        defer { receiver.stop() }
-
-        func route(_ n: Int) -> [String] {
-            ["global", "rib", "add", "-a", "evpn", "macadv", "02:00:00:00:00:0\(n)", "10.0.0.\(n)", "etag", "0", "label", "1001",
-             "rd", "10.1.1.1:100", "rt", "65000:1001", "encap", "vxlan", "nexthop", "10.1.1.1"]
-        }
+        let setup = try ReflectorUnderAttack(prefix: "127.90.\(net)", arguments: ["--max-peers", "64"], log: log)
+        defer { setup.stop() }
+        let (rr, originator, receiver, port) = (setup.reflector, setup.originator, setup.receiver, setup.port)
+        let route = { (n: Int) in ReflectorUnderAttack.route(n) }
         func reflected(_ mac: String) throws -> Bool {
             try receiver.evpnRIB().keys.contains { $0.contains(mac) }
         }
@@ -92,7 +78,7 @@ struct HostilePeerTests {
         #expect(text.components(separatedBy: " down").count == downsBefore, "a good session went down:\n\(text.suffix(2000))")
         #expect(text.contains("connection refused: outside every accepted range"))
         // And both still work: a withdraw crosses too.
-        #expect(try originator.cli(["global", "rib", "del", "-a", "evpn"] + route(1).dropFirst(5)).status == 0)
+        #expect(try originator.cli(ReflectorUnderAttack.route(1, "del")).status == 0)
         #expect(try await eventually(20) { try !reflected("02:00:00:00:00:01") })
     }
 }
