@@ -129,7 +129,7 @@ struct DemoScenarioTests {
         print(move.stdout)
         #expect(move.status == 0, "move:\n\(move.stdout)\(move.stderr)")
         #expect(move.stdout.contains("drill: 5 passed, 0 failed"), "move:\n\(move.stdout)")
-        for scenario in ["agent-kill", "agent-restart", "rr-kill"] {
+        for scenario in ["agent-kill", "agent-restart", "rr-kill", "rr-pair"] {
             let drill = try DemoTopology.demo("drill", scenario)
             print(drill.stdout)   // packets lost and convergence times, for CI's log
             #expect(drill.status == 0, "\(scenario):\n\(drill.stdout)\(drill.stderr)")
