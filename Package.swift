@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         // MAC and IP address values, one type per concept, shared by the
@@ -43,23 +45,33 @@ let package = Package(
         .target(
             name: "OpenFlowController",
             dependencies: ["OpenFlow", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "Logging", package: "swift-log")],
+                           .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
 
         // BGP speaker: sans-I/O FSM and RIB, thin NIO sessions; the route reflector daemon.
         .target(
             name: "BGPSpeaker",
-            dependencies: ["BGP", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BGP", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "swiftplane-rr",
             dependencies: [
-                "BGPSpeaker", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BGPSpeaker", "AdminAPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams"), .product(name: "Metrics", package: "swift-metrics"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The daemons' admin API: HTTP/1.1 + JSON on a unix socket (or loopback),
+        // its client for swiftplanectl, and the Prometheus /metrics page.
+        .target(
+            name: "AdminAPI",
+            dependencies: ["BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
 
@@ -73,7 +85,8 @@ let package = Package(
         .executableTarget(
             name: "swiftplane-agent",
             dependencies: [
-                "Agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", nioCore,
+                "Agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", "AdminAPI", nioCore,
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -100,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "swiftplanectl",
             dependencies: [
-                "OpenFlow", "Packets", "Pcap", "BGP",
+                "OpenFlow", "Packets", "Pcap", "BGP", "AdminAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -155,6 +168,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DemoTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        // The admin API and swiftplanectl against running daemons (real sockets, gobgpd, OVS).
+        .testTarget(
+            name: "AdminAPITests",
+            dependencies: ["AdminAPI", "swiftplane-rr", "swiftplane-agent", "TestSupport", "Overlay", "OpenFlowController",
+                           "BGP", nioCore],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(
             name: "AgentTests",

@@ -1,5 +1,6 @@
 import BGP
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 
@@ -7,9 +8,16 @@ import NIOPosix
 public struct NeighborStatus: Hashable, Sendable {
     public var peer: PeerID
     public var address: String
+    /// The configured port; nil for a neighbour that dialled in.
+    public var port: Int?
+    public var peerAS: UInt32
     public var state: SessionState
     public var dynamic: Bool
+    /// Time since the session reached Established; nil when it is not.
+    public var uptime: TimeAmount?
     public var prefixesReceived: Int
+    /// Routes in its Adj-RIB-Out: sent and not withdrawn since.
+    public var prefixesSent: Int
     public var lastError: Notification?
 }
 
@@ -27,6 +35,10 @@ public actor Speaker {
     private var ticker: Task<Void, Never>?
     private var closing: [EventLoopFuture<Void>] = []
     private let bestRoutesContinuation: AsyncStream<Void>.Continuation
+    /// Counted at this edge (the cores stay free of global state); no-ops
+    /// unless the daemon bootstrapped a metrics backend first.
+    private let updatesReceived = Counter(label: "bgp_updates_received_total")
+    private let updatesSent = Counter(label: "bgp_updates_sent_total")
 
     /// The RIB's source for the routes this speaker originates.
     public static let localPeer = PeerID(0)
@@ -48,6 +60,8 @@ public actor Speaker {
         /// When its stale routes go (RFC 4724): the restart timer while it is
         /// down, then the wait for its End-of-RIB.
         var staleDeadline: NIODeadline?
+        var peerAS: UInt32
+        var establishedAt: NIODeadline?
         var options: SessionOptions { session.negotiated?.options ?? SessionOptions() }
     }
 
@@ -154,16 +168,26 @@ public actor Speaker {
         session.connectRetryTime = .nanoseconds(Int64(Double(session.connectRetryTime.nanoseconds) * Double.random(in: 0.75...1)))
         peers[id] = Peer(session: Session(session), address: n.address,
                          port: n.port, dynamic: false, routeReflectorClient: n.routeReflectorClient,
-                         maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes)
+                         maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes, peerAS: n.peerAS)
         run(id, .start)
     }
 
     public func neighbors() -> [NeighborStatus] {
-        peers.keys.sorted().compactMap { id in
+        let now = NIODeadline.now()
+        return peers.keys.sorted().compactMap { id in
             guard let p = peers[id] else { return nil }
-            return NeighborStatus(peer: id, address: "\(p.address)", state: p.session.state, dynamic: p.dynamic,
-                                  prefixesReceived: rib.prefixCount(id), lastError: p.session.lastError)
+            return NeighborStatus(peer: id, address: "\(p.address)", port: p.dynamic ? nil : p.port, peerAS: p.peerAS,
+                                  state: p.session.state, dynamic: p.dynamic, uptime: p.establishedAt.map { now - $0 },
+                                  prefixesReceived: rib.prefixCount(id), prefixesSent: rib.advertisedCount(id), lastError: p.session.lastError)
         }
+    }
+
+    /// Every path of every peer in the RIB (our own under `localPeer`), best ones marked.
+    public func paths() -> [RIBPath] { rib.paths() }
+
+    /// A peer's address for display; "local" for this speaker's own routes.
+    public func peerAddress(_ id: PeerID) -> String {
+        id == Self.localPeer ? "local" : peers[id].map { "\($0.address)" } ?? "\(id)"
     }
 
     /// Destinations in the Loc-RIB.
@@ -219,7 +243,8 @@ public actor Speaker {
             }
             id = newPeerID()
             peers[id] = Peer(session: Session(configuration.session(peerAS: configuration.localAS, passive: true)), address: address,
-                             port: 0, dynamic: true, routeReflectorClient: true, maximumPrefixes: configuration.maximumPrefixes)
+                             port: 0, dynamic: true, routeReflectorClient: true, maximumPrefixes: configuration.maximumPrefixes,
+                             peerAS: configuration.localAS)
             run(id, .start)
         } else {
             logger.warning("connection refused: outside every accepted range", metadata: ["peer": "\(address)"])
@@ -400,6 +425,7 @@ public actor Speaker {
             case .established(let agreed):
                 logger.info("established", metadata: meta.merging(["router-id": "\(agreed.peerRouterID)", "hold": "\(agreed.holdTime)",
                                                                    "families": "\(agreed.families.map(\.description).sorted().joined(separator: ","))"]) { a, _ in a })
+                peers[id]?.establishedAt = .now()
                 rib.addPeer(id, RIBPeer(address: .v4(p.address), routerID: agreed.peerRouterID, routeReflectorClient: p.routeReflectorClient,
                                         ebgp: agreed.peerAS != configuration.localAS, families: agreed.families))
                 // Stale routes wait for its End-of-RIB, not forever (RFC 4724 §4.2).
@@ -410,10 +436,12 @@ public actor Speaker {
                 logger.info("down", metadata: meta.merging(["reason": "\(reason)"]) { a, _ in a })
                 rib.removePeer(id)
                 peers[id]?.staleDeadline = nil
+                peers[id]?.establishedAt = nil
                 ribChanged = true
             case .restarting(let reason, let restartTime, let families):
                 logger.info("down, restarting gracefully", metadata: meta.merging(["reason": "\(reason)", "restart-time": "\(restartTime)"]) { a, _ in a })
                 rib.peerRestarting(id, families: families)
+                peers[id]?.establishedAt = nil
                 peers[id]?.staleDeadline = .now() + .seconds(Int64(restartTime))
                 ribChanged = true
             case .update(let update):
@@ -426,6 +454,7 @@ public actor Speaker {
                     logger.info("routes ignored: cluster loop", metadata: meta.merging(["count": "\(change.loops)"]) { a, _ in a })
                 }
                 ribChanged = true
+                updatesReceived.increment()
                 if let limit = p.maximumPrefixes, rib.prefixCount(id) > limit {
                     logger.warning("maximum prefixes exceeded", metadata: meta.merging(["limit": "\(limit)"]) { a, _ in a })
                     let l = UInt32(clamping: limit)
@@ -462,6 +491,7 @@ public actor Speaker {
             guard !updates.isEmpty else { continue }
             var buffer = ByteBufferAllocator().buffer(capacity: 4096)
             for u in updates { BGPMessage.update(u).encode(into: &buffer, options: p.options) }
+            updatesSent.increment(by: updates.count)
             write(id, buffer)
         }
     }

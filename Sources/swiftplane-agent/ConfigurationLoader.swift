@@ -1,3 +1,4 @@
+import AdminAPI
 import BGP
 import Foundation
 import OVSDB
@@ -69,6 +70,28 @@ extension AgentConfiguration {
             var map = try ConfigurationMapping(node)
             if let listen = map.optional("listen") {
                 (controllerHost, controllerPort) = try hostPort(listen)
+            }
+            try map.finish()
+        }
+
+        var admin = AdminSettings()
+        if let node = top.optional("admin") {
+            var map = try ConfigurationMapping(node)
+            let allow = try map.optional("allow-non-loopback").map { node throws(ConfigurationError) in try boolean(node) } ?? false
+            if let addressNode = map.optional("address") {
+                let text = try addressNode.scalar("a socket path or HOST:PORT")
+                do throws(AdminAddressError) {
+                    admin.address = try AdminAddress(parsing: text, allowNonLoopback: allow)
+                } catch {
+                    throw addressNode.error(error.description)
+                }
+            }
+            if let modeNode = map.optional("socket-mode") {
+                let text = try modeNode.scalar("a file mode")
+                guard let mode = AdminSettings.modes[text] else {
+                    throw modeNode.error("the socket mode must be 0600 (root only) or 0660 (also the group), got '\(text)'")
+                }
+                admin.socketMode = mode
             }
             try map.finish()
         }
@@ -185,7 +208,13 @@ extension AgentConfiguration {
         return AgentConfiguration(
             vtep: vtep, asn: asn, routerID: routerID, routeReflectors: routeReflectors,
             controllerHost: controllerHost, controllerPort: controllerPort, bgpHost: bgpHost, bgpPort: bgpPort, bridges: bridges, tenants: tenants,
-            endpoints: endpoints, logLevel: logLevel)
+            endpoints: endpoints, logLevel: logLevel, admin: admin)
+    }
+
+    private static func boolean(_ node: ConfigurationNode) throws(ConfigurationError) -> Bool {
+        let text = try node.scalar("true or false")
+        guard let value = ["true": true, "false": false][text] else { throw node.error("expected true or false, got '\(text)'") }
+        return value
     }
 
     private static func ipv4(_ node: ConfigurationNode, _ what: String) throws(ConfigurationError) -> IPv4Address {
