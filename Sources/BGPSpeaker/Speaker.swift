@@ -39,6 +39,7 @@ public actor Speaker {
     /// unless the daemon bootstrapped a metrics backend first.
     private let updatesReceived = Counter(label: "bgp_updates_received_total")
     private let updatesSent = Counter(label: "bgp_updates_sent_total")
+    private func countError(_ kind: String) { Counter(label: "swiftplane_errors_total", dimensions: [("kind", kind)]).increment() }
 
     /// The RIB's source for the routes this speaker originates.
     public static let localPeer = PeerID(0)
@@ -247,6 +248,7 @@ public actor Speaker {
                              peerAS: configuration.localAS)
             run(id, .start)
         } else {
+            countError("bgp_connection_refused")
             logger.warning("connection refused: outside every accepted range", metadata: ["peer": "\(address)"])
             channel.close(promise: nil)
             return
@@ -418,6 +420,7 @@ public actor Speaker {
                 if case .notification(let n) = message {
                     // Our own shutdown is routine; anything else is worth a warning.
                     let level: Logger.Level = n.error == .cease(.administrativeShutdown) ? .info : .warning
+                    if level == .warning { countError("bgp_notification_sent") }
                     logger.log(level: level, "NOTIFICATION sent", metadata: meta.merging(["error": "\(n.error)"]) { a, _ in a })
                 }
             case .closeConnection:
@@ -463,6 +466,7 @@ public actor Speaker {
                     return
                 }
             case .withdraw(let nlri, let reason):
+                countError("bgp_treat_as_withdraw")
                 logger.warning("UPDATE treated as withdraw", metadata: meta.merging(["reason": "\(reason)", "routes": "\(nlri.count)"]) { a, _ in a })
                 var ignored = 0
                 rib.withdraw(nlri, from: id, ignored: &ignored)

@@ -34,11 +34,11 @@ struct AgentAdminTests {
         endpoints:
           - vni: 10
             mac: 02:00:00:00:00:0a
-            ips: [10.77.0.1]
+            ips: [10.77.0.1, "fd00::1"]
             port: 1
           - vni: 10
             mac: 02:00:00:00:00:0b
-            ips: [10.77.0.2]
+            ips: [10.77.0.2, "fd00::2"]
             port: 2
         """
     }
@@ -53,7 +53,11 @@ struct AgentAdminTests {
             let database = try #require(sandbox.databaseSocket)
             try Self.config(database: database, socket: socket).write(toFile: configPath, atomically: true, encoding: .utf8)
             let a = try sandbox.addContainer("a", mac: "02:00:00:00:00:0a", addresses: ["10.77.0.1/24"], ofport: 1)
-            try sandbox.addContainer("b", mac: "02:00:00:00:00:0b", addresses: ["10.77.0.2/24"], ofport: 2)
+            let b = try sandbox.addContainer("b", mac: "02:00:00:00:00:0b", addresses: ["10.77.0.2/24"], ofport: 2)
+            // IPv6 without duplicate address detection, so it is usable at once.
+            for (container, address) in [(a, "fd00::1/64"), (b, "fd00::2/64")] {
+                _ = try Command.run("ip", ["-n", container.netns, "addr", "add", address, "dev", container.interface, "nodad"])
+            }
             let c = try sandbox.addContainer("c", mac: "02:00:00:00:00:0c", addresses: ["10.77.0.3/24"], ofport: 3)
             try sandbox.addContainer("d", mac: "02:00:00:00:00:0d", addresses: ["10.77.0.4/24"], ofport: 4)
             // c: in the tenant, MAC unknown (to be gleaned); d: fully described in OVSDB.
@@ -100,6 +104,9 @@ struct AgentAdminTests {
             let metricsBefore = try String(decoding: client.get("/metrics").body, as: UTF8.self)
             _ = try Command.run("ip", ["netns", "exec", c.netns, "ping", "-c", "2", "-i", "0.2", "-W", "1", "10.77.0.1"])
             _ = try Command.run("ip", ["netns", "exec", a.netns, "ping", "-b", "-c", "3", "-i", "0.2", "-W", "1", "10.77.0.255"])
+            // a's neighbour solicitation for b goes to the agent, which answers it.
+            let ping6 = try Command.run("ip", ["netns", "exec", a.netns, "ping", "-6", "-c", "2", "-i", "0.2", "-W", "1", "fd00::2"])
+            #expect(ping6.stdout.contains("2 received"), "\(ping6.stdout)\(ping6.stderr)")
 
             // endpoints: each source named.
             var endpoints: [EndpointReport] = []
@@ -113,7 +120,7 @@ struct AgentAdminTests {
             #expect(sources == ["02:00:00:00:00:0a": .static, "02:00:00:00:00:0b": .static, "02:00:00:00:00:0c": .learned,
                                 "02:00:00:00:00:0d": .ovsdb], "\(endpoints)")
             let endpointA = try #require(endpoints.first { $0.mac == "02:00:00:00:00:0a" })
-            #expect(endpointA.vni == 10 && endpointA.ips == ["10.77.0.1"] && endpointA.port == 1 && endpointA.location == "local"
+            #expect(endpointA.vni == 10 && endpointA.ips == ["10.77.0.1", "fd00::1"] && endpointA.port == 1 && endpointA.location == "local"
                     && endpointA.bridge == "br0")
             #expect(endpoints.first { $0.mac == "02:00:00:00:00:0c" }?.ips.contains("10.77.0.3") == true)
             let endpointsTable = try Built.ctl(socket, ["endpoints"])
@@ -133,8 +140,11 @@ struct AgentAdminTests {
             #expect(drops >= Double(bum.broadcastPackets), "\(metrics)")
             #expect(drops > (Built.sample(metricsBefore, "bum_dropped_packets", ["vni": "10", "kind": "broadcast"]) ?? 0))
             #expect((Built.sample(metrics, "openflow_flow_mods_sent_total", ["dpid": dpid]) ?? 0) > 0)
-            #expect((Built.sample(metrics, "openflow_packet_ins_total") ?? 0) > (Built.sample(metricsBefore, "openflow_packet_ins_total") ?? 0),
+            let nd = ["reason": "nd-to-controller"]
+            #expect((Built.sample(metrics, "openflow_packet_ins_total", nd) ?? 0) > (Built.sample(metricsBefore, "openflow_packet_ins_total", nd) ?? 0),
                     "\(metrics)")
+            #expect((Built.sample(metrics, "agent_address_resolution_answered_total", ["protocol": "nd"]) ?? 0)
+                    > (Built.sample(metricsBefore, "agent_address_resolution_answered_total", ["protocol": "nd"]) ?? 0))
 
             // flows --live after traffic: counters on the flows that carried it; --dpid filters; unknown dpid is 404 -> exit 1.
             let live = try Built.ctl(socket, ["flows", "--live", "--dpid", dpid, "--json"])

@@ -101,6 +101,39 @@ struct RouteReflectorAdminTests {
         #expect(await Built.eventually(10) { ((try? client.get("/routes?type=2", as: [RouteReport].self)) ?? []).count == 1 })
         let withdrawn = try String(decoding: client.get("/metrics").body, as: UTF8.self)
         #expect(Built.sample(withdrawn, "bgp_routes", ["type": "2", "peer": originator.address]) == 1)
+
+        // A connection from outside the accepted range is refused and counted as an error.
+        let refusedBefore = Built.sample(withdrawn, "swiftplane_errors_total", ["kind": "bgp_connection_refused"]) ?? 0
+        #expect(Self.dial(from: "127.90.0.1", port: port))
+        let counted = await Built.eventually(5) {
+            let page = String(decoding: (try? client.get("/metrics").body) ?? [], as: UTF8.self)
+            return (Built.sample(page, "swiftplane_errors_total", ["kind": "bgp_connection_refused"]) ?? 0) > refusedBefore
+        }
+        #expect(counted)
+    }
+
+    /// Opens (and closes) a TCP connection to 127.0.0.1:port from `source`; true when it connected.
+    static func dial(from source: String, port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        func address(_ ip: String, _ port: Int) -> sockaddr_in {
+            var a = sockaddr_in()
+            a.sin_family = sa_family_t(AF_INET)
+            a.sin_port = in_port_t(UInt16(port).bigEndian)
+            inet_pton(AF_INET, ip, &a.sin_addr)
+            return a
+        }
+        var local = address(source, 0), remote = address("127.0.0.1", port)
+        let size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        guard withUnsafePointer(to: &local, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }) == 0 else { return false }
+        let connected = withUnsafePointer(to: &remote, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, size) } }) == 0
+        // Wait for the reflector's close, so the refusal has happened before the caller looks.
+        var byte: UInt8 = 0
+        var tv = timeval(tv_sec: 3, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        _ = recv(fd, &byte, 1, 0)
+        return connected
     }
 
     struct UsageCase: Sendable, CustomStringConvertible {
