@@ -21,14 +21,26 @@ public struct AdminClient: Sendable {
     /// GETs `target` (path and query); a non-2xx answer throws `.daemon`
     /// with the daemon's own error message.
     public func get(_ target: String) throws(AdminClientError) -> HTTPResponse {
+        let request = "GET \(target) HTTP/1.1\r\nHost: swiftplane\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
+        let response = try exchange(Array(request.utf8))
+        guard (200..<300).contains(response.status) else {
+            let message = (try? JSONDecoder().decode(AdminErrorBody.self, from: Data(response.body)))?.error
+                ?? String(decoding: response.body.prefix(200), as: UTF8.self)
+            throw .daemon(status: response.status, message: message)
+        }
+        return response
+    }
+
+    /// Sends `request` as it is and reads the response until the daemon
+    /// closes (also what a test uses to send a malformed request).
+    public func exchange(_ request: [UInt8]) throws(AdminClientError) -> HTTPResponse {
         let fd = try dial()
         defer { close(fd) }
-        let request = "GET \(target) HTTP/1.1\r\nHost: swiftplane\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
-        var bytes = Array(request.utf8)
+        var bytes = request[...]
         while !bytes.isEmpty {
             let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             guard n > 0 else { throw .io(address, "send: \(Self.lastError())") }
-            bytes.removeFirst(n)
+            bytes = bytes.dropFirst(n)
         }
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -38,14 +50,7 @@ public struct AdminClient: Sendable {
             guard n > 0 else { throw .io(address, "receive: \(Self.lastError())") }
             received += chunk[0..<n]
         }
-        let response: HTTPResponse
-        do { response = try HTTPResponse(parsing: received) } catch { throw .malformed(address, error) }
-        guard (200..<300).contains(response.status) else {
-            let message = (try? JSONDecoder().decode(AdminErrorBody.self, from: Data(response.body)))?.error
-                ?? String(decoding: response.body.prefix(200), as: UTF8.self)
-            throw .daemon(status: response.status, message: message)
-        }
-        return response
+        do { return try HTTPResponse(parsing: received) } catch { throw .malformed(address, error) }
     }
 
     /// GETs `target` and decodes its JSON body.

@@ -82,6 +82,33 @@ struct AdminServerTests {
         }
     }
 
+    struct RawCase: Sendable, CustomStringConvertible {
+        var request: String
+        var status: Int
+        var message: String
+        var description: String { request.prefix(20).description }
+    }
+
+    static let rawCases: [RawCase] = [
+        RawCase(request: "POST /items HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}", status: 405,
+                message: "method POST not allowed: the admin API is read-only (GET)"),
+        RawCase(request: "GARBAGE\r\n\r\n", status: 400, message: "malformed HTTP request"),
+        RawCase(request: "GET /items HTTP/1.1\r\nContent-Length: x\r\n\r\n", status: 400, message: "malformed HTTP request"),
+    ]
+
+    @Test(arguments: rawCases)
+    func malformedRequestsGetAnErrorAndTheServerCarriesOn(_ c: RawCase) async throws {
+        try await Self.withServer { path, _ in
+            let client = AdminClient(address: .unix(path: path))
+            let response = try client.exchange(Array(c.request.utf8))
+            #expect(response.status == c.status)
+            let body = try JSONDecoder().decode(AdminErrorBody.self, from: Data(response.body))
+            #expect(body.error.hasPrefix(c.message), "\(body.error)")
+            // Others carry on.
+            #expect(try client.get("/items?n=1", as: [Item].self).count == 1)
+        }
+    }
+
     @Test func staleSocketIsReplacedLiveOneRefusedAndRemovedAtStop() async throws {
         try await Self.withServer { path, server in
             // A second daemon on the same live socket is refused.
