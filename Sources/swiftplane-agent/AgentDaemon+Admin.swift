@@ -91,9 +91,15 @@ extension AgentDaemon {
             let ports = info.ports.sorted { $0.portNo < $1.portNo }.map {
                 SwitchReport.Port(number: $0.portNo, name: "\($0.name)", mac: "\($0.hardwareAddress)")
             }
-            return SwitchReport(dpid: hex(dpid), bridge: bridgeOf[dpid], address: info.peer, connectedSince: since.timeIntervalSince1970,
+            return SwitchReport(dpid: hex(dpid), bridge: bridgeOf[dpid], address: Self.plainAddress(info.peer), connectedSince: since.timeIntervalSince1970,
                                 connectedSeconds: now.timeIntervalSince(since), ports: ports, flows: wantedFlows(dpid).count)
         }
+    }
+
+    /// NIO prints a socket address as `[IPv4]host/ip:port`; the operator wants `ip:port`.
+    static func plainAddress(_ text: String) -> String {
+        guard text.hasPrefix("["), let slash = text.lastIndex(of: "/") else { return text }
+        return String(text[text.index(after: slash)...])
     }
 
     /// The table the pipeline wants on a switch now.
@@ -153,7 +159,8 @@ extension AgentDaemon {
         let cookie = FlowCookie(cookie: entry.cookie)
         return FlowReport.Flow(table: entry.key.tableID, priority: entry.key.priority, cookie: "0x" + String(entry.cookie, radix: 16),
                                role: cookie?.role.description, vni: cookie?.vni?.rawValue, match: "\(entry.key.match)",
-                               instructions: entry.instructions.map { "\($0)" }.joined(separator: ", "), state: state,
+                               instructions: entry.instructions.map { "\($0)" }.joined(separator: ", ")
+                                   .replacingOccurrences(of: "OpenFlow.", with: ""), state: state,
                                packets: stats?.packetCount, bytes: stats?.byteCount)
     }
 

@@ -91,7 +91,7 @@ struct AgentAdminTests {
             let switches = try JSONDecoder().decode([SwitchReport].self, from: Data(switchesJSON.stdout.utf8))
             #expect(switches.map(\.dpid) == [dpid])
             let sw = try #require(switches.first)
-            #expect(sw.bridge == "br0" && sw.connectedSeconds >= 0 && sw.address.contains("127.0.0.1"))
+            #expect(sw.bridge == "br0" && sw.connectedSeconds >= 0 && sw.address.hasPrefix("127.0.0.1:"))
             #expect(Set(sw.ports.map(\.name)).isSuperset(of: ["a", "b", "c", "d", "vxlan0"]), "\(sw.ports)")
             #expect(sw.ports.first { $0.name == "vxlan0" }?.number == 100)
             #expect(sw.flows == reports.first?.flows.count)
