@@ -171,8 +171,7 @@ let package = Package(
         // The admin API and swiftplanectl against running daemons (real sockets, gobgpd, OVS).
         .testTarget(
             name: "AdminAPITests",
-            dependencies: ["AdminAPI", "swiftplane-rr", "swiftplane-agent", "TestSupport", "Overlay", "OpenFlowController",
-                           "BGP", nioCore],
+            dependencies: ["AdminAPI", "swiftplane-rr", "swiftplane-agent", "TestSupport", "BGP", "BGPSpeaker"],
             swiftSettings: swiftSettings
         ),
 

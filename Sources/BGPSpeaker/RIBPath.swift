@@ -10,4 +10,8 @@ public struct RIBPath: Hashable, Sendable {
     public var best: Bool
     /// Kept through the peer's graceful restart, not re-announced yet.
     public var stale: Bool
+
+    public init(nlri: NLRI, peer: PeerID, attributes: RouteAttributes, best: Bool, stale: Bool) {
+        self.nlri = nlri; self.peer = peer; self.attributes = attributes; self.best = best; self.stale = stale
+    }
 }

@@ -75,6 +75,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Check the configuration and exit: 0 when valid, 2 when not.")
     var checkConfig = false
 
+    @Option(name: .long, help: "Log level, over the file's log-level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+
     @Option(name: .long, help: "The admin API's unix socket path, or a loopback HOST:PORT (overrides admin.address; default /run/swiftplane/agent.sock).")
     var adminSocket: String?
 
@@ -85,6 +88,14 @@ struct AgentCommand: AsyncParsableCommand {
         } catch {
             printError("swiftplane-agent: \(error)")
             throw ExitCode(2)
+        }
+        if let logLevel {
+            guard let level = AgentConfiguration.LogLevel(rawValue: logLevel) else {
+                printError("swiftplane-agent: --log-level: invalid value '\(logLevel)': expected one of "
+                    + AgentConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: ", "))
+                throw ExitCode(2)
+            }
+            configuration.logLevel = level
         }
         if let adminSocket {
             do {

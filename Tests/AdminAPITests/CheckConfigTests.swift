@@ -51,6 +51,8 @@ struct CheckConfigTests {
         Case(daemon: .agent, yaml: agent + "admin: [1]\n", message: "FILE: admin: expected a mapping, found a list"),
         Case(daemon: .agent, yaml: agent, arguments: ["--admin-socket", "[::]:9179"],
              message: "--admin-socket: invalid admin address '[::]:9179': not a loopback address"),
+        Case(daemon: .agent, yaml: agent, arguments: ["--log-level", "loud"],
+             message: "--log-level: invalid value 'loud': expected one of trace, debug, info, notice, warning, error, critical"),
         Case(daemon: .agent, yaml: agent.replacingOccurrences(of: "as: 65000", with: "as: 0"),
              message: "FILE: as: the AS number must be an integer in 1...4294967295, got '0'"),
     ]
