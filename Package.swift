@@ -71,6 +71,7 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: ["BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),

@@ -1,17 +1,17 @@
 import Metrics
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Gauges of one name whose label sets come and go (a peer leaves, a
 /// switch disconnects): a set no longer reported is set to 0 rather than
 /// left at its last value.
 public final class GaugeFamily: Sendable {
     public let label: String
-    private let seen = Mutex<Set<[String: String]>>([])
+    private let seen = NIOLockedValueBox<Set<[String: String]>>([])
 
     public init(label: String) { self.label = label }
 
     public func set(_ values: [[String: String]: Double]) {
-        let gone = seen.withLock { seen in
+        let gone = seen.withLockedValue { seen in
             let gone = seen.subtracting(values.keys)
             seen = Set(values.keys)
             return gone
