@@ -16,16 +16,19 @@ public actor AdminServer {
     public let address: AdminAddress
     public let router: AdminRouter
     public let mode: mode_t
+    /// A connection with nothing to read for this long is closed.
+    public let idleTimeout: TimeAmount
     private let group: any EventLoopGroup
     private var channel: (any Channel)?
     /// The socket file's inode once bound: only our own file is removed.
     private var boundInode: ino_t?
 
-    public init(address: AdminAddress, router: AdminRouter, mode: mode_t = 0o600,
+    public init(address: AdminAddress, router: AdminRouter, mode: mode_t = 0o600, idleTimeout: TimeAmount = .seconds(30),
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.address = address
         self.router = router
         self.mode = mode
+        self.idleTimeout = idleTimeout
         self.group = group
     }
 
@@ -33,12 +36,13 @@ public actor AdminServer {
     @discardableResult
     public func start() async throws -> AdminAddress {
         let router = router
+        let idleTimeout = idleTimeout
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // A client that stops sending (or never reads) is cut off rather than held for ever.
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(30)))
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
                     try channel.pipeline.syncOperations.addHandler(AdminHTTPHandler(router: router))
                 }

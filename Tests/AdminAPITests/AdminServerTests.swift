@@ -109,6 +109,30 @@ struct AdminServerTests {
         }
     }
 
+    @Test func aSilentClientIsCutOffAndOthersCarryOn() async throws {
+        let folder = try TemporaryFolder.create("admin-api")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("idle.sock").path
+        let server = AdminServer(address: .unix(path: path), router: Self.router(), idleTimeout: .milliseconds(300))
+        try await server.start()
+        // Half a request, then silence: the server closes within the idle time.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var sun = sockaddr_un()
+        sun.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &sun.sun_path) { raw in for (i, b) in path.utf8.enumerated() { raw[i] = b } }
+        let connected = withUnsafePointer(to: &sun) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        #expect(connected == 0)
+        _ = "GET /items HTTP/1.1\r\nHost: x\r\n".withCString { send(fd, $0, strlen($0), 0) }
+        var tv = timeval(tv_sec: 3, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        // 0: closed by the server (the 3 s receive timeout would give -1).
+        #expect(recv(fd, &byte, 1, 0) == 0, "the silent connection was not closed")
+        #expect(try AdminClient(address: .unix(path: path)).get("/items?n=1", as: [Item].self).count == 1)
+        await server.stop()
+    }
+
     @Test func staleSocketIsReplacedLiveOneRefusedAndRemovedAtStop() async throws {
         try await Self.withServer { path, server in
             // A second daemon on the same live socket is refused.
