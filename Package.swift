@@ -218,6 +218,12 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "AdminBenchmarks",
+            dependencies: ["AdminAPI", "BGP", "BGPSpeaker", .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/AdminBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "OVSDBBenchmarks",
             dependencies: ["OVSDB", nioCore, .product(name: "Benchmark", package: "benchmark")],
             path: "Tests/Benchmarks/OVSDBBenchmarks",
