@@ -14,6 +14,8 @@ final class AdminHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
     private var answered = false
+    /// One request per connection: a pipelined second one is not served.
+    private var dispatched = false
 
     init(router: AdminRouter) { self.router = router }
 
@@ -26,7 +28,8 @@ final class AdminHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             bodyBytes += buffer.readableBytes
             if bodyBytes > Self.maximumBody { write(.error(AdminError(status: 413, "request body over \(Self.maximumBody) bytes")), context: context) }
         case .end:
-            guard let head, !answered else { return }
+            guard let head, !answered, !dispatched else { return }
+            dispatched = true
             let request: AdminRequest
             do {
                 request = try AdminRequest(method: head.method.rawValue, target: head.uri)

@@ -29,10 +29,36 @@ extension RouteReport {
                 break
             }
         }
-        self.init(type: type, rd: rd, ethernetTag: tag, mac: mac, ip: ip, vni: vni, prefix: "\(path.nlri.route)",
+        self.init(type: type, rd: rd, ethernetTag: tag, mac: mac, ip: ip, vni: vni, prefix: Self.prefix(path.nlri),
                   nextHop: Self.nextHop(path.attributes.nextHop), originatorID: attributes.originatorID.map { "\($0)" },
                   clusterList: attributes.clusterList?.clusterIDs.map { "\($0)" } ?? [],
                   routeTargets: attributes.routeTargets.map { "\($0)" }, best: path.best, stale: path.stale, fromPeer: fromPeer)
+    }
+
+    /// The NLRI in the bracketed form FRR and GoBGP print for EVPN
+    /// (`[2]:[0]:[48]:[MAC]:[32]:[IP]`), the prefix for unicast, hex otherwise.
+    static func prefix(_ nlri: NLRI) -> String {
+        func length(_ ip: IPAddress) -> Int { if case .v4 = ip { 32 } else { 128 } }
+        switch nlri.route {
+        case let .ipv4(p): return "\(p)"
+        case let .ipv6(p): return "\(p)"
+        case let .opaque(bytes): return bytes.map { String($0, radix: 16) }.joined(separator: ":")
+        case let .evpn(route):
+            switch route {
+            case let .macIPAdvertisement(r):
+                return "[2]:[\(r.ethernetTag)]:[48]:[\(r.mac)]" + (r.ip.map { ":[\(length($0))]:[\($0)]" } ?? "")
+            case let .inclusiveMulticastEthernetTag(r):
+                return "[3]:[\(r.ethernetTag)]:[\(length(r.originatingRouter))]:[\(r.originatingRouter)]"
+            case let .ipPrefix(r):
+                return "[5]:[\(r.ethernetTag)]:[\(r.prefixLength)]:[\(r.prefix)]"
+            case let .ethernetAutoDiscovery(r):
+                return "[1]:[\(r.ethernetTag)]"
+            case let .ethernetSegment(r):
+                return "[4]:[\(length(r.originatingRouter))]:[\(r.originatingRouter)]"
+            case let .unknown(type, value):
+                return "[\(type)]:" + value.map { String($0, radix: 16) }.joined(separator: ":")
+            }
+        }
     }
 
     /// The MP_REACH next hop as sent: IPv4 (4 bytes), IPv6 (16, or 32 with a link-local), else hex.

@@ -34,18 +34,18 @@ struct RouteReportTests {
 
     static let rows: [Row] = [
         Row(name: "type 2, label is the VNI", nlri: type2, attributes: [], nextHop: [10, 1, 1, 1],
-            expected: report(type: 2, mac: "02:00:00:00:00:01", ip: "10.0.0.1", vni: 1001, prefix: "\(type2.route)")),
+            expected: report(type: 2, mac: "02:00:00:00:00:01", ip: "10.0.0.1", vni: 1001, prefix: "[2]:[0]:[48]:[02:00:00:00:00:01]:[32]:[10.0.0.1]")),
         Row(name: "type 2 reflected", nlri: type2, attributes: reflected, nextHop: [10, 1, 1, 1],
             expected: report(type: 2, mac: "02:00:00:00:00:01", ip: "10.0.0.1", vni: 1001, originator: "10.0.0.9",
-                             clusters: ["10.255.0.1", "10.255.0.2"], prefix: "\(type2.route)")),
+                             clusters: ["10.255.0.1", "10.255.0.2"], prefix: "[2]:[0]:[48]:[02:00:00:00:00:01]:[32]:[10.0.0.1]")),
         Row(name: "type 3, VNI from the PMSI tunnel", nlri: type3, attributes: [pmsi], nextHop: [10, 1, 1, 1],
-            expected: report(type: 3, ip: "10.1.1.1", vni: 1002, prefix: "\(type3.route)")),
+            expected: report(type: 3, ip: "10.1.1.1", vni: 1002, prefix: "[3]:[0]:[32]:[10.1.1.1]")),
         Row(name: "type 3 without PMSI", nlri: type3, attributes: [], nextHop: [10, 1, 1, 1],
-            expected: report(type: 3, ip: "10.1.1.1", vni: nil, prefix: "\(type3.route)")),
+            expected: report(type: 3, ip: "10.1.1.1", vni: nil, prefix: "[3]:[0]:[32]:[10.1.1.1]")),
         Row(name: "IPv6 next hop", nlri: type3, attributes: [], nextHop: [0xfd] + [UInt8](repeating: 0, count: 14) + [1],
-            expected: report(type: 3, ip: "10.1.1.1", vni: nil, nextHop: "fd00::1", prefix: "\(type3.route)")),
+            expected: report(type: 3, ip: "10.1.1.1", vni: nil, nextHop: "fd00::1", prefix: "[3]:[0]:[32]:[10.1.1.1]")),
         Row(name: "odd next hop as hex", nlri: type3, attributes: [], nextHop: [1, 2, 0xab],
-            expected: report(type: 3, ip: "10.1.1.1", vni: nil, nextHop: "1:2:ab", prefix: "\(type3.route)")),
+            expected: report(type: 3, ip: "10.1.1.1", vni: nil, nextHop: "1:2:ab", prefix: "[3]:[0]:[32]:[10.1.1.1]")),
     ]
 
     @Test(arguments: rows)
