@@ -172,7 +172,7 @@ let package = Package(
         // The admin API and swiftplanectl against running daemons (real sockets, gobgpd, OVS).
         .testTarget(
             name: "AdminAPITests",
-            dependencies: ["AdminAPI", "swiftplane-rr", "swiftplane-agent", "TestSupport", "BGP", "BGPSpeaker"],
+            dependencies: ["AdminAPI", "swiftplane-rr", "swiftplane-agent", "swiftplanectl", "TestSupport", "BGP", "BGPSpeaker"],
             swiftSettings: swiftSettings
         ),
 
