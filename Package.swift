@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         // MAC and IP address values, one type per concept, shared by the
@@ -45,23 +47,34 @@ let package = Package(
             name: "OpenFlowController",
             dependencies: ["OpenFlow", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                           .product(name: "Logging", package: "swift-log")],
+                           .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
 
         // BGP speaker: sans-I/O FSM and RIB, thin NIO sessions; the route reflector daemon.
         .target(
             name: "BGPSpeaker",
-            dependencies: ["BGP", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BGP", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "swiftplane-rr",
             dependencies: [
-                "BGPSpeaker", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BGPSpeaker", "AdminAPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams"), .product(name: "Metrics", package: "swift-metrics"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The daemons' admin API: HTTP/1.1 + JSON on a unix socket (or loopback),
+        // its client for swiftplanectl, and the Prometheus /metrics page.
+        .target(
+            name: "AdminAPI",
+            dependencies: ["BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                           .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
 
@@ -75,7 +88,8 @@ let package = Package(
         .executableTarget(
             name: "swiftplane-agent",
             dependencies: [
-                "Agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", nioCore,
+                "Agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", "AdminAPI", nioCore,
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -102,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "swiftplanectl",
             dependencies: [
-                "OpenFlow", "Packets", "Pcap", "BGP",
+                "OpenFlow", "Packets", "Pcap", "BGP", "AdminAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -157,6 +171,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DemoTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        // The admin API and swiftplanectl against running daemons (real sockets, gobgpd, OVS).
+        .testTarget(
+            name: "AdminAPITests",
+            dependencies: ["AdminAPI", "swiftplane-rr", "swiftplane-agent", "swiftplanectl", "TestSupport", "BGP", "BGPSpeaker"],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(
             name: "AgentTests",
@@ -197,6 +217,12 @@ let package = Package(
             name: "BGPBenchmarks",
             dependencies: ["BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
             path: "Tests/Benchmarks/BGPBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "AdminBenchmarks",
+            dependencies: ["AdminAPI", "BGP", "BGPSpeaker", .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/AdminBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(

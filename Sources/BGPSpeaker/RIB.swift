@@ -77,6 +77,21 @@ public struct RIB: Sendable {
         }
     }
 
+    /// Routes sent to a peer and not withdrawn since.
+    public func advertisedCount(_ peer: PeerID) -> Int { peers[peer]?.adjOut.count ?? 0 }
+
+    /// Every path held, per peer, with whether it is the best one and stale.
+    public func paths() -> [RIBPath] {
+        var out: [RIBPath] = []
+        for (peer, t) in peers {
+            for (i, a) in t.adjIn {
+                guard let nlri = routes[Int(i)] else { continue }
+                out.append(RIBPath(nlri: nlri, peer: peer, attributes: store[a], best: loc[Int(i)].best == peer, stale: t.stale.contains(i)))
+            }
+        }
+        return out
+    }
+
     /// What has been sent to a peer and not withdrawn since.
     public func advertised(to peer: PeerID) -> [NLRI: RouteAttributes] {
         var out: [NLRI: RouteAttributes] = [:]

@@ -1,5 +1,6 @@
 import BGP
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 
@@ -7,9 +8,16 @@ import NIOPosix
 public struct NeighborStatus: Hashable, Sendable {
     public var peer: PeerID
     public var address: String
+    /// The configured port; nil for a neighbour that dialled in.
+    public var port: Int?
+    public var peerAS: UInt32
     public var state: SessionState
     public var dynamic: Bool
+    /// Time since the session reached Established; nil when it is not.
+    public var uptime: TimeAmount?
     public var prefixesReceived: Int
+    /// Routes in its Adj-RIB-Out: sent and not withdrawn since.
+    public var prefixesSent: Int
     public var lastError: Notification?
 }
 
@@ -29,6 +37,11 @@ public actor Speaker {
     private let bestRoutesContinuation: AsyncStream<Void>.Continuation
     /// Until then nothing is sent to peers (selection deferral after our start).
     private var deferralDeadline: NIODeadline?
+    /// Counted at this edge (the cores stay free of global state); no-ops
+    /// unless the daemon bootstrapped a metrics backend first.
+    private let updatesReceived = Counter(label: "bgp_updates_received_total")
+    private let updatesSent = Counter(label: "bgp_updates_sent_total")
+    private func countError(_ kind: String) { Counter(label: "swiftplane_errors_total", dimensions: [("kind", kind)]).increment() }
 
     /// The RIB's source for the routes this speaker originates.
     public static let localPeer = PeerID(0)
@@ -52,6 +65,8 @@ public actor Speaker {
         var staleDeadline: NIODeadline?
         /// Families whose End-of-RIB arrived in the current session.
         var endOfRIBReceived: Set<AddressFamily> = []
+        var peerAS: UInt32
+        var establishedAt: NIODeadline?
         var options: SessionOptions { session.negotiated?.options ?? SessionOptions() }
     }
 
@@ -173,15 +188,17 @@ public actor Speaker {
         session.connectRetryTime = .nanoseconds(Int64(Double(session.connectRetryTime.nanoseconds) * Double.random(in: 0.75...1)))
         peers[id] = Peer(session: Session(session), address: n.address,
                          port: n.port, dynamic: false, routeReflectorClient: n.routeReflectorClient,
-                         maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes)
+                         maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes, peerAS: n.peerAS)
         run(id, .start)
     }
 
     public func neighbors() -> [NeighborStatus] {
-        peers.keys.sorted().compactMap { id in
+        let now = NIODeadline.now()
+        return peers.keys.sorted().compactMap { id in
             guard let p = peers[id] else { return nil }
-            return NeighborStatus(peer: id, address: "\(p.address)", state: p.session.state, dynamic: p.dynamic,
-                                  prefixesReceived: rib.prefixCount(id), lastError: p.session.lastError)
+            return NeighborStatus(peer: id, address: "\(p.address)", port: p.dynamic ? nil : p.port, peerAS: p.peerAS,
+                                  state: p.session.state, dynamic: p.dynamic, uptime: p.establishedAt.map { now - $0 },
+                                  prefixesReceived: rib.prefixCount(id), prefixesSent: rib.advertisedCount(id), lastError: p.session.lastError)
         }
     }
 
@@ -193,6 +210,14 @@ public actor Speaker {
             guard p.session.state == .established, let families = p.session.negotiated?.families else { return false }
             return families.isSubset(of: p.endOfRIBReceived)
         }
+    }
+
+    /// Every path of every peer in the RIB (our own under `localPeer`), best ones marked.
+    public func paths() -> [RIBPath] { rib.paths() }
+
+    /// A peer's address for display; "local" for this speaker's own routes.
+    public func peerAddress(_ id: PeerID) -> String {
+        id == Self.localPeer ? "local" : peers[id].map { "\($0.address)" } ?? "\(id)"
     }
 
     /// Destinations in the Loc-RIB.
@@ -248,9 +273,11 @@ public actor Speaker {
             }
             id = newPeerID()
             peers[id] = Peer(session: Session(configuration.session(peerAS: configuration.localAS, passive: true)), address: address,
-                             port: 0, dynamic: true, routeReflectorClient: true, maximumPrefixes: configuration.maximumPrefixes)
+                             port: 0, dynamic: true, routeReflectorClient: true, maximumPrefixes: configuration.maximumPrefixes,
+                             peerAS: configuration.localAS)
             run(id, .start)
         } else {
+            countError("bgp_connection_refused")
             logger.warning("connection refused: outside every accepted range", metadata: ["peer": "\(address)"])
             channel.close(promise: nil)
             return
@@ -431,6 +458,7 @@ public actor Speaker {
                 if case .notification(let n) = message {
                     // Our own shutdown is routine; anything else is worth a warning.
                     let level: Logger.Level = n.error == .cease(.administrativeShutdown) ? .info : .warning
+                    if level == .warning { countError("bgp_notification_sent") }
                     logger.log(level: level, "NOTIFICATION sent", metadata: meta.merging(["error": "\(n.error)"]) { a, _ in a })
                 }
             case .closeConnection:
@@ -438,6 +466,7 @@ public actor Speaker {
             case .established(let agreed):
                 logger.info("established", metadata: meta.merging(["router-id": "\(agreed.peerRouterID)", "hold": "\(agreed.holdTime)",
                                                                    "families": "\(agreed.families.map(\.description).sorted().joined(separator: ","))"]) { a, _ in a })
+                peers[id]?.establishedAt = .now()
                 rib.addPeer(id, RIBPeer(address: .v4(p.address), routerID: agreed.peerRouterID, routeReflectorClient: p.routeReflectorClient,
                                         ebgp: agreed.peerAS != configuration.localAS, families: agreed.families))
                 // Stale routes wait for its End-of-RIB, not forever (RFC 4724 §4.2).
@@ -449,10 +478,12 @@ public actor Speaker {
                 logger.info("down", metadata: meta.merging(["reason": "\(reason)"]) { a, _ in a })
                 rib.removePeer(id)
                 peers[id]?.staleDeadline = nil
+                peers[id]?.establishedAt = nil
                 ribChanged = true
             case .restarting(let reason, let restartTime, let families):
                 logger.info("down, restarting gracefully", metadata: meta.merging(["reason": "\(reason)", "restart-time": "\(restartTime)"]) { a, _ in a })
                 rib.peerRestarting(id, families: families)
+                peers[id]?.establishedAt = nil
                 peers[id]?.staleDeadline = .now() + .seconds(Int64(restartTime))
                 ribChanged = true
             case .update(let update):
@@ -466,6 +497,7 @@ public actor Speaker {
                     logger.info("routes ignored: cluster loop", metadata: meta.merging(["count": "\(change.loops)"]) { a, _ in a })
                 }
                 ribChanged = true
+                updatesReceived.increment()
                 if let limit = p.maximumPrefixes, rib.prefixCount(id) > limit {
                     logger.warning("maximum prefixes exceeded", metadata: meta.merging(["limit": "\(limit)"]) { a, _ in a })
                     let l = UInt32(clamping: limit)
@@ -474,6 +506,7 @@ public actor Speaker {
                     return
                 }
             case .withdraw(let nlri, let reason):
+                countError("bgp_treat_as_withdraw")
                 logger.warning("UPDATE treated as withdraw", metadata: meta.merging(["reason": "\(reason)", "routes": "\(nlri.count)"]) { a, _ in a })
                 var ignored = 0
                 rib.withdraw(nlri, from: id, ignored: &ignored)
@@ -503,6 +536,7 @@ public actor Speaker {
             guard !updates.isEmpty else { continue }
             var buffer = ByteBufferAllocator().buffer(capacity: 4096)
             for u in updates { BGPMessage.update(u).encode(into: &buffer, options: p.options) }
+            updatesSent.increment(by: updates.count)
             write(id, buffer)
         }
     }

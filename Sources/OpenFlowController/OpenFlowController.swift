@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import OpenFlow
@@ -269,6 +270,13 @@ public actor OpenFlowController {
                                                      "unchanged": "\(report.unchanged)", "groups": "\(report.groups)",
                                                      "meters": "\(report.meters)", "duration": "\(report.duration)"])
         emit(.flowsSynced(report))
+        // Counted here, at the edge; no-ops unless the daemon bootstrapped metrics.
+        let dpid = SwitchHandle.format(datapathID)
+        Counter(label: "openflow_flow_mods_sent_total", dimensions: [("dpid", dpid)]).increment(by: report.flowModsSent)
+        for (change, n) in [("add", report.added), ("modify", report.modified), ("delete", report.deleted)] where n > 0 {
+            Counter(label: "openflow_reconcile_changes_total", dimensions: [("dpid", dpid), ("change", change)]).increment(by: n)
+        }
+        Counter(label: "openflow_reconciles_total", dimensions: [("dpid", dpid)]).increment()
         return report
     }
 

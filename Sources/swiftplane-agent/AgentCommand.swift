@@ -1,3 +1,4 @@
+import AdminAPI
 import ArgumentParser
 import Dispatch
 import Logging
@@ -51,6 +52,16 @@ struct AgentCommand: AsyncParsableCommand {
                   ips: [10.1.1.1, fd00::1]
                   port: 1               # ofport
 
+            The admin API (what swiftplanectl reads: endpoints, switches, flows,
+            bum, neighbors, routes, and Prometheus /metrics) listens on the unix
+            socket /run/swiftplane/agent.sock (mode 0600) unless `admin:` in the
+            file or --admin-socket says otherwise:
+
+              admin:
+                address: /run/swiftplane/agent.sock   # or 127.0.0.1:9179
+                socket-mode: "0660"                   # let the group read it
+              swiftplanectl flows --live --socket /run/swiftplane/agent.sock
+
             --check-config validates the file and exits 0 (valid) or 2 (with
             the field path and the reason). Logs go to standard error as
             key=value lines. SIGHUP reloads the configuration; SIGTERM or
@@ -64,17 +75,39 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Check the configuration and exit: 0 when valid, 2 when not.")
     var checkConfig = false
 
+    @Option(name: .long, help: "Log level, over the file's log-level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+
+    @Option(name: .long, help: "The admin API's unix socket path, or a loopback HOST:PORT (overrides admin.address; default /run/swiftplane/agent.sock).")
+    var adminSocket: String?
+
     func run() async throws {
-        let configuration: AgentConfiguration
+        var configuration: AgentConfiguration
         do {
             configuration = try AgentConfiguration.load(path: config)
         } catch {
             printError("swiftplane-agent: \(error)")
             throw ExitCode(2)
         }
+        if let logLevel {
+            guard let level = AgentConfiguration.LogLevel(rawValue: logLevel) else {
+                printError("swiftplane-agent: --log-level: invalid value '\(logLevel)': expected one of "
+                    + AgentConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: ", "))
+                throw ExitCode(2)
+            }
+            configuration.logLevel = level
+        }
+        if let adminSocket {
+            do {
+                configuration.admin.address = try AdminAddress(parsing: adminSocket)
+            } catch {
+                printError("swiftplane-agent: --admin-socket: \(error)")
+                throw ExitCode(2)
+            }
+        }
         if checkConfig {
             print("\(config): valid (\(configuration.bridges.count) bridge(s), \(configuration.tenants.count) VNI(s), "
-                + "\(configuration.endpoints.count) static endpoint(s))")
+                + "\(configuration.endpoints.count) static endpoint(s), admin API on \(configuration.admin.address))")
             return
         }
 
@@ -85,6 +118,8 @@ struct AgentCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "swiftplane-agent")
+        // Before the speaker and controller exist: they make their counters at init.
+        let registry = PrometheusPage.bootstrap()
         let daemon: AgentDaemon
         do {
             daemon = try AgentDaemon(configuration: configuration, logger: logger)
@@ -116,6 +151,15 @@ struct AgentCommand: AsyncParsableCommand {
                                                         "error": "\(error)"])
             throw ExitCode(1)
         }
+        let admin = AdminServer(address: configuration.admin.address, router: daemon.adminRouter(metrics: registry),
+                                mode: mode_t(configuration.admin.socketMode))
+        do {
+            let bound = try await admin.start()
+            logger.info("admin API listening", metadata: ["address": "\(bound)"])
+        } catch {
+            // The data plane matters more than the operator's view of it: carry on without.
+            logger.error("admin API cannot listen; running without it", metadata: ["address": "\(configuration.admin.address)", "error": "\(error)"])
+        }
         let serving = Task { await daemon.serve() }
         let path = config
         for await sig in signals {
@@ -128,6 +172,7 @@ struct AgentCommand: AsyncParsableCommand {
             break
         }
         serving.cancel()
+        await admin.stop()
         await daemon.stop()
     }
 }

@@ -1,3 +1,4 @@
+import AdminAPI
 import Agent
 import BGP
 import OVSDB
@@ -83,12 +84,21 @@ struct AgentConfiguration: Hashable, Sendable {
     /// ARP/NS to the controller per second and bridge; nil: not metered.
     var addressResolutionRate: UInt32? = defaultAddressResolutionRate
     var duplicateDetection = DuplicateMACDetector.Settings()
+    var admin = AdminSettings()
 
     static let defaultControllerHost = "127.0.0.1"
     static let defaultControllerPort = 6653
     static let defaultBGPPort = 179
     static let defaultGleanedExpiry: Duration = .seconds(300)
     static let defaultAddressResolutionRate: UInt32 = 100
+}
+
+/// Where the admin API listens (`admin:` in the file, `--admin-socket`).
+struct AdminSettings: Hashable, Sendable {
+    var address = AdminAddress.agentDefault
+    var socketMode: UInt32 = 0o600
+
+    static let modes: [String: UInt32] = ["0600": 0o600, "600": 0o600, "0660": 0o660, "660": 0o660]
 }
 
 /// Why a configuration was refused: the file, where in it (the path of the

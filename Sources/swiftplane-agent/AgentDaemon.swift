@@ -1,7 +1,9 @@
 import Agent
 import BGP
 import BGPSpeaker
+import Foundation
 import Logging
+import Metrics
 import OVSDB
 import OpenFlow
 import OpenFlowController
@@ -12,22 +14,26 @@ import Overlay
 /// reload) recomputes each connected bridge's flows with `Pipeline` and hands
 /// them to the controller, which sends only the difference.
 actor AgentDaemon {
-    private var configuration: AgentConfiguration
-    private var core: AgentCore
-    private let controller: OpenFlowController
+    var configuration: AgentConfiguration
+    var core: AgentCore
+    let controller: OpenFlowController
     private let logger: Logger
     /// Connected switches and the bridge each one is.
-    private var bridgeOf: [UInt64: String] = [:]
+    var bridgeOf: [UInt64: String] = [:]
     /// The last tables handed to each switch, so an unchanged state sends nothing.
-    private var pushed: [UInt64: SwitchTables] = [:]
+    var pushed: [UInt64: SwitchTables] = [:]
     /// The source flows' packet counters at the last expiry check, per switch.
     private var sourceCounts: [UInt64: [EndpointKey: UInt64]] = [:]
     /// The BGP client of the route reflectors; nil when none is configured.
-    private let speaker: Speaker?
+    let speaker: Speaker?
     /// What the speaker was last told to originate.
     private var originated: [NLRI: RouteAttributes] = [:]
+    /// Each connected switch's handshake and when it finished (for `/switches`).
+    var switchInfo: [UInt64: (info: SwitchInfo, since: Date)] = [:]
+    /// Counted at this edge: packet-ins per reason, answers, errors per kind.
+    let metrics = AgentMetrics()
     /// The tenant ports OVSDB last reported, per bridge.
-    private var attached: [String: [AttachedPort]] = [:]
+    var attached: [String: [AttachedPort]] = [:]
     /// Holds back advertising and reconciling after a start (no flow that is
     /// still right is removed by a restart).
     private var deferral: SelectionDeferral
@@ -148,6 +154,7 @@ actor AgentDaemon {
                 deferral.bridgeSynchronized(bridge, elapsed: ContinuousClock.now - startedAt)
                 let (ports, errors) = replica.attachedPorts
                 for error in errors where error.bridge == bridge {
+                    metrics.error("ovsdb_port")
                     logger.warning("OVSDB port ignored", metadata: ["error": "\(error)"])
                 }
                 attached[bridge] = ports.filter { $0.bridge == bridge }
@@ -176,14 +183,23 @@ actor AgentDaemon {
                     continue
                 }
                 bridgeOf[info.datapathID] = bridge
+                switchInfo[info.datapathID] = (info, Date())
                 pushed[info.datapathID] = nil
                 logger.info("switch up", metadata: ["dpid": "\(hex(info.datapathID))", "bridge": "\(bridge)", "peer": "\(info.peer)"])
                 await sync(info.datapathID)
             case let .down(dpid, reason):
                 bridgeOf[dpid] = nil
+                switchInfo[dpid] = nil
                 pushed[dpid] = nil
                 logger.info("switch down", metadata: ["dpid": "\(hex(dpid))", "reason": "\(reason)"])
+            case let .portStatus(dpid, status):
+                // Keep /switches' port list current.
+                guard var entry = switchInfo[dpid] else { continue }
+                entry.info.ports.removeAll { $0.portNo == status.port.portNo }
+                if status.reason != 1 { entry.info.ports.append(status.port) }  // 1: OFPPR_DELETE
+                switchInfo[dpid] = entry
             case let .flowSyncFailed(dpid, error):
+                metrics.error("flow_sync")
                 pushed[dpid] = nil
                 logger.error("flow sync failed", metadata: ["dpid": "\(hex(dpid))", "error": "\(error)"])
             default:
@@ -195,6 +211,7 @@ actor AgentDaemon {
     private func servePacketIns() async {
         for await event in controller.packetIns {
             guard let bridge = bridgeOf[event.datapathID] else { continue }
+            metrics.packetIn(event.packetIn)
             let outcome = core.handlePacketIn(event.packetIn, bridge: bridge, at: .now)
             if let learned = outcome.learned {
                 logger.info("endpoint gleaned", metadata: ["bridge": "\(bridge)", "endpoint": "\(learned)"])
@@ -202,7 +219,9 @@ actor AgentDaemon {
             if let reply = outcome.reply {
                 do {
                     try await controller.packetOut(reply, on: event.datapathID)
+                    metrics.answered(reply)
                 } catch {
+                    metrics.error("packet_out")
                     logger.warning("packet-out failed", metadata: ["dpid": "\(hex(event.datapathID))", "error": "\(error)"])
                 }
             }
@@ -274,17 +293,18 @@ actor AgentDaemon {
             ])
         } catch {
             pushed[dpid] = nil
+            metrics.error("flow_sync")
             logger.error("flow sync failed", metadata: ["bridge": "\(bridge)", "error": "\(error)"])
         }
     }
 
-    private func bridgeName(for dpid: UInt64) -> String? {
+    func bridgeName(for dpid: UInt64) -> String? {
         if let bridge = configuration.bridges.first(where: { $0.datapathID == dpid }) { return bridge.name }
         if configuration.bridges.count == 1, configuration.bridges[0].datapathID == nil { return configuration.bridges[0].name }
         return nil
     }
 
-    private func hex(_ dpid: UInt64) -> String {
+    func hex(_ dpid: UInt64) -> String {
         let digits = String(dpid, radix: 16)
         return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
     }

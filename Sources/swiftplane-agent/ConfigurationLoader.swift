@@ -1,4 +1,5 @@
 import Agent
+import AdminAPI
 import BGP
 import Foundation
 import OVSDB
@@ -69,7 +70,7 @@ extension AgentConfiguration {
         if let node = top.optional("graceful-restart") {
             var map = try ConfigurationMapping(node)
             if let enabled = map.optional("enabled") {
-                gracefulRestart.enabled = try choice(enabled, Switch.self, "a boolean") == .on
+                gracefulRestart.enabled = try boolean(enabled)
             }
             if let time = map.optional("restart-time") {
                 gracefulRestart.restartTime = try time.integer(UInt16.self, in: 1...4095, "the restart time in seconds")
@@ -113,6 +114,28 @@ extension AgentConfiguration {
             }
             if let window = map.optional("window") {
                 duplicateDetection.window = .seconds(try window.integer(Int64.self, in: 1...86_400 * 365, "seconds"))
+            }
+            try map.finish()
+        }
+
+        var admin = AdminSettings()
+        if let node = top.optional("admin") {
+            var map = try ConfigurationMapping(node)
+            let allow = try map.optional("allow-non-loopback").map { node throws(ConfigurationError) in try boolean(node) } ?? false
+            if let addressNode = map.optional("address") {
+                let text = try addressNode.scalar("a socket path or HOST:PORT")
+                do throws(AdminAddressError) {
+                    admin.address = try AdminAddress(parsing: text, allowNonLoopback: allow)
+                } catch {
+                    throw addressNode.error(error.description)
+                }
+            }
+            if let modeNode = map.optional("socket-mode") {
+                let text = try modeNode.scalar("a file mode")
+                guard let mode = AdminSettings.modes[text] else {
+                    throw modeNode.error("the socket mode must be 0600 (root only) or 0660 (also the group), got '\(text)'")
+                }
+                admin.socketMode = mode
             }
             try map.finish()
         }
@@ -230,7 +253,8 @@ extension AgentConfiguration {
             vtep: vtep, asn: asn, routerID: routerID, routeReflectors: routeReflectors,
             controllerHost: controllerHost, controllerPort: controllerPort, bgpHost: bgpHost, bgpPort: bgpPort, bridges: bridges, tenants: tenants,
             endpoints: endpoints, logLevel: logLevel, controllerTLS: controllerTLS, gracefulRestart: gracefulRestart,
-            gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate, duplicateDetection: duplicateDetection)
+            gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate, duplicateDetection: duplicateDetection,
+            admin: admin)
     }
 
     /// The three PEM files, each read and checked now, so that a wrong path
@@ -259,9 +283,10 @@ extension AgentConfiguration {
         return files
     }
 
-    /// A YAML boolean, as the config files spell it.
-    private enum Switch: String, CaseIterable {
-        case on = "true", off = "false"
+    private static func boolean(_ node: ConfigurationNode) throws(ConfigurationError) -> Bool {
+        let text = try node.scalar("true or false")
+        guard let value = ["true": true, "false": false][text] else { throw node.error("expected true or false, got '\(text)'") }
+        return value
     }
 
     private static func ipv4(_ node: ConfigurationNode, _ what: String) throws(ConfigurationError) -> IPv4Address {

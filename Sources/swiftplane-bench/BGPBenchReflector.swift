@@ -26,7 +26,9 @@ final class BGPBenchReflector {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = ["--as", "65000", "--router-id", "127.0.0.1", "--cluster-id", "127.0.0.1",
-                       "--listen", "127.0.0.1:\(port)", "--accept", "127.0.0.0/8", "--log-level", "warning"]
+                       "--listen", "127.0.0.1:\(port)", "--accept", "127.0.0.0/8", "--log-level", "warning",
+                       // Its own admin socket: a reflector in service may own the default one.
+                       "--admin-socket", FileManager.default.temporaryDirectory.appendingPathComponent("swiftplane-bench-rr-\(getpid())-\(port).sock").path]
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         return BGPBenchReflector(kind: .swiftplane, port: port, process: p, directory: nil)

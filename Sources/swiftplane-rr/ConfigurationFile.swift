@@ -1,3 +1,4 @@
+import AdminAPI
 import BGP
 import BGPSpeaker
 import Foundation
@@ -27,6 +28,7 @@ struct ConfigurationError: Error, CustomStringConvertible {
 ///     max-peers: 1000
 ///     graceful-restart: {enabled: true, restart-time: 120, selection-deferral-time: 8}
 ///     log-level: info
+///     admin: {address: /run/swiftplane/rr.sock, socket-mode: "0600", allow-non-loopback: false}
 struct ConfigurationFile {
     var asn: UInt32?
     var routerID: IPv4Address?
@@ -43,6 +45,8 @@ struct ConfigurationFile {
     var restartTime: UInt16?
     var selectionDeferralTime: UInt16?
     var logLevel: Logger.Level?
+    var adminAddress: AdminAddress?
+    var adminSocketMode: UInt32?
 
     struct Neighbor: Hashable {
         var address: IPv4Address
@@ -51,7 +55,7 @@ struct ConfigurationFile {
     }
 
     static let topKeys: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
-                                       "max-peers", "graceful-restart", "log-level"]
+                                       "max-peers", "graceful-restart", "log-level", "admin"]
 
     static func load(_ file: String) throws(ConfigurationError) -> ConfigurationFile {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
@@ -122,6 +126,25 @@ struct ConfigurationFile {
             if let t = g["restart-time"] { c.restartTime = try r.integer(t, "graceful-restart.restart-time", 0...4095).map { UInt16($0) } }
             if let t = g["selection-deferral-time"] {
                 c.selectionDeferralTime = try r.integer(t, "graceful-restart.selection-deferral-time", 0...3600).map { UInt16($0) }
+            }
+        }
+        if let v = top["admin"] {
+            let a = try r.map(v, "admin", keys: ["address", "socket-mode", "allow-non-loopback"])
+            let allow = try a["allow-non-loopback"].map { v throws(ConfigurationError) in try r.bool(v, "admin.allow-non-loopback") } ?? false
+            if let x = a["address"] {
+                do throws(AdminAddressError) {
+                    c.adminAddress = try AdminAddress(parsing: r.text(x), allowNonLoopback: allow)
+                } catch {
+                    throw ConfigurationError(file: file, path: "admin.address", value: r.text(x), reason: error.reason)
+                }
+            }
+            if let m = a["socket-mode"] {
+                // YAML reads an unquoted 0660 as the octal integer 432: take either spelling.
+                let text = (m as? Int).map { String($0, radix: 8) } ?? r.text(m)
+                guard let mode = ["600": UInt32(0o600), "0600": 0o600, "660": 0o660, "0660": 0o660][text] else {
+                    throw ConfigurationError(file: file, path: "admin.socket-mode", value: r.text(m), reason: "expected 0600 (root only) or 0660 (also the group)")
+                }
+                c.adminSocketMode = mode
             }
         }
         if let v = top["log-level"] {

@@ -1,3 +1,4 @@
+import AdminAPI
 import ArgumentParser
 import BGP
 import BGPSpeaker
@@ -28,6 +29,12 @@ struct RouteReflectorCommand: AsyncParsableCommand {
 
               swiftplane-rr --as 65000 --router-id 127.0.0.1 --cluster-id 127.0.0.1 \\
                             --listen 127.0.0.1:11179 --accept 127.0.0.0/8
+
+            The admin API (swiftplanectl neighbors / routes, Prometheus /metrics)
+            listens on /run/swiftplane/rr.sock (mode 0600) unless --admin-socket
+            or `admin:` in the file says otherwise:
+
+              swiftplanectl routes --vni 10 --type 2 --socket /run/swiftplane/rr.sock
 
             Logs go to standard error as key=value lines. SIGTERM or SIGINT sends
             CEASE (administrative shutdown) to every peer and exits 0.
@@ -80,6 +87,9 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: Logger.Level?
 
+    @Option(help: "The admin API's unix socket path, or a loopback HOST:PORT (default /run/swiftplane/rr.sock).")
+    var adminSocket: String?
+
     func validate() throws {
         if let m = maxPeers, m < 0 { throw ValidationError("--max-peers: invalid value '\(m)': must be 0 or more") }
         if let t = restartTime, t > 4095 { throw ValidationError("--restart-time: invalid value '\(t)': must be 0-4095") }
@@ -119,7 +129,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     }
 
     /// The file's fields under the flags'; exits 2 naming what is wrong.
-    func merged() -> (SpeakerConfiguration, Logger.Level) {
+    func merged() -> (SpeakerConfiguration, Logger.Level, AdminAddress, mode_t) {
         var file = ConfigurationFile()
         if let path = config {
             do { file = try ConfigurationFile.load(path) } catch {
@@ -150,13 +160,20 @@ struct RouteReflectorCommand: AsyncParsableCommand {
                 restartTime: restartTime ?? file.restartTime ?? 120,
                 selectionDeferralTime: selectionDeferralTime ?? file.selectionDeferralTime ?? 8) : nil)
         speaker.keepaliveTime = file.keepalive
-        return (speaker, logLevel ?? file.logLevel ?? .info)
+        var admin = file.adminAddress ?? .routeReflectorDefault
+        if let adminSocket {
+            do { admin = try AdminAddress(parsing: adminSocket) } catch {
+                printError("swiftplane-rr: --admin-socket: \(error)")
+                terminate(2)
+            }
+        }
+        return (speaker, logLevel ?? file.logLevel ?? .info, admin, mode_t(file.adminSocketMode ?? 0o600))
     }
 
     func run() async throws {
-        let (config, level) = merged()
+        let (config, level, adminAddress, adminMode) = merged()
         if checkConfig {
-            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours)")
+            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours, admin API on \(adminAddress))")
             return
         }
         LoggingSystem.bootstrap { label in
@@ -165,8 +182,22 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             return h
         }
         let logger = Logger(label: "swiftplane-rr")
+        // Before the speaker exists: it makes its counters at init.
+        let registry = PrometheusPage.bootstrap()
         let speaker = Speaker(config, logger: logger)
         try await speaker.start()
+        var router = AdminRouter()
+        router.serveBGP(speaker)
+        let gauges = SpeakerGauges()
+        router.serveMetrics(registry) { await gauges.refresh(speaker) }
+        let admin = AdminServer(address: adminAddress, router: router, mode: adminMode)
+        do {
+            let bound = try await admin.start()
+            logger.info("admin API listening", metadata: ["address": "\(bound)"])
+        } catch {
+            // Reflecting routes matters more than the operator's view of it: carry on without.
+            logger.error("admin API cannot listen; running without it", metadata: ["address": "\(adminAddress)", "error": "\(error)"])
+        }
 
         // Signals arrive on a dispatch source; the handler stops the speaker and exits.
         signal(SIGTERM, SIG_IGN)
@@ -199,6 +230,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             logger.info("signal received, stopping", metadata: ["signal": "\(sig)"])
             break
         }
+        await admin.stop()
         await speaker.shutdown()
         sources.forEach { $0.cancel() }
         hup.cancel()

@@ -1,12 +1,53 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 @main
 struct SwiftplaneCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftplanectl",
         abstract: "Operate and inspect a swiftplane overlay.",
-        subcommands: [Decode.self]
+        discussion: """
+            The daemons answer on their admin sockets (root only by default):
+            swiftplane-rr on /run/swiftplane/rr.sock, swiftplane-agent on
+            /run/swiftplane/agent.sock. neighbors and routes ask the route
+            reflector unless --socket names an agent's socket.
+
+            Examples:
+              swiftplanectl neighbors
+              swiftplanectl routes --vni 10 --type 2
+              swiftplanectl neighbors --socket /run/swiftplane/agent.sock
+              swiftplanectl endpoints --json | jq '.[] | select(.source == "bgp")'
+              swiftplanectl flows --dpid 0000aabbccddeeff --live
+              swiftplanectl bum
+
+            Exit status: 0 done, 1 the daemon answered with an error or cannot
+            be reached (the message names the socket), 2 usage error.
+            """,
+        subcommands: [Neighbors.self, Routes.self, Endpoints.self, Switches.self, Flows.self, BUM.self, Decode.self]
     )
+
+    /// Usage errors exit 2 (ArgumentParser's own default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                terminate(0)
+            }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { printError(message) }
+            // ArgumentParser's usage errors are 64 (EX_USAGE); ours say 2.
+            terminate(code.rawValue == 64 ? 2 : code.rawValue)
+        }
+    }
 }
 
 struct Decode: ParsableCommand {
@@ -14,4 +55,13 @@ struct Decode: ParsableCommand {
         abstract: "Decode wire data (OpenFlow, BGP, pcap captures) to JSON, one object per message or frame.",
         subcommands: [DecodeOpenFlow.self, DecodeBGP.self, DecodePcap.self]
     )
+}
+
+/// The process exit, out of reach of ArgumentParser's `exit` member.
+func terminate(_ status: Int32) -> Never { exit(status) }
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    let line = text + "\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
 }

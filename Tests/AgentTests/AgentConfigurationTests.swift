@@ -102,7 +102,7 @@ struct AgentConfigurationTests {
             expected: "t.yaml: bgp-listen: the listen port must be in 0...65535, got '127.0.0.1:99999'"),
         Bad(name: "duplicate key", yaml: base + "\nas: 65001", expected: "t.yaml: not valid YAML: Parser: expected all keys to be unique"),
         Bad(name: "graceful restart not a boolean", yaml: base + "\ngraceful-restart:\n  enabled: yes-please",
-            expected: "t.yaml: graceful-restart.enabled: 'yes-please' is not a boolean (one of: true, false)"),
+            expected: "t.yaml: graceful-restart.enabled: expected true or false, got 'yes-please'"),
         Bad(name: "restart time too long", yaml: base + "\ngraceful-restart:\n  restart-time: 5000",
             expected: "t.yaml: graceful-restart.restart-time: the restart time in seconds must be an integer in 1...4095, got '5000'"),
         Bad(name: "selection deferral zero", yaml: base + "\ngraceful-restart:\n  selection-deferral-time: 0",

@@ -97,7 +97,9 @@ struct AgentOVSTests {
 
         try OVSSandbox.with(hint: "agt") { sandbox in
             let database = try #require(sandbox.databaseSocket)
-            try Self.config(source, database: database).write(toFile: configPath, atomically: true, encoding: .utf8)
+            // The admin socket in the test's folder: nothing left in /run.
+            try (Self.config(source, database: database) + "\nadmin:\n  address: \(folder.path)/agent.sock\n")
+                .write(toFile: configPath, atomically: true, encoding: .utf8)
             let ca = try sandbox.addContainer("a", mac: "02:00:00:00:00:0a", addresses: ["10.77.0.1/24"], ofport: 1)
             try sandbox.addContainer("b", mac: "02:00:00:00:00:0b", addresses: ["10.77.0.2/24"], ofport: 2)
             if source == .ovsdb {

@@ -77,7 +77,8 @@ struct AgentTwoHostTests {
 
                     let reflector = try NamespaceDaemon(
                         netns: h1.name, [reflectorPath, "--as", "65000", "--router-id", "10.9.8.254",
-                                         "--listen", "10.9.8.1:11179", "--accept", "10.9.8.0/24", "--graceful-restart"],
+                                         "--listen", "10.9.8.1:11179", "--accept", "10.9.8.0/24", "--graceful-restart",
+                                         "--admin-socket", folder.appendingPathComponent("rr.sock").path],
                         log: folder.appendingPathComponent("rr.log"))
                     defer { reflector.stop() }
                     var agents: [NamespaceDaemon] = []
@@ -86,7 +87,9 @@ struct AgentTwoHostTests {
                         let path = folder.appendingPathComponent("agent\(n + 1).yaml").path
                         let database = n == 1 ? try #require(host.databaseSocket) : nil
                         try Self.config(host: n + 1, database: database).write(toFile: path, atomically: true, encoding: .utf8)
-                        agents.append(try NamespaceDaemon(netns: host.name, [agentPath, "--config", path],
+                        // Admin sockets in the test's folder: two agents, and nothing left in /run.
+                        let admin = ["--admin-socket", folder.appendingPathComponent("agent\(n + 1).sock").path]
+                        agents.append(try NamespaceDaemon(netns: host.name, [agentPath, "--config", path] + admin,
                                                           log: folder.appendingPathComponent("agent\(n + 1).log")))
                     }
                     func logs() -> String {
@@ -109,6 +112,31 @@ struct AgentTwoHostTests {
                     let received = ping.stdout.split(separator: "\n").first { $0.contains("packets transmitted") } ?? ""
                     #expect(received.contains(" 5 received") || received.contains(" 4 received"),
                             "ping: \(ping.stdout)\(ping.stderr)\n\(logs())")
+
+                    // The operator's view of the same (issue 9): agent 1's endpoints name the
+                    // remote one as learned from BGP; its RIB shows the route reflected with
+                    // ORIGINATOR_ID and CLUSTER_LIST; the reflector lists one route per host.
+                    if let ctl = Command.builtProduct("swiftplanectl") {
+                        func json(_ arguments: [String], _ socket: String) throws -> [[String: Any]] {
+                            let r = try Command.run(ctl, arguments + ["--json", "--socket", folder.appendingPathComponent(socket).path])
+                            #expect(r.status == 0, "\(arguments): \(r.stderr)")
+                            return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
+                        }
+                        let endpoints = try json(["endpoints"], "agent1.sock")
+                        let remoteEndpoint = endpoints.first { $0["mac"] as? String == "02:00:00:00:00:02" }
+                        #expect(remoteEndpoint?["source"] as? String == "bgp" && remoteEndpoint?["vtep"] as? String == "10.9.8.2"
+                                && remoteEndpoint?["location"] as? String == "remote", "\(endpoints)")
+                        #expect(endpoints.first { $0["mac"] as? String == "02:00:00:00:00:01" }?["source"] as? String == "static")
+                        let neighbors = try json(["neighbors"], "agent1.sock")
+                        #expect(neighbors.count == 1 && neighbors.first?["address"] as? String == "10.9.8.1"
+                                && neighbors.first?["state"] as? String == "Established", "\(neighbors)")
+                        let agentRoutes = try json(["routes", "--type", "2"], "agent1.sock")
+                        let reflected = agentRoutes.first { $0["mac"] as? String == "02:00:00:00:00:02" }
+                        #expect(reflected?["originatorID"] as? String == "10.9.8.2" && reflected?["clusterList"] as? [String] == ["10.9.8.254"]
+                                && reflected?["nextHop"] as? String == "10.9.8.2" && reflected?["vni"] as? Int == 10, "\(agentRoutes)")
+                        let rrRoutes = try json(["routes", "--type", "2", "--vni", "10"], "rr.sock")
+                        #expect(Set(rrRoutes.compactMap { $0["fromPeer"] as? String }) == ["10.9.8.1", "10.9.8.2"], "\(rrRoutes)")
+                    }
 
                     // Each host holds exactly the flows and groups the pipeline
                     // wants for it: VNI 11's two flood groups, the one for local

@@ -96,7 +96,9 @@ struct ConfigurationReloadTests {
         let file = folder.appendingPathComponent("rr.yaml").path
         func write(_ neighbors: [IPv4Address]) throws {
             let list = neighbors.map { "  - {address: \($0), passive: true}" }.joined(separator: "\n")
-            try "as: 65000\nrouter-id: 127.0.0.1\nlisten: 127.0.0.1:\(port)\nlog-level: error\nneighbors:\n\(list)\n"
+            // The admin socket in the test's folder, not /run.
+            let admin = "admin: {address: \(folder.appendingPathComponent("rr.sock").path)}\n"
+            try ("as: 65000\nrouter-id: 127.0.0.1\nlisten: 127.0.0.1:\(port)\nlog-level: error\n" + admin + "neighbors:\n\(list)\n")
                 .write(toFile: file, atomically: true, encoding: .utf8)
         }
         try write([kept, removed])

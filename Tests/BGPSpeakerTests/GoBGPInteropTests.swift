@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import Testing
+import TestSupport
 
 /// Real GoBGP on both sides of our route reflector: one client originates
 /// EVPN type-2 and type-3 routes with its CLI, the other (and FRR's bgpd when

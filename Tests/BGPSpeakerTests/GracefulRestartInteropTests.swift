@@ -11,7 +11,9 @@ struct GracefulRestartInteropTests {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr")
         p.arguments = ["--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)", "--accept", "127.89.\(net).0/24",
-                       "--graceful-restart", "--restart-time", "60", "--log-level", "error"]
+                       "--graceful-restart", "--restart-time", "60", "--log-level", "error",
+                       // Not /run: the kill -9 leaves the socket file (the restart replaces it).
+                       "--admin-socket", NSTemporaryDirectory() + "swiftplane-gr-\(port).sock"]
         p.standardError = FileHandle.nullDevice
         try p.run()
         return p

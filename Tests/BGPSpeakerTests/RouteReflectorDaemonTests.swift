@@ -49,7 +49,8 @@ struct RouteReflectorDaemonTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         let port = Int.random(in: 20000...39999)
-        process.arguments = Self.required + ["--listen", "127.0.0.1:\(port)", "--accept", "127.66.0.0/16", "--log-level", "error"]
+        process.arguments = Self.required + ["--listen", "127.0.0.1:\(port)", "--accept", "127.66.0.0/16", "--log-level", "error",
+                                             "--admin-socket", NSTemporaryDirectory() + "swiftplane-rr-\(port).sock"]
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer { process.stop() }

@@ -1,19 +1,18 @@
 import Foundation
-import TestSupport
 
 /// A private gobgpd for one test: its own config in a temporary folder, a
 /// 127.x address, no BGP listener (port -1), an API port of its own. Stopped
 /// by its pid in `stop()`, which the test calls in a `defer`.
-final class GoBGPDaemon {
-    let address: String
-    let apiPort: Int
-    let folder: URL
+public final class GoBGPDaemon {
+    public let address: String
+    public let apiPort: Int
+    public let folder: URL
     private let process = Process()
 
-    static var available: Bool { Command.which("gobgpd") != nil && Command.which("gobgp") != nil }
+    public static var available: Bool { Command.which("gobgpd") != nil && Command.which("gobgp") != nil }
 
     /// `gracefulRestart`: RFC 4724 on the session and for l2vpn-evpn (restart time in seconds).
-    init(address: String, peer: String, peerPort: Int, asn: UInt32 = 65000, gracefulRestart: Int? = nil) throws {
+    public init(address: String, peer: String, peerPort: Int, asn: UInt32 = 65000, gracefulRestart: Int? = nil) throws {
         self.address = address
         apiPort = Int.random(in: 40000...49999)
         folder = try TemporaryFolder.create("swiftplane-gobgp")
@@ -61,21 +60,21 @@ final class GoBGPDaemon {
 
     /// `gobgp -p API ARGS...`.
     @discardableResult
-    func cli(_ arguments: [String]) throws -> CommandResult {
+    public func cli(_ arguments: [String]) throws -> CommandResult {
         try Command.run(Command.which("gobgp") ?? "gobgp", ["-u", "127.0.0.1", "-p", "\(apiPort)"] + arguments)
     }
 
     /// The EVPN table as gobgp prints it with -j: destination text -> paths.
-    func evpnRIB() throws -> [String: [[String: Any]]] {
+    public func evpnRIB() throws -> [String: [[String: Any]]] {
         let out = try cli(["global", "rib", "-a", "evpn", "-j"])
         guard out.status == 0, let data = out.stdout.data(using: .utf8),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: [[String: Any]]] else { return [:] }
         return json
     }
 
-    var log: String { (try? String(contentsOf: folder.appendingPathComponent("gobgpd.log"), encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOf: folder.appendingPathComponent("gobgpd.log"), encoding: .utf8)) ?? "" }
 
-    func stop() {
+    public func stop() {
         process.stop()
         try? FileManager.default.removeItem(at: folder)
     }

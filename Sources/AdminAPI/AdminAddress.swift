@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a daemon's admin API listens: a unix socket (the default: file
+/// permissions decide who may ask), or a TCP address that must be on
+/// loopback unless the operator explicitly allows otherwise.
+public enum AdminAddress: Hashable, Sendable, CustomStringConvertible {
+    case unix(path: String)
+    case tcp(host: String, port: Int)
+
+    public static let routeReflectorDefault = AdminAddress.unix(path: "/run/swiftplane/rr.sock")
+    public static let agentDefault = AdminAddress.unix(path: "/run/swiftplane/agent.sock")
+
+    /// `/path/to.sock`, `unix:/path`, `HOST:PORT` or `[IPv6]:PORT`. A TCP
+    /// host must be an address literal; off loopback only with `allowNonLoopback`.
+    public init(parsing text: String, allowNonLoopback: Bool = false) throws(AdminAddressError) {
+        if text.hasPrefix("unix:") {
+            self = .unix(path: String(text.dropFirst(5)))
+        } else if text.hasPrefix("/") || text.hasPrefix(".") {
+            self = .unix(path: text)
+        } else {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+                throw AdminAddressError(text: text, reason: "expected a socket path or HOST:PORT with a port 0-65535")
+            }
+            var host = String(text[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            guard let loopback = Self.isLoopback(host) else {
+                throw AdminAddressError(text: text, reason: "the host must be an IPv4 or IPv6 address literal")
+            }
+            guard loopback || allowNonLoopback else {
+                throw AdminAddressError(text: text, reason: "not a loopback address: the admin API has no authentication; allow it explicitly to listen there")
+            }
+            self = .tcp(host: host, port: port)
+        }
+        if case let .unix(path) = self {
+            guard !path.isEmpty else { throw AdminAddressError(text: text, reason: "empty socket path") }
+            // sockaddr_un holds 108 bytes including the terminating zero.
+            guard path.utf8.count < 108 else { throw AdminAddressError(text: text, reason: "socket path longer than 107 bytes") }
+        }
+    }
+
+    /// True for 127.0.0.0/8 and ::1, false for other literals, nil for a non-literal.
+    static func isLoopback(_ host: String) -> Bool? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
+        }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case let .unix(path): path
+        case let .tcp(host, port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        }
+    }
+}
+
+/// An admin address the daemon refuses, with the text and the reason.
+public struct AdminAddressError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var text: String
+    public var reason: String
+    public var description: String { "invalid admin address '\(text)': \(reason)" }
+}

@@ -1,0 +1,110 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The admin API's HTTP/1.1 server. On a unix socket, the socket file gets
+/// `mode` right after bind (0600: root only; 0660: also the group), a stale
+/// file left by a killed daemon is replaced, a live one refused, and the
+/// file is removed on `stop()`.
+public actor AdminServer {
+    public let address: AdminAddress
+    public let router: AdminRouter
+    public let mode: mode_t
+    /// A connection with nothing to read for this long is closed.
+    public let idleTimeout: TimeAmount
+    private let group: any EventLoopGroup
+    private var channel: (any Channel)?
+    /// The socket file's inode once bound: only our own file is removed.
+    private var boundInode: ino_t?
+
+    public init(address: AdminAddress, router: AdminRouter, mode: mode_t = 0o600, idleTimeout: TimeAmount = .seconds(30),
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.address = address
+        self.router = router
+        self.mode = mode
+        self.idleTimeout = idleTimeout
+        self.group = group
+    }
+
+    /// Binds and listens; returns the bound address (the port chosen for port 0).
+    @discardableResult
+    public func start() async throws -> AdminAddress {
+        let router = router
+        let idleTimeout = idleTimeout
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 64)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // A client that stops sending (or never reads) is cut off rather than held for ever.
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
+                    try channel.pipeline.syncOperations.addHandler(AdminHTTPHandler(router: router))
+                }
+            }
+        switch address {
+        case let .unix(path):
+            try Self.prepareSocketPath(path)
+            let channel = try await bootstrap.bind(unixDomainSocketPath: path).get()
+            self.channel = channel
+            guard chmod(path, mode) == 0 else {
+                let reason = String(cString: strerror(errno))
+                try? await channel.close()
+                throw AdminServerError(address: address, reason: "chmod \(String(mode, radix: 8)): \(reason)")
+            }
+            var st = stat()
+            if stat(path, &st) == 0 { boundInode = st.st_ino }
+            return address
+        case let .tcp(host, port):
+            let channel = try await bootstrap.bind(to: try SocketAddress(ipAddress: host, port: port)).get()
+            self.channel = channel
+            return .tcp(host: host, port: channel.localAddress?.port ?? port)
+        }
+    }
+
+    /// Stops listening and removes our socket file.
+    public func stop() async {
+        try? await channel?.close()
+        channel = nil
+        if case let .unix(path) = address, let inode = boundInode {
+            var st = stat()
+            if stat(path, &st) == 0, st.st_ino == inode { unlink(path) }
+            boundInode = nil
+        }
+    }
+
+    /// Makes the folder, and clears the path when it holds a socket nobody
+    /// answers on (a daemon killed with -9 leaves one behind).
+    static func prepareSocketPath(_ path: String) throws {
+        let address = AdminAddress.unix(path: path)
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            let folder = String(path[..<slash])
+            if mkdir(folder, 0o755) != 0, errno != EEXIST {
+                throw AdminServerError(address: address, reason: "cannot make the folder \(folder): \(String(cString: strerror(errno)))")
+            }
+        }
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        guard st.st_mode & S_IFMT == S_IFSOCK else {
+            throw AdminServerError(address: address, reason: "the path exists and is not a socket; not replacing it")
+        }
+        if AdminClient.canConnect(path) {
+            throw AdminServerError(address: address, reason: "another process is serving on this socket")
+        }
+        guard unlink(path) == 0 else {
+            throw AdminServerError(address: address, reason: "cannot remove the stale socket: \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// Why the admin API could not listen.
+public struct AdminServerError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var address: AdminAddress
+    public var reason: String
+    public var description: String { "admin API on \(address): \(reason)" }
+}

@@ -1,0 +1,194 @@
+import AdminAPI
+import Foundation
+import OpenFlow
+import OpenFlowController
+import Overlay
+import Prometheus
+
+/// What the agent answers on its admin API: reports built from the daemon's
+/// state on demand (nothing is kept for them), and the Prometheus page.
+extension AgentDaemon {
+    nonisolated func adminRouter(metrics registry: PrometheusCollectorRegistry?) -> AdminRouter {
+        var router = AdminRouter()
+        if let speaker {
+            router.serveBGP(speaker)
+        } else {
+            // No route reflector configured: nothing to list, not an error.
+            router.get("/neighbors") { _ in [NeighborReport]() }
+            router.get("/routes") { _ in [RouteReport]() }
+        }
+        router.get("/endpoints") { _ in await self.endpointReports() }
+        router.get("/switches") { _ in await self.switchReports() }
+        router.get("/flows") { request in
+            let dpid = try request.query["dpid"].map { text throws(AdminError) -> UInt64 in
+                guard let value = Self.datapathID(text) else { throw .badRequest("query parameter 'dpid': invalid value '\(text)': expected hex digits such as 0000aabbccddeeff") }
+                return value
+            }
+            return try await self.flowReports(dpid: dpid, live: request.flag("live"))
+        }
+        router.get("/bum") { _ in try await self.bumReports() }
+        if let registry {
+            let gauges = SpeakerGauges()
+            let flows = GaugeFamily(label: "openflow_flows")
+            let drops = GaugeFamily(label: "bum_dropped_packets")
+            router.serveMetrics(registry) {
+                if let speaker = self.speaker { await gauges.refresh(speaker) }
+                await flows.set(self.flowCounts())
+                if let reports = try? await self.bumReports() {
+                    var values: [[String: String]: Double] = [:]
+                    for r in reports {
+                        values[["vni": "\(r.vni)", "kind": "broadcast"]] = Double(r.broadcastPackets)
+                        values[["vni": "\(r.vni)", "kind": "multicast"]] = Double(r.multicastPackets)
+                        values[["vni": "\(r.vni)", "kind": "unknown-unicast"]] = Double(r.unknownUnicastPackets)
+                    }
+                    drops.set(values)
+                }
+            }
+        }
+        return router
+    }
+
+    /// Hex as OVS prints it (`0000aabbccddeeff`, with or without `0x`).
+    static func datapathID(_ text: String) -> UInt64? {
+        let digits = text.hasPrefix("0x") ? String(text.dropFirst(2)) : text
+        guard !digits.isEmpty, digits.count <= 16 else { return nil }
+        return UInt64(digits, radix: 16)
+    }
+
+    func endpointReports() -> [EndpointReport] {
+        var out: [EndpointReport] = []
+        for bridge in core.bridges {
+            guard let state = core.bridgeState(bridge) else { continue }
+            for endpoint in state.endpoints.values {
+                guard case let .local(port) = endpoint.location else { continue }
+                let source: EndpointReport.Source
+                if configuration.endpoints.contains(where: { $0.bridge == bridge && $0.endpoint.key == endpoint.key }) {
+                    source = .static
+                } else if (attached[bridge] ?? []).contains(where: { $0.mac == endpoint.mac && $0.vni == endpoint.vni.rawValue }) {
+                    source = .ovsdb
+                } else {
+                    source = .learned
+                }
+                out.append(Self.report(endpoint, bridge: bridge, port: port, vtep: nil, source: source))
+            }
+        }
+        for endpoint in core.remoteEndpoints {
+            guard case let .remote(vtep) = endpoint.location else { continue }
+            out.append(Self.report(endpoint, bridge: nil, port: nil, vtep: "\(vtep)", source: .bgp))
+        }
+        return out.sorted { ($0.vni, $0.mac, $0.location) < ($1.vni, $1.mac, $1.location) }
+    }
+
+    private static func report(_ e: Endpoint, bridge: String?, port: UInt32?, vtep: String?, source: EndpointReport.Source) -> EndpointReport {
+        EndpointReport(vni: e.vni.rawValue, mac: "\(e.mac)", ips: e.ipv4.map(\.description) + e.ipv6.map(\.description),
+                       location: port == nil ? "remote" : "local", bridge: bridge, port: port, vtep: vtep, source: source)
+    }
+
+    func switchReports() -> [SwitchReport] {
+        let now = Date()
+        return switchInfo.keys.sorted().compactMap { dpid in
+            guard let (info, since) = switchInfo[dpid] else { return nil }
+            let ports = info.ports.sorted { $0.portNo < $1.portNo }.map {
+                SwitchReport.Port(number: $0.portNo, name: "\($0.name)", mac: "\($0.hardwareAddress)")
+            }
+            return SwitchReport(dpid: hex(dpid), bridge: bridgeOf[dpid], address: Self.plainAddress(info.peer), connectedSince: since.timeIntervalSince1970,
+                                connectedSeconds: now.timeIntervalSince(since), ports: ports, flows: wantedFlows(dpid).count)
+        }
+    }
+
+    /// NIO prints a socket address as `[IPv4]host/ip:port`; the operator wants `ip:port`.
+    static func plainAddress(_ text: String) -> String {
+        guard text.hasPrefix("["), let slash = text.lastIndex(of: "/") else { return text }
+        return String(text[text.index(after: slash)...])
+    }
+
+    /// The table the pipeline wants on a switch now.
+    func wantedFlows(_ dpid: UInt64) -> FlowTable {
+        guard let bridge = bridgeOf[dpid], let state = core.bridgeState(bridge) else { return FlowTable() }
+        return Pipeline.flows(for: state)
+    }
+
+    func flowCounts() -> [[String: String]: Double] {
+        Dictionary(uniqueKeysWithValues: bridgeOf.keys.map { (["dpid": hex($0)], Double(wantedFlows($0).count)) })
+    }
+
+    /// The wanted flows of one switch or all; with `live`, each compared with
+    /// the switch's flow stats (counters included), plus the flows it holds
+    /// that are not wanted.
+    func flowReports(dpid: UInt64?, live: Bool) async throws -> [FlowReport] {
+        let targets = dpid.map { [$0] } ?? bridgeOf.keys.sorted()
+        if let dpid, bridgeOf[dpid] == nil {
+            throw AdminError.notFound("no switch \(hex(dpid)) is connected; connected: \(bridgeOf.keys.sorted().map(hex).joined(separator: ", "))")
+        }
+        var out: [FlowReport] = []
+        for dpid in targets {
+            let wanted = wantedFlows(dpid)
+            let bridge = bridgeOf[dpid]
+            guard live else {
+                out.append(FlowReport(dpid: hex(dpid), bridge: bridge, live: false,
+                                      flows: wanted.entries.map { Self.flow($0, state: .wanted, stats: nil) }))
+                continue
+            }
+            let installed: [FlowStats]
+            do {
+                installed = try await controller.installedFlows(on: dpid)
+            } catch {
+                throw AdminError.unavailable("cannot read the flows of \(hex(dpid)): \(error)")
+            }
+            var byKey: [FlowKey: FlowStats] = [:]
+            for stats in installed { byKey[FlowKey(tableID: stats.tableID, priority: stats.priority, match: stats.match)] = stats }
+            var flows: [FlowReport.Flow] = []
+            for entry in wanted.entries {
+                guard let stats = byKey.removeValue(forKey: entry.key) else {
+                    flows.append(Self.flow(entry, state: .missing, stats: nil))
+                    continue
+                }
+                let same = FlowEntry(stats) == entry
+                flows.append(Self.flow(same ? entry : FlowEntry(stats), state: same ? .installed : .different, stats: stats))
+            }
+            let owner = controller.configuration.cookieSpace
+            for stats in byKey.values.sorted(by: { ($0.tableID, $0.priority) < ($1.tableID, $1.priority) }) {
+                flows.append(Self.flow(FlowEntry(stats), state: owner.contains(stats.cookie) ? .extra : .foreign, stats: stats))
+            }
+            out.append(FlowReport(dpid: hex(dpid), bridge: bridge, live: true, flows: flows))
+        }
+        return out
+    }
+
+    private static func flow(_ entry: FlowEntry, state: FlowReport.State, stats: FlowStats?) -> FlowReport.Flow {
+        let cookie = FlowCookie(cookie: entry.cookie)
+        return FlowReport.Flow(table: entry.key.tableID, priority: entry.key.priority, cookie: "0x" + String(entry.cookie, radix: 16),
+                               role: cookie?.role.description, vni: cookie?.vni?.rawValue, match: "\(entry.key.match)",
+                               instructions: entry.instructions.map { "\($0)" }.joined(separator: ", ")
+                                   .replacingOccurrences(of: "OpenFlow.", with: ""), state: state,
+                               packets: stats?.packetCount, bytes: stats?.byteCount)
+    }
+
+    /// Drop counters per VNI, read from every connected switch (flow stats).
+    func bumReports() async throws -> [BUMReport] {
+        var byVNI: [UInt32: BUMReport] = [:]
+        for tenant in configuration.tenants { byVNI[tenant.instance.vni.rawValue] = BUMReport(vni: tenant.instance.vni.rawValue) }
+        for dpid in bridgeOf.keys.sorted() {
+            let installed: [FlowStats]
+            do {
+                installed = try await controller.installedFlows(on: dpid)
+            } catch {
+                throw AdminError.unavailable("cannot read the flows of \(hex(dpid)): \(error)")
+            }
+            var seen: Set<UInt32> = []
+            for stats in installed {
+                guard let cookie = FlowCookie(cookie: stats.cookie), cookie.role.isBUMDrop, let vni = cookie.vni?.rawValue else { continue }
+                var r = byVNI[vni] ?? BUMReport(vni: vni)
+                switch cookie.role {
+                case .dropBroadcast: r.broadcastPackets &+= stats.packetCount
+                case .dropMulticast: r.multicastPackets &+= stats.packetCount
+                default: r.unknownUnicastPackets &+= stats.packetCount
+                }
+                r.bytes &+= stats.byteCount
+                if seen.insert(vni).inserted { r.switches += 1 }
+                byVNI[vni] = r
+            }
+        }
+        return byVNI.values.sorted { $0.vni < $1.vni }
+    }
+}

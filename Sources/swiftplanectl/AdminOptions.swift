@@ -1,0 +1,68 @@
+import AdminAPI
+import ArgumentParser
+import Foundation
+
+/// Where the daemon is and how to print its answer; shared by every admin subcommand.
+struct AdminOptions: ParsableArguments {
+    @Option(name: .customLong("socket"), help: "The daemon's admin socket path, or HOST:PORT.")
+    var socket: String?
+
+    @Flag(help: "Print the daemon's JSON instead of a table.")
+    var json = false
+
+    /// Asks the daemon for `target`: prints its JSON as is, or decodes it
+    /// and hands it to `table`. Unreachable daemon or error answer: exit 1.
+    func show<T: Decodable>(_ target: String, defaultSocket: AdminAddress, as type: T.Type, table: (T) -> String) throws {
+        let address: AdminAddress
+        if let socket {
+            do { address = try AdminAddress(parsing: socket, allowNonLoopback: true) } catch {
+                throw ValidationError("--socket: \(error)")
+            }
+        } else {
+            address = defaultSocket
+        }
+        let client = AdminClient(address: address)
+        do {
+            if json {
+                let response = try client.get(target)
+                FileHandle.standardOutput.write(Data(response.body))
+            } else {
+                print(table(try client.get(target, as: T.self)), terminator: "")
+            }
+        } catch {
+            printError("swiftplanectl: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Columns padded to their widest cell, two spaces apart; a note under it.
+struct TextTable {
+    var headers: [String]
+    var rows: [[String]] = []
+
+    init(_ headers: String...) { self.headers = headers }
+
+    mutating func add(_ cells: [String]) { rows.append(cells) }
+
+    func render(empty: String) -> String {
+        guard !rows.isEmpty else { return empty + "\n" }
+        var widths = headers.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ") + "\n"
+        }
+        return line(headers) + rows.map(line).joined()
+    }
+}
+
+/// Seconds as the operator reads an uptime: 3d04h, 2h05m, 4m10s, 12s.
+func duration(_ seconds: Double) -> String {
+    let s = Int(seconds)
+    if s >= 86400 { return "\(s / 86400)d\(String(format: "%02d", s % 86400 / 3600))h" }
+    if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" }
+    if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+    return "\(s)s"
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `--check-config` of both daemons on bad admin settings (and a few of the
+/// older fields, through the built binaries): exit 2, and a message with
+/// the file, the field path and the reason. Good ones print the admin address.
+@Suite(.enabled(if: Built.rr != nil && Built.agent != nil, "swiftplane-rr and swiftplane-agent not built (swift build)"))
+struct CheckConfigTests {
+    enum Daemon: String, Sendable { case rr, agent }
+
+    struct Case: Sendable, CustomStringConvertible {
+        var daemon: Daemon
+        var yaml: String
+        var arguments: [String] = []
+        /// Standard error must contain this, with FILE standing for the file's path.
+        var message: String
+        var description: String { "\(daemon): \(message)" }
+    }
+
+    static let rr = "as: 65000\nrouter-id: 10.0.0.1\n"
+    static let agent = "vtep: 10.0.0.1\nas: 65000\nbridges:\n  - name: br0\n    vxlan-port: 100\nvnis:\n  - vni: 10\n"
+
+    static let bad: [Case] = [
+        Case(daemon: .rr, yaml: rr + "admin: {address: 10.0.0.1:9179}\n",
+             message: "FILE: admin.address: invalid value '10.0.0.1:9179': not a loopback address: the admin API has no authentication; allow it explicitly to listen there"),
+        Case(daemon: .rr, yaml: rr + "admin: {address: '0.0.0.0:9179'}\n", message: "FILE: admin.address: invalid value '0.0.0.0:9179': not a loopback address"),
+        Case(daemon: .rr, yaml: rr + "admin: {address: 'localhost:9179'}\n",
+             message: "FILE: admin.address: invalid value 'localhost:9179': the host must be an IPv4 or IPv6 address literal"),
+        Case(daemon: .rr, yaml: rr + "admin: {address: '127.0.0.1:99999'}\n",
+             message: "FILE: admin.address: invalid value '127.0.0.1:99999': expected a socket path or HOST:PORT with a port 0-65535"),
+        Case(daemon: .rr, yaml: rr + "admin: {address: /run/x.sock, socket-mode: '0777'}\n",
+             message: "FILE: admin.socket-mode: invalid value '0777': expected 0600 (root only) or 0660 (also the group)"),
+        Case(daemon: .rr, yaml: rr + "admin: {adress: /run/x.sock}\n",
+             message: "FILE: admin.adress: invalid value '/run/x.sock': unknown field; known: address, allow-non-loopback, socket-mode"),
+        Case(daemon: .rr, yaml: rr + "admin: {address: '10.0.0.1:9179', allow-non-loopback: perhaps}\n",
+             message: "FILE: admin.allow-non-loopback: invalid value 'perhaps': expected true or false"),
+        Case(daemon: .rr, yaml: rr + "admin: /run/x.sock\n", message: "FILE: admin: invalid value '/run/x.sock': expected a mapping"),
+        Case(daemon: .rr, yaml: rr, arguments: ["--admin-socket", "192.168.1.1:80"],
+             message: "--admin-socket: invalid admin address '192.168.1.1:80': not a loopback address"),
+        Case(daemon: .agent, yaml: agent + "admin:\n  address: 10.1.2.3:9179\n",
+             message: "FILE: admin.address: invalid admin address '10.1.2.3:9179': not a loopback address"),
+        Case(daemon: .agent, yaml: agent + "admin:\n  address: ''\n", message: "FILE: admin.address: invalid admin address '': expected a socket path"),
+        Case(daemon: .agent, yaml: agent + "admin:\n  address: /" + String(repeating: "s", count: 110) + "\n",
+             message: "FILE: admin.address: invalid admin address '/sss"),
+        Case(daemon: .agent, yaml: agent + "admin:\n  socket-mode: 0644\n",
+             message: "FILE: admin.socket-mode: the socket mode must be 0600 (root only) or 0660 (also the group), got '0644'"),
+        Case(daemon: .agent, yaml: agent + "admin:\n  listen: 127.0.0.1:1\n", message: "FILE: admin.listen: unknown field"),
+        Case(daemon: .agent, yaml: agent + "admin:\n  allow-non-loopback: yes-please\n",
+             message: "FILE: admin.allow-non-loopback: expected true or false, got 'yes-please'"),
+        Case(daemon: .agent, yaml: agent + "admin: [1]\n", message: "FILE: admin: expected a mapping, found a list"),
+        Case(daemon: .agent, yaml: agent, arguments: ["--admin-socket", "[::]:9179"],
+             message: "--admin-socket: invalid admin address '[::]:9179': not a loopback address"),
+        Case(daemon: .agent, yaml: agent, arguments: ["--log-level", "loud"],
+             message: "--log-level: invalid value 'loud': expected one of trace, debug, info, notice, warning, error, critical"),
+        Case(daemon: .agent, yaml: agent.replacingOccurrences(of: "as: 65000", with: "as: 0"),
+             message: "FILE: as: the AS number must be an integer in 1...4294967295, got '0'"),
+    ]
+
+    static func run(_ c: Case) throws -> (CommandResult, String) {
+        let folder = try TemporaryFolder.create("admin-check")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("\(c.daemon).yaml").path
+        try c.yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        let binary = c.daemon == .rr ? Built.rr! : Built.agent!
+        return (try Command.run(binary, ["--config", file, "--check-config"] + c.arguments), file)
+    }
+
+    @Test(arguments: bad)
+    func badAdminSettingsAreRefusedWithFileFieldAndReason(_ c: Case) throws {
+        let (r, file) = try Self.run(c)
+        #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains(c.message.replacingOccurrences(of: "FILE", with: file)), "\(r.stderr)")
+    }
+
+    static let good: [Case] = [
+        Case(daemon: .rr, yaml: rr, message: "admin API on /run/swiftplane/rr.sock"),
+        Case(daemon: .rr, yaml: rr + "admin: {address: '127.0.0.1:9179', socket-mode: 0660}\n", message: "admin API on 127.0.0.1:9179"),
+        Case(daemon: .rr, yaml: rr + "admin: {address: '10.0.0.1:9179', allow-non-loopback: true}\n", message: "admin API on 10.0.0.1:9179"),
+        Case(daemon: .rr, yaml: rr, arguments: ["--admin-socket", "/tmp/x/rr.sock"], message: "admin API on /tmp/x/rr.sock"),
+        Case(daemon: .agent, yaml: agent, message: "admin API on /run/swiftplane/agent.sock"),
+        Case(daemon: .agent, yaml: agent + "admin:\n  address: '[::1]:9180'\n  socket-mode: '0660'\n", message: "admin API on [::1]:9180"),
+        Case(daemon: .agent, yaml: agent, arguments: ["--admin-socket", "unix:/tmp/y.sock"], message: "admin API on /tmp/y.sock"),
+    ]
+
+    @Test(arguments: good)
+    func goodAdminSettingsAreShown(_ c: Case) throws {
+        let (r, _) = try Self.run(c)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains(c.message), "\(r.stdout)")
+    }
+}

@@ -1,0 +1,71 @@
+import AdminAPI
+import Foundation
+import TestSupport
+
+/// The built CLI and daemons, and small helpers shared by the suites.
+enum Built {
+    static let ctl = Command.builtProduct("swiftplanectl")
+    static let rr = Command.builtProduct("swiftplane-rr")
+    static let agent = Command.builtProduct("swiftplane-agent")
+
+    /// `swiftplanectl --socket SOCKET ARGS...`.
+    static func ctl(_ socket: String, _ arguments: [String]) throws -> CommandResult {
+        try Command.run(ctl ?? "swiftplanectl", arguments + ["--socket", socket])
+    }
+
+    /// Polls `condition` every 200 ms for up to `seconds`.
+    static func eventually(_ seconds: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if try condition() { return true }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return try condition()
+    }
+
+    /// The value of a Prometheus sample `name{labels}` (labels as printed, sorted), or nil.
+    static func sample(_ page: String, _ name: String, _ labels: [String: String] = [:]) -> Double? {
+        for line in page.split(separator: "\n") where line.hasPrefix(name) && !line.hasPrefix("#") {
+            let text = String(line)
+            guard let space = text.lastIndex(of: " ") else { continue }
+            let key = String(text[..<space])
+            let rest = key.dropFirst(name.count)
+            guard rest.isEmpty || rest.hasPrefix("{") else { continue }
+            let wanted = labels.allSatisfy { rest.contains("\($0.key)=\"\($0.value)\"") }
+            if wanted { return Double(text[text.index(after: space)...]) }
+        }
+        return nil
+    }
+}
+
+/// A daemon started by a test, output to a log, stopped by its pid
+/// (SIGTERM, then SIGKILL: a test thread's children inherit blocked signals).
+final class Daemon: @unchecked Sendable {
+    // Only touched from the test's task.
+    let process = Process()
+    let log: URL
+
+    init(_ arguments: [String], netns: String? = nil, log: URL) throws {
+        self.log = log
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        if let netns {
+            process.executableURL = URL(fileURLWithPath: Command.which("ip") ?? "/usr/sbin/ip")
+            process.arguments = ["netns", "exec", netns] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: arguments[0])
+            process.arguments = Array(arguments.dropFirst())
+        }
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try? handle.close()
+    }
+
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    func stop() { process.stop() }
+
+    deinit { stop() }
+}
