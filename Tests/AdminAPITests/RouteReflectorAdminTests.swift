@@ -21,7 +21,7 @@ struct RouteReflectorAdminTests {
         let folder = try TemporaryFolder.create("admin-rr")
         defer { try? FileManager.default.removeItem(at: folder) }
         let socket = folder.appendingPathComponent("rr.sock").path
-        let port = Int.random(in: 20000...39999)
+        let port = freeLoopbackPort()
         let net = Int.random(in: 10...250)
         let rr = try Daemon([Built.rr!, "--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)",
                              "--accept", "127.89.0.0/16", "--admin-socket", socket, "--log-level", "info"],

@@ -33,29 +33,6 @@ struct AgentGoBGPRemoteTests {
         """
     }
 
-    /// gobgpd in the underlay's namespace: an iBGP client of the reflector at 10.9.7.1.
-    static func gobgpConfig(apiPort: Int) -> String {
-        """
-        [global.config]
-          as = 65000
-          router-id = "\(remoteVTEP)"
-          port = -1
-          local-address-list = ["\(remoteVTEP)"]
-        [[neighbors]]
-          [neighbors.config]
-            neighbor-address = "10.9.7.1"
-            peer-as = 65000
-          [neighbors.transport.config]
-            remote-port = 11179
-            local-address = "\(remoteVTEP)"
-          [neighbors.timers.config]
-            connect-retry = 1
-          [[neighbors.afi-safis]]
-            [neighbors.afi-safis.config]
-              afi-safi-name = "l2vpn-evpn"
-        """
-    }
-
     @Test("ARP answered by OVS, ICMP into VXLAN VNI 10 towards GoBGP's VTEP, broadcast dropped and counted")
     func remoteEndpointFromGoBGP() throws {
         let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
@@ -85,24 +62,14 @@ struct AgentGoBGPRemoteTests {
                 let agent = try NamespaceDaemon(netns: host.name, [agentPath, "--config", configPath],
                                                 log: folder.appendingPathComponent("agent.log"))
                 defer { agent.stop() }
-                let apiPort = Int.random(in: 40000...49999)
-                let gobgpConfig = folder.appendingPathComponent("gobgpd.toml")
-                try Self.gobgpConfig(apiPort: apiPort).write(to: gobgpConfig, atomically: true, encoding: .utf8)
-                let gobgpd = try NamespaceDaemon(
-                    netns: underlay.name, [Command.which("gobgpd") ?? "gobgpd", "-f", gobgpConfig.path, "--api-hosts",
-                                           "127.0.0.1:\(apiPort)", "-p", "--pprof-disable"],
-                    log: folder.appendingPathComponent("gobgpd.log"))
+                // gobgpd in the underlay's namespace: an iBGP client of the reflector at 10.9.7.1.
+                let gobgpd = try GoBGPDaemon(address: Self.remoteVTEP, peer: "10.9.7.1", peerPort: 11179, netns: underlay.name)
                 defer { gobgpd.stop() }
-                func logs() -> String { "rr:\n\(reflector.output)\nagent:\n\(agent.output)\ngobgpd:\n\(gobgpd.output.suffix(1500))" }
-                func gobgp(_ arguments: [String]) throws -> CommandResult {
-                    try Command.run("ip", ["netns", "exec", underlay.name, Command.which("gobgp") ?? "gobgp",
-                                           "-u", "127.0.0.1", "-p", "\(apiPort)"] + arguments)
-                }
-
+                func logs() -> String { "rr:\n\(reflector.output)\nagent:\n\(agent.output)\ngobgpd:\n\(gobgpd.log.suffix(1500))" }
                 // GoBGP, as a host would, advertises its endpoint behind its VTEP (VNI 10, RT 65000:10).
                 var added = false
                 for _ in 0..<100 where !added {
-                    added = try gobgp(["global", "rib", "add", "-a", "evpn", "macadv", Self.remoteMAC, Self.remoteIP,
+                    added = try gobgpd.cli(["global", "rib", "add", "-a", "evpn", "macadv", Self.remoteMAC, Self.remoteIP,
                                        "etag", "0", "label", "10", "rd", "\(Self.remoteVTEP):10", "rt", "65000:10",
                                        "encap", "vxlan", "nexthop", Self.remoteVTEP]).status == 0
                     if !added { usleep(100_000) }

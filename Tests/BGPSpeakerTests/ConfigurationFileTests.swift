@@ -90,7 +90,7 @@ struct ConfigurationReloadTests {
     @Test func sighupClosesTheRemovedNeighbourOnly() async throws {
         let net = UInt8.random(in: 10...250)
         let kept = IPv4Address(127, 79, net, 1), removed = IPv4Address(127, 79, net, 2)
-        let port = Int.random(in: 20000...39999)
+        let port = freeLoopbackPort()
         let folder = try TemporaryFolder.create("swiftplane-rr-reload")
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("rr.yaml").path

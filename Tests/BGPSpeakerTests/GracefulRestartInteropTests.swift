@@ -27,7 +27,7 @@ struct GracefulRestartInteropTests {
 
     @Test func routesSurviveKillAndRestartOfTheReflector() async throws {
         let net = UInt8.random(in: 10...250)
-        let port = Int.random(in: 20000...39999)
+        let port = freeLoopbackPort()
         var rr = try Self.reflector(port: port, net: net)
         defer { rr.stop() }
         let originator = try GoBGPDaemon(address: "127.89.\(net).2", peer: "127.0.0.1", peerPort: port, gracefulRestart: 60)

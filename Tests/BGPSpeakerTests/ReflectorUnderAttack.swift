@@ -4,7 +4,7 @@ import TestSupport
 /// swiftplane-rr (this build) with two GoBGP clients on 127.<net>.x: the
 /// steady part of the hostile-peer and flap-storm tests. Stopped by pid.
 final class ReflectorUnderAttack {
-    let port = Int.random(in: 20000...39999)
+    let port = freeLoopbackPort()
     let reflector = Process()
     let originator: GoBGPDaemon
     let receiver: GoBGPDaemon

@@ -48,7 +48,7 @@ struct RouteReflectorDaemonTests {
     @Test func sigtermSendsCeaseAndExitsZero() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        let port = Int.random(in: 20000...39999)
+        let port = freeLoopbackPort()
         process.arguments = Self.required + ["--listen", "127.0.0.1:\(port)", "--accept", "127.66.0.0/16", "--log-level", "error",
                                              "--admin-socket", NSTemporaryDirectory() + "swiftplane-rr-\(port).sock"]
         process.standardError = FileHandle.nullDevice

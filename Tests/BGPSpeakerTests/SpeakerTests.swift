@@ -190,7 +190,7 @@ struct CollisionTests {
         var logger = Logger(label: "test.collision")
         logger.logLevel = .critical
         let a = IPv4Address(127, 55, 0, 1), b = IPv4Address(127, 55, 0, 2)
-        let portA = Int.random(in: 20000...29999), portB = portA + 10000
+        let portA = Int.random(in: 20000...25999), portB = portA + 6000
         func speaker(_ me: IPv4Address, port: Int, peer: IPv4Address, peerPort: Int) -> Speaker {
             Speaker(SpeakerConfiguration(localAS: 65000, routerID: me, listenHost: "\(me)", listenPort: port,
                                          neighbors: [NeighborConfiguration(address: peer, port: peerPort, peerAS: 65000)]), logger: logger)

@@ -59,7 +59,7 @@ import Glibc
         // Addresses and ports of our own, so parallel suites do not collide.
         let n = Int.random(in: 100...250)
         let server = "127.0.0.\(n)", client = "127.0.0.\(n + 1)"
-        let port = UInt16.random(in: 20000...40000), api = Int.random(in: 40001...60000)
+        let port = UInt16.random(in: 20000...32000), api = freeLoopbackPort()
         let folder = try TemporaryFolder.create("bgp-gobgp")
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("gobgpd.toml")

@@ -1,20 +1,25 @@
 import Foundation
 
 /// A private gobgpd for one test: its own config in a temporary folder, a
-/// 127.x address, no BGP listener (port -1), an API port of its own. Stopped
-/// by its pid in `stop()`, which the test calls in a `defer`.
+/// 127.x address (or one inside `netns`), no BGP listener (port -1), an API
+/// port of its own. Stopped by its pid in `stop()`, which the test calls in
+/// a `defer`.
 public final class GoBGPDaemon {
     public let address: String
     public let apiPort: Int
     public let folder: URL
     private let process = Process()
+    /// Where it runs: its API is on that namespace's loopback.
+    public let netns: String?
 
     public static var available: Bool { Command.which("gobgpd") != nil && Command.which("gobgp") != nil }
 
     /// `gracefulRestart`: RFC 4724 on the session and for l2vpn-evpn (restart time in seconds).
-    public init(address: String, peer: String, peerPort: Int, asn: UInt32 = 65000, gracefulRestart: Int? = nil) throws {
+    public init(address: String, peer: String, peerPort: Int, asn: UInt32 = 65000, gracefulRestart: Int? = nil,
+                netns: String? = nil) throws {
         self.address = address
-        apiPort = Int.random(in: 40000...49999)
+        self.netns = netns
+        apiPort = freeLoopbackPort()
         folder = try TemporaryFolder.create("swiftplane-gobgp")
         let config = """
             [global.config]
@@ -50,8 +55,9 @@ public final class GoBGPDaemon {
         try config.write(to: configURL, atomically: true, encoding: .utf8)
         let log = folder.appendingPathComponent("gobgpd.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Command.which("gobgpd") ?? "gobgpd")
-        process.arguments = ["-f", configURL.path, "--api-hosts", "127.0.0.1:\(apiPort)", "-p", "--pprof-disable"]
+        let arguments = [Command.which("gobgpd") ?? "gobgpd", "-f", configURL.path, "--api-hosts", "127.0.0.1:\(apiPort)", "-p", "--pprof-disable"]
+        process.executableURL = URL(fileURLWithPath: netns == nil ? arguments[0] : Command.which("ip") ?? "/usr/sbin/ip")
+        process.arguments = netns.map { ["netns", "exec", $0] + arguments } ?? Array(arguments.dropFirst())
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -61,7 +67,9 @@ public final class GoBGPDaemon {
     /// `gobgp -p API ARGS...`.
     @discardableResult
     public func cli(_ arguments: [String]) throws -> CommandResult {
-        try Command.run(Command.which("gobgp") ?? "gobgp", ["-u", "127.0.0.1", "-p", "\(apiPort)"] + arguments)
+        let command = [Command.which("gobgp") ?? "gobgp", "-u", "127.0.0.1", "-p", "\(apiPort)"] + arguments
+        if let netns { return try Command.run(Command.which("ip") ?? "/usr/sbin/ip", ["netns", "exec", netns] + command) }
+        return try Command.run(command[0], Array(command.dropFirst()))
     }
 
     /// The EVPN table as gobgp prints it with -j: destination text -> paths.
