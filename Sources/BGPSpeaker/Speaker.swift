@@ -42,6 +42,8 @@ public actor Speaker {
         var dynamic: Bool
         var routeReflectorClient: Bool
         var maximumPrefixes: Int?
+        /// RFC 2385 key for the connections we dial (the listening socket has its own copy).
+        var signature: TCPMD5Signature?
         var channel: (any Channel)?
         var decoder = MessageStreamDecoder()
         var lastWrite: EventLoopFuture<Void>?
@@ -96,6 +98,16 @@ public actor Speaker {
             }
         let channel = try await bootstrap.bind(host: configuration.listenHost, port: configuration.listenPort).get()
         server = channel
+        // Keys go on the listening socket before any peer can connect: the
+        // kernel checks a signed peer's SYN against the key of its address.
+        for n in configuration.neighbors {
+            guard let s = n.signature else { continue }
+            do { try await s.apply(to: channel).get() } catch {
+                try? await channel.close().get()
+                server = nil
+                throw TCPMD5SignatureError(peer: n.address, reason: "\(error)")
+            }
+        }
         let bound = try channel.localAddress ?? SocketAddress(ipAddress: configuration.listenHost, port: configuration.listenPort)
         logger.info("listening", metadata: ["address": "\(bound)", "as": "\(configuration.localAS)",
                                             "router-id": "\(configuration.routerID)", "cluster-id": "\(configuration.clusterID)",
@@ -131,6 +143,9 @@ public actor Speaker {
     public func reconfigureNeighbors(_ neighbors: [NeighborConfiguration]) {
         let old = Set(configuration.neighbors), new = Set(neighbors)
         for n in configuration.neighbors where !new.contains(n) {
+            if let s = n.signature, !neighbors.contains(where: { $0.address == n.address && $0.password != nil }) {
+                setListenerKey(TCPMD5Signature(peer: s.peer, password: ""))
+            }
             for (id, p) in peers where !p.dynamic && p.address == n.address && p.port == n.port {
                 logger.info("neighbour removed", metadata: ["peer": "\(n.address)"])
                 run(id, .stop(.peerDeconfigured))
@@ -142,7 +157,16 @@ public actor Speaker {
         configuration.neighbors = neighbors
         for n in neighbors where !old.contains(n) {
             logger.info("neighbour added", metadata: ["peer": "\(n.address)"])
+            if let s = n.signature { setListenerKey(s) }
             addNeighbor(n)
+        }
+    }
+
+    /// Sets or removes (empty key) a neighbour's key on the listening socket.
+    private func setListenerKey(_ signature: TCPMD5Signature) {
+        guard let server else { return }
+        signature.apply(to: server).whenFailure { [logger] error in
+            logger.error("TCP MD5 key not set on the listening socket", metadata: ["peer": "\(signature.peer)", "error": "\(error)"])
         }
     }
 
@@ -154,7 +178,7 @@ public actor Speaker {
         session.connectRetryTime = .nanoseconds(Int64(Double(session.connectRetryTime.nanoseconds) * Double.random(in: 0.75...1)))
         peers[id] = Peer(session: Session(session), address: n.address,
                          port: n.port, dynamic: false, routeReflectorClient: n.routeReflectorClient,
-                         maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes)
+                         maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes, signature: n.signature)
         run(id, .start)
     }
 
@@ -235,8 +259,10 @@ public actor Speaker {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.seconds(5))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(InboundBridge(continuation)) }
+            .channelInitializer { [signature = p.signature] channel in
+                // The initializer runs before connect(2): a key set here signs the SYN.
+                let keyed = signature.map { $0.apply(to: channel) } ?? channel.eventLoop.makeSucceededVoidFuture()
+                return keyed.flatMapThrowing { try channel.pipeline.syncOperations.addHandler(InboundBridge(continuation)) }
             }
         let host = "\(p.address)", port = p.port
         // Dial from the address we listen on (when it is one), so the peer

@@ -27,7 +27,8 @@ extension AgentConfiguration {
             localAS: asn, routerID: routerID, listenHost: bgpHost, listenPort: bgpPort,
             neighbors: routeReflectors.compactMap { reflector in
                 guard case let .v4(address) = reflector.address else { return nil }
-                return NeighborConfiguration(address: address, port: reflector.port, peerAS: asn, routeReflectorClient: false)
+                return NeighborConfiguration(address: address, port: reflector.port, peerAS: asn, routeReflectorClient: false,
+                                             password: reflector.password)
             },
             connectRetryTime: .seconds(5))
     }

@@ -75,6 +75,8 @@ struct AgentConfigurationTests {
             expected: "t.yaml: route-reflectors[0].address: route reflectors are reached over IPv4, got 'fd00::1'"),
         Bad(name: "route reflector port", yaml: base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    port: 70000",
             expected: "t.yaml: route-reflectors[0].port: the port must be an integer in 1...65535, got '70000'"),
+        Bad(name: "route reflector password too long", yaml: base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    password: \(String(repeating: "k", count: 81))",
+            expected: "t.yaml: route-reflectors[0].password: the password is too long: at most 80 octets (Linux TCP_MD5SIG_MAXKEYLEN)"),
         Bad(name: "listen without port", yaml: base + "\ncontroller:\n  listen: 127.0.0.1",
             expected: "t.yaml: controller.listen: expected HOST:PORT, got '127.0.0.1'"),
         Bad(name: "listen on a name", yaml: base + "\ncontroller:\n  listen: localhost:6653",

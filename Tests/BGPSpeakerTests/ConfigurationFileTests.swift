@@ -29,6 +29,11 @@ struct ConfigurationFileTests {
             message: "neighbors[1].port: invalid value '70000'"),
         Bad(yaml: head + "neighbors:\n  - {address: 10.0.0.2, passive: maybe}\n", message: "neighbors[0].passive: invalid value 'maybe': expected true or false"),
         Bad(yaml: head + "neighbors:\n  - {port: 179}\n", message: "neighbors[0].address: invalid value '': required"),
+        // A TCP MD5 password is never echoed back.
+        Bad(yaml: head + "neighbors:\n  - {address: 10.0.0.2, password: \"\(String(repeating: "k", count: 81))\"}\n",
+            message: "neighbors[0].password: invalid value '(hidden, 81 octets)': at most 80 octets"),
+        Bad(yaml: head + "neighbors:\n  - {address: 10.0.0.2, password: 1234}\n",
+            message: "neighbors[0].password: invalid value '(hidden)': expected a non-empty string"),
         Bad(yaml: head + "timers: {hold: 2}\n", message: "timers.hold: invalid value '2': must be 0 or 3-65535"),
         Bad(yaml: head + "timers: {hold: 9, keepalive: 9}\n", message: "timers.keepalive: invalid value '9': must be less than timers.hold (9)"),
         Bad(yaml: head + "timers: {keepalive-ish: 3}\n", message: "timers.keepalive-ish: invalid value '3': unknown field"),
