@@ -26,6 +26,8 @@ public actor Speaker {
     private var server: (any Channel)?
     private var ticker: Task<Void, Never>?
     private var closing: [EventLoopFuture<Void>] = []
+    /// While set, UPDATEs wait (RFC 4724 §4.1 selection deferral after our own start).
+    private var deferralDeadline: NIODeadline?
     private let bestRoutesContinuation: AsyncStream<Void>.Continuation
 
     /// The RIB's source for the routes this speaker originates.
@@ -50,6 +52,8 @@ public actor Speaker {
         /// When its stale routes go (RFC 4724): the restart timer while it is
         /// down, then the wait for its End-of-RIB.
         var staleDeadline: NIODeadline?
+        /// Families it sent End-of-RIB for since it was last Established.
+        var endOfRIB: Set<AddressFamily> = []
         var options: SessionOptions { session.negotiated?.options ?? SessionOptions() }
     }
 
@@ -112,6 +116,10 @@ public actor Speaker {
         logger.info("listening", metadata: ["address": "\(bound)", "as": "\(configuration.localAS)",
                                             "router-id": "\(configuration.routerID)", "cluster-id": "\(configuration.clusterID)",
                                             "accept": "\(configuration.accept.map(\.description).joined(separator: ","))"])
+        if let t = configuration.gracefulRestart?.selectionDeferralTime, t > 0 {
+            deferralDeadline = .now() + .seconds(Int64(t))
+            logger.info("UPDATEs deferred until peers sent End-of-RIB (graceful restart)", metadata: ["at-most": "\(t)s"])
+        }
         for n in configuration.neighbors { addNeighbor(n) }
         ticker = Task { [self] in
             while !Task.isCancelled {
@@ -389,6 +397,7 @@ public actor Speaker {
 
     private func tick() {
         let now = NIODeadline.now()
+        if let d = deferralDeadline, d <= now { flushRIB() }
         for (id, p) in peers {
             if let d = p.session.nextDeadline, d <= now { run(id, .timePassed) }
             if let d = peers[id]?.staleDeadline, d <= now {
@@ -426,6 +435,7 @@ public actor Speaker {
             case .established(let agreed):
                 logger.info("established", metadata: meta.merging(["router-id": "\(agreed.peerRouterID)", "hold": "\(agreed.holdTime)",
                                                                    "families": "\(agreed.families.map(\.description).sorted().joined(separator: ","))"]) { a, _ in a })
+                peers[id]?.endOfRIB = []
                 rib.addPeer(id, RIBPeer(address: .v4(p.address), routerID: agreed.peerRouterID, routeReflectorClient: p.routeReflectorClient,
                                         ebgp: agreed.peerAS != configuration.localAS, families: agreed.families))
                 // Stale routes wait for its End-of-RIB, not forever (RFC 4724 §4.2).
@@ -444,6 +454,7 @@ public actor Speaker {
                 ribChanged = true
             case .update(let update):
                 let change = rib.apply(update, from: id)
+                if let f = change.endOfRIB { peers[id]?.endOfRIB.insert(f) }
                 if change.endOfRIB != nil, rib.staleCount(id) == 0, p.staleDeadline != nil {
                     peers[id]?.staleDeadline = nil
                     logger.info("End-of-RIB: stale routes purged", metadata: meta.merging(["count": "\(change.purged)"]) { a, _ in a })
@@ -483,12 +494,29 @@ public actor Speaker {
     /// Sends every Established peer what the RIB owes it.
     private func flushRIB() {
         bestRoutesContinuation.yield()
+        if let d = deferralDeadline {
+            let heard = everyPeerSentEndOfRIB
+            guard heard || d <= .now() else { return }
+            deferralDeadline = nil
+            logger.info("UPDATEs no longer deferred", metadata: ["reason": "\(heard ? "End-of-RIB from every neighbour" : "selection deferral time passed")"])
+        }
         for (id, p) in peers where p.session.state == .established {
             let updates = rib.pendingUpdates(for: id, options: p.options)
             guard !updates.isEmpty else { continue }
             var buffer = ByteBufferAllocator().buffer(capacity: 4096)
             for u in updates { BGPMessage.update(u).encode(into: &buffer, options: p.options) }
             write(id, buffer)
+        }
+    }
+
+    /// RFC 4724 §4.1: the deferral may end before its timer once every peer
+    /// has sent End-of-RIB. That is knowable only when every peer is a
+    /// configured neighbour: with dynamic ranges, peers not back yet are
+    /// unknown, so only the timer ends it.
+    private var everyPeerSentEndOfRIB: Bool {
+        guard configuration.accept.isEmpty, !configuration.neighbors.isEmpty else { return false }
+        return peers.values.allSatisfy { p in
+            p.session.state == .established && p.endOfRIB.isSuperset(of: p.session.negotiated?.families ?? [])
         }
     }
 

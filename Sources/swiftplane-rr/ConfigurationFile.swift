@@ -25,7 +25,7 @@ struct ConfigurationError: Error, CustomStringConvertible {
 ///     timers: {hold: 90, keepalive: 30, connect-retry: 30}
 ///     max-prefixes: 10000
 ///     max-peers: 1000
-///     graceful-restart: {enabled: true, restart-time: 120}
+///     graceful-restart: {enabled: true, restart-time: 120, selection-deferral-time: 30}
 ///     log-level: info
 struct ConfigurationFile {
     var asn: UInt32?
@@ -41,6 +41,7 @@ struct ConfigurationFile {
     var maximumPeers: Int?
     var gracefulRestart: Bool?
     var restartTime: UInt16?
+    var selectionDeferralTime: UInt16?
     var logLevel: Logger.Level?
 
     struct Neighbor: Hashable {
@@ -123,9 +124,12 @@ struct ConfigurationFile {
         if let v = top["max-prefixes"] { c.maximumPrefixes = try r.integer(v, "max-prefixes", 0...Int(Int32.max)) }
         if let v = top["max-peers"] { c.maximumPeers = try r.integer(v, "max-peers", 0...Int(Int32.max)) }
         if let v = top["graceful-restart"] {
-            let g = try r.map(v, "graceful-restart", keys: ["enabled", "restart-time"])
+            let g = try r.map(v, "graceful-restart", keys: ["enabled", "restart-time", "selection-deferral-time"])
             if let e = g["enabled"] { c.gracefulRestart = try r.bool(e, "graceful-restart.enabled") }
             if let t = g["restart-time"] { c.restartTime = try r.integer(t, "graceful-restart.restart-time", 0...4095).map { UInt16($0) } }
+            if let t = g["selection-deferral-time"] {
+                c.selectionDeferralTime = try r.integer(t, "graceful-restart.selection-deferral-time", 0...65535).map { UInt16($0) }
+            }
         }
         if let v = top["log-level"] {
             guard let l = Logger.Level(rawValue: r.text(v)) else {

@@ -74,6 +74,9 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "Graceful restart time in seconds, 0-4095 (default 120): how long peers keep our routes, and we theirs.")
     var restartTime: UInt16?
 
+    @Option(help: "Graceful restart selection deferral in seconds, 0-65535 (default 0: off): after start, send no UPDATE until peers sent End-of-RIB or this time passed.")
+    var selectionDeferralTime: UInt16?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: Logger.Level?
 
@@ -143,7 +146,8 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             maximumDynamicPeers: maxPeers ?? file.maximumPeers ?? 1000, neighbors: neighbors,
             holdTime: holdTime?.seconds ?? file.holdTime ?? 90, connectRetryTime: .seconds(Int64(file.connectRetry ?? 30)),
             maximumPrefixes: maxPrefixes ?? file.maximumPrefixes,
-            gracefulRestart: restart ? GracefulRestartConfiguration(restartTime: restartTime ?? file.restartTime ?? 120) : nil)
+            gracefulRestart: restart ? GracefulRestartConfiguration(restartTime: restartTime ?? file.restartTime ?? 120,
+                                                                    selectionDeferralTime: selectionDeferralTime ?? file.selectionDeferralTime ?? 0) : nil)
         speaker.keepaliveTime = file.keepalive
         return (speaker, logLevel ?? file.logLevel ?? .info)
     }

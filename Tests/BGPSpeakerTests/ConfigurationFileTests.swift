@@ -41,6 +41,8 @@ struct ConfigurationFileTests {
         Bad(yaml: head + "max-peers: lots\n", message: "max-peers: invalid value 'lots'"),
         Bad(yaml: head + "graceful-restart: {enabled: true, restart-time: 5000}\n",
             message: "graceful-restart.restart-time: invalid value '5000': expected an integer 0-4095"),
+        Bad(yaml: head + "graceful-restart: {enabled: true, selection-deferral-time: -1}\n",
+            message: "graceful-restart.selection-deferral-time: invalid value '-1': expected an integer 0-65535"),
         Bad(yaml: head + "log-level: loud\n", message: "log-level: invalid value 'loud'"),
         Bad(yaml: head + "routerid: 10.0.0.2\n", message: "routerid: invalid value '10.0.0.2': unknown field"),
         Bad(yaml: "- 1\n- 2\n", message: "(document): invalid value"),
