@@ -8,13 +8,8 @@ import TestSupport
                 "gobgpd/gobgp not installed or swiftplane-rr not built: graceful restart interop skipped"))
 struct GracefulRestartInteropTests {
     static func reflector(port: Int, net: UInt8) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr")
-        p.arguments = ["--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)", "--accept", "127.89.\(net).0/24",
-                       "--graceful-restart", "--restart-time", "60", "--log-level", "error"]
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
+        try ReflectorProcess.start(["--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)", "--accept", "127.89.\(net).0/24",
+                                    "--graceful-restart", "--restart-time", "60", "--log-level", "error"])
     }
 
     /// The receiver's paths for the MAC/IP route, with GoBGP's stale mark.
@@ -71,8 +66,7 @@ struct GracefulRestartInteropTests {
     /// neighbours and no dynamic range: it knows every peer it must hear
     /// from, so End-of-RIB from all of them ends the deferral.
     static func configuredReflector(port: Int, net: UInt8, selectionDeferral: Int, folder: URL) throws -> Process {
-        let file = folder.appendingPathComponent("rr.yaml")
-        try """
+        try ReflectorProcess.start(yaml: """
             as: 65000
             router-id: 127.0.0.1
             listen: 127.0.0.1:\(port)
@@ -81,13 +75,7 @@ struct GracefulRestartInteropTests {
               - {address: 127.89.\(net).3, passive: true}
             graceful-restart: {enabled: true, restart-time: 60, selection-deferral-time: \(selectionDeferral)}
             log-level: error
-            """.write(to: file, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr")
-        p.arguments = ["--config", file.path]
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
+            """, in: folder)
     }
 
     /// RFC 4724 §4.1 after the reflector's own restart: the receiver is back

@@ -106,26 +106,20 @@ struct TCPMD5InteropTests {
     /// The daemon: a neighbour's `password` in swiftplane-rr's YAML reaches
     /// the listening socket. GoBGP signs its SYN, and an unkeyed Linux
     /// listener drops a signed segment, so Established shows the key was set.
-    @Test(.enabled(if: Command.builtProduct("swiftplane-rr") != nil, "swiftplane-rr not built"))
+    @Test(.enabled(if: ReflectorProcess.available, "swiftplane-rr not built"))
     func daemonTakesThePasswordFromItsConfiguration() async throws {
         let net = UInt8.random(in: 10...250)
         let port = Int.random(in: 20000...39999)
         let folder = try TemporaryFolder.create("swiftplane-rr-md5")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("rr.yaml")
-        try """
+        let rr = try ReflectorProcess.start(yaml: """
             as: 65000
             router-id: 127.0.0.1
             listen: 127.0.0.1:\(port)
             neighbors:
               - {address: 127.90.\(net).6, passive: true, password: "\(Self.secret)"}
             log-level: error
-            """.write(to: file, atomically: true, encoding: .utf8)
-        let rr = Process()
-        rr.executableURL = URL(fileURLWithPath: Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr")
-        rr.arguments = ["--config", file.path]
-        rr.standardError = FileHandle.nullDevice
-        try rr.run()
+            """, in: folder)
         defer { rr.stop() }
         let client = try GoBGPDaemon(address: "127.90.\(net).6", peer: "127.0.0.1", peerPort: port, password: Self.secret)
         defer { client.stop() }
