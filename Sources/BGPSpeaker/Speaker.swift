@@ -510,13 +510,15 @@ public actor Speaker {
     }
 
     /// RFC 4724 §4.1: the deferral may end before its timer once every peer
-    /// has sent End-of-RIB. That is knowable only when every peer is a
+    /// has sent End-of-RIB, not counting peers without the capability (they
+    /// need not send one). That is knowable only when every peer is a
     /// configured neighbour: with dynamic ranges, peers not back yet are
     /// unknown, so only the timer ends it.
     private var everyPeerSentEndOfRIB: Bool {
         guard configuration.accept.isEmpty, !configuration.neighbors.isEmpty else { return false }
         return peers.values.allSatisfy { p in
-            p.session.state == .established && p.endOfRIB.isSuperset(of: p.session.negotiated?.families ?? [])
+            guard p.session.state == .established, let n = p.session.negotiated else { return false }
+            return n.peerGracefulRestart == nil || p.endOfRIB.isSuperset(of: n.families)
         }
     }
 
