@@ -150,6 +150,14 @@ struct AgentConfigurationTests {
         #expect(config.tenants[0].instance.routeTarget == expected)
     }
 
+    /// A reflector's TCP MD5 password reaches the speaker's neighbour; one without stays unsigned.
+    @Test func routeReflectorPasswordReachesTheSpeaker() throws {
+        let yaml = base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    password: 's3cret:#1'\n  - address: 10.0.0.253"
+        let config = try AgentConfiguration.parse(yaml: yaml, file: "t.yaml")
+        #expect(config.routeReflectors.map(\.password) == ["s3cret:#1", nil])
+        #expect(config.speakerConfiguration.neighbors.map(\.password) == ["s3cret:#1", nil])
+    }
+
     @Test func ipv6ListenAndDatapaths() throws {
         let yaml = base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    datapath-id: 0x00000000000000aB")
             + "\ncontroller:\n  listen: '[::1]:6633'"
