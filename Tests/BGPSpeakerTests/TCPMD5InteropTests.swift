@@ -103,6 +103,28 @@ struct TCPMD5InteropTests {
         for (s, _) in speakers { await s.shutdown() }
     }
 
+    /// SIGHUP's path: a neighbour's new password replaces its key on the
+    /// listening socket, and the peer that was shut out gets in.
+    @Test func reconfiguredPasswordReplacesTheKey() async throws {
+        let net = UInt8.random(in: 10...250)
+        let peer = IPv4Address(127, 90, net, 7)
+        let logs = LogCapture()
+        let speaker = Speaker(SpeakerConfiguration(
+            localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1", listenPort: 0,
+            neighbors: [NeighborConfiguration(address: peer, peerAS: 65000, passive: true, password: "old-secret")]),
+            logger: logs.logger)
+        let port = try await speaker.start().port ?? 0
+        let client = try GoBGPDaemon(address: "\(peer)", peer: "127.0.0.1", peerPort: port, password: Self.secret)
+        defer { client.stop() }
+        let before = await Self.watch(speaker, seconds: 4)
+        #expect((before["\(peer)"] ?? []).isDisjoint(with: Self.connectedStates), "old key: \(before)")
+        #expect(Self.connectedLogs(logs, peer) == 0)
+        await speaker.reconfigureNeighbors([NeighborConfiguration(address: peer, peerAS: 65000, passive: true, password: Self.secret)])
+        let after = await Self.watch(speaker, seconds: 30) { $0["\(peer)"]?.contains(.established) == true }
+        #expect(after["\(peer)"]?.contains(.established) == true, "new key: \(client.log.suffix(600))")
+        await speaker.shutdown()
+    }
+
     /// The daemon: a neighbour's `password` in swiftplane-rr's YAML reaches
     /// the listening socket. GoBGP signs its SYN, and an unkeyed Linux
     /// listener drops a signed segment, so Established shows the key was set.
