@@ -36,7 +36,7 @@ final class GoBGPDaemon {
     /// `listenPort` > 0 makes it accept connections on `address`.
     init(address: String, listenPort: Int = -1, asn: UInt32 = 65000, neighbors: [Neighbor]) throws {
         self.address = address
-        apiPort = Int.random(in: 40000...49999)
+        apiPort = Self.freeLoopbackPort() ?? Int.random(in: 40000...49999)
         folder = try TemporaryFolder.create("swiftplane-gobgp")
         var config = """
             [global.config]
@@ -92,6 +92,24 @@ final class GoBGPDaemon {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
+    }
+
+    /// A TCP port free on 127.0.0.1 now (bound to port 0, read back, released):
+    /// a random pick collided with other daemons' ports when tests ran side by side.
+    static func freeLoopbackPort() -> Int? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                bind(fd, sa, length) == 0 && getsockname(fd, sa, &length) == 0
+            }
+        }
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
     }
 
     /// `gobgp -p API ARGS...`.
