@@ -133,7 +133,8 @@ let package = Package(
 
         // Shared by the test suites: repository paths, hex, running oracles
         // (ovs-ofctl, tshark), the private Open vSwitch sandbox.
-        .target(name: "TestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/Support",
+                swiftSettings: swiftSettings),
 
         // Unit, conformance, oracle and robustness tests (Swift Testing).
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"], swiftSettings: swiftSettings),

@@ -11,7 +11,7 @@ import BGP
 /// Restarting: we offer the capability with
 /// - the Restart State (R) bit never set: a fresh process cannot tell a first
 ///   start from a restart, and R = 0 is the safe answer (the peer then sends
-///   its table at once, which it does anyway: we defer nothing);
+///   its table at once, which it does anyway);
 /// - the Forwarding State (F) bit set for every family: a route reflector
 ///   forwards no traffic, so the forwarding its routes steer (VTEP to VTEP)
 ///   is untouched by its restart; F = 0 would make peers flush our routes the
@@ -20,13 +20,12 @@ public struct GracefulRestartConfiguration: Hashable, Sendable {
     /// Seconds (12 bits on the wire): how long peers keep our routes, and at
     /// most how long we keep a returned peer's stale routes waiting for its End-of-RIB.
     public var restartTime: UInt16
-    /// After our own start, how long UPDATEs (and End-of-RIB) to peers are
-    /// held back while peers come back and send their tables (RFC 4724 §4.1
-    /// selection deferral); 0: none. A restarted route reflector that sent
-    /// its table to the first client at once would send it without the
-    /// others' routes, and its End-of-RIB would make that client purge them.
-    /// Ends early once every configured neighbour has sent End-of-RIB, when
-    /// no dynamic range can bring more.
+    /// RFC 4724 §4.1 Selection_Deferral_Timer, in seconds; 0: off. After
+    /// its own start the speaker sends no UPDATE (and no End-of-RIB) until
+    /// every peer it must hear from has sent End-of-RIB, or this time has
+    /// passed. Otherwise the first client back would get a table without
+    /// the clients not back yet, and its End-of-RIB would make that client
+    /// drop their routes, which it still held as stale, until they return.
     public var selectionDeferralTime: UInt16
 
     public init(restartTime: UInt16 = 120, selectionDeferralTime: UInt16 = 0) {

@@ -4,47 +4,80 @@ import BGP
 /// §3.2), for a route reflector. Sans I/O: feed it UPDATEs and peers coming
 /// and going, take packed UPDATEs out per peer.
 ///
-/// Built for many routes: each destination is interned once as a small
-/// route index, attribute sets are interned in an `AttributeStore`, and the
-/// tables hold only integers.
+/// Built for a million routes in under 300 bytes each: every destination's
+/// NLRI is stored once, in `routes`, and everything else names it by a
+/// 4-byte route index (the lookup table holds indices only). Attribute sets
+/// are interned in an `AttributeStore`. The Adj-RIB-In lives in the Loc-RIB
+/// entry: the first path inline (most EVPN destinations have one), further
+/// paths in a side table. Adj-RIB-Out is a dense array per peer.
 public struct RIB: Sendable {
     public typealias RouteIndex = UInt32
     public let reflection: RouteReflection
     public private(set) var store = AttributeStore()
 
-    private var indices: [NLRI: RouteIndex] = [:]
+    /// Each destination's NLRI by route index; nil while the index is free.
     private var routes: [NLRI?] = []
-    /// Adj-RIB-In and Adj-RIB-Out entries naming the route; it goes at zero.
-    private var references: [UInt32] = []
-    private var freeIndices: [RouteIndex] = []
     private var loc: [LocEntry] = []
+    private var lookup = RouteIndexTable()
+    /// The paths after the first, of the few destinations that have several.
+    private var morePaths: [RouteIndex: [Path]] = [:]
+    private var freeIndices: [RouteIndex] = []
     private var peers: [PeerID: PeerTables] = [:]
+    /// The keys of `peers`, kept apart: looping over `peers.keys` while
+    /// marking a peer would share, then copy, the peer's tables per route.
+    private var peerList: [PeerID] = []
     /// Received attribute set -> its reflected form, for one source router id:
     /// routes sharing attributes are reflected without rebuilding them.
     private var reflectedCache: [AttributeStore.ID: (source: IPv4Address, ebgp: Bool, out: AttributeStore.ID)] = [:]
 
-    /// The Loc-RIB entry of a destination: the peers with a path, and the
-    /// best one with its reflected attributes.
+    /// One path of a destination: the peer it came from, its attributes as received.
+    struct Path: Sendable {
+        var peer: PeerID
+        var attributes: AttributeStore.ID
+    }
+
+    /// The Loc-RIB entry of a destination (20 bytes): its first path, the
+    /// best path's peer with its reflected attributes, and a reference count.
     struct LocEntry: Sendable {
-        var paths: [PeerID] = []
-        var best: PeerID?
-        var outAttributes: AttributeStore.ID?
+        static let none = UInt32.max
+        var firstPeer = none
+        var firstAttributes: AttributeStore.ID = 0
+        var bestPeer = none
+        var out = none
+        /// Paths and Adj-RIB-Out entries naming the route; the index is freed at zero.
+        var references: UInt32 = 0
+
+        var first: Path? { firstPeer == Self.none ? nil : Path(peer: PeerID(firstPeer), attributes: firstAttributes) }
+        var best: PeerID? {
+            get { bestPeer == Self.none ? nil : PeerID(bestPeer) }
+            set { bestPeer = newValue?.rawValue ?? Self.none }
+        }
+        var outAttributes: AttributeStore.ID? {
+            get { out == Self.none ? nil : out }
+            set { out = newValue ?? Self.none }
+        }
     }
 
     struct PeerTables: Sendable {
         var info: RIBPeer
-        var adjIn: [RouteIndex: AttributeStore.ID] = [:]
-        var adjOut: [RouteIndex: AttributeStore.ID] = [:]
-        /// Changes not yet sent: an attribute id, or `withdrawal`.
-        var pending: [RouteIndex: AttributeStore.ID] = [:]
+        /// Paths held in its Adj-RIB-In (they live in the Loc-RIB entries).
+        var received = 0
+        var adjOut = AdjRIBOut()
+        /// Destinations changed since its last UPDATEs.
+        var pending = PendingRoutes()
         var endOfRIBPending = true
         /// Routes kept from before a graceful restart (RFC 4724 §4.2), not yet re-announced.
         var stale: Set<RouteIndex> = []
         /// Down but restarting: its routes stay, it is sent nothing.
         var restarting = false
-    }
 
-    static let withdrawal: AttributeStore.ID = .max
+        /// Notes that destination `i` may have changed for this peer. The
+        /// local pseudo-peer and a restarting peer are sent nothing, so nothing is noted.
+        mutating func mark(_ i: RouteIndex) {
+            guard !info.local, !restarting else { return }
+            pending.insert(i)
+        }
+    }
 
     public init(routerID: IPv4Address, clusterID: IPv4Address) {
         reflection = RouteReflection(routerID: routerID, clusterID: clusterID)
@@ -55,7 +88,7 @@ public struct RIB: Sendable {
     /// Destinations with a best path.
     public var routeCount: Int { loc.reduce(0) { $0 + ($1.best == nil ? 0 : 1) } }
     /// Routes held in the peer's Adj-RIB-In (what max-prefix counts).
-    public func prefixCount(_ peer: PeerID) -> Int { peers[peer]?.adjIn.count ?? 0 }
+    public func prefixCount(_ peer: PeerID) -> Int { peers[peer]?.received ?? 0 }
     public var peerIDs: [PeerID] { peers.keys.sorted() }
     /// Routes of the peer kept as stale through its restart.
     public func staleCount(_ peer: PeerID) -> Int { peers[peer]?.stale.count ?? 0 }
@@ -64,15 +97,16 @@ public struct RIB: Sendable {
 
     /// The best path of a destination: the peer it came from and its attributes as received.
     public func best(_ nlri: NLRI) -> (peer: PeerID, attributes: RouteAttributes)? {
-        guard let i = indices[nlri], let p = loc[Int(i)].best, let a = peers[p]?.adjIn[i] else { return nil }
+        guard let i = indexOf(nlri), let p = loc[Int(i)].best, let a = path(i, from: p) else { return nil }
         return (p, store[a])
     }
 
     /// Every destination's best path as received, except those from `excluded`
     /// (this speaker's own routes, for an application that wants the others').
     public func bestRoutes(excluding excluded: PeerID? = nil) -> [(nlri: NLRI, attributes: RouteAttributes)] {
-        indices.compactMap { nlri, i in
-            guard let p = loc[Int(i)].best, p != excluded, let a = peers[p]?.adjIn[i] else { return nil }
+        loc.indices.compactMap { k in
+            let i = RouteIndex(k)
+            guard let nlri = routes[k], let p = loc[k].best, p != excluded, let a = path(i, from: p) else { return nil }
             return (nlri, store[a])
         }
     }
@@ -83,10 +117,12 @@ public struct RIB: Sendable {
     /// Every path held, per peer, with whether it is the best one and stale.
     public func paths() -> [RIBPath] {
         var out: [RIBPath] = []
-        for (peer, t) in peers {
-            for (i, a) in t.adjIn {
-                guard let nlri = routes[Int(i)] else { continue }
-                out.append(RIBPath(nlri: nlri, peer: peer, attributes: store[a], best: loc[Int(i)].best == peer, stale: t.stale.contains(i)))
+        for (k, e) in loc.enumerated() {
+            guard let first = e.first, let nlri = routes[k] else { continue }
+            let i = RouteIndex(k)
+            for p in [first] + (morePaths[i] ?? []) {
+                out.append(RIBPath(nlri: nlri, peer: p.peer, attributes: store[p.attributes], best: e.best == p.peer,
+                                   stale: peers[p.peer]?.stale.contains(i) ?? false))
             }
         }
         return out
@@ -95,7 +131,7 @@ public struct RIB: Sendable {
     /// What has been sent to a peer and not withdrawn since.
     public func advertised(to peer: PeerID) -> [NLRI: RouteAttributes] {
         var out: [NLRI: RouteAttributes] = [:]
-        for (i, a) in peers[peer]?.adjOut ?? [:] { if let n = routes[Int(i)] { out[n] = store[a] } }
+        for (i, a) in peers[peer]?.adjOut.entries ?? [] { if let n = routes[Int(i)] { out[n] = store[a] } }
         return out
     }
 
@@ -105,29 +141,27 @@ public struct RIB: Sendable {
     /// A restarting peer keeps its stale routes until it re-announces them
     /// or sends End-of-RIB (RFC 4724 §4.2).
     public mutating func addPeer(_ id: PeerID, _ info: RIBPeer) {
-        if var t = peers[id], t.restarting {
-            t.info = info
-            t.restarting = false
-            peers[id] = t
+        if peers[id]?.restarting == true {
+            peers[id]?.info = info
+            peers[id]?.restarting = false
             // Families no longer negotiated lose their routes now: no End-of-RIB will come for them.
-            let gone = t.adjIn.keys.filter { i in routes[Int(i)]?.family.map { !info.families.contains($0) } ?? true }
+            let gone = received(from: id).filter { i in routes[Int(i)]?.family.map { !info.families.contains($0) } ?? true }
             for i in gone { removePath(i, from: id) }
         } else {
             removePeer(id)
             peers[id] = PeerTables(info: info)
+            peerList.append(id)
         }
-        for i in loc.indices where loc[i].best != nil { recompute(RouteIndex(i), for: id) }
+        markAll(for: id)
     }
 
     /// A peer left Established: its routes are withdrawn from the others,
     /// its Adj-RIB-Out dropped.
     public mutating func removePeer(_ id: PeerID) {
-        guard let tables = peers[id] else { return }
-        for (i, _) in tables.adjIn { removePath(i, from: id) }
-        if let t = peers[id] {
-            for (i, a) in t.adjOut { store.release(a); unreference(i) }
-        }
-        peers[id] = nil
+        guard peers[id] != nil else { return }
+        for i in received(from: id) { removePath(i, from: id) }
+        if let t = peers.removeValue(forKey: id) { forget(t.adjOut) }
+        peerList.removeAll { $0 == id }
     }
 
     /// The peer left Established in a way it may restart from (RFC 4724
@@ -136,14 +170,14 @@ public struct RIB: Sendable {
     /// forgotten: it gets the whole table when it comes back.
     public mutating func peerRestarting(_ id: PeerID, families: Set<AddressFamily>) {
         guard var t = peers.removeValue(forKey: id) else { return }
-        for (i, a) in t.adjOut { store.release(a); unreference(i) }
-        t.adjOut = [:]
-        t.pending = [:]
+        forget(t.adjOut)
+        t.adjOut.removeAll()
+        t.pending.removeAll()
         t.endOfRIBPending = true
         t.restarting = true
         t.stale = []
         peers[id] = t
-        for i in t.adjIn.keys {
+        for i in received(from: id) {
             if let f = routes[Int(i)]?.family, families.contains(f) {
                 peers[id]?.stale.insert(i)
             } else {
@@ -157,8 +191,9 @@ public struct RIB: Sendable {
     /// A peer still down is then removed. Returns the routes purged.
     @discardableResult
     public mutating func purgeStale(_ id: PeerID, family: AddressFamily? = nil) -> Int {
-        guard let t = peers[id] else { return 0 }
-        let purge = t.stale.filter { i in family == nil || routes[Int(i)]?.family == family }
+        guard peers[id] != nil else { return 0 }
+        // No copy of the set is kept alive: removing from it below would copy it per route.
+        let purge = (peers[id]?.stale ?? []).filter { i in family == nil || routes[Int(i)]?.family == family }
         for i in purge { removePath(i, from: id) }
         if family == nil, peers[id]?.restarting == true { removePeer(id) }
         return purge.count
@@ -167,12 +202,12 @@ public struct RIB: Sendable {
     /// ROUTE-REFRESH: the peer gets every route again, then End-of-RIB.
     public mutating func refresh(_ id: PeerID) {
         guard var t = peers.removeValue(forKey: id) else { return }
-        for (i, a) in t.adjOut { store.release(a); unreference(i) }
-        t.adjOut = [:]
-        t.pending = [:]
+        forget(t.adjOut)
+        t.adjOut.removeAll()
+        t.pending.removeAll()
         t.endOfRIBPending = true
         peers[id] = t
-        for i in loc.indices where loc[i].best != nil { recompute(RouteIndex(i), for: id) }
+        markAll(for: id)
     }
 
     // MARK: input
@@ -231,14 +266,14 @@ public struct RIB: Sendable {
     @discardableResult
     public mutating func replaceRoutes(_ routes: [NLRI: RouteAttributes], from peer: PeerID) -> Change {
         var change = Change()
-        guard let held = peers[peer]?.adjIn else { return change }
-        let gone = held.keys.compactMap { i -> NLRI? in
+        guard peers[peer] != nil else { return change }
+        let gone = received(from: peer).compactMap { i -> NLRI? in
             guard let nlri = self.routes[Int(i)] else { return nil }
             return routes[nlri] == nil ? nlri : nil
         }
         change.withdrawn = withdraw(gone, from: peer, ignored: &change.ignored)
         for (nlri, attributes) in routes {
-            if let i = indices[nlri], let a = held[i], store[a] == attributes { continue }
+            if let i = indexOf(nlri), let a = path(i, from: peer), store[a] == attributes { continue }
             let id = store.intern(attributes)
             setPath(index(for: nlri), from: peer, attributes: id)
             releaseReceived(id)
@@ -252,7 +287,7 @@ public struct RIB: Sendable {
     public mutating func withdraw(_ nlri: [NLRI], from peer: PeerID, ignored: inout Int) -> Int {
         var n = 0
         for r in nlri {
-            guard let i = indices[r], peers[peer]?.adjIn[i] != nil else { ignored += 1; continue }
+            guard let i = indexOf(r), path(i, from: peer) != nil else { ignored += 1; continue }
             removePath(i, from: peer)
             n += 1
         }
@@ -268,23 +303,22 @@ public struct RIB: Sendable {
         guard peers[peer]?.restarting == false, var t = peers.removeValue(forKey: peer) else { return [] }
         var withdrawals: [AddressFamily: [NLRI]] = [:]
         var announcements: [AttributeStore.ID: [NLRI]] = [:]
-        for (i, a) in t.pending {
+        for i in t.pending.take() {
             guard let nlri = routes[Int(i)], let family = nlri.family else { continue }
-            if let old = t.adjOut[i] {
-                store.release(old)
-                if a == Self.withdrawal { t.adjOut[i] = nil; unreference(i) }
-            } else if a != Self.withdrawal {
-                references[Int(i)] &+= 1
-            }
-            if a == Self.withdrawal {
-                withdrawals[family, default: []].append(nlri)
-            } else {
+            let wanted = self.wanted(i, family: family, to: peer, t.info)
+            let current = t.adjOut[i]
+            if wanted == current { continue }
+            if let old = current { store.release(old) }
+            t.adjOut[i] = wanted
+            if let a = wanted {
                 store.retain(a)
-                t.adjOut[i] = a
+                if current == nil { loc[Int(i)].references &+= 1 }
                 announcements[a, default: []].append(nlri)
+            } else {
+                withdrawals[family, default: []].append(nlri)
+                unreference(i)
             }
         }
-        t.pending = [:]
         var out: [Update] = []
         for (family, nlri) in withdrawals.sorted(by: { $0.key.afi.rawValue < $1.key.afi.rawValue }) {
             out += UpdatePacker.pack(nlri, options: options) { Update(attributes: PathAttributes([PathAttribute(.mpUnreachNLRI(MPUnreachNLRI(family: family, nlri: $0)))])) }
@@ -308,66 +342,142 @@ public struct RIB: Sendable {
 
     // MARK: internals
 
+    private static func hash(_ nlri: NLRI) -> UInt32 { UInt32(truncatingIfNeeded: nlri.hashValue) }
+
+    private func indexOf(_ nlri: NLRI) -> RouteIndex? {
+        lookup.find(hash: Self.hash(nlri)) { routes[Int($0)] == nlri }
+    }
+
     private mutating func index(for nlri: NLRI) -> RouteIndex {
-        if let i = indices[nlri] { return i }
+        let hash = Self.hash(nlri)
+        if let i = lookup.find(hash: hash, matches: { routes[Int($0)] == nlri }) { return i }
         let i: RouteIndex
         if let reused = freeIndices.popLast() {
             i = reused
             routes[Int(i)] = nlri
-            references[Int(i)] = 0
             loc[Int(i)] = LocEntry()
         } else {
             i = RouteIndex(routes.count)
             routes.append(nlri)
-            references.append(0)
             loc.append(LocEntry())
         }
-        indices[nlri] = i
+        lookup.insert(i, hash: hash)
         return i
     }
 
     private mutating func unreference(_ i: RouteIndex) {
-        guard references[Int(i)] > 0 else { return }
-        references[Int(i)] -= 1
-        guard references[Int(i)] == 0, let nlri = routes[Int(i)] else { return }
-        indices[nlri] = nil
+        guard loc[Int(i)].references > 0 else { return }
+        loc[Int(i)].references -= 1
+        guard loc[Int(i)].references == 0, routes[Int(i)] != nil else { return }
+        lookup.remove(i)
         routes[Int(i)] = nil
         loc[Int(i)] = LocEntry()
         freeIndices.append(i)
     }
 
+    /// Releases what an Adj-RIB-Out held: its attribute sets and its references to routes.
+    private mutating func forget(_ adjOut: AdjRIBOut) {
+        for (i, a) in adjOut.entries {
+            store.release(a)
+            unreference(i)
+        }
+    }
+
+    /// The attributes a peer's path to destination `i` carries, if it has one.
+    private func path(_ i: RouteIndex, from peer: PeerID) -> AttributeStore.ID? {
+        let e = loc[Int(i)]
+        if e.firstPeer == peer.rawValue { return e.firstAttributes }
+        guard e.firstPeer != LocEntry.none, !morePaths.isEmpty else { return nil }
+        return morePaths[i]?.first { $0.peer == peer }?.attributes
+    }
+
+    /// The destinations the peer has a path to (its Adj-RIB-In): a scan, done
+    /// only when a peer goes or comes back, so no per-peer index is kept.
+    private func received(from peer: PeerID) -> [RouteIndex] {
+        var out: [RouteIndex] = []
+        for (k, e) in loc.enumerated() where e.firstPeer == peer.rawValue { out.append(RouteIndex(k)) }
+        for (i, more) in morePaths where more.contains(where: { $0.peer == peer }) { out.append(i) }
+        return out
+    }
+
     private mutating func setPath(_ i: RouteIndex, from peer: PeerID, attributes id: AttributeStore.ID) {
         store.retain(id)
-        peers[peer]?.stale.remove(i)
-        if let old = peers[peer]?.adjIn.updateValue(id, forKey: i) {
+        if peers[peer]?.stale.isEmpty == false { peers[peer]?.stale.remove(i) }
+        var e = loc[Int(i)]
+        var old: AttributeStore.ID?
+        if e.firstPeer == LocEntry.none {
+            e.firstPeer = peer.rawValue
+            e.firstAttributes = id
+        } else if e.firstPeer == peer.rawValue {
+            old = e.firstAttributes
+            e.firstAttributes = id
+        } else {
+            var more = morePaths.removeValue(forKey: i) ?? []
+            if let k = more.firstIndex(where: { $0.peer == peer }) {
+                old = more[k].attributes
+                more[k].attributes = id
+            } else {
+                more.append(Path(peer: peer, attributes: id))
+            }
+            morePaths[i] = more
+        }
+        if let old {
+            loc[Int(i)] = e
             releaseReceived(old)
         } else {
-            references[Int(i)] &+= 1
-            loc[Int(i)].paths.append(peer)
+            e.references &+= 1
+            loc[Int(i)] = e
+            peers[peer]?.received += 1
         }
         decide(i)
     }
 
     private mutating func removePath(_ i: RouteIndex, from peer: PeerID) {
-        guard let old = peers[peer]?.adjIn.removeValue(forKey: i) else { return }
-        peers[peer]?.stale.remove(i)
+        var e = loc[Int(i)]
+        let old: AttributeStore.ID
+        if e.firstPeer == peer.rawValue {
+            old = e.firstAttributes
+            // The next path, if any, moves inline.
+            if var more = morePaths.removeValue(forKey: i), let next = more.popLast() {
+                e.firstPeer = next.peer.rawValue
+                e.firstAttributes = next.attributes
+                if !more.isEmpty { morePaths[i] = more }
+            } else {
+                e.firstPeer = LocEntry.none
+            }
+        } else if !morePaths.isEmpty, var more = morePaths[i], let k = more.firstIndex(where: { $0.peer == peer }) {
+            old = more.remove(at: k).attributes
+            morePaths[i] = more.isEmpty ? nil : more
+        } else {
+            return
+        }
+        loc[Int(i)] = e
+        if peers[peer]?.stale.isEmpty == false { peers[peer]?.stale.remove(i) }
+        peers[peer]?.received -= 1
         releaseReceived(old)
-        loc[Int(i)].paths.removeAll { $0 == peer }
         decide(i)
         unreference(i)
     }
 
-    /// The decision process for one destination, then what each peer is owed.
+    /// The decision process for one destination, then every peer is marked
+    /// to be sent its change.
     private mutating func decide(_ i: RouteIndex) {
         var entry = loc[Int(i)]
-        let candidates: [(PeerID, CandidatePath)] = entry.paths.compactMap { p in
-            guard let t = peers[p], let a = t.adjIn[i] else { return nil }
-            return (p, CandidatePath(attributes: store[a].attributes, peerRouterID: t.info.routerID, peerAddress: t.info.address, fromEBGP: t.info.ebgp))
+        let newBest: PeerID?
+        if let more = morePaths.isEmpty ? nil : morePaths[i], let first = entry.first {
+            let paths = [first] + more
+            let candidates: [(PeerID, CandidatePath)] = paths.compactMap { p in
+                guard let t = peers[p.peer] else { return nil }
+                return (p.peer, CandidatePath(attributes: store[p.attributes].attributes, peerRouterID: t.info.routerID,
+                                              peerAddress: t.info.address, fromEBGP: t.info.ebgp))
+            }
+            newBest = DecisionProcess.best(candidates.map(\.1)).map { candidates[$0].0 }
+        } else {
+            // One path: it is the best, no comparison to make.
+            newBest = entry.first.map(\.peer)
         }
-        let bestIndex = DecisionProcess.best(candidates.map(\.1))
-        let newBest = bestIndex.map { candidates[$0].0 }
         var newOut: AttributeStore.ID?
-        if let b = newBest, let info = peers[b]?.info, let a = peers[b]?.adjIn[i] {
+        if let b = newBest, let info = peers[b]?.info, let a = path(i, from: b) {
             if info.local {
                 store.retain(a)
                 newOut = a
@@ -381,7 +491,7 @@ public struct RIB: Sendable {
         entry.outAttributes = newOut
         loc[Int(i)] = entry
         guard changed else { return }
-        for p in peers.keys { recompute(i, for: p) }
+        for p in peerList { peers[p]?.mark(i) }
     }
 
     /// The reflected attribute set of a received one, with a reference for the caller.
@@ -406,18 +516,19 @@ public struct RIB: Sendable {
         if store.references(id) == 0, let c = reflectedCache.removeValue(forKey: id) { store.release(c.out) }
     }
 
-    /// Brings a peer's pending change for a destination in line with the Loc-RIB.
-    /// Mutates the peer's tables in place: a copy would duplicate them per route.
-    private mutating func recompute(_ i: RouteIndex, for peer: PeerID) {
-        guard let target = peers[peer]?.info, peers[peer]?.restarting == false, let nlri = routes[Int(i)], let family = nlri.family else { return }
+    private mutating func markAll(for peer: PeerID) {
+        guard var t = peers.removeValue(forKey: peer) else { return }
+        for k in loc.indices where loc[k].best != nil { t.mark(RouteIndex(k)) }
+        peers[peer] = t
+    }
+
+    /// What the peer should hold for destination `i` now: the best path's
+    /// reflected attributes when the reflection rules send it there.
+    private func wanted(_ i: RouteIndex, family: AddressFamily, to target: PeerID, _ targetInfo: RIBPeer) -> AttributeStore.ID? {
         let entry = loc[Int(i)]
-        var wanted: AttributeStore.ID?
-        if let b = entry.best, let out = entry.outAttributes, let source = peers[b]?.info,
-           reflection.sends(from: source, sourceID: b, to: target, targetID: peer,
-                            originatorID: store[out].attributes.originatorID, family: family) {
-            wanted = out
-        }
-        let current = peers[peer]?.adjOut[i]
-        peers[peer]?.pending[i] = wanted == current ? nil : (wanted ?? Self.withdrawal)
+        guard let b = entry.best, b != target, let out = entry.outAttributes, let source = peers[b]?.info,
+              reflection.sends(from: source, sourceID: b, to: targetInfo, targetID: target,
+                               originatorID: store[out].attributes.originatorID, family: family) else { return nil }
+        return out
     }
 }

@@ -34,9 +34,9 @@ public actor Speaker {
     private var server: (any Channel)?
     private var ticker: Task<Void, Never>?
     private var closing: [EventLoopFuture<Void>] = []
-    private let bestRoutesContinuation: AsyncStream<Void>.Continuation
-    /// Until then nothing is sent to peers (selection deferral after our start).
+    /// While set, UPDATEs wait (RFC 4724 §4.1 selection deferral after our own start).
     private var deferralDeadline: NIODeadline?
+    private let bestRoutesContinuation: AsyncStream<Void>.Continuation
     /// Counted at this edge (the cores stay free of global state); no-ops
     /// unless the daemon bootstrapped a metrics backend first.
     private let updatesReceived = Counter(label: "bgp_updates_received_total")
@@ -57,6 +57,8 @@ public actor Speaker {
         var dynamic: Bool
         var routeReflectorClient: Bool
         var maximumPrefixes: Int?
+        /// RFC 2385 key for the connections we dial (the listening socket has its own copy).
+        var signature: TCPMD5Signature?
         var channel: (any Channel)?
         var decoder = MessageStreamDecoder()
         var lastWrite: EventLoopFuture<Void>?
@@ -115,6 +117,16 @@ public actor Speaker {
             }
         let channel = try await bootstrap.bind(host: configuration.listenHost, port: configuration.listenPort).get()
         server = channel
+        // Keys go on the listening socket before any peer can connect: the
+        // kernel checks a signed peer's SYN against the key of its address.
+        for n in configuration.neighbors {
+            guard let s = n.signature else { continue }
+            do { try await s.apply(to: channel).get() } catch {
+                try? await channel.close().get()
+                server = nil
+                throw TCPMD5SignatureError(peer: n.address, reason: "\(error)")
+            }
+        }
         let bound = try channel.localAddress ?? SocketAddress(ipAddress: configuration.listenHost, port: configuration.listenPort)
         logger.info("listening", metadata: ["address": "\(bound)", "as": "\(configuration.localAS)",
                                             "router-id": "\(configuration.routerID)", "cluster-id": "\(configuration.clusterID)",
@@ -165,6 +177,9 @@ public actor Speaker {
     public func reconfigureNeighbors(_ neighbors: [NeighborConfiguration]) {
         let old = Set(configuration.neighbors), new = Set(neighbors)
         for n in configuration.neighbors where !new.contains(n) {
+            if let s = n.signature, !neighbors.contains(where: { $0.address == n.address && $0.password != nil }) {
+                setListenerKey(TCPMD5Signature(peer: s.peer, password: ""))
+            }
             for (id, p) in peers where !p.dynamic && p.address == n.address && p.port == n.port {
                 logger.info("neighbour removed", metadata: ["peer": "\(n.address)"])
                 run(id, .stop(.peerDeconfigured))
@@ -176,7 +191,16 @@ public actor Speaker {
         configuration.neighbors = neighbors
         for n in neighbors where !old.contains(n) {
             logger.info("neighbour added", metadata: ["peer": "\(n.address)"])
+            if let s = n.signature { setListenerKey(s) }
             addNeighbor(n)
+        }
+    }
+
+    /// Sets or removes (empty key) a neighbour's key on the listening socket.
+    private func setListenerKey(_ signature: TCPMD5Signature) {
+        guard let server else { return }
+        signature.apply(to: server).whenFailure { [logger] error in
+            logger.error("TCP MD5 key not set on the listening socket", metadata: ["peer": "\(signature.peer)", "error": "\(error)"])
         }
     }
 
@@ -188,7 +212,7 @@ public actor Speaker {
         session.connectRetryTime = .nanoseconds(Int64(Double(session.connectRetryTime.nanoseconds) * Double.random(in: 0.75...1)))
         peers[id] = Peer(session: Session(session), address: n.address,
                          port: n.port, dynamic: false, routeReflectorClient: n.routeReflectorClient,
-                         maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes, peerAS: n.peerAS)
+                         maximumPrefixes: n.maximumPrefixes ?? configuration.maximumPrefixes, signature: n.signature, peerAS: n.peerAS)
         run(id, .start)
     }
 
@@ -218,6 +242,16 @@ public actor Speaker {
     /// A peer's address for display; "local" for this speaker's own routes.
     public func peerAddress(_ id: PeerID) -> String {
         id == Self.localPeer ? "local" : peers[id].map { "\($0.address)" } ?? "\(id)"
+    }
+
+    /// RFC 4724 §4.1: our selection deferral may end before its timer once
+    /// every configured neighbour is back and those that negotiated graceful
+    /// restart have sent End-of-RIB (the others need not send one).
+    private var everyRestartingNeighborSentEndOfRIB: Bool {
+        peers.values.filter { !$0.dynamic }.allSatisfy { p in
+            guard p.session.state == .established, let negotiated = p.session.negotiated else { return false }
+            return negotiated.peerGracefulRestart == nil || negotiated.families.isSubset(of: p.endOfRIBReceived)
+        }
     }
 
     /// Destinations in the Loc-RIB.
@@ -291,8 +325,10 @@ public actor Speaker {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.seconds(5))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(InboundBridge(continuation)) }
+            .channelInitializer { [signature = p.signature] channel in
+                // The initializer runs before connect(2): a key set here signs the SYN.
+                let keyed = signature.map { $0.apply(to: channel) } ?? channel.eventLoop.makeSucceededVoidFuture()
+                return keyed.flatMapThrowing { try channel.pipeline.syncOperations.addHandler(InboundBridge(continuation)) }
             }
         let host = "\(p.address)", port = p.port
         // Dial from the address we listen on (when it is one), so the peer
@@ -420,7 +456,7 @@ public actor Speaker {
     private func tick() {
         let now = NIODeadline.now()
         if let deadline = deferralDeadline {
-            let complete = configuration.accept.isEmpty && !configuration.neighbors.isEmpty && initialRoutesReceived()
+            let complete = configuration.accept.isEmpty && !configuration.neighbors.isEmpty && everyRestartingNeighborSentEndOfRIB
             if complete || deadline <= now {
                 deferralDeadline = nil
                 logger.info("selection deferral over: sending tables",
@@ -540,6 +576,7 @@ public actor Speaker {
             write(id, buffer)
         }
     }
+
 
     private func write(_ id: PeerID, _ bytes: ByteBuffer) {
         guard let channel = peers[id]?.channel else { return }

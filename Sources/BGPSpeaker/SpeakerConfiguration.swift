@@ -30,12 +30,16 @@ public struct NeighborConfiguration: Hashable, Sendable {
     public var passive: Bool
     public var routeReflectorClient: Bool
     public var maximumPrefixes: Int?
+    /// RFC 2385 TCP MD5 signature key shared with the neighbour; nil: unsigned.
+    public var password: String?
 
     public init(address: IPv4Address, port: Int = 179, peerAS: UInt32, passive: Bool = false,
-                routeReflectorClient: Bool = true, maximumPrefixes: Int? = nil) {
+                routeReflectorClient: Bool = true, maximumPrefixes: Int? = nil, password: String? = nil) {
         self.address = address; self.port = port; self.peerAS = peerAS; self.passive = passive
-        self.routeReflectorClient = routeReflectorClient; self.maximumPrefixes = maximumPrefixes
+        self.routeReflectorClient = routeReflectorClient; self.maximumPrefixes = maximumPrefixes; self.password = password
     }
+
+    var signature: TCPMD5Signature? { password.map { TCPMD5Signature(peer: address, password: $0) } }
 }
 
 /// Everything a `Speaker` runs with.

@@ -18,6 +18,8 @@ struct AgentConfiguration: Hashable, Sendable {
     struct RouteReflector: Hashable, Sendable {
         var address: IPAddress
         var port: Int
+        /// RFC 2385 TCP MD5 signature key shared with the reflector.
+        var password: String? = nil
     }
 
     struct Bridge: Hashable, Sendable {

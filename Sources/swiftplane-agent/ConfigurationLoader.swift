@@ -1,6 +1,7 @@
 import Agent
 import AdminAPI
 import BGP
+import BGPSpeaker
 import Foundation
 import OVSDB
 import OpenFlowController
@@ -59,8 +60,16 @@ extension AgentConfiguration {
                 // The speaker peers over IPv4 only (its BGP identifier and sources are IPv4).
                 guard case .v4 = address else { throw addressNode.error("route reflectors are reached over IPv4, got '\(text)'") }
                 let port = try map.optional("port")?.integer(Int.self, in: 1...65535, "the port") ?? defaultBGPPort
+                var password: String?
+                if let node = map.optional("password") {
+                    let text = try node.scalar("a TCP MD5 password")
+                    // The error names the field, never the secret.
+                    if text.isEmpty { throw node.error("the password is empty") }
+                    if let reason = TCPMD5Signature.validate(text) { throw node.error("the password is too long: \(reason)") }
+                    password = text
+                }
                 try map.finish()
-                let reflector = RouteReflector(address: address, port: port)
+                let reflector = RouteReflector(address: address, port: port, password: password)
                 if routeReflectors.contains(reflector) { throw item.error("route reflector \(text) port \(port) is listed twice") }
                 routeReflectors.append(reflector)
             }

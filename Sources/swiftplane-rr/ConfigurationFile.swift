@@ -22,7 +22,7 @@ struct ConfigurationError: Error, CustomStringConvertible {
 ///     listen: 0.0.0.0:179
 ///     accept: [10.0.0.0/8]
 ///     neighbors:
-///       - {address: 10.0.0.2, port: 179, passive: false}
+///       - {address: 10.0.0.2, port: 179, passive: false, password: secret}
 ///     timers: {hold: 90, keepalive: 30, connect-retry: 30}
 ///     max-prefixes: 10000
 ///     max-peers: 1000
@@ -52,6 +52,12 @@ struct ConfigurationFile {
         var address: IPv4Address
         var port: Int
         var passive: Bool
+        /// RFC 2385 TCP MD5 signature key.
+        var password: String?
+
+        func configuration(peerAS: UInt32) -> NeighborConfiguration {
+            NeighborConfiguration(address: address, port: port, peerAS: peerAS, passive: passive, password: password)
+        }
     }
 
     static let topKeys: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
@@ -94,11 +100,12 @@ struct ConfigurationFile {
         if let v = top["neighbors"] {
             c.neighbors = try r.list(v, "neighbors").enumerated().map { (i, e) throws(ConfigurationError) in
                 let p = "neighbors[\(i)]"
-                let n = try r.map(e, p, keys: ["address", "port", "passive"])
+                let n = try r.map(e, p, keys: ["address", "port", "passive", "password"])
                 guard let a = n["address"] else { throw ConfigurationError(file: file, path: "\(p).address", value: "", reason: "required") }
                 return Neighbor(address: try r.ipv4(a, "\(p).address"),
                                 port: try n["port"].map { v throws(ConfigurationError) in try r.integer(v, "\(p).port", 1...65535) ?? 179 } ?? 179,
-                                passive: try n["passive"].map { v throws(ConfigurationError) in try r.bool(v, "\(p).passive") } ?? false)
+                                passive: try n["passive"].map { v throws(ConfigurationError) in try r.bool(v, "\(p).passive") } ?? false,
+                                password: try n["password"].map { v throws(ConfigurationError) in try r.password(v, "\(p).password") })
             }
         }
         if let v = top["timers"] {
@@ -187,6 +194,17 @@ struct ConfigurationFile {
         func bool(_ v: Any, _ path: String) throws(ConfigurationError) -> Bool {
             guard let b = v as? Bool else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected true or false") }
             return b
+        }
+
+        /// A TCP MD5 key: a string of 1-80 octets. Errors do not repeat the secret.
+        func password(_ v: Any, _ path: String) throws(ConfigurationError) -> String {
+            guard let s = v as? String, !s.isEmpty else {
+                throw ConfigurationError(file: file, path: path, value: "(hidden)", reason: "expected a non-empty string (quote numbers)")
+            }
+            if let reason = TCPMD5Signature.validate(s) {
+                throw ConfigurationError(file: file, path: path, value: "(hidden, \(s.utf8.count) octets)", reason: reason)
+            }
+            return s
         }
 
         func ipv4(_ v: Any, _ path: String) throws(ConfigurationError) -> IPv4Address {

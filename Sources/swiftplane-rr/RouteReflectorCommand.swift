@@ -147,7 +147,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         }
         let listen = listen ?? file.listen.map { ListenAddress(host: $0.host, port: $0.port) } ?? ListenAddress(host: "0.0.0.0", port: 179)
         let neighbors = neighbor.isEmpty
-            ? (file.neighbors ?? []).map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn, passive: $0.passive) }
+            ? (file.neighbors ?? []).map { $0.configuration(peerAS: asn) }
             : neighbor.map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn) }
         let restart = gracefulRestart ?? file.gracefulRestart ?? false
         var speaker = SpeakerConfiguration(
@@ -211,7 +211,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             hup.setEventHandler {
                 do {
                     let file = try ConfigurationFile.load(path)
-                    let neighbors = (file.neighbors ?? []).map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn, passive: $0.passive) }
+                    let neighbors = (file.neighbors ?? []).map { $0.configuration(peerAS: asn) }
                     logger.info("SIGHUP: configuration re-read", metadata: ["file": "\(path)", "neighbours": "\(neighbors.count)"])
                     Task { await speaker.reconfigureNeighbors(neighbors) }
                 } catch {

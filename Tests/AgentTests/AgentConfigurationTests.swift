@@ -76,6 +76,8 @@ struct AgentConfigurationTests {
             expected: "t.yaml: route-reflectors[0].address: route reflectors are reached over IPv4, got 'fd00::1'"),
         Bad(name: "route reflector port", yaml: base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    port: 70000",
             expected: "t.yaml: route-reflectors[0].port: the port must be an integer in 1...65535, got '70000'"),
+        Bad(name: "route reflector password too long", yaml: base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    password: \(String(repeating: "k", count: 81))",
+            expected: "t.yaml: route-reflectors[0].password: the password is too long: at most 80 octets (Linux TCP_MD5SIG_MAXKEYLEN)"),
         Bad(name: "listen without port", yaml: base + "\ncontroller:\n  listen: 127.0.0.1",
             expected: "t.yaml: controller.listen: expected HOST:PORT, got '127.0.0.1'"),
         Bad(name: "listen on a name", yaml: base + "\ncontroller:\n  listen: localhost:6653",
@@ -187,6 +189,14 @@ struct AgentConfigurationTests {
     func routeTargetForms(_ text: String, _ expected: RouteTarget) throws {
         let config = try AgentConfiguration.parse(yaml: base + "\n    route-target: \(text)", file: "t.yaml")
         #expect(config.tenants[0].instance.routeTarget == expected)
+    }
+
+    /// A reflector's TCP MD5 password reaches the speaker's neighbour; one without stays unsigned.
+    @Test func routeReflectorPasswordReachesTheSpeaker() throws {
+        let yaml = base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    password: 's3cret:#1'\n  - address: 10.0.0.253"
+        let config = try AgentConfiguration.parse(yaml: yaml, file: "t.yaml")
+        #expect(config.routeReflectors.map(\.password) == ["s3cret:#1", nil])
+        #expect(config.reflectorNeighbors.map(\.password) == ["s3cret:#1", nil])
     }
 
     @Test func ipv6ListenAndDatapaths() throws {

@@ -48,12 +48,10 @@ struct GoBGPInteropTests {
         #expect(up, "GoBGP sessions did not come up: \(originator.log.suffix(500))")
         guard up else { await speaker.shutdown(); return }
 
-        let macadv = ["macadv", "02:00:00:00:00:01", "10.0.0.1", "etag", "0", "label", "1001", "rd", "10.1.1.1:100",
-                      "rt", "65000:1001", "encap", "vxlan", "nexthop", "10.1.1.1"]
-        // An explicit next hop: FRR refuses a loopback one as martian.
-        let multicast = ["multicast", "10.1.1.1", "etag", "0", "rd", "10.1.1.1:100", "rt", "65000:1001", "encap", "vxlan", "nexthop", "10.1.1.1"]
-        #expect(try originator.cli(["global", "rib", "add", "-a", "evpn"] + macadv).status == 0)
-        #expect(try originator.cli(["global", "rib", "add", "-a", "evpn"] + multicast).status == 0)
+        let macadv = GoBGPDaemon.macadv("02:00:00:00:00:01", "10.0.0.1", vni: 1001, vtep: "10.1.1.1", rd: 100)
+        let multicast = GoBGPDaemon.multicast(vni: 1001, vtep: "10.1.1.1", rd: 100)
+        #expect(try originator.evpn(macadv))
+        #expect(try originator.evpn(multicast))
 
         var rib: [String: [[String: Any]]] = [:]
         let arrived = try await Self.eventually(10) {
@@ -103,7 +101,7 @@ struct GoBGPInteropTests {
         }
 
         // Withdrawal reaches the receivers; the type-3 route stays.
-        #expect(try originator.cli(["global", "rib", "del", "-a", "evpn"] + macadv).status == 0)
+        #expect(try originator.evpn(macadv, delete: true))
         let withdrawn = try await Self.eventually(10) {
             rib = try receiver.evpnRIB()
             return rib.count == 1 && rib.values.flatMap { $0 }.allSatisfy { (($0["nlri"] as? [String: Any])?["type"] as? Int) == 3 }

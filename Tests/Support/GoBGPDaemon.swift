@@ -1,56 +1,97 @@
 import Foundation
 
 /// A private gobgpd for one test: its own config in a temporary folder, a
-/// 127.x address (or one inside `netns`), no BGP listener (port -1), an API
-/// port of its own. Stopped by its pid in `stop()`, which the test calls in
-/// a `defer`.
+/// 127.x address (or one inside `netns`), an API port of its own, and by
+/// default no BGP listener (port -1). Stopped by its pid in `stop()`, which
+/// the test calls in a `defer`.
 public final class GoBGPDaemon {
     public let address: String
     public let apiPort: Int
     public let folder: URL
-    private let process = Process()
     /// Where it runs: its API is on that namespace's loopback.
     public let netns: String?
+    private let process = Process()
 
     public static var available: Bool { Command.which("gobgpd") != nil && Command.which("gobgp") != nil }
 
-    /// `gracefulRestart`: RFC 4724 on the session and for l2vpn-evpn (restart time in seconds).
-    public init(address: String, peer: String, peerPort: Int, asn: UInt32 = 65000, gracefulRestart: Int? = nil,
-                netns: String? = nil) throws {
+    /// One `[[neighbors]]` entry, l2vpn-evpn only.
+    public struct Neighbor {
+        public var address: String
+        /// Where to dial it; nil: GoBGP's default (179).
+        public var port: Int?
+        public var passive = false
+        /// RFC 2385 TCP MD5 key (`auth-password`).
+        public var password: String?
+        /// A route reflector client of this gobgpd, cluster id = its address.
+        public var reflectorClient = false
+        /// RFC 4724 on the session and for l2vpn-evpn (restart time in seconds).
+        public var gracefulRestart: Int?
+
+        public init(address: String, port: Int? = nil, passive: Bool = false, password: String? = nil,
+                    reflectorClient: Bool = false, gracefulRestart: Int? = nil) {
+            self.address = address; self.port = port; self.passive = passive; self.password = password
+            self.reflectorClient = reflectorClient; self.gracefulRestart = gracefulRestart
+        }
+    }
+
+    /// A client of one peer (for instance our route reflector at `peer:peerPort`).
+    public convenience init(address: String, peer: String, peerPort: Int, asn: UInt32 = 65000, gracefulRestart: Int? = nil,
+                            password: String? = nil, netns: String? = nil) throws {
+        try self.init(address: address, asn: asn,
+                      neighbors: [Neighbor(address: peer, port: peerPort, password: password, gracefulRestart: gracefulRestart)],
+                      netns: netns)
+    }
+
+    /// `listenPort` > 0 makes it accept connections on `address`.
+    public init(address: String, listenPort: Int = -1, asn: UInt32 = 65000, neighbors: [Neighbor], netns: String? = nil) throws {
         self.address = address
         self.netns = netns
         apiPort = freeLoopbackPort()
         folder = try TemporaryFolder.create("swiftplane-gobgp")
-        let config = """
+        var config = """
             [global.config]
               as = \(asn)
               router-id = "\(address)"
-              port = -1
+              port = \(listenPort)
               local-address-list = ["\(address)"]
-            [[neighbors]]
-              [neighbors.config]
-                neighbor-address = "\(peer)"
-                peer-as = \(asn)
-              [neighbors.transport.config]
-                remote-port = \(peerPort)
-                local-address = "\(address)"
-              [neighbors.timers.config]
-                connect-retry = 1
-            """ + (gracefulRestart.map { """
+            """
+        for n in neighbors {
+            config += """
+
+                [[neighbors]]
+                  [neighbors.config]
+                    neighbor-address = "\(n.address)"
+                    peer-as = \(asn)
+                """ + (n.password.map { "\n    auth-password = \"\($0)\"" } ?? "") + """
+
+                  [neighbors.transport.config]
+                    local-address = "\(address)"
+                    passive-mode = \(n.passive)
+                """ + (n.port.map { "\n    remote-port = \($0)" } ?? "") + """
+
+                  [neighbors.timers.config]
+                    connect-retry = 1
+                """ + (n.reflectorClient ? """
+
+                  [neighbors.route-reflector.config]
+                    route-reflector-client = true
+                    route-reflector-cluster-id = "\(address)"
+                """ : "") + (n.gracefulRestart.map { """
 
                   [neighbors.graceful-restart.config]
                     enabled = true
                     restart-time = \($0)
                 """ } ?? "") + """
 
-              [[neighbors.afi-safis]]
-                [neighbors.afi-safis.config]
-                  afi-safi-name = "l2vpn-evpn"
-            """ + (gracefulRestart == nil ? "" : """
+                  [[neighbors.afi-safis]]
+                    [neighbors.afi-safis.config]
+                      afi-safi-name = "l2vpn-evpn"
+                """ + (n.gracefulRestart == nil ? "" : """
 
                     [neighbors.afi-safis.mp-graceful-restart.config]
                       enabled = true
                 """)
+        }
         let configURL = folder.appendingPathComponent("gobgpd.toml")
         try config.write(to: configURL, atomically: true, encoding: .utf8)
         let log = folder.appendingPathComponent("gobgpd.log")
@@ -70,6 +111,22 @@ public final class GoBGPDaemon {
         let command = [Command.which("gobgp") ?? "gobgp", "-u", "127.0.0.1", "-p", "\(apiPort)"] + arguments
         if let netns { return try Command.run(Command.which("ip") ?? "/usr/sbin/ip", ["netns", "exec", netns] + command) }
         return try Command.run(command[0], Array(command.dropFirst()))
+    }
+
+    /// Adds (or with `delete`, removes) one EVPN route in the global RIB; true when gobgp said yes.
+    public func evpn(_ route: [String], delete: Bool = false) throws -> Bool {
+        try cli(["global", "rib", delete ? "del" : "add", "-a", "evpn"] + route).status == 0
+    }
+
+    /// `gobgp global rib add|del -a evpn` arguments of a type-2 route: RD VTEP:`rd`, label = VNI,
+    /// RT 65000:VNI, VXLAN encapsulation, next hop the VTEP.
+    public static func macadv(_ mac: String, _ ip: String, vni: Int, vtep: String, rd: Int) -> [String] {
+        ["macadv", mac, ip, "etag", "0", "label", "\(vni)", "rd", "\(vtep):\(rd)", "rt", "65000:\(vni)", "encap", "vxlan", "nexthop", vtep]
+    }
+
+    /// The same for a type-3 route of the VTEP (an explicit next hop: FRR refuses a loopback one as martian).
+    public static func multicast(vni: Int, vtep: String, rd: Int) -> [String] {
+        ["multicast", vtep, "etag", "0", "rd", "\(vtep):\(rd)", "rt", "65000:\(vni)", "encap", "vxlan", "nexthop", vtep]
     }
 
     /// The EVPN table as gobgp prints it with -j: destination text -> paths.

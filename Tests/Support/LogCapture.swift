@@ -1,25 +1,27 @@
 import Logging
-import NIOConcurrencyHelpers
+import Synchronization
 
 /// Keeps log records in memory so tests can check what the log says.
-final class LogCapture: Sendable {
-    struct Record: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: [String: String]
+public final class LogCapture: Sendable {
+    public struct Record: Sendable {
+        public var level: Logger.Level
+        public var message: String
+        public var metadata: [String: String]
     }
 
-    private let records = NIOLockedValueBox<[Record]>([])
+    private let records = Mutex<[Record]>([])
 
-    var all: [Record] { records.withLockedValue { $0 } }
+    public init() {}
 
-    var logger: Logger {
+    public var all: [Record] { records.withLock { $0 } }
+
+    public var logger: Logger {
         var logger = Logger(label: "test") { _ in Handler(capture: self) }
         logger.logLevel = .debug
         return logger
     }
 
-    fileprivate func append(_ record: Record) { records.withLockedValue { $0.append(record) } }
+    fileprivate func append(_ record: Record) { records.withLock { $0.append(record) } }
 
     private struct Handler: LogHandler {
         let capture: LogCapture

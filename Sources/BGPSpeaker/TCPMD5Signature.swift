@@ -1,0 +1,68 @@
+import BGP
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+
+/// An RFC 2385 TCP MD5 signature key for one peer, set with Linux's
+/// TCP_MD5SIG socket option: on the listening socket (one key per neighbour
+/// address, so the kernel signs and checks that peer's SYN) and on an
+/// outgoing socket before it connects. A segment without the right
+/// signature is dropped by the kernel, so a peer with a wrong or missing
+/// password never completes the TCP handshake, let alone sends an OPEN.
+public struct TCPMD5Signature: Hashable, Sendable {
+    /// RFC 2385 allows any key; Linux takes at most 80 octets (TCP_MD5SIG_MAXKEYLEN).
+    public static let maximumKeyLength = 80
+
+    public var peer: IPv4Address
+    /// The key; empty removes the peer's key from a listening socket.
+    public var key: [UInt8]
+
+    public init(peer: IPv4Address, password: String) {
+        self.peer = peer
+        key = Array(password.utf8)
+    }
+
+    /// nil when the key is too long for the kernel.
+    public static func validate(_ password: String) -> String? {
+        password.utf8.count <= maximumKeyLength ? nil : "at most \(maximumKeyLength) octets (Linux TCP_MD5SIG_MAXKEYLEN)"
+    }
+
+    #if os(Linux)
+    /// The kernel's `struct tcp_md5sig` for this peer and key.
+    var option: tcp_md5sig {
+        var o = tcp_md5sig()
+        var sin = sockaddr_in()
+        sin.sin_family = sa_family_t(AF_INET)
+        sin.sin_addr.s_addr = peer.rawValue.bigEndian
+        withUnsafeMutableBytes(of: &o.tcpm_addr) { to in
+            withUnsafeBytes(of: sin) { to.copyMemory(from: $0) }
+        }
+        let n = min(key.count, Self.maximumKeyLength)
+        o.tcpm_keylen = UInt16(n)
+        withUnsafeMutableBytes(of: &o.tcpm_key) { to in
+            key.prefix(n).withUnsafeBytes { to.copyMemory(from: $0) }
+        }
+        return o
+    }
+    #endif
+
+    /// Sets (or with an empty key, removes) the key on a socket channel.
+    public func apply(to channel: any Channel) -> EventLoopFuture<Void> {
+        #if os(Linux)
+        guard let provider = channel as? any SocketOptionProvider else {
+            return channel.eventLoop.makeFailedFuture(TCPMD5SignatureError(peer: peer, reason: "not a socket channel"))
+        }
+        return provider.unsafeSetSocketOption(level: SocketOptionLevel(IPPROTO_TCP), name: SocketOptionName(TCP_MD5SIG), value: option)
+        #else
+        return channel.eventLoop.makeFailedFuture(TCPMD5SignatureError(peer: peer, reason: "TCP_MD5SIG is Linux only here"))
+        #endif
+    }
+}
+
+/// Setting a TCP MD5 key failed (for instance a kernel without CONFIG_TCP_MD5SIG).
+public struct TCPMD5SignatureError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var peer: IPv4Address
+    public var reason: String
+    public var description: String { "TCP MD5 signature for \(peer): \(reason)" }
+}
