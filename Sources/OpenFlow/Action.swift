@@ -127,6 +127,7 @@ public enum Action: Sendable, Hashable {
     }
 
     /// Decodes one action; `reader` holds exactly its bytes.
+    @inline(__always)  // so validation, which drops the value, does not build it
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Action {
         let at = reader.offset
         let (type, length) = try reader.fixed(4, "action header") { r in (r.get(UInt16.self), r.get(UInt16.self)) }
@@ -196,6 +197,13 @@ public enum Action: Sendable, Hashable {
     static func decodeList(from reader: inout WireReader) throws(OpenFlowDecodingError) -> [Action] {
         try reader.elements("action", minimum: 8, multipleOf: 8) { (one: inout WireReader) throws(OpenFlowDecodingError) in
             try Action.decode(from: &one)
+        }
+    }
+
+    /// Checks an action list that fills `reader` as `decodeList` would, building nothing.
+    static func validateList(from reader: inout WireReader) throws(OpenFlowDecodingError) {
+        try reader.forEachElement("action", minimum: 8, multipleOf: 8) { (one: inout WireReader) throws(OpenFlowDecodingError) in
+            _ = try Action.decode(from: &one)
         }
     }
 

@@ -31,7 +31,13 @@ public struct FlowMod: Sendable, Hashable, WireCodable {
     public var outGroup: UInt32
     public var flags: Flags
     public var match: Match
-    public var instructions: [Instruction]
+    /// On a decoded FLOW_MOD, built from the message's bytes on each read
+    /// (see `InstructionList`): read it once.
+    public var instructions: [Instruction] {
+        get { instructionList.values }
+        set { instructionList = InstructionList(newValue) }
+    }
+    var instructionList: InstructionList
 
     public static let allTables: UInt8 = 0xff
     public static let anyGroup: UInt32 = 0xffff_ffff
@@ -53,7 +59,7 @@ public struct FlowMod: Sendable, Hashable, WireCodable {
         self.outGroup = outGroup
         self.flags = flags
         self.match = match
-        self.instructions = instructions
+        self.instructionList = InstructionList(instructions)
     }
 
     public var commandValue: Command? { Command(rawValue: command) }
@@ -64,7 +70,7 @@ public struct FlowMod: Sendable, Hashable, WireCodable {
             w.put(priority); w.put(bufferID); w.put(outPort); w.put(outGroup); w.put(flags.rawValue); w.zeros(2)
         }
         match.encode(into: &buffer)
-        Instruction.encodeList(instructions, into: &buffer)
+        instructionList.encode(into: &buffer)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> FlowMod {
@@ -83,7 +89,7 @@ public struct FlowMod: Sendable, Hashable, WireCodable {
             flowMod.flags = Flags(rawValue: r.get())
         }
         flowMod.match = try Match.decode(from: &reader)
-        flowMod.instructions = try Instruction.decodeList(from: &reader)
+        flowMod.instructionList = try InstructionList.decode(from: &reader)
         return flowMod
     }
 }

@@ -258,6 +258,7 @@ public struct OXMField: Sendable, Hashable {
         maskBytes?.write(&w)
     }
 
+    @inline(__always)  // so validation, which drops the value, does not build it
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> OXMField {
         let at = reader.offset
         let header = try OXMHeader.decode(from: &reader)
