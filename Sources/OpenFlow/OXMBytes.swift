@@ -16,6 +16,25 @@ struct OXMBytes: Sendable, Hashable {
 
     private init() {}
 
+    /// The low `width` bytes of `value`, big-endian; bytes past 8 are zero.
+    init(integer value: UInt64, width: Int) {
+        count = width
+        guard width > 0 else { return }
+        if width <= 8 {
+            high = value << UInt64(64 &- 8 &* width)
+        } else if width <= 16 {
+            // Wider than the integer: leading zero bytes, then its 8 bytes.
+            let leading = width &- 8
+            high = leading == 8 ? 0 : value >> UInt64(8 &* leading)
+            low = leading == 8 ? value : value << UInt64(64 &- 8 &* leading)
+        } else {
+            spill = (0..<width).map { i in
+                let shift = (width &- 1 &- i) &* 8
+                return shift < 64 ? UInt8(truncatingIfNeeded: value >> UInt64(shift)) : 0
+            }
+        }
+    }
+
     private mutating func set(_ byte: UInt8, at i: Int) {
         if i < 8 { high |= UInt64(byte) << UInt64(56 &- 8 &* i) } else { low |= UInt64(byte) << UInt64(56 &- 8 &* (i &- 8)) }
     }

@@ -177,10 +177,14 @@ public struct OXMField: Sendable, Hashable {
     }
 
     /// A basic field from an integer (fields up to 8 bytes), optionally masked.
+    /// Builds no byte arrays: applications make these per packet.
     public init(_ basic: OXMBasicField, _ value: UInt64, mask: UInt64? = nil) {
-        self.init(oxmClass: OXMClass.openFlowBasic, field: basic.rawValue,
-                  value: Self.bigEndian(value, width: basic.width),
-                  mask: mask.map { Self.bigEndian($0, width: basic.width) })
+        let width = basic.width
+        oxmClass = OXMClass.openFlowBasic
+        field = basic.rawValue
+        experimenter = nil
+        valueBytes = OXMBytes(integer: value, width: width)
+        maskBytes = mask.map { OXMBytes(integer: $0, width: width) }
     }
 
     /// A basic field from its wire bytes (IPv6 addresses), optionally masked.

@@ -9,10 +9,19 @@ enum LearningSwitchServer {
     /// (`Configuration.packetInHandler`) or from the `packetIns` stream.
     enum Path: String, CaseIterable, Sendable { case loop, stream }
 
-    /// The app's tables, shared by the event loops of all switches.
+    /// The app's tables, shared by the event loops of all switches. Its
+    /// tables are per datapath anyway, so they are split over a few locks by
+    /// datapath id: two event loops rarely wait for the same one.
     private final class SharedApp: Sendable {
-        let app = Mutex(LearningSwitch())
-        func answer(_ event: PacketInEvent) -> [OpenFlowMessage] { app.withLock { $0.answer(event) } }
+        private final class Shard: Sendable {
+            let app = Mutex(LearningSwitch())
+        }
+
+        private let shards = (0..<16).map { _ in Shard() }
+
+        func answer(_ event: PacketInEvent) -> [OpenFlowMessage] {
+            shards[Int(event.datapathID % UInt64(shards.count))].app.withLock { $0.answer(event) }
+        }
     }
 
     static func run(host: String, port: Int, path: Path, announce: (String) -> Void) async throws {
