@@ -6,8 +6,11 @@ final class EmulatedSwitchHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private var emulated: EmulatedSwitch
-    private var out = ByteBuffer()
+    // Touched only on the channel's event loop and never re-entrantly, so
+    // the runtime exclusivity check on every access (an access-set insert,
+    // ~10% of this loop's time in a profile) buys nothing.
+    @exclusivity(unchecked) private var emulated: EmulatedSwitch
+    @exclusivity(unchecked) private var out = ByteBuffer()
     private var context: ChannelHandlerContext?
     private var timer: RepeatedTask?
     let ready: EventLoopPromise<Void>

@@ -1,3 +1,4 @@
+import NIOPosix
 import OpenFlow
 import OpenFlowController
 import Synchronization
@@ -24,7 +25,8 @@ enum LearningSwitchServer {
         }
     }
 
-    static func run(host: String, port: Int, path: Path, announce: (String) -> Void) async throws {
+    /// `threads`: event loops of the controller, 0 for NIO's shared group (one per core).
+    static func run(host: String, port: Int, path: Path, threads: Int = 0, announce: (String) -> Void) async throws {
         var configuration = OpenFlowController.Configuration()
         configuration.host = host
         configuration.port = port
@@ -35,7 +37,9 @@ enum LearningSwitchServer {
         // The load keeps at most switches x window packet-ins in flight; a
         // deep buffer means none is dropped between the loops and the app.
         configuration.packetInBuffer = 1 << 16
-        let controller = OpenFlowController(configuration: configuration)
+        let controller = threads == 0
+            ? OpenFlowController(configuration: configuration)
+            : OpenFlowController(configuration: configuration, group: MultiThreadedEventLoopGroup(numberOfThreads: threads))
         let address = try await controller.start()
         announce("listening \(address.ipAddress ?? host) \(address.port ?? port)")
         // Handles follow switch events, so the packet-in loop finds one under
