@@ -55,6 +55,7 @@ public enum Instruction: Sendable, Hashable {
     /// Decodes one instruction; `reader` holds exactly its bytes. The action
     /// lists of write/apply-actions go through `actions`, so that validation
     /// can run this same decoder without building them.
+    @inline(__always)  // so the action-list closure is inlined too
     static func decode(
         from reader: inout WireReader,
         actions: (inout WireReader) throws(OpenFlowDecodingError) -> [Action] = Action.decodeList

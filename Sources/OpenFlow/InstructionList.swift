@@ -44,10 +44,10 @@ struct InstructionList: Sendable {
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> InstructionList {
         var check = reader
         try Instruction.validateList(from: &check)
-        var list = InstructionList([])
-        list.storage = .wire(reader.rest())
-        return list
+        return InstructionList(storage: .wire(reader.rest()))
     }
+
+    private init(storage: Storage) { self.storage = storage }
 }
 
 extension InstructionList: Hashable {

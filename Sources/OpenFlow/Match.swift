@@ -79,10 +79,11 @@ public struct Match: Sendable {
             throw reader.error("OXM field length", .badLength(bytes.readableBytes &- bad), at: fieldsAt &+ bad)
         }
         try reader.skip((8 &- length % 8) % 8, "match padding")
-        var match = Match()
-        match.oxmBytes = bytes
-        return match
+        return Match(oxmBytes: bytes)
     }
+
+    /// Bytes already checked by `firstMalformedField`.
+    private init(oxmBytes: ByteBuffer) { self.oxmBytes = oxmBytes }
 }
 
 extension Match {

@@ -58,6 +58,7 @@ struct OXMBytes: Sendable, Hashable {
         for i in 0..<count { w.put(byte(at: i)) }
     }
 
+    @inline(__always)
     static func read(from reader: inout WireReader, count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> OXMBytes {
         guard count > 0 else {
             guard count == 0 else { throw reader.error(what, .badLength(count)) }

@@ -122,6 +122,7 @@ public struct OXMHeader: Sendable, Hashable {
     /// Wire size of the header itself.
     public var size: Int { experimenter == nil ? 4 : 8 }
 
+    @inline(__always)
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> OXMHeader {
         let raw: UInt32 = try reader.read("OXM header")
         var header = OXMHeader(
@@ -271,10 +272,18 @@ public struct OXMField: Sendable, Hashable {
             guard payload % 2 == 0 else { throw reader.error("OXM masked length", .badLength(Int(header.length)), at: at) }
             payload /= 2
         }
-        var field = OXMField(oxmClass: header.oxmClass, field: header.field, experimenter: header.experimenter, value: [])
-        field.valueBytes = try OXMBytes.read(from: &reader, count: payload, "OXM value")
-        if header.hasMask { field.maskBytes = try OXMBytes.read(from: &reader, count: payload, "OXM mask") }
-        return field
+        let value = try OXMBytes.read(from: &reader, count: payload, "OXM value")
+        let mask = header.hasMask ? try OXMBytes.read(from: &reader, count: payload, "OXM mask") : nil
+        return OXMField(oxmClass: header.oxmClass, field: header.field, experimenter: header.experimenter,
+                        valueBytes: value, maskBytes: mask)
+    }
+
+    private init(oxmClass: UInt16, field: UInt8, experimenter: UInt32?, valueBytes: OXMBytes, maskBytes: OXMBytes?) {
+        self.oxmClass = oxmClass
+        self.field = field
+        self.experimenter = experimenter
+        self.valueBytes = valueBytes
+        self.maskBytes = maskBytes
     }
 
     static func bigEndian(_ value: UInt64, width: Int) -> [UInt8] {
