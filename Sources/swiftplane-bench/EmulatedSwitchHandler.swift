@@ -67,7 +67,9 @@ final class EmulatedSwitchHandler: ChannelInboundHandler {
 
     private func flush() {
         guard let context, out.readableBytes > 0 else { return }
+        let size = out.readableBytes
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
-        out = context.channel.allocator.buffer(capacity: 4096)
+        // Sized like the last burst, so a window of packet-ins does not regrow it.
+        out = context.channel.allocator.buffer(capacity: min(max(4096, size), 1 << 20))
     }
 }
