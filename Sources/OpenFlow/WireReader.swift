@@ -32,14 +32,17 @@ struct WireReader {
     static func with<R>(
         _ buffer: ByteBuffer, base: Int = 0, _ body: (inout WireReader) throws(OpenFlowDecodingError) -> R
     ) throws(OpenFlowDecodingError) -> R {
-        // Typed throws all the way: no Result around the value (a copy of a
-        // whole message per decode).
-        try withUnsafePointer(to: buffer) { (source: UnsafePointer<ByteBuffer>) throws(OpenFlowDecodingError) -> R in
-            try buffer.withUnsafeReadableBytes { (raw: UnsafeRawBufferPointer) throws(OpenFlowDecodingError) -> R in
+        let result: Result<R, OpenFlowDecodingError> = withUnsafePointer(to: buffer) { source in
+            buffer.withUnsafeReadableBytes { raw in
                 var reader = WireReader(source: source, raw: raw, position: 0, end: raw.count, base: base)
-                return try body(&reader)
+                do throws(OpenFlowDecodingError) {
+                    return .success(try body(&reader))
+                } catch {
+                    return .failure(error)
+                }
             }
         }
+        return try result.get()
     }
 
     var offset: Int { base &+ position }
