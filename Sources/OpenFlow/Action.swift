@@ -178,12 +178,7 @@ public enum Action: Sendable, Hashable {
             let id: UInt32 = try reader.read(type == 21 ? "queue id" : "group id")
             action = Sink.take(type == 21 ? .setQueue(id) : .group(id))
         case 25:
-            let field = try OXMField.decode(from: &reader)
-            guard (4 &+ field.size &+ 7) & ~7 == Int(length) else {
-                throw reader.error("set_field length", .badLength(Int(length)), at: at &+ 2)
-            }
-            try reader.skip(reader.remaining, "set_field padding")
-            action = Sink.take(.setField(field))
+            action = try Sink.setField(from: &reader, length: Int(length), at: at)
         case 0xffff:
             let id: UInt32 = try reader.read("action experimenter id")
             if id == NiciraAction.experimenterID, let nicira = try NiciraAction.decodeBody(from: &reader, actionStart: at) {
@@ -205,6 +200,12 @@ public enum Action: Sendable, Hashable {
         try reader.elements("action", minimum: 8, multipleOf: 8) { (one: inout WireReader) throws(OpenFlowDecodingError) in
             try Action.decode(from: &one)
         }
+    }
+
+    /// A set_field's length must be its TLV's, padded to 8.
+    static func checkSetFieldLength(tlv: Int, length: Int, at: Int, _ reader: inout WireReader) throws(OpenFlowDecodingError) {
+        guard (4 &+ tlv &+ 7) & ~7 == length else { throw reader.error("set_field length", .badLength(length), at: at &+ 2) }
+        try reader.skip(reader.remaining, "set_field padding")
     }
 
     /// Checks an action list that fills `reader` as `decodeList` would, building nothing.

@@ -263,8 +263,28 @@ public struct OXMField: Sendable, Hashable {
         maskBytes?.write(&w)
     }
 
-    @inline(__always)  // so validation, which drops the value, does not build it
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> OXMField {
+        let (header, payload) = try readHeader(from: &reader)
+        let value = try OXMBytes.read(from: &reader, count: payload, "OXM value")
+        let mask = header.hasMask ? try OXMBytes.read(from: &reader, count: payload, "OXM mask") : nil
+        return OXMField(oxmClass: header.oxmClass, field: header.field, experimenter: header.experimenter,
+                        valueBytes: value, maskBytes: mask)
+    }
+
+    /// Checks one TLV as `decode` does (same errors) without building the
+    /// field; returns its wire size. For validation.
+    @inline(__always)
+    static func skip(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Int {
+        let at = reader.offset
+        let (header, payload) = try readHeader(from: &reader)
+        try reader.skip(payload, "OXM value")
+        if header.hasMask { try reader.skip(payload, "OXM mask") }
+        return reader.offset &- at
+    }
+
+    /// The header and the length of the value (and of the mask, when there is one).
+    @inline(__always)
+    private static func readHeader(from reader: inout WireReader) throws(OpenFlowDecodingError) -> (OXMHeader, payload: Int) {
         let at = reader.offset
         let header = try OXMHeader.decode(from: &reader)
         var payload = Int(header.length) &- (header.experimenter == nil ? 0 : 4)
@@ -272,10 +292,7 @@ public struct OXMField: Sendable, Hashable {
             guard payload % 2 == 0 else { throw reader.error("OXM masked length", .badLength(Int(header.length)), at: at) }
             payload /= 2
         }
-        let value = try OXMBytes.read(from: &reader, count: payload, "OXM value")
-        let mask = header.hasMask ? try OXMBytes.read(from: &reader, count: payload, "OXM mask") : nil
-        return OXMField(oxmClass: header.oxmClass, field: header.field, experimenter: header.experimenter,
-                        valueBytes: value, maskBytes: mask)
+        return (header, payload)
     }
 
     private init(oxmClass: UInt16, field: UInt8, experimenter: UInt32?, valueBytes: OXMBytes, maskBytes: OXMBytes?) {
