@@ -127,66 +127,69 @@ public enum Action: Sendable, Hashable {
     }
 
     /// Decodes one action; `reader` holds exactly its bytes.
+    @inline(__always)  // so validation, which drops the value, does not build it
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Action {
+        try decode(from: &reader, into: BuildAction.self)
+    }
+
+    /// Reads one action and hands it to `Sink`, which builds it or (when
+    /// validating) does not: the checks are the same either way.
+    @inline(__always)
+    static func decode<Sink: ActionSink>(from reader: inout WireReader, into _: Sink.Type) throws(OpenFlowDecodingError) -> Sink.Output {
         let at = reader.offset
         let (type, length) = try reader.fixed(4, "action header") { r in (r.get(UInt16.self), r.get(UInt16.self)) }
         func fixed(_ size: UInt16) throws(OpenFlowDecodingError) {
             guard length == size else { throw reader.error("action length", .badLength(Int(length)), at: at &+ 2) }
         }
-        let action: Action
+        let action: Sink.Output
         switch type {
         case 0:
             try fixed(16)
-            action = try reader.fixed(12, "output port and max_len") { r in
-                let port: UInt32 = r.get()
-                return .output(port: port, maxLength: r.get())
-            }
+            let (port, maxLength) = try reader.fixed(12, "output port and max_len") { r in (r.get(UInt32.self), r.get(UInt16.self)) }
+            action = Sink.take(.output(port: port, maxLength: maxLength))
         case 11, 12, 16, 18, 24, 27:
             try fixed(8)
             try reader.skip(4, "action padding")
             switch type {
-            case 11: action = .copyTTLOut
-            case 12: action = .copyTTLIn
-            case 16: action = .decMPLSTTL
-            case 18: action = .popVLAN
-            case 24: action = .decNetworkTTL
-            default: action = .popPBB
+            case 11: action = Sink.take(.copyTTLOut)
+            case 12: action = Sink.take(.copyTTLIn)
+            case 16: action = Sink.take(.decMPLSTTL)
+            case 18: action = Sink.take(.popVLAN)
+            case 24: action = Sink.take(.decNetworkTTL)
+            default: action = Sink.take(.popPBB)
             }
         case 15, 23:
             try fixed(8)
             let ttl: UInt8 = try reader.read("ttl")
             try reader.skip(3, "ttl padding")
-            action = type == 15 ? .setMPLSTTL(ttl) : .setNetworkTTL(ttl)
+            action = Sink.take(type == 15 ? .setMPLSTTL(ttl) : .setNetworkTTL(ttl))
         case 17, 19, 20, 26:
             try fixed(8)
             let etherType: UInt16 = try reader.read("ethertype")
             try reader.skip(2, "ethertype padding")
             switch type {
-            case 17: action = .pushVLAN(etherType: etherType)
-            case 19: action = .pushMPLS(etherType: etherType)
-            case 20: action = .popMPLS(etherType: etherType)
-            default: action = .pushPBB(etherType: etherType)
+            case 17: action = Sink.take(.pushVLAN(etherType: etherType))
+            case 19: action = Sink.take(.pushMPLS(etherType: etherType))
+            case 20: action = Sink.take(.popMPLS(etherType: etherType))
+            default: action = Sink.take(.pushPBB(etherType: etherType))
             }
         case 21, 22:
             try fixed(8)
             let id: UInt32 = try reader.read(type == 21 ? "queue id" : "group id")
-            action = type == 21 ? .setQueue(id) : .group(id)
+            action = Sink.take(type == 21 ? .setQueue(id) : .group(id))
         case 25:
-            let field = try OXMField.decode(from: &reader)
-            guard (4 &+ field.size &+ 7) & ~7 == Int(length) else {
-                throw reader.error("set_field length", .badLength(Int(length)), at: at &+ 2)
-            }
-            try reader.skip(reader.remaining, "set_field padding")
-            action = .setField(field)
+            action = try Sink.setField(from: &reader, length: Int(length), at: at)
         case 0xffff:
             let id: UInt32 = try reader.read("action experimenter id")
             if id == NiciraAction.experimenterID, let nicira = try NiciraAction.decodeBody(from: &reader, actionStart: at) {
-                action = .nicira(nicira)
+                action = Sink.take(.nicira(nicira))
             } else {
-                action = .experimenter(id: id, body: reader.rest())
+                let body = reader.rest()
+                action = Sink.take(.experimenter(id: id, body: body))
             }
         default:
-            action = .unknown(type: type, body: reader.rest())
+            let body = reader.rest()
+            action = Sink.take(.unknown(type: type, body: body))
         }
         guard reader.isEmpty else { throw reader.error("action trailing bytes", .badLength(Int(length))) }
         return action
@@ -196,6 +199,19 @@ public enum Action: Sendable, Hashable {
     static func decodeList(from reader: inout WireReader) throws(OpenFlowDecodingError) -> [Action] {
         try reader.elements("action", minimum: 8, multipleOf: 8) { (one: inout WireReader) throws(OpenFlowDecodingError) in
             try Action.decode(from: &one)
+        }
+    }
+
+    /// A set_field's length must be its TLV's, padded to 8.
+    static func checkSetFieldLength(tlv: Int, length: Int, at: Int, _ reader: inout WireReader) throws(OpenFlowDecodingError) {
+        guard (4 &+ tlv &+ 7) & ~7 == length else { throw reader.error("set_field length", .badLength(length), at: at &+ 2) }
+        try reader.skip(reader.remaining, "set_field padding")
+    }
+
+    /// Checks an action list that fills `reader` as `decodeList` would, building nothing.
+    static func validateList(from reader: inout WireReader) throws(OpenFlowDecodingError) {
+        try reader.forEachElement("action", minimum: 8, multipleOf: 8) { (one: inout WireReader) throws(OpenFlowDecodingError) in
+            try Action.decode(from: &one, into: CheckAction.self)
         }
     }
 

@@ -31,7 +31,13 @@ public struct FlowMod: Sendable, Hashable, WireCodable {
     public var outGroup: UInt32
     public var flags: Flags
     public var match: Match
-    public var instructions: [Instruction]
+    /// On a decoded FLOW_MOD, built from the message's bytes on each read
+    /// (see `InstructionList`): read it once.
+    public var instructions: [Instruction] {
+        get { instructionList.values }
+        set { instructionList = InstructionList(newValue) }
+    }
+    var instructionList: InstructionList
 
     public static let allTables: UInt8 = 0xff
     public static let anyGroup: UInt32 = 0xffff_ffff
@@ -41,19 +47,9 @@ public struct FlowMod: Sendable, Hashable, WireCodable {
                 bufferID: UInt32 = PacketIn.noBuffer, outPort: UInt32 = OpenFlowPort.any,
                 outGroup: UInt32 = FlowMod.anyGroup, flags: Flags = [], match: Match = Match(),
                 instructions: [Instruction] = []) {
-        self.cookie = cookie
-        self.cookieMask = cookieMask
-        self.tableID = tableID
-        self.command = command.rawValue
-        self.idleTimeout = idleTimeout
-        self.hardTimeout = hardTimeout
-        self.priority = priority
-        self.bufferID = bufferID
-        self.outPort = outPort
-        self.outGroup = outGroup
-        self.flags = flags
-        self.match = match
-        self.instructions = instructions
+        self.init(cookie: cookie, cookieMask: cookieMask, tableID: tableID, command: command.rawValue, idleTimeout: idleTimeout,
+                  hardTimeout: hardTimeout, priority: priority, bufferID: bufferID, outPort: outPort, outGroup: outGroup,
+                  flags: flags, match: match, instructionList: InstructionList(instructions))
     }
 
     public var commandValue: Command? { Command(rawValue: command) }
@@ -64,26 +60,40 @@ public struct FlowMod: Sendable, Hashable, WireCodable {
             w.put(priority); w.put(bufferID); w.put(outPort); w.put(outGroup); w.put(flags.rawValue); w.zeros(2)
         }
         match.encode(into: &buffer)
-        Instruction.encodeList(instructions, into: &buffer)
+        instructionList.encode(into: &buffer)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> FlowMod {
-        var flowMod = FlowMod()
-        try reader.fixed(40, "flow_mod fixed fields") { r in
-            flowMod.cookie = r.get()
-            flowMod.cookieMask = r.get()
-            flowMod.tableID = r.get()
-            flowMod.command = r.get()
-            flowMod.idleTimeout = r.get()
-            flowMod.hardTimeout = r.get()
-            flowMod.priority = r.get()
-            flowMod.bufferID = r.get()
-            flowMod.outPort = r.get()
-            flowMod.outGroup = r.get()
-            flowMod.flags = Flags(rawValue: r.get())
+        // Built once from locals: a default FlowMod filled in field by field
+        // cost an empty match and list made, copied and dropped per message.
+        let fixed = try reader.fixed(40, "flow_mod fixed fields") { r in
+            (cookie: r.get(UInt64.self), cookieMask: r.get(UInt64.self), tableID: r.get(UInt8.self), command: r.get(UInt8.self),
+             idleTimeout: r.get(UInt16.self), hardTimeout: r.get(UInt16.self), priority: r.get(UInt16.self),
+             bufferID: r.get(UInt32.self), outPort: r.get(UInt32.self), outGroup: r.get(UInt32.self), flags: r.get(UInt16.self))
         }
-        flowMod.match = try Match.decode(from: &reader)
-        flowMod.instructions = try Instruction.decodeList(from: &reader)
-        return flowMod
+        let match = try Match.decode(from: &reader)
+        let instructions = try InstructionList.decode(from: &reader)
+        return FlowMod(cookie: fixed.cookie, cookieMask: fixed.cookieMask, tableID: fixed.tableID, command: fixed.command,
+                       idleTimeout: fixed.idleTimeout, hardTimeout: fixed.hardTimeout, priority: fixed.priority,
+                       bufferID: fixed.bufferID, outPort: fixed.outPort, outGroup: fixed.outGroup,
+                       flags: Flags(rawValue: fixed.flags), match: match, instructionList: instructions)
+    }
+
+    private init(cookie: UInt64, cookieMask: UInt64, tableID: UInt8, command: UInt8, idleTimeout: UInt16, hardTimeout: UInt16,
+                 priority: UInt16, bufferID: UInt32, outPort: UInt32, outGroup: UInt32, flags: Flags, match: Match,
+                 instructionList: InstructionList) {
+        self.cookie = cookie
+        self.cookieMask = cookieMask
+        self.tableID = tableID
+        self.command = command
+        self.idleTimeout = idleTimeout
+        self.hardTimeout = hardTimeout
+        self.priority = priority
+        self.bufferID = bufferID
+        self.outPort = outPort
+        self.outGroup = outGroup
+        self.flags = flags
+        self.match = match
+        self.instructionList = instructionList
     }
 }

@@ -52,7 +52,14 @@ public enum Instruction: Sendable, Hashable {
         }
     }
 
-    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Instruction {
+    /// Decodes one instruction; `reader` holds exactly its bytes. The action
+    /// lists of write/apply-actions go through `actions`, so that validation
+    /// can run this same decoder without building them.
+    @inline(__always)  // so the action-list closure is inlined too
+    static func decode(
+        from reader: inout WireReader,
+        actions: (inout WireReader) throws(OpenFlowDecodingError) -> [Action] = Action.decodeList
+    ) throws(OpenFlowDecodingError) -> Instruction {
         let at = reader.offset
         let (type, length) = try reader.fixed(4, "instruction header") { r in (r.get(UInt16.self), r.get(UInt16.self)) }
         func fixed(_ size: UInt16) throws(OpenFlowDecodingError) {
@@ -70,8 +77,8 @@ public enum Instruction: Sendable, Hashable {
             instruction = .writeMetadata(try reader.read("metadata"), mask: try reader.read("metadata_mask"))
         case 3, 4:
             try reader.skip(4, "actions padding")
-            let actions = try Action.decodeList(from: &reader)
-            instruction = type == 3 ? .writeActions(actions) : .applyActions(actions)
+            let list = try actions(&reader)
+            instruction = type == 3 ? .writeActions(list) : .applyActions(list)
         case 5:
             try fixed(8)
             try reader.skip(4, "clear_actions padding")
@@ -91,6 +98,17 @@ public enum Instruction: Sendable, Hashable {
     static func decodeList(from reader: inout WireReader) throws(OpenFlowDecodingError) -> [Instruction] {
         try reader.elements("instruction", minimum: 4) { (one: inout WireReader) throws(OpenFlowDecodingError) in
             try Instruction.decode(from: &one)
+        }
+    }
+
+    /// Checks an instruction list that fills `reader` as `decodeList` would,
+    /// building no arrays.
+    static func validateList(from reader: inout WireReader) throws(OpenFlowDecodingError) {
+        try reader.forEachElement("instruction", minimum: 4) { (one: inout WireReader) throws(OpenFlowDecodingError) in
+            _ = try Instruction.decode(from: &one) { (actions: inout WireReader) throws(OpenFlowDecodingError) in
+                try Action.validateList(from: &actions)
+                return []
+            }
         }
     }
 

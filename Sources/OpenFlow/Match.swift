@@ -35,9 +35,17 @@ public struct Match: Sendable {
 
     public var isEmpty: Bool { oxmBytes.readableBytes == 0 }
 
-    /// The first field with this class and field number.
+    /// The first field with this class and field number. Walks the bytes
+    /// without building `fields` (a packet-in's in_port is read per packet).
     public func field(_ oxmClass: UInt16, _ field: UInt8) -> OXMField? {
-        fields.first { $0.oxmClass == oxmClass && $0.field == field }
+        // Validated at construction, so decoding cannot fail; stop quietly if it did.
+        try? WireReader.with(oxmBytes) { (reader: inout WireReader) throws(OpenFlowDecodingError) -> OXMField? in
+            while !reader.isEmpty {
+                let found = try OXMField.decode(from: &reader)
+                if found.oxmClass == oxmClass && found.field == field { return found }
+            }
+            return nil
+        } ?? nil
     }
 
     public subscript(basic: OXMBasicField) -> OXMField? { field(OXMClass.openFlowBasic, basic.rawValue) }
@@ -71,10 +79,11 @@ public struct Match: Sendable {
             throw reader.error("OXM field length", .badLength(bytes.readableBytes &- bad), at: fieldsAt &+ bad)
         }
         try reader.skip((8 &- length % 8) % 8, "match padding")
-        var match = Match()
-        match.oxmBytes = bytes
-        return match
+        return Match(oxmBytes: bytes)
     }
+
+    /// Bytes already checked by `firstMalformedField`.
+    private init(oxmBytes: ByteBuffer) { self.oxmBytes = oxmBytes }
 }
 
 extension Match {

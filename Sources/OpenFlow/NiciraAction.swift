@@ -111,8 +111,8 @@ public enum NiciraAction: Sendable, Hashable {
             guard length == 16 else { reader = saved; return nil }
             let inPort: UInt16 = try reader.read("resubmit in_port")
             let table: UInt8 = try reader.read("resubmit table")
-            let pad = try reader.bytes(3, "resubmit padding")
-            guard pad == [0, 0, 0], subtype == 14 || table == 0 else { reader = saved; return nil }
+            let pad = try reader.fixed(3, "resubmit padding") { r in UInt32(r.get(UInt8.self)) | UInt32(r.get(UInt16.self)) }
+            guard pad == 0, subtype == 14 || table == 0 else { reader = saved; return nil }
             action = subtype == 1 ? .resubmit(inPort: inPort) : .resubmitTable(inPort: inPort, table: table)
         case 6:
             let bits: UInt16 = try reader.read("reg_move n_bits")

@@ -16,6 +16,25 @@ struct OXMBytes: Sendable, Hashable {
 
     private init() {}
 
+    /// The low `width` bytes of `value`, big-endian; bytes past 8 are zero.
+    init(integer value: UInt64, width: Int) {
+        count = width
+        guard width > 0 else { return }
+        if width <= 8 {
+            high = value << UInt64(64 &- 8 &* width)
+        } else if width <= 16 {
+            // Wider than the integer: leading zero bytes, then its 8 bytes.
+            let leading = width &- 8
+            high = leading == 8 ? 0 : value >> UInt64(8 &* leading)
+            low = leading == 8 ? value : value << UInt64(64 &- 8 &* leading)
+        } else {
+            spill = (0..<width).map { i in
+                let shift = (width &- 1 &- i) &* 8
+                return shift < 64 ? UInt8(truncatingIfNeeded: value >> UInt64(shift)) : 0
+            }
+        }
+    }
+
     private mutating func set(_ byte: UInt8, at i: Int) {
         if i < 8 { high |= UInt64(byte) << UInt64(56 &- 8 &* i) } else { low |= UInt64(byte) << UInt64(56 &- 8 &* (i &- 8)) }
     }
@@ -39,6 +58,7 @@ struct OXMBytes: Sendable, Hashable {
         for i in 0..<count { w.put(byte(at: i)) }
     }
 
+    @inline(__always)
     static func read(from reader: inout WireReader, count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> OXMBytes {
         guard count > 0 else {
             guard count == 0 else { throw reader.error(what, .badLength(count)) }
@@ -46,10 +66,24 @@ struct OXMBytes: Sendable, Hashable {
         }
         guard count <= 16 else { return OXMBytes(try reader.bytes(count, what)) }
         return try reader.fixed(count, what) { r in
+            // A few wide loads instead of a shift per byte.
             var out = OXMBytes()
             out.count = count
-            for i in 0..<count { out.set(r.get(UInt8.self), at: i) }
+            let first = min(count, 8)
+            out.high = loadBigEndian(&r, first) << UInt64(64 &- 8 &* first)
+            if count > 8 { out.low = loadBigEndian(&r, count &- 8) << UInt64(128 &- 8 &* count) }
             return out
         }
+    }
+
+    /// The next `count` (1...8) bytes as a big-endian integer.
+    @inline(__always)
+    private static func loadBigEndian(_ r: inout FixedReader, _ count: Int) -> UInt64 {
+        if count == 8 { return r.get(UInt64.self) }
+        var value: UInt64 = 0
+        if count & 4 != 0 { value = UInt64(r.get(UInt32.self)) }
+        if count & 2 != 0 { value = value << 16 | UInt64(r.get(UInt16.self)) }
+        if count & 1 != 0 { value = value << 8 | UInt64(r.get(UInt8.self)) }
+        return value
     }
 }

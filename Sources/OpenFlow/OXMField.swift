@@ -122,6 +122,7 @@ public struct OXMHeader: Sendable, Hashable {
     /// Wire size of the header itself.
     public var size: Int { experimenter == nil ? 4 : 8 }
 
+    @inline(__always)
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> OXMHeader {
         let raw: UInt32 = try reader.read("OXM header")
         var header = OXMHeader(
@@ -177,10 +178,14 @@ public struct OXMField: Sendable, Hashable {
     }
 
     /// A basic field from an integer (fields up to 8 bytes), optionally masked.
+    /// Builds no byte arrays: applications make these per packet.
     public init(_ basic: OXMBasicField, _ value: UInt64, mask: UInt64? = nil) {
-        self.init(oxmClass: OXMClass.openFlowBasic, field: basic.rawValue,
-                  value: Self.bigEndian(value, width: basic.width),
-                  mask: mask.map { Self.bigEndian($0, width: basic.width) })
+        let width = basic.width
+        oxmClass = OXMClass.openFlowBasic
+        field = basic.rawValue
+        experimenter = nil
+        valueBytes = OXMBytes(integer: value, width: width)
+        maskBytes = mask.map { OXMBytes(integer: $0, width: width) }
     }
 
     /// A basic field from its wire bytes (IPv6 addresses), optionally masked.
@@ -259,6 +264,27 @@ public struct OXMField: Sendable, Hashable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> OXMField {
+        let (header, payload) = try readHeader(from: &reader)
+        let value = try OXMBytes.read(from: &reader, count: payload, "OXM value")
+        let mask = header.hasMask ? try OXMBytes.read(from: &reader, count: payload, "OXM mask") : nil
+        return OXMField(oxmClass: header.oxmClass, field: header.field, experimenter: header.experimenter,
+                        valueBytes: value, maskBytes: mask)
+    }
+
+    /// Checks one TLV as `decode` does (same errors) without building the
+    /// field; returns its wire size. For validation.
+    @inline(__always)
+    static func skip(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Int {
+        let at = reader.offset
+        let (header, payload) = try readHeader(from: &reader)
+        try reader.skip(payload, "OXM value")
+        if header.hasMask { try reader.skip(payload, "OXM mask") }
+        return reader.offset &- at
+    }
+
+    /// The header and the length of the value (and of the mask, when there is one).
+    @inline(__always)
+    private static func readHeader(from reader: inout WireReader) throws(OpenFlowDecodingError) -> (OXMHeader, payload: Int) {
         let at = reader.offset
         let header = try OXMHeader.decode(from: &reader)
         var payload = Int(header.length) &- (header.experimenter == nil ? 0 : 4)
@@ -266,10 +292,15 @@ public struct OXMField: Sendable, Hashable {
             guard payload % 2 == 0 else { throw reader.error("OXM masked length", .badLength(Int(header.length)), at: at) }
             payload /= 2
         }
-        var field = OXMField(oxmClass: header.oxmClass, field: header.field, experimenter: header.experimenter, value: [])
-        field.valueBytes = try OXMBytes.read(from: &reader, count: payload, "OXM value")
-        if header.hasMask { field.maskBytes = try OXMBytes.read(from: &reader, count: payload, "OXM mask") }
-        return field
+        return (header, payload)
+    }
+
+    private init(oxmClass: UInt16, field: UInt8, experimenter: UInt32?, valueBytes: OXMBytes, maskBytes: OXMBytes?) {
+        self.oxmClass = oxmClass
+        self.field = field
+        self.experimenter = experimenter
+        self.valueBytes = valueBytes
+        self.maskBytes = maskBytes
     }
 
     static func bigEndian(_ value: UInt64, width: Int) -> [UInt8] {

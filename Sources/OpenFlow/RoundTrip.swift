@@ -20,6 +20,14 @@ extension OpenFlowEnvelope {
         } catch {
             return .rejected(error)
         }
+        // What decoding validated and kept as bytes must read back.
+        if case let .flowMod(flowMod) = first.message {
+            do {
+                _ = try flowMod.instructionList.decoded()
+            } catch {
+                return .unstable(first: first, second: nil, reason: "validated instructions do not decode: \(error)")
+            }
+        }
         let bytes: ByteBuffer
         do {
             bytes = try first.encoded()

@@ -8,16 +8,19 @@ import NIOCore
 /// (`WireReader.with`), not through ByteBuffer calls: each of those pays a
 /// dynamic exclusivity check, and a FLOW_MOD has some forty fields. The
 /// pointer lives only inside `with`'s closure, which every decode runs in.
+/// So does the pointer to the buffer itself: holding the buffer would make the
+/// reader a reference-counted value, and decoders copy readers for every
+/// element (`sub`), each copy a retain and a release.
 struct WireReader {
-    /// The bytes `raw` points at, for slices that share storage (no copies).
-    private let source: ByteBuffer
+    /// The buffer `raw` points into, for slices that share storage (no copies).
+    private let source: UnsafePointer<ByteBuffer>
     private let raw: UnsafeRawBufferPointer
     private var position: Int
     private let end: Int
     /// Offset of `raw[0]` within the message, for error offsets.
     private let base: Int
 
-    private init(source: ByteBuffer, raw: UnsafeRawBufferPointer, position: Int, end: Int, base: Int) {
+    private init(source: UnsafePointer<ByteBuffer>, raw: UnsafeRawBufferPointer, position: Int, end: Int, base: Int) {
         self.source = source
         self.raw = raw
         self.position = position
@@ -29,12 +32,14 @@ struct WireReader {
     static func with<R>(
         _ buffer: ByteBuffer, base: Int = 0, _ body: (inout WireReader) throws(OpenFlowDecodingError) -> R
     ) throws(OpenFlowDecodingError) -> R {
-        let result: Result<R, OpenFlowDecodingError> = buffer.withUnsafeReadableBytes { raw in
-            var reader = WireReader(source: buffer, raw: raw, position: 0, end: raw.count, base: base)
-            do throws(OpenFlowDecodingError) {
-                return .success(try body(&reader))
-            } catch {
-                return .failure(error)
+        let result: Result<R, OpenFlowDecodingError> = withUnsafePointer(to: buffer) { source in
+            buffer.withUnsafeReadableBytes { raw in
+                var reader = WireReader(source: source, raw: raw, position: 0, end: raw.count, base: base)
+                do throws(OpenFlowDecodingError) {
+                    return .success(try body(&reader))
+                } catch {
+                    return .failure(error)
+                }
             }
         }
         return try result.get()
@@ -86,7 +91,7 @@ struct WireReader {
     /// A slice of the next `count` bytes: shares storage with the input, no copy.
     mutating func slice(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> ByteBuffer {
         try need(count, what)
-        guard let slice = source.getSlice(at: source.readerIndex &+ position, length: count) else {
+        guard let slice = source.pointee.getSlice(at: source.pointee.readerIndex &+ position, length: count) else {
             throw error(what, .truncated(needed: count, available: remaining))
         }
         position &+= count
@@ -149,13 +154,24 @@ struct WireReader {
         var out: [T] = []
         // Size the array once: growing it element by element cost an allocation per doubling.
         out.reserveCapacity(countElements(lengthAt: lengthAt, minimum: minimum))
+        try forEachElement(what, lengthAt: lengthAt, minimum: minimum, multipleOf: multipleOf) {
+            (one: inout WireReader) throws(OpenFlowDecodingError) in
+            out.append(try element(&one))
+        }
+        return out
+    }
+
+    /// Walks the same list as `elements` without collecting anything (validation).
+    mutating func forEachElement(
+        _ what: StaticString, lengthAt: Int = 2, minimum: Int, multipleOf: Int = 1,
+        _ element: (inout WireReader) throws(OpenFlowDecodingError) -> Void
+    ) throws(OpenFlowDecodingError) {
         while !isEmpty {
             let length = Int(try peek(what, ahead: lengthAt, as: UInt16.self))
             guard length >= minimum, length % multipleOf == 0 else { throw error(what, .badLength(length)) }
             var one = try sub(length, what)
-            out.append(try element(&one))
+            try element(&one)
         }
-        return out
     }
 }
 

@@ -73,12 +73,24 @@ public struct SwitchConnection: Sendable {
 
     /// Bytes from the socket, in any chunking.
     public mutating func receive(_ bytes: ByteBuffer, now: NIODeadline) -> [SwitchConnectionOutput] {
-        guard state != .closed else { return [] }
-        var bytes = bytes
-        inbound.writeBuffer(&bytes)
+        var out: [SwitchConnectionOutput] = []
+        receive(bytes, now: now, into: &out)
+        return out
+    }
+
+    /// Bytes from the socket, outputs appended to `out`: the channel handler
+    /// reuses one array for every read instead of allocating per read.
+    public mutating func receive(_ bytes: ByteBuffer, now: NIODeadline, into out: inout [SwitchConnectionOutput]) {
+        guard state != .closed else { return }
+        if inbound.readableBytes == 0 {
+            // Nothing left over: frames are slices of the read itself, no copy.
+            inbound = bytes
+        } else {
+            var bytes = bytes
+            inbound.writeBuffer(&bytes)
+        }
         lastReceived = now
         echoSentAt = nil
-        var out: [SwitchConnectionOutput] = []
         while state != .closed, let header = OpenFlowHeader.peek(inbound) {
             let length = Int(header.length)
             guard length >= OpenFlowHeader.size else {
@@ -89,10 +101,11 @@ public struct SwitchConnection: Sendable {
                 break
             }
             guard let frame = inbound.readSlice(length: length) else { break }
-            out += handle(frame: frame, header: header)
+            handle(frame: frame, header: header, into: &out)
         }
-        if inbound.readableBytes == 0 { inbound.clear() } else { inbound.discardReadBytes() }
-        return out
+        // All read: drop the buffer (ByteBuffer() allocates nothing; clear()
+        // would copy storage still shared with the read). Else keep the rest.
+        if inbound.readableBytes == 0 { inbound = ByteBuffer() } else { inbound.discardReadBytes() }
     }
 
     /// Time passes: keepalive and handshake deadline.
@@ -156,8 +169,22 @@ public struct SwitchConnection: Sendable {
 
     /// A message with no reply and no tracking (PACKET_OUT).
     public mutating func send(_ message: OpenFlowMessage) -> [SwitchConnectionOutput] {
-        guard state == .ready else { return [] }
-        return [.send(OpenFlowEnvelope(xid: allocateXID(), message))]
+        var out: [SwitchConnectionOutput] = []
+        send(message, into: &out)
+        return out
+    }
+
+    /// `send`, appending to `out`.
+    public mutating func send(_ message: OpenFlowMessage, into out: inout [SwitchConnectionOutput]) {
+        if let envelope = outgoing(message) { out.append(.send(envelope)) }
+    }
+
+    /// The envelope `send` would output (the message with the next xid), or
+    /// nil before the handshake is done: for callers that encode it at once,
+    /// such as packet-in answers.
+    public mutating func outgoing(_ message: OpenFlowMessage) -> OpenFlowEnvelope? {
+        guard state == .ready else { return nil }
+        return OpenFlowEnvelope(xid: allocateXID(), message)
     }
 
     // MARK: internals
@@ -190,28 +217,36 @@ public struct SwitchConnection: Sendable {
         return out
     }
 
-    private mutating func handle(frame: ByteBuffer, header: OpenFlowHeader) -> [SwitchConnectionOutput] {
-        let offending = frame.getSlice(at: frame.readerIndex, length: min(frame.readableBytes, 64)) ?? frame
+    private mutating func handle(frame: ByteBuffer, header: OpenFlowHeader, into out: inout [SwitchConnectionOutput]) {
+        // What an ERROR quotes: at most 64 bytes of the message.
+        var offending: ByteBuffer { frame.getSlice(at: frame.readerIndex, length: min(frame.readableBytes, 64)) ?? frame }
         if state == .awaitingHello {
-            return handleHello(frame: frame, header: header, offending: offending)
+            return out += handleHello(frame: frame, header: header, offending: offending)
         }
         guard header.version == OpenFlowEnvelope.version13 else {
-            return [.send(errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badVersion, header, offending)),
-                    .event(.rejected("message type \(header.type) with version \(header.version) after settling on 1.3"))]
+            out.append(.send(errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badVersion, header, offending)))
+            out.append(.event(.rejected("message type \(header.type) with version \(header.version) after settling on 1.3")))
+            return
         }
         let envelope: OpenFlowEnvelope
         do {
             envelope = try OpenFlowEnvelope.decode(frame)
         } catch {
-            let rejected = SwitchConnectionOutput.event(.rejected("\(OpenFlowMessage.typeName(header.type)) xid=\(header.xid): \(error)"))
             switch error.reason {
             case .truncated, .badLength:
-                return [.send(errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badLength, header, offending)), rejected]
+                out.append(.send(errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badLength, header, offending)))
             case .badValue:
-                return [rejected]
+                break
             }
+            out.append(.event(.rejected("\(OpenFlowMessage.typeName(header.type)) xid=\(header.xid): \(error)")))
+            return
         }
-        return handle(envelope, offending: offending, header: header)
+        // The busiest message goes straight to the output, without an array of its own.
+        if case let .packetIn(packetIn) = envelope.message {
+            if state == .ready { out.append(.event(.packetIn(packetIn))) }
+            return
+        }
+        out += handle(envelope, offending: offending, header: header)
     }
 
     private mutating func handleHello(frame: ByteBuffer, header: OpenFlowHeader, offending: ByteBuffer) -> [SwitchConnectionOutput] {
@@ -256,8 +291,8 @@ public struct SwitchConnection: Sendable {
             return handleReply(envelope.message, xid: xid)  // an echo the application asked for
         case .echoReply, .hello:
             return []
-        case let .packetIn(packetIn):
-            return state == .ready ? [.event(.packetIn(packetIn))] : []
+        case .packetIn:
+            return []  // handled in handle(frame:header:into:)
         case let .portStatus(status):
             // Reason 1 is OFPPR_DELETE.
             if status.reason == 1 { ports[status.port.portNo] = nil } else { ports[status.port.portNo] = status.port }

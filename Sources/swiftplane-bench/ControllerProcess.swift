@@ -28,11 +28,11 @@ final class ControllerProcess {
     }
 
     /// Our controller: `swiftplane-bench openflow --serve-only` on a free port.
-    static func swiftplane(port: Int, path: LearningSwitchServer.Path) throws -> ControllerProcess {
+    static func swiftplane(port: Int, path: LearningSwitchServer.Path, threads: Int) throws -> ControllerProcess {
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         let executable = FileManager.default.isExecutableFile(atPath: me) ? me : "/proc/self/exe"
         return try ControllerProcess(executable: executable, arguments: ["openflow", "--serve-only", "--listen", "127.0.0.1:\(port)",
-                                                                 "--packet-in-path", path.rawValue],
+                                                                 "--packet-in-path", path.rawValue, "--controller-threads", "\(threads)"],
                                      port: port)
     }
 

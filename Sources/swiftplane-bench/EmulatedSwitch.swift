@@ -40,6 +40,8 @@ struct EmulatedSwitch {
     private var slots: [Slot]
     private var outstanding = 0
     private var matches: [Match]
+    /// The frame being built; reused, since the PACKET_IN is encoded (copied) at once.
+    private var scratchFrame = ByteBuffer()
 
     private struct Slot { var sequence: UInt32 = 0; var sentAt: UInt64 = 0; var live = false }
 
@@ -192,8 +194,9 @@ struct EmulatedSwitch {
         let source = fromHost ? Self.hostMAC(host) : 0x0200_0000_0000 | (r >> 16 & 0xff_ffff_ffff)
         let port = fromHost ? UInt32(host) % portCount &+ 1 : UInt32((r >> 8) % UInt64(portCount)) &+ 1
         let length = 64 &+ Int((r >> 56) % 65)
-        var data = ByteBuffer()
-        data.reserveCapacity(length)
+        scratchFrame.clear(minimumCapacity: 128)
+        var data = scratchFrame
+        scratchFrame = ByteBuffer()  // `data` is the only reference while it is written
         data.writeInteger(UInt16(truncatingIfNeeded: destination >> 32)); data.writeInteger(UInt32(truncatingIfNeeded: destination))
         data.writeInteger(UInt16(truncatingIfNeeded: source >> 32)); data.writeInteger(UInt32(truncatingIfNeeded: source))
         data.writeInteger(Self.etherType)
@@ -202,6 +205,7 @@ struct EmulatedSwitch {
         let packetIn = PacketIn(totalLength: UInt16(length), reason: 0, tableID: 0, cookie: 0,
                                 match: matches[Int(port &- 1)], data: data)
         Self.write(OpenFlowEnvelope(xid: 0, .packetIn(packetIn)), into: &out)
+        scratchFrame = data
     }
 
     static func hostMAC(_ host: Int) -> UInt64 { 0x0200_00ff_0000 | UInt64(host & 0xffff) }

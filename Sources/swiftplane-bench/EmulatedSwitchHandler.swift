@@ -6,8 +6,11 @@ final class EmulatedSwitchHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private var emulated: EmulatedSwitch
-    private var out = ByteBuffer()
+    // Touched only on the channel's event loop and never re-entrantly, so
+    // the runtime exclusivity check on every access (an access-set insert,
+    // ~10% of this loop's time in a profile) buys nothing.
+    @exclusivity(unchecked) private var emulated: EmulatedSwitch
+    @exclusivity(unchecked) private var out = ByteBuffer()
     private var context: ChannelHandlerContext?
     private var timer: RepeatedTask?
     let ready: EventLoopPromise<Void>
@@ -64,7 +67,9 @@ final class EmulatedSwitchHandler: ChannelInboundHandler {
 
     private func flush() {
         guard let context, out.readableBytes > 0 else { return }
+        let size = out.readableBytes
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
-        out = context.channel.allocator.buffer(capacity: 4096)
+        // Sized like the last burst, so a window of packet-ins does not regrow it.
+        out = context.channel.allocator.buffer(capacity: min(max(4096, size), 1 << 20))
     }
 }

@@ -27,10 +27,17 @@ struct LearningSwitch {
         else { return nil }
         let destination = UInt64(dstHigh) << 32 | UInt64(dstLow)
         let source = UInt64(srcHigh) << 32 | UInt64(srcLow)
-        if tables[datapathID, default: [:]].count >= Self.maximumEntries { tables[datapathID] = [:] }
-        tables[datapathID, default: [:]][source] = inPort
-        guard let port = tables[datapathID]?[destination] else { return (source, destination, .flood) }
+        // One lookup of the datapath's table, changed in place.
+        let port = Self.learn(&tables[datapathID, default: [:]], source: source, inPort: inPort, destination: destination)
+        guard let port else { return (source, destination, .flood) }
         return (source, destination, .forward(port: port))
+    }
+
+    /// Records where `source` is and returns where `destination` is, if known.
+    private static func learn(_ table: inout [UInt64: UInt32], source: UInt64, inPort: UInt32, destination: UInt64) -> UInt32? {
+        if table.count >= maximumEntries { table = [:] }
+        table[source] = inPort
+        return table[destination]
     }
 
     /// The messages answering one packet-in: a FLOW_MOD then a PACKET_OUT,

@@ -1,3 +1,4 @@
+import NIOPosix
 import OpenFlow
 import OpenFlowController
 import Synchronization
@@ -9,13 +10,23 @@ enum LearningSwitchServer {
     /// (`Configuration.packetInHandler`) or from the `packetIns` stream.
     enum Path: String, CaseIterable, Sendable { case loop, stream }
 
-    /// The app's tables, shared by the event loops of all switches.
+    /// The app's tables, shared by the event loops of all switches. Its
+    /// tables are per datapath anyway, so they are split over a few locks by
+    /// datapath id: two event loops rarely wait for the same one.
     private final class SharedApp: Sendable {
-        let app = Mutex(LearningSwitch())
-        func answer(_ event: PacketInEvent) -> [OpenFlowMessage] { app.withLock { $0.answer(event) } }
+        private final class Shard: Sendable {
+            let app = Mutex(LearningSwitch())
+        }
+
+        private let shards = (0..<16).map { _ in Shard() }
+
+        func answer(_ event: PacketInEvent) -> [OpenFlowMessage] {
+            shards[Int(event.datapathID % UInt64(shards.count))].app.withLock { $0.answer(event) }
+        }
     }
 
-    static func run(host: String, port: Int, path: Path, announce: (String) -> Void) async throws {
+    /// `threads`: event loops of the controller, 0 for NIO's shared group (one per core).
+    static func run(host: String, port: Int, path: Path, threads: Int = 0, announce: (String) -> Void) async throws {
         var configuration = OpenFlowController.Configuration()
         configuration.host = host
         configuration.port = port
@@ -26,7 +37,9 @@ enum LearningSwitchServer {
         // The load keeps at most switches x window packet-ins in flight; a
         // deep buffer means none is dropped between the loops and the app.
         configuration.packetInBuffer = 1 << 16
-        let controller = OpenFlowController(configuration: configuration)
+        let controller = threads == 0
+            ? OpenFlowController(configuration: configuration)
+            : OpenFlowController(configuration: configuration, group: MultiThreadedEventLoopGroup(numberOfThreads: threads))
         let address = try await controller.start()
         announce("listening \(address.ipAddress ?? host) \(address.port ?? port)")
         // Handles follow switch events, so the packet-in loop finds one under

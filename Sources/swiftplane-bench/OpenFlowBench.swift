@@ -24,6 +24,11 @@ struct OpenFlowBench: AsyncParsableCommand {
     @Option(help: "Packet-ins outstanding per switch in throughput mode.") var window = 64
     @Option(help: "Seconds measured per mode.") var duration = 5.0
     @Option(help: "Event-loop threads of the load generator.") var threads = 1
+    @Option(help: """
+        Event-loop threads of our controller. Default: the cores the load generator leaves (at least 1), so that \
+        on a small machine the two do not take turns on the same core; with --serve-only, one per core.
+        """)
+    var controllerThreads: Int?
     @Option(help: "HOST:PORT of a running controller (default: start ours as a child process).") var controller: String?
     @Flag(help: "Also run the same load against os-ken's simple_switch_13.") var compareOsKen = false
     @Flag(help: "Print the figures as JSON.") var json = false
@@ -37,6 +42,7 @@ struct OpenFlowBench: AsyncParsableCommand {
         guard (1...4096).contains(window) else { throw ValidationError("--window must be 1...4096") }
         guard duration > 0, duration <= 3600 else { throw ValidationError("--duration must be in (0, 3600] seconds") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1...64") }
+        if let controllerThreads, !(1...64).contains(controllerThreads) { throw ValidationError("--controller-threads must be 1...64") }
         if let controller { _ = try Self.hostPort(controller) }
         _ = try Self.hostPort(listen)
     }
@@ -50,7 +56,7 @@ struct OpenFlowBench: AsyncParsableCommand {
     func run() async throws {
         if serveOnly {
             let (host, port) = try Self.hostPort(listen)
-            try await LearningSwitchServer.run(host: host, port: port, path: packetInPath) { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            try await LearningSwitchServer.run(host: host, port: port, path: packetInPath, threads: controllerThreads ?? 0) { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
             return
         }
         var report = BenchReport(loadAverage: BenchReport.currentLoadAverage(), cores: ProcessInfo.processInfo.activeProcessorCount)
@@ -68,7 +74,8 @@ struct OpenFlowBench: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print("load average \(report.loadAverage.map { String($0) }.joined(separator: " ")), \(report.cores) cores")
+            print("load average \(report.loadAverage.map { String($0) }.joined(separator: " ")), \(report.cores) cores"
+                  + (report.controllerThreads.map { ", our controller on \($0) event loop(s)" } ?? ""))
             for run in report.runs { print(run.line) }
             for (mode, ratio) in report.ratioToOsKen.sorted(by: { $0.key < $1.key }) { print("\(mode): \(ratio) x os-ken") }
         }
@@ -80,7 +87,10 @@ struct OpenFlowBench: AsyncParsableCommand {
             report.runs += try await measure("controller at \(controller)", host: host, port: port, group: group)
         } else {
             let path = packetInPath
-            report.runs += try await measureChild("swiftplane", start: { try ControllerProcess.swiftplane(port: $0, path: path) }, group: group)
+            let threads = controllerThreads ?? max(1, ProcessInfo.processInfo.activeProcessorCount - self.threads)
+            report.controllerThreads = threads
+            report.runs += try await measureChild("swiftplane", start: { try ControllerProcess.swiftplane(port: $0, path: path, threads: threads) },
+                                                  group: group)
         }
         if compareOsKen {
             report.runs += try await measureChild("os-ken", start: ControllerProcess.osKen, group: group)

@@ -48,6 +48,8 @@ struct PhaseReport: Codable {
 struct BenchReport: Codable {
     var loadAverage: [Double]
     var cores: Int
+    /// Event loops of the controller we started (nil: a controller given by address).
+    var controllerThreads: Int?
     var runs: [PhaseReport] = []
     /// swiftplane's responses/s over os-ken's, per mode.
     var ratioToOsKen: [String: Double] = [:]

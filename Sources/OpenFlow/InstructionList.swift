@@ -1,0 +1,62 @@
+import NIOCore
+
+/// A FLOW_MOD's instructions. A decoded FLOW_MOD keeps them as a slice of the
+/// message, checked in full when it was decoded (every instruction and action
+/// decodes, so reading them back cannot fail), and builds the arrays only when
+/// they are read: an emulated switch or a proxy that forwards or counts
+/// FLOW_MODs decodes one without allocating. A built FLOW_MOD holds the values.
+struct InstructionList: Sendable {
+    private enum Storage: Sendable {
+        case values([Instruction])
+        /// Validated instruction TLVs.
+        case wire(ByteBuffer)
+    }
+
+    private var storage: Storage
+
+    init(_ values: [Instruction]) { storage = .values(values) }
+
+    /// The instructions; from wire bytes, decoded anew on every read.
+    var values: [Instruction] {
+        // Validated at decode, so this cannot fail (`roundTrip` checks it); give nothing if it did.
+        (try? decoded()) ?? []
+    }
+
+    func decoded() throws(OpenFlowDecodingError) -> [Instruction] {
+        switch storage {
+        case let .values(values):
+            return values
+        case let .wire(bytes):
+            return try WireReader.with(bytes) { (reader: inout WireReader) throws(OpenFlowDecodingError) in
+                try Instruction.decodeList(from: &reader)
+            }
+        }
+    }
+
+    /// Writes the instructions from their values, so that re-encoding a decoded
+    /// message goes through the same encoders as a built one.
+    func encode(into buffer: inout ByteBuffer) {
+        Instruction.encodeList(values, into: &buffer)
+    }
+
+    /// Validates the list that fills `reader` (errors name the offset in the
+    /// message) and keeps its bytes.
+    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> InstructionList {
+        var check = reader
+        try Instruction.validateList(from: &check)
+        return InstructionList(storage: .wire(reader.rest()))
+    }
+
+    private init(storage: Storage) { self.storage = storage }
+}
+
+extension InstructionList: Hashable {
+    static func == (lhs: InstructionList, rhs: InstructionList) -> Bool {
+        if case let .wire(left) = lhs.storage, case let .wire(right) = rhs.storage, left == right { return true }
+        return lhs.values == rhs.values
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(values)
+    }
+}
