@@ -47,7 +47,12 @@ public struct AdminClient: Sendable {
         while true {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n == 0 { break }
-            guard n > 0 else { throw .io(address, "receive: \(Self.lastError())") }
+            guard n > 0 else {
+                if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                    throw .io(address, "no answer within \(timeout) s (a large table takes longer: --timeout)")
+                }
+                throw .io(address, "receive: \(Self.lastError())")
+            }
             received += chunk[0..<n]
         }
         do { return try HTTPResponse(parsing: received) } catch { throw .malformed(address, error) }

@@ -136,9 +136,12 @@ struct AgentCommand: AsyncParsableCommand {
         pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         for sig in [SIGTERM, SIGINT, SIGHUP] { signal(sig, SIG_IGN) }
         let (signals, continuation) = AsyncStream<Int32>.makeStream()
+        // SIGHUPs coalesce: while a reload runs, one more waits at most, and
+        // it reads the file as it is then (a burst of edits is one reload).
+        let (reloads, reloadRequest) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let sources = [SIGTERM, SIGINT, SIGHUP].map { sig in
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { continuation.yield(sig) }
+            source.setEventHandler { if sig == SIGHUP { reloadRequest.yield() } else { continuation.yield(sig) } }
             source.resume()
             return source
         }
@@ -162,15 +165,17 @@ struct AgentCommand: AsyncParsableCommand {
         }
         let serving = Task { await daemon.serve() }
         let path = config
-        for await sig in signals {
-            if sig == SIGHUP {
+        let reloading = Task {
+            for await _ in reloads {
                 logger.info("SIGHUP: reloading", metadata: ["file": "\(path)"])
                 await daemon.reload(path: path)
-                continue
             }
+        }
+        for await sig in signals {
             logger.info("signal received, exiting; flows stay on the bridges", metadata: ["signal": "\(sig)"])
             break
         }
+        reloading.cancel()
         serving.cancel()
         await admin.stop()
         await daemon.stop()

@@ -123,11 +123,19 @@ actor AgentDaemon {
         }
     }
 
+    /// Reads and checks a configuration off the actor: a file with tens of
+    /// thousands of endpoints takes a while, and the switches and BGP
+    /// sessions must not wait for it.
+    @concurrent
+    private nonisolated static func load(_ path: String) async throws(ConfigurationError) -> AgentConfiguration {
+        try AgentConfiguration.load(path: path)
+    }
+
     /// SIGHUP: a new configuration replaces the old one; a bad file is
     /// logged and the running one kept.
     func reload(path: String) async {
         do {
-            let next = try AgentConfiguration.load(path: path)
+            let next = try await Self.load(path)
             if next.controllerHost != configuration.controllerHost || next.controllerPort != configuration.controllerPort
                 || next.controllerTLS != configuration.controllerTLS {
                 logger.warning("controller listen address or TLS changes need a restart; keeping the old ones")

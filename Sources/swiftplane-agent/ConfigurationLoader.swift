@@ -206,6 +206,7 @@ extension AgentConfiguration {
 
         var endpoints: [StaticEndpoint] = []
         var portVNI: [String: [UInt32: VNI]] = [:]
+        var endpointKeys: Set<EndpointKey> = []
         for item in try top.optional("endpoints")?.sequence() ?? [] {
             var map = try ConfigurationMapping(item)
             let vniNode = try map.required("vni")
@@ -250,7 +251,8 @@ extension AgentConfiguration {
                 throw ConfigurationError(file: file, path: item.child("port"),
                                          reason: "port \(port) of bridge '\(bridge)' is already in VNI \(other), not \(vni)")
             }
-            if endpoints.contains(where: { $0.endpoint.key == EndpointKey(vni: vni, mac: mac) }) {
+            // A set, not a scan: a file may list tens of thousands of endpoints.
+            guard endpointKeys.insert(EndpointKey(vni: vni, mac: mac)).inserted else {
                 throw macNode.error("MAC \(mac) is listed twice in VNI \(vni)")
             }
             portVNI[bridge, default: [:]][port] = vni

@@ -10,6 +10,9 @@ struct AdminOptions: ParsableArguments {
     @Flag(help: "Print the daemon's JSON instead of a table.")
     var json = false
 
+    @Option(help: "Seconds to wait for the daemon's answer (default 15); a live dump of a large switch takes longer.")
+    var timeout: Int = 15
+
     /// Asks the daemon for `target`: prints its JSON as is, or decodes it
     /// and hands it to `table`. Unreachable daemon or error answer: exit 1.
     func show<T: Decodable>(_ target: String, defaultSocket: AdminAddress, as type: T.Type, table: (T) -> String) throws {
@@ -21,7 +24,8 @@ struct AdminOptions: ParsableArguments {
         } else {
             address = defaultSocket
         }
-        let client = AdminClient(address: address)
+        guard timeout > 0 else { throw ValidationError("--timeout: must be at least 1 second, got \(timeout)") }
+        let client = AdminClient(address: address, timeout: timeout)
         do {
             if json {
                 let response = try client.get(target)

@@ -135,6 +135,13 @@ struct DemoScenarioTests {
             #expect(drill.status == 0, "\(scenario):\n\(drill.stdout)\(drill.stderr)")
             #expect(drill.stdout.contains("drill: 7 passed, 0 failed"), "\(scenario):\n\(drill.stdout)")
         }
+        // Churn (smaller than the drill's default 10,000 for 60 s, which the
+        // README reports): 1,000 endpoints come and go for 20 s; then every
+        // host holds exactly what its agent wants, present and absent.
+        let churn = try DemoTopology.demo("drill", "churn", "1000", "20")
+        print(churn.stdout)
+        #expect(churn.status == 0, "churn:\n\(churn.stdout)\(churn.stderr)")
+        #expect(churn.stdout.contains("drill: 2 passed, 0 failed"), "churn:\n\(churn.stdout)")
         // OVS restarted: its flows are gone with it; they must be back within
         // 1 s of its reconnect. Packets through that host are lost meanwhile,
         // and the drill must see it: the proof that its loss counter counts.
