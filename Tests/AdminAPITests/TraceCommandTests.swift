@@ -192,6 +192,7 @@ struct TraceCommandTests {
 
             // The table form: each packet's flows, its verdict and OVS's command.
             let text = try Built.ctl(socket, ["trace", "--from", "c1", "--to", Self.remoteIP])
+            print(text.stdout)
             #expect(text.status == 0 && text.stdout.hasPrefix("from c1 (br0 port 1, VNI 10, 02:00:00:00:00:0a 10.77.0.1) to \(Self.remoteIP)"),
                     "\(text.stdout)\(text.stderr)")
             #expect(text.stdout.contains("=> answered by the ARP responder: \(Self.remoteIP) is-at \(Self.remoteMAC), out port 1"), "\(text.stdout)")
