@@ -70,7 +70,9 @@ extension AgentDaemon {
                 } else {
                     source = .learned
                 }
-                out.append(Self.report(endpoint, bridge: bridge, port: port, vtep: nil, source: source))
+                var report = Self.report(endpoint, bridge: bridge, port: port, vtep: nil, source: source)
+                report.portName = portName(bridge, port)
+                out.append(report)
             }
         }
         for endpoint in core.remoteEndpoints {

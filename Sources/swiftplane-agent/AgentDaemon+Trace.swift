@@ -56,12 +56,9 @@ extension AgentDaemon {
         var all: [TraceSource] = []
         for bridge in core.bridges {
             guard let state = core.bridgeState(bridge) else { continue }
-            let dpid = bridgeOf.first { $0.value == bridge }?.key
             for endpoint in state.endpoints.values.sorted(by: { $0.key < $1.key }) {
                 guard case let .local(port) = endpoint.location else { continue }
-                let name = dpid.flatMap { switchInfo[$0]?.info.ports.first { $0.portNo == port } }.map { "\($0.name)" }
-                    ?? attached[bridge]?.first { $0.ofport == port }?.name
-                all.append(TraceSource(bridge: bridge, state: state, endpoint: endpoint, port: port, portName: name))
+                all.append(TraceSource(bridge: bridge, state: state, endpoint: endpoint, port: port, portName: portName(bridge, port)))
             }
         }
         let mac = EthernetAddress(from), ip = IPv4Address(from), ipv6 = IPv6Address(from)
@@ -81,6 +78,13 @@ extension AgentDaemon {
                 + "; local endpoints: " + (known.isEmpty ? "none" : known.joined(separator: ", ")))
         }
         return source
+    }
+
+    /// The OVS name of a port: from the switch's port list, else from OVSDB.
+    func portName(_ bridge: String, _ port: UInt32) -> String? {
+        let dpid = bridgeOf.first { $0.value == bridge }?.key
+        return dpid.flatMap { switchInfo[$0]?.info.ports.first { $0.portNo == port } }.map { "\($0.name)" }
+            ?? attached[bridge]?.first { $0.ofport == port }?.name
     }
 
     static func report(_ result: TraceResult) -> TraceReport.Packet {

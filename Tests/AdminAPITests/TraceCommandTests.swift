@@ -201,6 +201,10 @@ struct TraceCommandTests {
             let unresolved = try Built.ctl(socket, ["trace", "--from", "c1", "--to", "10.77.0.50"])
             #expect(unresolved.status == 0 && unresolved.stdout.contains("no IPv4 packet follows"), "\(unresolved.stdout)")
 
+            // `endpoints` names the ports as `--from` takes them.
+            let endpoints = try Built.ctl(socket, ["endpoints"])
+            #expect(endpoints.stdout.contains("br0 port 1 (c1)") && endpoints.stdout.contains("br0 port 3 (e1)"), "\(endpoints.stdout)")
+
             // Errors: an unknown endpoint and an ambiguous one exit 1 with the daemon's reason; usage errors exit 2.
             let unknown = try Built.ctl(socket, ["trace", "--from", "c9", "--to", "10.77.0.2"])
             #expect(unknown.status == 1 && unknown.stderr.contains("404") && unknown.stderr.contains("no local endpoint 'c9'")
