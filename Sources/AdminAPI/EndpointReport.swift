@@ -12,6 +12,8 @@ public struct EndpointReport: Codable, Hashable, Sendable {
     public var location: String
     public var bridge: String?
     public var port: UInt32?
+    /// The OVS port name (what `swiftplanectl trace --from` takes), when known.
+    public var portName: String?
     public var vtep: String?
     public var source: Source
 

@@ -257,7 +257,7 @@ public actor OpenFlowController {
         }
         let installs = (meters?.installs ?? []) + (groups?.installs ?? [])
         if !installs.isEmpty { try await handle.batch(installs) }
-        if !diff.isEmpty { try await handle.batch(diff.flowMods.map { .flowMod($0) }) }
+        if !diff.isEmpty { try await sendFlowMods(diff.flowMods, handle: handle, started: started) }
         let removals = (groups?.removals ?? []) + (meters?.removals ?? [])
         if !removals.isEmpty { try await handle.batch(removals) }
         let report = FlowSyncReport(datapathID: datapathID, added: diff.adds.count, modified: diff.modifies.count,
@@ -278,6 +278,23 @@ public actor OpenFlowController {
         }
         Counter(label: "openflow_reconciles_total", dimensions: [("dpid", dpid)]).increment()
         return report
+    }
+
+    /// One barrier-confirmed batch; a large one in chunks with a progress
+    /// line a second in the log (flow-mods confirmed / total).
+    private func sendFlowMods(_ flowMods: [FlowMod], handle: SwitchHandle, started: ContinuousClock.Instant) async throws {
+        guard ReconcileProgress.isLarge(flowMods.count) else {
+            try await handle.batch(flowMods.map { .flowMod($0) })
+            return
+        }
+        var progress = ReconcileProgress(total: flowMods.count, startedAt: started)
+        for range in ReconcileProgress.chunks(flowMods.count) {
+            try await handle.batch(flowMods[range].map { .flowMod($0) })
+            if progress.confirmed(range.count, at: .now) {
+                logger.info("flows sending", metadata: ["dpid": "\(SwitchHandle.format(handle.datapathID))",
+                                                        "flow-mods": "\(progress.description)"])
+            }
+        }
     }
 
     private func emit(_ event: SwitchEvent) {

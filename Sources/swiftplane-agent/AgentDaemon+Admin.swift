@@ -27,6 +27,7 @@ extension AgentDaemon {
             return try await self.flowReports(dpid: dpid, live: request.flag("live"))
         }
         router.get("/bum") { _ in try await self.bumReports() }
+        router.get("/trace") { request in try await self.traceReport(request) }
         if let registry {
             let gauges = SpeakerGauges()
             let flows = GaugeFamily(label: "openflow_flows")
@@ -69,7 +70,9 @@ extension AgentDaemon {
                 } else {
                     source = .learned
                 }
-                out.append(Self.report(endpoint, bridge: bridge, port: port, vtep: nil, source: source))
+                var report = Self.report(endpoint, bridge: bridge, port: port, vtep: nil, source: source)
+                report.portName = portName(bridge, port)
+                out.append(report)
             }
         }
         for endpoint in core.remoteEndpoints {

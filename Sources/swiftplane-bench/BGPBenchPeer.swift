@@ -1,4 +1,5 @@
 import BGP
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -30,6 +31,7 @@ final class BGPBenchPeerHandler: ChannelInboundHandler {
     private var announcedDone = false
     private var withdrawnDone = false
     private var keepaliveTask: RepeatedTask?
+    private var progressTask: RepeatedTask?
     private var timeoutTask: Scheduled<Void>?
 
     init(routerID: IPv4Address, routes: Int, goals: Goals, deadline: NIODeadline) {
@@ -48,6 +50,13 @@ final class BGPBenchPeerHandler: ChannelInboundHandler {
             bound.value.writeAndFlush(NIOAny(BGPBenchLoad.keepalive), promise: nil)
         }
         let handler = NIOLoopBound(self, eventLoop: loop)
+        // A long run (a million routes takes seconds) shows each receiver's count once a second, on stderr.
+        if goals.allAnnounced != nil {
+            progressTask = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+                guard handler.value.isEstablished, !handler.value.withdrawnDone else { return }
+                FileHandle.standardError.write(Data("swiftplane-bench: \(handler.value.progress)\n".utf8))
+            }
+        }
         timeoutTask = loop.scheduleTask(deadline: deadline) {
             handler.value.fail(BGPBenchPeerError(description: "timed out \(handler.value.progress)"))
         }
@@ -59,6 +68,7 @@ final class BGPBenchPeerHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         keepaliveTask?.cancel()
+        progressTask?.cancel()
         timeoutTask?.cancel()
         fail(BGPBenchPeerError(description: "connection closed; \(progress)"))
     }
@@ -66,6 +76,7 @@ final class BGPBenchPeerHandler: ChannelInboundHandler {
     /// Also when the connection never became active (the RR not listening yet).
     func handlerRemoved(context: ChannelHandlerContext) {
         keepaliveTask?.cancel()
+        progressTask?.cancel()
         timeoutTask?.cancel()
         fail(BGPBenchPeerError(description: "removed; \(progress)"))
     }

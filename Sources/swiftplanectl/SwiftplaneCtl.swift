@@ -24,11 +24,12 @@ struct SwiftplaneCtl: ParsableCommand {
               swiftplanectl endpoints --json | jq '.[] | select(.source == "bgp")'
               swiftplanectl flows --dpid 0000aabbccddeeff --live
               swiftplanectl bum
+              swiftplanectl trace --from c1 --to 192.168.0.3
 
             Exit status: 0 done, 1 the daemon answered with an error or cannot
             be reached (the message names the socket), 2 usage error.
             """,
-        subcommands: [Neighbors.self, Routes.self, Endpoints.self, Switches.self, Flows.self, BUM.self, Decode.self]
+        subcommands: [Neighbors.self, Routes.self, Endpoints.self, Switches.self, Flows.self, BUM.self, Trace.self, Decode.self]
     )
 
     /// Usage errors exit 2 (ArgumentParser's own default is 64).
