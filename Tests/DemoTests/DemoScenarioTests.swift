@@ -135,6 +135,11 @@ struct DemoScenarioTests {
             #expect(drill.status == 0, "\(scenario):\n\(drill.stdout)\(drill.stderr)")
             #expect(drill.stdout.contains("drill: 7 passed, 0 failed"), "\(scenario):\n\(drill.stdout)")
         }
+        // A reflector client flaps 50 times in 10 s with routes the agents import, twice.
+        let flap = try DemoTopology.demo("drill", "flap")
+        print(flap.stdout)
+        #expect(flap.status == 0, "flap:\n\(flap.stdout)\(flap.stderr)")
+        #expect(flap.stdout.contains("drill: 6 passed, 0 failed"), "flap:\n\(flap.stdout)")
         // Churn (smaller than the drill's default 10,000 for 60 s, which the
         // README reports): 1,000 endpoints come and go for 20 s; then every
         // host holds exactly what its agent wants, present and absent.
