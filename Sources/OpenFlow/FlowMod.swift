@@ -55,12 +55,23 @@ public struct FlowMod: Sendable, Hashable, WireCodable {
     public var commandValue: Command? { Command(rawValue: command) }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeFixed(40) { w in
-            w.put(cookie); w.put(cookieMask); w.put(tableID); w.put(command); w.put(idleTimeout); w.put(hardTimeout)
-            w.put(priority); w.put(bufferID); w.put(outPort); w.put(outGroup); w.put(flags.rawValue); w.zeros(2)
+        // A built FLOW_MOD of fixed-size parts (every overlay flow) goes out in one block.
+        if let instructions = instructionList.fixedSize {
+            buffer.writeFixed(40 &+ match.encodedSize &+ instructions) { w in
+                writeFixedFields(&w)
+                match.write(&w)
+                instructionList.write(&w)
+            }
+            return
         }
+        buffer.writeFixed(40) { w in writeFixedFields(&w) }
         match.encode(into: &buffer)
         instructionList.encode(into: &buffer)
+    }
+
+    private func writeFixedFields(_ w: inout FixedWriter) {
+        w.put(cookie); w.put(cookieMask); w.put(tableID); w.put(command); w.put(idleTimeout); w.put(hardTimeout)
+        w.put(priority); w.put(bufferID); w.put(outPort); w.put(outGroup); w.put(flags.rawValue); w.zeros(2)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> FlowMod {

@@ -27,7 +27,50 @@ public enum Instruction: Sendable, Hashable {
         }
     }
 
+    /// The wire size when every part of it has a fixed size (all but the
+    /// opaque instructions and actions); such instructions go out through `write`.
+    var fixedSize: Int? {
+        switch self {
+        case .gotoTable, .clearActions, .meter:
+            return 8
+        case .writeMetadata:
+            return 24
+        case let .writeActions(actions), let .applyActions(actions):
+            var size = 8
+            for action in actions {
+                guard let s = action.fixedSize else { return nil }
+                size &+= s
+            }
+            return size
+        case .experimenter, .unknown:
+            return nil
+        }
+    }
+
+    /// Writes an instruction whose `fixedSize` is not nil, exactly that many bytes.
+    func write(_ w: inout FixedWriter, size: Int) {
+        switch self {
+        case let .gotoTable(table):
+            w.put(UInt16(1)); w.put(UInt16(8)); w.put(table); w.zeros(3)
+        case let .writeMetadata(metadata, mask):
+            w.put(UInt16(2)); w.put(UInt16(24)); w.zeros(4); w.put(metadata); w.put(mask)
+        case let .writeActions(actions), let .applyActions(actions):
+            w.put(type); w.put(UInt16(truncatingIfNeeded: size)); w.zeros(4)
+            for action in actions { action.write(&w) }
+        case .clearActions:
+            w.put(UInt16(5)); w.put(UInt16(8)); w.zeros(4)
+        case let .meter(id):
+            w.put(UInt16(6)); w.put(UInt16(8)); w.put(id)
+        case .experimenter, .unknown:
+            break  // never fixed
+        }
+    }
+
     public func encode(into buffer: inout ByteBuffer) {
+        if let size = fixedSize {
+            buffer.writeFixed(size) { w in write(&w, size: size) }
+            return
+        }
         switch self {
         case let .gotoTable(table):
             buffer.writeFixed(8) { w in w.put(UInt16(1)); w.put(UInt16(8)); w.put(table); w.zeros(3) }

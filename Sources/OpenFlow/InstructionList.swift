@@ -39,6 +39,27 @@ struct InstructionList: Sendable {
         Instruction.encodeList(values, into: &buffer)
     }
 
+    /// The wire size of built instructions that all have a fixed size: the
+    /// FLOW_MOD is then written in one block (one capacity check, no length
+    /// patched afterwards). Nil for decoded ones and opaque instructions.
+    var fixedSize: Int? {
+        guard case let .values(values) = storage else { return nil }
+        var size = 0
+        for instruction in values {
+            guard let s = instruction.fixedSize else { return nil }
+            size &+= s
+        }
+        return size
+    }
+
+    /// Writes what `fixedSize` measured.
+    func write(_ w: inout FixedWriter) {
+        guard case let .values(values) = storage else { return }
+        for instruction in values {
+            if let size = instruction.fixedSize { instruction.write(&w, size: size) }
+        }
+    }
+
     /// Validates the list that fills `reader` (errors name the offset in the
     /// message) and keeps its bytes.
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> InstructionList {

@@ -57,13 +57,16 @@ public struct Match: Sendable {
     }
 
     public func encode(into buffer: inout ByteBuffer) {
+        buffer.writeFixed(encodedSize) { w in write(&w) }
+    }
+
+    /// Writes `encodedSize` bytes.
+    func write(_ w: inout FixedWriter) {
         let length = 4 &+ oxmBytes.readableBytes, padded = (length &+ 7) & ~7
-        buffer.writeFixed(padded) { w in
-            w.put(UInt16(1))  // OFPMT_OXM
-            w.put(UInt16(truncatingIfNeeded: length))
-            w.buffer(oxmBytes)
-            w.zeros(padded &- length)
-        }
+        w.put(UInt16(1))  // OFPMT_OXM
+        w.put(UInt16(truncatingIfNeeded: length))
+        w.buffer(oxmBytes)
+        w.zeros(padded &- length)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Match {
