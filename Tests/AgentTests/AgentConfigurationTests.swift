@@ -5,6 +5,7 @@ import OVSDB
 import Overlay
 import Testing
 import TestSupport
+@testable import AgentConfiguration
 @testable import swiftplane_agent
 
 /// A valid base; each bad case below replaces or appends lines.
