@@ -64,10 +64,14 @@ public struct ConfigurationFile {
     }
 
     public static func parse(_ text: String, file: String) throws(ConfigurationError) -> ConfigurationFile {
-        let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
+        let document: Node?
+        do { document = try Yams.compose(yaml: text) } catch {
             throw ConfigurationError(file: file, path: "(document)", value: "\(text.prefix(40))", reason: "not YAML: \(error)")
         }
+        if let document, let problem = AliasExpansion.problem(document) {
+            throw ConfigurationError(file: file, path: "(document)", value: "\(text.prefix(40))", reason: problem)
+        }
+        let root = document?.any
         var c = ConfigurationFile()
         guard let root else { return c }  // an empty file configures nothing
         let r = Reader(file: file)
