@@ -206,6 +206,8 @@ let package = Package(
         .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", "FuzzDriver", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", "FuzzDriver", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", "FuzzDriver", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
+        .executableTarget(name: "ConfigurationFuzzer", dependencies: ["AgentConfiguration", "ReflectorConfiguration", "FuzzDriver"],
+                          path: "Tests/Fuzz/ConfigurationFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "SwitchConnectionFuzzer", dependencies: ["OpenFlowController", "OpenFlow", "FuzzDriver", nioCore],
                           path: "Tests/Fuzz/SwitchConnectionFuzzer", exclude: ["Seeds"]),
 
