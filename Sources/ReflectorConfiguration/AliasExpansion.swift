@@ -1,6 +1,7 @@
 import Yams
 
-/// How big a composed YAML document becomes once its aliases are expanded.
+/// Whether a composed YAML document can become values: not too big once its
+/// aliases are expanded, and every key a scalar.
 /// Yams shares an anchored node among its aliases, so composing is cheap,
 /// but turning the document into values copies every alias: a kilobyte of
 /// nested aliases ("billion laughs") is 10^9 values, and the reflector hung
@@ -13,7 +14,7 @@ enum AliasExpansion {
     /// would also take Yams's recursive construction off the stack.
     static let maximumDepth = 64
 
-    /// Why `root` is too big to expand, or nil when it is not.
+    /// Why `root` cannot become values, or nil when it can.
     static func problem(_ root: Node) -> String? {
         var pending: [(node: Node, depth: Int)] = [(root, 1)]
         var values = 0
@@ -25,7 +26,12 @@ enum AliasExpansion {
             case .scalar, .alias:
                 break
             case let .mapping(mapping):
-                for (key, value) in mapping { pending.append((key, depth + 1)); pending.append((value, depth + 1)) }
+                for (key, value) in mapping {
+                    // Yams traps turning a mapping into values when a key is a list or a mapping.
+                    guard case .scalar = key else { return "a key must be a plain name" }
+                    pending.append((key, depth + 1))
+                    pending.append((value, depth + 1))
+                }
             case let .sequence(sequence):
                 for item in sequence { pending.append((item, depth + 1)) }
             }

@@ -47,6 +47,8 @@ struct ConfigurationFileTests {
         Bad(yaml: head + "routerid: 10.0.0.2\n", message: "routerid: invalid value '10.0.0.2': unknown field"),
         Bad(yaml: "- 1\n- 2\n", message: "(document): invalid value"),
         Bad(yaml: "as: [1\n", message: "(document): invalid value 'as: [1"),
+        // Found by ConfigurationFuzzer: Yams trapped on a key that is a list.
+        Bad(yaml: "as: 65000\n? [a]\n: b\n", message: "(document): invalid value 'as: 65000\n? [a]\n: b\n': a key must be a plain name"),
     ]
 
     @Test(arguments: bad)
