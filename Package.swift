@@ -58,12 +58,18 @@ let package = Package(
                            .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
+        // swiftplane-rr's YAML file, in a library so the fuzzer can reach its parser.
+        .target(
+            name: "ReflectorConfiguration",
+            dependencies: ["BGP", "BGPSpeaker", "AdminAPI", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "swiftplane-rr",
             dependencies: [
-                "BGPSpeaker", "AdminAPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BGPSpeaker", "AdminAPI", "ReflectorConfiguration", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Yams", package: "Yams"), .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -85,13 +91,19 @@ let package = Package(
         // received routes and configuration to bridge states, routes to
         // advertise and packet-in answers.
         .target(name: "Agent", dependencies: ["Overlay", "OpenFlow", "Packets", "BGP", nioCore], swiftSettings: swiftSettings),
+        // The agent's YAML file, checked field by field; a library so the fuzzer can reach its parser.
+        .target(
+            name: "AgentConfiguration",
+            dependencies: ["Agent", "Overlay", "OVSDB", "BGP", "BGPSpeaker", "OpenFlowController", "AdminAPI",
+                           .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "swiftplane-agent",
             dependencies: [
-                "Agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", "AdminAPI", nioCore,
+                "Agent", "AgentConfiguration", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", "AdminAPI", nioCore,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -181,7 +193,7 @@ let package = Package(
 
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "swiftplane-agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "Pcap",
+            dependencies: ["Agent", "AgentConfiguration", "swiftplane-agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "Pcap",
                            "BGPSpeaker",
                            "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings
@@ -194,6 +206,8 @@ let package = Package(
         .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", "FuzzDriver", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", "FuzzDriver", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", "FuzzDriver", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
+        .executableTarget(name: "ConfigurationFuzzer", dependencies: ["AgentConfiguration", "ReflectorConfiguration", "FuzzDriver"],
+                          path: "Tests/Fuzz/ConfigurationFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "SwitchConnectionFuzzer", dependencies: ["OpenFlowController", "OpenFlow", "FuzzDriver", nioCore],
                           path: "Tests/Fuzz/SwitchConnectionFuzzer", exclude: ["Seeds"]),
 

@@ -1,4 +1,5 @@
 import AdminAPI
+import AgentConfiguration
 import ArgumentParser
 import Dispatch
 import Logging

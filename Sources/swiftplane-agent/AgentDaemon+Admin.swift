@@ -1,4 +1,5 @@
 import AdminAPI
+import AgentConfiguration
 import Foundation
 import OpenFlow
 import OpenFlowController

@@ -1,4 +1,5 @@
 import Agent
+import AgentConfiguration
 import BGP
 import BGPSpeaker
 import Foundation

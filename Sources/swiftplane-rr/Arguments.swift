@@ -2,6 +2,7 @@ import ArgumentParser
 import BGP
 import BGPSpeaker
 import Logging
+import ReflectorConfiguration
 
 // Flag value types: a value that does not parse makes ArgumentParser name
 // the flag and the value.
@@ -22,17 +23,9 @@ struct IPv4Argument: ExpressibleByArgument {
     }
 }
 
-struct ListenAddress: ExpressibleByArgument {
-    var host: String
-    var port: Int
-    init(host: String, port: Int) { self.host = host; self.port = port }
-    init?(argument: String) {
-        guard let colon = argument.lastIndex(of: ":"), let p = Int(argument[argument.index(after: colon)...]), (0...65535).contains(p),
-              IPv4Address(String(argument[..<colon])) != nil else { return nil }
-        host = String(argument[..<colon])
-        port = p
-    }
-    var defaultValueDescription: String { "\(host):\(port)" }
+/// Parsed in ReflectorConfiguration, which the configuration file shares.
+extension ListenAddress: ExpressibleByArgument {
+    public var defaultValueDescription: String { "\(host):\(port)" }
 }
 
 /// ADDRESS or ADDRESS:PORT (179 when absent).

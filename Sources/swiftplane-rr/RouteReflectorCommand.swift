@@ -6,6 +6,7 @@ import Dispatch
 import Logging
 import NIOCore
 import NIOPosix
+import ReflectorConfiguration
 
 #if canImport(Glibc)
 import Glibc

@@ -6,6 +6,7 @@ import Overlay
 import Packets
 import Testing
 import TestSupport
+@testable import AgentConfiguration
 @testable import swiftplane_agent
 
 /// Two agents' BGP sides (their configuration's speaker, core and route

@@ -5,6 +5,7 @@ import OVSDB
 import Overlay
 import Testing
 import TestSupport
+@testable import AgentConfiguration
 @testable import swiftplane_agent
 
 /// A valid base; each bad case below replaces or appends lines.
@@ -227,6 +228,25 @@ struct AgentConfigurationRobustnessTests {
             }
         }
         #expect(refused > 0)
+    }
+
+    /// Nine levels of ten aliases (10^9 values once expanded), where the
+    /// reflector's loader used to hang: the agent reads nodes as Yams
+    /// composes them, aliases shared, so it refuses at the first wrong field.
+    static let bomb = "&a0 [x, x, x, x, x, x, x, x, x, x], "
+        + (1...8).map { "&a\($0) [" + Array(repeating: "*a\($0 - 1)", count: 10).joined(separator: ", ") + "]" }.joined(separator: ", ")
+
+    @Test(arguments: [
+        ("bombs: [\(bomb)]", "t.yaml: bombs: unknown field (known here: "),
+        ("endpoints: [\(bomb)]", "t.yaml: endpoints[0]: expected a mapping, found a list"),
+    ])
+    func aliasBombIsNotExpanded(_ line: String, _ message: String) {
+        do {
+            _ = try AgentConfiguration.parse(yaml: base + "\n" + line + "\n", file: "t.yaml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.hasPrefix(message), "\(error)")
+        }
     }
 
     @Test(arguments: [UInt8(0x00), 0x3a, 0x7b, 0x2d, 0x20, 0x5b])

@@ -2,6 +2,7 @@ import OVSDB
 import Overlay
 import Packets
 import Testing
+@testable import AgentConfiguration
 @testable import swiftplane_agent
 
 /// OVSDB's tenant ports merged with the static configuration.

@@ -47,6 +47,8 @@ struct ConfigurationFileTests {
         Bad(yaml: head + "routerid: 10.0.0.2\n", message: "routerid: invalid value '10.0.0.2': unknown field"),
         Bad(yaml: "- 1\n- 2\n", message: "(document): invalid value"),
         Bad(yaml: "as: [1\n", message: "(document): invalid value 'as: [1"),
+        // Found by ConfigurationFuzzer: Yams trapped on a key that is a list.
+        Bad(yaml: "as: 65000\n? [a]\n: b\n", message: "(document): invalid value 'as: 65000\n? [a]\n: b\n': a key must be a plain name"),
     ]
 
     @Test(arguments: bad)
@@ -58,6 +60,30 @@ struct ConfigurationFileTests {
         let r = try Command.run(Self.binary, ["--config", file, "--check-config"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("\(file): \(row.message)"), "stderr: \(r.stderr)")
+    }
+
+    /// Aliases that expand past any real file ("billion laughs"): found by
+    /// ConfigurationFuzzer's inputs' shape, the reflector hung building 10^9
+    /// values. Refused now, quickly; `timeout` turns a hang into a failure.
+    static let aliasBombs: [Bad] = [
+        // Nine levels of ten aliases each: 10^9 values from a kilobyte.
+        Bad(yaml: head + "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+            + (1...8).map { "a\($0): &a\($0) [" + Array(repeating: "*a\($0 - 1)", count: 10).joined(separator: ", ") + "]\n" }.joined(),
+            message: "(document): invalid value 'as: 65000\nrouter-id: 10.0.0.1\na0: &a0 [x': more than 100000 values once aliases are expanded"),
+        // Few values, each alias one level deeper than the last.
+        Bad(yaml: head + "d0: &d0 [x]\n" + (1...80).map { "d\($0): &d\($0) [*d\($0 - 1)]\n" }.joined(),
+            message: "(document): invalid value 'as: 65000\nrouter-id: 10.0.0.1\nd0: &d0 [x': nested deeper than 64 levels once aliases are expanded"),
+    ]
+
+    @Test(arguments: aliasBombs)
+    func aliasBombIsRefused(_ row: Bad) throws {
+        let folder = try TemporaryFolder.create("swiftplane-rr-config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("rr.yaml").path
+        try row.yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try Command.run("/usr/bin/timeout", ["-s", "KILL", "60", Self.binary, "--config", file, "--check-config"])
+        #expect(r.status == 2, "killed after 60 s (status 137) is the hang")
+        #expect(r.stderr.contains("\(file): \(row.message)"), "stderr: \(r.stderr.prefix(300))")
     }
 
     @Test(arguments: ["rr.example.yaml", "rr2.example.yaml"])

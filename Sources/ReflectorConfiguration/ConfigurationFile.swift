@@ -5,15 +5,6 @@ import Foundation
 import Logging
 import Yams
 
-/// A configuration file error: which file, which field, which value, and why.
-struct ConfigurationError: Error, CustomStringConvertible {
-    var file: String
-    var path: String
-    var value: String
-    var reason: String
-    var description: String { "\(file): \(path): invalid value '\(value)': \(reason)" }
-}
-
 /// `swiftplane-rr --config FILE`: every field optional, flags override it.
 ///
 ///     as: 65000
@@ -29,33 +20,35 @@ struct ConfigurationError: Error, CustomStringConvertible {
 ///     graceful-restart: {enabled: true, restart-time: 120, selection-deferral-time: 8}
 ///     log-level: info
 ///     admin: {address: /run/swiftplane/rr.sock, socket-mode: "0600", allow-non-loopback: false}
-struct ConfigurationFile {
-    var asn: UInt32?
-    var routerID: IPv4Address?
-    var clusterID: IPv4Address?
-    var listen: (host: String, port: Int)?
-    var accept: [NeighborRange]?
-    var neighbors: [Neighbor]?
-    var holdTime: UInt16?
-    var connectRetry: Int?
-    var keepalive: UInt16?
-    var maximumPrefixes: Int?
-    var maximumPeers: Int?
-    var gracefulRestart: Bool?
-    var restartTime: UInt16?
-    var selectionDeferralTime: UInt16?
-    var logLevel: Logger.Level?
-    var adminAddress: AdminAddress?
-    var adminSocketMode: UInt32?
+public struct ConfigurationFile {
+    public var asn: UInt32?
+    public var routerID: IPv4Address?
+    public var clusterID: IPv4Address?
+    public var listen: (host: String, port: Int)?
+    public var accept: [NeighborRange]?
+    public var neighbors: [Neighbor]?
+    public var holdTime: UInt16?
+    public var connectRetry: Int?
+    public var keepalive: UInt16?
+    public var maximumPrefixes: Int?
+    public var maximumPeers: Int?
+    public var gracefulRestart: Bool?
+    public var restartTime: UInt16?
+    public var selectionDeferralTime: UInt16?
+    public var logLevel: Logger.Level?
+    public var adminAddress: AdminAddress?
+    public var adminSocketMode: UInt32?
 
-    struct Neighbor: Hashable {
-        var address: IPv4Address
-        var port: Int
-        var passive: Bool
+    public init() {}
+
+    public struct Neighbor: Hashable, Sendable {
+        public var address: IPv4Address
+        public var port: Int
+        public var passive: Bool
         /// RFC 2385 TCP MD5 signature key.
-        var password: String?
+        public var password: String?
 
-        func configuration(peerAS: UInt32) -> NeighborConfiguration {
+        public func configuration(peerAS: UInt32) -> NeighborConfiguration {
             NeighborConfiguration(address: address, port: port, peerAS: peerAS, passive: passive, password: password)
         }
     }
@@ -63,18 +56,22 @@ struct ConfigurationFile {
     static let topKeys: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
                                        "max-peers", "graceful-restart", "log-level", "admin"]
 
-    static func load(_ file: String) throws(ConfigurationError) -> ConfigurationFile {
+    public static func load(_ file: String) throws(ConfigurationError) -> ConfigurationFile {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(file: file, path: "(file)", value: file, reason: "cannot be read as UTF-8 text")
         }
         return try parse(text, file: file)
     }
 
-    static func parse(_ text: String, file: String) throws(ConfigurationError) -> ConfigurationFile {
-        let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
+    public static func parse(_ text: String, file: String) throws(ConfigurationError) -> ConfigurationFile {
+        let document: Node?
+        do { document = try Yams.compose(yaml: text) } catch {
             throw ConfigurationError(file: file, path: "(document)", value: "\(text.prefix(40))", reason: "not YAML: \(error)")
         }
+        if let document, let problem = AliasExpansion.problem(document) {
+            throw ConfigurationError(file: file, path: "(document)", value: "\(text.prefix(40))", reason: problem)
+        }
+        let root = document?.any
         var c = ConfigurationFile()
         guard let root else { return c }  // an empty file configures nothing
         let r = Reader(file: file)

@@ -10,7 +10,7 @@ import Yams
 
 extension AgentConfiguration {
     /// Reads and checks the file at `path`.
-    static func load(path: String) throws(ConfigurationError) -> AgentConfiguration {
+    public static func load(path: String) throws(ConfigurationError) -> AgentConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(file: path, path: "", reason: "cannot read the file")
         }
@@ -21,7 +21,7 @@ extension AgentConfiguration {
     }
 
     /// Checks a configuration given as YAML text; `file` names it in errors.
-    static func parse(yaml: String, file: String) throws(ConfigurationError) -> AgentConfiguration {
+    public static func parse(yaml: String, file: String) throws(ConfigurationError) -> AgentConfiguration {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {

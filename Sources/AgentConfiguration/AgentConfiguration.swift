@@ -1,0 +1,96 @@
+import AdminAPI
+import Agent
+import BGP
+import OVSDB
+import Overlay
+
+/// Everything `swiftplane-agent` is told by its configuration file: a plain
+/// value, produced only by `AgentConfiguration.load`, which checks every
+/// field so the daemon never starts half-configured.
+public struct AgentConfiguration: Hashable, Sendable {
+    public enum FloodMode: String, Hashable, Sendable, CaseIterable {
+        /// BUM-less: broadcast, multicast and unknown unicast are dropped and counted.
+        case drop
+        /// EVPN ingress replication from type-3 routes (DHCP and the like).
+        case ingressReplication = "ingress-replication"
+    }
+
+    public struct RouteReflector: Hashable, Sendable {
+        public var address: IPAddress
+        public var port: Int
+        /// RFC 2385 TCP MD5 signature key shared with the reflector.
+        public var password: String? = nil
+    }
+
+    public struct Bridge: Hashable, Sendable {
+        public var name: String
+        /// Where to read the bridge's ports from; nil: static endpoints only.
+        public var ovsdb: OVSDBEndpoint?
+        public var vxlanPort: UInt32
+        /// Which connecting switch is this bridge; nil matches any (one bridge only).
+        public var datapathID: UInt64?
+    }
+
+    public struct Tenant: Hashable, Sendable {
+        public var instance: EVPNInstance
+        public var flood: FloodMode
+    }
+
+    public struct StaticEndpoint: Hashable, Sendable {
+        public var bridge: String
+        public var endpoint: Endpoint
+    }
+
+    /// RFC 4724 graceful restart on the agent's sessions: peers keep our
+    /// routes while we restart, and we keep theirs (and the flows made from
+    /// them) while they do.
+    public struct GracefulRestart: Hashable, Sendable {
+        /// Off: a restart withdraws our routes and re-adds them.
+        public var enabled = true
+        /// How long a peer keeps our routes after our session goes (RFC 4724 restart time).
+        public var restartTime: UInt16 = 120
+        /// After a start, how long to wait at most for the route reflectors'
+        /// End-of-RIB before the switches are reconciled (selection deferral).
+        public var selectionDeferralTime: UInt16 = 30
+    }
+
+    /// PEM files for the controller's `ssl:` listener (mutual TLS).
+    public struct ControllerTLSFiles: Hashable, Sendable {
+        public var certificate: String
+        public var privateKey: String
+        public var caCertificate: String
+    }
+
+    public enum LogLevel: String, Hashable, Sendable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+
+    public var vtep: IPv4Address
+    public var asn: UInt32
+    public var routerID: IPv4Address
+    public var routeReflectors: [RouteReflector]
+    public var controllerHost: String
+    public var controllerPort: Int
+    /// Where the BGP speaker listens and dials from (0.0.0.0: any; port 0: any).
+    public var bgpHost: String
+    public var bgpPort: Int
+    public var bridges: [Bridge]
+    public var tenants: [Tenant]
+    public var endpoints: [StaticEndpoint]
+    public var logLevel: LogLevel
+    /// Set: switches connect with `ssl:` and must present a certificate of the CA.
+    public var controllerTLS: ControllerTLSFiles? = nil
+    public var gracefulRestart = GracefulRestart()
+    /// Silence after which a gleaned endpoint is forgotten; nil: never.
+    public var gleanedExpiry: Duration? = defaultGleanedExpiry
+    /// ARP/NS to the controller per second and bridge; nil: not metered.
+    public var addressResolutionRate: UInt32? = defaultAddressResolutionRate
+    public var duplicateDetection = DuplicateMACDetector.Settings()
+    public var admin = AdminSettings()
+
+    static let defaultControllerHost = "127.0.0.1"
+    static let defaultControllerPort = 6653
+    static let defaultBGPPort = 179
+    static let defaultGleanedExpiry: Duration = .seconds(300)
+    static let defaultAddressResolutionRate: UInt32 = 100
+}
