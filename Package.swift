@@ -136,9 +136,11 @@ let package = Package(
 
         // Load generators: `swiftplane-bench openflow` (emulated switches vs a controller),
         // `swiftplane-bench bgp` (route reflection through swiftplane-rr vs gobgpd).
+        // Linux's epoll for the bench's bare loops (Glibc's Swift module leaves it out).
+        .systemLibrary(name: "CEpoll"),
         .executableTarget(
             name: "swiftplane-bench",
-            dependencies: ["OpenFlow", "OpenFlowController", "BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["CEpoll", "OpenFlow", "OpenFlowController", "BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),

@@ -3,21 +3,24 @@ import Foundation
 /// A controller under test in a child process, stopped by its pid.
 final class ControllerProcess {
     enum Failure: Error, CustomStringConvertible {
-        case notListening(String, port: Int)
+        case notListening(String, BenchEndpoint)
+        case tcpOnly(String)
         var description: String {
             switch self {
-            case let .notListening(what, port): "\(what) did not listen on 127.0.0.1:\(port) within 20 s"
+            case let .notListening(what, endpoint): "\(what) did not listen on \(endpoint) within 20 s"
+            case let .tcpOnly(what): "\(what) listens on TCP only"
             }
         }
     }
 
     let process = Process()
-    let port: Int
-    /// A folder made for the child (the os-ken app), removed at stop.
-    private var scratch: URL?
+    let endpoint: BenchEndpoint
+    /// Folders made for the child (the os-ken app, a unix socket's), removed at stop.
+    private var scratch: [URL] = []
 
-    private init(executable: String, arguments: [String], port: Int) throws {
-        self.port = port
+    private init(executable: String, arguments: [String], endpoint: BenchEndpoint) throws {
+        self.endpoint = endpoint
+        if case let .unix(path) = endpoint { scratch.append(URL(fileURLWithPath: path).deletingLastPathComponent()) }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         // Nobody reads a controller's logs during the run (os-ken logs every
@@ -27,27 +30,54 @@ final class ControllerProcess {
         try process.run()
     }
 
-    /// Our controller: `swiftplane-bench openflow --serve-only` on a free port.
-    static func swiftplane(port: Int, path: LearningSwitchServer.Path, threads: Int) throws -> ControllerProcess {
+    /// Our controller: `swiftplane-bench openflow --serve-only`.
+    static func swiftplane(endpoint: BenchEndpoint, path: LearningSwitchServer.Path, threads: Int) throws -> ControllerProcess {
+        try ControllerProcess(executable: ownExecutable, arguments: ["openflow", "--serve-only", "--listen", "\(endpoint)",
+                                                                     "--packet-in-path", path.rawValue, "--controller-threads", "\(threads)"],
+                              endpoint: endpoint)
+    }
+
+    /// The learning switch on a bare epoll loop: `swiftplane-bench openflow --serve-only --bare`.
+    static func bare(endpoint: BenchEndpoint) throws -> ControllerProcess {
+        try ControllerProcess(executable: ownExecutable, arguments: ["openflow", "--serve-only", "--bare", "--listen", "\(endpoint)"],
+                              endpoint: endpoint)
+    }
+
+    private static var ownExecutable: String {
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-        let executable = FileManager.default.isExecutableFile(atPath: me) ? me : "/proc/self/exe"
-        return try ControllerProcess(executable: executable, arguments: ["openflow", "--serve-only", "--listen", "127.0.0.1:\(port)",
-                                                                 "--packet-in-path", path.rawValue, "--controller-threads", "\(threads)"],
-                                     port: port)
+        return FileManager.default.isExecutableFile(atPath: me) ? me : "/proc/self/exe"
     }
 
     /// os-ken (Debian: python3-os-ken) running `OsKenLearningSwitch`.
-    static func osKen(port: Int) throws -> ControllerProcess {
+    static func osKen(endpoint: BenchEndpoint) throws -> ControllerProcess {
+        guard case let .tcp(host, port) = endpoint else { throw Failure.tcpOnly("os-ken") }
         guard let manager = which("osken-manager") else { throw ToolMissing(name: "osken-manager (apt-get install python3-os-ken)") }
         let app = try OsKenLearningSwitch.write()
         do {
-            let child = try ControllerProcess(executable: manager, arguments: ["--ofp-listen-host", "127.0.0.1", "--ofp-tcp-listen-port",
-                                                                               "\(port)", app.path], port: port)
-            child.scratch = app.deletingLastPathComponent()
+            let child = try ControllerProcess(executable: manager, arguments: ["--ofp-listen-host", host, "--ofp-tcp-listen-port",
+                                                                               "\(port)", app.path], endpoint: endpoint)
+            child.scratch.append(app.deletingLastPathComponent())
             return child
         } catch {
             try? FileManager.default.removeItem(at: app.deletingLastPathComponent())
             throw error
+        }
+    }
+
+    /// Somewhere free to listen: a free port on 127.0.0.1, or a socket in a new folder under /tmp.
+    static func freeEndpoint(_ transport: OpenFlowBench.Transport) throws -> BenchEndpoint {
+        switch transport {
+        case .tcp:
+            guard let port = freePort() else { throw SocketError("bind 127.0.0.1:0", EADDRNOTAVAIL) }
+            return .tcp(host: "127.0.0.1", port: port)
+        case .unix:
+            var template = Array("/tmp/swiftplane-bench-XXXXXX".utf8CString)
+            let folder: String? = template.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
+                return String(cString: base)
+            }
+            guard let folder else { throw SocketError("mkdtemp /tmp/swiftplane-bench-XXXXXX", errno) }
+            return .unix(path: folder + "/openflow.sock")
         }
     }
 
@@ -64,21 +94,24 @@ final class ControllerProcess {
         return nil
     }
 
-    /// Waits until the port accepts a TCP connection (the connection is closed at once).
+    /// Waits until the endpoint accepts a connection (the connection is closed at once).
     func waitListening(_ what: String) async throws {
         let end = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < end {
             guard process.isRunning else { break }
-            if Self.accepts(port: port) { return }
+            if (try? StreamSocket.connect(to: endpoint)) != nil { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         stop()
-        throw Failure.notListening(what, port: port)
+        throw Failure.notListening(what, endpoint)
     }
 
     /// SIGTERM, then SIGKILL after two seconds, then reaped.
     func stop() {
-        if let scratch { try? FileManager.default.removeItem(at: scratch); self.scratch = nil }
+        defer {
+            for folder in scratch { try? FileManager.default.removeItem(at: folder) }
+            scratch = []
+        }
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGTERM)
         let end = Date().addingTimeInterval(2)
@@ -88,16 +121,6 @@ final class ControllerProcess {
     }
 
     deinit { stop() }
-
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = loopback(port: port)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
 
     /// A port free on 127.0.0.1 now (bound to 0, read back, released).
     static func freePort() -> Int? {

@@ -43,9 +43,12 @@ struct LearningSwitch {
     /// The messages answering one packet-in: a FLOW_MOD then a PACKET_OUT,
     /// or just a flooding PACKET_OUT.
     mutating func answer(_ event: PacketInEvent) -> [OpenFlowMessage] {
-        let packetIn = event.packetIn
+        answer(datapathID: event.datapathID, event.packetIn)
+    }
+
+    mutating func answer(datapathID: UInt64, _ packetIn: PacketIn) -> [OpenFlowMessage] {
         guard let inPort = packetIn.inPort,
-              let (source, destination, decision) = decide(datapathID: event.datapathID, inPort: inPort, frame: packetIn.data)
+              let (source, destination, decision) = decide(datapathID: datapathID, inPort: inPort, frame: packetIn.data)
         else { return [] }
         switch decision {
         case .flood:

@@ -1,79 +1,59 @@
-import NIOCore
-import NIOPosix
-
-/// N emulated switches connected to one controller, spread over the event
-/// loops of `group`. A phase keeps a window of packet-ins outstanding per
-/// switch for a fixed time and gathers every switch's figures.
-struct LoadGenerator {
-    struct Link {
-        let channel: any Channel
-        let handler: NIOLoopBound<EmulatedSwitchHandler>
-    }
-
+/// N emulated switches connected to one controller, spread over `threads`
+/// workers of their own. A phase keeps a window of packet-ins outstanding
+/// per switch for a fixed time and gathers every switch's figures.
+struct LoadGenerator: Sendable {
     enum Failure: Error, CustomStringConvertible {
         case notReady(switchesReady: Int, of: Int)
         var description: String {
             switch self {
-            case let .notReady(ready, total): "only \(ready) of \(total) switches finished the handshake"
+            case let .notReady(ready, total): "only \(ready) of \(total) switches finished the handshake within 10 s"
             }
         }
     }
 
-    let links: [Link]
+    let workers: [SwitchWorker]
 
     /// Connects the switches and waits until the controller has asked each for its features.
-    static func connect(host: String, port: Int, switches: Int, maximumWindow: Int, seed: UInt64,
-                        group: any EventLoopGroup) async throws -> LoadGenerator {
-        var links: [Link] = []
-        do {
-            for index in 0..<switches {
-                let emulated = EmulatedSwitch(datapathID: UInt64(index) &+ 1, maximumWindow: maximumWindow, seed: seed)
-                let loop = group.next()
-                let channel = try await ClientBootstrap(group: loop)
-                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                    .channelInitializer { channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(EmulatedSwitchHandler(emulated, eventLoop: channel.eventLoop))
-                        }
-                    }
-                    .connect(host: host, port: port).get()
-                let handler = try await loop.submit {
-                    NIOLoopBound(try channel.pipeline.syncOperations.handler(type: EmulatedSwitchHandler.self), eventLoop: loop)
-                }.get()
-                links.append(Link(channel: channel, handler: handler))
+    static func connect(to endpoint: BenchEndpoint, switches: Int, maximumWindow: Int, seed: UInt64,
+                        threads: Int) async throws -> LoadGenerator {
+        let threads = max(1, min(threads, switches))
+        let workers = try await eachOnThread(0..<threads) { worker in
+            // Switch i goes to worker i mod threads: datapath ids stay 1...N whatever the split.
+            let mine = stride(from: worker, to: switches, by: threads).map {
+                EmulatedSwitch(datapathID: UInt64($0) &+ 1, maximumWindow: maximumWindow, seed: seed)
             }
-            var ready = 0
-            for link in links {
-                let handler = link.handler
-                let future = link.channel.eventLoop.flatSubmit { handler.value.ready.futureResult }
-                let timeout = link.channel.eventLoop.scheduleTask(in: .seconds(10)) { link.channel.close(promise: nil) }
-                do { try await future.get() } catch { throw Failure.notReady(switchesReady: ready, of: switches) }
-                timeout.cancel()
-                ready += 1
-            }
-        } catch {
-            for link in links { try? await link.channel.close() }
-            throw error
+            let connected = try SwitchWorker(endpoint: endpoint, switches: mine)
+            if try connected.handshake(seconds: 10) { try connected.idle(seconds: 0.3) }
+            return connected
         }
-        return LoadGenerator(links: links)
+        let ready = workers.reduce(0) { $0 + $1.readyCount }
+        guard ready == switches else { throw Failure.notReady(switchesReady: ready, of: switches) }
+        return LoadGenerator(workers: workers)
     }
 
     /// One measured phase: every switch starts, runs `duration`, stops.
-    func run(window: Int, duration: Duration) async throws -> [EmulatedSwitch.Statistics] {
-        for link in links {
-            let handler = link.handler
-            link.channel.eventLoop.execute { handler.value.begin(window: window) }
+    /// Returns the longest worker's measured time and every switch's figures.
+    func run(window: Int, duration: Duration) async throws -> (seconds: Double, [EmulatedSwitch.Statistics]) {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let phases = try await Self.eachOnThread(workers.indices) { index in
+            let phase = try workers[index].run(window: window, seconds: seconds)
+            // Answers still in flight drain before the next phase.
+            try workers[index].idle(seconds: 0.2)
+            return phase
         }
-        try await Task.sleep(for: duration)
-        var results: [EmulatedSwitch.Statistics] = []
-        for link in links {
-            let handler = link.handler
-            results.append(try await link.channel.eventLoop.submit { handler.value.end() }.get())
-        }
-        return results
+        return (phases.map(\.seconds).max() ?? seconds, phases.flatMap { $0.1 })
     }
 
-    func close() async {
-        for link in links { try? await link.channel.close() }
+    /// Runs `body` for each index at once, each on a thread of its own; results in index order.
+    private static func eachOnThread<T: Sendable>(_ indices: Range<Int>,
+                                                  _ body: @escaping @Sendable (Int) throws -> T) async throws -> [T] {
+        try await withThrowingTaskGroup(of: (Int, T).self) { group in
+            for index in indices {
+                group.addTask { (index, try await onDedicatedThread("switches-\(index)") { try body(index) }) }
+            }
+            var results: [(Int, T)] = []
+            for try await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
     }
 }

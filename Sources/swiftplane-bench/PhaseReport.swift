@@ -50,9 +50,13 @@ struct BenchReport: Codable {
     var cores: Int
     /// Event loops of the controller we started (nil: a controller given by address).
     var controllerThreads: Int?
+    /// How the switches reached the controllers this run started (tcp, unix); os-ken is always on TCP.
+    var transport: String?
     var runs: [PhaseReport] = []
     /// swiftplane's responses/s over os-ken's, per mode.
     var ratioToOsKen: [String: Double] = [:]
+    /// swiftplane's responses/s over the bare loop's, per mode (1: no runtime cost at all).
+    var ratioToBare: [String: Double] = [:]
 
     static func currentLoadAverage() -> [Double] {
         var loads = [Double](repeating: 0, count: 3)

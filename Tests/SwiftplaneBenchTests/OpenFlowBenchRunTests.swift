@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import swiftplane_bench
+
+/// Keeps the OpenFlow benchmark honest: a short run against our controller
+/// and against the bare loop, over each transport, must get every emulated
+/// switch answered: responses counted, flows installed, nothing lost.
+@Suite struct OpenFlowBenchRunTests {
+    @Test(arguments: ["tcp"])
+    func shortRunIsAnsweredByBoth(transport: String) throws {
+        guard let bench = Command.builtProduct("swiftplane-bench") else {
+            print("skipped: swiftplane-bench not built (run swift build --build-tests)")
+            return
+        }
+        let result = try Command.run(bench, ["openflow", "--switches", "4", "--window", "8", "--duration", "0.5",
+                                             "--compare-bare", "--transport", transport, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let report = try decoder.decode(BenchReport.self, from: Data(result.stdout.utf8))
+        #expect(report.transport == transport)
+        #expect(report.runs.map { "\($0.controller) \($0.mode)" }
+            == ["swiftplane latency", "swiftplane throughput", "bare latency", "bare throughput"])
+        for run in report.runs {
+            #expect(run.switches == 4, "\(run.line)")
+            #expect(run.responses > 100, "\(run.line)")
+            #expect(run.packetInsSent >= run.responses, "\(run.line)")
+            // A quarter of the frames come from known hosts, so both learn and install flows.
+            #expect(run.flowMods > 0, "\(run.line)")
+            #expect(run.lost == 0 && run.errors == 0, "\(run.line)")
+            #expect(run.latencyMicroseconds.p50 > 0 && run.latencyMicroseconds.p99 >= run.latencyMicroseconds.p50, "\(run.line)")
+        }
+        #expect(Set(report.ratioToBare.keys) == ["latency", "throughput"])
+    }
+
+    @Test(arguments: [
+        ("127.0.0.1:6653", BenchEndpoint.tcp(host: "127.0.0.1", port: 6653)),
+        ("[::1]:6653", .tcp(host: "::1", port: 6653)),
+        ("localhost:0", .tcp(host: "localhost", port: 0)),
+        ("unix:/run/swiftplane/openflow.sock", .unix(path: "/run/swiftplane/openflow.sock")),
+    ])
+    func endpointsParse(text: String, expected: BenchEndpoint) throws {
+        let endpoint = try BenchEndpoint(parsing: text)
+        #expect(endpoint == expected)
+        #expect(try BenchEndpoint(parsing: endpoint.description) == endpoint)
+    }
+
+    @Test(arguments: [
+        ("127.0.0.1", "no port"),
+        ("127.0.0.1:65536", "no port"),
+        (":6653", "no host"),
+        ("unix:run/openflow.sock", "must be absolute"),
+        ("unix:/" + String(repeating: "d", count: 120), "under 108 bytes"),
+    ])
+    func badEndpointsAreNamed(text: String, why: String) {
+        #expect {
+            try BenchEndpoint(parsing: text)
+        } throws: { error in
+            let description = "\(error)"
+            return description.contains(why) && description.contains(text)
+        }
+    }
+}
