@@ -78,6 +78,9 @@ struct EmulatedSwitch {
         return statistics
     }
 
+    /// Takes the controller's bytes: answers its requests into `out` and
+    /// times the PACKET_OUTs (`now`: when they were read). New packet-ins
+    /// wait for `refill`.
     mutating func receive(_ bytes: ByteBuffer, now: UInt64, into out: inout ByteBuffer) {
         decoder.append(bytes)
         while true {
@@ -91,7 +94,6 @@ struct EmulatedSwitch {
             guard let frame, let header = OpenFlowHeader.peek(frame) else { break }
             handle(frame, header, now: now, into: &out)
         }
-        refill(now: now, into: &out)
     }
 
     /// Gives up on packet-ins that waited too long and sends replacements.
@@ -170,7 +172,9 @@ struct EmulatedSwitch {
         statistics.latencies.record(now &- slots[index].sentAt, random: &random)
     }
 
-    private mutating func refill(now: UInt64, into out: inout ByteBuffer) {
+    /// Sends packet-ins until `window` are outstanding. `now` is their send
+    /// time: call it just before `out` is written.
+    mutating func refill(now: UInt64, into out: inout ByteBuffer) {
         guard sending else { return }
         while outstanding < window {
             let index = Int(nextSequence & UInt32(truncatingIfNeeded: slots.count &- 1))

@@ -10,31 +10,47 @@ import NIOCore
 /// Used by one thread at a time: each step (`handshake`, `run`, `idle`) is
 /// handed to a thread of its own and is over before the next starts.
 final class SwitchWorker: @unchecked Sendable {
-    struct Link {
-        var emulated: EmulatedSwitch
+    /// One switch and its socket (a class: its switch and its output are changed side by side).
+    final class Link {
+        @exclusivity(unchecked) var emulated: EmulatedSwitch
         let socket: StreamSocket
+        /// What the switch has to say, written once per loop turn.
+        @exclusivity(unchecked) var output = ByteBuffer()
         var open = true
         /// Whether epoll reports writability: only while bytes wait.
         var watchingWrites = false
+
+        let token: UInt32
+
+        init(_ emulated: EmulatedSwitch, _ socket: StreamSocket, token: UInt32) {
+            self.emulated = emulated
+            self.socket = socket
+            self.token = token
+            output.reserveCapacity(16 << 10)
+        }
     }
 
     // One thread at a time (above): the runtime exclusivity check on every
     // access would be a tenth of this loop's time for nothing.
-    @exclusivity(unchecked) private var links: [Link] = []
+    private let links: [Link]
     private let poller: Poller
     @exclusivity(unchecked) private var input = ByteBuffer()
-    @exclusivity(unchecked) private var output = ByteBuffer()
+    /// The switches that read something this loop turn.
+    @exclusivity(unchecked) private var answering: [Link] = []
 
     init(endpoint: BenchEndpoint, switches: [EmulatedSwitch]) throws(SocketError) {
         poller = try Poller()
         input.reserveCapacity(64 << 10)
-        output.reserveCapacity(16 << 10)
+        var links: [Link] = []
         for emulated in switches {
-            let socket = try StreamSocket.connect(to: endpoint)
-            try poller.add(socket.fd, token: UInt32(links.count))
-            links.append(Link(emulated: emulated, socket: socket))
-            links[links.count - 1].emulated.start(into: &output)
-            send(links.count - 1)
+            let link = Link(emulated, try StreamSocket.connect(to: endpoint), token: UInt32(links.count))
+            try poller.add(link.socket.fd, token: link.token)
+            links.append(link)
+        }
+        self.links = links
+        for link in links {
+            link.emulated.start(into: &link.output)
+            send(link)
         }
     }
 
@@ -62,9 +78,9 @@ final class SwitchWorker: @unchecked Sendable {
     func run(window: Int, seconds: Double) throws(SocketError) -> (seconds: Double, [EmulatedSwitch.Statistics]) {
         let started = monotonicNanoseconds()
         var now = started
-        for index in links.indices where links[index].open {
-            links[index].emulated.begin(window: window, now: now, into: &output)
-            send(index)
+        for link in links where link.open {
+            link.emulated.begin(window: window, now: now, into: &link.output)
+            send(link)
         }
         let deadline = now &+ UInt64(seconds * 1e9)
         var nextTick = now &+ 100_000_000
@@ -73,56 +89,62 @@ final class SwitchWorker: @unchecked Sendable {
             now = monotonicNanoseconds()
             if now >= nextTick {
                 nextTick = now &+ 100_000_000
-                for index in links.indices where links[index].open {
-                    links[index].emulated.tick(now: now, into: &output)
-                    send(index)
+                for link in links where link.open {
+                    link.emulated.tick(now: now, into: &link.output)
+                    send(link)
                 }
             }
         }
-        return (Double(now &- started) / 1e9, links.indices.map { links[$0].emulated.end() })
+        return (Double(now &- started) / 1e9, links.map { $0.emulated.end() })
     }
 
-    /// Waits for ready sockets and answers each at once.
+    /// Waits for ready sockets: reads every one first, each stamped as it is
+    /// read, then writes each one's answers and new packet-ins, stamped as
+    /// they go. A switch's latency so leaves out the time this loop spends
+    /// on the other switches' writes, which a real switch would not wait for.
     private func serve(milliseconds: Int32) throws(SocketError) {
+        answering.removeAll(keepingCapacity: true)
         try poller.wait(milliseconds: milliseconds) { ready in
-            let index = Int(ready.token)
-            guard links.indices.contains(index), links[index].open else { return }
+            guard Int(ready.token) < links.count else { return }
+            let link = links[Int(ready.token)]
+            guard link.open else { return }
             if ready.writable {
-                guard links[index].socket.flush() else { return drop(index) }
-                watchWrites(index)
+                guard link.socket.flush() else { return drop(link) }
+                watchWrites(link)
             }
-            if ready.readable || ready.closed {
-                switch links[index].socket.read(into: &input) {
-                case .data:
-                    // Stamped after the read: the time a real switch would see the answer.
-                    links[index].emulated.receive(input, now: monotonicNanoseconds(), into: &output)
-                    input.clear()
-                    send(index)
-                case .wouldBlock: break
-                case .closed: return drop(index)
-                }
+            guard ready.readable || ready.closed else { return }
+            switch link.socket.read(into: &input) {
+            case .data:
+                link.emulated.receive(input, now: monotonicNanoseconds(), into: &link.output)
+                input.clear()
+                answering.append(link)
+            case .wouldBlock: break
+            case .closed: drop(link)
             }
+        }
+        for link in answering where link.open {
+            link.emulated.refill(now: monotonicNanoseconds(), into: &link.output)
+            send(link)
         }
     }
 
-    private func send(_ index: Int) {
-        guard links[index].socket.send(&output) else { return drop(index) }
-        watchWrites(index)
+    private func send(_ link: Link) {
+        guard link.socket.send(&link.output) else { return drop(link) }
+        watchWrites(link)
     }
 
     /// One epoll_ctl when a socket starts or stops having bytes waiting, none otherwise.
-    private func watchWrites(_ index: Int) {
-        let pending = links[index].socket.hasPending
-        guard pending != links[index].watchingWrites else { return }
-        links[index].watchingWrites = pending
-        try? poller.update(links[index].socket.fd, token: UInt32(index), writable: pending)
+    private func watchWrites(_ link: Link) {
+        let pending = link.socket.hasPending
+        guard pending != link.watchingWrites else { return }
+        link.watchingWrites = pending
+        try? poller.update(link.socket.fd, token: link.token, writable: pending)
     }
 
     /// The controller closed this switch: it stops, the others go on.
-    private func drop(_ index: Int) {
-        links[index].open = false
-        poller.remove(links[index].socket.fd)
+    private func drop(_ link: Link) {
+        link.open = false
+        poller.remove(link.socket.fd)
     }
 }
-
 #endif
