@@ -41,7 +41,7 @@ struct AgentCommand: AsyncParsableCommand {
               route-reflectors:
                 - address: 10.0.0.254   # port defaults to 179
               controller:
-                listen: 127.0.0.1:6653  # or unix:/run/swiftplane/br0.sock
+                listen: 127.0.0.1:6653  # or unix:/var/run/openvswitch/swiftplane.sock
               bridges:
                 - name: br0
                   vxlan-port: 100       # ofport of the flow-based VXLAN port
@@ -57,12 +57,14 @@ struct AgentCommand: AsyncParsableCommand {
             A unix socket is the better controller address on one host: its
             file mode (socket-mode, 0660 by default) decides who may act as a
             switch, where any local process can connect to 127.0.0.1:6653, and
-            it costs less than loopback TCP. No TLS there; the bridge follows:
+            it costs less than loopback TCP. No TLS there. OVS connects only to
+            a socket in its run directory, spelled as OVS spells it
+            (/var/run/openvswitch on Debian, not /run/openvswitch):
 
               controller:
-                listen: unix:/run/swiftplane/br0.sock
+                listen: unix:/var/run/openvswitch/swiftplane.sock
                 socket-mode: "0600"                   # root only
-              ovs-vsctl set-controller br0 unix:/run/swiftplane/br0.sock
+              ovs-vsctl set-controller br0 unix:/var/run/openvswitch/swiftplane.sock
 
             --controller-target prints the set-controller target for the
             file (deploy/host-setup --agent-config uses it).
