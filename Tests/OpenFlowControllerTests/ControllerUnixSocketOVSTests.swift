@@ -85,8 +85,10 @@ struct ControllerUnixSocketOVSTests {
                 #expect(log.all.contains { $0.message == "openflow controller listening" && $0.metadata["transport"] == "unix" })
 
                 try sandbox.setController("unix:\(path)")
-                let dpid = try #require(await nextEvent(controller.events, seconds: 10) { if case let .up(info) = $0 { info.datapathID } else { nil } },
+                let info = try #require(await nextEvent(controller.events, seconds: 10) { if case let .up(info) = $0 { info } else { nil } },
                                         "OVS did not connect: \(sandbox.vswitchdLog().suffix(2000))")
+                let dpid = info.datapathID
+                #expect(info.peer == "unix:\(path)")
                 // OVS's own view (its status column is refreshed every few seconds).
                 #expect(try await eventually(10) {
                     try sandbox.vsctl("get", "Controller", sandbox.bridge, "is_connected").trimmingCharacters(in: .whitespacesAndNewlines) == "true"
