@@ -10,12 +10,18 @@ final class NamespaceDaemon: @unchecked Sendable {
     let log: URL
     private let handle: FileHandle
 
-    init(netns: String, _ arguments: [String], log: URL) throws {
+    /// `netns` nil: in this process's namespaces (a daemon that needs no network of its own).
+    init(netns: String?, _ arguments: [String], log: URL) throws {
         self.log = log
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         handle = try FileHandle(forWritingTo: log)
-        process.executableURL = URL(fileURLWithPath: Command.which("ip") ?? "/usr/sbin/ip")
-        process.arguments = ["netns", "exec", netns] + arguments
+        if let netns {
+            process.executableURL = URL(fileURLWithPath: Command.which("ip") ?? "/usr/sbin/ip")
+            process.arguments = ["netns", "exec", netns] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: arguments[0])
+            process.arguments = Array(arguments.dropFirst())
+        }
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
