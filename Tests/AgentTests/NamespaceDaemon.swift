@@ -6,7 +6,7 @@ import TestSupport
 /// daemon's), its output in a log file; killed by pid when still running.
 final class NamespaceDaemon: @unchecked Sendable {
     // Only touched from the test's task.
-    let process = Process()
+    let process: Process
     let log: URL
     private let handle: FileHandle
 
@@ -15,17 +15,7 @@ final class NamespaceDaemon: @unchecked Sendable {
         self.log = log
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         handle = try FileHandle(forWritingTo: log)
-        if let netns {
-            process.executableURL = URL(fileURLWithPath: Command.which("ip") ?? "/usr/sbin/ip")
-            process.arguments = ["netns", "exec", netns] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: arguments[0])
-            process.arguments = Array(arguments.dropFirst())
-        }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try Process.launchDaemon(arguments, netns: netns, output: handle)
     }
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
