@@ -41,11 +41,14 @@ let package = Package(
         .target(name: "Packets", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
         .target(name: "BGP", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
 
+        // A listening unix socket's file: stale ones replaced, live ones refused, mode, removal.
+        .target(name: "SocketFile", swiftSettings: swiftSettings),
+
         // OpenFlow controller runtime: sans-I/O switch state machine, flow
         // reconciliation, and a thin SwiftNIO server around them.
         .target(
             name: "OpenFlowController",
-            dependencies: ["OpenFlow", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["OpenFlow", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl"),
                            .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
@@ -78,7 +81,7 @@ let package = Package(
         // its client for swiftplanectl, and the Prometheus /metrics page.
         .target(
             name: "AdminAPI",
-            dependencies: ["BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            dependencies: ["BGP", "BGPSpeaker", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings

@@ -1,3 +1,5 @@
+import SocketFile
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -36,9 +38,11 @@ public enum AdminAddress: Hashable, Sendable, CustomStringConvertible {
             self = .tcp(host: host, port: port)
         }
         if case let .unix(path) = self {
-            guard !path.isEmpty else { throw AdminAddressError(text: text, reason: "empty socket path") }
-            // sockaddr_un holds 108 bytes including the terminating zero.
-            guard path.utf8.count < 108 else { throw AdminAddressError(text: text, reason: "socket path longer than 107 bytes") }
+            do throws(UnixSocketFileError) {
+                _ = try UnixSocketFile(path: path)
+            } catch {
+                throw AdminAddressError(text: text, reason: error.reason)
+            }
         }
     }
 

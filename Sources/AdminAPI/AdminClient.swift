@@ -1,4 +1,5 @@
 import Foundation
+import SocketFile
 
 #if canImport(Glibc)
 import Glibc
@@ -74,7 +75,7 @@ public struct AdminClient: Sendable {
             let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw .io(address, "socket: \(Self.lastError())") }
             setTimeouts(fd)
-            var sun = Self.unixAddress(path)
+            var sun = UnixSocketFile.address(path)
             let r = withUnsafePointer(to: &sun) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
             }
@@ -114,28 +115,6 @@ public struct AdminClient: Sendable {
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    /// Whether something accepts connections on the unix socket `path`.
-    static func canConnect(_ path: String) -> Bool {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var sun = unixAddress(path)
-        return withUnsafePointer(to: &sun) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        } == 0
-    }
-
-    /// The path is checked to fit by `AdminAddress`; a longer one is cut, and then fails to connect.
-    static func unixAddress(_ path: String) -> sockaddr_un {
-        var sun = sockaddr_un()
-        sun.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8.prefix(107))
-        withUnsafeMutableBytes(of: &sun.sun_path) { raw in
-            for (i, b) in bytes.enumerated() { raw[i] = b }
-        }
-        return sun
     }
 
     static func lastError() -> String { String(cString: strerror(errno)) }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SocketFile
 
 #if canImport(Glibc)
 import Glibc
@@ -52,13 +53,12 @@ public actor AdminServer {
             try Self.prepareSocketPath(path)
             let channel = try await bootstrap.bind(unixDomainSocketPath: path).get()
             self.channel = channel
-            guard chmod(path, mode) == 0 else {
-                let reason = String(cString: strerror(errno))
+            do throws(UnixSocketFileError) {
+                boundInode = try UnixSocketFile(path: path).setMode(mode)
+            } catch {
                 try? await channel.close()
-                throw AdminServerError(address: address, reason: "chmod \(String(mode, radix: 8)): \(reason)")
+                throw AdminServerError(address: address, reason: error.reason)
             }
-            var st = stat()
-            if stat(path, &st) == 0 { boundInode = st.st_ino }
             return address
         case let .tcp(host, port):
             let channel = try await bootstrap.bind(to: try SocketAddress(ipAddress: host, port: port)).get()
@@ -71,9 +71,8 @@ public actor AdminServer {
     public func stop() async {
         try? await channel?.close()
         channel = nil
-        if case let .unix(path) = address, let inode = boundInode {
-            var st = stat()
-            if stat(path, &st) == 0, st.st_ino == inode { unlink(path) }
+        if case let .unix(path) = address, let inode = boundInode, let file = try? UnixSocketFile(path: path) {
+            file.remove(inode: inode)
             boundInode = nil
         }
     }
@@ -81,23 +80,10 @@ public actor AdminServer {
     /// Makes the folder, and clears the path when it holds a socket nobody
     /// answers on (a daemon killed with -9 leaves one behind).
     static func prepareSocketPath(_ path: String) throws {
-        let address = AdminAddress.unix(path: path)
-        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-            let folder = String(path[..<slash])
-            if mkdir(folder, 0o755) != 0, errno != EEXIST {
-                throw AdminServerError(address: address, reason: "cannot make the folder \(folder): \(String(cString: strerror(errno)))")
-            }
-        }
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return }
-        guard st.st_mode & S_IFMT == S_IFSOCK else {
-            throw AdminServerError(address: address, reason: "the path exists and is not a socket; not replacing it")
-        }
-        if AdminClient.canConnect(path) {
-            throw AdminServerError(address: address, reason: "another process is serving on this socket")
-        }
-        guard unlink(path) == 0 else {
-            throw AdminServerError(address: address, reason: "cannot remove the stale socket: \(String(cString: strerror(errno)))")
+        do throws(UnixSocketFileError) {
+            try UnixSocketFile(path: path).prepare()
+        } catch {
+            throw AdminServerError(address: .unix(path: path), reason: error.reason)
         }
     }
 }

@@ -2,6 +2,7 @@ import AdminAPI
 import Agent
 import BGP
 import OVSDB
+import OpenFlowController
 import Overlay
 
 /// Everything `swiftplane-agent` is told by its configuration file: a plain
@@ -69,8 +70,10 @@ public struct AgentConfiguration: Hashable, Sendable {
     public var asn: UInt32
     public var routerID: IPv4Address
     public var routeReflectors: [RouteReflector]
-    public var controllerHost: String
-    public var controllerPort: Int
+    /// Where the bridges connect: TCP or a unix socket file.
+    public var controllerListen: ControllerListenAddress
+    /// The controller's unix socket file mode (0660 or 0600).
+    public var controllerSocketMode: UInt32
     /// Where the BGP speaker listens and dials from (0.0.0.0: any; port 0: any).
     public var bgpHost: String
     public var bgpPort: Int
@@ -88,8 +91,7 @@ public struct AgentConfiguration: Hashable, Sendable {
     public var duplicateDetection = DuplicateMACDetector.Settings()
     public var admin = AdminSettings()
 
-    static let defaultControllerHost = "127.0.0.1"
-    static let defaultControllerPort = 6653
+    static let defaultControllerSocketMode: UInt32 = 0o660
     static let defaultBGPPort = 179
     static let defaultGleanedExpiry: Duration = .seconds(300)
     static let defaultAddressResolutionRate: UInt32 = 100

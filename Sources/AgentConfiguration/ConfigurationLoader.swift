@@ -90,16 +90,30 @@ extension AgentConfiguration {
             try map.finish()
         }
 
-        var controllerHost = defaultControllerHost
-        var controllerPort = defaultControllerPort
+        var controllerListen = ControllerListenAddress.default
+        var controllerSocketMode = defaultControllerSocketMode
         var controllerTLS: ControllerTLSFiles?
         var addressResolutionRate: UInt32? = defaultAddressResolutionRate
         if let node = top.optional("controller") {
             var map = try ConfigurationMapping(node)
             if let listen = map.optional("listen") {
-                (controllerHost, controllerPort) = try hostPort(listen)
+                let text = try listen.scalar("HOST:PORT or unix:/PATH")
+                do throws(ControllerListenAddressError) {
+                    controllerListen = try ControllerListenAddress(parsing: text)
+                } catch {
+                    throw listen.error("\(error.reason), got '\(text)'")
+                }
+            }
+            if let modeNode = map.optional("socket-mode") {
+                guard case .unix = controllerListen else {
+                    throw modeNode.error("socket-mode is for a unix:/PATH listen address, not \(controllerListen)")
+                }
+                controllerSocketMode = try socketMode(modeNode)
             }
             if let node = map.optional("tls") {
+                if case .unix = controllerListen {
+                    throw node.error("TLS is for TCP listen addresses; \(controllerListen) is guarded by its file mode (socket-mode)")
+                }
                 controllerTLS = try tlsFiles(node)
             }
             if let rate = map.optional("address-resolution-rate") {
@@ -140,11 +154,7 @@ extension AgentConfiguration {
                 }
             }
             if let modeNode = map.optional("socket-mode") {
-                let text = try modeNode.scalar("a file mode")
-                guard let mode = AdminSettings.modes[text] else {
-                    throw modeNode.error("the socket mode must be 0600 (root only) or 0660 (also the group), got '\(text)'")
-                }
-                admin.socketMode = mode
+                admin.socketMode = try socketMode(modeNode)
             }
             try map.finish()
         }
@@ -262,7 +272,7 @@ extension AgentConfiguration {
         try top.finish()
         return AgentConfiguration(
             vtep: vtep, asn: asn, routerID: routerID, routeReflectors: routeReflectors,
-            controllerHost: controllerHost, controllerPort: controllerPort, bgpHost: bgpHost, bgpPort: bgpPort, bridges: bridges, tenants: tenants,
+            controllerListen: controllerListen, controllerSocketMode: controllerSocketMode, bgpHost: bgpHost, bgpPort: bgpPort, bridges: bridges, tenants: tenants,
             endpoints: endpoints, logLevel: logLevel, controllerTLS: controllerTLS, gracefulRestart: gracefulRestart,
             gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate, duplicateDetection: duplicateDetection,
             admin: admin)
@@ -292,6 +302,15 @@ extension AgentConfiguration {
             throw node.error("\(error)")
         }
         return files
+    }
+
+    /// A unix socket file's mode: 0600 or 0660 (who else but root may connect).
+    private static func socketMode(_ node: ConfigurationNode) throws(ConfigurationError) -> UInt32 {
+        let text = try node.scalar("a file mode")
+        guard let mode = AdminSettings.modes[text] else {
+            throw node.error("the socket mode must be 0600 (root only) or 0660 (also the group), got '\(text)'")
+        }
+        return mode
     }
 
     private static func boolean(_ node: ConfigurationNode) throws(ConfigurationError) -> Bool {

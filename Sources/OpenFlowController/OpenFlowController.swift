@@ -3,14 +3,24 @@ import Metrics
 import NIOCore
 import NIOPosix
 import OpenFlow
+import SocketFile
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The OpenFlow 1.3 controller: accepts any number of switches, keeps each
 /// one's flows equal to the table the application wants, and reports switch
 /// events and packet-ins as async sequences.
 public actor OpenFlowController {
     public struct Configuration: Sendable {
-        public var host = "127.0.0.1"
-        public var port = 6653
+        /// Where switches connect: TCP (127.0.0.1:6653 by default) or a unix socket file.
+        public var listen = ControllerListenAddress.default
+        /// The unix socket file's mode, set right after bind (0660: root and
+        /// the group may connect as a switch). Unused on TCP.
+        public var socketMode: UInt32 = 0o660
         public var connection = SwitchConnection.Configuration()
         /// The cookies that mark our flows; see `CookieSpace`.
         public var cookieSpace = CookieSpace.swiftplane
@@ -33,6 +43,23 @@ public actor OpenFlowController {
         public var tls: ControllerTLS?
 
         public init() {}
+
+        /// The TCP host (empty when listening on a unix socket); setting it
+        /// makes the controller listen on TCP. Kept for callers that predate `listen`.
+        public var host: String {
+            get { if case let .tcp(host, _) = listen { host } else { "" } }
+            set { listen = .tcp(host: newValue, port: port) }
+        }
+
+        /// The TCP port (0 on a unix socket); setting it makes the controller
+        /// listen on TCP, on the default host if it was on a unix socket.
+        public var port: Int {
+            get { if case let .tcp(_, port) = listen { port } else { 0 } }
+            set {
+                let host = if case let .tcp(host, _) = listen { host } else { "127.0.0.1" }
+                listen = .tcp(host: host, port: newValue)
+            }
+        }
     }
 
     public nonisolated let configuration: Configuration
@@ -45,6 +72,8 @@ public actor OpenFlowController {
     private let group: any EventLoopGroup
     private let logger: Logger
     private var server: (any Channel)?
+    /// Our unix socket file and its inode once bound: only that file is removed at stop.
+    private var socketFile: (file: UnixSocketFile, inode: ino_t)?
     private var switches: [UInt64: SwitchHandle] = [:]
     private var wanted: [UInt64: SwitchTables] = [:]
     private var syncs: [UInt64: Task<FlowSyncReport, any Error>] = [:]
@@ -54,6 +83,22 @@ public actor OpenFlowController {
     public enum LifecycleError: Error, Sendable {
         case alreadyStartedOrStopped
         case noLocalAddress
+    }
+
+    /// Why the controller cannot listen where it was told to.
+    public enum ListenError: Error, Hashable, Sendable, CustomStringConvertible {
+        /// TLS authenticates peers across a network; a socket file is guarded by its mode instead.
+        case tlsOnUnixSocket(path: String)
+        case socketFile(UnixSocketFileError)
+
+        public var description: String {
+            switch self {
+            case let .tlsOnUnixSocket(path):
+                "controller on unix:\(path): TLS is for TCP listen addresses; a unix socket is guarded by its file mode"
+            case let .socketFile(error):
+                "controller on unix:\(error)"
+            }
+        }
     }
 
     public init(configuration: Configuration = Configuration(),
@@ -76,10 +121,35 @@ public actor OpenFlowController {
     /// handshakes shows here, and goes at the handshake timeout).
     public nonisolated var openConnectionCount: Int { hub.openChannels.count }
 
-    /// Listens on the configured host and port; returns the bound address.
+    /// Listens on the configured address; returns the bound address. A unix
+    /// socket file left by a dead controller is replaced; a live one, or a
+    /// path that is not a socket, is refused (`ListenError`).
     @discardableResult
     public func start() async throws -> SocketAddress {
-        try await start { try await $0.bind(host: self.configuration.host, port: self.configuration.port).get() }
+        switch configuration.listen {
+        case let .tcp(host, port):
+            return try await start { try await $0.bind(host: host, port: port).get() }
+        case let .unix(path):
+            // Checked here too: a started controller's own socket must not be taken for a stale one.
+            guard server == nil, !stopped else { throw LifecycleError.alreadyStartedOrStopped }
+            guard configuration.tls == nil else { throw ListenError.tlsOnUnixSocket(path: path) }
+            let file: UnixSocketFile
+            do throws(UnixSocketFileError) {
+                file = try UnixSocketFile(path: path)
+                try file.prepare()
+            } catch {
+                throw ListenError.socketFile(error)
+            }
+            let address = try await start { try await $0.bind(unixDomainSocketPath: path).get() }
+            do throws(UnixSocketFileError) {
+                socketFile = (file, try file.setMode(mode_t(configuration.socketMode)))
+            } catch {
+                await stop()
+                unlink(path)  // just bound by us, and useless with the wrong mode
+                throw ListenError.socketFile(error)
+            }
+            return address
+        }
     }
 
     /// Listens on a socket that is already bound and listening (for example
@@ -98,10 +168,14 @@ public actor OpenFlowController {
         let mark = configuration.writeHighWaterMark
         let packetInHandler = configuration.packetInHandler
         let tls = configuration.tls
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+        var bootstrap = ServerBootstrap(group: group)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: mark / 2, high: mark))
+        // Socket options of TCP only: a unix socket refuses them.
+        if case .tcp = configuration.listen {
+            bootstrap = bootstrap.serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+        }
+        bootstrap = bootstrap
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let id = hub.opened(channel)
@@ -119,7 +193,8 @@ public actor OpenFlowController {
             for await command in hub.commands { await self?.process(command) }
         }
         guard let address = channel.localAddress else { throw LifecycleError.noLocalAddress }
-        logger.info("openflow controller listening", metadata: ["address": "\(address)", "transport": "\(tls == nil ? "tcp" : "ssl")"])
+        let transport = tls == nil ? configuration.listen.transport : "ssl"
+        logger.info("openflow controller listening", metadata: ["address": "\(address)", "transport": "\(transport)"])
         return address
     }
 
@@ -129,6 +204,8 @@ public actor OpenFlowController {
         stopped = true
         try? await server?.close()
         server = nil
+        if let (file, inode) = socketFile { file.remove(inode: inode) }
+        socketFile = nil
         for channel in hub.openChannels { try? await channel.close() }
         for sync in syncs.values { sync.cancel() }
         switches.removeAll()

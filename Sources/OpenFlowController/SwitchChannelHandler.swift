@@ -49,7 +49,17 @@ final class SwitchChannelHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        logger[metadataKey: "peer"] = "\(context.remoteAddress.map { "\($0)" } ?? "?")"
+        logger[metadataKey: "peer"] = "\(Self.peer(context))"
+    }
+
+    /// The switch's address for logs and `/switches`: a unix socket's
+    /// client has no name, so the socket file it came through stands in.
+    static func peer(_ context: ChannelHandlerContext) -> String {
+        switch context.remoteAddress {
+        case .unixDomainSocket?: "unix:\(context.localAddress?.pathname ?? "?")"
+        case let address?: "\(address)"
+        case nil: "?"
+        }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -222,7 +232,7 @@ final class SwitchChannelHandler: ChannelInboundHandler {
                                       handler: NIOLoopBound(self, eventLoop: context.eventLoop))
             self.handle = handle
             hub.switchUp(handle, SwitchInfo(datapathID: features.datapathID, features: features, ports: ports,
-                                            peer: "\(context.remoteAddress.map { "\($0)" } ?? "?")"))
+                                            peer: Self.peer(context)))
         case let .packetIn(packetIn):
             guard let dpid = connection.datapathID else { return }
             let event = PacketInEvent(datapathID: dpid, packetIn: packetIn)

@@ -3,6 +3,7 @@ import AgentConfiguration
 import ArgumentParser
 import Dispatch
 import Logging
+import OpenFlowController
 
 #if canImport(Glibc)
 import Glibc
@@ -40,7 +41,7 @@ struct AgentCommand: AsyncParsableCommand {
               route-reflectors:
                 - address: 10.0.0.254   # port defaults to 179
               controller:
-                listen: 127.0.0.1:6653
+                listen: 127.0.0.1:6653  # or unix:/var/run/openvswitch/swiftplane.sock
               bridges:
                 - name: br0
                   vxlan-port: 100       # ofport of the flow-based VXLAN port
@@ -52,6 +53,21 @@ struct AgentCommand: AsyncParsableCommand {
                   mac: 02:00:00:00:00:01
                   ips: [10.1.1.1, fd00::1]
                   port: 1               # ofport
+
+            A unix socket is the better controller address on one host: its
+            file mode (socket-mode, 0660 by default) decides who may act as a
+            switch, where any local process can connect to 127.0.0.1:6653, and
+            it costs less than loopback TCP. No TLS there. OVS connects only to
+            a socket in its run directory, spelled as OVS spells it
+            (/var/run/openvswitch on Debian, not /run/openvswitch):
+
+              controller:
+                listen: unix:/var/run/openvswitch/swiftplane.sock
+                socket-mode: "0600"                   # root only
+              ovs-vsctl set-controller br0 unix:/var/run/openvswitch/swiftplane.sock
+
+            --controller-target prints the set-controller target for the
+            file (deploy/host-setup --agent-config uses it).
 
             The admin API (what swiftplanectl reads: endpoints, switches, flows,
             bum, neighbors, routes, and Prometheus /metrics) listens on the unix
@@ -75,6 +91,9 @@ struct AgentCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Check the configuration and exit: 0 when valid, 2 when not.")
     var checkConfig = false
+
+    @Flag(name: .long, help: "Print the target for `ovs-vsctl set-controller` (tcp:, ssl: or unix:) that reaches the configured controller, and exit.")
+    var controllerTarget = false
 
     @Option(name: .long, help: "Log level, over the file's log-level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
@@ -105,6 +124,10 @@ struct AgentCommand: AsyncParsableCommand {
                 printError("swiftplane-agent: --admin-socket: \(error)")
                 throw ExitCode(2)
             }
+        }
+        if controllerTarget {
+            print(configuration.controllerListen.switchTarget(tls: configuration.controllerTLS != nil))
+            return
         }
         if checkConfig {
             print("\(config): valid (\(configuration.bridges.count) bridge(s), \(configuration.tenants.count) VNI(s), "
@@ -151,7 +174,7 @@ struct AgentCommand: AsyncParsableCommand {
         do {
             try await daemon.start()
         } catch {
-            logger.critical("cannot listen", metadata: ["address": "\(configuration.controllerHost):\(configuration.controllerPort)",
+            logger.critical("cannot listen", metadata: ["address": "\(configuration.controllerListen)",
                                                         "error": "\(error)"])
             throw ExitCode(1)
         }

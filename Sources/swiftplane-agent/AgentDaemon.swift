@@ -46,8 +46,8 @@ actor AgentDaemon {
         self.configuration = configuration
         self.logger = logger
         var controllerConfiguration = OpenFlowController.Configuration()
-        controllerConfiguration.host = configuration.controllerHost
-        controllerConfiguration.port = configuration.controllerPort
+        controllerConfiguration.listen = configuration.controllerListen
+        controllerConfiguration.socketMode = configuration.controllerSocketMode
         controllerConfiguration.tls = try configuration.controllerTLS.map {
             try ControllerTLS(certificate: $0.certificate, privateKey: $0.privateKey, caCertificate: $0.caCertificate)
         }
@@ -65,7 +65,10 @@ actor AgentDaemon {
     /// Listens on the configured address (throws when it cannot).
     func start() async throws {
         let address = try await controller.start()
-        logger.info("controller listening", metadata: ["address": "\(address)"])
+        let listen = configuration.controllerListen
+        logger.info("controller listening", metadata: [
+            "address": "\(address)", "transport": "\(configuration.controllerTLS == nil ? listen.transport : "ssl")",
+            "set-controller": "\(listen.switchTarget(tls: configuration.controllerTLS != nil))"])
         for bridge in configuration.bridges {
             guard let endpoint = bridge.ovsdb else { continue }
             let name = bridge.name
@@ -137,7 +140,7 @@ actor AgentDaemon {
     func reload(path: String) async {
         do {
             let next = try await Self.load(path)
-            if next.controllerHost != configuration.controllerHost || next.controllerPort != configuration.controllerPort
+            if next.controllerListen != configuration.controllerListen || next.controllerSocketMode != configuration.controllerSocketMode
                 || next.controllerTLS != configuration.controllerTLS {
                 logger.warning("controller listen address or TLS changes need a restart; keeping the old ones")
             }

@@ -42,24 +42,14 @@ enum Built {
 /// (SIGTERM, then SIGKILL: a test thread's children inherit blocked signals).
 final class Daemon: @unchecked Sendable {
     // Only touched from the test's task.
-    let process = Process()
+    let process: Process
     let log: URL
 
     init(_ arguments: [String], netns: String? = nil, log: URL) throws {
         self.log = log
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
-        if let netns {
-            process.executableURL = URL(fileURLWithPath: Command.which("ip") ?? "/usr/sbin/ip")
-            process.arguments = ["netns", "exec", netns] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: arguments[0])
-            process.arguments = Array(arguments.dropFirst())
-        }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try Process.launchDaemon(arguments, netns: netns, output: handle)
         try? handle.close()
     }
 

@@ -2,6 +2,7 @@ import BGP
 import BGPSpeaker
 import Foundation
 import OVSDB
+import OpenFlowController
 import Overlay
 import Testing
 import TestSupport
@@ -80,9 +81,9 @@ struct AgentConfigurationTests {
         Bad(name: "route reflector password too long", yaml: base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    password: \(String(repeating: "k", count: 81))",
             expected: "t.yaml: route-reflectors[0].password: the password is too long: at most 80 octets (Linux TCP_MD5SIG_MAXKEYLEN)"),
         Bad(name: "listen without port", yaml: base + "\ncontroller:\n  listen: 127.0.0.1",
-            expected: "t.yaml: controller.listen: expected HOST:PORT, got '127.0.0.1'"),
+            expected: "t.yaml: controller.listen: expected HOST:PORT, [IPv6]:PORT or unix:/PATH, got '127.0.0.1'"),
         Bad(name: "listen on a name", yaml: base + "\ncontroller:\n  listen: localhost:6653",
-            expected: "t.yaml: controller.listen: the listen host must be an IP address, got 'localhost:6653'"),
+            expected: "t.yaml: controller.listen: the host must be an IP address, got 'localhost:6653'"),
         Bad(name: "endpoint in unknown VNI", yaml: base + "\nendpoints:\n  - vni: 11\n    mac: 02:00:00:00:00:01\n    port: 1",
             expected: "t.yaml: endpoints[0].vni: VNI 11 is not configured under vnis"),
         Bad(name: "endpoint multicast MAC", yaml: base + "\nendpoints:\n  - vni: 10\n    mac: 01:00:5e:00:00:01\n    port: 1",
@@ -139,7 +140,7 @@ struct AgentConfigurationTests {
     @Test func defaultsApply() throws {
         let config = try AgentConfiguration.parse(yaml: base, file: "t.yaml")
         #expect(config.routerID == IPv4Address(10, 0, 0, 1))
-        #expect(config.controllerHost == "127.0.0.1" && config.controllerPort == 6653)
+        #expect(config.controllerListen == .tcp(host: "127.0.0.1", port: 6653))
         #expect(config.logLevel == .info)
         #expect(config.tenants.map(\.instance.routeTarget) == [.twoOctetAS(asn: 65000, value: 10)])
         #expect(config.tenants.map(\.flood) == [.drop])
@@ -204,7 +205,7 @@ struct AgentConfigurationTests {
         let yaml = base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    datapath-id: 0x00000000000000aB")
             + "\ncontroller:\n  listen: '[::1]:6633'"
         let config = try AgentConfiguration.parse(yaml: yaml, file: "t.yaml")
-        #expect(config.controllerHost == "::1" && config.controllerPort == 6633)
+        #expect(config.controllerListen == .tcp(host: "::1", port: 6633))
         #expect(config.bridges[0].datapathID == 0xab)
     }
 }

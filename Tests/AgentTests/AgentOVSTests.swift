@@ -27,6 +27,19 @@ struct AgentOVSTests {
     /// OVSDB (`external_ids` on the ports, as an orchestrator would set them).
     enum Source: String, CaseIterable, Sendable { case configuration, ovsdb }
 
+    /// How OVS reaches the agent's controller: loopback TCP, or a unix
+    /// socket in OVS's run directory (`listen: unix:PATH`).
+    enum Transport: String, Sendable { case tcp, unix }
+
+    struct Setup: Sendable, CustomTestStringConvertible {
+        var source: Source
+        var transport: Transport
+        var testDescription: String { "\(source) over \(transport)" }
+    }
+
+    static let setups = [Setup(source: .configuration, transport: .tcp), Setup(source: .ovsdb, transport: .tcp),
+                         Setup(source: .configuration, transport: .unix)]
+
     static func config(_ source: Source, database: String) -> String {
         switch source {
         case .configuration: staticConfig
@@ -88,8 +101,9 @@ struct AgentOVSTests {
     }
 
     @Test("flows equal the pipeline's; ping works; ARP answered in OVS; broadcast dropped and counted; SIGTERM keeps flows",
-          arguments: Source.allCases)
-    func agentDrivesTheBridge(_ source: Source) async throws {
+          arguments: setups)
+    func agentDrivesTheBridge(_ setup: Setup) async throws {
+        let source = setup.source
         let folder = try TemporaryFolder.create("agent-ovs")
         defer { try? FileManager.default.removeItem(at: folder) }
         let configPath = folder.appendingPathComponent("agent.yaml").path
@@ -97,8 +111,12 @@ struct AgentOVSTests {
 
         try OVSSandbox.with(hint: "agt") { sandbox in
             let database = try #require(sandbox.databaseSocket)
+            let socket = try sandbox.controllerSocketPath()
+            let target = setup.transport == .unix ? "unix:\(socket)" : "tcp:127.0.0.1:6653"
+            var config = Self.config(source, database: database)
+            if setup.transport == .unix { config = config.replacingOccurrences(of: "listen: 127.0.0.1:6653", with: "listen: \(target)") }
             // The admin socket in the test's folder: nothing left in /run.
-            try (Self.config(source, database: database) + "\nadmin:\n  address: \(folder.path)/agent.sock\n")
+            try (config + "\nadmin:\n  address: \(folder.path)/agent.sock\n")
                 .write(toFile: configPath, atomically: true, encoding: .utf8)
             let ca = try sandbox.addContainer("a", mac: "02:00:00:00:00:0a", addresses: ["10.77.0.1/24"], ofport: 1)
             try sandbox.addContainer("b", mac: "02:00:00:00:00:0b", addresses: ["10.77.0.2/24"], ofport: 2)
@@ -111,7 +129,7 @@ struct AgentOVSTests {
             try sandbox.vsctl("add-port", sandbox.bridge, "vxlan0", "--", "set", "interface", "vxlan0", "type=vxlan",
                               "options:remote_ip=flow", "options:key=flow", "options:local_ip=10.66.0.1",
                               "ofport_request=\(Self.vxlanPort)")
-            try sandbox.setController("tcp:127.0.0.1:6653")
+            try sandbox.setController(target)
 
             let agent = try NamespaceDaemon(netns: sandbox.name, [agentPath, "--config", configPath],
                                             log: folder.appendingPathComponent("agent.log"))
@@ -130,6 +148,14 @@ struct AgentOVSTests {
             }
             #expect(installed == wantedNames, "agent log:\n\(agentLog())")
             #expect(wantedNames.count == wanted.count)
+            if setup.transport == .unix {
+                // The bridge came through the socket file (nothing listens on 6653), made with the default mode.
+                var st = stat()
+                #expect(lstat(socket, &st) == 0 && st.st_mode & S_IFMT == S_IFSOCK && st.st_mode & 0o777 == 0o660)
+                #expect(agentLog().contains("transport=unix") && agentLog().contains("set-controller=unix:\(socket)"),
+                        "agent log:\n\(agentLog())")
+                #expect(try sandbox.vsctl("get-controller", sandbox.bridge).trimmingCharacters(in: .whitespacesAndNewlines) == target)
+            }
 
             // The ARP/ND meter (default 100 packets/s) is on the switch, and
             // every flow to the controller for address resolution uses it.
@@ -163,6 +189,9 @@ struct AgentOVSTests {
             if exited { #expect(agent.process.terminationStatus == 0, "agent log:\n\(agentLog())") }
             usleep(300_000)
             #expect(try Self.dump(sandbox).map(\.0).sorted() == wantedNames)
+            if setup.transport == .unix {
+                #expect(!FileManager.default.fileExists(atPath: socket), "the agent left its controller socket behind")
+            }
         }
     }
 }

@@ -6,20 +6,16 @@ import TestSupport
 /// daemon's), its output in a log file; killed by pid when still running.
 final class NamespaceDaemon: @unchecked Sendable {
     // Only touched from the test's task.
-    let process = Process()
+    let process: Process
     let log: URL
     private let handle: FileHandle
 
-    init(netns: String, _ arguments: [String], log: URL) throws {
+    /// `netns` nil: in this process's namespaces (a daemon that needs no network of its own).
+    init(netns: String?, _ arguments: [String], log: URL) throws {
         self.log = log
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         handle = try FileHandle(forWritingTo: log)
-        process.executableURL = URL(fileURLWithPath: Command.which("ip") ?? "/usr/sbin/ip")
-        process.arguments = ["netns", "exec", netns] + arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try Process.launchDaemon(arguments, netns: netns, output: handle)
     }
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }

@@ -43,6 +43,48 @@ struct HostSetupTests {
         }
     }
 
+    @Test("host-setup --agent-config points the bridge at the agent's unix socket; one outside OVS's run directory is refused")
+    func unixControllerFromTheAgentConfiguration() async throws {
+        let agent = try #require(Command.builtProduct("swiftplane-agent"), "swiftplane-agent is not built")
+        let folder = try TemporaryFolder.create("host-setup")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await OVSSandbox.with(hint: "hsux") { sandbox in
+            let socket = try sandbox.controllerSocketPath()
+            let config = folder.appendingPathComponent("agent.yaml").path
+            try """
+                vtep: 10.9.9.3
+                as: 65000
+                controller:
+                  listen: unix:\(socket)
+                bridges:
+                  - name: br0
+                    vxlan-port: 100
+                vnis:
+                  - vni: 10
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            let setup = ["exec", sandbox.name, "env", "SWIFTPLANE_AGENT=\(agent)", Self.hostSetup, "--local-ip", "10.9.9.3",
+                         "--datapath", "netdev"]
+            try OVSSandbox.tool(setup + ["--agent-config", config])
+            #expect(try vsctl(sandbox, ["get-controller", "br0"]).trimmed == "unix:\(socket)")
+            // OVS takes the path (it dials it) rather than refusing it.
+            #expect(await eventually(5) { sandbox.vswitchdLog().contains("br0<->unix:\(socket): connecting") },
+                    "\(sandbox.vswitchdLog().suffix(1500))")
+
+            let rundir = try #require(sandbox.runDirectory)
+            let refused = [
+                ("unix:/tmp/swiftplane-elsewhere.sock",
+                 "OVS connects only to unix: controllers in its run directory \(rundir); got unix:/tmp/swiftplane-elsewhere.sock"),
+                ("unix:relative.sock",
+                 "--controller must be tcp:HOST:PORT, ssl:HOST:PORT or unix:/ABSOLUTE/PATH, got 'unix:relative.sock'"),
+            ]
+            for (target, message) in refused {
+                let error = #expect(throws: OVSSandboxError.self) { try OVSSandbox.tool(setup + ["--controller", target]) }
+                #expect(error?.message.contains("host-setup: \(message)") == true, "\(String(describing: error))")
+            }
+            #expect(try vsctl(sandbox, ["get-controller", "br0"]).trimmed == "unix:\(socket)")
+        }
+    }
+
     private func vsctl(_ sandbox: OVSSandbox, _ arguments: [String]) throws -> String {
         try OVSSandbox.tool(["vsctl", sandbox.name] + arguments)
     }
