@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import NIOCore
 import OpenFlow
+import OpenFlowController
 
 /// The same learning switch, with the same codecs, on one bare epoll loop
 /// and nothing else: no handshake state machine, no flow tables, no
@@ -27,7 +28,7 @@ final class BareResponder {
     @exclusivity(unchecked) private var output = ByteBuffer()
     @exclusivity(unchecked) private var input = ByteBuffer()
 
-    init(listening endpoint: BenchEndpoint) throws(SocketError) {
+    init(listening endpoint: ControllerListenAddress) throws(SocketError) {
         listener = try ListeningSocket(endpoint)
         poller = try Poller()
         try poller.add(listener.fd, token: Self.listenerToken)

@@ -1,9 +1,10 @@
 import Foundation
+import OpenFlowController
 
 /// A controller under test in a child process, stopped by its pid.
 final class ControllerProcess {
     enum Failure: Error, CustomStringConvertible {
-        case notListening(String, BenchEndpoint)
+        case notListening(String, ControllerListenAddress)
         case tcpOnly(String)
         var description: String {
             switch self {
@@ -14,11 +15,11 @@ final class ControllerProcess {
     }
 
     let process = Process()
-    let endpoint: BenchEndpoint
+    let endpoint: ControllerListenAddress
     /// Folders made for the child (the os-ken app, a unix socket's), removed at stop.
     private var scratch: [URL] = []
 
-    private init(executable: String, arguments: [String], endpoint: BenchEndpoint) throws {
+    private init(executable: String, arguments: [String], endpoint: ControllerListenAddress) throws {
         self.endpoint = endpoint
         if case let .unix(path) = endpoint { scratch.append(URL(fileURLWithPath: path).deletingLastPathComponent()) }
         process.executableURL = URL(fileURLWithPath: executable)
@@ -31,14 +32,14 @@ final class ControllerProcess {
     }
 
     /// Our controller: `swiftplane-bench openflow --serve-only`.
-    static func swiftplane(endpoint: BenchEndpoint, path: LearningSwitchServer.Path, threads: Int) throws -> ControllerProcess {
+    static func swiftplane(endpoint: ControllerListenAddress, path: LearningSwitchServer.Path, threads: Int) throws -> ControllerProcess {
         try ControllerProcess(executable: ownExecutable, arguments: ["openflow", "--serve-only", "--listen", "\(endpoint)",
                                                                      "--packet-in-path", path.rawValue, "--controller-threads", "\(threads)"],
                               endpoint: endpoint)
     }
 
     /// The learning switch on a bare epoll loop: `swiftplane-bench openflow --serve-only --bare`.
-    static func bare(endpoint: BenchEndpoint) throws -> ControllerProcess {
+    static func bare(endpoint: ControllerListenAddress) throws -> ControllerProcess {
         try ControllerProcess(executable: ownExecutable, arguments: ["openflow", "--serve-only", "--bare", "--listen", "\(endpoint)"],
                               endpoint: endpoint)
     }
@@ -49,7 +50,7 @@ final class ControllerProcess {
     }
 
     /// os-ken (Debian: python3-os-ken) running `OsKenLearningSwitch`.
-    static func osKen(endpoint: BenchEndpoint) throws -> ControllerProcess {
+    static func osKen(endpoint: ControllerListenAddress) throws -> ControllerProcess {
         guard case let .tcp(host, port) = endpoint else { throw Failure.tcpOnly("os-ken") }
         guard let manager = which("osken-manager") else { throw ToolMissing(name: "osken-manager (apt-get install python3-os-ken)") }
         let app = try OsKenLearningSwitch.write()
@@ -65,7 +66,7 @@ final class ControllerProcess {
     }
 
     /// Somewhere free to listen: a free port on 127.0.0.1, or a socket in a new folder under /tmp.
-    static func freeEndpoint(_ transport: OpenFlowBench.Transport) throws -> BenchEndpoint {
+    static func freeEndpoint(_ transport: OpenFlowBench.Transport) throws -> ControllerListenAddress {
         switch transport {
         case .tcp:
             guard let port = freePort() else { throw SocketError("bind 127.0.0.1:0", EADDRNOTAVAIL) }

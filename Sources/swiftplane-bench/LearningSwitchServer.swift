@@ -26,10 +26,9 @@ enum LearningSwitchServer {
     }
 
     /// `threads`: event loops of the controller, 0 for NIO's shared group (one per core).
-    static func run(host: String, port: Int, path: Path, threads: Int = 0, announce: (String) -> Void) async throws {
+    static func run(listen: ControllerListenAddress, path: Path, threads: Int = 0, announce: (String) -> Void) async throws {
         var configuration = OpenFlowController.Configuration()
-        configuration.host = host
-        configuration.port = port
+        configuration.listen = listen
         if path == .loop {
             let shared = SharedApp()
             configuration.packetInHandler = { shared.answer($0) }
@@ -41,7 +40,7 @@ enum LearningSwitchServer {
             ? OpenFlowController(configuration: configuration)
             : OpenFlowController(configuration: configuration, group: MultiThreadedEventLoopGroup(numberOfThreads: threads))
         let address = try await controller.start()
-        announce("listening \(address.ipAddress ?? host) \(address.port ?? port)")
+        announce("listening \(address)")
         // Handles follow switch events, so the packet-in loop finds one under
         // a lock instead of asking the actor for every packet.
         let handles = Mutex<[UInt64: SwitchHandle]>([:])

@@ -1,3 +1,5 @@
+import OpenFlowController
+
 /// N emulated switches connected to one controller, spread over `threads`
 /// workers of their own. A phase keeps a window of packet-ins outstanding
 /// per switch for a fixed time and gathers every switch's figures.
@@ -14,7 +16,7 @@ struct LoadGenerator: Sendable {
     let workers: [SwitchWorker]
 
     /// Connects the switches and waits until the controller has asked each for its features.
-    static func connect(to endpoint: BenchEndpoint, switches: Int, maximumWindow: Int, seed: UInt64,
+    static func connect(to endpoint: ControllerListenAddress, switches: Int, maximumWindow: Int, seed: UInt64,
                         threads: Int) async throws -> LoadGenerator {
         let threads = max(1, min(threads, switches))
         let workers = try await eachOnThread(0..<threads) { worker in

@@ -1,11 +1,9 @@
 import ArgumentParser
 import Foundation
+import OpenFlowController
 
 extension LearningSwitchServer.Path: ExpressibleByArgument {}
 
-extension BenchEndpoint: ExpressibleByArgument {
-    init?(argument: String) { try? self.init(parsing: argument) }
-}
 
 /// `swiftplane-bench openflow`: emulated OpenFlow 1.3 switches send
 /// PACKET_INs to a learning-switch controller and time its answers.
@@ -44,8 +42,9 @@ struct OpenFlowBench: AsyncParsableCommand {
         on a small machine the two do not take turns on the same core; with --serve-only, one per core.
         """)
     var controllerThreads: Int?
-    @Option(help: "HOST:PORT or unix:PATH of a running controller (default: start ours as a child process).")
-    var controller: BenchEndpoint?
+    @Option(help: "HOST:PORT or unix:PATH of a running controller (default: start ours as a child process).",
+            transform: { try ControllerListenAddress(parsing: $0) })
+    var controller: ControllerListenAddress?
     @Flag(help: "Also run the same load against os-ken's simple_switch_13 (always over TCP).") var compareOsKen = false
     @Flag(help: "Also run the same load against the learning switch on a bare epoll loop (no controller runtime).")
     var compareBare = false
@@ -54,8 +53,9 @@ struct OpenFlowBench: AsyncParsableCommand {
     @Flag(help: "Print the figures as JSON.") var json = false
     @Flag(help: "Only run our controller with the learning-switch app.") var serveOnly = false
     @Flag(help: "With --serve-only: serve the learning switch on a bare epoll loop instead of our controller.") var bare = false
-    @Option(help: "HOST:PORT or unix:PATH the --serve-only controller listens on.")
-    var listen = BenchEndpoint.tcp(host: "127.0.0.1", port: 6653)
+    @Option(help: "HOST:PORT or unix:PATH the --serve-only controller listens on.",
+            transform: { try ControllerListenAddress(parsing: $0) })
+    var listen = ControllerListenAddress.default
     @Option(help: "Where our learning switch gets packet-ins: loop (answered on the switch's event loop) or stream (the packetIns AsyncStream).")
     var packetInPath = LearningSwitchServer.Path.loop
 
@@ -82,8 +82,7 @@ struct OpenFlowBench: AsyncParsableCommand {
                     try responder.run()
                 }
             }
-            guard case let .tcp(host, port) = listen else { throw ValidationError("our controller listens on TCP only for now") }
-            try await LearningSwitchServer.run(host: host, port: port, path: packetInPath, threads: controllerThreads ?? 0, announce: announce)
+            try await LearningSwitchServer.run(listen: listen, path: packetInPath, threads: controllerThreads ?? 0, announce: announce)
             return
         }
         var report = BenchReport(loadAverage: BenchReport.currentLoadAverage(), cores: ProcessInfo.processInfo.activeProcessorCount)
@@ -138,7 +137,7 @@ struct OpenFlowBench: AsyncParsableCommand {
     }
 
     private func measureChild(_ name: String, transport: Transport,
-                              start: (BenchEndpoint) throws -> ControllerProcess) async throws -> [PhaseReport] {
+                              start: (ControllerListenAddress) throws -> ControllerProcess) async throws -> [PhaseReport] {
         let endpoint = try ControllerProcess.freeEndpoint(transport)
         let child = try start(endpoint)
         defer { child.stop() }
@@ -146,7 +145,7 @@ struct OpenFlowBench: AsyncParsableCommand {
         return try await measure(name, endpoint: endpoint)
     }
 
-    private func measure(_ name: String, endpoint: BenchEndpoint) async throws -> [PhaseReport] {
+    private func measure(_ name: String, endpoint: ControllerListenAddress) async throws -> [PhaseReport] {
         let phases: [(String, Int)] = switch mode {
         case .latency: [("latency", 1)]
         case .throughput: [("throughput", window)]

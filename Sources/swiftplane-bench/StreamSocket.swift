@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 import NIOCore
+import OpenFlowController
 
 /// A failed system call, named with its errno text.
 struct SocketError: Error, CustomStringConvertible {
@@ -10,41 +11,7 @@ struct SocketError: Error, CustomStringConvertible {
     var description: String { "\(call): \(String(cString: strerror(code)))" }
 }
 
-/// Where a controller listens: `HOST:PORT` (TCP) or `unix:PATH`.
-enum BenchEndpoint: Sendable, Equatable, CustomStringConvertible {
-    case tcp(host: String, port: Int)
-    case unix(path: String)
-
-    struct Invalid: Error, CustomStringConvertible {
-        let text: String
-        let why: String
-        var description: String { "\(why), got '\(text)' (expected HOST:PORT or unix:PATH)" }
-    }
-
-    init(parsing text: String) throws(Invalid) {
-        if text.hasPrefix("unix:") {
-            let path = String(text.dropFirst(5))
-            guard path.hasPrefix("/") else { throw Invalid(text: text, why: "a unix socket path must be absolute") }
-            // sun_path holds 108 bytes with the terminating zero.
-            guard path.utf8.count < 108 else { throw Invalid(text: text, why: "a unix socket path must be under 108 bytes") }
-            self = .unix(path: path)
-            return
-        }
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
-        else { throw Invalid(text: text, why: "no port") }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw Invalid(text: text, why: "no host") }
-        self = .tcp(host: host, port: port)
-    }
-
-    var description: String {
-        switch self {
-        case let .tcp(host, port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        case let .unix(path): "unix:\(path)"
-        }
-    }
-
+extension ControllerListenAddress {
     /// Calls `body` with each socket address the endpoint stands for (a name may resolve to several).
     fileprivate func withAddresses<T>(_ body: (Int32, UnsafePointer<sockaddr>, socklen_t) -> T?) throws(SocketError) -> T? {
         switch self {
@@ -98,7 +65,7 @@ final class StreamSocket {
     deinit { close(fd) }
 
     /// Connects (blocking, then switches to non-blocking).
-    static func connect(to endpoint: BenchEndpoint) throws(SocketError) -> StreamSocket {
+    static func connect(to endpoint: ControllerListenAddress) throws(SocketError) -> StreamSocket {
         var lastError: Int32 = ECONNREFUSED
         let socket: Int32? = try endpoint.withAddresses { family, address, length in
             let fd = Glibc.socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -152,7 +119,8 @@ final class StreamSocket {
 
     private func write(_ buffer: inout ByteBuffer) -> Bool {
         while buffer.readableBytes > 0 {
-            let written = buffer.withUnsafeReadableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            // MSG_NOSIGNAL: a peer gone mid-write is an error to handle, not a SIGPIPE that ends the process.
+            let written = buffer.withUnsafeReadableBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if written > 0 { buffer.moveReaderIndex(forwardBy: written); continue }
             if written < 0, errno == EAGAIN { return true }
             if written < 0, errno == EINTR { continue }
@@ -165,9 +133,9 @@ final class StreamSocket {
 /// A listening socket whose connections are accepted non-blocking.
 final class ListeningSocket {
     let fd: Int32
-    let endpoint: BenchEndpoint
+    let endpoint: ControllerListenAddress
 
-    init(_ endpoint: BenchEndpoint) throws(SocketError) {
+    init(_ endpoint: ControllerListenAddress) throws(SocketError) {
         var lastError: Int32 = EADDRNOTAVAIL
         if case let .unix(path) = endpoint { unlink(path) }  // a stale file from a killed run
         let socket: Int32? = try endpoint.withAddresses { family, address, length in

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Foundation
 import NIOCore
+import OpenFlowController
 
 /// Some of the emulated switches, driven from one thread on a bare epoll
 /// loop: per ready socket one read, the switch's answers, one write. An
@@ -38,7 +39,7 @@ final class SwitchWorker: @unchecked Sendable {
     /// The switches that read something this loop turn.
     @exclusivity(unchecked) private var answering: [Link] = []
 
-    init(endpoint: BenchEndpoint, switches: [EmulatedSwitch]) throws(SocketError) {
+    init(endpoint: ControllerListenAddress, switches: [EmulatedSwitch]) throws(SocketError) {
         poller = try Poller()
         input.reserveCapacity(64 << 10)
         var links: [Link] = []

@@ -7,7 +7,7 @@ import TestSupport
 /// and against the bare loop, over each transport, must get every emulated
 /// switch answered: responses counted, flows installed, nothing lost.
 @Suite struct OpenFlowBenchRunTests {
-    @Test(arguments: ["tcp"])
+    @Test(arguments: ["tcp", "unix"])
     func shortRunIsAnsweredByBoth(transport: String) throws {
         guard let bench = Command.builtProduct("swiftplane-bench") else {
             print("skipped: swiftplane-bench not built (run swift build --build-tests)")
@@ -32,33 +32,5 @@ import TestSupport
             #expect(run.latencyMicroseconds.p50 > 0 && run.latencyMicroseconds.p99 >= run.latencyMicroseconds.p50, "\(run.line)")
         }
         #expect(Set(report.ratioToBare.keys) == ["latency", "throughput"])
-    }
-
-    @Test(arguments: [
-        ("127.0.0.1:6653", BenchEndpoint.tcp(host: "127.0.0.1", port: 6653)),
-        ("[::1]:6653", .tcp(host: "::1", port: 6653)),
-        ("localhost:0", .tcp(host: "localhost", port: 0)),
-        ("unix:/run/swiftplane/openflow.sock", .unix(path: "/run/swiftplane/openflow.sock")),
-    ])
-    func endpointsParse(text: String, expected: BenchEndpoint) throws {
-        let endpoint = try BenchEndpoint(parsing: text)
-        #expect(endpoint == expected)
-        #expect(try BenchEndpoint(parsing: endpoint.description) == endpoint)
-    }
-
-    @Test(arguments: [
-        ("127.0.0.1", "no port"),
-        ("127.0.0.1:65536", "no port"),
-        (":6653", "no host"),
-        ("unix:run/openflow.sock", "must be absolute"),
-        ("unix:/" + String(repeating: "d", count: 120), "under 108 bytes"),
-    ])
-    func badEndpointsAreNamed(text: String, why: String) {
-        #expect {
-            try BenchEndpoint(parsing: text)
-        } throws: { error in
-            let description = "\(error)"
-            return description.contains(why) && description.contains(text)
-        }
     }
 }
