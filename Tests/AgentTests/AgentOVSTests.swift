@@ -6,9 +6,7 @@ import Testing
 import TestSupport
 
 /// Why the real-OVS agent test cannot run here, or nil when it can.
-let agentOVSTestsUnavailable: String? = OVSSandbox.unavailableReason
-    ?? ["ping"].first { Command.which($0) == nil }.map { "\($0) is not installed (Tests/Tools/install-deps)" }
-    ?? (Command.builtProduct("swiftplane-agent") == nil ? "swiftplane-agent is not built (swift build)" : nil)
+let agentOVSTestsUnavailable: String? = AgentSandbox.unavailableReason
 
 /// The built `swiftplane-agent` against real Open vSwitch in a private
 /// namespace (Tests/Tools/ovs-sandbox), with a static configuration for two
@@ -27,23 +25,13 @@ struct AgentOVSTests {
     /// OVSDB (`external_ids` on the ports, as an orchestrator would set them).
     enum Source: String, CaseIterable, Sendable { case configuration, ovsdb }
 
-    static func config(_ source: Source, database: String) -> String {
-        switch source {
-        case .configuration: staticConfig
-        case .ovsdb: staticConfig.components(separatedBy: "endpoints:")[0]
-            .replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    ovsdb: unix:\(database)")
-        }
+    /// With `.ovsdb` the configuration names only the VNI: the endpoints
+    /// come from the ports' `external_ids`.
+    static func config(_ source: Source, _ fixture: AgentSandbox) -> String {
+        fixture.configuration(ovsdb: source == .ovsdb, admin: true, source == .ovsdb ? "vnis:\n  - vni: 10" : tenant)
     }
 
-    static let staticConfig = """
-        vtep: 10.66.0.1
-        as: 65000
-        log-level: debug
-        controller:
-          listen: 127.0.0.1:6653
-        bridges:
-          - name: br0
-            vxlan-port: 100
+    static let tenant = """
         vnis:
           - vni: 10
         endpoints:
@@ -90,16 +78,8 @@ struct AgentOVSTests {
     @Test("flows equal the pipeline's; ping works; ARP answered in OVS; broadcast dropped and counted; SIGTERM keeps flows",
           arguments: Source.allCases)
     func agentDrivesTheBridge(_ source: Source) async throws {
-        let folder = try TemporaryFolder.create("agent-ovs")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let configPath = folder.appendingPathComponent("agent.yaml").path
-        let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
-
-        try OVSSandbox.with(hint: "agt") { sandbox in
-            let database = try #require(sandbox.databaseSocket)
-            // The admin socket in the test's folder: nothing left in /run.
-            try (Self.config(source, database: database) + "\nadmin:\n  address: \(folder.path)/agent.sock\n")
-                .write(toFile: configPath, atomically: true, encoding: .utf8)
+        try await AgentSandbox.with(hint: "agt") { fixture in
+            let sandbox = fixture.sandbox
             let ca = try sandbox.addContainer("a", mac: "02:00:00:00:00:0a", addresses: ["10.77.0.1/24"], ofport: 1)
             try sandbox.addContainer("b", mac: "02:00:00:00:00:0b", addresses: ["10.77.0.2/24"], ofport: 2)
             if source == .ovsdb {
@@ -108,14 +88,8 @@ struct AgentOVSTests {
                                       "external_ids:attached-mac=\(endpoint.mac)", "external_ids:ip=\(endpoint.ipv4[0])")
                 }
             }
-            try sandbox.vsctl("add-port", sandbox.bridge, "vxlan0", "--", "set", "interface", "vxlan0", "type=vxlan",
-                              "options:remote_ip=flow", "options:key=flow", "options:local_ip=10.66.0.1",
-                              "ofport_request=\(Self.vxlanPort)")
-            try sandbox.setController("tcp:127.0.0.1:6653")
-
-            let agent = try NamespaceDaemon(netns: sandbox.name, [agentPath, "--config", configPath],
-                                            log: folder.appendingPathComponent("agent.log"))
-            defer { agent.stop() }
+            try fixture.addVXLANPort(ofport: Int(Self.vxlanPort))
+            let agent = try fixture.startAgent(configuration: Self.config(source, fixture))
             func agentLog() -> String { agent.output }
 
             // The flows the pipeline wants for this state, computed here from the test's own endpoints.

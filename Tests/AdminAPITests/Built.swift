@@ -37,35 +37,3 @@ enum Built {
         return nil
     }
 }
-
-/// A daemon started by a test, output to a log, stopped by its pid
-/// (SIGTERM, then SIGKILL: a test thread's children inherit blocked signals).
-final class Daemon: @unchecked Sendable {
-    // Only touched from the test's task.
-    let process = Process()
-    let log: URL
-
-    init(_ arguments: [String], netns: String? = nil, log: URL) throws {
-        self.log = log
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        if let netns {
-            process.executableURL = URL(fileURLWithPath: Command.which("ip") ?? "/usr/sbin/ip")
-            process.arguments = ["netns", "exec", netns] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: arguments[0])
-            process.arguments = Array(arguments.dropFirst())
-        }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? handle.close()
-    }
-
-    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-
-    func stop() { process.stop() }
-
-    deinit { stop() }
-}
