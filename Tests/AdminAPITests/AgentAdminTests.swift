@@ -54,7 +54,7 @@ struct AgentAdminTests {
 
             // flows --live converges: every wanted flow installed, nothing missing, different or extra.
             var reports: [FlowReport] = []
-            let converged = await Built.eventually(20) {
+            let converged = await eventually(20, every: .milliseconds(200)) {
                 reports = (try? client.get("/flows?live=1", as: [FlowReport].self)) ?? []
                 guard let r = reports.first, !r.flows.isEmpty else { return false }
                 // d's endpoint from OVSDB must be in: its forward flow.
@@ -88,7 +88,7 @@ struct AgentAdminTests {
 
             // endpoints: each source named.
             var endpoints: [EndpointReport] = []
-            let learned = await Built.eventually(10) {
+            let learned = await eventually(10, every: .milliseconds(200)) {
                 let r = try? Built.ctl(socket, ["endpoints", "--json"])
                 endpoints = (try? JSONDecoder().decode([EndpointReport].self, from: Data((r?.stdout ?? "").utf8))) ?? []
                 return endpoints.contains { $0.mac == "02:00:00:00:00:0c" }
@@ -146,7 +146,7 @@ struct AgentAdminTests {
 
             #expect(agent.process.isRunning)
             kill(agent.process.processIdentifier, SIGTERM)
-            #expect(await Built.eventually(5) { !agent.process.isRunning })
+            #expect(await eventually(5, every: .milliseconds(200)) { !agent.process.isRunning })
             #expect(!FileManager.default.fileExists(atPath: socket), "the admin socket stays after exit")
         }
     }

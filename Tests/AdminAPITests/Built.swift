@@ -13,16 +13,6 @@ enum Built {
         try Command.run(ctl ?? "swiftplanectl", arguments + ["--socket", socket])
     }
 
-    /// Polls `condition` every 200 ms for up to `seconds`.
-    static func eventually(_ seconds: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if try condition() { return true }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
-        return try condition()
-    }
-
     /// The value of a Prometheus sample `name{labels}` (labels as printed, sorted), or nil.
     static func sample(_ page: String, _ name: String, _ labels: [String: String] = [:]) -> Double? {
         for line in page.split(separator: "\n") where line.hasPrefix(name) && !line.hasPrefix("#") {

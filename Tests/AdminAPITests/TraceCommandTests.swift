@@ -20,13 +20,8 @@ struct TraceCommandTests {
     static let remoteMAC = "02:00:00:00:00:63"
     static let remoteIP = "10.77.0.99"
 
-    /// Routes come from swiftplane-rr in the host's namespace; two tenants
-    /// reuse 10.77.0.1.
+    /// Two tenants reuse 10.77.0.1.
     static let tenants = """
-        bgp-listen: 10.9.6.1:0
-        route-reflectors:
-          - address: 10.9.6.1
-            port: 11179
         vnis:
           - vni: 10
           - vni: 11
@@ -114,21 +109,19 @@ struct TraceCommandTests {
             try host.addContainer("e1", mac: "02:00:00:00:00:0e", addresses: ["10.77.0.1/24"], ofport: 3)
             try fixture.addRemoteVTEP(Self.remoteVTEP, on: underlay)
 
-            let reflector = try fixture.start([Built.rr!, "--as", "65000", "--router-id", "10.9.6.254", "--listen", "10.9.6.1:11179",
-                                               "--accept", "10.9.6.0/24"], log: "rr.log")
-            let agent = try fixture.startAgent(configuration: fixture.configuration(vtep: "10.9.6.1", admin: true, Self.tenants))
-            let gobgpd = try GoBGPDaemon(address: Self.remoteVTEP, peer: "10.9.6.1", peerPort: 11179, netns: underlay.name)
+            let reflector = try fixture.startReflector(on: "10.9.6.1")
+            let agent = try fixture.startAgent(configuration: fixture.configuration(vtep: "10.9.6.1", admin: true, reflector: true, Self.tenants))
+            let gobgpd = try GoBGPDaemon(address: Self.remoteVTEP, peer: "10.9.6.1", peerPort: AgentSandbox.reflectorPort, netns: underlay.name)
             defer { gobgpd.stop() }
             func logs() -> String { "agent:\n\(agent.output.suffix(2000))\nrr:\n\(reflector.output.suffix(800))" }
 
-            let added = try await Built.eventually(20) {
-                try gobgpd.cli(["global", "rib", "add", "-a", "evpn", "macadv", Self.remoteMAC, Self.remoteIP, "etag", "0", "label", "10",
-                                "rd", "\(Self.remoteVTEP):10", "rt", "65000:10", "encap", "vxlan", "nexthop", Self.remoteVTEP]).status == 0
+            let added = try await eventually(20, every: .milliseconds(200)) {
+                try gobgpd.evpn(GoBGPDaemon.macadv(Self.remoteMAC, Self.remoteIP, vni: 10, vtep: Self.remoteVTEP, rd: 10))
             }
             #expect(added, "gobgp could not add the route")
             // The switch holds every wanted flow, the remote endpoint's among them.
             let client = AdminClient(address: .unix(path: socket))
-            let converged = await Built.eventually(30) {
+            let converged = await eventually(30, every: .milliseconds(200)) {
                 guard let r = (try? client.get("/flows?live=1", as: [FlowReport].self))?.first else { return false }
                 return r.counts[.installed] == r.flows.count && r.flows.contains { $0.role == "forward-remote" }
             }

@@ -19,10 +19,6 @@ struct AgentGoBGPRemoteTests {
     static let remoteIP = "10.77.0.99"
 
     static let tenant = """
-        bgp-listen: 10.9.7.1:0
-        route-reflectors:
-          - address: 10.9.7.1
-            port: 11179
         vnis:
           - vni: 10
         endpoints:
@@ -34,7 +30,6 @@ struct AgentGoBGPRemoteTests {
 
     @Test("ARP answered by OVS, ICMP into VXLAN VNI 10 towards GoBGP's VTEP, broadcast dropped and counted")
     func remoteEndpointFromGoBGP() async throws {
-        let reflectorPath = try #require(Command.builtProduct("swiftplane-rr"))
         let underlay = try OVSUnderlay.start(hint: "aggu")
         defer { underlay.stop() }
         try await AgentSandbox.with(hint: "aggh") { fixture in
@@ -44,20 +39,16 @@ struct AgentGoBGPRemoteTests {
             let container = try host.addContainer("c", mac: "02:00:00:00:00:01", addresses: ["10.77.0.1/24"], ofport: 1, mtu: 1450)
             try fixture.addRemoteVTEP(Self.remoteVTEP, on: underlay)
 
-            let reflector = try fixture.start([reflectorPath, "--as", "65000", "--router-id", "10.9.7.254",
-                                               "--listen", "10.9.7.1:11179", "--accept", "10.9.7.0/24"], log: "rr.log")
-            let agent = try fixture.startAgent(configuration: fixture.configuration(vtep: "10.9.7.1", Self.tenant))
+            let reflector = try fixture.startReflector(on: "10.9.7.1")
+            let agent = try fixture.startAgent(configuration: fixture.configuration(vtep: "10.9.7.1", reflector: true, Self.tenant))
             // gobgpd in the underlay's namespace: an iBGP client of the reflector at 10.9.7.1.
-            let gobgpd = try GoBGPDaemon(address: Self.remoteVTEP, peer: "10.9.7.1", peerPort: 11179, netns: underlay.name)
+            let gobgpd = try GoBGPDaemon(address: Self.remoteVTEP, peer: "10.9.7.1", peerPort: AgentSandbox.reflectorPort,
+                                         netns: underlay.name)
             defer { gobgpd.stop() }
             func logs() -> String { "rr:\n\(reflector.output)\nagent:\n\(agent.output)\ngobgpd:\n\(gobgpd.log.suffix(1500))" }
             // GoBGP, as a host would, advertises its endpoint behind its VTEP (VNI 10, RT 65000:10).
-            var added = false
-            for _ in 0..<100 where !added {
-                added = try gobgpd.cli(["global", "rib", "add", "-a", "evpn", "macadv", Self.remoteMAC, Self.remoteIP,
-                                   "etag", "0", "label", "10", "rd", "\(Self.remoteVTEP):10", "rt", "65000:10",
-                                   "encap", "vxlan", "nexthop", Self.remoteVTEP]).status == 0
-                if !added { usleep(100_000) }
+            let added = try await eventually(10, every: .milliseconds(100)) {
+                try gobgpd.evpn(GoBGPDaemon.macadv(Self.remoteMAC, Self.remoteIP, vni: 10, vtep: Self.remoteVTEP, rd: 10))
             }
             #expect(added, "gobgp could not add the route\n\(logs())")
             let remote = FlowCookie(.forwardRemote, vni: VNI(rawValue: 10)).cookie

@@ -41,13 +41,22 @@ public final class AgentSandbox: @unchecked Sendable {
         }
     }
 
+    /// Where `startReflector` listens, on the host's VTEP address.
+    public static let reflectorPort = 11179
+
     /// The agent's YAML: VTEP `vtep`, AS 65000, debug log, the controller on
     /// 127.0.0.1:6653 and bridge br0 with VXLAN port 100, reading this
     /// sandbox's OVSDB when `ovsdb`, its admin API on `adminSocket` when
-    /// `admin`; then `rest` (VNIs, endpoints, timers...) as is.
-    public func configuration(vtep: String = "10.66.0.1", ovsdb: Bool = false, admin: Bool = false, _ rest: String) -> String {
+    /// `admin`, BGP from the VTEP to `startReflector(on: vtep)` when
+    /// `reflector`; then `rest` (VNIs, endpoints, timers...) as is.
+    public func configuration(
+        vtep: String = "10.66.0.1", ovsdb: Bool = false, admin: Bool = false, reflector: Bool = false, _ rest: String
+    ) -> String {
         var lines = ["vtep: \(vtep)", "as: 65000", "log-level: debug"]
         if admin { lines += ["admin:", "  address: \(adminSocket)"] }
+        if reflector {
+            lines += ["bgp-listen: \(vtep):0", "route-reflectors:", "  - address: \(vtep)", "    port: \(Self.reflectorPort)"]
+        }
         lines += ["controller:", "  listen: 127.0.0.1:6653", "bridges:", "  - name: br0", "    vxlan-port: 100"]
         if ovsdb, let database = sandbox.databaseSocket { lines.append("    ovsdb: unix:\(database)") }
         return lines.joined(separator: "\n") + "\n" + rest
@@ -77,8 +86,18 @@ public final class AgentSandbox: @unchecked Sendable {
         let path = folder.appendingPathComponent("agent.yaml").path
         try configuration.write(toFile: path, atomically: true, encoding: .utf8)
         try sandbox.setController("tcp:127.0.0.1:6653")
-        guard let agent = Self.agentPath else { throw AgentNotBuilt() }
+        guard let agent = Self.agentPath else { throw NotBuilt(product: "swiftplane-agent") }
         return try start([agent, "--config", path], log: "agent.log")
+    }
+
+    /// swiftplane-rr in the sandbox's namespace on `address` (the host's VTEP,
+    /// in a /24), accepting peers from that /24: the agent and a GoBGP on the
+    /// underlay as a remote host. Its log is `rr.log`.
+    public func startReflector(on address: String) throws -> Daemon {
+        guard let reflector = Command.builtProduct("swiftplane-rr") else { throw NotBuilt(product: "swiftplane-rr") }
+        let network = address.split(separator: ".").dropLast().joined(separator: ".")
+        return try start([reflector, "--as", "65000", "--router-id", "\(network).254", "--listen", "\(address):\(Self.reflectorPort)",
+                          "--accept", "\(network).0/24"], log: "rr.log")
     }
 
     /// Starts any daemon in `netns` (the sandbox's by default), logging to
@@ -95,7 +114,8 @@ public final class AgentSandbox: @unchecked Sendable {
     }
 }
 
-/// `startAgent` without a built agent (suites check `unavailableReason` first).
-struct AgentNotBuilt: Error, CustomStringConvertible {
-    var description: String { "swiftplane-agent is not built (swift build)" }
+/// A daemon to start that `swift build` has not made (suites check `unavailableReason` first).
+struct NotBuilt: Error, CustomStringConvertible {
+    var product: String
+    var description: String { "\(product) is not built (swift build)" }
 }
