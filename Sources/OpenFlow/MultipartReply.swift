@@ -32,31 +32,11 @@ public struct MultipartReply: Sendable, Hashable {
 
     public static let replyMore: UInt16 = 1
 
-    public var type: UInt16 {
-        switch body {
-        case .desc: 0
-        case .flow: 1
-        case .aggregate: 2
-        case .table: 3
-        case .portStats: 4
-        case .queue: 5
-        case .group: 6
-        case .groupDesc: 7
-        case .groupFeatures: 8
-        case .meter: 9
-        case .meterConfig: 10
-        case .meterFeatures: 11
-        case .tableFeatures: 12
-        case .portDesc: 13
-        case .experimenter: 0xffff
-        case let .unknown(type, _): type
-        }
-    }
+    /// OFPMP_* number.
+    public var type: UInt16 { body.multipartType.rawValue }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(type)
-        buffer.writeInteger(flags)
-        buffer.writeZeros(4)
+        MultipartType.encodeHeader(body.multipartType, flags: flags, into: &buffer)
         switch body {
         case let .desc(value): value.encode(into: &buffer)
         case let .flow(value): value.encode(into: &buffer)
@@ -78,30 +58,52 @@ public struct MultipartReply: Sendable, Hashable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MultipartReply {
-        let type: UInt16 = try reader.read("multipart type")
-        let flags: UInt16 = try reader.read("multipart flags")
-        try reader.skip(4, "multipart padding")
+        let (type, flags) = try MultipartType.decodeHeader(from: &reader)
         let body: Body
         switch type {
-        case 0: body = .desc(try SwitchDescription.decode(from: &reader))
-        case 1: body = .flow(try FlowStats.decodeAll(from: &reader))
-        case 2: body = .aggregate(try AggregateStats.decode(from: &reader))
-        case 3: body = .table(try TableStats.decodeAll(from: &reader))
-        case 4: body = .portStats(try PortStats.decodeAll(from: &reader))
-        case 5: body = .queue(try QueueStats.decodeAll(from: &reader))
-        case 6: body = .group(try GroupStats.decodeAll(from: &reader))
-        case 7: body = .groupDesc(try GroupDescription.decodeAll(from: &reader))
-        case 8: body = .groupFeatures(try GroupFeatures.decode(from: &reader))
-        case 9: body = .meter(try MeterStats.decodeAll(from: &reader))
-        case 10: body = .meterConfig(try MeterConfig.decodeAll(from: &reader))
-        case 11: body = .meterFeatures(try MeterFeatures.decode(from: &reader))
-        case 12: body = .tableFeatures(try TableFeatures.decodeAll(from: &reader))
-        case 13: body = .portDesc(try PortDescription.decodeAll(from: &reader))
-        case 0xffff: body = .experimenter(try ExperimenterMessage.decode(from: &reader))
-        default: body = .unknown(type: type, body: reader.rest())
+        case .desc: body = .desc(try SwitchDescription.decode(from: &reader))
+        case .flow: body = .flow(try FlowStats.decodeAll(from: &reader))
+        case .aggregate: body = .aggregate(try AggregateStats.decode(from: &reader))
+        case .table: body = .table(try TableStats.decodeAll(from: &reader))
+        case .portStats: body = .portStats(try PortStats.decodeAll(from: &reader))
+        case .queue: body = .queue(try QueueStats.decodeAll(from: &reader))
+        case .group: body = .group(try GroupStats.decodeAll(from: &reader))
+        case .groupDesc: body = .groupDesc(try GroupDescription.decodeAll(from: &reader))
+        case .groupFeatures: body = .groupFeatures(try GroupFeatures.decode(from: &reader))
+        case .meter: body = .meter(try MeterStats.decodeAll(from: &reader))
+        case .meterConfig: body = .meterConfig(try MeterConfig.decodeAll(from: &reader))
+        case .meterFeatures: body = .meterFeatures(try MeterFeatures.decode(from: &reader))
+        case .tableFeatures: body = .tableFeatures(try TableFeatures.decodeAll(from: &reader))
+        case .portDesc: body = .portDesc(try PortDescription.decodeAll(from: &reader))
+        case .experimenter: body = .experimenter(try ExperimenterMessage.decode(from: &reader))
+        default: body = .unknown(type: type.rawValue, body: reader.rest())
         }
         guard reader.isEmpty else { throw reader.error("multipart reply trailing bytes", .badLength(reader.remaining)) }
         return MultipartReply(flags: flags, body)
+    }
+}
+
+extension MultipartReply.Body {
+    /// Which OFPMP_* this body is: the case names follow the spec's table.
+    var multipartType: MultipartType {
+        switch self {
+        case .desc: .desc
+        case .flow: .flow
+        case .aggregate: .aggregate
+        case .table: .table
+        case .portStats: .portStats
+        case .queue: .queue
+        case .group: .group
+        case .groupDesc: .groupDesc
+        case .groupFeatures: .groupFeatures
+        case .meter: .meter
+        case .meterConfig: .meterConfig
+        case .meterFeatures: .meterFeatures
+        case .tableFeatures: .tableFeatures
+        case .portDesc: .portDesc
+        case .experimenter: .experimenter
+        case let .unknown(type, _): MultipartType(rawValue: type)
+        }
     }
 }
 

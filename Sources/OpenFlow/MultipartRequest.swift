@@ -32,32 +32,11 @@ public struct MultipartRequest: Sendable, Hashable {
         self.body = body
     }
 
-    /// OFPMP_* numbers.
-    public var type: UInt16 {
-        switch body {
-        case .desc: 0
-        case .flow: 1
-        case .aggregate: 2
-        case .table: 3
-        case .portStats: 4
-        case .queue: 5
-        case .group: 6
-        case .groupDesc: 7
-        case .groupFeatures: 8
-        case .meter: 9
-        case .meterConfig: 10
-        case .meterFeatures: 11
-        case .tableFeatures: 12
-        case .portDesc: 13
-        case .experimenter: 0xffff
-        case let .unknown(type, _): type
-        }
-    }
+    /// OFPMP_* number.
+    public var type: UInt16 { body.multipartType.rawValue }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(type)
-        buffer.writeInteger(flags)
-        buffer.writeZeros(4)
+        MultipartType.encodeHeader(body.multipartType, flags: flags, into: &buffer)
         switch body {
         case .desc, .table, .groupDesc, .groupFeatures, .meterFeatures, .portDesc:
             break
@@ -82,9 +61,7 @@ public struct MultipartRequest: Sendable, Hashable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MultipartRequest {
-        let type: UInt16 = try reader.read("multipart type")
-        let flags: UInt16 = try reader.read("multipart flags")
-        try reader.skip(4, "multipart padding")
+        let (type, flags) = try MultipartType.decodeHeader(from: &reader)
         func idAndPad(_ what: StaticString) throws(OpenFlowDecodingError) -> UInt32 {
             let id: UInt32 = try reader.read(what)
             try reader.skip(4, "multipart request padding")
@@ -92,24 +69,48 @@ public struct MultipartRequest: Sendable, Hashable {
         }
         let body: Body
         switch type {
-        case 0: body = .desc
-        case 1: body = .flow(try FlowStatsRequest.decode(from: &reader))
-        case 2: body = .aggregate(try FlowStatsRequest.decode(from: &reader))
-        case 3: body = .table
-        case 4: body = .portStats(portNo: try idAndPad("port_no"))
-        case 5: body = .queue(portNo: try reader.read("port_no"), queueID: try reader.read("queue_id"))
-        case 6: body = .group(groupID: try idAndPad("group_id"))
-        case 7: body = .groupDesc
-        case 8: body = .groupFeatures
-        case 9: body = .meter(meterID: try idAndPad("meter_id"))
-        case 10: body = .meterConfig(meterID: try idAndPad("meter_id"))
-        case 11: body = .meterFeatures
-        case 12: body = .tableFeatures(try TableFeatures.decodeAll(from: &reader))
-        case 13: body = .portDesc
-        case 0xffff: body = .experimenter(try ExperimenterMessage.decode(from: &reader))
-        default: body = .unknown(type: type, body: reader.rest())
+        case .desc: body = .desc
+        case .flow: body = .flow(try FlowStatsRequest.decode(from: &reader))
+        case .aggregate: body = .aggregate(try FlowStatsRequest.decode(from: &reader))
+        case .table: body = .table
+        case .portStats: body = .portStats(portNo: try idAndPad("port_no"))
+        case .queue: body = .queue(portNo: try reader.read("port_no"), queueID: try reader.read("queue_id"))
+        case .group: body = .group(groupID: try idAndPad("group_id"))
+        case .groupDesc: body = .groupDesc
+        case .groupFeatures: body = .groupFeatures
+        case .meter: body = .meter(meterID: try idAndPad("meter_id"))
+        case .meterConfig: body = .meterConfig(meterID: try idAndPad("meter_id"))
+        case .meterFeatures: body = .meterFeatures
+        case .tableFeatures: body = .tableFeatures(try TableFeatures.decodeAll(from: &reader))
+        case .portDesc: body = .portDesc
+        case .experimenter: body = .experimenter(try ExperimenterMessage.decode(from: &reader))
+        default: body = .unknown(type: type.rawValue, body: reader.rest())
         }
         guard reader.isEmpty else { throw reader.error("multipart request trailing bytes", .badLength(reader.remaining)) }
         return MultipartRequest(flags: flags, body)
+    }
+}
+
+extension MultipartRequest.Body {
+    /// Which OFPMP_* this body is: the case names follow the spec's table.
+    var multipartType: MultipartType {
+        switch self {
+        case .desc: .desc
+        case .flow: .flow
+        case .aggregate: .aggregate
+        case .table: .table
+        case .portStats: .portStats
+        case .queue: .queue
+        case .group: .group
+        case .groupDesc: .groupDesc
+        case .groupFeatures: .groupFeatures
+        case .meter: .meter
+        case .meterConfig: .meterConfig
+        case .meterFeatures: .meterFeatures
+        case .tableFeatures: .tableFeatures
+        case .portDesc: .portDesc
+        case .experimenter: .experimenter
+        case let .unknown(type, _): MultipartType(rawValue: type)
+        }
     }
 }

@@ -4,9 +4,8 @@ import Testing
 import TestSupport
 
 /// Why the real-OVS agent test cannot run here, or nil when it can.
-let agentAdminUnavailable: String? = OVSSandbox.unavailableReason
-    ?? (Command.which("ping") == nil ? "ping is not installed (Tests/Tools/install-deps)" : nil)
-    ?? (Built.agent == nil || Built.ctl == nil ? "swiftplane-agent and swiftplanectl are not built (swift build)" : nil)
+let agentAdminUnavailable: String? = AgentSandbox.unavailableReason
+    ?? (Built.ctl == nil ? "swiftplanectl is not built (swift build)" : nil)
 
 /// `swiftplanectl endpoints`, `switches`, `flows [--live]` and `bum`, and
 /// the Prometheus page, against the built agent driving real Open vSwitch
@@ -16,19 +15,7 @@ let agentAdminUnavailable: String? = OVSSandbox.unavailableReason
 @Suite("the agent's admin API against real Open vSwitch", .serialized,
        .enabled(if: agentAdminUnavailable == nil, Comment(rawValue: agentAdminUnavailable ?? "")))
 struct AgentAdminTests {
-    static func config(database: String, socket: String) -> String {
-        """
-        vtep: 10.66.0.1
-        as: 65000
-        log-level: debug
-        admin:
-          address: \(socket)
-        controller:
-          listen: 127.0.0.1:6653
-        bridges:
-          - name: br0
-            vxlan-port: 100
-            ovsdb: unix:\(database)
+    static let tenant = """
         vnis:
           - vni: 10
         endpoints:
@@ -41,17 +28,11 @@ struct AgentAdminTests {
             ips: [10.77.0.2, "fd00::2"]
             port: 2
         """
-    }
 
     @Test func endpointsSwitchesFlowsBUMAndMetrics() async throws {
-        let folder = try TemporaryFolder.create("admin-agent")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let socket = folder.appendingPathComponent("agent.sock").path
-        let configPath = folder.appendingPathComponent("agent.yaml").path
-
-        try await OVSSandbox.with(hint: "adm") { sandbox in
-            let database = try #require(sandbox.databaseSocket)
-            try Self.config(database: database, socket: socket).write(toFile: configPath, atomically: true, encoding: .utf8)
+        try await AgentSandbox.with(hint: "adm") { fixture in
+            let sandbox = fixture.sandbox
+            let socket = fixture.adminSocket
             let a = try sandbox.addContainer("a", mac: "02:00:00:00:00:0a", addresses: ["10.77.0.1/24"], ofport: 1)
             let b = try sandbox.addContainer("b", mac: "02:00:00:00:00:0b", addresses: ["10.77.0.2/24"], ofport: 2)
             // IPv6 without duplicate address detection, so it is usable at once.
@@ -64,19 +45,16 @@ struct AgentAdminTests {
             try sandbox.vsctl("set", "port", "c", "external_ids:vni=10")
             try sandbox.vsctl("set", "port", "d", "external_ids:vni=10", "external_ids:attached-mac=02:00:00:00:00:0d",
                               "external_ids:ip=10.77.0.4")
-            try sandbox.vsctl("add-port", sandbox.bridge, "vxlan0", "--", "set", "interface", "vxlan0", "type=vxlan",
-                              "options:remote_ip=flow", "options:key=flow", "options:local_ip=10.66.0.1", "ofport_request=100")
-            try sandbox.setController("tcp:127.0.0.1:6653")
+            try fixture.addVXLANPort()
             let dpid = try sandbox.vsctl("get", "bridge", sandbox.bridge, "datapath_id")
                 .trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
 
-            let agent = try Daemon([Built.agent!, "--config", configPath], netns: sandbox.name, log: folder.appendingPathComponent("agent.log"))
-            defer { agent.stop() }
+            let agent = try fixture.startAgent(configuration: fixture.configuration(ovsdb: true, admin: true, Self.tenant))
             let client = AdminClient(address: .unix(path: socket))
 
             // flows --live converges: every wanted flow installed, nothing missing, different or extra.
             var reports: [FlowReport] = []
-            let converged = await Built.eventually(20) {
+            let converged = await eventually(20, every: .milliseconds(200)) {
                 reports = (try? client.get("/flows?live=1", as: [FlowReport].self)) ?? []
                 guard let r = reports.first, !r.flows.isEmpty else { return false }
                 // d's endpoint from OVSDB must be in: its forward flow.
@@ -110,7 +88,7 @@ struct AgentAdminTests {
 
             // endpoints: each source named.
             var endpoints: [EndpointReport] = []
-            let learned = await Built.eventually(10) {
+            let learned = await eventually(10, every: .milliseconds(200)) {
                 let r = try? Built.ctl(socket, ["endpoints", "--json"])
                 endpoints = (try? JSONDecoder().decode([EndpointReport].self, from: Data((r?.stdout ?? "").utf8))) ?? []
                 return endpoints.contains { $0.mac == "02:00:00:00:00:0c" }
@@ -168,7 +146,7 @@ struct AgentAdminTests {
 
             #expect(agent.process.isRunning)
             kill(agent.process.processIdentifier, SIGTERM)
-            #expect(await Built.eventually(5) { !agent.process.isRunning })
+            #expect(await eventually(5, every: .milliseconds(200)) { !agent.process.isRunning })
             #expect(!FileManager.default.fileExists(atPath: socket), "the admin socket stays after exit")
         }
     }

@@ -27,7 +27,7 @@ struct RouteReflectorAdminTests {
                              "--accept", "127.89.0.0/16", "--admin-socket", socket, "--log-level", "info"],
                             log: folder.appendingPathComponent("rr.log"))
         defer { rr.stop() }
-        #expect(await Built.eventually(10) { FileManager.default.fileExists(atPath: socket) }, "no admin socket: \(rr.output)")
+        #expect(await eventually(10, every: .milliseconds(200)) { FileManager.default.fileExists(atPath: socket) }, "no admin socket: \(rr.output)")
 
         let originator = try GoBGPDaemon(address: "127.89.\(net).2", peer: "127.0.0.1", peerPort: port)
         defer { originator.stop() }
@@ -35,7 +35,7 @@ struct RouteReflectorAdminTests {
         defer { receiver.stop() }
 
         let client = AdminClient(address: .unix(path: socket))
-        let up = await Built.eventually(30) {
+        let up = await eventually(30, every: .milliseconds(200)) {
             ((try? client.get("/neighbors", as: [NeighborReport].self)) ?? []).filter { $0.state == "Established" }.count == 2
         }
         #expect(up, "sessions did not come up: \(rr.output.suffix(800))")
@@ -45,7 +45,7 @@ struct RouteReflectorAdminTests {
         for route in [Self.macadv, Self.second, Self.multicast] {
             #expect(try originator.cli(["global", "rib", "add", "-a", "evpn"] + route).status == 0)
         }
-        #expect(await Built.eventually(10) { ((try? receiver.evpnRIB()) ?? [:]).count == 3 })
+        #expect(await eventually(10, every: .milliseconds(200)) { ((try? receiver.evpnRIB()) ?? [:]).count == 3 })
 
         // neighbors, JSON: both clients, dynamic, prefixes received by the originator's, sent to the receiver's.
         let json = try Built.ctl(socket, ["neighbors", "--json"])
@@ -98,14 +98,14 @@ struct RouteReflectorAdminTests {
 
         // A withdrawal is seen by both.
         #expect(try originator.cli(["global", "rib", "del", "-a", "evpn"] + Self.macadv).status == 0)
-        #expect(await Built.eventually(10) { ((try? client.get("/routes?type=2", as: [RouteReport].self)) ?? []).count == 1 })
+        #expect(await eventually(10, every: .milliseconds(200)) { ((try? client.get("/routes?type=2", as: [RouteReport].self)) ?? []).count == 1 })
         let withdrawn = try String(decoding: client.get("/metrics").body, as: UTF8.self)
         #expect(Built.sample(withdrawn, "bgp_routes", ["type": "2", "peer": originator.address]) == 1)
 
         // A connection from outside the accepted range is refused and counted as an error.
         let refusedBefore = Built.sample(withdrawn, "swiftplane_errors_total", ["kind": "bgp_connection_refused"]) ?? 0
         #expect(Self.dial(from: "127.90.0.1", port: port))
-        let counted = await Built.eventually(5) {
+        let counted = await eventually(5, every: .milliseconds(200)) {
             let page = String(decoding: (try? client.get("/metrics").body) ?? [], as: UTF8.self)
             return (Built.sample(page, "swiftplane_errors_total", ["kind": "bgp_connection_refused"]) ?? 0) > refusedBefore
         }

@@ -20,22 +20,8 @@ struct TraceCommandTests {
     static let remoteMAC = "02:00:00:00:00:63"
     static let remoteIP = "10.77.0.99"
 
-    static func config(socket: String) -> String {
-        """
-        vtep: 10.9.6.1
-        as: 65000
-        log-level: debug
-        admin:
-          address: \(socket)
-        bgp-listen: 10.9.6.1:0
-        route-reflectors:
-          - address: 10.9.6.1
-            port: 11179
-        controller:
-          listen: 127.0.0.1:6653
-        bridges:
-          - name: br0
-            vxlan-port: 100
+    /// Two tenants reuse 10.77.0.1.
+    static let tenants = """
         vnis:
           - vni: 10
           - vni: 11
@@ -53,7 +39,6 @@ struct TraceCommandTests {
             ips: [10.77.0.1]
             port: 3
         """
-    }
 
     /// How one packet ends, as both sides can say it.
     struct Ending: Hashable, CustomStringConvertible {
@@ -113,43 +98,30 @@ struct TraceCommandTests {
     }
 
     @Test func traceAgreesWithOpenVSwitch() async throws {
-        let folder = try TemporaryFolder.create("trace-agent")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let socket = folder.appendingPathComponent("agent.sock").path
-        let configPath = folder.appendingPathComponent("agent.yaml").path
-        try Self.config(socket: socket).write(toFile: configPath, atomically: true, encoding: .utf8)
-
         let underlay = try OVSUnderlay.start(hint: "trcu")
         defer { underlay.stop() }
-        try await OVSSandbox.with(hint: "trch") { host in
+        try await AgentSandbox.with(hint: "trch") { fixture in
+            let host = fixture.sandbox
+            let socket = fixture.adminSocket
             _ = try host.addVTEP(on: underlay, address: "10.9.6.1/24", ofport: 100)
             try host.addContainer("c1", mac: "02:00:00:00:00:0a", addresses: ["10.77.0.1/24"], ofport: 1)
             try host.addContainer("c2", mac: "02:00:00:00:00:0b", addresses: ["10.77.0.2/24"], ofport: 2)
             try host.addContainer("e1", mac: "02:00:00:00:00:0e", addresses: ["10.77.0.1/24"], ofport: 3)
-            try host.setController("tcp:127.0.0.1:6653")
-            // GoBGP's VTEP sits on the underlay; OVS learns its MAC so the tunnel resolves.
-            _ = try Command.run("ip", ["-n", underlay.name, "addr", "add", "\(Self.remoteVTEP)/24", "dev", "ul"])
-            let ulMAC = try Command.run("ip", ["netns", "exec", underlay.name, "cat", "/sys/class/net/ul/address"]).stdout
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            try host.appctl("tnl/neigh/set", "br-phy", Self.remoteVTEP, ulMAC)
+            try fixture.addRemoteVTEP(Self.remoteVTEP, on: underlay)
 
-            let reflector = try Daemon([Built.rr!, "--as", "65000", "--router-id", "10.9.6.254", "--listen", "10.9.6.1:11179",
-                                        "--accept", "10.9.6.0/24"], netns: host.name, log: folder.appendingPathComponent("rr.log"))
-            defer { reflector.stop() }
-            let agent = try Daemon([Built.agent!, "--config", configPath], netns: host.name, log: folder.appendingPathComponent("agent.log"))
-            defer { agent.stop() }
-            let gobgpd = try GoBGPDaemon(address: Self.remoteVTEP, peer: "10.9.6.1", peerPort: 11179, netns: underlay.name)
+            let reflector = try fixture.startReflector(on: "10.9.6.1")
+            let agent = try fixture.startAgent(configuration: fixture.configuration(vtep: "10.9.6.1", admin: true, reflector: true, Self.tenants))
+            let gobgpd = try GoBGPDaemon(address: Self.remoteVTEP, peer: "10.9.6.1", peerPort: AgentSandbox.reflectorPort, netns: underlay.name)
             defer { gobgpd.stop() }
             func logs() -> String { "agent:\n\(agent.output.suffix(2000))\nrr:\n\(reflector.output.suffix(800))" }
 
-            let added = try await Built.eventually(20) {
-                try gobgpd.cli(["global", "rib", "add", "-a", "evpn", "macadv", Self.remoteMAC, Self.remoteIP, "etag", "0", "label", "10",
-                                "rd", "\(Self.remoteVTEP):10", "rt", "65000:10", "encap", "vxlan", "nexthop", Self.remoteVTEP]).status == 0
+            let added = try await eventually(20, every: .milliseconds(200)) {
+                try gobgpd.evpn(GoBGPDaemon.macadv(Self.remoteMAC, Self.remoteIP, vni: 10, vtep: Self.remoteVTEP, rd: 10))
             }
             #expect(added, "gobgp could not add the route")
             // The switch holds every wanted flow, the remote endpoint's among them.
             let client = AdminClient(address: .unix(path: socket))
-            let converged = await Built.eventually(30) {
+            let converged = await eventually(30, every: .milliseconds(200)) {
                 guard let r = (try? client.get("/flows?live=1", as: [FlowReport].self))?.first else { return false }
                 return r.counts[.installed] == r.flows.count && r.flows.contains { $0.role == "forward-remote" }
             }

@@ -13,23 +13,6 @@ import TestSupport
 @Suite("swiftplane-agent: gleaned endpoints expire on real Open vSwitch", .serialized,
        .enabled(if: agentOVSTestsUnavailable == nil, Comment(rawValue: agentOVSTestsUnavailable ?? "")))
 struct AgentExpiryOVSTests {
-    static func config(database: String) -> String {
-        """
-        vtep: 10.66.0.1
-        as: 65000
-        log-level: debug
-        gleaned-expiry: 2
-        controller:
-          listen: 127.0.0.1:6653
-        bridges:
-          - name: br0
-            vxlan-port: 100
-            ovsdb: unix:\(database)
-        vnis:
-          - vni: 10
-        """
-    }
-
     /// The forward-local flows (one per known local endpoint).
     static func delivered(_ sandbox: OVSSandbox) throws -> Int {
         let cookie = FlowCookie(.forwardLocal, vni: AgentOVSTests.vni).cookie
@@ -38,14 +21,8 @@ struct AgentExpiryOVSTests {
 
     @Test("gleaned while talking, kept while traffic flows, withdrawn 2 s after it stops")
     func expiry() async throws {
-        let folder = try TemporaryFolder.create("agent-expiry")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let configPath = folder.appendingPathComponent("agent.yaml").path
-        let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
-
-        try OVSSandbox.with(hint: "agx") { sandbox in
-            let database = try #require(sandbox.databaseSocket)
-            try Self.config(database: database).write(toFile: configPath, atomically: true, encoding: .utf8)
+        try await AgentSandbox.with(hint: "agx") { fixture in
+            let sandbox = fixture.sandbox
             let a = try sandbox.addContainer("a", mac: "02:00:00:00:00:0a", addresses: ["10.77.0.1/24"], ofport: 1)
             let b = try sandbox.addContainer("b", mac: "02:00:00:00:00:0b", addresses: ["10.77.0.2/24"], ofport: 2)
             for (port, container) in [("a", a), ("b", b)] {
@@ -53,21 +30,19 @@ struct AgentExpiryOVSTests {
                 // No IPv6 chatter (router solicitations, MLD): silence must be silence.
                 _ = try Command.run("ip", ["netns", "exec", container.netns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"])
             }
-            try sandbox.vsctl("add-port", sandbox.bridge, "vxlan0", "--", "set", "interface", "vxlan0", "type=vxlan",
-                              "options:remote_ip=flow", "options:key=flow", "options:local_ip=10.66.0.1",
-                              "ofport_request=\(AgentOVSTests.vxlanPort)")
-            try sandbox.setController("tcp:127.0.0.1:6653")
-            let agent = try NamespaceDaemon(netns: sandbox.name, [agentPath, "--config", configPath],
-                                            log: folder.appendingPathComponent("agent.log"))
-            defer { agent.stop() }
+            try fixture.addVXLANPort(ofport: Int(AgentOVSTests.vxlanPort))
+            let agent = try fixture.startAgent(configuration: fixture.configuration(ovsdb: true, """
+                gleaned-expiry: 2
+                vnis:
+                  - vni: 10
+                """))
             #expect(try Self.delivered(sandbox) == 0)
 
             // Each pings the other for 5 s: both ARP requests reach the agent, both are gleaned.
             let pings = try [(a, "10.77.0.2"), (b, "10.77.0.1")].map { container, target in
-                try NamespaceDaemon(netns: container.netns, ["ping", "-c", "25", "-i", "0.2", "-W", "1", target],
-                                    log: folder.appendingPathComponent("ping-\(container.netns).log"))
+                try fixture.start(["ping", "-c", "25", "-i", "0.2", "-W", "1", target], netns: container.netns,
+                                  log: "ping-\(container.netns).log")
             }
-            defer { pings.forEach { $0.stop() } }
             var learned = false
             for _ in 0..<30 where !learned {
                 learned = try Self.delivered(sandbox) == 2

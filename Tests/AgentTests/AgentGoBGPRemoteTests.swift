@@ -18,111 +18,84 @@ struct AgentGoBGPRemoteTests {
     static let remoteMAC = "02:00:00:00:00:63"
     static let remoteIP = "10.77.0.99"
 
-    static func agentConfig() -> String {
-        base.replacingOccurrences(of: "vtep: 10.0.0.1", with: "vtep: 10.9.7.1") + """
-
-        bgp-listen: 10.9.7.1:0
-        route-reflectors:
-          - address: 10.9.7.1
-            port: 11179
+    static let tenant = """
+        vnis:
+          - vni: 10
         endpoints:
           - vni: 10
             mac: 02:00:00:00:00:01
             ips: [10.77.0.1]
             port: 1
         """
-    }
 
     @Test("ARP answered by OVS, ICMP into VXLAN VNI 10 towards GoBGP's VTEP, broadcast dropped and counted")
-    func remoteEndpointFromGoBGP() throws {
-        let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
-        let reflectorPath = try #require(Command.builtProduct("swiftplane-rr"))
-        let folder = try TemporaryFolder.create("agent-gobgp")
-        defer { try? FileManager.default.removeItem(at: folder) }
+    func remoteEndpointFromGoBGP() async throws {
+        let underlay = try OVSUnderlay.start(hint: "aggu")
+        defer { underlay.stop() }
+        try await AgentSandbox.with(hint: "aggh") { fixture in
+            let host = fixture.sandbox
+            _ = try host.addVTEP(on: underlay, address: "10.9.7.1/24", ofport: 100)
+            _ = try host.exec(["sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2"])
+            let container = try host.addContainer("c", mac: "02:00:00:00:00:01", addresses: ["10.77.0.1/24"], ofport: 1, mtu: 1450)
+            try fixture.addRemoteVTEP(Self.remoteVTEP, on: underlay)
 
-        try OVSUnderlay.with(hint: "aggu") { underlay in
-            try OVSSandbox.with(hint: "aggh") { host in
-                _ = try host.addVTEP(on: underlay, address: "10.9.7.1/24", ofport: 100)
-                _ = try host.exec(["sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2"])
-                let container = try host.addContainer("c", mac: "02:00:00:00:00:01", addresses: ["10.77.0.1/24"], ofport: 1, mtu: 1450)
-                try host.setController("tcp:127.0.0.1:6653")
-                // The remote host's VTEP: an address on the underlay bridge itself.
-                _ = try Command.run("ip", ["-n", underlay.name, "addr", "add", "\(Self.remoteVTEP)/24", "dev", "ul"])
-                let ulMAC = try Command.run("ip", ["netns", "exec", underlay.name, "cat", "/sys/class/net/ul/address"]).stdout
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
-                try host.appctl("tnl/neigh/set", "br-phy", Self.remoteVTEP, ulMAC)
-
-                let reflector = try NamespaceDaemon(
-                    netns: host.name, [reflectorPath, "--as", "65000", "--router-id", "10.9.7.254",
-                                       "--listen", "10.9.7.1:11179", "--accept", "10.9.7.0/24"],
-                    log: folder.appendingPathComponent("rr.log"))
-                defer { reflector.stop() }
-                let configPath = folder.appendingPathComponent("agent.yaml").path
-                try Self.agentConfig().write(toFile: configPath, atomically: true, encoding: .utf8)
-                let agent = try NamespaceDaemon(netns: host.name, [agentPath, "--config", configPath],
-                                                log: folder.appendingPathComponent("agent.log"))
-                defer { agent.stop() }
-                // gobgpd in the underlay's namespace: an iBGP client of the reflector at 10.9.7.1.
-                let gobgpd = try GoBGPDaemon(address: Self.remoteVTEP, peer: "10.9.7.1", peerPort: 11179, netns: underlay.name)
-                defer { gobgpd.stop() }
-                func logs() -> String { "rr:\n\(reflector.output)\nagent:\n\(agent.output)\ngobgpd:\n\(gobgpd.log.suffix(1500))" }
-                // GoBGP, as a host would, advertises its endpoint behind its VTEP (VNI 10, RT 65000:10).
-                var added = false
-                for _ in 0..<100 where !added {
-                    added = try gobgpd.cli(["global", "rib", "add", "-a", "evpn", "macadv", Self.remoteMAC, Self.remoteIP,
-                                       "etag", "0", "label", "10", "rd", "\(Self.remoteVTEP):10", "rt", "65000:10",
-                                       "encap", "vxlan", "nexthop", Self.remoteVTEP]).status == 0
-                    if !added { usleep(100_000) }
-                }
-                #expect(added, "gobgp could not add the route\n\(logs())")
-                let remote = FlowCookie(.forwardRemote, vni: VNI(rawValue: 10)).cookie
-                var ready = false
-                for _ in 0..<200 where !ready {
-                    ready = try AgentOVSTests.dump(host).contains { $0.0.cookie == remote }
-                    if !ready { usleep(100_000) }
-                }
-                #expect(ready, "no forward-remote flow for GoBGP's endpoint\n\(logs())")
-                guard ready else { return }
-
-                // OVS's own trace: into the tunnel with VNI 10, to GoBGP's VTEP.
-                let trace = try host.appctl("ofproto/trace", host.bridge,
-                                            "in_port=1,dl_src=02:00:00:00:00:01,dl_dst=\(Self.remoteMAC),dl_type=0x0800,"
-                                                + "nw_src=10.77.0.1,nw_dst=\(Self.remoteIP),nw_proto=1")
-                #expect(trace.contains("set_field:0xa->tun_id") && trace.contains("set_field:\(Self.remoteVTEP)->tun_dst")
-                        && trace.contains("output:100"), "trace:\n\(trace)")
-
-                // tcpdump on the underlay while the container pings (no one answers there: the ICMP is what matters).
-                let pcap = folder.appendingPathComponent("underlay.pcap").path
-                let capture = try NamespaceDaemon(
-                    netns: underlay.name, ["tcpdump", "-i", "ul", "-n", "-U", "--immediate-mode", "-w", pcap, "udp port 4789"],
-                    log: folder.appendingPathComponent("tcpdump.log"))
-                defer { capture.stop() }
-                for _ in 0..<50 where !capture.output.contains("listening on") { usleep(100_000) }
-                let arpBefore = try AgentTwoHostTests.packets(host, .arpResponder, vni: 10)
-                let arpToControllerBefore = try AgentTwoHostTests.packets(host, .arpToController, vni: 10)
-                _ = try container.exec(["ping", "-c", "3", "-i", "0.2", "-W", "1", Self.remoteIP])
-                usleep(500_000)
-                capture.stop()
-
-                // The ARP for GoBGP's endpoint was answered by the responder flow, not by us.
-                let neighbour = try container.exec(["ip", "neigh", "show", Self.remoteIP]).stdout
-                #expect(neighbour.contains(Self.remoteMAC), "the container did not learn the remote MAC: \(neighbour)")
-                #expect(try AgentTwoHostTests.packets(host, .arpResponder, vni: 10, reach: arpBefore + 1), "responder counter did not move")
-                #expect(try AgentTwoHostTests.packets(host, .arpToController, vni: 10) == arpToControllerBefore,
-                        "the ARP went to the controller")
-
-                let fields = try Command.run("tshark", ["-r", pcap, "-d", "udp.port==4789,vxlan", "-T", "fields",
-                                                        "-E", "occurrence=f", "-e", "ip.dst", "-e", "vxlan.vni", "-e", "icmp.type"]).stdout
-                // outer destination (the first ip.dst), VNI, inner ICMP type (8: echo request)
-                let echoes = fields.split(separator: "\n").filter { $0 == "\(Self.remoteVTEP)\t10\t8" }
-                print("underlay: \(echoes.count) VXLAN packets to \(Self.remoteVTEP) with VNI 10 carrying an ICMP echo request")
-                #expect(echoes.count >= 3, "VXLAN packets on the underlay:\n\(fields)")
-
-                // A broadcast from the container is dropped in OVS and counted.
-                let dropBefore = try AgentTwoHostTests.packets(host, .dropBroadcast, vni: 10)
-                _ = try container.exec(["ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.77.0.255"])
-                #expect(try AgentTwoHostTests.packets(host, .dropBroadcast, vni: 10, reach: dropBefore + 3), "\(logs())")
+            let reflector = try fixture.startReflector(on: "10.9.7.1")
+            let agent = try fixture.startAgent(configuration: fixture.configuration(vtep: "10.9.7.1", reflector: true, Self.tenant))
+            // gobgpd in the underlay's namespace: an iBGP client of the reflector at 10.9.7.1.
+            let gobgpd = try GoBGPDaemon(address: Self.remoteVTEP, peer: "10.9.7.1", peerPort: AgentSandbox.reflectorPort,
+                                         netns: underlay.name)
+            defer { gobgpd.stop() }
+            func logs() -> String { "rr:\n\(reflector.output)\nagent:\n\(agent.output)\ngobgpd:\n\(gobgpd.log.suffix(1500))" }
+            // GoBGP, as a host would, advertises its endpoint behind its VTEP (VNI 10, RT 65000:10).
+            let added = try await eventually(10, every: .milliseconds(100)) {
+                try gobgpd.evpn(GoBGPDaemon.macadv(Self.remoteMAC, Self.remoteIP, vni: 10, vtep: Self.remoteVTEP, rd: 10))
             }
+            #expect(added, "gobgp could not add the route\n\(logs())")
+            let remote = FlowCookie(.forwardRemote, vni: VNI(rawValue: 10)).cookie
+            var ready = false
+            for _ in 0..<200 where !ready {
+                ready = try AgentOVSTests.dump(host).contains { $0.0.cookie == remote }
+                if !ready { usleep(100_000) }
+            }
+            #expect(ready, "no forward-remote flow for GoBGP's endpoint\n\(logs())")
+            guard ready else { return }
+
+            // OVS's own trace: into the tunnel with VNI 10, to GoBGP's VTEP.
+            let trace = try host.appctl("ofproto/trace", host.bridge,
+                                        "in_port=1,dl_src=02:00:00:00:00:01,dl_dst=\(Self.remoteMAC),dl_type=0x0800,"
+                                            + "nw_src=10.77.0.1,nw_dst=\(Self.remoteIP),nw_proto=1")
+            #expect(trace.contains("set_field:0xa->tun_id") && trace.contains("set_field:\(Self.remoteVTEP)->tun_dst")
+                    && trace.contains("output:100"), "trace:\n\(trace)")
+
+            // tcpdump on the underlay while the container pings (no one answers there: the ICMP is what matters).
+            let pcap = fixture.folder.appendingPathComponent("underlay.pcap").path
+            let capture = try fixture.start(["tcpdump", "-i", "ul", "-n", "-U", "--immediate-mode", "-w", pcap, "udp port 4789"],
+                                            netns: underlay.name, log: "tcpdump.log")
+            for _ in 0..<50 where !capture.output.contains("listening on") { usleep(100_000) }
+            let arpBefore = try AgentTwoHostTests.packets(host, .arpResponder, vni: 10)
+            let arpToControllerBefore = try AgentTwoHostTests.packets(host, .arpToController, vni: 10)
+            _ = try container.exec(["ping", "-c", "3", "-i", "0.2", "-W", "1", Self.remoteIP])
+            usleep(500_000)
+            capture.stop()
+
+            // The ARP for GoBGP's endpoint was answered by the responder flow, not by us.
+            let neighbour = try container.exec(["ip", "neigh", "show", Self.remoteIP]).stdout
+            #expect(neighbour.contains(Self.remoteMAC), "the container did not learn the remote MAC: \(neighbour)")
+            #expect(try AgentTwoHostTests.packets(host, .arpResponder, vni: 10, reach: arpBefore + 1), "responder counter did not move")
+            #expect(try AgentTwoHostTests.packets(host, .arpToController, vni: 10) == arpToControllerBefore,
+                    "the ARP went to the controller")
+
+            let fields = try Command.run("tshark", ["-r", pcap, "-d", "udp.port==4789,vxlan", "-T", "fields",
+                                                    "-E", "occurrence=f", "-e", "ip.dst", "-e", "vxlan.vni", "-e", "icmp.type"]).stdout
+            // outer destination (the first ip.dst), VNI, inner ICMP type (8: echo request)
+            let echoes = fields.split(separator: "\n").filter { $0 == "\(Self.remoteVTEP)\t10\t8" }
+            print("underlay: \(echoes.count) VXLAN packets to \(Self.remoteVTEP) with VNI 10 carrying an ICMP echo request")
+            #expect(echoes.count >= 3, "VXLAN packets on the underlay:\n\(fields)")
+
+            // A broadcast from the container is dropped in OVS and counted.
+            let dropBefore = try AgentTwoHostTests.packets(host, .dropBroadcast, vni: 10)
+            _ = try container.exec(["ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.77.0.255"])
+            #expect(try AgentTwoHostTests.packets(host, .dropBroadcast, vni: 10, reach: dropBefore + 3), "\(logs())")
         }
     }
 }

@@ -6,9 +6,7 @@ import Testing
 import TestSupport
 
 /// Why the real-OVS agent test cannot run here, or nil when it can.
-let agentOVSTestsUnavailable: String? = OVSSandbox.unavailableReason
-    ?? ["ping"].first { Command.which($0) == nil }.map { "\($0) is not installed (Tests/Tools/install-deps)" }
-    ?? (Command.builtProduct("swiftplane-agent") == nil ? "swiftplane-agent is not built (swift build)" : nil)
+let agentOVSTestsUnavailable: String? = AgentSandbox.unavailableReason
 
 /// The built `swiftplane-agent` against real Open vSwitch in a private
 /// namespace (Tests/Tools/ovs-sandbox), with a static configuration for two
@@ -40,23 +38,15 @@ struct AgentOVSTests {
     static let setups = [Setup(source: .configuration, transport: .tcp), Setup(source: .ovsdb, transport: .tcp),
                          Setup(source: .configuration, transport: .unix)]
 
-    static func config(_ source: Source, database: String) -> String {
-        switch source {
-        case .configuration: staticConfig
-        case .ovsdb: staticConfig.components(separatedBy: "endpoints:")[0]
-            .replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    ovsdb: unix:\(database)")
-        }
+    /// With `.ovsdb` the configuration names only the VNI: the endpoints
+    /// come from the ports' `external_ids`.
+    static func config(_ setup: Setup, _ fixture: AgentSandbox, socket: String) -> String {
+        fixture.configuration(ovsdb: setup.source == .ovsdb, admin: true,
+                              controllerListen: setup.transport == .unix ? "unix:\(socket)" : "127.0.0.1:6653",
+                              setup.source == .ovsdb ? "vnis:\n  - vni: 10" : tenant)
     }
 
-    static let staticConfig = """
-        vtep: 10.66.0.1
-        as: 65000
-        log-level: debug
-        controller:
-          listen: 127.0.0.1:6653
-        bridges:
-          - name: br0
-            vxlan-port: 100
+    static let tenant = """
         vnis:
           - vni: 10
         endpoints:
@@ -104,20 +94,10 @@ struct AgentOVSTests {
           arguments: setups)
     func agentDrivesTheBridge(_ setup: Setup) async throws {
         let source = setup.source
-        let folder = try TemporaryFolder.create("agent-ovs")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let configPath = folder.appendingPathComponent("agent.yaml").path
-        let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
-
-        try OVSSandbox.with(hint: "agt") { sandbox in
-            let database = try #require(sandbox.databaseSocket)
+        try await AgentSandbox.with(hint: "agt") { fixture in
+            let sandbox = fixture.sandbox
             let socket = try sandbox.controllerSocketPath()
             let target = setup.transport == .unix ? "unix:\(socket)" : "tcp:127.0.0.1:6653"
-            var config = Self.config(source, database: database)
-            if setup.transport == .unix { config = config.replacingOccurrences(of: "listen: 127.0.0.1:6653", with: "listen: \(target)") }
-            // The admin socket in the test's folder: nothing left in /run.
-            try (config + "\nadmin:\n  address: \(folder.path)/agent.sock\n")
-                .write(toFile: configPath, atomically: true, encoding: .utf8)
             let ca = try sandbox.addContainer("a", mac: "02:00:00:00:00:0a", addresses: ["10.77.0.1/24"], ofport: 1)
             try sandbox.addContainer("b", mac: "02:00:00:00:00:0b", addresses: ["10.77.0.2/24"], ofport: 2)
             if source == .ovsdb {
@@ -126,14 +106,8 @@ struct AgentOVSTests {
                                       "external_ids:attached-mac=\(endpoint.mac)", "external_ids:ip=\(endpoint.ipv4[0])")
                 }
             }
-            try sandbox.vsctl("add-port", sandbox.bridge, "vxlan0", "--", "set", "interface", "vxlan0", "type=vxlan",
-                              "options:remote_ip=flow", "options:key=flow", "options:local_ip=10.66.0.1",
-                              "ofport_request=\(Self.vxlanPort)")
-            try sandbox.setController(target)
-
-            let agent = try NamespaceDaemon(netns: sandbox.name, [agentPath, "--config", configPath],
-                                            log: folder.appendingPathComponent("agent.log"))
-            defer { agent.stop() }
+            try fixture.addVXLANPort(ofport: Int(Self.vxlanPort))
+            let agent = try fixture.startAgent(configuration: Self.config(setup, fixture, socket: socket), controllerTarget: target)
             func agentLog() -> String { agent.output }
 
             // The flows the pipeline wants for this state, computed here from the test's own endpoints.

@@ -75,13 +75,12 @@ struct AgentTwoHostTests {
                     try h1.appctl("tnl/neigh/set", "br-phy", "10.9.8.2", vteps[1].mac)
                     try h2.appctl("tnl/neigh/set", "br-phy", "10.9.8.1", vteps[0].mac)
 
-                    let reflector = try NamespaceDaemon(
-                        netns: h1.name, [reflectorPath, "--as", "65000", "--router-id", "10.9.8.254",
-                                         "--listen", "10.9.8.1:11179", "--accept", "10.9.8.0/24", "--graceful-restart",
-                                         "--admin-socket", folder.appendingPathComponent("rr.sock").path],
-                        log: folder.appendingPathComponent("rr.log"))
+                    let reflector = try Daemon([reflectorPath, "--as", "65000", "--router-id", "10.9.8.254",
+                                                "--listen", "10.9.8.1:11179", "--accept", "10.9.8.0/24", "--graceful-restart",
+                                                "--admin-socket", folder.appendingPathComponent("rr.sock").path],
+                                               netns: h1.name, log: folder.appendingPathComponent("rr.log"))
                     defer { reflector.stop() }
-                    var agents: [NamespaceDaemon] = []
+                    var agents: [Daemon] = []
                     defer { agents.forEach { $0.stop() } }
                     for (n, host) in hosts.enumerated() {
                         let path = folder.appendingPathComponent("agent\(n + 1).yaml").path
@@ -89,8 +88,8 @@ struct AgentTwoHostTests {
                         try Self.config(host: n + 1, database: database).write(toFile: path, atomically: true, encoding: .utf8)
                         // Admin sockets in the test's folder: two agents, and nothing left in /run.
                         let admin = ["--admin-socket", folder.appendingPathComponent("agent\(n + 1).sock").path]
-                        agents.append(try NamespaceDaemon(netns: host.name, [agentPath, "--config", path] + admin,
-                                                          log: folder.appendingPathComponent("agent\(n + 1).log")))
+                        agents.append(try Daemon([agentPath, "--config", path] + admin, netns: host.name,
+                                                 log: folder.appendingPathComponent("agent\(n + 1).log")))
                     }
                     func logs() -> String {
                         "rr:\n\(reflector.output)\nagent1:\n\(agents[0].output)\nagent2:\n\(agents[1].output)"
@@ -207,8 +206,8 @@ struct AgentTwoHostTests {
                                                           "ping", "-c", "3", "-i", "0.2", "-W", "1", "10.77.0.2"])
                     #expect(headless.stdout.contains("3 received"), "ping with agent 2 down: \(headless.stdout)")
                     // It comes back: its routes are refreshed, nothing is lost on the way.
-                    agents.append(try NamespaceDaemon(netns: h2.name, [agentPath, "--config", folder.appendingPathComponent("agent2.yaml").path],
-                                                      log: folder.appendingPathComponent("agent2-again.log")))
+                    agents.append(try Daemon([agentPath, "--config", folder.appendingPathComponent("agent2.yaml").path], netns: h2.name,
+                                             log: folder.appendingPathComponent("agent2-again.log")))
                     var back = false
                     for _ in 0..<100 where !back {
                         back = agents[2].output.contains("established")

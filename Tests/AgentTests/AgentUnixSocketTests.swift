@@ -8,7 +8,7 @@ import TestSupport
 @Suite(.serialized, .enabled(if: Command.builtProduct("swiftplane-agent") != nil, "swiftplane-agent is not built"))
 struct AgentUnixSocketTests {
     /// A short folder (sun_path is 107 bytes) with the config, the admin socket and the controller socket.
-    static func withAgentFolder(_ body: (_ folder: String, _ run: () throws -> NamespaceDaemon) async throws -> Void) async throws {
+    static func withAgentFolder(_ body: (_ folder: String, _ run: () throws -> Daemon) async throws -> Void) async throws {
         var template = Array("/tmp/spa-XXXXXX".utf8CString)
         let folder = try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) })
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -29,8 +29,8 @@ struct AgentUnixSocketTests {
         var runs = 0
         try await body(folder) {
             runs += 1
-            return try NamespaceDaemon(netns: nil, [agent, "--config", "\(folder)/agent.yaml"],
-                                       log: URL(fileURLWithPath: "\(folder)/agent\(runs).log"))
+            return try Daemon([agent, "--config", "\(folder)/agent.yaml"],
+                              log: URL(fileURLWithPath: "\(folder)/agent\(runs).log"))
         }
     }
 

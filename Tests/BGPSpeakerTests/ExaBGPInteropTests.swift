@@ -46,14 +46,14 @@ struct ExaBGPInteropTests {
         let goOriginator = try GoBGPDaemon(address: "127.92.\(net).5", peer: "127.0.0.1", peerPort: port)
         defer { goOriginator.stop() }
 
-        let up = await GoBGPInteropTests.eventually(30) { await speaker.neighbors().filter { $0.state == .established }.count == 4 }
+        let up = await eventually(30, every: .milliseconds(200)) { await speaker.neighbors().filter { $0.state == .established }.count == 4 }
         let sessions = await speaker.neighbors().map { "\($0.address) \($0.state)" }
         #expect(up, "sessions: \(sessions); ExaBGP: \(exaOriginator.log.suffix(600))")
         guard up else { await speaker.shutdown(); return }
 
         // ExaBGP -> swiftplane-rr -> GoBGP.
         var rib: [String: [[String: Any]]] = [:]
-        let arrived = try await GoBGPInteropTests.eventually(15) {
+        let arrived = try await eventually(15, every: .milliseconds(200)) {
             rib = try goReceiver.evpnRIB()
             return rib.count == 2
         }
@@ -85,7 +85,7 @@ struct ExaBGPInteropTests {
         #expect(try goOriginator.evpn(macadv))
         #expect(try goOriginator.evpn(multicast))
         var fromGoBGP: [(nlri: [String: Any], attributes: [String: Any], nextHop: String)] = []
-        let reached = await GoBGPInteropTests.eventually(15) {
+        let reached = await eventually(15, every: .milliseconds(200)) {
             fromGoBGP = Self.announced(exaReceiver.updates).filter { ($0.attributes["originator-id"] as? String) == goOriginator.address }
             return Set(fromGoBGP.compactMap { $0.nlri["code"] as? Int }) == [2, 3]
         }
@@ -111,12 +111,12 @@ struct ExaBGPInteropTests {
 
         // Withdrawals: GoBGP's type-2 reaches ExaBGP; the ExaBGP originator going away withdraws its routes at GoBGP.
         #expect(try goOriginator.evpn(macadv, delete: true))
-        let withdrawnAtExa = await GoBGPInteropTests.eventually(10) {
+        let withdrawnAtExa = await eventually(10, every: .milliseconds(200)) {
             Self.withdrawn(exaReceiver.updates).contains { ($0["mac"] as? String) == "02:00:00:00:00:01" }
         }
         #expect(withdrawnAtExa, "ExaBGP saw no withdrawal: \(exaReceiver.updates.suffix(3))")
         exaOriginator.stop()
-        let withdrawnAtGo = try await GoBGPInteropTests.eventually(15) {
+        let withdrawnAtGo = try await eventually(15, every: .milliseconds(200)) {
             rib = try goReceiver.evpnRIB()
             return rib.values.flatMap { $0 }.allSatisfy { GoBGPInteropTests.attribute($0, type: 9)?["value"] as? String != exaOriginator.address }
         }

@@ -12,16 +12,6 @@ import TestSupport
 /// ORIGINATOR_ID and CLUSTER_LIST set.
 @Suite(.enabled(if: GoBGPDaemon.available, "gobgpd/gobgp not installed (apt install gobgpd): interop test skipped"))
 struct GoBGPInteropTests {
-    /// Polls `condition` every 200 ms for up to `seconds`.
-    static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
-        return try await condition()
-    }
-
     static func attribute(_ path: [String: Any], type: Int) -> [String: Any]? {
         (path["attrs"] as? [[String: Any]])?.first { ($0["type"] as? Int) == type }
     }
@@ -44,7 +34,7 @@ struct GoBGPInteropTests {
         defer { frr?.stop() }
         let peers = frr == nil ? 2 : 3
 
-        let up = await Self.eventually(30) { await speaker.neighbors().filter { $0.state == .established }.count == peers }
+        let up = await eventually(30, every: .milliseconds(200)) { await speaker.neighbors().filter { $0.state == .established }.count == peers }
         #expect(up, "GoBGP sessions did not come up: \(originator.log.suffix(500))")
         guard up else { await speaker.shutdown(); return }
 
@@ -54,7 +44,7 @@ struct GoBGPInteropTests {
         #expect(try originator.evpn(multicast))
 
         var rib: [String: [[String: Any]]] = [:]
-        let arrived = try await Self.eventually(10) {
+        let arrived = try await eventually(10, every: .milliseconds(200)) {
             rib = try receiver.evpnRIB()
             return rib.count == 2
         }
@@ -84,7 +74,7 @@ struct GoBGPInteropTests {
 
         if let frr {
             var routes: [String: [String: Any]] = [:]
-            let got = try await Self.eventually(10) {
+            let got = try await eventually(10, every: .milliseconds(200)) {
                 routes = try frr.evpnRoutes()
                 return routes.count == 2
             }
@@ -102,14 +92,14 @@ struct GoBGPInteropTests {
 
         // Withdrawal reaches the receivers; the type-3 route stays.
         #expect(try originator.evpn(macadv, delete: true))
-        let withdrawn = try await Self.eventually(10) {
+        let withdrawn = try await eventually(10, every: .milliseconds(200)) {
             rib = try receiver.evpnRIB()
             return rib.count == 1 && rib.values.flatMap { $0 }.allSatisfy { (($0["nlri"] as? [String: Any])?["type"] as? Int) == 3 }
         }
         #expect(withdrawn, "receiver still has \(rib.keys.sorted())")
         if let frr {
             var routes: [String: [String: Any]] = [:]
-            let gone = try await Self.eventually(10) {
+            let gone = try await eventually(10, every: .milliseconds(200)) {
                 routes = try frr.evpnRoutes()
                 return Array(routes.keys) == ["[3]:[0]:[32]:[10.1.1.1]"]
             }

@@ -38,7 +38,7 @@ struct GoBGPReflectorInteropTests {
         let macadv = GoBGPDaemon.macadv("02:00:00:00:00:07", "10.0.0.7", vni: 2001, vtep: "10.1.1.7", rd: 200)
         let multicast = GoBGPDaemon.multicast(vni: 2001, vtep: "10.1.1.7", rd: 200)
 
-        let up = await GoBGPInteropTests.eventually(30) { await speaker.neighbors().first?.state == .established }
+        let up = await eventually(30, every: .milliseconds(200)) { await speaker.neighbors().first?.state == .established }
         #expect(up, "no session with the GoBGP reflector: \(reflector.log.suffix(600))")
         guard up else { await speaker.shutdown(); return }
 
@@ -46,7 +46,7 @@ struct GoBGPReflectorInteropTests {
         #expect(try client.evpn(macadv))
         #expect(try client.evpn(multicast))
         var received: [(route: EVPNRoute, attributes: RouteAttributes)] = []
-        let arrived = await GoBGPInteropTests.eventually(10) {
+        let arrived = await eventually(10, every: .milliseconds(200)) {
             received = Self.evpn(await speaker.receivedBestRoutes())
             return received.count == 2
         }
@@ -78,7 +78,7 @@ struct GoBGPReflectorInteropTests {
         let attributes = RouteAttributes(attributes: PathAttributes(Routes.attributes()), nextHop: vtep.bytes)
         await speaker.originate([Routes.macIP(9, vni: 100, vtep: vtep): attributes, Routes.multicast(vni: 100, vtep: vtep): attributes])
         var rib: [String: [[String: Any]]] = [:]
-        let reflected = try await GoBGPInteropTests.eventually(10) {
+        let reflected = try await eventually(10, every: .milliseconds(200)) {
             rib = try client.evpnRIB()
             return rib.count == 4
         }
@@ -99,7 +99,7 @@ struct GoBGPReflectorInteropTests {
         // Withdrawals, both ways.
         await speaker.originate([:])
         #expect(try client.evpn(macadv, delete: true))
-        let gone = try await GoBGPInteropTests.eventually(10) {
+        let gone = try await eventually(10, every: .milliseconds(200)) {
             rib = try client.evpnRIB()
             received = Self.evpn(await speaker.receivedBestRoutes())
             return rib.count == 1 && received.count == 1

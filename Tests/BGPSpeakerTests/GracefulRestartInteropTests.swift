@@ -34,14 +34,14 @@ struct GracefulRestartInteropTests {
     /// the issue recorded) when a step did not happen.
     static func reflectThenKill(originator: GoBGPDaemon, receiver: GoBGPDaemon, _ rr: Process) async throws -> Bool {
         let macadv = GoBGPDaemon.macadv("02:00:00:00:00:01", "10.0.0.1", vni: 1001, vtep: "10.1.1.1", rd: 100)
-        let added = try await GoBGPInteropTests.eventually(30) { try originator.evpn(macadv) }
+        let added = try await eventually(30, every: .milliseconds(200)) { try originator.evpn(macadv) }
         #expect(added)
-        let arrived = try await GoBGPInteropTests.eventually(30) { try macPaths(receiver).map(\.stale) == [false] }
+        let arrived = try await eventually(30, every: .milliseconds(200)) { try macPaths(receiver).map(\.stale) == [false] }
         #expect(arrived, "route not reflected: \(receiver.log.suffix(800))")
         guard arrived else { return false }
         kill(rr.processIdentifier, SIGKILL)
         rr.waitUntilExit()
-        let stale = try await GoBGPInteropTests.eventually(10) { try macPaths(receiver).map(\.stale) == [true] }
+        let stale = try await eventually(10, every: .milliseconds(200)) { try macPaths(receiver).map(\.stale) == [true] }
         #expect(stale, "after kill -9: \((try? macPaths(receiver).map(\.path)) ?? [])")
         return stale
     }
@@ -58,7 +58,7 @@ struct GracefulRestartInteropTests {
 
         rr = try Self.reflector(port: port, net: net)
         // Back: re-learnt from the originator, re-reflected, End-of-RIB clears the stale mark.
-        let refreshed = try await GoBGPInteropTests.eventually(40) { try Self.macPaths(receiver).map(\.stale) == [false] }
+        let refreshed = try await eventually(40, every: .milliseconds(200)) { try Self.macPaths(receiver).map(\.stale) == [false] }
         #expect(refreshed, "after restart: \((try? Self.macPaths(receiver).map(\.path)) ?? []) \(receiver.log.suffix(800))")
     }
 
@@ -100,7 +100,7 @@ struct GracefulRestartInteropTests {
         #expect(try originator.cli(["neighbor", "127.0.0.1", "disable"]).status == 0)
         rr = try Self.configuredReflector(port: port, net: net, selectionDeferral: deferral, folder: folder)
         var gap = false
-        let receiverBack = try await GoBGPInteropTests.eventually(40) {
+        let receiverBack = try await eventually(40, every: .milliseconds(200)) {
             if try Self.macPaths(receiver).isEmpty { gap = true }
             return try receiver.cli(["neighbor"]).stdout.contains("Establ")
         }
@@ -112,7 +112,7 @@ struct GracefulRestartInteropTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(try originator.cli(["neighbor", "127.0.0.1", "enable"]).status == 0)
-        let refreshed = try await GoBGPInteropTests.eventually(60) {
+        let refreshed = try await eventually(60, every: .milliseconds(200)) {
             let paths = try Self.macPaths(receiver)
             if paths.isEmpty { gap = true }
             return paths.map(\.stale) == [false]

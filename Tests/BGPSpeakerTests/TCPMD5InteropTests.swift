@@ -145,7 +145,7 @@ struct TCPMD5InteropTests {
         defer { rr.stop() }
         let client = try GoBGPDaemon(address: "127.90.\(net).6", peer: "127.0.0.1", peerPort: port, password: Self.secret)
         defer { client.stop() }
-        let up = try await GoBGPInteropTests.eventually(30) { try client.cli(["neighbor"]).stdout.contains("Establ") }
+        let up = try await eventually(30, every: .milliseconds(200)) { try client.cli(["neighbor"]).stdout.contains("Establ") }
         #expect(up, "GoBGP with the configured password: \(client.log.suffix(600))")
     }
 }

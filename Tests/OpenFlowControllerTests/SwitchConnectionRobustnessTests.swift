@@ -2,18 +2,7 @@ import NIOCore
 import OpenFlow
 import OpenFlowController
 import Testing
-
-/// A reproducible generator, so a failing case can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 @Suite("SwitchConnection robustness: any bytes give messages, ERRORs or a close, never a trap")
 struct SwitchConnectionRobustnessTests {

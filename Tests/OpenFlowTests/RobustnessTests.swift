@@ -17,18 +17,6 @@ let robustnessVectors: [Vectors.Vector] = Vectors.packets
     }
     + HandVectors.all.map { Vectors.Vector(name: "hand: " + $0, bytes: HandVectors.bytes($0)) }
 
-/// A small deterministic generator (SplitMix64) so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("OpenFlow decoders on damaged input")
 struct RobustnessTests {
     /// Damaged copies of one message: cut short (with and without the header

@@ -1,19 +1,15 @@
 // libFuzzer entry point for the BGP decoders. Built by Tests/Tools/fuzz
 // with -sanitize=fuzzer -DFUZZING; a plain build gives a program that says so.
 import BGP
-import NIOCore
-#if FUZZING
 import FuzzDriver
-#endif
+import NIOCore
 
-#if FUZZING
 /// Any bytes, as a TCP stream: split into messages, decode each under two
 /// session option sets, and check that whatever decodes re-encodes to bytes
 /// that decode to the same value. The same bytes also go to the UPDATE body
 /// decoder with its RFC 7606 classification. A trap or an unstable value is a
 /// finding.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let input = ByteBuffer(bytes: UnsafeBufferPointer(start: data, count: count))
     let sessions = [
         SessionOptions(),
@@ -45,15 +41,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     return 0
 }
 
-@_cdecl("BGPFuzzer_main")
-func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runFuzzer(argc, argv, fuzz)
-}
-#else
 @main
-enum BGPFuzzerHelp {
-    static func main() {
-        print("Build and run with: Tests/Tools/fuzz 60 BGPFuzzer")
-    }
+enum BGPFuzzer: FuzzTarget {
+    static func testOneInput(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt { fuzz(data, count) }
 }
-#endif

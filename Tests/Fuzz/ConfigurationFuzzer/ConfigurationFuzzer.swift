@@ -2,19 +2,15 @@
 // by Tests/Tools/fuzz with -sanitize=fuzzer -DFUZZING; a plain build gives a
 // program that says so.
 import AgentConfiguration
-import ReflectorConfiguration
-#if FUZZING
 import FuzzDriver
-#endif
+import ReflectorConfiguration
 
-#if FUZZING
 /// The input is a configuration file. Bytes that are not UTF-8 never reach a
 /// parser (both `load`s refuse them first), so they are rejected here and
 /// kept out of the corpus. Text goes to both loaders; each must give a value
 /// or a `ConfigurationError` that says where: the file, then the path of the
 /// field, which starts at a field of the format or at the unknown field.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: count)
     // Decoding repairs bad sequences, so a text that differs from its bytes was not UTF-8.
     let text = String(decoding: bytes, as: UTF8.self)
@@ -82,15 +78,7 @@ func require(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { fatalError(message()) }
 }
 
-@_cdecl("ConfigurationFuzzer_main")
-func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runFuzzer(argc, argv, fuzz)
-}
-#else
 @main
-enum ConfigurationFuzzerHelp {
-    static func main() {
-        print("Build and run with: Tests/Tools/fuzz 60 ConfigurationFuzzer")
-    }
+enum ConfigurationFuzzer: FuzzTarget {
+    static func testOneInput(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt { fuzz(data, count) }
 }
-#endif

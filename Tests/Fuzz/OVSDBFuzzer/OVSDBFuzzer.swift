@@ -1,14 +1,10 @@
 // libFuzzer entry point for the OVSDB sans-I/O core. Built by Tests/Tools/fuzz
 // with -sanitize=fuzzer -DFUZZING; a plain build gives a program that says so.
+import FuzzDriver
 import NIOCore
 import OVSDB
-#if FUZZING
-import FuzzDriver
-#endif
 
-#if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: count)
     // The stream as a peer would send it, in two reads split mid-way, so
     // the framer's resumed scan runs too.
@@ -52,15 +48,7 @@ func exercise(_ json: JSONValue, replica: inout OVSDBReplica) {
     for bridge in replica.bridgeNames { _ = replica.ports(onBridge: bridge) }
 }
 
-@_cdecl("OVSDBFuzzer_main")
-func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runFuzzer(argc, argv, fuzz)
-}
-#else
 @main
-enum OVSDBFuzzerHelp {
-    static func main() {
-        print("Build and run with: Tests/Tools/fuzz 60 OVSDBFuzzer")
-    }
+enum OVSDBFuzzer: FuzzTarget {
+    static func testOneInput(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt { fuzz(data, count) }
 }
-#endif

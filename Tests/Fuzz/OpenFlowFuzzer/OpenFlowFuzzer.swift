@@ -1,17 +1,13 @@
 // libFuzzer entry point for the OpenFlow decoders. Built by Tests/Tools/fuzz
 // with -sanitize=fuzzer -DFUZZING; a plain build gives a program that says so.
+import FuzzDriver
 import NIOCore
 import OpenFlow
-#if FUZZING
-import FuzzDriver
-#endif
 
-#if FUZZING
 /// Feeds the input to the stream decoder in two reads (split at a point the
 /// input chooses), decodes every message, and requires each one that decodes
 /// to re-encode and decode to the same value: a trap here is a finding.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: count)
     let split = count > 0 ? Int(bytes[0]) % (count + 1) : 0
     var decoder = OpenFlowMessageDecoder()
@@ -43,15 +39,7 @@ private func check(_ frame: ByteBuffer) {
     }
 }
 
-@_cdecl("OpenFlowFuzzer_main")
-func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runFuzzer(argc, argv, fuzz)
-}
-#else
 @main
-enum OpenFlowFuzzerHelp {
-    static func main() {
-        print("Build and run with: Tests/Tools/fuzz 60 OpenFlowFuzzer")
-    }
+enum OpenFlowFuzzer: FuzzTarget {
+    static func testOneInput(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt { fuzz(data, count) }
 }
-#endif

@@ -1,14 +1,10 @@
 // libFuzzer entry point for the Packets decoders. Built by Tests/Tools/fuzz
 // with -sanitize=fuzzer -DFUZZING; a plain build gives a program that says so.
+import FuzzDriver
 import NIOCore
 import Packets
-#if FUZZING
-import FuzzDriver
-#endif
 
-#if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let buffer = ByteBuffer(bytes: UnsafeBufferPointer(start: data, count: count))
     // Every layer, through VXLAN into inner frames; then what is derived from them.
     if let frame = try? DecodedFrame(decoding: buffer) {
@@ -63,15 +59,7 @@ func exercise(_ frame: DecodedFrame) {
     if case let .vxlan(_, inner)? = frame.application { exercise(inner) }
 }
 
-@_cdecl("PacketsFuzzer_main")
-func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runFuzzer(argc, argv, fuzz)
-}
-#else
 @main
-enum PacketsFuzzerHelp {
-    static func main() {
-        print("Build and run with: Tests/Tools/fuzz 60 PacketsFuzzer")
-    }
+enum PacketsFuzzer: FuzzTarget {
+    static func testOneInput(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt { fuzz(data, count) }
 }
-#endif

@@ -1,14 +1,11 @@
 // libFuzzer entry point for the SwitchConnection state machine. Built by
 // Tests/Tools/fuzz with -sanitize=fuzzer -DFUZZING; a plain build gives a
 // program that says so.
+import FuzzDriver
 import NIOCore
 import OpenFlow
 import OpenFlowController
-#if FUZZING
-import FuzzDriver
-#endif
 
-#if FUZZING
 /// The input is a program for one session, a byte per step: bytes from the
 /// switch (as they come, or shaped as the reply to our last request so the
 /// fuzzer gets through the handshake), time passing, the application's
@@ -16,8 +13,7 @@ import FuzzDriver
 /// keep its promises: what it sends encodes and decodes to itself, every
 /// request completes exactly once, after the close only new requests come
 /// out, refused.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     var program = Program(bytes: UnsafeBufferPointer(start: data, count: count))
     var session = Session()
     session.start()
@@ -155,15 +151,7 @@ struct Session {
     }
 }
 
-@_cdecl("SwitchConnectionFuzzer_main")
-func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runFuzzer(argc, argv, fuzz)
-}
-#else
 @main
-enum SwitchConnectionFuzzerHelp {
-    static func main() {
-        print("Build and run with: Tests/Tools/fuzz 60 SwitchConnectionFuzzer")
-    }
+enum SwitchConnectionFuzzer: FuzzTarget {
+    static func testOneInput(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt { fuzz(data, count) }
 }
-#endif

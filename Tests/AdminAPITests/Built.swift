@@ -13,16 +13,6 @@ enum Built {
         try Command.run(ctl ?? "swiftplanectl", arguments + ["--socket", socket])
     }
 
-    /// Polls `condition` every 200 ms for up to `seconds`.
-    static func eventually(_ seconds: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if try condition() { return true }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
-        return try condition()
-    }
-
     /// The value of a Prometheus sample `name{labels}` (labels as printed, sorted), or nil.
     static func sample(_ page: String, _ name: String, _ labels: [String: String] = [:]) -> Double? {
         for line in page.split(separator: "\n") where line.hasPrefix(name) && !line.hasPrefix("#") {
@@ -36,26 +26,4 @@ enum Built {
         }
         return nil
     }
-}
-
-/// A daemon started by a test, output to a log, stopped by its pid
-/// (SIGTERM, then SIGKILL: a test thread's children inherit blocked signals).
-final class Daemon: @unchecked Sendable {
-    // Only touched from the test's task.
-    let process: Process
-    let log: URL
-
-    init(_ arguments: [String], netns: String? = nil, log: URL) throws {
-        self.log = log
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process = try Process.launchDaemon(arguments, netns: netns, output: handle)
-        try? handle.close()
-    }
-
-    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-
-    func stop() { process.stop() }
-
-    deinit { stop() }
 }
