@@ -81,8 +81,13 @@ struct AgentCommand: AsyncParsableCommand {
 
             --check-config validates the file and exits 0 (valid) or 2 (with
             the field path and the reason). Logs go to standard error as
-            key=value lines. SIGHUP reloads the configuration; SIGTERM or
-            SIGINT exits 0 leaving the flows on the bridges.
+            key=value lines. SIGHUP reloads the configuration: VNIs, endpoints,
+            reflectors, timers and bridges apply at once; the listeners, BGP
+            identity (as, router-id, bgp-listen, graceful-restart), log level,
+            admin API and a bridge's ovsdb need a restart (the log names those
+            a reload left as they were), and --log-level/--admin-socket still
+            win over the file. SIGTERM or SIGINT exits 0 leaving the flows on
+            the bridges.
             """
     )
 
@@ -109,22 +114,30 @@ struct AgentCommand: AsyncParsableCommand {
             printError("swiftplane-agent: \(error)")
             throw ExitCode(2)
         }
+        var levelOverride: AgentConfiguration.LogLevel?
         if let logLevel {
             guard let level = AgentConfiguration.LogLevel(rawValue: logLevel) else {
                 printError("swiftplane-agent: --log-level: invalid value '\(logLevel)': expected one of "
                     + AgentConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: ", "))
                 throw ExitCode(2)
             }
-            configuration.logLevel = level
+            levelOverride = level
         }
+        var adminOverride: AdminAddress?
         if let adminSocket {
             do {
-                configuration.admin.address = try AdminAddress(parsing: adminSocket)
+                adminOverride = try AdminAddress(parsing: adminSocket)
             } catch {
                 printError("swiftplane-agent: --admin-socket: \(error)")
                 throw ExitCode(2)
             }
         }
+        // Applied to the file now and again at each SIGHUP: a reload must not undo the command line.
+        let overrides: @Sendable (inout AgentConfiguration) -> Void = { [levelOverride, adminOverride] configuration in
+            if let levelOverride { configuration.logLevel = levelOverride }
+            if let adminOverride { configuration.admin.address = adminOverride }
+        }
+        overrides(&configuration)
         if controllerTarget {
             print(configuration.controllerListen.switchTarget(tls: configuration.controllerTLS != nil))
             return
@@ -192,7 +205,7 @@ struct AgentCommand: AsyncParsableCommand {
         let reloading = Task {
             for await _ in reloads {
                 logger.info("SIGHUP: reloading", metadata: ["file": "\(path)"])
-                await daemon.reload(path: path)
+                await daemon.reload(path: path, overrides: overrides)
             }
         }
         for await sig in signals {

@@ -137,12 +137,16 @@ actor AgentDaemon {
 
     /// SIGHUP: a new configuration replaces the old one; a bad file is
     /// logged and the running one kept.
-    func reload(path: String) async {
+    /// `overrides` puts back what the command line set over the file.
+    func reload(path: String, overrides: @Sendable (inout AgentConfiguration) -> Void = { _ in }) async {
         do {
-            let next = try await Self.load(path)
-            if next.controllerListen != configuration.controllerListen || next.controllerSocketMode != configuration.controllerSocketMode
-                || next.controllerTLS != configuration.controllerTLS {
-                logger.warning("controller listen address or TLS changes need a restart; keeping the old ones")
+            var next = try await Self.load(path)
+            overrides(&next)
+            let ignored = configuration.restartOnlyChanges(in: next)
+            if !ignored.isEmpty {
+                logger.warning("configuration changes that need a restart are not applied; the running values stay",
+                               metadata: ["settings": "\(ignored.joined(separator: ", "))"])
+                next = next.keepingRestartOnlySettings(of: configuration)
             }
             configuration = next
             core.reconfigure(next.coreSettings)

@@ -8,7 +8,7 @@ import TestSupport
 @Suite(.serialized, .enabled(if: Command.builtProduct("swiftplane-agent") != nil, "swiftplane-agent is not built"))
 struct AgentUnixSocketTests {
     /// A short folder (sun_path is 107 bytes) with the config, the admin socket and the controller socket.
-    static func withAgentFolder(_ body: (_ folder: String, _ run: () throws -> Daemon) async throws -> Void) async throws {
+    static func withAgentFolder(_ body: (_ folder: String, _ run: (_ extraArguments: [String]) throws -> Daemon) async throws -> Void) async throws {
         var template = Array("/tmp/spa-XXXXXX".utf8CString)
         let folder = try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) })
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -27,9 +27,9 @@ struct AgentUnixSocketTests {
               - vni: 10
             """.write(toFile: "\(folder)/agent.yaml", atomically: true, encoding: .utf8)
         var runs = 0
-        try await body(folder) {
+        try await body(folder) { extraArguments in
             runs += 1
-            return try Daemon([agent, "--config", "\(folder)/agent.yaml"],
+            return try Daemon([agent, "--config", "\(folder)/agent.yaml"] + extraArguments,
                               log: URL(fileURLWithPath: "\(folder)/agent\(runs).log"))
         }
     }
@@ -43,14 +43,14 @@ struct AgentUnixSocketTests {
     func staleSocketOfAKilledAgentIsReplaced() async throws {
         try await Self.withAgentFolder { folder, run in
             let socket = "\(folder)/of.sock"
-            let first = try run()
+            let first = try run([])
             defer { first.stop() }
             #expect(await eventually(10) { first.output.contains("controller listening") }, "\(first.output)")
             #expect(Self.isSocket(socket))
             #expect(first.signal(SIGKILL, within: 5))
             #expect(Self.isSocket(socket), "kill -9 leaves the file behind")
 
-            let second = try run()
+            let second = try run([])
             defer { second.stop() }
             #expect(await eventually(10) { second.output.contains("controller listening") }, "\(second.output)")
             #expect(second.output.contains("transport=unix") && second.output.contains("set-controller=unix:\(socket)"))
@@ -65,7 +65,7 @@ struct AgentUnixSocketTests {
         try await Self.withAgentFolder { folder, run in
             let socket = "\(folder)/of.sock"
             try "not a socket".write(toFile: socket, atomically: true, encoding: .utf8)
-            let agent = try run()
+            let agent = try run([])
             defer { agent.stop() }
             #expect(await eventually(10) { !agent.process.isRunning }, "\(agent.output)")
             #expect(agent.process.terminationStatus == 1)
