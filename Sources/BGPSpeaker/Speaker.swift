@@ -119,12 +119,13 @@ public actor Speaker {
         server = channel
         // Keys go on the listening socket before any peer can connect: the
         // kernel checks a signed peer's SYN against the key of its address.
-        for n in configuration.neighbors {
-            guard let s = n.signature else { continue }
+        // A range's key covers every peer in it; a neighbour's own key is more specific and wins.
+        let keys = configuration.accept.compactMap(\.signature) + configuration.neighbors.compactMap(\.signature)
+        for s in keys {
             do { try await s.apply(to: channel).get() } catch {
                 try? await channel.close().get()
                 server = nil
-                throw TCPMD5SignatureError(peer: n.address, reason: "\(error)")
+                throw TCPMD5SignatureError(peer: s.peer, reason: "\(error)")
             }
         }
         let bound = try channel.localAddress ?? SocketAddress(ipAddress: configuration.listenHost, port: configuration.listenPort)

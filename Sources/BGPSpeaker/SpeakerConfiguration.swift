@@ -4,7 +4,10 @@ import NIOCore
 /// A prefix peers may connect from (dynamic neighbours, as in "bgp listen range").
 public struct NeighborRange: Hashable, Sendable, CustomStringConvertible {
     public var prefix: IPv4Prefix
-    public init(_ prefix: IPv4Prefix) { self.prefix = prefix }
+    /// RFC 2385 TCP MD5 key every peer of the range must sign with; nil: unsigned.
+    /// A neighbour's own key (a /32) wins over its range's.
+    public var password: String?
+    public init(_ prefix: IPv4Prefix, password: String? = nil) { self.prefix = prefix; self.password = password }
 
     /// "10.0.0.0/8"; nil when not an IPv4 prefix of length 0...32.
     public init?(_ text: String) {
@@ -18,6 +21,10 @@ public struct NeighborRange: Hashable, Sendable, CustomStringConvertible {
         return address.rawValue & mask == prefix.address.rawValue & mask
     }
 
+    /// The listening socket's key for the whole range, when it has a password.
+    var signature: TCPMD5Signature? { password.map { TCPMD5Signature(range: prefix, password: $0) } }
+
+    /// The prefix only: a password is never printed.
     public var description: String { prefix.description }
 }
 

@@ -15,11 +15,21 @@ public struct TCPMD5Signature: Hashable, Sendable {
     public static let maximumKeyLength = 80
 
     public var peer: IPv4Address
+    /// 32 for one peer; shorter for a range of peers (TCP_MD5SIG_EXT with a
+    /// prefix, Linux 4.13+): the kernel takes the longest prefix that matches.
+    public var prefixLength: UInt8 = 32
     /// The key; empty removes the peer's key from a listening socket.
     public var key: [UInt8]
 
     public init(peer: IPv4Address, password: String) {
         self.peer = peer
+        key = Array(password.utf8)
+    }
+
+    /// One key for every peer in `range` (on a listening socket).
+    public init(range: IPv4Prefix, password: String) {
+        peer = range.address
+        prefixLength = min(range.length, 32)
         key = Array(password.utf8)
     }
 
@@ -40,6 +50,10 @@ public struct TCPMD5Signature: Hashable, Sendable {
         }
         let n = min(key.count, Self.maximumKeyLength)
         o.tcpm_keylen = UInt16(n)
+        if prefixLength < 32 {
+            o.tcpm_flags = UInt8(TCP_MD5SIG_FLAG_PREFIX)
+            o.tcpm_prefixlen = prefixLength
+        }
         withUnsafeMutableBytes(of: &o.tcpm_key) { to in
             key.prefix(n).withUnsafeBytes { to.copyMemory(from: $0) }
         }
@@ -53,7 +67,9 @@ public struct TCPMD5Signature: Hashable, Sendable {
         guard let provider = channel as? any SocketOptionProvider else {
             return channel.eventLoop.makeFailedFuture(TCPMD5SignatureError(peer: peer, reason: "not a socket channel"))
         }
-        return provider.unsafeSetSocketOption(level: SocketOptionLevel(IPPROTO_TCP), name: SocketOptionName(TCP_MD5SIG), value: option)
+        // The extended option reads the prefix fields; the plain one ignores them.
+        let name = prefixLength < 32 ? TCP_MD5SIG_EXT : TCP_MD5SIG
+        return provider.unsafeSetSocketOption(level: SocketOptionLevel(IPPROTO_TCP), name: SocketOptionName(name), value: option)
         #else
         return channel.eventLoop.makeFailedFuture(TCPMD5SignatureError(peer: peer, reason: "TCP_MD5SIG is Linux only here"))
         #endif

@@ -11,7 +11,7 @@ import Yams
 ///     router-id: 10.0.0.1
 ///     cluster-id: 10.0.0.1
 ///     listen: 0.0.0.0:179
-///     accept: [10.0.0.0/8]
+///     accept: [10.0.0.0/8]               # or - {prefix: 10.0.0.0/8, password: secret}
 ///     neighbors:
 ///       - {address: 10.0.0.2, port: 179, passive: false, password: secret}
 ///     timers: {hold: 90, keepalive: 30, connect-retry: 30}
@@ -88,9 +88,14 @@ public struct ConfigurationFile {
         }
         if let v = top["accept"] {
             c.accept = try r.list(v, "accept").enumerated().map { (i, e) throws(ConfigurationError) in
-                guard let range = NeighborRange(r.text(e)) else {
-                    throw ConfigurationError(file: file, path: "accept[\(i)]", value: r.text(e), reason: "expected an IPv4 prefix such as 10.0.0.0/8")
+                // A prefix, or {prefix, password} when the range's peers sign with TCP MD5.
+                let p = "accept[\(i)]"
+                let fields = e is [String: Any] ? try r.map(e, p, keys: ["prefix", "password"]) : ["prefix": e]
+                guard let text = fields["prefix"].map(r.text), var range = NeighborRange(text) else {
+                    throw ConfigurationError(file: file, path: fields["prefix"] == nil ? "\(p).prefix" : p,
+                                             value: fields["prefix"].map(r.text) ?? "(missing)", reason: "expected an IPv4 prefix such as 10.0.0.0/8")
                 }
+                range.password = try fields["password"].map { v throws(ConfigurationError) in try r.password(v, "\(p).password") }
                 return range
             }
         }
@@ -171,7 +176,10 @@ public struct ConfigurationFile {
             guard let m = v as? [String: Any] else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected a mapping") }
             if let unknown = m.keys.sorted().first(where: { !keys.contains($0) }) {
                 let name = path == "(document)" ? unknown : "\(path).\(unknown)"
-                throw ConfigurationError(file: file, path: name, value: text(m[unknown] ?? ""), reason: "unknown field; known: \(keys.sorted().joined(separator: ", "))")
+                // A misspelt "password" (pasword, passwd, pw, secret, key) still holds the secret: not echoed either.
+                let secretish = ["pas", "pw", "secret", "key"].contains { unknown.lowercased().contains($0) }
+                let value = secretish ? "(hidden)" : text(m[unknown] ?? "")
+                throw ConfigurationError(file: file, path: name, value: value, reason: "unknown field; known: \(keys.sorted().joined(separator: ", "))")
             }
             return m
         }

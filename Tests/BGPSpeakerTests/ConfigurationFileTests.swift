@@ -34,6 +34,14 @@ struct ConfigurationFileTests {
             message: "neighbors[0].password: invalid value '(hidden, 81 octets)': at most 80 octets"),
         Bad(yaml: head + "neighbors:\n  - {address: 10.0.0.2, password: 1234}\n",
             message: "neighbors[0].password: invalid value '(hidden)': expected a non-empty string"),
+        Bad(yaml: head + "accept:\n  - {prefix: 10.0.0.0/8, password: 1234}\n",
+            message: "accept[0].password: invalid value '(hidden)': expected a non-empty string"),
+        Bad(yaml: head + "accept:\n  - {prefix: 10.0.0.0/8, pasword: s3cret}\n",
+            message: "accept[0].pasword: invalid value '(hidden)': unknown field; known: password, prefix"),
+        Bad(yaml: head + "accept:\n  - {password: s3cret}\n",
+            message: "accept[0].prefix: invalid value '(missing)': expected an IPv4 prefix"),
+        Bad(yaml: head + "accept:\n  - {prefix: 10.0.0.0/40, password: s3cret}\n",
+            message: "accept[0]: invalid value '10.0.0.0/40': expected an IPv4 prefix"),
         Bad(yaml: head + "timers: {hold: 2}\n", message: "timers.hold: invalid value '2': must be 0 or 3-65535"),
         Bad(yaml: head + "timers: {hold: 9, keepalive: 9}\n", message: "timers.keepalive: invalid value '9': must be less than timers.hold (9)"),
         Bad(yaml: head + "timers: {keepalive-ish: 3}\n", message: "timers.keepalive-ish: invalid value '3': unknown field"),
@@ -92,6 +100,18 @@ struct ConfigurationFileTests {
         let r = try Command.run(Self.binary, ["--config", file, "--check-config"])
         #expect(r.status == 0, "stderr: \(r.stderr)")
         #expect(r.stdout.contains("configuration valid (as 65000"))
+    }
+
+    /// Accept ranges as prefixes or {prefix, password}; the password is never printed.
+    @Test func acceptRangesWithAndWithoutPassword() throws {
+        let folder = try TemporaryFolder.create("swiftplane-rr-config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("rr.yaml").path
+        try (Self.head + "accept:\n  - 10.0.0.0/8\n  - {prefix: 10.1.0.0/16, password: s3cret}\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try Command.run(Self.binary, ["--config", file, "--check-config"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(!(r.stdout + r.stderr).contains("s3cret"))
     }
 
     /// Flags override the file; a missing file is an error naming it.

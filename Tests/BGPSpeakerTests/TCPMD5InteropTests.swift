@@ -72,6 +72,39 @@ struct TCPMD5InteropTests {
         await speaker.shutdown()
     }
 
+    /// An accept range with a password (TCP_MD5SIG_EXT, a prefix key): every
+    /// peer of the range must sign with it, except a neighbour with a key of
+    /// its own (a /32 is more specific and wins).
+    @Test func listenerKeyPerAcceptRange() async throws {
+        let net = UInt8.random(in: 10...250)
+        let good = IPv4Address(127, 90, net, 2), wrong = IPv4Address(127, 90, net, 3)
+        let missing = IPv4Address(127, 90, net, 4), ownKey = IPv4Address(127, 90, net, 5)
+        let logs = LogCapture()
+        let speaker = Speaker(SpeakerConfiguration(
+            localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1", listenPort: 0,
+            accept: [NeighborRange(IPv4Prefix(IPv4Address(127, 90, net, 0), length: 28), password: Self.secret)],
+            neighbors: [NeighborConfiguration(address: ownKey, peerAS: 65000, passive: true, password: "its-own-key")]),
+            logger: logs.logger)
+        let port = try await speaker.start().port ?? 0
+        let daemons = try [(good, Self.secret), (wrong, "not-the-secret"), (missing, nil), (ownKey, "its-own-key")].map { address, password in
+            try GoBGPDaemon(address: "\(address)", peer: "127.0.0.1", peerPort: port, password: password)
+        }
+        defer { for d in daemons { d.stop() } }
+
+        var seen = await Self.watch(speaker, seconds: 30) { seen in
+            seen["\(good)"]?.contains(.established) == true && seen["\(ownKey)"]?.contains(.established) == true
+        }
+        #expect(seen["\(good)"]?.contains(.established) == true, "the range's password: \(daemons[0].log.suffix(600))")
+        #expect(seen["\(ownKey)"]?.contains(.established) == true, "a neighbour's own key: \(daemons[3].log.suffix(600))")
+        seen.merge(await Self.watch(speaker, seconds: 5)) { $0.union($1) }
+        for refused in [wrong, missing] {
+            let states = seen["\(refused)"] ?? []
+            #expect(states.isDisjoint(with: Self.connectedStates), "\(refused) reached \(states)")
+            #expect(Self.connectedLogs(logs, refused) == 0, "\(refused) got a TCP connection")
+        }
+        await speaker.shutdown()
+    }
+
     @Test func outgoingConnectionSigned() async throws {
         let net = UInt8.random(in: 10...250)
         let gobgp = IPv4Address(127, 90, net, 1)
