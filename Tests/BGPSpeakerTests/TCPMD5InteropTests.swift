@@ -35,6 +35,34 @@ struct TCPMD5InteropTests {
         logs.all.filter { $0.message == "connected" && $0.metadata["peer"] == "\(peer)" }.count
     }
 
+    /// Starts `speaker`, one GoBGP dialling it from each address with its
+    /// password, and checks that `admits` get Established and stay up while
+    /// `refuses` never get as far as a TCP connection.
+    static func expectListener(_ speaker: Speaker, _ logs: LogCapture, dialers: [(IPv4Address, String?)],
+                               admits: [IPv4Address], refuses: [IPv4Address]) async throws {
+        let port = try await speaker.start().port ?? 0
+        // The same GoBGP set-up for each; only the addresses and passwords differ.
+        let daemons = try dialers.map { address, password in
+            try GoBGPDaemon(address: "\(address)", peer: "127.0.0.1", peerPort: port, password: password)
+        }
+        defer { for d in daemons { d.stop() } }
+        var seen = await watch(speaker, seconds: 30) { seen in admits.allSatisfy { seen["\($0)"]?.contains(.established) == true } }
+        for (address, daemon) in zip(dialers.map(\.0), daemons) where admits.contains(address) {
+            #expect(seen["\(address)"]?.contains(.established) == true, "\(address): \(daemon.log.suffix(600))")
+        }
+        // The refused peers dial every second (connect-retry 1): five more seconds is several attempts each.
+        seen.merge(await watch(speaker, seconds: 5)) { $0.union($1) }
+        for refused in refuses {
+            let states = seen["\(refused)"] ?? []
+            #expect(states.isDisjoint(with: connectedStates), "\(refused) reached \(states)")
+            #expect(connectedLogs(logs, refused) == 0, "\(refused) got a TCP connection")
+        }
+        // The good sessions stayed up throughout.
+        let now = await speaker.neighbors()
+        #expect(now.filter { $0.state == .established }.map(\.address).sorted() == admits.map { "\($0)" }.sorted())
+        await speaker.shutdown()
+    }
+
     @Test func listenerKeysPerNeighbour() async throws {
         let net = UInt8.random(in: 10...250)
         let good = IPv4Address(127, 90, net, 2), wrong = IPv4Address(127, 90, net, 3)
@@ -45,31 +73,9 @@ struct TCPMD5InteropTests {
             accept: [NeighborRange(IPv4Prefix(unkeyed, length: 32))],
             neighbors: [good, wrong, missing].map { NeighborConfiguration(address: $0, peerAS: 65000, passive: true, password: Self.secret) }),
             logger: logs.logger)
-        let port = try await speaker.start().port ?? 0
-        // The same GoBGP set-up four times; only the passwords differ.
-        let daemons = try [(good, Self.secret), (wrong, "not-the-secret"), (missing, nil), (unkeyed, nil)].map { address, password in
-            try GoBGPDaemon(address: "\(address)", peer: "127.0.0.1", peerPort: port, password: password)
-        }
-        defer { for d in daemons { d.stop() } }
-
-        var seen = await Self.watch(speaker, seconds: 30) { seen in
-            seen["\(good)"]?.contains(.established) == true && seen["\(unkeyed)"]?.contains(.established) == true
-        }
-        #expect(seen["\(good)"]?.contains(.established) == true, "right password: \(daemons[0].log.suffix(600))")
         // The unkeyed address proves GoBGP without a password does connect where no key is asked for.
-        #expect(seen["\(unkeyed)"]?.contains(.established) == true, "no key asked: \(daemons[3].log.suffix(600))")
-        // Both refused peers dial every second (connect-retry 1): five more seconds is several attempts each.
-        let later = await Self.watch(speaker, seconds: 5)
-        seen.merge(later) { $0.union($1) }
-        for refused in [wrong, missing] {
-            let states = seen["\(refused)"] ?? []
-            #expect(states.isDisjoint(with: Self.connectedStates), "\(refused) reached \(states)")
-            #expect(Self.connectedLogs(logs, refused) == 0, "\(refused) got a TCP connection")
-        }
-        // The good sessions stayed up throughout.
-        let now = await speaker.neighbors()
-        #expect(now.filter { $0.state == .established }.map(\.address).sorted() == ["\(good)", "\(unkeyed)"].sorted())
-        await speaker.shutdown()
+        try await Self.expectListener(speaker, logs, dialers: [(good, Self.secret), (wrong, "not-the-secret"), (missing, nil), (unkeyed, nil)],
+                                      admits: [good, unkeyed], refuses: [wrong, missing])
     }
 
     /// An accept range with a password (TCP_MD5SIG_EXT, a prefix key): every
@@ -85,24 +91,9 @@ struct TCPMD5InteropTests {
             accept: [NeighborRange(IPv4Prefix(IPv4Address(127, 90, net, 0), length: 28), password: Self.secret)],
             neighbors: [NeighborConfiguration(address: ownKey, peerAS: 65000, passive: true, password: "its-own-key")]),
             logger: logs.logger)
-        let port = try await speaker.start().port ?? 0
-        let daemons = try [(good, Self.secret), (wrong, "not-the-secret"), (missing, nil), (ownKey, "its-own-key")].map { address, password in
-            try GoBGPDaemon(address: "\(address)", peer: "127.0.0.1", peerPort: port, password: password)
-        }
-        defer { for d in daemons { d.stop() } }
-
-        var seen = await Self.watch(speaker, seconds: 30) { seen in
-            seen["\(good)"]?.contains(.established) == true && seen["\(ownKey)"]?.contains(.established) == true
-        }
-        #expect(seen["\(good)"]?.contains(.established) == true, "the range's password: \(daemons[0].log.suffix(600))")
-        #expect(seen["\(ownKey)"]?.contains(.established) == true, "a neighbour's own key: \(daemons[3].log.suffix(600))")
-        seen.merge(await Self.watch(speaker, seconds: 5)) { $0.union($1) }
-        for refused in [wrong, missing] {
-            let states = seen["\(refused)"] ?? []
-            #expect(states.isDisjoint(with: Self.connectedStates), "\(refused) reached \(states)")
-            #expect(Self.connectedLogs(logs, refused) == 0, "\(refused) got a TCP connection")
-        }
-        await speaker.shutdown()
+        try await Self.expectListener(speaker, logs, dialers: [(good, Self.secret), (wrong, "not-the-secret"), (missing, nil),
+                                                               (ownKey, "its-own-key")],
+                                      admits: [good, ownKey], refuses: [wrong, missing])
     }
 
     @Test func outgoingConnectionSigned() async throws {
