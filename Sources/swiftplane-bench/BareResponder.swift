@@ -14,7 +14,6 @@ final class BareResponder {
         let token: UInt32
         @exclusivity(unchecked) var decoder = OpenFlowMessageDecoder()
         var datapathID: UInt64 = 0
-        var watchingWrites = false
         init(_ socket: StreamSocket, token: UInt32) { self.socket = socket; self.token = token }
     }
 
@@ -64,7 +63,7 @@ final class BareResponder {
         guard connections.indices.contains(index), let connection = connections[index] else { return }
         if ready.writable {
             guard connection.socket.flush() else { return drop(connection) }
-            watchWrites(connection)
+            connection.socket.updateInterest(in: poller, token: connection.token)
         }
         guard ready.readable || ready.closed else { return }
         switch connection.socket.read(into: &input) {
@@ -100,14 +99,7 @@ final class BareResponder {
 
     private func send(_ connection: Connection) {
         guard connection.socket.send(&output) else { return drop(connection) }
-        watchWrites(connection)
-    }
-
-    private func watchWrites(_ connection: Connection) {
-        let pending = connection.socket.hasPending
-        guard pending != connection.watchingWrites else { return }
-        connection.watchingWrites = pending
-        try? poller.update(connection.socket.fd, token: connection.token, writable: pending)
+        connection.socket.updateInterest(in: poller, token: connection.token)
     }
 
     private func drop(_ connection: Connection) {

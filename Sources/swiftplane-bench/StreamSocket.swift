@@ -53,6 +53,8 @@ final class StreamSocket {
     /// Written when the socket is writable again, before anything newer.
     private var pending: ByteBuffer?
     var hasPending: Bool { pending != nil }
+    /// Whether the poller reports writability for it: only while bytes wait.
+    private var watchingWrites = false
 
     init(adopting fd: Int32) {
         self.fd = fd
@@ -115,6 +117,14 @@ final class StreamSocket {
         guard write(&rest) else { return false }
         if rest.readableBytes > 0 { pending = rest }
         return true
+    }
+
+    /// Has `poller` watch for writability exactly while bytes wait: one
+    /// epoll_ctl when that changes, none otherwise.
+    func updateInterest(in poller: Poller, token: UInt32) {
+        guard hasPending != watchingWrites else { return }
+        watchingWrites = hasPending
+        try? poller.update(fd, token: token, writable: watchingWrites)
     }
 
     private func write(_ buffer: inout ByteBuffer) -> Bool {

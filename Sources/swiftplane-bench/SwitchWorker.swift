@@ -18,8 +18,6 @@ final class SwitchWorker: @unchecked Sendable {
         /// What the switch has to say, written once per loop turn.
         @exclusivity(unchecked) var output = ByteBuffer()
         var open = true
-        /// Whether epoll reports writability: only while bytes wait.
-        var watchingWrites = false
 
         let token: UInt32
 
@@ -111,7 +109,7 @@ final class SwitchWorker: @unchecked Sendable {
             guard link.open else { return }
             if ready.writable {
                 guard link.socket.flush() else { return drop(link) }
-                watchWrites(link)
+                link.socket.updateInterest(in: poller, token: link.token)
             }
             guard ready.readable || ready.closed else { return }
             switch link.socket.read(into: &input) {
@@ -131,15 +129,7 @@ final class SwitchWorker: @unchecked Sendable {
 
     private func send(_ link: Link) {
         guard link.socket.send(&link.output) else { return drop(link) }
-        watchWrites(link)
-    }
-
-    /// One epoll_ctl when a socket starts or stops having bytes waiting, none otherwise.
-    private func watchWrites(_ link: Link) {
-        let pending = link.socket.hasPending
-        guard pending != link.watchingWrites else { return }
-        link.watchingWrites = pending
-        try? poller.update(link.socket.fd, token: link.token, writable: pending)
+        link.socket.updateInterest(in: poller, token: link.token)
     }
 
     /// The controller closed this switch: it stops, the others go on.
