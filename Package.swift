@@ -198,7 +198,7 @@ let package = Package(
 
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "AgentConfiguration", "swiftplane-agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "Pcap",
+            dependencies: ["AdminAPI", "Agent", "AgentConfiguration", "swiftplane-agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "Pcap",
                            "BGPSpeaker",
                            "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings

@@ -28,7 +28,8 @@ public struct AgentConfiguration: Hashable, Sendable {
         /// Where to read the bridge's ports from; nil: static endpoints only.
         public var ovsdb: OVSDBEndpoint?
         public var vxlanPort: UInt32
-        /// Which connecting switch is this bridge; nil matches any (one bridge only).
+        /// Which connecting switch is this bridge; nil: the one OVSDB reports
+        /// for the name, or any switch when there is one bridge and no OVSDB.
         public var datapathID: UInt64?
     }
 

@@ -182,9 +182,16 @@ extension AgentConfiguration {
             try map.finish()
             bridges.append(Bridge(name: name, ovsdb: ovsdb, vxlanPort: vxlanPort, datapathID: datapathID))
         }
-        if bridges.count > 1, let index = bridges.firstIndex(where: { $0.datapathID == nil }) {
+        // With several bridges each switch must be told apart: by a configured
+        // id, or by the id OVSDB reports for the bridge's name.
+        if bridges.count > 1, let index = bridges.firstIndex(where: { $0.datapathID == nil && $0.ovsdb == nil }) {
             throw ConfigurationError(file: file, path: "bridges[\(index)].datapath-id",
-                                     reason: "required when there is more than one bridge (bridge '\(bridges[index].name)')")
+                                     reason: "required when there is more than one bridge and the bridge has no ovsdb to read it from (bridge '\(bridges[index].name)')")
+        }
+        for (index, bridge) in bridges.enumerated() {
+            guard let id = bridge.datapathID, let first = bridges.firstIndex(where: { $0.datapathID == id }), first < index else { continue }
+            throw ConfigurationError(file: file, path: "bridges[\(index)].datapath-id",
+                                     reason: "\(String(format: "%016llx", id)) is already bridge '\(bridges[first].name)'s")
         }
 
         var tenants: [Tenant] = []

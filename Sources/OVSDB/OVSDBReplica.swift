@@ -65,6 +65,15 @@ public struct OVSDBReplica: Sendable, Hashable {
         }.sorted { $0.name < $1.name }
     }
 
+    /// The datapath id ovs-vswitchd reports for `bridge` (the one its switch
+    /// sends in FEATURES_REPLY), or nil before it has set one up or when the
+    /// column is not 16 hex digits.
+    public func datapathID(ofBridge bridge: String) -> UInt64? {
+        guard let text = bridges.values.first(where: { $0.name == bridge })?.datapathID,
+              text.count == 16 else { return nil }
+        return UInt64(text, radix: 16)
+    }
+
     /// Every bridge's name, sorted.
     public var bridgeNames: [String] { bridges.values.map(\.name).sorted() }
 

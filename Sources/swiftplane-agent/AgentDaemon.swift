@@ -19,8 +19,11 @@ actor AgentDaemon {
     var core: AgentCore
     let controller: OpenFlowController
     private let logger: Logger
-    /// Connected switches and the bridge each one is.
+    /// Connected switches and the bridge each one is (a switch that matches
+    /// no bridge is in `switchInfo` only).
     var bridgeOf: [UInt64: String] = [:]
+    /// The datapath id OVSDB reports for each bridge that has `ovsdb`.
+    private var reportedDatapath: [String: UInt64] = [:]
     /// The last tables handed to each switch, so an unchanged state sends nothing.
     var pushed: [UInt64: SwitchTables] = [:]
     /// The source flows' packet counters at the last expiry check, per switch.
@@ -153,7 +156,7 @@ actor AgentDaemon {
             // Reflectors added or removed; untouched sessions stay up.
             if deferral.mayAdvertise { await speaker?.reconfigureNeighbors(next.reflectorNeighbors) }
             for bridge in core.bridges { applyPorts(bridge) }
-            for (dpid, _) in bridgeOf { bridgeOf[dpid] = bridgeName(for: dpid) }
+            rebind()
             logger.info("configuration reloaded", metadata: ["file": "\(path)"])
             await syncAll()
         } catch {
@@ -168,6 +171,7 @@ actor AgentDaemon {
             switch event {
             case let .synchronized(replica), let .changed(replica, _):
                 deferral.bridgeSynchronized(bridge, elapsed: ContinuousClock.now - startedAt)
+                noteDatapath(replica.datapathID(ofBridge: bridge), of: bridge)
                 let (ports, errors) = replica.attachedPorts
                 for error in errors where error.bridge == bridge {
                     metrics.error("ovsdb_port")
@@ -184,6 +188,35 @@ actor AgentDaemon {
         }
     }
 
+    /// A bridge's datapath id as OVSDB reports it: switches are matched to
+    /// bridges by it when the configuration gives none.
+    private func noteDatapath(_ datapath: UInt64?, of bridge: String) {
+        guard reportedDatapath[bridge] != datapath else { return }
+        reportedDatapath[bridge] = datapath
+        if let datapath, let configured = configuration.bridges.first(where: { $0.name == bridge })?.datapathID, configured != datapath {
+            logger.warning("OVSDB reports another datapath id than the configured one; the configured one is used",
+                           metadata: ["bridge": "\(bridge)", "ovsdb": "\(hex(datapath))", "configured": "\(hex(configured))"])
+        }
+        rebind()
+    }
+
+    /// Matches every connected switch to its bridge again, after the
+    /// configuration or a reported datapath id changed.
+    private func rebind() {
+        for dpid in switchInfo.keys.sorted() {
+            let bridge = bridgeName(for: dpid)
+            guard bridge != bridgeOf[dpid] else { continue }
+            bridgeOf[dpid] = bridge
+            pushed[dpid] = nil
+            if let bridge {
+                logger.info("switch matched to a bridge", metadata: ["dpid": "\(hex(dpid))", "bridge": "\(bridge)"])
+            } else {
+                logger.warning("switch matches no configured bridge any more; its flows are left as they are",
+                               metadata: ["dpid": "\(hex(dpid))"])
+            }
+        }
+    }
+
     private func applyPorts(_ bridge: String) {
         let (snapshot, ignored) = configuration.ports(bridge: bridge, attached: attached[bridge] ?? [])
         for reason in ignored { logger.debug("port ignored", metadata: ["bridge": "\(bridge)", "reason": "\(reason)"]) }
@@ -194,13 +227,20 @@ actor AgentDaemon {
         for await event in controller.events {
             switch event {
             case let .up(info):
+                switchInfo[info.datapathID] = (info, Date())
+                pushed[info.datapathID] = nil
                 guard let bridge = bridgeName(for: info.datapathID) else {
-                    logger.warning("switch matches no configured bridge", metadata: ["dpid": "\(hex(info.datapathID))"])
+                    let meta: Logger.Metadata = ["dpid": "\(hex(info.datapathID))", "peer": "\(info.peer)"]
+                    if configuration.bridges.contains(where: { $0.datapathID == nil && $0.ovsdb != nil && reportedDatapath[$0.name] == nil }) {
+                        // `rebind` matches it once OVSDB reports the bridges' ids.
+                        logger.info("switch waits for OVSDB to report which bridge it is", metadata: meta)
+                    } else {
+                        logger.warning("switch matches no configured bridge (set bridges[].datapath-id, or ovsdb to read it)",
+                                       metadata: meta)
+                    }
                     continue
                 }
                 bridgeOf[info.datapathID] = bridge
-                switchInfo[info.datapathID] = (info, Date())
-                pushed[info.datapathID] = nil
                 logger.info("switch up", metadata: ["dpid": "\(hex(info.datapathID))", "bridge": "\(bridge)", "peer": "\(info.peer)"])
                 await sync(info.datapathID)
             case let .down(dpid, reason):
@@ -315,9 +355,7 @@ actor AgentDaemon {
     }
 
     func bridgeName(for dpid: UInt64) -> String? {
-        if let bridge = configuration.bridges.first(where: { $0.datapathID == dpid }) { return bridge.name }
-        if configuration.bridges.count == 1, configuration.bridges[0].datapathID == nil { return configuration.bridges[0].name }
-        return nil
+        configuration.bridge(forDatapath: dpid, reported: reportedDatapath)
     }
 
     func hex(_ dpid: UInt64) -> String {

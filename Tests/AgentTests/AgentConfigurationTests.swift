@@ -51,7 +51,11 @@ struct AgentConfigurationTests {
             expected: "t.yaml: bridges[0].vxlan-port: the VXLAN port's ofport must be an integer in 1...4294967039, got '0'"),
         Bad(name: "two bridges without datapath ids",
             yaml: base.replacingOccurrences(of: "vnis:", with: "  - name: br1\n    vxlan-port: 100\nvnis:"),
-            expected: "t.yaml: bridges[0].datapath-id: required when there is more than one bridge (bridge 'br0')"),
+            expected: "t.yaml: bridges[0].datapath-id: required when there is more than one bridge and the bridge has no ovsdb to read it from (bridge 'br0')"),
+        Bad(name: "two bridges with one datapath id",
+            yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    datapath-id: 0a")
+                .replacingOccurrences(of: "vnis:", with: "  - name: br1\n    vxlan-port: 100\n    datapath-id: 0x0A\nvnis:"),
+            expected: "t.yaml: bridges[1].datapath-id: 000000000000000a is already bridge 'br0's"),
         Bad(name: "duplicate bridge", yaml: base.replacingOccurrences(of: "vnis:", with: "  - name: br0\n    vxlan-port: 1\nvnis:"),
             expected: "t.yaml: bridges[1].name: bridge 'br0' is listed twice"),
         Bad(name: "bad datapath id",
@@ -207,6 +211,52 @@ struct AgentConfigurationTests {
         let config = try AgentConfiguration.parse(yaml: yaml, file: "t.yaml")
         #expect(config.controllerListen == .tcp(host: "::1", port: 6633))
         #expect(config.bridges[0].datapathID == 0xab)
+    }
+}
+
+/// Which bridge a connecting switch is: by the configured id, else by the
+/// id OVSDB reports for the bridge's name; a lone bridge takes any switch
+/// until OVSDB names another id for it.
+struct BridgeBindingTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        /// Per bridge: its configured datapath id, and whether it reads OVSDB.
+        var bridges: [(name: String, configured: UInt64?, ovsdb: Bool)]
+        var reported: [String: UInt64]
+        var datapath: UInt64
+        var expected: String?
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "lone bridge, nothing known: any switch", bridges: [("br0", nil, true)], reported: [:], datapath: 7, expected: "br0"),
+        Case(name: "lone bridge, OVSDB names this id", bridges: [("br0", nil, true)], reported: ["br0": 7], datapath: 7, expected: "br0"),
+        Case(name: "lone bridge, OVSDB names another id", bridges: [("br0", nil, true)], reported: ["br0": 8], datapath: 7, expected: nil),
+        Case(name: "lone bridge, configured id wins over OVSDB", bridges: [("br0", 7, true)], reported: ["br0": 8], datapath: 7, expected: "br0"),
+        Case(name: "lone bridge, configured id, other switch", bridges: [("br0", 7, false)], reported: [:], datapath: 8, expected: nil),
+        Case(name: "two bridges from OVSDB, first", bridges: [("br0", nil, true), ("br1", nil, true)],
+             reported: ["br0": 1, "br1": 2], datapath: 1, expected: "br0"),
+        Case(name: "two bridges from OVSDB, second", bridges: [("br0", nil, true), ("br1", nil, true)],
+             reported: ["br0": 1, "br1": 2], datapath: 2, expected: "br1"),
+        Case(name: "two bridges, OVSDB not heard yet", bridges: [("br0", nil, true), ("br1", nil, true)],
+             reported: [:], datapath: 1, expected: nil),
+        Case(name: "two bridges, one configured, one from OVSDB", bridges: [("br0", 9, false), ("br1", nil, true)],
+             reported: ["br1": 2], datapath: 2, expected: "br1"),
+        Case(name: "a configured id is not taken by OVSDB's for another bridge", bridges: [("br0", 9, false), ("br1", 3, true)],
+             reported: ["br1": 9], datapath: 9, expected: "br0"),
+    ]
+
+    @Test(arguments: cases)
+    func switchIsMatchedToItsBridge(_ c: Case) throws {
+        var yaml = "vtep: 10.0.0.1\nas: 65000\nbridges:\n"
+        for bridge in c.bridges {
+            yaml += "  - name: \(bridge.name)\n    vxlan-port: 100\n"
+            if let id = bridge.configured { yaml += "    datapath-id: \(String(id, radix: 16))\n" }
+            if bridge.ovsdb { yaml += "    ovsdb: unix:/var/run/openvswitch/db.sock\n" }
+        }
+        yaml += "vnis:\n  - vni: 10\n"
+        let config = try AgentConfiguration.parse(yaml: yaml, file: "t.yaml")
+        #expect(config.bridge(forDatapath: c.datapath, reported: c.reported) == c.expected)
     }
 }
 

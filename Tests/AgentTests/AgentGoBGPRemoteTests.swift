@@ -72,8 +72,8 @@ struct AgentGoBGPRemoteTests {
             let capture = try fixture.start(["tcpdump", "-i", "ul", "-n", "-U", "--immediate-mode", "-w", pcap, "udp port 4789"],
                                             netns: underlay.name, log: "tcpdump.log")
             for _ in 0..<50 where !capture.output.contains("listening on") { usleep(100_000) }
-            let arpBefore = try AgentTwoHostTests.packets(host, .arpResponder, vni: 10)
-            let arpToControllerBefore = try AgentTwoHostTests.packets(host, .arpToController, vni: 10)
+            let arpBefore = try AgentOVSTests.packets(host, .arpResponder, vni: 10)
+            let arpToControllerBefore = try AgentOVSTests.packets(host, .arpToController, vni: 10)
             _ = try container.exec(["ping", "-c", "3", "-i", "0.2", "-W", "1", Self.remoteIP])
             usleep(500_000)
             capture.stop()
@@ -81,8 +81,8 @@ struct AgentGoBGPRemoteTests {
             // The ARP for GoBGP's endpoint was answered by the responder flow, not by us.
             let neighbour = try container.exec(["ip", "neigh", "show", Self.remoteIP]).stdout
             #expect(neighbour.contains(Self.remoteMAC), "the container did not learn the remote MAC: \(neighbour)")
-            #expect(try AgentTwoHostTests.packets(host, .arpResponder, vni: 10, reach: arpBefore + 1), "responder counter did not move")
-            #expect(try AgentTwoHostTests.packets(host, .arpToController, vni: 10) == arpToControllerBefore,
+            #expect(try AgentOVSTests.packets(host, .arpResponder, vni: 10, reach: arpBefore + 1), "responder counter did not move")
+            #expect(try AgentOVSTests.packets(host, .arpToController, vni: 10) == arpToControllerBefore,
                     "the ARP went to the controller")
 
             let fields = try Command.run("tshark", ["-r", pcap, "-d", "udp.port==4789,vxlan", "-T", "fields",
@@ -93,9 +93,9 @@ struct AgentGoBGPRemoteTests {
             #expect(echoes.count >= 3, "VXLAN packets on the underlay:\n\(fields)")
 
             // A broadcast from the container is dropped in OVS and counted.
-            let dropBefore = try AgentTwoHostTests.packets(host, .dropBroadcast, vni: 10)
+            let dropBefore = try AgentOVSTests.packets(host, .dropBroadcast, vni: 10)
             _ = try container.exec(["ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.77.0.255"])
-            #expect(try AgentTwoHostTests.packets(host, .dropBroadcast, vni: 10, reach: dropBefore + 3), "\(logs())")
+            #expect(try AgentOVSTests.packets(host, .dropBroadcast, vni: 10, reach: dropBefore + 3), "\(logs())")
         }
     }
 }

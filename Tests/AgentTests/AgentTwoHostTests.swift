@@ -181,18 +181,18 @@ struct AgentTwoHostTests {
                         _ = try Command.run("ip", ["netns", "exec", container.netns, "sysctl", "-q", "-w",
                                                    "net.ipv4.icmp_echo_ignore_broadcasts=0"])
                     }
-                    let dropBefore = try Self.packets(h1, .dropBroadcast, vni: 10)
-                    let floodBefore = try Self.packets(h1, .floodBroadcast, vni: 11)
-                    let fromTunnelBefore = try Self.packets(h2, .floodFromTunnel, vni: 11)
+                    let dropBefore = try AgentOVSTests.packets(h1, .dropBroadcast, vni: 10)
+                    let floodBefore = try AgentOVSTests.packets(h1, .floodBroadcast, vni: 11)
+                    let fromTunnelBefore = try AgentOVSTests.packets(h2, .floodFromTunnel, vni: 11)
                     let flooded = try Command.run("ip", ["netns", "exec", flooders[0].netns,
                                                          "ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.78.0.255"])
                     #expect(flooded.stdout.contains("from 10.78.0.2"), "VNI 11 broadcast: \(flooded.stdout)\(flooded.stderr)\n\(logs())")
-                    #expect(try Self.packets(h1, .floodBroadcast, vni: 11, reach: floodBefore + 3))
-                    #expect(try Self.packets(h2, .floodFromTunnel, vni: 11, reach: fromTunnelBefore + 3))
+                    #expect(try AgentOVSTests.packets(h1, .floodBroadcast, vni: 11, reach: floodBefore + 3))
+                    #expect(try AgentOVSTests.packets(h2, .floodFromTunnel, vni: 11, reach: fromTunnelBefore + 3))
                     let dropped = try Command.run("ip", ["netns", "exec", containers[0].netns,
                                                          "ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.77.0.255"])
                     #expect(!dropped.stdout.contains("from 10.77.0.2"), "VNI 10 broadcast crossed: \(dropped.stdout)")
-                    #expect(try Self.packets(h1, .dropBroadcast, vni: 10, reach: dropBefore + 3))
+                    #expect(try AgentOVSTests.packets(h1, .dropBroadcast, vni: 10, reach: dropBefore + 3))
 
                     // Graceful restart: agent 2 stops (SIGTERM) without a
                     // NOTIFICATION; the reflector keeps its routes as stale,
@@ -251,22 +251,6 @@ extension AgentTwoHostTests {
             let digits = line[range.upperBound...].prefix { $0.isNumber }
             return UInt32(digits).map { ($0, String(line)) }
         }.sorted { $0.id < $1.id }
-    }
-
-    /// n_packets summed over the flows with this role and VNI.
-    static func packets(_ sandbox: OVSSandbox, _ role: FlowRole, vni: UInt32) throws -> Int {
-        let cookie = FlowCookie(role, vni: VNI(rawValue: vni)).cookie
-        return try AgentOVSTests.dump(sandbox).filter { $0.0.cookie == cookie }.map(\.1).reduce(0, +)
-    }
-
-    /// Whether the counter reaches `count` within 3 s: OVS pushes datapath
-    /// statistics to the OpenFlow flows about once a second.
-    static func packets(_ sandbox: OVSSandbox, _ role: FlowRole, vni: UInt32, reach count: Int) throws -> Bool {
-        for _ in 0..<30 {
-            if try packets(sandbox, role, vni: vni) >= count { return true }
-            usleep(100_000)
-        }
-        return false
     }
 }
 

@@ -129,9 +129,9 @@ public struct OVSSandbox: Sendable {
     @discardableResult
     public func appctl(_ arguments: String...) throws -> String { try Self.run(["appctl", name] + arguments) }
 
-    /// The bridge's flows, one `ovs-ofctl dump-flows` line each (header dropped).
-    public func dumpFlows() throws -> [String] {
-        try ofctl("dump-flows", bridge)
+    /// A bridge's flows (the sandbox's own by default), one `ovs-ofctl dump-flows` line each (header dropped).
+    public func dumpFlows(bridge: String? = nil) throws -> [String] {
+        try ofctl("dump-flows", bridge ?? self.bridge)
             .split(separator: "\n")
             .filter { !$0.hasPrefix("OFPST_FLOW") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
             .map { $0.trimmingCharacters(in: .whitespaces) }
