@@ -105,9 +105,15 @@ struct AgentAdminTests {
             let rowC = endpointsTable.stdout.split(separator: "\n").first { $0.contains("02:00:00:00:00:0c") }.map(String.init) ?? ""
             #expect(endpointsTable.stdout.hasPrefix("VNI") && rowC.hasSuffix("learned") && rowC.contains("br0 port 3"), "\(endpointsTable.stdout)")
 
-            // bum: the broadcast drop counter moved by the pings, in JSON, the table and the metrics.
-            let bum = try #require(try client.get("/bum", as: [BUMReport].self).first { $0.vni == 10 })
-            #expect(bum.broadcastPackets >= (bumBefore?.broadcastPackets ?? 0) + 3, "\(bum) vs \(String(describing: bumBefore))")
+            // bum: the broadcast drop counter moved by the pings, in JSON, the table and the metrics
+            // (OVS pushes datapath statistics to the flows about once a second: polled).
+            var bumNow: BUMReport?
+            let counted = await eventually(5, every: .milliseconds(200)) {
+                bumNow = (try? client.get("/bum", as: [BUMReport].self))?.first { $0.vni == 10 }
+                return (bumNow?.broadcastPackets ?? 0) >= (bumBefore?.broadcastPackets ?? 0) + 3
+            }
+            let bum = try #require(bumNow)
+            #expect(counted, "\(bum) vs \(String(describing: bumBefore))")
             #expect(bum.switches == 1 && bum.bytes > 0)
             let bumTable = try Built.ctl(socket, ["bum"])
             #expect(bumTable.status == 0)
