@@ -388,4 +388,76 @@ public struct AgentCore: Sendable {
 
     /// The gleaned endpoints of a bridge (those that may expire).
     public func gleanedKeys(bridge: String) -> Set<EndpointKey> { Set((gleaned[bridge] ?? [:]).keys) }
+
+    // MARK: Learned state across restarts
+
+    /// The gleaned endpoints as they stand at `now`, sorted (a stable file).
+    public func learnedState(at now: ContinuousClock.Instant) -> LearnedState {
+        var entries: [LearnedState.GleanedEndpoint] = []
+        for bridge in gleaned.keys.sorted() {
+            for (key, endpoint) in (gleaned[bridge] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard case let .local(port) = endpoint.location else { continue }
+                let silent = lastSeen[bridge]?[key].map { now - $0 } ?? .zero
+                entries.append(LearnedState.GleanedEndpoint(
+                    bridge: bridge, vni: key.vni.rawValue, mac: "\(key.mac)", ipv4: endpoint.ipv4.map { "\($0)" },
+                    ipv6: endpoint.ipv6.map { "\($0)" }, port: port, silentSeconds: max(0, Self.seconds(silent)),
+                    mobilitySequence: mobility[key].flatMap { $0 > 0 ? $0 : nil }))
+            }
+        }
+        return LearnedState(gleaned: entries)
+    }
+
+    /// Takes back the gleaned endpoints of a `LearnedState` saved before a
+    /// restart, as if each had been seen `silentSeconds` plus `downtime` (how
+    /// long the agent was away since the state was saved) before `now`. Left
+    /// out, each with its reason: another version, a bridge or VNI no longer
+    /// configured, a malformed address, one silent past `gleanedExpiry`, one
+    /// configured now, one over the per-bridge limit. Ports are checked when
+    /// they are known (`setPorts` drops a gleaned endpoint whose port left its VNI).
+    public mutating func restore(_ state: LearnedState, downtime: Duration = .zero, at now: ContinuousClock.Instant) -> LearnedStateRestore {
+        var report = LearnedStateRestore()
+        guard state.version == LearnedState.currentVersion else {
+            report.skipped.append("version \(state.version): this agent reads version \(LearnedState.currentVersion)")
+            return report
+        }
+        let vnis = Set(settings.tenants.map(\.instance.vni))
+        for entry in state.gleaned {
+            let name = "\(entry.bridge) VNI \(entry.vni) \(entry.mac)"
+            guard settings.vxlanPorts[entry.bridge] != nil else { report.skipped.append("\(name): bridge not configured"); continue }
+            guard let vni = VNI(rawValue: entry.vni), vnis.contains(vni) else { report.skipped.append("\(name): VNI not configured"); continue }
+            guard let mac = EthernetAddress(entry.mac) else { report.skipped.append("\(name): not a MAC address"); continue }
+            let ipv4 = entry.ipv4.compactMap(IPv4Address.init), ipv6 = entry.ipv6.compactMap(IPv6Address.init)
+            guard ipv4.count == entry.ipv4.count, ipv6.count == entry.ipv6.count else {
+                report.skipped.append("\(name): a malformed IP address"); continue
+            }
+            guard entry.silentSeconds.isFinite, entry.silentSeconds >= 0 else {
+                report.skipped.append("\(name): silent for \(entry.silentSeconds) s"); continue
+            }
+            let silent = Duration.milliseconds(Int64(min(entry.silentSeconds, 1e9) * 1000)) + max(downtime, .zero)
+            if let expiry = settings.gleanedExpiry, silent >= expiry {
+                report.skipped.append("\(name): silent for \(silent), past the expiry of \(expiry)"); continue
+            }
+            let key = EndpointKey(vni: vni, mac: mac)
+            if snapshots[entry.bridge]?.endpoints.contains(where: { $0.key == key }) == true {
+                report.skipped.append("\(name): configured now"); continue
+            }
+            var table = gleaned[entry.bridge] ?? [:]
+            if table[key] == nil, table.count >= settings.maximumGleanedPerBridge {
+                report.skipped.append("\(name): over the limit of \(settings.maximumGleanedPerBridge) gleaned endpoints per bridge"); continue
+            }
+            table[key] = Endpoint(vni: vni, mac: mac, ipv4: Array(ipv4.suffix(Self.maximumAddressesPerEndpoint)),
+                                  ipv6: Array(ipv6.suffix(Self.maximumAddressesPerEndpoint)), location: .local(port: entry.port))
+            gleaned[entry.bridge] = table
+            lastSeen[entry.bridge, default: [:]][key] = now - silent
+            // A sequence never goes back (RFC 7432 section 15).
+            if let sequence = entry.mobilitySequence { mobility[key] = max(mobility[key] ?? 0, sequence) }
+            report.restored += 1
+        }
+        claimConfigured(at: now)
+        return report
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
 }

@@ -91,6 +91,8 @@ public struct AgentConfiguration: Hashable, Sendable {
     public var addressResolutionRate: UInt32? = defaultAddressResolutionRate
     public var duplicateDetection = DuplicateMACDetector.Settings()
     public var admin = AdminSettings()
+    /// Where the gleaned endpoints are kept across restarts (`LearnedState`); nil: not kept.
+    public var stateFile: String? = nil
 
     static let defaultControllerSocketMode: UInt32 = 0o660
     static let defaultBGPPort = 179

@@ -276,13 +276,25 @@ extension AgentConfiguration {
             endpoints.append(StaticEndpoint(
                 bridge: bridge, endpoint: Endpoint(vni: vni, mac: mac, ipv4: ipv4, ipv6: ipv6, location: .local(port: port))))
         }
+        var stateFile: String?
+        if let node = top.optional("state-file") {
+            let path = try node.scalar("a file path")
+            if path != "none" {
+                guard path.hasPrefix("/"), !path.hasSuffix("/") else {
+                    throw node.error("the state file is an absolute file path, or none, got '\(path)'")
+                }
+                stateFile = path
+            }
+        }
         try top.finish()
-        return AgentConfiguration(
+        var configuration = AgentConfiguration(
             vtep: vtep, asn: asn, routerID: routerID, routeReflectors: routeReflectors,
             controllerListen: controllerListen, controllerSocketMode: controllerSocketMode, bgpHost: bgpHost, bgpPort: bgpPort, bridges: bridges, tenants: tenants,
             endpoints: endpoints, logLevel: logLevel, controllerTLS: controllerTLS, gracefulRestart: gracefulRestart,
             gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate, duplicateDetection: duplicateDetection,
             admin: admin)
+        configuration.stateFile = stateFile
+        return configuration
     }
 
     /// The three PEM files, each read and checked now, so that a wrong path

@@ -44,6 +44,8 @@ actor AgentDaemon {
     private let startedAt = ContinuousClock.now
     /// One per bridge read from OVSDB, started with the controller.
     private var databaseTasks: [Task<Void, Never>] = []
+    /// The learned state last written to the state file (times left out).
+    private var savedLearned: LearnedState?
 
     init(configuration: AgentConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -65,8 +67,48 @@ actor AgentDaemon {
         for (bridge, snapshot) in configuration.staticPorts { core.setPorts(snapshot, bridge: bridge) }
     }
 
+    /// Takes back what the agent had gleaned before it stopped, so its first
+    /// End-of-RIB and its first reconcile keep those endpoints.
+    private func restoreLearned(from file: LearnedStateFile) {
+        do {
+            guard let state = try file.load() else {
+                logger.info("no state file yet: nothing gleaned to restore", metadata: ["file": "\(file.path)"])
+                return
+            }
+            let away = state.savedAt.map { Date().timeIntervalSince1970 - $0 } ?? 0
+            let report = core.restore(state, downtime: .milliseconds(Int64(max(0, min(away, 1e9)) * 1000)), at: .now)
+            logger.info("gleaned endpoints restored from the state file", metadata: [
+                "file": "\(file.path)", "restored": "\(report.restored)", "left-out": "\(report.skipped.count)",
+                "saved-seconds-ago": "\(Int(away))"])
+            for reason in report.skipped { logger.info("state file entry left out", metadata: ["entry": "\(reason)"]) }
+            savedLearned = core.learnedState(at: .now).withoutTimes
+        } catch {
+            metrics.error("state_file")
+            logger.warning("state file unreadable: starting without it; it is written again at the next change",
+                           metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Writes the learned state when its endpoints changed, or with `times`
+    /// also when only their silences did (the expiry tick, the stop).
+    private func saveLearned(times: Bool = false) {
+        guard let path = configuration.stateFile else { return }
+        var state = core.learnedState(at: .now)
+        guard times || state.withoutTimes != savedLearned else { return }
+        state.savedAt = Date().timeIntervalSince1970
+        do {
+            try LearnedStateFile(path: path).save(state)
+            savedLearned = state.withoutTimes
+        } catch {
+            metrics.error("state_file")
+            logger.error("state file not written", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Listens on the configured address (throws when it cannot).
     func start() async throws {
+        // Before any switch or reflector is heard: the first reconcile and End-of-RIB include them.
+        if let path = configuration.stateFile { restoreLearned(from: LearnedStateFile(path: path)) }
         let address = try await controller.start()
         let listen = configuration.controllerListen
         logger.info("controller listening", metadata: [
@@ -103,6 +145,7 @@ actor AgentDaemon {
     /// BGP sessions end without NOTIFICATION, so the reflectors keep our
     /// routes (stale) and the other hosts keep forwarding to us meanwhile.
     func stop() async {
+        saveLearned(times: true)
         await controller.stop()
         await speaker?.shutdown(graceful: configuration.gracefulRestart.enabled)
     }
@@ -293,6 +336,7 @@ actor AgentDaemon {
         }
         for dpid in bridgeOf.keys.sorted() { await sync(dpid) }
         await advertise()
+        saveLearned()
     }
 
     /// Gleaned endpoints that stay silent expire: the switch forwards known
@@ -309,6 +353,7 @@ actor AgentDaemon {
                 core.noteActivity(bridge: bridge, keys: active, at: .now)
             }
             let expired = core.expireSilent(at: .now)
+            saveLearned(times: true)
             guard !expired.isEmpty else { continue }
             for endpoint in expired { logger.info("gleaned endpoint expired", metadata: ["endpoint": "\(endpoint)"]) }
             await syncAll()

@@ -56,6 +56,10 @@ struct AgentConfigurationTests {
             yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    datapath-id: 0a")
                 .replacingOccurrences(of: "vnis:", with: "  - name: br1\n    vxlan-port: 100\n    datapath-id: 0x0A\nvnis:"),
             expected: "t.yaml: bridges[1].datapath-id: 000000000000000a is already bridge 'br0's"),
+        Bad(name: "relative state file", yaml: base + "\nstate-file: state.json",
+            expected: "t.yaml: state-file: the state file is an absolute file path, or none, got 'state.json'"),
+        Bad(name: "state file is a folder", yaml: base + "\nstate-file: /var/lib/swiftplane-agent/",
+            expected: "t.yaml: state-file: the state file is an absolute file path, or none, got '/var/lib/swiftplane-agent/'"),
         Bad(name: "duplicate bridge", yaml: base.replacingOccurrences(of: "vnis:", with: "  - name: br0\n    vxlan-port: 1\nvnis:"),
             expected: "t.yaml: bridges[1].name: bridge 'br0' is listed twice"),
         Bad(name: "bad datapath id",
@@ -203,6 +207,11 @@ struct AgentConfigurationTests {
         let config = try AgentConfiguration.parse(yaml: yaml, file: "t.yaml")
         #expect(config.routeReflectors.map(\.password) == ["s3cret:#1", nil])
         #expect(config.reflectorNeighbors.map(\.password) == ["s3cret:#1", nil])
+    }
+
+    @Test(arguments: [("", nil), ("\nstate-file: none", nil), ("\nstate-file: /var/lib/a/state.json", "/var/lib/a/state.json")])
+    func stateFile(line: String, expected: String?) throws {
+        #expect(try AgentConfiguration.parse(yaml: base + line, file: "t.yaml").stateFile == expected)
     }
 
     @Test func ipv6ListenAndDatapaths() throws {
