@@ -391,6 +391,16 @@ public struct AgentCore: Sendable {
 
     // MARK: Learned state across restarts
 
+    /// What `learnedState` is made of, as plain values: comparing two costs
+    /// no formatting, so the daemon can ask at every change whether the
+    /// state file needs writing.
+    public struct LearnedContent: Equatable, Sendable {
+        fileprivate var gleaned: [String: [EndpointKey: Endpoint]]
+        fileprivate var mobility: [EndpointKey: UInt32]
+    }
+
+    public var learnedContent: LearnedContent { LearnedContent(gleaned: gleaned, mobility: mobility) }
+
     /// The gleaned endpoints as they stand at `now`, sorted (a stable file).
     public func learnedState(at now: ContinuousClock.Instant) -> LearnedState {
         var entries: [LearnedState.GleanedEndpoint] = []

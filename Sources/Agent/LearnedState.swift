@@ -45,14 +45,6 @@ public struct LearnedState: Codable, Hashable, Sendable {
         version = Self.currentVersion
         self.gleaned = gleaned
     }
-
-    /// The same endpoints, silences left out: what decides whether the file must be written now.
-    public var withoutTimes: LearnedState {
-        var copy = self
-        copy.savedAt = nil
-        for index in copy.gleaned.indices { copy.gleaned[index].silentSeconds = 0 }
-        return copy
-    }
 }
 
 /// What `AgentCore.restore` took from a `LearnedState`, and why it left the rest.

@@ -79,6 +79,19 @@ struct AgentCommand: AsyncParsableCommand {
                 socket-mode: "0660"                   # let the group read it
               swiftplanectl flows --live --socket /run/swiftplane/agent.sock
 
+            Endpoints gleaned from traffic are kept across restarts in a
+            state file, when one is named (none by default):
+
+              state-file: /var/lib/swiftplane-agent/state.json
+
+            Without it a restart forgets them: their routes are withdrawn and
+            their flows removed until they speak again.
+
+            Several bridges share the controller: each switch is matched to
+            its bridge by the bridge's datapath-id, else by the datapath id
+            OVSDB reports for the bridge's name (so a bridge with ovsdb needs
+            none).
+
             --check-config validates the file and exits 0 (valid) or 2 (with
             the field path and the reason). Logs go to standard error as
             key=value lines. SIGHUP reloads the configuration: VNIs, endpoints,

@@ -44,8 +44,8 @@ actor AgentDaemon {
     private let startedAt = ContinuousClock.now
     /// One per bridge read from OVSDB, started with the controller.
     private var databaseTasks: [Task<Void, Never>] = []
-    /// The learned state last written to the state file (times left out).
-    private var savedLearned: LearnedState?
+    /// What the state file last received (times left out).
+    private var savedLearned: AgentCore.LearnedContent?
 
     init(configuration: AgentConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -81,7 +81,7 @@ actor AgentDaemon {
                 "file": "\(file.path)", "restored": "\(report.restored)", "left-out": "\(report.skipped.count)",
                 "saved-seconds-ago": "\(Int(away))"])
             for reason in report.skipped { logger.info("state file entry left out", metadata: ["entry": "\(reason)"]) }
-            savedLearned = core.learnedState(at: .now).withoutTimes
+            savedLearned = core.learnedContent
         } catch {
             metrics.error("state_file")
             logger.warning("state file unreadable: starting without it; it is written again at the next change",
@@ -93,12 +93,13 @@ actor AgentDaemon {
     /// also when only their silences did (the expiry tick, the stop).
     private func saveLearned(times: Bool = false) {
         guard let path = configuration.stateFile else { return }
+        let content = core.learnedContent
+        guard times || content != savedLearned else { return }
         var state = core.learnedState(at: .now)
-        guard times || state.withoutTimes != savedLearned else { return }
         state.savedAt = Date().timeIntervalSince1970
         do {
             try LearnedStateFile(path: path).save(state)
-            savedLearned = state.withoutTimes
+            savedLearned = content
         } catch {
             metrics.error("state_file")
             logger.error("state file not written", metadata: ["error": "\(error)"])
