@@ -65,7 +65,8 @@ public struct Session: Sendable {
     public private(set) var connectRetryCounter = 0
     /// The last NOTIFICATION sent or received, for the operator.
     public private(set) var lastError: Notification?
-    private var started = false
+    /// Started and not stopped: Idle then means waiting to restart after a failure.
+    public private(set) var started = false
     private var connectRetryDeadline: NIODeadline?
     private var holdDeadline: NIODeadline?
     private var keepaliveDeadline: NIODeadline?
@@ -136,6 +137,19 @@ public struct Session: Sendable {
     private mutating func received(_ message: SessionEvent.Inbound, _ now: NIODeadline) -> [SessionAction] {
         if case .notification(let n) = message {
             lastError = n
+            // RFC 4271 §6.8: the peer closed this connection to keep the other
+            // one of a collision, which may be our dial still in flight or its
+            // own about to arrive. Only this connection ends: the session waits
+            // in Active for the kept one, instead of going Idle until the
+            // connect-retry timer (where the other connection would be refused).
+            if n.error == .cease(.connectionCollisionResolution), state == .openSent || state == .openConfirm {
+                state = .active
+                negotiated = nil
+                holdDeadline = nil
+                keepaliveDeadline = nil
+                connectRetryDeadline = now + configuration.connectRetryTime
+                return [.closeConnection]
+            }
             return fail(nil, reason: "NOTIFICATION received: \(n.error)", now: now)
         }
         switch (state, message) {

@@ -32,6 +32,10 @@ public actor Speaker {
     private var peers: [PeerID: Peer] = [:]
     private var nextPeerID: UInt32 = 1
     private var server: (any Channel)?
+    /// False until `start` has added the configured neighbours: a peer that
+    /// dials the moment the socket listens must not be taken for a stranger.
+    private var acceptingConnections = false
+    private var earlyConnections: [(any Channel, AsyncStream<ByteBuffer>)] = []
     private var ticker: Task<Void, Never>?
     private var closing: [EventLoopFuture<Void>] = []
     /// While set, UPDATEs wait (RFC 4724 §4.1 selection deferral after our own start).
@@ -137,6 +141,9 @@ public actor Speaker {
             logger.info("selection deferral: holding UPDATEs while peers return", metadata: ["seconds": "\(seconds)"])
         }
         for n in configuration.neighbors { addNeighbor(n) }
+        acceptingConnections = true
+        for (channel, stream) in earlyConnections { Task { await self.accepted(channel, stream) } }
+        earlyConnections = []
         ticker = Task { [self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(200))
@@ -269,6 +276,10 @@ public actor Speaker {
     }
 
     private func accepted(_ channel: any Channel, _ stream: AsyncStream<ByteBuffer>) async {
+        guard acceptingConnections else {
+            earlyConnections.append((channel, stream))
+            return
+        }
         guard case .v4(let v4)? = channel.remoteAddress else {
             logger.warning("connection refused: not IPv4", metadata: ["remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
             channel.close(promise: nil)
@@ -282,12 +293,16 @@ public actor Speaker {
                 await resolveCollision(existing, channel, stream, initiatedByUs: false)
                 return
             }
-            guard peer.channel == nil, peer.session.state == SessionState.active || peer.session.state == SessionState.connect else {
+            // Idle after a failure only waits to restart: the peer dialling
+            // now restarts it (else both sides would wait out connect-retry).
+            let restarting = peer.session.state == .idle && peer.session.started
+            guard peer.channel == nil, peer.session.state == .active || peer.session.state == .connect || restarting else {
                 logger.warning("connection refused: session already up", metadata: ["peer": "\(address)", "state": "\(peer.session.state)"])
                 channel.close(promise: nil)
                 return
             }
             id = existing
+            if restarting { run(id, .startPassive) }
         } else if configuration.accept.contains(where: { $0.contains(address) }) {
             if let (restarting, _) = peers.first(where: { $0.value.dynamic && $0.value.address == address && rib.isRestarting($0.key) }) {
                 // Back from a graceful restart: the same id, so its stale routes are found.

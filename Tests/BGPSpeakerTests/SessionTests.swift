@@ -61,6 +61,28 @@ struct SessionTests {
             Step(31, .timePassed, .connect, ["connect"]),
             Step(32, .connectionUp, .openSent, ["send OPEN"]),
         ]),
+        // RFC 4271 §6.8: the peer closed this connection of a collision and keeps
+        // the other; the session takes that one (our dial completing, or the
+        // peer's arriving) at once instead of waiting out the connect-retry timer.
+        Case(name: "collision CEASE in OpenSent waits in Active for the kept connection", configuration: active, steps: [
+            Step(0, .start, .connect, ["connect"]),
+            Step(0, .connectionUp, .openSent, ["send OPEN"]),
+            Step(1, .received(.notification(Notification(.cease(.connectionCollisionResolution)))), .active, ["close"]),
+            Step(1, .connectionUp, .openSent, ["send OPEN"]),
+            Step(1, open(), .openConfirm, ["send KEEPALIVE"]),
+            Step(1, keepalive, .established, ["established"]),
+        ]),
+        Case(name: "collision CEASE in OpenConfirm too", configuration: passive, steps: [
+            Step(0, .start, .active, []),
+            Step(0, .connectionUp, .openSent, ["send OPEN"]),
+            Step(0, open(), .openConfirm, ["send KEEPALIVE"]),
+            Step(1, .received(.notification(Notification(.cease(.connectionCollisionResolution)))), .active, ["close"]),
+            Step(2, .connectionUp, .openSent, ["send OPEN"]),
+        ]),
+        Case(name: "collision CEASE in Established ends the session (not a collision any more)", configuration: passive,
+             steps: upPassive + [
+            Step(1, .received(.notification(Notification(.cease(.connectionCollisionResolution)))), .idle, ["close", "down"]),
+        ]),
         Case(name: "connect attempt that hangs is restarted by connect-retry", configuration: active, steps: [
             Step(0, .start, .connect, ["connect"]),
             Step(30, .timePassed, .connect, ["close", "connect"]),

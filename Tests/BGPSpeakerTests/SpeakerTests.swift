@@ -3,6 +3,7 @@ import BGPSpeaker
 import Logging
 import NIOCore
 import Testing
+import TestSupport
 
 /// The speaker over real TCP on loopback, with raw peers: RFC 7606 handling
 /// isolated to the bad peer, ranges, limits and max-prefix.
@@ -187,29 +188,63 @@ struct ActiveNeighborTests {
 /// RFC 4271 §6.8: two speakers that dial each other at once end with one session.
 struct CollisionTests {
     @Test func crossingConnectionsResolveToOneSession() async throws {
-        var logger = Logger(label: "test.collision")
-        logger.logLevel = .critical
         let a = IPv4Address(127, 55, 0, 1), b = IPv4Address(127, 55, 0, 2)
         let portA = Int.random(in: 20000...25999), portB = portA + 6000
-        func speaker(_ me: IPv4Address, port: Int, peer: IPv4Address, peerPort: Int) -> Speaker {
+        let logs = (a: LogCapture(), b: LogCapture())
+        func speaker(_ me: IPv4Address, port: Int, peer: IPv4Address, peerPort: Int, logs: LogCapture) -> Speaker {
             Speaker(SpeakerConfiguration(localAS: 65000, routerID: me, listenHost: "\(me)", listenPort: port,
-                                         neighbors: [NeighborConfiguration(address: peer, port: peerPort, peerAS: 65000)]), logger: logger)
+                                         neighbors: [NeighborConfiguration(address: peer, port: peerPort, peerAS: 65000)]), logger: logs.logger)
         }
-        let sa = speaker(a, port: portA, peer: b, peerPort: portB)
-        let sb = speaker(b, port: portB, peer: a, peerPort: portA)
+        let sa = speaker(a, port: portA, peer: b, peerPort: portB, logs: logs.a)
+        let sb = speaker(b, port: portB, peer: a, peerPort: portA, logs: logs.b)
         // Both listen first, then both dial: the connections cross.
         async let startA: SocketAddress = sa.start()
         async let startB: SocketAddress = sb.start()
         _ = try await (startA, startB)
         let states = await SpeakerTests.neighborStates(sa, sb)
         // Well before the 30 s connect-retry: the collision was resolved, not retried.
-        #expect(states == [.established, .established])
+        func log(_ capture: LogCapture) -> String {
+            capture.all.map { "\($0.message) \($0.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))" }
+                .joined(separator: "\n")
+        }
+        #expect(states == [.established, .established], "a:\n\(log(logs.a))\nb:\n\(log(logs.b))")
         await sa.shutdown()
         await sb.shutdown()
     }
 }
 
 extension CollisionTests {
+    /// A session that went Idle after a failure waits for connect-retry
+    /// (30 s) to dial again, but the peer dialling meanwhile restarts it:
+    /// refusing that connection left both sides idle until their timers.
+    @Test func idleSessionTakesThePeersNewConnection() async throws {
+        let a = IPv4Address(127, 55, 1, 1), b = IPv4Address(127, 55, 1, 2)
+        let portA = freeLoopbackPort(), portB = freeLoopbackPort()
+        let logs = LogCapture()
+        let sa = Speaker(SpeakerConfiguration(localAS: 65000, routerID: a, listenHost: "\(a)", listenPort: portA,
+                                              neighbors: [NeighborConfiguration(address: b, port: portB, peerAS: 65000)]),
+                         logger: logs.logger)
+        func peer() -> Speaker {
+            Speaker(SpeakerConfiguration(localAS: 65000, routerID: b, listenHost: "\(b)", listenPort: portB,
+                                         neighbors: [NeighborConfiguration(address: a, port: portA, peerAS: 65000)]),
+                    logger: Logger(label: "test.peer", factory: { _ in SwiftLogNoOpLogHandler() }))
+        }
+        _ = try await sa.start()
+        let first = peer()
+        _ = try await first.start()
+        #expect(await SpeakerTests.neighborStates(sa, first) == [.established, .established])
+        // The peer leaves (CEASE): our session is Idle, its next dial 22-30 s away.
+        await first.shutdown()
+        #expect(await eventually(5) { await sa.neighbors().first?.state == .idle })
+        let second = peer()
+        _ = try await second.start()
+        let states = await SpeakerTests.neighborStates(sa, second)
+        #expect(states == [.established, .established],
+                "\(logs.all.map { "\($0.message) \($0.metadata.sorted { $0.key < $1.key })" }.joined(separator: "\n"))")
+        await second.shutdown()
+        await sa.shutdown()
+    }
+
     struct Crossing: Sendable, CustomStringConvertible {
         var remoteID: IPv4Address
         var keepsOurs: Bool
