@@ -43,6 +43,7 @@ extension RouteReport {
         case let .ipv4(p): return "\(p)"
         case let .ipv6(p): return "\(p)"
         case let .opaque(bytes): return bytes.map { String($0, radix: 16) }.joined(separator: ":")
+        case let .routeTargetMembership(m): return "\(m)"
         case let .evpn(route):
             switch route {
             case let .macIPAdvertisement(r):
