@@ -78,10 +78,13 @@ struct RouteReflectorAdminTests {
         #expect(route.best && !route.stale && route.clusterList.isEmpty && route.originatorID == nil)
         #expect(route.routeTargets.contains { $0.contains("65000:1001") }, "\(route.routeTargets)")
 
-        // routes, table: all three, type filter keeps the type-3 one alone.
+        // routes, table: all three, and the reflector's own default RT membership
+        // route (RFC 4684, type 0); the type filter keeps the type-3 one alone.
         let all = try Built.ctl(socket, ["routes"])
         #expect(all.status == 0)
-        #expect(all.stdout.split(separator: "\n").count == 4, "\(all.stdout)")
+        #expect(all.stdout.split(separator: "\n").count == 5, "\(all.stdout)")
+        #expect(all.stdout.split(separator: "\n").contains { $0.contains(" 0 ") && $0.contains("default") && $0.hasSuffix("local") },
+                "\(all.stdout)")
         #expect(all.stdout.contains("02:00:00:00:00:02") && all.stdout.contains("1002"))
         let type3 = try Built.ctl(socket, ["routes", "--type", "3"])
         let rows = type3.stdout.split(separator: "\n").dropFirst()

@@ -130,6 +130,21 @@ struct RouteTargetConstraintTests {
         #expect(Self.held(&rib, Self.constrained) == [30])
     }
 
+    /// During our selection deferral only membership goes out; the rest stays owed.
+    @Test func membershipAloneCanBeSentFirst() {
+        var rib = Self.rib()
+        rib.addPeer(PeerID(0), RIBPeer(address: .v4(Routes.rr), routerID: Routes.rr, routeReflectorClient: false, families: Self.rtc, local: true))
+        rib.replaceRoutes(RouteTargetMembership.routes([.default], nextHop: Routes.rr), from: PeerID(0))
+        rib.apply(Self.membership([Self.member(10)]), from: Self.constrained)
+        rib.apply(.endOfRIB(.routeTargetConstraint), from: Self.constrained)
+        let first = rib.pendingUpdates(for: Self.constrained, only: [.routeTargetConstraint])
+        #expect(first.flatMap { $0.reach?.nlri ?? [] } == [.routeTargetMembership(.default)])
+        #expect(first.compactMap(\.endOfRIB) == [.routeTargetConstraint])
+        let rest = rib.pendingUpdates(for: Self.constrained)
+        #expect(Set(rest.flatMap { $0.reach?.nlri ?? [] }) == Set(Self.tenants[10]!.map { Routes.macIP($0, vni: 10) }))
+        #expect(rest.compactMap(\.endOfRIB) == [.l2vpnEVPN])
+    }
+
     @Test func reflectorOwnDefaultMembershipGoesOnlyToConstrainedPeers() {
         var rib = Self.rib()
         rib.addPeer(PeerID(0), RIBPeer(address: .v4(Routes.rr), routerID: Routes.rr, routeReflectorClient: false, families: Self.rtc, local: true))
