@@ -40,19 +40,21 @@ struct BGPBenchLoad: Sendable {
         let options = SessionOptions(fourOctetAS: true, internalPeer: true)
         var announce: [ByteBuffer] = [], withdraw: [ByteBuffer] = []
         var a = ByteBuffer(), w = ByteBuffer()
-        // Tenant by tenant, so the routes of one UPDATE share their route target.
+        // Each UPDATE holds one tenant's routes (they share the route target);
+        // the tenants take turns, so every tenant's last routes come at the end.
         let count = max(tenants, 1)
-        for tenant in 0..<count {
-            let base: [PathAttribute] = [
-                PathAttribute(.origin(.igp)),
-                PathAttribute(.asPath(ASPath())),
-                PathAttribute(.localPref(100)),
-                PathAttribute(.extendedCommunities([.routeTarget(Self.routeTarget(tenant: tenant)), .vxlanEncapsulation])),
-            ]
-            let indices = Array(stride(from: tenant, to: routes, by: count))
-            for start in stride(from: 0, to: indices.count, by: Self.nlriPerUpdate) {
-                let batch = indices[start..<min(start + Self.nlriPerUpdate, indices.count)].map { Self.nlri($0, nextHop: nextHop, tenant: tenant) }
-                let reach = Update(attributes: PathAttributes(base + [PathAttribute(.mpReachNLRI(MPReachNLRI(family: .l2vpnEVPN, nextHop: .v4(nextHop), nlri: batch)))]))
+        let bases: [[PathAttribute]] = (0..<count).map { tenant in [
+            PathAttribute(.origin(.igp)),
+            PathAttribute(.asPath(ASPath())),
+            PathAttribute(.localPref(100)),
+            PathAttribute(.extendedCommunities([.routeTarget(Self.routeTarget(tenant: tenant)), .vxlanEncapsulation])),
+        ] }
+        let indices = (0..<count).map { tenant in Array(stride(from: tenant, to: routes, by: count)) }
+        for start in stride(from: 0, to: indices[0].count, by: Self.nlriPerUpdate) {
+            for tenant in 0..<count where start < indices[tenant].count {
+                let batch = indices[tenant][start..<min(start + Self.nlriPerUpdate, indices[tenant].count)]
+                    .map { Self.nlri($0, nextHop: nextHop, tenant: tenant) }
+                let reach = Update(attributes: PathAttributes(bases[tenant] + [PathAttribute(.mpReachNLRI(MPReachNLRI(family: .l2vpnEVPN, nextHop: .v4(nextHop), nlri: batch)))]))
                 let unreach = Update(attributes: PathAttributes([PathAttribute(.mpUnreachNLRI(MPUnreachNLRI(family: .l2vpnEVPN, nlri: batch)))]))
                 BGPMessage.update(reach).encode(into: &a, options: options)
                 BGPMessage.update(unreach).encode(into: &w, options: options)
