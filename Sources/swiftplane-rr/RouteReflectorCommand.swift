@@ -179,7 +179,8 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     func run() async throws {
         let (config, level, adminAddress, adminMode) = merged()
         if checkConfig {
-            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours, admin API on \(adminAddress))")
+            let rtc = config.families.contains(.routeTargetConstraint) ? "on" : "off"
+            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours, route target constraint \(rtc), admin API on \(adminAddress))")
             return
         }
         LoggingSystem.bootstrap { label in
