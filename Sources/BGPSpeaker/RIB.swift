@@ -352,8 +352,10 @@ public struct RIB: Sendable {
                                         only: Set<AddressFamily>? = nil) -> [Update] {
         // Taken out and put back, so its tables are mutated without a copy.
         guard peers[peer]?.restarting == false, var t = peers.removeValue(forKey: peer) else { return [] }
-        if t.membershipChanged {
-            // Membership moved: every route is weighed again, the Adj-RIB-Out gives the difference.
+        if t.membershipChanged, !t.awaitingMembership {
+            // Membership moved: every route is weighed again, the Adj-RIB-Out
+            // gives the difference. Not while waiting for the rest of it: then
+            // nothing constrained is sent anyway, and the end of the wait rescans.
             t.membershipChanged = false
             for k in loc.indices where loc[k].best != nil || t.adjOut[RouteIndex(k)] != nil { t.mark(RouteIndex(k)) }
         }
