@@ -5,7 +5,8 @@ extension NeighborReport {
     public init(_ status: NeighborStatus) {
         self.init(address: status.address, port: status.port, asn: status.peerAS, state: status.state.rawValue, dynamic: status.dynamic,
                   uptimeSeconds: status.uptime.map { Double($0.nanoseconds) / 1e9 }, prefixesReceived: status.prefixesReceived,
-                  prefixesSent: status.prefixesSent, lastError: status.lastError.map { "\($0.error)" })
+                  prefixesSent: status.prefixesSent, lastError: status.lastError.map { "\($0.error)" },
+                  routeTargets: status.routeTargetMembership?.members)
     }
 }
 

@@ -43,6 +43,17 @@ public struct RouteTargetMembership: Hashable, Sendable {
         }
     }
 
+    /// What it covers, for people: "all" for a wildcard, else each route
+    /// target ("65000:10") or partial prefix, sorted.
+    public var members: [String] {
+        if wildcards > 0 { return ["all"] }
+        let targets = exact.keys.map { raw -> String in
+            if case .routeTarget(let t) = ExtendedCommunity(rawValue: raw) { return "\(t)" }
+            return String(raw, radix: 16)
+        }
+        return (targets + partial.map(\.description)).sorted()
+    }
+
     /// Whether a route carrying these route targets is wanted: one of them
     /// is a member (a route with none is wanted only under a wildcard).
     public func admits(_ targets: [RouteTarget]) -> Bool {

@@ -19,6 +19,9 @@ public struct NeighborStatus: Hashable, Sendable {
     /// Routes in its Adj-RIB-Out: sent and not withdrawn since.
     public var prefixesSent: Int
     public var lastError: Notification?
+    /// What it imports by its RT membership routes (RFC 4684), when it
+    /// negotiated route target constraint; nil: it is sent every route.
+    public var routeTargetMembership: RouteTargetMembership?
 }
 
 /// The BGP speaker: sessions over TCP around the sans-I/O `Session` and
@@ -225,7 +228,8 @@ public actor Speaker {
             guard let p = peers[id] else { return nil }
             return NeighborStatus(peer: id, address: "\(p.address)", port: p.dynamic ? nil : p.port, peerAS: p.peerAS,
                                   state: p.session.state, dynamic: p.dynamic, uptime: p.establishedAt.map { now - $0 },
-                                  prefixesReceived: rib.prefixCount(id), prefixesSent: rib.advertisedCount(id), lastError: p.session.lastError)
+                                  prefixesReceived: rib.prefixCount(id), prefixesSent: rib.advertisedCount(id), lastError: p.session.lastError,
+                                  routeTargetMembership: rib.membership(id))
         }
     }
 

@@ -10,8 +10,8 @@ import TestSupport
 /// client without the family still gets every route. (Removing a VRF is left
 /// out: gobgpd 3.10 crashes in deleteRTCPathsByVrf when it holds the default
 /// membership route a reflector sends; the speaker tests cover withdrawal.)
-@Suite(.serialized, .enabled(if: GoBGPDaemon.available && ReflectorProcess.available,
-                             "gobgpd or swiftplane-rr missing (apt install gobgpd; swift build --build-tests)"))
+@Suite(.serialized, .enabled(if: GoBGPDaemon.available && ReflectorProcess.available && Command.builtProduct("swiftplanectl") != nil,
+                             "gobgpd, swiftplane-rr or swiftplanectl missing (apt install gobgpd; swift build --build-tests)"))
 struct RouteTargetConstraintInteropTests {
     /// The MAC addresses of the type-2 routes in a gobgpd's EVPN table.
     static func macs(_ d: GoBGPDaemon) throws -> Set<String> {
@@ -20,12 +20,23 @@ struct RouteTargetConstraintInteropTests {
         })
     }
 
+    /// What `swiftplanectl neighbors --json` says each neighbour imports (nil: no route target constraint).
+    static func imports(_ socket: String) throws -> [String: [String]?] {
+        let r = try Command.run(Command.builtProduct("swiftplanectl") ?? "swiftplanectl", ["neighbors", "--json", "--socket", socket])
+        let rows = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]] ?? []
+        return Dictionary(rows.compactMap { row in (row["address"] as? String).map { ($0, row["routeTargets"] as? [String]) } },
+                          uniquingKeysWith: { a, _ in a })
+    }
+
     @Test func goBGPClientGetsOnlyItsMembersRoutes() async throws {
         let net = UInt8.random(in: 10...250)
         let port = freeLoopbackPort()
+        let folder = try TemporaryFolder.create("swiftplane-rtc")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let socket = folder.appendingPathComponent("rr.sock").path
         // Route target constraint is on by default.
         let rr = try ReflectorProcess.start(["--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)",
-                                             "--accept", "127.92.0.0/16", "--log-level", "error"])
+                                             "--accept", "127.92.0.0/16", "--log-level", "error", "--admin-socket", socket])
         defer { rr.stop() }
         let originator = try GoBGPDaemon(address: "127.92.\(net).2", peer: "127.0.0.1", peerPort: port)
         defer { originator.stop() }
@@ -60,6 +71,9 @@ struct RouteTargetConstraintInteropTests {
         #expect(gotTenant10, "constrained client holds \(seen): \(constrained.log.suffix(400))")
         try await Task.sleep(for: .seconds(1))
         #expect(try Self.macs(constrained) == [mac10])
+        // The operator's view: what each client imports.
+        let expected: [String: [String]?] = [constrained.address: ["65000:10"], plain.address: nil, originator.address: nil]
+        #expect(try Self.imports(socket) == expected)
 
         // Membership of tenant 20 added: its route follows.
         #expect(try constrained.vrf("t20", routeTarget: "65000:20"))
@@ -68,6 +82,7 @@ struct RouteTargetConstraintInteropTests {
             return seen == [mac10, mac20]
         }
         #expect(gotBoth, "constrained client holds \(seen)")
+        #expect(try Self.imports(socket)[constrained.address] == .some(["65000:10", "65000:20"]))
         #expect(try Self.macs(plain) == [mac10, mac20])
     }
 }

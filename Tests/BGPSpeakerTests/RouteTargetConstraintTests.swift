@@ -220,6 +220,10 @@ struct RouteTargetConstraintSpeakerTests {
             await Self.expect(sa, holds: [b10.0], "A")
             await Self.expect(sb, holds: [c20.0], "B")
             await Self.expect(sc, holds: [a10.0, b10.0, b20.0], "C")
+            // The reflector's view of each client's imports; C, without the family, gets everything.
+            let imports = Dictionary(await rr.neighbors().map { ($0.address, $0.routeTargetMembership?.members) }, uniquingKeysWith: { a, _ in a })
+            let expected: [String: [String]?] = ["\(a)": ["65000:10"], "\(b)": ["65000:20"], "\(c)": nil]
+            #expect(imports == expected, "\(imports)")
             // The clients' own EVPN routes reached the reflector whole (its default membership asked for them).
             #expect(Set(await rr.receivedBestRoutes().map(\.nlri).filter { $0.evpn != nil }) == [a10.0, b10.0, b20.0, c20.0])
 
