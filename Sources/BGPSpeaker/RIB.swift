@@ -74,8 +74,14 @@ public struct RIB: Sendable {
         var membership: RouteTargetMembership?
         /// RFC 4684 §6: its EVPN routes wait for its membership's End-of-RIB (or our timer).
         var awaitingMembership: Bool
-        /// Its membership changed since its last UPDATEs: every route is looked at again.
+        /// Its membership changed since its last UPDATEs: the routes it
+        /// bears on are looked at again.
         var membershipChanged = false
+        /// The whole route targets that came or went since (their 64 bits):
+        /// only routes carrying one of them can change. Empty with
+        /// `membershipChanged` means every route (a wildcard or partial
+        /// prefix moved, or the wait for membership ended).
+        var changedTargets: Set<UInt64> = []
         /// Routes kept from before a graceful restart (RFC 4724 §4.2), not yet re-announced.
         var stale: Set<RouteIndex> = []
         /// Down but restarting: its routes stay, it is sent nothing.
@@ -256,6 +262,7 @@ public struct RIB: Sendable {
         guard peers[id]?.awaitingMembership == true else { return }
         peers[id]?.awaitingMembership = false
         peers[id]?.membershipChanged = true
+        peers[id]?.changedTargets = []
     }
 
     // MARK: input
@@ -357,7 +364,22 @@ public struct RIB: Sendable {
             // gives the difference. Not while waiting for the rest of it: then
             // nothing constrained is sent anyway, and the end of the wait rescans.
             t.membershipChanged = false
-            for k in loc.indices where loc[k].best != nil || t.adjOut[RouteIndex(k)] != nil { t.mark(RouteIndex(k)) }
+            let changed = t.changedTargets
+            t.changedTargets = []
+            if changed.isEmpty {
+                for k in loc.indices where loc[k].best != nil || t.adjOut[RouteIndex(k)] != nil { t.mark(RouteIndex(k)) }
+            } else {
+                // Only routes whose attributes, as they are or as last sent, carry a changed route target.
+                var bears: [AttributeStore.ID: Bool] = [:]
+                func carries(_ a: AttributeStore.ID?) -> Bool {
+                    guard let a else { return false }
+                    if let known = bears[a] { return known }
+                    let verdict = store[a].attributes.routeTargets.contains { changed.contains(ExtendedCommunity.routeTarget($0).rawValue) }
+                    bears[a] = verdict
+                    return verdict
+                }
+                for k in loc.indices where carries(loc[k].outAttributes) || carries(t.adjOut[RouteIndex(k)]) { t.mark(RouteIndex(k)) }
+            }
         }
         var withdrawals: [AddressFamily: [NLRI]] = [:]
         var announcements: [AttributeStore.ID: [NLRI]] = [:]
@@ -543,6 +565,12 @@ public struct RIB: Sendable {
         guard let m = routes[Int(i)]?.routeTargetMembership, var t = peers.removeValue(forKey: peer) else { return }
         if t.membership != nil {
             if added { t.membership?.insert(m) } else { t.membership?.remove(m) }
+            // A whole route target narrows the rescan to its routes, unless one of every route is due anyway.
+            if m.length == 96, !t.membershipChanged || !t.changedTargets.isEmpty {
+                t.changedTargets.insert(m.routeTarget)
+            } else {
+                t.changedTargets = []
+            }
             t.membershipChanged = true
         }
         peers[peer] = t

@@ -107,6 +107,36 @@ struct RouteTargetConstraintTests {
         #expect(rib.membership(Self.plain) == nil)
     }
 
+    struct Step: Sendable, CustomTestStringConvertible {
+        var name: String
+        var changes: [(member: RouteTargetMembershipNLRI, withdraw: Bool)]
+        var vnis: Set<UInt32>
+        var testDescription: String { name }
+    }
+
+    /// Whole route targets narrow the rescan to their routes; a wildcard or a
+    /// partial prefix (or a mix in one go) weighs every route again.
+    @Test(arguments: [
+        [Step(name: "default added", changes: [(.default, false)], vnis: [10, 20, 30]),
+         Step(name: "default gone", changes: [(.default, true)], vnis: [10])],
+        [Step(name: "20 and default in one go", changes: [(member(20), false), (.default, false)], vnis: [10, 20, 30]),
+         Step(name: "default and 10 gone in one go", changes: [(.default, true), (member(10), true)], vnis: [20])],
+        [Step(name: "64-bit prefix of every 65000 target", changes: [(RouteTargetMembershipNLRI(length: 64, originAS: 65000, routeTarget: 0x0002_fde8_0000_0000)!, false)],
+              vnis: [10, 20, 30]),
+         Step(name: "30 added, prefix gone", changes: [(member(30), false), (RouteTargetMembershipNLRI(length: 64, originAS: 65000, routeTarget: 0x0002_fde8_0000_0000)!, true)],
+              vnis: [10, 30])],
+    ])
+    func wildcardsAndWholeTargetsMix(_ steps: [Step]) {
+        var rib = Self.rib()
+        rib.apply(Self.membership([Self.member(10)]), from: Self.constrained)
+        rib.apply(.endOfRIB(.routeTargetConstraint), from: Self.constrained)
+        #expect(Self.held(&rib, Self.constrained) == [10])
+        for step in steps {
+            for c in step.changes { rib.apply(Self.membership([c.member], withdraw: c.withdraw), from: Self.constrained) }
+            #expect(Self.held(&rib, Self.constrained) == step.vnis, "\(step.name)")
+        }
+    }
+
     @Test func evpnWaitsForTheMembershipEndOfRIB() {
         var rib = Self.rib()
         rib.apply(Self.membership([Self.member(10)]), from: Self.constrained)
