@@ -237,7 +237,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "BGPBenchmarks",
-            dependencies: ["BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["BGP", "BGPSpeaker", nioCore, .product(name: "Benchmark", package: "benchmark")],
             path: "Tests/Benchmarks/BGPBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

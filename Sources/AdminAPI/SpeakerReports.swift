@@ -5,7 +5,8 @@ extension NeighborReport {
     public init(_ status: NeighborStatus) {
         self.init(address: status.address, port: status.port, asn: status.peerAS, state: status.state.rawValue, dynamic: status.dynamic,
                   uptimeSeconds: status.uptime.map { Double($0.nanoseconds) / 1e9 }, prefixesReceived: status.prefixesReceived,
-                  prefixesSent: status.prefixesSent, lastError: status.lastError.map { "\($0.error)" })
+                  prefixesSent: status.prefixesSent, lastError: status.lastError.map { "\($0.error)" },
+                  routeTargets: status.routeTargetMembership?.members)
     }
 }
 
@@ -43,6 +44,7 @@ extension RouteReport {
         case let .ipv4(p): return "\(p)"
         case let .ipv6(p): return "\(p)"
         case let .opaque(bytes): return bytes.map { String($0, radix: 16) }.joined(separator: ":")
+        case let .routeTargetMembership(m): return "\(m)"
         case let .evpn(route):
             switch route {
             case let .macIPAdvertisement(r):

@@ -22,11 +22,14 @@ public struct SAFI: RawRepresentable, Hashable, Sendable, CustomStringConvertibl
     public static let unicast = SAFI(rawValue: 1)
     public static let multicast = SAFI(rawValue: 2)
     public static let evpn = SAFI(rawValue: 70)
+    /// RFC 4684 route target membership ("Route Target constrains" in IANA's registry).
+    public static let routeTargetConstraint = SAFI(rawValue: 132)
     public var description: String {
         switch self {
         case .unicast: "unicast"
         case .multicast: "multicast"
         case .evpn: "evpn"
+        case .routeTargetConstraint: "rtc"
         default: "safi-\(rawValue)"
         }
     }
@@ -40,5 +43,7 @@ public struct AddressFamily: Hashable, Sendable, CustomStringConvertible {
     public static let ipv4Unicast = AddressFamily(afi: .ipv4, safi: .unicast)
     public static let ipv6Unicast = AddressFamily(afi: .ipv6, safi: .unicast)
     public static let l2vpnEVPN = AddressFamily(afi: .l2vpn, safi: .evpn)
+    /// RFC 4684 §4: route target membership NLRI are AFI 1, SAFI 132.
+    public static let routeTargetConstraint = AddressFamily(afi: .ipv4, safi: .routeTargetConstraint)
     public var description: String { "\(afi)/\(safi)" }
 }

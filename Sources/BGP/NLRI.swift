@@ -5,6 +5,8 @@ public enum Route: Hashable, Sendable {
     case ipv4(IPv4Prefix)
     case ipv6(IPv6Prefix)
     case evpn(EVPNRoute)
+    /// RFC 4684: which route targets the sender imports.
+    case routeTargetMembership(RouteTargetMembershipNLRI)
     /// The whole NLRI field of a family this codec does not parse, kept as
     /// sent so it can be passed on.
     case opaque([UInt8])
@@ -21,7 +23,14 @@ public struct NLRI: Hashable, Sendable {
     public static func ipv6(_ p: IPv6Prefix, pathID: UInt32? = nil) -> NLRI { NLRI(.ipv6(p), pathID: pathID) }
     public static func evpn(_ r: EVPNRoute, pathID: UInt32? = nil) -> NLRI { NLRI(.evpn(r), pathID: pathID) }
 
+    public static func routeTargetMembership(_ m: RouteTargetMembershipNLRI, pathID: UInt32? = nil) -> NLRI {
+        NLRI(.routeTargetMembership(m), pathID: pathID)
+    }
+
     public var evpn: EVPNRoute? { if case .evpn(let r) = route { r } else { nil } }
+    public var routeTargetMembership: RouteTargetMembershipNLRI? {
+        if case .routeTargetMembership(let m) = route { m } else { nil }
+    }
 
     /// Decodes an NLRI field of `family` until the reader is empty.
     static func decodeList(
@@ -29,7 +38,7 @@ public struct NLRI: Hashable, Sendable {
     ) throws(BGPDecodingError) -> [NLRI] {
         var out: [NLRI] = []
         switch family {
-        case .ipv4Unicast, .ipv6Unicast, .l2vpnEVPN: break
+        case .ipv4Unicast, .ipv6Unicast, .l2vpnEVPN, .routeTargetConstraint: break
         default:
             return r.isEmpty ? [] : [NLRI(.opaque(r.rest()))]
         }
@@ -40,6 +49,7 @@ public struct NLRI: Hashable, Sendable {
             switch family {
             case .ipv4Unicast: out.append(NLRI(.ipv4(try r.ipv4Prefix(error)), pathID: id))
             case .ipv6Unicast: out.append(NLRI(.ipv6(try r.ipv6Prefix(error)), pathID: id))
+            case .routeTargetConstraint: out.append(NLRI(.routeTargetMembership(try RouteTargetMembershipNLRI.decode(&r, error)), pathID: id))
             default: out.append(NLRI(.evpn(try EVPNRoute.decode(&r, error)), pathID: id))
             }
         }
@@ -52,6 +62,7 @@ public struct NLRI: Hashable, Sendable {
         case .ipv4(let p): b.write(p)
         case .ipv6(let p): b.write(p)
         case .evpn(let e): e.encode(into: &b)
+        case .routeTargetMembership(let m): m.encode(into: &b)
         case .opaque(let bytes): b.writeBytes(bytes)
         }
     }

@@ -29,6 +29,9 @@ public struct RIB: Sendable {
     /// Received attribute set -> its reflected form, for one source router id:
     /// routes sharing attributes are reflected without rebuilding them.
     private var reflectedCache: [AttributeStore.ID: (source: IPv4Address, ebgp: Bool, out: AttributeStore.ID)] = [:]
+    /// Peers whose EVPN routes are constrained by their RT membership (RFC
+    /// 4684): while none is, paths change without looking at membership.
+    private var constrainedPeers = 0
 
     /// One path of a destination: the peer it came from, its attributes as received.
     struct Path: Sendable {
@@ -65,11 +68,35 @@ public struct RIB: Sendable {
         var adjOut = AdjRIBOut()
         /// Destinations changed since its last UPDATEs.
         var pending = PendingRoutes()
-        var endOfRIBPending = true
+        /// Families whose End-of-RIB it is still owed.
+        var endOfRIBPending: Set<AddressFamily>
+        /// The route targets it imports, when it negotiated RFC 4684; nil: it gets every route.
+        var membership: RouteTargetMembership?
+        /// RFC 4684 §6: its EVPN routes wait for its membership's End-of-RIB (or our timer).
+        var awaitingMembership: Bool
+        /// Its membership changed since its last UPDATEs: the routes it
+        /// bears on are looked at again.
+        var membershipChanged = false
+        /// The whole route targets that came or went since (their 64 bits):
+        /// only routes carrying one of them can change. Empty with
+        /// `membershipChanged` means every route (a wildcard or partial
+        /// prefix moved, or the wait for membership ended).
+        var changedTargets: Set<UInt64> = []
         /// Routes kept from before a graceful restart (RFC 4724 §4.2), not yet re-announced.
         var stale: Set<RouteIndex> = []
         /// Down but restarting: its routes stay, it is sent nothing.
         var restarting = false
+
+        init(info: RIBPeer) {
+            self.info = info
+            endOfRIBPending = info.families
+            let constrained = !info.local && info.families.contains(.routeTargetConstraint)
+            membership = constrained ? RouteTargetMembership() : nil
+            awaitingMembership = constrained
+        }
+
+        /// Whether its EVPN routes are filtered by membership.
+        var constrained: Bool { membership != nil }
 
         /// Notes that destination `i` may have changed for this peer. The
         /// local pseudo-peer and a restarting peer are sent nothing, so nothing is noted.
@@ -111,6 +138,11 @@ public struct RIB: Sendable {
         }
     }
 
+    /// The route targets a peer imports (RFC 4684); nil when it did not negotiate the family and gets every route.
+    public func membership(_ peer: PeerID) -> RouteTargetMembership? { peers[peer]?.membership }
+    /// Its EVPN routes still wait for its RT membership End-of-RIB.
+    public func isAwaitingMembership(_ peer: PeerID) -> Bool { peers[peer]?.awaitingMembership ?? false }
+
     /// Routes sent to a peer and not withdrawn since.
     public func advertisedCount(_ peer: PeerID) -> Int { peers[peer]?.adjOut.count ?? 0 }
 
@@ -141,15 +173,26 @@ public struct RIB: Sendable {
     /// A restarting peer keeps its stale routes until it re-announces them
     /// or sends End-of-RIB (RFC 4724 §4.2).
     public mutating func addPeer(_ id: PeerID, _ info: RIBPeer) {
-        if peers[id]?.restarting == true {
-            peers[id]?.info = info
-            peers[id]?.restarting = false
+        if peers[id]?.restarting == true, var t = peers.removeValue(forKey: id) {
+            // Its stale membership routes still hold until replaced; its table waits for the new End-of-RIB.
+            let membership = t.membership
+            let wasConstrained = t.constrained
+            t.info = info
+            t.restarting = false
+            let fresh = PeerTables(info: info)
+            t.endOfRIBPending = fresh.endOfRIBPending
+            t.awaitingMembership = fresh.awaitingMembership
+            t.membership = fresh.constrained ? membership ?? RouteTargetMembership() : nil
+            constrainedPeers += (t.constrained ? 1 : 0) - (wasConstrained ? 1 : 0)
+            peers[id] = t
             // Families no longer negotiated lose their routes now: no End-of-RIB will come for them.
             let gone = received(from: id).filter { i in routes[Int(i)]?.family.map { !info.families.contains($0) } ?? true }
             for i in gone { removePath(i, from: id) }
         } else {
             removePeer(id)
-            peers[id] = PeerTables(info: info)
+            let t = PeerTables(info: info)
+            if t.constrained { constrainedPeers += 1 }
+            peers[id] = t
             peerList.append(id)
         }
         markAll(for: id)
@@ -160,7 +203,10 @@ public struct RIB: Sendable {
     public mutating func removePeer(_ id: PeerID) {
         guard peers[id] != nil else { return }
         for i in received(from: id) { removePath(i, from: id) }
-        if let t = peers.removeValue(forKey: id) { forget(t.adjOut) }
+        if let t = peers.removeValue(forKey: id) {
+            forget(t.adjOut)
+            if t.constrained { constrainedPeers -= 1 }
+        }
         peerList.removeAll { $0 == id }
     }
 
@@ -173,7 +219,7 @@ public struct RIB: Sendable {
         forget(t.adjOut)
         t.adjOut.removeAll()
         t.pending.removeAll()
-        t.endOfRIBPending = true
+        t.endOfRIBPending = t.info.families
         t.restarting = true
         t.stale = []
         peers[id] = t
@@ -205,9 +251,18 @@ public struct RIB: Sendable {
         forget(t.adjOut)
         t.adjOut.removeAll()
         t.pending.removeAll()
-        t.endOfRIBPending = true
+        t.endOfRIBPending = t.info.families
         peers[id] = t
         markAll(for: id)
+    }
+
+    /// RFC 4684 §6: the peer's membership is complete (its End-of-RIB for
+    /// the family came, or we waited long enough): its EVPN routes go now.
+    public mutating func endMembershipWait(_ id: PeerID) {
+        guard peers[id]?.awaitingMembership == true else { return }
+        peers[id]?.awaitingMembership = false
+        peers[id]?.membershipChanged = true
+        peers[id]?.changedTargets = []
     }
 
     // MARK: input
@@ -234,6 +289,7 @@ public struct RIB: Sendable {
         if let family = update.endOfRIB {
             change.endOfRIB = family
             change.purged = purgeStale(peer, family: family)
+            if family == .routeTargetConstraint { endMembershipWait(peer) }
             return change
         }
         change.withdrawn = withdraw(update.withdrawn, from: peer, ignored: &change.ignored)
@@ -298,14 +354,53 @@ public struct RIB: Sendable {
 
     /// The UPDATEs owed to a peer, packed: NLRI sharing attributes ride in
     /// one UPDATE up to `maximumLength` octets; End-of-RIB follows the first table.
-    public mutating func pendingUpdates(for peer: PeerID, options: SessionOptions = SessionOptions()) -> [Update] {
+    /// With `only`, just those families' (the rest stays owed).
+    public mutating func pendingUpdates(for peer: PeerID, options: SessionOptions = SessionOptions(),
+                                        only: Set<AddressFamily>? = nil) -> [Update] {
         // Taken out and put back, so its tables are mutated without a copy.
         guard peers[peer]?.restarting == false, var t = peers.removeValue(forKey: peer) else { return [] }
+        if t.membershipChanged, !t.awaitingMembership {
+            // Membership moved: every route is weighed again, the Adj-RIB-Out
+            // gives the difference. Not while waiting for the rest of it: then
+            // nothing constrained is sent anyway, and the end of the wait rescans.
+            t.membershipChanged = false
+            let changed = t.changedTargets
+            t.changedTargets = []
+            if changed.isEmpty {
+                for k in loc.indices where loc[k].best != nil || t.adjOut[RouteIndex(k)] != nil { t.mark(RouteIndex(k)) }
+            } else {
+                // Only routes whose attributes, as they are or as last sent, carry a changed route target.
+                var bears: [AttributeStore.ID: Bool] = [:]
+                func carries(_ a: AttributeStore.ID?) -> Bool {
+                    guard let a else { return false }
+                    if let known = bears[a] { return known }
+                    let verdict = store[a].attributes.routeTargets.contains { changed.contains(ExtendedCommunity.routeTarget($0).rawValue) }
+                    bears[a] = verdict
+                    return verdict
+                }
+                for k in loc.indices where carries(loc[k].outAttributes) || carries(t.adjOut[RouteIndex(k)]) { t.mark(RouteIndex(k)) }
+            }
+        }
         var withdrawals: [AddressFamily: [NLRI]] = [:]
         var announcements: [AttributeStore.ID: [NLRI]] = [:]
+        /// Membership verdicts per attribute set: routes sharing attributes share route targets.
+        var admitted: [AttributeStore.ID: Bool] = [:]
+        var held: [RouteIndex] = []
         for i in t.pending.take() {
             guard let nlri = routes[Int(i)], let family = nlri.family else { continue }
-            let wanted = self.wanted(i, family: family, to: peer, t.info)
+            if let only, !only.contains(family) {
+                held.append(i)
+                continue
+            }
+            var wanted = self.wanted(i, family: family, to: peer, t.info)
+            if let a = wanted, let membership = t.membership, RouteTargetMembership.constrainedFamilies.contains(family) {
+                let ok = !t.awaitingMembership && (admitted[a] ?? {
+                    let verdict = membership.admits(store[a].attributes.routeTargets)
+                    admitted[a] = verdict
+                    return verdict
+                }())
+                if !ok { wanted = nil }
+            }
             let current = t.adjOut[i]
             if wanted == current { continue }
             if let old = current { store.release(old) }
@@ -319,6 +414,7 @@ public struct RIB: Sendable {
                 unreference(i)
             }
         }
+        for i in held { t.pending.insert(i) }
         var out: [Update] = []
         for (family, nlri) in withdrawals.sorted(by: { $0.key.afi.rawValue < $1.key.afi.rawValue }) {
             out += UpdatePacker.pack(nlri, options: options) { Update(attributes: PathAttributes([PathAttribute(.mpUnreachNLRI(MPUnreachNLRI(family: family, nlri: $0)))])) }
@@ -332,9 +428,12 @@ public struct RIB: Sendable {
                 return Update(attributes: p)
             }
         }
-        if t.endOfRIBPending {
-            t.endOfRIBPending = false
-            out += t.info.families.sorted { ($0.afi.rawValue, $0.safi.rawValue) < ($1.afi.rawValue, $1.safi.rawValue) }.map { Update.endOfRIB($0) }
+        if !t.endOfRIBPending.isEmpty {
+            // A constrained family's table is not complete while it waits for membership.
+            var closing = t.awaitingMembership ? t.endOfRIBPending.subtracting(RouteTargetMembership.constrainedFamilies) : t.endOfRIBPending
+            if let only { closing.formIntersection(only) }
+            t.endOfRIBPending.subtract(closing)
+            out += closing.sorted { ($0.afi.rawValue, $0.safi.rawValue) < ($1.afi.rawValue, $1.safi.rawValue) }.map { Update.endOfRIB($0) }
         }
         peers[peer] = t
         return out
@@ -428,6 +527,7 @@ public struct RIB: Sendable {
             e.references &+= 1
             loc[Int(i)] = e
             peers[peer]?.received += 1
+            if constrainedPeers > 0 { noteMembership(i, of: peer, added: true) }
         }
         decide(i)
     }
@@ -454,9 +554,26 @@ public struct RIB: Sendable {
         loc[Int(i)] = e
         if peers[peer]?.stale.isEmpty == false { peers[peer]?.stale.remove(i) }
         peers[peer]?.received -= 1
+        if constrainedPeers > 0 { noteMembership(i, of: peer, added: false) }
         releaseReceived(old)
         decide(i)
         unreference(i)
+    }
+
+    /// A membership route of a constrained peer came or went: its filter follows.
+    private mutating func noteMembership(_ i: RouteIndex, of peer: PeerID, added: Bool) {
+        guard let m = routes[Int(i)]?.routeTargetMembership, var t = peers.removeValue(forKey: peer) else { return }
+        if t.membership != nil {
+            if added { t.membership?.insert(m) } else { t.membership?.remove(m) }
+            // A whole route target narrows the rescan to its routes, unless one of every route is due anyway.
+            if m.length == 96, !t.membershipChanged || !t.changedTargets.isEmpty {
+                t.changedTargets.insert(m.routeTarget)
+            } else {
+                t.changedTargets = []
+            }
+            t.membershipChanged = true
+        }
+        peers[peer] = t
     }
 
     /// The decision process for one destination, then every peer is marked
@@ -464,7 +581,14 @@ public struct RIB: Sendable {
     private mutating func decide(_ i: RouteIndex) {
         var entry = loc[Int(i)]
         let newBest: PeerID?
-        if let more = morePaths.isEmpty ? nil : morePaths[i], let first = entry.first {
+        if let more = morePaths.isEmpty ? nil : morePaths[i], let first = entry.first,
+           let own = ([first] + more).first(where: { peers[$0.peer]?.info.local == true }) {
+            // Our own route stays best: a reflected copy of the same
+            // destination (an RT membership route, which every host of a
+            // tenant announces alike) must not displace it, or we would
+            // withdraw it from the very peer that reflected it.
+            newBest = own.peer
+        } else if let more = morePaths.isEmpty ? nil : morePaths[i], let first = entry.first {
             let paths = [first] + more
             let candidates: [(PeerID, CandidatePath)] = paths.compactMap { p in
                 guard let t = peers[p.peer] else { return nil }

@@ -36,6 +36,7 @@ extension NLRI {
         case .ipv4: .ipv4Unicast
         case .ipv6: .ipv6Unicast
         case .evpn: .l2vpnEVPN
+        case .routeTargetMembership: .routeTargetConstraint
         case .opaque: nil
         }
     }

@@ -19,6 +19,9 @@ public struct NeighborStatus: Hashable, Sendable {
     /// Routes in its Adj-RIB-Out: sent and not withdrawn since.
     public var prefixesSent: Int
     public var lastError: Notification?
+    /// What it imports by its RT membership routes (RFC 4684), when it
+    /// negotiated route target constraint; nil: it is sent every route.
+    public var routeTargetMembership: RouteTargetMembership?
 }
 
 /// The BGP speaker: sessions over TCP around the sans-I/O `Session` and
@@ -71,6 +74,8 @@ public actor Speaker {
         var staleDeadline: NIODeadline?
         /// Families whose End-of-RIB arrived in the current session.
         var endOfRIBReceived: Set<AddressFamily> = []
+        /// When its EVPN routes go even without its RT membership End-of-RIB (RFC 4684 §6).
+        var membershipDeadline: NIODeadline?
         var peerAS: UInt32
         var establishedAt: NIODeadline?
         var options: SessionOptions { session.negotiated?.options ?? SessionOptions() }
@@ -230,7 +235,8 @@ public actor Speaker {
             guard let p = peers[id] else { return nil }
             return NeighborStatus(peer: id, address: "\(p.address)", port: p.dynamic ? nil : p.port, peerAS: p.peerAS,
                                   state: p.session.state, dynamic: p.dynamic, uptime: p.establishedAt.map { now - $0 },
-                                  prefixesReceived: rib.prefixCount(id), prefixesSent: rib.advertisedCount(id), lastError: p.session.lastError)
+                                  prefixesReceived: rib.prefixCount(id), prefixesSent: rib.advertisedCount(id), lastError: p.session.lastError,
+                                  routeTargetMembership: rib.membership(id))
         }
     }
 
@@ -482,6 +488,15 @@ public actor Speaker {
         }
         for (id, p) in peers {
             if let d = p.session.nextDeadline, d <= now { run(id, .timePassed) }
+            if let d = peers[id]?.membershipDeadline, d <= now {
+                peers[id]?.membershipDeadline = nil
+                if rib.isAwaitingMembership(id) {
+                    logger.info("no RT membership End-of-RIB in time: sending EVPN routes by the membership so far",
+                                metadata: ["peer": "\(p.address)"])
+                    rib.endMembershipWait(id)
+                    flushRIB()
+                }
+            }
             if let d = peers[id]?.staleDeadline, d <= now {
                 peers[id]?.staleDeadline = nil
                 let n = rib.purgeStale(id)
@@ -525,6 +540,8 @@ public actor Speaker {
                 let stale = rib.staleCount(id)
                 peers[id]?.endOfRIBReceived = []
                 peers[id]?.staleDeadline = stale > 0 ? .now() + .seconds(Int64(configuration.gracefulRestart?.restartTime ?? 0)) : nil
+                peers[id]?.membershipDeadline = agreed.families.contains(.routeTargetConstraint)
+                    ? .now() + configuration.routeTargetMembershipWait : nil
                 ribChanged = true
             case .down(let reason):
                 logger.info("down", metadata: meta.merging(["reason": "\(reason)"]) { a, _ in a })
@@ -540,7 +557,10 @@ public actor Speaker {
                 ribChanged = true
             case .update(let update):
                 let change = rib.apply(update, from: id)
-                if let family = change.endOfRIB { peers[id]?.endOfRIBReceived.insert(family) }
+                if let family = change.endOfRIB {
+                    peers[id]?.endOfRIBReceived.insert(family)
+                    logger.debug("End-of-RIB received", metadata: meta.merging(["family": "\(family)"]) { a, _ in a })
+                }
                 if change.endOfRIB != nil, rib.staleCount(id) == 0, p.staleDeadline != nil {
                     peers[id]?.staleDeadline = nil
                     logger.info("End-of-RIB: stale routes purged", metadata: meta.merging(["count": "\(change.purged)"]) { a, _ in a })
@@ -582,9 +602,13 @@ public actor Speaker {
     /// Sends every Established peer what the RIB owes it.
     private func flushRIB() {
         bestRoutesContinuation.yield()
-        guard deferralDeadline == nil else { return }
         for (id, p) in peers where p.session.state == .established {
-            let updates = rib.pendingUpdates(for: id, options: p.options)
+            // During selection deferral only RT membership goes out: a peer
+            // that waits for our membership End-of-RIB (RFC 4684 §6) before
+            // sending its routes would otherwise hold our deferral to its timer.
+            let only: Set<AddressFamily>? = deferralDeadline == nil ? nil : [.routeTargetConstraint]
+            if only != nil, p.session.negotiated?.families.contains(.routeTargetConstraint) != true { continue }
+            let updates = rib.pendingUpdates(for: id, options: p.options, only: only)
             guard !updates.isEmpty else { continue }
             var buffer = ByteBufferAllocator().buffer(capacity: 4096)
             for u in updates { BGPMessage.update(u).encode(into: &buffer, options: p.options) }

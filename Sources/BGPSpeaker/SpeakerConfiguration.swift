@@ -70,6 +70,12 @@ public struct SpeakerConfiguration: Hashable, Sendable {
     public var families: [AddressFamily]
     /// RFC 4724 graceful restart, both roles; nil turns it off.
     public var gracefulRestart: GracefulRestartConfiguration?
+    /// RFC 4684 §6: how long a peer that negotiated route target constraint
+    /// waits for EVPN routes when its membership End-of-RIB does not come.
+    /// Short: GoBGP 3.10 sends that End-of-RIB only with graceful restart,
+    /// and the wait only keeps the EVPN End-of-RIB from going out early
+    /// (membership filters the routes either way).
+    public var routeTargetMembershipWait: TimeAmount = .seconds(3)
 
     public init(localAS: UInt32, routerID: IPv4Address, clusterID: IPv4Address? = nil, listenHost: String = "0.0.0.0",
                 listenPort: Int = 179, accept: [NeighborRange] = [], maximumDynamicPeers: Int = 1000,

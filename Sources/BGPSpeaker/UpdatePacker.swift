@@ -40,6 +40,7 @@ enum UpdatePacker {
         case .ipv4(let p): return pathID + 1 + (Int(p.length) + 7) / 8
         case .ipv6(let p): return pathID + 1 + (Int(p.length) + 7) / 8
         case .opaque(let bytes): return pathID + bytes.count
+        case .routeTargetMembership(let m): return pathID + 1 + (Int(m.length) + 7) / 8
         case .evpn(let r):
             func ipLength(_ a: IPAddress) -> Int { a.bitLength == 32 ? 4 : 16 }
             let value = switch r {

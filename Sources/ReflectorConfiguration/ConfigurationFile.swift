@@ -18,6 +18,7 @@ import Yams
 ///     max-prefixes: 10000
 ///     max-peers: 1000
 ///     graceful-restart: {enabled: true, restart-time: 120, selection-deferral-time: 8}
+///     route-target-constraint: true      # RFC 4684; peers without it still get every route
 ///     log-level: info
 ///     admin: {address: /run/swiftplane/rr.sock, socket-mode: "0600", allow-non-loopback: false}
 public struct ConfigurationFile {
@@ -35,6 +36,7 @@ public struct ConfigurationFile {
     public var gracefulRestart: Bool?
     public var restartTime: UInt16?
     public var selectionDeferralTime: UInt16?
+    public var routeTargetConstraint: Bool?
     public var logLevel: Logger.Level?
     public var adminAddress: AdminAddress?
     public var adminSocketMode: UInt32?
@@ -54,7 +56,7 @@ public struct ConfigurationFile {
     }
 
     static let topKeys: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
-                                       "max-peers", "graceful-restart", "log-level", "admin"]
+                                       "max-peers", "graceful-restart", "log-level", "admin", "route-target-constraint"]
 
     public static func load(_ file: String) throws(ConfigurationError) -> ConfigurationFile {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
@@ -137,6 +139,7 @@ public struct ConfigurationFile {
                 c.selectionDeferralTime = try r.integer(t, "graceful-restart.selection-deferral-time", 0...3600).map { UInt16($0) }
             }
         }
+        if let v = top["route-target-constraint"] { c.routeTargetConstraint = try r.bool(v, "route-target-constraint") }
         if let v = top["admin"] {
             let a = try r.map(v, "admin", keys: ["address", "socket-mode", "allow-non-loopback"])
             let allow = try a["allow-non-loopback"].map { v throws(ConfigurationError) in try r.bool(v, "admin.allow-non-loopback") } ?? false

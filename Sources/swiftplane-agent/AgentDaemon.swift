@@ -374,7 +374,7 @@ actor AgentDaemon {
     /// Tells the speaker the routes the core wants advertised, when they changed.
     private func advertise() async {
         guard let speaker, deferral.mayAdvertise else { return }
-        let wanted = BGPRoutes.originated(core.advertisements)
+        let wanted = BGPRoutes.originated(core.advertisements).merging(BGPRoutes.membership(configuration)) { own, _ in own }
         guard wanted != originated else { return }
         originated = wanted
         await speaker.originate(wanted)

@@ -11,6 +11,15 @@ enum BGPRoutes {
         }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// RFC 4684: one membership route per route target the agent imports
+    /// (its tenants'), with our AS as origin. The speaker sends them only to
+    /// reflectors that negotiated the family; the others send us every route anyway.
+    static func membership(_ configuration: AgentConfiguration) -> [NLRI: RouteAttributes] {
+        let targets = Set(configuration.tenants.map(\.instance.routeTarget))
+        return RouteTargetMembership.routes(targets.map { RouteTargetMembershipNLRI(originAS: configuration.asn, routeTarget: $0) },
+                                            nextHop: configuration.routerID)
+    }
+
     /// Received best routes of the EVPN family; the next hop is an IPv4 or
     /// IPv6 address (4 or 16 octets), else absent.
     static func received(_ routes: [(nlri: NLRI, attributes: RouteAttributes)]) -> [EVPNPath] {
@@ -22,13 +31,14 @@ enum BGPRoutes {
 }
 
 extension AgentConfiguration {
-    /// The agent's BGP side: an iBGP client of each route reflector, l2vpn/evpn
-    /// only. The reflectors are dialled once the local endpoints are known
+    /// The agent's BGP side: an iBGP client of each route reflector for
+    /// l2vpn/evpn, offering route target constraint (RFC 4684) so a reflector
+    /// that has it sends only this host's tenants' routes. The reflectors are dialled once the local endpoints are known
     /// (`reflectorNeighbors`, see `SelectionDeferral`), so none listed here.
     var speakerConfiguration: SpeakerConfiguration {
         SpeakerConfiguration(
             localAS: asn, routerID: routerID, listenHost: bgpHost, listenPort: bgpPort,
-            connectRetryTime: .seconds(5),
+            connectRetryTime: .seconds(5), families: [.l2vpnEVPN, .routeTargetConstraint],
             gracefulRestart: gracefulRestart.enabled ? GracefulRestartConfiguration(restartTime: gracefulRestart.restartTime) : nil)
     }
 

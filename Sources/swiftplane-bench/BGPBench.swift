@@ -26,6 +26,9 @@ struct BGPBench: AsyncParsableCommand {
     @Option(help: "Receiver speakers.")
     var receivers: Int = 3
 
+    @Option(help: "Spread the routes over this many tenants (route targets 65000:10 and up); each receiver then negotiates route target constraint (RFC 4684) and imports one (receiver k: tenant k mod T), so it must end with its tenant's routes only. 0: one tenant, receivers without it.")
+    var tenants: Int = 0
+
     @Flag(help: "Also run the load against gobgpd as route reflector.")
     var compareGobgp = false
 
@@ -49,6 +52,8 @@ struct BGPBench: AsyncParsableCommand {
         guard (1...200).contains(receivers) else { throw ValidationError("--receivers must be 1 to 200") }
         guard (1...10_000_000).contains(gobgpRoutes) else { throw ValidationError("--gobgp-routes must be 1 to 10000000") }
         guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be 1 to 3600 seconds") }
+        guard (0...min(routes, 10_000)).contains(tenants) else { throw ValidationError("--tenants must be 0 to 10000 and at most --routes") }
+        guard tenants == 0 || !compareGobgp else { throw ValidationError("--tenants is for our reflector only: leave out --compare-gobgp") }
     }
 
     func run() async throws {
@@ -57,7 +62,8 @@ struct BGPBench: AsyncParsableCommand {
             throw ValidationError("no route reflector at \(rrPath): build it (swift build -c release) or pass --rr")
         }
         var report = BGPBenchReport(loadAverage: Self.loadAverage(), runs: [], gobgpRatio: nil)
-        report.runs.append(try await BGPBenchRun.measure(.swiftplane, executable: rrPath, routes: routes, receivers: receivers, timeout: timeout))
+        report.runs.append(try await BGPBenchRun.measure(.swiftplane, executable: rrPath, routes: routes, receivers: receivers,
+                                                         tenants: tenants, timeout: timeout))
         if compareGobgp {
             guard FileManager.default.isExecutableFile(atPath: gobgpd) else { throw ValidationError("no gobgpd at \(gobgpd)") }
             let ours = gobgpRoutes == routes ? report.runs[0]

@@ -34,15 +34,20 @@ final class BGPBenchPeerHandler: ChannelInboundHandler {
     private var progressTask: RepeatedTask?
     private var timeoutTask: Scheduled<Void>?
 
-    init(routerID: IPv4Address, routes: Int, goals: Goals, deadline: NIODeadline) {
+    /// With route target constraint (tenants > 0), the tenant this receiver imports.
+    private let tenant: Int?
+
+    init(routerID: IPv4Address, routes: Int, tenants: Int = 0, tenant: Int = 0, goals: Goals, deadline: NIODeadline) {
         self.routerID = routerID
         self.goals = goals
         self.deadline = deadline
-        counter = BGPBenchRouteCounter(routes: routes)
+        self.tenant = tenants > 0 && goals.allAnnounced != nil ? tenant : nil
+        counter = BGPBenchRouteCounter(routes: routes, tenants: tenants, tenant: tenant)
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        context.writeAndFlush(wrapOutboundOut(BGPBenchLoad.open(routerID: routerID, holdTime: 180)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(BGPBenchLoad.open(routerID: routerID, holdTime: 180, routeTargetConstraint: tenant != nil)),
+                              promise: nil)
         let loop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: loop)
         // Well inside the 180 s hold time, so a slow reference RR keeps the session.
@@ -97,12 +102,14 @@ final class BGPBenchPeerHandler: ChannelInboundHandler {
         switch message.getInteger(at: message.readerIndex + 18, as: UInt8.self) {
         case BGPMessage.MessageType.open.rawValue:
             context.writeAndFlush(wrapOutboundOut(BGPBenchLoad.keepalive), promise: nil)
+            // Its membership right behind: the reflector holds EVPN routes for it until the End-of-RIB that follows.
+            if let tenant { context.writeAndFlush(wrapOutboundOut(BGPBenchLoad.membership(tenant: tenant, routerID: routerID)), promise: nil) }
         case BGPMessage.MessageType.keepalive.rawValue:
             if !isEstablished { isEstablished = true; goals.established.succeed() }
         case BGPMessage.MessageType.update.rawValue:
             try counter.count(message: message)
             let now = NIODeadline.now()
-            if !announcedDone, counter.heldCount == counter.routes {
+            if !announcedDone, counter.heldCount == counter.goal {
                 announcedDone = true
                 goals.allAnnounced?.succeed(mark(now))
             }
@@ -146,7 +153,7 @@ struct BGPBenchPeer {
 
     /// Connects from `local` (a 127.x address, so the RR sees distinct peers).
     static func connect(group: any EventLoopGroup, local: IPv4Address, to port: Int, routes: Int, receiver: Bool,
-                        deadline: NIODeadline) async throws -> BGPBenchPeer {
+                        tenants: Int = 0, tenant: Int = 0, deadline: NIODeadline) async throws -> BGPBenchPeer {
         let loop = group.next()
         let goals = BGPBenchPeerHandler.Goals(
             established: loop.makePromise(),
@@ -159,7 +166,8 @@ struct BGPBenchPeer {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        BGPBenchPeerHandler(routerID: local, routes: receiver ? routes : 0, goals: goals, deadline: deadline))
+                        BGPBenchPeerHandler(routerID: local, routes: receiver ? routes : 0, tenants: tenants, tenant: tenant,
+                                            goals: goals, deadline: deadline))
                 }
             }
             .connect(host: "127.0.0.1", port: port).get()

@@ -14,6 +14,9 @@ struct BGPBenchRouteCounter: Sendable {
     /// Which of the N routes are held now, one bit each (the MAC's low 32 bits).
     private var held: [UInt64]
     let routes: Int
+    /// The routes this receiver should end with: all of them, or with
+    /// route target constraint its tenant's (index mod tenants).
+    let goal: Int
     private(set) var heldCount = 0
     /// Every type-2 NLRI seen, duplicates included.
     private(set) var announcedNLRI = 0
@@ -22,8 +25,9 @@ struct BGPBenchRouteCounter: Sendable {
     private(set) var foreignNLRI = 0
     private(set) var updates = 0
 
-    init(routes: Int) {
+    init(routes: Int, tenants: Int = 0, tenant: Int = 0) {
         self.routes = routes
+        goal = tenants == 0 ? routes : (routes - tenant + tenants - 1) / tenants
         held = [UInt64](repeating: 0, count: (routes + 63) / 64)
     }
 
@@ -53,11 +57,17 @@ struct BGPBenchRouteCounter: Sendable {
             let length = extended ? try u16(at + 2, "attribute length") : try u8(at + 2, "attribute length")
             let value = at + (extended ? 4 : 3)
             guard value + length <= attributesEnd else { throw MalformedUpdate(what: "attribute \(code) past the attributes", offset: at) }
+            // Only l2vpn/evpn (AFI 25, SAFI 70): RT membership routes ride the same attributes.
+            var evpn = false
+            if code == 14 || code == 15 {
+                let afi = try u16(value, "AFI"), safi = try u8(value + 2, "SAFI")
+                evpn = afi == 25 && safi == 70
+            }
             switch code {
-            case 14:
+            case 14 where evpn:
                 let nextHopLength = try u8(value + 3, "next hop length")
                 try countNLRI(m, from: value + 5 + nextHopLength, to: value + length, announce: true)
-            case 15:
+            case 15 where evpn:
                 try countNLRI(m, from: value + 3, to: value + length, announce: false)
             default:
                 break

@@ -8,6 +8,9 @@ struct BGPBenchRun: Codable, Sendable {
     var reflector: String
     var routes: Int
     var receivers: Int
+    /// Route targets the routes are spread over, each receiver importing one
+    /// with route target constraint (RFC 4684); nil: one, every receiver gets all.
+    var tenants: Int?
     var announceSeconds: Double
     var withdrawSeconds: Double
     var peakRSSBytes: Int?
@@ -21,8 +24,8 @@ struct BGPBenchRun: Codable, Sendable {
     var withdrawnNLRI: Int
 
     static func measure(_ kind: BGPBenchReflector.Kind, executable: String, routes: Int, receivers: Int,
-                        timeout: Int) async throws -> BGPBenchRun {
-        let load = BGPBenchLoad(routes: routes, nextHop: IPv4Address(127, 0, 0, 2))
+                        tenants: Int = 0, timeout: Int) async throws -> BGPBenchRun {
+        let load = BGPBenchLoad(routes: routes, nextHop: IPv4Address(127, 0, 0, 2), tenants: tenants)
         let group = MultiThreadedEventLoopGroup.singleton
         let port = try await BGPBenchReflector.freePort(group: group)
         // Injector 127.0.0.2, receivers 127.0.0.3 and up: distinct peers to the RR.
@@ -41,8 +44,10 @@ struct BGPBenchRun: Codable, Sendable {
         }
         let deadline = NIODeadline.now() + .seconds(Int64(timeout))
         var receiverPeers: [BGPBenchPeer] = []
-        for address in receiverAddresses {
-            let peer = try await connect(group: group, local: address, port: port, routes: routes, receiver: true, deadline: deadline)
+        for (k, address) in receiverAddresses.enumerated() {
+            // Receiver k imports tenant k mod T.
+            let peer = try await connect(group: group, local: address, port: port, routes: routes, receiver: true,
+                                         tenants: tenants, tenant: tenants > 0 ? k % tenants : 0, deadline: deadline)
             channels.append(peer.channel)
             receiverPeers.append(peer)
         }
@@ -67,7 +72,7 @@ struct BGPBenchRun: Codable, Sendable {
             Double(((marks.map(\.at).max() ?? start) - start).nanoseconds) / 1e9
         }
         return BGPBenchRun(
-            reflector: kind.rawValue, routes: routes, receivers: receivers,
+            reflector: kind.rawValue, routes: routes, receivers: receivers, tenants: tenants > 0 ? tenants : nil,
             announceSeconds: seconds(announced, from: announceStart), withdrawSeconds: seconds(withdrawn, from: withdrawStart),
             peakRSSBytes: peak, bytesPerRoute: peak.map { Double($0) / Double(routes) },
             growthBytesPerRoute: peak.flatMap { p in idleRSS.map { Double(p - $0) / Double(routes) } },
@@ -77,11 +82,12 @@ struct BGPBenchRun: Codable, Sendable {
 
     /// Connects, retrying while the freshly started reflector is not listening yet.
     private static func connect(group: any EventLoopGroup, local: IPv4Address, port: Int, routes: Int, receiver: Bool,
-                                deadline: NIODeadline) async throws -> BGPBenchPeer {
+                                tenants: Int = 0, tenant: Int = 0, deadline: NIODeadline) async throws -> BGPBenchPeer {
         let giveUp = NIODeadline.now() + .seconds(10)
         while true {
             do {
-                return try await BGPBenchPeer.connect(group: group, local: local, to: port, routes: routes, receiver: receiver, deadline: deadline)
+                return try await BGPBenchPeer.connect(group: group, local: local, to: port, routes: routes, receiver: receiver,
+                                                      tenants: tenants, tenant: tenant, deadline: deadline)
             } catch {
                 if NIODeadline.now() > giveUp { throw error }
                 try await Task.sleep(nanoseconds: 50_000_000)
@@ -109,7 +115,8 @@ struct BGPBenchReport: Codable, Sendable {
             let per = r.bytesPerRoute.map { String(format: "%.0f", $0) } ?? "?"
             let growth = r.growthBytesPerRoute.map { String(format: "%.0f", $0) } ?? "?"
             let stored = r.storedBytesPerRoute.map { String(format: "%.0f", $0) } ?? "?"
-            lines.append("\(r.reflector): \(r.routes) routes to \(r.receivers) receivers: all announced in "
+            let spread = r.tenants.map { " (\($0) tenants, each receiver imports one with route target constraint)" } ?? ""
+            lines.append("\(r.reflector): \(r.routes) routes\(spread) to \(r.receivers) receivers: all announced in "
                          + String(format: "%.3f s, all withdrawn in %.3f s; ", r.announceSeconds, r.withdrawSeconds)
                          + "peak RSS \(rss) (\(per) B/route, \(growth) B/route over idle; \(stored) B/route RSS with all stored)")
         }

@@ -85,6 +85,10 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "With graceful restart: seconds after start during which no UPDATE is sent, so returning clients' routes are all in before any table goes out (default 8; 0: none).")
     var selectionDeferralTime: UInt16?
 
+    @Flag(inversion: .prefixedNo,
+          help: "Route target constraint (RFC 4684): a peer that negotiates it gets only the EVPN routes of the route targets it announces membership of; others get every route (default on).")
+    var routeTargetConstraint: Bool?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: Logger.Level?
 
@@ -157,6 +161,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             maximumDynamicPeers: maxPeers ?? file.maximumPeers ?? 1000, neighbors: neighbors,
             holdTime: holdTime?.seconds ?? file.holdTime ?? 90, connectRetryTime: .seconds(Int64(file.connectRetry ?? 30)),
             maximumPrefixes: maxPrefixes ?? file.maximumPrefixes,
+            families: routeTargetConstraint ?? file.routeTargetConstraint ?? true ? [.l2vpnEVPN, .routeTargetConstraint] : [.l2vpnEVPN],
             gracefulRestart: restart ? GracefulRestartConfiguration(
                 restartTime: restartTime ?? file.restartTime ?? 120,
                 selectionDeferralTime: selectionDeferralTime ?? file.selectionDeferralTime ?? 8) : nil)
@@ -174,7 +179,8 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     func run() async throws {
         let (config, level, adminAddress, adminMode) = merged()
         if checkConfig {
-            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours, admin API on \(adminAddress))")
+            let rtc = config.families.contains(.routeTargetConstraint) ? "on" : "off"
+            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours, route target constraint \(rtc), admin API on \(adminAddress))")
             return
         }
         LoggingSystem.bootstrap { label in
@@ -186,6 +192,11 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         // Before the speaker exists: it makes its counters at init.
         let registry = PrometheusPage.bootstrap()
         let speaker = Speaker(config, logger: logger)
+        if config.families.contains(.routeTargetConstraint) {
+            // RFC 4684: a reflector asks its clients for every route with the
+            // default membership; what each client gets is filtered here.
+            await speaker.originate(RouteTargetMembership.routes([.default], nextHop: config.routerID))
+        }
         try await speaker.start()
         var router = AdminRouter()
         router.serveBGP(speaker)

@@ -94,6 +94,7 @@ enum BGPJSON {
         x is BGP.IPv4Address || x is BGP.IPv6Address || x is BGP.IPAddress || x is BGP.EthernetAddress
             || x is RouteDistinguisher || x is EthernetSegmentIdentifier || x is AddressFamily || x is AFI || x is SAFI
             || x is Community || x is LargeCommunity || x is RouteTarget || x is IPv4Prefix || x is IPv6Prefix
+            || x is RouteTargetMembershipNLRI
     }
 
     static func reflect(_ value: Any) -> Any {

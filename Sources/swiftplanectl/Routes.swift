@@ -31,7 +31,8 @@ struct Routes: ParsableCommand {
         try options.show(target, defaultSocket: .routeReflectorDefault, as: [RouteReport].self) { routes in
             var table = TextTable("", "TYPE", "RD", "MAC", "IP", "VNI", "NEXT HOP", "ORIGINATOR", "CLUSTER LIST", "FROM")
             for r in routes {
-                table.add([(r.best ? "*" : " ") + (r.stale ? "S" : " "), "\(r.type)", r.rd ?? "-", r.mac ?? "-", r.ip ?? "-",
+                // Type 0 is another family's route (RT membership, RFC 4684): its prefix stands in the RD column.
+                table.add([(r.best ? "*" : " ") + (r.stale ? "S" : " "), "\(r.type)", r.type == 0 ? r.prefix : r.rd ?? "-", r.mac ?? "-", r.ip ?? "-",
                            r.vni.map { "\($0)" } ?? "-", r.nextHop, r.originatorID ?? "-",
                            r.clusterList.isEmpty ? "-" : r.clusterList.joined(separator: ","), r.fromPeer])
             }

@@ -56,6 +56,8 @@ struct RouteReflectorAdminTests {
         #expect(o.state == "Established" && o.dynamic && o.asn == 65000)
         #expect(o.prefixesReceived == 3 && o.prefixesSent == 0)
         #expect(r.prefixesReceived == 0 && r.prefixesSent == 3)
+        // GoBGP here offers no route target constraint (RFC 4684): no imports to list, it gets every route.
+        #expect(o.routeTargets == nil && r.routeTargets == nil)
         #expect((o.uptimeSeconds ?? -1) >= 0)
 
         // neighbors, table.
@@ -78,10 +80,13 @@ struct RouteReflectorAdminTests {
         #expect(route.best && !route.stale && route.clusterList.isEmpty && route.originatorID == nil)
         #expect(route.routeTargets.contains { $0.contains("65000:1001") }, "\(route.routeTargets)")
 
-        // routes, table: all three, type filter keeps the type-3 one alone.
+        // routes, table: all three, and the reflector's own default RT membership
+        // route (RFC 4684, type 0); the type filter keeps the type-3 one alone.
         let all = try Built.ctl(socket, ["routes"])
         #expect(all.status == 0)
-        #expect(all.stdout.split(separator: "\n").count == 4, "\(all.stdout)")
+        #expect(all.stdout.split(separator: "\n").count == 5, "\(all.stdout)")
+        #expect(all.stdout.split(separator: "\n").contains { $0.contains(" 0 ") && $0.contains("default") && $0.hasSuffix("local") },
+                "\(all.stdout)")
         #expect(all.stdout.contains("02:00:00:00:00:02") && all.stdout.contains("1002"))
         let type3 = try Built.ctl(socket, ["routes", "--type", "3"])
         let rows = type3.stdout.split(separator: "\n").dropFirst()

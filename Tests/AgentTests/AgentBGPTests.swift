@@ -86,3 +86,81 @@ struct AgentBGPTests {
         await reflector.shutdown()
     }
 }
+
+/// Route target constraint (RFC 4684) from the agent's side: each agent
+/// announces membership of its tenants' route targets, so a reflector with
+/// the family sends it only its tenants' routes, and a reload that adds a
+/// tenant brings that tenant's routes.
+@Suite(.serialized)
+struct AgentRouteTargetConstraintTests {
+    /// Host `host` serving `vnis`, with one endpoint in each.
+    static func config(host: Int, vnis: [Int], reflectorPort: Int) -> String {
+        """
+        vtep: 10.67.0.\(host)
+        as: 65000
+        bridges:
+          - name: br0
+            vxlan-port: 100
+        vnis:
+        \(vnis.map { "  - vni: \($0)" }.joined(separator: "\n"))
+        bgp-listen: 127.0.0.\(host + 10):0
+        route-reflectors:
+          - address: 127.0.0.1
+            port: \(reflectorPort)
+        endpoints:
+        \(vnis.enumerated().map { i, vni in
+            "  - {vni: \(vni), mac: \"02:00:00:00:\(String(format: "%02x", host)):\(String(format: "%02x", vni))\", ips: [10.78.\(host).\(i + 1)], port: \(i + 1)}"
+        }.joined(separator: "\n"))
+        """
+    }
+
+    /// The route targets of the EVPN routes an agent's speaker received.
+    static func receivedTargets(_ agent: AgentBGPTests.Agent) async -> Set<RouteTarget> {
+        Set(BGPRoutes.received(await agent.speaker.receivedBestRoutes()).flatMap(\.attributes.routeTargets))
+    }
+
+    static func advertise(_ agent: AgentBGPTests.Agent) async {
+        await agent.speaker.originate(BGPRoutes.originated(agent.core.advertisements).merging(BGPRoutes.membership(agent.configuration)) { a, _ in a })
+    }
+
+    @Test func eachAgentGetsItsTenantsRoutesAndAReloadBringsMore() async throws {
+        let rrID = IPv4Address(127, 0, 0, 1)
+        let reflector = Speaker(SpeakerConfiguration(
+            localAS: 65000, routerID: rrID, listenHost: "127.0.0.1", listenPort: 0,
+            accept: [try #require(NeighborRange("127.0.0.0/8"))], families: [.l2vpnEVPN, .routeTargetConstraint]))
+        await reflector.originate(RouteTargetMembership.routes([.default], nextHop: rrID))
+        let port = try #require(try await reflector.start().port)
+        var a = try AgentBGPTests.Agent(Self.config(host: 3, vnis: [10], reflectorPort: port))
+        let b = try AgentBGPTests.Agent(Self.config(host: 4, vnis: [10, 20], reflectorPort: port))
+        let rt10 = RouteTarget.twoOctetAS(asn: 65000, value: 10), rt20 = RouteTarget.twoOctetAS(asn: 65000, value: 20)
+        do {
+            #expect(BGPRoutes.membership(b.configuration).keys.compactMap(\.routeTargetMembership).map(\.description).sorted()
+                    == ["65000:65000:10/96", "65000:65000:20/96"])
+            try await a.speaker.start()
+            try await b.speaker.start()
+            await Self.advertise(a)
+            await Self.advertise(b)
+            await a.speaker.reconfigureNeighbors(a.configuration.reflectorNeighbors)
+            await b.speaker.reconfigureNeighbors(b.configuration.reflectorNeighbors)
+
+            // b serves both tenants and gets a's tenant-10 routes; a gets b's tenant-10 routes only.
+            #expect(await eventually(10) { await Self.receivedTargets(b) == [rt10] })
+            #expect(await eventually(10) { await Self.receivedTargets(a) == [rt10] })
+            // b's tenant-20 routes did reach the reflector: they were held back from a, not lost.
+            #expect(await reflector.receivedBestRoutes().contains { $0.attributes.attributes.routeTargets == [rt20] })
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(await Self.receivedTargets(a) == [rt10])
+
+            // A reload gives a tenant 20 too: its membership follows, and b's tenant-20 routes come.
+            a.configuration = try AgentConfiguration.parse(yaml: Self.config(host: 3, vnis: [10, 20], reflectorPort: port), file: "agent.yaml")
+            a.core.reconfigure(a.configuration.coreSettings)
+            await Self.advertise(a)
+            #expect(await eventually(10) { await Self.receivedTargets(a) == [rt10, rt20] })
+        } catch {
+            Issue.record("\(error)")
+        }
+        await a.speaker.shutdown()
+        await b.speaker.shutdown()
+        await reflector.shutdown()
+    }
+}

@@ -52,6 +52,7 @@ struct ConfigurationFileTests {
         Bad(yaml: head + "graceful-restart: {enabled: true, selection-deferral-time: -1}\n",
             message: "graceful-restart.selection-deferral-time: invalid value '-1': expected an integer 0-3600"),
         Bad(yaml: head + "log-level: loud\n", message: "log-level: invalid value 'loud'"),
+        Bad(yaml: head + "route-target-constraint: maybe\n", message: "route-target-constraint: invalid value 'maybe': expected true or false"),
         Bad(yaml: head + "routerid: 10.0.0.2\n", message: "routerid: invalid value '10.0.0.2': unknown field"),
         Bad(yaml: "- 1\n- 2\n", message: "(document): invalid value"),
         Bad(yaml: "as: [1\n", message: "(document): invalid value 'as: [1"),
@@ -128,6 +129,23 @@ struct ConfigurationFileTests {
         let r = try Command.run(Self.binary, ["--config", file, "--check-config"] + flags)
         #expect(r.status == status)
         #expect((r.stdout + r.stderr).contains(says), "\(r.stdout) \(r.stderr)")
+    }
+
+    /// Route target constraint (RFC 4684): on unless the file or the flag turns it off; the flag wins.
+    @Test(arguments: [
+        ("", [], "on"),
+        ("route-target-constraint: false\n", [], "off"),
+        ("route-target-constraint: true\n", ["--no-route-target-constraint"], "off"),
+        ("route-target-constraint: false\n", ["--route-target-constraint"], "on"),
+    ] as [(String, [String], String)])
+    func routeTargetConstraintSwitch(_ yaml: String, _ flags: [String], _ state: String) throws {
+        let folder = try TemporaryFolder.create("swiftplane-rr-config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("rr.yaml").path
+        try (Self.head + yaml).write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try Command.run(Self.binary, ["--config", file, "--check-config"] + flags)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("route target constraint \(state)"), "\(r.stdout)")
     }
 
     @Test func missingFileIsNamed() throws {

@@ -26,11 +26,14 @@ public final class GoBGPDaemon {
         public var reflectorClient = false
         /// RFC 4724 on the session and for l2vpn-evpn (restart time in seconds).
         public var gracefulRestart: Int?
+        /// RFC 4684 route target constraint (family "rtc") besides l2vpn-evpn.
+        public var routeTargetConstraint = false
 
         public init(address: String, port: Int? = nil, passive: Bool = false, password: String? = nil,
-                    reflectorClient: Bool = false, gracefulRestart: Int? = nil) {
+                    reflectorClient: Bool = false, gracefulRestart: Int? = nil, routeTargetConstraint: Bool = false) {
             self.address = address; self.port = port; self.passive = passive; self.password = password
             self.reflectorClient = reflectorClient; self.gracefulRestart = gracefulRestart
+            self.routeTargetConstraint = routeTargetConstraint
         }
     }
 
@@ -90,7 +93,12 @@ public final class GoBGPDaemon {
 
                     [neighbors.afi-safis.mp-graceful-restart.config]
                       enabled = true
-                """)
+                """) + (n.routeTargetConstraint ? """
+
+                  [[neighbors.afi-safis]]
+                    [neighbors.afi-safis.config]
+                      afi-safi-name = "rtc"
+                """ : "")
         }
         let configURL = folder.appendingPathComponent("gobgpd.toml")
         try config.write(to: configURL, atomically: true, encoding: .utf8)
@@ -116,6 +124,15 @@ public final class GoBGPDaemon {
     /// Adds (or with `delete`, removes) one EVPN route in the global RIB; true when gobgp said yes.
     public func evpn(_ route: [String], delete: Bool = false) throws -> Bool {
         try cli(["global", "rib", delete ? "del" : "add", "-a", "evpn"] + route).status == 0
+    }
+
+    /// Adds (or removes) a VRF importing and exporting `routeTarget`: GoBGP
+    /// 3.10's CLI cannot add RT membership routes directly, but it originates
+    /// one per import route target of its VRFs (RFC 4684) to its rtc peers.
+    public func vrf(_ name: String, routeTarget: String, delete: Bool = false) throws -> Bool {
+        let arguments = delete ? ["vrf", "del", name]
+            : ["vrf", "add", name, "rd", routeTarget, "rt", "import", routeTarget, "export", routeTarget]
+        return try cli(arguments).status == 0
     }
 
     /// `gobgp global rib add|del -a evpn` arguments of a type-2 route: RD VTEP:`rd`, label = VNI,

@@ -47,6 +47,35 @@ import Testing
         #expect(counter.heldCount == 0)
     }
 
+    /// Spread over tenants: every route still once, each UPDATE one tenant's;
+    /// a receiver's goal is its tenant's share, and its own RT membership
+    /// messages (another family) are no EVPN routes to it.
+    @Test(arguments: [(10, 3, 1, 3), (10, 3, 0, 4), (2_345, 7, 6, 335), (5, 8, 6, 0)])
+    func tenantsShareTheRoutes(routes: Int, tenants: Int, tenant: Int, goal: Int) throws {
+        let load = BGPBenchLoad(routes: routes, nextHop: IPv4Address(127, 0, 0, 2), tenants: tenants)
+        var counter = BGPBenchRouteCounter(routes: routes, tenants: tenants, tenant: tenant)
+        #expect(counter.goal == goal)
+        for m in try Self.messages([BGPBenchLoad.membership(tenant: tenant, routerID: IPv4Address(127, 0, 0, 3))]) {
+            try counter.count(message: m)
+        }
+        #expect(counter.announcedNLRI == 0 && counter.withdrawnNLRI == 0)
+        var perTenant: [Int: Int] = [:]
+        for m in try Self.messages(load.announcements) {
+            guard case .update(let u) = try BGPMessage.decode(m) else { Issue.record("not an UPDATE"); continue }
+            let targets = u.attributes.routeTargets
+            #expect(targets.count == 1)
+            for n in u.announced {
+                guard case .macIPAdvertisement(let r)? = n.evpn else { continue }
+                let index = Int(r.mac.rawValue & 0xffff_ffff)
+                #expect(targets == [BGPBenchLoad.routeTarget(tenant: index % tenants)])
+                perTenant[index % tenants, default: 0] += 1
+            }
+            try counter.count(message: m)
+        }
+        #expect(counter.heldCount == routes)
+        #expect((perTenant[tenant] ?? 0) == goal)
+    }
+
     /// Every truncation of a real UPDATE gives a count or a typed error, never a trap.
     @Test(arguments: [0, 18, 19, 21, 23, 30, 60, 100, 500, 1_000])
     func truncatedUpdatesAreTotal(keep: Int) throws {

@@ -26,4 +26,21 @@ import TestSupport
         #expect(run.announceSeconds > 0 && run.withdrawSeconds > 0)
         #expect((run.peakRSSBytes ?? 0) > 0)
     }
+
+    /// With tenants each receiver imports one (route target constraint): it
+    /// ends with exactly its tenant's share, each route sent to it once.
+    @Test func tenantsReachOnlyTheirReceivers() throws {
+        guard let bench = Command.builtProduct("swiftplane-bench"), let rr = Command.builtProduct("swiftplane-rr") else {
+            print("skipped: swiftplane-bench or swiftplane-rr not built (run swift build --build-tests)")
+            return
+        }
+        let result = try Command.run(bench, ["bgp", "--routes", "2000", "--receivers", "2", "--tenants", "4", "--rr", rr,
+                                             "--timeout", "30", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let run = try #require(try JSONDecoder().decode(BGPBenchReport.self, from: Data(result.stdout.utf8)).runs.first)
+        #expect(run.tenants == 4)
+        // Receivers 0 and 1 import tenants 0 and 1: 500 routes each, nothing of tenants 2 and 3.
+        #expect(run.announcedNLRI == 1_000)
+        #expect(run.withdrawnNLRI == 1_000)
+    }
 }

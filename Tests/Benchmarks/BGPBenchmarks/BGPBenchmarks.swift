@@ -51,4 +51,6 @@ let benchmarks: @Sendable () -> Void = {
             while let frame = try? stream.next() { blackHole(try? BGPMessage.decode(frame)) }
         }
     }
+
+    RouteTargetConstraintBenchmarks.register()
 }
