@@ -354,8 +354,8 @@ actor AgentDaemon {
                 core.noteActivity(bridge: bridge, keys: active, at: .now)
             }
             let expired = core.expireSilent(at: .now)
-            saveLearned(times: true)
-            guard !expired.isEmpty else { continue }
+            // With endpoints gone, syncAll writes the file (silences included).
+            guard !expired.isEmpty else { saveLearned(times: true); continue }
             for endpoint in expired { logger.info("gleaned endpoint expired", metadata: ["endpoint": "\(endpoint)"]) }
             await syncAll()
         }
