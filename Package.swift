@@ -93,7 +93,7 @@ let package = Package(
         // The agent's core: a sans-I/O value from ports, gleaned endpoints,
         // received routes and configuration to bridge states, routes to
         // advertise and packet-in answers.
-        .target(name: "Agent", dependencies: ["Overlay", "OpenFlow", "Packets", "BGP", nioCore], swiftSettings: swiftSettings),
+        .target(name: "Agent", dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", nioCore], swiftSettings: swiftSettings),
         // The agent's YAML file, checked field by field; a library so the fuzzer can reach its parser.
         .target(
             name: "AgentConfiguration",

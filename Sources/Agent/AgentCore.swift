@@ -1,6 +1,7 @@
 import BGP
 import NIOCore
 import OpenFlow
+import OpenFlowController
 import Overlay
 import Packets
 
@@ -72,16 +73,21 @@ public struct AgentCore: Sendable {
     private var gleaned: [String: [EndpointKey: Endpoint]] = [:]
     /// When each gleaned endpoint was last seen (packet-in or traffic).
     private var lastSeen: [String: [EndpointKey: ContinuousClock.Instant]] = [:]
-    private var received: [EVPNPath] = []
-    /// Per VNI, the remote VTEPs that sent a type-3 route (ingress replication).
-    private var floodLists: [VNI: [IPv4Address]] = [:]
+    /// The received EVPN routes, imported into the local tenants.
+    private var remote: RemoteRoutes
     private var duplicates: DuplicateMACDetector
     /// What was advertised for a MAC when it froze: advertised unchanged since.
     private var pinned: [EndpointKey: [EVPNPath]] = [:]
     private var newlyFrozen: [DuplicateMACDetector.Frozen] = []
-    /// Derived from `received` when it changes, not per packet-in.
-    public private(set) var remoteEndpoints: [Endpoint] = []
-    private var remoteSequences: [EndpointKey: UInt32] = [:]
+    /// Each bridge's flows, kept incrementally once computed.
+    private var bridgeFlows: [String: BridgeFlows] = [:]
+    /// What changed since the last `takeFlowUpdates`: endpoints by key,
+    /// the bridges' layouts (ports, flood lists), or everything (a reload).
+    private var dirtyKeys: Set<EndpointKey> = []
+    private var layoutDirty = false
+    private var everythingDirty = true
+    /// The configured and OVSDB endpoints of each bridge, by key.
+    private var snapshotEndpoints: [String: [EndpointKey: Endpoint]] = [:]
     /// The MAC mobility sequence we advertise for a local MAC that a remote
     /// VTEP advertised before us (RFC 7432 section 15); kept after the remote
     /// withdraws, since a sequence number never goes back.
@@ -90,37 +96,159 @@ public struct AgentCore: Sendable {
     public init(settings: Settings) {
         self.settings = settings
         duplicates = DuplicateMACDetector(settings: settings.duplicateDetection)
+        remote = RemoteRoutes(instances: settings.instances, localVTEP: settings.vtep)
     }
+
+    /// The remote endpoints, sorted (a scan of every received route: for views).
+    public var remoteEndpoints: [Endpoint] { remote.endpoints }
+
+    private func remoteSequence(_ key: EndpointKey) -> UInt32? { remote.sequence(key) }
 
     public var bridges: [String] { settings.vxlanPorts.keys.sorted() }
 
     /// A reload is the operator's corrective action (RFC 7432 section 15.1):
     /// frozen MACs thaw.
-    public mutating func reconfigure(_ settings: Settings) {
+    /// When the tenants or the VTEP change, the routes are imported again
+    /// from `received` (the whole set the speaker holds); without it, they
+    /// are dropped until the next `setReceivedRoutes`.
+    public mutating func reconfigure(_ settings: Settings, received: [EVPNPath]? = nil) {
+        let reimport = settings.instances != self.settings.instances || settings.vtep != self.settings.vtep
         self.settings = settings
         duplicates = DuplicateMACDetector(settings: settings.duplicateDetection)
         pinned = [:]
         for name in gleaned.keys where settings.vxlanPorts[name] == nil { gleaned[name] = nil }
-        for name in snapshots.keys where settings.vxlanPorts[name] == nil { snapshots[name] = nil }
-        deriveRemote()
+        for name in snapshots.keys where settings.vxlanPorts[name] == nil {
+            snapshots[name] = nil
+            snapshotEndpoints[name] = nil
+        }
+        if reimport {
+            remote = RemoteRoutes(instances: settings.instances, localVTEP: settings.vtep)
+            if let received { remote.replaceAll(with: received) }
+        }
+        everythingDirty = true
         claimConfigured()
     }
 
     public mutating func setPorts(_ snapshot: PortSnapshot, bridge: String) {
+        let before = snapshotEndpoints[bridge] ?? [:]
         snapshots[bridge] = snapshot
+        // The last of a key wins, as in `bridgeState` (the daemon lists
+        // configuration before OVSDB and never a key twice).
+        let byKey = Dictionary(snapshot.endpoints.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+        snapshotEndpoints[bridge] = byKey
+        for (key, endpoint) in byKey where before[key] != endpoint { dirtyKeys.insert(key) }
+        for key in before.keys where byKey[key] == nil { dirtyKeys.insert(key) }
         // A gleaned endpoint on a port that left its tenant is gone.
-        gleaned[bridge] = gleaned[bridge]?.filter { _, endpoint in
+        let kept = gleaned[bridge]?.filter { _, endpoint in
             if case let .local(port) = endpoint.location { return snapshot.ports[port] == endpoint.vni }
             return false
         }
+        for key in (gleaned[bridge] ?? [:]).keys where kept?[key] == nil { dirtyKeys.insert(key) }
+        gleaned[bridge] = kept
+        layoutDirty = true
         claimConfigured()
     }
 
-    /// The full set of routes currently received (best paths from the RRs).
+    /// The full set of routes currently received (best paths from the RRs):
+    /// compared with what is held, so only what changed is recomputed.
     public mutating func setReceivedRoutes(_ routes: [EVPNPath], at now: ContinuousClock.Instant) {
-        received = routes
-        deriveRemote(at: now)
+        let sequences = remote.keys.reduce(into: [EndpointKey: UInt32]()) { $0[$1] = remote.sequence($1) }
+        let touched = remote.replaceAll(with: routes)
+        noteReceived(touched, sequencesBefore: { sequences[$0] }, at: now)
+    }
+
+    /// Received routes that changed: each announced with its path, or withdrawn (nil).
+    public mutating func applyReceivedRoutes(_ changes: [(route: EVPNRoute, path: EVPNPath?)], at now: ContinuousClock.Instant) {
+        var touched = RemoteRoutes.Touched()
+        var sequences: [EndpointKey: UInt32?] = [:]
+        for (route, path) in changes {
+            if case let .macIPAdvertisement(r) = route {
+                // Before the change, for duplicate detection: any tenant's key with this MAC.
+                for instance in settings.instances {
+                    let key = EndpointKey(vni: instance.vni, mac: r.mac)
+                    if sequences[key] == nil { sequences[key] = .some(remote.sequence(key)) }
+                }
+            }
+            touched.merge(remote.apply(route, path))
+        }
+        noteReceived(touched, sequencesBefore: { sequences[$0] ?? nil }, at: now)
+    }
+
+    /// After received routes changed: duplicate detection sees the new
+    /// sequences, and the flows of what they touched are recomputed.
+    private mutating func noteReceived(_ touched: RemoteRoutes.Touched, sequencesBefore: (EndpointKey) -> UInt32?,
+                                   at now: ContinuousClock.Instant) {
+        dirtyKeys.formUnion(touched.keys)
+        if !touched.floodVNIs.isEmpty { layoutDirty = true }
+        for key in touched.keys {
+            let sequence = remote.sequence(key)
+            if let sequence, sequence != sequencesBefore(key) { observeMove(key, at: now) }
+            if sequence == nil, mobility[key] == nil { duplicates.forget(key) }
+        }
         claimConfigured(at: now)
+    }
+
+    // MARK: Flows
+
+    /// What changed on each bridge since the last call: the flows to change,
+    /// with the bridge's groups and meters (small tables, whole). The first
+    /// call, and the first after a reload, gives every flow.
+    public mutating func takeFlowUpdates() -> [String: BridgeFlowUpdate] {
+        var out: [String: BridgeFlowUpdate] = [:]
+        for bridge in bridges {
+            guard let state = everythingDirty || bridgeFlows[bridge] == nil ? bridgeState(bridge) : nil else {
+                var upserts: [Endpoint] = []
+                var removals: [EndpointKey] = []
+                for key in dirtyKeys {
+                    let now = effectiveEndpoint(bridge, key)
+                    guard now != bridgeFlows[bridge]?.state.endpoints[key] else { continue }
+                    if let now { upserts.append(now) } else { removals.append(key) }
+                }
+                let layout = layoutDirty ? self.layout(bridge) : nil
+                // In place: a copy of the bridge's flows would cost the whole table.
+                guard let changes = bridgeFlows[bridge]?.apply(upserts: upserts, removals: removals, layout: layout),
+                      let flows = bridgeFlows[bridge] else { continue }
+                if !changes.isEmpty || layout != nil {
+                    out[bridge] = BridgeFlowUpdate(flows: changes, groups: flows.groups, meters: flows.meters)
+                }
+                continue
+            }
+            let previous = bridgeFlows[bridge]?.flows ?? FlowTable()
+            let flows = BridgeFlows(state: state)
+            bridgeFlows[bridge] = flows
+            out[bridge] = BridgeFlowUpdate(flows: FlowChanges(replacing: previous, with: flows.flows),
+                                           groups: flows.groups, meters: flows.meters, complete: true)
+        }
+        for bridge in bridgeFlows.keys where settings.vxlanPorts[bridge] == nil { bridgeFlows[bridge] = nil }
+        dirtyKeys = []
+        layoutDirty = false
+        everythingDirty = false
+        return out
+    }
+
+    /// Every flow, group and meter of the bridge as last taken with
+    /// `takeFlowUpdates` (for a switch that connects: its whole table).
+    public func tables(_ bridge: String) -> SwitchTables? {
+        guard let flows = bridgeFlows[bridge] else { return nil }
+        return SwitchTables(flows: flows.flows, groups: flows.groups, meters: flows.meters)
+    }
+
+    /// What the bridge holds for a key: configured or OVSDB, else gleaned
+    /// (unless it moved away), else remote.
+    private func effectiveEndpoint(_ bridge: String, _ key: EndpointKey) -> Endpoint? {
+        if let endpoint = snapshotEndpoints[bridge]?[key] { return endpoint }
+        if let endpoint = gleaned[bridge]?[key], !movedAway(key) { return endpoint }
+        return remote.endpoint(key)
+    }
+
+    private func layout(_ bridge: String) -> BridgeLayout? {
+        guard let vxlanPort = settings.vxlanPorts[bridge] else { return nil }
+        var flooding: [VNI: [IPv4Address]] = [:]
+        for tenant in settings.tenants where tenant.ingressReplication {
+            flooding[tenant.instance.vni] = remote.floodList(tenant.instance.vni)
+        }
+        return BridgeLayout(vxlanPort: vxlanPort, ports: snapshots[bridge]?.ports ?? [:], ingressReplication: flooding,
+                            addressResolutionRate: settings.addressResolutionRate)
     }
 
     /// The local endpoints of every bridge: configured or from OVSDB first, then gleaned.
@@ -135,15 +263,11 @@ public struct AgentCore: Sendable {
 
     /// What the pipeline needs for `bridge`; nil for a bridge not configured.
     public func bridgeState(_ bridge: String) -> BridgeState? {
-        guard let vxlanPort = settings.vxlanPorts[bridge] else { return nil }
+        guard let layout = layout(bridge) else { return nil }
         let snapshot = snapshots[bridge] ?? PortSnapshot()
-        var flooding: [VNI: [IPv4Address]] = [:]
-        for tenant in settings.tenants where tenant.ingressReplication {
-            flooding[tenant.instance.vni] = floodLists[tenant.instance.vni] ?? []
-        }
-        var state = BridgeState(vxlanPort: vxlanPort, ports: snapshot.ports, ingressReplication: flooding,
-                                addressResolutionRate: settings.addressResolutionRate)
-        for endpoint in remoteEndpoints { state.upsert(endpoint) }
+        var state = BridgeState(vxlanPort: layout.vxlanPort, ports: layout.ports, ingressReplication: layout.ingressReplication,
+                                addressResolutionRate: layout.addressResolutionRate)
+        for endpoint in remote.endpoints { state.upsert(endpoint) }
         // Local after remote: a MAC that moved here is delivered here.
         for endpoint in gleanedEndpoints(bridge) { state.upsert(endpoint) }
         for endpoint in snapshot.endpoints { state.upsert(endpoint) }
@@ -183,7 +307,7 @@ public struct AgentCore: Sendable {
     /// Feeds a sequence number to duplicate detection; a MAC that freezes
     /// keeps the type-2 routes it has now.
     private mutating func observeMove(_ key: EndpointKey, at now: ContinuousClock.Instant) {
-        let sequence = max(mobility[key] ?? 0, remoteSequences[key] ?? 0)
+        let sequence = max(mobility[key] ?? 0, remoteSequence(key) ?? 0)
         guard let freeze = duplicates.observe(key, sequence: sequence, at: now) else { return }
         newlyFrozen.append(freeze)
         let own = localEndpoints.filter { $0.key == key }
@@ -199,34 +323,8 @@ public struct AgentCore: Sendable {
     }
 
     private func movedAway(_ key: EndpointKey) -> Bool {
-        guard let theirs = remoteSequences[key] else { return false }
+        guard let theirs = remoteSequence(key) else { return false }
         return theirs > (mobility[key] ?? 0)
-    }
-
-    /// The remote endpoints, and the highest MAC mobility sequence remote
-    /// VTEPs advertise per (VNI, MAC).
-    private mutating func deriveRemote(at now: ContinuousClock.Instant? = nil) {
-        remoteEndpoints = EVPNRoutes.remoteEndpoints(from: received, instances: settings.instances,
-                                                     localVTEP: settings.vtep)
-        floodLists = EVPNRoutes.floodList(from: received, instances: settings.instances, localVTEP: settings.vtep)
-        var out: [EndpointKey: UInt32] = [:]
-        for path in received {
-            guard case let .macIPAdvertisement(route) = path.route,
-                  case let .v4(vtep)? = path.nextHop, vtep != settings.vtep,
-                  let vni = settings.instances.first(where: { path.attributes.routeTargets.contains($0.routeTarget) })?.vni
-            else { continue }
-            let sequence = path.attributes.extendedCommunities.lazy.compactMap { community -> UInt32? in
-                if case let .macMobility(_, sequence) = community { return sequence }
-                return nil
-            }.max() ?? 0
-            let key = EndpointKey(vni: vni, mac: route.mac)
-            out[key] = max(out[key] ?? 0, sequence)
-        }
-        let previous = remoteSequences
-        remoteSequences = out
-        guard let now else { return }
-        for (key, sequence) in out where previous[key] != sequence { observeMove(key, at: now) }
-        for key in previous.keys where out[key] == nil && mobility[key] == nil { duplicates.forget(key) }
     }
 
     /// RFC 7432 section 15: a MAC that shows up here while a remote VTEP
@@ -237,8 +335,9 @@ public struct AgentCore: Sendable {
     @discardableResult
     private mutating func claim(_ key: EndpointKey, at now: ContinuousClock.Instant?) -> Bool {
         guard !duplicates.isFrozen(key),
-              let theirs = remoteSequences[key], (mobility[key] ?? 0) <= theirs else { return false }
+              let theirs = remoteSequence(key), (mobility[key] ?? 0) <= theirs else { return false }
         mobility[key] = theirs == .max ? .max : theirs + 1
+        dirtyKeys.insert(key)
         if let now { observeMove(key, at: now) }
         return true
     }
@@ -258,7 +357,10 @@ public struct AgentCore: Sendable {
             }
         }
         for table in gleaned.values { local.formUnion(table.keys) }
-        for key in mobility.keys where !local.contains(key) { mobility[key] = nil }
+        for key in mobility.keys where !local.contains(key) {
+            mobility[key] = nil
+            dirtyKeys.insert(key)
+        }
     }
 
     // MARK: Packet-ins
@@ -324,7 +426,7 @@ public struct AgentCore: Sendable {
         let match = { (endpoint: Endpoint) in endpoint.vni == vni && endpoint.mac != asker && holds(endpoint) }
         if let found = snapshots[bridge]?.endpoints.first(where: match) { return found }
         if let found = gleaned[bridge]?.values.first(where: { match($0) && !self.movedAway($0.key) }) { return found }
-        return remoteEndpoints.first(where: match)
+        return remote.endpoints.first(where: match)
     }
 
     /// Records (or refreshes) a gleaned endpoint; returns it when something changed.
@@ -332,7 +434,7 @@ public struct AgentCore: Sendable {
                                 ipv4: IPv4Address?, ipv6: IPv6Address?, at now: ContinuousClock.Instant) -> Endpoint? {
         let key = EndpointKey(vni: vni, mac: mac)
         // A configured endpoint is not learned over.
-        if snapshots[bridge]?.endpoints.contains(where: { $0.key == key }) == true { return nil }
+        if snapshotEndpoints[bridge]?[key] != nil { return nil }
         var table = gleaned[bridge] ?? [:]
         var endpoint = table[key] ?? Endpoint(vni: vni, mac: mac, location: .local(port: port))
         let before = table[key]
@@ -352,6 +454,7 @@ public struct AgentCore: Sendable {
         guard endpoint != before || claimed else { return nil }
         table[key] = endpoint
         gleaned[bridge] = table
+        dirtyKeys.insert(key)
         return endpoint
     }
 
@@ -377,6 +480,7 @@ public struct AgentCore: Sendable {
                 table[key] = nil
                 seen[key] = nil
                 expired.append(endpoint)
+                dirtyKeys.insert(key)
             }
             seen = seen.filter { table[$0.key] != nil }
             gleaned[bridge] = table
@@ -458,6 +562,7 @@ public struct AgentCore: Sendable {
             table[key] = Endpoint(vni: vni, mac: mac, ipv4: Array(ipv4.suffix(Self.maximumAddressesPerEndpoint)),
                                   ipv6: Array(ipv6.suffix(Self.maximumAddressesPerEndpoint)), location: .local(port: entry.port))
             gleaned[entry.bridge] = table
+            dirtyKeys.insert(key)
             lastSeen[entry.bridge, default: [:]][key] = now - silent
             // A sequence never goes back (RFC 7432 section 15).
             if let sequence = entry.mobilitySequence { mobility[key] = max(mobility[key] ?? 0, sequence) }
@@ -469,5 +574,21 @@ public struct AgentCore: Sendable {
 
     private static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
+
+/// One bridge's change of flows, with its groups and meters (whole).
+public struct BridgeFlowUpdate: Sendable {
+    public var flows: FlowChanges
+    public var groups: GroupTable
+    public var meters: MeterTable
+    /// A first computation (or a reload's): every flow, against what was given before.
+    public var complete = false
+
+    public init(flows: FlowChanges, groups: GroupTable, meters: MeterTable, complete: Bool = false) {
+        self.flows = flows
+        self.groups = groups
+        self.meters = meters
+        self.complete = complete
     }
 }

@@ -93,7 +93,11 @@ public struct AgentConfiguration: Hashable, Sendable {
     public var admin = AdminSettings()
     /// Where the gleaned endpoints are kept across restarts (`LearnedState`); nil: not kept.
     public var stateFile: String? = nil
+    /// How often each switch's real flows are read and compared with what was
+    /// installed (drift repaired, logged, counted); nil: only on connect.
+    public var flowAuditInterval: Duration? = defaultFlowAuditInterval
 
+    static let defaultFlowAuditInterval: Duration = .seconds(600)
     static let defaultControllerSocketMode: UInt32 = 0o660
     static let defaultBGPPort = 179
     static let defaultGleanedExpiry: Duration = .seconds(300)

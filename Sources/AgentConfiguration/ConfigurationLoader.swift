@@ -129,6 +129,12 @@ extension AgentConfiguration {
             gleanedExpiry = seconds == 0 ? nil : .seconds(seconds)
         }
 
+        var flowAuditInterval: Duration? = defaultFlowAuditInterval
+        if let node = top.optional("flow-audit-interval") {
+            let seconds = try node.integer(Int64.self, in: 0...86_400 * 365, "seconds (0: only when a switch connects)")
+            flowAuditInterval = seconds == 0 ? nil : .seconds(seconds)
+        }
+
         var duplicateDetection = DuplicateMACDetector.Settings()
         if let node = top.optional("duplicate-mac") {
             var map = try ConfigurationMapping(node)
@@ -294,6 +300,7 @@ extension AgentConfiguration {
             gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate, duplicateDetection: duplicateDetection,
             admin: admin)
         configuration.stateFile = stateFile
+        configuration.flowAuditInterval = flowAuditInterval
         return configuration
     }
 

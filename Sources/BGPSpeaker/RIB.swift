@@ -106,6 +106,12 @@ public struct RIB: Sendable {
         }
     }
 
+    /// Destinations whose best path changed since `takeBestChanges`, kept
+    /// only once an application asked (the reflector never does): bounded
+    /// by the number of destinations.
+    private var bestChanged: Set<NLRI> = []
+    private var tracksBestChanges = false
+
     public init(routerID: IPv4Address, clusterID: IPv4Address) {
         reflection = RouteReflection(routerID: routerID, clusterID: clusterID)
     }
@@ -126,6 +132,22 @@ public struct RIB: Sendable {
     public func best(_ nlri: NLRI) -> (peer: PeerID, attributes: RouteAttributes)? {
         guard let i = indexOf(nlri), let p = loc[Int(i)].best, let a = path(i, from: p) else { return nil }
         return (p, store[a])
+    }
+
+    /// The destinations whose best path changed since the last call, each
+    /// with its best path as received now (nil: none, or one from
+    /// `excluded`). The first call returns every destination and starts
+    /// the tracking, so an application follows the table by deltas.
+    public mutating func takeBestChanges(excluding excluded: PeerID? = nil) -> [(nlri: NLRI, attributes: RouteAttributes?)] {
+        guard tracksBestChanges else {
+            tracksBestChanges = true
+            return bestRoutes(excluding: excluded).map { ($0.nlri, $0.attributes) }
+        }
+        defer { bestChanged = [] }
+        return bestChanged.map { nlri in
+            guard let (peer, attributes) = best(nlri), peer != excluded else { return (nlri, nil) }
+            return (nlri, attributes)
+        }
     }
 
     /// Every destination's best path as received, except those from `excluded`
@@ -615,6 +637,7 @@ public struct RIB: Sendable {
         entry.outAttributes = newOut
         loc[Int(i)] = entry
         guard changed else { return }
+        if tracksBestChanges, let nlri = routes[Int(i)] { bestChanged.insert(nlri) }
         for p in peerList { peers[p]?.mark(i) }
     }
 

@@ -107,6 +107,14 @@ public actor Speaker {
         rib.bestRoutes(excluding: Self.localPeer)
     }
 
+    /// The destinations whose best path (learned from peers) changed since
+    /// the last call, with the path now or nil when there is none: the first
+    /// call gives the whole table, every later one only what changed, so a
+    /// change of one route costs its consumer one route.
+    public func takeReceivedBestChanges() -> [(nlri: NLRI, attributes: RouteAttributes?)] {
+        rib.takeBestChanges(excluding: Self.localPeer)
+    }
+
     /// Binds the listening socket, starts the configured neighbours and the
     /// timers; returns the address bound (port 0 picks one).
     @discardableResult

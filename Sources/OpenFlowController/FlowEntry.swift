@@ -3,14 +3,28 @@ import OpenFlow
 /// What identifies a flow inside a switch: OpenFlow treats two flows with the
 /// same table, priority and match as the same flow (an ADD replaces it).
 public struct FlowKey: Sendable, Hashable, CustomStringConvertible {
-    public var tableID: UInt8
-    public var priority: UInt16
-    public var match: Match
+    public let tableID: UInt8
+    public let priority: UInt16
+    public let match: Match
+    /// The match's hash, computed once: hashing a `Match` decodes and sorts
+    /// its fields, and the controller's shadow hashes every key several times.
+    private let matchHash: Int
 
     public init(tableID: UInt8, priority: UInt16, match: Match) {
         self.tableID = tableID
         self.priority = priority
         self.match = match
+        matchHash = match.hashValue
+    }
+
+    public static func == (lhs: FlowKey, rhs: FlowKey) -> Bool {
+        lhs.tableID == rhs.tableID && lhs.priority == rhs.priority && lhs.matchHash == rhs.matchHash && lhs.match == rhs.match
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(tableID)
+        hasher.combine(priority)
+        hasher.combine(matchHash)
     }
 
     public var description: String { "table=\(tableID),priority=\(priority),\(match)" }

@@ -87,4 +87,8 @@ public struct EntryChanges: Sendable, Hashable {
     }
 
     public var count: Int { added &+ modified &+ deleted }
+
+    public static func + (lhs: EntryChanges, rhs: EntryChanges) -> EntryChanges {
+        EntryChanges(added: lhs.added &+ rhs.added, modified: lhs.modified &+ rhs.modified, deleted: lhs.deleted &+ rhs.deleted)
+    }
 }

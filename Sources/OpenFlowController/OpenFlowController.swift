@@ -41,6 +41,10 @@ public actor OpenFlowController {
         public var packetInHandler: (@Sendable (PacketInEvent) -> [OpenFlowMessage])?
         /// TLS with mutual authentication (`ssl:` targets); nil: plain TCP.
         public var tls: ControllerTLS?
+        /// How often every switch's real tables are read and compared with
+        /// what was installed (one switch at a time, spread over the
+        /// interval); drift is repaired and counted. Nil: only after a (re)connect.
+        public var auditInterval: Duration? = nil
 
         public init() {}
 
@@ -75,8 +79,13 @@ public actor OpenFlowController {
     /// Our unix socket file and its inode once bound: only that file is removed at stop.
     private var socketFile: (file: UnixSocketFile, inode: ino_t)?
     private var switches: [UInt64: SwitchHandle] = [:]
-    private var wanted: [UInt64: SwitchTables] = [:]
-    private var syncs: [UInt64: Task<FlowSyncReport, any Error>] = [:]
+    /// Per switch, what is wanted on it and what it is known to hold.
+    private var shadows: [UInt64: SwitchShadow] = [:]
+    /// Per switch, its worker while it has work.
+    private var drains: [UInt64: Task<FlowSyncReport, any Error>] = [:]
+    /// Per switch, the wake-up for rejected FLOW_MODs' retry.
+    private var retries: [UInt64: Task<Void, Never>] = [:]
+    private var auditTask: Task<Void, Never>?
     private var commandTask: Task<Void, Never>?
     private var stopped = false
 
@@ -192,6 +201,9 @@ public actor OpenFlowController {
         commandTask = Task { [weak self] in
             for await command in hub.commands { await self?.process(command) }
         }
+        if let interval = configuration.auditInterval, interval > .zero {
+            auditTask = Task { [weak self] in await self?.runAudits(every: interval) }
+        }
         guard let address = channel.localAddress else { throw LifecycleError.noLocalAddress }
         let transport = tls == nil ? configuration.listen.transport : "ssl"
         logger.info("openflow controller listening", metadata: ["address": "\(address)", "transport": "\(transport)"])
@@ -207,7 +219,9 @@ public actor OpenFlowController {
         if let (file, inode) = socketFile { file.remove(inode: inode) }
         socketFile = nil
         for channel in hub.openChannels { try? await channel.close() }
-        for sync in syncs.values { sync.cancel() }
+        for drain in drains.values { drain.cancel() }
+        for retry in retries.values { retry.cancel() }
+        auditTask?.cancel()
         switches.removeAll()
         hub.finish()
         eventSink.finish()
@@ -241,14 +255,15 @@ public actor OpenFlowController {
         }
     }
 
-    /// The flows the switch holds now (flow stats of every table).
-    public func installedFlows(on datapathID: UInt64) async throws -> [FlowStats] {
-        try await Self.installedFlows(try handle(datapathID))
+    /// The flows the switch holds now (flow stats of every table, or of one).
+    public func installedFlows(on datapathID: UInt64, table: UInt8 = FlowMod.allTables) async throws -> [FlowStats] {
+        try await Self.installedFlows(try handle(datapathID), table: table)
     }
 
-    private static func installedFlows(_ handle: SwitchHandle) async throws -> [FlowStats] {
+    private static func installedFlows(_ handle: SwitchHandle, table: UInt8 = FlowMod.allTables) async throws -> [FlowStats] {
         var flows: [FlowStats] = []
-        for case let .multipartReply(reply) in try await handle.request(.multipartRequest(MultipartRequest(.flow(FlowStatsRequest())))) {
+        let request = MultipartRequest(.flow(FlowStatsRequest(tableID: table)))
+        for case let .multipartReply(reply) in try await handle.request(.multipartRequest(request)) {
             if case let .flow(part) = reply.body { flows += part }
         }
         return flows
@@ -265,13 +280,60 @@ public actor OpenFlowController {
     }
 
     /// Makes `tables` the complete set of our flows, groups and meters on the
-    /// switch, now if it is connected, else on its next connect.
+    /// switch, now if it is connected, else on its next connect. A full
+    /// comparison with what the switch is known to hold (no dump): for a
+    /// first computation or a reload; a change goes through `update`.
     @discardableResult
     public func setTables(_ tables: SwitchTables, on datapathID: UInt64) async throws -> FlowSyncReport {
-        wanted[datapathID] = tables
+        replaceTables(tables, on: datapathID)
         guard switches[datapathID] != nil else { throw OpenFlowRequestError.notConnected }
-        return try await synchronise(datapathID).value
+        return try await drain(datapathID).value
     }
+
+    /// Applies a change to the flows wanted on the switch (and sets its
+    /// groups and meters, small tables compared whole; nil leaves them as
+    /// they are) and returns at once: the switch's worker sends it, merged
+    /// with whatever else arrives while a batch is in flight, and
+    /// `flowsSynced` reports it. Before the switch connects, it is kept for
+    /// the first reconciliation.
+    public func update(_ changes: FlowChanges, groups: GroupTable? = nil, meters: MeterTable? = nil, on datapathID: UInt64) {
+        // In place: a copy of the shadow would cost the whole table.
+        shadows[datapathID, default: SwitchShadow()].flows.apply(changes)
+        if let groups { shadows[datapathID]?.groups.wanted = groups }
+        if let meters { shadows[datapathID]?.meters.wanted = meters }
+        shadows[datapathID]?.managed = true
+        if switches[datapathID] != nil { _ = drain(datapathID) }
+    }
+
+    /// Makes `tables` the whole of what is wanted on the switch, like
+    /// `setTables`, and returns at once (the worker sends the difference).
+    public func replaceTables(_ tables: SwitchTables, on datapathID: UInt64) {
+        shadows[datapathID, default: SwitchShadow()].flows.replaceWanted(with: tables.flows)
+        shadows[datapathID]?.groups.wanted = tables.groups
+        shadows[datapathID]?.meters.wanted = tables.meters
+        shadows[datapathID]?.managed = true
+        if switches[datapathID] != nil { _ = drain(datapathID) }
+    }
+
+    /// Reads the switch's real tables and repairs what differs from the
+    /// shadow: a flow deleted or changed behind our back is put back, logged
+    /// and counted (`swiftplane_flow_drift_total`). Returns the drift.
+    @discardableResult
+    public func audit(_ datapathID: UInt64) async throws -> Int {
+        guard switches[datapathID] != nil, shadows[datapathID]?.managed == true else { throw OpenFlowRequestError.notConnected }
+        shadows[datapathID]?.needsDump = true
+        shadows[datapathID]?.auditing = true
+        return try await drain(datapathID).value.drift
+    }
+
+    /// The flows the controller believes the switch holds (ours), from the
+    /// shadow: no dump. Empty for a switch never managed.
+    public func wantedFlows(on datapathID: UInt64) -> [FlowEntry] {
+        shadows[datapathID].map { Array($0.flows.wanted.values) } ?? []
+    }
+
+    /// FLOW_MODs not yet confirmed on the switch (rejected ones included).
+    public func pendingFlowCount(on datapathID: UInt64) -> Int { shadows[datapathID]?.flows.pendingCount ?? 0 }
 
     /// The groups the switch holds now (group-desc multipart).
     public func installedGroups(on datapathID: UInt64) async throws -> [GroupEntry] {
@@ -300,77 +362,210 @@ public actor OpenFlowController {
         return meters
     }
 
-    /// Queues a reconciliation behind any running one for the same switch;
-    /// each reads the wanted table when it starts, so the last one wins.
-    private func synchronise(_ datapathID: UInt64) -> Task<FlowSyncReport, any Error> {
-        let previous = syncs[datapathID]
+    /// The switch's worker: one per switch, started when there is work and
+    /// ended when the switch holds what is wanted. Changes that arrive
+    /// while it waits for a barrier join its next batch.
+    private func drain(_ datapathID: UInt64) -> Task<FlowSyncReport, any Error> {
+        if let running = drains[datapathID] { return running }
         let task = Task { [weak self] () async throws -> FlowSyncReport in
-            _ = await previous?.result
             guard let self else { throw OpenFlowRequestError.notConnected }
-            return try await self.reconcile(datapathID)
+            return try await self.runDrain(datapathID)
         }
-        syncs[datapathID] = task
+        drains[datapathID] = task
         return task
     }
 
-    /// Three barrier-confirmed steps, so that nothing ever points at what is
-    /// missing: groups and meters added or changed; then the flows; then the
-    /// groups and meters no flow uses any more.
-    private func reconcile(_ datapathID: UInt64) async throws -> FlowSyncReport {
+    /// FLOW_MODs per barrier: a large change goes in several, and a change
+    /// that arrives meanwhile waits for one barrier at most.
+    static let batchLimit = ReconcileProgress.chunk
+
+    /// Sends until the switch holds what is wanted: after a (re)connect or
+    /// for an audit, reads its tables first; then groups and meters to add,
+    /// the flows in barrier-confirmed batches, the groups and meters no flow
+    /// uses any more.
+    private func runDrain(_ datapathID: UInt64) async throws -> FlowSyncReport {
         let started = ContinuousClock.now
-        let handle = try handle(datapathID)
-        let tables = wanted[datapathID] ?? SwitchTables()
-        let installed = try await Self.installedFlows(handle).map(FlowEntry.init)
-        let diff = FlowDiff(wanted: tables.flows, installed: installed, owner: configuration.cookieSpace)
-        var groups: NumberedDiff<GroupEntry>?
-        if let wantedGroups = tables.groups {
-            groups = NumberedDiff(wanted: wantedGroups, installed: try await Self.installedGroups(handle),
-                                  owner: configuration.groupSpace)
+        var report = FlowSyncReport(datapathID: datapathID, added: 0, modified: 0, deleted: 0, unchanged: 0)
+        var dumped = false
+        var progress: ReconcileProgress?
+        defer {
+            drains[datapathID] = nil
+            // A reconnect while this worker ran on the old connection: read the new one.
+            if switches[datapathID] != nil, shadows[datapathID]?.needsDump == true {
+                _ = drain(datapathID)
+            } else {
+                scheduleRetry(datapathID)
+            }
         }
-        var meters: NumberedDiff<MeterEntry>?
-        if let wantedMeters = tables.meters {
-            meters = NumberedDiff(wanted: wantedMeters, installed: try await Self.installedMeters(handle),
-                                  owner: configuration.meterSpace)
+        do {
+            while true {
+                let handle = try handle(datapathID)
+                // Never a copy of the shadow held across a change of it
+                // (copy-on-write would copy the whole table): read, then change in place.
+                guard shadows[datapathID] != nil else { break }
+                if shadows[datapathID]?.needsDump == true {
+                    let auditing = shadows[datapathID]?.auditing ?? false
+                    let dump = try await Self.installedFlows(handle).map(FlowEntry.init)
+                    let groups = shadows[datapathID]?.groups.isManaged == true ? try await Self.installedGroups(handle) : nil
+                    let meters = shadows[datapathID]?.meters.isManaged == true ? try await Self.installedMeters(handle) : nil
+                    guard shadows[datapathID] != nil else { break }
+                    let drift = shadows[datapathID]?.flows.reconcile(dump: dump, owner: configuration.cookieSpace) ?? 0
+                    if let groups { shadows[datapathID]?.groups.reconcile(dump: groups) }
+                    if let meters { shadows[datapathID]?.meters.reconcile(dump: meters) }
+                    shadows[datapathID]?.needsDump = false
+                    shadows[datapathID]?.auditing = false
+                    dumped = true
+                    if auditing { noteDrift(drift, on: datapathID) }
+                    report.drift += drift
+                    continue
+                }
+                let now = ContinuousClock.now
+                // Groups and meters first, so no flow points at one missing.
+                for kind in [NumberedKind.meters, .groups] {
+                    guard let installs = shadows[datapathID]?.installs(kind, spaces: (configuration.groupSpace, configuration.meterSpace), at: now)
+                    else { continue }
+                    do {
+                        try await handle.batch(installs.installMessages)
+                        shadows[datapathID]?.confirmInstalls(kind, installs)
+                        report.add(installs.installChanges, kind)
+                    } catch let OpenFlowRequestError.batchRejected(errors) {
+                        shadows[datapathID]?.rejectInstalls(kind, at: .now)
+                        countRejections(errors.count, kind: kind == .meters ? "meter_mod" : "group_mod", on: datapathID)
+                        logger.warning("switch refused \(kind == .meters ? "METER_MOD" : "GROUP_MOD")s; retried with backoff, flows go on",
+                                       metadata: ["dpid": "\(SwitchHandle.format(datapathID))",
+                                                  "errors": "\(OpenFlowRequestError.batchRejected(errors))"])
+                    }
+                }
+                let pending = shadows[datapathID]?.flows.pendingCount ?? 0
+                if let batch = shadows[datapathID]?.flows.nextBatch(limit: Self.batchLimit, at: now) {
+                    if progress == nil, ReconcileProgress.isLarge(pending) {
+                        progress = ReconcileProgress(total: pending, startedAt: started)
+                    }
+                    var rejected: Set<Int> = []
+                    do {
+                        try await handle.batch(batch.flowMods.map { .flowMod($0) })
+                    } catch let OpenFlowRequestError.batchRejected(errors) {
+                        rejected = Set(errors.map(\.index))
+                        reportRejectedFlows(batch, errors, on: datapathID)
+                    }
+                    shadows[datapathID]?.flows.confirm(batch, rejected: rejected, at: .now)
+                    report.added += batch.applied(.add, rejected: rejected)
+                    report.modified += batch.applied(.modifyStrict, rejected: rejected)
+                    report.deleted += batch.applied(.deleteStrict, rejected: rejected)
+                    report.rejected += rejected.count
+                    flowModsCounter(datapathID).increment(by: batch.flowMods.count)
+                    if progress?.confirmed(batch.flowMods.count, at: .now) == true, let progress {
+                        logger.info("flows sending", metadata: ["dpid": "\(SwitchHandle.format(datapathID))",
+                                                                "flow-mods": "\(progress.description)"])
+                    }
+                    continue
+                }
+                // Groups and meters no flow uses any more, once the flows are right.
+                var removedAny = false
+                if shadows[datapathID]?.flows.pendingCount == 0 {
+                    for kind in [NumberedKind.groups, .meters] {
+                        guard let removals = shadows[datapathID]?.removals(kind, spaces: (configuration.groupSpace, configuration.meterSpace))
+                        else { continue }
+                        try await handle.batch(removals.removalMessages)
+                        shadows[datapathID]?.confirmRemovals(kind, removals)
+                        report.add(removals.removalChanges, kind)
+                        removedAny = true
+                    }
+                }
+                if !removedAny { break }
+            }
+        } catch {
+            if switches[datapathID] == nil { shadows[datapathID]?.reconnected() }
+            emit(.flowSyncFailed(datapathID: datapathID, error: "\(error)"))
+            throw error
         }
-        let installs = (meters?.installs ?? []) + (groups?.installs ?? [])
-        if !installs.isEmpty { try await handle.batch(installs) }
-        if !diff.isEmpty { try await sendFlowMods(diff.flowMods, handle: handle, started: started) }
-        let removals = (groups?.removals ?? []) + (meters?.removals ?? [])
-        if !removals.isEmpty { try await handle.batch(removals) }
-        let report = FlowSyncReport(datapathID: datapathID, added: diff.adds.count, modified: diff.modifies.count,
-                                    deleted: diff.deletes.count,
-                                    unchanged: tables.flows.count &- diff.adds.count &- diff.modifies.count,
-                                    groups: groups?.changes ?? EntryChanges(), meters: meters?.changes ?? EntryChanges(),
-                                    duration: ContinuousClock.now - started)
-        logger.info("flows synchronised", metadata: ["dpid": "\(SwitchHandle.format(datapathID))", "added": "\(report.added)",
-                                                     "modified": "\(report.modified)", "deleted": "\(report.deleted)",
-                                                     "unchanged": "\(report.unchanged)", "groups": "\(report.groups)",
-                                                     "meters": "\(report.meters)", "duration": "\(report.duration)"])
+        report.readSwitch = dumped
+        report.unchanged = max(0, (shadows[datapathID]?.flows.wanted.count ?? 0) - report.added - report.modified)
+        report.duration = ContinuousClock.now - started
+        if dumped || report.flowModsSent > 0 || report.groups != EntryChanges() || report.meters != EntryChanges() {
+            finish(report)
+        }
+        return report
+    }
+
+    private func finish(_ report: FlowSyncReport) {
+        let dpid = SwitchHandle.format(report.datapathID)
+        let metadata: Logger.Metadata = [
+            "dpid": "\(dpid)", "added": "\(report.added)", "modified": "\(report.modified)", "deleted": "\(report.deleted)",
+            "unchanged": "\(report.unchanged)", "groups": "\(report.groups)", "meters": "\(report.meters)",
+            "duration": "\(report.duration)"]
+        // The application logs what it wants of it (`flowsSynced`); a change of a few flows is routine.
+        logger.debug("flows synchronised", metadata: metadata)
         emit(.flowsSynced(report))
         // Counted here, at the edge; no-ops unless the daemon bootstrapped metrics.
-        let dpid = SwitchHandle.format(datapathID)
-        Counter(label: "openflow_flow_mods_sent_total", dimensions: [("dpid", dpid)]).increment(by: report.flowModsSent)
         for (change, n) in [("add", report.added), ("modify", report.modified), ("delete", report.deleted)] where n > 0 {
             Counter(label: "openflow_reconcile_changes_total", dimensions: [("dpid", dpid), ("change", change)]).increment(by: n)
         }
         Counter(label: "openflow_reconciles_total", dimensions: [("dpid", dpid)]).increment()
-        return report
     }
 
-    /// One barrier-confirmed batch; a large one in chunks with a progress
-    /// line a second in the log (flow-mods confirmed / total).
-    private func sendFlowMods(_ flowMods: [FlowMod], handle: SwitchHandle, started: ContinuousClock.Instant) async throws {
-        guard ReconcileProgress.isLarge(flowMods.count) else {
-            try await handle.batch(flowMods.map { .flowMod($0) })
-            return
+    private func flowModsCounter(_ datapathID: UInt64) -> Counter {
+        Counter(label: "openflow_flow_mods_sent_total", dimensions: [("dpid", SwitchHandle.format(datapathID))])
+    }
+
+    private func noteDrift(_ drift: Int, on datapathID: UInt64) {
+        let dpid = SwitchHandle.format(datapathID)
+        Counter(label: "swiftplane_flow_drift_total", dimensions: [("dpid", dpid)]).increment(by: drift)
+        hub.count { $0.flowDrift &+= drift }
+        if drift > 0 {
+            logger.warning("audit: the switch's flows drifted from what was installed; repairing",
+                           metadata: ["dpid": "\(dpid)", "flows": "\(drift)"])
+        } else {
+            logger.debug("audit: no drift", metadata: ["dpid": "\(dpid)"])
         }
-        var progress = ReconcileProgress(total: flowMods.count, startedAt: started)
-        for range in ReconcileProgress.chunks(flowMods.count) {
-            try await handle.batch(flowMods[range].map { .flowMod($0) })
-            if progress.confirmed(range.count, at: .now) {
-                logger.info("flows sending", metadata: ["dpid": "\(SwitchHandle.format(handle.datapathID))",
-                                                        "flow-mods": "\(progress.description)"])
-            }
+    }
+
+    private func countRejections(_ n: Int, kind: String, on datapathID: UInt64) {
+        Counter(label: "openflow_rejected_total", dimensions: [("dpid", SwitchHandle.format(datapathID)), ("kind", kind)]).increment(by: n)
+        hub.count { $0.rejectedMods &+= n }
+    }
+
+    private func reportRejectedFlows(_ batch: FlowShadow.Batch, _ errors: [BatchMemberError], on datapathID: UInt64) {
+        countRejections(errors.count, kind: "flow_mod", on: datapathID)
+        for failure in errors.prefix(10) where failure.index < batch.members.count {
+            let key = batch.members[failure.index].key
+            logger.warning("switch refused a FLOW_MOD; not taken as installed, retried with backoff", metadata: [
+                "dpid": "\(SwitchHandle.format(datapathID))", "flow": "\(key)",
+                "error": "type=\(failure.error.type) code=\(failure.error.code)"])
+            emit(.flowRejected(datapathID: datapathID, key: key, error: failure.error))
+        }
+    }
+
+    /// After a drain that left rejected FLOW_MODs waiting, wakes the worker when the first may be retried.
+    private func scheduleRetry(_ datapathID: UInt64) {
+        guard let state = shadows[datapathID], switches[datapathID] != nil else { return }
+        let next = [state.flows.nextRetry, state.groups.heldUntil, state.meters.heldUntil].compactMap { $0 }.min()
+        guard let next, retries[datapathID] == nil else { return }
+        retries[datapathID] = Task { [weak self] in
+            try? await Task.sleep(until: next, clock: .continuous)
+            await self?.retryDue(datapathID)
+        }
+    }
+
+    private func retryDue(_ datapathID: UInt64) {
+        retries[datapathID] = nil
+        guard switches[datapathID] != nil, shadows[datapathID] != nil else { return }
+        _ = drain(datapathID)
+    }
+
+    /// Every `interval`, one switch's tables are read and compared, in turn,
+    /// so the reads spread out and never all happen at once.
+    private func runAudits(every interval: Duration) async {
+        var turn = 0
+        while !stopped {
+            let ids = switches.keys.filter { shadows[$0]?.managed == true }.sorted()
+            let pause = ids.isEmpty ? interval : interval / ids.count
+            do { try await Task.sleep(for: pause) } catch { return }
+            let now = switches.keys.filter { shadows[$0]?.managed == true }.sorted()
+            guard !now.isEmpty else { continue }
+            let id = now[turn % now.count]
+            turn &+= 1
+            _ = try? await audit(id)
         }
     }
 
@@ -387,17 +582,13 @@ public actor OpenFlowController {
             }
             switches[handle.datapathID] = handle
             emit(.up(info))
-            if wanted[handle.datapathID] != nil {
-                let sync = synchronise(handle.datapathID)
-                Task { [weak self] in
-                    if case let .failure(error) = await sync.result {
-                        await self?.emit(.flowSyncFailed(datapathID: handle.datapathID, error: "\(error)"))
-                    }
-                }
-            }
+            shadows[handle.datapathID]?.reconnected()
+            // The worker reports its own failure (`flowSyncFailed`).
+            if shadows[handle.datapathID]?.managed == true { _ = drain(handle.datapathID) }
         case let .down(handle, reason):
             guard switches[handle.datapathID]?.connectionID == handle.connectionID else { return }
             switches[handle.datapathID] = nil
+            shadows[handle.datapathID]?.reconnected()
             emit(.down(datapathID: handle.datapathID, reason: reason))
         case let .event(event):
             emit(event)

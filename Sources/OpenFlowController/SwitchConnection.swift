@@ -29,10 +29,10 @@ public struct SwitchConnection: Sendable {
         /// A request whose reply (all parts of a multipart) goes to the caller.
         case request(parts: [OpenFlowMessage])
         /// A message of a batch: its ERROR is kept for the batch's barrier.
-        case batchMember(barrier: UInt32)
+        case batchMember(barrier: UInt32, index: Int)
         /// The barrier closing a batch: its members (forgotten with it, since
         /// a FLOW_MOD that worked gets no reply) and the ERRORs they got.
-        case barrier(members: [UInt32], errors: [ErrorMessage])
+        case barrier(members: [UInt32], errors: [BatchMemberError])
         case features
         case portDescription(parts: [PortDescription])
         case role
@@ -158,8 +158,8 @@ public struct SwitchConnection: Sendable {
         let barrier = allocateXID()
         guard state == .ready else { return (barrier, [.completed(xid: barrier, .failure(.notConnected))]) }
         var out: [SwitchConnectionOutput] = []
-        for (xid, message) in zip(ids, messages) {
-            pending[xid] = .batchMember(barrier: barrier)
+        for (index, (xid, message)) in zip(ids, messages).enumerated() {
+            pending[xid] = .batchMember(barrier: barrier, index: index)
             out.append(.send(OpenFlowEnvelope(xid: xid, message)))
         }
         pending[barrier] = .barrier(members: ids, errors: [])
@@ -315,10 +315,10 @@ public struct SwitchConnection: Sendable {
         case .request:
             pending[xid] = nil
             return [.completed(xid: xid, .failure(.rejected(error)))]
-        case let .batchMember(barrier):
+        case let .batchMember(barrier, index):
             pending[xid] = nil
             if case .barrier(let members, var errors) = pending[barrier] {
-                errors.append(error)
+                errors.append(BatchMemberError(index: index, error: error))
                 pending[barrier] = .barrier(members: members, errors: errors)
             }
             return []

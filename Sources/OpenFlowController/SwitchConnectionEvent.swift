@@ -28,8 +28,9 @@ public enum SwitchConnectionEvent: Sendable {
 public enum OpenFlowRequestError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The switch answered with an ERROR.
     case rejected(ErrorMessage)
-    /// Some messages of a barrier-confirmed batch got ERRORs (in xid order).
-    case batchRejected([ErrorMessage])
+    /// Some messages of a barrier-confirmed batch got ERRORs (in the order
+    /// they came), each with the message's place in the batch; the others were applied.
+    case batchRejected([BatchMemberError])
     /// The connection closed before the reply.
     case disconnected(String)
     /// The switch is not (or not yet) connected and ready.
@@ -41,7 +42,8 @@ public enum OpenFlowRequestError: Error, Sendable, Hashable, CustomStringConvert
         switch self {
         case let .rejected(error): "switch error type=\(error.type) code=\(error.code)"
         case let .batchRejected(errors):
-            "switch errors: " + errors.map { "type=\($0.type) code=\($0.code)" }.joined(separator: ", ")
+            "switch errors: " + errors.map { "message \($0.index): type=\($0.error.type) code=\($0.error.code)" }
+                .joined(separator: ", ")
         case let .disconnected(why): "disconnected: \(why)"
         case .notConnected: "switch not connected"
         case .overloaded: "switch output queue full"
@@ -71,5 +73,16 @@ public enum SwitchCloseReason: Sendable, Hashable, CustomStringConvertible {
         case .peerClosed: "peer closed the connection"
         case .controllerStopped: "controller stopped"
         }
+    }
+}
+
+/// The ERROR one message of a barrier-confirmed batch got, with its place in the batch.
+public struct BatchMemberError: Sendable, Hashable {
+    public var index: Int
+    public var error: ErrorMessage
+
+    public init(index: Int, error: ErrorMessage) {
+        self.index = index
+        self.error = error
     }
 }

@@ -22,6 +22,12 @@ public struct FlowSyncReport: Sendable, Hashable {
     public var meters = EntryChanges()
     /// From reading the switch's flows to the barrier confirming the changes.
     public var duration: Duration = .zero
+    /// FLOW_MODs the switch refused (not taken as installed; retried with backoff).
+    public var rejected = 0
+    /// Flows an audit found other than they were installed (repaired).
+    public var drift = 0
+    /// The switch's tables were read first (after a connect, or by an audit).
+    public var readSwitch = false
 
     public var flowModsSent: Int { added &+ modified &+ deleted }
 
@@ -46,6 +52,8 @@ public enum SwitchEvent: Sendable {
     case flowRemoved(datapathID: UInt64, FlowRemoved)
     case flowsSynced(FlowSyncReport)
     case flowSyncFailed(datapathID: UInt64, error: String)
+    /// The switch refused a FLOW_MOD: the flow is not taken as installed and is retried with backoff.
+    case flowRejected(datapathID: UInt64, key: FlowKey, error: ErrorMessage)
 }
 
 /// A PACKET_IN with the switch it came from.
@@ -62,4 +70,8 @@ public struct ControllerStatistics: Sendable, Hashable {
     public var flowModsSent = 0
     public var malformedMessages = 0
     public var connectionsRejected = 0
+    /// FLOW_MODs, GROUP_MODs and METER_MODs the switches refused.
+    public var rejectedMods = 0
+    /// Flows audits found drifted from what was installed.
+    public var flowDrift = 0
 }

@@ -24,6 +24,7 @@ public enum FlowRole: UInt8, Hashable, Sendable, CaseIterable, CustomStringConve
     case floodMulticast = 18
     case floodUnknownUnicast = 19
     case floodFromTunnel = 20
+    case sourceLearnAddress = 21
 
     public var description: String {
         switch self {
@@ -47,6 +48,7 @@ public enum FlowRole: UInt8, Hashable, Sendable, CaseIterable, CustomStringConve
         case .floodMulticast: "flood-multicast"
         case .floodUnknownUnicast: "flood-unknown-unicast"
         case .floodFromTunnel: "flood-from-tunnel"
+        case .sourceLearnAddress: "source-learn-address"
         }
     }
 

@@ -56,7 +56,41 @@ public enum Pipeline {
         MeterTable(state.addressResolutionRate.map { [AddressResolutionMeter.entry(packetsPerSecond: $0)] } ?? [])
     }
 
+    /// Every flow of the bridge: the reference that `BridgeFlows`, which
+    /// keeps them incrementally, must always equal.
     public static func flows(for state: BridgeState) -> FlowTable {
+        var table = baseFlows(for: state)
+        let localVNIs = Set(state.localVNIs)
+        // Endpoints of tenants present here, in a stable order; local ones
+        // last, so that where a local and a remote endpoint claim one IP
+        // (a move in progress) the local one answers.
+        let endpoints = state.endpoints.values
+            .filter { includes($0, ports: state.ports, localVNIs: localVNIs) }
+            .sorted { rank($0) < rank($1) }
+        let metered = state.addressResolutionRate != nil
+        for endpoint in endpoints {
+            if case let .local(port) = endpoint.location {
+                table.insert(sourceKnown(endpoint, port: port))
+                if endpoint.ipv4.isEmpty { table.insert(sourceLearnAddress(endpoint, port: port, metered: metered)) }
+            }
+            for ip in endpoint.ipv4 {
+                table.insert(arpResponder(endpoint, ip))
+                if case let .local(port) = endpoint.location {
+                    table.insert(arpFromOwner(vni: endpoint.vni, port: port, ip: ip, metered: metered))
+                }
+            }
+            table.insert(forward(endpoint, vxlanPort: state.vxlanPort))
+        }
+        return table
+    }
+
+    /// Where two endpoints claim one IP, the higher rank answers its ARP:
+    /// local over remote (a move in progress), then the larger key.
+    static func rank(_ endpoint: Endpoint) -> (Int, EndpointKey) { (endpoint.location.isLocal ? 1 : 0, endpoint.key) }
+
+    /// The flows that belong to no endpoint: per port, per tenant, and each
+    /// table's miss. Their keys never meet an endpoint's flows' keys.
+    public static func baseFlows(for state: BridgeState) -> FlowTable {
         var table = FlowTable()
         let vnis = state.localVNIs
         let replicated = Set(state.replicatedVNIs)
@@ -68,19 +102,6 @@ public enum Pipeline {
         func toControllerThen(_ vni: VNI) -> [Instruction] {
             meter + [toController] + (replicated.contains(vni) ? [.gotoTable(Table.forward)] : [])
         }
-        let localVNIs = Set(vnis)
-        // Endpoints of tenants present here, in a stable order; local ones
-        // last, so that where a local and a remote endpoint claim one IP
-        // (a move in progress) the local one answers.
-        let endpoints = state.endpoints.values
-            .filter { endpoint in
-                guard localVNIs.contains(endpoint.vni) else { return false }
-                if case let .local(port) = endpoint.location { return state.ports[port] == endpoint.vni }
-                return true
-            }
-            .sorted { lhs, rhs in
-                (lhs.location.isLocal ? 1 : 0, lhs.key) < (rhs.location.isLocal ? 1 : 0, rhs.key)
-            }
 
         // Table 0: classify.
         for (port, vni) in state.ports.sorted(by: { $0.key < $1.key }) {
@@ -99,38 +120,14 @@ public enum Pipeline {
         table.insert(FlowEntry(tableID: Table.classify, priority: 0, cookie: FlowCookie(.classifyMiss).cookie,
                                instructions: []))
 
-        // Table 10: source check and gleaning.
-        for endpoint in endpoints {
-            guard case let .local(port) = endpoint.location else { continue }
-            table.insert(FlowEntry(
-                tableID: Table.source, priority: 100,
-                match: Match([metadata(endpoint.vni), OXMField(.inPort, UInt64(port)),
-                              OXMField(.ethSrc, endpoint.mac.rawValue)]),
-                cookie: FlowCookie(.sourceKnown, vni: endpoint.vni).cookie,
-                instructions: [.gotoTable(Table.addressResolution)]))
-        }
+        // Table 10: source check (per endpoint) and gleaning.
         table.insert(FlowEntry(
             tableID: Table.source, priority: 0, cookie: FlowCookie(.sourceUnknown).cookie,
             instructions: [.applyActions([.output(port: OpenFlowPort.controller, maxLength: packetInLength)]),
                            .gotoTable(Table.addressResolution)]))
 
-        // Table 20: ARP answered in OVS, the rest of address resolution to the controller.
-        for endpoint in endpoints {
-            for ip in endpoint.ipv4 {
-                table.insert(arpResponder(endpoint, ip))
-                if case let .local(port) = endpoint.location {
-                    // The owner asking for its own address (gratuitous ARP,
-                    // duplicate-address probe) must not be answered: it would
-                    // see a conflict. The controller gleans it instead.
-                    table.insert(FlowEntry(
-                        tableID: Table.addressResolution, priority: 110,
-                        match: Match([metadata(endpoint.vni), OXMField(.inPort, UInt64(port)),
-                                      OXMField(.ethType, 0x0806), OXMField(.arpTPA, UInt64(ip.rawValue))]),
-                        cookie: FlowCookie(.arpFromOwner, vni: endpoint.vni).cookie,
-                        instructions: meter + [toController]))
-                }
-            }
-        }
+        // Table 20: ARP answered in OVS (per endpoint), the rest of address
+        // resolution to the controller.
         for vni in vnis {
             table.insert(FlowEntry(
                 tableID: Table.addressResolution, priority: 50,
@@ -147,25 +144,7 @@ public enum Pipeline {
                                cookie: FlowCookie(.addressResolutionMiss).cookie,
                                instructions: [.gotoTable(Table.forward)]))
 
-        // Table 30: forward known unicast; drop and count the rest.
-        for endpoint in endpoints {
-            let actions: [Action]
-            let role: FlowRole
-            switch endpoint.location {
-            case let .local(port):
-                actions = [.output(port)]
-                role = .forwardLocal
-            case let .remote(vtep):
-                actions = [.setField(OXMField(.tunnelID, UInt64(endpoint.vni.rawValue))),
-                           .setField(.tunnelIPv4Destination(vtep.rawValue)),
-                           .output(state.vxlanPort)]
-                role = .forwardRemote
-            }
-            table.insert(FlowEntry(
-                tableID: Table.forward, priority: 100,
-                match: Match([metadata(endpoint.vni), OXMField(.ethDst, endpoint.mac.rawValue)]),
-                cookie: FlowCookie(role, vni: endpoint.vni).cookie, instructions: [.applyActions(actions)]))
-        }
+        // Table 30: forward known unicast (per endpoint); drop and count the rest.
         for vni in vnis {
             let everywhere: [Instruction] = replicated.contains(vni)
                 ? [.applyActions([.group(FloodGroup.everywhere.id(vni))])] : []
@@ -199,6 +178,70 @@ public enum Pipeline {
         table.insert(FlowEntry(tableID: Table.forward, priority: 0, cookie: FlowCookie(.forwardMiss).cookie,
                                instructions: []))
         return table
+    }
+
+    // MARK: The flows of one endpoint
+
+    /// Whether the pipeline gives `endpoint` flows on this bridge: its tenant
+    /// has a port here, and a local endpoint sits on a port of its tenant.
+    static func includes(_ endpoint: Endpoint, ports: [UInt32: VNI], localVNIs: Set<VNI>) -> Bool {
+        guard localVNIs.contains(endpoint.vni) else { return false }
+        if case let .local(port) = endpoint.location { return ports[port] == endpoint.vni }
+        return true
+    }
+
+    /// Table 10: a known (port, MAC) goes on.
+    static func sourceKnown(_ endpoint: Endpoint, port: UInt32) -> FlowEntry {
+        FlowEntry(
+            tableID: Table.source, priority: 100,
+            match: Match([metadata(endpoint.vni), OXMField(.inPort, UInt64(port)), OXMField(.ethSrc, endpoint.mac.rawValue)]),
+            cookie: FlowCookie(.sourceKnown, vni: endpoint.vni).cookie,
+            instructions: [.gotoTable(Table.addressResolution)])
+    }
+
+    /// Table 10: the ARP of a local endpoint whose IPv4 address is not known
+    /// (it was gleaned from other traffic, or configured without one) goes
+    /// on to be answered, and a copy to the controller, which learns its
+    /// address: else, answered inside OVS, it would never tell it.
+    static func sourceLearnAddress(_ endpoint: Endpoint, port: UInt32, metered: Bool) -> FlowEntry {
+        FlowEntry(
+            tableID: Table.source, priority: 101,
+            match: Match([metadata(endpoint.vni), OXMField(.inPort, UInt64(port)), OXMField(.ethSrc, endpoint.mac.rawValue),
+                          OXMField(.ethType, 0x0806)]),
+            cookie: FlowCookie(.sourceLearnAddress, vni: endpoint.vni).cookie,
+            instructions: (metered ? [.meter(AddressResolutionMeter.id)] : []) + [toController, .gotoTable(Table.addressResolution)])
+    }
+
+    /// Table 20: the owner asking for its own address (gratuitous ARP,
+    /// duplicate-address probe) must not be answered: it would see a
+    /// conflict. The controller gleans it instead.
+    static func arpFromOwner(vni: VNI, port: UInt32, ip: IPv4Address, metered: Bool) -> FlowEntry {
+        FlowEntry(
+            tableID: Table.addressResolution, priority: 110,
+            match: Match([metadata(vni), OXMField(.inPort, UInt64(port)), OXMField(.ethType, 0x0806),
+                          OXMField(.arpTPA, UInt64(ip.rawValue))]),
+            cookie: FlowCookie(.arpFromOwner, vni: vni).cookie,
+            instructions: (metered ? [.meter(AddressResolutionMeter.id)] : []) + [toController])
+    }
+
+    /// Table 30: the endpoint's MAC to its local port, or into the tunnel to its VTEP.
+    static func forward(_ endpoint: Endpoint, vxlanPort: UInt32) -> FlowEntry {
+        let actions: [Action]
+        let role: FlowRole
+        switch endpoint.location {
+        case let .local(port):
+            actions = [.output(port)]
+            role = .forwardLocal
+        case let .remote(vtep):
+            actions = [.setField(OXMField(.tunnelID, UInt64(endpoint.vni.rawValue))),
+                       .setField(.tunnelIPv4Destination(vtep.rawValue)),
+                       .output(vxlanPort)]
+            role = .forwardRemote
+        }
+        return FlowEntry(
+            tableID: Table.forward, priority: 100,
+            match: Match([metadata(endpoint.vni), OXMField(.ethDst, endpoint.mac.rawValue)]),
+            cookie: FlowCookie(role, vni: endpoint.vni).cookie, instructions: [.applyActions(actions)])
     }
 
     /// The group bit of an Ethernet destination: set for broadcast and multicast.

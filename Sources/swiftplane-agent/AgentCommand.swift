@@ -87,6 +87,11 @@ struct AgentCommand: AsyncParsableCommand {
             Without it a restart forgets them: their routes are withdrawn and
             their flows removed until they speak again.
 
+            The controller keeps a shadow of what each switch holds and sends
+            only what changes; it reads a switch's real flows when it connects
+            and every flow-audit-interval seconds (600 by default, 0: only on
+            connect), and repairs and counts what drifted.
+
             Several bridges share the controller: each switch is matched to
             its bridge by the bridge's datapath-id, else by the datapath id
             OVSDB reports for the bridge's name (so a bridge with ovsdb needs

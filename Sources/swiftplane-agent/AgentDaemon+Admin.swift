@@ -106,10 +106,10 @@ extension AgentDaemon {
         return String(text[text.index(after: slash)...])
     }
 
-    /// The table the pipeline wants on a switch now.
+    /// The table the pipeline wants on a switch, as last handed to the controller.
     func wantedFlows(_ dpid: UInt64) -> FlowTable {
-        guard let bridge = bridgeOf[dpid], let state = core.bridgeState(bridge) else { return FlowTable() }
-        return Pipeline.flows(for: state)
+        guard let bridge = bridgeOf[dpid] else { return FlowTable() }
+        return core.tables(bridge)?.flows ?? FlowTable()
     }
 
     func flowCounts() -> [[String: String]: Double] {

@@ -24,8 +24,12 @@ actor AgentDaemon {
     var bridgeOf: [UInt64: String] = [:]
     /// The datapath id OVSDB reports for each bridge that has `ovsdb`.
     private var reportedDatapath: [String: UInt64] = [:]
-    /// The last tables handed to each switch, so an unchanged state sends nothing.
-    var pushed: [UInt64: SwitchTables] = [:]
+    /// The switches given their bridge's whole table since they connected
+    /// (or were matched to a bridge): from then on they get changes only.
+    private var given: Set<UInt64> = []
+    /// A push of flow changes is under way; another was asked for meanwhile.
+    private var pushing = false
+    private var pushAgain = false
     /// The source flows' packet counters at the last expiry check, per switch.
     private var sourceCounts: [UInt64: [EndpointKey: UInt64]] = [:]
     /// The BGP client of the route reflectors; nil when none is configured.
@@ -53,6 +57,7 @@ actor AgentDaemon {
         var controllerConfiguration = OpenFlowController.Configuration()
         controllerConfiguration.listen = configuration.controllerListen
         controllerConfiguration.socketMode = configuration.controllerSocketMode
+        controllerConfiguration.auditInterval = configuration.flowAuditInterval
         controllerConfiguration.tls = try configuration.controllerTLS.map {
             try ControllerTLS(certificate: $0.certificate, privateKey: $0.privateKey, caCertificate: $0.caCertificate)
         }
@@ -195,8 +200,13 @@ actor AgentDaemon {
                                metadata: ["settings": "\(ignored.joined(separator: ", "))"])
                 next = next.keepingRestartOnlySettings(of: configuration)
             }
+            let tenantsChanged = next.coreSettings.tenants.map(\.instance) != core.settings.tenants.map(\.instance)
+                || next.vtep != core.settings.vtep
             configuration = next
-            core.reconfigure(next.coreSettings)
+            // New tenants or VTEP: the received routes are imported again.
+            var received: [EVPNPath]?
+            if tenantsChanged, let speaker { received = BGPRoutes.received(await speaker.receivedBestRoutes()) }
+            core.reconfigure(next.coreSettings, received: received)
             // Reflectors added or removed; untouched sessions stay up.
             if deferral.mayAdvertise { await speaker?.reconfigureNeighbors(next.reflectorNeighbors) }
             for bridge in core.bridges { applyPorts(bridge) }
@@ -251,7 +261,7 @@ actor AgentDaemon {
             let bridge = bridgeName(for: dpid)
             guard bridge != bridgeOf[dpid] else { continue }
             bridgeOf[dpid] = bridge
-            pushed[dpid] = nil
+            given.remove(dpid)
             if let bridge {
                 logger.info("switch matched to a bridge", metadata: ["dpid": "\(hex(dpid))", "bridge": "\(bridge)"])
             } else {
@@ -272,7 +282,7 @@ actor AgentDaemon {
             switch event {
             case let .up(info):
                 switchInfo[info.datapathID] = (info, Date())
-                pushed[info.datapathID] = nil
+                given.remove(info.datapathID)
                 guard let bridge = bridgeName(for: info.datapathID) else {
                     let meta: Logger.Metadata = ["dpid": "\(hex(info.datapathID))", "peer": "\(info.peer)"]
                     if configuration.bridges.contains(where: { $0.datapathID == nil && $0.ovsdb != nil && reportedDatapath[$0.name] == nil }) {
@@ -286,11 +296,11 @@ actor AgentDaemon {
                 }
                 bridgeOf[info.datapathID] = bridge
                 logger.info("switch up", metadata: ["dpid": "\(hex(info.datapathID))", "bridge": "\(bridge)", "peer": "\(info.peer)"])
-                await sync(info.datapathID)
+                await pushFlows()
             case let .down(dpid, reason):
                 bridgeOf[dpid] = nil
                 switchInfo[dpid] = nil
-                pushed[dpid] = nil
+                given.remove(dpid)
                 logger.info("switch down", metadata: ["dpid": "\(hex(dpid))", "reason": "\(reason)"])
             case let .portStatus(dpid, status):
                 // Keep /switches' port list current.
@@ -299,9 +309,25 @@ actor AgentDaemon {
                 if status.reason != 1 { entry.info.ports.append(status.port) }  // 1: OFPPR_DELETE
                 switchInfo[dpid] = entry
             case let .flowSyncFailed(dpid, error):
+                // The controller reconciles again on the next connect.
                 metrics.error("flow_sync")
-                pushed[dpid] = nil
                 logger.error("flow sync failed", metadata: ["dpid": "\(hex(dpid))", "error": "\(error)"])
+            case .flowRejected:
+                metrics.error("flow_rejected")
+            case let .flowsSynced(report):
+                // A reconcile from the switch's tables, or a large change, is worth a line; one endpoint's change is routine.
+                var metadata: Logger.Metadata = [
+                    "dpid": "\(hex(report.datapathID))", "bridge": "\(bridgeOf[report.datapathID] ?? "-")",
+                    "added": "\(report.added)", "modified": "\(report.modified)", "deleted": "\(report.deleted)",
+                    "unchanged": "\(report.unchanged)", "groups": "\(report.groups)", "meters": "\(report.meters)",
+                    "duration": "\(report.duration)"]
+                if report.rejected > 0 { metadata["rejected"] = "\(report.rejected)" }
+                if report.readSwitch { metadata["read-switch"] = "true" }
+                if report.readSwitch || report.flowModsSent >= 100 || report.rejected > 0 {
+                    logger.info("flows synced", metadata: metadata)
+                } else {
+                    logger.debug("flows synced", metadata: metadata)
+                }
             default:
                 break
             }
@@ -335,7 +361,7 @@ actor AgentDaemon {
                            metadata: ["vni": "\(frozen.key.vni)", "mac": "\(frozen.key.mac)", "moves": "\(frozen.moves)",
                                       "sequence": "\(frozen.sequence)"])
         }
-        for dpid in bridgeOf.keys.sorted() { await sync(dpid) }
+        await pushFlows()
         await advertise()
         saveLearned()
     }
@@ -347,7 +373,7 @@ actor AgentDaemon {
         while !Task.isCancelled {
             do { try await Task.sleep(for: interval) } catch { return }
             for (dpid, bridge) in bridgeOf.sorted(by: { $0.key < $1.key }) {
-                guard let flows = try? await controller.installedFlows(on: dpid) else { continue }
+                guard let flows = try? await controller.installedFlows(on: dpid, table: Pipeline.Table.source) else { continue }
                 let counts = SourceCounters.packets(flows)
                 let active = SourceCounters.active(before: sourceCounts[dpid] ?? [:], now: counts)
                 sourceCounts[dpid] = counts
@@ -364,9 +390,10 @@ actor AgentDaemon {
     /// Routes received from the reflectors become remote endpoints.
     private func followRoutes(_ speaker: Speaker) async {
         for await _ in speaker.bestRoutesChanged {
-            let received = BGPRoutes.received(await speaker.receivedBestRoutes())
-            core.setReceivedRoutes(received, at: .now)
-            logger.debug("routes received", metadata: ["count": "\(received.count)"])
+            let changes = BGPRoutes.changes(await speaker.takeReceivedBestChanges())
+            guard !changes.isEmpty else { continue }
+            core.applyReceivedRoutes(changes, at: .now)
+            logger.debug("routes received", metadata: ["changed": "\(changes.count)"])
             await syncAll()
         }
     }
@@ -380,24 +407,32 @@ actor AgentDaemon {
         await speaker.originate(wanted)
     }
 
-    private func sync(_ dpid: UInt64) async {
+    /// Hands the switches what changed since the last push: a switch new to
+    /// its bridge gets the whole table, the others only the changes. One
+    /// push at a time, in order; what arrives during one is taken by the next.
+    private func pushFlows() async {
         guard deferral.mayProgramSwitches else { return }
-        guard let bridge = bridgeOf[dpid], let state = core.bridgeState(bridge) else { return }
-        let tables = Pipeline.tables(for: state)
-        if pushed[dpid] == tables { return }
-        pushed[dpid] = tables
-        do {
-            let report = try await controller.setTables(tables, on: dpid)
-            logger.info("flows synced", metadata: [
-                "bridge": "\(bridge)", "added": "\(report.added)", "modified": "\(report.modified)",
-                "deleted": "\(report.deleted)", "unchanged": "\(report.unchanged)",
-                "groups": "\(report.groups)", "meters": "\(report.meters)",
-            ])
-        } catch {
-            pushed[dpid] = nil
-            metrics.error("flow_sync")
-            logger.error("flow sync failed", metadata: ["bridge": "\(bridge)", "error": "\(error)"])
+        if pushing {
+            pushAgain = true
+            return
         }
+        pushing = true
+        defer { pushing = false }
+        repeat {
+            pushAgain = false
+            let updates = core.takeFlowUpdates()
+            for (dpid, bridge) in bridgeOf.sorted(by: { $0.key < $1.key }) {
+                if given.contains(dpid) {
+                    guard let update = updates[bridge] else { continue }
+                    await controller.update(update.flows, groups: update.groups, meters: update.meters, on: dpid)
+                } else if let tables = core.tables(bridge) {
+                    given.insert(dpid)
+                    logger.info("switch given its bridge's table", metadata: ["dpid": "\(hex(dpid))", "bridge": "\(bridge)",
+                                                                              "flows": "\(tables.flows.count)"])
+                    await controller.replaceTables(tables, on: dpid)
+                }
+            }
+        } while pushAgain
     }
 
     func bridgeName(for dpid: UInt64) -> String? {

@@ -20,6 +20,14 @@ enum BGPRoutes {
                                             nextHop: configuration.routerID)
     }
 
+    /// Changed best routes of the EVPN family: each with its path, or nil when withdrawn.
+    static func changes(_ routes: [(nlri: NLRI, attributes: RouteAttributes?)]) -> [(route: EVPNRoute, path: EVPNPath?)] {
+        routes.compactMap { nlri, attributes in
+            guard let route = nlri.evpn else { return nil }
+            return (route, attributes.map { EVPNPath(route: route, nextHop: IPAddress(bytes: $0.nextHop), attributes: $0.attributes) })
+        }
+    }
+
     /// Received best routes of the EVPN family; the next hop is an IPv4 or
     /// IPv6 address (4 or 16 octets), else absent.
     static func received(_ routes: [(nlri: NLRI, attributes: RouteAttributes)]) -> [EVPNPath] {

@@ -17,6 +17,7 @@ extension AgentConfiguration {
         check("router-id", next.routerID != routerID)
         check("bgp-listen", next.bgpHost != bgpHost || next.bgpPort != bgpPort)
         check("graceful-restart", next.gracefulRestart != gracefulRestart)
+        check("flow-audit-interval", next.flowAuditInterval != flowAuditInterval)
         // Reflectors can change live, but only on a speaker made at start.
         check("route-reflectors (none to some, or back)", next.routeReflectors.isEmpty != routeReflectors.isEmpty)
         check("bridges' ovsdb", databaseBridges != next.databaseBridges)
@@ -36,6 +37,7 @@ extension AgentConfiguration {
         kept.bgpHost = running.bgpHost
         kept.bgpPort = running.bgpPort
         kept.gracefulRestart = running.gracefulRestart
+        kept.flowAuditInterval = running.flowAuditInterval
         if routeReflectors.isEmpty != running.routeReflectors.isEmpty { kept.routeReflectors = running.routeReflectors }
         if databaseBridges != running.databaseBridges {
             let followed = running.databaseBridges

@@ -207,7 +207,8 @@ struct SwitchConnectionTests {
         #expect(driver.feed(Wire.message(type: 1, xid: sent[1].xid, body: "0005 0000")).completed.isEmpty)
         let done = driver.feed(Wire.message(type: 21, xid: barrier))
         guard case let .failure(.batchRejected(errors))? = done.completed.first?.result else { throw Failure("no batch failure") }
-        #expect(errors.map { [$0.type, $0.code] } == [[5, 0]])
+        // The second message (index 1) got the ERROR; the others were applied.
+        #expect(errors.map { [$0.index, Int($0.error.type), Int($0.error.code)] } == [[1, 5, 0]])
         let (clean, _) = driver.connection.batch(mods)
         #expect((try driver.feed(Wire.message(type: 21, xid: clean)).completed.first?.result.get()) != nil)
         #expect(driver.connection.pendingRequests == 0, "members are forgotten with their barrier")

@@ -99,6 +99,25 @@ struct PacketTraceTests {
         #expect(again.verdict == result.verdict)
     }
 
+    @Test("a local endpoint known without an IPv4 address: its ARP is answered in OVS and copied to the controller, which learns the address")
+    func arpOfAnEndpointWithoutAddressReachesTheController() {
+        // c1 was gleaned from IPv6 chatter before it sent any ARP: its MAC is
+        // known, its address is not. Without the copy, OVS answers its ARP
+        // and nobody ever learns its address, so nobody can reach it.
+        var state = Self.goplane1
+        state.upsert(Endpoint(vni: S.vni10, mac: S.mac(2), location: .local(port: 1)))
+        let result = PacketTrace.run(.arpRequest(inPort: 1, mac: S.mac(2), sender: S.ip(2), target: S.ip(3)), in: state)
+        #expect(result.steps.map { $0.role?.role } == [.classifyPort, .sourceLearnAddress, .arpResponder])
+        #expect(result.outputs.contains(.controller(.sourceLearnAddress)), "\(result.outputs)")
+        #expect(result.verdict == .output(.arpReply(mac: S.mac(3), ip: S.ip(3), port: 1)))
+        // Its other traffic is not copied.
+        let ip = PacketTrace.run(Self.ipv4(1, 2, to: S.mac(3), S.ip(3)), in: state)
+        #expect(ip.steps.map { $0.role?.role } == [.classifyPort, .sourceKnown, .addressResolutionMiss, .forwardRemote])
+        // Once its address is known, its ARP is answered in OVS alone.
+        let known = PacketTrace.run(.arpRequest(inPort: 1, mac: S.mac(2), sender: S.ip(2), target: S.ip(3)), in: Self.goplane1)
+        #expect(!known.outputs.contains { if case .controller = $0 { true } else { false } })
+    }
+
     @Test("steps carry the flow's cookie and its actions as ovs-ofctl writes them")
     func stepText() {
         let result = PacketTrace.run(Self.ipv4(1, 2, to: S.mac(3), S.ip(3)), in: Self.goplane1)

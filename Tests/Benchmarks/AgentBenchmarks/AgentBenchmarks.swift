@@ -53,6 +53,30 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // One remote endpoint moves to another VTEP: its route in, the flow
+    // changes out. Flat in the number of remote endpoints installed.
+    for remote in [1_000, 100_000] {
+        Benchmark("one route changed -> flow changes (\(remote) remote)",
+                  configuration: .init(metrics: [.throughput, .wallClock, .mallocCountTotal], scalingFactor: .kilo,
+                                       maxDuration: .seconds(3))) { benchmark in
+            var core = agent(local: 100, remote: remote)
+            _ = core.takeFlowUpdates()
+            let instance = EVPNInstance.automatic(vni: VNI(rawValue: 10)!, asn: 65000)!
+            let moved = Endpoint(vni: instance.vni, mac: EthernetAddress(rawValue: 0x0200_0000_0000 | 100_007),
+                                 ipv4: [IPv4Address(rawValue: 0x0a00_0000 | 100_007)], location: .local(port: 1))
+            let routes = [IPv4Address(10, 0, 0, 3), IPv4Address(10, 0, 0, 2)].map { vtep in
+                EVPNRoutes.advertisements(endpoints: [moved], instances: [instance], vtep: vtep, mobility: [moved.key: 1])[0]
+            }
+            benchmark.startMeasurement()
+            for n in benchmark.scaledIterations {
+                // RDs differ per VTEP: announce at one, withdraw at the other.
+                let (new, old) = (routes[n % 2], routes[(n + 1) % 2])
+                core.applyReceivedRoutes([(old.route, nil), (new.route, new)], at: .now)
+                blackHole(core.takeFlowUpdates())
+            }
+        }
+    }
+
     // Received routes in, remote endpoints and mobility out (1000 routes).
     Benchmark("received routes -> remote endpoints (1000 routes)",
               configuration: .init(metrics: [.throughput, .wallClock], scalingFactor: .one, maxDuration: .seconds(3))) { benchmark in

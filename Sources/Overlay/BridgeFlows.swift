@@ -1,0 +1,198 @@
+import OpenFlow
+import OpenFlowController
+import Packets
+
+/// Everything of a `BridgeState` but its endpoints: ports, tenants,
+/// flooding, the VXLAN port and the ARP/ND meter.
+public struct BridgeLayout: Hashable, Sendable {
+    public var vxlanPort: UInt32
+    public var ports: [UInt32: VNI]
+    public var ingressReplication: [VNI: [IPv4Address]]
+    public var addressResolutionRate: UInt32?
+
+    public init(vxlanPort: UInt32, ports: [UInt32: VNI] = [:], ingressReplication: [VNI: [IPv4Address]] = [:],
+                addressResolutionRate: UInt32? = nil) {
+        self.vxlanPort = vxlanPort
+        self.ports = ports
+        self.ingressReplication = ingressReplication
+        self.addressResolutionRate = addressResolutionRate
+    }
+}
+
+extension BridgeState {
+    public var layout: BridgeLayout {
+        get { BridgeLayout(vxlanPort: vxlanPort, ports: ports, ingressReplication: ingressReplication,
+                           addressResolutionRate: addressResolutionRate) }
+        set {
+            vxlanPort = newValue.vxlanPort
+            ports = newValue.ports
+            ingressReplication = newValue.ingressReplication
+            addressResolutionRate = newValue.addressResolutionRate
+        }
+    }
+}
+
+/// One bridge's flows kept incrementally: fed with endpoints that come, go
+/// or change and with layout changes, it returns exactly the flows that
+/// change (`FlowChanges`). Work per change is proportional to the change:
+/// the endpoint's own flows, and the ARP responders of the IPs it claims
+/// (where two endpoints claim one IP, the rank `Pipeline` gives decides).
+/// `Pipeline.flows(for: state)` is the reference it always equals.
+public struct BridgeFlows: Sendable {
+    public private(set) var state: BridgeState
+    /// Who claims each (VNI, IPv4) for the ARP responder: one endpoint
+    /// nearly always, so the set is made only for the rare second claimant.
+    private var claims: [IPv4Claim: Claimants] = [:]
+    /// The local endpoints (few): a port change looks only at them.
+    private var localKeys: Set<EndpointKey> = []
+
+    struct IPv4Claim: Hashable, Sendable {
+        var vni: VNI
+        var ip: IPv4Address
+    }
+
+    enum Claimants: Sendable {
+        case one(EndpointKey)
+        case many(Set<EndpointKey>)
+
+        var keys: [EndpointKey] {
+            switch self {
+            case let .one(key): [key]
+            case let .many(keys): Array(keys)
+            }
+        }
+    }
+
+    public init(state: BridgeState) {
+        self.state = BridgeState(vxlanPort: state.vxlanPort, ports: state.ports, ingressReplication: state.ingressReplication,
+                                 addressResolutionRate: state.addressResolutionRate)
+        for endpoint in state.endpoints.values { add(endpoint) }
+    }
+
+    /// The whole table (for a first computation; a change goes through `apply`).
+    public var flows: FlowTable { Pipeline.flows(for: state) }
+    public var groups: GroupTable { Pipeline.groups(for: state) }
+    public var meters: MeterTable { Pipeline.meters(for: state) }
+
+    /// Applies endpoints added or changed (`upserts`, by key), removed, and
+    /// a new layout; returns the flows that change.
+    public mutating func apply(upserts: [Endpoint] = [], removals: [EndpointKey] = [], layout: BridgeLayout? = nil) -> FlowChanges {
+        var keys = Set(removals)
+        for endpoint in upserts { keys.insert(endpoint.key) }
+        let newLayout = layout.flatMap { $0 == state.layout ? nil : $0 }
+        if let newLayout { keys.formUnion(affected(from: state.layout, to: newLayout)) }
+        var touched: Set<IPv4Claim> = []
+        for key in keys { if let endpoint = state.endpoints[key] { touched.formUnion(Self.claims(of: endpoint)) } }
+        for endpoint in upserts { touched.formUnion(Self.claims(of: endpoint)) }
+
+        let before = derivedFlows(keys: keys, claims: touched)
+        let baseBefore = newLayout.map { _ in Pipeline.baseFlows(for: state) }
+        for key in removals { if let old = state.endpoints[key] { drop(old) } }
+        for endpoint in upserts {
+            if let old = state.endpoints[endpoint.key] { drop(old) }
+            add(endpoint)
+        }
+        if let newLayout { state.layout = newLayout }
+        let after = derivedFlows(keys: keys, claims: touched)
+
+        var changes = FlowChanges()
+        Self.diff(before, after, into: &changes)
+        if let baseBefore {
+            let baseAfter = Pipeline.baseFlows(for: state)
+            changes.merge(FlowChanges(replacing: baseBefore, with: baseAfter))
+        }
+        return changes
+    }
+
+    /// The endpoints whose flows a layout change may change: all of them when
+    /// the VXLAN port or the meter's presence changes, else those of tenants
+    /// that appear or leave, and the local ones on ports that changed.
+    private func affected(from old: BridgeLayout, to new: BridgeLayout) -> Set<EndpointKey> {
+        if old.vxlanPort != new.vxlanPort || (old.addressResolutionRate == nil) != (new.addressResolutionRate == nil) {
+            return Set(state.endpoints.keys)
+        }
+        var out: Set<EndpointKey> = []
+        let vnisChanged = Set(old.ports.values).symmetricDifference(Set(new.ports.values))
+        if !vnisChanged.isEmpty {
+            for (key, _) in state.endpoints where vnisChanged.contains(key.vni) { out.insert(key) }
+        }
+        let portsChanged = Set(old.ports.keys).union(new.ports.keys).filter { old.ports[$0] != new.ports[$0] }
+        if !portsChanged.isEmpty {
+            for key in localKeys {
+                if case let .local(port)? = state.endpoints[key]?.location, portsChanged.contains(port) { out.insert(key) }
+            }
+        }
+        return out
+    }
+
+    /// The flows of these endpoints and of these claimed IPs, as the state is now.
+    private func derivedFlows(keys: Set<EndpointKey>, claims touched: Set<IPv4Claim>) -> [FlowKey: FlowEntry] {
+        var out: [FlowKey: FlowEntry] = [:]
+        let localVNIs = Set(state.ports.values)
+        func included(_ endpoint: Endpoint) -> Bool { Pipeline.includes(endpoint, ports: state.ports, localVNIs: localVNIs) }
+        for key in keys {
+            guard let endpoint = state.endpoints[key], included(endpoint) else { continue }
+            if case let .local(port) = endpoint.location {
+                let flow = Pipeline.sourceKnown(endpoint, port: port)
+                out[flow.key] = flow
+                if endpoint.ipv4.isEmpty {
+                    let learn = Pipeline.sourceLearnAddress(endpoint, port: port, metered: state.addressResolutionRate != nil)
+                    out[learn.key] = learn
+                }
+            }
+            let flow = Pipeline.forward(endpoint, vxlanPort: state.vxlanPort)
+            out[flow.key] = flow
+        }
+        let metered = state.addressResolutionRate != nil
+        for claim in touched {
+            let claimants = (claims[claim]?.keys ?? []).compactMap { state.endpoints[$0] }.filter(included)
+            guard let winner = claimants.max(by: { Pipeline.rank($0) < Pipeline.rank($1) }) else { continue }
+            let responder = Pipeline.arpResponder(winner, claim.ip)
+            out[responder.key] = responder
+            for endpoint in claimants {
+                guard case let .local(port) = endpoint.location else { continue }
+                let flow = Pipeline.arpFromOwner(vni: claim.vni, port: port, ip: claim.ip, metered: metered)
+                out[flow.key] = flow
+            }
+        }
+        return out
+    }
+
+    private static func diff(_ before: [FlowKey: FlowEntry], _ after: [FlowKey: FlowEntry], into changes: inout FlowChanges) {
+        for (key, _) in before where after[key] == nil { changes.remove(key) }
+        for (key, flow) in after where before[key] != flow { changes.set(flow) }
+    }
+
+    private static func claims(of endpoint: Endpoint) -> [IPv4Claim] {
+        endpoint.ipv4.map { IPv4Claim(vni: endpoint.vni, ip: $0) }
+    }
+
+    private mutating func add(_ endpoint: Endpoint) {
+        state.upsert(endpoint)
+        if endpoint.location.isLocal { localKeys.insert(endpoint.key) } else { localKeys.remove(endpoint.key) }
+        for claim in Self.claims(of: endpoint) {
+            switch claims[claim] {
+            case nil: claims[claim] = .one(endpoint.key)
+            case let .one(other) where other == endpoint.key: break
+            case let .one(other): claims[claim] = .many([other, endpoint.key])
+            case var .many(keys)?:
+                keys.insert(endpoint.key)
+                claims[claim] = .many(keys)
+            }
+        }
+    }
+
+    private mutating func drop(_ endpoint: Endpoint) {
+        state.remove(endpoint.key)
+        localKeys.remove(endpoint.key)
+        for claim in Self.claims(of: endpoint) {
+            switch claims[claim] {
+            case let .one(other) where other == endpoint.key: claims[claim] = nil
+            case var .many(keys)?:
+                keys.remove(endpoint.key)
+                claims[claim] = keys.count == 1 ? keys.first.map(Claimants.one) : .many(keys)
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import BGP
+import Packets
+
+/// The EVPN routes received from the reflectors, kept per route and
+/// imported into this host's tenants as they come and go: one route
+/// changed costs work for its (VNI, MAC) alone. `EVPNRoutes.remoteEndpoints`
+/// and `EVPNRoutes.floodList` over the whole set are the reference it equals.
+public struct RemoteRoutes: Sendable {
+    /// What one received route means here.
+    enum Import: Hashable, Sendable {
+        case macIP(key: EndpointKey, vtep: IPv4Address, sequence: UInt32, ip: IPAddress?)
+        case flood(vni: VNI, vtep: IPv4Address)
+    }
+
+    /// What a change touched: the (VNI, MAC)s whose remote endpoint or
+    /// sequence may differ, and the tenants whose flood list may.
+    public struct Touched: Sendable {
+        public var keys: Set<EndpointKey> = []
+        public var floodVNIs: Set<VNI> = []
+
+        public init() {}
+
+        public mutating func merge(_ other: Touched) {
+            keys.formUnion(other.keys)
+            floodVNIs.formUnion(other.floodVNIs)
+        }
+    }
+
+    public let instances: [EVPNInstance]
+    public let localVTEP: IPv4Address
+    private let vniByTarget: [RouteTarget: VNI]
+    private var imported: [EVPNRoute: Import] = [:]
+    /// The type-2 routes of each (VNI, MAC): one, or a few during a move.
+    private var byKey: [EndpointKey: [EVPNRoute]] = [:]
+    /// Per tenant, the VTEPs asking for its broadcast traffic, with how many routes ask.
+    private var flooding: [VNI: [IPv4Address: Int]] = [:]
+
+    public init(instances: [EVPNInstance], localVTEP: IPv4Address) {
+        self.instances = instances
+        self.localVTEP = localVTEP
+        var byTarget: [RouteTarget: VNI] = [:]
+        for instance in instances where byTarget[instance.routeTarget] == nil { byTarget[instance.routeTarget] = instance.vni }
+        vniByTarget = byTarget
+    }
+
+    /// The tenant a received route belongs to: the first of its route
+    /// targets that a local tenant imports. One function for every import.
+    public func tenant(of attributes: PathAttributes) -> VNI? {
+        attributes.routeTargets.lazy.compactMap { vniByTarget[$0] }.first
+    }
+
+    func importing(_ path: EVPNPath) -> Import? {
+        switch path.route {
+        case let .macIPAdvertisement(route):
+            guard case let .v4(vtep)? = path.nextHop, vtep != localVTEP, let vni = tenant(of: path.attributes) else { return nil }
+            return .macIP(key: EndpointKey(vni: vni, mac: route.mac), vtep: vtep,
+                          sequence: EVPNRoutes.mobilitySequence(path.attributes), ip: route.ip)
+        case let .inclusiveMulticastEthernetTag(route):
+            guard let vni = tenant(of: path.attributes),
+                  case let .v4(vtep) = path.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter,
+                  vtep != localVTEP else { return nil }
+            return .flood(vni: vni, vtep: vtep)
+        default:
+            return nil
+        }
+    }
+
+    public var routeCount: Int { imported.count }
+
+    /// A route announced (with its path) or withdrawn (nil).
+    @discardableResult
+    public mutating func apply(_ route: EVPNRoute, _ path: EVPNPath?) -> Touched {
+        var touched = Touched()
+        if let old = imported.removeValue(forKey: route) { forget(old, route: route, touched: &touched) }
+        if let path, let new = importing(path) {
+            imported[route] = new
+            switch new {
+            case let .macIP(key, _, _, _):
+                byKey[key, default: []].append(route)
+                touched.keys.insert(key)
+            case let .flood(vni, vtep):
+                flooding[vni, default: [:]][vtep, default: 0] += 1
+                touched.floodVNIs.insert(vni)
+            }
+        }
+        return touched
+    }
+
+    /// Makes `paths` the whole set received; returns what changed.
+    @discardableResult
+    public mutating func replaceAll(with paths: [EVPNPath]) -> Touched {
+        var touched = Touched()
+        var incoming: [EVPNRoute: EVPNPath] = [:]
+        for path in paths { incoming[path.route] = path }
+        for route in Array(imported.keys) where incoming[route] == nil { touched.merge(apply(route, nil)) }
+        for (route, path) in incoming where imported[route] != importing(path) { touched.merge(apply(route, path)) }
+        return touched
+    }
+
+    private mutating func forget(_ old: Import, route: EVPNRoute, touched: inout Touched) {
+        switch old {
+        case let .macIP(key, _, _, _):
+            var routes = byKey[key] ?? []
+            routes.removeAll { $0 == route }
+            byKey[key] = routes.isEmpty ? nil : routes
+            touched.keys.insert(key)
+        case let .flood(vni, vtep):
+            let n = (flooding[vni]?[vtep] ?? 1) - 1
+            flooding[vni]?[vtep] = n > 0 ? n : nil
+            if flooding[vni]?.isEmpty == true { flooding[vni] = nil }
+            touched.floodVNIs.insert(vni)
+        }
+    }
+
+    /// The remote endpoint of a (VNI, MAC): where several VTEPs advertise
+    /// it (a move in progress), the highest MAC mobility sequence wins, then
+    /// the lowest VTEP address (RFC 7432 section 15.1).
+    public func endpoint(_ key: EndpointKey) -> Endpoint? {
+        guard let routes = byKey[key] else { return nil }
+        var sequences: [IPv4Address: UInt32] = [:]
+        for route in routes {
+            guard case let .macIP(_, vtep, sequence, _)? = imported[route] else { continue }
+            sequences[vtep] = max(sequences[vtep] ?? 0, sequence)
+        }
+        // "Smaller" loses: a lower sequence, or the same and a higher address.
+        guard let vtep = sequences.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { return nil }
+        var ipv4: Set<IPv4Address> = []
+        var ipv6: Set<IPv6Address> = []
+        for route in routes {
+            guard case let .macIP(_, from, _, ip)? = imported[route], from == vtep else { continue }
+            switch ip {
+            case let .v4(address)?: ipv4.insert(address)
+            case let .v6(address)?: ipv6.insert(address)
+            case nil: break
+            }
+        }
+        return Endpoint(vni: key.vni, mac: key.mac, ipv4: ipv4.sorted(), ipv6: ipv6.sorted(), location: .remote(vtep: vtep))
+    }
+
+    /// The highest MAC mobility sequence any remote VTEP advertises for the MAC.
+    public func sequence(_ key: EndpointKey) -> UInt32? {
+        guard let routes = byKey[key] else { return nil }
+        var out: UInt32?
+        for route in routes {
+            if case let .macIP(_, _, sequence, _)? = imported[route] { out = max(out ?? 0, sequence) }
+        }
+        return out
+    }
+
+    /// The VTEPs that sent a type-3 route for the tenant, in order.
+    public func floodList(_ vni: VNI) -> [IPv4Address] { (flooding[vni] ?? [:]).keys.sorted() }
+
+    /// Every (VNI, MAC) some remote VTEP advertises.
+    public var keys: Dictionary<EndpointKey, [EVPNRoute]>.Keys { byKey.keys }
+
+    /// Every remote endpoint, sorted (for views; a scan of the whole set).
+    public var endpoints: [Endpoint] { byKey.keys.sorted().compactMap(endpoint) }
+}

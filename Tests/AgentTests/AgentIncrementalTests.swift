@@ -1,0 +1,94 @@
+import Agent
+import BGP
+import OpenFlowController
+import Overlay
+import Packets
+import Testing
+import TestSupport
+
+@Suite("AgentCore: flow updates taken change by change equal the full pipeline")
+struct AgentIncrementalTests {
+    static let instances = [VNI(rawValue: 10)!, VNI(rawValue: 11)!].map { EVPNInstance.automatic(vni: $0, asn: 65000)! }
+    static let vteps = [IPv4Address(10, 0, 0, 2), IPv4Address(10, 0, 0, 3), localVTEP]
+
+    static func mac(_ n: Int) -> EthernetAddress { EthernetAddress(0x02, 0, 0, 0, 0, UInt8(n + 1)) }
+
+    static func route(_ g: inout SplitMix64) -> EVPNPath {
+        let instance = instances.randomElement(using: &g)!
+        let vtep = vteps.randomElement(using: &g)!
+        if Int.random(in: 0..<6, using: &g) == 0 {
+            return EVPNRoutes.advertisements(endpoints: [], instances: [instance], vtep: vtep)[0]
+        }
+        let endpoint = Endpoint(vni: instance.vni, mac: mac(Int.random(in: 0..<5, using: &g)),
+                                ipv4: Bool.random(using: &g) ? [IPv4Address(192, 168, 0, UInt8.random(in: 1...3, using: &g))] : [],
+                                location: .local(port: 9))
+        let sequence = UInt32.random(in: 0...2, using: &g)
+        return EVPNRoutes.advertisements(endpoints: [endpoint], instances: [instance], vtep: vtep,
+                                         mobility: sequence > 0 ? [endpoint.key: sequence] : [:])[0]
+    }
+
+    static func ports(_ g: inout SplitMix64) -> AgentCore.PortSnapshot {
+        var snapshot = AgentCore.PortSnapshot()
+        for port in UInt32(1)...3 where Bool.random(using: &g) {
+            let vni = instances.randomElement(using: &g)!.vni
+            snapshot.ports[port] = vni
+            if Bool.random(using: &g) {
+                snapshot.endpoints.append(Endpoint(vni: vni, mac: mac(Int.random(in: 0..<5, using: &g)),
+                                                   ipv4: [IPv4Address(192, 168, 0, UInt8.random(in: 1...3, using: &g))],
+                                                   location: .local(port: port)))
+            }
+        }
+        return snapshot
+    }
+
+    @Test("random ports, route changes, whole route sets and reloads", arguments: 1...8)
+    func randomEvents(seed: UInt64) throws {
+        var g = SplitMix64(state: seed)
+        let settings = AgentCore.Settings(vtep: localVTEP, tenants: Self.instances.map { .init(instance: $0, ingressReplication: $0.vni.rawValue == 11) },
+                                          vxlanPorts: ["br0": 100])
+        var agent = AgentCore(settings: settings)
+        var held: [EVPNRoute: EVPNPath] = [:]
+        var installed = FlowTable()
+        for step in 0..<120 {
+            switch Int.random(in: 0..<10, using: &g) {
+            case 0..<2:
+                agent.setPorts(Self.ports(&g), bridge: "br0")
+            case 2..<7:
+                var changes: [(route: EVPNRoute, path: EVPNPath?)] = []
+                for _ in 0..<Int.random(in: 1...4, using: &g) {
+                    if !held.isEmpty, Bool.random(using: &g) {
+                        let route = held.keys.randomElement(using: &g)!
+                        held[route] = nil
+                        changes.append((route, nil))
+                    } else {
+                        let path = Self.route(&g)
+                        held[path.route] = path
+                        changes.append((path.route, path))
+                    }
+                }
+                agent.applyReceivedRoutes(changes, at: .now)
+            case 7..<9:
+                for route in held.keys where Bool.random(using: &g) { held[route] = nil }
+                agent.setReceivedRoutes(Array(held.values), at: .now)
+            default:
+                var next = settings
+                next.addressResolutionRate = Bool.random(using: &g) ? 50 : nil
+                agent.reconfigure(next, received: Array(held.values))
+            }
+            let update = agent.takeFlowUpdates()["br0"]
+            if let update { installed.apply(update.flows) }
+            let state = try #require(agent.bridgeState("br0"))
+            let full = Pipeline.flows(for: state)
+            #expect(installed == full, "seed \(seed) step \(step): \(Self.difference(installed, full))")
+            #expect(agent.tables("br0")?.flows == full, "seed \(seed) step \(step): a switch connecting now")
+            if let update { #expect(update.groups == Pipeline.groups(for: state)) }
+            if installed != full { return }
+        }
+    }
+
+    static func difference(_ installed: FlowTable, _ full: FlowTable) -> String {
+        let missing = full.entries.filter { installed[$0.key] != $0 }.map { "\($0.key) \(FlowCookie(cookie: $0.cookie).map { "\($0)" } ?? "")" }
+        let extra = installed.entries.filter { full[$0.key] != $0 }.map { "\($0.key) \(FlowCookie(cookie: $0.cookie).map { "\($0)" } ?? "")" }
+        return "missing or different: \(missing); extra or different: \(extra)"
+    }
+}

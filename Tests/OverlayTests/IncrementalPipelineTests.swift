@@ -1,0 +1,159 @@
+import BGP
+import OpenFlow
+import OpenFlowController
+import Overlay
+import Packets
+import Testing
+import TestSupport
+
+/// A tiny universe, so that IPs, MACs and ports collide often: two tenants,
+/// four ports, six MACs, three IPs, three VTEPs.
+enum SmallUniverse {
+    static let vnis = [VNI(rawValue: 10)!, VNI(rawValue: 11)!]
+    static let vteps = [IPv4Address(10, 9, 9, 2), IPv4Address(10, 9, 9, 3), IPv4Address(10, 9, 9, 4)]
+
+    static func mac(_ n: Int) -> EthernetAddress { EthernetAddress(0x02, 0, 0, 0, 0, UInt8(n + 1)) }
+    static func ip(_ n: Int) -> IPv4Address { IPv4Address(192, 168, 0, UInt8(n + 1)) }
+
+    static func endpoint(_ g: inout SplitMix64) -> Endpoint {
+        let vni = vnis.randomElement(using: &g)!
+        let ips = (0..<3).filter { _ in Bool.random(using: &g) }.map(ip)
+        let location: EndpointLocation = Bool.random(using: &g)
+            ? .local(port: UInt32.random(in: 1...4, using: &g)) : .remote(vtep: vteps.randomElement(using: &g)!)
+        return Endpoint(vni: vni, mac: mac(Int.random(in: 0..<6, using: &g)), ipv4: ips, location: location)
+    }
+
+    static func layout(_ g: inout SplitMix64) -> BridgeLayout {
+        var ports: [UInt32: VNI] = [:]
+        for port in UInt32(1)...4 where Int.random(in: 0..<3, using: &g) > 0 { ports[port] = vnis.randomElement(using: &g)! }
+        var flooding: [VNI: [IPv4Address]] = [:]
+        for vni in vnis where Bool.random(using: &g) { flooding[vni] = Array(vteps.prefix(Int.random(in: 0...2, using: &g))) }
+        return BridgeLayout(vxlanPort: Int.random(in: 0..<8, using: &g) == 0 ? 101 : 100, ports: ports, ingressReplication: flooding,
+                            addressResolutionRate: Bool.random(using: &g) ? 100 : nil)
+    }
+}
+
+@Suite("BridgeFlows: the incremental pipeline equals the full one after every change")
+struct IncrementalPipelineTests {
+    @Test("random changes: the flows the changes build equal Pipeline.flows of the same state", arguments: 1...24)
+    func randomChanges(seed: UInt64) {
+        var g = SplitMix64(state: seed)
+        var reference = BridgeState(vxlanPort: 100)
+        reference.layout = SmallUniverse.layout(&g)
+        var incremental = BridgeFlows(state: reference)
+        var installed = incremental.flows
+        #expect(installed == Pipeline.flows(for: reference))
+        for step in 0..<200 {
+            var upserts: [Endpoint] = []
+            var removals: [EndpointKey] = []
+            var layout: BridgeLayout?
+            switch Int.random(in: 0..<10, using: &g) {
+            case 0..<5:
+                upserts = (0..<Int.random(in: 1...3, using: &g)).map { _ in SmallUniverse.endpoint(&g) }
+                // One change per key, as the agent gives them.
+                upserts = Dictionary(upserts.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last }).values.sorted { $0.key < $1.key }
+            case 5..<8:
+                removals = reference.endpoints.keys.filter { _ in Int.random(in: 0..<3, using: &g) == 0 }
+            case 8:
+                layout = SmallUniverse.layout(&g)
+            default:
+                upserts = [SmallUniverse.endpoint(&g)]
+                removals = reference.endpoints.keys.filter { $0 != upserts[0].key && Bool.random(using: &g) }
+                layout = SmallUniverse.layout(&g)
+            }
+            for key in removals { reference.remove(key) }
+            for endpoint in upserts { reference.upsert(endpoint) }
+            if let layout { reference.layout = layout }
+
+            let changes = incremental.apply(upserts: upserts, removals: removals, layout: layout)
+            let previous = installed
+            installed.apply(changes)
+            let full = Pipeline.flows(for: reference)
+            #expect(incremental.state == reference, "seed \(seed) step \(step): state")
+            #expect(installed == full, "seed \(seed) step \(step): \(Self.difference(installed, full))")
+            // A change names only flows that really change.
+            let idle = changes.byKey.filter { key, entry in previous[key] == entry }.map { "\($0.key)" }
+            #expect(idle.isEmpty, "seed \(seed) step \(step): unchanged flows sent: \(idle)")
+            if installed != full { return }
+        }
+        // A switch that connects now gets the same table.
+        #expect(incremental.flows == installed)
+    }
+
+    @Test("one endpoint among many changes only its own flows")
+    func proportional() {
+        var state = BridgeState(vxlanPort: 100, ports: [1: SmallUniverse.vnis[0]])
+        for n in 0..<1000 {
+            state.upsert(Endpoint(vni: SmallUniverse.vnis[0], mac: EthernetAddress(rawValue: 0x0200_0000_0000 + UInt64(n)),
+                                  ipv4: [IPv4Address(rawValue: 0x0a00_0000 + UInt32(n))], location: .remote(vtep: SmallUniverse.vteps[0])))
+        }
+        var flows = BridgeFlows(state: state)
+        let mac = EthernetAddress(rawValue: 0x0200_0000_0000 + 7)
+        let moved = Endpoint(vni: SmallUniverse.vnis[0], mac: mac, ipv4: [IPv4Address(rawValue: 0x0a00_0007)],
+                             location: .remote(vtep: SmallUniverse.vteps[1]))
+        // A move: the forward flow's tunnel destination, nothing else.
+        #expect(flows.apply(upserts: [moved]).count == 1)
+        // A removal: its forward flow and its ARP responder.
+        #expect(flows.apply(removals: [moved.key]).count == 2)
+        #expect(flows.apply(upserts: [moved]).count == 2)
+        // The same again: nothing.
+        #expect(flows.apply(upserts: [moved]).isEmpty)
+    }
+
+    static func difference(_ installed: FlowTable, _ full: FlowTable) -> String {
+        let missing = full.entries.filter { installed[$0.key] != $0 }.map { "\($0.key)" }
+        let extra = installed.entries.filter { full[$0.key] != $0 }.map { "\($0.key)" }
+        return "missing or different: \(missing); extra or different: \(extra)"
+    }
+}
+
+@Suite("RemoteRoutes: routes imported one by one equal the import of the whole set")
+struct RemoteRoutesTests {
+    static let instances = SmallUniverse.vnis.map { EVPNInstance.automatic(vni: $0, asn: 65000)! }
+    static let foreign = EVPNInstance.automatic(vni: VNI(rawValue: 99)!, asn: 65000)!
+    static let localVTEP = SmallUniverse.vteps[0]
+
+    static func path(_ g: inout SplitMix64) -> EVPNPath {
+        let instance = (instances + [foreign]).randomElement(using: &g)!
+        let vtep = SmallUniverse.vteps.randomElement(using: &g)!
+        let sequence = UInt32.random(in: 0...3, using: &g)
+        if Int.random(in: 0..<5, using: &g) == 0 {
+            // A type-3 route: this VTEP asks for the tenant's broadcast traffic.
+            var local = EVPNRoutes.advertisements(endpoints: [], instances: [instance], vtep: vtep)
+            return local.removeLast()
+        }
+        let ip: [IPv4Address] = Bool.random(using: &g) ? [SmallUniverse.ip(Int.random(in: 0..<3, using: &g))] : []
+        let endpoint = Endpoint(vni: instance.vni, mac: SmallUniverse.mac(Int.random(in: 0..<4, using: &g)), ipv4: ip,
+                                location: .local(port: 1))
+        return EVPNRoutes.advertisements(endpoints: [endpoint], instances: [instance], vtep: vtep,
+                                         mobility: sequence > 0 ? [endpoint.key: sequence] : [:])[0]
+    }
+
+    @Test("random announcements and withdrawals", arguments: 1...16)
+    func randomRoutes(seed: UInt64) {
+        var g = SplitMix64(state: seed)
+        var held: [EVPNRoute: EVPNPath] = [:]
+        var remote = RemoteRoutes(instances: Self.instances, localVTEP: Self.localVTEP)
+        for step in 0..<300 {
+            if !held.isEmpty, Int.random(in: 0..<3, using: &g) == 0 {
+                let route = held.keys.randomElement(using: &g)!
+                held[route] = nil
+                remote.apply(route, nil)
+            } else {
+                let path = Self.path(&g)
+                held[path.route] = path
+                remote.apply(path.route, path)
+            }
+            let all = Array(held.values)
+            let expected = EVPNRoutes.remoteEndpoints(from: all, instances: Self.instances, localVTEP: Self.localVTEP)
+            #expect(remote.endpoints == expected, "seed \(seed) step \(step)")
+            let flood = EVPNRoutes.floodList(from: all, instances: Self.instances, localVTEP: Self.localVTEP)
+            for vni in SmallUniverse.vnis { #expect(remote.floodList(vni) == (flood[vni] ?? []), "seed \(seed) step \(step) VNI \(vni)") }
+            if remote.endpoints != expected { return }
+        }
+        // The whole set at once gives the same.
+        var whole = RemoteRoutes(instances: Self.instances, localVTEP: Self.localVTEP)
+        whole.replaceAll(with: Array(held.values))
+        #expect(whole.endpoints == remote.endpoints)
+    }
+}
