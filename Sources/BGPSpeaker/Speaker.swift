@@ -48,7 +48,7 @@ public actor Speaker {
     /// unless the daemon bootstrapped a metrics backend first.
     private let updatesReceived = Counter(label: "bgp_updates_received_total")
     private let updatesSent = Counter(label: "bgp_updates_sent_total")
-    private func countError(_ kind: String) { Counter(label: "swiftplane_errors_total", dimensions: [("kind", kind)]).increment() }
+    private func countError(_ kind: String, by n: Int = 1) { Counter(label: "swiftplane_errors_total", dimensions: [("kind", kind)]).increment(by: n) }
 
     /// The RIB's source for the routes this speaker originates.
     public static let localPeer = PeerID(0)
@@ -78,6 +78,8 @@ public actor Speaker {
         var membershipDeadline: NIODeadline?
         var peerAS: UInt32
         var establishedAt: NIODeadline?
+        /// A route too large for its messages was reported (once per peer).
+        var reportedUnsendable = false
         var options: SessionOptions { session.negotiated?.options ?? SessionOptions() }
     }
 
@@ -534,8 +536,17 @@ public actor Speaker {
                 logger.info("established", metadata: meta.merging(["router-id": "\(agreed.peerRouterID)", "hold": "\(agreed.holdTime)",
                                                                    "families": "\(agreed.families.map(\.description).sorted().joined(separator: ","))"]) { a, _ in a })
                 peers[id]?.establishedAt = .now()
+                peers[id]?.reportedUnsendable = false
+                // RFC 4724 §4.2: stale routes stay only for the families its new capability keeps forwarding for.
+                let wasStale = rib.staleCount(id)
+                let preserved = Set(agreed.peerGracefulRestart?.families.filter(\.forwardingStatePreserved).map(\.family) ?? [])
                 rib.addPeer(id, RIBPeer(address: .v4(p.address), routerID: agreed.peerRouterID, routeReflectorClient: p.routeReflectorClient,
-                                        ebgp: agreed.peerAS != configuration.localAS, families: agreed.families))
+                                        ebgp: agreed.peerAS != configuration.localAS, families: agreed.families), preserved: preserved)
+                if wasStale > rib.staleCount(id) {
+                    logger.info("stale routes purged: the peer came back without forwarding state for their family",
+                                metadata: meta.merging(["count": "\(wasStale - rib.staleCount(id))",
+                                                        "graceful-restart": "\(agreed.peerGracefulRestart == nil ? "not offered" : "offered")"]) { a, _ in a })
+                }
                 // Stale routes wait for its End-of-RIB, not forever (RFC 4724 §4.2).
                 let stale = rib.staleCount(id)
                 peers[id]?.endOfRIBReceived = []
@@ -608,7 +619,17 @@ public actor Speaker {
             // sending its routes would otherwise hold our deferral to its timer.
             let only: Set<AddressFamily>? = deferralDeadline == nil ? nil : [.routeTargetConstraint]
             if only != nil, p.session.negotiated?.families.contains(.routeTargetConstraint) != true { continue }
+            let unsendable = rib.unsendableCount(id)
             let updates = rib.pendingUpdates(for: id, options: p.options, only: only)
+            if rib.unsendableCount(id) > unsendable {
+                countError("bgp_route_too_large", by: rib.unsendableCount(id) - unsendable)
+                if !p.reportedUnsendable {
+                    peers[id]?.reportedUnsendable = true
+                    logger.warning("routes not sent: one alone makes an UPDATE over the peer's maximum message length (withdrawn toward it; counted, logged once)",
+                                   metadata: ["peer": "\(p.address)", "maximum": "\(p.options.maximumMessageLength)",
+                                              "routes": "\(rib.unsendableCount(id) - unsendable)"])
+                }
+            }
             guard !updates.isEmpty else { continue }
             var buffer = ByteBufferAllocator().buffer(capacity: 4096)
             for u in updates { BGPMessage.update(u).encode(into: &buffer, options: p.options) }
