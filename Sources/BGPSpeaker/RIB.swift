@@ -264,16 +264,38 @@ public struct RIB: Sendable {
         return purge.count
     }
 
-    /// ROUTE-REFRESH: the peer gets every route again, then End-of-RIB.
-    public mutating func refresh(_ id: PeerID) {
+    /// ROUTE-REFRESH: the peer gets every route again (of `family` only,
+    /// when given: RFC 2918 §3 names one AFI/SAFI), then End-of-RIB.
+    public mutating func refresh(_ id: PeerID, family: AddressFamily? = nil) {
         guard var t = peers.removeValue(forKey: id) else { return }
-        forget(t.adjOut)
-        t.adjOut.removeAll()
-        t.pending.removeAll()
-        t.renamed = []
-        t.endOfRIBPending = t.info.families
+        guard let family else {
+            forget(t.adjOut)
+            t.adjOut.removeAll()
+            t.pending.removeAll()
+            t.renamed = []
+            t.endOfRIBPending = t.info.families
+            peers[id] = t
+            markAll(for: id)
+            return
+        }
+        guard t.info.families.contains(family) else {
+            peers[id] = t
+            return
+        }
+        for (i, a) in t.adjOut.entries where routes[Int(i)]?.family == family {
+            t.adjOut[i] = nil
+            store.release(a)
+            unreference(i)
+        }
+        for k in loc.indices where loc[k].best != nil && routes[k]?.family == family { t.mark(RouteIndex(k)) }
+        t.endOfRIBPending.insert(family)
         peers[id] = t
-        markAll(for: id)
+    }
+
+    /// Whether UPDATEs are owed to the peer.
+    public func hasPendingUpdates(_ id: PeerID) -> Bool {
+        guard let t = peers[id] else { return false }
+        return !t.pending.isEmpty || !t.endOfRIBPending.isEmpty || t.membershipChanged
     }
 
     /// RFC 4684 §6: the peer's membership is complete (its End-of-RIB for
