@@ -222,3 +222,31 @@ public enum EVPNRoute: Hashable, Sendable {
         }
     }
 }
+
+extension EVPNRoute {
+    /// The route with every field outside its BGP route key cleared: two
+    /// routes name the same destination exactly when their keys are equal.
+    /// The label fields are never part of the key; the ESI only of types 1
+    /// and 4; the gateway address never (RFC 7432 §7.1-7.4, RFC 9136 §3.1).
+    /// The RD is always part of it. A route type this codec does not know is
+    /// keyed by its whole value: which of its fields are attributes cannot be told.
+    public var key: EVPNRoute {
+        switch self {
+        case .ethernetAutoDiscovery(var r):
+            r.label = MPLSLabel(rawValue: 0)
+            return .ethernetAutoDiscovery(r)
+        case .macIPAdvertisement(var r):
+            r.esi = .zero
+            r.label1 = MPLSLabel(rawValue: 0)
+            r.label2 = nil
+            return .macIPAdvertisement(r)
+        case .ipPrefix(var r):
+            r.esi = .zero
+            r.gateway = r.prefix.bitLength == 32 ? .v4(IPv4Address(rawValue: 0)) : .v6(IPv6Address(high: 0, low: 0))
+            r.label = MPLSLabel(rawValue: 0)
+            return .ipPrefix(r)
+        case .inclusiveMulticastEthernetTag, .ethernetSegment, .unknown:
+            return self
+        }
+    }
+}

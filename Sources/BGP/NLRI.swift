@@ -27,6 +27,22 @@ public struct NLRI: Hashable, Sendable {
         NLRI(.routeTargetMembership(m), pathID: pathID)
     }
 
+    /// The NLRI with the fields outside its route key cleared (only EVPN
+    /// routes have such fields): what a RIB compares. A re-announcement with
+    /// the same key replaces the route; a withdrawal names it by its key.
+    public var key: NLRI {
+        guard case .evpn(let r) = route else { return self }
+        return NLRI(.evpn(r.key), pathID: pathID)
+    }
+
+    /// Whether both name the same destination (their keys are equal).
+    public func sameKey(as other: NLRI) -> Bool {
+        switch (route, other.route) {
+        case (.evpn(let a), .evpn(let b)): pathID == other.pathID && a.key == b.key
+        default: self == other
+        }
+    }
+
     public var evpn: EVPNRoute? { if case .evpn(let r) = route { r } else { nil } }
     public var routeTargetMembership: RouteTargetMembershipNLRI? {
         if case .routeTargetMembership(let m) = route { m } else { nil }

@@ -3,10 +3,13 @@ import BGP
 /// Graceful restart (RFC 4724) as the speaker runs it, both roles.
 ///
 /// Receiving: a peer that offered the capability and whose session ends
-/// without a NOTIFICATION (TCP reset, or our hold timer) keeps its routes as
-/// stale for the restart time it announced; on its return they stay until it
-/// re-announces them or sends End-of-RIB, and are purged after `restartTime`
-/// at the latest.
+/// without a NOTIFICATION (a TCP reset) keeps its routes as stale for the
+/// restart time it announced; on its return they stay until it re-announces
+/// them or sends End-of-RIB, and are purged after `restartTime` at the
+/// latest. Our hold timer expiring sends a NOTIFICATION, so the routes go
+/// (RFC 8538's N bit, which would keep them, is not offered). A peer that
+/// returns without the capability, or without the Forwarding State bit for
+/// a family, loses that family's stale routes at once (RFC 4724 §4.2).
 ///
 /// Restarting: we offer the capability with
 /// - the Restart State (R) bit never set: a fresh process cannot tell a first

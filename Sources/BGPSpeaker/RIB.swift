@@ -15,7 +15,10 @@ public struct RIB: Sendable {
     public let reflection: RouteReflection
     public private(set) var store = AttributeStore()
 
-    /// Each destination's NLRI by route index; nil while the index is free.
+    /// Each destination's NLRI by route index, as last announced; nil while
+    /// the index is free. Destinations are told apart by `NLRI.key`: the
+    /// fields outside it (EVPN labels, ESI, gateway) are those of the
+    /// latest announcement of the key, whichever peer sent it.
     private var routes: [NLRI?] = []
     private var loc: [LocEntry] = []
     private var lookup = RouteIndexTable()
@@ -82,6 +85,13 @@ public struct RIB: Sendable {
         /// `membershipChanged` means every route (a wildcard or partial
         /// prefix moved, or the wait for membership ended).
         var changedTargets: Set<UInt64> = []
+        /// Routes it holds whose NLRI changed outside the key since it was
+        /// sent them (a new label, ESI or gateway): sent again even when the
+        /// attributes are the same.
+        var renamed: Set<RouteIndex> = []
+        /// Routes not sent to it because one alone makes an UPDATE over its
+        /// maximum message length (counted each time one is left out).
+        var unsendable = 0
         /// Routes kept from before a graceful restart (RFC 4724 §4.2), not yet re-announced.
         var stale: Set<RouteIndex> = []
         /// Down but restarting: its routes stay, it is sent nothing.
@@ -109,6 +119,7 @@ public struct RIB: Sendable {
     /// Destinations whose best path changed since `takeBestChanges`, kept
     /// only once an application asked (the reflector never does): bounded
     /// by the number of destinations.
+    /// By route key (`NLRI.key`): a route relabelled in place is one destination.
     private var bestChanged: Set<NLRI> = []
     private var tracksBestChanges = false
 
@@ -144,7 +155,8 @@ public struct RIB: Sendable {
             return bestRoutes(excluding: excluded).map { ($0.nlri, $0.attributes) }
         }
         defer { bestChanged = [] }
-        return bestChanged.map { nlri in
+        return bestChanged.map { key in
+            guard let i = indexOf(key), let nlri = routes[Int(i)] else { return (key, nil) }
             guard let (peer, attributes) = best(nlri), peer != excluded else { return (nlri, nil) }
             return (nlri, attributes)
         }
@@ -164,6 +176,10 @@ public struct RIB: Sendable {
     public func membership(_ peer: PeerID) -> RouteTargetMembership? { peers[peer]?.membership }
     /// Its EVPN routes still wait for its RT membership End-of-RIB.
     public func isAwaitingMembership(_ peer: PeerID) -> Bool { peers[peer]?.awaitingMembership ?? false }
+
+    /// Routes left out of a peer's UPDATEs so far because a single one
+    /// would make a message over its maximum length (they count as withdrawn toward it).
+    public func unsendableCount(_ peer: PeerID) -> Int { peers[peer]?.unsendable ?? 0 }
 
     /// Routes sent to a peer and not withdrawn since.
     public func advertisedCount(_ peer: PeerID) -> Int { peers[peer]?.adjOut.count ?? 0 }
@@ -193,8 +209,10 @@ public struct RIB: Sendable {
 
     /// A peer reached Established: it gets the whole table, then End-of-RIB.
     /// A restarting peer keeps its stale routes until it re-announces them
-    /// or sends End-of-RIB (RFC 4724 §4.2).
-    public mutating func addPeer(_ id: PeerID, _ info: RIBPeer) {
+    /// or sends End-of-RIB (RFC 4724 §4.2), but only of the families in
+    /// `preserved`: those its new graceful restart capability lists with the
+    /// Forwarding State bit (nil: every family). The others go at once.
+    public mutating func addPeer(_ id: PeerID, _ info: RIBPeer, preserved: Set<AddressFamily>? = nil) {
         if peers[id]?.restarting == true, var t = peers.removeValue(forKey: id) {
             // Its stale membership routes still hold until replaced; its table waits for the new End-of-RIB.
             let membership = t.membership
@@ -208,7 +226,9 @@ public struct RIB: Sendable {
             constrainedPeers += (t.constrained ? 1 : 0) - (wasConstrained ? 1 : 0)
             peers[id] = t
             // Families no longer negotiated lose their routes now: no End-of-RIB will come for them.
-            let gone = received(from: id).filter { i in routes[Int(i)]?.family.map { !info.families.contains($0) } ?? true }
+            // So do those whose forwarding state the peer did not keep.
+            let kept = preserved.map { info.families.intersection($0) } ?? info.families
+            let gone = received(from: id).filter { i in routes[Int(i)]?.family.map { !kept.contains($0) } ?? true }
             for i in gone { removePath(i, from: id) }
         } else {
             removePeer(id)
@@ -241,6 +261,7 @@ public struct RIB: Sendable {
         forget(t.adjOut)
         t.adjOut.removeAll()
         t.pending.removeAll()
+        t.renamed = []
         t.endOfRIBPending = t.info.families
         t.restarting = true
         t.stale = []
@@ -267,15 +288,38 @@ public struct RIB: Sendable {
         return purge.count
     }
 
-    /// ROUTE-REFRESH: the peer gets every route again, then End-of-RIB.
-    public mutating func refresh(_ id: PeerID) {
+    /// ROUTE-REFRESH: the peer gets every route again (of `family` only,
+    /// when given: RFC 2918 §3 names one AFI/SAFI), then End-of-RIB.
+    public mutating func refresh(_ id: PeerID, family: AddressFamily? = nil) {
         guard var t = peers.removeValue(forKey: id) else { return }
-        forget(t.adjOut)
-        t.adjOut.removeAll()
-        t.pending.removeAll()
-        t.endOfRIBPending = t.info.families
+        guard let family else {
+            forget(t.adjOut)
+            t.adjOut.removeAll()
+            t.pending.removeAll()
+            t.renamed = []
+            t.endOfRIBPending = t.info.families
+            peers[id] = t
+            markAll(for: id)
+            return
+        }
+        guard t.info.families.contains(family) else {
+            peers[id] = t
+            return
+        }
+        for (i, a) in t.adjOut.entries where routes[Int(i)]?.family == family {
+            t.adjOut[i] = nil
+            store.release(a)
+            unreference(i)
+        }
+        for k in loc.indices where loc[k].best != nil && routes[k]?.family == family { t.mark(RouteIndex(k)) }
+        t.endOfRIBPending.insert(family)
         peers[id] = t
-        markAll(for: id)
+    }
+
+    /// Whether UPDATEs are owed to the peer.
+    public func hasPendingUpdates(_ id: PeerID) -> Bool {
+        guard let t = peers[id] else { return false }
+        return !t.pending.isEmpty || !t.endOfRIBPending.isEmpty || t.membershipChanged
     }
 
     /// RFC 4684 §6: the peer's membership is complete (its End-of-RIB for
@@ -345,13 +389,14 @@ public struct RIB: Sendable {
     public mutating func replaceRoutes(_ routes: [NLRI: RouteAttributes], from peer: PeerID) -> Change {
         var change = Change()
         guard peers[peer] != nil else { return change }
+        let keys = Set(routes.keys.map(\.key))
         let gone = received(from: peer).compactMap { i -> NLRI? in
             guard let nlri = self.routes[Int(i)] else { return nil }
-            return routes[nlri] == nil ? nlri : nil
+            return keys.contains(nlri.key) ? nil : nlri
         }
         change.withdrawn = withdraw(gone, from: peer, ignored: &change.ignored)
         for (nlri, attributes) in routes {
-            if let i = indexOf(nlri), let a = path(i, from: peer), store[a] == attributes { continue }
+            if let i = indexOf(nlri), self.routes[Int(i)] == nlri, let a = path(i, from: peer), store[a] == attributes { continue }
             let id = store.intern(attributes)
             setPath(index(for: nlri), from: peer, attributes: id)
             releaseReceived(id)
@@ -408,6 +453,8 @@ public struct RIB: Sendable {
         /// Membership verdicts per attribute set: routes sharing attributes share route targets.
         var admitted: [AttributeStore.ID: Bool] = [:]
         var held: [RouteIndex] = []
+        /// Per attribute set, the length of its UPDATE without NLRI.
+        var baseLength: [AttributeStore.ID: Int] = [:]
         for i in t.pending.take() {
             guard let nlri = routes[Int(i)], let family = nlri.family else { continue }
             if let only, !only.contains(family) {
@@ -423,8 +470,15 @@ public struct RIB: Sendable {
                 }())
                 if !ok { wanted = nil }
             }
+            // RFC 4271 §4: nothing over the peer's maximum. A route that
+            // cannot fit even alone is not sent there: withdrawn toward it.
+            if let a = wanted, !fits(nlri, family: family, attributes: a, options: options, baseLength: &baseLength) {
+                wanted = nil
+                t.unsendable += 1
+            }
             let current = t.adjOut[i]
-            if wanted == current { continue }
+            let renamed = !t.renamed.isEmpty && t.renamed.remove(i) != nil
+            if wanted == current && !(renamed && wanted != nil) { continue }
             if let old = current { store.release(old) }
             t.adjOut[i] = wanted
             if let a = wanted {
@@ -444,11 +498,7 @@ public struct RIB: Sendable {
         for (a, nlri) in announcements.sorted(by: { $0.key < $1.key }) {
             let attrs = store[a]
             guard let family = nlri.first?.family else { continue }
-            out += UpdatePacker.pack(nlri, options: options) { chunk in
-                var p = attrs.attributes
-                p.attributes.append(PathAttribute(.mpReachNLRI(MPReachNLRI(family: family, nextHop: attrs.nextHop, nlri: chunk))))
-                return Update(attributes: p)
-            }
+            out += UpdatePacker.pack(nlri, options: options) { Self.announcement($0, family: family, attributes: attrs) }
         }
         if !t.endOfRIBPending.isEmpty {
             // A constrained family's table is not complete while it waits for membership.
@@ -463,15 +513,49 @@ public struct RIB: Sendable {
 
     // MARK: internals
 
-    private static func hash(_ nlri: NLRI) -> UInt32 { UInt32(truncatingIfNeeded: nlri.hashValue) }
-
-    private func indexOf(_ nlri: NLRI) -> RouteIndex? {
-        lookup.find(hash: Self.hash(nlri)) { routes[Int($0)] == nlri }
+    /// The UPDATE announcing `nlri` of one family with one attribute set.
+    private static func announcement(_ nlri: [NLRI], family: AddressFamily, attributes: RouteAttributes) -> Update {
+        var p = attributes.attributes
+        p.attributes.append(PathAttribute(.mpReachNLRI(MPReachNLRI(family: family, nextHop: attributes.nextHop, nlri: nlri))))
+        return Update(attributes: p)
     }
 
+    /// Whether an UPDATE announcing just this route with attribute set `a`
+    /// stays within the maximum length. Exact (encoded) only near the limit.
+    private func fits(_ nlri: NLRI, family: AddressFamily, attributes a: AttributeStore.ID, options: SessionOptions,
+                      baseLength: inout [AttributeStore.ID: Int]) -> Bool {
+        let base = baseLength[a] ?? BGPMessage.update(Self.announcement([], family: family, attributes: store[a])).encodedLength(options: options)
+        baseLength[a] = base
+        // One more octet for MP_REACH_NLRI's length should it turn extended.
+        if base + UpdatePacker.length(of: nlri) + 1 <= options.maximumMessageLength { return true }
+        return BGPMessage.update(Self.announcement([nlri], family: family, attributes: store[a])).encodedLength(options: options)
+            <= options.maximumMessageLength
+    }
+
+    /// Destinations are hashed and compared by their key.
+    private static func hash(_ nlri: NLRI) -> UInt32 { UInt32(truncatingIfNeeded: nlri.key.hashValue) }
+
+    private func indexOf(_ nlri: NLRI) -> RouteIndex? {
+        lookup.find(hash: Self.hash(nlri)) { routes[Int($0)]?.sameKey(as: nlri) == true }
+    }
+
+    /// The index of an announced route's destination, made if new. The
+    /// same key with other fields replaces the NLRI held (an implicit
+    /// withdraw): peers that were sent the old one are sent it again.
     private mutating func index(for nlri: NLRI) -> RouteIndex {
         let hash = Self.hash(nlri)
-        if let i = lookup.find(hash: hash, matches: { routes[Int($0)] == nlri }) { return i }
+        if let i = lookup.find(hash: hash, matches: { routes[Int($0)]?.sameKey(as: nlri) == true }) {
+            if routes[Int(i)] != nlri {
+                routes[Int(i)] = nlri
+                // The same destination with new labels: the application follows it too.
+                if tracksBestChanges { bestChanged.insert(nlri.key) }
+                for p in peerList where peers[p]?.adjOut[i] != nil {
+                    peers[p]?.renamed.insert(i)
+                    peers[p]?.mark(i)
+                }
+            }
+            return i
+        }
         let i: RouteIndex
         if let reused = freeIndices.popLast() {
             i = reused
@@ -637,7 +721,7 @@ public struct RIB: Sendable {
         entry.outAttributes = newOut
         loc[Int(i)] = entry
         guard changed else { return }
-        if tracksBestChanges, let nlri = routes[Int(i)] { bestChanged.insert(nlri) }
+        if tracksBestChanges, let nlri = routes[Int(i)] { bestChanged.insert(nlri.key) }
         for p in peerList { peers[p]?.mark(i) }
     }
 

@@ -196,8 +196,9 @@ public struct Session: Sendable {
     private mutating func timers(_ now: NIODeadline) -> [SessionAction] {
         var out: [SessionAction] = []
         if let d = holdDeadline, d <= now {
-            // A silent peer may be a restarting one (RFC 8538 §4 treats hold-timer expiry so).
-            return fail(Notification(.holdTimerExpired), reason: "hold timer expired", now: now, peerMayRestart: true)
+            // We send a NOTIFICATION: under RFC 4724 alone the peer's routes go.
+            // Only RFC 8538's N bit (which we do not offer) would keep them.
+            return fail(Notification(.holdTimerExpired), reason: "hold timer expired", now: now)
         }
         if let d = keepaliveDeadline, d <= now, let agreed = negotiated {
             out.append(.send(.keepalive))
@@ -244,7 +245,7 @@ public struct Session: Sendable {
     /// Every error path of RFC 4271 §8.2.2: optional NOTIFICATION, close,
     /// Idle, timers stopped; a started session retries after connect-retry.
     /// `peerMayRestart`: the session ended without a NOTIFICATION from either
-    /// side other than hold-timer expiry, so graceful restart applies when both offered it.
+    /// side (a TCP reset), so graceful restart applies when both offered it.
     private mutating func fail(_ notification: Notification?, reason: String, now: NIODeadline, restart: Bool = true,
                                peerMayRestart: Bool = false) -> [SessionAction] {
         var out: [SessionAction] = []

@@ -38,7 +38,7 @@ public actor Speaker {
     /// False until `start` has added the configured neighbours: a peer that
     /// dials the moment the socket listens must not be taken for a stranger.
     private var acceptingConnections = false
-    private var earlyConnections: [(any Channel, AsyncStream<ByteBuffer>)] = []
+    private var earlyConnections: [(any Channel, Inbound)] = []
     private var ticker: Task<Void, Never>?
     private var closing: [EventLoopFuture<Void>] = []
     /// While set, UPDATEs wait (RFC 4724 §4.1 selection deferral after our own start).
@@ -48,7 +48,7 @@ public actor Speaker {
     /// unless the daemon bootstrapped a metrics backend first.
     private let updatesReceived = Counter(label: "bgp_updates_received_total")
     private let updatesSent = Counter(label: "bgp_updates_sent_total")
-    private func countError(_ kind: String) { Counter(label: "swiftplane_errors_total", dimensions: [("kind", kind)]).increment() }
+    private func countError(_ kind: String, by n: Int = 1) { Counter(label: "swiftplane_errors_total", dimensions: [("kind", kind)]).increment(by: n) }
 
     /// The RIB's source for the routes this speaker originates.
     public static let localPeer = PeerID(0)
@@ -78,6 +78,16 @@ public actor Speaker {
         var membershipDeadline: NIODeadline?
         var peerAS: UInt32
         var establishedAt: NIODeadline?
+        /// A route too large for its messages was reported (once per peer).
+        var reportedUnsendable = false
+        /// Octets handed to the channel and not yet written to the socket.
+        var queuedBytes = 0
+        /// Its queue passed `maximumOutputQueue`: closed without waiting for it to drain.
+        var overflowed = false
+        /// When each family's last ROUTE-REFRESH was served; requests within
+        /// `routeRefreshInterval` wait in `refreshDue`.
+        var lastRefresh: [AddressFamily: NIODeadline] = [:]
+        var refreshDue: Set<AddressFamily> = []
         var options: SessionOptions { session.negotiated?.options ?? SessionOptions() }
     }
 
@@ -123,9 +133,9 @@ public actor Speaker {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
-                let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
+                let stream = Inbound()
                 do {
-                    try channel.pipeline.syncOperations.addHandler(InboundBridge(continuation))
+                    try channel.pipeline.syncOperations.addHandler(stream.bridge)
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
@@ -289,7 +299,7 @@ public actor Speaker {
         return PeerID(nextPeerID)
     }
 
-    private func accepted(_ channel: any Channel, _ stream: AsyncStream<ByteBuffer>) async {
+    private func accepted(_ channel: any Channel, _ stream: Inbound) async {
         guard acceptingConnections else {
             earlyConnections.append((channel, stream))
             return
@@ -351,14 +361,14 @@ public actor Speaker {
 
     private func connect(_ id: PeerID) {
         guard let p = peers[id] else { return }
-        let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
+        let stream = Inbound()
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.seconds(5))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [signature = p.signature] channel in
                 // The initializer runs before connect(2): a key set here signs the SYN.
                 let keyed = signature.map { $0.apply(to: channel) } ?? channel.eventLoop.makeSucceededVoidFuture()
-                return keyed.flatMapThrowing { try channel.pipeline.syncOperations.addHandler(InboundBridge(continuation)) }
+                return keyed.flatMapThrowing { try channel.pipeline.syncOperations.addHandler(stream.bridge) }
             }
         let host = "\(p.address)", port = p.port
         // Dial from the address we listen on (when it is one), so the peer
@@ -384,7 +394,7 @@ public actor Speaker {
     }
 
     /// Our dial succeeded; the peer's own connection may have been taken meanwhile.
-    private func outboundConnected(_ id: PeerID, _ channel: any Channel, _ stream: AsyncStream<ByteBuffer>) async {
+    private func outboundConnected(_ id: PeerID, _ channel: any Channel, _ stream: Inbound) async {
         if let p = peers[id], p.channel != nil, [SessionState.openSent, .openConfirm].contains(p.session.state) {
             await resolveCollision(id, channel, stream, initiatedByUs: true)
         } else {
@@ -396,12 +406,18 @@ public actor Speaker {
     /// The peer's OPEN on the second one names its BGP identifier; the
     /// connection opened by the speaker with the higher identifier stays, the
     /// other is closed with CEASE (connection collision resolution).
-    private func resolveCollision(_ id: PeerID, _ channel: any Channel, _ stream: AsyncStream<ByteBuffer>, initiatedByUs: Bool) async {
+    private func resolveCollision(_ id: PeerID, _ channel: any Channel, _ stream: Inbound, initiatedByUs: Bool) async {
         var decoder = MessageStreamDecoder()
         var open: Open?
-        read: for await bytes in stream {
+        read: for await bytes in stream.stream {
             decoder.append(bytes)
-            guard let message = try? decoder.next() else { continue }
+            let message: ByteBuffer?
+            do { message = try decoder.next() } catch {
+                // A bad marker or length: no OPEN follows, and the bytes would pile up unread.
+                logger.warning("connection collision: the second connection sent no valid message header", metadata: ["error": "\(error)"])
+                break read
+            }
+            guard let message else { continue }
             if case .open(let o)? = try? BGPMessage.decode(message) { open = o }
             break read
         }
@@ -425,7 +441,7 @@ public actor Speaker {
         await serve(id, channel, stream, decoder: decoder, first: .received(.open(open)))
     }
 
-    private func serve(_ id: PeerID, _ channel: any Channel, _ stream: AsyncStream<ByteBuffer>,
+    private func serve(_ id: PeerID, _ channel: any Channel, _ stream: Inbound,
                        decoder: MessageStreamDecoder = MessageStreamDecoder(), first: SessionEvent? = nil) async {
         guard var p = peers[id], p.channel == nil else {
             channel.close(promise: nil)
@@ -433,6 +449,8 @@ public actor Speaker {
         }
         p.channel = channel
         p.decoder = decoder
+        p.queuedBytes = 0
+        p.overflowed = false
         peers[id] = p
         logger.info("connected", metadata: ["peer": "\(p.address)", "dynamic": "\(p.dynamic)"])
         run(id, .connectionUp)
@@ -441,9 +459,10 @@ public actor Speaker {
             run(id, first)
             receive(id, ByteBuffer())
         }
-        for await bytes in stream {
+        for await bytes in stream.stream {
             guard peers[id]?.channel === channel else { break }
             receive(id, bytes)
+            stream.bridge.consumed(bytes.readableBytes, on: channel.eventLoop)
         }
         guard peers[id]?.channel === channel else { return }
         peers[id]?.channel = nil
@@ -505,6 +524,14 @@ public actor Speaker {
                     flushRIB()
                 }
             }
+            if let due = peers[id]?.refreshDue, !due.isEmpty, peers[id]?.session.state == .established {
+                for family in due where (peers[id]?.lastRefresh[family]).map({ now - $0 >= configuration.routeRefreshInterval }) ?? true {
+                    peers[id]?.refreshDue.remove(family)
+                    peers[id]?.lastRefresh[family] = now
+                    rib.refresh(id, family: family)
+                    flushRIB()
+                }
+            }
             if let d = peers[id]?.staleDeadline, d <= now {
                 peers[id]?.staleDeadline = nil
                 let n = rib.purgeStale(id)
@@ -542,8 +569,17 @@ public actor Speaker {
                 logger.info("established", metadata: meta.merging(["router-id": "\(agreed.peerRouterID)", "hold": "\(agreed.holdTime)",
                                                                    "families": "\(agreed.families.map(\.description).sorted().joined(separator: ","))"]) { a, _ in a })
                 peers[id]?.establishedAt = .now()
+                peers[id]?.reportedUnsendable = false
+                // RFC 4724 §4.2: stale routes stay only for the families its new capability keeps forwarding for.
+                let wasStale = rib.staleCount(id)
+                let preserved = Set(agreed.peerGracefulRestart?.families.filter(\.forwardingStatePreserved).map(\.family) ?? [])
                 rib.addPeer(id, RIBPeer(address: .v4(p.address), routerID: agreed.peerRouterID, routeReflectorClient: p.routeReflectorClient,
-                                        ebgp: agreed.peerAS != configuration.localAS, families: agreed.families))
+                                        ebgp: agreed.peerAS != configuration.localAS, families: agreed.families), preserved: preserved)
+                if wasStale > rib.staleCount(id) {
+                    logger.info("stale routes purged: the peer came back without forwarding state for their family",
+                                metadata: meta.merging(["count": "\(wasStale - rib.staleCount(id))",
+                                                        "graceful-restart": "\(agreed.peerGracefulRestart == nil ? "not offered" : "offered")"]) { a, _ in a })
+                }
                 // Stale routes wait for its End-of-RIB, not forever (RFC 4724 §4.2).
                 let stale = rib.staleCount(id)
                 peers[id]?.endOfRIBReceived = []
@@ -591,8 +627,22 @@ public actor Speaker {
                 var ignored = 0
                 rib.withdraw(nlri, from: id, ignored: &ignored)
                 ribChanged = true
-            case .routeRefresh:
-                rib.refresh(id)
+            case .routeRefresh(let request):
+                // RFC 7313 BoRR/EoRR only frame a peer's own re-advertisement: no request.
+                guard request.subtype == .normal else {
+                    logger.debug("route refresh marker", metadata: meta.merging(["subtype": "\(request.subtype.rawValue)"]) { a, _ in a })
+                    continue
+                }
+                guard p.session.negotiated?.families.contains(request.family) == true else {
+                    logger.warning("ROUTE-REFRESH for a family not negotiated: ignored", metadata: meta.merging(["family": "\(request.family)"]) { a, _ in a })
+                    continue
+                }
+                if let last = p.lastRefresh[request.family], NIODeadline.now() - last < configuration.routeRefreshInterval {
+                    peers[id]?.refreshDue.insert(request.family)
+                    continue
+                }
+                peers[id]?.lastRefresh[request.family] = .now()
+                rib.refresh(id, family: request.family)
                 ribChanged = true
             }
         }
@@ -616,7 +666,20 @@ public actor Speaker {
             // sending its routes would otherwise hold our deferral to its timer.
             let only: Set<AddressFamily>? = deferralDeadline == nil ? nil : [.routeTargetConstraint]
             if only != nil, p.session.negotiated?.families.contains(.routeTargetConstraint) != true { continue }
+            // Back-pressure: while its socket has not taken what it was sent,
+            // what it is owed waits in the RIB (marks, not messages).
+            if p.queuedBytes > Self.outputHighWater { continue }
+            let unsendable = rib.unsendableCount(id)
             let updates = rib.pendingUpdates(for: id, options: p.options, only: only)
+            if rib.unsendableCount(id) > unsendable {
+                countError("bgp_route_too_large", by: rib.unsendableCount(id) - unsendable)
+                if !p.reportedUnsendable {
+                    peers[id]?.reportedUnsendable = true
+                    logger.warning("routes not sent: one alone makes an UPDATE over the peer's maximum message length (withdrawn toward it; counted, logged once)",
+                                   metadata: ["peer": "\(p.address)", "maximum": "\(p.options.maximumMessageLength)",
+                                              "routes": "\(rib.unsendableCount(id) - unsendable)"])
+                }
+            }
             guard !updates.isEmpty else { continue }
             var buffer = ByteBufferAllocator().buffer(capacity: 4096)
             for u in updates { BGPMessage.update(u).encode(into: &buffer, options: p.options) }
@@ -626,9 +689,30 @@ public actor Speaker {
     }
 
 
+    /// Above this many octets queued to a peer, no more UPDATEs are built for it until they drain.
+    static let outputHighWater = 1 << 20
+
     private func write(_ id: PeerID, _ bytes: ByteBuffer) {
-        guard let channel = peers[id]?.channel else { return }
-        peers[id]?.lastWrite = channel.writeAndFlush(bytes)
+        guard let p = peers[id], let channel = p.channel else { return }
+        let n = bytes.readableBytes
+        peers[id]?.queuedBytes += n
+        let write = channel.writeAndFlush(bytes)
+        peers[id]?.lastWrite = write
+        write.whenComplete { _ in Task { await self.written(id, channel, n) } }
+        if !p.overflowed, p.queuedBytes + n > configuration.maximumOutputQueue {
+            peers[id]?.overflowed = true
+            countError("bgp_output_queue_full")
+            logger.warning("peer does not read: dropped", metadata: ["peer": "\(p.address)", "queued": "\(p.queuedBytes + n)",
+                                                                     "limit": "\(configuration.maximumOutputQueue)"])
+            run(id, .close(Notification(.cease(.outOfResources))))
+        }
+    }
+
+    /// The socket took `n` octets written to the peer's current connection.
+    private func written(_ id: PeerID, _ channel: any Channel, _ n: Int) {
+        guard let p = peers[id], p.channel === channel else { return }
+        peers[id]?.queuedBytes -= n
+        if p.queuedBytes > Self.outputHighWater, p.queuedBytes - n <= Self.outputHighWater, rib.hasPendingUpdates(id) { flushRIB() }
     }
 
     /// Closes after what was written has gone (a NOTIFICATION must arrive).
@@ -636,7 +720,9 @@ public actor Speaker {
         guard let p = peers[id], let channel = p.channel else { return }
         peers[id]?.channel = nil
         peers[id]?.lastWrite = nil
-        let closed: EventLoopFuture<Void> = (p.lastWrite ?? channel.eventLoop.makeSucceededVoidFuture())
+        // A peer that does not read would never let its writes finish: closed now.
+        let drained = p.overflowed ? nil : p.lastWrite
+        let closed: EventLoopFuture<Void> = (drained ?? channel.eventLoop.makeSucceededVoidFuture())
             .flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }
             .flatMap { channel.close() }
             .flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }

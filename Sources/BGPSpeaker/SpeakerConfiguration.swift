@@ -76,6 +76,12 @@ public struct SpeakerConfiguration: Hashable, Sendable {
     /// and the wait only keeps the EVPN End-of-RIB from going out early
     /// (membership filters the routes either way).
     public var routeTargetMembershipWait: TimeAmount = .seconds(3)
+    /// Octets written to a peer and not yet taken by its socket beyond
+    /// which it is dropped with CEASE "out of resources" (RFC 4486 subcode 8).
+    public var maximumOutputQueue = 32 << 20
+    /// At most one ROUTE-REFRESH per family per peer is served in this
+    /// time; requests in between are merged into one served when it ends.
+    public var routeRefreshInterval: TimeAmount = .seconds(1)
 
     public init(localAS: UInt32, routerID: IPv4Address, clusterID: IPv4Address? = nil, listenHost: String = "0.0.0.0",
                 listenPort: Int = 179, accept: [NeighborRange] = [], maximumDynamicPeers: Int = 1000,

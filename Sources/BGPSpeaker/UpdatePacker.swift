@@ -26,9 +26,12 @@ enum UpdatePacker {
     }
 
     /// The chunk as one UPDATE, halved should the estimate ever fall short.
+    /// A single NLRI over the maximum is never sent: callers leave such
+    /// routes out first (`RIB.pendingUpdates`), this only keeps the promise.
     private static func checked(_ nlri: [NLRI], options: SessionOptions, _ make: ([NLRI]) -> Update) -> [Update] {
         let u = make(nlri)
-        if nlri.count == 1 || BGPMessage.update(u).encodedLength(options: options) <= options.maximumMessageLength { return [u] }
+        if BGPMessage.update(u).encodedLength(options: options) <= options.maximumMessageLength { return [u] }
+        if nlri.count <= 1 { return [] }
         let half = nlri.count / 2
         return checked(Array(nlri[..<half]), options: options, make) + checked(Array(nlri[half...]), options: options, make)
     }

@@ -29,8 +29,9 @@ public struct RemoteRoutes: Sendable {
     public let instances: [EVPNInstance]
     public let localVTEP: IPv4Address
     private let vniByTarget: [RouteTarget: VNI]
+    /// By route key (`EVPNRoute.key`).
     private var imported: [EVPNRoute: Import] = [:]
-    /// The type-2 routes of each (VNI, MAC): one, or a few during a move.
+    /// The type-2 routes of each (VNI, MAC), by route key: one, or a few during a move.
     private var byKey: [EndpointKey: [EVPNRoute]] = [:]
     /// Per tenant, the VTEPs asking for its broadcast traffic, with how many routes ask.
     private var flooding: [VNI: [IPv4Address: Int]] = [:]
@@ -67,9 +68,12 @@ public struct RemoteRoutes: Sendable {
 
     public var routeCount: Int { imported.count }
 
-    /// A route announced (with its path) or withdrawn (nil).
+    /// A route announced (with its path) or withdrawn (nil). Routes are
+    /// held by their BGP route key: a route announced again with other
+    /// labels replaces the first, and a withdrawal with any label removes it.
     @discardableResult
-    public mutating func apply(_ route: EVPNRoute, _ path: EVPNPath?) -> Touched {
+    public mutating func apply(_ announced: EVPNRoute, _ path: EVPNPath?) -> Touched {
+        let route = announced.key
         var touched = Touched()
         if let old = imported.removeValue(forKey: route) { forget(old, route: route, touched: &touched) }
         if let path, let new = importing(path) {
@@ -91,7 +95,7 @@ public struct RemoteRoutes: Sendable {
     public mutating func replaceAll(with paths: [EVPNPath]) -> Touched {
         var touched = Touched()
         var incoming: [EVPNRoute: EVPNPath] = [:]
-        for path in paths { incoming[path.route] = path }
+        for path in paths { incoming[path.route.key] = path }
         for route in Array(imported.keys) where incoming[route] == nil { touched.merge(apply(route, nil)) }
         for (route, path) in incoming where imported[route] != importing(path) { touched.merge(apply(route, path)) }
         return touched

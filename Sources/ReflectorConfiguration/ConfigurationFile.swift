@@ -33,6 +33,8 @@ public struct ConfigurationFile {
     public var keepalive: UInt16?
     public var maximumPrefixes: Int?
     public var maximumPeers: Int?
+    /// Octets queued to a peer that does not read before it is dropped.
+    public var maximumOutputQueue: Int?
     public var gracefulRestart: Bool?
     public var restartTime: UInt16?
     public var selectionDeferralTime: UInt16?
@@ -56,7 +58,7 @@ public struct ConfigurationFile {
     }
 
     static let topKeys: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
-                                       "max-peers", "graceful-restart", "log-level", "admin", "route-target-constraint"]
+                                       "max-peers", "max-output-queue", "graceful-restart", "log-level", "admin", "route-target-constraint"]
 
     public static func load(_ file: String) throws(ConfigurationError) -> ConfigurationFile {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
@@ -131,6 +133,7 @@ public struct ConfigurationFile {
         }
         if let v = top["max-prefixes"] { c.maximumPrefixes = try r.integer(v, "max-prefixes", 0...Int(Int32.max)) }
         if let v = top["max-peers"] { c.maximumPeers = try r.integer(v, "max-peers", 0...Int(Int32.max)) }
+        if let v = top["max-output-queue"] { c.maximumOutputQueue = try r.integer(v, "max-output-queue", (1 << 20)...(1 << 30)) }
         if let v = top["graceful-restart"] {
             let g = try r.map(v, "graceful-restart", keys: ["enabled", "restart-time", "selection-deferral-time"])
             if let e = g["enabled"] { c.gracefulRestart = try r.bool(e, "graceful-restart.enabled") }

@@ -166,6 +166,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
                 restartTime: restartTime ?? file.restartTime ?? 120,
                 selectionDeferralTime: selectionDeferralTime ?? file.selectionDeferralTime ?? 8) : nil)
         speaker.keepaliveTime = file.keepalive
+        if let q = file.maximumOutputQueue { speaker.maximumOutputQueue = q }
         var admin = file.adminAddress ?? .routeReflectorDefault
         if let adminSocket {
             do { admin = try AdminAddress(parsing: adminSocket) } catch {

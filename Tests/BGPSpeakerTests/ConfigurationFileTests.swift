@@ -47,6 +47,7 @@ struct ConfigurationFileTests {
         Bad(yaml: head + "timers: {keepalive-ish: 3}\n", message: "timers.keepalive-ish: invalid value '3': unknown field"),
         Bad(yaml: head + "max-prefixes: -1\n", message: "max-prefixes: invalid value '-1'"),
         Bad(yaml: head + "max-peers: lots\n", message: "max-peers: invalid value 'lots'"),
+        Bad(yaml: head + "max-output-queue: 1000\n", message: "max-output-queue: invalid value '1000'"),
         Bad(yaml: head + "graceful-restart: {enabled: true, restart-time: 5000}\n",
             message: "graceful-restart.restart-time: invalid value '5000': expected an integer 0-4095"),
         Bad(yaml: head + "graceful-restart: {enabled: true, selection-deferral-time: -1}\n",

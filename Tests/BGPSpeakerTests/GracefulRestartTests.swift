@@ -3,6 +3,7 @@ import BGPSpeaker
 import Logging
 import NIOCore
 import Testing
+import TestSupport
 
 /// RFC 4724 §4.2, receiving speaker, at the RIB: a restarting peer's routes
 /// stay (stale, still best, still reflected), re-announced ones are
@@ -19,6 +20,8 @@ struct GracefulRestartTests {
         /// Peer A's session ended in a way graceful restart does not cover.
         case down
         case reestablish
+        /// Back with a capability keeping forwarding state for these families only.
+        case reestablishPreserving(Set<AddressFamily>)
         case endOfRIB
         /// The restart (or stale) timer of peer A ran out.
         case timer
@@ -29,6 +32,7 @@ struct GracefulRestartTests {
             case .restart: "restart"
             case .down: "down"
             case .reestablish: "re-establish"
+            case .reestablishPreserving(let f): "re-establish preserving \(f)"
             case .endOfRIB: "End-of-RIB"
             case .timer: "timer"
             }
@@ -60,6 +64,12 @@ struct GracefulRestartTests {
         Row(name: "family outside the capability not kept", steps: [.announce([r1, r2]), .restart([.ipv4Unicast])], reflected: [], stale: 0),
         Row(name: "plain down withdraws", steps: [.announce([r1, r2]), .down], reflected: [], stale: 0),
         Row(name: "End-of-RIB without a restart changes nothing", steps: [.announce([r1, r2]), .endOfRIB], reflected: [r1, r2], stale: 0),
+        Row(name: "back without forwarding state: stale routes go at once",
+            steps: [.announce([r1, r2]), .restart([.l2vpnEVPN]), .reestablishPreserving([])], reflected: [], stale: 0),
+        Row(name: "back with forwarding state for another family only",
+            steps: [.announce([r1, r2]), .restart([.l2vpnEVPN]), .reestablishPreserving([.ipv4Unicast])], reflected: [], stale: 0),
+        Row(name: "back with forwarding state kept",
+            steps: [.announce([r1, r2]), .restart([.l2vpnEVPN]), .reestablishPreserving([.l2vpnEVPN])], reflected: [r1, r2], stale: 2),
         Row(name: "restart twice keeps the routes", steps: [.announce([r1, r2]), .restart([.l2vpnEVPN]), .reestablish, .restart([.l2vpnEVPN])],
             reflected: [r1, r2], stale: 2),
     ]
@@ -76,6 +86,7 @@ struct GracefulRestartTests {
             case .restart(let f): rib.peerRestarting(Self.a, families: f)
             case .down: rib.removePeer(Self.a)
             case .reestablish: rib.addPeer(Self.a, Routes.peer(2))
+            case .reestablishPreserving(let f): rib.addPeer(Self.a, Routes.peer(2), preserved: f)
             case .endOfRIB: rib.apply(Update.endOfRIB(.l2vpnEVPN), from: Self.a)
             case .timer: rib.purgeStale(Self.a)
             }
@@ -135,7 +146,8 @@ struct GracefulRestartSessionTests {
 
     static let rows: [Row] = [
         Row(name: "TCP reset, both offered", weOffer: true, peerOffers: true, ending: .connectionDown, kept: 90),
-        Row(name: "hold timer, both offered", weOffer: true, peerOffers: true, ending: .timePassed, kept: 90),
+        // Issue 16 item 10: we send a NOTIFICATION and do not offer RFC 8538's N bit.
+        Row(name: "hold timer, both offered", weOffer: true, peerOffers: true, ending: .timePassed, kept: nil),
         Row(name: "NOTIFICATION received", weOffer: true, peerOffers: true,
             ending: .received(.notification(Notification(.cease(.administrativeShutdown)))), kept: nil),
         Row(name: "we close it", weOffer: true, peerOffers: true, ending: .stop(.administrativeShutdown), kept: nil),
@@ -219,6 +231,45 @@ struct GracefulRestartSpeakerTests {
         guard case .update(let w)? = try await b.receive(until: withdrawal) else { Issue.record("B got no withdrawal"); return }
         #expect(w.unreach == [r2])
         #expect(await speaker.routeCount == 1)
+        await speaker.shutdown()
+    }
+
+    /// Issue 16 item 10, RFC 4724 §4.2: a peer back without the capability,
+    /// without the Forwarding State bit, or without the family in it, loses
+    /// its stale routes as soon as the session is up, not at End-of-RIB.
+    @Test(arguments: [
+        [Capability.multiprotocol(.l2vpnEVPN)],
+        [.multiprotocol(.l2vpnEVPN), .gracefulRestart(GracefulRestart(restartTime: 60, families: [.init(.l2vpnEVPN, flags: 0)]))],
+        [.multiprotocol(.l2vpnEVPN), .gracefulRestart(GracefulRestart(restartTime: 60, families: []))],
+    ])
+    func staleRoutesGoWhenThePeerReturnsWithoutForwardingState(_ returning: [Capability]) async throws {
+        let net = UInt8.random(in: 10...250)
+        let (speaker, port) = try await Self.speaker(accept: "127.82.\(net).0/24")
+        let grCaps: [Capability] = [.multiprotocol(.l2vpnEVPN), .gracefulRestart(GracefulRestart(restartTime: 60, families: [.init(.l2vpnEVPN, flags: 0x80)]))]
+        let aAddress = IPv4Address(127, 82, net, 1)
+        let a = try RawPeer(from: aAddress, toPort: port)
+        let b = try RawPeer(from: IPv4Address(127, 82, net, 2), toPort: port)
+        defer { a.close(); b.close() }
+        try await a.establish(capabilities: grCaps)
+        try await b.establish()
+        let r1 = Routes.macIP(1), r2 = Routes.macIP(2)
+        try a.send(.update(Routes.announce([r1, r2], Routes.attributes())))
+        let announced: @Sendable (BGPMessage) -> Bool = { if case .update(let u) = $0 { u.reach != nil } else { false } }
+        #expect(try await b.receive(until: announced) != nil)
+        a.close()
+        let kept = await eventually(5, every: .milliseconds(100)) {
+            guard let id = await speaker.neighbors().first(where: { $0.address == "\(aAddress)" })?.peer else { return false }
+            return await speaker.staleRoutes(id) == 2
+        }
+        #expect(kept)
+        // Back, and silent: no End-of-RIB, no re-announcement. The routes go all the same.
+        let again = try RawPeer(from: aAddress, toPort: port)
+        defer { again.close() }
+        try await again.establish(capabilities: returning)
+        let withdrawal: @Sendable (BGPMessage) -> Bool = { if case .update(let u) = $0 { !u.unreach.isEmpty } else { false } }
+        guard case .update(let w)? = try await b.receive(until: withdrawal) else { Issue.record("B got no withdrawal"); return }
+        #expect(Set(w.unreach) == [r1, r2])
+        #expect(await speaker.routeCount == 0)
         await speaker.shutdown()
     }
 

@@ -1,5 +1,6 @@
 import BGP
 import BGPSpeaker
+import Foundation
 import Logging
 import NIOCore
 import Testing
@@ -255,21 +256,35 @@ extension CollisionTests {
     static let crossings = [Crossing(remoteID: IPv4Address(127, 56, 0, 9), keepsOurs: false),
                             Crossing(remoteID: IPv4Address(127, 56, 0, 1), keepsOurs: true)]
 
-    @Test(arguments: crossings)
-    func higherIdentifierKeepsItsConnection(_ c: Crossing) async throws {
+    /// A speaker on 127.`block`.x.1 (router id 127.`block`.0.5) whose
+    /// configured neighbour .2 is a raw listener: our connection to it is in
+    /// OpenSent, its OPEN read. Nil (with the issue recorded) when no OPEN came.
+    static func openSent(block: UInt8) async throws
+        -> (speaker: Speaker, port: Int, listener: RawListener, outbound: RawPeer, peerAddress: IPv4Address, ourAddress: IPv4Address)? {
         var logger = Logger(label: "test.collision")
         logger.logLevel = .critical
         let net = UInt8.random(in: 1...250)
-        let peerAddress = IPv4Address(127, 56, net, 2), ourAddress = IPv4Address(127, 56, net, 1)
+        let peerAddress = IPv4Address(127, block, net, 2), ourAddress = IPv4Address(127, block, net, 1)
         let listener = try RawListener(address: peerAddress)
-        let speaker = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 56, 0, 5), listenHost: "\(ourAddress)", listenPort: 0,
+        let speaker = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, block, 0, 5), listenHost: "\(ourAddress)", listenPort: 0,
                                                    neighbors: [NeighborConfiguration(address: peerAddress, port: listener.port, peerAS: 65000)]),
                               logger: logger)
         let port = try await speaker.start().port ?? 0
         // Our outbound connection reaches OpenSent: its OPEN arrives.
         let outbound = try await listener.accept()
-        defer { outbound.close() }
-        guard case .open? = try await outbound.receive() else { Issue.record("no OPEN on our connection"); return }
+        guard case .open? = try await outbound.receive() else {
+            Issue.record("no OPEN on our connection")
+            outbound.close()
+            await speaker.shutdown()
+            return nil
+        }
+        return (speaker, port, listener, outbound, peerAddress, ourAddress)
+    }
+
+    @Test(arguments: crossings)
+    func higherIdentifierKeepsItsConnection(_ c: Crossing) async throws {
+        guard let (speaker, port, listener, outbound, peerAddress, ourAddress) = try await Self.openSent(block: 56) else { return }
+        defer { withExtendedLifetime(listener) { outbound.close() } }
         // The peer dials us too and sends its OPEN there.
         let inbound = try RawPeer(from: peerAddress, to: ourAddress, toPort: port)
         defer { inbound.close() }
@@ -289,6 +304,26 @@ extension CollisionTests {
         }
         guard case .keepalive? = try await winner.receive() else { Issue.record("no KEEPALIVE on the kept connection"); return }
         try winner.send(.keepalive)
+        #expect(await SpeakerTests.state(speaker, peerAddress, becomes: .established) == .established)
+        await speaker.shutdown()
+    }
+
+    /// Issue 16 item 7: a second connection whose first bytes are no BGP
+    /// header is closed at once; before, its reader waited for an OPEN that
+    /// could never be decoded, keeping every byte the peer sent.
+    @Test func collidingConnectionWithABadMarkerIsClosed() async throws {
+        guard let (speaker, port, listener, outbound, peerAddress, ourAddress) = try await Self.openSent(block: 57) else { return }
+        defer { withExtendedLifetime(listener) { outbound.close() } }
+        let inbound = try RawPeer(from: peerAddress, to: ourAddress, toPort: port, timeoutSeconds: 5)
+        defer { inbound.close() }
+        let start = Date()
+        try inbound.send([UInt8](repeating: 0, count: 19) + [UInt8](repeating: 0xab, count: 4000))
+        #expect(try await inbound.receive() == nil)
+        #expect(Date().timeIntervalSince(start) < 3, "the connection stayed open \(Date().timeIntervalSince(start)) s")
+        // Our own connection is untouched: it still reaches Established.
+        try outbound.send(.open(Open(asn: 65000, holdTime: 90, bgpIdentifier: IPv4Address(127, 57, 0, 9), capabilities: [.multiprotocol(.l2vpnEVPN)])))
+        guard case .keepalive? = try await outbound.receive() else { Issue.record("no KEEPALIVE on our connection"); return }
+        try outbound.send(.keepalive)
         #expect(await SpeakerTests.state(speaker, peerAddress, becomes: .established) == .established)
         await speaker.shutdown()
     }

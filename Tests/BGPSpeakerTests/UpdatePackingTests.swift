@@ -37,4 +37,55 @@ struct UpdatePackingTests {
         let perNLRI = UpdatePacker.length(of: nlri[0])
         #expect(lengths.dropLast().allSatisfy { $0 + perNLRI > 4096 })
     }
+
+    /// Attributes with `n` route targets (8 octets each).
+    static func attributes(routeTargets n: Int) -> [PathAttribute] {
+        [PathAttribute(.origin(.igp)), PathAttribute(.asPath(ASPath())), PathAttribute(.localPref(100)),
+         PathAttribute(.extendedCommunities((0..<n).map { .routeTarget(.twoOctetAS(asn: 65000, value: UInt32($0))) }))]
+    }
+
+    /// Attributes with which a client's UPDATE of one route is exactly
+    /// `length` octets: route targets, then an unknown optional transitive
+    /// attribute (passed on unchanged in length) to make up the rest.
+    static func attributes(clientLength length: Int) -> [PathAttribute] {
+        func size(_ a: [PathAttribute]) -> Int { BGPMessage.update(Routes.announce([Routes.macIP(1)], a)).encodedLength() }
+        var n = 400
+        while size(attributes(routeTargets: n + 1)) + 4 <= length { n += 1 }
+        let a = attributes(routeTargets: n)
+        let padding = PathAttribute(flags: .optionalTransitive, value: .unknown(typeCode: 99, data: Array(repeating: 0, count: length - size(a) - 3)))
+        return a + [padding]
+    }
+
+    /// Issue 16 item 2: client UPDATEs of 4083 to 4096 octets grow past 4096
+    /// when reflected (ORIGINATOR_ID and CLUSTER_LIST). No message over the
+    /// peer's maximum goes out; a route that cannot fit alone is not sent
+    /// (counted), a smaller route still is, and a peer with the extended
+    /// message capability gets it.
+    @Test(arguments: [4083, 4090, 4096])
+    func reflectedRoutesNeverExceedTheMaximum(_ clientLength: Int) throws {
+        let a = PeerID(1), b = PeerID(2)
+        var rib = RIB(routerID: Routes.rr, clusterID: Routes.cluster)
+        rib.addPeer(a, Routes.peer(2))
+        rib.addPeer(b, Routes.peer(3))
+        _ = rib.pendingUpdates(for: a)
+        _ = rib.pendingUpdates(for: b)
+        let large = Routes.announce([Routes.macIP(1)], Self.attributes(clientLength: clientLength))
+        #expect(BGPMessage.update(large).encodedLength() == clientLength)
+        rib.apply(large, from: a)
+        rib.apply(Routes.announce([Routes.macIP(2)], Routes.attributes()), from: a)
+        let toB = rib.pendingUpdates(for: b)
+        #expect(toB.map { BGPMessage.update($0).encodedLength() }.allSatisfy { $0 <= 4096 })
+        #expect(toB.flatMap { $0.reach?.nlri ?? [] } == [Routes.macIP(2)])
+        #expect(rib.unsendableCount(b) == 1)
+        #expect(Set(rib.advertised(to: b).keys) == [Routes.macIP(2)])
+        // Withdrawn toward it: a route it was sent before that grows too large is withdrawn there.
+        rib.apply(Routes.announce([Routes.macIP(2)], Self.attributes(clientLength: clientLength)), from: a)
+        #expect(rib.pendingUpdates(for: b).flatMap(\.unreach) == [Routes.macIP(2)])
+        #expect(rib.advertised(to: b).isEmpty)
+        // With the extended message capability both go.
+        rib.refresh(b)
+        let extended = SessionOptions(extendedMessage: true)
+        let all = rib.pendingUpdates(for: b, options: extended)
+        #expect(Set(all.flatMap { $0.reach?.nlri ?? [] }) == [Routes.macIP(1), Routes.macIP(2)])
+    }
 }

@@ -129,6 +129,28 @@ struct RemoteRoutesTests {
                                          mobility: sequence > 0 ? [endpoint.key: sequence] : [:])[0]
     }
 
+    @Test("a route is held by its key: withdrawn with another label, relabelled in place")
+    func routeKey() throws {
+        let endpoint = Endpoint(vni: Self.instances[0].vni, mac: SmallUniverse.mac(0), ipv4: [SmallUniverse.ip(0)], location: .local(port: 1))
+        let announced = EVPNRoutes.advertisements(endpoints: [endpoint], instances: [Self.instances[0]], vtep: SmallUniverse.vteps[1])[0]
+        let route0 = announced.route
+        guard case var .macIPAdvertisement(route) = route0 else { Issue.record("not a type-2 route"); return }
+        var remote = RemoteRoutes(instances: Self.instances, localVTEP: Self.localVTEP)
+        remote.apply(announced.route, announced)
+        #expect(remote.endpoints.count == 1)
+        // Relabelled: still one route, one endpoint.
+        route.label1 = MPLSLabel.vni(99)
+        var relabelled = announced
+        relabelled.route = .macIPAdvertisement(route)
+        remote.apply(relabelled.route, relabelled)
+        #expect(remote.routeCount == 1)
+        // Withdrawn with label 0 (as FRR writes withdrawals): gone.
+        route.label1 = MPLSLabel(rawValue: 0)
+        remote.apply(.macIPAdvertisement(route), nil)
+        #expect(remote.endpoints.isEmpty)
+        #expect(remote.routeCount == 0)
+    }
+
     @Test("random announcements and withdrawals", arguments: 1...16)
     func randomRoutes(seed: UInt64) {
         var g = SplitMix64(state: seed)
