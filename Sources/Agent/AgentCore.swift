@@ -408,11 +408,11 @@ public struct AgentCore: Sendable {
         }
 
         if let target = arpTarget,
-           let owner = owner(bridge: bridge, vni: vni, asker: source, where: { $0.ipv4.contains(target) }),
+           let owner = owner(bridge: bridge, vni: vni, asker: source, address: .v4(target)),
            let reply = try? FrameBuilder.arpReply(answering: packetIn.data, hardwareAddress: owner.mac) {
             outcome.reply = PacketOut(actions: [.output(inPort)], data: reply)
         } else if let target = solicitedTarget,
-                  let owner = owner(bridge: bridge, vni: vni, asker: source, where: { $0.ipv6.contains(target) }),
+                  let owner = owner(bridge: bridge, vni: vni, asker: source, address: .v6(target)),
                   let reply = try? FrameBuilder.neighborAdvertisement(answering: packetIn.data, hardwareAddress: owner.mac) {
             outcome.reply = PacketOut(actions: [.output(inPort)], data: reply)
         }
@@ -421,12 +421,18 @@ public struct AgentCore: Sendable {
 
     /// The endpoint of the tenant that holds an address: configured first,
     /// then gleaned, then remote (the order the bridge state gives them).
-    private func owner(bridge: String, vni: VNI, asker: EthernetAddress,
-                       where holds: @escaping (Endpoint) -> Bool) -> Endpoint? {
+    private func owner(bridge: String, vni: VNI, asker: EthernetAddress, address: IPAddress) -> Endpoint? {
+        func holds(_ endpoint: Endpoint) -> Bool {
+            switch address {
+            case let .v4(ip): endpoint.ipv4.contains(ip)
+            case let .v6(ip): endpoint.ipv6.contains(ip)
+            }
+        }
         let match = { (endpoint: Endpoint) in endpoint.vni == vni && endpoint.mac != asker && holds(endpoint) }
         if let found = snapshots[bridge]?.endpoints.first(where: match) { return found }
         if let found = gleaned[bridge]?.values.first(where: { match($0) && !self.movedAway($0.key) }) { return found }
-        return remote.endpoints.first(where: match)
+        // Remote ones through the address index: no scan of every route per packet-in.
+        return remote.endpoints(vni: vni, holding: address).first { $0.mac != asker }
     }
 
     /// Records (or refreshes) a gleaned endpoint; returns it when something changed.

@@ -255,14 +255,17 @@ public actor OpenFlowController {
         }
     }
 
-    /// The flows the switch holds now (flow stats of every table, or of one).
-    public func installedFlows(on datapathID: UInt64, table: UInt8 = FlowMod.allTables) async throws -> [FlowStats] {
-        try await Self.installedFlows(try handle(datapathID), table: table)
+    /// The flows the switch holds now (flow stats of every table, or of one;
+    /// with a cookie mask, only the flows whose cookie matches under it).
+    public func installedFlows(on datapathID: UInt64, table: UInt8 = FlowMod.allTables,
+                               cookie: UInt64 = 0, cookieMask: UInt64 = 0) async throws -> [FlowStats] {
+        try await Self.installedFlows(try handle(datapathID), table: table, cookie: cookie, cookieMask: cookieMask)
     }
 
-    private static func installedFlows(_ handle: SwitchHandle, table: UInt8 = FlowMod.allTables) async throws -> [FlowStats] {
+    private static func installedFlows(_ handle: SwitchHandle, table: UInt8 = FlowMod.allTables,
+                                       cookie: UInt64 = 0, cookieMask: UInt64 = 0) async throws -> [FlowStats] {
         var flows: [FlowStats] = []
-        let request = MultipartRequest(.flow(FlowStatsRequest(tableID: table)))
+        let request = MultipartRequest(.flow(FlowStatsRequest(tableID: table, cookie: cookie, cookieMask: cookieMask)))
         for case let .multipartReply(reply) in try await handle.request(.multipartRequest(request)) {
             if case let .flow(part) = reply.body { flows += part }
         }
@@ -331,6 +334,9 @@ public actor OpenFlowController {
     public func wantedFlows(on datapathID: UInt64) -> [FlowEntry] {
         shadows[datapathID].map { Array($0.flows.wanted.values) } ?? []
     }
+
+    /// How many flows are wanted on the switch (no copy of them).
+    public func wantedFlowCount(on datapathID: UInt64) -> Int { shadows[datapathID]?.flows.wanted.count ?? 0 }
 
     /// FLOW_MODs not yet confirmed on the switch (rejected ones included).
     public func pendingFlowCount(on datapathID: UInt64) -> Int { shadows[datapathID]?.flows.pendingCount ?? 0 }

@@ -83,5 +83,11 @@ public struct FlowCookie: Hashable, Sendable, CustomStringConvertible {
         Self.space.cookie(UInt64(role.rawValue) << 32 | UInt64(vni?.rawValue ?? 0))
     }
 
+    /// The cookie and mask that select every flow of `role`, whatever its
+    /// VNI (a flow-stats request reads only those).
+    public static func selecting(_ role: FlowRole) -> (cookie: UInt64, mask: UInt64) {
+        (FlowCookie(role).cookie, space.mask | 0xff << 32)
+    }
+
     public var description: String { vni.map { "\(role) vni \($0)" } ?? "\(role)" }
 }

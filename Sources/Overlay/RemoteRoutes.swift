@@ -33,6 +33,9 @@ public struct RemoteRoutes: Sendable {
     private var imported: [EVPNRoute: Import] = [:]
     /// The type-2 routes of each (VNI, MAC), by route key: one, or a few during a move.
     private var byKey: [EndpointKey: [EVPNRoute]] = [:]
+    /// The (VNI, MAC)s whose routes carry each (VNI, IP): the agent answers
+    /// address resolution for remote IPs without a scan of every route.
+    private var holders: [TenantAddress: [EndpointKey]] = [:]
     /// Per tenant, the VTEPs asking for its broadcast traffic, with how many routes ask.
     private var flooding: [VNI: [IPv4Address: Int]] = [:]
 
@@ -79,8 +82,9 @@ public struct RemoteRoutes: Sendable {
         if let path, let new = importing(path) {
             imported[route] = new
             switch new {
-            case let .macIP(key, _, _, _):
+            case let .macIP(key, _, _, ip):
                 byKey[key, default: []].append(route)
+                if let ip { holders[TenantAddress(vni: key.vni, ip: ip), default: []].append(key) }
                 touched.keys.insert(key)
             case let .flood(vni, vtep):
                 flooding[vni, default: [:]][vtep, default: 0] += 1
@@ -103,10 +107,16 @@ public struct RemoteRoutes: Sendable {
 
     private mutating func forget(_ old: Import, route: EVPNRoute, touched: inout Touched) {
         switch old {
-        case let .macIP(key, _, _, _):
+        case let .macIP(key, _, _, ip):
             var routes = byKey[key] ?? []
             routes.removeAll { $0 == route }
             byKey[key] = routes.isEmpty ? nil : routes
+            if let ip {
+                let address = TenantAddress(vni: key.vni, ip: ip)
+                var keys = holders[address] ?? []
+                if let at = keys.firstIndex(of: key) { keys.remove(at: at) }
+                holders[address] = keys.isEmpty ? nil : keys
+            }
             touched.keys.insert(key)
         case let .flood(vni, vtep):
             let n = (flooding[vni]?[vtep] ?? 1) - 1
@@ -151,6 +161,16 @@ public struct RemoteRoutes: Sendable {
         return out
     }
 
+    /// The remote endpoints of the tenant that hold `ip` (usually one), in key order.
+    public func endpoints(vni: VNI, holding ip: IPAddress) -> [Endpoint] {
+        Set(holders[TenantAddress(vni: vni, ip: ip)] ?? []).sorted().compactMap(endpoint).filter { endpoint in
+            switch ip {
+            case let .v4(address): endpoint.ipv4.contains(address)
+            case let .v6(address): endpoint.ipv6.contains(address)
+            }
+        }
+    }
+
     /// The VTEPs that sent a type-3 route for the tenant, in order.
     public func floodList(_ vni: VNI) -> [IPv4Address] { (flooding[vni] ?? [:]).keys.sorted() }
 
@@ -159,4 +179,10 @@ public struct RemoteRoutes: Sendable {
 
     /// Every remote endpoint, sorted (for views; a scan of the whole set).
     public var endpoints: [Endpoint] { byKey.keys.sorted().compactMap(endpoint) }
+}
+
+/// An IP address inside one tenant network.
+struct TenantAddress: Hashable, Sendable {
+    var vni: VNI
+    var ip: IPAddress
 }

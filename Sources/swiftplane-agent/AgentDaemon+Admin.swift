@@ -35,7 +35,7 @@ extension AgentDaemon {
             let drops = GaugeFamily(label: "bum_dropped_packets")
             router.serveMetrics(registry) {
                 if let speaker = self.speaker { await gauges.refresh(speaker) }
-                await flows.set(self.flowCounts())
+                await flows.set(await self.flowCounts())
                 if let reports = try? await self.bumReports() {
                     var values: [[String: String]: Double] = [:]
                     for r in reports {
@@ -88,16 +88,20 @@ extension AgentDaemon {
                        location: port == nil ? "remote" : "local", bridge: bridge, port: port, vtep: vtep, source: source)
     }
 
-    func switchReports() -> [SwitchReport] {
+    func switchReports() async -> [SwitchReport] {
         let now = Date()
-        return switchInfo.keys.sorted().compactMap { dpid in
-            guard let (info, since) = switchInfo[dpid] else { return nil }
+        var out: [SwitchReport] = []
+        for dpid in switchInfo.keys.sorted() {
+            guard let (info, since) = switchInfo[dpid] else { continue }
             let ports = info.ports.sorted { $0.portNo < $1.portNo }.map {
                 SwitchReport.Port(number: $0.portNo, name: "\($0.name)", mac: "\($0.hardwareAddress)")
             }
-            return SwitchReport(dpid: hex(dpid), bridge: bridgeOf[dpid], address: Self.plainAddress(info.peer), connectedSince: since.timeIntervalSince1970,
-                                connectedSeconds: now.timeIntervalSince(since), ports: ports, flows: wantedFlows(dpid).count)
+            let flows = bridgeOf[dpid] == nil ? 0 : await controller.wantedFlowCount(on: dpid)
+            out.append(SwitchReport(dpid: hex(dpid), bridge: bridgeOf[dpid], address: Self.plainAddress(info.peer),
+                                    connectedSince: since.timeIntervalSince1970, connectedSeconds: now.timeIntervalSince(since),
+                                    ports: ports, flows: flows))
         }
+        return out
     }
 
     /// NIO prints a socket address as `[IPv4]host/ip:port`; the operator wants `ip:port`.
@@ -112,8 +116,11 @@ extension AgentDaemon {
         return core.tables(bridge)?.flows ?? FlowTable()
     }
 
-    func flowCounts() -> [[String: String]: Double] {
-        Dictionary(uniqueKeysWithValues: bridgeOf.keys.map { (["dpid": hex($0)], Double(wantedFlows($0).count)) })
+    /// Flows wanted per switch, from the controller's shadow (a count, no table built).
+    func flowCounts() async -> [[String: String]: Double] {
+        var out: [[String: String]: Double] = [:]
+        for dpid in bridgeOf.keys { out[["dpid": hex(dpid)]] = Double(await controller.wantedFlowCount(on: dpid)) }
+        return out
     }
 
     /// The wanted flows of one switch or all; with `live`, each compared with
@@ -168,14 +175,18 @@ extension AgentDaemon {
                                packets: stats?.packetCount, bytes: stats?.byteCount)
     }
 
-    /// Drop counters per VNI, read from every connected switch (flow stats).
+    /// Drop counters per VNI, read from every connected switch: only the
+    /// drop flows' stats (by cookie), never the whole table.
     func bumReports() async throws -> [BUMReport] {
         var byVNI: [UInt32: BUMReport] = [:]
         for tenant in configuration.tenants { byVNI[tenant.instance.vni.rawValue] = BUMReport(vni: tenant.instance.vni.rawValue) }
         for dpid in bridgeOf.keys.sorted() {
-            let installed: [FlowStats]
+            var installed: [FlowStats] = []
             do {
-                installed = try await controller.installedFlows(on: dpid)
+                for role in FlowRole.allCases where role.isBUMDrop {
+                    let (cookie, mask) = FlowCookie.selecting(role)
+                    installed += try await controller.installedFlows(on: dpid, table: Pipeline.Table.forward, cookie: cookie, cookieMask: mask)
+                }
             } catch {
                 throw AdminError.unavailable("cannot read the flows of \(hex(dpid)): \(error)")
             }

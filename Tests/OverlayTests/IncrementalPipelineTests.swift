@@ -170,7 +170,15 @@ struct RemoteRoutesTests {
             let expected = EVPNRoutes.remoteEndpoints(from: all, instances: Self.instances, localVTEP: Self.localVTEP)
             #expect(remote.endpoints == expected, "seed \(seed) step \(step)")
             let flood = EVPNRoutes.floodList(from: all, instances: Self.instances, localVTEP: Self.localVTEP)
-            for vni in SmallUniverse.vnis { #expect(remote.floodList(vni) == (flood[vni] ?? []), "seed \(seed) step \(step) VNI \(vni)") }
+            for vni in SmallUniverse.vnis {
+                #expect(remote.floodList(vni) == (flood[vni] ?? []), "seed \(seed) step \(step) VNI \(vni)")
+                // The address index finds what a scan finds.
+                for n in 0..<3 {
+                    let ip = SmallUniverse.ip(n)
+                    #expect(remote.endpoints(vni: vni, holding: .v4(ip)) == expected.filter { $0.vni == vni && $0.ipv4.contains(ip) },
+                            "seed \(seed) step \(step) VNI \(vni) \(ip)")
+                }
+            }
             if remote.endpoints != expected { return }
         }
         // The whole set at once gives the same.
