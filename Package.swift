@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swiftplanectl", targets: ["swiftplanectl"]),
+        .executable(name: "swiftplane-cni", targets: ["swiftplane-cni"]),
         .library(name: "NetAddress", targets: ["NetAddress"]),
         .library(name: "OpenFlow", targets: ["OpenFlow"]),
         .library(name: "Packets", targets: ["Packets"]),
@@ -127,6 +128,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The CNI plugin: a sans-I/O core (configuration and CNI_* variables to
+        // checks, commands and results) and the executable that runs the commands.
+        .target(name: "CNI", dependencies: ["NetAddress", "OVSDB"], swiftSettings: swiftSettings),
+        .executableTarget(name: "swiftplane-cni", dependencies: ["CNI", "AgentConfiguration", "NetAddress", "OVSDB"], swiftSettings: swiftSettings),
+
         // The operator's CLI.
         .executableTarget(
             name: "swiftplanectl",
@@ -188,6 +194,8 @@ let package = Package(
             dependencies: ["swiftplane-bench", "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings
         ),
+        // The CNI core's tables; the built plugin against real OVS, podman and Docker.
+        .testTarget(name: "CNITests", dependencies: ["CNI", "swiftplane-cni", "TestSupport", "NetAddress", "OVSDB"], swiftSettings: swiftSettings),
         .testTarget(name: "DemoTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         // The admin API and swiftplanectl against running daemons (real sockets, gobgpd, OVS).
         .testTarget(

@@ -1,0 +1,114 @@
+import Foundation
+import TestSupport
+
+/// A tiny image for runtimes that cannot reach a registry: Debian's static
+/// busybox and the applets the tests use, as a tarball to import.
+enum BusyboxImage {
+    static let busybox = "/bin/busybox"
+
+    static var unavailableReason: String? {
+        guard FileManager.default.isExecutableFile(atPath: busybox) else { return "\(busybox) is missing (Debian's busybox-static)" }
+        // The image has no libc: the binary must be static.
+        let file = (try? Command.run("ldd", [busybox]))?.stdout ?? ""
+        return file.contains("=>") ? "\(busybox) is dynamically linked (install busybox-static)" : nil
+    }
+
+    /// Writes `rootfs.tar` (bin/busybox and its applets) into `folder`.
+    static func tarball(in folder: URL) throws -> String {
+        let root = folder.appendingPathComponent("rootfs")
+        let bin = root.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: busybox, toPath: bin.appendingPathComponent("busybox").path)
+        for applet in ["sh", "ip", "ping", "sleep", "cat"] {
+            try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
+        }
+        let tar = folder.appendingPathComponent("rootfs.tar").path
+        let r = try Command.run("tar", ["-C", root.path, "-cf", tar, "."])
+        guard r.status == 0 else { throw RuntimeError(message: "tar: \(r.stderr)") }
+        return tar
+    }
+}
+
+struct RuntimeError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// Rootful podman with the CNI network backend, private to one test: its own
+/// storage, run folder, containers.conf and network folder, run inside the
+/// OVS sandbox's network namespace (`nsenter --net`, so the host end of each
+/// veth is where the sandbox's OVS is) with only the network namespace
+/// changed (podman's mounts stay visible to its next call).
+struct Podman {
+    let folder: URL
+    let netns: String
+
+    static let path = Command.which("podman")
+
+    /// Why podman cannot run containers here, or nil. On this kind of host
+    /// (cgroup v1 + a cgroup2 hierarchy with a controller, no systemd) crun
+    /// refuses the hybrid layout and the default rlimits exceed the hard
+    /// limits, so the tests use runc and explicit ulimits; both are checked.
+    static let unavailableReason: String? = {
+        guard getuid() == 0 else { return "rootful podman needs root" }
+        guard path != nil else { return "podman is not installed (Tests/Tools/install-deps)" }
+        guard Command.which("runc") != nil else { return "runc is not installed (podman here runs containers with runc)" }
+        guard Command.which("conmon") != nil else { return "conmon is not installed" }
+        return BusyboxImage.unavailableReason
+    }()
+
+    var conf: String { folder.appendingPathComponent("containers.conf").path }
+    var networks: URL { folder.appendingPathComponent("cni") }
+    var plugins: URL { folder.appendingPathComponent("cni-bin") }
+
+    /// Writes containers.conf and links the plugin as `swiftplane` beside Debian's plugins.
+    static func make(folder: URL, netns: String, plugin: String) throws -> Podman {
+        let p = Podman(folder: folder, netns: netns)
+        try FileManager.default.createDirectory(at: p.networks, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: p.plugins, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: p.plugins.appendingPathComponent("swiftplane").path, withDestinationPath: plugin)
+        try """
+            [containers]
+            default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+            [network]
+            network_backend = "cni"
+            cni_plugin_dirs = ["\(p.plugins.path)", "\(PluginFixture.cniPluginDirectory)"]
+            network_config_dir = "\(p.networks.path)"
+            [engine]
+            runtime = "runc"
+            cgroup_manager = "cgroupfs"
+            events_logger = "file"
+            """.write(toFile: p.conf, atomically: true, encoding: .utf8)
+        return p
+    }
+
+    /// A network: a conflist with the swiftplane plugin alone.
+    func addNetwork(name: String, configuration: String) throws {
+        let list = #"{"cniVersion":"1.0.0","name":"\#(name)","plugins":[\#(configuration)]}"#
+        try list.write(to: networks.appendingPathComponent("\(name).conflist"), atomically: true, encoding: .utf8)
+    }
+
+    @discardableResult
+    func run(_ arguments: String...) throws -> CommandResult { try run(arguments) }
+
+    func run(_ arguments: [String]) throws -> CommandResult {
+        try Command.run("env", ["CONTAINERS_CONF=\(conf)", "nsenter", "--net=/run/netns/\(netns)", Self.path!,
+                                "--root", folder.appendingPathComponent("root").path,
+                                "--runroot", folder.appendingPathComponent("run").path] + arguments)
+    }
+
+    /// Runs, and throws with podman's stderr when it fails.
+    @discardableResult
+    func must(_ arguments: String...) throws -> String {
+        let r = try run(arguments)
+        guard r.status == 0 else { throw RuntimeError(message: "podman \(arguments.joined(separator: " ")): \(r.stderr)") }
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Every container removed (each network's CNI DEL runs), then the
+    /// storage: nothing of this podman stays mounted or running.
+    func tearDown() {
+        _ = try? run("rm", "--force", "--all", "--time", "0")
+        _ = try? run("system", "reset", "--force")
+    }
+}
