@@ -54,6 +54,10 @@ struct Plugin {
         }
         var env = environment
         env["CNI_COMMAND"] = command.rawValue
+        // MAC= is this plugin's argument: the IPAM plugin must not refuse it as unknown.
+        if !invocation.arguments.isEmpty, invocation.arguments["IgnoreUnknown"] == nil {
+            env["CNI_ARGS"] = "IgnoreUnknown=1;" + (env["CNI_ARGS"] ?? "")
+        }
         let run = ProcessRunner.run([path], input: configuration.text, environment: env)
         let json = try? JSONParser().parse(run.stdout)
         guard run.succeeded else {

@@ -29,6 +29,18 @@ enum BusyboxImage {
     }
 }
 
+/// A command line that first undoes what a test runner's child inherits:
+/// descriptors above stderr, and blocked signals. Foundation's `Process`
+/// learns that a child exited when the child's copy of a socket closes;
+/// podman's conmon and dockerd's containerd outlive the command and would
+/// keep that copy open, so the test would wait for them forever. And the
+/// runtimes hand the signal mask down to the container: busybox `ping -i`
+/// paces itself with SIGALRM, which the test thread has blocked.
+func withoutInheritedDescriptors(_ arguments: [String]) -> [String] {
+    let script = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.closerange(3, 65536); os.execvp(sys.argv[1], sys.argv[1:])"
+    return ["/usr/bin/python3", "-c", script] + arguments
+}
+
 struct RuntimeError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
@@ -92,9 +104,10 @@ struct Podman {
     func run(_ arguments: String...) throws -> CommandResult { try run(arguments) }
 
     func run(_ arguments: [String]) throws -> CommandResult {
-        try Command.run("env", ["CONTAINERS_CONF=\(conf)", "nsenter", "--net=/run/netns/\(netns)", Self.path!,
-                                "--root", folder.appendingPathComponent("root").path,
-                                "--runroot", folder.appendingPathComponent("run").path] + arguments)
+        let command = withoutInheritedDescriptors(
+            ["env", "CONTAINERS_CONF=\(conf)", "nsenter", "--net=/run/netns/\(netns)", Self.path!,
+             "--root", folder.appendingPathComponent("root").path, "--runroot", folder.appendingPathComponent("run").path] + arguments)
+        return try Command.run(command[0], Array(command.dropFirst()))
     }
 
     /// Runs, and throws with podman's stderr when it fails.

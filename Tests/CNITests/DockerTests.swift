@@ -27,10 +27,10 @@ struct DockerTests {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: root) }
             let socket = root.appendingPathComponent("d.sock").path
-            let dockerd = try agent.start(
+            let dockerd = try agent.start(withoutInheritedDescriptors(
                 [Docker.dockerd!, "--data-root", root.appendingPathComponent("data").path, "--exec-root", root.appendingPathComponent("x").path,
                  "--pidfile", root.appendingPathComponent("d.pid").path, "-H", "unix://\(socket)", "--bridge", "none",
-                 "--iptables=false", "--ip6tables=false", "--ip-masq=false"], log: "dockerd.log")
+                 "--iptables=false", "--ip6tables=false", "--ip-masq=false"]), log: "dockerd.log")
             func docker(_ arguments: String...) throws -> CommandResult {
                 try Command.run(Docker.docker!, ["-H", "unix://\(socket)"] + arguments)
             }

@@ -25,9 +25,13 @@ struct PodmanTests {
             let daemon = try agent.startAgent(configuration: config)
             #expect(await eventually(20, every: .milliseconds(200)) { daemon.output.contains("flows synced") }, "\(daemon.output.suffix(2000))")
 
-            let podman = try Podman.make(folder: agent.folder.appendingPathComponent("podman"), netns: agent.sandbox.name,
-                                         plugin: try #require(PluginFixture.pluginPath))
-            defer { podman.tearDown() }
+            // Short: podman refuses a runroot longer than 50 characters.
+            let root = URL(fileURLWithPath: "/tmp/spp-\(agent.sandbox.name.suffix(8))")
+            let podman = try Podman.make(folder: root, netns: agent.sandbox.name, plugin: try #require(PluginFixture.pluginPath))
+            defer {
+                podman.tearDown()
+                try? FileManager.default.removeItem(at: root)
+            }
             try podman.addNetwork(name: "tenant10", configuration: f.configuration())
             let tar = try BusyboxImage.tarball(in: agent.folder)
             try podman.must("import", "--change", #"CMD ["/bin/sh"]"#, tar, "localhost/swiftplane-busybox:test")
