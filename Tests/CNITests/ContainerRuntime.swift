@@ -29,15 +29,24 @@ enum BusyboxImage {
     }
 }
 
-/// A command line that first undoes what a test runner's child inherits:
-/// descriptors above stderr, and blocked signals. Foundation's `Process`
-/// learns that a child exited when the child's copy of a socket closes;
-/// podman's conmon and dockerd's containerd outlive the command and would
-/// keep that copy open, so the test would wait for them forever. And the
-/// runtimes hand the signal mask down to the container: busybox `ping -i`
-/// paces itself with SIGALRM, which the test thread has blocked.
+/// A command line that runs `arguments` as the child of a small supervisor
+/// that undoes what a test runner's child inherits: descriptors above stderr
+/// and blocked signals. Foundation's `Process` learns that a child exited
+/// when the child's copy of a socket closes; podman's conmon and dockerd's
+/// containerd outlive the command and would keep that copy open, so the test
+/// would wait for them forever (the supervisor keeps it and exits with the
+/// command). And runtimes hand the signal mask down to the container: busybox
+/// `ping -i` paces itself with SIGALRM, which the test thread has blocked.
+/// SIGTERM and SIGINT to the supervisor go to the command.
 func withoutInheritedDescriptors(_ arguments: [String]) -> [String] {
-    let script = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.closerange(3, 65536); os.execvp(sys.argv[1], sys.argv[1:])"
+    let script = """
+        import signal, subprocess, sys
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        child = subprocess.Popen(sys.argv[1:], close_fds=True)
+        for s in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(s, lambda n, f: child.send_signal(n))
+        sys.exit(child.wait())
+        """
     return ["/usr/bin/python3", "-c", script] + arguments
 }
 

@@ -27,10 +27,13 @@ struct DockerTests {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: root) }
             let socket = root.appendingPathComponent("d.sock").path
-            let dockerd = try agent.start(withoutInheritedDescriptors(
-                [Docker.dockerd!, "--data-root", root.appendingPathComponent("data").path, "--exec-root", root.appendingPathComponent("x").path,
+            // nsenter, not `ip netns exec`: dockerd needs the cgroup mounts
+            // under /sys that `ip netns exec` hides by remounting /sys.
+            let dockerd = try Daemon(withoutInheritedDescriptors(
+                ["/usr/bin/nsenter", "--net=/run/netns/\(sandbox.name)", Docker.dockerd!,
+                 "--data-root", root.appendingPathComponent("data").path, "--exec-root", root.appendingPathComponent("x").path,
                  "--pidfile", root.appendingPathComponent("d.pid").path, "-H", "unix://\(socket)", "--bridge", "none",
-                 "--iptables=false", "--ip6tables=false", "--ip-masq=false"]), log: "dockerd.log")
+                 "--iptables=false", "--ip6tables=false", "--ip-masq=false"]), log: agent.folder.appendingPathComponent("dockerd.log"))
             func docker(_ arguments: String...) throws -> CommandResult {
                 try Command.run(Docker.docker!, ["-H", "unix://\(socket)"] + arguments)
             }
@@ -38,6 +41,7 @@ struct DockerTests {
                 _ = try? Command.run("sh", ["-c", "\(Docker.docker!) -H unix://\(socket) ps -aq | xargs -r \(Docker.docker!) -H unix://\(socket) rm -f"])
                 // TERM lets dockerd stop the containerd it started; the sandbox's `down` ends anything left.
                 _ = dockerd.signal(SIGTERM, within: 20)
+                dockerd.stop()
             }
             #expect(await eventually(30, every: .milliseconds(200)) { (try? docker("info"))?.status == 0 }, "\(dockerd.output.suffix(2000))")
             let tar = try BusyboxImage.tarball(in: agent.folder)
