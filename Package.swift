@@ -131,7 +131,10 @@ let package = Package(
         // The CNI plugin: a sans-I/O core (configuration and CNI_* variables to
         // checks, commands and results) and the executable that runs the commands.
         .target(name: "CNI", dependencies: ["NetAddress", "OVSDB"], swiftSettings: swiftSettings),
-        .executableTarget(name: "swiftplane-cni", dependencies: ["CNI", "AgentConfiguration", "NetAddress", "OVSDB"], swiftSettings: swiftSettings),
+        .executableTarget(name: "swiftplane-cni", dependencies: ["CNI", "AgentConfiguration", "NetAddress", "OVSDB", "ProcessOutput"],
+                          swiftSettings: swiftSettings),
+        // A child process run to its end, its output drained: the CNI plugin's commands, the tests' oracles.
+        .target(name: "ProcessOutput", swiftSettings: swiftSettings),
 
         // The operator's CLI.
         .executableTarget(
@@ -156,7 +159,7 @@ let package = Package(
 
         // Shared by the test suites: repository paths, hex, running oracles
         // (ovs-ofctl, tshark), the private Open vSwitch sandbox.
-        .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/Support",
+        .target(name: "TestSupport", dependencies: ["ProcessOutput", .product(name: "Logging", package: "swift-log")], path: "Tests/Support",
                 swiftSettings: swiftSettings),
 
         // Unit, conformance, oracle and robustness tests (Swift Testing).

@@ -37,6 +37,8 @@ struct PluginOVSTests {
 
     static let cases: [Case] = [
         Case(name: "good ADD", command: "ADD"),
+        Case(name: "good ADD with the static IPAM plugin", command: "ADD",
+             config: ["ipam": #"{"type":"static","addresses":[{"address":"192.168.10.50/24"}]}"#]),
         Case(name: "config without vni", command: "ADD", config: ["vni": nil], code: 7, mentions: ["vni: missing"]),
         Case(name: "config without bridge", command: "ADD", config: ["bridge": nil], code: 7, mentions: ["bridge: missing"]),
         Case(name: "config without ipam", command: "ADD", config: ["ipam": nil], code: 7, mentions: ["ipam: missing"]),
@@ -98,7 +100,7 @@ struct PluginOVSTests {
             }
             #expect(answer.status == 0, "\(answer.stdout) \(answer.stderr)")
             switch c.command {
-            case "ADD": try checkAdded(f, answer, netns: netns, before: before)
+            case "ADD": try checkAdded(f, answer, netns: netns, before: before, configuration: f.configuration(config))
             case "DEL":
                 let after = try f.state()
                 #expect(!after.ports.contains { $0.hasPrefix("sp") } && !after.links.contains { $0.hasPrefix("sp") })
@@ -117,7 +119,8 @@ struct PluginOVSTests {
 
     /// The port carries the endpoint, the container has the address, MAC and
     /// MTU; CHECK agrees; DEL undoes it all and gives the address back.
-    func checkAdded(_ f: PluginFixture, _ answer: PluginFixture.Answer, netns: String, before: PluginFixture.State) throws {
+    func checkAdded(_ f: PluginFixture, _ answer: PluginFixture.Answer, netns: String, before: PluginFixture.State,
+                    configuration: String) throws {
         let json = try #require(answer.json)
         let address = try #require(json["ips"]?.arrayValue?.first?["address"]?.stringValue)
         #expect(address.hasPrefix("192.168.10.") && address.hasSuffix("/24"))
@@ -131,12 +134,15 @@ struct PluginOVSTests {
         #expect(try f.sandbox.vsctl("get", "Interface", port, "external_ids:ip").contains(ip))
         let inside = try Command.run("nsenter", ["--net=\(netns)", "ip", "-j", "addr", "show", "dev", "eth0"]).stdout
         #expect(inside.contains(#""address":"\#(mac)""#) && inside.contains(#""mtu":1450"#) && inside.contains(ip))
-        #expect(try f.state().allocations == [ip])
+        // host-local keeps a file per address it handed out; static keeps nothing.
+        let hostLocal = configuration.contains(#""type":"host-local""#)
+        #expect(try f.state().allocations == (hostLocal ? [ip] : []))
 
+        let prev = answer.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let check = try f.call("CHECK", containerID: "c1", netns: netns,
-                               configuration: f.configuration(["prevResult": answer.stdout.trimmingCharacters(in: .whitespacesAndNewlines)]))
+                               configuration: String(configuration.dropLast()) + #","prevResult":\#(prev)}"#)
         #expect(check.status == 0, "\(check.stdout)")
-        let del = try f.call("DEL", containerID: "c1", netns: netns, configuration: f.configuration())
+        let del = try f.call("DEL", containerID: "c1", netns: netns, configuration: configuration)
         #expect(del.status == 0, "\(del.stdout)")
         #expect(try f.state() == before)
         #expect(try f.containerLinks(netns).isEmpty)
