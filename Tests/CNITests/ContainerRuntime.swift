@@ -19,7 +19,7 @@ enum BusyboxImage {
         let bin = root.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: busybox, toPath: bin.appendingPathComponent("busybox").path)
-        for applet in ["sh", "ip", "ping", "sleep", "cat"] {
+        for applet in ["sh", "ip", "ping", "sleep", "cat", "true"] {
             try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
         }
         let tar = folder.appendingPathComponent("rootfs.tar").path
@@ -62,7 +62,8 @@ struct RuntimeError: Error, CustomStringConvertible {
 /// changed (podman's mounts stay visible to its next call).
 struct Podman {
     let folder: URL
-    let netns: String
+    /// The network namespace podman runs in; nil: the test runner's.
+    let netns: String?
 
     static let path = Command.which("podman")
 
@@ -75,15 +76,34 @@ struct Podman {
         guard path != nil else { return "podman is not installed (Tests/Tools/install-deps)" }
         guard Command.which("runc") != nil else { return "runc is not installed (podman here runs containers with runc)" }
         guard Command.which("conmon") != nil else { return "conmon is not installed" }
-        return BusyboxImage.unavailableReason
+        if let reason = BusyboxImage.unavailableReason { return reason }
+        return probe()
     }()
+
+    /// The capability itself: a container from the busybox image runs
+    /// (`run --rm --network none ... /bin/true`) with this configuration;
+    /// else podman's own error.
+    static func probe() -> String? {
+        let folder = URL(fileURLWithPath: "/tmp/spq-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let podman = try make(folder: folder, netns: nil, plugin: "/bin/false")
+            defer { podman.tearDown() }
+            try podman.must("import", try BusyboxImage.tarball(in: folder), "localhost/swiftplane-probe:test")
+            try podman.must("run", "--rm", "--network", "none", "localhost/swiftplane-probe:test", "/bin/true")
+            return nil
+        } catch {
+            return "rootful podman cannot run a container here: \(error)"
+        }
+    }
 
     var conf: String { folder.appendingPathComponent("containers.conf").path }
     var networks: URL { folder.appendingPathComponent("cni") }
     var plugins: URL { folder.appendingPathComponent("cni-bin") }
 
     /// Writes containers.conf and links the plugin as `swiftplane` beside Debian's plugins.
-    static func make(folder: URL, netns: String, plugin: String) throws -> Podman {
+    static func make(folder: URL, netns: String?, plugin: String) throws -> Podman {
         let p = Podman(folder: folder, netns: netns)
         try FileManager.default.createDirectory(at: p.networks, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: p.plugins, withIntermediateDirectories: true)
@@ -114,7 +134,7 @@ struct Podman {
 
     func run(_ arguments: [String]) throws -> CommandResult {
         let command = withoutInheritedDescriptors(
-            ["env", "CONTAINERS_CONF=\(conf)", "nsenter", "--net=/run/netns/\(netns)", Self.path!,
+            ["env", "CONTAINERS_CONF=\(conf)"] + (netns.map { ["nsenter", "--net=/run/netns/\($0)"] } ?? []) + [Self.path!,
              "--root", folder.appendingPathComponent("root").path, "--runroot", folder.appendingPathComponent("run").path] + arguments)
         return try Command.run(command[0], Array(command.dropFirst()))
     }

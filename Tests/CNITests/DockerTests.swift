@@ -29,11 +29,8 @@ struct DockerTests {
             let socket = root.appendingPathComponent("d.sock").path
             // nsenter, not `ip netns exec`: dockerd needs the cgroup mounts
             // under /sys that `ip netns exec` hides by remounting /sys.
-            let dockerd = try Daemon(withoutInheritedDescriptors(
-                ["/usr/bin/nsenter", "--net=/run/netns/\(sandbox.name)", Docker.dockerd!,
-                 "--data-root", root.appendingPathComponent("data").path, "--exec-root", root.appendingPathComponent("x").path,
-                 "--pidfile", root.appendingPathComponent("d.pid").path, "-H", "unix://\(socket)", "--bridge", "none",
-                 "--iptables=false", "--ip6tables=false", "--ip-masq=false"]), log: agent.folder.appendingPathComponent("dockerd.log"))
+            let dockerd = try Daemon(withoutInheritedDescriptors(["/usr/bin/nsenter", "--net=/run/netns/\(sandbox.name)"]
+                + Docker.arguments(root: root, socket: socket)), log: agent.folder.appendingPathComponent("dockerd.log"))
             func docker(_ arguments: String...) throws -> CommandResult {
                 try Command.run(Docker.docker!, ["-H", "unix://\(socket)"] + arguments)
             }
@@ -90,4 +87,43 @@ enum Docker {
         ?? (dockerd == nil || docker == nil ? "dockerd or docker is not installed (Debian's docker.io; Tests/Tools/install-deps)" : nil)
         ?? (Command.which("containerd") == nil ? "containerd is not installed" : nil)
         ?? BusyboxImage.unavailableReason
+        ?? probe()
+
+    /// The capability itself: a private dockerd comes up and runs a
+    /// `--network none` container from the busybox image; else why not.
+    static func probe() -> String? {
+        let root = URL(fileURLWithPath: "/tmp/spr-\(getpid())")
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let socket = root.appendingPathComponent("d.sock").path
+        let log = root.appendingPathComponent("dockerd.log")
+        guard let daemon = try? Daemon(withoutInheritedDescriptors(arguments(root: root, socket: socket)), log: log) else {
+            return "dockerd does not start"
+        }
+        defer {
+            _ = daemon.signal(SIGTERM, within: 20)
+            daemon.stop()
+        }
+        func docker(_ arguments: String...) -> CommandResult? { try? Command.run(Docker.docker!, ["-H", "unix://\(socket)"] + arguments) }
+        let deadline = Date() + 30
+        while docker("info")?.status != 0 {
+            guard Date() < deadline, daemon.process.isRunning else {
+                return "dockerd does not run here: \(daemon.output.split(separator: "\n").suffix(3).joined(separator: " | "))"
+            }
+            usleep(200_000)
+        }
+        guard let tar = try? BusyboxImage.tarball(in: root), docker("import", tar, "swiftplane-probe:test")?.status == 0 else {
+            return "docker import fails"
+        }
+        let run = docker("run", "--rm", "--network", "none", "swiftplane-probe:test", "/bin/true")
+        return run?.status == 0 ? nil : "docker cannot run a container here: \(run?.stderr ?? "")"
+    }
+
+    /// dockerd with its own data, exec root, pidfile and socket under `root`;
+    /// no bridge, no iptables.
+    static func arguments(root: URL, socket: String) -> [String] {
+        [dockerd!, "--data-root", root.appendingPathComponent("data").path, "--exec-root", root.appendingPathComponent("x").path,
+         "--pidfile", root.appendingPathComponent("d.pid").path, "-H", "unix://\(socket)", "--bridge", "none",
+         "--iptables=false", "--ip6tables=false", "--ip-masq=false"]
+    }
 }
