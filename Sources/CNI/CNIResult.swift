@@ -114,6 +114,10 @@ public struct CNIResult: Sendable, Hashable {
         })
         object["ips"] = .array(ips.map { ip in
             var o: [String: JSONValue] = ["address": .string(ip.cidr)]
+            // Results before 1.0.0 name the address family of each entry.
+            if cniVersion.hasPrefix("0.") {
+                if case .v4 = ip.address { o["version"] = "4" } else { o["version"] = "6" }
+            }
             if let g = ip.gateway { o["gateway"] = .string(g.description) }
             if let i = ip.interface { o["interface"] = .integer(Int64(i)) }
             return .object(o)

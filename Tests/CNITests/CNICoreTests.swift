@@ -221,6 +221,10 @@ struct CNICoreTests {
         let reread = try CNIResult(json: result, field: "result")
         #expect(reread.interfaces.map(\.name) == [p, "eth0"] && reread.interfaces[1].sandbox == "/run/netns/c1")
         #expect(reread.ips.first?.interface == 1 && reread.ips.first?.cidr == "192.168.10.7/24" && reread.routes == Self.ipam.routes)
+        #expect(result["ips"]?.arrayValue?.first?["version"] == nil)
+        // A 0.4.0 result names the address family, as that version requires.
+        let old = plan.result(Self.ipam, mac: mac, hostMAC: nil).json(cniVersion: "0.4.0")
+        #expect(old["ips"]?.arrayValue?.first?["version"] == "4" && old["cniVersion"] == "0.4.0")
     }
 
     @Test("DEL removes what exists and nothing else: twice is the same as once")
