@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swiftplanectl", targets: ["swiftplanectl"]),
+        .executable(name: "swiftplane-cni", targets: ["swiftplane-cni"]),
         .library(name: "NetAddress", targets: ["NetAddress"]),
         .library(name: "OpenFlow", targets: ["OpenFlow"]),
         .library(name: "Packets", targets: ["Packets"]),
@@ -127,6 +128,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The CNI plugin: a sans-I/O core (configuration and CNI_* variables to
+        // checks, commands and results) and the executable that runs the commands.
+        .target(name: "CNI", dependencies: ["NetAddress", "OVSDB"], swiftSettings: swiftSettings),
+        .executableTarget(name: "swiftplane-cni", dependencies: ["CNI", "AgentConfiguration", "NetAddress", "OVSDB", "ProcessOutput"],
+                          swiftSettings: swiftSettings),
+        // A child process run to its end, its output drained: the CNI plugin's commands, the tests' oracles.
+        .target(name: "ProcessOutput", swiftSettings: swiftSettings),
+
         // The operator's CLI.
         .executableTarget(
             name: "swiftplanectl",
@@ -150,7 +159,7 @@ let package = Package(
 
         // Shared by the test suites: repository paths, hex, running oracles
         // (ovs-ofctl, tshark), the private Open vSwitch sandbox.
-        .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/Support",
+        .target(name: "TestSupport", dependencies: ["ProcessOutput", .product(name: "Logging", package: "swift-log")], path: "Tests/Support",
                 swiftSettings: swiftSettings),
 
         // Unit, conformance, oracle and robustness tests (Swift Testing).
@@ -188,6 +197,8 @@ let package = Package(
             dependencies: ["swiftplane-bench", "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings
         ),
+        // The CNI core's tables; the built plugin against real OVS, podman and Docker.
+        .testTarget(name: "CNITests", dependencies: ["CNI", "swiftplane-cni", "TestSupport", "NetAddress", "OVSDB"], swiftSettings: swiftSettings),
         .testTarget(name: "DemoTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         // The admin API and swiftplanectl against running daemons (real sockets, gobgpd, OVS).
         .testTarget(

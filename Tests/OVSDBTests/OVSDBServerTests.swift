@@ -124,4 +124,55 @@ struct OVSDBServerTests {
             #expect(gone.at - deleted < .seconds(1))
         }
     }
+
+    /// libvirt attaches a VM's tap with `add-port BR vnetN tag=VLAN` and puts
+    /// `attached-mac`, `iface-id`, `iface-status` and `vm-id` on the Interface
+    /// row; nothing on the Port row. Such a port joins as a container's does,
+    /// and a key an operator later sets on the Port wins over the Interface's.
+    @Test("a port shaped as libvirt writes it (keys on the Interface row) is an endpoint; the Port row wins")
+    func libvirtInterfaceRow() async throws {
+        try await OVSSandbox.with(hint: "virt") { sandbox in
+            let socket = try #require(sandbox.databaseSocket)
+            let client = OVSDBClient(endpoint: try #require(OVSDBEndpoint("unix:\(socket)")))
+            let log = EventLog()
+            let consumer = Task {
+                for await event in client.events() { log.entries.withLock { $0.append((ContinuousClock.now, event)) } }
+            }
+            defer { consumer.cancel() }
+            let bridge = sandbox.bridge
+            let vmMAC = "52:54:00:12:34:56", ifaceID = "8a2f5a4e-7c1d-4e0b-9a43-3f1f2b6c0d11"
+            try sandbox.vsctl(
+                "--", "--if-exists", "del-port", "vnet0", "--", "add-port", bridge, "vnet0", "tag=10",
+                "--", "set", "Interface", "vnet0", "type=internal",
+                "--", "set", "Interface", "vnet0", "external-ids:attached-mac=\"\(vmMAC)\"",
+                "--", "set", "Interface", "vnet0", "external-ids:iface-id=\"\(ifaceID)\"",
+                "--", "set", "Interface", "vnet0", "external-ids:vm-id=\"0d5c1a2b-1111-2222-3333-444455556666\"",
+                "--", "set", "Interface", "vnet0", "external-ids:iface-status=active")
+            #expect(try sandbox.vsctl("get", "Port", "vnet0", "external_ids").trimmingCharacters(in: .whitespacesAndNewlines) == "{}")
+            let seen = try #require(try await log.wait(after: 0, timeout: .seconds(30)) {
+                Self.attached($0, "vnet0")?.ofport != nil
+            }, "vnet0 never appeared")
+            let vm = try #require(log.entries.withLock { Self.attached($0[seen.index].event, "vnet0") })
+            #expect(vm.vni == 10)
+            #expect(vm.mac == EthernetAddress(vmMAC))
+            #expect(vm.ifaceID == ifaceID)
+            #expect(vm.ips.isEmpty)
+
+            // The operator puts the tenant and a MAC on the Port row: both win.
+            try sandbox.vsctl("set", "Port", "vnet0", "external_ids:vni=77", "external_ids:attached-mac=\"02:00:00:00:00:77\"")
+            let portWins = try #require(try await log.wait(after: seen.index) { Self.attached($0, "vnet0")?.vni == 77 }, "Port row's vni not seen")
+            let overridden = try #require(log.entries.withLock { Self.attached($0[portWins.index].event, "vnet0") })
+            #expect(overridden.mac == EthernetAddress("02:00:00:00:00:77"))
+            #expect(overridden.ifaceID == ifaceID)
+
+            // A bad value on the Interface row is reported as the Interface's.
+            try sandbox.vsctl("remove", "Port", "vnet0", "external_ids", "attached-mac")
+            try sandbox.vsctl("set", "Interface", "vnet0", "external-ids:attached-mac=nonsense")
+            _ = try #require(try await log.wait(after: portWins.index) {
+                Self.replica($0)?.attachedPorts.errors.contains {
+                    $0.port == "vnet0" && $0.field == "Interface external_ids:attached-mac" && $0.value == "nonsense"
+                } ?? false
+            }, "bad Interface attached-mac not reported")
+        }
+    }
 }

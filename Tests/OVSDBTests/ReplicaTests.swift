@@ -141,13 +141,17 @@ struct ReplicaTests {
 
     struct Derivation: Sendable, CustomTestStringConvertible {
         var externalIDs: [String: String]
+        /// The Interface row's external_ids (libvirt writes there).
+        var interfaceIDs: [String: String] = [:]
         var tag: Int64?
         var ofport: Int64?
         /// vni, or nil when the port is not attached.
         var vni: UInt32?
         var ips: Int = 0
         var error: String? = nil
-        var testDescription: String { "\(externalIDs) tag=\(tag.map(String.init) ?? "-") ofport=\(ofport.map(String.init) ?? "-")" }
+        var mac: String? = nil
+        var ifaceID: String? = nil
+        var testDescription: String { "\(externalIDs) interface=\(interfaceIDs) tag=\(tag.map(String.init) ?? "-") ofport=\(ofport.map(String.init) ?? "-")" }
     }
 
     static let derivations: [Derivation] = [
@@ -165,6 +169,19 @@ struct ReplicaTests {
         Derivation(externalIDs: ["vni": "1", "attached-mac": "02:42:c0:a8:00"], tag: nil, ofport: 3, vni: nil, error: "external_ids:attached-mac"),
         Derivation(externalIDs: ["vni": "1", "ip": "10.0.0.256"], tag: nil, ofport: 3, vni: nil, error: "external_ids:ip"),
         Derivation(externalIDs: ["vni": "1", "ip": "10.0.0.1,"], tag: nil, ofport: 3, vni: nil, error: "external_ids:ip"),
+        // libvirt: attached-mac and iface-id on the Interface row, the tenant from the Port's tag.
+        Derivation(externalIDs: [:], interfaceIDs: ["attached-mac": "52:54:00:12:34:56", "iface-id": "vm1-nic0", "iface-status": "active"],
+                   tag: 10, ofport: 4, vni: 10, mac: "52:54:00:12:34:56", ifaceID: "vm1-nic0"),
+        Derivation(externalIDs: [:], interfaceIDs: ["vni": "20", "ip": "10.0.0.9"], tag: nil, ofport: 4, vni: 20, ips: 1),
+        // Both rows set: the Port's value wins, key by key.
+        Derivation(externalIDs: ["vni": "30", "attached-mac": "02:00:00:00:00:01"],
+                   interfaceIDs: ["vni": "31", "attached-mac": "52:54:00:00:00:02", "iface-id": "x"],
+                   tag: nil, ofport: 4, vni: 30, mac: "02:00:00:00:00:01", ifaceID: "x"),
+        Derivation(externalIDs: ["vni": "30", "attached-mac": "02:00:00:00:00:01"], interfaceIDs: ["attached-mac": "bad"],
+                   tag: nil, ofport: 4, vni: 30, mac: "02:00:00:00:00:01"),
+        Derivation(externalIDs: [:], interfaceIDs: ["attached-mac": "bad"], tag: 5, ofport: 4, vni: nil,
+                   error: "Interface external_ids:attached-mac"),
+        Derivation(externalIDs: [:], interfaceIDs: ["vni": "x"], tag: nil, ofport: 4, vni: nil, error: "Interface external_ids:vni"),
     ]
 
     @Test("vni from external_ids, else tag; bad values are errors naming field and value", arguments: derivations)
@@ -178,8 +195,11 @@ struct ReplicaTests {
             ("external_ids", try OVSDBDatum(json: try JSONParser().parse(ids), path: "")),
             ("tag", try OVSDBDatum(json: try JSONParser().parse(tag), path: "")),
         ]))
+        var interfaceIDs = d.interfaceIDs.map { #"["\#($0.key)","\#($0.value)"]"# }.joined(separator: ",")
+        interfaceIDs = #"["map",[\#(interfaceIDs)]]"#
         let interface = try InterfaceRow(uuid: try #require(Self.uuid(Vectors.ifaceA)), row: [
             "name": .atom(.string("p")), "ofport": try OVSDBDatum(json: try JSONParser().parse(ofport), path: ""),
+            "external_ids": try OVSDBDatum(json: try JSONParser().parse(interfaceIDs), path: ""),
         ])
         let result = Result { () throws(AttachedPortError) in try AttachedPort.derive(bridge: "br0", port: port, interface: interface) }
         switch result {
@@ -188,10 +208,13 @@ struct ReplicaTests {
             #expect(attached?.vni == d.vni)
             #expect(attached.map { $0.ofport.map(Int64.init) } ?? nil == (attached == nil ? nil : d.ofport))
             #expect((attached?.ips.count ?? 0) == d.ips)
+            #expect(attached?.mac == d.mac.flatMap { EthernetAddress($0) })
+            #expect(attached?.ifaceID == d.ifaceID)
         case .failure(let error):
             #expect(error.field == d.error)
             #expect(error.port == "p")
-            #expect(d.externalIDs.values.contains(error.value) || error.value == d.tag.map(String.init))
+            #expect(d.externalIDs.values.contains(error.value) || d.interfaceIDs.values.contains(error.value)
+                || error.value == d.tag.map(String.init))
         }
     }
 }
