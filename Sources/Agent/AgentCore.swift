@@ -79,6 +79,11 @@ public struct AgentCore: Sendable {
     /// What was advertised for a MAC when it froze: advertised unchanged since.
     private var pinned: [EndpointKey: [EVPNPath]] = [:]
     private var newlyFrozen: [DuplicateMACDetector.Frozen] = []
+    /// Received routes refused since the last `takeRefusedRoutes` (the first
+    /// `refusedKept`; the rest only counted), for the daemon to log.
+    private var refusedRoutes: [RemoteRoutes.Refusal] = []
+    public private(set) var refusedRouteCount = 0
+    static let refusedKept = 100
     /// Each bridge's flows, kept incrementally once computed.
     private var bridgeFlows: [String: BridgeFlows] = [:]
     /// What changed since the last `takeFlowUpdates`: endpoints by key,
@@ -178,6 +183,8 @@ public struct AgentCore: Sendable {
     /// sequences, and the flows of what they touched are recomputed.
     private mutating func noteReceived(_ touched: RemoteRoutes.Touched, sequencesBefore: (EndpointKey) -> UInt32?,
                                    at now: ContinuousClock.Instant) {
+        refusedRouteCount += touched.refused.count
+        refusedRoutes += touched.refused.prefix(max(0, Self.refusedKept - refusedRoutes.count))
         dirtyKeys.formUnion(touched.keys)
         if !touched.floodVNIs.isEmpty { layoutDirty = true }
         for key in touched.keys {
@@ -297,6 +304,12 @@ public struct AgentCore: Sendable {
 
     /// The MACs frozen by duplicate detection (agent state for operators).
     public var frozenMACs: [DuplicateMACDetector.Frozen] { duplicates.frozen.values.sorted { $0.key < $1.key } }
+
+    /// The received routes refused since the last call (at most 100; `refusedRouteCount` counts them all).
+    public mutating func takeRefusedRoutes() -> [RemoteRoutes.Refusal] {
+        defer { refusedRoutes = [] }
+        return refusedRoutes
+    }
 
     /// The MACs frozen since the last call, each returned once (to log them once).
     public mutating func takeNewlyFrozen() -> [DuplicateMACDetector.Frozen] {

@@ -212,13 +212,22 @@ extension AgentConfiguration {
                     + "both would use route distinguisher \(vtep):\(raw & 0xffff)")
             }
             let instance: EVPNInstance
+            var targetPath = item.child("vni")
             if let targetNode = map.optional("route-target") {
+                targetPath = item.child("route-target")
                 instance = EVPNInstance(vni: vni, routeTarget: try routeTarget(targetNode))
             } else if let automatic = EVPNInstance.automatic(vni: vni, asn: asn) {
                 instance = automatic
             } else {
                 throw ConfigurationError(file: file, path: item.child("route-target"),
                                          reason: "required with a 4-octet AS (\(asn)): AS:VNI does not fit")
+            }
+            // A route target names one tenant: on two VNIs, every route of
+            // one would be imported into the other on every host.
+            if let clash = tenants.first(where: { $0.instance.routeTarget == instance.routeTarget }) {
+                throw ConfigurationError(file: file, path: targetPath,
+                                         reason: "route target \(instance.routeTarget) is already VNI \(clash.instance.vni)'s: "
+                                             + "a route target must name one tenant")
             }
             let flood = try map.optional("flood").map { node throws(ConfigurationError) in
                 try choice(node, FloodMode.self, "a flood mode")
@@ -240,7 +249,7 @@ extension AgentConfiguration {
             let macNode = try map.required("mac")
             let macText = try macNode.scalar("a MAC address")
             guard let mac = EthernetAddress(macText) else { throw macNode.error("not a MAC address: '\(macText)'") }
-            if mac.rawValue & 0x0100_0000_0000 != 0 || mac.rawValue == 0 {
+            if mac.isMulticast || mac.rawValue == 0 {
                 throw macNode.error("an endpoint needs a unicast MAC address, got \(macText)")
             }
             var ipv4: [IPv4Address] = []

@@ -43,9 +43,40 @@ public struct EVPNInstance: Hashable, Sendable {
     }
 }
 
+/// Which local tenant a received route belongs to.
+public enum TenantMatch: Hashable, Sendable {
+    /// None of its route targets is a local tenant's.
+    case none
+    case one(VNI)
+    /// Its route targets name several local tenants: it is imported into
+    /// none (importing it into either would leak one tenant into another).
+    case several([VNI])
+}
+
 /// Endpoints to EVPN routes and back: pure functions, so the agent's BGP
 /// side is tested with tables like its flow side.
 public enum EVPNRoutes {
+    /// The local tenants by route target (configuration refuses a target on two VNIs).
+    public static func tenantsByTarget(_ instances: [EVPNInstance]) -> [RouteTarget: VNI] {
+        var out: [RouteTarget: VNI] = [:]
+        for instance in instances where out[instance.routeTarget] == nil { out[instance.routeTarget] = instance.vni }
+        return out
+    }
+
+    /// The one import rule of the agent: the tenant whose route target the
+    /// route carries; a route that names several tenants goes to none.
+    public static func tenant(of attributes: PathAttributes, in tenants: [RouteTarget: VNI]) -> TenantMatch {
+        var found: [VNI] = []
+        for target in attributes.routeTargets {
+            if let vni = tenants[target], !found.contains(vni) { found.append(vni) }
+        }
+        switch found.count {
+        case 0: return .none
+        case 1: return .one(found[0])
+        default: return .several(found.sorted())
+        }
+    }
+
     /// The type-2 routes of the local endpoints (one per IP, or one for the
     /// MAC alone) and a type-3 route per local tenant, for ingress
     /// replication (PMSI tunnel type 6, label = VNI, tunnel id = VTEP).
@@ -91,10 +122,7 @@ public enum EVPNRoutes {
     public static func remoteEndpoints(
         from routes: [EVPNPath], instances: [EVPNInstance], localVTEP: IPv4Address
     ) -> [Endpoint] {
-        var vniByTarget: [RouteTarget: VNI] = [:]
-        for instance in instances where vniByTarget[instance.routeTarget] == nil {
-            vniByTarget[instance.routeTarget] = instance.vni
-        }
+        let tenants = tenantsByTarget(instances)
 
         struct Claim {
             var sequence: UInt32
@@ -104,8 +132,8 @@ public enum EVPNRoutes {
         var claims: [EndpointKey: [IPv4Address: Claim]] = [:]
         for received in routes {
             guard case let .macIPAdvertisement(route) = received.route,
-                  case let .v4(vtep)? = received.nextHop, vtep != localVTEP,
-                  let vni = received.attributes.routeTargets.lazy.compactMap({ vniByTarget[$0] }).first
+                  !route.mac.isMulticast, case let .v4(vtep)? = received.nextHop, vtep != localVTEP,
+                  case let .one(vni) = tenant(of: received.attributes, in: tenants)
             else { continue }
             let key = EndpointKey(vni: vni, mac: route.mac)
             var claim = claims[key, default: [:]][vtep, default: Claim(sequence: 0)]
@@ -133,10 +161,10 @@ public enum EVPNRoutes {
     public static func floodList(from routes: [EVPNPath], instances: [EVPNInstance],
                                  localVTEP: IPv4Address) -> [VNI: [IPv4Address]] {
         var out: [VNI: Set<IPv4Address>] = [:]
+        let tenants = tenantsByTarget(instances)
         for received in routes {
             guard case let .inclusiveMulticastEthernetTag(route) = received.route,
-                  let vni = received.attributes.routeTargets.lazy
-                    .compactMap({ target in instances.first { $0.routeTarget == target }?.vni }).first
+                  case let .one(vni) = tenant(of: received.attributes, in: tenants)
             else { continue }
             let endpoint = received.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter
             guard case let .v4(vtep) = endpoint, vtep != localVTEP else { continue }

@@ -13,22 +13,32 @@ public struct RemoteRoutes: Sendable {
     }
 
     /// What a change touched: the (VNI, MAC)s whose remote endpoint or
-    /// sequence may differ, and the tenants whose flood list may.
+    /// sequence may differ, the tenants whose flood list may, and the routes
+    /// refused (with why), which the agent logs and counts.
     public struct Touched: Sendable {
         public var keys: Set<EndpointKey> = []
         public var floodVNIs: Set<VNI> = []
+        public var refused: [Refusal] = []
 
         public init() {}
 
         public mutating func merge(_ other: Touched) {
             keys.formUnion(other.keys)
             floodVNIs.formUnion(other.floodVNIs)
+            refused += other.refused
         }
+    }
+
+    /// A received route this host does not import, and why.
+    public struct Refusal: Sendable, CustomStringConvertible {
+        public var route: EVPNRoute
+        public var reason: String
+        public var description: String { "\(route): \(reason)" }
     }
 
     public let instances: [EVPNInstance]
     public let localVTEP: IPv4Address
-    private let vniByTarget: [RouteTarget: VNI]
+    private let tenants: [RouteTarget: VNI]
     /// By route key (`EVPNRoute.key`).
     private var imported: [EVPNRoute: Import] = [:]
     /// The type-2 routes of each (VNI, MAC), by route key: one, or a few during a move.
@@ -42,30 +52,31 @@ public struct RemoteRoutes: Sendable {
     public init(instances: [EVPNInstance], localVTEP: IPv4Address) {
         self.instances = instances
         self.localVTEP = localVTEP
-        var byTarget: [RouteTarget: VNI] = [:]
-        for instance in instances where byTarget[instance.routeTarget] == nil { byTarget[instance.routeTarget] = instance.vni }
-        vniByTarget = byTarget
+        tenants = EVPNRoutes.tenantsByTarget(instances)
     }
 
-    /// The tenant a received route belongs to: the first of its route
-    /// targets that a local tenant imports. One function for every import.
-    public func tenant(of attributes: PathAttributes) -> VNI? {
-        attributes.routeTargets.lazy.compactMap { vniByTarget[$0] }.first
-    }
-
-    func importing(_ path: EVPNPath) -> Import? {
+    /// What a received route means here, or why it is refused (nil reason:
+    /// simply not ours, such as another tenant's route or our own).
+    func importing(_ path: EVPNPath) -> (Import?, refusal: String?) {
+        let vni: VNI
+        switch EVPNRoutes.tenant(of: path.attributes, in: tenants) {
+        case .none: return (nil, nil)
+        case let .one(tenant): vni = tenant
+        case let .several(vnis):
+            return (nil, "its route targets name several local tenants (VNIs \(vnis.map(\.description).joined(separator: ", "))): imported into none")
+        }
         switch path.route {
         case let .macIPAdvertisement(route):
-            guard case let .v4(vtep)? = path.nextHop, vtep != localVTEP, let vni = tenant(of: path.attributes) else { return nil }
-            return .macIP(key: EndpointKey(vni: vni, mac: route.mac), vtep: vtep,
-                          sequence: EVPNRoutes.mobilitySequence(path.attributes), ip: route.ip)
+            guard case let .v4(vtep)? = path.nextHop, vtep != localVTEP else { return (nil, nil) }
+            if route.mac.isMulticast { return (nil, "a group MAC address (\(route.mac)) never becomes a unicast forward flow") }
+            return (.macIP(key: EndpointKey(vni: vni, mac: route.mac), vtep: vtep,
+                           sequence: EVPNRoutes.mobilitySequence(path.attributes), ip: route.ip), nil)
         case let .inclusiveMulticastEthernetTag(route):
-            guard let vni = tenant(of: path.attributes),
-                  case let .v4(vtep) = path.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter,
-                  vtep != localVTEP else { return nil }
-            return .flood(vni: vni, vtep: vtep)
+            guard case let .v4(vtep) = path.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter,
+                  vtep != localVTEP else { return (nil, nil) }
+            return (.flood(vni: vni, vtep: vtep), nil)
         default:
-            return nil
+            return (nil, nil)
         }
     }
 
@@ -79,7 +90,10 @@ public struct RemoteRoutes: Sendable {
         let route = announced.key
         var touched = Touched()
         if let old = imported.removeValue(forKey: route) { forget(old, route: route, touched: &touched) }
-        if let path, let new = importing(path) {
+        guard let path else { return touched }
+        let (meaning, refusal) = importing(path)
+        if let refusal { touched.refused.append(Refusal(route: announced, reason: refusal)) }
+        if let new = meaning {
             imported[route] = new
             switch new {
             case let .macIP(key, _, _, ip):
@@ -101,7 +115,7 @@ public struct RemoteRoutes: Sendable {
         var incoming: [EVPNRoute: EVPNPath] = [:]
         for path in paths { incoming[path.route.key] = path }
         for route in Array(imported.keys) where incoming[route] == nil { touched.merge(apply(route, nil)) }
-        for (route, path) in incoming where imported[route] != importing(path) { touched.merge(apply(route, path)) }
+        for (route, path) in incoming where imported[route] != importing(path).0 { touched.merge(apply(route, path)) }
         return touched
     }
 

@@ -40,6 +40,8 @@ actor AgentDaemon {
     var switchInfo: [UInt64: (info: SwitchInfo, since: Date)] = [:]
     /// Counted at this edge: packet-ins per reason, answers, errors per kind.
     let metrics = AgentMetrics()
+    /// Why ports were last left out, per bridge (logged when a reason appears).
+    private var ignoredPorts: [String: Set<String>] = [:]
     /// The tenant ports OVSDB last reported, per bridge.
     var attached: [String: [AttachedPort]] = [:]
     /// Holds back advertising and reconciling after a start (no flow that is
@@ -273,7 +275,17 @@ actor AgentDaemon {
 
     private func applyPorts(_ bridge: String) {
         let (snapshot, ignored) = configuration.ports(bridge: bridge, attached: attached[bridge] ?? [])
-        for reason in ignored { logger.debug("port ignored", metadata: ["bridge": "\(bridge)", "reason": "\(reason)"]) }
+        // Each reason once while it lasts: OVSDB reports every change of any port.
+        let known = ignoredPorts[bridge] ?? []
+        for reason in ignored where !known.contains(reason) {
+            guard !reason.hasSuffix(AgentConfiguration.noOfportYet) else {
+                logger.debug("port waits for its ofport", metadata: ["bridge": "\(bridge)", "reason": "\(reason)"])
+                continue
+            }
+            metrics.error("port_ignored")
+            logger.warning("port ignored", metadata: ["bridge": "\(bridge)", "reason": "\(reason)"])
+        }
+        ignoredPorts[bridge] = Set(ignored)
         core.setPorts(snapshot, bridge: bridge)
     }
 
@@ -393,6 +405,10 @@ actor AgentDaemon {
             let changes = BGPRoutes.changes(await speaker.takeReceivedBestChanges())
             guard !changes.isEmpty else { continue }
             core.applyReceivedRoutes(changes, at: .now)
+            for refusal in core.takeRefusedRoutes() {
+                metrics.error("route_refused")
+                logger.warning("received route not imported", metadata: ["route": "\(refusal.route)", "reason": "\(refusal.reason)"])
+            }
             logger.debug("routes received", metadata: ["changed": "\(changes.count)"])
             await syncAll()
         }

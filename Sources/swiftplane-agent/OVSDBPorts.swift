@@ -4,6 +4,10 @@ import OVSDB
 import Overlay
 
 extension AgentConfiguration {
+    /// The reason a port is left out while OVS has not numbered it yet: a
+    /// moment in every port's life, not a fault.
+    static let noOfportYet = ": no ofport yet"
+
     /// A bridge's ports as the core sees them: the static ones from the
     /// configuration, plus the tenant ports OVSDB reports (`external_ids:vni`
     /// or `tag`, with `attached-mac` and `ip` when set). Ports of VNIs not
@@ -14,7 +18,7 @@ extension AgentConfiguration {
         var ignored: [String] = []
         let vxlanPort = bridges.first { $0.name == bridge }?.vxlanPort
         for port in attached where port.bridge == bridge {
-            guard let ofport = port.ofport else { ignored.append("\(port): no ofport yet"); continue }
+            guard let ofport = port.ofport else { ignored.append("\(port)" + Self.noOfportYet); continue }
             guard ofport != vxlanPort else { ignored.append("\(port): is the VXLAN port"); continue }
             guard let vni = VNI(rawValue: port.vni), tenants.contains(where: { $0.instance.vni == vni }) else {
                 ignored.append("\(port): VNI \(port.vni) is not configured")
@@ -26,6 +30,10 @@ extension AgentConfiguration {
             }
             snapshot.ports[ofport] = vni
             guard let mac = port.mac else { continue }
+            guard !mac.isMulticast, mac.rawValue != 0 else {
+                ignored.append("\(port): attached-mac \(mac) is not a unicast address; the port stays in VNI \(vni) without an endpoint")
+                continue
+            }
             var endpoint = Endpoint(vni: vni, mac: mac, location: .local(port: ofport))
             for ip in port.ips {
                 switch ip {

@@ -151,6 +151,26 @@ struct RemoteRoutesTests {
         #expect(remote.routeCount == 0)
     }
 
+    @Test("refused, with the reason: a route naming two local tenants, a group MAC; another tenant's route is simply not ours")
+    func refusals() {
+        let endpoint = Endpoint(vni: Self.instances[0].vni, mac: SmallUniverse.mac(0), ipv4: [SmallUniverse.ip(0)], location: .local(port: 1))
+        var both = EVPNRoutes.advertisements(endpoints: [endpoint], instances: [Self.instances[0]], vtep: SmallUniverse.vteps[1])[0]
+        both.attributes.set(PathAttribute(.extendedCommunities([.routeTarget(Self.instances[0].routeTarget),
+                                                                .routeTarget(Self.instances[1].routeTarget), .vxlanEncapsulation])))
+        var group = endpoint
+        group.mac = EthernetAddress(0x01, 0x00, 0x5e, 0, 0, 1)
+        let multicast = EVPNRoutes.advertisements(endpoints: [group], instances: [Self.instances[0]], vtep: SmallUniverse.vteps[1])[0]
+        let foreign = EVPNRoutes.advertisements(endpoints: [endpoint], instances: [Self.foreign], vtep: SmallUniverse.vteps[1])[0]
+        var remote = RemoteRoutes(instances: Self.instances, localVTEP: Self.localVTEP)
+        let reasons = [both, multicast, foreign].map { remote.apply($0.route, $0).refused.map(\.reason) }
+        #expect(reasons[0].count == 1 && reasons[0][0].contains("several local tenants (VNIs 10, 11)"), "\(reasons)")
+        #expect(reasons[1].count == 1 && reasons[1][0].contains("group MAC address"), "\(reasons)")
+        #expect(reasons[2].isEmpty)
+        #expect(remote.routeCount == 0 && remote.endpoints.isEmpty)
+        // The reference import agrees.
+        #expect(EVPNRoutes.remoteEndpoints(from: [both, multicast, foreign], instances: Self.instances, localVTEP: Self.localVTEP).isEmpty)
+    }
+
     @Test("random announcements and withdrawals", arguments: 1...16)
     func randomRoutes(seed: UInt64) {
         var g = SplitMix64(state: seed)
