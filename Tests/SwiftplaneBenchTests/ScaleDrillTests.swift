@@ -6,22 +6,23 @@ import Testing
 /// The scale drill's parts that hold no I/O: its routes, read back with the
 /// project's own BGP decoder, and its reading of OVS's output, from lines
 /// Open vSwitch 3.1 printed (`ovs-ofctl -O OpenFlow13 monitor br0 watch:`
-/// and `dump-flows`) for the flows the agent installs.
+/// and `dump-flows`) for the flows the agent installs (endpoint 1: MAC
+/// 02:5c:00:00:00:01, IPv4 10.128.0.2).
 @Suite struct ScaleDrillTests {
     static let forwardAdded = " event=ADDED table=30 cookie=0x1234 metadata=0xa,dl_dst=02:5c:00:00:00:01 actions=set_field:0xa->tun_id,set_field:10.9.9.61->tun_dst,output:100"
     static let forwardModified = " event=MODIFIED table=30 cookie=0x1234 metadata=0xa,dl_dst=02:5c:00:00:00:01 actions=set_field:0xa->tun_id,set_field:10.9.9.62->tun_dst,output:100"
     static let forwardDeleted = " event=DELETED reason=delete table=30 cookie=0x1234 metadata=0xa,dl_dst=02:5c:00:00:00:01 actions=set_field:0xa->tun_id,set_field:10.9.9.63->tun_dst,output:100"
-    static let responderActions = "actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:5c:00:00:00:01->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:02:5c:00:00:00:01->arp_sha,set_field:10.128.0.1->arp_spa,IN_PORT"
-    static let responderAdded = " event=ADDED table=20 cookie=0 arp,metadata=0xa,arp_tpa=10.128.0.1,arp_op=1 " + responderActions
-    static let responderDeleted = " event=DELETED reason=delete table=20 cookie=0 arp,metadata=0xa,arp_tpa=10.128.0.1,arp_op=1 " + responderActions
-    static let responderDumped = " cookie=0x0, duration=1.364s, table=20, n_packets=0, n_bytes=0, priority=100,arp,metadata=0xa,arp_tpa=10.128.0.1,arp_op=1 " + responderActions
+    static let responderActions = "actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:5c:00:00:00:01->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:02:5c:00:00:00:01->arp_sha,set_field:10.128.0.2->arp_spa,IN_PORT"
+    static let responderAdded = " event=ADDED table=20 cookie=0 arp,metadata=0xa,arp_tpa=10.128.0.2,arp_op=1 " + responderActions
+    static let responderDeleted = " event=DELETED reason=delete table=20 cookie=0 arp,metadata=0xa,arp_tpa=10.128.0.2,arp_op=1 " + responderActions
+    static let responderDumped = " cookie=0x0, duration=1.364s, table=20, n_packets=0, n_bytes=0, priority=100,arp,metadata=0xa,arp_tpa=10.128.0.2,arp_op=1 " + responderActions
 
     @Test(arguments: [
         (forwardAdded, FlowLine(event: .added, table: 30, ethDestination: 0x025c_0000_0001, tunnelDestination: 0x0a09_093d)),
         (forwardModified, FlowLine(event: .modified, table: 30, ethDestination: 0x025c_0000_0001, tunnelDestination: 0x0a09_093e)),
         (forwardDeleted, FlowLine(event: .deleted, table: 30, ethDestination: 0x025c_0000_0001, tunnelDestination: 0x0a09_093f)),
-        (responderAdded, FlowLine(event: .added, table: 20, arpTargetAddress: 0x0a80_0001, ethSourceSet: 0x025c_0000_0001)),
-        (responderDumped, FlowLine(event: nil, table: 20, arpTargetAddress: 0x0a80_0001, ethSourceSet: 0x025c_0000_0001)),
+        (responderAdded, FlowLine(event: .added, table: 20, arpTargetAddress: 0x0a80_0002, ethSourceSet: 0x025c_0000_0001)),
+        (responderDumped, FlowLine(event: nil, table: 20, arpTargetAddress: 0x0a80_0002, ethSourceSet: 0x025c_0000_0001)),
         (" cookie=0x0, duration=2s, table=30, n_packets=0, n_bytes=0, priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:03 actions=output:1",
          FlowLine(event: nil, table: 30, ethDestination: 0x0242_c0a8_0003)),
     ] as [(String, FlowLine)])
@@ -98,7 +99,7 @@ import Testing
             #expect(update.attributes.routeTargets == [.twoOctetAS(asn: 65000, value: 10)])
             #expect(reach.nlri.count <= ScaleDrillRoutes.nlriPerUpdate)
             for nlri in reach.nlri {
-                guard case let .evpn(.macIPAdvertisement(route)) = nlri else { Issue.record("not a type-2 route: \(nlri)"); continue }
+                guard case let .evpn(.macIPAdvertisement(route)) = nlri.route else { Issue.record("not a type-2 route: \(nlri)"); continue }
                 let index = try #require(ScaleDrillRoutes.index(mac: route.mac.rawValue))
                 #expect(route.ip == .v4(ScaleDrillRoutes.ip(index)))
                 #expect(route.rd == .ipv4(injector, 10))
