@@ -151,8 +151,8 @@ struct BGPBenchPeer {
     var allAnnounced: EventLoopFuture<BGPBenchMark>?
     var allWithdrawn: EventLoopFuture<BGPBenchMark>?
 
-    /// Connects from `local` (a 127.x address, so the RR sees distinct peers).
-    static func connect(group: any EventLoopGroup, local: IPv4Address, to port: Int, routes: Int, receiver: Bool,
+    /// Connects from `local` (a 127.x address, so the RR sees distinct peers) to `remote`.
+    static func connect(group: any EventLoopGroup, local: IPv4Address, to port: Int, remote: String = "127.0.0.1", routes: Int, receiver: Bool,
                         tenants: Int = 0, tenant: Int = 0, deadline: NIODeadline) async throws -> BGPBenchPeer {
         let loop = group.next()
         let goals = BGPBenchPeerHandler.Goals(
@@ -170,7 +170,7 @@ struct BGPBenchPeer {
                                             goals: goals, deadline: deadline))
                 }
             }
-            .connect(host: "127.0.0.1", port: port).get()
+            .connect(host: remote, port: port).get()
         return BGPBenchPeer(channel: channel, established: goals.established.futureResult,
                             allAnnounced: goals.allAnnounced?.futureResult, allWithdrawn: goals.allWithdrawn?.futureResult)
     }

@@ -83,14 +83,7 @@ final class BGPBenchReflector {
     /// Resident set now (VmRSS): with every route stored and nothing in flight, the table's cost.
     var currentRSS: Int? { status("VmRSS:") }
 
-    private func status(_ field: String) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix(field) {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            if fields.count >= 2, let kB = Int(fields[1]) { return kB * 1024 }
-        }
-        return nil
-    }
+    private func status(_ field: String) -> Int? { ProcessStatus.bytes(pid: pid, field) }
 
     func stop() {
         if process.isRunning {

@@ -5,7 +5,7 @@ import ArgumentParser
 struct SwiftplaneBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftplane-bench",
-        abstract: "Load generators for swiftplane's controllers and route reflector.",
-        subcommands: [OpenFlowBench.self, BGPBench.self]
+        abstract: "Load generators for swiftplane's controllers and route reflector, and the demo's scale drill.",
+        subcommands: [OpenFlowBench.self, BGPBench.self, ScaleDrill.self]
     )
 }
