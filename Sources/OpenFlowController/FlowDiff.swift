@@ -11,6 +11,8 @@ public struct FlowDiff: Sendable, Hashable {
     public var modifies: [FlowEntry] = []
     /// Our flows (cookie in our space) that are no longer wanted: DELETE_STRICT.
     public var deletes: [FlowEntry] = []
+    /// Whose flows a modify or delete may hit.
+    public var owner: CookieSpace = .swiftplane
 
     public init(adds: [FlowEntry] = [], modifies: [FlowEntry] = [], deletes: [FlowEntry] = []) {
         self.adds = adds
@@ -25,6 +27,7 @@ public struct FlowDiff: Sendable, Hashable {
     /// are left alone even when no flow wants their key; a wanted flow with the
     /// key of a foreign flow replaces it (the application asked for that key).
     public init(wanted: FlowTable, installed: [FlowEntry], owner: CookieSpace) {
+        self.owner = owner
         var present: [FlowKey: FlowEntry] = [:]
         for flow in installed { present[flow.key] = flow }
         for flow in wanted.entries {
@@ -47,7 +50,7 @@ public struct FlowDiff: Sendable, Hashable {
     /// The messages, adds and modifies before deletes: a packet always finds
     /// a flow, since an old flow goes only after its replacement is in.
     public var flowMods: [FlowMod] {
-        adds.map { $0.flowMod(.add) } + modifies.map { $0.flowMod(.modifyStrict) }
-            + deletes.map { $0.flowMod(.deleteStrict) }
+        adds.map { $0.flowMod(.add) } + modifies.map { $0.flowMod(.modifyStrict, owner: owner) }
+            + deletes.map { $0.flowMod(.deleteStrict, owner: owner) }
     }
 }

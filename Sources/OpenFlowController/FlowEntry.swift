@@ -57,9 +57,14 @@ public struct FlowEntry: Sendable, Hashable {
                   flags: stats.flags)
     }
 
-    /// A FLOW_MOD installing or changing this flow with `command`.
-    public func flowMod(_ command: FlowMod.Command) -> FlowMod {
-        FlowMod(cookie: cookie, cookieMask: command == .add ? 0 : UInt64.max, tableID: key.tableID, command: command,
+    /// A FLOW_MOD installing or changing this flow with `command`. A modify
+    /// or delete hits the flow of this key only if its cookie is in `owner`'s
+    /// space. Not the whole cookie: given an all-ones cookie mask, OVS looks
+    /// the flow up through its index of cookies, which scans every flow with
+    /// the same cookie (the pipeline gives thousands of flows one cookie per
+    /// role and VNI); any other mask takes the classifier's exact lookup.
+    public func flowMod(_ command: FlowMod.Command, owner: CookieSpace = .swiftplane) -> FlowMod {
+        FlowMod(cookie: cookie, cookieMask: command == .add ? 0 : owner.mask, tableID: key.tableID, command: command,
                 idleTimeout: idleTimeout, hardTimeout: hardTimeout, priority: key.priority, flags: flags,
                 match: key.match, instructions: command == .deleteStrict ? [] : instructions)
     }

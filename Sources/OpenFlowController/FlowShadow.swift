@@ -45,7 +45,12 @@ public struct FlowShadow: Sendable {
         }
     }
 
-    public init() {}
+    /// The cookies that are ours: a modify or delete hits only such a flow.
+    public var owner: CookieSpace
+
+    public init(owner: CookieSpace = .swiftplane) {
+        self.owner = owner
+    }
 
     /// Flows not yet known to be on the switch as wanted (rejected ones included).
     public var pendingCount: Int { divergent.count }
@@ -147,13 +152,13 @@ public struct FlowShadow: Sendable {
                 && want.hardTimeout == have.hardTimeout && want.flags == have.flags:
                 // MODIFY_STRICT keeps the flow's counters.
                 installs.append(Batch.Member(key: key, sent: want, command: .modifyStrict))
-                installMods.append(want.flowMod(.modifyStrict))
+                installMods.append(want.flowMod(.modifyStrict, owner: owner))
             case let (want?, _):
                 installs.append(Batch.Member(key: key, sent: want, command: .add))
                 installMods.append(want.flowMod(.add))
             case let (nil, have?):
                 deletes.append(Batch.Member(key: key, sent: nil, command: .deleteStrict))
-                deleteMods.append(have.flowMod(.deleteStrict))
+                deleteMods.append(have.flowMod(.deleteStrict, owner: owner))
             case (nil, nil):
                 continue
             }

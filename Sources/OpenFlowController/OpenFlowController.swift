@@ -301,7 +301,7 @@ public actor OpenFlowController {
     /// the first reconciliation.
     public func update(_ changes: FlowChanges, groups: GroupTable? = nil, meters: MeterTable? = nil, on datapathID: UInt64) {
         // In place: a copy of the shadow would cost the whole table.
-        shadows[datapathID, default: SwitchShadow()].flows.apply(changes)
+        shadows[datapathID, default: SwitchShadow(owner: configuration.cookieSpace)].flows.apply(changes)
         if let groups { shadows[datapathID]?.groups.wanted = groups }
         if let meters { shadows[datapathID]?.meters.wanted = meters }
         shadows[datapathID]?.managed = true
@@ -311,7 +311,7 @@ public actor OpenFlowController {
     /// Makes `tables` the whole of what is wanted on the switch, like
     /// `setTables`, and returns at once (the worker sends the difference).
     public func replaceTables(_ tables: SwitchTables, on datapathID: UInt64) {
-        shadows[datapathID, default: SwitchShadow()].flows.replaceWanted(with: tables.flows)
+        shadows[datapathID, default: SwitchShadow(owner: configuration.cookieSpace)].flows.replaceWanted(with: tables.flows)
         shadows[datapathID]?.groups.wanted = tables.groups
         shadows[datapathID]?.meters.wanted = tables.meters
         shadows[datapathID]?.managed = true

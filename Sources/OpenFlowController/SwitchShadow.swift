@@ -4,13 +4,17 @@ import OpenFlow
 /// meters' shadows, and whether its real tables must be read before the
 /// next change (after a connect, for an audit).
 struct SwitchShadow: Sendable {
-    var flows = FlowShadow()
+    var flows: FlowShadow
     var groups = NumberedShadow<GroupEntry>()
     var meters = NumberedShadow<MeterEntry>()
     /// The application has said what it wants on this switch.
     var managed = false
     var needsDump = true
     var auditing = false
+
+    init(owner: CookieSpace) {
+        flows = FlowShadow(owner: owner)
+    }
 
     /// A new connection (or none): nothing is known of the switch until it is read.
     mutating func reconnected() {

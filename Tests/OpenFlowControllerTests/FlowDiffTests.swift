@@ -87,11 +87,12 @@ struct FlowDiffTests {
         #expect(FlowDiff(wanted: FlowTable([a]), installed: [b], owner: Self.ours).isEmpty)
     }
 
-    @Test("FLOW_MOD fields: delete-strict carries the cookie mask so only our flow is hit")
+    @Test("FLOW_MOD fields: delete-strict carries the owner's cookie mask so only our flow is hit (never all ones: OVS would scan every flow of that cookie)")
     func flowModFields() {
         let entry = Self.flow(10, table: 10)
         let delete = entry.flowMod(.deleteStrict)
-        #expect(delete.cookie == entry.cookie && delete.cookieMask == UInt64.max)
+        #expect(delete.cookie == entry.cookie && delete.cookieMask == CookieSpace.swiftplane.mask)
+        #expect(entry.flowMod(.modifyStrict).cookieMask == CookieSpace.swiftplane.mask)
         #expect(delete.tableID == 10 && delete.priority == 10 && delete.instructions.isEmpty)
         let add = entry.flowMod(.add)
         #expect(add.cookieMask == 0 && add.instructions == entry.instructions)

@@ -35,8 +35,8 @@ struct FloodPipelineTests {
     /// Group 1375731723 = 0x5200000b (VNI 11, from local ports),
     /// 1392508939 = 0x5300000b (VNI 11, from the tunnel).
     static let switchDiff = """
-    MOD_STRICT table:20 priority=50,arp,metadata=0xb cookie:0x535000080000000b/0xffffffffffffffff actions=CONTROLLER:128,goto_table:30
-    MOD_STRICT table:20 priority=50,icmp6,metadata=0xb,icmp_type=135 cookie:0x535000090000000b/0xffffffffffffffff actions=CONTROLLER:128,goto_table:30
+    MOD_STRICT table:20 priority=50,arp,metadata=0xb cookie:0x535000080000000b/0xffff000000000000 actions=CONTROLLER:128,goto_table:30
+    MOD_STRICT table:20 priority=50,icmp6,metadata=0xb,icmp_type=135 cookie:0x535000090000000b/0xffff000000000000 actions=CONTROLLER:128,goto_table:30
     ADD table:30 priority=50,metadata=0xb,dl_dst=ff:ff:ff:ff:ff:ff cookie:0x535000110000000b actions=group:1375731723
     ADD table:30 priority=40,metadata=0xb,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 cookie:0x535000120000000b actions=group:1375731723
     ADD table:30 priority=10,metadata=0xb cookie:0x535000130000000b actions=group:1375731723

@@ -57,7 +57,7 @@ struct PipelineChangeTests {
                               location: .remote(vtep: IPv4Address(10, 9, 9, 4))))
         let actual = try diff(before, after)
         #expect(actual == OVSFlowText.expected("""
-        MOD_STRICT table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:03 cookie:0x5350000c0000000a/0xffffffffffffffff actions=set_field:0xa->tun_id,set_field:10.9.9.4->tun_dst,output:100
+        MOD_STRICT table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:03 cookie:0x5350000c0000000a/0xffff000000000000 actions=set_field:0xa->tun_id,set_field:10.9.9.4->tun_dst,output:100
         """), "\(actual)")
     }
 
@@ -69,8 +69,8 @@ struct PipelineChangeTests {
         after.remove(EndpointKey(vni: SeedTopology.vni11, mac: SeedTopology.mac(4)))
         let actual = try diff(before, after)
         #expect(Set(actual) == Set(OVSFlowText.expected("""
-        DEL_STRICT table:20 priority=100,arp,metadata=0xb,arp_tpa=192.168.0.4,arp_op=1 cookie:0x535000060000000b/0xffffffffffffffff actions=drop
-        DEL_STRICT table:30 priority=100,metadata=0xb,dl_dst=02:42:c0:a8:00:04 cookie:0x5350000c0000000b/0xffffffffffffffff actions=drop
+        DEL_STRICT table:20 priority=100,arp,metadata=0xb,arp_tpa=192.168.0.4,arp_op=1 cookie:0x535000060000000b/0xffff000000000000 actions=drop
+        DEL_STRICT table:30 priority=100,metadata=0xb,dl_dst=02:42:c0:a8:00:04 cookie:0x5350000c0000000b/0xffff000000000000 actions=drop
         """)), "\(actual)")
     }
 
