@@ -57,7 +57,8 @@ public struct ConfigurationFile {
         }
     }
 
-    static let topKeys: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
+    /// The fields of the file's top level.
+    public static let topKeys: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
                                        "max-peers", "max-output-queue", "graceful-restart", "log-level", "admin", "route-target-constraint"]
 
     public static func load(_ file: String) throws(ConfigurationError) -> ConfigurationFile {
