@@ -29,13 +29,6 @@ public struct FlowChanges: Sendable, Hashable {
 
     public var isEmpty: Bool { byKey.isEmpty }
     public var count: Int { byKey.count }
-
-    /// `table` with these changes applied.
-    public func applied(to table: FlowTable) -> FlowTable {
-        var out = table
-        out.apply(self)
-        return out
-    }
 }
 
 extension FlowTable {

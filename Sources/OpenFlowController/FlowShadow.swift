@@ -54,9 +54,6 @@ public struct FlowShadow: Sendable {
 
     /// Flows not yet known to be on the switch as wanted (rejected ones included).
     public var pendingCount: Int { divergent.count }
-    public var heldKeys: [FlowKey: Retry] { held }
-    /// Whether the switch holds every wanted flow and none of ours besides.
-    public var isInSync: Bool { isTrusted && divergent.isEmpty }
 
     /// What the switch is believed to hold for `key`.
     public func installed(_ key: FlowKey) -> FlowEntry? {

@@ -329,12 +329,6 @@ public actor OpenFlowController {
         return try await drain(datapathID).value.drift
     }
 
-    /// The flows the controller believes the switch holds (ours), from the
-    /// shadow: no dump. Empty for a switch never managed.
-    public func wantedFlows(on datapathID: UInt64) -> [FlowEntry] {
-        shadows[datapathID].map { Array($0.flows.wanted.values) } ?? []
-    }
-
     /// How many flows are wanted on the switch (no copy of them).
     public func wantedFlowCount(on datapathID: UInt64) -> Int { shadows[datapathID]?.flows.wanted.count ?? 0 }
 

@@ -7,10 +7,10 @@ import TestSupport
 /// and against the bare loop, over each transport, must get every emulated
 /// switch answered: responses counted, flows installed, nothing lost.
 @Suite struct OpenFlowBenchRunTests {
-    @Test(arguments: ["tcp", "unix"])
+    @Test(.enabled(if: Command.builtProduct("swiftplane-bench") != nil, "swiftplane-bench is not built (swift build --build-tests)"), arguments: ["tcp", "unix"])
     func shortRunIsAnsweredByBoth(transport: String) throws {
         guard let bench = Command.builtProduct("swiftplane-bench") else {
-            print("skipped: swiftplane-bench not built (run swift build --build-tests)")
+            Issue.record("swiftplane-bench not built (run swift build --build-tests), although its check at the start said it was")
             return
         }
         let result = try Command.run(bench, ["openflow", "--switches", "4", "--window", "8", "--duration", "0.5",
