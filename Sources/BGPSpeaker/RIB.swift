@@ -1,4 +1,5 @@
 import BGP
+import NIOCore
 
 /// Adj-RIB-In per peer, the Loc-RIB and Adj-RIB-Out per peer (RFC 4271
 /// §3.2), for a route reflector. Sans I/O: feed it UPDATEs and peers coming
@@ -318,8 +319,8 @@ public struct RIB: Sendable {
 
     /// Whether UPDATEs are owed to the peer.
     public func hasPendingUpdates(_ id: PeerID) -> Bool {
-        guard let t = peers[id] else { return false }
-        return !t.pending.isEmpty || !t.endOfRIBPending.isEmpty || t.membershipChanged
+        guard let k = peers.index(forKey: id) else { return false }
+        return !peers.values[k].pending.isEmpty || !peers.values[k].endOfRIBPending.isEmpty || peers.values[k].membershipChanged
     }
 
     /// RFC 4684 §6: the peer's membership is complete (its End-of-RIB for
@@ -424,8 +425,69 @@ public struct RIB: Sendable {
     /// With `only`, just those families' (the rest stays owed).
     public mutating func pendingUpdates(for peer: PeerID, options: SessionOptions = SessionOptions(),
                                         only: Set<AddressFamily>? = nil) -> [Update] {
+        guard let plan = takePlan(for: peer, options: options, only: only, budget: nil) else { return [] }
+        return plan.withdrawals.flatMap { withdrawalUpdates($0.nlri, family: $0.family, options: options) }
+            + plan.announcements.flatMap { announcementUpdates($0.routes, attributes: $0.attributes, family: $0.family, options: options) }
+            + plan.endOfRIB.map { Update.endOfRIB($0) }
+    }
+
+    /// The same UPDATEs as `pendingUpdates`, encoded, at most about `budget`
+    /// octets of NLRI at a time (the rest stays owed: call again once they
+    /// are written). Identical runs of routes with one attribute set (or
+    /// withdrawn together) to peers with the same session options are
+    /// encoded once per `cache` and their bytes shared: a reflector's
+    /// clients mostly receive the very same UPDATEs (update groups).
+    public mutating func pendingMessages(for peer: PeerID, options: SessionOptions = SessionOptions(),
+                                         only: Set<AddressFamily>? = nil, budget: Int? = nil,
+                                         cache: inout OutboundEncodingCache) -> OutboundMessages {
+        var out = OutboundMessages()
+        guard let plan = takePlan(for: peer, options: options, only: only, budget: budget) else { return out }
+        for w in plan.withdrawals {
+            out.append(cache.encoded(.init(attributes: nil, family: w.family, options: options, routes: w.routes)) {
+                withdrawalUpdates(w.nlri, family: w.family, options: options)
+            })
+        }
+        for a in plan.announcements {
+            out.append(cache.encoded(.init(attributes: a.attributes, family: a.family, options: options, routes: a.routes)) {
+                announcementUpdates(a.routes, attributes: a.attributes, family: a.family, options: options)
+            })
+        }
+        for family in plan.endOfRIB {
+            var b = ByteBuffer()
+            BGPMessage.update(.endOfRIB(family)).encode(into: &b, options: options)
+            out.append((b, 1))
+        }
+        return out
+    }
+
+    /// What one peer is owed, decided per peer before anything is encoded:
+    /// routes by index (the withdrawn with their NLRI, whose index may be
+    /// freed by the withdrawal), grouped by attribute set.
+    struct OutboundPlan {
+        var withdrawals: [(family: AddressFamily, routes: [RouteIndex], nlri: [NLRI])] = []
+        var announcements: [(attributes: AttributeStore.ID, family: AddressFamily, routes: [RouteIndex])] = []
+        var endOfRIB: [AddressFamily] = []
+    }
+
+    private func withdrawalUpdates(_ nlri: [NLRI], family: AddressFamily, options: SessionOptions) -> [Update] {
+        UpdatePacker.pack(nlri, options: options) { Update(attributes: PathAttributes([PathAttribute(.mpUnreachNLRI(MPUnreachNLRI(family: family, nlri: $0)))])) }
+    }
+
+    private func announcementUpdates(_ routes: [RouteIndex], attributes a: AttributeStore.ID, family: AddressFamily,
+                                     options: SessionOptions) -> [Update] {
+        let attrs = store[a]
+        return UpdatePacker.pack(routes.compactMap { self.routes[Int($0)] }, options: options) {
+            Self.announcement($0, family: family, attributes: attrs)
+        }
+    }
+
+    /// Takes what the peer is owed off its marks and moves its Adj-RIB-Out
+    /// to it. With a `budget`, stops once about that many octets of NLRI
+    /// are to be sent (the rest stays marked; End-of-RIB waits for it).
+    /// Nil when the peer is unknown or restarting.
+    mutating func takePlan(for peer: PeerID, options: SessionOptions, only: Set<AddressFamily>?, budget: Int?) -> OutboundPlan? {
         // Taken out and put back, so its tables are mutated without a copy.
-        guard peers[peer]?.restarting == false, var t = peers.removeValue(forKey: peer) else { return [] }
+        guard peers[peer]?.restarting == false, var t = peers.removeValue(forKey: peer) else { return nil }
         if t.membershipChanged, !t.awaitingMembership {
             // Membership moved: every route is weighed again, the Adj-RIB-Out
             // gives the difference. Not while waiting for the rest of it: then
@@ -448,20 +510,24 @@ public struct RIB: Sendable {
                 for k in loc.indices where carries(loc[k].outAttributes) || carries(t.adjOut[RouteIndex(k)]) { t.mark(RouteIndex(k)) }
             }
         }
-        var withdrawals: [AddressFamily: [NLRI]] = [:]
-        var announcements: [AttributeStore.ID: [NLRI]] = [:]
+        var plan = OutboundPlan()
+        /// Where each attribute set's routes go in the plan; routes come in runs of one set, so the last is kept at hand.
+        var slots: [AttributeStore.ID: Int] = [:]
+        var last: (attributes: AttributeStore.ID, slot: Int)?
         /// Membership verdicts per attribute set: routes sharing attributes share route targets.
         var admitted: [AttributeStore.ID: Bool] = [:]
         var held: [RouteIndex] = []
         /// Per attribute set, the length of its UPDATE without NLRI.
         var baseLength: [AttributeStore.ID: Int] = [:]
-        for i in t.pending.take() {
+        var decisions = ReflectionMemo()
+        var used = 0
+        while let i = t.pending.next() {
             guard let nlri = routes[Int(i)], let family = nlri.family else { continue }
             if let only, !only.contains(family) {
                 held.append(i)
                 continue
             }
-            var wanted = self.wanted(i, family: family, to: peer, t.info)
+            var wanted = self.wanted(i, family: family, to: peer, t.info, memo: &decisions)
             if let a = wanted, let membership = t.membership, RouteTargetMembership.constrainedFamilies.contains(family) {
                 let ok = !t.awaitingMembership && (admitted[a] ?? {
                     let verdict = membership.admits(store[a].attributes.routeTargets)
@@ -484,31 +550,42 @@ public struct RIB: Sendable {
             if let a = wanted {
                 store.retain(a)
                 if current == nil { loc[Int(i)].references &+= 1 }
-                announcements[a, default: []].append(nlri)
+                if last?.attributes != a {
+                    let slot = slots[a] ?? {
+                        plan.announcements.append((a, family, []))
+                        slots[a] = plan.announcements.count - 1
+                        return plan.announcements.count - 1
+                    }()
+                    last = (a, slot)
+                }
+                plan.announcements[last!.slot].routes.append(i)
             } else {
-                withdrawals[family, default: []].append(nlri)
+                // A family or two at most: found by a scan.
+                if let k = plan.withdrawals.firstIndex(where: { $0.family == family }) {
+                    plan.withdrawals[k].routes.append(i)
+                    plan.withdrawals[k].nlri.append(nlri)
+                } else {
+                    plan.withdrawals.append((family, [i], [nlri]))
+                }
                 unreference(i)
             }
+            used += UpdatePacker.length(of: nlri)
+            if let budget, used >= budget { break }
         }
         for i in held { t.pending.insert(i) }
-        var out: [Update] = []
-        for (family, nlri) in withdrawals.sorted(by: { $0.key.afi.rawValue < $1.key.afi.rawValue }) {
-            out += UpdatePacker.pack(nlri, options: options) { Update(attributes: PathAttributes([PathAttribute(.mpUnreachNLRI(MPUnreachNLRI(family: family, nlri: $0)))])) }
-        }
-        for (a, nlri) in announcements.sorted(by: { $0.key < $1.key }) {
-            let attrs = store[a]
-            guard let family = nlri.first?.family else { continue }
-            out += UpdatePacker.pack(nlri, options: options) { Self.announcement($0, family: family, attributes: attrs) }
-        }
-        if !t.endOfRIBPending.isEmpty {
+        plan.withdrawals.sort { $0.family.afi.rawValue < $1.family.afi.rawValue }
+        plan.announcements.sort { $0.attributes < $1.attributes }
+        // Held routes are other families': a cut short by the budget leaves this one's table unfinished.
+        let complete = t.pending.count == held.count
+        if !t.endOfRIBPending.isEmpty, complete {
             // A constrained family's table is not complete while it waits for membership.
             var closing = t.awaitingMembership ? t.endOfRIBPending.subtracting(RouteTargetMembership.constrainedFamilies) : t.endOfRIBPending
             if let only { closing.formIntersection(only) }
             t.endOfRIBPending.subtract(closing)
-            out += closing.sorted { ($0.afi.rawValue, $0.safi.rawValue) < ($1.afi.rawValue, $1.safi.rawValue) }.map { Update.endOfRIB($0) }
+            plan.endOfRIB = closing.sorted { ($0.afi.rawValue, $0.safi.rawValue) < ($1.afi.rawValue, $1.safi.rawValue) }
         }
         peers[peer] = t
-        return out
+        return plan
     }
 
     // MARK: internals
@@ -524,8 +601,13 @@ public struct RIB: Sendable {
     /// stays within the maximum length. Exact (encoded) only near the limit.
     private func fits(_ nlri: NLRI, family: AddressFamily, attributes a: AttributeStore.ID, options: SessionOptions,
                       baseLength: inout [AttributeStore.ID: Int]) -> Bool {
-        let base = baseLength[a] ?? BGPMessage.update(Self.announcement([], family: family, attributes: store[a])).encodedLength(options: options)
-        baseLength[a] = base
+        let base: Int
+        if let known = baseLength[a] {
+            base = known
+        } else {
+            base = BGPMessage.update(Self.announcement([], family: family, attributes: store[a])).encodedLength(options: options)
+            baseLength[a] = base
+        }
         // One more octet for MP_REACH_NLRI's length should it turn extended.
         if base + UpdatePacker.length(of: nlri) + 1 <= options.maximumMessageLength { return true }
         return BGPMessage.update(Self.announcement([nlri], family: family, attributes: store[a])).encodedLength(options: options)
@@ -570,6 +652,20 @@ public struct RIB: Sendable {
         return i
     }
 
+    /// A peer's tables changed in place. (The dictionary's optional
+    /// subscript would copy the whole tables, twice, per route.)
+    @discardableResult
+    private mutating func withTables<R>(_ peer: PeerID, _ body: (inout PeerTables) -> R) -> R? {
+        guard let k = peers.index(forKey: peer) else { return nil }
+        return body(&peers.values[k])
+    }
+
+    /// What the RIB knows of a peer, without copying its tables.
+    private func info(_ peer: PeerID) -> RIBPeer? {
+        guard let k = peers.index(forKey: peer) else { return nil }
+        return peers.values[k].info
+    }
+
     private mutating func unreference(_ i: RouteIndex) {
         guard loc[Int(i)].references > 0 else { return }
         loc[Int(i)].references -= 1
@@ -607,7 +703,7 @@ public struct RIB: Sendable {
 
     private mutating func setPath(_ i: RouteIndex, from peer: PeerID, attributes id: AttributeStore.ID) {
         store.retain(id)
-        if peers[peer]?.stale.isEmpty == false { peers[peer]?.stale.remove(i) }
+        withTables(peer) { if !$0.stale.isEmpty { $0.stale.remove(i) } }
         var e = loc[Int(i)]
         var old: AttributeStore.ID?
         if e.firstPeer == LocEntry.none {
@@ -632,7 +728,7 @@ public struct RIB: Sendable {
         } else {
             e.references &+= 1
             loc[Int(i)] = e
-            peers[peer]?.received += 1
+            withTables(peer) { $0.received += 1 }
             if constrainedPeers > 0 { noteMembership(i, of: peer, added: true) }
         }
         decide(i)
@@ -658,8 +754,10 @@ public struct RIB: Sendable {
             return
         }
         loc[Int(i)] = e
-        if peers[peer]?.stale.isEmpty == false { peers[peer]?.stale.remove(i) }
-        peers[peer]?.received -= 1
+        withTables(peer) { t in
+            if !t.stale.isEmpty { t.stale.remove(i) }
+            t.received -= 1
+        }
         if constrainedPeers > 0 { noteMembership(i, of: peer, added: false) }
         releaseReceived(old)
         decide(i)
@@ -707,7 +805,7 @@ public struct RIB: Sendable {
             newBest = entry.first.map(\.peer)
         }
         var newOut: AttributeStore.ID?
-        if let b = newBest, let info = peers[b]?.info, let a = path(i, from: b) {
+        if let b = newBest, let info = info(b), let a = path(i, from: b) {
             if info.local {
                 store.retain(a)
                 newOut = a
@@ -722,7 +820,12 @@ public struct RIB: Sendable {
         loc[Int(i)] = entry
         guard changed else { return }
         if tracksBestChanges, let nlri = routes[Int(i)] { bestChanged.insert(nlri.key) }
-        for p in peerList { peers[p]?.mark(i) }
+        // By position, in place: neither a hash nor a copy of the peer's tables per mark.
+        var k = peers.startIndex
+        while k != peers.endIndex {
+            peers.values[k].mark(i)
+            k = peers.index(after: k)
+        }
     }
 
     /// The reflected attribute set of a received one, with a reference for the caller.
@@ -755,11 +858,21 @@ public struct RIB: Sendable {
 
     /// What the peer should hold for destination `i` now: the best path's
     /// reflected attributes when the reflection rules send it there.
-    private func wanted(_ i: RouteIndex, family: AddressFamily, to target: PeerID, _ targetInfo: RIBPeer) -> AttributeStore.ID? {
+    private func wanted(_ i: RouteIndex, family: AddressFamily, to target: PeerID, _ targetInfo: RIBPeer,
+                        memo: inout ReflectionMemo) -> AttributeStore.ID? {
         let entry = loc[Int(i)]
-        guard let b = entry.best, b != target, let out = entry.outAttributes, let source = peers[b]?.info,
-              reflection.sends(from: source, sourceID: b, to: targetInfo, targetID: target,
-                               originatorID: store[out].attributes.originatorID, family: family) else { return nil }
-        return out
+        guard let b = entry.best, b != target, let out = entry.outAttributes else { return nil }
+        // Routes come in runs from one source with one attribute set: the rules are weighed once per run.
+        if let m = memo.last, m.source == b, m.attributes == out, m.family == family { return m.sends ? out : nil }
+        guard let source = info(b) else { return nil }
+        let sends = reflection.sends(from: source, sourceID: b, to: targetInfo, targetID: target,
+                                     originatorID: store[out].attributes.originatorID, family: family)
+        memo.last = (b, out, family, sends)
+        return sends ? out : nil
+    }
+
+    /// The last verdict of the reflection rules, for one target within one plan.
+    struct ReflectionMemo {
+        var last: (source: PeerID, attributes: AttributeStore.ID, family: AddressFamily, sends: Bool)?
     }
 }

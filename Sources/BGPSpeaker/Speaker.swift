@@ -41,6 +41,12 @@ public actor Speaker {
     private var earlyConnections: [(any Channel, Inbound)] = []
     private var ticker: Task<Void, Never>?
     private var closing: [EventLoopFuture<Void>] = []
+    /// While a read's messages are being run: changes to the RIB are sent
+    /// once they all are (one flush per read, not per UPDATE).
+    private var batchingReceive = false
+    private var flushDue = false
+    /// A flush is queued (coalesces the drain callbacks of many peers).
+    private var flushScheduled = false
     /// While set, UPDATEs wait (RFC 4724 §4.1 selection deferral after our own start).
     private var deferralDeadline: NIODeadline?
     private let bestRoutesContinuation: AsyncStream<Void>.Continuation
@@ -471,6 +477,11 @@ public actor Speaker {
 
     private func receive(_ id: PeerID, _ bytes: ByteBuffer) {
         peers[id]?.decoder.append(bytes)
+        batchingReceive = true
+        defer {
+            batchingReceive = false
+            if flushDue { flushRIB() }
+        }
         while let p = peers[id], p.channel != nil {
             let event: SessionEvent
             do {
@@ -646,7 +657,9 @@ public actor Speaker {
                 ribChanged = true
             }
         }
-        if ribChanged { flushRIB() }
+        if ribChanged {
+            if batchingReceive { flushDue = true } else { flushRIB() }
+        }
         forgetIfGone(id)
     }
 
@@ -657,10 +670,14 @@ public actor Speaker {
         }
     }
 
-    /// Sends every Established peer what the RIB owes it.
+    /// Sends every Established peer what the RIB owes it, at most
+    /// `flushBudget` octets of NLRI each (the rest follows as they drain).
+    /// Peers owed the same UPDATEs share their encoding.
     private func flushRIB() {
+        flushDue = false
         bestRoutesContinuation.yield()
-        for (id, p) in peers where p.session.state == .established {
+        var cache = OutboundEncodingCache()
+        for (id, p) in peers where p.session.state == .established && rib.hasPendingUpdates(id) {
             // During selection deferral only RT membership goes out: a peer
             // that waits for our membership End-of-RIB (RFC 4684 §6) before
             // sending its routes would otherwise hold our deferral to its timer.
@@ -670,7 +687,7 @@ public actor Speaker {
             // what it is owed waits in the RIB (marks, not messages).
             if p.queuedBytes > Self.outputHighWater { continue }
             let unsendable = rib.unsendableCount(id)
-            let updates = rib.pendingUpdates(for: id, options: p.options, only: only)
+            let out = rib.pendingMessages(for: id, options: p.options, only: only, budget: Self.flushBudget, cache: &cache)
             if rib.unsendableCount(id) > unsendable {
                 countError("bgp_route_too_large", by: rib.unsendableCount(id) - unsendable)
                 if !p.reportedUnsendable {
@@ -680,23 +697,51 @@ public actor Speaker {
                                               "routes": "\(rib.unsendableCount(id) - unsendable)"])
                 }
             }
-            guard !updates.isEmpty else { continue }
-            var buffer = ByteBufferAllocator().buffer(capacity: 4096)
-            for u in updates { BGPMessage.update(u).encode(into: &buffer, options: p.options) }
-            updatesSent.increment(by: updates.count)
-            write(id, buffer)
+            guard !out.isEmpty else { continue }
+            updatesSent.increment(by: out.messages)
+            write(id, out.buffers)
         }
     }
+
+    /// A flush soon, once for any number of callers.
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        Task { self.scheduledFlush() }
+    }
+
+    private func scheduledFlush() {
+        flushScheduled = false
+        flushRIB()
+    }
+
+    /// Octets of NLRI built for one peer in one flush: a whole table never
+    /// goes into one buffer, and peers taking the same UPDATEs stay in step.
+    static let flushBudget = 256 << 10
 
 
     /// Above this many octets queued to a peer, no more UPDATEs are built for it until they drain.
     static let outputHighWater = 1 << 20
 
-    private func write(_ id: PeerID, _ bytes: ByteBuffer) {
-        guard let p = peers[id], let channel = p.channel else { return }
-        let n = bytes.readableBytes
+    private func write(_ id: PeerID, _ bytes: ByteBuffer) { write(id, [bytes]) }
+
+    /// Writes the buffers in order with one flush.
+    private func write(_ id: PeerID, _ buffers: [ByteBuffer]) {
+        guard let p = peers[id], let channel = p.channel, !buffers.isEmpty else { return }
+        let n = buffers.reduce(0) { $0 + $1.readableBytes }
         peers[id]?.queuedBytes += n
-        let write = channel.writeAndFlush(bytes)
+        let write: EventLoopFuture<Void>
+        if buffers.count == 1 {
+            write = channel.writeAndFlush(buffers[0])
+        } else {
+            // On the channel's loop: one hop for all, and the buffers stay in order.
+            write = channel.eventLoop.flatSubmit {
+                var last: EventLoopFuture<Void>?
+                for b in buffers { last = channel.write(b) }
+                channel.flush()
+                return last ?? channel.eventLoop.makeSucceededVoidFuture()
+            }
+        }
         peers[id]?.lastWrite = write
         write.whenComplete { _ in Task { await self.written(id, channel, n) } }
         if !p.overflowed, p.queuedBytes + n > configuration.maximumOutputQueue {
@@ -712,7 +757,8 @@ public actor Speaker {
     private func written(_ id: PeerID, _ channel: any Channel, _ n: Int) {
         guard let p = peers[id], p.channel === channel else { return }
         peers[id]?.queuedBytes -= n
-        if p.queuedBytes > Self.outputHighWater, p.queuedBytes - n <= Self.outputHighWater, rib.hasPendingUpdates(id) { flushRIB() }
+        // What a bounded flush or back-pressure left owed goes once the socket has room.
+        if p.queuedBytes - n <= Self.outputHighWater, rib.hasPendingUpdates(id) { scheduleFlush() }
     }
 
     /// Closes after what was written has gone (a NOTIFICATION must arrive).

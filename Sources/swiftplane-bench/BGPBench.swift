@@ -16,7 +16,8 @@ struct BGPBench: AsyncParsableCommand {
             them. Prints the seconds until every receiver holds all N routes, the
             seconds until all N are withdrawn again, and the reflector's peak RSS
             (VmHWM). With --compare-gobgp the same load (--gobgp-routes routes) runs
-            against gobgpd and the ratio is printed. Only 127.0.0.0/8 is used.
+            against gobgpd, with --compare-frr against FRR's bgpd (at --routes), and
+            the ratios are printed. Only 127.0.0.0/8 is used.
             """
     )
 
@@ -26,8 +27,11 @@ struct BGPBench: AsyncParsableCommand {
     @Option(help: "Receiver speakers.")
     var receivers: Int = 3
 
-    @Option(help: "Spread the routes over this many tenants (route targets 65000:10 and up); each receiver then negotiates route target constraint (RFC 4684) and imports one (receiver k: tenant k mod T), so it must end with its tenant's routes only. 0: one tenant, receivers without it.")
+    @Option(help: "Spread the routes over this many tenants (route targets 65000:10 and up); each receiver then negotiates route target constraint (RFC 4684) and imports --imports of them (receiver k: tenants k*I to k*I+I-1, mod T), so it must end with exactly their routes. 0: one tenant, receivers without it.")
     var tenants: Int = 0
+
+    @Option(help: "With --tenants: tenants each receiver imports.")
+    var imports: Int = 1
 
     @Flag(help: "Also run the load against gobgpd as route reflector.")
     var compareGobgp = false
@@ -41,6 +45,12 @@ struct BGPBench: AsyncParsableCommand {
     @Option(help: "The gobgpd executable.")
     var gobgpd: String = "/usr/bin/gobgpd"
 
+    @Flag(help: "Also run the same load against FRR's bgpd (-Z, dynamic clients from a listen range) as route reflector.")
+    var compareFrr = false
+
+    @Option(help: "FRR's bgpd executable.")
+    var frrBgpd: String = "/usr/lib/frr/bgpd"
+
     @Option(help: "Seconds each run may take before it is abandoned.")
     var timeout: Int = 300
 
@@ -49,11 +59,14 @@ struct BGPBench: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...10_000_000).contains(routes) else { throw ValidationError("--routes must be 1 to 10000000") }
-        guard (1...200).contains(receivers) else { throw ValidationError("--receivers must be 1 to 200") }
+        guard (1...5_000).contains(receivers) else { throw ValidationError("--receivers must be 1 to 5000") }
         guard (1...10_000_000).contains(gobgpRoutes) else { throw ValidationError("--gobgp-routes must be 1 to 10000000") }
         guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be 1 to 3600 seconds") }
         guard (0...min(routes, 10_000)).contains(tenants) else { throw ValidationError("--tenants must be 0 to 10000 and at most --routes") }
         guard tenants == 0 || !compareGobgp else { throw ValidationError("--tenants is for our reflector only: leave out --compare-gobgp") }
+        // FRR 8.4 has no route target constraint (RFC 4684): it would send every route to every receiver.
+        guard tenants == 0 || !compareFrr else { throw ValidationError("--tenants: FRR's bgpd has no route target constraint: leave out --compare-frr") }
+        guard (1...max(tenants, 1)).contains(imports) else { throw ValidationError("--imports must be 1 to --tenants") }
     }
 
     func run() async throws {
@@ -61,9 +74,15 @@ struct BGPBench: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: rrPath) else {
             throw ValidationError("no route reflector at \(rrPath): build it (swift build -c release) or pass --rr")
         }
-        var report = BGPBenchReport(loadAverage: Self.loadAverage(), runs: [], gobgpRatio: nil)
+        var report = BGPBenchReport(loadAverage: Self.loadAverage(), runs: [], gobgpRatio: nil, frrRatio: nil)
         report.runs.append(try await BGPBenchRun.measure(.swiftplane, executable: rrPath, routes: routes, receivers: receivers,
-                                                         tenants: tenants, timeout: timeout))
+                                                         tenants: tenants, imports: imports, timeout: timeout))
+        if compareFrr {
+            guard FileManager.default.isExecutableFile(atPath: frrBgpd) else { throw ValidationError("no FRR bgpd at \(frrBgpd)") }
+            let theirs = try await BGPBenchRun.measure(.frr, executable: frrBgpd, routes: routes, receivers: receivers, timeout: timeout)
+            report.frrRatio = BGPBenchReport.Ratio(theirs: theirs, ours: report.runs[0])
+            report.runs.append(theirs)
+        }
         if compareGobgp {
             guard FileManager.default.isExecutableFile(atPath: gobgpd) else { throw ValidationError("no gobgpd at \(gobgpd)") }
             let ours = gobgpRoutes == routes ? report.runs[0]
@@ -71,8 +90,7 @@ struct BGPBench: AsyncParsableCommand {
             if gobgpRoutes != routes { report.runs.append(ours) }
             let theirs = try await BGPBenchRun.measure(.gobgp, executable: gobgpd, routes: gobgpRoutes, receivers: receivers, timeout: timeout)
             report.runs.append(theirs)
-            report.gobgpRatio = BGPBenchReport.Ratio(routes: gobgpRoutes, announce: theirs.announceSeconds / ours.announceSeconds,
-                                                     withdraw: theirs.withdrawSeconds / ours.withdrawSeconds)
+            report.gobgpRatio = BGPBenchReport.Ratio(theirs: theirs, ours: ours)
         }
         if json {
             let encoder = JSONEncoder()

@@ -76,13 +76,13 @@ struct BGPBenchLoad: Sendable {
                                     capabilities: families.map { .multiprotocol($0) } + [.fourOctetAS(asn)])).encoded()
     }
 
-    /// A receiver's RT membership of one tenant (RFC 4684), then its End-of-RIB for the family.
-    static func membership(tenant: Int, routerID: IPv4Address) -> ByteBuffer {
+    /// A receiver's RT membership of its tenants (RFC 4684), then its End-of-RIB for the family.
+    static func membership(tenants: [Int], routerID: IPv4Address) -> ByteBuffer {
         let options = SessionOptions(fourOctetAS: true, internalPeer: true)
-        let nlri = NLRI.routeTargetMembership(RouteTargetMembershipNLRI(originAS: asn, routeTarget: routeTarget(tenant: tenant)))
+        let nlri = tenants.map { NLRI.routeTargetMembership(RouteTargetMembershipNLRI(originAS: asn, routeTarget: routeTarget(tenant: $0))) }
         let reach = Update(attributes: PathAttributes([
             PathAttribute(.origin(.igp)), PathAttribute(.asPath(ASPath())), PathAttribute(.localPref(100)),
-            PathAttribute(.mpReachNLRI(MPReachNLRI(family: .routeTargetConstraint, nextHop: .v4(routerID), nlri: [nlri]))),
+            PathAttribute(.mpReachNLRI(MPReachNLRI(family: .routeTargetConstraint, nextHop: .v4(routerID), nlri: nlri))),
         ]))
         var b = ByteBuffer()
         BGPMessage.update(reach).encode(into: &b, options: options)

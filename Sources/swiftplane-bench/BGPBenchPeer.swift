@@ -34,19 +34,23 @@ final class BGPBenchPeerHandler: ChannelInboundHandler {
     private var progressTask: RepeatedTask?
     private var timeoutTask: Scheduled<Void>?
 
-    /// With route target constraint (tenants > 0), the tenant this receiver imports.
-    private let tenant: Int?
+    /// With route target constraint (tenants > 0), the tenants this receiver imports.
+    private let imported: [Int]?
+    /// Whether it prints its progress once a second (one receiver of many does).
+    private let reportsProgress: Bool
 
-    init(routerID: IPv4Address, routes: Int, tenants: Int = 0, tenant: Int = 0, goals: Goals, deadline: NIODeadline) {
+    init(routerID: IPv4Address, routes: Int, tenants: Int = 0, tenant: Int = 0, imports: Int = 1, reportsProgress: Bool = true,
+         goals: Goals, deadline: NIODeadline) {
         self.routerID = routerID
         self.goals = goals
         self.deadline = deadline
-        self.tenant = tenants > 0 && goals.allAnnounced != nil ? tenant : nil
-        counter = BGPBenchRouteCounter(routes: routes, tenants: tenants, tenant: tenant)
+        self.reportsProgress = reportsProgress
+        counter = BGPBenchRouteCounter(routes: routes, tenants: tenants, tenant: tenant, imports: imports)
+        imported = tenants > 0 && goals.allAnnounced != nil ? (0..<counter.imports).map { (tenant + $0) % tenants } : nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        context.writeAndFlush(wrapOutboundOut(BGPBenchLoad.open(routerID: routerID, holdTime: 180, routeTargetConstraint: tenant != nil)),
+        context.writeAndFlush(wrapOutboundOut(BGPBenchLoad.open(routerID: routerID, holdTime: 180, routeTargetConstraint: imported != nil)),
                               promise: nil)
         let loop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: loop)
@@ -56,7 +60,7 @@ final class BGPBenchPeerHandler: ChannelInboundHandler {
         }
         let handler = NIOLoopBound(self, eventLoop: loop)
         // A long run (a million routes takes seconds) shows each receiver's count once a second, on stderr.
-        if goals.allAnnounced != nil {
+        if goals.allAnnounced != nil, reportsProgress {
             progressTask = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
                 guard handler.value.isEstablished, !handler.value.withdrawnDone else { return }
                 FileHandle.standardError.write(Data("swiftplane-bench: \(handler.value.progress)\n".utf8))
@@ -68,7 +72,7 @@ final class BGPBenchPeerHandler: ChannelInboundHandler {
     }
 
     var progress: String {
-        "\(routerID): holds \(counter.heldCount) of \(counter.routes) routes (\(counter.announcedNLRI) announced, \(counter.withdrawnNLRI) withdrawn NLRI, \(counter.updates) UPDATEs)"
+        "\(routerID): holds \(counter.heldCount) of its \(counter.goal) routes, \(counter.unwantedHeld) unwanted (\(counter.announcedNLRI) announced, \(counter.withdrawnNLRI) withdrawn NLRI, \(counter.updates) UPDATEs)"
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -103,17 +107,17 @@ final class BGPBenchPeerHandler: ChannelInboundHandler {
         case BGPMessage.MessageType.open.rawValue:
             context.writeAndFlush(wrapOutboundOut(BGPBenchLoad.keepalive), promise: nil)
             // Its membership right behind: the reflector holds EVPN routes for it until the End-of-RIB that follows.
-            if let tenant { context.writeAndFlush(wrapOutboundOut(BGPBenchLoad.membership(tenant: tenant, routerID: routerID)), promise: nil) }
+            if let imported { context.writeAndFlush(wrapOutboundOut(BGPBenchLoad.membership(tenants: imported, routerID: routerID)), promise: nil) }
         case BGPMessage.MessageType.keepalive.rawValue:
             if !isEstablished { isEstablished = true; goals.established.succeed() }
         case BGPMessage.MessageType.update.rawValue:
             try counter.count(message: message)
             let now = NIODeadline.now()
-            if !announcedDone, counter.heldCount == counter.goal {
+            if !announcedDone, counter.isExact {
                 announcedDone = true
                 goals.allAnnounced?.succeed(mark(now))
             }
-            if announcedDone, !withdrawnDone, counter.heldCount == 0 {
+            if announcedDone, !withdrawnDone, counter.isEmpty {
                 withdrawnDone = true
                 goals.allWithdrawn?.succeed(mark(now))
             }
@@ -153,7 +157,8 @@ struct BGPBenchPeer {
 
     /// Connects from `local` (a 127.x address, so the RR sees distinct peers) to `remote`.
     static func connect(group: any EventLoopGroup, local: IPv4Address, to port: Int, remote: String = "127.0.0.1", routes: Int, receiver: Bool,
-                        tenants: Int = 0, tenant: Int = 0, deadline: NIODeadline) async throws -> BGPBenchPeer {
+                        tenants: Int = 0, tenant: Int = 0, imports: Int = 1, reportsProgress: Bool = true,
+                        deadline: NIODeadline) async throws -> BGPBenchPeer {
         let loop = group.next()
         let goals = BGPBenchPeerHandler.Goals(
             established: loop.makePromise(),
@@ -167,7 +172,7 @@ struct BGPBenchPeer {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         BGPBenchPeerHandler(routerID: local, routes: receiver ? routes : 0, tenants: tenants, tenant: tenant,
-                                            goals: goals, deadline: deadline))
+                                            imports: imports, reportsProgress: reportsProgress, goals: goals, deadline: deadline))
                 }
             }
             .connect(host: remote, port: port).get()

@@ -8,6 +8,7 @@ final class BGPBenchReflector {
     enum Kind: String, Sendable {
         case swiftplane
         case gobgp
+        case frr
     }
 
     let kind: Kind
@@ -22,11 +23,12 @@ final class BGPBenchReflector {
     var pid: Int32 { process.processIdentifier }
 
     /// Our `swiftplane-rr` (pass the release build for figures).
-    static func swiftplane(executable: String, port: Int) throws -> BGPBenchReflector {
+    static func swiftplane(executable: String, port: Int, maximumPeers: Int) throws -> BGPBenchReflector {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = ["--as", "65000", "--router-id", "127.0.0.1", "--cluster-id", "127.0.0.1",
                        "--listen", "127.0.0.1:\(port)", "--accept", "127.0.0.0/8", "--log-level", "warning",
+                       "--max-peers", "\(maximumPeers)",
                        // Its own admin socket: a reflector in service may own the default one.
                        "--admin-socket", FileManager.default.temporaryDirectory.appendingPathComponent("swiftplane-bench-rr-\(getpid())-\(port).sock").path]
         p.standardOutput = FileHandle.nullDevice
@@ -76,6 +78,52 @@ final class BGPBenchReflector {
         p.standardError = FileHandle.nullDevice
         try p.run()
         return BGPBenchReflector(kind: .gobgp, port: port, process: p, directory: dir)
+    }
+
+    /// FRR's bgpd as route reflector, without zebra (`-Z`): every peer
+    /// from 127.0.0.0/8 a dynamic route-reflector client for l2vpn/evpn
+    /// (`bgp listen range` with a peer group, `bgp listen limit` raised),
+    /// 127.0.0.0/8 next hops accepted (`bgp allow-martian-nexthop`). Its
+    /// config, pid file and vty socket in a private folder; no vty TCP port.
+    static func frr(executable: String, port: Int, maximumPeers: Int) throws -> BGPBenchReflector {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftplane-bench-frr-\(getpid())-\(port)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let config = """
+            frr defaults traditional
+            hostname swiftplane-bench
+            log stdout warnings
+            !
+            router bgp 65000
+             bgp router-id 127.0.0.1
+             bgp cluster-id 127.0.0.1
+             no bgp default ipv4-unicast
+             bgp allow-martian-nexthop
+             bgp listen limit \(maximumPeers)
+             neighbor clients peer-group
+             neighbor clients remote-as 65000
+             bgp listen range 127.0.0.0/8 peer-group clients
+             address-family l2vpn evpn
+              neighbor clients activate
+              neighbor clients route-reflector-client
+             exit-address-family
+            !
+
+            """
+        let file = dir.appendingPathComponent("bgpd.conf")
+        try config.write(to: file, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        // -S: no user switch; -Z: no zebra; -P 0: no vty TCP port; -l: BGP on loopback only.
+        p.arguments = ["-S", "-Z", "-P", "0", "-p", "\(port)", "-l", "127.0.0.1", "-f", file.path,
+                       "-i", dir.appendingPathComponent("bgpd.pid").path, "--vty_socket", dir.path,
+                       "-z", dir.appendingPathComponent("zserv.api").path]
+        let log = dir.appendingPathComponent("bgpd.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        return BGPBenchReflector(kind: .frr, port: port, process: p, directory: dir)
     }
 
     /// Peak resident set (VmHWM) in bytes, nil when /proc does not say.

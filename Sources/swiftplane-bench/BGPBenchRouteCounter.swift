@@ -15,9 +15,15 @@ struct BGPBenchRouteCounter: Sendable {
     private var held: [UInt64]
     let routes: Int
     /// The routes this receiver should end with: all of them, or with
-    /// route target constraint its tenant's (index mod tenants).
+    /// route target constraint those of its tenants (route i is tenant i mod T).
     let goal: Int
+    let tenants: Int
+    /// With route target constraint: it imports tenants first, first+1, ... (mod T), `imports` of them.
+    let firstTenant: Int
+    let imports: Int
     private(set) var heldCount = 0
+    /// Routes held that belong to a tenant it does not import (route target constraint broken).
+    private(set) var unwantedHeld = 0
     /// Every type-2 NLRI seen, duplicates included.
     private(set) var announcedNLRI = 0
     private(set) var withdrawnNLRI = 0
@@ -25,9 +31,15 @@ struct BGPBenchRouteCounter: Sendable {
     private(set) var foreignNLRI = 0
     private(set) var updates = 0
 
-    init(routes: Int, tenants: Int = 0, tenant: Int = 0) {
+    init(routes: Int, tenants: Int = 0, tenant: Int = 0, imports: Int = 1) {
         self.routes = routes
-        goal = tenants == 0 ? routes : (routes - tenant + tenants - 1) / tenants
+        self.tenants = tenants
+        firstTenant = tenant
+        self.imports = tenants == 0 ? 0 : min(imports, tenants)
+        goal = tenants == 0 ? routes : (0..<self.imports).reduce(0) { n, j in
+            let t = (tenant + j) % tenants
+            return n + (routes - t + tenants - 1) / tenants
+        }
         held = [UInt64](repeating: 0, count: (routes + 63) / 64)
     }
 
@@ -97,12 +109,23 @@ struct BGPBenchRouteCounter: Sendable {
         }
     }
 
+    /// Whether route `index` belongs to a tenant this receiver imports.
+    func wanted(_ index: Int) -> Bool {
+        tenants == 0 || ((index % tenants) - firstTenant + tenants) % tenants < imports
+    }
+
+    /// It holds exactly its routes: all it should, none it should not.
+    var isExact: Bool { heldCount == goal && unwantedHeld == 0 }
+    /// It holds nothing.
+    var isEmpty: Bool { heldCount == 0 && unwantedHeld == 0 }
+
     private mutating func record(_ index: Int, announce: Bool) {
         if announce { announcedNLRI += 1 } else { withdrawnNLRI += 1 }
         guard index < routes else { foreignNLRI += 1; return }
         let word = index >> 6, bit = UInt64(1) << UInt64(index & 63)
         let had = held[word] & bit != 0
-        if announce, !had { held[word] |= bit; heldCount += 1 }
-        if !announce, had { held[word] &= ~bit; heldCount -= 1 }
+        let delta = announce && !had ? 1 : !announce && had ? -1 : 0
+        if announce { held[word] |= bit } else { held[word] &= ~bit }
+        if wanted(index) { heldCount += delta } else { unwantedHeld += delta }
     }
 }

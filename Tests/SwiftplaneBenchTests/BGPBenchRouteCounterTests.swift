@@ -48,14 +48,17 @@ import Testing
     }
 
     /// Spread over tenants: every route still once, each UPDATE one tenant's;
-    /// a receiver's goal is its tenant's share, and its own RT membership
+    /// a receiver's goal is the share of the tenants it imports (`imports`
+    /// of them from `tenant` on, wrapping), and its own RT membership
     /// messages (another family) are no EVPN routes to it.
-    @Test(arguments: [(10, 3, 1, 3), (10, 3, 0, 4), (2_345, 7, 6, 335), (5, 8, 6, 0)])
-    func tenantsShareTheRoutes(routes: Int, tenants: Int, tenant: Int, goal: Int) throws {
+    @Test(arguments: [(10, 3, 1, 1, 3), (10, 3, 0, 1, 4), (2_345, 7, 6, 1, 335), (5, 8, 6, 1, 0),
+                      (10, 3, 2, 2, 7), (2_345, 7, 5, 3, 1_005), (100, 10, 9, 10, 100)])
+    func tenantsShareTheRoutes(routes: Int, tenants: Int, tenant: Int, imports: Int, goal: Int) throws {
         let load = BGPBenchLoad(routes: routes, nextHop: IPv4Address(127, 0, 0, 2), tenants: tenants)
-        var counter = BGPBenchRouteCounter(routes: routes, tenants: tenants, tenant: tenant)
+        var counter = BGPBenchRouteCounter(routes: routes, tenants: tenants, tenant: tenant, imports: imports)
         #expect(counter.goal == goal)
-        for m in try Self.messages([BGPBenchLoad.membership(tenant: tenant, routerID: IPv4Address(127, 0, 0, 3))]) {
+        let imported = (0..<imports).map { (tenant + $0) % tenants }
+        for m in try Self.messages([BGPBenchLoad.membership(tenants: imported, routerID: IPv4Address(127, 0, 0, 3))]) {
             try counter.count(message: m)
         }
         #expect(counter.announcedNLRI == 0 && counter.withdrawnNLRI == 0)
@@ -72,8 +75,11 @@ import Testing
             }
             try counter.count(message: m)
         }
-        #expect(counter.heldCount == routes)
-        #expect((perTenant[tenant] ?? 0) == goal)
+        // Fed every tenant's routes, it holds its own and counts the rest as unwanted.
+        #expect(counter.heldCount == goal)
+        #expect(counter.unwantedHeld == routes - goal)
+        #expect(counter.isExact == (goal == routes))
+        #expect(imported.reduce(0) { $0 + (perTenant[$1] ?? 0) } == goal)
     }
 
     /// Every truncation of a real UPDATE gives a count or a typed error, never a trap.
