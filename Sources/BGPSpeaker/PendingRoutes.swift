@@ -30,7 +30,8 @@ struct PendingRoutes: Sendable {
         head += 1
         bits[Int(i >> 6)] &= ~(UInt64(1) << UInt64(i & 63))
         if head == list.count {
-            list.removeAll(keepingCapacity: list.count <= 1 << 16)
+            // A small list keeps its storage; a table's worth is given back (a thousand peers hold one each).
+            list.removeAll(keepingCapacity: list.count <= 1 << 10)
             head = 0
         } else if head >= 1 << 16, head * 2 >= list.count {
             // Taken entries are dropped once they are most of the list.

@@ -36,6 +36,26 @@ public struct RIB: Sendable {
     /// Peers whose EVPN routes are constrained by their RT membership (RFC
     /// 4684): while none is, paths change without looking at membership.
     private var constrainedPeers = 0
+    /// Moves whenever a peer, its membership or its wait for it changes: the memo below is stale then.
+    private var membershipEpoch = 0
+    private var admitMemo = AdmitMemo()
+
+    /// Which peers take routes with one reflected attribute set (RFC 4684),
+    /// by their position in `peers`, checked against the peer found there.
+    struct AdmitMemo {
+        var attributes: AttributeStore.ID?
+        var epoch = -1
+        var targets: [RouteTarget] = []
+        var verdicts: [(peer: PeerID, admits: Bool)] = []
+
+        func verdict(_ peer: PeerID, at position: Int) -> Bool? {
+            position < verdicts.count && verdicts[position].peer == peer ? verdicts[position].admits : nil
+        }
+
+        mutating func record(_ peer: PeerID, at position: Int, _ verdict: Bool) {
+            if position < verdicts.count { verdicts[position] = (peer, verdict) } else if position == verdicts.count { verdicts.append((peer, verdict)) }
+        }
+    }
 
     /// One path of a destination: the peer it came from, its attributes as received.
     struct Path: Sendable {
@@ -108,6 +128,22 @@ public struct RIB: Sendable {
 
         /// Whether its EVPN routes are filtered by membership.
         var constrained: Bool { membership != nil }
+
+        /// Marks a constrained-family route only if it may be owed: its
+        /// membership takes the route's targets (`verdict`, weighed here
+        /// when nil), or it holds the route and may have to lose it.
+        mutating func markIfOwed(_ i: RouteIndex, verdict: inout Bool?, targets: [RouteTarget], attributes: AttributeStore.ID?) {
+            if verdict == nil { verdict = admits(targets, attributes: attributes) }
+            guard verdict == true || adjOut[i] != nil else { return }
+            mark(i)
+        }
+
+        /// Whether a constrained-family route with these reflected attributes (nil: none) may go to it now.
+        func admits(_ targets: [RouteTarget], attributes: AttributeStore.ID?) -> Bool {
+            guard attributes != nil else { return false }
+            guard let membership else { return true }
+            return !awaitingMembership && membership.admits(targets)
+        }
 
         /// Notes that destination `i` may have changed for this peer. The
         /// local pseudo-peer and a restarting peer are sent nothing, so nothing is noted.
@@ -214,6 +250,7 @@ public struct RIB: Sendable {
     /// `preserved`: those its new graceful restart capability lists with the
     /// Forwarding State bit (nil: every family). The others go at once.
     public mutating func addPeer(_ id: PeerID, _ info: RIBPeer, preserved: Set<AddressFamily>? = nil) {
+        membershipEpoch &+= 1
         if peers[id]?.restarting == true, var t = peers.removeValue(forKey: id) {
             // Its stale membership routes still hold until replaced; its table waits for the new End-of-RIB.
             let membership = t.membership
@@ -245,6 +282,7 @@ public struct RIB: Sendable {
     /// its Adj-RIB-Out dropped.
     public mutating func removePeer(_ id: PeerID) {
         guard peers[id] != nil else { return }
+        membershipEpoch &+= 1
         for i in received(from: id) { removePath(i, from: id) }
         if let t = peers.removeValue(forKey: id) {
             forget(t.adjOut)
@@ -259,6 +297,7 @@ public struct RIB: Sendable {
     /// forgotten: it gets the whole table when it comes back.
     public mutating func peerRestarting(_ id: PeerID, families: Set<AddressFamily>) {
         guard var t = peers.removeValue(forKey: id) else { return }
+        membershipEpoch &+= 1
         forget(t.adjOut)
         t.adjOut.removeAll()
         t.pending.removeAll()
@@ -327,6 +366,7 @@ public struct RIB: Sendable {
     /// the family came, or we waited long enough): its EVPN routes go now.
     public mutating func endMembershipWait(_ id: PeerID) {
         guard peers[id]?.awaitingMembership == true else { return }
+        membershipEpoch &+= 1
         peers[id]?.awaitingMembership = false
         peers[id]?.membershipChanged = true
         peers[id]?.changedTargets = []
@@ -767,6 +807,7 @@ public struct RIB: Sendable {
     /// A membership route of a constrained peer came or went: its filter follows.
     private mutating func noteMembership(_ i: RouteIndex, of peer: PeerID, added: Bool) {
         guard let m = routes[Int(i)]?.routeTargetMembership, var t = peers.removeValue(forKey: peer) else { return }
+        membershipEpoch &+= 1
         if t.membership != nil {
             if added { t.membership?.insert(m) } else { t.membership?.remove(m) }
             // A whole route target narrows the rescan to its routes, unless one of every route is due anyway.
@@ -821,11 +862,33 @@ public struct RIB: Sendable {
         guard changed else { return }
         if tracksBestChanges, let nlri = routes[Int(i)] { bestChanged.insert(nlri.key) }
         // By position, in place: neither a hash nor a copy of the peer's tables per mark.
-        var k = peers.startIndex
-        while k != peers.endIndex {
-            peers.values[k].mark(i)
-            k = peers.index(after: k)
+        // A constrained peer whose membership does not take the route, and
+        // that does not hold it, is owed nothing: not marked (RFC 4684; a
+        // membership change later rescans the route targets that moved).
+        let filter = constrainedPeers > 0 && routes[Int(i)]?.family.map { RouteTargetMembership.constrainedFamilies.contains($0) } == true
+        // Routes come in runs with one attribute set: the verdicts are kept per peer position for the next.
+        if filter, admitMemo.attributes != newOut || admitMemo.epoch != membershipEpoch {
+            admitMemo = AdmitMemo(attributes: newOut, epoch: membershipEpoch,
+                                  targets: newOut.map { store[$0].attributes.routeTargets } ?? [], verdicts: [])
         }
+        // Taken out while the peers change in place, so neither is copied.
+        var memo = admitMemo
+        admitMemo = AdmitMemo()
+        var k = peers.startIndex, position = 0
+        while k != peers.endIndex {
+            if filter {
+                let id = peers.keys[k]
+                var verdict = memo.verdict(id, at: position)
+                let known = verdict != nil
+                peers.values[k].markIfOwed(i, verdict: &verdict, targets: memo.targets, attributes: newOut)
+                if !known, let v = verdict { memo.record(id, at: position, v) }
+            } else {
+                peers.values[k].mark(i)
+            }
+            k = peers.index(after: k)
+            position += 1
+        }
+        admitMemo = memo
     }
 
     /// The reflected attribute set of a received one, with a reference for the caller.

@@ -44,4 +44,37 @@ import TestSupport
         #expect(run.announcedNLRI == 1_000)
         #expect(run.withdrawnNLRI == 1_000)
     }
+
+    /// Receivers importing several tenants each (wrapping past the last):
+    /// each ends with exactly their routes.
+    @Test(.enabled(if: Command.builtProduct("swiftplane-bench") != nil && Command.builtProduct("swiftplane-rr") != nil, "swiftplane-bench or swiftplane-rr is not built (swift build --build-tests)"),
+          arguments: [(2_000, 3, 10, 3, 1_800), (1_000, 4, 5, 2, 1_600)])
+    func receiversImportSeveralTenants(routes: Int, receivers: Int, tenants: Int, imports: Int, nlri: Int) throws {
+        let bench = try #require(Command.builtProduct("swiftplane-bench")), rr = try #require(Command.builtProduct("swiftplane-rr"))
+        let result = try Command.run(bench, ["bgp", "--routes", "\(routes)", "--receivers", "\(receivers)", "--tenants", "\(tenants)",
+                                             "--imports", "\(imports)", "--rr", rr, "--timeout", "30", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let run = try #require(try JSONDecoder().decode(BGPBenchReport.self, from: Data(result.stdout.utf8)).runs.first)
+        #expect(run.imports == imports)
+        #expect(run.announcedNLRI == nlri)
+        #expect(run.withdrawnNLRI == nlri)
+    }
+
+    /// FRR's bgpd under the same load in the same run: every route reaches
+    /// every receiver through it too, and the ratios are printed.
+    @Test(.enabled(if: Command.builtProduct("swiftplane-bench") != nil && Command.builtProduct("swiftplane-rr") != nil
+                   && FileManager.default.isExecutableFile(atPath: "/usr/lib/frr/bgpd"), "swiftplane-bench, swiftplane-rr or FRR's bgpd missing"))
+    func frrRunsTheSameLoad() throws {
+        let bench = try #require(Command.builtProduct("swiftplane-bench")), rr = try #require(Command.builtProduct("swiftplane-rr"))
+        let result = try Command.run(bench, ["bgp", "--routes", "2000", "--receivers", "2", "--compare-frr", "--rr", rr, "--timeout", "60", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONDecoder().decode(BGPBenchReport.self, from: Data(result.stdout.utf8))
+        #expect(report.runs.map(\.reflector) == ["swiftplane", "frr"])
+        for run in report.runs {
+            #expect(run.announcedNLRI == 4_000, "\(run.reflector)")
+            #expect(run.withdrawnNLRI == 4_000, "\(run.reflector)")
+        }
+        let ratio = try #require(report.frrRatio)
+        #expect(ratio.announce > 0 && ratio.withdraw > 0 && (ratio.peakRSS ?? 0) > 0)
+    }
 }
