@@ -52,6 +52,14 @@ actor AgentDaemon {
     private var databaseTasks: [Task<Void, Never>] = []
     /// What the state file last received (times left out).
     private var savedLearned: AgentCore.LearnedContent?
+    /// The last OVSDB snapshot of each bridge read from OVSDB.
+    private var replicas: [String: OVSDBReplica] = [:]
+    /// Why a bridge's VXLAN port is refused, per bridge read from OVSDB;
+    /// absent: verified (or not verifiable: a bridge without `ovsdb`).
+    /// While refused the bridge gets no tunnel flow (`TunnelRefusal`).
+    private var tunnelProblems: [String: String] = [:]
+    /// Refused gleaned claims already logged.
+    private var loggedClaims: Set<String> = []
 
     init(configuration: AgentConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -72,6 +80,9 @@ actor AgentDaemon {
         speaker = configuration.routeReflectors.isEmpty ? nil
             : Speaker(configuration.speakerConfiguration, logger: Logger(label: "swiftplane-agent.bgp"))
         for (bridge, snapshot) in configuration.staticPorts { core.setPorts(snapshot, bridge: bridge) }
+        for bridge in configuration.bridges where bridge.ovsdb != nil {
+            tunnelProblems[bridge.name] = Self.notReported
+        }
     }
 
     /// Takes back what the agent had gleaned before it stopped, so its first
@@ -82,12 +93,21 @@ actor AgentDaemon {
                 logger.info("no state file yet: nothing gleaned to restore", metadata: ["file": "\(file.path)"])
                 return
             }
-            let away = state.savedAt.map { Date().timeIntervalSince1970 - $0 } ?? 0
-            let report = core.restore(state, downtime: .milliseconds(Int64(max(0, min(away, 1e9)) * 1000)), at: .now)
+            // `savedAt` is checked to be a time (LearnedState.savedAtRange); a clock set back counts as no time away.
+            let away = state.savedAt.map { min(max(0, Date().timeIntervalSince1970 - $0), LearnedState.silentSecondsRange.upperBound) } ?? 0
+            let report = core.restore(state, downtime: .milliseconds(Int64(away * 1000)), at: .now)
             logger.info("gleaned endpoints restored from the state file", metadata: [
                 "file": "\(file.path)", "restored": "\(report.restored)", "left-out": "\(report.skipped.count)",
-                "saved-seconds-ago": "\(Int(away))"])
-            for reason in report.skipped { logger.info("state file entry left out", metadata: ["entry": "\(reason)"]) }
+                "saved-seconds-ago": "\(Int64(away))"])
+            for reason in report.skipped.prefix(Self.loggedPerCause) {
+                logger.warning("state file entry left out", metadata: ["entry": "\(reason)"])
+            }
+            if report.skipped.count > Self.loggedPerCause {
+                logger.warning("more state file entries left out", metadata: ["count": "\(report.skipped.count - Self.loggedPerCause)"])
+            }
+            // Checked against today's ports: now for bridges whose ports are all configured,
+            // at OVSDB's first report for the others (`applyPorts`).
+            for bridge in configuration.bridges where bridge.ovsdb == nil { applyPorts(bridge.name) }
             savedLearned = core.learnedContent
         } catch {
             metrics.error("state_file")
@@ -234,6 +254,7 @@ actor AgentDaemon {
                     logger.warning("OVSDB port ignored", metadata: ["error": "\(error)"])
                 }
                 attached[bridge] = ports.filter { $0.bridge == bridge }
+                replicas[bridge] = replica
                 applyPorts(bridge)
                 await syncAll()
             case let .disconnected(reason):
@@ -287,6 +308,58 @@ actor AgentDaemon {
         }
         ignoredPorts[bridge] = Set(ignored)
         core.setPorts(snapshot, bridge: bridge)
+        logRefusedClaims()
+        for reason in core.takeDroppedGleaned() {
+            metrics.error("gleaned_dropped")
+            logger.warning("gleaned endpoint dropped: its port is not in its VNI", metadata: ["bridge": "\(bridge)", "reason": "\(reason)"])
+        }
+        checkTunnelPort(bridge)
+    }
+
+    /// Each refused gleaned claim is counted; it is logged once (a host that
+    /// keeps claiming another's address would fill the log).
+    private func logRefusedClaims() {
+        for refusal in core.takeRefusedClaims() {
+            metrics.error("gleaned_claim_refused")
+            guard loggedClaims.insert(refusal).inserted else { continue }
+            if loggedClaims.count > 10_000 { loggedClaims = [refusal] }
+            logger.warning("gleaned address claim refused: another local endpoint holds the address", metadata: ["claim": "\(refusal)"])
+        }
+    }
+
+    /// Lines logged for one cause at once (a bad state file may hold millions of entries).
+    static let loggedPerCause = 100
+
+    static let notReported = "OVSDB has not reported the bridge yet"
+
+    /// Verifies the bridge's VXLAN port against OVSDB; when the verdict
+    /// changes, says so and gives the bridge's switches their whole table
+    /// again (with or without the tunnel). A bridge without `ovsdb` cannot
+    /// be verified and is trusted.
+    private func checkTunnelPort(_ bridge: String) {
+        guard let settings = configuration.bridges.first(where: { $0.name == bridge }), settings.ovsdb != nil else {
+            tunnelProblems[bridge] = nil
+            return
+        }
+        let problem = replicas[bridge].map {
+            $0.tunnelPortProblem(bridge: bridge, ofport: settings.vxlanPort, localIP: "\(configuration.vtep)")?.description
+        } ?? Self.notReported
+        guard problem != tunnelProblems[bridge] else { return }
+        tunnelProblems[bridge] = problem
+        if let problem {
+            metrics.error("vxlan_port")
+            logger.warning("VXLAN port refused: no tunnel flows on this bridge until OVSDB shows it fixed",
+                           metadata: ["bridge": "\(bridge)", "problem": "\(problem)"])
+        } else {
+            logger.info("VXLAN port verified: tunnel flows on", metadata: ["bridge": "\(bridge)", "vxlan-port": "\(settings.vxlanPort)"])
+        }
+        for (dpid, name) in bridgeOf where name == bridge { given.remove(dpid) }
+    }
+
+    /// The bridge's VXLAN ofport while it is refused (its tunnel flows are taken out), else nil.
+    private func refusedTunnel(_ bridge: String) -> UInt32? {
+        guard tunnelProblems[bridge] != nil else { return nil }
+        return core.settings.vxlanPorts[bridge]
     }
 
     private func serveEvents() async {
@@ -326,6 +399,9 @@ actor AgentDaemon {
                 logger.error("flow sync failed", metadata: ["dpid": "\(hex(dpid))", "error": "\(error)"])
             case .flowRejected:
                 metrics.error("flow_rejected")
+            case .duplicateDatapath:
+                // The controller logged which connection kept the datapath id.
+                metrics.error("duplicate_datapath")
             case let .flowsSynced(report):
                 // A reconcile from the switch's tables, or a large change, is worth a line; one endpoint's change is routine.
                 var metadata: Logger.Metadata = [
@@ -351,6 +427,7 @@ actor AgentDaemon {
             guard let bridge = bridgeOf[event.datapathID] else { continue }
             metrics.packetIn(event.packetIn)
             let outcome = core.handlePacketIn(event.packetIn, bridge: bridge, at: .now)
+            logRefusedClaims()
             if let learned = outcome.learned {
                 logger.info("endpoint gleaned", metadata: ["bridge": "\(bridge)", "endpoint": "\(learned)"])
             }
@@ -439,9 +516,11 @@ actor AgentDaemon {
             let updates = core.takeFlowUpdates()
             for (dpid, bridge) in bridgeOf.sorted(by: { $0.key < $1.key }) {
                 if given.contains(dpid) {
-                    guard let update = updates[bridge] else { continue }
+                    guard var update = updates[bridge] else { continue }
+                    if let port = refusedTunnel(bridge) { update = TunnelRefusal.update(update, vxlanPort: port) }
                     await controller.update(update.flows, groups: update.groups, meters: update.meters, on: dpid)
-                } else if let tables = core.tables(bridge) {
+                } else if var tables = core.tables(bridge) {
+                    if let port = refusedTunnel(bridge) { tables = TunnelRefusal.tables(tables, vxlanPort: port) }
                     given.insert(dpid)
                     logger.info("switch given its bridge's table", metadata: ["dpid": "\(hex(dpid))", "bridge": "\(bridge)",
                                                                               "flows": "\(tables.flows.count)"])
