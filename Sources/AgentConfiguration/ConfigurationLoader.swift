@@ -96,7 +96,11 @@ extension AgentConfiguration {
         var addressResolutionRate: UInt32? = defaultAddressResolutionRate
         if let node = top.optional("controller") {
             var map = try ConfigurationMapping(node)
-            if let listen = map.optional("listen") {
+            let allowNonLoopback = try map.optional("allow-non-loopback").map { node throws(ConfigurationError) in
+                try boolean(node)
+            } ?? false
+            let listenNode = map.optional("listen")
+            if let listen = listenNode {
                 let text = try listen.scalar("HOST:PORT or unix:/PATH")
                 do throws(ControllerListenAddressError) {
                     controllerListen = try ControllerListenAddress(parsing: text)
@@ -115,6 +119,11 @@ extension AgentConfiguration {
                     throw node.error("TLS is for TCP listen addresses; \(controllerListen) is guarded by its file mode (socket-mode)")
                 }
                 controllerTLS = try tlsFiles(node)
+            }
+            // Plain TCP has no authentication: whoever reaches the port can act as a switch.
+            if let listenNode, !controllerListen.isLocal, controllerTLS == nil, !allowNonLoopback {
+                throw listenNode.error("not a loopback address: plain TCP to the controller has no authentication; "
+                    + "allow it explicitly to listen there (allow-non-loopback: true), or use tls, got '\(controllerListen)'")
             }
             if let rate = map.optional("address-resolution-rate") {
                 let value = try rate.integer(UInt32.self, in: 0...1_000_000, "packets per second (0: no meter)")

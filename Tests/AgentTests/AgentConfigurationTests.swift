@@ -96,6 +96,12 @@ struct AgentConfigurationTests {
             expected: "t.yaml: controller.listen: expected HOST:PORT, [IPv6]:PORT or unix:/PATH, got '127.0.0.1'"),
         Bad(name: "listen on a name", yaml: base + "\ncontroller:\n  listen: localhost:6653",
             expected: "t.yaml: controller.listen: the host must be an IP address, got 'localhost:6653'"),
+        Bad(name: "plain TCP controller off loopback", yaml: base + "\ncontroller:\n  listen: 0.0.0.0:6653",
+            expected: "t.yaml: controller.listen: not a loopback address: plain TCP to the controller has no authentication; "
+                + "allow it explicitly to listen there (allow-non-loopback: true), or use tls, got '0.0.0.0:6653'"),
+        Bad(name: "plain TCP controller on a host address", yaml: base + "\ncontroller:\n  listen: '[fd00::1]:6653'\n  allow-non-loopback: false",
+            expected: "t.yaml: controller.listen: not a loopback address: plain TCP to the controller has no authentication; "
+                + "allow it explicitly to listen there (allow-non-loopback: true), or use tls, got '[fd00::1]:6653'"),
         Bad(name: "endpoint in unknown VNI", yaml: base + "\nendpoints:\n  - vni: 11\n    mac: 02:00:00:00:00:01\n    port: 1",
             expected: "t.yaml: endpoints[0].vni: VNI 11 is not configured under vnis"),
         Bad(name: "endpoint multicast MAC", yaml: base + "\nendpoints:\n  - vni: 10\n    mac: 01:00:5e:00:00:01\n    port: 1",
@@ -216,6 +222,14 @@ struct AgentConfigurationTests {
     @Test(arguments: [("", nil), ("\nstate-file: none", nil), ("\nstate-file: /var/lib/a/state.json", "/var/lib/a/state.json")])
     func stateFile(line: String, expected: String?) throws {
         #expect(try AgentConfiguration.parse(yaml: base + line, file: "t.yaml").stateFile == expected)
+    }
+
+    /// Loopback and unix sockets need no opt-in; another address needs `allow-non-loopback: true`.
+    @Test(arguments: [("127.0.0.2:6653", ""), ("'[::1]:6653'", ""), ("unix:/run/swiftplane/ctl.sock", ""),
+                      ("0.0.0.0:6653", "\n  allow-non-loopback: true"), ("10.0.0.1:6653", "\n  allow-non-loopback: true")])
+    func controllerListenOptIn(listen: String, optIn: String) throws {
+        let config = try AgentConfiguration.parse(yaml: base + "\ncontroller:\n  listen: \(listen)" + optIn, file: "t.yaml")
+        #expect(config.controllerListen.description == listen.trimmingCharacters(in: CharacterSet(charactersIn: "'")))
     }
 
     @Test func ipv6ListenAndDatapaths() throws {
