@@ -22,6 +22,14 @@ import Yams
 ///     log-level: info
 ///     admin: {address: /run/swiftplane/rr.sock, socket-mode: "0600", allow-non-loopback: false}
 public struct ConfigurationFile {
+    /// Routes a peer may send before it is closed with CEASE (maximum
+    /// number of prefixes reached) when neither `max-prefixes` nor
+    /// `--max-prefixes` says otherwise: a client that dials in from an
+    /// `accept` range is anyone in that range, and one that sends without
+    /// end must not take the reflector's memory (about 400 octets a route).
+    /// 0 in the file or the flag: no limit.
+    public static let defaultMaximumPrefixes = 500_000
+
     public var asn: UInt32?
     public var routerID: IPv4Address?
     public var clusterID: IPv4Address?

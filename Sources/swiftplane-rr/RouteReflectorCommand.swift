@@ -69,7 +69,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "Most dynamic peers at once (default 1000).")
     var maxPeers: Int?
 
-    @Option(help: "Most routes a peer may send before it is closed with CEASE (maximum prefixes); unlimited when absent.")
+    @Option(help: "Most routes a peer may send before it is closed with CEASE (maximum prefixes); default 500000, 0: no limit.")
     var maxPrefixes: Int?
 
     @Option(help: "Hold time proposed, in seconds: 0 or 3-65535 (default 90).")
@@ -160,7 +160,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             listenPort: listen.port, accept: accept.isEmpty ? file.accept ?? [] : accept.map(\.range),
             maximumDynamicPeers: maxPeers ?? file.maximumPeers ?? 1000, neighbors: neighbors,
             holdTime: holdTime?.seconds ?? file.holdTime ?? 90, connectRetryTime: .seconds(Int64(file.connectRetry ?? 30)),
-            maximumPrefixes: maxPrefixes ?? file.maximumPrefixes,
+            maximumPrefixes: Self.maximumPrefixes(maxPrefixes ?? file.maximumPrefixes),
             families: routeTargetConstraint ?? file.routeTargetConstraint ?? true ? [.l2vpnEVPN, .routeTargetConstraint] : [.l2vpnEVPN],
             gracefulRestart: restart ? GracefulRestartConfiguration(
                 restartTime: restartTime ?? file.restartTime ?? 120,
@@ -177,11 +177,21 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         return (speaker, logLevel ?? file.logLevel ?? .info, admin, mode_t(file.adminSocketMode ?? 0o600))
     }
 
+    /// The limit the flag or the file sets (0: none), else the default.
+    static func maximumPrefixes(_ configured: Int?) -> Int? {
+        switch configured {
+        case nil: ConfigurationFile.defaultMaximumPrefixes
+        case 0?: nil
+        case let limit?: limit
+        }
+    }
+
     func run() async throws {
         let (config, level, adminAddress, adminMode) = merged()
         if checkConfig {
             let rtc = config.families.contains(.routeTargetConstraint) ? "on" : "off"
-            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours, route target constraint \(rtc), admin API on \(adminAddress))")
+            let prefixes = config.maximumPrefixes.map { "\($0) per peer" } ?? "no limit"
+            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours, route target constraint \(rtc), max-prefixes \(prefixes), admin API on \(adminAddress))")
             return
         }
         LoggingSystem.bootstrap { label in
