@@ -55,7 +55,7 @@ actor AgentDaemon {
     /// The last OVSDB snapshot of each bridge read from OVSDB.
     private var replicas: [String: OVSDBReplica] = [:]
     /// Why a bridge's VXLAN port is refused, per bridge read from OVSDB;
-    /// absent: verified (or not verifiable: a bridge without `ovsdb`).
+    /// absent: verified, not reported yet, or not verifiable (no `ovsdb`).
     /// While refused the bridge gets no tunnel flow (`TunnelRefusal`).
     private var tunnelProblems: [String: String] = [:]
     /// Refused gleaned claims already logged.
@@ -80,9 +80,6 @@ actor AgentDaemon {
         speaker = configuration.routeReflectors.isEmpty ? nil
             : Speaker(configuration.speakerConfiguration, logger: Logger(label: "swiftplane-agent.bgp"))
         for (bridge, snapshot) in configuration.staticPorts { core.setPorts(snapshot, bridge: bridge) }
-        for bridge in configuration.bridges where bridge.ovsdb != nil {
-            tunnelProblems[bridge.name] = Self.notReported
-        }
     }
 
     /// Takes back what the agent had gleaned before it stopped, so its first
@@ -330,20 +327,20 @@ actor AgentDaemon {
     /// Lines logged for one cause at once (a bad state file may hold millions of entries).
     static let loggedPerCause = 100
 
-    static let notReported = "OVSDB has not reported the bridge yet"
-
     /// Verifies the bridge's VXLAN port against OVSDB; when the verdict
     /// changes, says so and gives the bridge's switches their whole table
     /// again (with or without the tunnel). A bridge without `ovsdb` cannot
-    /// be verified and is trusted.
+    /// be verified and is trusted, and so is one until OVSDB first reports
+    /// it: the switches are programmed only after that report or 5 s
+    /// (`SelectionDeferral`), and an ovsdb-server that is down at a restart
+    /// must not take the tunnel flows away.
     private func checkTunnelPort(_ bridge: String) {
         guard let settings = configuration.bridges.first(where: { $0.name == bridge }), settings.ovsdb != nil else {
             tunnelProblems[bridge] = nil
             return
         }
-        let problem = replicas[bridge].map {
-            $0.tunnelPortProblem(bridge: bridge, ofport: settings.vxlanPort, localIP: "\(configuration.vtep)")?.description
-        } ?? Self.notReported
+        let problem = replicas[bridge]?.tunnelPortProblem(bridge: bridge, ofport: settings.vxlanPort,
+                                                          localIP: "\(configuration.vtep)")?.description
         guard problem != tunnelProblems[bridge] else { return }
         tunnelProblems[bridge] = problem
         if let problem {
