@@ -242,7 +242,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AgentBenchmarks",
-            dependencies: ["Agent", "Overlay", "OpenFlow", "Packets", "BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["Agent", "Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
             path: "Tests/Benchmarks/AgentBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -2,23 +2,51 @@ import OpenFlow
 
 /// What identifies a flow inside a switch: OpenFlow treats two flows with the
 /// same table, priority and match as the same flow (an ADD replaces it).
+///
+/// The controller keeps a key and an entry for every flow of every switch, so
+/// both are compact: the match is held as its canonical TLVs (equal matches,
+/// equal bytes), hashed once, and a key taken from a `FlowEntry` shares that
+/// entry's one array, which holds the match and then the instructions. A flow
+/// costs one allocation. `match` rebuilds the codec's value for a message.
 public struct FlowKey: Sendable, Hashable, CustomStringConvertible {
     public let tableID: UInt8
     public let priority: UInt16
-    public let match: Match
-    /// The match's hash, computed once: hashing a `Match` decodes and sorts
-    /// its fields, and the controller's shadow hashes every key several times.
+    /// How many leading bytes of `storage` are the match.
+    private let matchCount: UInt16
+    /// The canonical match TLVs, then (in an entry's key) its instructions.
+    fileprivate let storage: [UInt8]
     private let matchHash: Int
 
     public init(tableID: UInt8, priority: UInt16, match: Match) {
+        self.init(tableID: tableID, priority: priority, matchTLVs: match.canonicalTLVs, instructions: nil)
+    }
+
+    fileprivate init(tableID: UInt8, priority: UInt16, matchTLVs: [UInt8], instructions: PackedInstructions?) {
         self.tableID = tableID
         self.priority = priority
-        self.match = match
-        matchHash = match.hashValue
+        matchCount = UInt16(truncatingIfNeeded: matchTLVs.count)
+        storage = instructions.map { matchTLVs + $0.bytes } ?? matchTLVs
+        matchHash = matchTLVs.hashValue
+    }
+
+    /// The match's canonical TLVs.
+    public var matchTLVs: ArraySlice<UInt8> { storage[..<Int(matchCount)] }
+
+    /// The match as the codec's value (built anew on each read).
+    public var match: Match {
+        // Made from a match's canonical TLVs, so well formed.
+        Match(tlvs: matchTLVs) ?? Match()
     }
 
     public static func == (lhs: FlowKey, rhs: FlowKey) -> Bool {
-        lhs.tableID == rhs.tableID && lhs.priority == rhs.priority && lhs.matchHash == rhs.matchHash && lhs.match == rhs.match
+        guard lhs.tableID == rhs.tableID, lhs.priority == rhs.priority, lhs.matchHash == rhs.matchHash,
+              lhs.matchCount == rhs.matchCount else { return false }
+        return lhs.storage.withUnsafeBufferPointer { l in
+            rhs.storage.withUnsafeBufferPointer { r in
+                let count = Int(lhs.matchCount)
+                return l.baseAddress == r.baseAddress || l[..<count].elementsEqual(r[..<count])
+            }
+        }
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -30,24 +58,49 @@ public struct FlowKey: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "table=\(tableID),priority=\(priority),\(match)" }
 }
 
-/// One flow as the application wants it on a switch.
+/// One flow as the application wants it on a switch: its key's array holds
+/// the instructions too (see `FlowKey`).
 public struct FlowEntry: Sendable, Hashable {
-    public var key: FlowKey
+    public private(set) var key: FlowKey
     public var cookie: UInt64
-    public var instructions: [Instruction]
     public var idleTimeout: UInt16
     public var hardTimeout: UInt16
     public var flags: FlowMod.Flags
 
+    /// The instructions' wire bytes (no copy).
+    public var packedInstructions: PackedInstructions {
+        PackedInstructions(unchecked: key.storage[Int(key.matchTLVs.count)...])
+    }
+
+    /// Decoded from the packed bytes on every read.
+    public var instructions: [Instruction] {
+        get { packedInstructions.values }
+        set {
+            key = FlowKey(tableID: key.tableID, priority: key.priority, matchTLVs: Array(key.matchTLVs),
+                          instructions: PackedInstructions(newValue))
+        }
+    }
+
     public init(tableID: UInt8 = 0, priority: UInt16, match: Match = Match(), cookie: UInt64,
                 instructions: [Instruction], idleTimeout: UInt16 = 0, hardTimeout: UInt16 = 0,
                 flags: FlowMod.Flags = []) {
-        self.key = FlowKey(tableID: tableID, priority: priority, match: match)
+        self.key = FlowKey(tableID: tableID, priority: priority, matchTLVs: match.canonicalTLVs,
+                           instructions: PackedInstructions(instructions))
         self.cookie = cookie
-        self.instructions = instructions
         self.idleTimeout = idleTimeout
         self.hardTimeout = hardTimeout
         self.flags = flags
+    }
+
+    public static func == (lhs: FlowEntry, rhs: FlowEntry) -> Bool {
+        lhs.key == rhs.key && lhs.cookie == rhs.cookie && lhs.idleTimeout == rhs.idleTimeout
+            && lhs.hardTimeout == rhs.hardTimeout && lhs.flags == rhs.flags && lhs.packedInstructions == rhs.packedInstructions
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(cookie)
+        hasher.combine(packedInstructions)
     }
 
     /// The flow as a switch reports it in a flow-stats reply (counters dropped).
@@ -66,6 +119,6 @@ public struct FlowEntry: Sendable, Hashable {
     public func flowMod(_ command: FlowMod.Command, owner: CookieSpace = .swiftplane) -> FlowMod {
         FlowMod(cookie: cookie, cookieMask: command == .add ? 0 : owner.mask, tableID: key.tableID, command: command,
                 idleTimeout: idleTimeout, hardTimeout: hardTimeout, priority: key.priority, flags: flags,
-                match: key.match, instructions: command == .deleteStrict ? [] : instructions)
+                match: key.match, instructions: command == .deleteStrict ? PackedInstructions([]) : packedInstructions)
     }
 }

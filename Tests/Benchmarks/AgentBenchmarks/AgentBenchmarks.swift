@@ -1,8 +1,10 @@
 import Agent
+import Foundation
 import BGP
 import Benchmark
 import NIOCore
 import OpenFlow
+import OpenFlowController
 import Overlay
 import Packets
 
@@ -33,6 +35,7 @@ func arpPacketIn(asking target: IPv4Address) -> PacketIn {
 }
 
 let benchmarks: @Sendable () -> Void = {
+    memoryBenchmarks()
     let configuration = Benchmark.Configuration(
         metrics: [.throughput, .wallClock, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 20)
 
@@ -87,5 +90,44 @@ let benchmarks: @Sendable () -> Void = {
         }
         let routes = EVPNRoutes.advertisements(endpoints: remotes, instances: [instance], vtep: IPv4Address(10, 0, 0, 2))
         for _ in benchmark.scaledIterations { core.setReceivedRoutes(routes, at: .now) }
+    }
+}
+
+/// Resident bytes, after glibc gave back what it could (so a figure is what
+/// is held, not what a transient peak left behind).
+func residentBytes() -> Int {
+    _ = releaseFreeMemory(0)
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+          let pages = Int(text.split(separator: " ")[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+@_silgen_name("malloc_trim") func releaseFreeMemory(_ pad: Int) -> Int32
+
+let memoryBenchmarks: @Sendable () -> Void = {
+    // What one remote endpoint costs an agent: its route imported (core),
+    // and its flows as the controller keeps them (the shadow of the switch).
+    // The RIB's share is the reflector's per-route figure (BGPBenchmarks).
+    for remote in [10_000, 100_000] {
+        Benchmark("memory per remote endpoint, flows included (\(remote) remote)",
+                  configuration: .init(metrics: [.custom("core bytes/endpoint", useScalingFactor: false),
+                                                 .custom("flow bytes/endpoint", useScalingFactor: false),
+                                                 .custom("flows/endpoint x100", useScalingFactor: false)],
+                                       scalingFactor: .one, maxDuration: .seconds(1), maxIterations: 1)) { benchmark in
+            let before = residentBytes()
+            var core = agent(local: 100, remote: remote)
+            let withCore = residentBytes()
+            var shadow = FlowShadow()
+            var flows = 0
+            for (_, update) in core.takeFlowUpdates() {
+                shadow.apply(update.flows)
+                flows += update.flows.count
+            }
+            let withFlows = residentBytes()
+            benchmark.measurement(.custom("core bytes/endpoint", useScalingFactor: false), (withCore - before) / remote)
+            benchmark.measurement(.custom("flow bytes/endpoint", useScalingFactor: false), (withFlows - withCore) / remote)
+            benchmark.measurement(.custom("flows/endpoint x100", useScalingFactor: false), flows * 100 / remote)
+            blackHole((core, shadow))
+        }
     }
 }
