@@ -30,6 +30,8 @@ actor AgentDaemon {
     /// A push of flow changes is under way; another was asked for meanwhile.
     private var pushing = false
     private var pushAgain = false
+    /// FLOW_MODs sent since the C heap was last trimmed (`HeapTrim`).
+    private var flowModsSinceTrim = 0
     /// The source flows' packet counters at the last expiry check, per switch.
     private var sourceCounts: [UInt64: [EndpointKey: UInt64]] = [:]
     /// The BGP client of the route reflectors; nil when none is configured.
@@ -339,6 +341,11 @@ actor AgentDaemon {
                     logger.info("flows synced", metadata: metadata)
                 } else {
                     logger.debug("flows synced", metadata: metadata)
+                }
+                flowModsSinceTrim += report.flowModsSent
+                if flowModsSinceTrim >= HeapTrim.threshold {
+                    flowModsSinceTrim = 0
+                    HeapTrim.run()
                 }
             default:
                 break

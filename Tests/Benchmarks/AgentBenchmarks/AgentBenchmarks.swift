@@ -93,16 +93,16 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
-/// Resident bytes, after glibc gave back what it could (so a figure is what
-/// is held, not what a transient peak left behind).
+/// Resident bytes, after glibc gave back what it could (as the agent does
+/// after large flow changes), so a figure is what is held.
 func residentBytes() -> Int {
-    _ = releaseFreeMemory(0)
+    if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+        _ = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)(0)
+    }
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
           let pages = Int(text.split(separator: " ")[1]) else { return 0 }
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
-
-@_silgen_name("malloc_trim") func releaseFreeMemory(_ pad: Int) -> Int32
 
 let memoryBenchmarks: @Sendable () -> Void = {
     // What one remote endpoint costs an agent: its route imported (core),
