@@ -36,6 +36,7 @@ func arpPacketIn(asking target: IPv4Address) -> PacketIn {
 
 let benchmarks: @Sendable () -> Void = {
     memoryBenchmarks()
+    bulkBenchmarks()
     let configuration = Benchmark.Configuration(
         metrics: [.throughput, .wallClock, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 20)
 
@@ -128,6 +129,40 @@ let memoryBenchmarks: @Sendable () -> Void = {
             benchmark.measurement(.custom("flow bytes/endpoint", useScalingFactor: false), (withFlows - withCore) / remote)
             benchmark.measurement(.custom("flows/endpoint x100", useScalingFactor: false), flows * 100 / remote)
             blackHole((core, shadow))
+        }
+    }
+}
+
+let bulkBenchmarks: @Sendable () -> Void = {
+    // 100,000 routes at once, as the agent meets them: imported one by one,
+    // the flows they change, taken into the controller's shadow of the switch,
+    // and every FLOW_MOD encoded. What is left of the bulk time is the switch's.
+    Benchmark("100,000 routes at once -> FLOW_MODs encoded",
+              configuration: .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal], scalingFactor: .one,
+                                   maxDuration: .seconds(30), maxIterations: 3)) { benchmark in
+        let instance = EVPNInstance.automatic(vni: VNI(rawValue: 10)!, asn: 65000)!
+        let remotes = (0..<100_000).map { n in
+            Endpoint(vni: instance.vni, mac: EthernetAddress(rawValue: 0x0200_0001_0000 | UInt64(n)),
+                     ipv4: [IPv4Address(rawValue: 0x0a01_0000 | UInt32(n))], location: .local(port: 1))
+        }
+        let paths = EVPNRoutes.advertisements(endpoints: remotes, instances: [instance], vtep: IPv4Address(10, 0, 0, 2))
+        for _ in benchmark.scaledIterations {
+            var core = agent(local: 100, remote: 0)
+            var shadow = FlowShadow()
+            for (_, update) in core.takeFlowUpdates() { shadow.apply(update.flows) }
+            _ = shadow.reconcile(dump: [], owner: .swiftplane)
+            benchmark.startMeasurement()
+            core.applyReceivedRoutes(paths.map { ($0.route, $0) }, at: .now)
+            for (_, update) in core.takeFlowUpdates() { shadow.apply(update.flows) }
+            var bytes = ByteBuffer()
+            let now = ContinuousClock.now
+            while let batch = shadow.nextBatch(limit: 20_000, at: now) {
+                for flowMod in batch.flowMods { try? OpenFlowEnvelope(xid: 1, .flowMod(flowMod)).encode(into: &bytes) }
+                shadow.confirm(batch, at: now)
+                bytes.clear()
+            }
+            benchmark.stopMeasurement()
+            blackHole(core)
         }
     }
 }
