@@ -1,7 +1,7 @@
 import BGP
 import NIOCore
 import OpenFlow
-import OpenFlowController
+import OpenFlowTables
 import Overlay
 import Packets
 

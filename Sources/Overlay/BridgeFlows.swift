@@ -1,5 +1,5 @@
 import OpenFlow
-import OpenFlowController
+import OpenFlowTables
 import Packets
 
 /// Everything of a `BridgeState` but its endpoints: ports, tenants,

@@ -1,4 +1,4 @@
-import OpenFlowController
+import OpenFlowTables
 
 /// Why a flow exists, written into its cookie next to its VNI so that a flow
 /// dump names its owner, reconciliation knows which flows are ours, and the

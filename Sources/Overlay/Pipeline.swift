@@ -1,5 +1,5 @@
 import OpenFlow
-import OpenFlowController
+import OpenFlowTables
 import Packets
 
 /// The flows a bridge needs, as a pure function of its `BridgeState`. The
