@@ -39,7 +39,7 @@ extension AgentDaemon {
     }
 
     private static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        max(0, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
     }
 
     func vniReports() async -> [VNIReport] {
