@@ -88,7 +88,8 @@ let package = Package(
             name: "AdminAPI",
             dependencies: ["BGP", "BGPSpeaker", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                           .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
+                           .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -135,7 +136,7 @@ let package = Package(
         // The CNI plugin: a sans-I/O core (configuration and CNI_* variables to
         // checks, commands and results) and the executable that runs the commands.
         .target(name: "CNI", dependencies: ["NetAddress", "OVSDB"], swiftSettings: swiftSettings),
-        .executableTarget(name: "swiftplane-cni", dependencies: ["CNI", "AgentConfiguration", "NetAddress", "OVSDB", "ProcessOutput"],
+        .executableTarget(name: "swiftplane-cni", dependencies: ["CNI", "AgentConfiguration", "AdminAPI", "NetAddress", "OVSDB", "ProcessOutput"],
                           swiftSettings: swiftSettings),
         // A child process run to its end, its output drained: the CNI plugin's commands, the tests' oracles.
         .target(name: "ProcessOutput", swiftSettings: swiftSettings),

@@ -305,6 +305,19 @@ public struct AgentCore: Sendable {
     /// The MACs frozen by duplicate detection (agent state for operators).
     public var frozenMACs: [DuplicateMACDetector.Frozen] { duplicates.frozen.values.sorted { $0.key < $1.key } }
 
+    /// Thaws the frozen MACs among `keys` (`swiftplanectl clear dup-mac`),
+    /// as a reload thaws all: their routes follow the endpoints again.
+    /// Returns those that were frozen.
+    public mutating func thaw(_ keys: [EndpointKey]) -> [EndpointKey] {
+        let thawed = keys.filter { duplicates.thaw($0) }
+        for key in thawed {
+            pinned[key] = nil
+            dirtyKeys.insert(key)
+        }
+        if !thawed.isEmpty { claimConfigured() }
+        return thawed
+    }
+
     /// The received routes refused since the last call (at most 100; `refusedRouteCount` counts them all).
     public mutating func takeRefusedRoutes() -> [RemoteRoutes.Refusal] {
         defer { refusedRoutes = [] }

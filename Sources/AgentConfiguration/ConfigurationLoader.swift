@@ -291,6 +291,15 @@ extension AgentConfiguration {
             endpoints.append(StaticEndpoint(
                 bridge: bridge, endpoint: Endpoint(vni: vni, mac: mac, ipv4: ipv4, ipv6: ipv6, location: .local(port: port))))
         }
+        var metrics: AdminAddress?
+        if let node = top.optional("metrics") {
+            let text = try node.scalar("HOST:PORT")
+            do throws(AdminAddressError) {
+                metrics = try MetricsListener.address(parsing: text)
+            } catch {
+                throw node.error(error.description)
+            }
+        }
         var stateFile: String?
         if let node = top.optional("state-file") {
             let path = try node.scalar("a file path")
@@ -309,6 +318,7 @@ extension AgentConfiguration {
             gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate, duplicateDetection: duplicateDetection,
             admin: admin)
         configuration.stateFile = stateFile
+        configuration.metrics = metrics
         configuration.flowAuditInterval = flowAuditInterval
         return configuration
     }

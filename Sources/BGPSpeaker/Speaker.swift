@@ -31,8 +31,9 @@ public actor Speaker {
     public private(set) var configuration: SpeakerConfiguration
     private let group: any EventLoopGroup
     private var logger: Logger
-    private var rib: RIB
-    private var peers: [PeerID: Peer] = [:]
+    var rib: RIB
+    /// Internal, not private, as `rib`: `neighborDetail` (NeighborDetail.swift) reads them.
+    var peers: [PeerID: Peer] = [:]
     private var nextPeerID: UInt32 = 1
     private var server: (any Channel)?
     /// False until `start` has added the configured neighbours: a peer that
@@ -78,6 +79,8 @@ public actor Speaker {
         var membershipDeadline: NIODeadline?
         var peerAS: UInt32
         var establishedAt: NIODeadline?
+        /// Times its session left Established (down or restarting).
+        var flaps = 0
         /// A route too large for its messages was reported (once per peer).
         var reportedUnsendable = false
         /// Octets handed to the channel and not yet written to the socket.
@@ -591,11 +594,13 @@ public actor Speaker {
                 logger.info("down", metadata: meta.merging(["reason": "\(reason)"]) { a, _ in a })
                 rib.removePeer(id)
                 peers[id]?.staleDeadline = nil
+                if peers[id]?.establishedAt != nil { peers[id]?.flaps += 1 }
                 peers[id]?.establishedAt = nil
                 ribChanged = true
             case .restarting(let reason, let restartTime, let families):
                 logger.info("down, restarting gracefully", metadata: meta.merging(["reason": "\(reason)", "restart-time": "\(restartTime)"]) { a, _ in a })
                 rib.peerRestarting(id, families: families)
+                if peers[id]?.establishedAt != nil { peers[id]?.flaps += 1 }
                 peers[id]?.establishedAt = nil
                 peers[id]?.staleDeadline = .now() + .seconds(Int64(restartTime))
                 ribChanged = true

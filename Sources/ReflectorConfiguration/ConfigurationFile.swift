@@ -21,7 +21,8 @@ import Yams
 ///     route-target-constraint: true      # RFC 4684; peers without it still get every route
 ///     log-level: info
 ///     admin: {address: /run/swiftplane/rr.sock, socket-mode: "0600", allow-non-loopback: false}
-public struct ConfigurationFile {
+///     metrics: 127.0.0.1:9179            # Prometheus /metrics and /healthz; off when absent
+public struct ConfigurationFile: Sendable {
     public var asn: UInt32?
     public var routerID: IPv4Address?
     public var clusterID: IPv4Address?
@@ -42,6 +43,8 @@ public struct ConfigurationFile {
     public var logLevel: Logger.Level?
     public var adminAddress: AdminAddress?
     public var adminSocketMode: UInt32?
+    /// The Prometheus listener (`/metrics`, `/healthz`); nil: none.
+    public var metricsAddress: AdminAddress?
 
     public init() {}
 
@@ -59,22 +62,23 @@ public struct ConfigurationFile {
 
     /// The fields of the file's top level.
     public static let topKeys: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
-                                       "max-peers", "max-output-queue", "graceful-restart", "log-level", "admin", "route-target-constraint"]
+                                       "max-peers", "max-output-queue", "graceful-restart", "log-level", "admin", "route-target-constraint",
+                                       "metrics"]
 
     public static func load(_ file: String) throws(ConfigurationError) -> ConfigurationFile {
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: file, path: "(file)", value: file, reason: "cannot be read as UTF-8 text")
+        switch FileText.read(file) {
+        case let .success(text): return try parse(text, file: file)
+        case let .failure(error): throw ConfigurationError(file: file, path: "(file)", value: file, reason: error.reason)
         }
-        return try parse(text, file: file)
     }
 
     public static func parse(_ text: String, file: String) throws(ConfigurationError) -> ConfigurationFile {
         let document: Node?
         do { document = try Yams.compose(yaml: text) } catch {
-            throw ConfigurationError(file: file, path: "(document)", value: "\(text.prefix(40))", reason: "not YAML: \(error)")
+            throw ConfigurationError(file: file, path: "(document)", value: String(text.prefix(200)), reason: "not YAML: \(yamlProblem(error))")
         }
         if let document, let problem = AliasExpansion.problem(document) {
-            throw ConfigurationError(file: file, path: "(document)", value: "\(text.prefix(40))", reason: problem)
+            throw ConfigurationError(file: file, path: "(document)", value: String(text.prefix(200)), reason: problem)
         }
         let root = document?.any
         var c = ConfigurationFile()
@@ -163,6 +167,13 @@ public struct ConfigurationFile {
                 c.adminSocketMode = mode
             }
         }
+        if let v = top["metrics"] {
+            do throws(AdminAddressError) {
+                c.metricsAddress = try MetricsListener.address(parsing: r.text(v))
+            } catch {
+                throw ConfigurationError(file: file, path: "metrics", value: r.text(v), reason: error.reason)
+            }
+        }
         if let v = top["log-level"] {
             guard let l = Logger.Level(rawValue: r.text(v)) else {
                 throw ConfigurationError(file: file, path: "log-level", value: r.text(v),
@@ -171,6 +182,18 @@ public struct ConfigurationFile {
             c.logLevel = l
         }
         return c
+    }
+
+    /// Yams' error without the source lines it quotes raw: the problem, line and column.
+    static func yamlProblem(_ error: any Error) -> String {
+        switch error as? YamlError {
+        case let .scanner(_, problem, mark, _)?, let .parser(_, problem, mark, _)?:
+            "\(problem) at line \(mark.line) column \(mark.column)"
+        case let .reader(problem, offset, _, _)?:
+            "\(problem)" + (offset.map { " at byte \($0)" } ?? "")
+        default:
+            FileText.quoted("\(error)", limit: 200)
+        }
     }
 
     /// Typed access to YAML values, each failure naming the field.
