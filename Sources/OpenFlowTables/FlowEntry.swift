@@ -122,3 +122,12 @@ public struct FlowEntry: Sendable, Hashable {
                 match: key.match, instructions: command == .deleteStrict ? PackedInstructions([]) : packedInstructions)
     }
 }
+
+extension FlowEntry: CustomStringConvertible {
+    public var description: String {
+        var text = "\(key),cookie=0x\(String(cookie, radix: 16))"
+        if idleTimeout > 0 { text += ",idle_timeout=\(idleTimeout)" }
+        if hardTimeout > 0 { text += ",hard_timeout=\(hardTimeout)" }
+        return text + ",instructions=\(instructions)"
+    }
+}
