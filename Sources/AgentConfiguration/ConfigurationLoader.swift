@@ -57,8 +57,6 @@ extension AgentConfiguration {
                 guard let address = IPAddress(text) else {
                     throw addressNode.error("not an IP address: '\(text)'")
                 }
-                // The speaker peers over IPv4 only (its BGP identifier and sources are IPv4).
-                guard case .v4 = address else { throw addressNode.error("route reflectors are reached over IPv4, got '\(text)'") }
                 let port = try map.optional("port")?.integer(Int.self, in: 1...65535, "the port") ?? defaultBGPPort
                 var password: String?
                 if let node = map.optional("password") {

@@ -25,6 +25,8 @@ public enum FlowRole: UInt8, Hashable, Sendable, CaseIterable, CustomStringConve
     case floodUnknownUnicast = 19
     case floodFromTunnel = 20
     case sourceLearnAddress = 21
+    case ndResponder = 22
+    case neighborAdvertisementOut = 23
 
     public var description: String {
         switch self {
@@ -49,6 +51,8 @@ public enum FlowRole: UInt8, Hashable, Sendable, CaseIterable, CustomStringConve
         case .floodUnknownUnicast: "flood-unknown-unicast"
         case .floodFromTunnel: "flood-from-tunnel"
         case .sourceLearnAddress: "source-learn-address"
+        case .ndResponder: "nd-responder"
+        case .neighborAdvertisementOut: "nd-advertisement-out"
         }
     }
 

@@ -49,7 +49,7 @@ public struct ConfigurationFile: Sendable {
     public init() {}
 
     public struct Neighbor: Hashable, Sendable {
-        public var address: IPv4Address
+        public var address: IPAddress
         public var port: Int
         public var passive: Bool
         /// RFC 2385 TCP MD5 signature key.
@@ -91,7 +91,7 @@ public struct ConfigurationFile: Sendable {
         if let v = top["listen"] {
             let s = r.text(v)
             guard let l = ListenAddress(argument: s) else {
-                throw ConfigurationError(file: file, path: "listen", value: s, reason: "expected IPV4:PORT, port 0-65535")
+                throw ConfigurationError(file: file, path: "listen", value: s, reason: "expected IPV4:PORT or [IPV6]:PORT, port 0-65535")
             }
             c.listen = (l.host, l.port)
         }
@@ -102,7 +102,7 @@ public struct ConfigurationFile: Sendable {
                 let fields = e is [String: Any] ? try r.map(e, p, keys: ["prefix", "password"]) : ["prefix": e]
                 guard let text = fields["prefix"].map(r.text), var range = NeighborRange(text) else {
                     throw ConfigurationError(file: file, path: fields["prefix"] == nil ? "\(p).prefix" : p,
-                                             value: fields["prefix"].map(r.text) ?? "(missing)", reason: "expected an IPv4 prefix such as 10.0.0.0/8")
+                                             value: fields["prefix"].map(r.text) ?? "(missing)", reason: "expected an IPv4 or IPv6 prefix such as 10.0.0.0/8 or fd00:9::/64")
                 }
                 range.password = try fields["password"].map { v throws(ConfigurationError) in try r.password(v, "\(p).password") }
                 return range
@@ -113,7 +113,7 @@ public struct ConfigurationFile: Sendable {
                 let p = "neighbors[\(i)]"
                 let n = try r.map(e, p, keys: ["address", "port", "passive", "password"])
                 guard let a = n["address"] else { throw ConfigurationError(file: file, path: "\(p).address", value: "", reason: "required") }
-                return Neighbor(address: try r.ipv4(a, "\(p).address"),
+                return Neighbor(address: try r.ip(a, "\(p).address"),
                                 port: try n["port"].map { v throws(ConfigurationError) in try r.integer(v, "\(p).port", 1...65535) ?? 179 } ?? 179,
                                 passive: try n["passive"].map { v throws(ConfigurationError) in try r.bool(v, "\(p).passive") } ?? false,
                                 password: try n["password"].map { v throws(ConfigurationError) in try r.password(v, "\(p).password") })
@@ -240,6 +240,11 @@ public struct ConfigurationFile: Sendable {
                 throw ConfigurationError(file: file, path: path, value: "(hidden, \(s.utf8.count) octets)", reason: reason)
             }
             return s
+        }
+
+        func ip(_ v: Any, _ path: String) throws(ConfigurationError) -> IPAddress {
+            guard let a = IPAddress(text(v)) else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected an IP address") }
+            return a
         }
 
         func ipv4(_ v: Any, _ path: String) throws(ConfigurationError) -> IPv4Address {

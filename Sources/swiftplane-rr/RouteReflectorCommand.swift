@@ -66,7 +66,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "The cluster id (RFC 4456), an IPv4 address; defaults to the router id.")
     var clusterID: IPv4Argument?
 
-    @Option(help: "Address and port to listen on, HOST:PORT (default 0.0.0.0:179).")
+    @Option(help: "Address and port to listen on, IPV4:PORT or [IPV6]:PORT (default 0.0.0.0:179).")
     var listen: ListenAddress?
 
     @Option(help: "Accept peers from this IPv4 prefix (repeatable), e.g. 10.0.0.0/8.")
