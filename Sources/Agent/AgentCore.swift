@@ -1,7 +1,7 @@
 import BGP
 import NIOCore
 import OpenFlow
-import OpenFlowController
+import OpenFlowTables
 import Overlay
 import Packets
 
@@ -331,6 +331,19 @@ public struct AgentCore: Sendable {
 
     /// The MACs frozen by duplicate detection (agent state for operators).
     public var frozenMACs: [DuplicateMACDetector.Frozen] { duplicates.frozen.values.sorted { $0.key < $1.key } }
+
+    /// Thaws the frozen MACs among `keys` (`swiftplanectl clear dup-mac`),
+    /// as a reload thaws all: their routes follow the endpoints again.
+    /// Returns those that were frozen.
+    public mutating func thaw(_ keys: [EndpointKey]) -> [EndpointKey] {
+        let thawed = keys.filter { duplicates.thaw($0) }
+        for key in thawed {
+            pinned[key] = nil
+            dirtyKeys.insert(key)
+        }
+        if !thawed.isEmpty { claimConfigured() }
+        return thawed
+    }
 
     /// The received routes refused since the last call (at most 100; `refusedRouteCount` counts them all).
     /// Gleaned endpoints dropped by `setPorts` because their port is not in

@@ -1,5 +1,5 @@
 import OpenFlow
-import OpenFlowController
+import OpenFlowTables
 
 /// A bridge's tables without its tunnel: what the agent programs while the
 /// configured VXLAN ofport is not a verified flow-based VXLAN interface.

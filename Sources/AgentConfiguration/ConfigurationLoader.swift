@@ -57,8 +57,6 @@ extension AgentConfiguration {
                 guard let address = IPAddress(text) else {
                     throw addressNode.error("not an IP address: '\(text)'")
                 }
-                // The speaker peers over IPv4 only (its BGP identifier and sources are IPv4).
-                guard case .v4 = address else { throw addressNode.error("route reflectors are reached over IPv4, got '\(text)'") }
                 let port = try map.optional("port")?.integer(Int.self, in: 1...65535, "the port") ?? defaultBGPPort
                 var password: String?
                 if let node = map.optional("password") {
@@ -300,6 +298,15 @@ extension AgentConfiguration {
             endpoints.append(StaticEndpoint(
                 bridge: bridge, endpoint: Endpoint(vni: vni, mac: mac, ipv4: ipv4, ipv6: ipv6, location: .local(port: port))))
         }
+        var metrics: AdminAddress?
+        if let node = top.optional("metrics") {
+            let text = try node.scalar("HOST:PORT")
+            do throws(AdminAddressError) {
+                metrics = try MetricsListener.address(parsing: text)
+            } catch {
+                throw node.error(error.description)
+            }
+        }
         var stateFile: String?
         if let node = top.optional("state-file") {
             let path = try node.scalar("a file path")
@@ -318,6 +325,7 @@ extension AgentConfiguration {
             gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate, duplicateDetection: duplicateDetection,
             admin: admin)
         configuration.stateFile = stateFile
+        configuration.metrics = metrics
         configuration.flowAuditInterval = flowAuditInterval
         return configuration
     }

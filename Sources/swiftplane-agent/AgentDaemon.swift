@@ -18,7 +18,7 @@ actor AgentDaemon {
     var configuration: AgentConfiguration
     var core: AgentCore
     let controller: OpenFlowController
-    private let logger: Logger
+    let logger: Logger
     /// Connected switches and the bridge each one is (a switch that matches
     /// no bridge is in `switchInfo` only).
     var bridgeOf: [UInt64: String] = [:]
@@ -30,6 +30,8 @@ actor AgentDaemon {
     /// A push of flow changes is under way; another was asked for meanwhile.
     private var pushing = false
     private var pushAgain = false
+    /// FLOW_MODs sent since the C heap was last trimmed (`HeapTrim`).
+    private var flowModsSinceTrim = 0
     /// The source flows' packet counters at the last expiry check, per switch.
     private var sourceCounts: [UInt64: [EndpointKey: UInt64]] = [:]
     /// The BGP client of the route reflectors; nil when none is configured.
@@ -41,12 +43,12 @@ actor AgentDaemon {
     /// Counted at this edge: packet-ins per reason, answers, errors per kind.
     let metrics = AgentMetrics()
     /// Why ports were last left out, per bridge (logged when a reason appears).
-    private var ignoredPorts: [String: Set<String>] = [:]
+    var ignoredPorts: [String: Set<String>] = [:]
     /// The tenant ports OVSDB last reported, per bridge.
     var attached: [String: [AttachedPort]] = [:]
     /// Holds back advertising and reconciling after a start (no flow that is
     /// still right is removed by a restart).
-    private var deferral: SelectionDeferral
+    var deferral: SelectionDeferral
     private let startedAt = ContinuousClock.now
     /// One per bridge read from OVSDB, started with the controller.
     private var databaseTasks: [Task<Void, Never>] = []
@@ -60,6 +62,10 @@ actor AgentDaemon {
     private var tunnelProblems: [String: String] = [:]
     /// Refused gleaned claims already logged.
     private var loggedClaims: Set<String> = []
+    /// For `/healthz`: why a bridge's OVSDB is not followed now (absent: in sync).
+    var databaseProblem: [String: String] = [:]
+    /// For `/healthz`: a switch whose last reconcile failed, and why.
+    var syncProblem: [UInt64: String] = [:]
 
     init(configuration: AgentConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -134,18 +140,24 @@ actor AgentDaemon {
     func start() async throws {
         // Before any switch or reflector is heard: the first reconcile and End-of-RIB include them.
         if let path = configuration.stateFile { restoreLearned(from: LearnedStateFile(path: path)) }
-        let address = try await controller.start()
         let listen = configuration.controllerListen
+        let address: String
+        do { address = "\(try await controller.start())" } catch {
+            throw ListenError(what: "controller listener", address: "\(listen)", underlying: error)
+        }
         logger.info("controller listening", metadata: [
             "address": "\(address)", "transport": "\(configuration.controllerTLS == nil ? listen.transport : "ssl")",
             "set-controller": "\(listen.switchTarget(tls: configuration.controllerTLS != nil))"])
         for bridge in configuration.bridges {
             guard let endpoint = bridge.ovsdb else { continue }
             let name = bridge.name
+            databaseProblem[name] = "not connected yet (\(endpoint))"
             databaseTasks.append(Task { await self.followDatabase(endpoint, bridge: name) })
         }
         // Listens now (a bad address fails the start); dials the reflectors later.
-        try await speaker?.start()
+        do { _ = try await speaker?.start() } catch {
+            throw ListenError(what: "BGP listener", address: "\(configuration.bgpHost):\(configuration.bgpPort)", underlying: error)
+        }
     }
 
     /// Serves switch events and packet-ins until the controller stops.
@@ -243,6 +255,7 @@ actor AgentDaemon {
         for await event in client.events() {
             switch event {
             case let .synchronized(replica), let .changed(replica, _):
+                databaseProblem[bridge] = nil
                 deferral.bridgeSynchronized(bridge, elapsed: ContinuousClock.now - startedAt)
                 noteDatapath(replica.datapathID(ofBridge: bridge), of: bridge)
                 let (ports, errors) = replica.attachedPorts
@@ -256,7 +269,9 @@ actor AgentDaemon {
                 await syncAll()
             case let .disconnected(reason):
                 // Ports stay as last seen: the flows are kept while OVSDB is
-                // away. The client logs each attempt itself.
+                // away. The client logs each attempt itself; the health
+                // watch warns, with backoff, while it lasts.
+                databaseProblem[bridge] = "disconnected: \(reason)"
                 logger.debug("OVSDB disconnected", metadata: ["bridge": "\(bridge)", "reason": "\(reason)"])
             }
         }
@@ -377,12 +392,14 @@ actor AgentDaemon {
                     continue
                 }
                 bridgeOf[info.datapathID] = bridge
+                metrics.switchUp(hex(info.datapathID))
                 logger.info("switch up", metadata: ["dpid": "\(hex(info.datapathID))", "bridge": "\(bridge)", "peer": "\(info.peer)"])
                 await pushFlows()
             case let .down(dpid, reason):
                 bridgeOf[dpid] = nil
                 switchInfo[dpid] = nil
                 given.remove(dpid)
+                syncProblem[dpid] = nil
                 logger.info("switch down", metadata: ["dpid": "\(hex(dpid))", "reason": "\(reason)"])
             case let .portStatus(dpid, status):
                 // Keep /switches' port list current.
@@ -393,6 +410,7 @@ actor AgentDaemon {
             case let .flowSyncFailed(dpid, error):
                 // The controller reconciles again on the next connect.
                 metrics.error("flow_sync")
+                syncProblem[dpid] = "\(error)"
                 logger.error("flow sync failed", metadata: ["dpid": "\(hex(dpid))", "error": "\(error)"])
             case .flowRejected:
                 metrics.error("flow_rejected")
@@ -400,6 +418,7 @@ actor AgentDaemon {
                 // The controller logged which connection kept the datapath id.
                 metrics.error("duplicate_datapath")
             case let .flowsSynced(report):
+                syncProblem[report.datapathID] = nil
                 // A reconcile from the switch's tables, or a large change, is worth a line; one endpoint's change is routine.
                 var metadata: Logger.Metadata = [
                     "dpid": "\(hex(report.datapathID))", "bridge": "\(bridgeOf[report.datapathID] ?? "-")",
@@ -412,6 +431,11 @@ actor AgentDaemon {
                     logger.info("flows synced", metadata: metadata)
                 } else {
                     logger.debug("flows synced", metadata: metadata)
+                }
+                flowModsSinceTrim += report.flowModsSent
+                if flowModsSinceTrim >= HeapTrim.threshold {
+                    flowModsSinceTrim = 0
+                    HeapTrim.run()
                 }
             default:
                 break
@@ -441,7 +465,7 @@ actor AgentDaemon {
         }
     }
 
-    private func syncAll() async {
+    func syncAll() async {
         for frozen in core.takeNewlyFrozen() {
             logger.warning("duplicate MAC frozen (RFC 7432 section 15.1): its routes stay as they are until a reload",
                            metadata: ["vni": "\(frozen.key.vni)", "mac": "\(frozen.key.mac)", "moves": "\(frozen.moves)",

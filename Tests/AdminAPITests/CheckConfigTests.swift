@@ -58,6 +58,14 @@ struct CheckConfigTests {
              message: "--log-level: invalid value 'loud': expected one of trace, debug, info, notice, warning, error, critical"),
         Case(daemon: .agent, yaml: agent.replacingOccurrences(of: "as: 65000", with: "as: 0"),
              message: "FILE: as: the AS number must be an integer in 1...4294967295, got '0'"),
+        // The metrics listener: TCP, an address literal and a port.
+        Case(daemon: .rr, yaml: rr + "metrics: /run/m.sock\n",
+             message: "FILE: metrics: invalid value '/run/m.sock': the metrics listener is TCP: expected HOST:PORT such as 127.0.0.1:9179"),
+        Case(daemon: .rr, yaml: rr + "metrics: 'localhost:9179'\n", message: "FILE: metrics: invalid value 'localhost:9179': the host must be an IPv4 or IPv6 address literal"),
+        Case(daemon: .rr, yaml: rr, arguments: ["--metrics", "127.0.0.1"], message: "--metrics: invalid metrics address '127.0.0.1': expected HOST:PORT with a port 0-65535"),
+        Case(daemon: .agent, yaml: agent + "metrics: unix:/run/m.sock\n", message: "FILE: metrics: invalid metrics address 'unix:/run/m.sock': the metrics listener is TCP"),
+        Case(daemon: .agent, yaml: agent + "metrics: '127.0.0.1:70000'\n", message: "FILE: metrics: invalid metrics address '127.0.0.1:70000'"),
+        Case(daemon: .agent, yaml: agent, arguments: ["--metrics", "box:1"], message: "--metrics: invalid metrics address 'box:1': the host must be an IPv4 or IPv6 address literal"),
     ]
 
     static func run(_ c: Case) throws -> (CommandResult, String) {
@@ -88,6 +96,11 @@ struct CheckConfigTests {
         Case(daemon: .agent, yaml: agent, message: "admin API on /run/swiftplane/agent.sock"),
         Case(daemon: .agent, yaml: agent + "admin:\n  address: '[::1]:9180'\n  socket-mode: '0660'\n", message: "admin API on [::1]:9180"),
         Case(daemon: .agent, yaml: agent, arguments: ["--admin-socket", "unix:/tmp/y.sock"], message: "admin API on /tmp/y.sock"),
+        // Metrics off by default (nothing said), on when named; off loopback allowed (read-only, nothing secret).
+        Case(daemon: .rr, yaml: rr + "metrics: 127.0.0.1:9179\n", message: "admin API on /run/swiftplane/rr.sock, metrics on 127.0.0.1:9179)"),
+        Case(daemon: .rr, yaml: rr, arguments: ["--metrics", "0.0.0.0:9179"], message: "metrics on 0.0.0.0:9179)"),
+        Case(daemon: .agent, yaml: agent + "metrics: '[::1]:9179'\n", message: "metrics on [::1]:9179)"),
+        Case(daemon: .agent, yaml: agent + "metrics: 127.0.0.1:9179\n", arguments: ["--metrics", "10.0.0.1:9100"], message: "metrics on 10.0.0.1:9100)"),
     ]
 
     @Test(arguments: good)

@@ -86,8 +86,8 @@ struct AgentConfigurationTests {
             expected: "t.yaml: log-level: 'loud' is not a log level (one of: trace, debug, info, notice, warning, error, critical)"),
         Bad(name: "bad route reflector", yaml: base + "\nroute-reflectors:\n  - address: rr.example",
             expected: "t.yaml: route-reflectors[0].address: not an IP address: 'rr.example'"),
-        Bad(name: "IPv6 route reflector", yaml: base + "\nroute-reflectors:\n  - address: fd00::1",
-            expected: "t.yaml: route-reflectors[0].address: route reflectors are reached over IPv4, got 'fd00::1'"),
+        Bad(name: "IPv6 route reflector with a zone", yaml: base + "\nroute-reflectors:\n  - address: fe80::1%eth0",
+            expected: "t.yaml: route-reflectors[0].address: not an IP address: 'fe80::1%eth0'"),
         Bad(name: "route reflector port", yaml: base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    port: 70000",
             expected: "t.yaml: route-reflectors[0].port: the port must be an integer in 1...65535, got '70000'"),
         Bad(name: "route reflector password too long", yaml: base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    password: \(String(repeating: "k", count: 81))",
@@ -217,6 +217,16 @@ struct AgentConfigurationTests {
         let config = try AgentConfiguration.parse(yaml: yaml, file: "t.yaml")
         #expect(config.routeReflectors.map(\.password) == ["s3cret:#1", nil])
         #expect(config.reflectorNeighbors.map(\.password) == ["s3cret:#1", nil])
+    }
+
+    /// BGP over IPv6: a reflector by its IPv6 address (signed), the agent's
+    /// BGP listener on an IPv6 address.
+    @Test func ipv6RouteReflectorAndBGPListen() throws {
+        let yaml = base + "\nbgp-listen: '[fd00:9::2]:0'\nroute-reflectors:\n  - address: fd00:9::1\n    password: s3cret\n    port: 1179"
+        let config = try AgentConfiguration.parse(yaml: yaml, file: "t.yaml")
+        #expect(config.reflectorNeighbors.map(\.address) == [IPAddress("fd00:9::1")!])
+        #expect(config.reflectorNeighbors.map(\.port) == [1179] && config.reflectorNeighbors.map(\.password) == ["s3cret"])
+        #expect(config.speakerConfiguration.listenHost == "fd00:9::2")
     }
 
     @Test(arguments: [("", nil), ("\nstate-file: none", nil), ("\nstate-file: /var/lib/a/state.json", "/var/lib/a/state.json")])

@@ -58,7 +58,9 @@ func reflector(_ text: String) {
             require(keepalive < hold, "rr: keepalive \(keepalive) not below hold \(hold)")
         }
     } catch {
-        require(error.file == file && error.description == "\(file): \(error.path): invalid value '\(error.value)': \(error.reason)"
+        // The value is quoted escaped and cut: the description frames it.
+        require(error.file == file && error.description.hasPrefix("\(file): \(error.path): invalid value '")
+                && error.description.hasSuffix("': \(error.reason)")
                 && !error.reason.isEmpty, "rr: \(error.description) does not name the file and the field")
         if error.path != "(document)" && error.path != "(file)" {
             requireKnown(error.path, unknownField: error.reason.hasPrefix("unknown field"), reflectorFields, "rr: \(error)")
@@ -103,7 +105,7 @@ let stateSettings = AgentCore.Settings(
 /// agent's loader must be added here, or the fuzzer stops at its first error).
 let agentFields: Set<String> = ["vtep", "as", "router-id", "log-level", "admin", "bgp-listen", "route-reflectors", "controller",
                                 "gleaned-expiry", "duplicate-mac", "bridges", "vnis", "graceful-restart", "endpoints",
-                                "state-file", "flow-audit-interval"]
+                                "state-file", "flow-audit-interval", "metrics"]
 let reflectorFields = ConfigurationFile.topKeys
 
 /// A path names a field when it starts at one of the format's fields; an
