@@ -45,11 +45,15 @@ let package = Package(
         // A listening unix socket's file: stale ones replaced, live ones refused, mode, removal.
         .target(name: "SocketFile", swiftSettings: swiftSettings),
 
+        // What an application wants on a switch and what the controller
+        // believes it holds: flows, groups, meters, their diffs and shadows.
+        // Values only (OpenFlow, no I/O), so the agent's core needs no runtime.
+        .target(name: "OpenFlowTables", dependencies: ["OpenFlow"], swiftSettings: swiftSettings),
         // OpenFlow controller runtime: sans-I/O switch state machine, flow
         // reconciliation, and a thin SwiftNIO server around them.
         .target(
             name: "OpenFlowController",
-            dependencies: ["OpenFlow", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["OpenFlow", "OpenFlowTables", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl"),
                            .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
@@ -84,17 +88,18 @@ let package = Package(
             name: "AdminAPI",
             dependencies: ["BGP", "BGPSpeaker", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                           .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
+                           .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
         // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
-        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowController", "Packets", "BGP"], swiftSettings: swiftSettings),
+        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowTables", "Packets", "BGP"], swiftSettings: swiftSettings),
 
         // The agent's core: a sans-I/O value from ports, gleaned endpoints,
         // received routes and configuration to bridge states, routes to
         // advertise and packet-in answers.
-        .target(name: "Agent", dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", nioCore], swiftSettings: swiftSettings),
+        .target(name: "Agent", dependencies: ["Overlay", "OpenFlow", "OpenFlowTables", "Packets", "BGP", nioCore], swiftSettings: swiftSettings),
         // The agent's YAML file, checked field by field; a library so the fuzzer can reach its parser.
         .target(
             name: "AgentConfiguration",
@@ -131,7 +136,7 @@ let package = Package(
         // The CNI plugin: a sans-I/O core (configuration and CNI_* variables to
         // checks, commands and results) and the executable that runs the commands.
         .target(name: "CNI", dependencies: ["NetAddress", "OVSDB"], swiftSettings: swiftSettings),
-        .executableTarget(name: "swiftplane-cni", dependencies: ["CNI", "AgentConfiguration", "NetAddress", "OVSDB", "ProcessOutput"],
+        .executableTarget(name: "swiftplane-cni", dependencies: ["CNI", "AgentConfiguration", "AdminAPI", "NetAddress", "OVSDB", "ProcessOutput"],
                           swiftSettings: swiftSettings),
         // A child process run to its end, its output drained: the CNI plugin's commands, the tests' oracles.
         .target(name: "ProcessOutput", swiftSettings: swiftSettings),
@@ -178,7 +183,8 @@ let package = Package(
         .testTarget(name: "OVSSandboxTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BGPSpeakerTests",
-            dependencies: ["BGPSpeaker", "BGP", "Packets", "Pcap", "TestSupport", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["BGPSpeaker", "BGP", "Packets", "Pcap", "TestSupport", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -222,7 +228,7 @@ let package = Package(
         .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", "FuzzDriver", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", "FuzzDriver", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", "FuzzDriver", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "ConfigurationFuzzer", dependencies: ["AgentConfiguration", "ReflectorConfiguration", "FuzzDriver"],
+        .executableTarget(name: "ConfigurationFuzzer", dependencies: ["Agent", "AgentConfiguration", "NetAddress", "Overlay", "ReflectorConfiguration", "FuzzDriver"],
                           path: "Tests/Fuzz/ConfigurationFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "SwitchConnectionFuzzer", dependencies: ["OpenFlowController", "OpenFlow", "FuzzDriver", nioCore],
                           path: "Tests/Fuzz/SwitchConnectionFuzzer", exclude: ["Seeds"]),
@@ -242,7 +248,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AgentBenchmarks",
-            dependencies: ["Agent", "Overlay", "OpenFlow", "Packets", "BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["Agent", "Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
             path: "Tests/Benchmarks/AgentBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -69,5 +69,12 @@ public enum AdminAddress: Hashable, Sendable, CustomStringConvertible {
 public struct AdminAddressError: Error, Hashable, Sendable, CustomStringConvertible {
     public var text: String
     public var reason: String
-    public var description: String { "invalid admin address '\(text)': \(reason)" }
+    /// "admin address", or "metrics address" for the metrics listener.
+    public var what = "admin address"
+    public init(text: String, reason: String, what: String = "admin address") {
+        self.text = text
+        self.reason = reason
+        self.what = what
+    }
+    public var description: String { "invalid \(what) '\(text)': \(reason)" }
 }

@@ -22,7 +22,16 @@ public struct AdminClient: Sendable {
     /// GETs `target` (path and query); a non-2xx answer throws `.daemon`
     /// with the daemon's own error message.
     public func get(_ target: String) throws(AdminClientError) -> HTTPResponse {
-        let request = "GET \(target) HTTP/1.1\r\nHost: swiftplane\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
+        try perform("GET", target)
+    }
+
+    /// POSTs `target` (an action; the query carries its arguments, no body).
+    public func post(_ target: String) throws(AdminClientError) -> HTTPResponse {
+        try perform("POST", target)
+    }
+
+    private func perform(_ method: String, _ target: String) throws(AdminClientError) -> HTTPResponse {
+        let request = "\(method) \(target) HTTP/1.1\r\nHost: swiftplane\r\nAccept: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         let response = try exchange(Array(request.utf8))
         guard (200..<300).contains(response.status) else {
             let message = (try? JSONDecoder().decode(AdminErrorBody.self, from: Data(response.body)))?.error

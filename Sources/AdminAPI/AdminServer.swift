@@ -19,13 +19,16 @@ public actor AdminServer {
     public let mode: mode_t
     /// A connection with nothing to read for this long is closed.
     public let idleTimeout: TimeAmount
+    /// What listens, for errors: "admin API", "metrics listener".
+    public let role: String
     private let group: any EventLoopGroup
     private var channel: (any Channel)?
     /// The socket file's inode once bound: only our own file is removed.
     private var boundInode: ino_t?
 
     public init(address: AdminAddress, router: AdminRouter, mode: mode_t = 0o600, idleTimeout: TimeAmount = .seconds(30),
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+                role: String = "admin API", group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.role = role
         self.address = address
         self.router = router
         self.mode = mode
@@ -50,18 +53,25 @@ public actor AdminServer {
             }
         switch address {
         case let .unix(path):
-            try Self.prepareSocketPath(path)
-            let channel = try await bootstrap.bind(unixDomainSocketPath: path).get()
+            try Self.prepareSocketPath(path, role: role)
+            let channel: any Channel
+            do { channel = try await bootstrap.bind(unixDomainSocketPath: path).get() } catch {
+                throw AdminServerError(address: address, reason: "\(error)", role: role)
+            }
             self.channel = channel
             do throws(UnixSocketFileError) {
                 boundInode = try UnixSocketFile(path: path).setMode(mode)
             } catch {
                 try? await channel.close()
-                throw AdminServerError(address: address, reason: error.reason)
+                throw AdminServerError(address: address, reason: error.reason, role: role)
             }
             return address
         case let .tcp(host, port):
-            let channel = try await bootstrap.bind(to: try SocketAddress(ipAddress: host, port: port)).get()
+            // The error names what was starting and where ("address already in use" alone names neither).
+            let channel: any Channel
+            do { channel = try await bootstrap.bind(to: try SocketAddress(ipAddress: host, port: port)).get() } catch {
+                throw AdminServerError(address: address, reason: "\(error)", role: role)
+            }
             self.channel = channel
             return .tcp(host: host, port: channel.localAddress?.port ?? port)
         }
@@ -79,11 +89,11 @@ public actor AdminServer {
 
     /// Makes the folder, and clears the path when it holds a socket nobody
     /// answers on (a daemon killed with -9 leaves one behind).
-    static func prepareSocketPath(_ path: String) throws {
+    static func prepareSocketPath(_ path: String, role: String = "admin API") throws {
         do throws(UnixSocketFileError) {
             try UnixSocketFile(path: path).prepare()
         } catch {
-            throw AdminServerError(address: .unix(path: path), reason: error.reason)
+            throw AdminServerError(address: .unix(path: path), reason: error.reason, role: role)
         }
     }
 }
@@ -92,5 +102,11 @@ public actor AdminServer {
 public struct AdminServerError: Error, Hashable, Sendable, CustomStringConvertible {
     public var address: AdminAddress
     public var reason: String
-    public var description: String { "admin API on \(address): \(reason)" }
+    public var role = "admin API"
+    public init(address: AdminAddress, reason: String, role: String = "admin API") {
+        self.address = address
+        self.reason = reason
+        self.role = role
+    }
+    public var description: String { "\(role) on \(address): \(reason)" }
 }

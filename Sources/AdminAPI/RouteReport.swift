@@ -19,9 +19,14 @@ public struct RouteReport: Codable, Hashable, Sendable {
     public var stale: Bool
     /// The neighbour's address, or "local" for the daemon's own routes.
     public var fromPeer: String
+    /// The address family: "l2vpn/evpn", or "ipv4/rtc" for a route target
+    /// membership route (RFC 4684), whose prefix is `origin-AS:RT/length`.
+    public var family: String?
 
     public init(type: Int, rd: String?, ethernetTag: UInt32?, mac: String?, ip: String?, vni: UInt32?, prefix: String, nextHop: String,
-                originatorID: String?, clusterList: [String], routeTargets: [String], best: Bool, stale: Bool, fromPeer: String) {
+                originatorID: String?, clusterList: [String], routeTargets: [String], best: Bool, stale: Bool, fromPeer: String,
+                family: String? = nil) {
+        self.family = family
         self.type = type; self.rd = rd; self.ethernetTag = ethernetTag; self.mac = mac; self.ip = ip; self.vni = vni
         self.prefix = prefix; self.nextHop = nextHop; self.originatorID = originatorID; self.clusterList = clusterList
         self.routeTargets = routeTargets; self.best = best; self.stale = stale; self.fromPeer = fromPeer

@@ -33,7 +33,8 @@ extension RouteReport {
         self.init(type: type, rd: rd, ethernetTag: tag, mac: mac, ip: ip, vni: vni, prefix: Self.prefix(path.nlri),
                   nextHop: Self.nextHop(path.attributes.nextHop), originatorID: attributes.originatorID.map { "\($0)" },
                   clusterList: attributes.clusterList?.clusterIDs.map { "\($0)" } ?? [],
-                  routeTargets: attributes.routeTargets.map { "\($0)" }, best: path.best, stale: path.stale, fromPeer: fromPeer)
+                  routeTargets: attributes.routeTargets.map { "\($0)" }, best: path.best, stale: path.stale, fromPeer: fromPeer,
+                  family: path.nlri.family?.description)
     }
 
     /// The NLRI in the bracketed form FRR and GoBGP print for EVPN
@@ -72,20 +73,19 @@ extension RouteReport {
 }
 
 extension AdminRouter {
-    /// `GET /neighbors` and `GET /routes?vni=N&type=2|3` for a BGP speaker.
+    /// `GET /neighbors`, `GET /neighbor?address=A` and
+    /// `GET /routes?vni=N&type=0-5&mac=&ip=&rd=&rt=&peer=` for a BGP speaker.
     public mutating func serveBGP(_ speaker: Speaker) {
         get("/neighbors") { _ in await speaker.neighbors().map(NeighborReport.init) }
+        serveNeighborDetail(speaker)
         get("/routes") { request in
-            let vni = try request.integer("vni", in: 0...0xff_ffff).map(UInt32.init)
-            let type = try request.integer("type", in: 1...5)
+            let filter = try RouteFilter(request)
             var names: [PeerID: String] = [:]
             var out: [RouteReport] = []
             for path in await speaker.paths() {
                 if names[path.peer] == nil { names[path.peer] = await speaker.peerAddress(path.peer) }
                 let report = RouteReport(path, fromPeer: names[path.peer] ?? "\(path.peer)")
-                if let vni, report.vni != vni { continue }
-                if let type, report.type != type { continue }
-                out.append(report)
+                if filter.admits(report) { out.append(report) }
             }
             return out.sorted { ($0.type, $0.rd ?? "", $0.prefix, $0.fromPeer) < ($1.type, $1.rd ?? "", $1.prefix, $1.fromPeer) }
         }
@@ -96,14 +96,24 @@ extension AdminRouter {
 public struct SpeakerGauges: Sendable {
     private let sessions = GaugeFamily(label: "bgp_sessions")
     private let routes = GaugeFamily(label: "bgp_routes")
+    /// Per configured neighbour, 1 when its session is Established, 0 when
+    /// not (an alert's `== 0` names the peer, where `bgp_sessions` only
+    /// counts states). Dynamic peers are left out: one that leaves for good
+    /// would stay at 0 for ever.
+    private let up = GaugeFamily(label: "bgp_neighbor_up")
 
     public init() {}
 
     public func refresh(_ speaker: Speaker) async {
         var byState: [[String: String]: Double] = [:]
         for state in [SessionState.idle, .connect, .active, .openSent, .openConfirm, .established] { byState[["state": state.rawValue]] = 0 }
-        for n in await speaker.neighbors() { byState[["state": n.state.rawValue], default: 0] += 1 }
+        var byPeer: [[String: String]: Double] = [:]
+        for n in await speaker.neighbors() {
+            byState[["state": n.state.rawValue], default: 0] += 1
+            if !n.dynamic { byPeer[["peer": n.address]] = n.state == .established ? 1 : 0 }
+        }
         sessions.set(byState)
+        up.set(byPeer)
         var byRoute: [[String: String]: Double] = [:]
         var names: [PeerID: String] = [:]
         for path in await speaker.paths() {

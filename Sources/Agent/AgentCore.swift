@@ -1,7 +1,7 @@
 import BGP
 import NIOCore
 import OpenFlow
-import OpenFlowController
+import OpenFlowTables
 import Overlay
 import Packets
 
@@ -84,6 +84,10 @@ public struct AgentCore: Sendable {
     private var refusedRoutes: [RemoteRoutes.Refusal] = []
     public private(set) var refusedRouteCount = 0
     static let refusedKept = 100
+    private var droppedGleaned: [String] = []
+    private var refusedClaims: [String] = []
+    /// Gleaned claims of an address another local endpoint holds, refused.
+    public private(set) var refusedClaimCount = 0
     /// Each bridge's flows, kept incrementally once computed.
     private var bridgeFlows: [String: BridgeFlows] = [:]
     /// What changed since the last `takeFlowUpdates`: endpoints by key,
@@ -148,8 +152,31 @@ public struct AgentCore: Sendable {
             if case let .local(port) = endpoint.location { return snapshot.ports[port] == endpoint.vni }
             return false
         }
-        for key in (gleaned[bridge] ?? [:]).keys where kept?[key] == nil { dirtyKeys.insert(key) }
+        for (key, endpoint) in gleaned[bridge] ?? [:] where kept?[key] == nil {
+            dirtyKeys.insert(key)
+            guard case let .local(port) = endpoint.location, droppedGleaned.count < Self.refusedKept else { continue }
+            let now = snapshot.ports[port].map { "is in VNI \($0) now" } ?? "is not a tenant port now"
+            droppedGleaned.append("\(bridge) VNI \(key.vni) \(key.mac): port \(port) \(now)")
+        }
         gleaned[bridge] = kept
+        // A configured endpoint wins an address a gleaned one claimed before it appeared.
+        var configured: [VNI: Set<IPAddress>] = [:]
+        for endpoint in snapshot.endpoints {
+            configured[endpoint.vni, default: []].formUnion(endpoint.ipv4.map(IPAddress.v4) + endpoint.ipv6.map(IPAddress.v6))
+        }
+        for (key, endpoint) in kept ?? [:] {
+            guard let taken = configured[key.vni], !taken.isEmpty, byKey[key] == nil else { continue }
+            var trimmed = endpoint
+            trimmed.ipv4.removeAll { taken.contains(.v4($0)) }
+            trimmed.ipv6.removeAll { taken.contains(.v6($0)) }
+            guard trimmed != endpoint else { continue }
+            gleaned[bridge]?[key] = trimmed
+            dirtyKeys.insert(key)
+            refusedClaimCount += 1
+            if refusedClaims.count < Self.refusedKept {
+                refusedClaims.append("\(bridge) VNI \(key.vni) \(key.mac): addresses now configured on another endpoint left out")
+            }
+        }
         layoutDirty = true
         claimConfigured()
     }
@@ -305,7 +332,28 @@ public struct AgentCore: Sendable {
     /// The MACs frozen by duplicate detection (agent state for operators).
     public var frozenMACs: [DuplicateMACDetector.Frozen] { duplicates.frozen.values.sorted { $0.key < $1.key } }
 
+    /// Thaws the frozen MACs among `keys` (`swiftplanectl clear dup-mac`),
+    /// as a reload thaws all: their routes follow the endpoints again.
+    /// Returns those that were frozen.
+    public mutating func thaw(_ keys: [EndpointKey]) -> [EndpointKey] {
+        let thawed = keys.filter { duplicates.thaw($0) }
+        for key in thawed {
+            pinned[key] = nil
+            dirtyKeys.insert(key)
+        }
+        if !thawed.isEmpty { claimConfigured() }
+        return thawed
+    }
+
     /// The received routes refused since the last call (at most 100; `refusedRouteCount` counts them all).
+    /// Gleaned endpoints dropped by `setPorts` because their port is not in
+    /// their VNI any more (a restored one included), each with the reason;
+    /// the first `refusedKept` since the last call, for the daemon to log.
+    public mutating func takeDroppedGleaned() -> [String] {
+        defer { droppedGleaned = [] }
+        return droppedGleaned
+    }
+
     public mutating func takeRefusedRoutes() -> [RemoteRoutes.Refusal] {
         defer { refusedRoutes = [] }
         return refusedRoutes
@@ -448,6 +496,34 @@ public struct AgentCore: Sendable {
         return remote.endpoints(vni: vni, holding: address).first { $0.mac != asker }
     }
 
+    /// Whether a gleaned claim of `address` by `key` is refused: another
+    /// local endpoint of its VNI holds it, configured (static or OVSDB) or
+    /// gleaned first. Refusals are counted and kept for the daemon to log.
+    /// A remote holder is no conflict: the address moved here.
+    private mutating func refusesClaim(bridge: String, key: EndpointKey, address: IPAddress) -> Bool {
+        func holds(_ endpoint: Endpoint) -> Bool {
+            guard endpoint.vni == key.vni, endpoint.mac != key.mac else { return false }
+            switch address {
+            case let .v4(ip): return endpoint.ipv4.contains(ip)
+            case let .v6(ip): return endpoint.ipv6.contains(ip)
+            }
+        }
+        guard let holder = snapshots[bridge]?.endpoints.first(where: holds) ?? gleaned[bridge]?.values.first(where: holds)
+        else { return false }
+        refusedClaimCount += 1
+        if refusedClaims.count < Self.refusedKept {
+            refusedClaims.append("\(bridge) VNI \(key.vni) \(key.mac) claims \(address), which \(holder.mac) holds")
+        }
+        return true
+    }
+
+    /// Gleaned address claims refused since the last call (the first
+    /// `refusedKept`), each naming the claimant, the address and its holder.
+    public mutating func takeRefusedClaims() -> [String] {
+        defer { refusedClaims = [] }
+        return refusedClaims
+    }
+
     /// Records (or refreshes) a gleaned endpoint; returns it when something changed.
     private mutating func glean(bridge: String, vni: VNI, mac: EthernetAddress, port: UInt32,
                                 ipv4: IPv4Address?, ipv6: IPv6Address?, at now: ContinuousClock.Instant) -> Endpoint? {
@@ -460,10 +536,11 @@ public struct AgentCore: Sendable {
         if endpoint.location != .local(port: port) {
             endpoint = Endpoint(vni: vni, mac: mac, location: .local(port: port))
         }
-        if let ipv4, !endpoint.ipv4.contains(ipv4) {
+        // An address another local endpoint holds is not taken over (issue 16 item 4).
+        if let ipv4, !endpoint.ipv4.contains(ipv4), !refusesClaim(bridge: bridge, key: key, address: .v4(ipv4)) {
             endpoint.ipv4 = Array((endpoint.ipv4 + [ipv4]).suffix(Self.maximumAddressesPerEndpoint))
         }
-        if let ipv6, !endpoint.ipv6.contains(ipv6) {
+        if let ipv6, !endpoint.ipv6.contains(ipv6), !refusesClaim(bridge: bridge, key: key, address: .v6(ipv6)) {
             endpoint.ipv6 = Array((endpoint.ipv6 + [ipv6]).suffix(Self.maximumAddressesPerEndpoint))
         }
         if before == nil, table.count >= settings.maximumGleanedPerBridge { return nil }
@@ -555,18 +632,23 @@ public struct AgentCore: Sendable {
         }
         let vnis = Set(settings.tenants.map(\.instance.vni))
         for entry in state.gleaned {
-            let name = "\(entry.bridge) VNI \(entry.vni) \(entry.mac)"
+            // The file's text, bounded: a log line per entry must stay a line.
+            let name = "\(entry.bridge.prefix(64)) VNI \(entry.vni) \(entry.mac.prefix(64))"
             guard settings.vxlanPorts[entry.bridge] != nil else { report.skipped.append("\(name): bridge not configured"); continue }
-            guard let vni = VNI(rawValue: entry.vni), vnis.contains(vni) else { report.skipped.append("\(name): VNI not configured"); continue }
+            guard let vni = VNI(rawValue: entry.vni) else { report.skipped.append("\(name): vni \(entry.vni): not a 24-bit VNI"); continue }
+            guard vnis.contains(vni) else { report.skipped.append("\(name): VNI not configured"); continue }
+            guard LearnedState.portRange.contains(entry.port) else {
+                report.skipped.append("\(name): port \(entry.port): not a switch port number in \(LearnedState.portRange)"); continue
+            }
             guard let mac = EthernetAddress(entry.mac) else { report.skipped.append("\(name): not a MAC address"); continue }
             let ipv4 = entry.ipv4.compactMap(IPv4Address.init), ipv6 = entry.ipv6.compactMap(IPv6Address.init)
             guard ipv4.count == entry.ipv4.count, ipv6.count == entry.ipv6.count else {
                 report.skipped.append("\(name): a malformed IP address"); continue
             }
-            guard entry.silentSeconds.isFinite, entry.silentSeconds >= 0 else {
-                report.skipped.append("\(name): silent for \(entry.silentSeconds) s"); continue
+            guard LearnedState.silentSecondsRange.contains(entry.silentSeconds) else {
+                report.skipped.append("\(name): silentSeconds \(entry.silentSeconds): not in \(LearnedState.silentSecondsRange)"); continue
             }
-            let silent = Duration.milliseconds(Int64(min(entry.silentSeconds, 1e9) * 1000)) + max(downtime, .zero)
+            let silent = Duration.milliseconds(Int64(entry.silentSeconds * 1000)) + max(downtime, .zero)
             if let expiry = settings.gleanedExpiry, silent >= expiry {
                 report.skipped.append("\(name): silent for \(silent), past the expiry of \(expiry)"); continue
             }

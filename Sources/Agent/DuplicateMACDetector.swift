@@ -63,6 +63,13 @@ public struct DuplicateMACDetector: Sendable {
         return freeze
     }
 
+    /// The operator's corrective action for one MAC: it moves freely again,
+    /// its count of moves from zero. True when it was frozen.
+    public mutating func thaw(_ key: EndpointKey) -> Bool {
+        recentMoves[key] = nil
+        return frozen.removeValue(forKey: key) != nil
+    }
+
     /// A MAC no longer known anywhere: its history goes (a frozen one stays frozen).
     public mutating func forget(_ key: EndpointKey) {
         sequences[key] = nil

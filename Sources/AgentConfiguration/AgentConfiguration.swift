@@ -91,6 +91,8 @@ public struct AgentConfiguration: Hashable, Sendable {
     public var addressResolutionRate: UInt32? = defaultAddressResolutionRate
     public var duplicateDetection = DuplicateMACDetector.Settings()
     public var admin = AdminSettings()
+    /// The Prometheus listener (`metrics: HOST:PORT`: `/metrics`, `/healthz`); nil: none.
+    public var metrics: AdminAddress? = nil
     /// Where the gleaned endpoints are kept across restarts (`LearnedState`); nil: not kept.
     public var stateFile: String? = nil
     /// How often each switch's real flows are read and compared with what was

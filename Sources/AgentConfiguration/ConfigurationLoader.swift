@@ -57,8 +57,6 @@ extension AgentConfiguration {
                 guard let address = IPAddress(text) else {
                     throw addressNode.error("not an IP address: '\(text)'")
                 }
-                // The speaker peers over IPv4 only (its BGP identifier and sources are IPv4).
-                guard case .v4 = address else { throw addressNode.error("route reflectors are reached over IPv4, got '\(text)'") }
                 let port = try map.optional("port")?.integer(Int.self, in: 1...65535, "the port") ?? defaultBGPPort
                 var password: String?
                 if let node = map.optional("password") {
@@ -96,7 +94,11 @@ extension AgentConfiguration {
         var addressResolutionRate: UInt32? = defaultAddressResolutionRate
         if let node = top.optional("controller") {
             var map = try ConfigurationMapping(node)
-            if let listen = map.optional("listen") {
+            let allowNonLoopback = try map.optional("allow-non-loopback").map { node throws(ConfigurationError) in
+                try boolean(node)
+            } ?? false
+            let listenNode = map.optional("listen")
+            if let listen = listenNode {
                 let text = try listen.scalar("HOST:PORT or unix:/PATH")
                 do throws(ControllerListenAddressError) {
                     controllerListen = try ControllerListenAddress(parsing: text)
@@ -115,6 +117,11 @@ extension AgentConfiguration {
                     throw node.error("TLS is for TCP listen addresses; \(controllerListen) is guarded by its file mode (socket-mode)")
                 }
                 controllerTLS = try tlsFiles(node)
+            }
+            // Plain TCP has no authentication: whoever reaches the port can act as a switch.
+            if let listenNode, !controllerListen.isLocal, controllerTLS == nil, !allowNonLoopback {
+                throw listenNode.error("not a loopback address: plain TCP to the controller has no authentication; "
+                    + "allow it explicitly to listen there (allow-non-loopback: true), or use tls, got '\(controllerListen)'")
             }
             if let rate = map.optional("address-resolution-rate") {
                 let value = try rate.integer(UInt32.self, in: 0...1_000_000, "packets per second (0: no meter)")
@@ -291,6 +298,15 @@ extension AgentConfiguration {
             endpoints.append(StaticEndpoint(
                 bridge: bridge, endpoint: Endpoint(vni: vni, mac: mac, ipv4: ipv4, ipv6: ipv6, location: .local(port: port))))
         }
+        var metrics: AdminAddress?
+        if let node = top.optional("metrics") {
+            let text = try node.scalar("HOST:PORT")
+            do throws(AdminAddressError) {
+                metrics = try MetricsListener.address(parsing: text)
+            } catch {
+                throw node.error(error.description)
+            }
+        }
         var stateFile: String?
         if let node = top.optional("state-file") {
             let path = try node.scalar("a file path")
@@ -309,6 +325,7 @@ extension AgentConfiguration {
             gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate, duplicateDetection: duplicateDetection,
             admin: admin)
         configuration.stateFile = stateFile
+        configuration.metrics = metrics
         configuration.flowAuditInterval = flowAuditInterval
         return configuration
     }

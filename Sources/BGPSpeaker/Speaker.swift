@@ -31,8 +31,9 @@ public actor Speaker {
     public private(set) var configuration: SpeakerConfiguration
     private let group: any EventLoopGroup
     private var logger: Logger
-    private var rib: RIB
-    private var peers: [PeerID: Peer] = [:]
+    var rib: RIB
+    /// Internal, not private, as `rib`: `neighborDetail` (NeighborDetail.swift) reads them.
+    var peers: [PeerID: Peer] = [:]
     private var nextPeerID: UInt32 = 1
     private var server: (any Channel)?
     /// False until `start` has added the configured neighbours: a peer that
@@ -65,7 +66,7 @@ public actor Speaker {
 
     struct Peer {
         var session: Session
-        var address: IPv4Address
+        var address: IPAddress
         var port: Int
         var dynamic: Bool
         var routeReflectorClient: Bool
@@ -84,6 +85,8 @@ public actor Speaker {
         var membershipDeadline: NIODeadline?
         var peerAS: UInt32
         var establishedAt: NIODeadline?
+        /// Times its session left Established (down or restarting).
+        var flaps = 0
         /// A route too large for its messages was reported (once per peer).
         var reportedUnsendable = false
         /// Octets handed to the channel and not yet written to the socket.
@@ -310,13 +313,11 @@ public actor Speaker {
             earlyConnections.append((channel, stream))
             return
         }
-        guard case .v4(let v4)? = channel.remoteAddress else {
-            logger.warning("connection refused: not IPv4", metadata: ["remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+        guard let address = channel.remoteAddress.flatMap(Self.peerAddress) else {
+            logger.warning("connection refused: not IP", metadata: ["remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
             channel.close(promise: nil)
             return
         }
-        // sin_addr is in network order.
-        let address = IPv4Address(rawValue: UInt32(bigEndian: v4.address.sin_addr.s_addr))
         let id: PeerID
         if let (existing, peer) = peers.first(where: { !$0.value.dynamic && $0.value.address == address }) {
             if peer.channel != nil, [SessionState.connect, .openSent, .openConfirm].contains(peer.session.state) {
@@ -365,6 +366,24 @@ public actor Speaker {
         await serve(id, channel, stream)
     }
 
+    /// A connection's remote address; an IPv4-mapped IPv6 address (a
+    /// dual-stack listener on ::) as the IPv4 address it is.
+    static func peerAddress(_ socket: SocketAddress) -> IPAddress? {
+        switch socket {
+        case let .v4(v4):
+            // sin_addr is in network order.
+            return .v4(IPv4Address(rawValue: UInt32(bigEndian: v4.address.sin_addr.s_addr)))
+        case let .v6(v6):
+            let bytes = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+            if bytes[..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff, let v4 = IPv4Address(bytes: bytes[12...]) {
+                return .v4(v4)
+            }
+            return IPv6Address(bytes: bytes).map { .v6($0) }
+        default:
+            return nil
+        }
+    }
+
     private func connect(_ id: PeerID) {
         guard let p = peers[id] else { return }
         let stream = Inbound()
@@ -377,9 +396,12 @@ public actor Speaker {
                 return keyed.flatMapThrowing { try channel.pipeline.syncOperations.addHandler(stream.bridge) }
             }
         let host = "\(p.address)", port = p.port
-        // Dial from the address we listen on (when it is one), so the peer
-        // sees the address it has configured for us.
-        let source = configuration.listenHost == "0.0.0.0" ? nil : try? SocketAddress(ipAddress: configuration.listenHost, port: 0)
+        // Dial from the address we listen on (when it is one of the peer's
+        // family), so the peer sees the address it has configured for us.
+        let listen = IPAddress(configuration.listenHost)
+        let sameFamily = listen.map { $0.bitCount == p.address.bitCount } ?? false
+        let unspecified = listen == .v4(IPv4Address(rawValue: 0)) || listen == .v6(.unspecified)
+        let source = !sameFamily || unspecified ? nil : try? SocketAddress(ipAddress: configuration.listenHost, port: 0)
         Task { [self] in
             do {
                 // Connect to the address itself: connect(host:) would queue a
@@ -584,7 +606,7 @@ public actor Speaker {
                 // RFC 4724 §4.2: stale routes stay only for the families its new capability keeps forwarding for.
                 let wasStale = rib.staleCount(id)
                 let preserved = Set(agreed.peerGracefulRestart?.families.filter(\.forwardingStatePreserved).map(\.family) ?? [])
-                rib.addPeer(id, RIBPeer(address: .v4(p.address), routerID: agreed.peerRouterID, routeReflectorClient: p.routeReflectorClient,
+                rib.addPeer(id, RIBPeer(address: p.address, routerID: agreed.peerRouterID, routeReflectorClient: p.routeReflectorClient,
                                         ebgp: agreed.peerAS != configuration.localAS, families: agreed.families), preserved: preserved)
                 if wasStale > rib.staleCount(id) {
                     logger.info("stale routes purged: the peer came back without forwarding state for their family",
@@ -602,11 +624,13 @@ public actor Speaker {
                 logger.info("down", metadata: meta.merging(["reason": "\(reason)"]) { a, _ in a })
                 rib.removePeer(id)
                 peers[id]?.staleDeadline = nil
+                if peers[id]?.establishedAt != nil { peers[id]?.flaps += 1 }
                 peers[id]?.establishedAt = nil
                 ribChanged = true
             case .restarting(let reason, let restartTime, let families):
                 logger.info("down, restarting gracefully", metadata: meta.merging(["reason": "\(reason)", "restart-time": "\(restartTime)"]) { a, _ in a })
                 rib.peerRestarting(id, families: families)
+                if peers[id]?.establishedAt != nil { peers[id]?.flaps += 1 }
                 peers[id]?.establishedAt = nil
                 peers[id]?.staleDeadline = .now() + .seconds(Int64(restartTime))
                 ribChanged = true

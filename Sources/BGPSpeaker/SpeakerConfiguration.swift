@@ -1,36 +1,65 @@
 import BGP
 import NIOCore
 
-/// A prefix peers may connect from (dynamic neighbours, as in "bgp listen range").
+/// A prefix peers may connect from (dynamic neighbours, as in "bgp listen
+/// range"): IPv4 or IPv6.
 public struct NeighborRange: Hashable, Sendable, CustomStringConvertible {
-    public var prefix: IPv4Prefix
+    public var address: IPAddress
+    public var length: UInt8
     /// RFC 2385 TCP MD5 key every peer of the range must sign with; nil: unsigned.
-    /// A neighbour's own key (a /32) wins over its range's.
+    /// A neighbour's own key (a /32 or /128) wins over its range's.
     public var password: String?
-    public init(_ prefix: IPv4Prefix, password: String? = nil) { self.prefix = prefix; self.password = password }
 
-    /// "10.0.0.0/8"; nil when not an IPv4 prefix of length 0...32.
-    public init?(_ text: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let a = IPv4Address(String(parts[0])), let l = UInt8(parts[1]), l <= 32 else { return nil }
-        prefix = IPv4Prefix(a, length: l)
+    public init(_ prefix: IPv4Prefix, password: String? = nil) {
+        self.init(address: .v4(prefix.address), length: prefix.length, password: password)
     }
 
-    public func contains(_ address: IPv4Address) -> Bool {
-        let mask: UInt32 = prefix.length == 0 ? 0 : ~0 << (32 - UInt32(prefix.length))
-        return address.rawValue & mask == prefix.address.rawValue & mask
+    public init(address: IPAddress, length: UInt8, password: String? = nil) {
+        self.address = address; self.length = min(length, address.bitCount); self.password = password
+    }
+
+    /// "10.0.0.0/8" or "fd00:9::/64"; nil when not a prefix of either family
+    /// with a length the family allows.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let a = IPAddress(String(parts[0])), let l = UInt8(parts[1]), l <= a.bitCount else { return nil }
+        self.init(address: a, length: l)
+    }
+
+    public func contains(_ candidate: IPAddress) -> Bool {
+        switch (address, candidate) {
+        case let (.v4(p), .v4(a)):
+            let mask: UInt32 = length == 0 ? 0 : ~0 << (32 - UInt32(length))
+            return a.rawValue & mask == p.rawValue & mask
+        case let (.v6(p), .v6(a)):
+            func mask(_ bits: Int) -> UInt64 { bits <= 0 ? 0 : bits >= 64 ? .max : ~0 << UInt64(64 - bits) }
+            let high = mask(Int(length)), low = mask(Int(length) - 64)
+            return a.high & high == p.high & high && a.low & low == p.low & low
+        default:
+            return false
+        }
     }
 
     /// The listening socket's key for the whole range, when it has a password.
-    var signature: TCPMD5Signature? { password.map { TCPMD5Signature(range: prefix, password: $0) } }
+    var signature: TCPMD5Signature? {
+        password.map { TCPMD5Signature(range: address, length: length, password: $0) }
+    }
 
     /// The prefix only: a password is never printed.
-    public var description: String { prefix.description }
+    public var description: String { "\(address)/\(length)" }
+}
+
+extension IPAddress {
+    /// 32 or 128.
+    public var bitCount: UInt8 {
+        if case .v4 = self { return 32 }
+        return 128
+    }
 }
 
 /// A neighbour named in the configuration.
 public struct NeighborConfiguration: Hashable, Sendable {
-    public var address: IPv4Address
+    public var address: IPAddress
     public var port: Int
     public var peerAS: UInt32
     /// Waits for the peer instead of connecting to it.
@@ -40,10 +69,16 @@ public struct NeighborConfiguration: Hashable, Sendable {
     /// RFC 2385 TCP MD5 signature key shared with the neighbour; nil: unsigned.
     public var password: String?
 
-    public init(address: IPv4Address, port: Int = 179, peerAS: UInt32, passive: Bool = false,
+    public init(address: IPAddress, port: Int = 179, peerAS: UInt32, passive: Bool = false,
                 routeReflectorClient: Bool = true, maximumPrefixes: Int? = nil, password: String? = nil) {
         self.address = address; self.port = port; self.peerAS = peerAS; self.passive = passive
         self.routeReflectorClient = routeReflectorClient; self.maximumPrefixes = maximumPrefixes; self.password = password
+    }
+
+    public init(address: IPv4Address, port: Int = 179, peerAS: UInt32, passive: Bool = false,
+                routeReflectorClient: Bool = true, maximumPrefixes: Int? = nil, password: String? = nil) {
+        self.init(address: .v4(address), port: port, peerAS: peerAS, passive: passive, routeReflectorClient: routeReflectorClient,
+                  maximumPrefixes: maximumPrefixes, password: password)
     }
 
     var signature: TCPMD5Signature? { password.map { TCPMD5Signature(peer: address, password: $0) } }

@@ -23,6 +23,11 @@ public struct OVSDBClient: Sendable {
     public var minimumBackoff: Duration
     public var maximumBackoff: Duration
     public var maximumMessageBytes: Int
+    /// Events kept for a consumer that has fallen behind. Each carries the
+    /// whole replica, so the newest supersede the older ones, which are
+    /// dropped (logged once per connection): memory stays bounded whatever
+    /// rate ovsdb-server sends updates at.
+    public var maximumPendingEvents: Int
     public var eventLoopGroup: any EventLoopGroup
     public var logger: Logger
 
@@ -32,6 +37,7 @@ public struct OVSDBClient: Sendable {
         minimumBackoff: Duration = .milliseconds(100),
         maximumBackoff: Duration = .seconds(8),
         maximumMessageBytes: Int = 16 << 20,
+        maximumPendingEvents: Int = 16,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "swiftplane.ovsdb")
     ) {
@@ -40,6 +46,7 @@ public struct OVSDBClient: Sendable {
         self.minimumBackoff = minimumBackoff
         self.maximumBackoff = maximumBackoff
         self.maximumMessageBytes = maximumMessageBytes
+        self.maximumPendingEvents = max(1, maximumPendingEvents)
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
     }
@@ -47,7 +54,8 @@ public struct OVSDBClient: Sendable {
     /// Follows the database until the consumer stops iterating (which
     /// cancels the connection).
     public func events() -> AsyncStream<OVSDBEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: OVSDBEvent.self)
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: OVSDBEvent.self, bufferingPolicy: .bufferingNewest(maximumPendingEvents))
         let task = Task { [self] in
             await run(continuation)
             continuation.finish()
@@ -87,6 +95,13 @@ public struct OVSDBClient: Sendable {
             var framer = JSONStreamFramer(maximumTextBytes: maximumMessageBytes)
             let parser = JSONParser(maximumBytes: maximumMessageBytes)
             var replica = OVSDBReplica()
+            var coalesced = false
+            func deliver(_ event: OVSDBEvent) {
+                guard case .dropped = continuation.yield(event), !coalesced else { return }
+                coalesced = true
+                logger.warning("OVSDB updates coalesced: the consumer fell behind; it goes on from the newest state",
+                               metadata: ["endpoint": "\(endpoint)", "pending": "\(maximumPendingEvents)"])
+            }
             try await outbound.write(Self.encode(request.message(id: Self.monitorRequestID)))
             for try await chunk in inbound {
                 framer.append(chunk)
@@ -103,13 +118,13 @@ public struct OVSDBClient: Sendable {
                         try fresh.apply(try OVSDBTableUpdates(json: result))
                         replica = fresh
                         synchronized = true
-                        continuation.yield(.synchronized(replica))
+                        deliver(.synchronized(replica))
                     case .notification:
                         guard let update = try OVSDBUpdateNotification(message), update.monitorID == request.monitorID,
                               synchronized
                         else { continue }
                         try replica.apply(update.updates)
-                        continuation.yield(.changed(replica, update.updates))
+                        deliver(.changed(replica, update.updates))
                     default:
                         logger.debug("ovsdb message ignored", metadata: ["json": "\(message.json.jsonText.prefix(200))"])
                     }

@@ -21,6 +21,11 @@ struct FixedWriter {
 
     @inline(__always)
     mutating func bytes(_ bytes: [UInt8]) {
+        self.bytes(bytes[...])
+    }
+
+    @inline(__always)
+    mutating func bytes(_ bytes: ArraySlice<UInt8>) {
         bytes.withUnsafeBytes { raw in
             if let source = raw.baseAddress { (base + offset).copyMemory(from: source, byteCount: raw.count) }
         }

@@ -52,6 +52,16 @@ public struct FlowMod: Sendable, Hashable, WireCodable {
                   flags: flags, match: match, instructionList: InstructionList(instructions))
     }
 
+    /// A FLOW_MOD whose instructions are already packed (a controller's
+    /// shadow of its flows): they are copied into the message as they are.
+    public init(cookie: UInt64 = 0, cookieMask: UInt64 = 0, tableID: UInt8 = 0, command: Command = .add,
+                idleTimeout: UInt16 = 0, hardTimeout: UInt16 = 0, priority: UInt16 = 0x8000, flags: Flags = [],
+                match: Match, instructions: PackedInstructions) {
+        self.init(cookie: cookie, cookieMask: cookieMask, tableID: tableID, command: command.rawValue, idleTimeout: idleTimeout,
+                  hardTimeout: hardTimeout, priority: priority, bufferID: PacketIn.noBuffer, outPort: OpenFlowPort.any,
+                  outGroup: FlowMod.anyGroup, flags: flags, match: match, instructionList: InstructionList(instructions))
+    }
+
     public var commandValue: Command? { Command(rawValue: command) }
 
     func encode(into buffer: inout ByteBuffer) {

@@ -10,11 +10,15 @@ struct InstructionList: Sendable {
         case values([Instruction])
         /// Validated instruction TLVs.
         case wire(ByteBuffer)
+        /// Encoded by `PackedInstructions`: written out as they are.
+        case packed(ArraySlice<UInt8>)
     }
 
     private var storage: Storage
 
     init(_ values: [Instruction]) { storage = .values(values) }
+
+    init(_ packed: PackedInstructions) { storage = .packed(packed.bytes) }
 
     /// The instructions; from wire bytes, decoded anew on every read.
     var values: [Instruction] {
@@ -30,6 +34,8 @@ struct InstructionList: Sendable {
             return try WireReader.with(bytes) { (reader: inout WireReader) throws(OpenFlowDecodingError) in
                 try Instruction.decodeList(from: &reader)
             }
+        case let .packed(bytes):
+            return PackedInstructions(unchecked: bytes).values
         }
     }
 
@@ -43,6 +49,7 @@ struct InstructionList: Sendable {
     /// FLOW_MOD is then written in one block (one capacity check, no length
     /// patched afterwards). Nil for decoded ones and opaque instructions.
     var fixedSize: Int? {
+        if case let .packed(bytes) = storage { return bytes.count }
         guard case let .values(values) = storage else { return nil }
         var size = 0
         for instruction in values {
@@ -54,6 +61,7 @@ struct InstructionList: Sendable {
 
     /// Writes what `fixedSize` measured.
     func write(_ w: inout FixedWriter) {
+        if case let .packed(bytes) = storage { w.bytes(bytes); return }
         guard case let .values(values) = storage else { return }
         for instruction in values {
             if let size = instruction.fixedSize { instruction.write(&w, size: size) }
@@ -74,6 +82,7 @@ struct InstructionList: Sendable {
 extension InstructionList: Hashable {
     static func == (lhs: InstructionList, rhs: InstructionList) -> Bool {
         if case let .wire(left) = lhs.storage, case let .wire(right) = rhs.storage, left == right { return true }
+        if case let .packed(left) = lhs.storage, case let .packed(right) = rhs.storage, left == right { return true }
         return lhs.values == rhs.values
     }
 

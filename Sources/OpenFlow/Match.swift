@@ -33,6 +33,23 @@ public struct Match: Sendable {
     /// The fields sorted and canonicalised: what equality compares.
     public var canonicalFields: [OXMField] { fields.map(\.canonical).sorted() }
 
+    /// The canonical fields' TLVs: two matches are equal exactly when these
+    /// bytes are, so a controller that keeps a match for every flow can keep
+    /// (and compare, and hash) these instead.
+    public var canonicalTLVs: [UInt8] {
+        var buffer = ByteBuffer()
+        for field in canonicalFields { field.encode(into: &buffer) }
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    /// The match of OXM TLVs such as `canonicalTLVs` gives; nil if they are
+    /// not well formed.
+    public init?(tlvs: some Collection<UInt8>) {
+        let bytes = ByteBuffer(bytes: tlvs)
+        guard Self.firstMalformedField(bytes) == nil else { return nil }
+        self.init(oxmBytes: bytes)
+    }
+
     public var isEmpty: Bool { oxmBytes.readableBytes == 0 }
 
     /// The first field with this class and field number. Walks the bytes
@@ -85,8 +102,8 @@ public struct Match: Sendable {
         return Match(oxmBytes: bytes)
     }
 
-    /// Bytes already checked by `firstMalformedField`.
-    private init(oxmBytes: ByteBuffer) { self.oxmBytes = oxmBytes }
+    /// Bytes already checked by `firstMalformedField`, or encoded from fields.
+    init(oxmBytes: ByteBuffer) { self.oxmBytes = oxmBytes }
 }
 
 extension Match {

@@ -4,6 +4,7 @@ import NIOCore
 public enum OXMClass {
     public static let nxm0: UInt16 = 0x0000           // NXM_OF_* (Nicira, OpenFlow 1.0 fields)
     public static let nxm1: UInt16 = 0x0001           // NXM_NX_* (Nicira extensions: regs, tunnel)
+    public static let ericsson: UInt16 = 0x1000       // ERICOXM_OF_* (ND reserved bits and option type)
     public static let openFlowBasic: UInt16 = 0x8000
     public static let packetRegisters: UInt16 = 0x8001 // xregs as OVS encodes them
     public static let experimenter: UInt16 = 0xffff
@@ -88,6 +89,20 @@ public enum NXMField {
     public static let tunID: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 16)
     /// OXM xreg0..7 (OFPXMC_PACKET_REGS): 8 bytes each.
     public static func xreg(_ n: UInt8) -> (oxmClass: UInt16, field: UInt8) { (OXMClass.packetRegisters, n) }
+    /// NXM_NX_IPV6_SRC / DST: class 1, fields 19 and 20, 16 bytes.
+    public static let ipv6Src: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 19)
+    public static let ipv6Dst: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 20)
+    /// NXM_NX_ND_TLL: class 1, field 25, 6 bytes (the target link-layer address option).
+    public static let ndTLL: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 25)
+    /// NXM_NX_TUN_IPV6_SRC / DST: class 1, fields 109 and 110, 16 bytes.
+    public static let tunIPv6Src: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 109)
+    public static let tunIPv6Dst: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 110)
+    /// ERICOXM_OF_ICMPV6_ND_RESERVED: the 32 bits after an ND message's
+    /// checksum (a neighbour advertisement's R, S and O flags), 4 bytes.
+    public static let ndReserved: (oxmClass: UInt16, field: UInt8) = (OXMClass.ericsson, 1)
+    /// ERICOXM_OF_ICMPV6_ND_OPTIONS_TYPE: the type of the first ND option
+    /// (1 source, 2 target link-layer address), 1 byte.
+    public static let ndOptionsType: (oxmClass: UInt16, field: UInt8) = (OXMClass.ericsson, 2)
 }
 
 /// The 4-byte (or, for the experimenter class, 8-byte) header that names an OXM
@@ -217,6 +232,22 @@ public struct OXMField: Sendable, Hashable {
                  mask: mask.map { bigEndian(UInt64($0), width: 4) })
     }
 
+    /// NXM_NX_TUN_IPV6_DST, the 16 bytes of the address.
+    public static func tunnelIPv6Destination(_ address: [UInt8]) -> OXMField {
+        OXMField(oxmClass: NXMField.tunIPv6Dst.oxmClass, field: NXMField.tunIPv6Dst.field, value: address)
+    }
+
+    /// ERICOXM_OF_ICMPV6_ND_RESERVED (OVS: `nd_reserved`).
+    public static func neighborDiscoveryReserved(_ bits: UInt32) -> OXMField {
+        OXMField(oxmClass: NXMField.ndReserved.oxmClass, field: NXMField.ndReserved.field,
+                 value: bigEndian(UInt64(bits), width: 4))
+    }
+
+    /// ERICOXM_OF_ICMPV6_ND_OPTIONS_TYPE (OVS: `nd_options_type`).
+    public static func neighborDiscoveryOptionsType(_ type: UInt8) -> OXMField {
+        OXMField(oxmClass: NXMField.ndOptionsType.oxmClass, field: NXMField.ndOptionsType.field, value: [type])
+    }
+
     /// The basic field this is, if any.
     public var basic: OXMBasicField? {
         oxmClass == OXMClass.openFlowBasic ? OXMBasicField(rawValue: field) : nil
@@ -339,6 +370,13 @@ extension OXMHeader {
         case (OXMClass.nxm1, 16): return "tun_id"
         case (OXMClass.nxm1, 17): return "nxm_nx_arp_sha"
         case (OXMClass.nxm1, 18): return "nxm_nx_arp_tha"
+        case (OXMClass.nxm1, 19): return "nxm_nx_ipv6_src"
+        case (OXMClass.nxm1, 20): return "nxm_nx_ipv6_dst"
+        case (OXMClass.nxm1, 25): return "nxm_nx_nd_tll"
+        case (OXMClass.nxm1, 109): return "tun_ipv6_src"
+        case (OXMClass.nxm1, 110): return "tun_ipv6_dst"
+        case (OXMClass.ericsson, 1): return "nd_reserved"
+        case (OXMClass.ericsson, 2): return "nd_options_type"
         case (OXMClass.nxm1, 31): return "tun_ipv4_src"
         case (OXMClass.nxm1, 32): return "tun_ipv4_dst"
         case (OXMClass.nxm1, 33): return "pkt_mark"

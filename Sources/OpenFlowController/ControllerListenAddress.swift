@@ -43,6 +43,21 @@ public enum ControllerListenAddress: Hashable, Sendable, CustomStringConvertible
         self = .tcp(host: String(host), port: port)
     }
 
+    /// A unix socket file, or TCP on 127.0.0.0/8 or ::1: only this host's
+    /// processes can connect. Anything else (a wildcard included) lets any
+    /// host that reaches it act as a switch.
+    public var isLocal: Bool {
+        switch self {
+        case .unix: return true
+        case let .tcp(host, _):
+            switch IPAddress(host) {
+            case let .v4(address)?: return address.rawValue >> 24 == 127
+            case let .v6(address)?: return address == IPv6Address(high: 0, low: 1)
+            case nil: return false
+            }
+        }
+    }
+
     /// `tcp` or `unix`, as the logs say it.
     public var transport: String {
         switch self {

@@ -1,5 +1,6 @@
 import Logging
 import Metrics
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import OpenFlow
@@ -79,6 +80,8 @@ public actor OpenFlowController {
     /// Our unix socket file and its inode once bound: only that file is removed at stop.
     private var socketFile: (file: UnixSocketFile, inode: ino_t)?
     private var switches: [UInt64: SwitchHandle] = [:]
+    /// Where each connected switch connected from (for the logs).
+    private var peers: [UInt64: String] = [:]
     /// Per switch, what is wanted on it and what it is known to hold.
     private var shadows: [UInt64: SwitchShadow] = [:]
     /// Per switch, its worker while it has work.
@@ -573,21 +576,82 @@ public actor OpenFlowController {
         if case .dropped = eventSink.yield(event) { hub.count { $0.switchEventsDropped &+= 1 } }
     }
 
+    /// How long a connected switch has to answer the ECHO_REQUEST that
+    /// decides between it and a newcomer with its datapath id.
+    static let duplicateProbeTimeout: Duration = .seconds(1)
+
+    private func accept(_ handle: SwitchHandle, _ info: SwitchInfo) {
+        switches[handle.datapathID] = handle
+        peers[handle.datapathID] = info.peer
+        emit(.up(info))
+        shadows[handle.datapathID]?.reconnected()
+        // The worker reports its own failure (`flowSyncFailed`).
+        if shadows[handle.datapathID]?.managed == true { _ = drain(handle.datapathID) }
+    }
+
+    /// Two connections with one datapath id: the connected switch keeps it
+    /// if it answers an echo (so whoever else can reach the listener cannot
+    /// take a bridge over, nor two bridges with one id flap), else the
+    /// newcomer replaces it (a switch that restarted while its old TCP
+    /// connection was half-open need not wait for the echo timeout).
+    private func settleDuplicate(old: SwitchHandle, new: SwitchHandle, info: SwitchInfo) async {
+        let alive = await Self.answersEcho(old, within: Self.duplicateProbeTimeout)
+        let dpid = SwitchHandle.format(new.datapathID)
+        guard new.channel.isActive else { return }  // the newcomer went meanwhile: its `down` was not ours to take
+        guard let current = switches[new.datapathID], current.connectionID == old.connectionID else {
+            // The first went meanwhile (or another newcomer replaced it): this one takes the place.
+            logger.warning("switch connected with the datapath id of another connection, which has gone; it takes its place",
+                           metadata: ["dpid": "\(dpid)", "peer": "\(info.peer)"])
+            emit(.duplicateDatapath(datapathID: new.datapathID, peer: info.peer, keptFirst: false))
+            accept(new, info)
+            return
+        }
+        let first = peers[new.datapathID] ?? "-"
+        emit(.duplicateDatapath(datapathID: new.datapathID, peer: info.peer, keptFirst: alive))
+        if alive {
+            logger.warning("second connection with a connected switch's datapath id closed: the connected switch answers",
+                           metadata: ["dpid": "\(dpid)", "peer": "\(info.peer)", "connected-peer": "\(first)"])
+            new.stop()
+        } else {
+            logger.warning("switch connected with the datapath id of a silent connection; the silent one is closed",
+                           metadata: ["dpid": "\(dpid)", "peer": "\(info.peer)", "silent-peer": "\(first)"])
+            old.stop()
+            accept(new, info)
+        }
+    }
+
+    /// Whether the switch answers an ECHO_REQUEST within `timeout` (a silent
+    /// one's request stays pending until its connection closes).
+    private static func answersEcho(_ handle: SwitchHandle, within timeout: Duration) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let pending = NIOLockedValueBox<CheckedContinuation<Bool, Never>?>(continuation)
+            let finish: @Sendable (Bool) -> Void = { answered in
+                pending.withLockedValue { waiting in
+                    waiting?.resume(returning: answered)
+                    waiting = nil
+                }
+            }
+            Task { finish((try? await handle.request(.echoRequest(ByteBuffer()))) != nil) }
+            Task {
+                try? await Task.sleep(for: timeout)
+                finish(false)
+            }
+        }
+    }
+
     private func process(_ command: ControllerHub.Command) {
         switch command {
         case let .up(handle, info):
             if let old = switches[handle.datapathID], old.connectionID != handle.connectionID {
-                // A datapath connecting twice: the newer connection wins.
-                old.stop()
+                hub.count { $0.duplicateDatapaths &+= 1 }
+                Task { await self.settleDuplicate(old: old, new: handle, info: info) }
+                return
             }
-            switches[handle.datapathID] = handle
-            emit(.up(info))
-            shadows[handle.datapathID]?.reconnected()
-            // The worker reports its own failure (`flowSyncFailed`).
-            if shadows[handle.datapathID]?.managed == true { _ = drain(handle.datapathID) }
+            accept(handle, info)
         case let .down(handle, reason):
             guard switches[handle.datapathID]?.connectionID == handle.connectionID else { return }
             switches[handle.datapathID] = nil
+            peers[handle.datapathID] = nil
             shadows[handle.datapathID]?.reconnected()
             emit(.down(datapathID: handle.datapathID, reason: reason))
         case let .event(event):

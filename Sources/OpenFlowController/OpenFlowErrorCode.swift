@@ -8,4 +8,6 @@ public enum OpenFlowErrorCode {
     public static let badVersion: UInt16 = 0
     public static let badType: UInt16 = 1
     public static let badLength: UInt16 = 6
+    /// OFPBRC_MULTIPART_BUFFER_OVERFLOW: a multipart reply grew past what we keep.
+    public static let multipartBufferOverflow: UInt16 = 13
 }

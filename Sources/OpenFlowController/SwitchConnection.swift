@@ -16,6 +16,10 @@ public struct SwitchConnection: Sendable {
         /// OFPCR_ROLE_* to request after FEATURES, or nil to leave the role alone.
         public var role: UInt32? = nil
         public var generationID: UInt64 = 0
+        /// The most bytes of one multipart reply kept while its parts arrive
+        /// (a flow dump of about 400,000 flows); a switch that sends more
+        /// gets OFPBRC_MULTIPART_BUFFER_OVERFLOW and is closed.
+        public var maximumMultipartReplyBytes = 64 << 20
 
         public init() {}
     }
@@ -46,6 +50,8 @@ public struct SwitchConnection: Sendable {
     private var inbound = ByteBuffer()
     private var nextXID: UInt32 = 1
     private var pending: [UInt32: Pending] = [:]
+    /// Bytes of each multipart reply received so far, while it has more parts to come.
+    private var multipartBytes: [UInt32: Int] = [:]
     private var startedAt = NIODeadline.uptimeNanoseconds(0)
     private var lastReceived = NIODeadline.uptimeNanoseconds(0)
     private var echoSentAt: NIODeadline?
@@ -213,6 +219,7 @@ public struct SwitchConnection: Sendable {
             }
         }
         pending.removeAll()
+        multipartBytes.removeAll()
         out.append(.close(reason))
         return out
     }
@@ -304,12 +311,26 @@ public struct SwitchConnection: Sendable {
         case .unknown:
             return [.send(errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badType, header, offending)),
                     .event(.rejected("unknown message type \(header.type)"))]
+        case let .multipartReply(reply):
+            guard reply.flags & MultipartReply.replyMore != 0 else {
+                multipartBytes[xid] = nil
+                return handleReply(envelope.message, xid: xid)
+            }
+            let bytes = (multipartBytes[xid] ?? 0) + Int(header.length)
+            guard bytes <= configuration.maximumMultipartReplyBytes else {
+                return fail(.protocolViolation("multipart reply xid=\(xid) passed \(configuration.maximumMultipartReplyBytes) bytes"),
+                            error: errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.multipartBufferOverflow, header, offending))
+            }
+            let out = handleReply(envelope.message, xid: xid)
+            multipartBytes[xid] = pending[xid] == nil ? nil : bytes
+            return out
         default:
             return handleReply(envelope.message, xid: xid)
         }
     }
 
     private mutating func handleError(_ error: ErrorMessage, xid: UInt32) -> [SwitchConnectionOutput] {
+        multipartBytes[xid] = nil
         guard let waiting = pending[xid] else { return [.event(.unsolicitedError(error, xid: xid))] }
         switch waiting {
         case .request:

@@ -54,6 +54,12 @@ public enum SwitchEvent: Sendable {
     case flowSyncFailed(datapathID: UInt64, error: String)
     /// The switch refused a FLOW_MOD: the flow is not taken as installed and is retried with backoff.
     case flowRejected(datapathID: UInt64, key: FlowKey, error: ErrorMessage)
+    /// A second connection came with the datapath id of a connected switch.
+    /// The connected one was probed with an ECHO_REQUEST: `keptFirst`, it
+    /// answered and the newcomer (`peer`) was closed; else it was silent
+    /// (a switch that restarted before its old connection timed out) and
+    /// the newcomer took its place.
+    case duplicateDatapath(datapathID: UInt64, peer: String, keptFirst: Bool)
 }
 
 /// A PACKET_IN with the switch it came from.
@@ -70,6 +76,8 @@ public struct ControllerStatistics: Sendable, Hashable {
     public var flowModsSent = 0
     public var malformedMessages = 0
     public var connectionsRejected = 0
+    /// Connections that came with the datapath id of a connected switch.
+    public var duplicateDatapaths = 0
     /// FLOW_MODs, GROUP_MODs and METER_MODs the switches refused.
     public var rejectedMods = 0
     /// Flows audits found drifted from what was installed.

@@ -1,4 +1,4 @@
-import OpenFlowController
+import OpenFlowTables
 
 /// The meter in front of the flows that send ARP and neighbour solicitations
 /// to the controller: a tenant that floods address resolution (a scan, a

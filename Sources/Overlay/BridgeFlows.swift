@@ -1,5 +1,5 @@
 import OpenFlow
-import OpenFlowController
+import OpenFlowTables
 import Packets
 
 /// Everything of a `BridgeState` but its endpoints: ports, tenants,
@@ -35,20 +35,20 @@ extension BridgeState {
 /// One bridge's flows kept incrementally: fed with endpoints that come, go
 /// or change and with layout changes, it returns exactly the flows that
 /// change (`FlowChanges`). Work per change is proportional to the change:
-/// the endpoint's own flows, and the ARP responders of the IPs it claims
+/// the endpoint's own flows, and the ARP and ND responders of the IPs it claims
 /// (where two endpoints claim one IP, the rank `Pipeline` gives decides).
 /// `Pipeline.flows(for: state)` is the reference it always equals.
 public struct BridgeFlows: Sendable {
     public private(set) var state: BridgeState
-    /// Who claims each (VNI, IPv4) for the ARP responder: one endpoint
+    /// Who claims each (VNI, IP) for the ARP and ND responders: one endpoint
     /// nearly always, so the set is made only for the rare second claimant.
-    private var claims: [IPv4Claim: Claimants] = [:]
+    private var claims: [AddressClaim: Claimants] = [:]
     /// The local endpoints (few): a port change looks only at them.
     private var localKeys: Set<EndpointKey> = []
 
-    struct IPv4Claim: Hashable, Sendable {
+    struct AddressClaim: Hashable, Sendable {
         var vni: VNI
-        var ip: IPv4Address
+        var ip: IPAddress
     }
 
     enum Claimants: Sendable {
@@ -81,7 +81,7 @@ public struct BridgeFlows: Sendable {
         for endpoint in upserts { keys.insert(endpoint.key) }
         let newLayout = layout.flatMap { $0 == state.layout ? nil : $0 }
         if let newLayout { keys.formUnion(affected(from: state.layout, to: newLayout)) }
-        var touched: Set<IPv4Claim> = []
+        var touched: Set<AddressClaim> = []
         for key in keys { if let endpoint = state.endpoints[key] { touched.formUnion(Self.claims(of: endpoint)) } }
         for endpoint in upserts { touched.formUnion(Self.claims(of: endpoint)) }
 
@@ -126,7 +126,7 @@ public struct BridgeFlows: Sendable {
     }
 
     /// The flows of these endpoints and of these claimed IPs, as the state is now.
-    private func derivedFlows(keys: Set<EndpointKey>, claims touched: Set<IPv4Claim>) -> [FlowKey: FlowEntry] {
+    private func derivedFlows(keys: Set<EndpointKey>, claims touched: Set<AddressClaim>) -> [FlowKey: FlowEntry] {
         var out: [FlowKey: FlowEntry] = [:]
         let localVNIs = Set(state.ports.values)
         func included(_ endpoint: Endpoint) -> Bool { Pipeline.includes(endpoint, ports: state.ports, localVNIs: localVNIs) }
@@ -139,6 +139,10 @@ public struct BridgeFlows: Sendable {
                     let learn = Pipeline.sourceLearnAddress(endpoint, port: port, metered: state.addressResolutionRate != nil)
                     out[learn.key] = learn
                 }
+                if endpoint.ipv6.isEmpty {
+                    let learn = Pipeline.sourceLearnIPv6Address(endpoint, port: port, metered: state.addressResolutionRate != nil)
+                    out[learn.key] = learn
+                }
             }
             let flow = Pipeline.forward(endpoint, vxlanPort: state.vxlanPort)
             out[flow.key] = flow
@@ -147,12 +151,18 @@ public struct BridgeFlows: Sendable {
         for claim in touched {
             let claimants = (claims[claim]?.keys ?? []).compactMap { state.endpoints[$0] }.filter(included)
             guard let winner = claimants.max(by: { Pipeline.rank($0) < Pipeline.rank($1) }) else { continue }
-            let responder = Pipeline.arpResponder(winner, claim.ip)
-            out[responder.key] = responder
-            for endpoint in claimants {
-                guard case let .local(port) = endpoint.location else { continue }
-                let flow = Pipeline.arpFromOwner(vni: claim.vni, port: port, ip: claim.ip, metered: metered)
-                out[flow.key] = flow
+            switch claim.ip {
+            case let .v6(ip):
+                let responder = Pipeline.ndResponder(winner, ip)
+                out[responder.key] = responder
+            case let .v4(ip):
+                let responder = Pipeline.arpResponder(winner, ip)
+                out[responder.key] = responder
+                for endpoint in claimants {
+                    guard case let .local(port) = endpoint.location else { continue }
+                    let flow = Pipeline.arpFromOwner(vni: claim.vni, port: port, ip: ip, metered: metered)
+                    out[flow.key] = flow
+                }
             }
         }
         return out
@@ -163,8 +173,9 @@ public struct BridgeFlows: Sendable {
         for (key, flow) in after where before[key] != flow { changes.set(flow) }
     }
 
-    private static func claims(of endpoint: Endpoint) -> [IPv4Claim] {
-        endpoint.ipv4.map { IPv4Claim(vni: endpoint.vni, ip: $0) }
+    private static func claims(of endpoint: Endpoint) -> [AddressClaim] {
+        endpoint.ipv4.map { AddressClaim(vni: endpoint.vni, ip: .v4($0)) }
+            + endpoint.ipv6.map { AddressClaim(vni: endpoint.vni, ip: .v6($0)) }
     }
 
     private mutating func add(_ endpoint: Endpoint) {

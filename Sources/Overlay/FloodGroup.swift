@@ -1,5 +1,5 @@
 import OpenFlow
-import OpenFlowController
+import OpenFlowTables
 import Packets
 
 /// The OpenFlow groups (type ALL) of a tenant in ingress-replication mode

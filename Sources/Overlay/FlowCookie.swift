@@ -1,4 +1,4 @@
-import OpenFlowController
+import OpenFlowTables
 
 /// Why a flow exists, written into its cookie next to its VNI so that a flow
 /// dump names its owner, reconciliation knows which flows are ours, and the
@@ -25,6 +25,8 @@ public enum FlowRole: UInt8, Hashable, Sendable, CaseIterable, CustomStringConve
     case floodUnknownUnicast = 19
     case floodFromTunnel = 20
     case sourceLearnAddress = 21
+    case ndResponder = 22
+    case neighborAdvertisementOut = 23
 
     public var description: String {
         switch self {
@@ -49,6 +51,8 @@ public enum FlowRole: UInt8, Hashable, Sendable, CaseIterable, CustomStringConve
         case .floodUnknownUnicast: "flood-unknown-unicast"
         case .floodFromTunnel: "flood-from-tunnel"
         case .sourceLearnAddress: "source-learn-address"
+        case .ndResponder: "nd-responder"
+        case .neighborAdvertisementOut: "nd-advertisement-out"
         }
     }
 

@@ -1,5 +1,5 @@
 import OpenFlow
-import OpenFlowController
+import OpenFlowTables
 import Packets
 
 /// One flow a traced packet hit.

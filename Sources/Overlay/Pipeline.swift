@@ -1,5 +1,5 @@
 import OpenFlow
-import OpenFlowController
+import OpenFlowTables
 import Packets
 
 /// The flows a bridge needs, as a pure function of its `BridgeState`. The
@@ -11,8 +11,13 @@ import Packets
 ///   sets metadata = VNI; anything else is dropped.
 /// - 10 source: a known (port, MAC) goes on; an unknown source is copied to
 ///   the controller (gleaning) and goes on.
-/// - 20 address resolution: ARP requests for a known IP are answered inside
-///   OVS; other ARP and IPv6 neighbour solicitations go to the controller.
+/// - 20 address resolution: ARP requests and IPv6 neighbour solicitations
+///   for a known IP are answered inside OVS; the rest, and what the flows
+///   cannot answer (an NS without a source link-layer option, duplicate
+///   address detection from ::), go to the controller.
+/// - 21 neighbour advertisement: finishes the NA that table 20 made of an NS
+///   (its target link-layer option can only be written once the ICMPv6 type
+///   says advertisement) and sends it back out of the port it came in on.
 /// - 30 forward: (VNI, MAC) to a local port or into the tunnel; broadcast,
 ///   multicast and unknown unicast are dropped, each by a flow of its own per
 ///   VNI so their counters tell what was kept off the network. A tenant in
@@ -29,6 +34,7 @@ public enum Pipeline {
         public static let classify: UInt8 = 0
         public static let source: UInt8 = 10
         public static let addressResolution: UInt8 = 20
+        public static let neighborAdvertisement: UInt8 = 21
         public static let forward: UInt8 = 30
     }
 
@@ -72,6 +78,7 @@ public enum Pipeline {
             if case let .local(port) = endpoint.location {
                 table.insert(sourceKnown(endpoint, port: port))
                 if endpoint.ipv4.isEmpty { table.insert(sourceLearnAddress(endpoint, port: port, metered: metered)) }
+                if endpoint.ipv6.isEmpty { table.insert(sourceLearnIPv6Address(endpoint, port: port, metered: metered)) }
             }
             for ip in endpoint.ipv4 {
                 table.insert(arpResponder(endpoint, ip))
@@ -79,6 +86,7 @@ public enum Pipeline {
                     table.insert(arpFromOwner(vni: endpoint.vni, port: port, ip: ip, metered: metered))
                 }
             }
+            for ip in endpoint.ipv6 { table.insert(ndResponder(endpoint, ip)) }
             table.insert(forward(endpoint, vxlanPort: state.vxlanPort))
         }
         return table
@@ -134,15 +142,34 @@ public enum Pipeline {
                 match: Match([metadata(vni), OXMField(.ethType, 0x0806)]),
                 cookie: FlowCookie(.arpToController, vni: vni).cookie, instructions: toControllerThen(vni)))
             table.insert(FlowEntry(
-                tableID: Table.addressResolution, priority: 50,
-                match: Match([metadata(vni), OXMField(.ethType, 0x86dd), OXMField(.ipProto, 58),
-                              OXMField(.icmpv6Type, 135)]),
+                tableID: Table.addressResolution, priority: 50, match: Match(neighborSolicitation(vni)),
                 cookie: FlowCookie(.neighborSolicitationToController, vni: vni).cookie,
                 instructions: toControllerThen(vni)))
+            // What the responder cannot answer: duplicate address detection
+            // (from ::, answered to all-nodes, never to the owner itself) and
+            // an NS without a source link-layer option (OVS would rewrite
+            // bytes past its end). Above every responder.
+            for field in [OXMField(.ipv6Src, bytes: IPv6Address.unspecified.bytes),
+                          OXMField(.ipv6NDSLL, EthernetAddress(rawValue: 0).rawValue)] {
+                table.insert(FlowEntry(
+                    tableID: Table.addressResolution, priority: 110, match: Match(neighborSolicitation(vni) + [field]),
+                    cookie: FlowCookie(.neighborSolicitationToController, vni: vni).cookie,
+                    instructions: toControllerThen(vni)))
+            }
         }
         table.insert(FlowEntry(tableID: Table.addressResolution, priority: 0,
                                cookie: FlowCookie(.addressResolutionMiss).cookie,
                                instructions: [.gotoTable(Table.forward)]))
+
+        // Table 21: the NA of an NS answered in table 20 gets its target
+        // link-layer address (the Ethernet source table 20 wrote) and goes back.
+        table.insert(FlowEntry(
+            tableID: Table.neighborAdvertisement, priority: 100,
+            match: Match([OXMField(.ethType, UInt64(EtherType.ipv6.rawValue)),
+                          OXMField(.ipProto, UInt64(IPProtocol.icmpv6.rawValue)),
+                          OXMField(.icmpv6Type, UInt64(ICMPv6Packet.neighborAdvertisement)), OXMField(.icmpv6Code, 0)]),
+            cookie: FlowCookie(.neighborAdvertisementOut).cookie,
+            instructions: [.applyActions([move(48, NXM.ethSrc, NXM.ndTLL), .output(OpenFlowPort.inPort)])]))
 
         // Table 30: forward known unicast (per endpoint); drop and count the rest.
         for vni in vnis {
@@ -212,6 +239,18 @@ public enum Pipeline {
             instructions: (metered ? [.meter(AddressResolutionMeter.id)] : []) + [toController, .gotoTable(Table.addressResolution)])
     }
 
+    /// Table 10: the neighbour solicitations of a local endpoint whose IPv6
+    /// address is not known go on to be answered, and a copy to the
+    /// controller, which learns the address from their source.
+    static func sourceLearnIPv6Address(_ endpoint: Endpoint, port: UInt32, metered: Bool) -> FlowEntry {
+        FlowEntry(
+            tableID: Table.source, priority: 101,
+            match: Match([OXMField(.inPort, UInt64(port)), OXMField(.ethSrc, endpoint.mac.rawValue)]
+                         + neighborSolicitation(endpoint.vni)),
+            cookie: FlowCookie(.sourceLearnAddress, vni: endpoint.vni).cookie,
+            instructions: (metered ? [.meter(AddressResolutionMeter.id)] : []) + [toController, .gotoTable(Table.addressResolution)])
+    }
+
     /// Table 20: the owner asking for its own address (gratuitous ARP,
     /// duplicate-address probe) must not be answered: it would see a
     /// conflict. The controller gleans it instead.
@@ -274,11 +313,46 @@ public enum Pipeline {
             ])])
     }
 
+    /// Turns a neighbour solicitation for `ip` into the advertisement from
+    /// `endpoint` (RFC 4861 §7.2.4: to the asker, solicited and override set)
+    /// inside OVS. OVS accepts a write of the target link-layer option only
+    /// where the match says advertisement, so table 21 finishes it; OVS
+    /// recomputes the ICMPv6 checksum. The asker's source link-layer option
+    /// becomes the target one (the flows above send an NS without it to the
+    /// controller); the hop limit stays 255.
+    static func ndResponder(_ endpoint: Endpoint, _ ip: IPv6Address) -> FlowEntry {
+        let flags = NeighborAdvertisement(target: ip, isSolicited: true, isOverride: true).flags
+        return FlowEntry(
+            tableID: Table.addressResolution, priority: 100,
+            match: Match(neighborSolicitation(endpoint.vni) + [OXMField(.icmpv6Code, 0),
+                                                               OXMField(.ipv6NDTarget, bytes: ip.bytes)]),
+            cookie: FlowCookie(.ndResponder, vni: endpoint.vni).cookie,
+            instructions: [
+                .applyActions([
+                    move(48, NXM.ethSrc, NXM.ethDst),
+                    .setField(OXMField(.ethSrc, endpoint.mac.rawValue)),
+                    move(128, NXM.ipv6Src, NXM.ipv6Dst),
+                    .setField(OXMField(.ipv6Src, bytes: ip.bytes)),
+                    .setField(OXMField(.icmpv6Type, UInt64(ICMPv6Packet.neighborAdvertisement))),
+                    .setField(.neighborDiscoveryReserved(flags)),
+                    .setField(.neighborDiscoveryOptionsType(NeighborDiscoveryOptions.targetLinkLayerAddressType)),
+                ]),
+                .gotoTable(Table.neighborAdvertisement),
+            ])
+    }
+
+    /// The match of a tenant's neighbour solicitations.
+    static func neighborSolicitation(_ vni: VNI) -> [OXMField] {
+        [metadata(vni), OXMField(.ethType, UInt64(EtherType.ipv6.rawValue)),
+         OXMField(.ipProto, UInt64(IPProtocol.icmpv6.rawValue)),
+         OXMField(.icmpv6Type, UInt64(ICMPv6Packet.neighborSolicitation))]
+    }
+
     static func move(_ bits: UInt16, _ source: OXMHeader, _ destination: OXMHeader) -> Action {
         .nicira(.regMove(bits: bits, sourceOffset: 0, destinationOffset: 0, source: source, destination: destination))
     }
 
-    /// The NXM headers the ARP responder moves between (NXM_OF_* class 0, NXM_NX_* class 1).
+    /// The NXM headers the ARP and ND responders move between (NXM_OF_* class 0, NXM_NX_* class 1).
     enum NXM {
         static let ethDst = OXMHeader(oxmClass: OXMClass.nxm0, field: 1, length: 6)
         static let ethSrc = OXMHeader(oxmClass: OXMClass.nxm0, field: 2, length: 6)
@@ -286,6 +360,9 @@ public enum Pipeline {
         static let arpTPA = OXMHeader(oxmClass: OXMClass.nxm0, field: 17, length: 4)
         static let arpSHA = OXMHeader(oxmClass: OXMClass.nxm1, field: 17, length: 6)
         static let arpTHA = OXMHeader(oxmClass: OXMClass.nxm1, field: 18, length: 6)
+        static let ipv6Src = OXMHeader(oxmClass: NXMField.ipv6Src.oxmClass, field: NXMField.ipv6Src.field, length: 16)
+        static let ipv6Dst = OXMHeader(oxmClass: NXMField.ipv6Dst.oxmClass, field: NXMField.ipv6Dst.field, length: 16)
+        static let ndTLL = OXMHeader(oxmClass: NXMField.ndTLL.oxmClass, field: NXMField.ndTLL.field, length: 6)
     }
 }
 

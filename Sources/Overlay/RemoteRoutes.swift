@@ -42,10 +42,10 @@ public struct RemoteRoutes: Sendable {
     /// By route key (`EVPNRoute.key`).
     private var imported: [EVPNRoute: Import] = [:]
     /// The type-2 routes of each (VNI, MAC), by route key: one, or a few during a move.
-    private var byKey: [EndpointKey: [EVPNRoute]] = [:]
+    private var byKey: [EndpointKey: OneOrMore<EVPNRoute>] = [:]
     /// The (VNI, MAC)s whose routes carry each (VNI, IP): the agent answers
     /// address resolution for remote IPs without a scan of every route.
-    private var holders: [TenantAddress: [EndpointKey]] = [:]
+    private var holders: [TenantAddress: OneOrMore<EndpointKey>] = [:]
     /// Per tenant, the VTEPs asking for its broadcast traffic, with how many routes ask.
     private var flooding: [VNI: [IPv4Address: Int]] = [:]
 
@@ -97,8 +97,11 @@ public struct RemoteRoutes: Sendable {
             imported[route] = new
             switch new {
             case let .macIP(key, _, _, ip):
-                byKey[key, default: []].append(route)
-                if let ip { holders[TenantAddress(vni: key.vni, ip: ip), default: []].append(key) }
+                byKey[key] = byKey[key].appending(route)
+                if let ip {
+                    let address = TenantAddress(vni: key.vni, ip: ip)
+                    holders[address] = holders[address].appending(key)
+                }
                 touched.keys.insert(key)
             case let .flood(vni, vtep):
                 flooding[vni, default: [:]][vtep, default: 0] += 1
@@ -122,14 +125,10 @@ public struct RemoteRoutes: Sendable {
     private mutating func forget(_ old: Import, route: EVPNRoute, touched: inout Touched) {
         switch old {
         case let .macIP(key, _, _, ip):
-            var routes = byKey[key] ?? []
-            routes.removeAll { $0 == route }
-            byKey[key] = routes.isEmpty ? nil : routes
+            byKey[key] = byKey[key]?.removing(route)
             if let ip {
                 let address = TenantAddress(vni: key.vni, ip: ip)
-                var keys = holders[address] ?? []
-                if let at = keys.firstIndex(of: key) { keys.remove(at: at) }
-                holders[address] = keys.isEmpty ? nil : keys
+                holders[address] = holders[address]?.removing(key)
             }
             touched.keys.insert(key)
         case let .flood(vni, vtep):
@@ -177,7 +176,7 @@ public struct RemoteRoutes: Sendable {
 
     /// The remote endpoints of the tenant that hold `ip` (usually one), in key order.
     public func endpoints(vni: VNI, holding ip: IPAddress) -> [Endpoint] {
-        Set(holders[TenantAddress(vni: vni, ip: ip)] ?? []).sorted().compactMap(endpoint).filter { endpoint in
+        Set(holders[TenantAddress(vni: vni, ip: ip)].map(Array.init) ?? []).sorted().compactMap(endpoint).filter { endpoint in
             switch ip {
             case let .v4(address): endpoint.ipv4.contains(address)
             case let .v6(address): endpoint.ipv6.contains(address)
@@ -189,7 +188,7 @@ public struct RemoteRoutes: Sendable {
     public func floodList(_ vni: VNI) -> [IPv4Address] { (flooding[vni] ?? [:]).keys.sorted() }
 
     /// Every (VNI, MAC) some remote VTEP advertises.
-    public var keys: Dictionary<EndpointKey, [EVPNRoute]>.Keys { byKey.keys }
+    public var keys: some Collection<EndpointKey> { byKey.keys }
 
     /// Every remote endpoint, sorted (for views; a scan of the whole set).
     public var endpoints: [Endpoint] { byKey.keys.sorted().compactMap(endpoint) }

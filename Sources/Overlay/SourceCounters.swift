@@ -1,5 +1,5 @@
 import OpenFlow
-import OpenFlowController
+import OpenFlowTables
 import Packets
 
 /// Which local endpoints sent traffic, read from the packet counters of

@@ -6,6 +6,10 @@ public struct NeighborDiscoveryOptions: Sendable, Hashable {
     public var sourceLinkLayerAddress: EthernetAddress?
     public var targetLinkLayerAddress: EthernetAddress?
 
+    /// The option types (RFC 4861 §4.6).
+    public static let sourceLinkLayerAddressType: UInt8 = 1
+    public static let targetLinkLayerAddressType: UInt8 = 2
+
     public init(sourceLinkLayerAddress: EthernetAddress? = nil, targetLinkLayerAddress: EthernetAddress? = nil) {
         self.sourceLinkLayerAddress = sourceLinkLayerAddress
         self.targetLinkLayerAddress = targetLinkLayerAddress
@@ -21,15 +25,16 @@ public struct NeighborDiscoveryOptions: Sendable, Hashable {
             guard units > 0 else { throw reader.invalid("option length 0", at: start + 1) }
             var option = WireReader(try reader.slice(Int(units) * 8 - 2), base: start + 2, layer: .neighborDiscovery)
             switch type {
-            case 1 where units == 1: sourceLinkLayerAddress = try option.ethernetAddress()
-            case 2 where units == 1: targetLinkLayerAddress = try option.ethernetAddress()
+            case Self.sourceLinkLayerAddressType where units == 1: sourceLinkLayerAddress = try option.ethernetAddress()
+            case Self.targetLinkLayerAddressType where units == 1: targetLinkLayerAddress = try option.ethernetAddress()
             default: break
             }
         }
     }
 
     func write(to buffer: inout ByteBuffer) {
-        for (type, address) in [(UInt8(1), sourceLinkLayerAddress), (UInt8(2), targetLinkLayerAddress)] {
+        for (type, address) in [(Self.sourceLinkLayerAddressType, sourceLinkLayerAddress),
+                                 (Self.targetLinkLayerAddressType, targetLinkLayerAddress)] {
             guard let address else { continue }
             buffer.writeInteger(type)
             buffer.writeInteger(UInt8(1))
@@ -87,16 +92,25 @@ public struct NeighborAdvertisement: Sendable, Hashable {
         var r = WireReader(buffer, base: offset, layer: .neighborDiscovery)
         try r.require(20)
         let flags = try r.u32()
-        isRouter = flags & 0x8000_0000 != 0
-        isSolicited = flags & 0x4000_0000 != 0
-        isOverride = flags & 0x2000_0000 != 0
+        isRouter = flags & Self.routerFlag != 0
+        isSolicited = flags & Self.solicitedFlag != 0
+        isOverride = flags & Self.overrideFlag != 0
         target = try r.ipv6Address()
         options = try NeighborDiscoveryOptions(decoding: &r)
     }
 
+    /// The R, S and O bits of the 32 bits after the checksum (RFC 4861 §4.4).
+    public static let routerFlag: UInt32 = 0x8000_0000
+    public static let solicitedFlag: UInt32 = 0x4000_0000
+    public static let overrideFlag: UInt32 = 0x2000_0000
+
+    public var flags: UInt32 {
+        (isRouter ? Self.routerFlag : 0) | (isSolicited ? Self.solicitedFlag : 0) | (isOverride ? Self.overrideFlag : 0)
+    }
+
     public var icmp: ICMPv6Packet {
         var body = ByteBuffer()
-        body.writeInteger((isRouter ? UInt32(0x8000_0000) : 0) | (isSolicited ? 0x4000_0000 : 0) | (isOverride ? 0x2000_0000 : 0))
+        body.writeInteger(flags)
         body.writeIPv6Address(target)
         options.write(to: &body)
         return ICMPv6Packet(type: ICMPv6Packet.neighborAdvertisement, body: body)

@@ -63,11 +63,15 @@ extension FrameBuilder {
     }
 
     /// A neighbour solicitation from `sourceAddress` for `target`, sent to the
-    /// target's solicited-node multicast group.
+    /// target's solicited-node multicast group; with the source link-layer
+    /// option unless asked not to or the source is :: (duplicate address
+    /// detection, RFC 4861 §4.3: it must not be there).
     public static func neighborSolicitation(sourceHardwareAddress: EthernetAddress, sourceAddress: IPv6Address,
-                                            target: IPv6Address, tags: [VLANTag] = []) -> ByteBuffer {
+                                            target: IPv6Address, tags: [VLANTag] = [],
+                                            withSourceLinkLayerAddress: Bool = true) -> ByteBuffer {
         let group = target.solicitedNodeMulticast
-        let ns = NeighborSolicitation(target: target, options: NeighborDiscoveryOptions(sourceLinkLayerAddress: sourceHardwareAddress))
+        let option = withSourceLinkLayerAddress && sourceAddress != .unspecified ? sourceHardwareAddress : nil
+        let ns = NeighborSolicitation(target: target, options: NeighborDiscoveryOptions(sourceLinkLayerAddress: option))
         // Multicast IPv6 maps to 33:33 and the group's low 32 bits (RFC 2464 §7).
         let mac = EthernetAddress(rawValue: 0x3333_0000_0000 | (group.low & 0xffff_ffff))
         return ndFrame(ns.icmp, source: sourceAddress, destination: group,

@@ -4,5 +4,6 @@ public struct ConfigurationError: Error, CustomStringConvertible {
     public var path: String
     public var value: String
     public var reason: String
-    public var description: String { "\(file): \(path): invalid value '\(value)': \(reason)" }
+    /// The value is quoted escaped and cut: a file's raw text never reaches the terminal.
+    public var description: String { "\(file): \(path): invalid value '\(FileText.quoted(value, limit: 80))': \(reason)" }
 }

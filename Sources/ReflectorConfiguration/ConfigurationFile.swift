@@ -21,7 +21,16 @@ import Yams
 ///     route-target-constraint: true      # RFC 4684; peers without it still get every route
 ///     log-level: info
 ///     admin: {address: /run/swiftplane/rr.sock, socket-mode: "0600", allow-non-loopback: false}
-public struct ConfigurationFile {
+///     metrics: 127.0.0.1:9179            # Prometheus /metrics and /healthz; off when absent
+public struct ConfigurationFile: Sendable {
+    /// Routes a peer may send before it is closed with CEASE (maximum
+    /// number of prefixes reached) when neither `max-prefixes` nor
+    /// `--max-prefixes` says otherwise: a client that dials in from an
+    /// `accept` range is anyone in that range, and one that sends without
+    /// end must not take the reflector's memory (about 400 octets a route).
+    /// 0 in the file or the flag: no limit.
+    public static let defaultMaximumPrefixes = 500_000
+
     public var asn: UInt32?
     public var routerID: IPv4Address?
     public var clusterID: IPv4Address?
@@ -42,11 +51,13 @@ public struct ConfigurationFile {
     public var logLevel: Logger.Level?
     public var adminAddress: AdminAddress?
     public var adminSocketMode: UInt32?
+    /// The Prometheus listener (`/metrics`, `/healthz`); nil: none.
+    public var metricsAddress: AdminAddress?
 
     public init() {}
 
     public struct Neighbor: Hashable, Sendable {
-        public var address: IPv4Address
+        public var address: IPAddress
         public var port: Int
         public var passive: Bool
         /// RFC 2385 TCP MD5 signature key.
@@ -59,22 +70,23 @@ public struct ConfigurationFile {
 
     /// The fields of the file's top level.
     public static let topKeys: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
-                                       "max-peers", "max-output-queue", "graceful-restart", "log-level", "admin", "route-target-constraint"]
+                                       "max-peers", "max-output-queue", "graceful-restart", "log-level", "admin", "route-target-constraint",
+                                       "metrics"]
 
     public static func load(_ file: String) throws(ConfigurationError) -> ConfigurationFile {
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: file, path: "(file)", value: file, reason: "cannot be read as UTF-8 text")
+        switch FileText.read(file) {
+        case let .success(text): return try parse(text, file: file)
+        case let .failure(error): throw ConfigurationError(file: file, path: "(file)", value: file, reason: error.reason)
         }
-        return try parse(text, file: file)
     }
 
     public static func parse(_ text: String, file: String) throws(ConfigurationError) -> ConfigurationFile {
         let document: Node?
         do { document = try Yams.compose(yaml: text) } catch {
-            throw ConfigurationError(file: file, path: "(document)", value: "\(text.prefix(40))", reason: "not YAML: \(error)")
+            throw ConfigurationError(file: file, path: "(document)", value: String(text.prefix(200)), reason: "not YAML: \(yamlProblem(error))")
         }
         if let document, let problem = AliasExpansion.problem(document) {
-            throw ConfigurationError(file: file, path: "(document)", value: "\(text.prefix(40))", reason: problem)
+            throw ConfigurationError(file: file, path: "(document)", value: String(text.prefix(200)), reason: problem)
         }
         let root = document?.any
         var c = ConfigurationFile()
@@ -87,7 +99,7 @@ public struct ConfigurationFile {
         if let v = top["listen"] {
             let s = r.text(v)
             guard let l = ListenAddress(argument: s) else {
-                throw ConfigurationError(file: file, path: "listen", value: s, reason: "expected IPV4:PORT, port 0-65535")
+                throw ConfigurationError(file: file, path: "listen", value: s, reason: "expected IPV4:PORT or [IPV6]:PORT, port 0-65535")
             }
             c.listen = (l.host, l.port)
         }
@@ -98,7 +110,7 @@ public struct ConfigurationFile {
                 let fields = e is [String: Any] ? try r.map(e, p, keys: ["prefix", "password"]) : ["prefix": e]
                 guard let text = fields["prefix"].map(r.text), var range = NeighborRange(text) else {
                     throw ConfigurationError(file: file, path: fields["prefix"] == nil ? "\(p).prefix" : p,
-                                             value: fields["prefix"].map(r.text) ?? "(missing)", reason: "expected an IPv4 prefix such as 10.0.0.0/8")
+                                             value: fields["prefix"].map(r.text) ?? "(missing)", reason: "expected an IPv4 or IPv6 prefix such as 10.0.0.0/8 or fd00:9::/64")
                 }
                 range.password = try fields["password"].map { v throws(ConfigurationError) in try r.password(v, "\(p).password") }
                 return range
@@ -109,7 +121,7 @@ public struct ConfigurationFile {
                 let p = "neighbors[\(i)]"
                 let n = try r.map(e, p, keys: ["address", "port", "passive", "password"])
                 guard let a = n["address"] else { throw ConfigurationError(file: file, path: "\(p).address", value: "", reason: "required") }
-                return Neighbor(address: try r.ipv4(a, "\(p).address"),
+                return Neighbor(address: try r.ip(a, "\(p).address"),
                                 port: try n["port"].map { v throws(ConfigurationError) in try r.integer(v, "\(p).port", 1...65535) ?? 179 } ?? 179,
                                 passive: try n["passive"].map { v throws(ConfigurationError) in try r.bool(v, "\(p).passive") } ?? false,
                                 password: try n["password"].map { v throws(ConfigurationError) in try r.password(v, "\(p).password") })
@@ -163,6 +175,13 @@ public struct ConfigurationFile {
                 c.adminSocketMode = mode
             }
         }
+        if let v = top["metrics"] {
+            do throws(AdminAddressError) {
+                c.metricsAddress = try MetricsListener.address(parsing: r.text(v))
+            } catch {
+                throw ConfigurationError(file: file, path: "metrics", value: r.text(v), reason: error.reason)
+            }
+        }
         if let v = top["log-level"] {
             guard let l = Logger.Level(rawValue: r.text(v)) else {
                 throw ConfigurationError(file: file, path: "log-level", value: r.text(v),
@@ -171,6 +190,18 @@ public struct ConfigurationFile {
             c.logLevel = l
         }
         return c
+    }
+
+    /// Yams' error without the source lines it quotes raw: the problem, line and column.
+    static func yamlProblem(_ error: any Error) -> String {
+        switch error as? YamlError {
+        case let .scanner(_, problem, mark, _)?, let .parser(_, problem, mark, _)?:
+            "\(problem) at line \(mark.line) column \(mark.column)"
+        case let .reader(problem, offset, _, _)?:
+            "\(problem)" + (offset.map { " at byte \($0)" } ?? "")
+        default:
+            FileText.quoted("\(error)", limit: 200)
+        }
     }
 
     /// Typed access to YAML values, each failure naming the field.
@@ -217,6 +248,11 @@ public struct ConfigurationFile {
                 throw ConfigurationError(file: file, path: path, value: "(hidden, \(s.utf8.count) octets)", reason: reason)
             }
             return s
+        }
+
+        func ip(_ v: Any, _ path: String) throws(ConfigurationError) -> IPAddress {
+            guard let a = IPAddress(text(v)) else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected an IP address") }
+            return a
         }
 
         func ipv4(_ v: Any, _ path: String) throws(ConfigurationError) -> IPv4Address {

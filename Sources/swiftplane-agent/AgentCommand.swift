@@ -97,6 +97,17 @@ struct AgentCommand: AsyncParsableCommand {
             OVSDB reports for the bridge's name (so a bridge with ovsdb needs
             none).
 
+            Prometheus scrapes /metrics and /healthz on a TCP listener of their
+            own (read-only, nothing else served), off unless named:
+
+              metrics: 127.0.0.1:9179               # or --metrics HOST:PORT
+
+            /healthz (also on the admin API) answers 200 when the start has
+            settled, every reflector session is Established, every bridge's
+            switch is connected and in sync with OVSDB, and no reconcile
+            failed; 503 and the reasons otherwise. A check that keeps failing
+            is logged as a warning, repeated with backoff.
+
             --check-config validates the file and exits 0 (valid) or 2 (with
             the field path and the reason). Logs go to standard error as
             key=value lines. SIGHUP reloads the configuration: VNIs, endpoints,
@@ -106,7 +117,8 @@ struct AgentCommand: AsyncParsableCommand {
             a reload left as they were), and --log-level/--admin-socket still
             win over the file. SIGTERM or SIGINT exits 0 leaving the flows on
             the bridges.
-            """
+            """,
+        version: SwiftplaneVersion.text
     )
 
     @Option(name: .long, help: "The configuration file (YAML).")
@@ -123,6 +135,30 @@ struct AgentCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The admin API's unix socket path, or a loopback HOST:PORT (overrides admin.address; default /run/swiftplane/agent.sock).")
     var adminSocket: String?
+
+    @Option(name: .long, help: "Serve Prometheus /metrics and /healthz (only those) on this TCP HOST:PORT, e.g. 127.0.0.1:9179 (overrides metrics; default off).")
+    var metrics: String?
+
+    /// Usage errors exit 2, as in the other binaries (ArgumentParser's own is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if let agent = command as? AgentCommand {
+                try await agent.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { printError(message) }
+            Glibc.exit(code.rawValue == 64 ? 2 : code.rawValue)
+        }
+    }
 
     func run() async throws {
         var configuration: AgentConfiguration
@@ -141,6 +177,15 @@ struct AgentCommand: AsyncParsableCommand {
             }
             levelOverride = level
         }
+        var metricsOverride: AdminAddress?
+        if let metrics {
+            do {
+                metricsOverride = try MetricsListener.address(parsing: metrics)
+            } catch {
+                printError("swiftplane-agent: --metrics: \(error)")
+                throw ExitCode(2)
+            }
+        }
         var adminOverride: AdminAddress?
         if let adminSocket {
             do {
@@ -151,8 +196,9 @@ struct AgentCommand: AsyncParsableCommand {
             }
         }
         // Applied to the file now and again at each SIGHUP: a reload must not undo the command line.
-        let overrides: @Sendable (inout AgentConfiguration) -> Void = { [levelOverride, adminOverride] configuration in
+        let overrides: @Sendable (inout AgentConfiguration) -> Void = { [levelOverride, adminOverride, metricsOverride] configuration in
             if let levelOverride { configuration.logLevel = levelOverride }
+            if let metricsOverride { configuration.metrics = metricsOverride }
             if let adminOverride { configuration.admin.address = adminOverride }
         }
         overrides(&configuration)
@@ -162,16 +208,15 @@ struct AgentCommand: AsyncParsableCommand {
         }
         if checkConfig {
             print("\(config): valid (\(configuration.bridges.count) bridge(s), \(configuration.tenants.count) VNI(s), "
-                + "\(configuration.endpoints.count) static endpoint(s), admin API on \(configuration.admin.address))")
+                + "\(configuration.endpoints.count) static endpoint(s), admin API on \(configuration.admin.address)"
+                + (configuration.metrics.map { ", metrics on \($0)" } ?? "") + ")")
             return
         }
 
         let level = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // Changeable at run time: swiftplanectl log-level LEVEL.
+        let runtimeLevel = RuntimeLogLevel(level)
+        runtimeLevel.bootstrap()
         let logger = Logger(label: "swiftplane-agent")
         // Before the speaker and controller exist: they make their counters at init.
         let registry = PrometheusPage.bootstrap()
@@ -205,11 +250,14 @@ struct AgentCommand: AsyncParsableCommand {
         do {
             try await daemon.start()
         } catch {
-            logger.critical("cannot listen", metadata: ["address": "\(configuration.controllerListen)",
-                                                        "error": "\(error)"])
+            // The error names the listener and its address (controller or BGP).
+            logger.critical("cannot listen", metadata: ["error": "\(error)"])
+            printError("swiftplane-agent: cannot listen: \(error)")
             throw ExitCode(1)
         }
-        let admin = AdminServer(address: configuration.admin.address, router: daemon.adminRouter(metrics: registry),
+        var router = daemon.adminRouter(metrics: registry)
+        router.serveLogLevel(runtimeLevel)
+        let admin = AdminServer(address: configuration.admin.address, router: router,
                                 mode: mode_t(configuration.admin.socketMode))
         do {
             let bound = try await admin.start()
@@ -218,6 +266,18 @@ struct AgentCommand: AsyncParsableCommand {
             // The data plane matters more than the operator's view of it: carry on without.
             logger.error("admin API cannot listen; running without it", metadata: ["address": "\(configuration.admin.address)", "error": "\(error)"])
         }
+        var metricsServer: AdminServer?
+        if let address = configuration.metrics {
+            let server = MetricsListener.server(address: address, serving: router)
+            do {
+                let bound = try await server.start()
+                logger.info("metrics listening", metadata: ["address": "\(bound)", "paths": "\(MetricsListener.paths.joined(separator: " "))"])
+                metricsServer = server
+            } catch {
+                logger.error("metrics listener cannot listen; running without it", metadata: ["error": "\(error)"])
+            }
+        }
+        let watching = Task { await HealthWatch.run(logger: logger) { await daemon.healthReport() } }
         let serving = Task { await daemon.serve() }
         let path = config
         let reloading = Task {
@@ -231,7 +291,9 @@ struct AgentCommand: AsyncParsableCommand {
             break
         }
         reloading.cancel()
+        watching.cancel()
         serving.cancel()
+        await metricsServer?.stop()
         await admin.stop()
         await daemon.stop()
     }

@@ -16,6 +16,9 @@ extension AgentDaemon {
         } else {
             // No route reflector configured: nothing to list, not an error.
             router.get("/neighbors") { _ in [NeighborReport]() }
+            router.get("/neighbor") { (request: AdminRequest) throws -> NeighborDetailReport in
+                throw AdminError.notFound("no neighbour '\(request.query["address"] ?? "")': this agent has no route reflector configured")
+            }
             router.get("/routes") { _ in [RouteReport]() }
         }
         router.get("/endpoints") { _ in await self.endpointReports() }
@@ -29,12 +32,17 @@ extension AgentDaemon {
         }
         router.get("/bum") { _ in try await self.bumReports() }
         router.get("/trace") { request in try await self.traceReport(request) }
+        router.serveHealth { await self.healthReport() }
+        serveEVPN(&router)
         if let registry {
-            let gauges = SpeakerGauges()
+            let gauges = SpeakerGauges(), health = HealthGauges()
             let flows = GaugeFamily(label: "openflow_flows")
             let drops = GaugeFamily(label: "bum_dropped_packets")
+            let frozen = GaugeFamily(label: "agent_duplicate_macs")
             router.serveMetrics(registry) {
                 if let speaker = self.speaker { await gauges.refresh(speaker) }
+                health.refresh(await self.healthReport())
+                await frozen.set(self.frozenCounts())
                 await flows.set(await self.flowCounts())
                 if let reports = try? await self.bumReports() {
                     var values: [[String: String]: Double] = [:]

@@ -18,7 +18,7 @@ actor AgentDaemon {
     var configuration: AgentConfiguration
     var core: AgentCore
     let controller: OpenFlowController
-    private let logger: Logger
+    let logger: Logger
     /// Connected switches and the bridge each one is (a switch that matches
     /// no bridge is in `switchInfo` only).
     var bridgeOf: [UInt64: String] = [:]
@@ -30,6 +30,8 @@ actor AgentDaemon {
     /// A push of flow changes is under way; another was asked for meanwhile.
     private var pushing = false
     private var pushAgain = false
+    /// FLOW_MODs sent since the C heap was last trimmed (`HeapTrim`).
+    private var flowModsSinceTrim = 0
     /// The source flows' packet counters at the last expiry check, per switch.
     private var sourceCounts: [UInt64: [EndpointKey: UInt64]] = [:]
     /// The BGP client of the route reflectors; nil when none is configured.
@@ -41,17 +43,29 @@ actor AgentDaemon {
     /// Counted at this edge: packet-ins per reason, answers, errors per kind.
     let metrics = AgentMetrics()
     /// Why ports were last left out, per bridge (logged when a reason appears).
-    private var ignoredPorts: [String: Set<String>] = [:]
+    var ignoredPorts: [String: Set<String>] = [:]
     /// The tenant ports OVSDB last reported, per bridge.
     var attached: [String: [AttachedPort]] = [:]
     /// Holds back advertising and reconciling after a start (no flow that is
     /// still right is removed by a restart).
-    private var deferral: SelectionDeferral
+    var deferral: SelectionDeferral
     private let startedAt = ContinuousClock.now
     /// One per bridge read from OVSDB, started with the controller.
     private var databaseTasks: [Task<Void, Never>] = []
     /// What the state file last received (times left out).
     private var savedLearned: AgentCore.LearnedContent?
+    /// The last OVSDB snapshot of each bridge read from OVSDB.
+    private var replicas: [String: OVSDBReplica] = [:]
+    /// Why a bridge's VXLAN port is refused, per bridge read from OVSDB;
+    /// absent: verified, not reported yet, or not verifiable (no `ovsdb`).
+    /// While refused the bridge gets no tunnel flow (`TunnelRefusal`).
+    private var tunnelProblems: [String: String] = [:]
+    /// Refused gleaned claims already logged.
+    private var loggedClaims: Set<String> = []
+    /// For `/healthz`: why a bridge's OVSDB is not followed now (absent: in sync).
+    var databaseProblem: [String: String] = [:]
+    /// For `/healthz`: a switch whose last reconcile failed, and why.
+    var syncProblem: [UInt64: String] = [:]
 
     init(configuration: AgentConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -82,12 +96,21 @@ actor AgentDaemon {
                 logger.info("no state file yet: nothing gleaned to restore", metadata: ["file": "\(file.path)"])
                 return
             }
-            let away = state.savedAt.map { Date().timeIntervalSince1970 - $0 } ?? 0
-            let report = core.restore(state, downtime: .milliseconds(Int64(max(0, min(away, 1e9)) * 1000)), at: .now)
+            // `savedAt` is checked to be a time (LearnedState.savedAtRange); a clock set back counts as no time away.
+            let away = state.savedAt.map { min(max(0, Date().timeIntervalSince1970 - $0), LearnedState.silentSecondsRange.upperBound) } ?? 0
+            let report = core.restore(state, downtime: .milliseconds(Int64(away * 1000)), at: .now)
             logger.info("gleaned endpoints restored from the state file", metadata: [
                 "file": "\(file.path)", "restored": "\(report.restored)", "left-out": "\(report.skipped.count)",
-                "saved-seconds-ago": "\(Int(away))"])
-            for reason in report.skipped { logger.info("state file entry left out", metadata: ["entry": "\(reason)"]) }
+                "saved-seconds-ago": "\(Int64(away))"])
+            for reason in report.skipped.prefix(Self.loggedPerCause) {
+                logger.warning("state file entry left out", metadata: ["entry": "\(reason)"])
+            }
+            if report.skipped.count > Self.loggedPerCause {
+                logger.warning("more state file entries left out", metadata: ["count": "\(report.skipped.count - Self.loggedPerCause)"])
+            }
+            // Checked against today's ports: now for bridges whose ports are all configured,
+            // at OVSDB's first report for the others (`applyPorts`).
+            for bridge in configuration.bridges where bridge.ovsdb == nil { applyPorts(bridge.name) }
             savedLearned = core.learnedContent
         } catch {
             metrics.error("state_file")
@@ -117,18 +140,24 @@ actor AgentDaemon {
     func start() async throws {
         // Before any switch or reflector is heard: the first reconcile and End-of-RIB include them.
         if let path = configuration.stateFile { restoreLearned(from: LearnedStateFile(path: path)) }
-        let address = try await controller.start()
         let listen = configuration.controllerListen
+        let address: String
+        do { address = "\(try await controller.start())" } catch {
+            throw ListenError(what: "controller listener", address: "\(listen)", underlying: error)
+        }
         logger.info("controller listening", metadata: [
             "address": "\(address)", "transport": "\(configuration.controllerTLS == nil ? listen.transport : "ssl")",
             "set-controller": "\(listen.switchTarget(tls: configuration.controllerTLS != nil))"])
         for bridge in configuration.bridges {
             guard let endpoint = bridge.ovsdb else { continue }
             let name = bridge.name
+            databaseProblem[name] = "not connected yet (\(endpoint))"
             databaseTasks.append(Task { await self.followDatabase(endpoint, bridge: name) })
         }
         // Listens now (a bad address fails the start); dials the reflectors later.
-        try await speaker?.start()
+        do { _ = try await speaker?.start() } catch {
+            throw ListenError(what: "BGP listener", address: "\(configuration.bgpHost):\(configuration.bgpPort)", underlying: error)
+        }
     }
 
     /// Serves switch events and packet-ins until the controller stops.
@@ -226,6 +255,7 @@ actor AgentDaemon {
         for await event in client.events() {
             switch event {
             case let .synchronized(replica), let .changed(replica, _):
+                databaseProblem[bridge] = nil
                 deferral.bridgeSynchronized(bridge, elapsed: ContinuousClock.now - startedAt)
                 noteDatapath(replica.datapathID(ofBridge: bridge), of: bridge)
                 let (ports, errors) = replica.attachedPorts
@@ -234,11 +264,14 @@ actor AgentDaemon {
                     logger.warning("OVSDB port ignored", metadata: ["error": "\(error)"])
                 }
                 attached[bridge] = ports.filter { $0.bridge == bridge }
+                replicas[bridge] = replica
                 applyPorts(bridge)
                 await syncAll()
             case let .disconnected(reason):
                 // Ports stay as last seen: the flows are kept while OVSDB is
-                // away. The client logs each attempt itself.
+                // away. The client logs each attempt itself; the health
+                // watch warns, with backoff, while it lasts.
+                databaseProblem[bridge] = "disconnected: \(reason)"
                 logger.debug("OVSDB disconnected", metadata: ["bridge": "\(bridge)", "reason": "\(reason)"])
             }
         }
@@ -287,6 +320,58 @@ actor AgentDaemon {
         }
         ignoredPorts[bridge] = Set(ignored)
         core.setPorts(snapshot, bridge: bridge)
+        logRefusedClaims()
+        for reason in core.takeDroppedGleaned() {
+            metrics.error("gleaned_dropped")
+            logger.warning("gleaned endpoint dropped: its port is not in its VNI", metadata: ["bridge": "\(bridge)", "reason": "\(reason)"])
+        }
+        checkTunnelPort(bridge)
+    }
+
+    /// Each refused gleaned claim is counted; it is logged once (a host that
+    /// keeps claiming another's address would fill the log).
+    private func logRefusedClaims() {
+        for refusal in core.takeRefusedClaims() {
+            metrics.error("gleaned_claim_refused")
+            guard loggedClaims.insert(refusal).inserted else { continue }
+            if loggedClaims.count > 10_000 { loggedClaims = [refusal] }
+            logger.warning("gleaned address claim refused: another local endpoint holds the address", metadata: ["claim": "\(refusal)"])
+        }
+    }
+
+    /// Lines logged for one cause at once (a bad state file may hold millions of entries).
+    static let loggedPerCause = 100
+
+    /// Verifies the bridge's VXLAN port against OVSDB; when the verdict
+    /// changes, says so and gives the bridge's switches their whole table
+    /// again (with or without the tunnel). A bridge without `ovsdb` cannot
+    /// be verified and is trusted, and so is one until OVSDB first reports
+    /// it: the switches are programmed only after that report or 5 s
+    /// (`SelectionDeferral`), and an ovsdb-server that is down at a restart
+    /// must not take the tunnel flows away.
+    private func checkTunnelPort(_ bridge: String) {
+        guard let settings = configuration.bridges.first(where: { $0.name == bridge }), settings.ovsdb != nil else {
+            tunnelProblems[bridge] = nil
+            return
+        }
+        let problem = replicas[bridge]?.tunnelPortProblem(bridge: bridge, ofport: settings.vxlanPort,
+                                                          localIP: "\(configuration.vtep)")?.description
+        guard problem != tunnelProblems[bridge] else { return }
+        tunnelProblems[bridge] = problem
+        if let problem {
+            metrics.error("vxlan_port")
+            logger.warning("VXLAN port refused: no tunnel flows on this bridge until OVSDB shows it fixed",
+                           metadata: ["bridge": "\(bridge)", "problem": "\(problem)"])
+        } else {
+            logger.info("VXLAN port verified: tunnel flows on", metadata: ["bridge": "\(bridge)", "vxlan-port": "\(settings.vxlanPort)"])
+        }
+        for (dpid, name) in bridgeOf where name == bridge { given.remove(dpid) }
+    }
+
+    /// The bridge's VXLAN ofport while it is refused (its tunnel flows are taken out), else nil.
+    private func refusedTunnel(_ bridge: String) -> UInt32? {
+        guard tunnelProblems[bridge] != nil else { return nil }
+        return core.settings.vxlanPorts[bridge]
     }
 
     private func serveEvents() async {
@@ -307,12 +392,14 @@ actor AgentDaemon {
                     continue
                 }
                 bridgeOf[info.datapathID] = bridge
+                metrics.switchUp(hex(info.datapathID))
                 logger.info("switch up", metadata: ["dpid": "\(hex(info.datapathID))", "bridge": "\(bridge)", "peer": "\(info.peer)"])
                 await pushFlows()
             case let .down(dpid, reason):
                 bridgeOf[dpid] = nil
                 switchInfo[dpid] = nil
                 given.remove(dpid)
+                syncProblem[dpid] = nil
                 logger.info("switch down", metadata: ["dpid": "\(hex(dpid))", "reason": "\(reason)"])
             case let .portStatus(dpid, status):
                 // Keep /switches' port list current.
@@ -323,10 +410,15 @@ actor AgentDaemon {
             case let .flowSyncFailed(dpid, error):
                 // The controller reconciles again on the next connect.
                 metrics.error("flow_sync")
+                syncProblem[dpid] = "\(error)"
                 logger.error("flow sync failed", metadata: ["dpid": "\(hex(dpid))", "error": "\(error)"])
             case .flowRejected:
                 metrics.error("flow_rejected")
+            case .duplicateDatapath:
+                // The controller logged which connection kept the datapath id.
+                metrics.error("duplicate_datapath")
             case let .flowsSynced(report):
+                syncProblem[report.datapathID] = nil
                 // A reconcile from the switch's tables, or a large change, is worth a line; one endpoint's change is routine.
                 var metadata: Logger.Metadata = [
                     "dpid": "\(hex(report.datapathID))", "bridge": "\(bridgeOf[report.datapathID] ?? "-")",
@@ -340,6 +432,11 @@ actor AgentDaemon {
                 } else {
                     logger.debug("flows synced", metadata: metadata)
                 }
+                flowModsSinceTrim += report.flowModsSent
+                if flowModsSinceTrim >= HeapTrim.threshold {
+                    flowModsSinceTrim = 0
+                    HeapTrim.run()
+                }
             default:
                 break
             }
@@ -351,6 +448,7 @@ actor AgentDaemon {
             guard let bridge = bridgeOf[event.datapathID] else { continue }
             metrics.packetIn(event.packetIn)
             let outcome = core.handlePacketIn(event.packetIn, bridge: bridge, at: .now)
+            logRefusedClaims()
             if let learned = outcome.learned {
                 logger.info("endpoint gleaned", metadata: ["bridge": "\(bridge)", "endpoint": "\(learned)"])
             }
@@ -367,7 +465,7 @@ actor AgentDaemon {
         }
     }
 
-    private func syncAll() async {
+    func syncAll() async {
         for frozen in core.takeNewlyFrozen() {
             logger.warning("duplicate MAC frozen (RFC 7432 section 15.1): its routes stay as they are until a reload",
                            metadata: ["vni": "\(frozen.key.vni)", "mac": "\(frozen.key.mac)", "moves": "\(frozen.moves)",
@@ -439,9 +537,11 @@ actor AgentDaemon {
             let updates = core.takeFlowUpdates()
             for (dpid, bridge) in bridgeOf.sorted(by: { $0.key < $1.key }) {
                 if given.contains(dpid) {
-                    guard let update = updates[bridge] else { continue }
+                    guard var update = updates[bridge] else { continue }
+                    if let port = refusedTunnel(bridge) { update = TunnelRefusal.update(update, vxlanPort: port) }
                     await controller.update(update.flows, groups: update.groups, meters: update.meters, on: dpid)
-                } else if let tables = core.tables(bridge) {
+                } else if var tables = core.tables(bridge) {
+                    if let port = refusedTunnel(bridge) { tables = TunnelRefusal.tables(tables, vxlanPort: port) }
                     given.insert(dpid)
                     logger.info("switch given its bridge's table", metadata: ["dpid": "\(hex(dpid))", "bridge": "\(bridge)",
                                                                               "flows": "\(tables.flows.count)"])

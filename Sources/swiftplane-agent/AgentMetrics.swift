@@ -20,6 +20,12 @@ struct AgentMetrics: Sendable {
         Counter(label: "agent_address_resolution_answered_total", dimensions: [("protocol", isARP ? "arp" : "nd")]).increment()
     }
 
+    /// A switch matched to its bridge: its drift counter exists from now on
+    /// (at 0), so a rate over it, and the alert on it, has a series to read.
+    func switchUp(_ dpid: String) {
+        _ = Counter(label: "swiftplane_flow_drift_total", dimensions: [("dpid", dpid)])
+    }
+
     func error(_ kind: String) {
         Counter(label: "swiftplane_errors_total", dimensions: [("kind", kind)]).increment()
     }

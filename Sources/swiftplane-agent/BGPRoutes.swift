@@ -51,10 +51,9 @@ extension AgentConfiguration {
     }
 
     var reflectorNeighbors: [NeighborConfiguration] {
-        routeReflectors.compactMap { reflector in
-            guard case let .v4(address) = reflector.address else { return nil }
-            return NeighborConfiguration(address: address, port: reflector.port, peerAS: asn, routeReflectorClient: false,
-                                         password: reflector.password)
+        routeReflectors.map { reflector in
+            NeighborConfiguration(address: reflector.address, port: reflector.port, peerAS: asn, routeReflectorClient: false,
+                                  password: reflector.password)
         }
     }
 }

@@ -17,12 +17,17 @@ struct LearnedStateFile {
     /// The saved state; nil when there is no file yet (a first start).
     func load() throws(Failure) -> LearnedState? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        // Refused before it is read: a huge file must not take the memory.
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= LearnedState.maximumFileSize else {
+            throw Failure(path: path, reason: "not a state file: \(size) bytes: larger than the \(LearnedState.maximumFileSize) a state file may have")
+        }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw Failure(path: path, reason: "cannot be read: \(error.localizedDescription)")
         }
-        do { return try JSONDecoder().decode(LearnedState.self, from: data) } catch {
-            throw Failure(path: path, reason: "not a state file: \(Self.explain(error))")
+        do { return try LearnedState.decode(data) } catch {
+            throw Failure(path: path, reason: "not a state file: \(error)")
         }
     }
 
@@ -48,18 +53,4 @@ struct LearnedStateFile {
         }
     }
 
-    /// The decoder's error in a line: which field, and what was wrong with it.
-    private static func explain(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        func at(_ context: DecodingError.Context) -> String {
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return path.isEmpty ? context.debugDescription : "\(path.hasPrefix(".") ? String(path.dropFirst()) : path): \(context.debugDescription)"
-        }
-        switch error {
-        case let .dataCorrupted(context): return at(context)
-        case let .keyNotFound(key, context): return "\(at(context)) (missing \(key.stringValue))"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context): return at(context)
-        @unknown default: return "\(error)"
-        }
-    }
 }

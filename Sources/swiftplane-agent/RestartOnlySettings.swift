@@ -12,6 +12,7 @@ extension AgentConfiguration {
         check("controller", next.controllerListen != controllerListen || next.controllerSocketMode != controllerSocketMode
             || next.controllerTLS != controllerTLS)
         check("admin", next.admin != admin)
+        check("metrics", next.metrics != metrics)
         check("log-level", next.logLevel != logLevel)
         check("as", next.asn != asn)
         check("router-id", next.routerID != routerID)
@@ -31,6 +32,7 @@ extension AgentConfiguration {
         kept.controllerSocketMode = running.controllerSocketMode
         kept.controllerTLS = running.controllerTLS
         kept.admin = running.admin
+        kept.metrics = running.metrics
         kept.logLevel = running.logLevel
         kept.asn = running.asn
         kept.routerID = running.routerID

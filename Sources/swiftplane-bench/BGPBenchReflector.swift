@@ -29,6 +29,8 @@ final class BGPBenchReflector {
         p.arguments = ["--as", "65000", "--router-id", "127.0.0.1", "--cluster-id", "127.0.0.1",
                        "--listen", "127.0.0.1:\(port)", "--accept", "127.0.0.0/8", "--log-level", "warning",
                        "--max-peers", "\(maximumPeers)",
+                       // Its load peers push millions of routes: no max-prefixes (500,000 by default).
+                       "--max-prefixes", "0",
                        // Its own admin socket: a reflector in service may own the default one.
                        "--admin-socket", FileManager.default.temporaryDirectory.appendingPathComponent("swiftplane-bench-rr-\(getpid())-\(port).sock").path]
         p.standardOutput = FileHandle.nullDevice

@@ -2,9 +2,16 @@
 // swiftplane OVS bridge. The runtime sets CNI_COMMAND and friends and writes
 // the network configuration on stdin; the answer (a result or an error) is
 // JSON on stdout, and the exit status is 0 or 1.
+import AdminAPI
 import CNI
 import Foundation
 import OVSDB
+
+// `swiftplane-cni --version`, as every swiftplane binary (the CNI VERSION command is CNI_COMMAND=VERSION).
+if CommandLine.arguments.dropFirst().first == "--version" {
+    print(SwiftplaneVersion.text)
+    exit(0)
+}
 
 let environment = ProcessInfo.processInfo.environment
 let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)

@@ -25,23 +25,17 @@ struct IPv4Argument: ExpressibleByArgument {
 
 /// Parsed in ReflectorConfiguration, which the configuration file shares.
 extension ListenAddress: ExpressibleByArgument {
-    public var defaultValueDescription: String { "\(host):\(port)" }
+    public var defaultValueDescription: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
-/// ADDRESS or ADDRESS:PORT (179 when absent).
+/// IPV4, IPV4:PORT, IPV6, [IPV6] or [IPV6]:PORT (179 when absent).
 struct NeighborArgument: ExpressibleByArgument {
-    var address: IPv4Address
+    var address: IPAddress
     var port: Int
     init?(argument: String) {
-        let parts = argument.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let a = IPv4Address(String(parts[0])) else { return nil }
+        guard let (a, p) = ListenAddress.hostPort(argument, defaultPort: 179), (1...65535).contains(p) else { return nil }
         address = a
-        if parts.count == 2 {
-            guard let p = Int(parts[1]), (1...65535).contains(p) else { return nil }
-            port = p
-        } else {
-            port = 179
-        }
+        port = p
     }
 }
 

@@ -37,9 +37,18 @@ struct RouteReflectorCommand: AsyncParsableCommand {
 
               swiftplanectl routes --vni 10 --type 2 --socket /run/swiftplane/rr.sock
 
+            Prometheus scrapes /metrics and /healthz on a TCP listener of their
+            own, off unless --metrics or `metrics:` in the file names one:
+
+              swiftplane-rr --config /etc/swiftplane/rr.yaml --metrics 127.0.0.1:9179
+
+            SIGHUP re-reads the file's neighbours; other changed fields (accept,
+            timers, listen, ...) need a restart and the log names them. With
+            --neighbor on the command line SIGHUP re-reads nothing (it says so).
             Logs go to standard error as key=value lines. SIGTERM or SIGINT sends
             CEASE (administrative shutdown) to every peer and exits 0.
-            """
+            """,
+        version: SwiftplaneVersion.text
     )
 
     @Option(help: "YAML configuration file (see deploy/rr.example.yaml); flags override its fields. SIGHUP re-reads its neighbours.")
@@ -57,7 +66,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "The cluster id (RFC 4456), an IPv4 address; defaults to the router id.")
     var clusterID: IPv4Argument?
 
-    @Option(help: "Address and port to listen on, HOST:PORT (default 0.0.0.0:179).")
+    @Option(help: "Address and port to listen on, IPV4:PORT or [IPV6]:PORT (default 0.0.0.0:179).")
     var listen: ListenAddress?
 
     @Option(help: "Accept peers from this IPv4 prefix (repeatable), e.g. 10.0.0.0/8.")
@@ -69,7 +78,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "Most dynamic peers at once (default 1000).")
     var maxPeers: Int?
 
-    @Option(help: "Most routes a peer may send before it is closed with CEASE (maximum prefixes); unlimited when absent.")
+    @Option(help: "Most routes a peer may send before it is closed with CEASE (maximum prefixes); default 500000, 0: no limit.")
     var maxPrefixes: Int?
 
     @Option(help: "Hold time proposed, in seconds: 0 or 3-65535 (default 90).")
@@ -94,6 +103,9 @@ struct RouteReflectorCommand: AsyncParsableCommand {
 
     @Option(help: "The admin API's unix socket path, or a loopback HOST:PORT (default /run/swiftplane/rr.sock).")
     var adminSocket: String?
+
+    @Option(help: "Serve Prometheus /metrics and /healthz (only those) on this TCP HOST:PORT, e.g. 127.0.0.1:9179 (default: off).")
+    var metrics: String?
 
     func validate() throws {
         if let m = maxPeers, m < 0 { throw ValidationError("--max-peers: invalid value '\(m)': must be 0 or more") }
@@ -134,7 +146,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     }
 
     /// The file's fields under the flags'; exits 2 naming what is wrong.
-    func merged() -> (SpeakerConfiguration, Logger.Level, AdminAddress, mode_t) {
+    func merged() -> Merged {
         var file = ConfigurationFile()
         if let path = config {
             do { file = try ConfigurationFile.load(path) } catch {
@@ -160,7 +172,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             listenPort: listen.port, accept: accept.isEmpty ? file.accept ?? [] : accept.map(\.range),
             maximumDynamicPeers: maxPeers ?? file.maximumPeers ?? 1000, neighbors: neighbors,
             holdTime: holdTime?.seconds ?? file.holdTime ?? 90, connectRetryTime: .seconds(Int64(file.connectRetry ?? 30)),
-            maximumPrefixes: maxPrefixes ?? file.maximumPrefixes,
+            maximumPrefixes: Self.maximumPrefixes(maxPrefixes ?? file.maximumPrefixes),
             families: routeTargetConstraint ?? file.routeTargetConstraint ?? true ? [.l2vpnEVPN, .routeTargetConstraint] : [.l2vpnEVPN],
             gracefulRestart: restart ? GracefulRestartConfiguration(
                 restartTime: restartTime ?? file.restartTime ?? 120,
@@ -174,21 +186,49 @@ struct RouteReflectorCommand: AsyncParsableCommand {
                 terminate(2)
             }
         }
-        return (speaker, logLevel ?? file.logLevel ?? .info, admin, mode_t(file.adminSocketMode ?? 0o600))
+        var metricsAddress = file.metricsAddress
+        if let metrics {
+            do { metricsAddress = try MetricsListener.address(parsing: metrics) } catch {
+                printError("swiftplane-rr: --metrics: \(error)")
+                terminate(2)
+            }
+        }
+        return Merged(speaker: speaker, level: logLevel ?? file.logLevel ?? .info, admin: admin, adminMode: mode_t(file.adminSocketMode ?? 0o600),
+                      metrics: metricsAddress, file: file)
+    }
+
+    struct Merged {
+        var speaker: SpeakerConfiguration
+        var level: Logger.Level
+        var admin: AdminAddress
+        var adminMode: mode_t
+        var metrics: AdminAddress?
+        /// The file as read at start (empty without --config): a reload compares with it.
+        var file: ConfigurationFile
+    }
+
+    /// The limit the flag or the file sets (0: none), else the default.
+    static func maximumPrefixes(_ configured: Int?) -> Int? {
+        switch configured {
+        case nil: ConfigurationFile.defaultMaximumPrefixes
+        case 0?: nil
+        case let limit?: limit
+        }
     }
 
     func run() async throws {
-        let (config, level, adminAddress, adminMode) = merged()
+        let all = merged()
+        let (config, level, adminAddress, adminMode) = (all.speaker, all.level, all.admin, all.adminMode)
         if checkConfig {
             let rtc = config.families.contains(.routeTargetConstraint) ? "on" : "off"
-            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours, route target constraint \(rtc), admin API on \(adminAddress))")
+            let prefixes = config.maximumPrefixes.map { "\($0) per peer" } ?? "no limit"
+            let metricsText = all.metrics.map { ", metrics on \($0)" } ?? ""
+            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours, route target constraint \(rtc), max-prefixes \(prefixes), admin API on \(adminAddress)\(metricsText))")
             return
         }
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = level
-            return h
-        }
+        // Changeable at run time: swiftplanectl log-level LEVEL.
+        let runtimeLevel = RuntimeLogLevel(level)
+        runtimeLevel.bootstrap()
         let logger = Logger(label: "swiftplane-rr")
         // Before the speaker exists: it makes its counters at init.
         let registry = PrometheusPage.bootstrap()
@@ -198,11 +238,20 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             // default membership; what each client gets is filtered here.
             await speaker.originate(RouteTargetMembership.routes([.default], nextHop: config.routerID))
         }
-        try await speaker.start()
+        do {
+            try await speaker.start()
+        } catch {
+            // Name what was starting and where: "address already in use" alone names neither.
+            printError("swiftplane-rr: BGP listener on \(config.listenHost):\(config.listenPort): \(error)")
+            terminate(1)
+        }
         var router = AdminRouter()
         router.serveBGP(speaker)
-        let gauges = SpeakerGauges()
-        router.serveMetrics(registry) { await gauges.refresh(speaker) }
+        let gauges = SpeakerGauges(), healthGauges = HealthGauges()
+        let health: @Sendable () async -> HealthReport = { HealthReport(checks: HealthCheck.sessions(await speaker.neighbors())) }
+        router.serveMetrics(registry) { await gauges.refresh(speaker); healthGauges.refresh(await health()) }
+        router.serveHealth(health)
+        router.serveLogLevel(runtimeLevel)
         let admin = AdminServer(address: adminAddress, router: router, mode: adminMode)
         do {
             let bound = try await admin.start()
@@ -211,6 +260,8 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             // Reflecting routes matters more than the operator's view of it: carry on without.
             logger.error("admin API cannot listen; running without it", metadata: ["address": "\(adminAddress)", "error": "\(error)"])
         }
+        let metricsServer = await Self.startMetrics(all.metrics, router: router, logger: logger)
+        let watching = Task { await HealthWatch.run(logger: logger, report: health) }
 
         // Signals arrive on a dispatch source; the handler stops the speaker and exits.
         signal(SIGTERM, SIG_IGN)
@@ -221,16 +272,26 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
         if let path = self.config, neighbor.isEmpty {
             let asn = config.localAS
+            let started = all.file
             hup.setEventHandler {
                 do {
                     let file = try ConfigurationFile.load(path)
                     let neighbors = (file.neighbors ?? []).map { $0.configuration(peerAS: asn) }
+                    let ignored = started.restartOnlyChanges(in: file)
+                    if !ignored.isEmpty {
+                        logger.warning("SIGHUP: changes that need a restart are not applied; the running values stay",
+                                       metadata: ["settings": "\(ignored.joined(separator: ", "))"])
+                    }
                     logger.info("SIGHUP: configuration re-read", metadata: ["file": "\(path)", "neighbours": "\(neighbors.count)"])
                     Task { await speaker.reconfigureNeighbors(neighbors) }
                 } catch {
                     logger.error("SIGHUP: configuration refused, nothing changed", metadata: ["error": "\(error)"])
                 }
             }
+        } else {
+            let why = self.config == nil ? "no --config file to re-read" : "--neighbor on the command line fixes the neighbours"
+            if self.config != nil { logger.notice("SIGHUP will not reload: --neighbor on the command line fixes the neighbours") }
+            hup.setEventHandler { logger.warning("SIGHUP ignored: \(why)") }
         }
         hup.resume()
         let sources = [SIGTERM, SIGINT].map { sig in
@@ -243,10 +304,29 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             logger.info("signal received, stopping", metadata: ["signal": "\(sig)"])
             break
         }
+        watching.cancel()
+        await metricsServer?.stop()
         await admin.stop()
         await speaker.shutdown()
         sources.forEach { $0.cancel() }
         hup.cancel()
+    }
+}
+
+extension RouteReflectorCommand {
+    /// The Prometheus listener, when configured; one that cannot listen is
+    /// logged (naming it and the address) and the reflector carries on.
+    static func startMetrics(_ address: AdminAddress?, router: AdminRouter, logger: Logger) async -> AdminServer? {
+        guard let address else { return nil }
+        let server = MetricsListener.server(address: address, serving: router)
+        do {
+            let bound = try await server.start()
+            logger.info("metrics listening", metadata: ["address": "\(bound)", "paths": "\(MetricsListener.paths.joined(separator: " "))"])
+            return server
+        } catch {
+            logger.error("metrics listener cannot listen; running without it", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 }
 

@@ -16,22 +16,44 @@ struct AdminOptions: ParsableArguments {
     /// Asks the daemon for `target`: prints its JSON as is, or decodes it
     /// and hands it to `table`. Unreachable daemon or error answer: exit 1.
     func show<T: Decodable>(_ target: String, defaultSocket: AdminAddress, as type: T.Type, table: (T) -> String) throws {
-        let address: AdminAddress
+        try call(target, post: false, defaultSocket: defaultSocket, as: type, table: table)
+    }
+
+    /// An action: POSTs `target`, prints the answer (JSON or `table`).
+    func act<T: Decodable>(_ target: String, defaultSocket: AdminAddress, as type: T.Type, table: (T) -> String) throws {
+        try call(target, post: true, defaultSocket: defaultSocket, as: type, table: table)
+    }
+
+    /// `--socket`, else the local daemon's socket found in the run folder (said on stderr).
+    func address(defaultSocket: AdminAddress) throws -> AdminAddress {
         if let socket {
-            do { address = try AdminAddress(parsing: socket, allowNonLoopback: true) } catch {
+            do { return try AdminAddress(parsing: socket, allowNonLoopback: true) } catch {
                 throw ValidationError("--socket: \(error)")
             }
-        } else {
-            address = defaultSocket
         }
+        switch SocketDiscovery.find(for: defaultSocket) {
+        case let .success((address, daemon)):
+            printError("swiftplanectl: using \(address) (\(daemon))")
+            return address
+        case let .failure(error):
+            printError("swiftplanectl: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    private func call<T: Decodable>(_ target: String, post: Bool, defaultSocket: AdminAddress, as type: T.Type, table: (T) -> String) throws {
         guard timeout > 0 else { throw ValidationError("--timeout: must be at least 1 second, got \(timeout)") }
-        let client = AdminClient(address: address, timeout: timeout)
+        let client = AdminClient(address: try address(defaultSocket: defaultSocket), timeout: timeout)
         do {
+            let response = try post ? client.post(target) : client.get(target)
             if json {
-                let response = try client.get(target)
                 FileHandle.standardOutput.write(Data(response.body))
             } else {
-                print(table(try client.get(target, as: T.self)), terminator: "")
+                let value: T
+                do { value = try JSONDecoder().decode(T.self, from: Data(response.body)) } catch {
+                    throw AdminClientError.undecodable(target: target, reason: "\(error)")
+                }
+                print(table(value), terminator: "")
             }
         } catch {
             printError("swiftplanectl: \(error)")

@@ -1,14 +1,21 @@
 import AdminAPI
+import BGP
 import ArgumentParser
 
 struct Routes: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The RIB: every path with RD, MAC, IP, VNI, next hop, originator, cluster list; best (*) and stale (S).",
         discussion: """
+            Filters combine (all must match). Route target membership routes
+            (RFC 4684) show as type "rtc" with their origin-AS:RT/length.
+
             Examples:
               swiftplanectl routes
               swiftplanectl routes --vni 10 --type 2
-              swiftplanectl routes --json | jq '.[] | select(.best) | .mac'
+              swiftplanectl routes --mac 02:00:00:00:00:01
+              swiftplanectl routes --ip 10.0.0.1 --peer 10.0.0.2
+              swiftplanectl routes --rt 65000:10           # EVPN routes with it, and the memberships asking for it
+              swiftplanectl routes --rd 10.1.1.1:100 --json | jq '.[] | select(.best) | .mac'
             """
     )
 
@@ -17,22 +24,42 @@ struct Routes: ParsableCommand {
     @Option(help: "Only routes of this VNI (0-16777215).")
     var vni: UInt32?
 
-    @Option(help: "Only routes of this EVPN type: 2 (MAC/IP) or 3 (inclusive multicast).")
+    @Option(help: "Only routes of this EVPN type: 1-5, or 0 for route target membership (rtc).")
     var type: Int?
+
+    @Option(help: "Only type-2 routes of this MAC.")
+    var mac: String?
+
+    @Option(help: "Only routes with this IP (a type-2 host address, a type-3 originating router, a type-5 prefix's address).")
+    var ip: String?
+
+    @Option(help: "Only routes with this route distinguisher, e.g. 10.1.1.1:100.")
+    var rd: String?
+
+    @Option(help: "Only routes carrying this route target, e.g. 65000:10 (and memberships asking for it).")
+    var rt: String?
+
+    @Option(help: "Only routes from this neighbour (its address, or local).")
+    var peer: String?
 
     func validate() throws {
         if let vni, vni > 0xff_ffff { throw ValidationError("--vni: invalid value '\(vni)': a VNI is 0-16777215") }
-        if let type, ![2, 3].contains(type) { throw ValidationError("--type: invalid value '\(type)': expected 2 or 3") }
+        if let type, !(0...5).contains(type) { throw ValidationError("--type: invalid value '\(type)': expected 0 (rtc) or an EVPN type 1-5") }
+        if let mac, EthernetAddress(mac) == nil { throw ValidationError("--mac: invalid value '\(mac)': expected a MAC such as 02:00:00:00:00:01") }
+        if let ip, IPAddress(ip) == nil { throw ValidationError("--ip: invalid value '\(ip)': expected an IPv4 or IPv6 address") }
     }
 
     func run() throws {
-        let query = [vni.map { "vni=\($0)" }, type.map { "type=\($0)" }].compactMap { $0 }
+        let fields: [(String, String?)] = [("vni", vni.map { "\($0)" }), ("type", type.map { "\($0)" }), ("mac", mac), ("ip", ip),
+                                          ("rd", rd), ("rt", rt), ("peer", peer)]
+        let query = fields.compactMap { name, value in value.map { "\(name)=\(Trace.escaped($0))" } }
         let target = "/routes" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         try options.show(target, defaultSocket: .routeReflectorDefault, as: [RouteReport].self) { routes in
             var table = TextTable("", "TYPE", "RD", "MAC", "IP", "VNI", "NEXT HOP", "ORIGINATOR", "CLUSTER LIST", "FROM")
             for r in routes {
-                // Type 0 is another family's route (RT membership, RFC 4684): its prefix stands in the RD column.
-                table.add([(r.best ? "*" : " ") + (r.stale ? "S" : " "), "\(r.type)", r.type == 0 ? r.prefix : r.rd ?? "-", r.mac ?? "-", r.ip ?? "-",
+                // Another family's route (RT membership, RFC 4684): its family names the type, its prefix stands in the RD column.
+                let type = r.type == 0 ? (r.family.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "0") : "\(r.type)"
+                table.add([(r.best ? "*" : " ") + (r.stale ? "S" : " "), type, r.type == 0 ? r.prefix : r.rd ?? "-", r.mac ?? "-", r.ip ?? "-",
                            r.vni.map { "\($0)" } ?? "-", r.nextHop, r.originatorID ?? "-",
                            r.clusterList.isEmpty ? "-" : r.clusterList.joined(separator: ","), r.fromPeer])
             }

@@ -1,3 +1,4 @@
+import AdminAPI
 import ArgumentParser
 
 #if canImport(Glibc)
@@ -14,8 +15,10 @@ struct SwiftplaneCtl: ParsableCommand {
         discussion: """
             The daemons answer on their admin sockets (root only by default):
             swiftplane-rr on /run/swiftplane/rr.sock, swiftplane-agent on
-            /run/swiftplane/agent.sock. neighbors and routes ask the route
-            reflector unless --socket names an agent's socket.
+            /run/swiftplane/agent.sock. Without --socket, swiftplanectl uses
+            the one that exists there (neighbors, routes and log-level try the
+            reflector's first) and says which on standard error;
+            $SWIFTPLANE_RUN_DIR names another folder.
 
             Examples:
               swiftplanectl neighbors
@@ -24,12 +27,17 @@ struct SwiftplaneCtl: ParsableCommand {
               swiftplanectl endpoints --json | jq '.[] | select(.source == "bgp")'
               swiftplanectl flows --dpid 0000aabbccddeeff --live
               swiftplanectl bum
+              swiftplanectl evpn macs --duplicate
+              swiftplanectl clear dup-mac 02:00:00:00:00:01
+              swiftplanectl log-level debug
               swiftplanectl trace --from c1 --to 192.168.0.3
 
             Exit status: 0 done, 1 the daemon answered with an error or cannot
             be reached (the message names the socket), 2 usage error.
             """,
-        subcommands: [Neighbors.self, Routes.self, Endpoints.self, Switches.self, Flows.self, BUM.self, Trace.self, Decode.self]
+        version: SwiftplaneVersion.text,
+        subcommands: [Neighbors.self, Routes.self, Endpoints.self, Switches.self, Flows.self, BUM.self, EVPN.self, Trace.self, Clear.self,
+                      LogLevel.self, Decode.self]
     )
 
     /// Usage errors exit 2 (ArgumentParser's own default is 64).

@@ -91,7 +91,7 @@ struct AdminServerTests {
 
     static let rawCases: [RawCase] = [
         RawCase(request: "POST /items HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}", status: 405,
-                message: "method POST not allowed: the admin API is read-only (GET)"),
+                message: "method POST not allowed on /items: GET only"),
         RawCase(request: "GARBAGE\r\n\r\n", status: 400, message: "malformed HTTP request"),
         RawCase(request: "GET /items HTTP/1.1\r\nContent-Length: x\r\n\r\n", status: 400, message: "malformed HTTP request"),
     ]

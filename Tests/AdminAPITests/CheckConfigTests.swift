@@ -51,10 +51,21 @@ struct CheckConfigTests {
         Case(daemon: .agent, yaml: agent + "admin: [1]\n", message: "FILE: admin: expected a mapping, found a list"),
         Case(daemon: .agent, yaml: agent, arguments: ["--admin-socket", "[::]:9179"],
              message: "--admin-socket: invalid admin address '[::]:9179': not a loopback address"),
+        // Issue 16 item 11: plain TCP off loopback needs the opt-in, as the admin API does.
+        Case(daemon: .agent, yaml: agent + "controller:\n  listen: 0.0.0.0:6653\n",
+             message: "FILE: controller.listen: not a loopback address: plain TCP to the controller has no authentication; allow it explicitly"),
         Case(daemon: .agent, yaml: agent, arguments: ["--log-level", "loud"],
              message: "--log-level: invalid value 'loud': expected one of trace, debug, info, notice, warning, error, critical"),
         Case(daemon: .agent, yaml: agent.replacingOccurrences(of: "as: 65000", with: "as: 0"),
              message: "FILE: as: the AS number must be an integer in 1...4294967295, got '0'"),
+        // The metrics listener: TCP, an address literal and a port.
+        Case(daemon: .rr, yaml: rr + "metrics: /run/m.sock\n",
+             message: "FILE: metrics: invalid value '/run/m.sock': the metrics listener is TCP: expected HOST:PORT such as 127.0.0.1:9179"),
+        Case(daemon: .rr, yaml: rr + "metrics: 'localhost:9179'\n", message: "FILE: metrics: invalid value 'localhost:9179': the host must be an IPv4 or IPv6 address literal"),
+        Case(daemon: .rr, yaml: rr, arguments: ["--metrics", "127.0.0.1"], message: "--metrics: invalid metrics address '127.0.0.1': expected HOST:PORT with a port 0-65535"),
+        Case(daemon: .agent, yaml: agent + "metrics: unix:/run/m.sock\n", message: "FILE: metrics: invalid metrics address 'unix:/run/m.sock': the metrics listener is TCP"),
+        Case(daemon: .agent, yaml: agent + "metrics: '127.0.0.1:70000'\n", message: "FILE: metrics: invalid metrics address '127.0.0.1:70000'"),
+        Case(daemon: .agent, yaml: agent, arguments: ["--metrics", "box:1"], message: "--metrics: invalid metrics address 'box:1': the host must be an IPv4 or IPv6 address literal"),
     ]
 
     static func run(_ c: Case) throws -> (CommandResult, String) {
@@ -78,9 +89,18 @@ struct CheckConfigTests {
         Case(daemon: .rr, yaml: rr + "admin: {address: '127.0.0.1:9179', socket-mode: 0660}\n", message: "admin API on 127.0.0.1:9179"),
         Case(daemon: .rr, yaml: rr + "admin: {address: '10.0.0.1:9179', allow-non-loopback: true}\n", message: "admin API on 10.0.0.1:9179"),
         Case(daemon: .rr, yaml: rr, arguments: ["--admin-socket", "/tmp/x/rr.sock"], message: "admin API on /tmp/x/rr.sock"),
+        // Issue 16 item 6: a limit for every peer (accept-range ones are anyone in the range) unless 0 says none.
+        Case(daemon: .rr, yaml: rr, message: "max-prefixes 500000 per peer"),
+        Case(daemon: .rr, yaml: rr + "max-prefixes: 0\n", message: "max-prefixes no limit"),
+        Case(daemon: .rr, yaml: rr + "max-prefixes: 70\n", arguments: ["--max-prefixes", "20"], message: "max-prefixes 20 per peer"),
         Case(daemon: .agent, yaml: agent, message: "admin API on /run/swiftplane/agent.sock"),
         Case(daemon: .agent, yaml: agent + "admin:\n  address: '[::1]:9180'\n  socket-mode: '0660'\n", message: "admin API on [::1]:9180"),
         Case(daemon: .agent, yaml: agent, arguments: ["--admin-socket", "unix:/tmp/y.sock"], message: "admin API on /tmp/y.sock"),
+        // Metrics off by default (nothing said), on when named; off loopback allowed (read-only, nothing secret).
+        Case(daemon: .rr, yaml: rr + "metrics: 127.0.0.1:9179\n", message: "admin API on /run/swiftplane/rr.sock, metrics on 127.0.0.1:9179)"),
+        Case(daemon: .rr, yaml: rr, arguments: ["--metrics", "0.0.0.0:9179"], message: "metrics on 0.0.0.0:9179)"),
+        Case(daemon: .agent, yaml: agent + "metrics: '[::1]:9179'\n", message: "metrics on [::1]:9179)"),
+        Case(daemon: .agent, yaml: agent + "metrics: 127.0.0.1:9179\n", arguments: ["--metrics", "10.0.0.1:9100"], message: "metrics on 10.0.0.1:9100)"),
     ]
 
     @Test(arguments: good)

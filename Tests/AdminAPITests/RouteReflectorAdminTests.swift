@@ -85,7 +85,7 @@ struct RouteReflectorAdminTests {
         let all = try Built.ctl(socket, ["routes"])
         #expect(all.status == 0)
         #expect(all.stdout.split(separator: "\n").count == 5, "\(all.stdout)")
-        #expect(all.stdout.split(separator: "\n").contains { $0.contains(" 0 ") && $0.contains("default") && $0.hasSuffix("local") },
+        #expect(all.stdout.split(separator: "\n").contains { $0.contains(" rtc ") && $0.contains("default") && $0.hasSuffix("local") },
                 "\(all.stdout)")
         #expect(all.stdout.contains("02:00:00:00:00:02") && all.stdout.contains("1002"))
         let type3 = try Built.ctl(socket, ["routes", "--type", "3"])
@@ -149,7 +149,7 @@ struct RouteReflectorAdminTests {
     }
 
     static let usageCases: [UsageCase] = [
-        UsageCase(arguments: ["routes", "--type", "4"], status: 2, stderr: "--type: invalid value '4': expected 2 or 3"),
+        UsageCase(arguments: ["routes", "--type", "7"], status: 2, stderr: "--type: invalid value '7': expected 0 (rtc) or an EVPN type 1-5"),
         UsageCase(arguments: ["routes", "--vni", "16777216"], status: 2, stderr: "--vni: invalid value '16777216'"),
         UsageCase(arguments: ["flows", "--dpid", "xyz"], status: 2, stderr: "--dpid: invalid value 'xyz'"),
         UsageCase(arguments: ["neighbours"], status: 2, stderr: "Unexpected argument 'neighbours'"),

@@ -22,7 +22,7 @@ struct RouteReportTests {
                        originator: String? = nil, clusters: [String] = [], prefix: String) -> RouteReport {
         RouteReport(type: type, rd: type == 0 ? nil : "10.1.1.1:10", ethernetTag: type == 0 || type == 4 ? nil : 0, mac: mac, ip: ip, vni: vni,
                     prefix: prefix, nextHop: nextHop, originatorID: originator, clusterList: clusters, routeTargets: [],
-                    best: true, stale: false, fromPeer: "10.0.0.2")
+                    best: true, stale: false, fromPeer: "10.0.0.2", family: type == 0 ? "ipv4/rtc" : "l2vpn/evpn")
     }
 
     static let type2 = NLRI.evpn(.macIPAdvertisement(MACIPAdvertisementRoute(

@@ -86,8 +86,8 @@ struct AgentConfigurationTests {
             expected: "t.yaml: log-level: 'loud' is not a log level (one of: trace, debug, info, notice, warning, error, critical)"),
         Bad(name: "bad route reflector", yaml: base + "\nroute-reflectors:\n  - address: rr.example",
             expected: "t.yaml: route-reflectors[0].address: not an IP address: 'rr.example'"),
-        Bad(name: "IPv6 route reflector", yaml: base + "\nroute-reflectors:\n  - address: fd00::1",
-            expected: "t.yaml: route-reflectors[0].address: route reflectors are reached over IPv4, got 'fd00::1'"),
+        Bad(name: "IPv6 route reflector with a zone", yaml: base + "\nroute-reflectors:\n  - address: fe80::1%eth0",
+            expected: "t.yaml: route-reflectors[0].address: not an IP address: 'fe80::1%eth0'"),
         Bad(name: "route reflector port", yaml: base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    port: 70000",
             expected: "t.yaml: route-reflectors[0].port: the port must be an integer in 1...65535, got '70000'"),
         Bad(name: "route reflector password too long", yaml: base + "\nroute-reflectors:\n  - address: 10.0.0.254\n    password: \(String(repeating: "k", count: 81))",
@@ -96,6 +96,12 @@ struct AgentConfigurationTests {
             expected: "t.yaml: controller.listen: expected HOST:PORT, [IPv6]:PORT or unix:/PATH, got '127.0.0.1'"),
         Bad(name: "listen on a name", yaml: base + "\ncontroller:\n  listen: localhost:6653",
             expected: "t.yaml: controller.listen: the host must be an IP address, got 'localhost:6653'"),
+        Bad(name: "plain TCP controller off loopback", yaml: base + "\ncontroller:\n  listen: 0.0.0.0:6653",
+            expected: "t.yaml: controller.listen: not a loopback address: plain TCP to the controller has no authentication; "
+                + "allow it explicitly to listen there (allow-non-loopback: true), or use tls, got '0.0.0.0:6653'"),
+        Bad(name: "plain TCP controller on a host address", yaml: base + "\ncontroller:\n  listen: '[fd00::1]:6653'\n  allow-non-loopback: false",
+            expected: "t.yaml: controller.listen: not a loopback address: plain TCP to the controller has no authentication; "
+                + "allow it explicitly to listen there (allow-non-loopback: true), or use tls, got '[fd00::1]:6653'"),
         Bad(name: "endpoint in unknown VNI", yaml: base + "\nendpoints:\n  - vni: 11\n    mac: 02:00:00:00:00:01\n    port: 1",
             expected: "t.yaml: endpoints[0].vni: VNI 11 is not configured under vnis"),
         Bad(name: "endpoint multicast MAC", yaml: base + "\nendpoints:\n  - vni: 10\n    mac: 01:00:5e:00:00:01\n    port: 1",
@@ -213,9 +219,27 @@ struct AgentConfigurationTests {
         #expect(config.reflectorNeighbors.map(\.password) == ["s3cret:#1", nil])
     }
 
+    /// BGP over IPv6: a reflector by its IPv6 address (signed), the agent's
+    /// BGP listener on an IPv6 address.
+    @Test func ipv6RouteReflectorAndBGPListen() throws {
+        let yaml = base + "\nbgp-listen: '[fd00:9::2]:0'\nroute-reflectors:\n  - address: fd00:9::1\n    password: s3cret\n    port: 1179"
+        let config = try AgentConfiguration.parse(yaml: yaml, file: "t.yaml")
+        #expect(config.reflectorNeighbors.map(\.address) == [IPAddress("fd00:9::1")!])
+        #expect(config.reflectorNeighbors.map(\.port) == [1179] && config.reflectorNeighbors.map(\.password) == ["s3cret"])
+        #expect(config.speakerConfiguration.listenHost == "fd00:9::2")
+    }
+
     @Test(arguments: [("", nil), ("\nstate-file: none", nil), ("\nstate-file: /var/lib/a/state.json", "/var/lib/a/state.json")])
     func stateFile(line: String, expected: String?) throws {
         #expect(try AgentConfiguration.parse(yaml: base + line, file: "t.yaml").stateFile == expected)
+    }
+
+    /// Loopback and unix sockets need no opt-in; another address needs `allow-non-loopback: true`.
+    @Test(arguments: [("127.0.0.2:6653", ""), ("'[::1]:6653'", ""), ("unix:/run/swiftplane/ctl.sock", ""),
+                      ("0.0.0.0:6653", "\n  allow-non-loopback: true"), ("10.0.0.1:6653", "\n  allow-non-loopback: true")])
+    func controllerListenOptIn(listen: String, optIn: String) throws {
+        let config = try AgentConfiguration.parse(yaml: base + "\ncontroller:\n  listen: \(listen)" + optIn, file: "t.yaml")
+        #expect(config.controllerListen.description == listen.trimmingCharacters(in: CharacterSet(charactersIn: "'")))
     }
 
     @Test func ipv6ListenAndDatapaths() throws {

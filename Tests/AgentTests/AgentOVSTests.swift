@@ -153,7 +153,7 @@ struct AgentOVSTests {
             let controllerFlows = try sandbox.dumpFlows().filter { line in
                 cookies.contains { line.contains("cookie=0x\(String($0, radix: 16))") }
             }
-            #expect(controllerFlows.count == 4, "\(controllerFlows)")
+            #expect(controllerFlows.count == 6, "\(controllerFlows)")
             #expect(controllerFlows.allSatisfy { $0.contains("actions=meter:\(AddressResolutionMeter.id),CONTROLLER:128") },
                     "\(controllerFlows)")
 

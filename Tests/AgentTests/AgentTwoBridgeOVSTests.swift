@@ -40,6 +40,13 @@ struct AgentTwoBridgeOVSTests {
             try sandbox.vsctl("add-br", "br1", "--", "set", "bridge", "br1", "datapath_type=netdev", "fail_mode=secure",
                               "protocols=OpenFlow13", "other-config:datapath-id=00000000000000b1")
             try sandbox.vsctl("set-controller", "br1", "tcp:127.0.0.1:6653")
+            // Each bridge its flow-based VXLAN port (the agent verifies it in OVSDB); two tunnel ports
+            // of one OVS must differ in their settings, so br1's listens on another UDP port.
+            for (bridge, port, udp) in [("br0", "vxlan0", "4789"), ("br1", "vxlan1", "4790")] {
+                try sandbox.vsctl("add-port", bridge, port, "--", "set", "interface", port, "type=vxlan",
+                                  "options:remote_ip=flow", "options:key=flow", "options:dst_port=\(udp)",
+                                  "ofport_request=\(AgentOVSTests.vxlanPort)")
+            }
             for t in Self.tenants {
                 try sandbox.vsctl("add-port", t.bridge, t.port, "--", "set", "interface", t.port, "type=internal",
                                   "ofport_request=\(t.ofport)", "--", "set", "port", t.port, "external_ids:vni=\(t.vni.rawValue)",

@@ -76,21 +76,8 @@ struct DuplicateMACTests {
         let key = EndpointKey(vni: vni, mac: macA)
         let frame = try #require(try fixture("icmp-echo.pcap").first)
         let remote = Endpoint(vni: vni, mac: macA, location: .remote(vtep: remoteVTEP))
-        let start = ContinuousClock.now
-        var second = 0
-        func tick() -> ContinuousClock.Instant {
-            second += 1
-            return start + .seconds(second)
-        }
-        agent.setReceivedRoutes(remoteRoutes(remote, sequence: 0), at: tick())
-        // Moves: here (1), there (2), here (3), there (4), here (5: frozen).
-        for there: UInt32 in [2, 4] {
-            _ = agent.handlePacketIn(packetIn(frame, port: 1), bridge: "br0", at: tick())
-            #expect(agent.mobilitySequence(key) == there - 1)
-            agent.setReceivedRoutes(remoteRoutes(remote, sequence: there), at: tick())
-            #expect(agent.frozenMACs.isEmpty)
-        }
-        _ = agent.handlePacketIn(packetIn(frame, port: 1), bridge: "br0", at: tick())
+        let tick = SecondClock().tick
+        bounce(&agent, remote: remote, frame: frame, tick: tick)
         #expect(agent.takeNewlyFrozen().map(\.key) == [key])
         #expect(agent.takeNewlyFrozen().isEmpty, "reported once")
         #expect(agent.frozenMACs.map(\.key) == [key])
@@ -106,6 +93,39 @@ struct DuplicateMACTests {
         // A reload (the operator's corrective action) thaws it.
         agent.reconfigure(agent.settings)
         #expect(agent.frozenMACs.isEmpty)
+    }
+
+    /// Moves: here (1), there (2), here (3), there (4), here (5: frozen with N=4).
+    func bounce(_ agent: inout AgentCore, remote: Endpoint, frame: ByteBuffer, tick: () -> ContinuousClock.Instant) {
+        let key = EndpointKey(vni: remote.vni, mac: remote.mac)
+        agent.setReceivedRoutes(remoteRoutes(remote, sequence: 0), at: tick())
+        for there: UInt32 in [2, 4] {
+            _ = agent.handlePacketIn(packetIn(frame, port: 1), bridge: "br0", at: tick())
+            #expect(agent.mobilitySequence(key) == there - 1)
+            agent.setReceivedRoutes(remoteRoutes(remote, sequence: there), at: tick())
+            #expect(agent.frozenMACs.isEmpty)
+        }
+        _ = agent.handlePacketIn(packetIn(frame, port: 1), bridge: "br0", at: tick())
+    }
+
+    /// `swiftplanectl clear dup-mac`: thawing the frozen MAC (and only a
+    /// frozen one) lets it claim again: the next remote move is outbid.
+    @Test func clearingAFrozenMACLetsItMoveAgain() throws {
+        var agent = core(duplicates: .init(maximumMoves: 4, window: .seconds(180)))
+        let key = EndpointKey(vni: vni, mac: macA)
+        let frame = try #require(try fixture("icmp-echo.pcap").first)
+        let remote = Endpoint(vni: vni, mac: macA, location: .remote(vtep: remoteVTEP))
+        let tick = SecondClock().tick
+        bounce(&agent, remote: remote, frame: frame, tick: tick)
+        #expect(agent.frozenMACs.map(\.key) == [key])
+        let other = EndpointKey(vni: vni, mac: EthernetAddress(0x02, 0, 0, 0, 0, 0x77))
+        #expect(agent.thaw([other]).isEmpty, "not frozen: nothing to thaw")
+        #expect(agent.thaw([key]) == [key])
+        #expect(agent.frozenMACs.isEmpty)
+        #expect(agent.thaw([key]).isEmpty, "thawed once")
+        agent.setReceivedRoutes(remoteRoutes(remote, sequence: 6), at: tick())
+        _ = agent.handlePacketIn(packetIn(frame, port: 1), bridge: "br0", at: tick())
+        #expect(agent.mobilitySequence(key) == 7, "it claims again over the remote's 6")
     }
 }
 
@@ -171,5 +191,16 @@ struct GleanedExpiryTests {
         var agent = core(endpoints: [Endpoint(vni: vni, mac: macB, ipv4: [ipB], location: .local(port: 2))], gleanedExpiry: .seconds(1))
         #expect(agent.expireSilent(at: .now + .seconds(3600)).isEmpty)
         #expect(agent.localEndpoints.map(\.mac) == [macB])
+    }
+}
+
+/// Instants one second apart, from now: each `tick` is the next.
+final class SecondClock {
+    private let start = ContinuousClock.now
+    private var second = 0
+
+    func tick() -> ContinuousClock.Instant {
+        second += 1
+        return start + .seconds(second)
     }
 }

@@ -60,10 +60,16 @@ struct LearnedStateTests {
     static let leftOut: [LeftOut] = [
         LeftOut(name: "bridge gone", entry: entry(bridge: "br9"), reason: "br9 VNI 10 02:00:00:00:00:01: bridge not configured"),
         LeftOut(name: "VNI gone", entry: entry(vni: 11), reason: "br0 VNI 11 02:00:00:00:00:01: VNI not configured"),
-        LeftOut(name: "VNI out of range", entry: entry(vni: 1 << 24), reason: "br0 VNI 16777216 02:00:00:00:00:01: VNI not configured"),
+        LeftOut(name: "VNI out of range", entry: entry(vni: 1 << 24), reason: "br0 VNI 16777216 02:00:00:00:00:01: vni 16777216: not a 24-bit VNI"),
+        LeftOut(name: "port 0", entry: entry(port: 0),
+                reason: "br0 VNI 10 02:00:00:00:00:01: port 0: not a switch port number in 1...4294967040"),
+        LeftOut(name: "a reserved port (LOCAL)", entry: entry(port: 0xffff_fffe),
+                reason: "br0 VNI 10 02:00:00:00:00:01: port 4294967294: not a switch port number in 1...4294967040"),
+        LeftOut(name: "silence past the range", entry: entry(silent: 1e300),
+                reason: "br0 VNI 10 02:00:00:00:00:01: silentSeconds 1e+300: not in 0.0...1000000000.0"),
         LeftOut(name: "bad MAC", entry: entry(mac: "02:00:00:00:00"), reason: "br0 VNI 10 02:00:00:00:00: not a MAC address"),
         LeftOut(name: "bad IP", entry: entry(ipv4: ["192.168.0.300"]), reason: "br0 VNI 10 02:00:00:00:00:01: a malformed IP address"),
-        LeftOut(name: "negative silence", entry: entry(silent: -1), reason: "br0 VNI 10 02:00:00:00:00:01: silent for -1.0 s"),
+        LeftOut(name: "negative silence", entry: entry(silent: -1), reason: "br0 VNI 10 02:00:00:00:00:01: silentSeconds -1.0: not in 0.0...1000000000.0"),
         LeftOut(name: "silent past the expiry", entry: entry(silent: 301),
                 reason: "br0 VNI 10 02:00:00:00:00:01: silent for 301.0 seconds, past the expiry of 300.0 seconds"),
         LeftOut(name: "the time away makes it expire", entry: entry(silent: 200), downtime: .seconds(100),
@@ -97,6 +103,9 @@ struct LearnedStateTests {
         #expect(agent.restore(LearnedState(gleaned: [Self.entry(port: 1), Self.entry(mac: "02:00:00:00:00:02", port: 2)]), at: .now).restored == 2)
         agent.setPorts(.init(ports: [1: vni]), bridge: "br0")
         #expect(agent.learnedState(at: .now).gleaned.map(\.mac) == ["02:00:00:00:00:01"])
+        // Not silently: the daemon logs each with its reason.
+        #expect(agent.takeDroppedGleaned() == ["br0 VNI 10 02:00:00:00:00:02: port 2 is not a tenant port now"])
+        #expect(agent.takeDroppedGleaned().isEmpty)
     }
 }
 
@@ -125,6 +134,10 @@ struct LearnedStateFileTests {
         (#"{"version": 1}"#, "not a state file: No value associated with key"),
         (#"{"version": 1, "gleaned": [{"bridge": "br0"}]}"#, "not a state file: gleaned[0]"),
         (#"{"version": "one", "gleaned": []}"#, "not a state file: version: "),
+        (#"{"version": 1, "savedAt": -1e300, "gleaned": []}"#, "not a state file: savedAt: -1e+300 is not a time in 0.0...95000000000.0"),
+        (#"{"version": 1, "gleaned": [{"bridge": "br0", "vni": 4294967296, "mac": "02:00:00:00:00:01", "ipv4": [], "ipv6": [], "port": 1, "silentSeconds": 0}]}"#,
+         "not a state file: gleaned[0].vni: 4294967296.0 is not an integer in 0...4294967295"),
+        (#"{"version": 1e300, "gleaned": []}"#, "not a state file: version: 1e+300 is not an integer in"),
     ])
     func badFileNamesItselfAndTheField(text: String, expected: String) throws {
         let folder = try TemporaryFolder.create("state-file")

@@ -39,9 +39,14 @@ struct ConfigurationFileTests {
         Bad(yaml: head + "accept:\n  - {prefix: 10.0.0.0/8, pasword: s3cret}\n",
             message: "accept[0].pasword: invalid value '(hidden)': unknown field; known: password, prefix"),
         Bad(yaml: head + "accept:\n  - {password: s3cret}\n",
-            message: "accept[0].prefix: invalid value '(missing)': expected an IPv4 prefix"),
+            message: "accept[0].prefix: invalid value '(missing)': expected an IPv4 or IPv6 prefix"),
         Bad(yaml: head + "accept:\n  - {prefix: 10.0.0.0/40, password: s3cret}\n",
-            message: "accept[0]: invalid value '10.0.0.0/40': expected an IPv4 prefix"),
+            message: "accept[0]: invalid value '10.0.0.0/40': expected an IPv4 or IPv6 prefix"),
+        Bad(yaml: head + "accept: [fd00:9::/129]\n", message: "accept[0]: invalid value 'fd00:9::/129': expected an IPv4 or IPv6 prefix"),
+        Bad(yaml: head + "listen: '::1:179'\n", message: "listen: invalid value '::1:179': expected IPV4:PORT or [IPV6]:PORT"),
+        Bad(yaml: head + "listen: '[::1]'\n", message: "listen: invalid value '[::1]'"),
+        Bad(yaml: head + "listen: '[10.0.0.1]:179'\n", message: "listen: invalid value '[10.0.0.1]:179'"),
+        Bad(yaml: head + "neighbors:\n  - {address: 'fd00:9::zz'}\n", message: "neighbors[0].address: invalid value 'fd00:9::zz': expected an IP address"),
         Bad(yaml: head + "timers: {hold: 2}\n", message: "timers.hold: invalid value '2': must be 0 or 3-65535"),
         Bad(yaml: head + "timers: {hold: 9, keepalive: 9}\n", message: "timers.keepalive: invalid value '9': must be less than timers.hold (9)"),
         Bad(yaml: head + "timers: {keepalive-ish: 3}\n", message: "timers.keepalive-ish: invalid value '3': unknown field"),
@@ -58,7 +63,7 @@ struct ConfigurationFileTests {
         Bad(yaml: "- 1\n- 2\n", message: "(document): invalid value"),
         Bad(yaml: "as: [1\n", message: "(document): invalid value 'as: [1"),
         // Found by ConfigurationFuzzer: Yams trapped on a key that is a list.
-        Bad(yaml: "as: 65000\n? [a]\n: b\n", message: "(document): invalid value 'as: 65000\n? [a]\n: b\n': a key must be a plain name"),
+        Bad(yaml: "as: 65000\n? [a]\n: b\n", message: "(document): invalid value 'as: 65000\\n? [a]\\n: b\\n': a key must be a plain name"),
     ]
 
     @Test(arguments: bad)
@@ -79,10 +84,10 @@ struct ConfigurationFileTests {
         // Nine levels of ten aliases each: 10^9 values from a kilobyte.
         Bad(yaml: head + "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
             + (1...8).map { "a\($0): &a\($0) [" + Array(repeating: "*a\($0 - 1)", count: 10).joined(separator: ", ") + "]\n" }.joined(),
-            message: "(document): invalid value 'as: 65000\nrouter-id: 10.0.0.1\na0: &a0 [x': more than 100000 values once aliases are expanded"),
+            message: "(document): invalid value 'as: 65000\\nrouter-id: 10.0.0.1\\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\\na1: &a1 [*a...': more than 100000 values once aliases are expanded"),
         // Few values, each alias one level deeper than the last.
         Bad(yaml: head + "d0: &d0 [x]\n" + (1...80).map { "d\($0): &d\($0) [*d\($0 - 1)]\n" }.joined(),
-            message: "(document): invalid value 'as: 65000\nrouter-id: 10.0.0.1\nd0: &d0 [x': nested deeper than 64 levels once aliases are expanded"),
+            message: "(document): invalid value 'as: 65000\\nrouter-id: 10.0.0.1\\nd0: &d0 [x]\\nd1: &d1 [*d0]\\nd2: &d2 [*d1]\\nd3: &d3 [*...': nested deeper than 64 levels once aliases are expanded"),
     ]
 
     @Test(arguments: aliasBombs)

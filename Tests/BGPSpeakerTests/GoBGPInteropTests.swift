@@ -16,6 +16,17 @@ struct GoBGPInteropTests {
         (path["attrs"] as? [[String: Any]])?.first { ($0["type"] as? Int) == type }
     }
 
+    /// The first path of each EVPN route type in a GoBGP RIB, with its NLRI's value.
+    static func pathsByType(_ rib: [String: [[String: Any]]]) -> [Int: (path: [String: Any], nlri: [String: Any])] {
+        var out: [Int: (path: [String: Any], nlri: [String: Any])] = [:]
+        for path in rib.values.flatMap({ $0 }) {
+            guard let nlri = path["nlri"] as? [String: Any], let type = nlri["type"] as? Int, out[type] == nil,
+                  let value = nlri["value"] as? [String: Any] else { continue }
+            out[type] = (path, value)
+        }
+        return out
+    }
+
     @Test func reflectsEVPNRoutesBetweenGoBGPClients() async throws {
         var logger = Logger(label: "test.rr")
         logger.logLevel = .warning
@@ -49,18 +60,15 @@ struct GoBGPInteropTests {
             return rib.count == 2
         }
         #expect(arrived, "receiver has \(rib.keys.sorted())")
-        let paths = rib.values.flatMap { $0 }
-        let type2 = try #require(paths.first { (($0["nlri"] as? [String: Any])?["type"] as? Int) == 2 })
-        let type3 = try #require(paths.first { (($0["nlri"] as? [String: Any])?["type"] as? Int) == 3 })
-
-        let nlri2 = try #require((type2["nlri"] as? [String: Any])?["value"] as? [String: Any])
+        let byType = Self.pathsByType(rib)
+        let (type2, nlri2) = try #require(byType[2])
+        let (type3, nlri3) = try #require(byType[3])
         #expect(nlri2["mac"] as? String == "02:00:00:00:00:01")
         #expect(nlri2["ip"] as? String == "10.0.0.1")
         #expect(nlri2["labels"] as? [Int] == [1001])
         let rd = try #require(nlri2["rd"] as? [String: Any])
         #expect(rd["admin"] as? String == "10.1.1.1")
         #expect(rd["assigned"] as? Int == 100)
-        let nlri3 = try #require((type3["nlri"] as? [String: Any])?["value"] as? [String: Any])
         #expect(nlri3["ip"] as? String == "10.1.1.1")
 
         for (name, path, nextHop) in [("type 2", type2, "10.1.1.1"), ("type 3", type3, "10.1.1.1")] {

@@ -39,6 +39,10 @@ enum DemoTopology {
     /// Every namespace the demo makes.
     static let namespaces = ["underlay", "rr"] + hosts + endpoints.map(\.container)
 
+    /// What `up --with-frr` adds: goplane4 (FRR and the kernel's VXLAN) and
+    /// its containers c7 (VNI 10) and c8 (VNI 11), both 192.168.0.5.
+    static let frrNamespaces = ["goplane4", "c7", "c8"]
+
     static let script = Repository.root.appendingPathComponent("deploy/demo")
 
     /// The demo's state folder for this test process, apart from a real

@@ -84,6 +84,57 @@ struct ControllerFakePeerTests {
         #expect(await controller.connectedSwitches == [0xaa])
     }
 
+    /// Issue 16 item 11: a second connection with a connected switch's
+    /// datapath id. The connected switch is probed with an echo: if it
+    /// answers it keeps the id and the newcomer is closed; if it is silent
+    /// (half-open after a restart) the newcomer takes its place. Either way
+    /// it is logged, counted and reported as an event.
+    @Test("a second connection with a live switch's datapath id is closed; one with a silent switch's replaces it",
+          arguments: [true, false])
+    func duplicateDatapath(firstAnswers: Bool) async throws {
+        let logs = LogCapture()
+        let controller = Self.controller(logs)
+        let port = try #require(try await controller.start().port)
+        defer { Task { await controller.stop() } }
+        let stopAll = NIOLockedValueBox(false)
+        defer { stopAll.withLockedValue { $0 = true } }
+        let firstSilent = NIOLockedValueBox(false)
+        let closed = NIOLockedValueBox<[String]>([])
+        let dpid: UInt64 = 0x51
+
+        let first = try FakePeer(port: port)
+        Thread {
+            first.serveAsSwitch(datapathID: dpid) { stopAll.withLockedValue { $0 } || firstSilent.withLockedValue { $0 } }
+            closed.withLockedValue { $0.append("first") }
+        }.start()
+        #expect(await nextEvent(controller.events) { if case let .up(info) = $0 { info.datapathID } else { nil } } == dpid)
+        if !firstAnswers {
+            // It stops reading: its connection stays open but nothing answers.
+            firstSilent.withLockedValue { $0 = true }
+            _ = await eventually(3) { closed.withLockedValue { $0 == ["first"] } }
+        }
+
+        let second = try FakePeer(port: port)
+        Thread {
+            second.serveAsSwitch(datapathID: dpid) { stopAll.withLockedValue { $0 } }
+            closed.withLockedValue { $0.append("second") }
+        }.start()
+        let duplicate = await nextEvent(controller.events) { event -> Bool? in
+            if case let .duplicateDatapath(id, _, keptFirst) = event, id == dpid { keptFirst } else { nil }
+        }
+        #expect(duplicate == firstAnswers, "log: \(logs.all.map { "\($0.message) \($0.metadata)" })")
+        #expect(controller.statistics.duplicateDatapaths == 1)
+        let warning = logs.all.first { $0.level == .warning && $0.message.contains("datapath id") }
+        #expect(warning?.metadata["dpid"] == "0000000000000051" && warning?.metadata["peer"] != nil, "\(String(describing: warning))")
+        if firstAnswers {
+            #expect(await eventually(3) { closed.withLockedValue { $0.contains("second") } }, "the newcomer is closed")
+            #expect(!closed.withLockedValue { $0.contains("first") })
+        }
+        // Whoever kept the id answers the barrier.
+        try await controller.batch([], on: dpid)
+        #expect(await controller.connectedSwitches == [dpid])
+    }
+
     @Test("many switches at once, each with its own datapath id")
     func manySwitches() async throws {
         let logs = LogCapture()

@@ -195,6 +195,31 @@ struct SwitchConnectionTests {
         #expect([error.type, error.code] == [1, 1])
     }
 
+    /// Issue 16 item 7: the parts of a multipart reply are kept only up to
+    /// a bound; a switch whose reply never ends gets an ERROR and is closed
+    /// (its pending request fails) instead of growing the controller.
+    @Test("a multipart reply past 64 MiB: ERROR MULTIPART_BUFFER_OVERFLOW, the request fails, the connection closes")
+    func endlessMultipartReply() throws {
+        var driver = HandshakeDriver()
+        _ = driver.ready()
+        let (xid, _) = driver.connection.request(.multipartRequest(MultipartRequest(.desc)))
+        // Parts of a type we do not decode (kept as bytes), 65,000 bytes each, all with REPLY_MORE.
+        let part = Wire.message(type: 19, xid: xid, body: "fffe 0001 00000000" + String(repeating: "00", count: 65_000))
+        var last = Outputs([])
+        var parts = 0
+        while last.closed == nil, parts < 2_000 {
+            last = driver.feed(part)
+            parts += 1
+        }
+        #expect(last.closed != nil, "still open after \(parts) parts")
+        #expect(parts == (64 << 20) / part.readableBytes + 1, "closed at part \(parts)")
+        #expect(last.errors == [[1, 13]], "OFPET_BAD_REQUEST / OFPBRC_MULTIPART_BUFFER_OVERFLOW")
+        guard case .failure? = last.completed.first(where: { $0.xid == xid })?.result else {
+            throw Failure("the request did not fail: \(last.completed)")
+        }
+        #expect(driver.connection.state == .closed)
+    }
+
     @Test("a batch is confirmed by its barrier, with the ERRORs its members got")
     func batch() throws {
         var driver = HandshakeDriver()

@@ -37,6 +37,8 @@ struct FloodPipelineTests {
     static let switchDiff = """
     MOD_STRICT table:20 priority=50,arp,metadata=0xb cookie:0x535000080000000b/0xffff000000000000 actions=CONTROLLER:128,goto_table:30
     MOD_STRICT table:20 priority=50,icmp6,metadata=0xb,icmp_type=135 cookie:0x535000090000000b/0xffff000000000000 actions=CONTROLLER:128,goto_table:30
+    MOD_STRICT table:20 priority=110,icmp6,metadata=0xb,ipv6_src=::,icmp_type=135 cookie:0x535000090000000b/0xffff000000000000 actions=CONTROLLER:128,goto_table:30
+    MOD_STRICT table:20 priority=110,icmp6,metadata=0xb,icmp_type=135,nd_sll=00:00:00:00:00:00 cookie:0x535000090000000b/0xffff000000000000 actions=CONTROLLER:128,goto_table:30
     ADD table:30 priority=50,metadata=0xb,dl_dst=ff:ff:ff:ff:ff:ff cookie:0x535000110000000b actions=group:1375731723
     ADD table:30 priority=40,metadata=0xb,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 cookie:0x535000120000000b actions=group:1375731723
     ADD table:30 priority=10,metadata=0xb cookie:0x535000130000000b actions=group:1375731723
@@ -115,7 +117,7 @@ struct FloodPipelineTests {
     @Test func meter() throws {
         let state = Self.replicating(rate: 250)
         #expect(Pipeline.meters(for: state).entries == [AddressResolutionMeter.entry(packetsPerSecond: 250)])
-        let metered: Set<FlowRole> = [.arpFromOwner, .arpToController, .neighborSolicitationToController]
+        let metered: Set<FlowRole> = [.arpFromOwner, .arpToController, .neighborSolicitationToController, .sourceLearnAddress]
         var seen: Set<FlowRole> = []
         for flow in Pipeline.flows(for: state).entries {
             let role = try #require(FlowCookie(cookie: flow.cookie)?.role)

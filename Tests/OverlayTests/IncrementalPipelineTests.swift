@@ -7,20 +7,22 @@ import Testing
 import TestSupport
 
 /// A tiny universe, so that IPs, MACs and ports collide often: two tenants,
-/// four ports, six MACs, three IPs, three VTEPs.
+/// four ports, six MACs, three IPv4 and two IPv6 addresses, three VTEPs.
 enum SmallUniverse {
     static let vnis = [VNI(rawValue: 10)!, VNI(rawValue: 11)!]
     static let vteps = [IPv4Address(10, 9, 9, 2), IPv4Address(10, 9, 9, 3), IPv4Address(10, 9, 9, 4)]
 
     static func mac(_ n: Int) -> EthernetAddress { EthernetAddress(0x02, 0, 0, 0, 0, UInt8(n + 1)) }
     static func ip(_ n: Int) -> IPv4Address { IPv4Address(192, 168, 0, UInt8(n + 1)) }
+    static func ip6(_ n: Int) -> IPv6Address { IPv6Address(high: 0xfd00_0000_0000_0000, low: UInt64(n + 1)) }
 
     static func endpoint(_ g: inout SplitMix64) -> Endpoint {
         let vni = vnis.randomElement(using: &g)!
         let ips = (0..<3).filter { _ in Bool.random(using: &g) }.map(ip)
+        let ips6 = (0..<2).filter { _ in Bool.random(using: &g) }.map(ip6)
         let location: EndpointLocation = Bool.random(using: &g)
             ? .local(port: UInt32.random(in: 1...4, using: &g)) : .remote(vtep: vteps.randomElement(using: &g)!)
-        return Endpoint(vni: vni, mac: mac(Int.random(in: 0..<6, using: &g)), ipv4: ips, location: location)
+        return Endpoint(vni: vni, mac: mac(Int.random(in: 0..<6, using: &g)), ipv4: ips, ipv6: ips6, location: location)
     }
 
     static func layout(_ g: inout SplitMix64) -> BridgeLayout {

@@ -6,7 +6,8 @@
 /// Cookies: 0x5350 (swiftplane) | role << 32 | VNI.
 enum SeedTopologyGolden {
     /// The lines every seed host holds (classify, tenant-wide address
-    /// resolution, the ARP responder for all three containers, the drops).
+    /// resolution, the ARP responder for all three containers, the ND
+    /// fallbacks and the NA finisher, the drops).
     static let common = """
     priority=100,in_port=1 cookie:0x535000010000000a actions=write_metadata:0xa,goto_table:10
     priority=100,in_port=2 cookie:0x535000010000000b actions=write_metadata:0xb,goto_table:10
@@ -24,7 +25,12 @@ enum SeedTopologyGolden {
     table:20 priority=50,arp,metadata=0xb cookie:0x535000080000000b actions=CONTROLLER:128
     table:20 priority=50,icmp6,metadata=0xa,icmp_type=135 cookie:0x535000090000000a actions=CONTROLLER:128
     table:20 priority=50,icmp6,metadata=0xb,icmp_type=135 cookie:0x535000090000000b actions=CONTROLLER:128
+    table:20 priority=110,icmp6,metadata=0xa,ipv6_src=::,icmp_type=135 cookie:0x535000090000000a actions=CONTROLLER:128
+    table:20 priority=110,icmp6,metadata=0xb,ipv6_src=::,icmp_type=135 cookie:0x535000090000000b actions=CONTROLLER:128
+    table:20 priority=110,icmp6,metadata=0xa,icmp_type=135,nd_sll=00:00:00:00:00:00 cookie:0x535000090000000a actions=CONTROLLER:128
+    table:20 priority=110,icmp6,metadata=0xb,icmp_type=135,nd_sll=00:00:00:00:00:00 cookie:0x535000090000000b actions=CONTROLLER:128
     table:20 priority=0 cookie:0x5350000a00000000 actions=goto_table:30
+    table:21 priority=100,icmp6,icmp_type=136,icmp_code=0 cookie:0x5350001700000000 actions=move:NXM_OF_ETH_SRC[]->NXM_NX_ND_TLL[],IN_PORT
     table:30 priority=50,metadata=0xa,dl_dst=ff:ff:ff:ff:ff:ff cookie:0x5350000d0000000a actions=drop
     table:30 priority=50,metadata=0xb,dl_dst=ff:ff:ff:ff:ff:ff cookie:0x5350000d0000000b actions=drop
     table:30 priority=40,metadata=0xa,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 cookie:0x5350000e0000000a actions=drop
@@ -38,6 +44,8 @@ enum SeedTopologyGolden {
     static let goplane1 = common + "\n" + """
     table:10 priority=100,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:02 cookie:0x535000040000000a actions=goto_table:20
     table:10 priority=100,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:02 cookie:0x535000040000000b actions=goto_table:20
+    table:10 priority=101,icmp6,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:02,icmp_type=135 cookie:0x535000150000000a actions=CONTROLLER:128,goto_table:20
+    table:10 priority=101,icmp6,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:02,icmp_type=135 cookie:0x535000150000000b actions=CONTROLLER:128,goto_table:20
     table:20 priority=110,arp,metadata=0xa,in_port=1,arp_tpa=192.168.0.2 cookie:0x535000070000000a actions=CONTROLLER:128
     table:20 priority=110,arp,metadata=0xb,in_port=2,arp_tpa=192.168.0.2 cookie:0x535000070000000b actions=CONTROLLER:128
     table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:02 cookie:0x5350000b0000000a actions=output:1
@@ -52,6 +60,8 @@ enum SeedTopologyGolden {
     static let goplane2 = common + "\n" + """
     table:10 priority=100,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:03 cookie:0x535000040000000a actions=goto_table:20
     table:10 priority=100,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:03 cookie:0x535000040000000b actions=goto_table:20
+    table:10 priority=101,icmp6,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:03,icmp_type=135 cookie:0x535000150000000a actions=CONTROLLER:128,goto_table:20
+    table:10 priority=101,icmp6,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:03,icmp_type=135 cookie:0x535000150000000b actions=CONTROLLER:128,goto_table:20
     table:20 priority=110,arp,metadata=0xa,in_port=1,arp_tpa=192.168.0.3 cookie:0x535000070000000a actions=CONTROLLER:128
     table:20 priority=110,arp,metadata=0xb,in_port=2,arp_tpa=192.168.0.3 cookie:0x535000070000000b actions=CONTROLLER:128
     table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:03 cookie:0x5350000b0000000a actions=output:1
@@ -66,6 +76,8 @@ enum SeedTopologyGolden {
     static let goplane3 = common + "\n" + """
     table:10 priority=100,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:04 cookie:0x535000040000000a actions=goto_table:20
     table:10 priority=100,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:04 cookie:0x535000040000000b actions=goto_table:20
+    table:10 priority=101,icmp6,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:04,icmp_type=135 cookie:0x535000150000000a actions=CONTROLLER:128,goto_table:20
+    table:10 priority=101,icmp6,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:04,icmp_type=135 cookie:0x535000150000000b actions=CONTROLLER:128,goto_table:20
     table:20 priority=110,arp,metadata=0xa,in_port=1,arp_tpa=192.168.0.4 cookie:0x535000070000000a actions=CONTROLLER:128
     table:20 priority=110,arp,metadata=0xb,in_port=2,arp_tpa=192.168.0.4 cookie:0x535000070000000b actions=CONTROLLER:128
     table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:04 cookie:0x5350000b0000000a actions=output:1

@@ -125,6 +125,10 @@ public struct OVSSandbox: Sendable {
     @discardableResult
     public func vsctl(_ arguments: String...) throws -> String { try Self.run(["vsctl", name] + arguments) }
 
+    /// `ovs-vsctl` with the arguments in an array (a table of cases).
+    @discardableResult
+    public func vsctl(_ arguments: [String]) throws -> String { try Self.run(["vsctl", name] + arguments) }
+
     /// `ovs-appctl ARGS` against this instance's ovs-vswitchd; its stdout.
     @discardableResult
     public func appctl(_ arguments: String...) throws -> String { try Self.run(["appctl", name] + arguments) }

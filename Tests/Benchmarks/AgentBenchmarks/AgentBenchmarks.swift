@@ -1,8 +1,10 @@
 import Agent
+import Foundation
 import BGP
 import Benchmark
 import NIOCore
 import OpenFlow
+import OpenFlowController
 import Overlay
 import Packets
 
@@ -33,6 +35,8 @@ func arpPacketIn(asking target: IPv4Address) -> PacketIn {
 }
 
 let benchmarks: @Sendable () -> Void = {
+    memoryBenchmarks()
+    bulkBenchmarks()
     let configuration = Benchmark.Configuration(
         metrics: [.throughput, .wallClock, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 20)
 
@@ -87,5 +91,78 @@ let benchmarks: @Sendable () -> Void = {
         }
         let routes = EVPNRoutes.advertisements(endpoints: remotes, instances: [instance], vtep: IPv4Address(10, 0, 0, 2))
         for _ in benchmark.scaledIterations { core.setReceivedRoutes(routes, at: .now) }
+    }
+}
+
+/// Resident bytes, after glibc gave back what it could (as the agent does
+/// after large flow changes), so a figure is what is held.
+func residentBytes() -> Int {
+    if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+        _ = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)(0)
+    }
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+          let pages = Int(text.split(separator: " ")[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+let memoryBenchmarks: @Sendable () -> Void = {
+    // What one remote endpoint costs an agent: its route imported (core),
+    // and its flows as the controller keeps them (the shadow of the switch).
+    // The RIB's share is the reflector's per-route figure (BGPBenchmarks).
+    for remote in [10_000, 100_000] {
+        Benchmark("memory per remote endpoint, flows included (\(remote) remote)",
+                  configuration: .init(metrics: [.custom("core bytes/endpoint", useScalingFactor: false),
+                                                 .custom("flow bytes/endpoint", useScalingFactor: false),
+                                                 .custom("flows/endpoint x100", useScalingFactor: false)],
+                                       scalingFactor: .one, maxDuration: .seconds(1), maxIterations: 1)) { benchmark in
+            let before = residentBytes()
+            var core = agent(local: 100, remote: remote)
+            let withCore = residentBytes()
+            var shadow = FlowShadow()
+            var flows = 0
+            for (_, update) in core.takeFlowUpdates() {
+                shadow.apply(update.flows)
+                flows += update.flows.count
+            }
+            let withFlows = residentBytes()
+            benchmark.measurement(.custom("core bytes/endpoint", useScalingFactor: false), (withCore - before) / remote)
+            benchmark.measurement(.custom("flow bytes/endpoint", useScalingFactor: false), (withFlows - withCore) / remote)
+            benchmark.measurement(.custom("flows/endpoint x100", useScalingFactor: false), flows * 100 / remote)
+            blackHole((core, shadow))
+        }
+    }
+}
+
+let bulkBenchmarks: @Sendable () -> Void = {
+    // 100,000 routes at once, as the agent meets them: imported one by one,
+    // the flows they change, taken into the controller's shadow of the switch,
+    // and every FLOW_MOD encoded. What is left of the bulk time is the switch's.
+    Benchmark("100,000 routes at once -> FLOW_MODs encoded",
+              configuration: .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal], scalingFactor: .one,
+                                   maxDuration: .seconds(30), maxIterations: 3)) { benchmark in
+        let instance = EVPNInstance.automatic(vni: VNI(rawValue: 10)!, asn: 65000)!
+        let remotes = (0..<100_000).map { n in
+            Endpoint(vni: instance.vni, mac: EthernetAddress(rawValue: 0x0200_0001_0000 | UInt64(n)),
+                     ipv4: [IPv4Address(rawValue: 0x0a01_0000 | UInt32(n))], location: .local(port: 1))
+        }
+        let paths = EVPNRoutes.advertisements(endpoints: remotes, instances: [instance], vtep: IPv4Address(10, 0, 0, 2))
+        for _ in benchmark.scaledIterations {
+            var core = agent(local: 100, remote: 0)
+            var shadow = FlowShadow()
+            for (_, update) in core.takeFlowUpdates() { shadow.apply(update.flows) }
+            _ = shadow.reconcile(dump: [], owner: .swiftplane)
+            benchmark.startMeasurement()
+            core.applyReceivedRoutes(paths.map { ($0.route, $0) }, at: .now)
+            for (_, update) in core.takeFlowUpdates() { shadow.apply(update.flows) }
+            var bytes = ByteBuffer()
+            let now = ContinuousClock.now
+            while let batch = shadow.nextBatch(limit: 20_000, at: now) {
+                for flowMod in batch.flowMods { try? OpenFlowEnvelope(xid: 1, .flowMod(flowMod)).encode(into: &bytes) }
+                shadow.confirm(batch, at: now)
+                bytes.clear()
+            }
+            benchmark.stopMeasurement()
+            blackHole(core)
+        }
     }
 }

@@ -1,8 +1,13 @@
-// libFuzzer entry point for both daemons' YAML configuration loaders. Built
+// libFuzzer entry point for both daemons' YAML configuration loaders and the
+// agent's state file. Built
 // by Tests/Tools/fuzz with -sanitize=fuzzer -DFUZZING; a plain build gives a
 // program that says so.
+import Agent
 import AgentConfiguration
+import Foundation
 import FuzzDriver
+import NetAddress
+import Overlay
 import ReflectorConfiguration
 
 /// The input is a configuration file. Bytes that are not UTF-8 never reach a
@@ -12,6 +17,7 @@ import ReflectorConfiguration
 /// field, which starts at a field of the format or at the unknown field.
 func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: count)
+    stateFile(bytes)
     // Decoding repairs bad sequences, so a text that differs from its bytes was not UTF-8.
     let text = String(decoding: bytes, as: UTF8.self)
     guard text.utf8.elementsEqual(bytes) else { return -1 }
@@ -52,7 +58,9 @@ func reflector(_ text: String) {
             require(keepalive < hold, "rr: keepalive \(keepalive) not below hold \(hold)")
         }
     } catch {
-        require(error.file == file && error.description == "\(file): \(error.path): invalid value '\(error.value)': \(error.reason)"
+        // The value is quoted escaped and cut: the description frames it.
+        require(error.file == file && error.description.hasPrefix("\(file): \(error.path): invalid value '")
+                && error.description.hasSuffix("': \(error.reason)")
                 && !error.reason.isEmpty, "rr: \(error.description) does not name the file and the field")
         if error.path != "(document)" && error.path != "(file)" {
             requireKnown(error.path, unknownField: error.reason.hasPrefix("unknown field"), reflectorFields, "rr: \(error)")
@@ -60,12 +68,44 @@ func reflector(_ text: String) {
     }
 }
 
+/// The agent's state file (JSON, any bytes): a state, or an error that
+/// names the field (or the file) and says why. A state is restored into a
+/// core with one bridge and VNI 10: what the core keeps must be in range and
+/// of today's configuration, and each entry restored or left out with a reason.
+func stateFile(_ bytes: UnsafeBufferPointer<UInt8>) {
+    do {
+        let state = try LearnedState.decode(Data(bytes))
+        if let savedAt = state.savedAt { require(LearnedState.savedAtRange.contains(savedAt), "state: savedAt \(savedAt) accepted") }
+        var core = AgentCore(settings: stateSettings)
+        core.setPorts(.init(ports: [1: stateVNI, 2: stateVNI]), bridge: "br0")
+        let report = core.restore(state, downtime: .seconds(5), at: .now)
+        let read = state.version == LearnedState.currentVersion
+        require(report.restored + report.skipped.count == (read ? state.gleaned.count : 1), "state: an entry neither restored nor left out")
+        require(report.skipped.allSatisfy { !$0.isEmpty && $0.count < 1000 }, "state: a reason empty or unbounded")
+        for entry in core.learnedState(at: .now).gleaned {
+            require(entry.bridge == "br0" && entry.vni == stateVNI.rawValue, "state: \(entry.bridge) VNI \(entry.vni) kept")
+            require(LearnedState.portRange.contains(entry.port), "state: port \(entry.port) kept")
+            require(LearnedState.silentSecondsRange.contains(entry.silentSeconds), "state: silence \(entry.silentSeconds) kept")
+        }
+        // Today's ports: what is kept sits on a port of its VNI.
+        core.setPorts(.init(ports: [1: stateVNI]), bridge: "br0")
+        require(core.learnedState(at: .now).gleaned.allSatisfy { $0.port == 1 }, "state: an endpoint kept on a port not in its VNI")
+    } catch {
+        require(!error.reason.isEmpty, "state: an error without a reason")
+    }
+}
+
+let stateVNI = VNI(rawValue: 10)!
+let stateSettings = AgentCore.Settings(
+    vtep: IPv4Address(10, 0, 0, 1), tenants: [.init(instance: EVPNInstance.automatic(vni: stateVNI, asn: 65000)!)],
+    vxlanPorts: ["br0": 100], maximumGleanedPerBridge: 64, gleanedExpiry: .seconds(300))
+
 /// The top-level fields each format documents (deploy/*.example.yaml): the
 /// reflector's from its loader, the agent's listed here (a field added to the
 /// agent's loader must be added here, or the fuzzer stops at its first error).
 let agentFields: Set<String> = ["vtep", "as", "router-id", "log-level", "admin", "bgp-listen", "route-reflectors", "controller",
                                 "gleaned-expiry", "duplicate-mac", "bridges", "vnis", "graceful-restart", "endpoints",
-                                "state-file", "flow-audit-interval"]
+                                "state-file", "flow-audit-interval", "metrics"]
 let reflectorFields = ConfigurationFile.topKeys
 
 /// A path names a field when it starts at one of the format's fields; an

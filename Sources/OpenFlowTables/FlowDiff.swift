@@ -38,7 +38,7 @@ public struct FlowDiff: Sendable, Hashable {
             if have.cookie != flow.cookie || have.idleTimeout != flow.idleTimeout
                 || have.hardTimeout != flow.hardTimeout || have.flags != flow.flags {
                 adds.append(flow)
-            } else if have.instructions != flow.instructions {
+            } else if have.packedInstructions != flow.packedInstructions {
                 modifies.append(flow)
             }
         }

@@ -1,0 +1,82 @@
+import AdminAPI
+import ArgumentParser
+import BGP
+
+struct EVPN: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The agent's EVPN state: MACs and VNIs.",
+        subcommands: [MACs.self, VNIs.self]
+    )
+
+    struct MACs: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "macs",
+            abstract: "Every MAC the agent knows: source (static, ovsdb, learned, bgp), IPs, port or VTEP, mobility sequence, frozen.",
+            discussion: """
+                Examples:
+                  swiftplanectl evpn macs
+                  swiftplanectl evpn macs --vni 10
+                  swiftplanectl evpn macs --duplicate          # frozen by duplicate detection (RFC 7432 section 15.1)
+                """
+        )
+
+        @OptionGroup var options: AdminOptions
+
+        @Option(help: "Only MACs of this VNI.")
+        var vni: UInt32?
+
+        @Flag(help: "Only MACs frozen as duplicates.")
+        var duplicate = false
+
+        func validate() throws {
+            if let vni, vni > 0xff_ffff { throw ValidationError("--vni: invalid value '\(vni)': a VNI is 0-16777215") }
+        }
+
+        func run() throws {
+            let query = [vni.map { "vni=\($0)" }, duplicate ? "duplicate=1" : nil].compactMap { $0 }
+            try options.show("/evpn/macs" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), defaultSocket: .agentDefault,
+                             as: [MACReport].self) { macs in
+                var table = TextTable("VNI", "MAC", "IPS", "SOURCE", "WHERE", "SEQ", "FROZEN")
+                for m in macs {
+                    let place = m.location == "remote" ? "vtep \(m.vtep ?? "-")" : m.port.map { "port \($0)" } ?? "-"
+                    table.add(["\(m.vni)", m.mac, m.ips.isEmpty ? "-" : m.ips.joined(separator: ","), m.source?.rawValue ?? "-", place,
+                               m.sequence.map { "\($0)" } ?? "-",
+                               m.frozen ? "yes (\(m.moves ?? 0) moves, \(duration(m.frozenSeconds ?? 0)) ago)" : "-"])
+                }
+                return table.render(empty: duplicate ? "no duplicate MACs" : "no MACs")
+            }
+        }
+    }
+
+    struct VNIs: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "vnis",
+            abstract: "Per VNI: served or not, route target, flood mode, local ports, MACs, remote VTEPs, flood list, BUM drops, ignored ports.",
+            discussion: """
+                A VNI that OVSDB ports name but the configuration does not serve
+                shows as "not served" with the ports it leaves out.
+
+                Example:
+                  swiftplanectl evpn vnis
+                """
+        )
+
+        @OptionGroup var options: AdminOptions
+
+        func run() throws {
+            try options.show("/evpn/vnis", defaultSocket: .agentDefault, as: [VNIReport].self) { vnis in
+                var table = TextTable("VNI", "RT", "FLOOD", "LOCAL PORTS", "MACS L/R", "REMOTE VTEPS", "FLOOD LIST", "DROPS B/M/U")
+                var notes: [String] = []
+                for v in vnis {
+                    let drops = [v.broadcastDropped, v.multicastDropped, v.unknownUnicastDropped].map { $0.map { "\($0)" } ?? "-" }
+                    table.add(["\(v.vni)", v.served ? v.routeTarget ?? "-" : "not served", v.flood ?? "-",
+                               v.localPorts.isEmpty ? "-" : v.localPorts.joined(separator: ","), "\(v.localMACs)/\(v.remoteMACs)",
+                               v.remoteVTEPs.isEmpty ? "-" : v.remoteVTEPs.joined(separator: ","),
+                               v.floodList.isEmpty ? "-" : v.floodList.joined(separator: ","), drops.joined(separator: "/")])
+                    notes += v.ignoredPorts.map { "ignored: \($0)" }
+                }
+                return table.render(empty: "no VNIs") + notes.map { $0 + "\n" }.joined()
+            }
+        }
+    }
+}

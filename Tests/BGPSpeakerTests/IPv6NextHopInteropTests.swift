@@ -1,0 +1,84 @@
+import BGP
+import BGPSpeaker
+import Foundation
+import Logging
+import Testing
+import TestSupport
+
+/// EVPN routes of an IPv6 VTEP (RFC 8365 allows a 16-octet next hop; the
+/// type-3 route's originating router is the IPv6 VTEP): a GoBGP client
+/// originates a type-2 and a type-3 route with next hop fd00:9::1 through
+/// swiftplane-rr, and a GoBGP client receives them with every field as sent;
+/// FRR 8.4, when installed, receives the type-2 route (it cannot take an
+/// IPv6 type-3, and shows an IPv6 next hop as 0.0.0.0). The sessions run over IPv4 loopback.
+@Suite(.enabled(if: GoBGPDaemon.available, "gobgpd/gobgp not installed (apt install gobgpd): interop test skipped"))
+struct IPv6NextHopInteropTests {
+    static let vtep = "fd00:9::1"
+
+    @Test func reflectsIPv6NextHops() async throws {
+        var logger = Logger(label: "test.rr")
+        logger.logLevel = .warning
+        let net = UInt8.random(in: 10...250)
+        let speaker = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), clusterID: IPv4Address(127, 0, 0, 1),
+                                                   listenHost: "127.0.0.1", listenPort: 0,
+                                                   accept: [NeighborRange("127.87.0.0/16")].compactMap { $0 }),
+                              logger: logger)
+        let port = try await speaker.start().port ?? 0
+        let originator = try GoBGPDaemon(address: "127.87.\(net).2", peer: "127.0.0.1", peerPort: port)
+        defer { originator.stop() }
+        let receiver = try GoBGPDaemon(address: "127.87.\(net).3", peer: "127.0.0.1", peerPort: port)
+        defer { receiver.stop() }
+        let frr = FRRDaemon.available ? try FRRDaemon(address: "127.87.\(net).4", peer: "127.0.0.1", peerPort: port) : nil
+        defer { frr?.stop() }
+        let peers = frr == nil ? 2 : 3
+        let up = await eventually(30, every: .milliseconds(200)) { await speaker.neighbors().filter { $0.state == .established }.count == peers }
+        #expect(up, "sessions did not come up: \(originator.log.suffix(500))")
+        guard up else { await speaker.shutdown(); return }
+
+        let common = ["etag", "0", "rd", "65000:100", "rt", "65000:1001", "encap", "vxlan", "nexthop", Self.vtep]
+        #expect(try originator.evpn(["macadv", "02:00:00:00:00:01", "fd00::10", "label", "1001"] + common))
+        // FRR takes the type-2 route with its IPv6 next hop. This FRR refuses a
+        // type-3 NLRI whose originating router is IPv6 ("unsupported IP address
+        // length 128"), so it is asked only for the type-2 route, before the
+        // type-3 one exists.
+        if let frr {
+            var routes: [String: [String: Any]] = [:]
+            let got = try await eventually(10, every: .milliseconds(200)) {
+                routes = try frr.evpnRoutes()
+                return !routes.isEmpty
+            }
+            #expect(got, "FRR has \(routes.keys.sorted()): \(frr.log.suffix(800))")
+            let t2 = routes["[2]:[0]:[48]:[02:00:00:00:00:01]:[128]:[fd00::10]"]
+            #expect(t2 != nil, "FRR routes: \(routes.keys.sorted())")
+            // FRR 8.4 shows the 16-octet next hop as IPv4 0.0.0.0 (GoBGP above
+            // reads it as sent): not checked here.
+            #expect(t2?["vni"] as? String == "1001" && t2?["originatorId"] as? String == originator.address, "FRR type 2: \(String(describing: t2))")
+            #expect((t2?["extendedCommunity"] as? [String: Any])?["string"] as? String == "RT:65000:1001 ET:8")
+            #expect((t2?["clusterList"] as? [String: Any])?["list"] as? [String] == ["127.0.0.1"])
+        }
+        #expect(try originator.evpn(["multicast", Self.vtep] + common))
+
+        var rib: [String: [[String: Any]]] = [:]
+        let arrived = try await eventually(10, every: .milliseconds(200)) {
+            rib = try receiver.evpnRIB()
+            return rib.count == 2
+        }
+        #expect(arrived, "receiver has \(rib.keys.sorted())")
+        let byType = GoBGPInteropTests.pathsByType(rib)
+        let (type2, nlri2) = try #require(byType[2])
+        let (type3, nlri3) = try #require(byType[3])
+        #expect(nlri2["mac"] as? String == "02:00:00:00:00:01")
+        #expect(nlri2["ip"] as? String == "fd00::10")
+        #expect(nlri2["labels"] as? [Int] == [1001])
+        #expect(nlri3["ip"] as? String == Self.vtep, "\(nlri3)")
+        for (name, path) in [("type 2", type2), ("type 3", type3)] {
+            #expect(GoBGPInteropTests.attribute(path, type: 14)?["nexthop"] as? String == Self.vtep, "\(name) next hop: \(path)")
+            #expect(GoBGPInteropTests.attribute(path, type: 9)?["value"] as? String == originator.address, "\(name) ORIGINATOR_ID")
+            #expect(GoBGPInteropTests.attribute(path, type: 10)?["value"] as? [String] == ["127.0.0.1"], "\(name) CLUSTER_LIST")
+            let ext = GoBGPInteropTests.attribute(path, type: 16)?["value"] as? [[String: Any]] ?? []
+            #expect(ext.contains { ($0["subtype"] as? Int) == 2 && ($0["value"] as? String) == "65000:1001" }, "\(name) RT")
+        }
+
+        await speaker.shutdown()
+    }
+}
