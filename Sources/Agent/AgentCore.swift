@@ -492,8 +492,12 @@ public struct AgentCore: Sendable {
         let match = { (endpoint: Endpoint) in endpoint.vni == vni && endpoint.mac != asker && holds(endpoint) }
         if let found = snapshots[bridge]?.endpoints.first(where: match) { return found }
         if let found = gleaned[bridge]?.values.first(where: { match($0) && !self.movedAway($0.key) }) { return found }
-        // Remote ones through the address index: no scan of every route per packet-in.
-        return remote.endpoints(vni: vni, holding: address).first { $0.mac != asker }
+        // Remote ones through the responders' index of the bridge's flows (as
+        // last taken): no scan of every route per packet-in.
+        return bridgeFlows[bridge]?.endpoints(vni: vni, holding: address).first { endpoint in
+            guard case .remote = endpoint.location else { return false }
+            return endpoint.mac != asker
+        }
     }
 
     /// Whether a gleaned claim of `address` by `key` is refused: another

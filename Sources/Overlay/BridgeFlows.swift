@@ -69,6 +69,13 @@ public struct BridgeFlows: Sendable {
         for endpoint in state.endpoints.values { add(endpoint) }
     }
 
+    /// The endpoints of the bridge that hold `ip` in the tenant, in key order
+    /// (usually one): the responders' index, so the agent's own answers
+    /// need no index of their own.
+    public func endpoints(vni: VNI, holding ip: IPAddress) -> [Endpoint] {
+        (claims[AddressClaim(vni: vni, ip: ip)]?.keys ?? []).sorted().compactMap { state.endpoints[$0] }
+    }
+
     /// The whole table (for a first computation; a change goes through `apply`).
     public var flows: FlowTable { Pipeline.flows(for: state) }
     public var groups: GroupTable { Pipeline.groups(for: state) }

@@ -186,12 +186,19 @@ struct AgentCoreTests {
     }
 
     /// The captured ARP request for b, with b known (static or remote): the
-    /// controller answers it; the reply decodes as b's ARP reply to a.
+    /// controller answers it; the reply decodes as b's ARP reply to a. A
+    /// remote owner is found as the bridge's responders find it: in its
+    /// flows as last taken (a switch sends packet-ins only once it has them).
     @Test(arguments: [EndpointLocation.local(port: 2), .remote(vtep: remoteVTEP)])
     func answersARPForKnownIP(_ location: EndpointLocation) throws {
         let b = Endpoint(vni: vni, mac: macB, ipv4: [ipB], location: location)
         var agent = core(endpoints: location == .local(port: 2) ? [b] : [])
-        if case .remote = location { agent.setReceivedRoutes(remoteRoutes(b), at: .now) }
+        if case .remote = location {
+            agent.setReceivedRoutes(remoteRoutes(b), at: .now)
+            #expect(agent.handlePacketIn(packetIn(try fixture("arp-request-reply.pcap")[0], port: 1), bridge: "br0", at: .now).reply == nil,
+                    "before the bridge's flows are taken, nothing to answer from")
+            _ = agent.takeFlowUpdates()
+        }
         let outcome = agent.handlePacketIn(packetIn(try fixture("arp-request-reply.pcap")[0], port: 1), bridge: "br0", at: .now)
         let reply = try #require(outcome.reply)
         #expect(reply.actions == [.output(1)])

@@ -27,6 +27,23 @@ struct AgentIncrementalTests {
                                          mobility: sequence > 0 ? [endpoint.key: sequence] : [:])[0]
     }
 
+    /// One to four random announcements or withdrawals of what `held` holds; `held` follows.
+    static func routeChanges(_ g: inout SplitMix64, held: inout [EVPNRoute: EVPNPath]) -> [(route: EVPNRoute, path: EVPNPath?)] {
+        var changes: [(route: EVPNRoute, path: EVPNPath?)] = []
+        for _ in 0..<Int.random(in: 1...4, using: &g) {
+            if !held.isEmpty, Bool.random(using: &g) {
+                let route = held.keys.randomElement(using: &g)!
+                held[route] = nil
+                changes.append((route, nil))
+            } else {
+                let path = route(&g)
+                held[path.route] = path
+                changes.append((path.route, path))
+            }
+        }
+        return changes
+    }
+
     static func ports(_ g: inout SplitMix64) -> AgentCore.PortSnapshot {
         var snapshot = AgentCore.PortSnapshot()
         for port in UInt32(1)...3 where Bool.random(using: &g) {
@@ -54,18 +71,7 @@ struct AgentIncrementalTests {
             case 0..<2:
                 agent.setPorts(Self.ports(&g), bridge: "br0")
             case 2..<7:
-                var changes: [(route: EVPNRoute, path: EVPNPath?)] = []
-                for _ in 0..<Int.random(in: 1...4, using: &g) {
-                    if !held.isEmpty, Bool.random(using: &g) {
-                        let route = held.keys.randomElement(using: &g)!
-                        held[route] = nil
-                        changes.append((route, nil))
-                    } else {
-                        let path = Self.route(&g)
-                        held[path.route] = path
-                        changes.append((path.route, path))
-                    }
-                }
+                let changes = Self.routeChanges(&g, held: &held)
                 agent.applyReceivedRoutes(changes, at: .now)
             case 7..<9:
                 for route in held.keys where Bool.random(using: &g) { held[route] = nil }
