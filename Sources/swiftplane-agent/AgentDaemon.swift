@@ -337,6 +337,10 @@ actor AgentDaemon {
             if loggedClaims.count > 10_000 { loggedClaims = [refusal] }
             logger.warning("gleaned address claim refused: another local endpoint holds the address", metadata: ["claim": "\(refusal)"])
         }
+        for reason in core.takeRefusedGleans() {
+            metrics.error("glean_refused")
+            logger.warning("source not gleaned", metadata: ["reason": "\(reason)"])
+        }
     }
 
     /// Lines logged for one cause at once (a bad state file may hold millions of entries).
@@ -568,7 +572,7 @@ extension AgentConfiguration {
             tenants: tenants.map { AgentCore.Tenant(instance: $0.instance, ingressReplication: $0.flood == .ingressReplication) },
             vxlanPorts: Dictionary(bridges.map { ($0.name, $0.vxlanPort) }, uniquingKeysWith: { first, _ in first }),
             gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate,
-            duplicateDetection: duplicateDetection)
+            duplicateDetection: duplicateDetection, portSecurity: Set(bridges.filter(\.portSecurity).map(\.name)))
     }
 
     /// The ports and endpoints the configuration fixes, per bridge.
