@@ -1,4 +1,5 @@
 import Agent
+import AgentConfiguration
 import BGP
 import NIOCore
 import OpenFlow
@@ -150,6 +151,14 @@ struct PortSecurityCoreTests {
                                               portSecurity: on ? ["br0"] : []))
         agent.setPorts(.init(ports: [1: vni, 2: vni], endpoints: [Self.configured]), bridge: "br0")
         return agent
+    }
+
+    /// `bridges[].port-security`, off by default.
+    @Test func configuration() throws {
+        let off = try AgentConfiguration.parse(yaml: base, file: "t.yaml")
+        let on = try AgentConfiguration.parse(yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    port-security: true"),
+                                              file: "t.yaml")
+        #expect(off.bridges.map(\.portSecurity) == [false] && on.bridges.map(\.portSecurity) == [true])
     }
 
     @Test(arguments: [false, true])
