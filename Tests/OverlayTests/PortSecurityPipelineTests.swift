@@ -101,3 +101,46 @@ struct PortSecurityPipelineTests {
         #expect(!Pipeline.flows(for: state).entries.contains { FlowCookie(cookie: $0.cookie)?.role == .dropSpoofed })
     }
 }
+
+/// `PacketTrace` (what `swiftplanectl trace` runs) follows port security on
+/// goplane1 with both its ports secured.
+@Suite("PacketTrace: port security")
+struct PortSecurityTraceTests {
+    typealias S = SeedTopology
+    static var secured: BridgeState {
+        var state = S.state(of: S.hosts[0])
+        state.securedPorts = [1, 2]
+        return state
+    }
+    static let stranger = EthernetAddress(0x02, 0x42, 0xc0, 0xa8, 0x00, 0x09)
+    static let toC3 = TraceVerdict.output(.tunnel(vni: 10, vtep: IPv4Address(10, 9, 9, 3), port: 100))
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var packet: TracePacket
+        var roles: [FlowRole]
+        var verdict: TraceVerdict
+        var testDescription: String { name }
+    }
+
+    static let cases = [
+        Case(name: "c1 to c3 from its own address: on", packet: .ipv4(inPort: 1, from: S.mac(2), to: S.mac(3), source: S.ip(2), destination: S.ip(3)),
+             roles: [.classifyPort, .sourceAllowed, .addressResolutionMiss, .forwardRemote], verdict: toC3),
+        Case(name: "c1 asks for c3 as itself: answered", packet: .arpRequest(inPort: 1, mac: S.mac(2), sender: S.ip(2), target: S.ip(3)),
+             roles: [.classifyPort, .sourceAllowed, .arpResponder], verdict: .output(.arpReply(mac: S.mac(3), ip: S.ip(3), port: 1))),
+        Case(name: "c1 from another address: dropped", packet: .ipv4(inPort: 1, from: S.mac(2), to: S.mac(3), source: S.ip(9), destination: S.ip(3)),
+             roles: [.classifyPort, .dropSpoofed], verdict: .dropped(by: .dropSpoofed, vni: S.vni10)),
+        Case(name: "c1 asking as c3's address: dropped", packet: .arpRequest(inPort: 1, mac: S.mac(2), sender: S.ip(3), target: S.ip(4)),
+             roles: [.classifyPort, .dropSpoofed], verdict: .dropped(by: .dropSpoofed, vni: S.vni10)),
+        Case(name: "another MAC on c2's port: dropped, not gleaned",
+             packet: .ipv4(inPort: 2, from: stranger, to: S.mac(4), source: S.ip(2), destination: S.ip(4)),
+             roles: [.classifyPort, .dropSpoofed], verdict: .dropped(by: .dropSpoofed, vni: S.vni11)),
+    ]
+
+    @Test(arguments: cases)
+    func trace(_ test: Case) {
+        let result = PacketTrace.run(test.packet, in: Self.secured)
+        #expect(result.steps.compactMap(\.role?.role) == test.roles, "\(result.steps)")
+        #expect(result.verdict == test.verdict)
+    }
+}
