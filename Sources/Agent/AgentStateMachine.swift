@@ -69,6 +69,8 @@ public struct AgentStateMachine: Sendable {
         case gleaned(bridge: String, Endpoint)
         case gleanedDropped(bridge: String, reason: String)
         case claimRefused(String)
+        /// A source not gleaned (its tenant at its limit, or a secured port).
+        case gleanRefused(String)
         case routeRefused(RemoteRoutes.Refusal)
         case frozen(DuplicateMACDetector.Frozen)
         case thawed([EndpointKey])
@@ -134,10 +136,10 @@ public struct AgentStateMachine: Sendable {
                 effects.append(.notice(.datapathMismatch(bridge: bridge, reported: datapath, configured: configured)))
             }
             effects += binding.report(datapath, of: bridge).map { .notice(.switchRebound(datapathID: $0.datapathID, bridge: $0.bridge)) }
-            setPorts(ports, bridge: bridge, tunnelProblem: problem, into: &effects)
+            setPorts(ports, bridge: bridge, tunnelProblem: problem, at: now, into: &effects)
             sync(into: &effects)
         case let .portsChanged(bridge, ports, problem):
-            setPorts(ports, bridge: bridge, tunnelProblem: problem, into: &effects)
+            setPorts(ports, bridge: bridge, tunnelProblem: problem, at: now, into: &effects)
             sync(into: &effects)
         case let .routesChanged(changes):
             guard !changes.isEmpty else { break }
@@ -179,7 +181,7 @@ public struct AgentStateMachine: Sendable {
             // Reflectors added or removed; untouched sessions stay up.
             if deferral.mayAdvertise, advertises { effects.append(.dialReflectors) }
             for bridge in core.bridges {
-                setPorts(ports[bridge] ?? .init(), bridge: bridge, tunnelProblem: problems[bridge], into: &effects)
+                setPorts(ports[bridge] ?? .init(), bridge: bridge, tunnelProblem: problems[bridge], at: now, into: &effects)
             }
             effects += binding.reconfigure(bridges).map { .notice(.switchRebound(datapathID: $0.datapathID, bridge: $0.bridge)) }
             // The tenants (so the membership routes) may have changed.
@@ -218,8 +220,8 @@ public struct AgentStateMachine: Sendable {
     }
 
     private mutating func setPorts(_ ports: AgentCore.PortSnapshot, bridge: String, tunnelProblem: String?,
-                                   into effects: inout [Effect]) {
-        core.setPorts(ports, bridge: bridge)
+                                   at now: ContinuousClock.Instant, into effects: inout [Effect]) {
+        core.setPorts(ports, bridge: bridge, at: now)
         takeRefusedClaims(into: &effects)
         effects += core.takeDroppedGleaned().map { .notice(.gleanedDropped(bridge: bridge, reason: $0)) }
         guard tunnelProblem != tunnelProblems[bridge] else { return }
@@ -235,6 +237,7 @@ public struct AgentStateMachine: Sendable {
 
     private mutating func takeRefusedClaims(into effects: inout [Effect]) {
         effects += core.takeRefusedClaims().map { .notice(.claimRefused($0)) }
+        effects += core.takeRefusedGleans().map { .notice(.gleanRefused($0)) }
     }
 
     /// What each switch gets now: a switch new to its bridge the whole

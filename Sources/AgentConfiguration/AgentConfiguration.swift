@@ -31,6 +31,9 @@ public struct AgentConfiguration: Hashable, Sendable {
         /// Which connecting switch is this bridge; nil: the one OVSDB reports
         /// for the name, or any switch when there is one bridge and no OVSDB.
         public var datapathID: UInt64?
+        /// Port security: on a port with configured or OVSDB endpoints, only
+        /// they may send (their MACs, and their addresses where known).
+        public var portSecurity = false
     }
 
     public struct Tenant: Hashable, Sendable {

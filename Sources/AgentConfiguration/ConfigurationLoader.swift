@@ -192,8 +192,9 @@ extension AgentConfiguration {
             let datapathID = try map.optional("datapath-id").map { node throws(ConfigurationError) in
                 try datapath(node)
             }
+            let portSecurity = try map.optional("port-security").map { node throws(ConfigurationError) in try boolean(node) } ?? false
             try map.finish()
-            bridges.append(Bridge(name: name, ovsdb: ovsdb, vxlanPort: vxlanPort, datapathID: datapathID))
+            bridges.append(Bridge(name: name, ovsdb: ovsdb, vxlanPort: vxlanPort, datapathID: datapathID, portSecurity: portSecurity))
         }
         // With several bridges each switch must be told apart: by a configured
         // id, or by the id OVSDB reports for the bridge's name.

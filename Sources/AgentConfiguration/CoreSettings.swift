@@ -9,7 +9,7 @@ extension AgentConfiguration {
             tenants: tenants.map { AgentCore.Tenant(instance: $0.instance, ingressReplication: $0.flood == .ingressReplication) },
             vxlanPorts: Dictionary(bridges.map { ($0.name, $0.vxlanPort) }, uniquingKeysWith: { first, _ in first }),
             gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate,
-            duplicateDetection: duplicateDetection)
+            duplicateDetection: duplicateDetection, portSecurity: Set(bridges.filter(\.portSecurity).map(\.name)))
     }
 
     /// The ports and endpoints the configuration fixes, per bridge.

@@ -20,13 +20,20 @@ public struct BridgeState: Hashable, Sendable {
     /// Packets per second of ARP and neighbour solicitation allowed to the
     /// controller (an OpenFlow meter); nil: not metered.
     public var addressResolutionRate: UInt32?
+    /// The ports under port security: frames from a source MAC that is not
+    /// one of the port's local endpoints are dropped, and those of an
+    /// endpoint with known addresses must come from one of them (ARP
+    /// sender, IPv4 and IPv6 source).
+    public var securedPorts: Set<UInt32>
 
     public init(vxlanPort: UInt32, ports: [UInt32: VNI] = [:], endpoints: [Endpoint] = [],
-                ingressReplication: [VNI: [IPv4Address]] = [:], addressResolutionRate: UInt32? = nil) {
+                ingressReplication: [VNI: [IPv4Address]] = [:], addressResolutionRate: UInt32? = nil,
+                securedPorts: Set<UInt32> = []) {
         self.vxlanPort = vxlanPort
         self.ports = ports
         self.ingressReplication = ingressReplication
         self.addressResolutionRate = addressResolutionRate
+        self.securedPorts = securedPorts
         self.endpoints = [:]
         for endpoint in endpoints { upsert(endpoint) }
     }

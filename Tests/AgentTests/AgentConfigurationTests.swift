@@ -123,6 +123,8 @@ struct AgentConfigurationTests {
         Bad(name: "BGP listen port", yaml: base + "\nbgp-listen: 127.0.0.1:99999",
             expected: "t.yaml: bgp-listen: the listen port must be in 0...65535, got '127.0.0.1:99999'"),
         Bad(name: "duplicate key", yaml: base + "\nas: 65001", expected: "t.yaml: not valid YAML: Parser: expected all keys to be unique"),
+        Bad(name: "port security not a boolean", yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    port-security: on"),
+            expected: "t.yaml: bridges[0].port-security: expected true or false, got 'on'"),
         Bad(name: "graceful restart not a boolean", yaml: base + "\ngraceful-restart:\n  enabled: yes-please",
             expected: "t.yaml: graceful-restart.enabled: expected true or false, got 'yes-please'"),
         Bad(name: "restart time too long", yaml: base + "\ngraceful-restart:\n  restart-time: 5000",

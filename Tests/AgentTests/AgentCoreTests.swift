@@ -24,7 +24,7 @@ func core(ports: [UInt32: VNI] = [1: vni, 2: vni], endpoints: [Endpoint] = [],
           ingressReplication: Bool = false, maximumGleaned: Int = 4096, gleanedExpiry: Duration? = nil,
           duplicates: DuplicateMACDetector.Settings = .init()) -> AgentCore {
     var core = AgentCore(settings: .init(vtep: localVTEP, tenants: [.init(instance: instance, ingressReplication: ingressReplication)],
-                                         vxlanPorts: ["br0": 100], maximumGleanedPerBridge: maximumGleaned,
+                                         vxlanPorts: ["br0": 100], maximumGleanedPerVNI: maximumGleaned,
                                          gleanedExpiry: gleanedExpiry, duplicateDetection: duplicates))
     core.setPorts(.init(ports: ports, endpoints: endpoints), bridge: "br0")
     return core
@@ -254,7 +254,7 @@ struct AgentCoreTests {
         #expect(outcome.reply == nil)
     }
 
-    /// Gleaning is bounded per bridge.
+    /// Gleaning is bounded (per VNI: `GleaningLimitTests`).
     @Test func gleaningIsBounded() {
         var agent = core(maximumGleaned: 64)
         for n in 0..<100 {

@@ -58,7 +58,7 @@ struct AgentIncrementalTests {
         return snapshot
     }
 
-    @Test("random ports, route changes, whole route sets and reloads", arguments: 1...8)
+    @Test("random ports, route changes, whole route sets, gleaning, port security and reloads", arguments: 1...8)
     func randomEvents(seed: UInt64) throws {
         var g = SplitMix64(state: seed)
         let settings = AgentCore.Settings(vtep: localVTEP, tenants: Self.instances.map { .init(instance: $0, ingressReplication: $0.vni.rawValue == 11) },
@@ -67,7 +67,7 @@ struct AgentIncrementalTests {
         var held: [EVPNRoute: EVPNPath] = [:]
         var installed = FlowTable()
         for step in 0..<120 {
-            switch Int.random(in: 0..<10, using: &g) {
+            switch Int.random(in: 0..<11, using: &g) {
             case 0..<2:
                 agent.setPorts(Self.ports(&g), bridge: "br0")
             case 2..<7:
@@ -76,10 +76,17 @@ struct AgentIncrementalTests {
             case 7..<9:
                 for route in held.keys where Bool.random(using: &g) { held[route] = nil }
                 agent.setReceivedRoutes(Array(held.values), at: .now)
-            default:
+            case 9:
                 var next = settings
                 next.addressResolutionRate = Bool.random(using: &g) ? 50 : nil
+                next.portSecurity = Bool.random(using: &g) ? ["br0"] : []
                 agent.reconfigure(next, received: Array(held.values))
+            default:
+                // A source seen on a port: gleaned, moved, or refused on a secured port.
+                let frame = FrameBuilder.arpRequest(senderHardwareAddress: Self.mac(Int.random(in: 0..<5, using: &g)),
+                                                    senderAddress: IPv4Address(192, 168, 0, UInt8.random(in: 1...3, using: &g)),
+                                                    target: IPv4Address(192, 168, 0, 254))
+                _ = agent.handlePacketIn(packetIn(frame, port: UInt32.random(in: 1...3, using: &g)), bridge: "br0", at: .now)
             }
             let update = agent.takeFlowUpdates()["br0"]
             if let update { installed.apply(update.flows) }

@@ -113,10 +113,13 @@ struct FloodPipelineTests {
     /// With a rate, the flows to the controller for address resolution go
     /// through the meter (its instruction first, as OVS lists them); the
     /// gleaning copy of unknown sources does not (a meter would drop the
-    /// frame itself, not only the copy).
+    /// frame itself, not only the copy: its own meters meter the copy,
+    /// `GleaningMeterTests`).
     @Test func meter() throws {
         let state = Self.replicating(rate: 250)
-        #expect(Pipeline.meters(for: state).entries == [AddressResolutionMeter.entry(packetsPerSecond: 250)])
+        #expect(Pipeline.meters(for: state).entries == [AddressResolutionMeter.entry(packetsPerSecond: 250),
+                                                        GleaningMeter.entry(index: 0, packetsPerSecond: 250),
+                                                        GleaningMeter.entry(index: 1, packetsPerSecond: 250)])
         let metered: Set<FlowRole> = [.arpFromOwner, .arpToController, .neighborSolicitationToController, .sourceLearnAddress]
         var seen: Set<FlowRole> = []
         for flow in Pipeline.flows(for: state).entries {

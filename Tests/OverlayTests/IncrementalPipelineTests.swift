@@ -30,8 +30,10 @@ enum SmallUniverse {
         for port in UInt32(1)...4 where Int.random(in: 0..<3, using: &g) > 0 { ports[port] = vnis.randomElement(using: &g)! }
         var flooding: [VNI: [IPv4Address]] = [:]
         for vni in vnis where Bool.random(using: &g) { flooding[vni] = Array(vteps.prefix(Int.random(in: 0...2, using: &g))) }
+        // Port security on some ports, some of them maybe not tenant ports.
+        let secured = Set((UInt32(1)...5).filter { _ in Int.random(in: 0..<3, using: &g) == 0 })
         return BridgeLayout(vxlanPort: Int.random(in: 0..<8, using: &g) == 0 ? 101 : 100, ports: ports, ingressReplication: flooding,
-                            addressResolutionRate: Bool.random(using: &g) ? 100 : nil)
+                            addressResolutionRate: Bool.random(using: &g) ? 100 : nil, securedPorts: secured)
     }
 }
 
