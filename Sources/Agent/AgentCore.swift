@@ -339,10 +339,14 @@ public struct AgentCore: Sendable {
     /// The routes this host originates: type 2 per local endpoint (with MAC
     /// mobility where the MAC came from elsewhere), type 3 for the tenants
     /// that ask for ingress replication.
-    /// A frozen MAC keeps the routes it had when it froze.
+    /// A frozen MAC keeps the routes it had when it froze. A local MAC that
+    /// a remote VTEP advertises with a higher sequence moved away: its routes
+    /// are withdrawn (RFC 7432 section 15), also while its port is still here
+    /// (the old place of a live migration), and come back if the remote
+    /// withdraws.
     public var advertisements: [EVPNPath] {
         let replicated = Set(settings.tenants.filter(\.ingressReplication).map(\.instance.vni))
-        let live = localEndpoints.filter { pinned[$0.key] == nil }
+        let live = localEndpoints.filter { pinned[$0.key] == nil && !movedAway($0.key) }
         let computed = EVPNRoutes.advertisements(endpoints: live, instances: settings.instances,
                                                  vtep: settings.vtep, mobility: mobility)
         return (computed + pinned.keys.sorted().flatMap { pinned[$0] ?? [] })

@@ -109,19 +109,44 @@ struct AgentCoreTests {
     }
 
     /// Two hosts configured with one MAC: each claims once (remote + 1) and
-    /// then stays, instead of outbidding the other for ever.
+    /// then stays, instead of outbidding the other for ever; outbid, we
+    /// withdraw (RFC 7432 section 15) and do not claim again.
     @Test func duplicateConfiguredMACSettles() throws {
         let here = Endpoint(vni: vni, mac: macA, ipv4: [ipA], location: .local(port: 1))
         var agent = core(endpoints: [here])
         #expect(agent.advertisements.first.flatMap(mobility) == nil)
         agent.setReceivedRoutes(remoteRoutes(here, sequence: 0), at: .now)
         #expect(agent.advertisements.first.flatMap(mobility) == 1)
-        // The other host claimed too, with 1, then 2: we do not answer with 2, then 3.
-        for sequence: UInt32 in [1, 2] {
-            agent.setReceivedRoutes(remoteRoutes(here, sequence: sequence), at: .now)
-            #expect(agent.advertisements.first.flatMap(mobility) == 1)
-        }
+        // The other host claimed too, with 1 (a tie: our lower VTEP address keeps it), then 2:
+        // we do not answer with 2, then 3.
+        agent.setReceivedRoutes(remoteRoutes(here, sequence: 1), at: .now)
+        #expect(agent.advertisements.first.flatMap(mobility) == 1)
+        agent.setReceivedRoutes(remoteRoutes(here, sequence: 2), at: .now)
+        #expect(agent.advertisements.isEmpty)
         #expect(agent.bridgeState("br0")?.endpoints[here.key]?.location == .local(port: 1))
+    }
+
+    /// RFC 7432 section 15: a VTEP that receives a route for a MAC it
+    /// advertises, with a higher sequence, withdraws its own, also while the
+    /// MAC's port is still here (the first place of a live migration, while
+    /// the VM still runs there). A Linux/FRR VTEP kept the IP as a remote,
+    /// unreplaceable neighbour for as long as we went on advertising it.
+    /// The remote withdrawn, the MAC is ours alone again and is advertised.
+    @Test func configuredMACOutbidWithdrawsItsRoutes() throws {
+        let here = Endpoint(vni: vni, mac: macA, ipv4: [ipA], location: .local(port: 1))
+        var agent = core(endpoints: [here])
+        agent.setReceivedRoutes(remoteRoutes(here, sequence: 0), at: .now)
+        #expect(agent.advertisements.count == 1 && agent.advertisements.first.flatMap(mobility) == 1)
+        // It moves back there: MAC-only first (the remote knows no IP yet), sequence 2.
+        var moved = here
+        moved.ipv4 = []
+        agent.setReceivedRoutes(remoteRoutes(moved, sequence: 2), at: .now)
+        #expect(agent.advertisements.isEmpty, "\(agent.advertisements)")
+        // The port stays here meanwhile: it is still delivered to locally.
+        #expect(agent.bridgeState("br0")?.endpoints[here.key]?.location == .local(port: 1))
+        // The remote withdraws: ours again, with the sequence we had.
+        agent.setReceivedRoutes([], at: .now)
+        #expect(agent.advertisements.count == 1 && agent.advertisements.first.flatMap(mobility) == 1)
     }
 
     /// A gleaned MAC later claimed by a remote VTEP with a higher sequence
