@@ -8,8 +8,8 @@ import Packets
 public struct RemoteRoutes: Sendable {
     /// What one received route means here.
     enum Import: Hashable, Sendable {
-        case macIP(key: EndpointKey, vtep: IPv4Address, sequence: UInt32, ip: IPAddress?)
-        case flood(vni: VNI, vtep: IPv4Address)
+        case macIP(key: EndpointKey, vtep: VTEP, sequence: UInt32, ip: IPAddress?)
+        case flood(vni: VNI, vtep: VTEP)
     }
 
     /// What a change touched: the (VNI, MAC)s whose remote endpoint or
@@ -37,7 +37,7 @@ public struct RemoteRoutes: Sendable {
     }
 
     public let instances: [EVPNInstance]
-    public let localVTEP: IPv4Address
+    public let localVTEP: VTEP
     private let tenants: [RouteTarget: VNI]
     /// By route key (`EVPNRoute.key`).
     private var imported: [EVPNRoute: Import] = [:]
@@ -47,9 +47,9 @@ public struct RemoteRoutes: Sendable {
     /// address resolution for remote IPs without a scan of every route.
     private var holders: [TenantAddress: OneOrMore<EndpointKey>] = [:]
     /// Per tenant, the VTEPs asking for its broadcast traffic, with how many routes ask.
-    private var flooding: [VNI: [IPv4Address: Int]] = [:]
+    private var flooding: [VNI: [VTEP: Int]] = [:]
 
-    public init(instances: [EVPNInstance], localVTEP: IPv4Address) {
+    public init(instances: [EVPNInstance], localVTEP: VTEP) {
         self.instances = instances
         self.localVTEP = localVTEP
         tenants = EVPNRoutes.tenantsByTarget(instances)
@@ -67,13 +67,15 @@ public struct RemoteRoutes: Sendable {
         }
         switch path.route {
         case let .macIPAdvertisement(route):
-            guard case let .v4(vtep)? = path.nextHop, vtep != localVTEP else { return (nil, nil) }
+            guard let vtep = path.nextHop.map(VTEP.init), vtep != localVTEP else { return (nil, nil) }
+            if let refusal = EVPNRoutes.familyRefusal(vtep, localVTEP: localVTEP) { return (nil, refusal) }
             if route.mac.isMulticast { return (nil, "a group MAC address (\(route.mac)) never becomes a unicast forward flow") }
             return (.macIP(key: EndpointKey(vni: vni, mac: route.mac), vtep: vtep,
                            sequence: EVPNRoutes.mobilitySequence(path.attributes), ip: route.ip), nil)
         case let .inclusiveMulticastEthernetTag(route):
-            guard case let .v4(vtep) = path.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter,
-                  vtep != localVTEP else { return (nil, nil) }
+            let vtep = VTEP(path.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter)
+            guard vtep != localVTEP else { return (nil, nil) }
+            if let refusal = EVPNRoutes.familyRefusal(vtep, localVTEP: localVTEP) { return (nil, refusal) }
             return (.flood(vni: vni, vtep: vtep), nil)
         default:
             return (nil, nil)
@@ -144,7 +146,7 @@ public struct RemoteRoutes: Sendable {
     /// the lowest VTEP address (RFC 7432 section 15.1).
     public func endpoint(_ key: EndpointKey) -> Endpoint? {
         guard let routes = byKey[key] else { return nil }
-        var sequences: [IPv4Address: UInt32] = [:]
+        var sequences: [VTEP: UInt32] = [:]
         for route in routes {
             guard case let .macIP(_, vtep, sequence, _)? = imported[route] else { continue }
             sequences[vtep] = max(sequences[vtep] ?? 0, sequence)
@@ -185,7 +187,7 @@ public struct RemoteRoutes: Sendable {
     }
 
     /// The VTEPs that sent a type-3 route for the tenant, in order.
-    public func floodList(_ vni: VNI) -> [IPv4Address] { (flooding[vni] ?? [:]).keys.sorted() }
+    public func floodList(_ vni: VNI) -> [VTEP] { (flooding[vni] ?? [:]).keys.sorted() }
 
     /// Every (VNI, MAC) some remote VTEP advertises.
     public var keys: some Collection<EndpointKey> { byKey.keys }
