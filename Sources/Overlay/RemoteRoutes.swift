@@ -113,14 +113,18 @@ public struct RemoteRoutes: Sendable {
         return touched
     }
 
-    /// Makes `paths` the whole set received; returns what changed.
+    /// Makes `paths` the whole set received; returns what changed, and
+    /// every route of the set refused (so a reload reports them again).
     @discardableResult
     public mutating func replaceAll(with paths: [EVPNPath]) -> Touched {
         var touched = Touched()
         var incoming: [EVPNRoute: EVPNPath] = [:]
         for path in paths { incoming[path.route.key] = path }
         for route in Array(imported.keys) where incoming[route] == nil { touched.merge(apply(route, nil)) }
-        for (route, path) in incoming where imported[route] != importing(path).0 { touched.merge(apply(route, path)) }
+        for (route, path) in incoming {
+            let (meaning, refusal) = importing(path)
+            if imported[route] != meaning || refusal != nil { touched.merge(apply(route, path)) }
+        }
         return touched
     }
 
