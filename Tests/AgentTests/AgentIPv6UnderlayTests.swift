@@ -1,3 +1,4 @@
+import AdminAPI
 import Foundation
 import Overlay
 import Testing
@@ -8,7 +9,9 @@ import TestSupport
 /// address), `swiftplane-rr` on the underlay at fd00:98::1 and an agent per host whose vtep
 /// is IPv6: both sessions over IPv6, the routes carry 16-octet next hops,
 /// the forward flows set `tun_ipv6_dst`, and a ping between the containers
-/// crosses the underlay as IPv6 VXLAN only.
+/// crosses the underlay as IPv6 VXLAN only. Then a third agent, peering over
+/// IPv6 but with an IPv4 VTEP, makes the fabric mixed: each side refuses the
+/// other family's routes with a warning and a counter, and nothing else changes.
 @Suite("two agents over an IPv6-only underlay", .serialized,
        .enabled(if: agentTwoHostUnavailable == nil && Command.which("tcpdump") != nil && Command.which("tshark") != nil,
                 Comment(rawValue: agentTwoHostUnavailable ?? "tcpdump or tshark is not installed")))
@@ -30,7 +33,7 @@ struct AgentIPv6UnderlayTests {
         """
     }
 
-    @Test("a ping between the containers over IPv6 VXLAN, nothing of IPv4 on the underlay")
+    @Test("a ping between the containers over IPv6 VXLAN, nothing of IPv4 on the underlay; an IPv4 VTEP's routes refused and counted")
     func pingOverIPv6() throws {
         let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
         let reflectorPath = try #require(Command.builtProduct("swiftplane-rr"))
@@ -115,6 +118,35 @@ struct AgentIPv6UnderlayTests {
                     let replies = packets.filter { $0.count == 5 && $0[1] == Self.vtep(1) && $0[2] == Self.vtep(0) && $0[3] == "10" && $0[4] == "0" }
                     print("IPv6 underlay: \(packets.count) VXLAN packets, all IPv6: \(requests.count) echo requests, \(replies.count) replies")
                     #expect(requests.count >= 4 && replies.count >= 4, "\(fields)")
+
+                    // A mixed fabric: an agent on the underlay (no switch needed: it advertises
+                    // its configured endpoint, 02:00:00:00:00:08 10.77.0.8) whose VTEP is IPv4.
+                    let peer = try Command.run("ip", ["-n", underlay.name, "addr", "add", "fd00:98::9/64", "dev", "ul", "nodad"])
+                    #expect(peer.status == 0, "\(peer.stderr)")
+                    let mixedPath = folder.appendingPathComponent("agent3.yaml").path
+                    try Self.config(host: 7).replacingOccurrences(of: "vtep: fd00:98::9", with: "vtep: 10.9.8.9")
+                        .write(toFile: mixedPath, atomically: true, encoding: .utf8)
+                    let mixed = try Daemon([agentPath, "--config", mixedPath, "--admin-socket", folder.appendingPathComponent("agent3.sock").path],
+                                           netns: underlay.name, log: folder.appendingPathComponent("agent3.log"))
+                    defer { mixed.stop() }
+                    let refusals = [(agents[0], "agent1.sock", "ours (\(Self.vtep(0))) is IPv6"), (agents[1], "agent2.sock", "ours (\(Self.vtep(1))) is IPv6"),
+                                    (mixed, "agent3.sock", "ours (10.9.8.9) is IPv4")]
+                    for (agent, socket, reason) in refusals {
+                        var warned = false
+                        for _ in 0..<100 where !warned {
+                            warned = agent.output.split(separator: "\n").contains { $0.contains("received route not imported") && $0.contains(reason) }
+                            if !warned { usleep(100_000) }
+                        }
+                        #expect(warned, "no refusal '\(reason)'\n\(agent.output.suffix(4000))")
+                        let metrics = try String(decoding: AdminClient(address: .unix(path: folder.appendingPathComponent(socket).path)).get("/metrics").body,
+                                                 as: UTF8.self)
+                        #expect(metrics.split(separator: "\n").contains { $0.hasPrefix("swiftplane_errors_total") && $0.contains("kind=\"route_refused\"") },
+                                "\(metrics)")
+                    }
+                    // The IPv6 part goes on as before: the same tunnels, none to the IPv4 VTEP.
+                    #expect(try hosts.allSatisfy { try $0.dumpFlows().allSatisfy { !$0.contains("->tun_dst") && !$0.contains("10.77.0.8") && !$0.contains("02:00:00:00:00:08") } })
+                    let again = try Command.run("ip", ["netns", "exec", containers[0].netns, "ping", "-c", "2", "-i", "0.2", "-W", "1", "10.77.0.2"])
+                    #expect(again.status == 0, "\(again.stdout)\n\(logs())")
                 }
             }
         }
