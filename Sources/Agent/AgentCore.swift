@@ -23,7 +23,10 @@ public struct AgentCore: Sendable {
     }
 
     public struct Settings: Hashable, Sendable {
-        public var vtep: IPv4Address
+        public var vtep: VTEP
+        /// The router id: the address of the route distinguishers when the
+        /// VTEP is IPv6 (a type 1 RD holds an IPv4 address).
+        public var routerID: IPv4Address?
         public var tenants: [Tenant]
         /// Bridge name -> its VXLAN port's ofport.
         public var vxlanPorts: [String: UInt32]
@@ -44,11 +47,12 @@ public struct AgentCore: Sendable {
         /// and nothing is gleaned there.
         public var portSecurity: Set<String>
 
-        public init(vtep: IPv4Address, tenants: [Tenant], vxlanPorts: [String: UInt32],
+        public init(vtep: VTEP, routerID: IPv4Address? = nil, tenants: [Tenant], vxlanPorts: [String: UInt32],
                     maximumGleanedPerVNI: Int = 4096, gleanedExpiry: Duration? = nil,
                     addressResolutionRate: UInt32? = nil,
                     duplicateDetection: DuplicateMACDetector.Settings = .init(), portSecurity: Set<String> = []) {
             self.vtep = vtep
+            self.routerID = routerID
             self.tenants = tenants
             self.vxlanPorts = vxlanPorts
             self.maximumGleanedPerVNI = maximumGleanedPerVNI
@@ -59,6 +63,14 @@ public struct AgentCore: Sendable {
         }
 
         var instances: [EVPNInstance] { tenants.map(\.instance) }
+
+        /// The address of this host's route distinguishers (VTEP:VNI): an
+        /// IPv4 VTEP itself; for an IPv6 VTEP the router id (configuration
+        /// requires one).
+        public var routeDistinguisherAddress: IPv4Address {
+            if case .v6 = vtep.address, let routerID { return routerID }
+            return vtep.routeDistinguisherAddress
+        }
     }
 
     /// What one bridge's ports say: ofport -> VNI, and the endpoints known to
@@ -305,7 +317,7 @@ public struct AgentCore: Sendable {
 
     private func layout(_ bridge: String) -> BridgeLayout? {
         guard let vxlanPort = settings.vxlanPorts[bridge] else { return nil }
-        var flooding: [VNI: [IPv4Address]] = [:]
+        var flooding: [VNI: [VTEP]] = [:]
         for tenant in settings.tenants where tenant.ingressReplication {
             flooding[tenant.instance.vni] = remote.floodList(tenant.instance.vni)
         }
@@ -348,13 +360,14 @@ public struct AgentCore: Sendable {
         let replicated = Set(settings.tenants.filter(\.ingressReplication).map(\.instance.vni))
         let live = localEndpoints.filter { pinned[$0.key] == nil && !movedAway($0.key) }
         let computed = EVPNRoutes.advertisements(endpoints: live, instances: settings.instances,
-                                                 vtep: settings.vtep, mobility: mobility)
+                                                 vtep: settings.vtep,
+                                                 routeDistinguisher: settings.routeDistinguisherAddress, mobility: mobility)
         return (computed + pinned.keys.sorted().flatMap { pinned[$0] ?? [] })
             .filter { path in
                 guard case let .inclusiveMulticastEthernetTag(route) = path.route else { return true }
                 return settings.tenants.contains { tenant in
                     replicated.contains(tenant.instance.vni)
-                        && tenant.instance.routeDistinguisher(vtep: settings.vtep) == route.rd
+                        && tenant.instance.routeDistinguisher(vtep: settings.routeDistinguisherAddress) == route.rd
                 }
             }
     }
@@ -405,7 +418,8 @@ public struct AgentCore: Sendable {
         newlyFrozen.append(freeze)
         let own = localEndpoints.filter { $0.key == key }
         pinned[key] = EVPNRoutes.advertisements(endpoints: own, instances: settings.instances,
-                                                vtep: settings.vtep, mobility: mobility)
+                                                vtep: settings.vtep,
+                                                 routeDistinguisher: settings.routeDistinguisherAddress, mobility: mobility)
             .filter { if case .macIPAdvertisement = $0.route { true } else { false } }
     }
 

@@ -70,7 +70,8 @@ public struct AgentConfiguration: Hashable, Sendable {
         case trace, debug, info, notice, warning, error, critical
     }
 
-    public var vtep: IPv4Address
+    /// IPv4 or IPv6; with an IPv6 VTEP the route distinguishers use the router id.
+    public var vtep: VTEP
     public var asn: UInt32
     public var routerID: IPv4Address
     public var routeReflectors: [RouteReflector]

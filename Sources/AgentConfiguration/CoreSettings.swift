@@ -5,7 +5,7 @@ import Overlay
 extension AgentConfiguration {
     public var coreSettings: AgentCore.Settings {
         AgentCore.Settings(
-            vtep: vtep,
+            vtep: vtep, routerID: routerID,
             tenants: tenants.map { AgentCore.Tenant(instance: $0.instance, ingressReplication: $0.flood == .ingressReplication) },
             vxlanPorts: Dictionary(bridges.map { ($0.name, $0.vxlanPort) }, uniquingKeysWith: { first, _ in first }),
             gleanedExpiry: gleanedExpiry, addressResolutionRate: addressResolutionRate,

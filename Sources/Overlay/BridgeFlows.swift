@@ -7,11 +7,11 @@ import Packets
 public struct BridgeLayout: Hashable, Sendable {
     public var vxlanPort: UInt32
     public var ports: [UInt32: VNI]
-    public var ingressReplication: [VNI: [IPv4Address]]
+    public var ingressReplication: [VNI: [VTEP]]
     public var addressResolutionRate: UInt32?
     public var securedPorts: Set<UInt32>
 
-    public init(vxlanPort: UInt32, ports: [UInt32: VNI] = [:], ingressReplication: [VNI: [IPv4Address]] = [:],
+    public init(vxlanPort: UInt32, ports: [UInt32: VNI] = [:], ingressReplication: [VNI: [VTEP]] = [:],
                 addressResolutionRate: UInt32? = nil, securedPorts: Set<UInt32> = []) {
         self.vxlanPort = vxlanPort
         self.ports = ports

@@ -344,7 +344,7 @@ public enum Pipeline {
             role = .forwardLocal
         case let .remote(vtep):
             actions = [.setField(OXMField(.tunnelID, UInt64(endpoint.vni.rawValue))),
-                       .setField(.tunnelIPv4Destination(vtep.rawValue)),
+                       .setField(vtep.tunnelDestination),
                        .output(vxlanPort)]
             role = .forwardRemote
         }

@@ -8,8 +8,8 @@ import Packets
 public struct RemoteRoutes: Sendable {
     /// What one received route means here.
     enum Import: Hashable, Sendable {
-        case macIP(key: EndpointKey, vtep: IPv4Address, sequence: UInt32, ip: IPAddress?)
-        case flood(vni: VNI, vtep: IPv4Address)
+        case macIP(key: EndpointKey, vtep: VTEP, sequence: UInt32, ip: IPAddress?)
+        case flood(vni: VNI, vtep: VTEP)
     }
 
     /// What a change touched: the (VNI, MAC)s whose remote endpoint or
@@ -37,7 +37,7 @@ public struct RemoteRoutes: Sendable {
     }
 
     public let instances: [EVPNInstance]
-    public let localVTEP: IPv4Address
+    public let localVTEP: VTEP
     private let tenants: [RouteTarget: VNI]
     /// The imported type-2 routes, under their MAC: one, or a few during a
     /// move (or when tenants' MACs collide). Held compactly: at 100,000
@@ -47,7 +47,10 @@ public struct RemoteRoutes: Sendable {
     /// The imported type-3 routes, by route key (a few per remote VTEP).
     private var floodRoutes: [EVPNRoute: FloodRoute] = [:]
     /// Per tenant, the VTEPs asking for its broadcast traffic, with how many routes ask.
-    private var flooding: [VNI: [IPv4Address: Int]] = [:]
+    private var flooding: [VNI: [VTEP: Int]] = [:]
+    /// The remote VTEPs the held routes name, each held once (a route
+    /// keeps a 4-byte number; a `VTEP` takes 24 bytes).
+    private var vteps = Interned<VTEP>()
 
     /// An imported type-2 route: what tells it from its MAC's other routes
     /// (its BGP route key without the MAC: RD, Ethernet tag, IP; RFC 7432
@@ -57,25 +60,25 @@ public struct RemoteRoutes: Sendable {
         var ethernetTag: UInt32
         var ip: IPAddress?
         var vni: VNI
-        var vtep: IPv4Address
+        var vtep: Interned<VTEP>.ID
         var sequence: UInt32
 
         func isRoute(_ route: MACIPAdvertisementRoute) -> Bool {
             rd == route.rd && ethernetTag == route.ethernetTag && ip == route.ip
         }
 
-        func meaning(mac: EthernetAddress) -> Import {
-            .macIP(key: EndpointKey(vni: vni, mac: mac), vtep: vtep, sequence: sequence, ip: ip)
+        func meaning(mac: EthernetAddress, vteps: Interned<VTEP>) -> Import {
+            .macIP(key: EndpointKey(vni: vni, mac: mac), vtep: vteps[vtep], sequence: sequence, ip: ip)
         }
     }
 
     /// An imported type-3 route: the tenant and the VTEP asking for its broadcast traffic.
     struct FloodRoute: Hashable, Sendable {
         var vni: VNI
-        var vtep: IPv4Address
+        var vtep: VTEP
     }
 
-    public init(instances: [EVPNInstance], localVTEP: IPv4Address) {
+    public init(instances: [EVPNInstance], localVTEP: VTEP) {
         self.instances = instances
         self.localVTEP = localVTEP
         tenants = EVPNRoutes.tenantsByTarget(instances)
@@ -93,13 +96,15 @@ public struct RemoteRoutes: Sendable {
         }
         switch path.route {
         case let .macIPAdvertisement(route):
-            guard case let .v4(vtep)? = path.nextHop, vtep != localVTEP else { return (nil, nil) }
+            guard let vtep = path.nextHop.map(VTEP.init), vtep != localVTEP else { return (nil, nil) }
+            if let refusal = EVPNRoutes.familyRefusal(vtep, localVTEP: localVTEP) { return (nil, refusal) }
             if route.mac.isMulticast { return (nil, "a group MAC address (\(route.mac)) never becomes a unicast forward flow") }
             return (.macIP(key: EndpointKey(vni: vni, mac: route.mac), vtep: vtep,
                            sequence: EVPNRoutes.mobilitySequence(path.attributes), ip: route.ip), nil)
         case let .inclusiveMulticastEthernetTag(route):
-            guard case let .v4(vtep) = path.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter,
-                  vtep != localVTEP else { return (nil, nil) }
+            let vtep = VTEP(path.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter)
+            guard vtep != localVTEP else { return (nil, nil) }
+            if let refusal = EVPNRoutes.familyRefusal(vtep, localVTEP: localVTEP) { return (nil, refusal) }
             return (.flood(vni: vni, vtep: vtep), nil)
         default:
             return (nil, nil)
@@ -121,7 +126,7 @@ public struct RemoteRoutes: Sendable {
         if let refusal { touched.refused.append(Refusal(route: announced, reason: refusal)) }
         switch (meaning, route) {
         case let (.macIP(key, vtep, sequence, ip)?, .macIPAdvertisement(r)):
-            let held = HeldRoute(rd: r.rd, ethernetTag: r.ethernetTag, ip: ip, vni: key.vni, vtep: vtep, sequence: sequence)
+            let held = HeldRoute(rd: r.rd, ethernetTag: r.ethernetTag, ip: ip, vni: key.vni, vtep: vteps.intern(vtep), sequence: sequence)
             byMAC[key.mac] = byMAC[key.mac].appending(held)
             macIPRouteCount += 1
             touched.keys.insert(key)
@@ -139,7 +144,7 @@ public struct RemoteRoutes: Sendable {
     private func imported(_ route: EVPNRoute) -> Import? {
         switch route {
         case let .macIPAdvertisement(r):
-            byMAC[r.mac]?.first { $0.isRoute(r) }?.meaning(mac: r.mac)
+            byMAC[r.mac]?.first { $0.isRoute(r) }?.meaning(mac: r.mac, vteps: vteps)
         default:
             floodRoutes[route].map { .flood(vni: $0.vni, vtep: $0.vtep) }
         }
@@ -157,14 +162,18 @@ public struct RemoteRoutes: Sendable {
         return out
     }
 
-    /// Makes `paths` the whole set received; returns what changed.
+    /// Makes `paths` the whole set received; returns what changed, and
+    /// every route of the set refused (so a reload reports them again).
     @discardableResult
     public mutating func replaceAll(with paths: [EVPNPath]) -> Touched {
         var touched = Touched()
         var incoming: [EVPNRoute: EVPNPath] = [:]
         for path in paths { incoming[path.route.key] = path }
         for route in importedRoutes where incoming[route] == nil { touched.merge(apply(route, nil)) }
-        for (route, path) in incoming where imported(route) != importing(path).0 { touched.merge(apply(route, path)) }
+        for (route, path) in incoming {
+            let (meaning, refusal) = importing(path)
+            if imported(route) != meaning || refusal != nil { touched.merge(apply(route, path)) }
+        }
         return touched
     }
 
@@ -175,6 +184,7 @@ public struct RemoteRoutes: Sendable {
             guard let routes = byMAC[r.mac], let held = routes.first(where: { $0.isRoute(r) }) else { return }
             byMAC[r.mac] = routes.removing(held)
             macIPRouteCount -= 1
+            vteps.release(held.vtep)
             touched.keys.insert(EndpointKey(vni: held.vni, mac: r.mac))
         default:
             guard let old = floodRoutes.removeValue(forKey: route) else { return }
@@ -196,10 +206,10 @@ public struct RemoteRoutes: Sendable {
     /// the lowest VTEP address (RFC 7432 section 15.1).
     public func endpoint(_ key: EndpointKey) -> Endpoint? {
         let routes = routes(key)
-        var sequences: [IPv4Address: UInt32] = [:]
+        var sequences: [Interned<VTEP>.ID: UInt32] = [:]
         for route in routes { sequences[route.vtep] = max(sequences[route.vtep] ?? 0, route.sequence) }
         // "Smaller" loses: a lower sequence, or the same and a higher address.
-        guard let vtep = sequences.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { return nil }
+        guard let vtep = sequences.max(by: { ($0.value, vteps[$1.key]) < ($1.value, vteps[$0.key]) })?.key else { return nil }
         var ipv4: Set<IPv4Address> = []
         var ipv6: Set<IPv6Address> = []
         for route in routes where route.vtep == vtep {
@@ -209,7 +219,7 @@ public struct RemoteRoutes: Sendable {
             case nil: break
             }
         }
-        return Endpoint(vni: key.vni, mac: key.mac, ipv4: ipv4.sorted(), ipv6: ipv6.sorted(), location: .remote(vtep: vtep))
+        return Endpoint(vni: key.vni, mac: key.mac, ipv4: ipv4.sorted(), ipv6: ipv6.sorted(), location: .remote(vtep: vteps[vtep]))
     }
 
     /// The highest MAC mobility sequence any remote VTEP advertises for the MAC.
@@ -218,7 +228,7 @@ public struct RemoteRoutes: Sendable {
     }
 
     /// The VTEPs that sent a type-3 route for the tenant, in order.
-    public func floodList(_ vni: VNI) -> [IPv4Address] { (flooding[vni] ?? [:]).keys.sorted() }
+    public func floodList(_ vni: VNI) -> [VTEP] { (flooding[vni] ?? [:]).keys.sorted() }
 
     /// Every (VNI, MAC) some remote VTEP advertises.
     public var keys: Set<EndpointKey> {

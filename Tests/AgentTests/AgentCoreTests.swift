@@ -12,8 +12,8 @@ import TestSupport
 /// Addresses of the captured fixtures (Fixtures/frames.manifest): a is
 /// 02:00:00:00:00:01 192.168.0.1 fd00::1, b is 02:00:00:00:00:02 192.168.0.2 fd00::2.
 let vni = VNI(rawValue: 10)!
-let localVTEP = IPv4Address(10, 0, 0, 1)
-let remoteVTEP = IPv4Address(10, 0, 0, 2)
+let localVTEP = VTEP.v4(IPv4Address(10, 0, 0, 1))
+let remoteVTEP = VTEP.v4(IPv4Address(10, 0, 0, 2))
 let instance = EVPNInstance.automatic(vni: vni, asn: 65000)!
 let macA = EthernetAddress(0x02, 0, 0, 0, 0, 0x01)
 let macB = EthernetAddress(0x02, 0, 0, 0, 0, 0x02)
@@ -31,7 +31,7 @@ func core(ports: [UInt32: VNI] = [1: vni, 2: vni], endpoints: [Endpoint] = [],
 }
 
 /// What a remote host advertises for `endpoint` (its own origination, as we would receive it).
-func remoteRoutes(_ endpoint: Endpoint, vtep: IPv4Address = remoteVTEP, sequence: UInt32 = 0) -> [EVPNPath] {
+func remoteRoutes(_ endpoint: Endpoint, vtep: VTEP = remoteVTEP, sequence: UInt32 = 0) -> [EVPNPath] {
     var local = endpoint
     local.location = .local(port: 9)
     return EVPNRoutes.advertisements(endpoints: [local], instances: [instance], vtep: vtep,
@@ -79,7 +79,7 @@ struct AgentCoreTests {
             }
         }
         #expect(types == (replicate ? ["2", "3"] : ["2"]))
-        #expect(agent.advertisements.allSatisfy { $0.nextHop == .v4(localVTEP) })
+        #expect(agent.advertisements.allSatisfy { $0.nextHop == localVTEP.address })
     }
 
     struct Move: Sendable, CustomTestStringConvertible {

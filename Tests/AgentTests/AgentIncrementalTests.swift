@@ -9,7 +9,7 @@ import TestSupport
 @Suite("AgentCore: flow updates taken change by change equal the full pipeline")
 struct AgentIncrementalTests {
     static let instances = [VNI(rawValue: 10)!, VNI(rawValue: 11)!].map { EVPNInstance.automatic(vni: $0, asn: 65000)! }
-    static let vteps = [IPv4Address(10, 0, 0, 2), IPv4Address(10, 0, 0, 3), localVTEP]
+    static let vteps: [VTEP] = [.v4(IPv4Address(10, 0, 0, 2)), .v4(IPv4Address(10, 0, 0, 3)), localVTEP]
 
     static func mac(_ n: Int) -> EthernetAddress { EthernetAddress(0x02, 0, 0, 0, 0, UInt8(n + 1)) }
 

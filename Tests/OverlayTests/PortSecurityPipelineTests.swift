@@ -113,7 +113,7 @@ struct PortSecurityTraceTests {
         return state
     }
     static let stranger = EthernetAddress(0x02, 0x42, 0xc0, 0xa8, 0x00, 0x09)
-    static let toC3 = TraceVerdict.output(.tunnel(vni: 10, vtep: IPv4Address(10, 9, 9, 3), port: 100))
+    static let toC3 = TraceVerdict.output(.tunnel(vni: 10, vtep: .v4(IPv4Address(10, 9, 9, 3)), port: 100))
 
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
