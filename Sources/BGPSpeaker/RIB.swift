@@ -43,7 +43,7 @@ public struct RIB: Sendable {
     private var groups: [PeerID: Subgroup] = [:]
     private var nextGroup: UInt32 = 0
     /// The last source and attribute set found to make no group member differ (cleared as groups change).
-    private var deviationMemo: (source: PeerID, attributes: AttributeStore.ID)?
+    private var deviationMemo: (source: PeerID, attributes: AttributeStore.ID, dropped: Int)?
     /// Peers and groups last seen in step, by what they must share to merge
     /// (checked again when found: entries go stale).
     private var inStep: [SubgroupSyncKey: [PeerID]] = [:]
@@ -60,22 +60,26 @@ public struct RIB: Sendable {
     /// The peers planned with this one (itself included); empty when it is planned alone.
     public func subgroupMembers(of peer: PeerID) -> [PeerID] { peers[peer]?.group.flatMap { groups[$0]?.members } ?? [] }
 
-    /// Which peers take routes with one reflected attribute set (RFC 4684),
-    /// by their position in `peers`, checked against the peer found there.
+    /// The route targets of the last reflected attribute set marked (routes come in runs of one set).
     struct AdmitMemo {
         var attributes: AttributeStore.ID?
-        var epoch = -1
+        /// `AttributeStore.dropped` when it was taken: ids are reused.
+        var dropped = -1
         var targets: [RouteTarget] = []
-        var verdicts: [(peer: PeerID, admits: Bool)] = []
-
-        func verdict(_ peer: PeerID, at position: Int) -> Bool? {
-            position < verdicts.count && verdicts[position].peer == peer ? verdicts[position].admits : nil
-        }
-
-        mutating func record(_ peer: PeerID, at position: Int, _ verdict: Bool) {
-            if position < verdicts.count { verdicts[position] = (peer, verdict) } else if position == verdicts.count { verdicts.append((peer, verdict)) }
-        }
     }
+
+    /// The peers a constrained-family route may be owed to, by the route
+    /// targets they import (RFC 4684), rebuilt when peers or memberships
+    /// change (`membershipEpoch`): marking a route weighs its importers,
+    /// not every peer.
+    struct TargetIndex {
+        var epoch = -1
+        var byTarget: [UInt64: [PeerID]] = [:]
+        /// Peers weighed for every route: unconstrained, waiting for their
+        /// membership, or importing a wildcard or part of a route target.
+        var everyRoute: [PeerID] = []
+    }
+    private var targetIndex = TargetIndex()
 
     /// One path of a destination: the peer it came from, its attributes as received.
     struct Path: Sendable {
@@ -988,6 +992,13 @@ public struct RIB: Sendable {
             }
         }
         let changed = newBest != entry.best || newOut != entry.outAttributes
+        // A constrained peer whose membership does not take the route, and
+        // that does not hold it, is owed nothing: not marked (RFC 4684; a
+        // membership change later rescans the route targets that moved).
+        let filter = changed && constrainedPeers > 0
+            && routes[Int(i)]?.family.map { RouteTargetMembership.constrainedFamilies.contains($0) } == true
+        // A peer that holds the route was sent it under the old attributes' route targets: read before they may go.
+        let oldTargets = filter ? entry.outAttributes.map { store[$0].attributes.routeTargets } ?? [] : []
         if let old = entry.outAttributes { store.release(old) }
         entry.best = newBest
         entry.outAttributes = newOut
@@ -996,41 +1007,55 @@ public struct RIB: Sendable {
         if tracksBestChanges, let nlri = routes[Int(i)] { bestChanged.insert(nlri.key) }
         // A member the route must not go to (its source, its originator) leaves its group before the
         // group is marked: the group's plan then stays every member's own.
-        if !groups.isEmpty, let b = newBest, let a = newOut, deviationMemo?.attributes != a || deviationMemo?.source != b {
-            deviationMemo = (b, a)
+        if !groups.isEmpty, let b = newBest, let a = newOut,
+           deviationMemo?.attributes != a || deviationMemo?.source != b || deviationMemo?.dropped != store.dropped {
+            deviationMemo = (b, a, store.dropped)
             var leaving: [PeerID] = []
             for (g, s) in groups { leaving += deviants(of: g, s, source: b, attributes: a) }
             // Kept when none differs: the next route of the run is not weighed again.
             for m in leaving { leaveGroup(m, copying: true) }
         }
-        // By position, in place: neither a hash nor a copy of the peer's tables per mark.
-        // A constrained peer whose membership does not take the route, and
-        // that does not hold it, is owed nothing: not marked (RFC 4684; a
-        // membership change later rescans the route targets that moved).
-        let filter = constrainedPeers > 0 && routes[Int(i)]?.family.map { RouteTargetMembership.constrainedFamilies.contains($0) } == true
-        // Routes come in runs with one attribute set: the verdicts are kept per peer position for the next.
-        if filter, admitMemo.attributes != newOut || admitMemo.epoch != membershipEpoch {
-            admitMemo = AdmitMemo(attributes: newOut, epoch: membershipEpoch,
-                                  targets: newOut.map { store[$0].attributes.routeTargets } ?? [], verdicts: [])
-        }
-        // Taken out while the peers change in place, so neither is copied.
-        var memo = admitMemo
-        admitMemo = AdmitMemo()
-        var k = peers.startIndex, position = 0
-        while k != peers.endIndex {
-            if filter {
-                let id = peers.keys[k]
-                var verdict = memo.verdict(id, at: position)
-                let known = verdict != nil
-                peers.values[k].markIfOwed(i, verdict: &verdict, targets: memo.targets, attributes: newOut)
-                if !known, let v = verdict { memo.record(id, at: position, v) }
-            } else {
+        guard filter else {
+            // By position, in place: neither a hash nor a copy of the peer's tables per mark.
+            var k = peers.startIndex
+            while k != peers.endIndex {
                 peers.values[k].mark(i)
+                k = peers.index(after: k)
             }
-            k = peers.index(after: k)
-            position += 1
+            return
         }
-        admitMemo = memo
+        // Only the peers that may be owed it are weighed: those importing one
+        // of its route targets, old or new (a holder imported one of the old
+        // when it was sent it, or its membership changed since and its
+        // rescan finds the route), and those that take every route.
+        if admitMemo.attributes != newOut || admitMemo.dropped != store.dropped {
+            admitMemo = AdmitMemo(attributes: newOut, dropped: store.dropped, targets: newOut.map { store[$0].attributes.routeTargets } ?? [])
+        }
+        let targets = admitMemo.targets
+        refreshTargetIndex()
+        func weigh(_ id: PeerID) {
+            guard let k = peers.index(forKey: id) else { return }
+            var verdict: Bool?
+            peers.values[k].markIfOwed(i, verdict: &verdict, targets: targets, attributes: newOut)
+        }
+        for id in targetIndex.everyRoute { weigh(id) }
+        for t in targets + oldTargets {
+            for id in targetIndex.byTarget[ExtendedCommunity.routeTarget(t).rawValue] ?? [] { weigh(id) }
+        }
+    }
+
+    /// Rebuilds `targetIndex` if peers or memberships changed since.
+    private mutating func refreshTargetIndex() {
+        guard targetIndex.epoch != membershipEpoch else { return }
+        var x = TargetIndex(epoch: membershipEpoch)
+        for (id, t) in peers where t.group == nil && !t.info.local && !t.restarting {
+            if let m = t.membership, !t.awaitingMembership, !m.isBroad {
+                for rt in m.exactTargets { x.byTarget[rt, default: []].append(id) }
+            } else {
+                x.everyRoute.append(id)
+            }
+        }
+        targetIndex = x
     }
 
     /// The reflected attribute set of a received one, with a reference for the caller.

@@ -106,6 +106,7 @@ public actor Speaker {
         self.group = group
         self.logger = logger
         self.rib = RIB(routerID: configuration.routerID, clusterID: configuration.clusterID)
+        rib.subgroups = configuration.subgroups
         (bestRoutesChanged, bestRoutesContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         rib.addPeer(Self.localPeer, RIBPeer(address: .v4(configuration.routerID), routerID: configuration.routerID,
                                             routeReflectorClient: false, families: Set(configuration.families), local: true))
