@@ -54,6 +54,8 @@ public struct RIB: Sendable {
     public private(set) var subgroupServes = 0
     /// Peers that left a group with a copy of its tables (fell behind or differed).
     public private(set) var subgroupSplits = 0
+    /// Asks for a group's next plan refused because a member had not taken the last.
+    public private(set) var subgroupStalls = 0
     /// Groups now, and the peers in them.
     public var subgroupCount: Int { groups.count }
     public var groupedPeerCount: Int { groups.values.reduce(0) { $0 + $1.members.count } }
@@ -572,6 +574,7 @@ public struct RIB: Sendable {
         guard hasPendingUpdates(g) else { return OutboundMessages() }
         if s.behind > 0 {
             s.stalls += 1
+            subgroupStalls += 1
             groups[g] = s
             if s.stalls <= s.members.count * Subgroup.stallRounds { return OutboundMessages() }
             for m in s.members where peers[m].map({ $0.taken < s.generation }) ?? false { leaveGroup(m, copying: true) }
