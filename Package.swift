@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "OpenFlowController",
             dependencies: ["OpenFlow", "OpenFlowTables", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                            .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
@@ -75,9 +75,8 @@ let package = Package(
         .executableTarget(
             name: "swiftplane-rr",
             dependencies: [
-                "BGPSpeaker", "AdminAPI", "ReflectorConfiguration", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                "BGP", "BGPSpeaker", "AdminAPI", "ReflectorConfiguration", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"), nioCore, .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -110,9 +109,8 @@ let package = Package(
         .executableTarget(
             name: "swiftplane-agent",
             dependencies: [
-                "Agent", "AgentConfiguration", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", "AdminAPI", nioCore,
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "Agent", "AgentConfiguration", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", "AdminAPI",
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -145,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "swiftplanectl",
             dependencies: [
-                "OpenFlow", "Packets", "Pcap", "BGP", "AdminAPI",
+                "OpenFlow", "Packets", "Pcap", "BGP", "AdminAPI", nioCore,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -157,8 +155,8 @@ let package = Package(
         .systemLibrary(name: "CEpoll"),
         .executableTarget(
             name: "swiftplane-bench",
-            dependencies: ["CEpoll", "OpenFlow", "OpenFlowController", "BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "BGP", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
@@ -175,8 +173,7 @@ let package = Package(
         .testTarget(
             name: "OpenFlowControllerTests",
             dependencies: ["OpenFlowController", "OpenFlow", "Packets", "Pcap", "TestSupport", nioCore,
-                           .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "Logging", package: "swift-log")],
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
@@ -184,7 +181,7 @@ let package = Package(
         .testTarget(
             name: "BGPSpeakerTests",
             dependencies: ["BGPSpeaker", "BGP", "Packets", "Pcap", "TestSupport", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "NIOEmbedded", package: "swift-nio")],
+                           .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -195,7 +192,7 @@ let package = Package(
 
         .testTarget(
             name: "OverlayTests",
-            dependencies: ["Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", "TestSupport", nioCore],
+            dependencies: ["Overlay", "OpenFlow", "OpenFlowTables", "OpenFlowController", "Packets", "BGP", "TestSupport", nioCore],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -215,9 +212,9 @@ let package = Package(
 
         .testTarget(
             name: "AgentTests",
-            dependencies: ["AdminAPI", "Agent", "AgentConfiguration", "swiftplane-agent", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "Pcap",
+            dependencies: ["AdminAPI", "Agent", "AgentConfiguration", "swiftplane-agent", "Overlay", "OpenFlow", "OpenFlowTables", "OpenFlowController", "OVSDB", "Packets", "Pcap",
                            "BGPSpeaker",
-                           "BGP", "TestSupport", nioCore],
+                           "BGP", "TestSupport", nioCore, .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
