@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "swiftplane-rr",
             dependencies: [
-                "BGP", "BGPSpeaker", "AdminAPI", "ReflectorConfiguration", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin", "ReflectorConfiguration", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), nioCore, .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -85,12 +85,15 @@ let package = Package(
         // its client for swiftplanectl, and the Prometheus /metrics page.
         .target(
             name: "AdminAPI",
-            dependencies: ["BGP", "BGPSpeaker", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            dependencies: ["BGP", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // A BGP speaker's admin pages: neighbour, route and health reports built
+        // from its live state, its gauges. Apart from AdminAPI so the CLI links no speaker.
+        .target(name: "SpeakerAdmin", dependencies: ["AdminAPI", "BGP", "BGPSpeaker"], swiftSettings: swiftSettings),
 
         // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
         .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowTables", "Packets", "BGP"], swiftSettings: swiftSettings),
@@ -109,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "swiftplane-agent",
             dependencies: [
-                "Agent", "AgentConfiguration", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", "AdminAPI",
+                "Agent", "AgentConfiguration", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin",
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -206,7 +209,7 @@ let package = Package(
         // The admin API and swiftplanectl against running daemons (real sockets, gobgpd, OVS).
         .testTarget(
             name: "AdminAPITests",
-            dependencies: ["AdminAPI", "swiftplane-rr", "swiftplane-agent", "swiftplanectl", "TestSupport", "BGP", "BGPSpeaker"],
+            dependencies: ["AdminAPI", "SpeakerAdmin", "swiftplane-rr", "swiftplane-agent", "swiftplanectl", "TestSupport", "BGP", "BGPSpeaker"],
             swiftSettings: swiftSettings
         ),
 
@@ -257,7 +260,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AdminBenchmarks",
-            dependencies: ["AdminAPI", "BGP", "BGPSpeaker", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["AdminAPI", "SpeakerAdmin", "BGP", "BGPSpeaker", .product(name: "Benchmark", package: "benchmark")],
             path: "Tests/Benchmarks/AdminBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -1,6 +1,3 @@
-import BGP
-import BGPSpeaker
-
 /// `GET /neighbor?address=A`: one neighbour in depth, as FRR's
 /// `show bgp neighbors A` and GoBGP's `neighbor A` show it.
 public struct NeighborDetailReport: Codable, Hashable, Sendable {
@@ -22,6 +19,23 @@ public struct NeighborDetailReport: Codable, Hashable, Sendable {
     /// Times the session left Established.
     public var flaps: Int
 
+    public init(neighbor: NeighborReport, peerRouterID: String?, families: [String], capabilities: [String], holdTime: Int?, keepalive: Int?,
+                configuredHoldTime: Int, configuredKeepalive: Int?, connectRetrySeconds: Int, gracefulRestart: GracefulRestartState,
+                prefixes: [FamilyPrefixes], flaps: Int) {
+        self.neighbor = neighbor
+        self.peerRouterID = peerRouterID
+        self.families = families
+        self.capabilities = capabilities
+        self.holdTime = holdTime
+        self.keepalive = keepalive
+        self.configuredHoldTime = configuredHoldTime
+        self.configuredKeepalive = configuredKeepalive
+        self.connectRetrySeconds = connectRetrySeconds
+        self.gracefulRestart = gracefulRestart
+        self.prefixes = prefixes
+        self.flaps = flaps
+    }
+
     public struct GracefulRestartState: Codable, Hashable, Sendable {
         /// Our restart time as offered; nil: we do not offer graceful restart.
         public var localRestartTime: Int?
@@ -31,54 +45,25 @@ public struct NeighborDetailReport: Codable, Hashable, Sendable {
         public var peerPreservedFamilies: [String]
         public var endOfRIBReceived: [String]
         public var staleRoutes: Int
+
+        public init(localRestartTime: Int?, peerRestartTime: Int?, peerPreservedFamilies: [String], endOfRIBReceived: [String], staleRoutes: Int) {
+            self.localRestartTime = localRestartTime
+            self.peerRestartTime = peerRestartTime
+            self.peerPreservedFamilies = peerPreservedFamilies
+            self.endOfRIBReceived = endOfRIBReceived
+            self.staleRoutes = staleRoutes
+        }
     }
 
     public struct FamilyPrefixes: Codable, Hashable, Sendable {
         public var family: String
         public var received: Int
         public var sent: Int
-    }
-}
 
-extension NeighborDetailReport {
-    public init(_ d: NeighborDetail) {
-        let n = d.negotiated
-        var capabilities: [String] = []
-        if n?.routeRefresh == true { capabilities.append("route-refresh") }
-        if n?.options.fourOctetAS == true { capabilities.append("4-octet-as") }
-        if n?.peerGracefulRestart != nil { capabilities.append("graceful-restart") }
-        let families = Set(d.received.keys).union(d.sent.keys).union(n?.families ?? [])
-        self.init(
-            neighbor: NeighborReport(d.status), peerRouterID: n.map { "\($0.peerRouterID)" },
-            families: (n?.families ?? []).map(\.description).sorted(), capabilities: capabilities,
-            holdTime: n.map { Int($0.holdTime) },
-            keepalive: n.map { Int(d.configuration.keepaliveTime ?? $0.keepaliveInterval) },
-            configuredHoldTime: Int(d.configuration.holdTime), configuredKeepalive: d.configuration.keepaliveTime.map(Int.init),
-            connectRetrySeconds: Int(d.configuration.connectRetryTime.nanoseconds / 1_000_000_000),
-            gracefulRestart: GracefulRestartState(
-                localRestartTime: d.configuration.gracefulRestart.map { Int($0.restartTime) },
-                peerRestartTime: n?.peerGracefulRestart.map { Int($0.restartTime) },
-                peerPreservedFamilies: (n?.peerGracefulRestart?.families ?? []).filter(\.forwardingStatePreserved).map(\.family.description).sorted(),
-                endOfRIBReceived: d.endOfRIBReceived.map(\.description).sorted(), staleRoutes: d.staleRoutes),
-            prefixes: families.sorted { $0.description < $1.description }.map {
-                FamilyPrefixes(family: $0.description, received: d.received[$0] ?? 0, sent: d.sent[$0] ?? 0)
-            },
-            flaps: d.flaps)
-    }
-}
-
-extension AdminRouter {
-    /// `GET /neighbor?address=A`: 404 naming the known neighbours when A is not one.
-    public mutating func serveNeighborDetail(_ speaker: Speaker) {
-        get("/neighbor") { request in
-            guard let address = request.query["address"], !address.isEmpty else {
-                throw AdminError.badRequest("query parameter 'address' is required: the neighbour's address")
-            }
-            guard let detail = await speaker.neighborDetail(address) else {
-                let known = await speaker.neighbors().map(\.address)
-                throw AdminError.notFound("no neighbour '\(address)'; neighbours: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
-            }
-            return NeighborDetailReport(detail)
+        public init(family: String, received: Int, sent: Int) {
+            self.family = family
+            self.received = received
+            self.sent = sent
         }
     }
 }

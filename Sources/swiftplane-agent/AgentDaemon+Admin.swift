@@ -5,6 +5,7 @@ import OpenFlow
 import OpenFlowController
 import Overlay
 import Prometheus
+import SpeakerAdmin
 
 /// What the agent answers on its admin API: reports built from the daemon's
 /// state on demand (nothing is kept for them), and the Prometheus page.

@@ -1,5 +1,6 @@
 import AdminAPI
 import Agent
+import SpeakerAdmin
 
 /// `/healthz` for the agent: ready when its start has settled, every
 /// configured reflector session is Established, every bridge has its switch

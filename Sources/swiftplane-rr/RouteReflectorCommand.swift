@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ReflectorConfiguration
+import SpeakerAdmin
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import AdminAPI
 import BGP
 import BGPSpeaker
+import SpeakerAdmin
 import Testing
 
 /// RIB paths as `/routes` reports them: the EVPN fields of each route type,

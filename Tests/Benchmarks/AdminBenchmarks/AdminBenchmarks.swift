@@ -2,6 +2,7 @@ import AdminAPI
 import BGP
 import BGPSpeaker
 import Benchmark
+import SpeakerAdmin
 
 /// 10,000 type-2 paths as a reflector holds them (one attribute set, one peer).
 let paths: [RIBPath] = (0..<10_000).map { n in

@@ -1,0 +1,46 @@
+import AdminAPI
+import BGP
+import BGPSpeaker
+
+extension NeighborDetailReport {
+    public init(_ d: NeighborDetail) {
+        let n = d.negotiated
+        var capabilities: [String] = []
+        if n?.routeRefresh == true { capabilities.append("route-refresh") }
+        if n?.options.fourOctetAS == true { capabilities.append("4-octet-as") }
+        if n?.peerGracefulRestart != nil { capabilities.append("graceful-restart") }
+        let families = Set(d.received.keys).union(d.sent.keys).union(n?.families ?? [])
+        self.init(
+            neighbor: NeighborReport(d.status), peerRouterID: n.map { "\($0.peerRouterID)" },
+            families: (n?.families ?? []).map(\.description).sorted(), capabilities: capabilities,
+            holdTime: n.map { Int($0.holdTime) },
+            keepalive: n.map { Int(d.configuration.keepaliveTime ?? $0.keepaliveInterval) },
+            configuredHoldTime: Int(d.configuration.holdTime), configuredKeepalive: d.configuration.keepaliveTime.map(Int.init),
+            connectRetrySeconds: Int(d.configuration.connectRetryTime.nanoseconds / 1_000_000_000),
+            gracefulRestart: GracefulRestartState(
+                localRestartTime: d.configuration.gracefulRestart.map { Int($0.restartTime) },
+                peerRestartTime: n?.peerGracefulRestart.map { Int($0.restartTime) },
+                peerPreservedFamilies: (n?.peerGracefulRestart?.families ?? []).filter(\.forwardingStatePreserved).map(\.family.description).sorted(),
+                endOfRIBReceived: d.endOfRIBReceived.map(\.description).sorted(), staleRoutes: d.staleRoutes),
+            prefixes: families.sorted { $0.description < $1.description }.map {
+                FamilyPrefixes(family: $0.description, received: d.received[$0] ?? 0, sent: d.sent[$0] ?? 0)
+            },
+            flaps: d.flaps)
+    }
+}
+
+extension AdminRouter {
+    /// `GET /neighbor?address=A`: 404 naming the known neighbours when A is not one.
+    public mutating func serveNeighborDetail(_ speaker: Speaker) {
+        get("/neighbor") { request in
+            guard let address = request.query["address"], !address.isEmpty else {
+                throw AdminError.badRequest("query parameter 'address' is required: the neighbour's address")
+            }
+            guard let detail = await speaker.neighborDetail(address) else {
+                let known = await speaker.neighbors().map(\.address)
+                throw AdminError.notFound("no neighbour '\(address)'; neighbours: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            }
+            return NeighborDetailReport(detail)
+        }
+    }
+}
