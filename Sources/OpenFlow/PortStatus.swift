@@ -2,17 +2,28 @@ import NIOCore
 
 /// OFPT_PORT_STATUS.
 public struct PortStatus: Sendable, Hashable, WireCodable {
-    /// OFPPR_ADD (0), OFPPR_DELETE (1), OFPPR_MODIFY (2).
-    public var reason: UInt8
+    public var reason: Reason
     public var port: PortDescription
 
-    public init(reason: UInt8, port: PortDescription) {
+    /// OFPPR_*: why the port changed. A struct, not an enum: a number
+    /// OpenFlow 1.3 does not define still decodes.
+    public struct Reason: RawRepresentable, ExpressibleByIntegerLiteral, Sendable, Hashable {
+        public var rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public init(integerLiteral value: UInt8) { self.init(rawValue: value) }
+
+        public static let add = Self(rawValue: 0)
+        public static let delete = Self(rawValue: 1)
+        public static let modify = Self(rawValue: 2)
+    }
+
+    public init(reason: Reason, port: PortDescription) {
         self.reason = reason
         self.port = port
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(reason)
+        buffer.writeInteger(reason.rawValue)
         buffer.writeZeros(7)
         port.encode(into: &buffer)
     }
@@ -20,6 +31,6 @@ public struct PortStatus: Sendable, Hashable, WireCodable {
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PortStatus {
         let reason: UInt8 = try reader.read("port_status reason")
         try reader.skip(7, "port_status padding")
-        return PortStatus(reason: reason, port: try PortDescription.decode(from: &reader))
+        return PortStatus(reason: Reason(rawValue: reason), port: try PortDescription.decode(from: &reader))
     }
 }

@@ -301,8 +301,7 @@ public struct SwitchConnection: Sendable {
         case .packetIn:
             return []  // handled in handle(frame:header:into:)
         case let .portStatus(status):
-            // Reason 1 is OFPPR_DELETE.
-            if status.reason == 1 { ports[status.port.portNo] = nil } else { ports[status.port.portNo] = status.port }
+            if status.reason == .delete { ports[status.port.portNo] = nil } else { ports[status.port.portNo] = status.port }
             return state == .ready ? [.event(.portStatus(status))] : []
         case let .flowRemoved(removed):
             return [.event(.flowRemoved(removed))]

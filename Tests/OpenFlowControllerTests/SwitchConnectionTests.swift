@@ -261,7 +261,7 @@ struct SwitchConnectionTests {
         #expect(driver.connection.ports.keys.sorted() == [1, 2, 0xffff_fffe])
         let deleted = driver.feed(Wire.message(type: 12, xid: 0, body: "01 00000000000000" + Wire.port(2, name: "b")))
         guard case let .portStatus(status)? = deleted.events.first else { throw Failure("no event") }
-        #expect(status.reason == 1)
+        #expect(status.reason == .delete)
         #expect(driver.connection.ports.keys.sorted() == [1, 0xffff_fffe])
     }
 }

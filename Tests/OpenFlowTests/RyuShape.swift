@@ -49,7 +49,7 @@ enum RyuShape {
                                      "buffer_id": Int(packetOut.bufferID), "data": base64(packetOut.data),
                                      "in_port": Int(packetOut.inPort)]]
         case let .portStatus(status):
-            return ["OFPPortStatus": ["desc": port(status.port), "reason": Int(status.reason)]]
+            return ["OFPPortStatus": ["desc": port(status.port), "reason": Int(status.reason.rawValue)]]
         case let .flowMod(flowMod):
             return ["OFPFlowMod": ["buffer_id": Int(flowMod.bufferID), "command": Int(flowMod.command),
                                    "cookie": NSNumber(value: flowMod.cookie), "cookie_mask": NSNumber(value: flowMod.cookieMask),
