@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Package.swift against the sources: a target declares every module it
+/// imports (nothing reaches it only through another target's dependencies)
+/// and imports every module it declares (no dead edge in the graph). A test
+/// target may declare an executable it never imports: that builds the
+/// binary it runs.
+@Suite(.enabled(if: Command.which("swift") != nil, "swift is not on PATH"))
+struct DeclaredImportsTests {
+    /// Modules of the toolchain and the platform, which no target declares.
+    static let platform: Set<String> = [
+        "Foundation", "FoundationEssentials", "FoundationNetworking", "Glibc", "Musl", "Darwin", "Dispatch",
+        "Synchronization", "Testing", "XCTest",
+    ]
+
+    struct Target {
+        var name: String
+        var type: String
+        var folder: URL
+        var declared: [String]
+    }
+
+    @Test func everyTargetDeclaresWhatItImportsAndImportsWhatItDeclares() throws {
+        let targets = try Self.targets()
+        #expect(targets.count > 20, "dump-package listed \(targets.count) targets")
+        let executables = Set(targets.filter { $0.type == "executable" }.map(\.name))
+        var problems: [String] = []
+        for target in targets where target.type != "system" {
+            let imported = Self.imports(in: target.folder).subtracting(Self.platform)
+            let declared = Set(target.declared.map { $0.replacingOccurrences(of: "-", with: "_") })
+            let undeclared = imported.subtracting(declared)
+            let unused = Set(target.declared.filter { !imported.contains($0.replacingOccurrences(of: "-", with: "_")) })
+                .subtracting(target.type == "test" ? executables : [])
+            if !undeclared.isEmpty { problems.append("\(target.name) imports \(undeclared.sorted()) without declaring them") }
+            if !unused.isEmpty { problems.append("\(target.name) declares \(unused.sorted()) and never imports them") }
+        }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    /// The targets as SwiftPM reads Package.swift (its own scratch folder, so
+    /// the build folder's lock held by this test run is not waited for).
+    static func targets() throws -> [Target] {
+        let scratch = try TemporaryFolder.create("package-graph")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let run = try Command.run("swift", ["package", "--package-path", Repository.root.path, "--scratch-path", scratch.path, "dump-package"])
+        guard let package = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any],
+              let targets = package["targets"] as? [[String: Any]]
+        else { throw DumpError(text: String(run.stdout.prefix(300)) + run.stderr) }
+        return targets.compactMap { t in
+            guard let name = t["name"] as? String, let type = t["type"] as? String else { return nil }
+            let path = t["path"] as? String ?? (type == "test" ? "Tests/\(name)" : "Sources/\(name)")
+            // Each dependency is {"byName"|"target"|"product": [name, ...]}.
+            let declared = (t["dependencies"] as? [[String: [Any]]] ?? []).compactMap { $0.values.first?.first as? String }
+            return Target(name: name, type: type, folder: Repository.root.appendingPathComponent(path), declared: declared)
+        }
+    }
+
+    /// The modules named by the `import` lines of the Swift files under a
+    /// folder (`@testable import X`, `public import X`, `import struct X.Y`).
+    static func imports(in folder: URL) -> Set<String> {
+        let kinds: Set<Substring> = ["struct", "class", "enum", "func", "protocol", "typealias", "var", "let"]
+        let modifiers: Set<Substring> = ["public", "package", "internal", "private", "fileprivate"]
+        var modules: Set<String> = []
+        guard let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return [] }
+        for case let file as URL in files where file.pathExtension == "swift" {
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            // Only lines that start at the margin: an indented `import` is text
+            // (a Python script in a string literal).
+            for line in text.split(separator: "\n") where line.first == "@" || line.hasPrefix("import ") || modifiers.contains(where: { line.hasPrefix($0 + " ") }) {
+                var words = line.split(separator: " ").drop { $0.hasPrefix("@") || modifiers.contains($0) }
+                guard words.first == "import" else { continue }
+                words = words.dropFirst()
+                if let kind = words.first, kinds.contains(kind) { words = words.dropFirst() }
+                if let module = words.first?.split(separator: ".").first { modules.insert(String(module)) }
+            }
+        }
+        return modules
+    }
+
+    struct DumpError: Error, CustomStringConvertible {
+        var text: String
+        var description: String { "swift package dump-package gave no targets: \(text)" }
+    }
+}
