@@ -6,7 +6,8 @@ import TestSupport
 /// imports (nothing reaches it only through another target's dependencies)
 /// and imports every module it declares (no dead edge in the graph). A test
 /// target may declare an executable it never imports: that builds the
-/// binary it runs.
+/// binary it runs. And the seams: codecs, values and sans-I/O cores reach no
+/// runtime through the graph, the CLI no daemon runtime.
 @Suite(.enabled(if: Command.which("swift") != nil, "swift is not on PATH"))
 struct DeclaredImportsTests {
     /// Modules of the toolchain and the platform, which no target declares.
@@ -15,7 +16,7 @@ struct DeclaredImportsTests {
         "Synchronization", "Testing", "XCTest",
     ]
 
-    struct Target {
+    struct Target: Sendable {
         var name: String
         var type: String
         var folder: URL
@@ -39,12 +40,58 @@ struct DeclaredImportsTests {
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
 
+    /// Codecs, values and sans-I/O cores: fed bytes, events and time by the
+    /// runtimes above them, they link none (NIOCore only for ByteBuffer).
+    static let sansIO = ["NetAddress", "OpenFlow", "Packets", "BGP", "OpenFlowTables", "Overlay", "Agent"]
+    /// What does I/O, logs or keeps metrics: SwiftNIO's event loops and
+    /// protocols, TLS, the logging and metrics back ends, and our own runtimes.
+    static let runtimes: Set<String> = [
+        "NIOPosix", "NIOSSL", "NIOHTTP1", "NIOEmbedded", "Logging", "Metrics", "Prometheus",
+        "OpenFlowController", "BGPSpeaker", "OVSDB", "AdminAPI", "SpeakerAdmin",
+    ]
+
+    /// The CLI talks to the daemons through the admin API's client and
+    /// reports: it links neither daemon's runtime.
+    static let daemonRuntimes: Set<String> = ["OpenFlowController", "BGPSpeaker", "OVSDB", "SpeakerAdmin"]
+
+    struct Seam: Sendable, CustomStringConvertible {
+        var module: String
+        var forbidden: Set<String>
+        var description: String { module }
+    }
+
+    static let seams = sansIO.map { Seam(module: $0, forbidden: runtimes) } + [Seam(module: "swiftplanectl", forbidden: daemonRuntimes)]
+
+    @Test(arguments: seams)
+    func modulesReachNoRuntimeBelowThem(_ seam: Seam) throws {
+        let module = seam.module
+        let declared = Dictionary(uniqueKeysWithValues: try Self.targets().map { ($0.name, $0.declared) })
+        #expect(declared[module] != nil, "no target \(module)")
+        // Every module reachable from this one, with the path that reaches it.
+        var reached: [String: [String]] = [module: [module]]
+        var queue = [module]
+        while let next = queue.popLast() {
+            for dependency in declared[next] ?? [] where reached[dependency] == nil {
+                reached[dependency] = reached[next]! + [dependency]
+                queue.append(dependency)
+            }
+        }
+        let edges = reached.filter { seam.forbidden.contains($0.key) }.values.map { $0.joined(separator: " -> ") }.sorted()
+        #expect(edges.isEmpty, "\(edges.joined(separator: "\n"))")
+    }
+
     /// The targets as SwiftPM reads Package.swift (its own scratch folder, so
     /// the build folder's lock held by this test run is not waited for).
-    static func targets() throws -> [Target] {
+    static func targets() throws -> [Target] { try dumped.get() }
+
+    /// Read once for all the tests.
+    static let dumped = Result { try dumpPackage() }
+
+    static func dumpPackage() throws -> [Target] {
         let scratch = try TemporaryFolder.create("package-graph")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let run = try Command.run("swift", ["package", "--package-path", Repository.root.path, "--scratch-path", scratch.path, "dump-package"])
+        guard run.status == 0 else { throw DumpError(text: run.stderr) }
         guard let package = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any],
               let targets = package["targets"] as? [[String: Any]]
         else { throw DumpError(text: String(run.stdout.prefix(300)) + run.stderr) }
