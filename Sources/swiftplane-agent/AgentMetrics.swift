@@ -9,8 +9,7 @@ struct AgentMetrics: Sendable {
     /// A packet-in, by the pipeline role of the flow that sent it (its
     /// cookie), else by the OpenFlow reason.
     func packetIn(_ packetIn: PacketIn) {
-        let reason = FlowCookie(cookie: packetIn.cookie)?.role.description
-            ?? ["no-match", "action", "invalid-ttl"].dropFirst(Int(packetIn.reason)).first ?? "reason-\(packetIn.reason)"
+        let reason = FlowCookie(cookie: packetIn.cookie)?.role.description ?? packetIn.reason.description
         Counter(label: "openflow_packet_ins_total", dimensions: [("reason", reason)]).increment()
     }
 

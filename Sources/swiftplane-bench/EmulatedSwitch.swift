@@ -206,7 +206,7 @@ struct EmulatedSwitch {
         data.writeInteger(Self.etherType)
         data.writeInteger(sequence)
         data.writeRepeatingByte(0, count: length &- 18)
-        let packetIn = PacketIn(totalLength: UInt16(length), reason: 0, tableID: 0, cookie: 0,
+        let packetIn = PacketIn(totalLength: UInt16(length), reason: .noMatch, tableID: 0, cookie: 0,
                                 match: matches[Int(port &- 1)], data: data)
         Self.write(OpenFlowEnvelope(xid: 0, .packetIn(packetIn)), into: &out)
         scratchFrame = data

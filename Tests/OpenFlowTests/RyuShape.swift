@@ -41,7 +41,7 @@ enum RyuShape {
         case .getConfigRequest: return ["OFPGetConfigRequest": [String: Any]()]
         case let .packetIn(packetIn):
             return ["OFPPacketIn": ["buffer_id": Int(packetIn.bufferID), "cookie": NSNumber(value: packetIn.cookie),
-                                    "data": base64(packetIn.data), "match": match(packetIn.match), "reason": Int(packetIn.reason),
+                                    "data": base64(packetIn.data), "match": match(packetIn.match), "reason": Int(packetIn.reason.rawValue),
                                     "table_id": Int(packetIn.tableID), "total_len": Int(packetIn.totalLength)]]
         case let .packetOut(packetOut):
             let actionsLength = packetOut.actions.reduce(0) { $0 + encodedLength($1) }

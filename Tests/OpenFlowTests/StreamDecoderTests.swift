@@ -116,7 +116,7 @@ struct StreamDecoderTests {
     func packetInSlice() throws {
         var buffer = ByteBuffer()
         let frame = ByteBuffer(repeating: 0x5a, count: 60)
-        try OpenFlowEnvelope(xid: 1, .packetIn(PacketIn(totalLength: 60, reason: 0, tableID: 0, cookie: 0,
+        try OpenFlowEnvelope(xid: 1, .packetIn(PacketIn(totalLength: 60, reason: .noMatch, tableID: 0, cookie: 0,
                                                          match: Match([OXMField(.inPort, 3)]), data: frame))).encode(into: &buffer)
         let envelope = try OpenFlowEnvelope.decode(buffer)
         guard case let .packetIn(packetIn) = envelope.message else { Issue.record("not a packet-in"); return }

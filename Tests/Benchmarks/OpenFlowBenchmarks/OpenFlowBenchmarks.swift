@@ -20,7 +20,7 @@ let overlayFlowMod = OpenFlowEnvelope(xid: 42, .flowMod(FlowMod(
 
 /// A 128-byte PACKET_IN: header 8, fixed 16, match 24 (in_port, metadata), pad 2, frame 78.
 let packetIn = OpenFlowEnvelope(xid: 0, .packetIn(PacketIn(
-    totalLength: 78, reason: 0, tableID: 10, cookie: 0x5150,
+    totalLength: 78, reason: .noMatch, tableID: 10, cookie: 0x5150,
     match: Match([OXMField(.inPort, 1), OXMField(.metadata, 100)]),
     data: ByteBuffer(repeating: 0x5a, count: 78)
 )))
