@@ -178,7 +178,7 @@ let package = Package(
         .systemLibrary(name: "CEpoll"),
         .executableTarget(
             name: "swiftplane-bench",
-            dependencies: ["CEpoll", "OpenFlow", "OpenFlowController", "BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["CEpoll", "OpenFlow", "OpenFlowController", "BGP", "BGPSpeaker", "AdminAPI", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),

@@ -652,7 +652,7 @@ public actor Speaker {
 
     // MARK: the session's actions
 
-    private func run(_ id: PeerID, _ event: SessionEvent) {
+    func run(_ id: PeerID, _ event: SessionEvent) {
         guard var p = peers[id] else { return }
         let actions = p.session.handle(event, now: .now())
         peers[id] = p
@@ -837,6 +837,10 @@ public actor Speaker {
     static let outputHighWater = 1 << 20
 
     private func write(_ id: PeerID, _ bytes: ByteBuffer) { write(id, [bytes]) }
+
+    /// For the operator's actions (NeighborReset.swift): a message to a peer, and a flush of what the RIB owes.
+    func sendRaw(_ id: PeerID, _ bytes: ByteBuffer) { write(id, bytes) }
+    func refreshed() { flushRIB() }
 
     /// Writes the buffers in order with one flush.
     private func write(_ id: PeerID, _ buffers: [ByteBuffer]) {

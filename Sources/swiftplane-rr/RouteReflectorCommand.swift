@@ -301,6 +301,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         router.serveMetrics(registry) { await gauges.refresh(speaker); healthGauges.refresh(await health()) }
         router.serveHealth(health)
         router.serveLogLevel(runtimeLevel)
+        router.serveNeighborActions(speaker)
         var tableDump: (@Sendable () async throws -> MRTTableDumpReport)?
         if let mrtWriter { tableDump = { try await Self.tableDump(speaker, mrtWriter) } }
         router.serveMRTTableDump(tableDump)

@@ -26,9 +26,17 @@ struct BMPCollectorInteropTests {
             clientAddress = "127.78.\(net).2"
             let rrPort = freeLoopbackPort(), clientPort = freeLoopbackPort()
             client = try GoBGPDaemon(address: clientAddress, listenPort: clientPort, neighbors: [.init(address: rrAddress, passive: true)])
-            rr = try Daemon([Command.builtProduct("swiftplane-rr")!, "--as", "65000", "--router-id", rrAddress, "--listen", "\(rrAddress):\(rrPort)",
-                             "--neighbor", "\(clientAddress):\(clientPort)", "--admin-socket", folder.appendingPathComponent("rr.sock").path,
-                             ] + (collectorPort.map { ["--bmp", "127.0.0.1:\($0)"] } ?? []) + arguments,
+            // Connect-retry 1 s: a gobgpd slow to listen (a busy machine) is dialled again at once, not after 30 s.
+            let yaml = folder.appendingPathComponent("rr.yaml")
+            try """
+                as: 65000
+                router-id: \(rrAddress)
+                listen: \(rrAddress):\(rrPort)
+                neighbors: [{address: \(clientAddress), port: \(clientPort)}]
+                timers: {connect-retry: 1}
+                """.write(to: yaml, atomically: true, encoding: .utf8)
+            rr = try Daemon([Command.builtProduct("swiftplane-rr")!, "--config", yaml.path, "--admin-socket", folder.appendingPathComponent("rr.sock").path]
+                            + (collectorPort.map { ["--bmp", "127.0.0.1:\($0)"] } ?? []) + arguments,
                             log: folder.appendingPathComponent("rr.log"))
         }
 
