@@ -154,6 +154,12 @@ public actor Speaker {
         for o in observers { o.speaker(event, at: now) }
     }
 
+    /// Route counts of each Established session and of the Loc-RIB, now (cheap: no routes copied).
+    public func monitoringStatistics() -> MonitoringStatistics {
+        let established = peers.keys.sorted().compactMap { id in peers[id]?.monitored.map { (peer: $0, routes: rib.prefixCount(id)) } }
+        return MonitoringStatistics(peers: established, locRIBRoutes: rib.routeCount)
+    }
+
     /// Established sessions with their OPENs, their Adj-RIBs-In and the Loc-RIB, now.
     public func monitoringSnapshot() -> MonitoringSnapshot {
         var adjRIBIn: [PeerID: [(nlri: NLRI, attributes: RouteAttributes)]] = [:]

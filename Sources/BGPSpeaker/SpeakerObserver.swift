@@ -85,6 +85,14 @@ public struct MonitoringSnapshot: Sendable {
     public var locRIB: [(nlri: NLRI, attributes: RouteAttributes)]
 }
 
+/// Route counts for monitors' statistics (BMP Statistics Reports).
+public struct MonitoringStatistics: Sendable {
+    /// Each Established peer and the routes in its Adj-RIB-In.
+    public var peers: [(peer: MonitoredPeer, routes: Int)]
+    /// Destinations with a best path.
+    public var locRIBRoutes: Int
+}
+
 extension RouteAttributes {
     /// UPDATEs announcing `nlri` (one family) with these attributes, split to
     /// the maximum message length; whole messages for monitors.

@@ -21,15 +21,18 @@ public final class BMPClient: Sendable {
         public var sysDescr: String
         public var maximumQueuedBytes: Int
         public var maximumBackoff: TimeAmount
+        /// How often Statistics Reports go out while connected; nil: never.
+        public var statisticsInterval: TimeAmount?
 
         public init(host: String, port: Int, sysName: String, sysDescr: String, maximumQueuedBytes: Int = 16 << 20,
-                    maximumBackoff: TimeAmount = .seconds(30)) {
+                    maximumBackoff: TimeAmount = .seconds(30), statisticsInterval: TimeAmount? = .seconds(60)) {
             self.host = host
             self.port = port
             self.sysName = sysName
             self.sysDescr = sysDescr
             self.maximumQueuedBytes = maximumQueuedBytes
             self.maximumBackoff = maximumBackoff
+            self.statisticsInterval = statisticsInterval
         }
 
         public var collector: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
@@ -51,6 +54,7 @@ public final class BMPClient: Sendable {
     private let logger: Logger
     private let group: any EventLoopGroup
     private let greeting: @Sendable () async -> [BMPMessage]
+    private let statistics: (@Sendable () async -> [BMPMessage])?
     private let state = NIOLockedValueBox(State())
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
@@ -58,13 +62,15 @@ public final class BMPClient: Sendable {
     private let sent = Counter(label: "bmp_messages_sent_total")
     private let droppedCounter = Counter(label: "bmp_messages_dropped_total")
 
-    /// `greeting`: what follows the Initiation on every new connection (taken when it is up).
+    /// `greeting`: what follows the Initiation on every new connection (taken when it is up);
+    /// `statistics`: the Statistics Reports sent every `statisticsInterval` while connected.
     public init(_ configuration: Configuration, logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                greeting: @escaping @Sendable () async -> [BMPMessage]) {
+                greeting: @escaping @Sendable () async -> [BMPMessage], statistics: (@Sendable () async -> [BMPMessage])? = nil) {
         self.configuration = configuration
         self.logger = logger
         self.group = group
         self.greeting = greeting
+        self.statistics = statistics
         (doorbell, ring) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -77,7 +83,12 @@ public final class BMPClient: Sendable {
     public func start() {
         task.withLockedValue { t in
             guard t == nil else { return }
-            t = Task { await self.run() }
+            t = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await self.run() }
+                    group.addTask { await self.reportStatistics() }
+                }
+            }
         }
     }
 
@@ -146,6 +157,15 @@ public final class BMPClient: Sendable {
     }
 
     private var stopping: Bool { state.withLockedValue { $0.stopping } }
+
+    /// Statistics Reports every interval while a collector is connected.
+    private func reportStatistics() async {
+        guard let statistics, let interval = configuration.statisticsInterval, interval > .zero else { return }
+        while !Task.isCancelled, !stopping {
+            try? await Task.sleep(for: .nanoseconds(interval.nanoseconds))
+            if isConnected, !stopping { send(await statistics()) }
+        }
+    }
 
     private func run() async {
         var backoff = TimeAmount.seconds(1)

@@ -102,6 +102,12 @@ public struct SpeakerBMPMapping: Sendable {
         return out
     }
 
+    /// RFC 7854 §4.8 Statistics Reports: each peer's Adj-RIB-In route count (type 7), the Loc-RIB's (type 8).
+    public func messages(for statistics: MonitoringStatistics, at time: WallTime) -> [BMPMessage] {
+        statistics.peers.map { .statisticsReport(Self.header($0.peer, time), [.gauge(BMPStatisticsType.routesInAdjRIBIn, UInt64($0.routes))]) }
+            + [.statisticsReport(locRIBHeader(time), [.gauge(BMPStatisticsType.routesInLocRIB, UInt64(statistics.locRIBRoutes))])]
+    }
+
     /// RFC 7854 §4.3: who we are, first on every connection.
     public static func initiation(sysName: String, sysDescr: String) -> BMPMessage {
         .initiation([BMPTLV(type: BMPInformationType.sysDescr, text: sysDescr), BMPTLV(type: BMPInformationType.sysName, text: sysName)])

@@ -23,7 +23,9 @@ extension BMPClient {
     public static func monitoring(_ speaker: Speaker, _ configuration: Configuration, logger: Logger) async -> BMPClient {
         let c = await speaker.configuration
         let mapping = SpeakerBMPMapping(localAS: c.localAS, routerID: c.routerID)
-        let client = BMPClient(configuration, logger: logger) { mapping.messages(for: await speaker.monitoringSnapshot(), at: .now()) }
+        let client = BMPClient(configuration, logger: logger,
+                               greeting: { mapping.messages(for: await speaker.monitoringSnapshot(), at: .now()) },
+                               statistics: { mapping.messages(for: await speaker.monitoringStatistics(), at: .now()) })
         await speaker.addObserver(SpeakerBMPObserver(client: client, mapping: mapping))
         client.start()
         return client

@@ -127,6 +127,9 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "Send BMP (RFC 7854) to the collector at IPV4:PORT or [IPV6]:PORT, e.g. 127.0.0.1:11019 (default: off).")
     var bmp: String?
 
+    @Option(help: "With --bmp: seconds between Statistics Reports (routes per peer and in the Loc-RIB); 0: none (default 60).")
+    var bmpStatisticsInterval: Int?
+
     @Option(help: "Write MRT (RFC 6396) dumps into this folder: every UPDATE received, and table dumps on request (default: off).")
     var mrtDirectory: String?
 
@@ -134,6 +137,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         if let m = maxPeers, m < 0 { throw ValidationError("--max-peers: invalid value '\(m)': must be 0 or more") }
         if let t = restartTime, t > 4095 { throw ValidationError("--restart-time: invalid value '\(t)': must be 0-4095") }
         if let m = maxPrefixes, m < 0 { throw ValidationError("--max-prefixes: invalid value '\(m)': must be 0 or more") }
+        if let i = bmpStatisticsInterval, !(0...86400).contains(i) { throw ValidationError("--bmp-statistics-interval: invalid value '\(i)': must be 0-86400 seconds") }
     }
 
     /// Bad flag values exit 2 (the usual status for usage errors of daemons), not ArgumentParser's 64.
@@ -283,7 +287,8 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         // Before the speaker starts: the collector hears of every session from its first.
         let bmpClient: BMPClient? = if let c = all.bmp {
             await BMPClient.monitoring(speaker, BMPClient.Configuration(host: c.host, port: c.port, sysName: "swiftplane-rr \(config.routerID)",
-                                                                        sysDescr: "swiftplane-rr \(SwiftplaneVersion.text) (BGP EVPN route reflector)"),
+                                                                        sysDescr: "swiftplane-rr \(SwiftplaneVersion.text) (BGP EVPN route reflector)",
+                                                                        statisticsInterval: bmpStatisticsInterval.map { $0 == 0 ? nil : .seconds(Int64($0)) } ?? .seconds(60)),
                                        logger: logger)
         } else { nil }
         let mrtWriter = await Self.startMRT(all.mrt, speaker: speaker, logger: logger)

@@ -5,7 +5,8 @@ import TestSupport
 /// swiftplane-rr's BMP against real collectors: a GoBGP client sends a
 /// type-2 route through the reflector, which reports it to
 /// - pmacct's pmbmpd, whose JSON log must show the Initiation, the GoBGP
-///   peer's and the Loc-RIB's Peer Up, the Peer Down and the Termination
+///   peer's and the Loc-RIB's Peer Up, Statistics Reports of their route
+///   counts, the Peer Down and the Termination
 ///   (pmbmpd 1.7 does not decode EVPN NLRI, so it cannot show the route);
 /// - a raw collector whose stream Wireshark's BMP dissector (tshark) must
 ///   read as Route Monitoring carrying the EVPN MAC, for the peer's
@@ -71,7 +72,7 @@ struct BMPCollectorInteropTests {
         let collector = try Daemon([Command.which("pmbmpd")!, "-f", config.path], log: folder.appendingPathComponent("pmbmpd.log"))
         defer { collector.stop() }
         #expect(await eventually(10) { collector.output.contains("waiting for BMP data") }, "pmbmpd: \(collector.output.suffix(500))")
-        let fabric = try Fabric(collectorPort: port, folder: folder)
+        let fabric = try Fabric(collectorPort: port, folder: folder, arguments: ["--bmp-statistics-interval", "1"])
         defer { fabric.stop() }
         #expect(try await fabric.addRoute())
 
@@ -90,6 +91,11 @@ struct BMPCollectorInteropTests {
         }
         #expect(up, "pmbmpd logged \(events()); reflector: \(fabric.rr.output.suffix(800))")
         #expect(events().contains { ($0["bmp_init_info_sysname"] as? String)?.hasPrefix("swiftplane-rr") == true })
+        // Statistics Reports: the client's one route in its Adj-RIB-In (type 7); the Loc-RIB's routes (type 8).
+        let stats = await eventually(10, every: .milliseconds(200)) {
+            has("stats", ["peer_ip": fabric.clientAddress, "counter_type": "7", "counter_value": "1"]) && has("stats", ["peer_type": "3", "counter_type": "8"])
+        }
+        #expect(stats, "pmbmpd logged \(events().filter { $0["bmp_msg_type"] as? String == "stats" })")
 
         fabric.client.stop()
         #expect(await eventually(10, every: .milliseconds(200)) { has("peer_down", ["peer_ip": fabric.clientAddress]) }, "pmbmpd logged \(events())")
