@@ -201,7 +201,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // BMP and MRT: codec vectors, pmbmpd, tshark and bgpdump reading what swiftplane-rr sends and writes.
-        .testTarget(name: "ExportTests", dependencies: ["BMP", "BMPClient", "MRT", "MRTDump", "BGP", "BGPSpeaker", "swiftplane-rr", "swiftplanectl", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExportTests",
+            dependencies: ["BMP", "BMPClient", "MRT", "MRTDump", "BGP", "BGPSpeaker", "swiftplane-rr", "swiftplanectl", "TestSupport", nioCore,
+                           .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "OVSSandboxTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
