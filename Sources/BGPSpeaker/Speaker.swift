@@ -819,7 +819,22 @@ public actor Speaker {
             guard !out.isEmpty else { continue }
             updatesSent.increment(by: out.messages)
             write(id, out.buffers)
+            if !observers.isEmpty, let m = peers[id]?.monitored { tell(.updatesSent(m, messages: Self.messages(in: out.buffers))) }
         }
+    }
+
+    /// Whole BGP messages back out of the buffers that carry them (for monitors' Adj-RIB-Out).
+    static func messages(in buffers: [ByteBuffer]) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        for b in buffers {
+            var at = b.readerIndex
+            while let length = b.getInteger(at: at + 16, as: UInt16.self), length >= 19, at + Int(length) <= b.writerIndex,
+                  let bytes = b.getBytes(at: at, length: Int(length)) {
+                out.append(bytes)
+                at += Int(length)
+            }
+        }
+        return out
     }
 
     /// A flush soon, once for any number of callers.

@@ -63,6 +63,8 @@ public enum SpeakerEvent: Hashable, Sendable {
     case peerDown(MonitoredPeer, PeerDownCause)
     /// An UPDATE as received (whole message), before the RIB applies it.
     case updateReceived(MonitoredPeer, message: [UInt8])
+    /// UPDATEs as sent to the peer (whole messages): its Adj-RIB-Out changing.
+    case updatesSent(MonitoredPeer, messages: [[UInt8]])
     /// Loc-RIB destinations whose best path changed.
     case locRIBChanged([LocRIBChange])
 }

@@ -9,11 +9,14 @@ public struct SpeakerBMPMapping: Sendable {
     public var routerID: IPv4Address
     /// RFC 9069 §5.1 VRF/Table Name of the Loc-RIB.
     public var tableName: String
+    /// RFC 8671: also report what each peer is sent (Route Monitoring with the O and L flags).
+    public var adjRIBOut: Bool
 
-    public init(localAS: UInt32, routerID: IPv4Address, tableName: String = "global") {
+    public init(localAS: UInt32, routerID: IPv4Address, tableName: String = "global", adjRIBOut: Bool = false) {
         self.localAS = localAS
         self.routerID = routerID
         self.tableName = tableName
+        self.adjRIBOut = adjRIBOut
     }
 
     static func header(_ p: MonitoredPeer, _ time: WallTime) -> BMPPerPeerHeader {
@@ -76,6 +79,9 @@ public struct SpeakerBMPMapping: Sendable {
         case let .peerUp(p, sent, received): [Self.peerUp(p, sentOpen: sent, receivedOpen: received, time)]
         case let .peerDown(p, cause): [Self.peerDown(p, cause, time)]
         case let .updateReceived(p, message): [.routeMonitoring(Self.header(p, time), update: message)]
+        case let .updatesSent(p, messages):
+            // RFC 8671 §4: O for Adj-RIB-Out, L since what went on the wire is post-policy.
+            adjRIBOut ? messages.map { var h = Self.header(p, time); h.flags.formUnion([.adjRIBOut, .postPolicy]); return .routeMonitoring(h, update: $0) } : []
         case let .locRIBChanged(changes):
             Self.routeMonitoring(locRIBHeader(time), announced: changes.compactMap { c in c.best.map { (c.nlri, $0) } },
                                  withdrawn: changes.filter { $0.best == nil }.map(\.nlri), options: SessionOptions())

@@ -20,9 +20,10 @@ public struct SpeakerBMPObserver: SpeakerObserver {
 extension BMPClient {
     /// Monitors `speaker` through a new client: its sessions, Adj-RIBs-In
     /// and Loc-RIB go to the collector from now on. All a daemon needs.
-    public static func monitoring(_ speaker: Speaker, _ configuration: Configuration, logger: Logger) async -> BMPClient {
+    /// `adjRIBOut`: also what each peer is sent (RFC 8671), from the next UPDATE on.
+    public static func monitoring(_ speaker: Speaker, _ configuration: Configuration, adjRIBOut: Bool = false, logger: Logger) async -> BMPClient {
         let c = await speaker.configuration
-        let mapping = SpeakerBMPMapping(localAS: c.localAS, routerID: c.routerID)
+        let mapping = SpeakerBMPMapping(localAS: c.localAS, routerID: c.routerID, adjRIBOut: adjRIBOut)
         let client = BMPClient(configuration, logger: logger,
                                greeting: { mapping.messages(for: await speaker.monitoringSnapshot(), at: .now()) },
                                statistics: { mapping.messages(for: await speaker.monitoringStatistics(), at: .now()) })

@@ -130,6 +130,9 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "With --bmp: seconds between Statistics Reports (routes per peer and in the Loc-RIB); 0: none (default 60).")
     var bmpStatisticsInterval: Int?
 
+    @Flag(help: "With --bmp: also report what each peer is sent (Adj-RIB-Out, RFC 8671), from each UPDATE on; a reconnecting collector is not sent the tables out again.")
+    var bmpAdjRIBOut = false
+
     @Option(help: "Write MRT (RFC 6396) dumps into this folder: every UPDATE received, and table dumps on request (default: off).")
     var mrtDirectory: String?
 
@@ -289,7 +292,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             await BMPClient.monitoring(speaker, BMPClient.Configuration(host: c.host, port: c.port, sysName: "swiftplane-rr \(config.routerID)",
                                                                         sysDescr: "swiftplane-rr \(SwiftplaneVersion.text) (BGP EVPN route reflector)",
                                                                         statisticsInterval: bmpStatisticsInterval.map { $0 == 0 ? nil : .seconds(Int64($0)) } ?? .seconds(60)),
-                                       logger: logger)
+                                       adjRIBOut: bmpAdjRIBOut, logger: logger)
         } else { nil }
         let mrtWriter = await Self.startMRT(all.mrt, speaker: speaker, logger: logger)
         do {

@@ -10,7 +10,8 @@ import TestSupport
 ///   (pmbmpd 1.7 does not decode EVPN NLRI, so it cannot show the route);
 /// - a raw collector whose stream Wireshark's BMP dissector (tshark) must
 ///   read as Route Monitoring carrying the EVPN MAC, for the peer's
-///   Adj-RIB-In and for the Loc-RIB (RFC 9069).
+///   Adj-RIB-In and for the Loc-RIB (RFC 9069), and the Adj-RIB-Out (RFC
+///   8671) flags on what the peer is sent.
 @Suite(.serialized, .enabled(if: Command.builtProduct("swiftplane-rr") != nil && GoBGPDaemon.available, "needs the built swiftplane-rr and gobgpd"))
 struct BMPCollectorInteropTests {
     static let mac = "02:00:00:00:00:07"
@@ -127,7 +128,7 @@ struct BMPCollectorInteropTests {
         let collector = try Daemon([Command.which("python3")!, "-c", script], log: folder.appendingPathComponent("collector.log"))
         defer { collector.stop() }
         #expect(await eventually(10) { collector.output.contains("listening") })
-        let fabric = try Fabric(collectorPort: port, folder: folder)
+        let fabric = try Fabric(collectorPort: port, folder: folder, arguments: ["--bmp-adj-rib-out"])
         defer { fabric.stop() }
         #expect(try await fabric.addRoute())
         #expect(await eventually(20, every: .milliseconds(200)) { fabric.rr.output.contains("established") }, "\(fabric.rr.output.suffix(800))")
@@ -143,11 +144,11 @@ struct BMPCollectorInteropTests {
         try Command.run("od", ["-Ax", "-tx1", "-v", raw.path]).stdout.write(to: hex, atomically: true, encoding: .utf8)
         #expect(try Command.run("text2pcap", ["-q", "-T", "40000,11019", hex.path, pcap.path]).status == 0)
         let out = try Command.run("tshark", ["-r", pcap.path, "-d", "tcp.port==11019,bmp", "-T", "fields", "-E", "separator=|",
-                                             "-e", "bmp.type", "-e", "bmp.peer.type", "-e", "bgp.evpn.nlri.mac_addr", "-e", "bmp.peer.ip.addr"]).stdout
+                                             "-e", "bmp.type", "-e", "bmp.peer.type", "-e", "bgp.evpn.nlri.mac_addr", "-e", "bmp.peer.ip.addr", "-e", "bmp.peer.flags"]).stdout
         let fields = out.split(separator: "\n").first.map { $0.split(separator: "|", omittingEmptySubsequences: false).map { $0.split(separator: ",").map(String.init) } } ?? []
-        #expect(fields.count == 4, "tshark printed \(out)")
-        guard fields.count == 4 else { return }
-        let (types, peerTypes, macs, peers) = (fields[0], fields[1], fields[2], fields[3])
+        #expect(fields.count == 5, "tshark printed \(out)")
+        guard fields.count == 5 else { return }
+        let (types, peerTypes, macs, peers, flags) = (fields[0], fields[1], fields[2], fields[3], fields[4])
         // Initiation first, Termination last; Peer Up, Route Monitoring and Peer Down between.
         #expect(types.first == "4" && types.last == "5", "message types \(types)")
         #expect(Set(types).isSuperset(of: ["0", "2", "3"]), "message types \(types)")
@@ -156,5 +157,7 @@ struct BMPCollectorInteropTests {
         #expect(peers.contains(fabric.clientAddress), "peer addresses \(peers)")
         // The MAC in the peer's UPDATE and in the Loc-RIB's (and in the Loc-RIB's withdrawal at shutdown).
         #expect(macs.filter { $0 == Self.mac }.count >= 2, "EVPN MACs \(macs)")
+        // With --bmp-adj-rib-out, what the client is sent (its End-of-RIB at least) comes with O and L (RFC 8671).
+        #expect(flags.contains("0x50"), "peer flags \(flags)")
     }
 }
