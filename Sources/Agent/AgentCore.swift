@@ -23,13 +23,18 @@ public struct AgentCore: Sendable {
     }
 
     public struct Settings: Hashable, Sendable {
-        public var vtep: IPv4Address
+        public var vtep: VTEP
+        /// The router id: the address of the route distinguishers when the
+        /// VTEP is IPv6 (a type 1 RD holds an IPv4 address).
+        public var routerID: IPv4Address?
         public var tenants: [Tenant]
         /// Bridge name -> its VXLAN port's ofport.
         public var vxlanPorts: [String: UInt32]
         /// Gleaning is driven by traffic: bounded so a flood of forged
-        /// sources cannot grow the agent without limit.
-        public var maximumGleanedPerBridge: Int
+        /// sources cannot grow the agent without limit. Per tenant (VNI, over
+        /// the host's bridges): one tenant at its limit does not stop
+        /// learning for the others.
+        public var maximumGleanedPerVNI: Int
         /// A gleaned endpoint silent for this long is forgotten (route
         /// withdrawn, flows removed); nil: never.
         public var gleanedExpiry: Duration?
@@ -37,21 +42,35 @@ public struct AgentCore: Sendable {
         /// bridge (an OpenFlow meter); nil: not metered.
         public var addressResolutionRate: UInt32?
         public var duplicateDetection: DuplicateMACDetector.Settings
+        /// The bridges under port security: on a port with configured or
+        /// OVSDB endpoints, only they may send (`BridgeState.securedPorts`),
+        /// and nothing is gleaned there.
+        public var portSecurity: Set<String>
 
-        public init(vtep: IPv4Address, tenants: [Tenant], vxlanPorts: [String: UInt32],
-                    maximumGleanedPerBridge: Int = 4096, gleanedExpiry: Duration? = nil,
+        public init(vtep: VTEP, routerID: IPv4Address? = nil, tenants: [Tenant], vxlanPorts: [String: UInt32],
+                    maximumGleanedPerVNI: Int = 4096, gleanedExpiry: Duration? = nil,
                     addressResolutionRate: UInt32? = nil,
-                    duplicateDetection: DuplicateMACDetector.Settings = .init()) {
+                    duplicateDetection: DuplicateMACDetector.Settings = .init(), portSecurity: Set<String> = []) {
             self.vtep = vtep
+            self.routerID = routerID
             self.tenants = tenants
             self.vxlanPorts = vxlanPorts
-            self.maximumGleanedPerBridge = maximumGleanedPerBridge
+            self.maximumGleanedPerVNI = maximumGleanedPerVNI
+            self.portSecurity = portSecurity
             self.gleanedExpiry = gleanedExpiry
             self.addressResolutionRate = addressResolutionRate
             self.duplicateDetection = duplicateDetection
         }
 
         var instances: [EVPNInstance] { tenants.map(\.instance) }
+
+        /// The address of this host's route distinguishers (VTEP:VNI): an
+        /// IPv4 VTEP itself; for an IPv6 VTEP the router id (configuration
+        /// requires one).
+        public var routeDistinguisherAddress: IPv4Address {
+            if case .v6 = vtep.address, let routerID { return routerID }
+            return vtep.routeDistinguisherAddress
+        }
     }
 
     /// What one bridge's ports say: ofport -> VNI, and the endpoints known to
@@ -88,6 +107,15 @@ public struct AgentCore: Sendable {
     private var refusedClaims: [String] = []
     /// Gleaned claims of an address another local endpoint holds, refused.
     public private(set) var refusedClaimCount = 0
+    /// Sources not gleaned: their tenant at its limit, or their port secured.
+    public private(set) var refusedGleanCount = 0
+    private var refusedGleans: [String] = []
+    /// Gleaned endpoints per tenant, over the bridges (for the limit).
+    private var gleanedPerVNI: [VNI: Int] = [:]
+    /// The tenants whose limit was reported (again once they fall below it).
+    private var limitReported: Set<VNI> = []
+    /// Each bridge's ports under port security (`Settings.portSecurity`).
+    private var securedPorts: [String: Set<UInt32>] = [:]
     /// Each bridge's flows, kept incrementally once computed.
     private var bridgeFlows: [String: BridgeFlows] = [:]
     /// What changed since the last `takeFlowUpdates`: endpoints by key,
@@ -135,11 +163,20 @@ public struct AgentCore: Sendable {
             if let received { remote.replaceAll(with: received) }
         }
         everythingDirty = true
+        for bridge in snapshots.keys { secure(bridge) }
+        recountGleaned()
         claimConfigured()
     }
 
-    public mutating func setPorts(_ snapshot: PortSnapshot, bridge: String) {
+    /// A configured or OVSDB endpoint on another port of the bridge than
+    /// before is a local move (`now` feeds duplicate detection).
+    public mutating func setPorts(_ snapshot: PortSnapshot, bridge: String, at now: ContinuousClock.Instant = .now) {
         let before = snapshotEndpoints[bridge] ?? [:]
+        let movedKeys = snapshot.endpoints.filter { endpoint in
+            guard case let .local(was)? = (before[endpoint.key] ?? gleaned[bridge]?[endpoint.key])?.location,
+                  case let .local(port) = endpoint.location else { return false }
+            return was != port
+        }.map(\.key)
         snapshots[bridge] = snapshot
         // The last of a key wins, as in `bridgeState` (the daemon lists
         // configuration before OVSDB and never a key twice).
@@ -178,7 +215,10 @@ public struct AgentCore: Sendable {
             }
         }
         layoutDirty = true
+        secure(bridge)
+        recountGleaned()
         claimConfigured()
+        for key in Set(movedKeys) { moveLocally(key, at: now) }
     }
 
     /// The full set of routes currently received (best paths from the RRs):
@@ -277,12 +317,12 @@ public struct AgentCore: Sendable {
 
     private func layout(_ bridge: String) -> BridgeLayout? {
         guard let vxlanPort = settings.vxlanPorts[bridge] else { return nil }
-        var flooding: [VNI: [IPv4Address]] = [:]
+        var flooding: [VNI: [VTEP]] = [:]
         for tenant in settings.tenants where tenant.ingressReplication {
             flooding[tenant.instance.vni] = remote.floodList(tenant.instance.vni)
         }
         return BridgeLayout(vxlanPort: vxlanPort, ports: snapshots[bridge]?.ports ?? [:], ingressReplication: flooding,
-                            addressResolutionRate: settings.addressResolutionRate)
+                            addressResolutionRate: settings.addressResolutionRate, securedPorts: securedPorts[bridge] ?? [])
     }
 
     /// The local endpoints of every bridge: configured or from OVSDB first, then gleaned.
@@ -300,7 +340,7 @@ public struct AgentCore: Sendable {
         guard let layout = layout(bridge) else { return nil }
         let snapshot = snapshots[bridge] ?? PortSnapshot()
         var state = BridgeState(vxlanPort: layout.vxlanPort, ports: layout.ports, ingressReplication: layout.ingressReplication,
-                                addressResolutionRate: layout.addressResolutionRate)
+                                addressResolutionRate: layout.addressResolutionRate, securedPorts: layout.securedPorts)
         for endpoint in remote.endpoints { state.upsert(endpoint) }
         // Local after remote: a MAC that moved here is delivered here.
         for endpoint in gleanedEndpoints(bridge) { state.upsert(endpoint) }
@@ -311,18 +351,23 @@ public struct AgentCore: Sendable {
     /// The routes this host originates: type 2 per local endpoint (with MAC
     /// mobility where the MAC came from elsewhere), type 3 for the tenants
     /// that ask for ingress replication.
-    /// A frozen MAC keeps the routes it had when it froze.
+    /// A frozen MAC keeps the routes it had when it froze. A local MAC that
+    /// a remote VTEP advertises with a higher sequence moved away: its routes
+    /// are withdrawn (RFC 7432 section 15), also while its port is still here
+    /// (the old place of a live migration), and come back if the remote
+    /// withdraws.
     public var advertisements: [EVPNPath] {
         let replicated = Set(settings.tenants.filter(\.ingressReplication).map(\.instance.vni))
-        let live = localEndpoints.filter { pinned[$0.key] == nil }
+        let live = localEndpoints.filter { pinned[$0.key] == nil && !movedAway($0.key) }
         let computed = EVPNRoutes.advertisements(endpoints: live, instances: settings.instances,
-                                                 vtep: settings.vtep, mobility: mobility)
+                                                 vtep: settings.vtep,
+                                                 routeDistinguisher: settings.routeDistinguisherAddress, mobility: mobility)
         return (computed + pinned.keys.sorted().flatMap { pinned[$0] ?? [] })
             .filter { path in
                 guard case let .inclusiveMulticastEthernetTag(route) = path.route else { return true }
                 return settings.tenants.contains { tenant in
                     replicated.contains(tenant.instance.vni)
-                        && tenant.instance.routeDistinguisher(vtep: settings.vtep) == route.rd
+                        && tenant.instance.routeDistinguisher(vtep: settings.routeDistinguisherAddress) == route.rd
                 }
             }
     }
@@ -373,7 +418,8 @@ public struct AgentCore: Sendable {
         newlyFrozen.append(freeze)
         let own = localEndpoints.filter { $0.key == key }
         pinned[key] = EVPNRoutes.advertisements(endpoints: own, instances: settings.instances,
-                                                vtep: settings.vtep, mobility: mobility)
+                                                vtep: settings.vtep,
+                                                 routeDistinguisher: settings.routeDistinguisherAddress, mobility: mobility)
             .filter { if case .macIPAdvertisement = $0.route { true } else { false } }
     }
 
@@ -422,6 +468,65 @@ public struct AgentCore: Sendable {
             mobility[key] = nil
             dirtyKeys.insert(key)
         }
+    }
+
+    // MARK: Local moves, port security, gleaning limits
+
+    /// A local MAC seen on another local port than before (gleaned, or
+    /// configured): a move, as a remote's higher sequence is one. The
+    /// sequence we advertise goes one above every sequence known for the MAC
+    /// (ours, a remote's), and duplicate detection counts the move. A frozen
+    /// MAC claims nothing.
+    private mutating func moveLocally(_ key: EndpointKey, at now: ContinuousClock.Instant) {
+        // Where it was: its first sighting, when the detector never saw it.
+        observeMove(key, at: now)
+        guard !duplicates.isFrozen(key) else { return }
+        let current = max(mobility[key] ?? 0, remoteSequence(key) ?? 0)
+        mobility[key] = current == .max ? .max : current + 1
+        dirtyKeys.insert(key)
+        observeMove(key, at: now)
+    }
+
+    /// The bridge's secured ports, from its configured and OVSDB endpoints;
+    /// gleaned endpoints on them go (only the known endpoints may send there).
+    private mutating func secure(_ bridge: String) {
+        guard settings.portSecurity.contains(bridge), let snapshot = snapshots[bridge] else {
+            securedPorts[bridge] = nil
+            return
+        }
+        var ports: Set<UInt32> = []
+        for endpoint in snapshot.endpoints {
+            if case let .local(port) = endpoint.location, snapshot.ports[port] == endpoint.vni { ports.insert(port) }
+        }
+        securedPorts[bridge] = ports
+        for (key, endpoint) in gleaned[bridge] ?? [:] {
+            guard case let .local(port) = endpoint.location, ports.contains(port) else { continue }
+            gleaned[bridge]?[key] = nil
+            lastSeen[bridge]?[key] = nil
+            dirtyKeys.insert(key)
+            if droppedGleaned.count < Self.refusedKept {
+                droppedGleaned.append("\(bridge) VNI \(key.vni) \(key.mac): port \(port) is secured now")
+            }
+        }
+    }
+
+    private mutating func recountGleaned() {
+        gleanedPerVNI = [:]
+        for table in gleaned.values { for key in table.keys { gleanedPerVNI[key.vni, default: 0] += 1 } }
+        limitReported = limitReported.filter { gleanedPerVNI[$0, default: 0] >= settings.maximumGleanedPerVNI }
+    }
+
+    /// Counts a refusal; keeps its reason (nil: already said) for the daemon to log.
+    private mutating func refuseGlean(_ reason: String?) {
+        refusedGleanCount += 1
+        if let reason, refusedGleans.count < Self.refusedKept { refusedGleans.append(reason) }
+    }
+
+    /// Sources not gleaned since the last call (the first `refusedKept`),
+    /// each with its reason: a tenant at its limit, a secured port.
+    public mutating func takeRefusedGleans() -> [String] {
+        defer { refusedGleans = [] }
+        return refusedGleans
     }
 
     // MARK: Packet-ins
@@ -492,8 +597,12 @@ public struct AgentCore: Sendable {
         let match = { (endpoint: Endpoint) in endpoint.vni == vni && endpoint.mac != asker && holds(endpoint) }
         if let found = snapshots[bridge]?.endpoints.first(where: match) { return found }
         if let found = gleaned[bridge]?.values.first(where: { match($0) && !self.movedAway($0.key) }) { return found }
-        // Remote ones through the address index: no scan of every route per packet-in.
-        return remote.endpoints(vni: vni, holding: address).first { $0.mac != asker }
+        // Remote ones through the responders' index of the bridge's flows (as
+        // last taken): no scan of every route per packet-in.
+        return bridgeFlows[bridge]?.endpoints(vni: vni, holding: address).first { endpoint in
+            guard case .remote = endpoint.location else { return false }
+            return endpoint.mac != asker
+        }
     }
 
     /// Whether a gleaned claim of `address` by `key` is refused: another
@@ -530,9 +639,25 @@ public struct AgentCore: Sendable {
         let key = EndpointKey(vni: vni, mac: mac)
         // A configured endpoint is not learned over.
         if snapshotEndpoints[bridge]?[key] != nil { return nil }
+        // Nor anything on a secured port (its flows drop other sources; this
+        // is a packet-in from before they were installed).
+        if securedPorts[bridge]?.contains(port) == true {
+            refuseGlean("\(bridge) VNI \(vni) \(mac): port \(port) is secured and \(mac) is not one of its endpoints")
+            return nil
+        }
+        // Seen on another bridge of this host before: it moved here.
+        let otherBridge = gleaned.keys.sorted().first { $0 != bridge && gleaned[$0]?[key] != nil }
         var table = gleaned[bridge] ?? [:]
         var endpoint = table[key] ?? Endpoint(vni: vni, mac: mac, location: .local(port: port))
         let before = table[key]
+        if before == nil, otherBridge == nil, gleanedPerVNI[vni, default: 0] >= settings.maximumGleanedPerVNI {
+            // Said once while the tenant stays at its limit (a flood would fill the log).
+            refuseGlean(limitReported.insert(vni).inserted
+                ? "VNI \(vni) is at its limit of \(settings.maximumGleanedPerVNI) gleaned endpoints: new sources such as \(mac) on \(bridge) are not gleaned"
+                : nil)
+            return nil
+        }
+        let moved = otherBridge != nil || (before != nil && before?.location != .local(port: port))
         if endpoint.location != .local(port: port) {
             endpoint = Endpoint(vni: vni, mac: mac, location: .local(port: port))
         }
@@ -543,11 +668,18 @@ public struct AgentCore: Sendable {
         if let ipv6, !endpoint.ipv6.contains(ipv6), !refusesClaim(bridge: bridge, key: key, address: .v6(ipv6)) {
             endpoint.ipv6 = Array((endpoint.ipv6 + [ipv6]).suffix(Self.maximumAddressesPerEndpoint))
         }
-        if before == nil, table.count >= settings.maximumGleanedPerBridge { return nil }
         lastSeen[bridge, default: [:]][key] = now
-        // Seen here: a remote claim on this MAC is a move to here.
+        if let otherBridge {
+            gleaned[otherBridge]?[key] = nil
+            lastSeen[otherBridge]?[key] = nil
+        } else if before == nil {
+            gleanedPerVNI[vni, default: 0] += 1
+        }
+        // Seen here: a remote claim on this MAC is a move to here; else a
+        // move from another local port is one.
         let claimed = claim(key, at: now)
-        guard endpoint != before || claimed else { return nil }
+        if !claimed, moved { moveLocally(key, at: now) }
+        guard endpoint != before || claimed || moved else { return nil }
         table[key] = endpoint
         gleaned[bridge] = table
         dirtyKeys.insert(key)
@@ -582,7 +714,10 @@ public struct AgentCore: Sendable {
             gleaned[bridge] = table
             lastSeen[bridge] = seen
         }
-        if !expired.isEmpty { claimConfigured() }
+        if !expired.isEmpty {
+            recountGleaned()
+            claimConfigured()
+        }
         return expired
     }
 
@@ -656,10 +791,14 @@ public struct AgentCore: Sendable {
             if snapshots[entry.bridge]?.endpoints.contains(where: { $0.key == key }) == true {
                 report.skipped.append("\(name): configured now"); continue
             }
-            var table = gleaned[entry.bridge] ?? [:]
-            if table[key] == nil, table.count >= settings.maximumGleanedPerBridge {
-                report.skipped.append("\(name): over the limit of \(settings.maximumGleanedPerBridge) gleaned endpoints per bridge"); continue
+            if securedPorts[entry.bridge]?.contains(entry.port) == true {
+                report.skipped.append("\(name): port \(entry.port) is secured"); continue
             }
+            var table = gleaned[entry.bridge] ?? [:]
+            if table[key] == nil, gleanedPerVNI[vni, default: 0] >= settings.maximumGleanedPerVNI {
+                report.skipped.append("\(name): over the limit of \(settings.maximumGleanedPerVNI) gleaned endpoints per VNI"); continue
+            }
+            if table[key] == nil { gleanedPerVNI[vni, default: 0] += 1 }
             table[key] = Endpoint(vni: vni, mac: mac, ipv4: Array(ipv4.suffix(Self.maximumAddressesPerEndpoint)),
                                   ipv6: Array(ipv6.suffix(Self.maximumAddressesPerEndpoint)), location: .local(port: entry.port))
             gleaned[entry.bridge] = table

@@ -31,6 +31,9 @@ public struct AgentConfiguration: Hashable, Sendable {
         /// Which connecting switch is this bridge; nil: the one OVSDB reports
         /// for the name, or any switch when there is one bridge and no OVSDB.
         public var datapathID: UInt64?
+        /// Port security: on a port with configured or OVSDB endpoints, only
+        /// they may send (their MACs, and their addresses where known).
+        public var portSecurity = false
     }
 
     public struct Tenant: Hashable, Sendable {
@@ -67,7 +70,8 @@ public struct AgentConfiguration: Hashable, Sendable {
         case trace, debug, info, notice, warning, error, critical
     }
 
-    public var vtep: IPv4Address
+    /// IPv4 or IPv6; with an IPv6 VTEP the route distinguishers use the router id.
+    public var vtep: VTEP
     public var asn: UInt32
     public var routerID: IPv4Address
     public var routeReflectors: [RouteReflector]

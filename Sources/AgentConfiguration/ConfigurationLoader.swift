@@ -38,12 +38,21 @@ extension AgentConfiguration {
         var top = try ConfigurationMapping(ConfigurationNode(node: root, path: "", file: file))
 
         let vtepNode = try top.required("vtep")
-        let vtep = try ipv4(vtepNode, "an IPv4 address")
+        let vtepText = try vtepNode.scalar("an IPv4 or IPv6 address")
+        guard let vtepAddress = IPAddress(vtepText) else { throw vtepNode.error("not an IPv4 or IPv6 address: '\(vtepText)'") }
+        let vtep = VTEP(vtepAddress)
         let asNode = try top.required("as")
         let asn = try asNode.integer(UInt32.self, in: 1...UInt32.max, "the AS number")
-        let routerID = try top.optional("router-id").map { node throws(ConfigurationError) in
+        let configuredRouterID = try top.optional("router-id").map { node throws(ConfigurationError) in
             try ipv4(node, "an IPv4 router id")
-        } ?? vtep
+        }
+        let routerID: IPv4Address
+        switch (vtepAddress, configuredRouterID) {
+        case let (_, id?): routerID = id
+        case let (.v4(address), nil): routerID = address
+        case (.v6, nil): throw vtepNode.error("the vtep \(vtep) is IPv6: router-id (an IPv4 address) is required, "
+            + "for the BGP identifier and the route distinguishers")
+        }
         let logLevel = try top.optional("log-level").map { node throws(ConfigurationError) in
             try choice(node, LogLevel.self, "a log level")
         } ?? .info
@@ -192,8 +201,9 @@ extension AgentConfiguration {
             let datapathID = try map.optional("datapath-id").map { node throws(ConfigurationError) in
                 try datapath(node)
             }
+            let portSecurity = try map.optional("port-security").map { node throws(ConfigurationError) in try boolean(node) } ?? false
             try map.finish()
-            bridges.append(Bridge(name: name, ovsdb: ovsdb, vxlanPort: vxlanPort, datapathID: datapathID))
+            bridges.append(Bridge(name: name, ovsdb: ovsdb, vxlanPort: vxlanPort, datapathID: datapathID, portSecurity: portSecurity))
         }
         // With several bridges each switch must be told apart: by a configured
         // id, or by the id OVSDB reports for the bridge's name.
@@ -216,7 +226,7 @@ extension AgentConfiguration {
             if tenants.contains(where: { $0.instance.vni == vni }) { throw vniNode.error("VNI \(vni) is listed twice") }
             if let clash = tenants.first(where: { $0.instance.vni.rawValue & 0xffff == raw & 0xffff }) {
                 throw vniNode.error("VNI \(vni) agrees with VNI \(clash.instance.vni) in its low 16 bits: "
-                    + "both would use route distinguisher \(vtep):\(raw & 0xffff)")
+                    + "both would use route distinguisher \(routerID):\(raw & 0xffff)")
             }
             let instance: EVPNInstance
             var targetPath = item.child("vni")

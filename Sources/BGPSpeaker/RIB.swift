@@ -39,23 +39,49 @@ public struct RIB: Sendable {
     /// Moves whenever a peer, its membership or its wait for it changes: the memo below is stale then.
     private var membershipEpoch = 0
     private var admitMemo = AdmitMemo()
+    /// Peers planned as one (`Subgroup`), by the pseudo peer id their shared tables sit under in `peers`.
+    private var groups: [PeerID: Subgroup] = [:]
+    private var nextGroup: UInt32 = 0
+    /// The last source and attribute set found to make no group member differ (cleared as groups change).
+    private var deviationMemo: (source: PeerID, attributes: AttributeStore.ID, dropped: Int)?
+    /// Peers and groups last seen in step, by what they must share to merge
+    /// (checked again when found: entries go stale).
+    private var inStep: [SubgroupSyncKey: [PeerID]] = [:]
+    /// Whether `pendingMessages` groups peers in step (`Subgroup`). Off,
+    /// every peer is planned on its own: the reference the groups are tested against.
+    public var subgroups = true
+    /// Peers that were served a plan their group had made (not made for them alone).
+    public private(set) var subgroupServes = 0
+    /// Peers that left a group with a copy of its tables (fell behind or differed).
+    public private(set) var subgroupSplits = 0
+    /// Asks for a group's next plan refused because a member had not taken the last.
+    public private(set) var subgroupStalls = 0
+    /// Groups now, and the peers in them.
+    public var subgroupCount: Int { groups.count }
+    public var groupedPeerCount: Int { groups.values.reduce(0) { $0 + $1.members.count } }
+    /// The peers planned with this one (itself included); empty when it is planned alone.
+    public func subgroupMembers(of peer: PeerID) -> [PeerID] { peers[peer]?.group.flatMap { groups[$0]?.members } ?? [] }
 
-    /// Which peers take routes with one reflected attribute set (RFC 4684),
-    /// by their position in `peers`, checked against the peer found there.
+    /// The route targets of the last reflected attribute set marked (routes come in runs of one set).
     struct AdmitMemo {
         var attributes: AttributeStore.ID?
-        var epoch = -1
+        /// `AttributeStore.dropped` when it was taken: ids are reused.
+        var dropped = -1
         var targets: [RouteTarget] = []
-        var verdicts: [(peer: PeerID, admits: Bool)] = []
-
-        func verdict(_ peer: PeerID, at position: Int) -> Bool? {
-            position < verdicts.count && verdicts[position].peer == peer ? verdicts[position].admits : nil
-        }
-
-        mutating func record(_ peer: PeerID, at position: Int, _ verdict: Bool) {
-            if position < verdicts.count { verdicts[position] = (peer, verdict) } else if position == verdicts.count { verdicts.append((peer, verdict)) }
-        }
     }
+
+    /// The peers a constrained-family route may be owed to, by the route
+    /// targets they import (RFC 4684), rebuilt when peers or memberships
+    /// change (`membershipEpoch`): marking a route weighs its importers,
+    /// not every peer.
+    struct TargetIndex {
+        var epoch = -1
+        var byTarget: [UInt64: [PeerID]] = [:]
+        /// Peers weighed for every route: unconstrained, waiting for their
+        /// membership, or importing a wildcard or part of a route target.
+        var everyRoute: [PeerID] = []
+    }
+    private var targetIndex = TargetIndex()
 
     /// One path of a destination: the peer it came from, its attributes as received.
     struct Path: Sendable {
@@ -117,6 +143,15 @@ public struct RIB: Sendable {
         var stale: Set<RouteIndex> = []
         /// Down but restarting: its routes stay, it is sent nothing.
         var restarting = false
+        /// The group it is planned with: its own tables then hold no marks
+        /// and no Adj-RIB-Out (the group's tables do).
+        var group: PeerID?
+        /// The group generation it took last.
+        var taken = 0
+        /// The session options it was last planned with.
+        var options: SessionOptions?
+        /// What its group had planned for it and it had not taken when it left: sent first.
+        var carried: OutboundMessages?
 
         init(info: RIBPeer) {
             self.info = info
@@ -148,7 +183,7 @@ public struct RIB: Sendable {
         /// Notes that destination `i` may have changed for this peer. The
         /// local pseudo-peer and a restarting peer are sent nothing, so nothing is noted.
         mutating func mark(_ i: RouteIndex) {
-            guard !info.local, !restarting else { return }
+            guard !info.local, !restarting, group == nil else { return }
             pending.insert(i)
         }
     }
@@ -183,7 +218,7 @@ public struct RIB: Sendable {
     public var routeCount: Int { loc.reduce(0) { $0 + ($1.best == nil ? 0 : 1) } }
     /// Routes held in the peer's Adj-RIB-In (what max-prefix counts).
     public func prefixCount(_ peer: PeerID) -> Int { peers[peer]?.received ?? 0 }
-    public var peerIDs: [PeerID] { peers.keys.sorted() }
+    public var peerIDs: [PeerID] { peers.keys.filter { groups[$0] == nil }.sorted() }
     /// Routes of the peer kept as stale through its restart.
     public func staleCount(_ peer: PeerID) -> Int { peers[peer]?.stale.count ?? 0 }
     /// The peer left Established and its routes are kept for its restart.
@@ -233,7 +268,10 @@ public struct RIB: Sendable {
     public func unsendableCount(_ peer: PeerID) -> Int { peers[peer]?.unsendable ?? 0 }
 
     /// Routes sent to a peer and not withdrawn since.
-    public func advertisedCount(_ peer: PeerID) -> Int { peers[peer]?.adjOut.count ?? 0 }
+    public func advertisedCount(_ peer: PeerID) -> Int { peers[outputTables(peer)]?.adjOut.count ?? 0 }
+
+    /// Where a peer's Adj-RIB-Out and marks are: its group's tables, or its own.
+    private func outputTables(_ peer: PeerID) -> PeerID { peers[peer]?.group ?? peer }
 
     /// Every path held, per peer, with whether it is the best one and stale.
     public func paths() -> [RIBPath] {
@@ -252,7 +290,7 @@ public struct RIB: Sendable {
     /// What has been sent to a peer and not withdrawn since.
     public func advertised(to peer: PeerID) -> [NLRI: RouteAttributes] {
         var out: [NLRI: RouteAttributes] = [:]
-        for (i, a) in peers[peer]?.adjOut.entries ?? [] { if let n = routes[Int(i)] { out[n] = store[a] } }
+        for (i, a) in peers[outputTables(peer)]?.adjOut.entries ?? [] { if let n = routes[Int(i)] { out[n] = store[a] } }
         return out
     }
 
@@ -296,6 +334,7 @@ public struct RIB: Sendable {
     /// its Adj-RIB-Out dropped.
     public mutating func removePeer(_ id: PeerID) {
         guard peers[id] != nil else { return }
+        leaveGroup(id, copying: false)
         membershipEpoch &+= 1
         for i in received(from: id) { removePath(i, from: id) }
         if let t = peers.removeValue(forKey: id) {
@@ -310,6 +349,7 @@ public struct RIB: Sendable {
     /// still reflected; the others are withdrawn. What was sent to it is
     /// forgotten: it gets the whole table when it comes back.
     public mutating func peerRestarting(_ id: PeerID, families: Set<AddressFamily>) {
+        leaveGroup(id, copying: false)
         guard var t = peers.removeValue(forKey: id) else { return }
         membershipEpoch &+= 1
         forget(t.adjOut)
@@ -345,8 +385,10 @@ public struct RIB: Sendable {
     /// ROUTE-REFRESH: the peer gets every route again (of `family` only,
     /// when given: RFC 2918 §3 names one AFI/SAFI), then End-of-RIB.
     public mutating func refresh(_ id: PeerID, family: AddressFamily? = nil) {
+        leaveGroup(id, copying: family != nil)
         guard var t = peers.removeValue(forKey: id) else { return }
         guard let family else {
+            t.carried = nil
             forget(t.adjOut)
             t.adjOut.removeAll()
             t.pending.removeAll()
@@ -373,6 +415,8 @@ public struct RIB: Sendable {
     /// Whether UPDATEs are owed to the peer.
     public func hasPendingUpdates(_ id: PeerID) -> Bool {
         guard let k = peers.index(forKey: id) else { return false }
+        if let g = peers.values[k].group, let s = groups[g] { return peers.values[k].taken < s.generation || hasPendingUpdates(g) }
+        if peers.values[k].carried != nil { return true }
         return !peers.values[k].pending.isEmpty || !peers.values[k].endOfRIBPending.isEmpty || peers.values[k].membershipChanged
     }
 
@@ -380,6 +424,7 @@ public struct RIB: Sendable {
     /// the family came, or we waited long enough): its EVPN routes go now.
     public mutating func endMembershipWait(_ id: PeerID) {
         guard peers[id]?.awaitingMembership == true else { return }
+        leaveGroup(id, copying: true)
         membershipEpoch &+= 1
         peers[id]?.awaitingMembership = false
         peers[id]?.membershipChanged = true
@@ -479,8 +524,16 @@ public struct RIB: Sendable {
     /// With `only`, just those families' (the rest stays owed).
     public mutating func pendingUpdates(for peer: PeerID, options: SessionOptions = SessionOptions(),
                                         only: Set<AddressFamily>? = nil) -> [Update] {
-        guard let plan = takePlan(for: peer, options: options, only: only, budget: nil) else { return [] }
-        return plan.withdrawals.flatMap { withdrawalUpdates($0.nlri, family: $0.family, options: options) }
+        leaveGroup(peer, copying: true)
+        var carried: [Update] = []
+        if let k = peers.index(forKey: peer), let c = peers.values[k].carried {
+            peers.values[k].carried = nil
+            var d = MessageStreamDecoder()
+            for b in c.buffers { d.append(b) }
+            while let m = try? d.next(), case .update(let u)? = try? BGPMessage.decode(m, options: options) { carried.append(u) }
+        }
+        guard let plan = takePlan(for: peer, options: options, only: only, budget: nil) else { return carried }
+        return carried + plan.withdrawals.flatMap { withdrawalUpdates($0.nlri, family: $0.family, options: options) }
             + plan.announcements.flatMap { announcementUpdates($0.routes, attributes: $0.attributes, family: $0.family, options: options) }
             + plan.endOfRIB.map { Update.endOfRIB($0) }
     }
@@ -491,11 +544,79 @@ public struct RIB: Sendable {
     /// withdrawn together) to peers with the same session options are
     /// encoded once per `cache` and their bytes shared: a reflector's
     /// clients mostly receive the very same UPDATEs (update groups).
+    ///
+    /// Peers in step are planned as one (`Subgroup`): a member is served
+    /// its group's plan, made once for all.
     public mutating func pendingMessages(for peer: PeerID, options: SessionOptions = SessionOptions(),
                                          only: Set<AddressFamily>? = nil, budget: Int? = nil,
                                          cache: inout OutboundEncodingCache) -> OutboundMessages {
+        guard let k = peers.index(forKey: peer), groups[peer] == nil else { return OutboundMessages() }
+        if let g = peers.values[k].group {
+            if only == nil, peers[g]?.options == options, let out = groupMessages(for: peer, in: g, budget: budget, cache: &cache) {
+                return out
+            }
+            leaveGroup(peer, copying: true)
+        }
+        if let k = peers.index(forKey: peer), let c = peers.values[k].carried {
+            // What its group had planned for it comes first; its own plan after.
+            peers.values[k].carried = nil
+            return c
+        }
+        guard let plan = takePlan(for: peer, options: options, only: only, budget: budget) else { return OutboundMessages() }
+        let out = encode(plan, options: options, cache: &cache)
+        if subgroups, only == nil {
+            withTables(peer) { $0.options = options }
+            joinIfInStep(peer)
+        }
+        return out
+    }
+
+    /// The next plan of a group for one member: the last generation if it
+    /// has not taken it, else a new one once every member has taken the
+    /// last (a member that keeps the others waiting splits off). Nil when
+    /// the peer is no longer in the group (it differed from it).
+    private mutating func groupMessages(for peer: PeerID, in g: PeerID, budget: Int?,
+                                        cache: inout OutboundEncodingCache) -> OutboundMessages? {
+        guard var s = groups[g], let k = peers.index(forKey: peer), let options = peers[g]?.options else { return nil }
+        if peers.values[k].taken < s.generation {
+            peers.values[k].taken = s.generation
+            s.taken += 1
+            groups[g] = s
+            subgroupServes += 1
+            return s.output
+        }
+        guard hasPendingUpdates(g) else { return OutboundMessages() }
+        if s.behind > 0 {
+            s.stalls += 1
+            subgroupStalls += 1
+            groups[g] = s
+            if s.stalls <= s.members.count * Subgroup.stallRounds { return OutboundMessages() }
+            for m in s.members where peers[m].map({ $0.taken < s.generation }) ?? false { leaveGroup(m, copying: true) }
+            guard let again = groups[g] else { return nil }
+            s = again
+        }
+        let unsendable = peers[g]?.unsendable ?? 0
+        guard let plan = takePlan(for: g, options: options, only: nil, budget: budget) else { return nil }
+        let out = encode(plan, options: options, cache: &cache)
+        s.generation += 1
+        s.output = out
+        s.stalls = 0
+        s.taken = 0
+        groups[g] = s
+        let more = (peers[g]?.unsendable ?? 0) - unsendable
+        if more > 0 { for m in s.members { withTables(m) { $0.unsendable += more } } }
+        for m in plan.deviants { leaveGroup(m, copying: true) }
+        joinIfInStep(g)
+        guard let k = peers.index(forKey: peer), peers.values[k].group == g, var now = groups[g] else { return nil }
+        peers.values[k].taken = now.generation
+        now.taken += 1
+        groups[g] = now
+        return out
+    }
+
+    /// A plan's UPDATEs as bytes, runs shared through `cache`.
+    private func encode(_ plan: OutboundPlan, options: SessionOptions, cache: inout OutboundEncodingCache) -> OutboundMessages {
         var out = OutboundMessages()
-        guard let plan = takePlan(for: peer, options: options, only: only, budget: budget) else { return out }
         for w in plan.withdrawals {
             out.append(cache.encoded(.init(attributes: nil, family: w.family, options: options, routes: w.routes)) {
                 withdrawalUpdates(w.nlri, family: w.family, options: options)
@@ -521,6 +642,9 @@ public struct RIB: Sendable {
         var withdrawals: [(family: AddressFamily, routes: [RouteIndex], nlri: [NLRI])] = []
         var announcements: [(attributes: AttributeStore.ID, family: AddressFamily, routes: [RouteIndex])] = []
         var endOfRIB: [AddressFamily] = []
+        /// Members of the group planned that differ from it on a route left
+        /// owed (they are its source or its originator): they split off.
+        var deviants: Set<PeerID> = []
     }
 
     private func withdrawalUpdates(_ nlri: [NLRI], family: AddressFamily, options: SessionOptions) -> [Update] {
@@ -575,6 +699,9 @@ public struct RIB: Sendable {
         var baseLength: [AttributeStore.ID: Int] = [:]
         var decisions = ReflectionMemo()
         var used = 0
+        /// For a group: the members a route's source and originator make differ, for the last of each.
+        let subgroup = groups[peer]
+        var differs: (source: PeerID, attributes: AttributeStore.ID, members: [PeerID])?
         while let i = t.pending.next() {
             guard let nlri = routes[Int(i)], let family = nlri.family else { continue }
             if let only, !only.contains(family) {
@@ -589,6 +716,17 @@ public struct RIB: Sendable {
                     return verdict
                 }())
                 if !ok { wanted = nil }
+            }
+            if let subgroup, let a = wanted, let b = loc[Int(i)].best {
+                if differs?.source != b || differs?.attributes != a {
+                    differs = (b, a, deviants(of: peer, subgroup, source: b, attributes: a))
+                }
+                if let d = differs, !d.members.isEmpty {
+                    // Left owed: planned again once they have split off.
+                    held.append(i)
+                    plan.deviants.formUnion(d.members)
+                    continue
+                }
             }
             // RFC 4271 §4: nothing over the peer's maximum. A route that
             // cannot fit even alone is not sent there: withdrawn toward it.
@@ -756,6 +894,8 @@ public struct RIB: Sendable {
     }
 
     private mutating func setPath(_ i: RouteIndex, from peer: PeerID, attributes id: AttributeStore.ID) {
+        // A source differs from its group: it is never sent its own routes.
+        leaveGroup(peer, copying: true)
         store.retain(id)
         withTables(peer) { if !$0.stale.isEmpty { $0.stale.remove(i) } }
         var e = loc[Int(i)]
@@ -869,40 +1009,70 @@ public struct RIB: Sendable {
             }
         }
         let changed = newBest != entry.best || newOut != entry.outAttributes
+        // A constrained peer whose membership does not take the route, and
+        // that does not hold it, is owed nothing: not marked (RFC 4684; a
+        // membership change later rescans the route targets that moved).
+        let filter = changed && constrainedPeers > 0
+            && routes[Int(i)]?.family.map { RouteTargetMembership.constrainedFamilies.contains($0) } == true
+        // A peer that holds the route was sent it under the old attributes' route targets: read before they may go.
+        let oldTargets = filter ? entry.outAttributes.map { store[$0].attributes.routeTargets } ?? [] : []
         if let old = entry.outAttributes { store.release(old) }
         entry.best = newBest
         entry.outAttributes = newOut
         loc[Int(i)] = entry
         guard changed else { return }
         if tracksBestChanges, let nlri = routes[Int(i)] { noteBestChanged(nlri.key) }
-        // By position, in place: neither a hash nor a copy of the peer's tables per mark.
-        // A constrained peer whose membership does not take the route, and
-        // that does not hold it, is owed nothing: not marked (RFC 4684; a
-        // membership change later rescans the route targets that moved).
-        let filter = constrainedPeers > 0 && routes[Int(i)]?.family.map { RouteTargetMembership.constrainedFamilies.contains($0) } == true
-        // Routes come in runs with one attribute set: the verdicts are kept per peer position for the next.
-        if filter, admitMemo.attributes != newOut || admitMemo.epoch != membershipEpoch {
-            admitMemo = AdmitMemo(attributes: newOut, epoch: membershipEpoch,
-                                  targets: newOut.map { store[$0].attributes.routeTargets } ?? [], verdicts: [])
+        // A member the route must not go to (its source, its originator) leaves its group before the
+        // group is marked: the group's plan then stays every member's own.
+        if !groups.isEmpty, let b = newBest, let a = newOut,
+           deviationMemo?.attributes != a || deviationMemo?.source != b || deviationMemo?.dropped != store.dropped {
+            deviationMemo = (b, a, store.dropped)
+            var leaving: [PeerID] = []
+            for (g, s) in groups { leaving += deviants(of: g, s, source: b, attributes: a) }
+            // Kept when none differs: the next route of the run is not weighed again.
+            for m in leaving { leaveGroup(m, copying: true) }
         }
-        // Taken out while the peers change in place, so neither is copied.
-        var memo = admitMemo
-        admitMemo = AdmitMemo()
-        var k = peers.startIndex, position = 0
-        while k != peers.endIndex {
-            if filter {
-                let id = peers.keys[k]
-                var verdict = memo.verdict(id, at: position)
-                let known = verdict != nil
-                peers.values[k].markIfOwed(i, verdict: &verdict, targets: memo.targets, attributes: newOut)
-                if !known, let v = verdict { memo.record(id, at: position, v) }
-            } else {
+        guard filter else {
+            // By position, in place: neither a hash nor a copy of the peer's tables per mark.
+            var k = peers.startIndex
+            while k != peers.endIndex {
                 peers.values[k].mark(i)
+                k = peers.index(after: k)
             }
-            k = peers.index(after: k)
-            position += 1
+            return
         }
-        admitMemo = memo
+        // Only the peers that may be owed it are weighed: those importing one
+        // of its route targets, old or new (a holder imported one of the old
+        // when it was sent it, or its membership changed since and its
+        // rescan finds the route), and those that take every route.
+        if admitMemo.attributes != newOut || admitMemo.dropped != store.dropped {
+            admitMemo = AdmitMemo(attributes: newOut, dropped: store.dropped, targets: newOut.map { store[$0].attributes.routeTargets } ?? [])
+        }
+        let targets = admitMemo.targets
+        refreshTargetIndex()
+        func weigh(_ id: PeerID) {
+            guard let k = peers.index(forKey: id) else { return }
+            var verdict: Bool?
+            peers.values[k].markIfOwed(i, verdict: &verdict, targets: targets, attributes: newOut)
+        }
+        for id in targetIndex.everyRoute { weigh(id) }
+        for t in targets + oldTargets {
+            for id in targetIndex.byTarget[ExtendedCommunity.routeTarget(t).rawValue] ?? [] { weigh(id) }
+        }
+    }
+
+    /// Rebuilds `targetIndex` if peers or memberships changed since.
+    private mutating func refreshTargetIndex() {
+        guard targetIndex.epoch != membershipEpoch else { return }
+        var x = TargetIndex(epoch: membershipEpoch)
+        for (id, t) in peers where t.group == nil && !t.info.local && !t.restarting {
+            if let m = t.membership, !t.awaitingMembership, !m.isBroad {
+                for rt in m.exactTargets { x.byTarget[rt, default: []].append(id) }
+            } else {
+                x.everyRoute.append(id)
+            }
+        }
+        targetIndex = x
     }
 
     /// The reflected attribute set of a received one, with a reference for the caller.
@@ -942,10 +1112,144 @@ public struct RIB: Sendable {
         // Routes come in runs from one source with one attribute set: the rules are weighed once per run.
         if let m = memo.last, m.source == b, m.attributes == out, m.family == family { return m.sends ? out : nil }
         guard let source = info(b) else { return nil }
+        // A group's members have their own router ids: `deviants` weighs the originator for each.
         let sends = reflection.sends(from: source, sourceID: b, to: targetInfo, targetID: target,
-                                     originatorID: store[out].attributes.originatorID, family: family)
+                                     originatorID: groups[target] == nil ? store[out].attributes.originatorID : nil, family: family)
         memo.last = (b, out, family, sends)
         return sends ? out : nil
+    }
+
+    /// The members of a group that must not be sent a route the group is:
+    /// its source, and the member its ORIGINATOR_ID names (RFC 4456 §6).
+    private func deviants(of g: PeerID, _ group: Subgroup, source: PeerID, attributes: AttributeStore.ID) -> [PeerID] {
+        var out: [PeerID] = []
+        if let k = peers.index(forKey: source), peers.values[k].group == g { out.append(source) }
+        if let o = store[attributes].attributes.originatorID, group.routerIDs[o] != nil {
+            out += group.members.filter { info($0)?.routerID == o }
+        }
+        return out
+    }
+
+    // MARK: subgroups
+
+    /// What the peer's or group's tables must share with another's to be planned as one; nil when not in step.
+    private func syncKey(_ id: PeerID) -> SubgroupSyncKey? {
+        guard let k = peers.index(forKey: id) else { return nil }
+        let t = peers.values[k]
+        guard t.group == nil, !t.info.local, !t.restarting, t.received == 0, let options = t.options, t.carried == nil,
+              t.pending.isEmpty, t.endOfRIBPending.isEmpty, !t.membershipChanged, t.renamed.isEmpty, t.stale.isEmpty else { return nil }
+        let key = SubgroupKey(families: t.info.families, routeReflectorClient: t.info.routeReflectorClient, ebgp: t.info.ebgp,
+                              options: options, membership: t.membership, awaitingMembership: t.awaitingMembership)
+        return SubgroupSyncKey(key: key, count: t.adjOut.count, fingerprint: t.adjOut.fingerprint)
+    }
+
+    /// A peer or group in step joins another in step with the same tables,
+    /// or waits for one (`inStep`).
+    private mutating func joinIfInStep(_ id: PeerID) {
+        guard subgroups, let key = syncKey(id) else { return }
+        var others = (inStep[key] ?? []).filter { $0 != id && syncKey($0) == key }
+        let tables = peers[id]!.adjOut
+        if let k = others.firstIndex(where: { peers[$0]!.adjOut.sameEntries(tables) }) {
+            let other = others[k]
+            switch (groups[id] != nil, groups[other] != nil) {
+            case (true, true):
+                // Two groups: left apart (rare: a group is found before a second forms).
+                others.append(id)
+            case (true, false):
+                join(other, group: id)
+                others[k] = id
+            case (false, true):
+                join(id, group: other)
+            case (false, false):
+                let g = makeGroup(from: other)
+                join(id, group: g)
+                others[k] = g
+            }
+        } else {
+            others.append(id)
+        }
+        // Stale entries are dropped as found; all of them once they outnumber the peers.
+        if inStep.count > 2 * peers.count + 16 { inStep = [:] }
+        inStep[key] = others
+    }
+
+    /// A group whose tables are those of `peer`, now its first member.
+    private mutating func makeGroup(from peer: PeerID) -> PeerID {
+        membershipEpoch &+= 1
+        deviationMemo = nil
+        let g = PeerID(UInt32.max - nextGroup)
+        nextGroup = (nextGroup + 1) % (1 << 30)
+        var t = peers.removeValue(forKey: peer)!
+        var shared = t
+        shared.info.routerID = .any
+        shared.unsendable = 0
+        t.adjOut = AdjRIBOut()
+        t.pending = PendingRoutes()
+        t.group = g
+        t.taken = 0
+        peers[peer] = t
+        peers[g] = shared
+        peerList.append(g)
+        if shared.constrained { constrainedPeers += 1 }
+        groups[g] = Subgroup(members: [peer], routerIDs: [t.info.routerID: 1], taken: 1)
+        return g
+    }
+
+    /// A peer in step with the group joins it: its own Adj-RIB-Out, the same, goes.
+    private mutating func join(_ peer: PeerID, group g: PeerID) {
+        guard var s = groups[g], var t = peers.removeValue(forKey: peer) else { return }
+        membershipEpoch &+= 1
+        deviationMemo = nil
+        forget(t.adjOut)
+        t.adjOut = AdjRIBOut()
+        t.pending = PendingRoutes()
+        t.group = g
+        t.taken = s.generation
+        peers[peer] = t
+        s.members.append(peer)
+        s.routerIDs[t.info.routerID, default: 0] += 1
+        s.taken += 1
+        groups[g] = s
+    }
+
+    /// The peer leaves its group, if in one: `copying`, with the group's
+    /// tables as its own and the generation it has not taken yet. The last
+    /// member out ends the group.
+    private mutating func leaveGroup(_ peer: PeerID, copying: Bool) {
+        guard let k = peers.index(forKey: peer), let g = peers.values[k].group, var s = groups[g] else { return }
+        membershipEpoch &+= 1
+        deviationMemo = nil
+        var t = peers.removeValue(forKey: peer)!
+        s.members.removeAll { $0 == peer }
+        if let n = s.routerIDs[t.info.routerID] { s.routerIDs[t.info.routerID] = n > 1 ? n - 1 : nil }
+        let took = t.taken >= s.generation
+        if took { s.taken -= 1 }
+        t.group = nil
+        if copying, let shared = peers[g] {
+            t.adjOut = shared.adjOut
+            for (i, a) in t.adjOut.entries {
+                store.retain(a)
+                loc[Int(i)].references &+= 1
+            }
+            t.pending = shared.pending
+            t.endOfRIBPending = shared.endOfRIBPending
+            t.renamed = shared.renamed
+            t.membership = shared.membership
+            t.awaitingMembership = shared.awaitingMembership
+            t.membershipChanged = shared.membershipChanged
+            t.changedTargets = shared.changedTargets
+            t.carried = took ? nil : s.output
+            subgroupSplits += 1
+        }
+        peers[peer] = t
+        if s.members.isEmpty, let shared = peers.removeValue(forKey: g) {
+            groups[g] = nil
+            forget(shared.adjOut)
+            peerList.removeAll { $0 == g }
+            if shared.constrained { constrainedPeers -= 1 }
+        } else {
+            groups[g] = s
+        }
     }
 
     /// The last verdict of the reflection rules, for one target within one plan.

@@ -17,6 +17,8 @@ public struct AttributeStore: Sendable {
     private var values: [RouteAttributes?] = []
     private var counts: [UInt32] = []
     private var free: [ID] = []
+    /// Sets dropped so far: an id remembered from before may name another set once this moves.
+    public private(set) var dropped = 0
 
     public init() {}
 
@@ -57,6 +59,7 @@ public struct AttributeStore: Sendable {
             ids[v] = nil
             values[i] = nil
             free.append(id)
+            dropped &+= 1
         }
     }
 

@@ -23,6 +23,10 @@ public struct RouteTargetMembership: Hashable, Sendable {
     }
 
     public var isEmpty: Bool { wildcards == 0 && exact.isEmpty && partial.isEmpty }
+    /// It admits routes beyond its whole route targets (a wildcard or part of one).
+    var isBroad: Bool { wildcards > 0 || !partial.isEmpty }
+    /// Its whole route targets (their 64 bits).
+    var exactTargets: Dictionary<UInt64, Int>.Keys { exact.keys }
 
     public mutating func insert(_ m: RouteTargetMembershipNLRI) {
         switch m.length {

@@ -48,6 +48,8 @@ public actor Speaker {
     private var flushDue = false
     /// A flush is queued (coalesces the drain callbacks of many peers).
     private var flushScheduled = false
+    /// A flush soon after one where subgroup members waited for a slow member.
+    private var stallRetryScheduled = false
     /// While set, UPDATEs wait (RFC 4724 §4.1 selection deferral after our own start).
     private var deferralDeadline: NIODeadline?
     private let bestRoutesContinuation: AsyncStream<Void>.Continuation
@@ -113,6 +115,7 @@ public actor Speaker {
         self.group = group
         self.logger = logger
         self.rib = RIB(routerID: configuration.routerID, clusterID: configuration.clusterID)
+        rib.subgroups = configuration.subgroups
         (bestRoutesChanged, bestRoutesContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         rib.addPeer(Self.localPeer, RIBPeer(address: .v4(configuration.routerID), routerID: configuration.routerID,
                                             routeReflectorClient: false, families: Set(configuration.families), local: true))
@@ -796,6 +799,12 @@ public actor Speaker {
             if !changes.isEmpty { tell(.locRIBChanged(changes.map { LocRIBChange(nlri: $0.nlri, best: $0.attributes) })) }
         }
         var cache = OutboundEncodingCache()
+        let stalls = rib.subgroupStalls
+        defer {
+            // Members waited for one that has not taken the last plan: asked again
+            // soon, so a member that stopped reading splits off even when nothing else moves.
+            if rib.subgroupStalls > stalls { retryStalled() }
+        }
         for (id, p) in peers where p.session.state == .established && rib.hasPendingUpdates(id) {
             // During selection deferral only RT membership goes out: a peer
             // that waits for our membership End-of-RIB (RFC 4684 §6) before
@@ -846,6 +855,20 @@ public actor Speaker {
 
     private func scheduledFlush() {
         flushScheduled = false
+        flushRIB()
+    }
+
+    private func retryStalled() {
+        guard !stallRetryScheduled else { return }
+        stallRetryScheduled = true
+        Task {
+            try? await Task.sleep(for: .milliseconds(100))
+            self.stallRetried()
+        }
+    }
+
+    private func stallRetried() {
+        stallRetryScheduled = false
         flushRIB()
     }
 

@@ -117,6 +117,8 @@ public struct SpeakerConfiguration: Hashable, Sendable {
     /// At most one ROUTE-REFRESH per family per peer is served in this
     /// time; requests in between are merged into one served when it ends.
     public var routeRefreshInterval: TimeAmount = .seconds(1)
+    /// Peers in step planned as one (`Subgroup`); off, each is planned on its own (to measure what they save).
+    public var subgroups = true
 
     public init(localAS: UInt32, routerID: IPv4Address, clusterID: IPv4Address? = nil, listenHost: String = "0.0.0.0",
                 listenPort: Int = 179, accept: [NeighborRange] = [], maximumDynamicPeers: Int = 1000,

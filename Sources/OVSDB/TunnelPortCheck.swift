@@ -1,3 +1,5 @@
+import NetAddress
+
 /// Why a bridge's configured VXLAN ofport cannot carry the overlay: names the
 /// bridge, the ofport, the interface that has it (when one has), the column
 /// and its value.
@@ -42,7 +44,9 @@ extension OVSDBReplica {
             return problem(name, "options:\(option)", interface.options[option],
                            "must be flow: the agent's flows set the \(option == "key" ? "VNI" : "remote VTEP") of each packet")
         }
-        if let local = interface.options["local_ip"], local != localIP {
+        // Compared as addresses: IPv6 has many spellings of one address.
+        if let local = interface.options["local_ip"], local != localIP,
+           IPAddress(local) == nil || IPAddress(local) != IPAddress(localIP) {
             return problem(name, "options:local_ip", local, "must be unset or the agent's vtep \(localIP)")
         }
         return nil

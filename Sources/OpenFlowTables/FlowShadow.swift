@@ -12,7 +12,7 @@ import OpenFlow
 /// table.
 public struct FlowShadow: Sendable {
     /// Every flow the application wants.
-    public private(set) var wanted: [FlowKey: FlowEntry] = [:]
+    public private(set) var wanted = FlowSet()
     /// Keys where the switch may hold something else than `wanted`, with
     /// what it holds (nil: none of ours). Every other key holds `wanted`.
     private var divergent: [FlowKey: FlowEntry?] = [:]
@@ -71,10 +71,10 @@ public struct FlowShadow: Sendable {
     public mutating func replaceWanted(with table: FlowTable) {
         guard isTrusted else {
             // Nothing is known of the switch: the next dump compares it all.
-            wanted = Dictionary(table.entries.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+            wanted = FlowSet(table.entries)
             return
         }
-        for key in Array(wanted.keys) where table[key] == nil { want(nil, at: key) }
+        for key in wanted.keys where table[key] == nil { want(nil, at: key) }
         for entry in table.entries { want(entry, at: entry.key) }
     }
 

@@ -3,31 +3,34 @@ import OpenFlowTables
 import Packets
 
 /// Everything of a `BridgeState` but its endpoints: ports, tenants,
-/// flooding, the VXLAN port and the ARP/ND meter.
+/// flooding, the VXLAN port, the ARP/ND meter and the secured ports.
 public struct BridgeLayout: Hashable, Sendable {
     public var vxlanPort: UInt32
     public var ports: [UInt32: VNI]
-    public var ingressReplication: [VNI: [IPv4Address]]
+    public var ingressReplication: [VNI: [VTEP]]
     public var addressResolutionRate: UInt32?
+    public var securedPorts: Set<UInt32>
 
-    public init(vxlanPort: UInt32, ports: [UInt32: VNI] = [:], ingressReplication: [VNI: [IPv4Address]] = [:],
-                addressResolutionRate: UInt32? = nil) {
+    public init(vxlanPort: UInt32, ports: [UInt32: VNI] = [:], ingressReplication: [VNI: [VTEP]] = [:],
+                addressResolutionRate: UInt32? = nil, securedPorts: Set<UInt32> = []) {
         self.vxlanPort = vxlanPort
         self.ports = ports
         self.ingressReplication = ingressReplication
         self.addressResolutionRate = addressResolutionRate
+        self.securedPorts = securedPorts
     }
 }
 
 extension BridgeState {
     public var layout: BridgeLayout {
         get { BridgeLayout(vxlanPort: vxlanPort, ports: ports, ingressReplication: ingressReplication,
-                           addressResolutionRate: addressResolutionRate) }
+                           addressResolutionRate: addressResolutionRate, securedPorts: securedPorts) }
         set {
             vxlanPort = newValue.vxlanPort
             ports = newValue.ports
             ingressReplication = newValue.ingressReplication
             addressResolutionRate = newValue.addressResolutionRate
+            securedPorts = newValue.securedPorts
         }
     }
 }
@@ -65,8 +68,15 @@ public struct BridgeFlows: Sendable {
 
     public init(state: BridgeState) {
         self.state = BridgeState(vxlanPort: state.vxlanPort, ports: state.ports, ingressReplication: state.ingressReplication,
-                                 addressResolutionRate: state.addressResolutionRate)
+                                 addressResolutionRate: state.addressResolutionRate, securedPorts: state.securedPorts)
         for endpoint in state.endpoints.values { add(endpoint) }
+    }
+
+    /// The endpoints of the bridge that hold `ip` in the tenant, in key order
+    /// (usually one): the responders' index, so the agent's own answers
+    /// need no index of their own.
+    public func endpoints(vni: VNI, holding ip: IPAddress) -> [Endpoint] {
+        (claims[AddressClaim(vni: vni, ip: ip)]?.keys ?? []).sorted().compactMap { state.endpoints[$0] }
     }
 
     /// The whole table (for a first computation; a change goes through `apply`).
@@ -106,7 +116,8 @@ public struct BridgeFlows: Sendable {
 
     /// The endpoints whose flows a layout change may change: all of them when
     /// the VXLAN port or the meter's presence changes, else those of tenants
-    /// that appear or leave, and the local ones on ports that changed.
+    /// that appear or leave, and the local ones on ports that changed (their
+    /// tenant, or whether they are secured).
     private func affected(from old: BridgeLayout, to new: BridgeLayout) -> Set<EndpointKey> {
         if old.vxlanPort != new.vxlanPort || (old.addressResolutionRate == nil) != (new.addressResolutionRate == nil) {
             return Set(state.endpoints.keys)
@@ -117,6 +128,7 @@ public struct BridgeFlows: Sendable {
             for (key, _) in state.endpoints where vnisChanged.contains(key.vni) { out.insert(key) }
         }
         let portsChanged = Set(old.ports.keys).union(new.ports.keys).filter { old.ports[$0] != new.ports[$0] }
+            .union(old.securedPorts.symmetricDifference(new.securedPorts))
         if !portsChanged.isEmpty {
             for key in localKeys {
                 if case let .local(port)? = state.endpoints[key]?.location, portsChanged.contains(port) { out.insert(key) }
@@ -133,16 +145,7 @@ public struct BridgeFlows: Sendable {
         for key in keys {
             guard let endpoint = state.endpoints[key], included(endpoint) else { continue }
             if case let .local(port) = endpoint.location {
-                let flow = Pipeline.sourceKnown(endpoint, port: port)
-                out[flow.key] = flow
-                if endpoint.ipv4.isEmpty {
-                    let learn = Pipeline.sourceLearnAddress(endpoint, port: port, metered: state.addressResolutionRate != nil)
-                    out[learn.key] = learn
-                }
-                if endpoint.ipv6.isEmpty {
-                    let learn = Pipeline.sourceLearnIPv6Address(endpoint, port: port, metered: state.addressResolutionRate != nil)
-                    out[learn.key] = learn
-                }
+                for flow in Pipeline.sourceFlows(endpoint, port: port, state: state) { out[flow.key] = flow }
             }
             let flow = Pipeline.forward(endpoint, vxlanPort: state.vxlanPort)
             out[flow.key] = flow

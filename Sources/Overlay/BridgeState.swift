@@ -16,17 +16,24 @@ public struct BridgeState: Hashable, Sendable {
     /// The tenants in ingress-replication mode, each with the remote VTEPs
     /// that sent a type-3 route for it (maybe none yet). Other tenants drop
     /// broadcast, multicast and unknown unicast.
-    public var ingressReplication: [VNI: [IPv4Address]]
+    public var ingressReplication: [VNI: [VTEP]]
     /// Packets per second of ARP and neighbour solicitation allowed to the
     /// controller (an OpenFlow meter); nil: not metered.
     public var addressResolutionRate: UInt32?
+    /// The ports under port security: frames from a source MAC that is not
+    /// one of the port's local endpoints are dropped, and those of an
+    /// endpoint with known addresses must come from one of them (ARP
+    /// sender, IPv4 and IPv6 source).
+    public var securedPorts: Set<UInt32>
 
     public init(vxlanPort: UInt32, ports: [UInt32: VNI] = [:], endpoints: [Endpoint] = [],
-                ingressReplication: [VNI: [IPv4Address]] = [:], addressResolutionRate: UInt32? = nil) {
+                ingressReplication: [VNI: [VTEP]] = [:], addressResolutionRate: UInt32? = nil,
+                securedPorts: Set<UInt32> = []) {
         self.vxlanPort = vxlanPort
         self.ports = ports
         self.ingressReplication = ingressReplication
         self.addressResolutionRate = addressResolutionRate
+        self.securedPorts = securedPorts
         self.endpoints = [:]
         for endpoint in endpoints { upsert(endpoint) }
     }

@@ -80,11 +80,15 @@ public enum EVPNRoutes {
     /// The type-2 routes of the local endpoints (one per IP, or one for the
     /// MAC alone) and a type-3 route per local tenant, for ingress
     /// replication (PMSI tunnel type 6, label = VNI, tunnel id = VTEP).
+    /// The next hop and the tunnel id are the VTEP of either family (16
+    /// octets for IPv6, RFC 8365); the route distinguishers hold
+    /// `routeDistinguisher` (default: `VTEP.routeDistinguisherAddress`).
     /// `mobility` holds a MAC's mobility sequence number once it has moved here.
     public static func advertisements(
-        endpoints: [Endpoint], instances: [EVPNInstance], vtep: IPv4Address,
+        endpoints: [Endpoint], instances: [EVPNInstance], vtep: VTEP, routeDistinguisher: IPv4Address? = nil,
         mobility: [EndpointKey: UInt32] = [:]
     ) -> [EVPNPath] {
+        let rdAddress = routeDistinguisher ?? vtep.routeDistinguisherAddress
         let byVNI = Dictionary(instances.map { ($0.vni, $0) }, uniquingKeysWith: { first, _ in first })
         var out: [EVPNPath] = []
         for endpoint in endpoints.sorted(by: { $0.key < $1.key }) {
@@ -97,17 +101,17 @@ public enum EVPNRoutes {
             let ips: [IPAddress?] = endpoint.ipv4.map { .v4($0) } + endpoint.ipv6.map { .v6($0) }
             for ip in ips.isEmpty ? [nil] : ips {
                 let route = MACIPAdvertisementRoute(
-                    rd: instance.routeDistinguisher(vtep: vtep), mac: endpoint.mac, ip: ip,
+                    rd: instance.routeDistinguisher(vtep: rdAddress), mac: endpoint.mac, ip: ip,
                     label1: .vni(endpoint.vni.rawValue))
-                out.append(EVPNPath(route: .macIPAdvertisement(route), nextHop: .v4(vtep), attributes: attributes))
+                out.append(EVPNPath(route: .macIPAdvertisement(route), nextHop: vtep.address, attributes: attributes))
             }
         }
         for instance in instances.sorted(by: { $0.vni < $1.vni }) {
             var attributes = baseAttributes([.routeTarget(instance.routeTarget), .vxlanEncapsulation])
-            attributes.set(PathAttribute(.pmsiTunnel(.ingressReplication(vni: instance.vni.rawValue, endpoint: .v4(vtep)))))
+            attributes.set(PathAttribute(.pmsiTunnel(.ingressReplication(vni: instance.vni.rawValue, endpoint: vtep.address))))
             let route = InclusiveMulticastEthernetTagRoute(
-                rd: instance.routeDistinguisher(vtep: vtep), originatingRouter: .v4(vtep))
-            out.append(EVPNPath(route: .inclusiveMulticastEthernetTag(route), nextHop: .v4(vtep),
+                rd: instance.routeDistinguisher(vtep: rdAddress), originatingRouter: vtep.address)
+            out.append(EVPNPath(route: .inclusiveMulticastEthernetTag(route), nextHop: vtep.address,
                                          attributes: attributes))
         }
         return out
@@ -115,12 +119,13 @@ public enum EVPNRoutes {
 
     /// The remote endpoints the received routes describe, for the tenants
     /// present here. A route is imported into the tenant whose route target
-    /// it carries; routes from our own VTEP, other route types and routes
-    /// without an IPv4 next hop are ignored. When a MAC is advertised from
+    /// it carries; routes from our own VTEP, other route types, routes
+    /// without a next hop and routes whose VTEP is of the other address
+    /// family than ours are ignored. When a MAC is advertised from
     /// several VTEPs (a move in progress), the highest MAC mobility sequence
     /// wins, then the lowest VTEP address (RFC 7432 section 15.1).
     public static func remoteEndpoints(
-        from routes: [EVPNPath], instances: [EVPNInstance], localVTEP: IPv4Address
+        from routes: [EVPNPath], instances: [EVPNInstance], localVTEP: VTEP
     ) -> [Endpoint] {
         let tenants = tenantsByTarget(instances)
 
@@ -129,10 +134,11 @@ public enum EVPNRoutes {
             var ipv4: Set<IPv4Address> = []
             var ipv6: Set<IPv6Address> = []
         }
-        var claims: [EndpointKey: [IPv4Address: Claim]] = [:]
+        var claims: [EndpointKey: [VTEP: Claim]] = [:]
         for received in routes {
             guard case let .macIPAdvertisement(route) = received.route,
-                  !route.mac.isMulticast, case let .v4(vtep)? = received.nextHop, vtep != localVTEP,
+                  !route.mac.isMulticast, let vtep = received.nextHop.map(VTEP.init), vtep != localVTEP,
+                  familyRefusal(vtep, localVTEP: localVTEP) == nil,
                   case let .one(vni) = tenant(of: received.attributes, in: tenants)
             else { continue }
             let key = EndpointKey(vni: vni, mac: route.mac)
@@ -159,18 +165,28 @@ public enum EVPNRoutes {
     /// The VTEPs that asked for a tenant's broadcast traffic (type-3 routes),
     /// for ingress replication.
     public static func floodList(from routes: [EVPNPath], instances: [EVPNInstance],
-                                 localVTEP: IPv4Address) -> [VNI: [IPv4Address]] {
-        var out: [VNI: Set<IPv4Address>] = [:]
+                                 localVTEP: VTEP) -> [VNI: [VTEP]] {
+        var out: [VNI: Set<VTEP>] = [:]
         let tenants = tenantsByTarget(instances)
         for received in routes {
             guard case let .inclusiveMulticastEthernetTag(route) = received.route,
                   case let .one(vni) = tenant(of: received.attributes, in: tenants)
             else { continue }
-            let endpoint = received.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter
-            guard case let .v4(vtep) = endpoint, vtep != localVTEP else { continue }
+            let vtep = VTEP(received.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter)
+            guard vtep != localVTEP, familyRefusal(vtep, localVTEP: localVTEP) == nil else { continue }
             out[vni, default: []].insert(vtep)
         }
         return out.mapValues { $0.sorted() }
+    }
+
+    /// Why a route naming `vtep` is refused here, or nil. One flow-based
+    /// VXLAN port sends from one local address (its `local_ip`, or the route
+    /// to the destination), so a host tunnels to VTEPs of its own family
+    /// only: a route from the other family is refused (the agent logs and
+    /// counts it) rather than given a flow whose packets OVS cannot send.
+    public static func familyRefusal(_ vtep: VTEP, localVTEP: VTEP) -> String? {
+        vtep.sameFamily(as: localVTEP) ? nil
+            : "its VTEP \(vtep) is \(vtep.family) and ours (\(localVTEP)) is \(localVTEP.family): no tunnel between the families"
     }
 
     static func baseAttributes(_ communities: [ExtendedCommunity]) -> PathAttributes {

@@ -4,7 +4,7 @@ import Packets
 /// the VTEP (VXLAN tunnel end point) of another host.
 public enum EndpointLocation: Hashable, Sendable, CustomStringConvertible {
     case local(port: UInt32)
-    case remote(vtep: IPv4Address)
+    case remote(vtep: VTEP)
 
     public var description: String {
         switch self {

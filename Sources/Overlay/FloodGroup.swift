@@ -21,12 +21,12 @@ public enum FloodGroup: UInt32, Sendable, Hashable, CaseIterable {
     /// The group for `vni` on a bridge. A bucket that outputs to the port the
     /// frame came in on sends nothing (OpenFlow never outputs to the in_port
     /// unless told IN_PORT), so the sender never gets its own broadcast back.
-    func entry(_ vni: VNI, localPorts: [UInt32], remoteVTEPs: [IPv4Address], vxlanPort: UInt32) -> GroupEntry {
+    func entry(_ vni: VNI, localPorts: [UInt32], remoteVTEPs: [VTEP], vxlanPort: UInt32) -> GroupEntry {
         var buckets = localPorts.map { Bucket(actions: [.output($0)]) }
         if self == .everywhere {
             buckets += remoteVTEPs.map { vtep in
                 Bucket(actions: [.setField(OXMField(.tunnelID, UInt64(vni.rawValue))),
-                                 .setField(.tunnelIPv4Destination(vtep.rawValue)),
+                                 .setField(vtep.tunnelDestination),
                                  .output(vxlanPort)])
             }
         }

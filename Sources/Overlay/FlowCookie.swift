@@ -27,6 +27,8 @@ public enum FlowRole: UInt8, Hashable, Sendable, CaseIterable, CustomStringConve
     case sourceLearnAddress = 21
     case ndResponder = 22
     case neighborAdvertisementOut = 23
+    case sourceAllowed = 24
+    case dropSpoofed = 25
 
     public var description: String {
         switch self {
@@ -53,6 +55,8 @@ public enum FlowRole: UInt8, Hashable, Sendable, CaseIterable, CustomStringConve
         case .sourceLearnAddress: "source-learn-address"
         case .ndResponder: "nd-responder"
         case .neighborAdvertisementOut: "nd-advertisement-out"
+        case .sourceAllowed: "source-allowed"
+        case .dropSpoofed: "drop-spoofed"
         }
     }
 

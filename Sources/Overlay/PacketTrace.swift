@@ -139,8 +139,9 @@ public enum PacketTrace {
         }
 
         func delivery(_ port: UInt32) -> TraceOutput {
-            if port == vxlanPort, let vtep = fields[.tunnelIPv4Destination] {
-                return .tunnel(vni: fields[.basic(.tunnelID)] ?? 0, vtep: IPv4Address(rawValue: UInt32(truncatingIfNeeded: vtep)), port: port)
+            if port == vxlanPort, let vtep = fields.tunnelIPv6Destination.map(VTEP.v6)
+                ?? fields[.tunnelIPv4Destination].map({ VTEP.v4(IPv4Address(rawValue: UInt32(truncatingIfNeeded: $0))) }) {
+                return .tunnel(vni: fields[.basic(.tunnelID)] ?? 0, vtep: vtep, port: port)
             }
             if case .arpRequest = request.payload, fields[.basic(.arpOp)] == 2,
                let mac = fields[.basic(.arpSHA)], let ip = fields[.basic(.arpSPA)] {
@@ -194,6 +195,9 @@ public enum PacketTrace {
         default:
             if field.oxmClass == NXMField.tunIPv4Dst.oxmClass, field.field == NXMField.tunIPv4Dst.field {
                 return "\(IPv4Address(rawValue: UInt32(truncatingIfNeeded: value)))"
+            }
+            if (field.oxmClass, field.field) == NXMField.tunIPv6Dst, let address = IPv6Address(bytes: field.value) {
+                return "\(address)"
             }
             return "0x" + hex(value)
         }

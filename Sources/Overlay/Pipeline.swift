@@ -10,7 +10,11 @@ import Packets
 /// - 0 classify: a tenant port, or the VXLAN port with a known tunnel id,
 ///   sets metadata = VNI; anything else is dropped.
 /// - 10 source: a known (port, MAC) goes on; an unknown source is copied to
-///   the controller (gleaning) and goes on.
+///   the controller (gleaning, each tenant's copies through its own
+///   `GleaningMeter` when the state sets a rate) and goes on. On a secured
+///   port (port security) other source MACs are dropped, and so are the
+///   ARP, IPv4 and IPv6 frames of an endpoint with known addresses whose
+///   sender or source is not one of them.
 /// - 20 address resolution: ARP requests and IPv6 neighbour solicitations
 ///   for a known IP are answered inside OVS; the rest, and what the flows
 ///   cannot answer (an NS without a source link-layer option, duplicate
@@ -59,7 +63,9 @@ public enum Pipeline {
     }
 
     public static func meters(for state: BridgeState) -> MeterTable {
-        MeterTable(state.addressResolutionRate.map { [AddressResolutionMeter.entry(packetsPerSecond: $0)] } ?? [])
+        guard let rate = state.addressResolutionRate else { return MeterTable([]) }
+        let gleaning = state.localVNIs.indices.prefix(GleaningMeter.count).map { GleaningMeter.entry(index: $0, packetsPerSecond: rate) }
+        return MeterTable([AddressResolutionMeter.entry(packetsPerSecond: rate)] + gleaning)
     }
 
     /// Every flow of the bridge: the reference that `BridgeFlows`, which
@@ -76,9 +82,7 @@ public enum Pipeline {
         let metered = state.addressResolutionRate != nil
         for endpoint in endpoints {
             if case let .local(port) = endpoint.location {
-                table.insert(sourceKnown(endpoint, port: port))
-                if endpoint.ipv4.isEmpty { table.insert(sourceLearnAddress(endpoint, port: port, metered: metered)) }
-                if endpoint.ipv6.isEmpty { table.insert(sourceLearnIPv6Address(endpoint, port: port, metered: metered)) }
+                for flow in sourceFlows(endpoint, port: port, state: state) { table.insert(flow) }
             }
             for ip in endpoint.ipv4 {
                 table.insert(arpResponder(endpoint, ip))
@@ -133,6 +137,25 @@ public enum Pipeline {
             tableID: Table.source, priority: 0, cookie: FlowCookie(.sourceUnknown).cookie,
             instructions: [.applyActions([.output(port: OpenFlowPort.controller, maxLength: packetInLength)]),
                            .gotoTable(Table.addressResolution)]))
+        // Metered: each tenant's copies through its own meter (the copy
+        // only: the controller action's meter, not a meter instruction,
+        // which would drop the frame itself).
+        if state.addressResolutionRate != nil {
+            for (index, vni) in vnis.enumerated() {
+                let copy = NXController2(maxLength: packetInLength, meterID: GleaningMeter.id(index: index))
+                table.insert(FlowEntry(
+                    tableID: Table.source, priority: 1, match: Match([metadata(vni)]),
+                    cookie: FlowCookie(.sourceUnknown, vni: vni).cookie,
+                    instructions: [.applyActions([.nicira(.controller2(copy))]), .gotoTable(Table.addressResolution)]))
+            }
+        }
+        // Port security: on a secured port, what no endpoint's flow let on is dropped.
+        for port in state.securedPorts.sorted() {
+            guard let vni = state.ports[port] else { continue }
+            table.insert(FlowEntry(
+                tableID: Table.source, priority: 90, match: Match([metadata(vni), OXMField(.inPort, UInt64(port))]),
+                cookie: FlowCookie(.dropSpoofed, vni: vni).cookie, instructions: []))
+        }
 
         // Table 20: ARP answered in OVS (per endpoint), the rest of address
         // resolution to the controller.
@@ -217,6 +240,54 @@ public enum Pipeline {
         return true
     }
 
+    /// Table 10: the flows of a local endpoint on its port.
+    static func sourceFlows(_ endpoint: Endpoint, port: UInt32, state: BridgeState) -> [FlowEntry] {
+        let metered = state.addressResolutionRate != nil
+        var flows = [sourceKnown(endpoint, port: port)]
+        if endpoint.ipv4.isEmpty { flows.append(sourceLearnAddress(endpoint, port: port, metered: metered)) }
+        if endpoint.ipv6.isEmpty { flows.append(sourceLearnIPv6Address(endpoint, port: port, metered: metered)) }
+        if state.securedPorts.contains(port) { flows += sourceGuard(endpoint, port: port) }
+        return flows
+    }
+
+    /// Table 10, port security: an endpoint with known IPv4 addresses sends
+    /// ARP only as itself (sender MAC its own, sender IP one of them, or
+    /// 0.0.0.0 for an RFC 5227 probe) and IPv4 only from them (or a DHCP
+    /// discover from 0.0.0.0); one with known IPv6 addresses sends IPv6 only
+    /// from them, a link-local address, or :: (duplicate address
+    /// detection). The rest of that family is dropped. A family without
+    /// known addresses is not checked (the MAC is).
+    static func sourceGuard(_ endpoint: Endpoint, port: UInt32) -> [FlowEntry] {
+        let own = [metadata(endpoint.vni), OXMField(.inPort, UInt64(port)), OXMField(.ethSrc, endpoint.mac.rawValue)]
+        func allow(_ fields: [OXMField]) -> FlowEntry {
+            FlowEntry(tableID: Table.source, priority: 105, match: Match(own + fields),
+                      cookie: FlowCookie(.sourceAllowed, vni: endpoint.vni).cookie, instructions: [.gotoTable(Table.addressResolution)])
+        }
+        func drop(_ type: EtherType) -> FlowEntry {
+            FlowEntry(tableID: Table.source, priority: 104, match: Match(own + [OXMField(.ethType, UInt64(type.rawValue))]),
+                      cookie: FlowCookie(.dropSpoofed, vni: endpoint.vni).cookie, instructions: [])
+        }
+        var flows: [FlowEntry] = []
+        if !endpoint.ipv4.isEmpty {
+            let arp = OXMField(.ethType, UInt64(EtherType.arp.rawValue)), ipv4 = OXMField(.ethType, UInt64(EtherType.ipv4.rawValue))
+            for ip in endpoint.ipv4 + [IPv4Address(rawValue: 0)] {
+                flows.append(allow([arp, OXMField(.arpSPA, UInt64(ip.rawValue)), OXMField(.arpSHA, endpoint.mac.rawValue)]))
+            }
+            for ip in endpoint.ipv4 { flows.append(allow([ipv4, OXMField(.ipv4Src, UInt64(ip.rawValue))])) }
+            flows.append(allow([ipv4, OXMField(.ipProto, UInt64(IPProtocol.udp.rawValue)), OXMField(.ipv4Src, 0),
+                                OXMField(.ipv4Dst, UInt64(UInt32.max)), OXMField(.udpSrc, 68), OXMField(.udpDst, 67)]))
+            flows += [drop(.arp), drop(.ipv4)]
+        }
+        if !endpoint.ipv6.isEmpty {
+            let ipv6 = OXMField(.ethType, UInt64(EtherType.ipv6.rawValue))
+            for ip in endpoint.ipv6 + [IPv6Address.unspecified] { flows.append(allow([ipv6, OXMField(.ipv6Src, bytes: ip.bytes)])) }
+            let linkLocal = IPv6Address(high: 0xfe80_0000_0000_0000, low: 0), prefix10 = IPv6Address(high: 0xffc0_0000_0000_0000, low: 0)
+            flows.append(allow([ipv6, OXMField(.ipv6Src, bytes: linkLocal.bytes, mask: prefix10.bytes)]))
+            flows.append(drop(.ipv6))
+        }
+        return flows
+    }
+
     /// Table 10: a known (port, MAC) goes on.
     static func sourceKnown(_ endpoint: Endpoint, port: UInt32) -> FlowEntry {
         FlowEntry(
@@ -273,7 +344,7 @@ public enum Pipeline {
             role = .forwardLocal
         case let .remote(vtep):
             actions = [.setField(OXMField(.tunnelID, UInt64(endpoint.vni.rawValue))),
-                       .setField(.tunnelIPv4Destination(vtep.rawValue)),
+                       .setField(vtep.tunnelDestination),
                        .output(vxlanPort)]
             role = .forwardRemote
         }

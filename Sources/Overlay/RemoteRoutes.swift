@@ -8,8 +8,8 @@ import Packets
 public struct RemoteRoutes: Sendable {
     /// What one received route means here.
     enum Import: Hashable, Sendable {
-        case macIP(key: EndpointKey, vtep: IPv4Address, sequence: UInt32, ip: IPAddress?)
-        case flood(vni: VNI, vtep: IPv4Address)
+        case macIP(key: EndpointKey, vtep: VTEP, sequence: UInt32, ip: IPAddress?)
+        case flood(vni: VNI, vtep: VTEP)
     }
 
     /// What a change touched: the (VNI, MAC)s whose remote endpoint or
@@ -37,19 +37,48 @@ public struct RemoteRoutes: Sendable {
     }
 
     public let instances: [EVPNInstance]
-    public let localVTEP: IPv4Address
+    public let localVTEP: VTEP
     private let tenants: [RouteTarget: VNI]
-    /// By route key (`EVPNRoute.key`).
-    private var imported: [EVPNRoute: Import] = [:]
-    /// The type-2 routes of each (VNI, MAC), by route key: one, or a few during a move.
-    private var byKey: [EndpointKey: OneOrMore<EVPNRoute>] = [:]
-    /// The (VNI, MAC)s whose routes carry each (VNI, IP): the agent answers
-    /// address resolution for remote IPs without a scan of every route.
-    private var holders: [TenantAddress: OneOrMore<EndpointKey>] = [:]
+    /// The imported type-2 routes, under their MAC: one, or a few during a
+    /// move (or when tenants' MACs collide). Held compactly: at 100,000
+    /// remote endpoints this is most of what the agent keeps per endpoint.
+    private var byMAC: [EthernetAddress: OneOrMore<HeldRoute>] = [:]
+    private var macIPRouteCount = 0
+    /// The imported type-3 routes, by route key (a few per remote VTEP).
+    private var floodRoutes: [EVPNRoute: FloodRoute] = [:]
     /// Per tenant, the VTEPs asking for its broadcast traffic, with how many routes ask.
-    private var flooding: [VNI: [IPv4Address: Int]] = [:]
+    private var flooding: [VNI: [VTEP: Int]] = [:]
+    /// The remote VTEPs the held routes name, each held once (a route
+    /// keeps a 4-byte number; a `VTEP` takes 24 bytes).
+    private var vteps = Interned<VTEP>()
 
-    public init(instances: [EVPNInstance], localVTEP: IPv4Address) {
+    /// An imported type-2 route: what tells it from its MAC's other routes
+    /// (its BGP route key without the MAC: RD, Ethernet tag, IP; RFC 7432
+    /// section 7.2), and what it means here.
+    struct HeldRoute: Hashable, Sendable {
+        var rd: RouteDistinguisher
+        var ethernetTag: UInt32
+        var ip: IPAddress?
+        var vni: VNI
+        var vtep: Interned<VTEP>.ID
+        var sequence: UInt32
+
+        func isRoute(_ route: MACIPAdvertisementRoute) -> Bool {
+            rd == route.rd && ethernetTag == route.ethernetTag && ip == route.ip
+        }
+
+        func meaning(mac: EthernetAddress, vteps: Interned<VTEP>) -> Import {
+            .macIP(key: EndpointKey(vni: vni, mac: mac), vtep: vteps[vtep], sequence: sequence, ip: ip)
+        }
+    }
+
+    /// An imported type-3 route: the tenant and the VTEP asking for its broadcast traffic.
+    struct FloodRoute: Hashable, Sendable {
+        var vni: VNI
+        var vtep: VTEP
+    }
+
+    public init(instances: [EVPNInstance], localVTEP: VTEP) {
         self.instances = instances
         self.localVTEP = localVTEP
         tenants = EVPNRoutes.tenantsByTarget(instances)
@@ -67,20 +96,22 @@ public struct RemoteRoutes: Sendable {
         }
         switch path.route {
         case let .macIPAdvertisement(route):
-            guard case let .v4(vtep)? = path.nextHop, vtep != localVTEP else { return (nil, nil) }
+            guard let vtep = path.nextHop.map(VTEP.init), vtep != localVTEP else { return (nil, nil) }
+            if let refusal = EVPNRoutes.familyRefusal(vtep, localVTEP: localVTEP) { return (nil, refusal) }
             if route.mac.isMulticast { return (nil, "a group MAC address (\(route.mac)) never becomes a unicast forward flow") }
             return (.macIP(key: EndpointKey(vni: vni, mac: route.mac), vtep: vtep,
                            sequence: EVPNRoutes.mobilitySequence(path.attributes), ip: route.ip), nil)
         case let .inclusiveMulticastEthernetTag(route):
-            guard case let .v4(vtep) = path.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter,
-                  vtep != localVTEP else { return (nil, nil) }
+            let vtep = VTEP(path.attributes.pmsiTunnel?.tunnelEndpoint ?? route.originatingRouter)
+            guard vtep != localVTEP else { return (nil, nil) }
+            if let refusal = EVPNRoutes.familyRefusal(vtep, localVTEP: localVTEP) { return (nil, refusal) }
             return (.flood(vni: vni, vtep: vtep), nil)
         default:
             return (nil, nil)
         }
     }
 
-    public var routeCount: Int { imported.count }
+    public var routeCount: Int { macIPRouteCount + floodRoutes.count }
 
     /// A route announced (with its path) or withdrawn (nil). Routes are
     /// held by their BGP route key: a route announced again with other
@@ -89,113 +120,123 @@ public struct RemoteRoutes: Sendable {
     public mutating func apply(_ announced: EVPNRoute, _ path: EVPNPath?) -> Touched {
         let route = announced.key
         var touched = Touched()
-        if let old = imported.removeValue(forKey: route) { forget(old, route: route, touched: &touched) }
+        forget(route, touched: &touched)
         guard let path else { return touched }
         let (meaning, refusal) = importing(path)
         if let refusal { touched.refused.append(Refusal(route: announced, reason: refusal)) }
-        if let new = meaning {
-            imported[route] = new
-            switch new {
-            case let .macIP(key, _, _, ip):
-                byKey[key] = byKey[key].appending(route)
-                if let ip {
-                    let address = TenantAddress(vni: key.vni, ip: ip)
-                    holders[address] = holders[address].appending(key)
-                }
-                touched.keys.insert(key)
-            case let .flood(vni, vtep):
-                flooding[vni, default: [:]][vtep, default: 0] += 1
-                touched.floodVNIs.insert(vni)
-            }
+        switch (meaning, route) {
+        case let (.macIP(key, vtep, sequence, ip)?, .macIPAdvertisement(r)):
+            let held = HeldRoute(rd: r.rd, ethernetTag: r.ethernetTag, ip: ip, vni: key.vni, vtep: vteps.intern(vtep), sequence: sequence)
+            byMAC[key.mac] = byMAC[key.mac].appending(held)
+            macIPRouteCount += 1
+            touched.keys.insert(key)
+        case let (.flood(vni, vtep)?, _):
+            floodRoutes[route] = FloodRoute(vni: vni, vtep: vtep)
+            flooding[vni, default: [:]][vtep, default: 0] += 1
+            touched.floodVNIs.insert(vni)
+        default:
+            break
         }
         return touched
     }
 
-    /// Makes `paths` the whole set received; returns what changed.
+    /// What an imported route (by key) means here; nil when not imported.
+    private func imported(_ route: EVPNRoute) -> Import? {
+        switch route {
+        case let .macIPAdvertisement(r):
+            byMAC[r.mac]?.first { $0.isRoute(r) }?.meaning(mac: r.mac, vteps: vteps)
+        default:
+            floodRoutes[route].map { .flood(vni: $0.vni, vtep: $0.vtep) }
+        }
+    }
+
+    /// Every imported route, by key (for a whole-set replacement).
+    private var importedRoutes: [EVPNRoute] {
+        var out = Array(floodRoutes.keys)
+        for (mac, routes) in byMAC {
+            for held in routes {
+                out.append(.macIPAdvertisement(MACIPAdvertisementRoute(rd: held.rd, ethernetTag: held.ethernetTag, mac: mac, ip: held.ip,
+                                                                       label1: MPLSLabel(rawValue: 0))))
+            }
+        }
+        return out
+    }
+
+    /// Makes `paths` the whole set received; returns what changed, and
+    /// every route of the set refused (so a reload reports them again).
     @discardableResult
     public mutating func replaceAll(with paths: [EVPNPath]) -> Touched {
         var touched = Touched()
         var incoming: [EVPNRoute: EVPNPath] = [:]
         for path in paths { incoming[path.route.key] = path }
-        for route in Array(imported.keys) where incoming[route] == nil { touched.merge(apply(route, nil)) }
-        for (route, path) in incoming where imported[route] != importing(path).0 { touched.merge(apply(route, path)) }
+        for route in importedRoutes where incoming[route] == nil { touched.merge(apply(route, nil)) }
+        for (route, path) in incoming {
+            let (meaning, refusal) = importing(path)
+            if imported(route) != meaning || refusal != nil { touched.merge(apply(route, path)) }
+        }
         return touched
     }
 
-    private mutating func forget(_ old: Import, route: EVPNRoute, touched: inout Touched) {
-        switch old {
-        case let .macIP(key, _, _, ip):
-            byKey[key] = byKey[key]?.removing(route)
-            if let ip {
-                let address = TenantAddress(vni: key.vni, ip: ip)
-                holders[address] = holders[address]?.removing(key)
-            }
-            touched.keys.insert(key)
-        case let .flood(vni, vtep):
-            let n = (flooding[vni]?[vtep] ?? 1) - 1
-            flooding[vni]?[vtep] = n > 0 ? n : nil
-            if flooding[vni]?.isEmpty == true { flooding[vni] = nil }
-            touched.floodVNIs.insert(vni)
+    /// Takes out the imported route with this key, if any.
+    private mutating func forget(_ route: EVPNRoute, touched: inout Touched) {
+        switch route {
+        case let .macIPAdvertisement(r):
+            guard let routes = byMAC[r.mac], let held = routes.first(where: { $0.isRoute(r) }) else { return }
+            byMAC[r.mac] = routes.removing(held)
+            macIPRouteCount -= 1
+            vteps.release(held.vtep)
+            touched.keys.insert(EndpointKey(vni: held.vni, mac: r.mac))
+        default:
+            guard let old = floodRoutes.removeValue(forKey: route) else { return }
+            let n = (flooding[old.vni]?[old.vtep] ?? 1) - 1
+            flooding[old.vni]?[old.vtep] = n > 0 ? n : nil
+            if flooding[old.vni]?.isEmpty == true { flooding[old.vni] = nil }
+            touched.floodVNIs.insert(old.vni)
         }
+    }
+
+    /// The routes of a (VNI, MAC).
+    private func routes(_ key: EndpointKey) -> [HeldRoute] {
+        guard let routes = byMAC[key.mac] else { return [] }
+        return routes.filter { $0.vni == key.vni }
     }
 
     /// The remote endpoint of a (VNI, MAC): where several VTEPs advertise
     /// it (a move in progress), the highest MAC mobility sequence wins, then
     /// the lowest VTEP address (RFC 7432 section 15.1).
     public func endpoint(_ key: EndpointKey) -> Endpoint? {
-        guard let routes = byKey[key] else { return nil }
-        var sequences: [IPv4Address: UInt32] = [:]
-        for route in routes {
-            guard case let .macIP(_, vtep, sequence, _)? = imported[route] else { continue }
-            sequences[vtep] = max(sequences[vtep] ?? 0, sequence)
-        }
+        let routes = routes(key)
+        var sequences: [Interned<VTEP>.ID: UInt32] = [:]
+        for route in routes { sequences[route.vtep] = max(sequences[route.vtep] ?? 0, route.sequence) }
         // "Smaller" loses: a lower sequence, or the same and a higher address.
-        guard let vtep = sequences.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { return nil }
+        guard let vtep = sequences.max(by: { ($0.value, vteps[$1.key]) < ($1.value, vteps[$0.key]) })?.key else { return nil }
         var ipv4: Set<IPv4Address> = []
         var ipv6: Set<IPv6Address> = []
-        for route in routes {
-            guard case let .macIP(_, from, _, ip)? = imported[route], from == vtep else { continue }
-            switch ip {
+        for route in routes where route.vtep == vtep {
+            switch route.ip {
             case let .v4(address)?: ipv4.insert(address)
             case let .v6(address)?: ipv6.insert(address)
             case nil: break
             }
         }
-        return Endpoint(vni: key.vni, mac: key.mac, ipv4: ipv4.sorted(), ipv6: ipv6.sorted(), location: .remote(vtep: vtep))
+        return Endpoint(vni: key.vni, mac: key.mac, ipv4: ipv4.sorted(), ipv6: ipv6.sorted(), location: .remote(vtep: vteps[vtep]))
     }
 
     /// The highest MAC mobility sequence any remote VTEP advertises for the MAC.
     public func sequence(_ key: EndpointKey) -> UInt32? {
-        guard let routes = byKey[key] else { return nil }
-        var out: UInt32?
-        for route in routes {
-            if case let .macIP(_, _, sequence, _)? = imported[route] { out = max(out ?? 0, sequence) }
-        }
-        return out
-    }
-
-    /// The remote endpoints of the tenant that hold `ip` (usually one), in key order.
-    public func endpoints(vni: VNI, holding ip: IPAddress) -> [Endpoint] {
-        Set(holders[TenantAddress(vni: vni, ip: ip)].map(Array.init) ?? []).sorted().compactMap(endpoint).filter { endpoint in
-            switch ip {
-            case let .v4(address): endpoint.ipv4.contains(address)
-            case let .v6(address): endpoint.ipv6.contains(address)
-            }
-        }
+        routes(key).map(\.sequence).max()
     }
 
     /// The VTEPs that sent a type-3 route for the tenant, in order.
-    public func floodList(_ vni: VNI) -> [IPv4Address] { (flooding[vni] ?? [:]).keys.sorted() }
+    public func floodList(_ vni: VNI) -> [VTEP] { (flooding[vni] ?? [:]).keys.sorted() }
 
     /// Every (VNI, MAC) some remote VTEP advertises.
-    public var keys: some Collection<EndpointKey> { byKey.keys }
+    public var keys: Set<EndpointKey> {
+        var out: Set<EndpointKey> = []
+        for (mac, routes) in byMAC { for route in routes { out.insert(EndpointKey(vni: route.vni, mac: mac)) } }
+        return out
+    }
 
     /// Every remote endpoint, sorted (for views; a scan of the whole set).
-    public var endpoints: [Endpoint] { byKey.keys.sorted().compactMap(endpoint) }
-}
-
-/// An IP address inside one tenant network.
-struct TenantAddress: Hashable, Sendable {
-    var vni: VNI
-    var ip: IPAddress
+    public var endpoints: [Endpoint] { keys.sorted().compactMap(endpoint) }
 }

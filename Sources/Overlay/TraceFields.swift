@@ -34,6 +34,9 @@ struct TraceFields: Hashable, Sendable {
     }
 
     private var values: [Key: UInt64] = [:]
+    /// tun_ipv6_dst, the one field wider than 64 bits a flow sets (a set-field
+    /// of a tunnel destination of either family clears the other, as in OVS).
+    private(set) var tunnelIPv6Destination: IPv6Address?
 
     subscript(key: Key) -> UInt64? {
         get { values[key] }
@@ -56,6 +59,12 @@ struct TraceFields: Hashable, Sendable {
     /// a flow), except tunnel metadata, which any packet may get.
     mutating func set(_ field: OXMField) {
         let key = Key(oxmClass: field.oxmClass, field: field.field)
+        if (field.oxmClass, field.field) == NXMField.tunIPv6Dst, let address = IPv6Address(bytes: field.value) {
+            tunnelIPv6Destination = address
+            values[.tunnelIPv4Destination] = nil
+            return
+        }
+        if key == .tunnelIPv4Destination { tunnelIPv6Destination = nil }
         guard let value = field.integerValue, values[key] != nil || key == .tunnelIPv4Destination || key == .basic(.tunnelID)
         else { return }
         values[key] = value

@@ -7,7 +7,7 @@ public enum TraceOutput: Hashable, Sendable, CustomStringConvertible {
     /// Back out of the port it came in on as an ARP reply: `ip` is at `mac`.
     case arpReply(mac: EthernetAddress, ip: IPv4Address, port: UInt32)
     /// Into the VXLAN port with this tunnel id, towards this VTEP.
-    case tunnel(vni: UInt64, vtep: IPv4Address, port: UInt32)
+    case tunnel(vni: UInt64, vtep: VTEP, port: UInt32)
     /// To the controller (the agent), by the flow with this role.
     case controller(FlowRole?)
 

@@ -97,11 +97,8 @@ extension AgentDaemon {
                 throw AdminError.notFound("\(mac) is not frozen" + (frozen.isEmpty ? "; no MAC is" : "; frozen: " + frozen.map { "\($0.mac) (VNI \($0.vni))" }.joined(separator: ", ")))
             }
         }
-        let thawed = core.thaw(keys)
-        if !thawed.isEmpty {
-            logger.notice("duplicate MACs cleared by the operator", metadata: ["macs": "\(thawed.map { "\($0.mac)/\($0.vni)" }.joined(separator: ", "))"])
-            await syncAll()
-        }
-        return ClearReport(cleared: thawed.map { "\($0.mac)" })
+        // Every key named is frozen (taken from `frozenMACs`), so each thaws.
+        await handle(.duplicatesCleared(keys))
+        return ClearReport(cleared: keys.map { "\($0.mac)" })
     }
 }

@@ -281,7 +281,10 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         let logger = Logger(label: "swiftplane-rr")
         // Before the speaker exists: it makes its counters at init.
         let registry = PrometheusPage.bootstrap()
-        let speaker = Speaker(config, logger: logger)
+        // For measurements only: every peer planned on its own, as before subgroups.
+        var tuned = config
+        if getenv("SWIFTPLANE_RR_SUBGROUPS").map({ String(cString: $0) }) == "off" { tuned.subgroups = false }
+        let speaker = Speaker(tuned, logger: logger)
         if config.families.contains(.routeTargetConstraint) {
             // RFC 4684: a reflector asks its clients for every route with the
             // default membership; what each client gets is filtered here.

@@ -67,8 +67,8 @@ struct AgentBGPTests {
             let macA = EthernetAddress(0x02, 0, 0, 0, 0, 0x01)
             let macB = EthernetAddress(0x02, 0, 0, 0, 0, 0x02)
 
-            #expect(await eventually(10) { await b.remote(macA) == .remote(vtep: IPv4Address(10, 66, 0, 1)) })
-            #expect(await eventually(10) { await a.remote(macB) == .remote(vtep: IPv4Address(10, 66, 0, 2)) })
+            #expect(await eventually(10) { await b.remote(macA) == .remote(vtep: .v4(IPv4Address(10, 66, 0, 1))) })
+            #expect(await eventually(10) { await a.remote(macB) == .remote(vtep: .v4(IPv4Address(10, 66, 0, 2))) })
             // The received route is the one a originated, reflected: same RD, MAC, IP, label and route target.
             let received = BGPRoutes.received(await b.speaker.receivedBestRoutes())
             #expect(received.map(\.route) == a.core.advertisements.map(\.route))

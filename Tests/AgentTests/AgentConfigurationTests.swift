@@ -35,7 +35,9 @@ struct AgentConfigurationTests {
         Bad(name: "missing vtep", yaml: "as: 65000\nbridges: []\nvnis: []",
             expected: "t.yaml: vtep: missing required field"),
         Bad(name: "bad vtep", yaml: base.replacingOccurrences(of: "10.0.0.1", with: "10.0.0.300"),
-            expected: "t.yaml: vtep: not an IPv4 address: '10.0.0.300'"),
+            expected: "t.yaml: vtep: not an IPv4 or IPv6 address: '10.0.0.300'"),
+        Bad(name: "IPv6 vtep without a router id", yaml: base.replacingOccurrences(of: "10.0.0.1", with: "fd00:9::2"),
+            expected: "t.yaml: vtep: the vtep fd00:9::2 is IPv6: router-id (an IPv4 address) is required"),
         Bad(name: "AS zero", yaml: base.replacingOccurrences(of: "as: 65000", with: "as: 0"),
             expected: "t.yaml: as: the AS number must be an integer in 1...4294967295, got '0'"),
         Bad(name: "AS text", yaml: base.replacingOccurrences(of: "as: 65000", with: "as: big"),
@@ -123,6 +125,8 @@ struct AgentConfigurationTests {
         Bad(name: "BGP listen port", yaml: base + "\nbgp-listen: 127.0.0.1:99999",
             expected: "t.yaml: bgp-listen: the listen port must be in 0...65535, got '127.0.0.1:99999'"),
         Bad(name: "duplicate key", yaml: base + "\nas: 65001", expected: "t.yaml: not valid YAML: Parser: expected all keys to be unique"),
+        Bad(name: "port security not a boolean", yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    port-security: on"),
+            expected: "t.yaml: bridges[0].port-security: expected true or false, got 'on'"),
         Bad(name: "graceful restart not a boolean", yaml: base + "\ngraceful-restart:\n  enabled: yes-please",
             expected: "t.yaml: graceful-restart.enabled: expected true or false, got 'yes-please'"),
         Bad(name: "restart time too long", yaml: base + "\ngraceful-restart:\n  restart-time: 5000",
@@ -217,6 +221,14 @@ struct AgentConfigurationTests {
         let config = try AgentConfiguration.parse(yaml: yaml, file: "t.yaml")
         #expect(config.routeReflectors.map(\.password) == ["s3cret:#1", nil])
         #expect(config.reflectorNeighbors.map(\.password) == ["s3cret:#1", nil])
+    }
+
+    /// An IPv6 VTEP: the core tunnels to it, the route distinguishers hold the router id.
+    @Test func ipv6VTEP() throws {
+        let yaml = base.replacingOccurrences(of: "10.0.0.1", with: "fd00:9:0::2") + "\nrouter-id: 10.0.0.2"
+        let config = try AgentConfiguration.parse(yaml: yaml, file: "t.yaml")
+        #expect(config.vtep == .v6(IPv6Address("fd00:9::2")!) && config.routerID == IPv4Address(10, 0, 0, 2))
+        #expect(config.coreSettings.vtep == config.vtep && config.coreSettings.routeDistinguisherAddress == IPv4Address(10, 0, 0, 2))
     }
 
     /// BGP over IPv6: a reflector by its IPv6 address (signed), the agent's

@@ -12,8 +12,8 @@ import TestSupport
 /// Addresses of the captured fixtures (Fixtures/frames.manifest): a is
 /// 02:00:00:00:00:01 192.168.0.1 fd00::1, b is 02:00:00:00:00:02 192.168.0.2 fd00::2.
 let vni = VNI(rawValue: 10)!
-let localVTEP = IPv4Address(10, 0, 0, 1)
-let remoteVTEP = IPv4Address(10, 0, 0, 2)
+let localVTEP = VTEP.v4(IPv4Address(10, 0, 0, 1))
+let remoteVTEP = VTEP.v4(IPv4Address(10, 0, 0, 2))
 let instance = EVPNInstance.automatic(vni: vni, asn: 65000)!
 let macA = EthernetAddress(0x02, 0, 0, 0, 0, 0x01)
 let macB = EthernetAddress(0x02, 0, 0, 0, 0, 0x02)
@@ -24,14 +24,14 @@ func core(ports: [UInt32: VNI] = [1: vni, 2: vni], endpoints: [Endpoint] = [],
           ingressReplication: Bool = false, maximumGleaned: Int = 4096, gleanedExpiry: Duration? = nil,
           duplicates: DuplicateMACDetector.Settings = .init()) -> AgentCore {
     var core = AgentCore(settings: .init(vtep: localVTEP, tenants: [.init(instance: instance, ingressReplication: ingressReplication)],
-                                         vxlanPorts: ["br0": 100], maximumGleanedPerBridge: maximumGleaned,
+                                         vxlanPorts: ["br0": 100], maximumGleanedPerVNI: maximumGleaned,
                                          gleanedExpiry: gleanedExpiry, duplicateDetection: duplicates))
     core.setPorts(.init(ports: ports, endpoints: endpoints), bridge: "br0")
     return core
 }
 
 /// What a remote host advertises for `endpoint` (its own origination, as we would receive it).
-func remoteRoutes(_ endpoint: Endpoint, vtep: IPv4Address = remoteVTEP, sequence: UInt32 = 0) -> [EVPNPath] {
+func remoteRoutes(_ endpoint: Endpoint, vtep: VTEP = remoteVTEP, sequence: UInt32 = 0) -> [EVPNPath] {
     var local = endpoint
     local.location = .local(port: 9)
     return EVPNRoutes.advertisements(endpoints: [local], instances: [instance], vtep: vtep,
@@ -79,7 +79,7 @@ struct AgentCoreTests {
             }
         }
         #expect(types == (replicate ? ["2", "3"] : ["2"]))
-        #expect(agent.advertisements.allSatisfy { $0.nextHop == .v4(localVTEP) })
+        #expect(agent.advertisements.allSatisfy { $0.nextHop == localVTEP.address })
     }
 
     struct Move: Sendable, CustomTestStringConvertible {
@@ -109,19 +109,44 @@ struct AgentCoreTests {
     }
 
     /// Two hosts configured with one MAC: each claims once (remote + 1) and
-    /// then stays, instead of outbidding the other for ever.
+    /// then stays, instead of outbidding the other for ever; outbid, we
+    /// withdraw (RFC 7432 section 15) and do not claim again.
     @Test func duplicateConfiguredMACSettles() throws {
         let here = Endpoint(vni: vni, mac: macA, ipv4: [ipA], location: .local(port: 1))
         var agent = core(endpoints: [here])
         #expect(agent.advertisements.first.flatMap(mobility) == nil)
         agent.setReceivedRoutes(remoteRoutes(here, sequence: 0), at: .now)
         #expect(agent.advertisements.first.flatMap(mobility) == 1)
-        // The other host claimed too, with 1, then 2: we do not answer with 2, then 3.
-        for sequence: UInt32 in [1, 2] {
-            agent.setReceivedRoutes(remoteRoutes(here, sequence: sequence), at: .now)
-            #expect(agent.advertisements.first.flatMap(mobility) == 1)
-        }
+        // The other host claimed too, with 1 (a tie: our lower VTEP address keeps it), then 2:
+        // we do not answer with 2, then 3.
+        agent.setReceivedRoutes(remoteRoutes(here, sequence: 1), at: .now)
+        #expect(agent.advertisements.first.flatMap(mobility) == 1)
+        agent.setReceivedRoutes(remoteRoutes(here, sequence: 2), at: .now)
+        #expect(agent.advertisements.isEmpty)
         #expect(agent.bridgeState("br0")?.endpoints[here.key]?.location == .local(port: 1))
+    }
+
+    /// RFC 7432 section 15: a VTEP that receives a route for a MAC it
+    /// advertises, with a higher sequence, withdraws its own, also while the
+    /// MAC's port is still here (the first place of a live migration, while
+    /// the VM still runs there). A Linux/FRR VTEP kept the IP as a remote,
+    /// unreplaceable neighbour for as long as we went on advertising it.
+    /// The remote withdrawn, the MAC is ours alone again and is advertised.
+    @Test func configuredMACOutbidWithdrawsItsRoutes() throws {
+        let here = Endpoint(vni: vni, mac: macA, ipv4: [ipA], location: .local(port: 1))
+        var agent = core(endpoints: [here])
+        agent.setReceivedRoutes(remoteRoutes(here, sequence: 0), at: .now)
+        #expect(agent.advertisements.count == 1 && agent.advertisements.first.flatMap(mobility) == 1)
+        // It moves back there: MAC-only first (the remote knows no IP yet), sequence 2.
+        var moved = here
+        moved.ipv4 = []
+        agent.setReceivedRoutes(remoteRoutes(moved, sequence: 2), at: .now)
+        #expect(agent.advertisements.isEmpty, "\(agent.advertisements)")
+        // The port stays here meanwhile: it is still delivered to locally.
+        #expect(agent.bridgeState("br0")?.endpoints[here.key]?.location == .local(port: 1))
+        // The remote withdraws: ours again, with the sequence we had.
+        agent.setReceivedRoutes([], at: .now)
+        #expect(agent.advertisements.count == 1 && agent.advertisements.first.flatMap(mobility) == 1)
     }
 
     /// A gleaned MAC later claimed by a remote VTEP with a higher sequence
@@ -186,12 +211,19 @@ struct AgentCoreTests {
     }
 
     /// The captured ARP request for b, with b known (static or remote): the
-    /// controller answers it; the reply decodes as b's ARP reply to a.
+    /// controller answers it; the reply decodes as b's ARP reply to a. A
+    /// remote owner is found as the bridge's responders find it: in its
+    /// flows as last taken (a switch sends packet-ins only once it has them).
     @Test(arguments: [EndpointLocation.local(port: 2), .remote(vtep: remoteVTEP)])
     func answersARPForKnownIP(_ location: EndpointLocation) throws {
         let b = Endpoint(vni: vni, mac: macB, ipv4: [ipB], location: location)
         var agent = core(endpoints: location == .local(port: 2) ? [b] : [])
-        if case .remote = location { agent.setReceivedRoutes(remoteRoutes(b), at: .now) }
+        if case .remote = location {
+            agent.setReceivedRoutes(remoteRoutes(b), at: .now)
+            #expect(agent.handlePacketIn(packetIn(try fixture("arp-request-reply.pcap")[0], port: 1), bridge: "br0", at: .now).reply == nil,
+                    "before the bridge's flows are taken, nothing to answer from")
+            _ = agent.takeFlowUpdates()
+        }
         let outcome = agent.handlePacketIn(packetIn(try fixture("arp-request-reply.pcap")[0], port: 1), bridge: "br0", at: .now)
         let reply = try #require(outcome.reply)
         #expect(reply.actions == [.output(1)])
@@ -247,7 +279,7 @@ struct AgentCoreTests {
         #expect(outcome.reply == nil)
     }
 
-    /// Gleaning is bounded per bridge.
+    /// Gleaning is bounded (per VNI: `GleaningLimitTests`).
     @Test func gleaningIsBounded() {
         var agent = core(maximumGleaned: 64)
         for n in 0..<100 {

@@ -9,7 +9,7 @@ import TestSupport
 @Suite("AgentCore: flow updates taken change by change equal the full pipeline")
 struct AgentIncrementalTests {
     static let instances = [VNI(rawValue: 10)!, VNI(rawValue: 11)!].map { EVPNInstance.automatic(vni: $0, asn: 65000)! }
-    static let vteps = [IPv4Address(10, 0, 0, 2), IPv4Address(10, 0, 0, 3), localVTEP]
+    static let vteps: [VTEP] = [.v4(IPv4Address(10, 0, 0, 2)), .v4(IPv4Address(10, 0, 0, 3)), localVTEP]
 
     static func mac(_ n: Int) -> EthernetAddress { EthernetAddress(0x02, 0, 0, 0, 0, UInt8(n + 1)) }
 
@@ -27,6 +27,23 @@ struct AgentIncrementalTests {
                                          mobility: sequence > 0 ? [endpoint.key: sequence] : [:])[0]
     }
 
+    /// One to four random announcements or withdrawals of what `held` holds; `held` follows.
+    static func routeChanges(_ g: inout SplitMix64, held: inout [EVPNRoute: EVPNPath]) -> [(route: EVPNRoute, path: EVPNPath?)] {
+        var changes: [(route: EVPNRoute, path: EVPNPath?)] = []
+        for _ in 0..<Int.random(in: 1...4, using: &g) {
+            if !held.isEmpty, Bool.random(using: &g) {
+                let route = held.keys.randomElement(using: &g)!
+                held[route] = nil
+                changes.append((route, nil))
+            } else {
+                let path = route(&g)
+                held[path.route] = path
+                changes.append((path.route, path))
+            }
+        }
+        return changes
+    }
+
     static func ports(_ g: inout SplitMix64) -> AgentCore.PortSnapshot {
         var snapshot = AgentCore.PortSnapshot()
         for port in UInt32(1)...3 where Bool.random(using: &g) {
@@ -41,7 +58,7 @@ struct AgentIncrementalTests {
         return snapshot
     }
 
-    @Test("random ports, route changes, whole route sets and reloads", arguments: 1...8)
+    @Test("random ports, route changes, whole route sets, gleaning, port security and reloads", arguments: 1...8)
     func randomEvents(seed: UInt64) throws {
         var g = SplitMix64(state: seed)
         let settings = AgentCore.Settings(vtep: localVTEP, tenants: Self.instances.map { .init(instance: $0, ingressReplication: $0.vni.rawValue == 11) },
@@ -50,30 +67,26 @@ struct AgentIncrementalTests {
         var held: [EVPNRoute: EVPNPath] = [:]
         var installed = FlowTable()
         for step in 0..<120 {
-            switch Int.random(in: 0..<10, using: &g) {
+            switch Int.random(in: 0..<11, using: &g) {
             case 0..<2:
                 agent.setPorts(Self.ports(&g), bridge: "br0")
             case 2..<7:
-                var changes: [(route: EVPNRoute, path: EVPNPath?)] = []
-                for _ in 0..<Int.random(in: 1...4, using: &g) {
-                    if !held.isEmpty, Bool.random(using: &g) {
-                        let route = held.keys.randomElement(using: &g)!
-                        held[route] = nil
-                        changes.append((route, nil))
-                    } else {
-                        let path = Self.route(&g)
-                        held[path.route] = path
-                        changes.append((path.route, path))
-                    }
-                }
+                let changes = Self.routeChanges(&g, held: &held)
                 agent.applyReceivedRoutes(changes, at: .now)
             case 7..<9:
                 for route in held.keys where Bool.random(using: &g) { held[route] = nil }
                 agent.setReceivedRoutes(Array(held.values), at: .now)
-            default:
+            case 9:
                 var next = settings
                 next.addressResolutionRate = Bool.random(using: &g) ? 50 : nil
+                next.portSecurity = Bool.random(using: &g) ? ["br0"] : []
                 agent.reconfigure(next, received: Array(held.values))
+            default:
+                // A source seen on a port: gleaned, moved, or refused on a secured port.
+                let frame = FrameBuilder.arpRequest(senderHardwareAddress: Self.mac(Int.random(in: 0..<5, using: &g)),
+                                                    senderAddress: IPv4Address(192, 168, 0, UInt8.random(in: 1...3, using: &g)),
+                                                    target: IPv4Address(192, 168, 0, 254))
+                _ = agent.handlePacketIn(packetIn(frame, port: UInt32.random(in: 1...3, using: &g)), bridge: "br0", at: .now)
             }
             let update = agent.takeFlowUpdates()["br0"]
             if let update { installed.apply(update.flows) }

@@ -122,9 +122,10 @@ struct AgentOVSTests {
             let agent = try fixture.startAgent(configuration: Self.config(setup, fixture, socket: socket), controllerTarget: target)
             func agentLog() -> String { agent.output }
 
-            // The flows the pipeline wants for this state, computed here from the test's own endpoints.
+            // The flows the pipeline wants for this state, computed here from the test's own endpoints
+            // (and the default meter rate: the gleaning copies are metered per tenant).
             let wanted = Pipeline.flows(for: BridgeState(vxlanPort: Self.vxlanPort, ports: [1: Self.vni, 2: Self.vni],
-                                                         endpoints: [Self.a, Self.b]))
+                                                         endpoints: [Self.a, Self.b], addressResolutionRate: 100))
             let wantedNames = wanted.entries.map { FlowName(cookie: $0.cookie, table: $0.key.tableID, priority: $0.key.priority) }.sorted()
             var installed: [FlowName] = []
             for _ in 0..<100 {

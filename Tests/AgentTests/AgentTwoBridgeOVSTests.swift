@@ -22,7 +22,8 @@ struct AgentTwoBridgeOVSTests {
         }
         /// The flows the pipeline wants on this bridge, computed here from the test's own values.
         var wanted: [AgentOVSTests.FlowName] {
-            Pipeline.flows(for: BridgeState(vxlanPort: AgentOVSTests.vxlanPort, ports: [ofport: vni], endpoints: [endpoint]))
+            Pipeline.flows(for: BridgeState(vxlanPort: AgentOVSTests.vxlanPort, ports: [ofport: vni], endpoints: [endpoint],
+                                            addressResolutionRate: 100))
                 .entries.map { AgentOVSTests.FlowName(cookie: $0.cookie, table: $0.key.tableID, priority: $0.key.priority) }.sorted()
         }
     }

@@ -239,8 +239,8 @@ extension AgentTwoHostTests {
                       ipv4: [IPv4Address(10, 78, 0, UInt8(host))], location: location.portOffset(1))]
         }
         return BridgeState(vxlanPort: 100, ports: [1: VNI(rawValue: 10)!, 2: VNI(rawValue: 11)!],
-                           endpoints: endpoints(n, .local(port: 1)) + endpoints(other, .remote(vtep: IPv4Address(10, 9, 8, UInt8(other)))),
-                           ingressReplication: [VNI(rawValue: 11)!: [IPv4Address(10, 9, 8, UInt8(other))]],
+                           endpoints: endpoints(n, .local(port: 1)) + endpoints(other, .remote(vtep: .v4(IPv4Address(10, 9, 8, UInt8(other))))),
+                           ingressReplication: [VNI(rawValue: 11)!: [.v4(IPv4Address(10, 9, 8, UInt8(other)))]],
                            addressResolutionRate: 100)
     }
 

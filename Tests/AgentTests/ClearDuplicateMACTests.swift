@@ -9,7 +9,10 @@ import Testing
 
 extension AgentDaemon {
     /// For tests: the core as a test built it (a MAC frozen by a bounce).
-    func replaceCore(_ next: AgentCore) { core = next }
+    func replaceCore(_ next: AgentCore) {
+        machine = AgentStateMachine(core: next, bridges: configuration.bridgeIdentities, deferral: machine.deferral,
+                                    advertises: speaker != nil, startedAt: .now)
+    }
 }
 
 /// `swiftplanectl evpn macs --duplicate` and `clear dup-mac` through the

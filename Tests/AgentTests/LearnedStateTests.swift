@@ -90,7 +90,7 @@ struct LearnedStateTests {
     @Test func limitAndVersionAreKept() {
         var agent = core(maximumGleaned: 1)
         let report = agent.restore(LearnedState(gleaned: [Self.entry(), Self.entry(mac: "02:00:00:00:00:02")]), at: .now)
-        #expect(report.restored == 1 && report.skipped == ["br0 VNI 10 02:00:00:00:00:02: over the limit of 1 gleaned endpoints per bridge"])
+        #expect(report.restored == 1 && report.skipped == ["br0 VNI 10 02:00:00:00:00:02: over the limit of 1 gleaned endpoints per VNI"])
         var future = LearnedState(gleaned: [Self.entry()])
         future.version = 2
         var fresh = core()

@@ -56,7 +56,7 @@ struct NDResponderOVSTests {
             let wanted = Pipeline.flows(for: BridgeState(vxlanPort: 100, ports: [1: vni, 2: vni], endpoints: [
                 Endpoint(vni: vni, mac: macA, ipv4: [IPv4Address(10, 77, 0, 1)], ipv6: [ipA], location: .local(port: 1)),
                 Endpoint(vni: vni, mac: macB, ipv4: [IPv4Address(10, 77, 0, 2)], ipv6: [ipB], location: .local(port: 2)),
-            ])).count
+            ], addressResolutionRate: 100)).count
             let ready = await eventually(10, every: .milliseconds(100)) { ((try? sandbox.dumpFlows()) ?? []).count == wanted }
             try #require(ready, "flows never reached the pipeline's \(wanted); agent log:\n\(agent.output.suffix(2000))")
             try await body(Bridge(fixture: fixture, agent: agent, a: a, b: b))

@@ -10,6 +10,13 @@ import Testing
 /// target constraint, session options that change the wire (extended
 /// messages, 2-octet AS numbers) and late joiners. Bounded flushes end in the same
 /// Adj-RIB-Out with every route once.
+///
+/// The shared path groups peers in step (`Subgroup`); the own path has
+/// `subgroups` off. A peer taken at the same moments gets the same bytes;
+/// one left unread (a slow reader) ends with the same routes, having been
+/// sent each change in order. The rows split groups (a slow reader, a
+/// source, a membership change) and merge them (a late joiner catching up,
+/// the slow reader once it has read).
 struct SharedEncodingTests {
     enum Step: Sendable {
         case add(PeerID, RIBPeer)
@@ -17,6 +24,10 @@ struct SharedEncodingTests {
         case remove(PeerID)
         /// Every peer takes what it is owed; the two paths are compared here.
         case drain
+        /// The same, but these peers are not read (their sockets are full).
+        case drainSkipping([PeerID])
+        /// RFC 4684 §6: the wait for the peer's membership ends (its timer).
+        case endMembershipWait(PeerID)
     }
 
     struct Row: Sendable, CustomTestStringConvertible {
@@ -25,6 +36,10 @@ struct SharedEncodingTests {
         var options: [PeerID: SessionOptions] = [:]
         /// Whether some run must have been encoded once for two peers or more.
         var shares: Bool
+        /// Whether a peer must have split off its group (a source of routes always does).
+        var splits = false
+        /// Peers that must end planned in one group.
+        var groupedAtEnd: [PeerID] = []
         var testDescription: String { name }
     }
 
@@ -95,28 +110,70 @@ struct SharedEncodingTests {
             shares: true),
         Row(name: "a single client: nothing to share",
             steps: [peer(1), peer(2), .drain, tenant(1...100, vni: 10), .drain], shares: false),
+        Row(name: "subgroup: a slow reader splits off, then merges back in step",
+            steps: [peer(1), peer(2), peer(3), peer(4), .drain, tenant(1...200, vni: 10), .drainSkipping([PeerID(4)]),
+                    tenant(201...300, vni: 10), .drainSkipping([PeerID(4)]),
+                    .apply(Routes.withdraw(routes(1...50, vni: 10)), from: PeerID(1)), tenant(301...320, vni: 20), .drain, .drain],
+            shares: true, splits: true, groupedAtEnd: [PeerID(2), PeerID(3), PeerID(4)]),
+        Row(name: "subgroup: a peer joining late catches up alone, then joins",
+            steps: [peer(1), peer(2), peer(3), .drain, tenant(1...300, vni: 10), .drain, peer(5), tenant(301...310, vni: 10),
+                    .drain, .drain, tenant(311...320, vni: 10), .drain],
+            shares: true, groupedAtEnd: [PeerID(2), PeerID(3), PeerID(5)]),
+        Row(name: "subgroup: route target constraint, a member's membership changes and it splits off",
+            steps: [peer(1), peer(2, families: rtc), peer(3, families: rtc), peer(4, families: rtc),
+                    .endMembershipWait(PeerID(2)), .endMembershipWait(PeerID(3)), .endMembershipWait(PeerID(4)), .drain,
+                    tenant(1...100, vni: 10), tenant(101...150, vni: 20), .drain]
+                + membership([10], of: 3) + [.drain, tenant(151...170, vni: 10), .drain],
+            shares: true, splits: true, groupedAtEnd: [PeerID(2), PeerID(4)]),
+        Row(name: "subgroup: a member named as ORIGINATOR_ID splits off",
+            steps: [peer(1), peer(2), peer(3), peer(4), .drain, tenant(1...50, vni: 10), .drain,
+                    tenant(51...80, vni: 10, extra: [PathAttribute(.originatorID(IPv4Address(10, 0, 0, 3)))]), .drain,
+                    tenant(81...90, vni: 10), .drain],
+            shares: true, splits: true, groupedAtEnd: [PeerID(2), PeerID(4)]),
     ]
 
     static func options(_ row: Row, _ peer: PeerID) -> SessionOptions { row.options[peer] ?? internalOptions }
 
-    /// Runs the steps; at each drain, `take` gives every peer (in id order) its bytes.
-    static func run(_ row: Row, _ take: (inout RIB, [PeerID]) -> [PeerID: [UInt8]]) -> [[PeerID: [UInt8]]] {
+    /// Runs the steps; at each drain, `take` gives every peer read (in id order) its bytes.
+    @discardableResult
+    static func run(_ row: Row, subgroups: Bool = true, _ take: (inout RIB, [PeerID]) -> [PeerID: [UInt8]]) -> (drains: [[PeerID: [UInt8]]], rib: RIB) {
         var rib = RIB(routerID: Routes.rr, clusterID: Routes.cluster)
+        rib.subgroups = subgroups
         var drains: [[PeerID: [UInt8]]] = []
         for step in row.steps {
             switch step {
             case .add(let id, let info): rib.addPeer(id, info)
             case .apply(let u, let from): rib.apply(u, from: from)
             case .remove(let id): rib.removePeer(id)
+            case .endMembershipWait(let id): rib.endMembershipWait(id)
             case .drain: drains.append(take(&rib, rib.peerIDs))
+            case .drainSkipping(let skipped): drains.append(take(&rib, rib.peerIDs.filter { !skipped.contains($0) }))
             }
         }
-        return drains
+        return (drains, rib)
+    }
+
+    /// Peers some drain does not read.
+    static func skipped(_ row: Row) -> Set<PeerID> {
+        Set(row.steps.flatMap { step -> [PeerID] in if case .drainSkipping(let p) = step { p } else { [] } })
+    }
+
+    /// The routes a stream of UPDATEs leaves a peer holding, in order.
+    static func held(_ bytes: [UInt8], options: SessionOptions) throws -> [NLRI: PathAttributes] {
+        var d = MessageStreamDecoder(maximumMessageLength: options.maximumMessageLength)
+        d.append(ByteBuffer(bytes: bytes))
+        var out: [NLRI: PathAttributes] = [:]
+        while let message = try d.next() {
+            guard case .update(let u) = try BGPMessage.decode(message, options: options) else { continue }
+            for n in u.attributes.mpUnreachNLRI?.nlri ?? [] { out[n] = nil }
+            for n in u.attributes.mpReachNLRI?.nlri ?? [] { out[n] = u.attributes.withoutMultiprotocol }
+        }
+        return out
     }
 
     @Test(arguments: rows)
-    func sharedBytesAreEachPeersOwn(_ row: Row) {
-        let own = Self.run(row) { rib, peers in
+    func sharedBytesAreEachPeersOwn(_ row: Row) throws {
+        let (own, ownRIB) = Self.run(row, subgroups: false) { rib, peers in
             var out: [PeerID: [UInt8]] = [:]
             for p in peers {
                 var b = ByteBuffer()
@@ -126,26 +183,45 @@ struct SharedEncodingTests {
             return out
         }
         var hits = 0
-        let shared = Self.run(row) { rib, peers in
-            var cache = OutboundEncodingCache()
+        let (shared, sharedRIB) = Self.run(row) { rib, peers in
             var out: [PeerID: [UInt8]] = [:]
-            for p in peers {
-                let m = rib.pendingMessages(for: p, options: Self.options(row, p), cache: &cache)
-                out[p] = m.buffers.flatMap { Array($0.readableBytesView) }
+            // Rounds until the peers read are owed nothing: a group waits for its members to take each plan.
+            for _ in 0..<1_000 {
+                var cache = OutboundEncodingCache()
+                for p in peers {
+                    let m = rib.pendingMessages(for: p, options: Self.options(row, p), cache: &cache)
+                    out[p, default: []] += m.buffers.flatMap { Array($0.readableBytesView) }
+                }
+                hits += cache.hits
+                if !peers.contains(where: { rib.hasPendingUpdates($0) }) { break }
             }
-            hits += cache.hits
             return out
         }
         #expect(own.count == shared.count)
+        let slow = Self.skipped(row)
         for (k, (a, b)) in zip(own, shared).enumerated() {
-            for p in a.keys.sorted() {
-                #expect(a[p] == b[p], "drain \(k), \(p): \(a[p]?.count ?? 0) octets on its own path, \(b[p]?.count ?? 0) shared")
+            for p in a.keys.sorted() where !slow.contains(p) {
+                let same = a[p] == b[p]
+                #expect(same, "drain \(k), \(p): \(a[p]?.count ?? 0) octets on its own path, \(b[p]?.count ?? 0) shared")
             }
             #expect(a.keys.sorted() == b.keys.sorted())
         }
+        // Every peer, the slow included, ends holding what it holds on its own path, as the bytes tell.
+        for p in ownRIB.peerIDs {
+            let o = Self.options(row, p)
+            let (a, b) = (try Self.held(own.flatMap { $0[p] ?? [] }, options: o), try Self.held(shared.flatMap { $0[p] ?? [] }, options: o))
+            let same = a == b, sameRIB = ownRIB.advertised(to: p) == sharedRIB.advertised(to: p)
+            #expect(same, "\(p) holds \(a.count) routes on its own path, \(b.count) shared")
+            #expect(sameRIB, "\(p)")
+        }
         // Something was sent at all, or the comparison proves nothing.
         #expect(own.joined().contains { $0.value.count > 23 })
-        #expect((hits > 0) == row.shares, "\(hits) runs shared")
+        let served = sharedRIB.subgroupServes
+        #expect((hits + served > 0) == row.shares, "\(hits) runs shared, \(served) plans served to a group's members")
+        if row.splits { #expect(sharedRIB.subgroupSplits > 0) }
+        if let first = row.groupedAtEnd.first {
+            #expect(sharedRIB.subgroupMembers(of: first).sorted() == row.groupedAtEnd)
+        }
     }
 
     /// In bounded pieces (a budget far below the table), taken round robin
@@ -181,7 +257,7 @@ struct SharedEncodingTests {
                     }
                 }
                 pieces += 1
-                if !sent { break }
+                if !sent, !peers.contains(where: { rib.hasPendingUpdates($0) }) { break }
             } while pieces < 10_000
             for p in peers {
                 #expect(Set(announced[p] ?? []).count == (announced[p] ?? []).count, "\(p) was announced a route twice")

@@ -119,6 +119,40 @@ struct DemoScenarioTests {
         try checkNothingLeft(pids: leftovers)
     }
 
+    /// The same hosts and containers over an IPv6-only underlay
+    /// (fd00:9::/64): BGP to the reflector at fd00:9::1, IPv6 next hops,
+    /// tun_ipv6_dst flows; goplane's scenario passes and every VXLAN packet
+    /// on the underlay is IPv6.
+    @Test("up --underlay ipv6 with the daemons: goplane's scenario over IPv6 VXLAN only; down leaves nothing",
+          .enabled(if: Command.builtProduct("swiftplane-agent") != nil && Command.builtProduct("swiftplane-rr") != nil,
+                   "swiftplane-agent / swiftplane-rr are not built"))
+    func scenarioOverIPv6Underlay() throws {
+        let taken = DemoTopology.namespaces.filter(DemoTopology.namespaceExists)
+        try #require(taken.isEmpty, "namespaces \(taken) already exist (a demo is up? run: deploy/demo down)")
+        defer { _ = try? DemoTopology.demo("down") }
+
+        let started = Date()
+        let up = try DemoTopology.demo("up", "--no-build", "--no-deps", "--underlay", "ipv6")
+        try #require(up.status == 0, "up failed:\n\(up.stdout)\(up.stderr)")
+        let firstPing = try secondsUntilFirstPing(from: "c1", to: "192.168.0.3")
+        print("demo over IPv6: up took \(String(format: "%.1f", Date().timeIntervalSince(started) - firstPing)) s; "
+            + "first c1 -> c3 reply \(String(format: "%.1f", Date().timeIntervalSince(started))) s after up started")
+        let flows = try DemoTopology.sandbox(["ofctl", "goplane1", "dump-flows", "br0", "table=30"]).stdout
+        #expect(flows.contains("set_field:fd00:9::3->tun_ipv6_dst") && !flows.contains("->tun_dst"), "\(flows)")
+
+        let check = try DemoTopology.demo("check")
+        print(check.stdout)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        for line in Self.scenarioChecks + ["underlay: every VXLAN packet over IPv6 (0 not)", "rr listens on [fd00:9::1]:179"] {
+            #expect(check.stdout.contains("PASS  \(line)"), "no PASS for '\(line)':\n\(check.stdout)")
+        }
+        let leftovers = try runningPIDs()
+        let down = try DemoTopology.demo("down")
+        #expect(down.status == 0, "\(down.stdout)\(down.stderr)")
+        try checkNothingLeft(pids: leftovers)
+        print("demo over IPv6: up, check and down in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    }
+
     /// Issue 10's faults on the running demo, by `deploy/demo drill`: each
     /// restarts or kills one part while three container pairs ping each other
     /// across hosts at 100 packets/s, then compares every host's flows with

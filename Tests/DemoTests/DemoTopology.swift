@@ -40,8 +40,9 @@ enum DemoTopology {
     static let namespaces = ["underlay", "rr"] + hosts + endpoints.map(\.container)
 
     /// What `up --with-frr` adds: goplane4 (FRR and the kernel's VXLAN) and
-    /// its containers c7 (VNI 10) and c8 (VNI 11), both 192.168.0.5.
-    static let frrNamespaces = ["goplane4", "c7", "c8"]
+    /// its containers c7 (VNI 10), c8 (VNI 11) and c12 (VNI 12), all
+    /// 192.168.0.5; VNI 12's c10 on goplane1 and c11 on goplane2.
+    static let frrNamespaces = ["goplane4", "c7", "c8", "c12", "c10", "c11"]
 
     static let script = Repository.root.appendingPathComponent("deploy/demo")
 

@@ -85,6 +85,22 @@ struct HostSetupTests {
         }
     }
 
+    /// An IPv6 underlay: the VXLAN port sends from an IPv6 local_ip; text that is no address is refused.
+    @Test("host-setup takes an IPv6 VTEP and refuses text that is no address")
+    func ipv6LocalIP() throws {
+        try OVSSandbox.with(hint: "hostsetup6") { sandbox in
+            try OVSSandbox.tool(["exec", sandbox.name, Self.hostSetup, "--local-ip", "fd00:9::2", "--datapath", "netdev"])
+            #expect(try vsctl(sandbox, ["get", "Interface", "vxlan0", "options"]).trimmed
+                == "{key=flow, local_ip=\"fd00:9::2\", remote_ip=flow}")
+            #expect(try vsctl(sandbox, ["get", "Interface", "vxlan0", "error"]).trimmed == "[]")
+            let error = #expect(throws: OVSSandboxError.self) {
+                try OVSSandbox.tool(["exec", sandbox.name, Self.hostSetup, "--local-ip", "vtep.example", "--datapath", "netdev"])
+            }
+            #expect(error?.message.contains("--local-ip must be an IPv4 or IPv6 address (this host's VTEP), got 'vtep.example'") == true,
+                    "\(String(describing: error))")
+        }
+    }
+
     private func vsctl(_ sandbox: OVSSandbox, _ arguments: [String]) throws -> String {
         try OVSSandbox.tool(["vsctl", sandbox.name] + arguments)
     }

@@ -6,7 +6,9 @@ import TestSupport
 /// up --with-frr` adds goplane4 (Debian's FRR zebra and bgpd in its
 /// namespace, kernel VXLAN devices in Linux bridges, c7 and c8); `check` must
 /// then pass the mixed fabric's checks on the real FRR and kernel, and `down`
-/// must stop FRR's daemons and remove goplane4 with the rest. In the demo
+/// must stop FRR's daemons and remove goplane4 with the rest. VNI 12 is in
+/// ingress-replication mode on goplane1 and goplane2: type-3 routes and
+/// floods both ways with FRR. In the demo
 /// suite's extension, so it never runs beside another demo test.
 extension DemoScenarioTests {
     /// The mixed fabric's lines `deploy/demo check` must report as PASS.
@@ -28,6 +30,20 @@ extension DemoScenarioTests {
         "c5 removed on goplane3: gone from goplane4's kernel fdb and neighbours",
         "c7 appears on goplane2", "c7 back on goplane4", "c7 leaves goplane2",
         "bgpd restarted", "rr restarted",
+        // VNI 12, ingress replication on goplane1 and goplane2 beside FRR.
+        "VNI 12: FRR holds every agent's MAC+IP route",
+        "VNI 12: FRR holds the type-3 routes of goplane1 goplane2 (ingress replication): zebra's flood list 10.9.9.2 10.9.9.3",
+        "VNI 12: every agent holds goplane4's type-2 MAC, type-2 MAC+IP and type-3 routes",
+        "VNI 12: goplane1's flood group replicates to the VTEPs of every type-3 route: 10.9.9.3 10.9.9.6",
+        "VNI 12: goplane2's flood group replicates to the VTEPs of every type-3 route: 10.9.9.2 10.9.9.6",
+        "VNI 12: goplane3 does not serve it and has no flood group for it",
+        "VNI 12: 3 broadcasts from c12 (FRR's side) reach every other container of the VNI",
+        "VNI 12: 3 unknown-unicast frames from c12 (FRR's side) reach every other container of the VNI",
+        "VNI 12: 3 broadcasts from c10 (goplane1) reach every other container of the VNI",
+        "VNI 12: 3 unknown-unicast frames from c10 (goplane1) reach every other container of the VNI",
+        "VNI 12 floods: the other tenants' containers (c1 c2 c3 c4 c5 c6 c7 c8) captured nothing",
+        "VNI 10 (flood: drop): 3 broadcasts flooded from goplane4 to goplane1 dropped in OVS, counted by the agent",
+        "VNI 11: goplane4 floods BUM to no swiftplane VTEP",
     ]
 
     static let frrAvailable = FileManager.default.isExecutableFile(atPath: "/usr/lib/frr/zebra")

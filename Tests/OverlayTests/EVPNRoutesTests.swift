@@ -90,7 +90,7 @@ struct EVPNRoutesTests {
 
     static let c3Key = EndpointKey(vni: SeedTopology.vni10, mac: SeedTopology.mac(3))
 
-    static func c3(at vtep: IPv4Address, sequence: UInt32) -> [EVPNPath] {
+    static func c3(at vtep: VTEP, sequence: UInt32) -> [EVPNPath] {
         let endpoint = Endpoint(vni: SeedTopology.vni10, mac: SeedTopology.mac(3), ipv4: [SeedTopology.ip(3)],
                                 location: .local(port: 1))
         return (EVPNRoutes.advertisements(endpoints: [endpoint], instances: [instances[0]], vtep: vtep,
@@ -101,20 +101,20 @@ struct EVPNRoutesTests {
         var name: String
         var goplane2Sequence: UInt32
         var goplane3Sequence: UInt32
-        var winner: IPv4Address
+        var winner: VTEP
         var testDescription: String { name }
     }
 
     @Test("a MAC advertised from two VTEPs: the highest mobility sequence wins, then the lowest address",
           arguments: [
-              MobilityCase(name: "moved to goplane3", goplane2Sequence: 0, goplane3Sequence: 1, winner: IPv4Address(10, 9, 9, 4)),
-              MobilityCase(name: "moved back to goplane2", goplane2Sequence: 2, goplane3Sequence: 1, winner: IPv4Address(10, 9, 9, 3)),
-              MobilityCase(name: "a tie goes to the lower VTEP", goplane2Sequence: 5, goplane3Sequence: 5, winner: IPv4Address(10, 9, 9, 3)),
+              MobilityCase(name: "moved to goplane3", goplane2Sequence: 0, goplane3Sequence: 1, winner: .v4(IPv4Address(10, 9, 9, 4))),
+              MobilityCase(name: "moved back to goplane2", goplane2Sequence: 2, goplane3Sequence: 1, winner: .v4(IPv4Address(10, 9, 9, 3))),
+              MobilityCase(name: "a tie goes to the lower VTEP", goplane2Sequence: 5, goplane3Sequence: 5, winner: .v4(IPv4Address(10, 9, 9, 3))),
           ])
     func mobility(_ test: MobilityCase) {
-        let routes = Self.c3(at: IPv4Address(10, 9, 9, 3), sequence: test.goplane2Sequence)
-            + Self.c3(at: IPv4Address(10, 9, 9, 4), sequence: test.goplane3Sequence)
-        let remote = EVPNRoutes.remoteEndpoints(from: routes, instances: Self.instances, localVTEP: IPv4Address(10, 9, 9, 2))
+        let routes = Self.c3(at: .v4(IPv4Address(10, 9, 9, 3)), sequence: test.goplane2Sequence)
+            + Self.c3(at: .v4(IPv4Address(10, 9, 9, 4)), sequence: test.goplane3Sequence)
+        let remote = EVPNRoutes.remoteEndpoints(from: routes, instances: Self.instances, localVTEP: .v4(IPv4Address(10, 9, 9, 2)))
         #expect(remote.map(\.location) == [.remote(vtep: test.winner)])
         if test.goplane3Sequence > 0 {
             let goplane3Type2 = routes.last { route in
@@ -132,10 +132,10 @@ struct EVPNRoutesTests {
         let endpoint = Endpoint(vni: VNI(rawValue: 99)!, mac: SeedTopology.mac(7), ipv4: [SeedTopology.ip(7)],
                                 location: .local(port: 1))
         let other = (EVPNRoutes.advertisements(endpoints: [endpoint], instances: [foreign],
-                                                            vtep: IPv4Address(10, 9, 9, 3)))
-        let own = Self.c3(at: IPv4Address(10, 9, 9, 2), sequence: 0)
+                                                            vtep: .v4(IPv4Address(10, 9, 9, 3))))
+        let own = Self.c3(at: .v4(IPv4Address(10, 9, 9, 2)), sequence: 0)
         #expect(EVPNRoutes.remoteEndpoints(from: other + own, instances: Self.instances,
-                                           localVTEP: IPv4Address(10, 9, 9, 2)).isEmpty)
+                                           localVTEP: .v4(IPv4Address(10, 9, 9, 2))).isEmpty)
     }
 
     @Test("type-3 routes give each tenant the VTEPs to replicate its broadcast to")
@@ -145,9 +145,9 @@ struct EVPNRoutesTests {
             routes += (EVPNRoutes.advertisements(
                 endpoints: Self.localEndpoints(other), instances: Self.instances, vtep: other.vtep))
         }
-        let flood = EVPNRoutes.floodList(from: routes, instances: Self.instances, localVTEP: IPv4Address(10, 9, 9, 2))
-        #expect(flood == [SeedTopology.vni10: [IPv4Address(10, 9, 9, 3), IPv4Address(10, 9, 9, 4)],
-                          SeedTopology.vni11: [IPv4Address(10, 9, 9, 3), IPv4Address(10, 9, 9, 4)]])
+        let flood = EVPNRoutes.floodList(from: routes, instances: Self.instances, localVTEP: .v4(IPv4Address(10, 9, 9, 2)))
+        #expect(flood == [SeedTopology.vni10: [.v4(IPv4Address(10, 9, 9, 3)), .v4(IPv4Address(10, 9, 9, 4))],
+                          SeedTopology.vni11: [.v4(IPv4Address(10, 9, 9, 3)), .v4(IPv4Address(10, 9, 9, 4))]])
     }
 
     @Test("a 4-octet AS gets no automatic route target")

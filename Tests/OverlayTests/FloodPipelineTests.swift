@@ -9,9 +9,9 @@ import Testing
 @Suite("Pipeline: ingress replication and the ARP/ND meter")
 struct FloodPipelineTests {
     static let goplane1 = SeedTopology.hosts[0]
-    static let others = [IPv4Address(10, 9, 9, 3), IPv4Address(10, 9, 9, 4)]
+    static let others: [VTEP] = [.v4(IPv4Address(10, 9, 9, 3)), .v4(IPv4Address(10, 9, 9, 4))]
 
-    static func replicating(_ vteps: [IPv4Address] = others, rate: UInt32? = nil) -> BridgeState {
+    static func replicating(_ vteps: [VTEP] = others, rate: UInt32? = nil) -> BridgeState {
         var state = SeedTopology.state(of: goplane1)
         state.ingressReplication = [SeedTopology.vni11: vteps]
         state.addressResolutionRate = rate
@@ -62,22 +62,26 @@ struct FloodPipelineTests {
     """
 
     struct FloodCase: Sendable, CustomTestStringConvertible {
-        var vteps: [IPv4Address]
+        var vteps: [VTEP]
         var testDescription: String { "\(vteps.count) remote VTEPs" }
     }
 
     /// One bucket per local port of the tenant and (from local ports only)
     /// one per remote VTEP, setting the tenant's own tunnel id.
-    @Test(arguments: [FloodCase(vteps: []), FloodCase(vteps: [others[0]]), FloodCase(vteps: others)])
+    @Test(arguments: [FloodCase(vteps: []), FloodCase(vteps: [others[0]]), FloodCase(vteps: others),
+                      FloodCase(vteps: SeedTopology.ipv6Hosts.dropFirst().map(\.vtep))])
     func buckets(_ test: FloodCase) {
         var state = Self.replicating(test.vteps)
         state.ports[3] = SeedTopology.vni11
         let groups = Pipeline.groups(for: state)
         let everywhere = groups[FloodGroup.everywhere.id(SeedTopology.vni11)]
         let local = groups[FloodGroup.localPorts.id(SeedTopology.vni11)]
-        let tunnel: (IPv4Address) -> Bucket = { vtep in
-            Bucket(actions: [.setField(OXMField(.tunnelID, 11)), .setField(.tunnelIPv4Destination(vtep.rawValue)),
-                             .output(SeedTopology.vxlanPort)])
+        let tunnel: (VTEP) -> Bucket = { vtep in
+            let destination: OXMField = switch vtep.address {
+            case let .v4(address): .tunnelIPv4Destination(address.rawValue)
+            case let .v6(address): .tunnelIPv6Destination(address.bytes)
+            }
+            return Bucket(actions: [.setField(OXMField(.tunnelID, 11)), .setField(destination), .output(SeedTopology.vxlanPort)])
         }
         #expect(everywhere?.buckets == [Bucket(actions: [.output(2)]), Bucket(actions: [.output(3)])] + test.vteps.map(tunnel))
         #expect(local?.buckets == [Bucket(actions: [.output(2)]), Bucket(actions: [.output(3)])])
@@ -113,10 +117,13 @@ struct FloodPipelineTests {
     /// With a rate, the flows to the controller for address resolution go
     /// through the meter (its instruction first, as OVS lists them); the
     /// gleaning copy of unknown sources does not (a meter would drop the
-    /// frame itself, not only the copy).
+    /// frame itself, not only the copy: its own meters meter the copy,
+    /// `GleaningMeterTests`).
     @Test func meter() throws {
         let state = Self.replicating(rate: 250)
-        #expect(Pipeline.meters(for: state).entries == [AddressResolutionMeter.entry(packetsPerSecond: 250)])
+        #expect(Pipeline.meters(for: state).entries == [AddressResolutionMeter.entry(packetsPerSecond: 250),
+                                                        GleaningMeter.entry(index: 0, packetsPerSecond: 250),
+                                                        GleaningMeter.entry(index: 1, packetsPerSecond: 250)])
         let metered: Set<FlowRole> = [.arpFromOwner, .arpToController, .neighborSolicitationToController, .sourceLearnAddress]
         var seen: Set<FlowRole> = []
         for flow in Pipeline.flows(for: state).entries {

@@ -7,10 +7,12 @@ import Testing
 import TestSupport
 
 /// A tiny universe, so that IPs, MACs and ports collide often: two tenants,
-/// four ports, six MACs, three IPv4 and two IPv6 addresses, three VTEPs.
+/// four ports, six MACs, three IPv4 and two IPv6 addresses, three IPv4 and
+/// three IPv6 VTEPs.
 enum SmallUniverse {
     static let vnis = [VNI(rawValue: 10)!, VNI(rawValue: 11)!]
-    static let vteps = [IPv4Address(10, 9, 9, 2), IPv4Address(10, 9, 9, 3), IPv4Address(10, 9, 9, 4)]
+    static let vteps: [VTEP] = [.v4(IPv4Address(10, 9, 9, 2)), .v4(IPv4Address(10, 9, 9, 3)), .v4(IPv4Address(10, 9, 9, 4)),
+                                .v6(IPv6Address("fd00:9::2")!), .v6(IPv6Address("fd00:9::3")!), .v6(IPv6Address("fd00:9::4")!)]
 
     static func mac(_ n: Int) -> EthernetAddress { EthernetAddress(0x02, 0, 0, 0, 0, UInt8(n + 1)) }
     static func ip(_ n: Int) -> IPv4Address { IPv4Address(192, 168, 0, UInt8(n + 1)) }
@@ -28,10 +30,12 @@ enum SmallUniverse {
     static func layout(_ g: inout SplitMix64) -> BridgeLayout {
         var ports: [UInt32: VNI] = [:]
         for port in UInt32(1)...4 where Int.random(in: 0..<3, using: &g) > 0 { ports[port] = vnis.randomElement(using: &g)! }
-        var flooding: [VNI: [IPv4Address]] = [:]
-        for vni in vnis where Bool.random(using: &g) { flooding[vni] = Array(vteps.prefix(Int.random(in: 0...2, using: &g))) }
+        var flooding: [VNI: [VTEP]] = [:]
+        for vni in vnis where Bool.random(using: &g) { flooding[vni] = vteps.filter { _ in Int.random(in: 0..<3, using: &g) == 0 } }
+        // Port security on some ports, some of them maybe not tenant ports.
+        let secured = Set((UInt32(1)...5).filter { _ in Int.random(in: 0..<3, using: &g) == 0 })
         return BridgeLayout(vxlanPort: Int.random(in: 0..<8, using: &g) == 0 ? 101 : 100, ports: ports, ingressReplication: flooding,
-                            addressResolutionRate: Bool.random(using: &g) ? 100 : nil)
+                            addressResolutionRate: Bool.random(using: &g) ? 100 : nil, securedPorts: secured)
     }
 }
 
@@ -76,6 +80,21 @@ struct IncrementalPipelineTests {
             // A change names only flows that really change.
             let idle = changes.byKey.filter { key, entry in previous[key] == entry }.map { "\($0.key)" }
             #expect(idle.isEmpty, "seed \(seed) step \(step): unchanged flows sent: \(idle)")
+            // The responders' address index finds what a scan of the state finds.
+            for vni in SmallUniverse.vnis {
+                for n in 0..<3 {
+                    for ip in [IPAddress.v4(SmallUniverse.ip(n)), .v6(SmallUniverse.ip6(n))] {
+                        let scanned = reference.endpoints.values.filter { endpoint in
+                            guard endpoint.vni == vni else { return false }
+                            switch ip {
+                            case let .v4(address): return endpoint.ipv4.contains(address)
+                            case let .v6(address): return endpoint.ipv6.contains(address)
+                            }
+                        }.sorted { $0.key < $1.key }
+                        #expect(incremental.endpoints(vni: vni, holding: ip) == scanned, "seed \(seed) step \(step) VNI \(vni) \(ip)")
+                    }
+                }
+            }
             if installed != full { return }
         }
         // A switch that connects now gets the same table.
@@ -114,6 +133,9 @@ struct RemoteRoutesTests {
     static let instances = SmallUniverse.vnis.map { EVPNInstance.automatic(vni: $0, asn: 65000)! }
     static let foreign = EVPNInstance.automatic(vni: VNI(rawValue: 99)!, asn: 65000)!
     static let localVTEP = SmallUniverse.vteps[0]
+    /// Odd seeds run as an IPv4 host, even ones as an IPv6 host; routes come
+    /// from VTEPs of both families, so the other family's are refused alike.
+    static func localVTEP(seed: UInt64) -> VTEP { SmallUniverse.vteps[seed % 2 == 1 ? 0 : 3] }
 
     static func path(_ g: inout SplitMix64) -> EVPNPath {
         let instance = (instances + [foreign]).randomElement(using: &g)!
@@ -176,8 +198,10 @@ struct RemoteRoutesTests {
     @Test("random announcements and withdrawals", arguments: 1...16)
     func randomRoutes(seed: UInt64) {
         var g = SplitMix64(state: seed)
+        let localVTEP = Self.localVTEP(seed: seed)
+        var refused = 0
         var held: [EVPNRoute: EVPNPath] = [:]
-        var remote = RemoteRoutes(instances: Self.instances, localVTEP: Self.localVTEP)
+        var remote = RemoteRoutes(instances: Self.instances, localVTEP: localVTEP)
         for step in 0..<300 {
             if !held.isEmpty, Int.random(in: 0..<3, using: &g) == 0 {
                 let route = held.keys.randomElement(using: &g)!
@@ -186,25 +210,21 @@ struct RemoteRoutesTests {
             } else {
                 let path = Self.path(&g)
                 held[path.route] = path
-                remote.apply(path.route, path)
+                refused += remote.apply(path.route, path).refused.count { $0.reason.contains("no tunnel between the families") }
             }
             let all = Array(held.values)
-            let expected = EVPNRoutes.remoteEndpoints(from: all, instances: Self.instances, localVTEP: Self.localVTEP)
+            let expected = EVPNRoutes.remoteEndpoints(from: all, instances: Self.instances, localVTEP: localVTEP)
             #expect(remote.endpoints == expected, "seed \(seed) step \(step)")
-            let flood = EVPNRoutes.floodList(from: all, instances: Self.instances, localVTEP: Self.localVTEP)
+            let flood = EVPNRoutes.floodList(from: all, instances: Self.instances, localVTEP: localVTEP)
             for vni in SmallUniverse.vnis {
                 #expect(remote.floodList(vni) == (flood[vni] ?? []), "seed \(seed) step \(step) VNI \(vni)")
-                // The address index finds what a scan finds.
-                for n in 0..<3 {
-                    let ip = SmallUniverse.ip(n)
-                    #expect(remote.endpoints(vni: vni, holding: .v4(ip)) == expected.filter { $0.vni == vni && $0.ipv4.contains(ip) },
-                            "seed \(seed) step \(step) VNI \(vni) \(ip)")
-                }
             }
             if remote.endpoints != expected { return }
         }
+        #expect(refused > 0, "seed \(seed): no route of the other family was refused")
+        #expect(remote.endpoints.allSatisfy { if case let .remote(vtep) = $0.location { vtep.sameFamily(as: localVTEP) } else { false } })
         // The whole set at once gives the same.
-        var whole = RemoteRoutes(instances: Self.instances, localVTEP: Self.localVTEP)
+        var whole = RemoteRoutes(instances: Self.instances, localVTEP: localVTEP)
         whole.replaceAll(with: Array(held.values))
         #expect(whole.endpoints == remote.endpoints)
     }

@@ -36,15 +36,15 @@ struct PacketTraceTests {
         Case(name: "c1 to c3: into VXLAN VNI 10 towards goplane2",
              state: goplane1, packet: ipv4(1, 2, to: S.mac(3), S.ip(3)),
              roles: [.classifyPort, .sourceKnown, .addressResolutionMiss, .forwardRemote],
-             verdict: .output(.tunnel(vni: 10, vtep: IPv4Address(10, 9, 9, 3), port: 100))),
+             verdict: .output(.tunnel(vni: 10, vtep: .v4(IPv4Address(10, 9, 9, 3)), port: 100))),
         Case(name: "c2 to c6: into VXLAN VNI 11 towards goplane3",
              state: goplane1, packet: ipv4(2, 2, to: S.mac(4), S.ip(4)),
              roles: [.classifyPort, .sourceKnown, .addressResolutionMiss, .forwardRemote],
-             verdict: .output(.tunnel(vni: 11, vtep: IPv4Address(10, 9, 9, 4), port: 100))),
+             verdict: .output(.tunnel(vni: 11, vtep: .v4(IPv4Address(10, 9, 9, 4)), port: 100))),
         Case(name: "c3 to c1 on goplane2: towards goplane1",
              state: goplane2, packet: ipv4(1, 3, to: S.mac(2), S.ip(2)),
              roles: [.classifyPort, .sourceKnown, .addressResolutionMiss, .forwardRemote],
-             verdict: .output(.tunnel(vni: 10, vtep: IPv4Address(10, 9, 9, 2), port: 100))),
+             verdict: .output(.tunnel(vni: 10, vtep: .v4(IPv4Address(10, 9, 9, 2)), port: 100))),
         Case(name: "c1 asks for its own address: to the controller, not answered",
              state: goplane1, packet: .arpRequest(inPort: 1, mac: S.mac(2), sender: S.ip(2), target: S.ip(2)),
              roles: [.classifyPort, .sourceKnown, .arpFromOwner], verdict: .controller(.arpFromOwner)),
@@ -69,7 +69,7 @@ struct PacketTraceTests {
         Case(name: "an unknown source on c1's port: copied to the controller, then forwarded",
              state: goplane1, packet: .ipv4(inPort: 1, from: strangerMAC, to: S.mac(3), source: S.ip(9), destination: S.ip(3)),
              roles: [.classifyPort, .sourceUnknown, .addressResolutionMiss, .forwardRemote],
-             verdict: .output(.tunnel(vni: 10, vtep: IPv4Address(10, 9, 9, 3), port: 100))),
+             verdict: .output(.tunnel(vni: 10, vtep: .v4(IPv4Address(10, 9, 9, 3)), port: 100))),
         Case(name: "from the tunnel with VNI 10 to c1: local port 1, no source or ARP table",
              state: goplane1,
              packet: TracePacket(inPort: 100, tunnelID: 10, source: S.mac(3), destination: S.mac(2),
@@ -152,10 +152,10 @@ struct PacketTraceTests {
     func flooded() {
         var state = Self.goplane1
         state.ports[3] = S.vni10
-        state.ingressReplication[S.vni10] = [IPv4Address(10, 9, 9, 3), IPv4Address(10, 9, 9, 4)]
+        state.ingressReplication[S.vni10] = [.v4(IPv4Address(10, 9, 9, 3)), .v4(IPv4Address(10, 9, 9, 4))]
         let result = PacketTrace.run(Self.ipv4(1, 2, to: .broadcast, S.ip(9)), in: state)
-        #expect(result.verdict == .flooded([.local(port: 3), .tunnel(vni: 10, vtep: IPv4Address(10, 9, 9, 3), port: 100),
-                                            .tunnel(vni: 10, vtep: IPv4Address(10, 9, 9, 4), port: 100)]), "\(result.verdict)")
+        #expect(result.verdict == .flooded([.local(port: 3), .tunnel(vni: 10, vtep: .v4(IPv4Address(10, 9, 9, 3)), port: 100),
+                                            .tunnel(vni: 10, vtep: .v4(IPv4Address(10, 9, 9, 4)), port: 100)]), "\(result.verdict)")
         #expect(result.verdict.kind == "flood")
         // From the tunnel: the local ports only (split horizon).
         let fromTunnel = TracePacket(inPort: 100, tunnelID: 10, source: S.mac(3), destination: .broadcast,

@@ -54,7 +54,7 @@ struct PipelineChangeTests {
         let before = SeedTopology.state(of: Self.goplane1)
         var after = before
         after.upsert(Endpoint(vni: SeedTopology.vni10, mac: SeedTopology.mac(3), ipv4: [SeedTopology.ip(3)],
-                              location: .remote(vtep: IPv4Address(10, 9, 9, 4))))
+                              location: .remote(vtep: .v4(IPv4Address(10, 9, 9, 4)))))
         let actual = try diff(before, after)
         #expect(actual == OVSFlowText.expected("""
         MOD_STRICT table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:03 cookie:0x5350000c0000000a/0xffff000000000000 actions=set_field:0xa->tun_id,set_field:10.9.9.4->tun_dst,output:100
@@ -149,7 +149,7 @@ struct PipelineIsolationTests {
         var state = SeedTopology.state(of: SeedTopology.hosts[0])
         let before = Pipeline.flows(for: state)
         state.upsert(Endpoint(vni: VNI(rawValue: 99)!, mac: SeedTopology.mac(7), ipv4: [SeedTopology.ip(7)],
-                              location: .remote(vtep: IPv4Address(10, 9, 9, 3))))
+                              location: .remote(vtep: .v4(IPv4Address(10, 9, 9, 3)))))
         #expect(Pipeline.flows(for: state) == before)
     }
 }

@@ -10,22 +10,25 @@ enum SeedTopology {
 
     struct Host {
         var name: String
-        var vtep: IPv4Address
+        var vtep: VTEP
         /// The container number X of this host (its IP is 192.168.0.X).
         var x: UInt8
     }
 
     static let hosts = [
-        Host(name: "goplane1", vtep: IPv4Address(10, 9, 9, 2), x: 2),
-        Host(name: "goplane2", vtep: IPv4Address(10, 9, 9, 3), x: 3),
-        Host(name: "goplane3", vtep: IPv4Address(10, 9, 9, 4), x: 4),
+        Host(name: "goplane1", vtep: .v4(IPv4Address(10, 9, 9, 2)), x: 2),
+        Host(name: "goplane2", vtep: .v4(IPv4Address(10, 9, 9, 3)), x: 3),
+        Host(name: "goplane3", vtep: .v4(IPv4Address(10, 9, 9, 4)), x: 4),
     ]
+
+    /// The same hosts over an IPv6 underlay (fd00:9::X, as `deploy/demo up --underlay ipv6`).
+    static let ipv6Hosts = hosts.map { Host(name: $0.name, vtep: .v6(IPv6Address(high: 0xfd00_0009_0000_0000, low: UInt64($0.x))), x: $0.x) }
 
     static func mac(_ x: UInt8) -> EthernetAddress { EthernetAddress(0x02, 0x42, 0xc0, 0xa8, 0x00, x) }
     static func ip(_ x: UInt8) -> IPv4Address { IPv4Address(192, 168, 0, x) }
 
     /// Port 1 carries the VNI 10 container, port 2 the VNI 11 one.
-    static func state(of host: Host) -> BridgeState {
+    static func state(of host: Host, among hosts: [Host] = hosts) -> BridgeState {
         var state = BridgeState(vxlanPort: vxlanPort, ports: [1: vni10, 2: vni11])
         for other in hosts {
             for (port, vni) in [(UInt32(1), vni10), (2, vni11)] {

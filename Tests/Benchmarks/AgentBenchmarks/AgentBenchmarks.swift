@@ -13,7 +13,7 @@ import Packets
 func agent(local: Int, remote: Int) -> AgentCore {
     let vni = VNI(rawValue: 10)!
     let instance = EVPNInstance.automatic(vni: vni, asn: 65000)!
-    var core = AgentCore(settings: .init(vtep: IPv4Address(10, 0, 0, 1), tenants: [.init(instance: instance)],
+    var core = AgentCore(settings: .init(vtep: .v4(IPv4Address(10, 0, 0, 1)), tenants: [.init(instance: instance)],
                                          vxlanPorts: ["br0": 100]))
     func endpoint(_ n: Int, port: UInt32) -> Endpoint {
         Endpoint(vni: vni, mac: EthernetAddress(rawValue: 0x0200_0000_0000 | UInt64(n)),
@@ -23,7 +23,7 @@ func agent(local: Int, remote: Int) -> AgentCore {
     core.setPorts(.init(ports: Dictionary(uniqueKeysWithValues: locals.map { (UInt32($0.mac.rawValue & 0xffff), vni) }),
                         endpoints: locals), bridge: "br0")
     let remotes = (0..<remote).map { endpoint(100_000 + $0, port: 1) }
-    core.setReceivedRoutes(EVPNRoutes.advertisements(endpoints: remotes, instances: [instance], vtep: IPv4Address(10, 0, 0, 2)), at: .now)
+    core.setReceivedRoutes(EVPNRoutes.advertisements(endpoints: remotes, instances: [instance], vtep: .v4(IPv4Address(10, 0, 0, 2))), at: .now)
     return core
 }
 
@@ -68,7 +68,7 @@ let benchmarks: @Sendable () -> Void = {
             let instance = EVPNInstance.automatic(vni: VNI(rawValue: 10)!, asn: 65000)!
             let moved = Endpoint(vni: instance.vni, mac: EthernetAddress(rawValue: 0x0200_0000_0000 | 100_007),
                                  ipv4: [IPv4Address(rawValue: 0x0a00_0000 | 100_007)], location: .local(port: 1))
-            let routes = [IPv4Address(10, 0, 0, 3), IPv4Address(10, 0, 0, 2)].map { vtep in
+            let routes = [VTEP.v4(IPv4Address(10, 0, 0, 3)), .v4(IPv4Address(10, 0, 0, 2))].map { vtep in
                 EVPNRoutes.advertisements(endpoints: [moved], instances: [instance], vtep: vtep, mobility: [moved.key: 1])[0]
             }
             benchmark.startMeasurement()
@@ -89,7 +89,7 @@ let benchmarks: @Sendable () -> Void = {
         let remotes = (0..<1000).map { n in
             Endpoint(vni: instance.vni, mac: EthernetAddress(rawValue: 0x0200_0001_0000 | UInt64(n)), location: .local(port: 1))
         }
-        let routes = EVPNRoutes.advertisements(endpoints: remotes, instances: [instance], vtep: IPv4Address(10, 0, 0, 2))
+        let routes = EVPNRoutes.advertisements(endpoints: remotes, instances: [instance], vtep: .v4(IPv4Address(10, 0, 0, 2)))
         for _ in benchmark.scaledIterations { core.setReceivedRoutes(routes, at: .now) }
     }
 }
@@ -145,7 +145,7 @@ let bulkBenchmarks: @Sendable () -> Void = {
             Endpoint(vni: instance.vni, mac: EthernetAddress(rawValue: 0x0200_0001_0000 | UInt64(n)),
                      ipv4: [IPv4Address(rawValue: 0x0a01_0000 | UInt32(n))], location: .local(port: 1))
         }
-        let paths = EVPNRoutes.advertisements(endpoints: remotes, instances: [instance], vtep: IPv4Address(10, 0, 0, 2))
+        let paths = EVPNRoutes.advertisements(endpoints: remotes, instances: [instance], vtep: .v4(IPv4Address(10, 0, 0, 2)))
         for _ in benchmark.scaledIterations {
             var core = agent(local: 100, remote: 0)
             var shadow = FlowShadow()

@@ -97,8 +97,8 @@ func stateFile(_ bytes: UnsafeBufferPointer<UInt8>) {
 
 let stateVNI = VNI(rawValue: 10)!
 let stateSettings = AgentCore.Settings(
-    vtep: IPv4Address(10, 0, 0, 1), tenants: [.init(instance: EVPNInstance.automatic(vni: stateVNI, asn: 65000)!)],
-    vxlanPorts: ["br0": 100], maximumGleanedPerBridge: 64, gleanedExpiry: .seconds(300))
+    vtep: .v4(IPv4Address(10, 0, 0, 1)), tenants: [.init(instance: EVPNInstance.automatic(vni: stateVNI, asn: 65000)!)],
+    vxlanPorts: ["br0": 100], maximumGleanedPerVNI: 64, gleanedExpiry: .seconds(300))
 
 /// The top-level fields each format documents (deploy/*.example.yaml): the
 /// reflector's from its loader, the agent's listed here (a field added to the

@@ -1,19 +1,18 @@
 import Agent
-import AgentConfiguration
 import OVSDB
 import Overlay
 
 extension AgentConfiguration {
     /// The reason a port is left out while OVS has not numbered it yet: a
     /// moment in every port's life, not a fault.
-    static let noOfportYet = ": no ofport yet"
+    public static let noOfportYet = ": no ofport yet"
 
     /// A bridge's ports as the core sees them: the static ones from the
     /// configuration, plus the tenant ports OVSDB reports (`external_ids:vni`
     /// or `tag`, with `attached-mac` and `ip` when set). Ports of VNIs not
     /// configured, without an ofport yet, or that are the VXLAN port are left
     /// out and returned as reasons, so the daemon can log them.
-    func ports(bridge: String, attached: [AttachedPort]) -> (snapshot: AgentCore.PortSnapshot, ignored: [String]) {
+    public func ports(bridge: String, attached: [AttachedPort]) -> (snapshot: AgentCore.PortSnapshot, ignored: [String]) {
         var snapshot = staticPorts[bridge] ?? .init()
         var ignored: [String] = []
         let vxlanPort = bridges.first { $0.name == bridge }?.vxlanPort

@@ -1,4 +1,3 @@
-import AgentConfiguration
 import OVSDB
 
 extension AgentConfiguration {
@@ -6,7 +5,7 @@ extension AgentConfiguration {
     /// BGP identity, its logging, whether it has a BGP speaker at all, and the
     /// bridges it follows in OVSDB. A reload cannot change them; this names
     /// those that `next` changes, as the file spells them.
-    func restartOnlyChanges(in next: AgentConfiguration) -> [String] {
+    public func restartOnlyChanges(in next: AgentConfiguration) -> [String] {
         var changed: [String] = []
         func check(_ name: String, _ differs: Bool) { if differs { changed.append(name) } }
         check("controller", next.controllerListen != controllerListen || next.controllerSocketMode != controllerSocketMode
@@ -26,7 +25,7 @@ extension AgentConfiguration {
     }
 
     /// `self` with the restart-only settings of `running`: what a reload applies.
-    func keepingRestartOnlySettings(of running: AgentConfiguration) -> AgentConfiguration {
+    public func keepingRestartOnlySettings(of running: AgentConfiguration) -> AgentConfiguration {
         var kept = self
         kept.controllerListen = running.controllerListen
         kept.controllerSocketMode = running.controllerSocketMode
