@@ -41,6 +41,12 @@ let package = Package(
         .target(name: "OpenFlow", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
         .target(name: "Packets", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
         .target(name: "BGP", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
+        // BMP (RFC 7854, 9069, 8671) messages as values: encoder and total decoder.
+        .target(name: "BMP", dependencies: ["NetAddress", "FieldReader"], swiftSettings: swiftSettings),
+        // MRT (RFC 6396) records as values: BGP4MP and TABLE_DUMP_V2, encoder and total decoder.
+        .target(name: "MRT", dependencies: ["NetAddress", "FieldReader"], swiftSettings: swiftSettings),
+        // The named-field big-endian reader and its error, shared by the BMP and MRT decoders.
+        .target(name: "FieldReader", swiftSettings: swiftSettings),
 
         // A listening unix socket's file: stale ones replaced, live ones refused, mode, removal.
         .target(name: "SocketFile", swiftSettings: swiftSettings),
@@ -66,6 +72,21 @@ let package = Package(
                            .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
+        // A speaker's sessions and tables to a BMP collector: the mapping (sans I/O) and the TCP client.
+        .target(
+            name: "BMPClient",
+            dependencies: ["BMP", "BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")],
+            swiftSettings: swiftSettings
+        ),
+        // A speaker's received UPDATEs and tables as MRT files: the mapping (sans I/O) and the file writer.
+        .target(
+            name: "MRTDump",
+            dependencies: ["MRT", "FieldReader", "BGP", "BGPSpeaker", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")],
+            swiftSettings: swiftSettings
+        ),
         // swiftplane-rr's YAML file, in a library so the fuzzer can reach its parser.
         .target(
             name: "ReflectorConfiguration",
@@ -75,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "swiftplane-rr",
             dependencies: [
-                "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin", "ReflectorConfiguration", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin", "ReflectorConfiguration", "BMPClient", "MRTDump", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), nioCore, .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -158,7 +179,7 @@ let package = Package(
         .systemLibrary(name: "CEpoll"),
         .executableTarget(
             name: "swiftplane-bench",
-            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "BGP", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "BGP", "AdminAPI", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
@@ -177,6 +198,13 @@ let package = Package(
             name: "OpenFlowControllerTests",
             dependencies: ["OpenFlowController", "OpenFlow", "Packets", "Pcap", "TestSupport", nioCore,
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // BMP and MRT: codec vectors, pmbmpd, tshark and bgpdump reading what swiftplane-rr sends and writes.
+        .testTarget(
+            name: "ExportTests",
+            dependencies: ["BMP", "BMPClient", "MRT", "FieldReader", "BGP", "swiftplane-rr", "swiftplanectl", "TestSupport", nioCore,
+                           .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
@@ -229,6 +257,7 @@ let package = Package(
         .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", "FuzzDriver", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", "FuzzDriver", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", "FuzzDriver", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
+        .executableTarget(name: "ExportFuzzer", dependencies: ["BMP", "MRT", "FuzzDriver"], path: "Tests/Fuzz/ExportFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", "FuzzDriver", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "ConfigurationFuzzer", dependencies: ["Agent", "AgentConfiguration", "NetAddress", "Overlay", "ReflectorConfiguration", "FuzzDriver"],
                           path: "Tests/Fuzz/ConfigurationFuzzer", exclude: ["Seeds"]),

@@ -192,8 +192,21 @@ public struct RIB: Sendable {
     /// only once an application asked (the reflector never does): bounded
     /// by the number of destinations.
     /// By route key (`NLRI.key`): a route relabelled in place is one destination.
-    private var bestChanged: Set<NLRI> = []
+    private var bestChanged: [Set<NLRI>] = Array(repeating: [], count: BestChangeReader.allCases.count)
+    private var tracking: [Bool] = Array(repeating: false, count: BestChangeReader.allCases.count)
     private var tracksBestChanges = false
+
+    /// Who follows the Loc-RIB by deltas: each has its own record of what changed.
+    public enum BestChangeReader: Int, CaseIterable, Sendable {
+        /// The application (the agent's flows).
+        case application
+        /// Monitoring (BMP's Loc-RIB, RFC 9069).
+        case monitoring
+    }
+
+    private mutating func noteBestChanged(_ key: NLRI) {
+        for r in BestChangeReader.allCases where tracking[r.rawValue] { bestChanged[r.rawValue].insert(key) }
+    }
 
     public init(routerID: IPv4Address, clusterID: IPv4Address) {
         reflection = RouteReflection(routerID: routerID, clusterID: clusterID)
@@ -221,13 +234,14 @@ public struct RIB: Sendable {
     /// with its best path as received now (nil: none, or one from
     /// `excluded`). The first call returns every destination and starts
     /// the tracking, so an application follows the table by deltas.
-    public mutating func takeBestChanges(excluding excluded: PeerID? = nil) -> [(nlri: NLRI, attributes: RouteAttributes?)] {
-        guard tracksBestChanges else {
+    public mutating func takeBestChanges(excluding excluded: PeerID? = nil, reader: BestChangeReader = .application) -> [(nlri: NLRI, attributes: RouteAttributes?)] {
+        guard tracking[reader.rawValue] else {
+            tracking[reader.rawValue] = true
             tracksBestChanges = true
             return bestRoutes(excluding: excluded).map { ($0.nlri, $0.attributes) }
         }
-        defer { bestChanged = [] }
-        return bestChanged.map { key in
+        defer { bestChanged[reader.rawValue] = [] }
+        return bestChanged[reader.rawValue].map { key in
             guard let i = indexOf(key), let nlri = routes[Int(i)] else { return (key, nil) }
             guard let (peer, attributes) = best(nlri), peer != excluded else { return (nlri, nil) }
             return (nlri, attributes)
@@ -808,7 +822,7 @@ public struct RIB: Sendable {
             if routes[Int(i)] != nlri {
                 routes[Int(i)] = nlri
                 // The same destination with new labels: the application follows it too.
-                if tracksBestChanges { bestChanged.insert(nlri.key) }
+                if tracksBestChanges { noteBestChanged(nlri.key) }
                 for p in peerList where peers[p]?.adjOut[i] != nil {
                     peers[p]?.renamed.insert(i)
                     peers[p]?.mark(i)
@@ -1007,7 +1021,7 @@ public struct RIB: Sendable {
         entry.outAttributes = newOut
         loc[Int(i)] = entry
         guard changed else { return }
-        if tracksBestChanges, let nlri = routes[Int(i)] { bestChanged.insert(nlri.key) }
+        if tracksBestChanges, let nlri = routes[Int(i)] { noteBestChanged(nlri.key) }
         // A member the route must not go to (its source, its originator) leaves its group before the
         // group is marked: the group's plan then stays every member's own.
         if !groups.isEmpty, let b = newBest, let a = newOut,

@@ -53,6 +53,8 @@ public actor Speaker {
     /// While set, UPDATEs wait (RFC 4724 §4.1 selection deferral after our own start).
     private var deferralDeadline: NIODeadline?
     private let bestRoutesContinuation: AsyncStream<Void>.Continuation
+    /// Told of sessions, UPDATEs received and Loc-RIB changes (BMP, MRT).
+    private var observers: [any SpeakerObserver] = []
     /// Counted at this edge (the cores stay free of global state); no-ops
     /// unless the daemon bootstrapped a metrics backend first.
     private let updatesReceived = Counter(label: "bgp_updates_received_total")
@@ -99,6 +101,11 @@ public actor Speaker {
         /// `routeRefreshInterval` wait in `refreshDue`.
         var lastRefresh: [AddressFamily: NIODeadline] = [:]
         var refreshDue: Set<AddressFamily> = []
+        /// The OPENs of the current connection, whole, for monitors (BMP Peer Up).
+        var sentOpen: [UInt8] = []
+        var receivedOpen: [UInt8] = []
+        /// Its session as monitors name it, while Established.
+        var monitored: MonitoredPeer?
         var options: SessionOptions { session.negotiated?.options ?? SessionOptions() }
     }
 
@@ -135,6 +142,39 @@ public actor Speaker {
     /// change of one route costs its consumer one route.
     public func takeReceivedBestChanges() -> [(nlri: NLRI, attributes: RouteAttributes?)] {
         rib.takeBestChanges(excluding: Self.localPeer)
+    }
+
+    /// Adds a monitor: from now on it is told every `SpeakerEvent`; what
+    /// happened before, `monitoringSnapshot()` gives.
+    public func addObserver(_ observer: any SpeakerObserver) {
+        observers.append(observer)
+        // Starts the Loc-RIB's monitoring record (its first take is the whole table, which the snapshot has).
+        _ = rib.takeBestChanges(excluding: nil, reader: .monitoring)
+    }
+
+    private func tell(_ event: SpeakerEvent) {
+        let now = WallTime.now()
+        for o in observers { o.speaker(event, at: now) }
+    }
+
+    /// Route counts of each Established session and of the Loc-RIB, now (cheap: no routes copied).
+    public func monitoringStatistics() -> MonitoringStatistics {
+        let established = peers.keys.sorted().compactMap { id in peers[id]?.monitored.map { (peer: $0, routes: rib.prefixCount(id)) } }
+        return MonitoringStatistics(peers: established, locRIBRoutes: rib.routeCount)
+    }
+
+    /// Established sessions with their OPENs, their Adj-RIBs-In and the Loc-RIB, now.
+    public func monitoringSnapshot() -> MonitoringSnapshot {
+        var adjRIBIn: [PeerID: [(nlri: NLRI, attributes: RouteAttributes)]] = [:]
+        var locRIB: [(nlri: NLRI, attributes: RouteAttributes)] = []
+        for path in rib.paths() {
+            if path.best { locRIB.append((path.nlri, path.attributes)) }
+            if path.peer != Self.localPeer, peers[path.peer]?.monitored != nil { adjRIBIn[path.peer, default: []].append((path.nlri, path.attributes)) }
+        }
+        let sessions = peers.keys.sorted().compactMap { id in
+            peers[id].flatMap { p in p.monitored.map { (peer: $0, sentOpen: p.sentOpen, receivedOpen: p.receivedOpen) } }
+        }
+        return MonitoringSnapshot(localAS: configuration.localAS, routerID: configuration.routerID, sessions: sessions, adjRIBIn: adjRIBIn, locRIB: locRIB)
     }
 
     /// Binds the listening socket, starts the configured neighbours and the
@@ -487,6 +527,7 @@ public actor Speaker {
         run(id, .connectionUp)
         if let first {
             // What was read while resolving a collision, then the rest of its bytes.
+            if case .received(.open(let o)) = first { peers[id]?.receivedOpen = Array(buffer: BGPMessage.open(o).encoded()) }
             run(id, first)
             receive(id, ByteBuffer())
         }
@@ -511,12 +552,52 @@ public actor Speaker {
             let event: SessionEvent
             do {
                 guard let message = try peers[id]?.decoder.next() else { break }
+                if !observers.isEmpty { observeReceived(id, message) }
                 event = Self.classify(message, options: p.options)
             } catch {
                 event = .decodingFailed(error)
             }
             run(id, event)
         }
+    }
+
+    /// A received message as monitors want it: OPENs kept for Peer Up, UPDATEs told.
+    private func observeReceived(_ id: PeerID, _ message: ByteBuffer) {
+        switch message.getInteger(at: message.readerIndex + 18, as: UInt8.self) {
+        case BGPMessage.MessageType.open.rawValue?:
+            peers[id]?.receivedOpen = Array(buffer: message)
+        case BGPMessage.MessageType.update.rawValue?:
+            if let m = peers[id]?.monitored { tell(.updateReceived(m, message: Array(buffer: message))) }
+        default:
+            break
+        }
+    }
+
+    /// Its session as monitors name it, from the connection's addresses.
+    private func monitoredPeer(_ id: PeerID, _ agreed: NegotiatedSession) -> MonitoredPeer? {
+        guard let p = peers[id], let channel = p.channel else { return nil }
+        let local = channel.localAddress, remote = channel.remoteAddress
+        return MonitoredPeer(id: id, address: p.address, port: UInt16(clamping: remote?.port ?? p.port), peerAS: agreed.peerAS,
+                             routerID: agreed.peerRouterID, localAddress: local.flatMap(Self.peerAddress) ?? .v4(configuration.routerID),
+                             localPort: UInt16(clamping: local?.port ?? 0), localAS: configuration.localAS, twoOctetAS: !agreed.options.fourOctetAS)
+    }
+
+    /// Tells monitors a session went down, and why.
+    private func observeDown(_ id: PeerID, event: SessionEvent, notificationSent: Notification?) {
+        guard let m = peers[id]?.monitored else { return }
+        peers[id]?.monitored = nil
+        guard !observers.isEmpty else { return }
+        let cause: PeerDownCause
+        if case .received(.notification(let n)) = event {
+            cause = .remoteNotification(Array(buffer: BGPMessage.notification(n).encoded()))
+        } else if let n = notificationSent {
+            cause = .localNotification(Array(buffer: BGPMessage.notification(n).encoded()))
+        } else if case .connectionDown = event {
+            cause = .connectionClosed
+        } else {
+            cause = .localNoNotification
+        }
+        tell(.peerDown(m, cause))
     }
 
     /// UPDATEs keep their RFC 7606 classification; other messages decode whole.
@@ -580,11 +661,12 @@ public actor Speaker {
 
     // MARK: the session's actions
 
-    private func run(_ id: PeerID, _ event: SessionEvent) {
+    func run(_ id: PeerID, _ event: SessionEvent) {
         guard var p = peers[id] else { return }
         let actions = p.session.handle(event, now: .now())
         peers[id] = p
         var ribChanged = false
+        var notificationSent: Notification?
         for action in actions {
             guard let p = peers[id] else { return }
             let meta: Logger.Metadata = ["peer": "\(p.address)"]
@@ -592,8 +674,11 @@ public actor Speaker {
             case .connect:
                 connect(id)
             case .send(let message):
-                write(id, message.encoded(options: p.options))
+                let bytes = message.encoded(options: p.options)
+                write(id, bytes)
+                if case .open = message { peers[id]?.sentOpen = Array(buffer: bytes) }
                 if case .notification(let n) = message {
+                    notificationSent = n
                     // Our own shutdown is routine; anything else is worth a warning.
                     let level: Logger.Level = n.error == .cease(.administrativeShutdown) ? .info : .warning
                     if level == .warning { countError("bgp_notification_sent") }
@@ -606,6 +691,10 @@ public actor Speaker {
                                                                    "families": "\(agreed.families.map(\.description).sorted().joined(separator: ","))"]) { a, _ in a })
                 peers[id]?.establishedAt = .now()
                 peers[id]?.reportedUnsendable = false
+                if let m = monitoredPeer(id, agreed) {
+                    peers[id]?.monitored = m
+                    if !observers.isEmpty, let q = peers[id] { tell(.peerUp(m, sentOpen: q.sentOpen, receivedOpen: q.receivedOpen)) }
+                }
                 // RFC 4724 §4.2: stale routes stay only for the families its new capability keeps forwarding for.
                 let wasStale = rib.staleCount(id)
                 let preserved = Set(agreed.peerGracefulRestart?.families.filter(\.forwardingStatePreserved).map(\.family) ?? [])
@@ -625,6 +714,7 @@ public actor Speaker {
                 ribChanged = true
             case .down(let reason):
                 logger.info("down", metadata: meta.merging(["reason": "\(reason)"]) { a, _ in a })
+                observeDown(id, event: event, notificationSent: notificationSent)
                 rib.removePeer(id)
                 peers[id]?.staleDeadline = nil
                 if peers[id]?.establishedAt != nil { peers[id]?.flaps += 1 }
@@ -632,6 +722,7 @@ public actor Speaker {
                 ribChanged = true
             case .restarting(let reason, let restartTime, let families):
                 logger.info("down, restarting gracefully", metadata: meta.merging(["reason": "\(reason)", "restart-time": "\(restartTime)"]) { a, _ in a })
+                observeDown(id, event: event, notificationSent: notificationSent)
                 rib.peerRestarting(id, families: families)
                 if peers[id]?.establishedAt != nil { peers[id]?.flaps += 1 }
                 peers[id]?.establishedAt = nil
@@ -703,6 +794,10 @@ public actor Speaker {
     private func flushRIB() {
         flushDue = false
         bestRoutesContinuation.yield()
+        if !observers.isEmpty {
+            let changes = rib.takeBestChanges(excluding: nil, reader: .monitoring)
+            if !changes.isEmpty { tell(.locRIBChanged(changes.map { LocRIBChange(nlri: $0.nlri, best: $0.attributes) })) }
+        }
         var cache = OutboundEncodingCache()
         let stalls = rib.subgroupStalls
         defer {
@@ -733,7 +828,22 @@ public actor Speaker {
             guard !out.isEmpty else { continue }
             updatesSent.increment(by: out.messages)
             write(id, out.buffers)
+            if !observers.isEmpty, let m = peers[id]?.monitored { tell(.updatesSent(m, messages: Self.messages(in: out.buffers))) }
         }
+    }
+
+    /// Whole BGP messages back out of the buffers that carry them (for monitors' Adj-RIB-Out).
+    static func messages(in buffers: [ByteBuffer]) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        for b in buffers {
+            var at = b.readerIndex
+            while let length = b.getInteger(at: at + 16, as: UInt16.self), length >= 19, at + Int(length) <= b.writerIndex,
+                  let bytes = b.getBytes(at: at, length: Int(length)) {
+                out.append(bytes)
+                at += Int(length)
+            }
+        }
+        return out
     }
 
     /// A flush soon, once for any number of callers.
@@ -771,6 +881,10 @@ public actor Speaker {
     static let outputHighWater = 1 << 20
 
     private func write(_ id: PeerID, _ bytes: ByteBuffer) { write(id, [bytes]) }
+
+    /// For the operator's actions (NeighborReset.swift): a message to a peer, and a flush of what the RIB owes.
+    func sendRaw(_ id: PeerID, _ bytes: ByteBuffer) { write(id, bytes) }
+    func refreshed() { flushRIB() }
 
     /// Writes the buffers in order with one flush.
     private func write(_ id: PeerID, _ buffers: [ByteBuffer]) {

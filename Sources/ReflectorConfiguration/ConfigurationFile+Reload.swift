@@ -21,6 +21,8 @@ extension ConfigurationFile {
         if differs(logLevel, next.logLevel) { out.append("log-level") }
         if differs(adminAddress, next.adminAddress) || differs(adminSocketMode, next.adminSocketMode) { out.append("admin") }
         if differs(metricsAddress, next.metricsAddress) { out.append("metrics") }
+        if differs(bmpCollector.map { "\($0.host):\($0.port)" }, next.bmpCollector.map { "\($0.host):\($0.port)" }) { out.append("bmp") }
+        if differs(mrt, next.mrt) { out.append("mrt") }
         return out
     }
 }

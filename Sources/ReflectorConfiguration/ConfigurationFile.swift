@@ -22,6 +22,8 @@ import Yams
 ///     log-level: info
 ///     admin: {address: /run/swiftplane/rr.sock, socket-mode: "0600", allow-non-loopback: false}
 ///     metrics: 127.0.0.1:9179            # Prometheus /metrics and /healthz; off when absent
+///     bmp: 127.0.0.1:11019               # BMP (RFC 7854) collector to send to; off when absent
+///     mrt: {directory: /var/lib/swiftplane/mrt, file-size: 67108864, files: 8}   # MRT (RFC 6396) update dumps; off when absent
 public struct ConfigurationFile: Sendable {
     /// Routes a peer may send before it is closed with CEASE (maximum
     /// number of prefixes reached) when neither `max-prefixes` nor
@@ -53,6 +55,17 @@ public struct ConfigurationFile: Sendable {
     public var adminSocketMode: UInt32?
     /// The Prometheus listener (`/metrics`, `/healthz`); nil: none.
     public var metricsAddress: AdminAddress?
+    /// The BMP collector (RFC 7854) the reflector dials; nil: none.
+    public var bmpCollector: ListenAddress?
+    /// MRT update dumps (RFC 6396): the folder, octets per file, files kept; nil: none.
+    public var mrt: MRTDumpSettings?
+
+    public struct MRTDumpSettings: Hashable, Sendable {
+        public var directory: String
+        public var fileSize: Int
+        public var files: Int
+        public init(directory: String, fileSize: Int = 64 << 20, files: Int = 8) { self.directory = directory; self.fileSize = fileSize; self.files = files }
+    }
 
     public init() {}
 
@@ -71,7 +84,7 @@ public struct ConfigurationFile: Sendable {
     /// The fields of the file's top level.
     public static let topKeys: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
                                        "max-peers", "max-output-queue", "graceful-restart", "log-level", "admin", "route-target-constraint",
-                                       "metrics"]
+                                       "metrics", "bmp", "mrt"]
 
     public static func load(_ file: String) throws(ConfigurationError) -> ConfigurationFile {
         switch FileText.read(file) {
@@ -182,6 +195,15 @@ public struct ConfigurationFile: Sendable {
                 throw ConfigurationError(file: file, path: "metrics", value: r.text(v), reason: error.reason)
             }
         }
+        if let v = top["bmp"] {
+            guard let (address, port) = ListenAddress.hostPort(r.text(v)), port > 0 else {
+                throw ConfigurationError(file: file, path: "bmp", value: r.text(v), reason: "expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535")
+            }
+            c.bmpCollector = ListenAddress(host: "\(address)", port: port)
+        }
+        if let v = top["mrt"] {
+            c.mrt = try mrtSettings(v, r, file: file)
+        }
         if let v = top["log-level"] {
             guard let l = Logger.Level(rawValue: r.text(v)) else {
                 throw ConfigurationError(file: file, path: "log-level", value: r.text(v),
@@ -259,5 +281,19 @@ public struct ConfigurationFile: Sendable {
             guard let a = IPv4Address(text(v)) else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected an IPv4 address") }
             return a
         }
+    }
+}
+
+extension ConfigurationFile {
+    /// `mrt: {directory: DIR, file-size: OCTETS, files: N}`.
+    static func mrtSettings(_ v: Any, _ r: Reader, file: String) throws(ConfigurationError) -> MRTDumpSettings {
+        let m = try r.map(v, "mrt", keys: ["directory", "file-size", "files"])
+        guard let directory = m["directory"].map(r.text), directory.hasPrefix("/") else {
+            throw ConfigurationError(file: file, path: "mrt.directory", value: m["directory"].map(r.text) ?? "(missing)", reason: "expected an absolute folder path")
+        }
+        var settings = MRTDumpSettings(directory: directory)
+        if let s = m["file-size"] { settings.fileSize = try r.integer(s, "mrt.file-size", 4096...(1 << 40)) ?? settings.fileSize }
+        if let f = m["files"] { settings.files = try r.integer(f, "mrt.files", 1...100_000) ?? settings.files }
+        return settings
     }
 }

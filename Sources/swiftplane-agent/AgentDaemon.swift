@@ -400,7 +400,7 @@ actor AgentDaemon {
                 // Keep /switches' port list current.
                 guard var entry = switchInfo[dpid] else { continue }
                 entry.info.ports.removeAll { $0.portNo == status.port.portNo }
-                if status.reason != 1 { entry.info.ports.append(status.port) }  // 1: OFPPR_DELETE
+                if status.reason != .delete { entry.info.ports.append(status.port) }
                 switchInfo[dpid] = entry
             case let .flowSyncFailed(dpid, error):
                 // The controller reconciles again on the next connect.

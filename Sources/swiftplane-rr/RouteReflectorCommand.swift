@@ -2,6 +2,8 @@ import AdminAPI
 import ArgumentParser
 import BGP
 import BGPSpeaker
+import BMPClient
+import MRTDump
 import Dispatch
 import Logging
 import NIOCore
@@ -42,6 +44,21 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             own, off unless --metrics or `metrics:` in the file names one:
 
               swiftplane-rr --config /etc/swiftplane/rr.yaml --metrics 127.0.0.1:9179
+
+            BMP (RFC 7854): with --bmp or `bmp:` in the file the reflector dials a
+            collector (pmacct's pmbmpd, for one) and sends it every peer's Peer Up
+            with both OPENs, its UPDATEs as received (pre-policy Adj-RIB-In), the
+            Loc-RIB (RFC 9069) and Peer Down; a lost collector is dialled again
+            with backoff and sent the whole state anew:
+
+              swiftplane-rr --config /etc/swiftplane/rr.yaml --bmp 127.0.0.1:11019
+
+            MRT (RFC 6396): with --mrt-directory or `mrt:` every UPDATE received is
+            written there as BGP4MP_ET/MESSAGE_AS4 (bgpdump reads it) in files
+            updates.SECONDS.mrt of at most 64 MiB, the 8 newest kept; and a
+            TABLE_DUMP_V2 of every peer's routes on request:
+
+              swiftplanectl mrt table-dump --socket /run/swiftplane/rr.sock
 
             SIGHUP re-reads the file's neighbours; other changed fields (accept,
             timers, listen, ...) need a restart and the log names them. With
@@ -108,10 +125,23 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "Serve Prometheus /metrics and /healthz (only those) on this TCP HOST:PORT, e.g. 127.0.0.1:9179 (default: off).")
     var metrics: String?
 
+    @Option(help: "Send BMP (RFC 7854) to the collector at IPV4:PORT or [IPV6]:PORT, e.g. 127.0.0.1:11019 (default: off).")
+    var bmp: String?
+
+    @Option(help: "With --bmp: seconds between Statistics Reports (routes per peer and in the Loc-RIB); 0: none (default 60).")
+    var bmpStatisticsInterval: Int?
+
+    @Flag(help: "With --bmp: also report what each peer is sent (Adj-RIB-Out, RFC 8671), from each UPDATE on; a reconnecting collector is not sent the tables out again.")
+    var bmpAdjRIBOut = false
+
+    @Option(help: "Write MRT (RFC 6396) dumps into this folder: every UPDATE received, and table dumps on request (default: off).")
+    var mrtDirectory: String?
+
     func validate() throws {
         if let m = maxPeers, m < 0 { throw ValidationError("--max-peers: invalid value '\(m)': must be 0 or more") }
         if let t = restartTime, t > 4095 { throw ValidationError("--restart-time: invalid value '\(t)': must be 0-4095") }
         if let m = maxPrefixes, m < 0 { throw ValidationError("--max-prefixes: invalid value '\(m)': must be 0 or more") }
+        if let i = bmpStatisticsInterval, !(0...86400).contains(i) { throw ValidationError("--bmp-statistics-interval: invalid value '\(i)': must be 0-86400 seconds") }
     }
 
     /// Bad flag values exit 2 (the usual status for usage errors of daemons), not ArgumentParser's 64.
@@ -194,8 +224,24 @@ struct RouteReflectorCommand: AsyncParsableCommand {
                 terminate(2)
             }
         }
+        var bmpCollector = file.bmpCollector
+        if let bmp {
+            guard let (address, port) = ListenAddress.hostPort(bmp), port > 0 else {
+                printError("swiftplane-rr: --bmp: invalid value '\(bmp)': expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535")
+                terminate(2)
+            }
+            bmpCollector = ListenAddress(host: "\(address)", port: port)
+        }
+        var mrt = file.mrt
+        if let mrtDirectory {
+            guard mrtDirectory.hasPrefix("/") else {
+                printError("swiftplane-rr: --mrt-directory: invalid value '\(mrtDirectory)': expected an absolute folder path")
+                terminate(2)
+            }
+            mrt = ConfigurationFile.MRTDumpSettings(directory: mrtDirectory, fileSize: mrt?.fileSize ?? 64 << 20, files: mrt?.files ?? 8)
+        }
         return Merged(speaker: speaker, level: logLevel ?? file.logLevel ?? .info, admin: admin, adminMode: mode_t(file.adminSocketMode ?? 0o600),
-                      metrics: metricsAddress, file: file)
+                      metrics: metricsAddress, bmp: bmpCollector, mrt: mrt, file: file)
     }
 
     struct Merged {
@@ -204,6 +250,8 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         var admin: AdminAddress
         var adminMode: mode_t
         var metrics: AdminAddress?
+        var bmp: ListenAddress?
+        var mrt: ConfigurationFile.MRTDumpSettings?
         /// The file as read at start (empty without --config): a reload compares with it.
         var file: ConfigurationFile
     }
@@ -224,7 +272,8 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             let rtc = config.families.contains(.routeTargetConstraint) ? "on" : "off"
             let prefixes = config.maximumPrefixes.map { "\($0) per peer" } ?? "no limit"
             let metricsText = all.metrics.map { ", metrics on \($0)" } ?? ""
-            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours, route target constraint \(rtc), max-prefixes \(prefixes), admin API on \(adminAddress)\(metricsText))")
+            let bmpText = (all.bmp.map { ", BMP to \($0.defaultValueDescription)" } ?? "") + (all.mrt.map { ", MRT dumps in \($0.directory)" } ?? "")
+            print("swiftplane-rr: configuration valid (as \(config.localAS), router-id \(config.routerID), \(config.neighbors.count) neighbours, route target constraint \(rtc), max-prefixes \(prefixes), admin API on \(adminAddress)\(metricsText)\(bmpText))")
             return
         }
         // Changeable at run time: swiftplanectl log-level LEVEL.
@@ -242,6 +291,14 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             // default membership; what each client gets is filtered here.
             await speaker.originate(RouteTargetMembership.routes([.default], nextHop: config.routerID))
         }
+        // Before the speaker starts: the collector hears of every session from its first.
+        let bmpClient: BMPClient? = if let c = all.bmp {
+            await BMPClient.monitoring(speaker, BMPClient.Configuration(host: c.host, port: c.port, sysName: "swiftplane-rr \(config.routerID)",
+                                                                        sysDescr: "swiftplane-rr \(SwiftplaneVersion.text) (BGP EVPN route reflector)",
+                                                                        statisticsInterval: bmpStatisticsInterval.map { $0 == 0 ? nil : .seconds(Int64($0)) } ?? .seconds(60)),
+                                       adjRIBOut: bmpAdjRIBOut, logger: logger)
+        } else { nil }
+        let mrtWriter = await Self.startMRT(all.mrt, speaker: speaker, logger: logger)
         do {
             try await speaker.start()
         } catch {
@@ -256,6 +313,10 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         router.serveMetrics(registry) { await gauges.refresh(speaker); healthGauges.refresh(await health()) }
         router.serveHealth(health)
         router.serveLogLevel(runtimeLevel)
+        router.serveNeighborActions(speaker)
+        var tableDump: (@Sendable () async throws -> MRTTableDumpReport)?
+        if let mrtWriter { tableDump = { try await Self.tableDump(speaker, mrtWriter) } }
+        router.serveMRTTableDump(tableDump)
         let admin = AdminServer(address: adminAddress, router: router, mode: adminMode)
         do {
             let bound = try await admin.start()
@@ -312,6 +373,9 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         await metricsServer?.stop()
         await admin.stop()
         await speaker.shutdown()
+        // After the speaker: its Peer Downs go before the Termination.
+        await bmpClient?.stop()
+        mrtWriter?.stop()
         sources.forEach { $0.cancel() }
         hup.cancel()
     }
@@ -331,6 +395,30 @@ extension RouteReflectorCommand {
             logger.error("metrics listener cannot listen; running without it", metadata: ["error": "\(error)"])
             return nil
         }
+    }
+}
+
+extension RouteReflectorCommand {
+    /// The MRT update dump, when configured; a folder that cannot be written
+    /// is a startup error naming it (exit 1).
+    static func startMRT(_ settings: ConfigurationFile.MRTDumpSettings?, speaker: Speaker, logger: Logger) async -> MRTFileWriter? {
+        guard let settings else { return nil }
+        let writer = MRTFileWriter(.init(directory: settings.directory, maximumFileBytes: settings.fileSize, maximumFiles: settings.files), logger: logger)
+        do { try writer.start() } catch {
+            printError("swiftplane-rr: MRT dumps: \(error)")
+            terminate(1)
+        }
+        await speaker.addObserver(SpeakerMRTObserver(writer: writer))
+        logger.info("MRT update dumps", metadata: ["directory": "\(settings.directory)", "file-size": "\(settings.fileSize)", "files": "\(settings.files)"])
+        return writer
+    }
+
+    /// A TABLE_DUMP_V2 of the routes now, beside the update dumps.
+    static func tableDump(_ speaker: Speaker, _ writer: MRTFileWriter) async throws -> MRTTableDumpReport {
+        let snapshot = await speaker.monitoringSnapshot()
+        let records = SpeakerMRTMapping.tableDump(snapshot, at: .now())
+        let path = try writer.writeTableDump(records)
+        return MRTTableDumpReport(file: path, peers: snapshot.sessions.count, destinations: records.count - 1)
     }
 }
 

@@ -11,7 +11,7 @@ import TestSupport
 struct OperatorErrorTests {
     static let rrYAML = "as: 65000\nrouter-id: 10.0.0.1\n"
 
-    @Test(arguments: ["swiftplane-rr", "swiftplane-agent", "swiftplanectl", "swiftplane-cni"])
+    @Test(arguments: ["swiftplane-rr", "swiftplane-agent", "swiftplanectl", "swiftplane-cni", "swiftplane-bench"])
     func versionIsPrinted(_ binary: String) throws {
         let path = try #require(Command.builtProduct(binary), "\(binary) is not built")
         let r = try Command.run(path, ["--version"])
@@ -26,6 +26,10 @@ struct OperatorErrorTests {
         ["swiftplane-agent"],  // --config is required
         ["swiftplanectl", "--bogus"],
         ["swiftplanectl", "routes", "--type", "9"],
+        ["swiftplane-rr", "--as", "65000", "--router-id", "10.0.0.1", "--bmp", "nowhere", "--check-config"],
+        ["swiftplane-rr", "--as", "65000", "--router-id", "10.0.0.1", "--mrt-directory", "relative/dir", "--check-config"],
+        ["swiftplane-bench", "--bogus"],
+        ["swiftplane-bench", "bgp", "--routes", "0"],
     ])
     func usageErrorsExit2(_ arguments: [String]) throws {
         let r = try Command.run(Command.builtProduct(arguments[0])!, Array(arguments.dropFirst()))

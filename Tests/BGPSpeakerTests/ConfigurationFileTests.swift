@@ -60,6 +60,9 @@ struct ConfigurationFileTests {
         Bad(yaml: head + "log-level: loud\n", message: "log-level: invalid value 'loud'"),
         Bad(yaml: head + "route-target-constraint: maybe\n", message: "route-target-constraint: invalid value 'maybe': expected true or false"),
         Bad(yaml: head + "routerid: 10.0.0.2\n", message: "routerid: invalid value '10.0.0.2': unknown field"),
+        Bad(yaml: head + "bmp: collector.example\n", message: "bmp: invalid value 'collector.example': expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535"),
+        Bad(yaml: head + "mrt: {directory: mrt}\n", message: "mrt.directory: invalid value 'mrt': expected an absolute folder path"),
+        Bad(yaml: head + "mrt: {directory: /tmp/mrt, files: 0}\n", message: "mrt.files: invalid value '0': expected an integer 1-100000"),
         Bad(yaml: "- 1\n- 2\n", message: "(document): invalid value"),
         Bad(yaml: "as: [1\n", message: "(document): invalid value 'as: [1"),
         // Found by ConfigurationFuzzer: Yams trapped on a key that is a list.
@@ -99,6 +102,19 @@ struct ConfigurationFileTests {
         let r = try Command.run("/usr/bin/timeout", ["-s", "KILL", "60", Self.binary, "--config", file, "--check-config"])
         #expect(r.status == 2, "killed after 60 s (status 137) is the hang")
         #expect(r.stderr.contains("\(file): \(row.message)"), "stderr: \(r.stderr.prefix(300))")
+    }
+
+    /// BMP and MRT settings from the file, and the flags over them.
+    @Test func bmpAndMRTSettings() throws {
+        let folder = try TemporaryFolder.create("swiftplane-rr-config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("rr.yaml").path
+        try (Self.head + "bmp: 127.0.0.1:11019\nmrt: {directory: /var/tmp/mrt, file-size: 1048576, files: 3}\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try Command.run(Self.binary, ["--config", file, "--check-config"])
+        #expect(r.status == 0 && r.stdout.contains(", BMP to 127.0.0.1:11019, MRT dumps in /var/tmp/mrt)"), "\(r.stdout)\(r.stderr)")
+        let flags = try Command.run(Self.binary, ["--config", file, "--check-config", "--bmp", "[::1]:1790", "--mrt-directory", "/srv/mrt"])
+        #expect(flags.status == 0 && flags.stdout.contains(", BMP to [::1]:1790, MRT dumps in /srv/mrt)"), "\(flags.stdout)\(flags.stderr)")
     }
 
     @Test(arguments: ["rr.example.yaml", "rr2.example.yaml"])
