@@ -69,8 +69,9 @@ public struct AgentStateMachine: Sendable {
         case gleaned(bridge: String, Endpoint)
         case gleanedDropped(bridge: String, reason: String)
         case claimRefused(String)
-        /// A source not gleaned (its tenant at its limit, or a secured port).
-        case gleanRefused(String)
+        /// Sources not gleaned since the last notice (a tenant at its limit,
+        /// a secured port): how many, and the reasons of the first few.
+        case gleansRefused(count: Int, reasons: [String])
         case routeRefused(RemoteRoutes.Refusal)
         case frozen(DuplicateMACDetector.Frozen)
         case thawed([EndpointKey])
@@ -100,6 +101,8 @@ public struct AgentStateMachine: Sendable {
     private var advertised: [EVPNPath]?
     /// What the state file last received (times left out).
     private var savedLearned: AgentCore.LearnedContent?
+    /// `core.refusedGleanCount` when last noticed: every refusal is counted, not only those with a reason kept.
+    private var gleanRefusalsNoticed = 0
     /// The source flows' packet counters at the last reading, per switch.
     private var sourceCounts: [UInt64: [EndpointKey: UInt64]] = [:]
     private let startedAt: ContinuousClock.Instant
@@ -237,7 +240,11 @@ public struct AgentStateMachine: Sendable {
 
     private mutating func takeRefusedClaims(into effects: inout [Effect]) {
         effects += core.takeRefusedClaims().map { .notice(.claimRefused($0)) }
-        effects += core.takeRefusedGleans().map { .notice(.gleanRefused($0)) }
+        let reasons = core.takeRefusedGleans()
+        if core.refusedGleanCount > gleanRefusalsNoticed {
+            effects.append(.notice(.gleansRefused(count: core.refusedGleanCount - gleanRefusalsNoticed, reasons: reasons)))
+            gleanRefusalsNoticed = core.refusedGleanCount
+        }
     }
 
     /// What each switch gets now: a switch new to its bridge the whole

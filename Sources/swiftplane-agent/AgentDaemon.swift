@@ -152,9 +152,9 @@ actor AgentDaemon {
             guard loggedClaims.insert(refusal).inserted else { return }
             if loggedClaims.count > 10_000 { loggedClaims = [refusal] }
             logger.warning("gleaned address claim refused: another local endpoint holds the address", metadata: ["claim": "\(refusal)"])
-        case let .gleanRefused(reason):
-            metrics.error("glean_refused")
-            logger.warning("source not gleaned", metadata: ["reason": "\(reason)"])
+        case let .gleansRefused(count, reasons):
+            metrics.error("glean_refused", count: count)
+            for reason in reasons { logger.warning("source not gleaned", metadata: ["reason": "\(reason)"]) }
         case let .routeRefused(refusal):
             metrics.error("route_refused")
             logger.warning("received route not imported", metadata: ["route": "\(refusal.route)", "reason": "\(refusal.reason)"])

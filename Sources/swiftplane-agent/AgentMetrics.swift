@@ -25,7 +25,7 @@ struct AgentMetrics: Sendable {
         _ = Counter(label: "swiftplane_flow_drift_total", dimensions: [("dpid", dpid)])
     }
 
-    func error(_ kind: String) {
-        Counter(label: "swiftplane_errors_total", dimensions: [("kind", kind)]).increment()
+    func error(_ kind: String, count: Int = 1) {
+        Counter(label: "swiftplane_errors_total", dimensions: [("kind", kind)]).increment(by: count)
     }
 }

@@ -127,6 +127,30 @@ struct AgentStateMachineTests {
         #expect(with.flows.entries.contains { TunnelRefusal.isTunnelFlow($0, vxlanPort: 100) })
     }
 
+    @Test("every source not gleaned is counted, each reason said once while it lasts")
+    func gleanRefusalsCounted() {
+        let settings = AgentCore.Settings(vtep: localVTEP, tenants: [.init(instance: Self.instances[0])], vxlanPorts: ["br0": 100],
+                                          maximumGleanedPerVNI: 8)
+        var m = AgentStateMachine(core: AgentCore(settings: settings), bridges: [BridgeIdentity(name: "br0")],
+                                  deferral: SelectionDeferral(bridgesFromDatabase: [], waitsForRoutes: false, localWait: .zero, routesWait: .zero),
+                                  advertises: false, startedAt: Self.start)
+        _ = m.handle(.portsChanged(bridge: "br0", ports: .init(ports: [1: Self.instances[0].vni]), tunnelProblem: nil), at: Self.start)
+        _ = m.handle(.switchConnected(datapathID: 1), at: Self.start)
+        var counted = 0
+        var reasons: [String] = []
+        for n in 0..<50 {
+            let mac = EthernetAddress(rawValue: 0x0200_0000_1000 + UInt64(n))
+            for case let .notice(.gleansRefused(count, said)) in m.handle(.packetIn(datapathID: 1, arp(from: mac, port: 1,
+                                                                                                         address: IPv4Address(rawValue: 0x0a00_1000 + UInt32(n)))),
+                                                                           at: Self.start) {
+                counted += count
+                reasons += said
+            }
+        }
+        #expect(counted == 42 && m.core.refusedGleanCount == 42)
+        #expect(reasons.count == 1, "\(reasons)")
+    }
+
     /// Random events; after each, every connected switch's table (as built
     /// from the machine's flow work, whole tables and changes) equals the
     /// full pipeline of its bridge, tunnel refusal included.
