@@ -661,7 +661,7 @@ public struct AgentCore: Sendable {
         if endpoint.location != .local(port: port) {
             endpoint = Endpoint(vni: vni, mac: mac, location: .local(port: port))
         }
-        // An address another local endpoint holds is not taken over (issue 16 item 4).
+        // An address another local endpoint holds is not taken over (`refusesClaim`).
         if let ipv4, !endpoint.ipv4.contains(ipv4), !refusesClaim(bridge: bridge, key: key, address: .v4(ipv4)) {
             endpoint.ipv4 = Array((endpoint.ipv4 + [ipv4]).suffix(Self.maximumAddressesPerEndpoint))
         }

@@ -607,14 +607,16 @@ public actor OpenFlowController {
             return
         }
         let first = peers[new.datapathID] ?? "-"
-        emit(.duplicateDatapath(datapathID: new.datapathID, peer: info.peer, keptFirst: alive))
+        // Logged before the event: whoever reads the event finds the line.
         if alive {
             logger.warning("second connection with a connected switch's datapath id closed: the connected switch answers",
                            metadata: ["dpid": "\(dpid)", "peer": "\(info.peer)", "connected-peer": "\(first)"])
+            emit(.duplicateDatapath(datapathID: new.datapathID, peer: info.peer, keptFirst: alive))
             new.stop()
         } else {
             logger.warning("switch connected with the datapath id of a silent connection; the silent one is closed",
                            metadata: ["dpid": "\(dpid)", "peer": "\(info.peer)", "silent-peer": "\(first)"])
+            emit(.duplicateDatapath(datapathID: new.datapathID, peer: info.peer, keptFirst: alive))
             old.stop()
             accept(new, info)
         }

@@ -11,7 +11,7 @@ struct ScaleDrillFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// `swiftplane-bench scale-drill`: issue 15's proof, run by `deploy/demo
+/// `swiftplane-bench scale-drill`: the agent's scale proof, run by `deploy/demo
 /// drill scale N` inside a namespace on the demo's underlay. A BGP speaker
 /// injects N EVPN type-2 routes through the route reflector; OVS's own flow
 /// monitor on every host says when each host's flows are exact, and how
