@@ -27,8 +27,6 @@ actor AgentDaemon {
     private var flowModsSinceTrim = 0
     /// The BGP client of the route reflectors; nil when none is configured.
     let speaker: Speaker?
-    /// What the speaker was last told to originate.
-    private var originated: [NLRI: RouteAttributes] = [:]
     /// Each connected switch's handshake and when it finished (for `/switches`).
     var switchInfo: [UInt64: (info: SwitchInfo, since: Date)] = [:]
     /// Counted at this edge: packet-ins per reason, answers, errors per kind.
@@ -97,10 +95,8 @@ actor AgentDaemon {
                 }
             case let .advertise(paths):
                 guard let speaker else { continue }
-                let wanted = BGPRoutes.originated(paths).merging(BGPRoutes.membership(configuration)) { own, _ in own }
-                guard wanted != originated else { continue }
-                originated = wanted
-                await speaker.originate(wanted)
+                // The machine hands over only a changed set; the speaker's RIB diffs it again by route.
+                await speaker.originate(BGPRoutes.originated(paths).merging(BGPRoutes.membership(configuration)) { own, _ in own })
             case .dialReflectors:
                 await speaker?.reconfigureNeighbors(configuration.reflectorNeighbors)
             case let .saveLearnedState(withSilences):
