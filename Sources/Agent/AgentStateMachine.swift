@@ -270,6 +270,18 @@ public struct AgentStateMachine: Sendable {
         return work
     }
 
+    /// What a switch was given, as it stands now: its bridge's tables as
+    /// last taken, without the tunnel while it is refused. The controller
+    /// reads it to compare with the switch's dump (it keeps only digests of
+    /// what it installed). Nil until the switch was given its bridge's table.
+    public func givenTables(datapathID: UInt64) -> SwitchTables? {
+        guard binding.isGiven(datapathID), let bridge = binding.bridgeOf[datapathID], var tables = core.tables(bridge) else { return nil }
+        if tunnelProblems[bridge] != nil, let refused = core.settings.vxlanPorts[bridge] {
+            tables = TunnelRefusal.tables(tables, vxlanPort: refused)
+        }
+        return tables
+    }
+
     // MARK: The state file
 
     /// Takes back what was gleaned before a restart (before any switch or

@@ -89,6 +89,9 @@ public actor OpenFlowController {
     /// Per switch, the wake-up for rejected FLOW_MODs' retry.
     private var retries: [UInt64: Task<Void, Never>] = [:]
     private var auditTask: Task<Void, Never>?
+    /// Where the whole table wanted on a switch is read when the switch is
+    /// read (nil: the controller keeps every switch's table itself).
+    private var wantedFlowSource: WantedFlowSource?
     private var commandTask: Task<Void, Never>?
     private var stopped = false
 
@@ -296,6 +299,20 @@ public actor OpenFlowController {
         return try await drain(datapathID).value
     }
 
+    /// The whole flow table wanted on a switch, from the application, as it
+    /// stands now; nil when it has none for it.
+    public typealias WantedFlowSource = @Sendable (_ datapathID: UInt64) async -> FlowTable?
+
+    /// Where to read the whole flow table wanted on a switch when its dump
+    /// must be compared with it (after a connect, for an audit). With a
+    /// source, the controller keeps no copy of the flows it installed, only
+    /// their digests; without one, it keeps each switch's table. Set it
+    /// before giving any table.
+    public func setWantedFlowSource(_ source: @escaping WantedFlowSource) {
+        wantedFlowSource = source
+        for datapathID in shadows.keys { shadows[datapathID]?.retained = nil }
+    }
+
     /// Applies a change to the flows wanted on the switch (and sets its
     /// groups and meters, small tables compared whole; nil leaves them as
     /// they are) and returns at once: the switch's worker sends it, merged
@@ -305,6 +322,10 @@ public actor OpenFlowController {
     public func update(_ changes: FlowChanges, groups: GroupTable? = nil, meters: MeterTable? = nil, on datapathID: UInt64) {
         // In place: a copy of the shadow would cost the whole table.
         shadows[datapathID, default: SwitchShadow(owner: configuration.cookieSpace)].flows.apply(changes)
+        if wantedFlowSource == nil {
+            if shadows[datapathID]?.retained == nil { shadows[datapathID]?.retained = FlowTable() }
+            shadows[datapathID]?.retained?.apply(changes)
+        }
         if let groups { shadows[datapathID]?.groups.wanted = groups }
         if let meters { shadows[datapathID]?.meters.wanted = meters }
         shadows[datapathID]?.managed = true
@@ -314,7 +335,11 @@ public actor OpenFlowController {
     /// Makes `tables` the whole of what is wanted on the switch, like
     /// `setTables`, and returns at once (the worker sends the difference).
     public func replaceTables(_ tables: SwitchTables, on datapathID: UInt64) {
-        shadows[datapathID, default: SwitchShadow(owner: configuration.cookieSpace)].flows.replaceWanted(with: tables.flows)
+        let previous = shadows[datapathID]?.retained
+        shadows[datapathID, default: SwitchShadow(owner: configuration.cookieSpace)].flows.replaceWanted(with: tables.flows, previous: previous)
+        if wantedFlowSource == nil { shadows[datapathID]?.retained = tables.flows }
+        // Without the previous table, what to delete is known only from the switch.
+        if shadows[datapathID]?.flows.isTrusted == false { shadows[datapathID]?.needsDump = true }
         shadows[datapathID]?.groups.wanted = tables.groups
         shadows[datapathID]?.meters.wanted = tables.meters
         shadows[datapathID]?.managed = true
@@ -333,7 +358,7 @@ public actor OpenFlowController {
     }
 
     /// How many flows are wanted on the switch (no copy of them).
-    public func wantedFlowCount(on datapathID: UInt64) -> Int { shadows[datapathID]?.flows.wanted.count ?? 0 }
+    public func wantedFlowCount(on datapathID: UInt64) -> Int { shadows[datapathID]?.flows.wantedCount ?? 0 }
 
     /// FLOW_MODs not yet confirmed on the switch (rejected ones included).
     public func pendingFlowCount(on datapathID: UInt64) -> Int { shadows[datapathID]?.flows.pendingCount ?? 0 }
@@ -363,6 +388,13 @@ public actor OpenFlowController {
             if case let .meterConfig(part) = reply.body { meters += part.map(MeterEntry.init) }
         }
         return meters
+    }
+
+    /// The whole table wanted on the switch: from the application's source,
+    /// else the one kept here.
+    private func wantedTable(_ datapathID: UInt64) async -> FlowTable? {
+        guard let source = wantedFlowSource else { return shadows[datapathID]?.retained ?? FlowTable() }
+        return await source(datapathID)
     }
 
     /// The switch's worker: one per switch, started when there is work and
@@ -412,7 +444,18 @@ public actor OpenFlowController {
                     let groups = shadows[datapathID]?.groups.isManaged == true ? try await Self.installedGroups(handle) : nil
                     let meters = shadows[datapathID]?.meters.isManaged == true ? try await Self.installedMeters(handle) : nil
                     guard shadows[datapathID] != nil else { break }
-                    let drift = shadows[datapathID]?.flows.reconcile(dump: dump, owner: configuration.cookieSpace) ?? 0
+                    shadows[datapathID]?.flows.startRecording()
+                    let wanted = await wantedTable(datapathID)
+                    guard shadows[datapathID] != nil else { break }
+                    var drift = 0
+                    if let wanted {
+                        drift = shadows[datapathID]?.flows.reconcile(dump: dump, wanted: wanted, owner: configuration.cookieSpace) ?? 0
+                    } else {
+                        // Left untrusted: no flow is sent until the application gives the table.
+                        shadows[datapathID]?.flows.stopRecording()
+                        logger.warning("the application has no flow table for this switch yet; its flows are left as they are",
+                                       metadata: ["dpid": "\(SwitchHandle.format(datapathID))"])
+                    }
                     if let groups { shadows[datapathID]?.groups.reconcile(dump: groups) }
                     if let meters { shadows[datapathID]?.meters.reconcile(dump: meters) }
                     shadows[datapathID]?.needsDump = false
@@ -483,7 +526,7 @@ public actor OpenFlowController {
             throw error
         }
         report.readSwitch = dumped
-        report.unchanged = max(0, (shadows[datapathID]?.flows.wanted.count ?? 0) - report.added - report.modified)
+        report.unchanged = max(0, (shadows[datapathID]?.flows.wantedCount ?? 0) - report.added - report.modified)
         report.duration = ContinuousClock.now - started
         if dumped || report.flowModsSent > 0 || report.groups != EntryChanges() || report.meters != EntryChanges() {
             finish(report)

@@ -7,6 +7,10 @@ struct SwitchShadow: Sendable {
     var flows: FlowShadow
     var groups = NumberedShadow<GroupEntry>()
     var meters = NumberedShadow<MeterEntry>()
+    /// The whole table wanted, kept here when the application gives no
+    /// source of it (`OpenFlowController.setWantedFlowSource`): the flows'
+    /// shadow keeps only digests and needs the table to read the switch.
+    var retained: FlowTable?
     /// The application has said what it wants on this switch.
     var managed = false
     var needsDump = true

@@ -67,15 +67,6 @@ public struct FlowEntry: Sendable, Hashable {
     public var hardTimeout: UInt16
     public var flags: FlowMod.Flags
 
-    /// An entry that stands for `key` in a lookup (`FlowSet`).
-    init(probe key: FlowKey) {
-        self.key = key
-        cookie = 0
-        idleTimeout = 0
-        hardTimeout = 0
-        flags = []
-    }
-
     /// The instructions' wire bytes (no copy).
     public var packedInstructions: PackedInstructions {
         PackedInstructions(unchecked: key.storage[Int(key.matchTLVs.count)...])

@@ -221,6 +221,8 @@ actor AgentDaemon {
     func start() async throws {
         // Before any switch or reflector is heard: the first reconcile and End-of-RIB include them.
         if let path = configuration.stateFile { await restoreLearned(from: LearnedStateFile(path: path)) }
+        // The controller keeps digests of what it installed; the whole table comes from here.
+        await controller.setWantedFlowSource { [weak self] datapathID in await self?.givenFlows(datapathID) }
         let listen = configuration.controllerListen
         let address: String
         do { address = "\(try await controller.start())" } catch {
@@ -424,6 +426,8 @@ actor AgentDaemon {
                     logger.debug("flows synced", metadata: metadata)
                 }
                 flowModsSinceTrim += report.flowModsSent
+                // A read of the switch held its dump and the whole table for a moment.
+                if report.readSwitch { flowModsSinceTrim += report.unchanged }
                 if flowModsSinceTrim >= HeapTrim.threshold {
                     flowModsSinceTrim = 0
                     HeapTrim.run()
@@ -489,6 +493,10 @@ actor AgentDaemon {
             }
         } while pushAgain
     }
+
+    /// A switch's whole table as it was given, for the controller to
+    /// compare with the switch's dump.
+    func givenFlows(_ dpid: UInt64) -> FlowTable? { machine.givenTables(datapathID: dpid)?.flows }
 
     func hex(_ dpid: UInt64) -> String {
         let digits = String(dpid, radix: 16)

@@ -58,7 +58,9 @@ struct FlowShadowTests {
         let foreign = FlowEntry(tableID: 0, priority: 1, match: Match(), cookie: 0x1, instructions: [])
         model.flows[foreign.key] = foreign
         var now = ContinuousClock.now
-        _ = shadow.reconcile(dump: model.dump, owner: Self.ours)
+        _ = shadow.reconcile(dump: model.dump, wanted: FlowTable(), owner: Self.ours)
+        // The application's whole table, as the shadow keeps only digests of it.
+        var table: FlowTable { FlowTable(Array(wanted.values.compactMap { $0 })) }
 
         func want(_ entry: FlowEntry?, _ n: Int) {
             let key = Self.flow(n, version: 0).key
@@ -66,6 +68,19 @@ struct FlowShadowTests {
             if let entry { change.set(entry) } else { change.remove(key) }
             wanted[key] = entry
             shadow.apply(change)
+        }
+
+        /// Reads the switch like the controller: the application's table is
+        /// read while changes go on arriving (they are recorded and applied
+        /// again on top of the table read).
+        func read() -> Int {
+            shadow.startRecording()
+            let snapshot = table
+            for _ in 0..<Int.random(in: 0..<3, using: &random) {
+                let n = Int.random(in: 0..<Self.keys, using: &random)
+                want(Bool.random(using: &random) ? Self.flow(n, version: Int.random(in: 0..<4, using: &random)) : nil, n)
+            }
+            return shadow.reconcile(dump: model.dump, wanted: snapshot, owner: Self.ours)
         }
 
         for _ in 0..<400 {
@@ -83,13 +98,13 @@ struct FlowShadowTests {
                 // Someone deletes one of our flows by hand; the next audit finds it.
                 if let key = model.flows.keys.filter({ Self.ours.contains(model.flows[$0]!.cookie) }).randomElement(using: &random) {
                     model.flows[key] = nil
-                    #expect(shadow.reconcile(dump: model.dump, owner: Self.ours) >= 1)
+                    #expect(read() >= 1)
                 }
             default:
                 // The connection drops and comes back: the switch is read anew.
                 shadow.disconnected()
                 #expect(shadow.nextBatch(limit: 10, at: now) == nil)
-                _ = shadow.reconcile(dump: model.dump, owner: Self.ours)
+                _ = read()
             }
             now += .milliseconds(50)
             #expect(shadow.pendingCount <= Self.keys)
@@ -112,7 +127,7 @@ struct FlowShadowTests {
         #expect(ourFlows == wanted.compactMapValues { $0 })
         #expect(model.flows[foreign.key] == foreign)
         // And an audit now finds nothing to repair.
-        #expect(shadow.reconcile(dump: model.dump, owner: Self.ours) == 0)
+        #expect(shadow.reconcile(dump: model.dump, wanted: table, owner: Self.ours) == 0)
     }
 
     struct Step: Sendable, CustomStringConvertible {
@@ -137,13 +152,61 @@ struct FlowShadowTests {
     @Test("the FLOW_MOD for each difference", arguments: steps)
     func commands(_ step: Step) {
         var shadow = FlowShadow()
-        _ = shadow.reconcile(dump: step.installed, owner: Self.ours)
-        shadow.replaceWanted(with: FlowTable(step.wanted))
+        _ = shadow.reconcile(dump: step.installed, wanted: FlowTable(), owner: Self.ours)
+        shadow.replaceWanted(with: FlowTable(step.wanted), previous: FlowTable())
         let batch = shadow.nextBatch(limit: 100, at: .now)
         #expect(batch?.flowMods.compactMap(\.commandValue) ?? [] == step.commands)
         // A modify or delete carries our cookie mask, never all ones.
         for flowMod in batch?.flowMods ?? [] where flowMod.commandValue != .add {
             #expect(flowMod.cookieMask == Self.ours.mask)
         }
+    }
+
+    @Test("a whole table without the previous one: the switch is read before anything is sent")
+    func replacedWithoutPrevious() {
+        var shadow = FlowShadow()
+        let installed = [Self.flow(1, version: 0), Self.flow(2, version: 0)]
+        _ = shadow.reconcile(dump: installed, wanted: FlowTable(installed), owner: Self.ours)
+        #expect(shadow.pendingCount == 0)
+        // Only digests are kept of flows 1 and 2: which to delete is known from the switch.
+        shadow.replaceWanted(with: FlowTable([Self.flow(2, version: 1), Self.flow(3, version: 0)]))
+        #expect(!shadow.isTrusted)
+        #expect(shadow.nextBatch(limit: 10, at: .now) == nil)
+        let drift = shadow.reconcile(dump: installed, wanted: FlowTable([Self.flow(2, version: 1), Self.flow(3, version: 0)]), owner: Self.ours)
+        #expect(drift == 0)
+        let batch = shadow.nextBatch(limit: 10, at: .now)
+        let commands = Dictionary(uniqueKeysWithValues: (batch?.members ?? []).map { ($0.key, $0.command) })
+        #expect(commands == [Self.flow(1, version: 0).key: .deleteStrict, Self.flow(2, version: 0).key: .modifyStrict,
+                             Self.flow(3, version: 0).key: .add])
+    }
+
+    @Test("a key settled by digest: a change sends MODIFY_STRICT, a removal DELETE_STRICT with our cookie mask")
+    func settledByDigest() {
+        var shadow = FlowShadow()
+        let installed = [Self.flow(1, version: 0), Self.flow(2, version: 0)]
+        _ = shadow.reconcile(dump: installed, wanted: FlowTable(installed), owner: Self.ours)
+        var change = FlowChanges()
+        change.set(Self.flow(1, version: 1))
+        change.remove(Self.flow(2, version: 0).key)
+        shadow.apply(change)
+        guard var batch = shadow.nextBatch(limit: 10, at: .now) else {
+            Issue.record("nothing sent")
+            return
+        }
+        #expect(batch.members.map(\.command) == [.modifyStrict, .deleteStrict])
+        #expect(batch.flowMods.map(\.cookieMask) == [Self.ours.mask, Self.ours.mask])
+        #expect(batch.flowMods[1].cookie == Self.flow(2, version: 0).cookie)
+        // Sent keys are in flight: not sent twice before their barrier.
+        #expect(shadow.nextBatch(limit: 10, at: .now) == nil)
+        // A change back while in flight: after the barrier the key goes back.
+        var back = FlowChanges()
+        back.set(Self.flow(1, version: 0))
+        shadow.apply(back)
+        shadow.confirm(batch, at: .now)
+        batch = shadow.nextBatch(limit: 10, at: .now) ?? batch
+        #expect(batch.members.map(\.key) == [Self.flow(1, version: 0).key])
+        #expect(batch.members.first?.sent == Self.flow(1, version: 0))
+        shadow.confirm(batch, at: .now)
+        #expect(shadow.pendingCount == 0)
     }
 }

@@ -149,8 +149,8 @@ let bulkBenchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             var core = agent(local: 100, remote: 0)
             var shadow = FlowShadow()
-            for (_, update) in core.takeFlowUpdates() { shadow.apply(update.flows) }
-            _ = shadow.reconcile(dump: [], owner: .swiftplane)
+            let bridges = core.takeFlowUpdates().keys
+            _ = shadow.reconcile(dump: [], wanted: bridges.first.flatMap { core.tables($0)?.flows } ?? FlowTable(), owner: .swiftplane)
             benchmark.startMeasurement()
             core.applyReceivedRoutes(paths.map { ($0.route, $0) }, at: .now)
             for (_, update) in core.takeFlowUpdates() { shadow.apply(update.flows) }
