@@ -43,28 +43,10 @@ extension BridgeState {
 /// `Pipeline.flows(for: state)` is the reference it always equals.
 public struct BridgeFlows: Sendable {
     public private(set) var state: BridgeState
-    /// Who claims each (VNI, IP) for the ARP and ND responders: one endpoint
-    /// nearly always, so the set is made only for the rare second claimant.
-    private var claims: [AddressClaim: Claimants] = [:]
+    /// Who claims each (VNI, IP) for the ARP and ND responders.
+    private var claims = AddressClaims()
     /// The local endpoints (few): a port change looks only at them.
     private var localKeys: Set<EndpointKey> = []
-
-    struct AddressClaim: Hashable, Sendable {
-        var vni: VNI
-        var ip: IPAddress
-    }
-
-    enum Claimants: Sendable {
-        case one(EndpointKey)
-        case many(Set<EndpointKey>)
-
-        var keys: [EndpointKey] {
-            switch self {
-            case let .one(key): [key]
-            case let .many(keys): Array(keys)
-            }
-        }
-    }
 
     public init(state: BridgeState) {
         self.state = BridgeState(vxlanPort: state.vxlanPort, ports: state.ports, ingressReplication: state.ingressReplication,
@@ -76,7 +58,7 @@ public struct BridgeFlows: Sendable {
     /// (usually one): the responders' index, so the agent's own answers
     /// need no index of their own.
     public func endpoints(vni: VNI, holding ip: IPAddress) -> [Endpoint] {
-        (claims[AddressClaim(vni: vni, ip: ip)]?.keys ?? []).sorted().compactMap { state.endpoints[$0] }
+        claims.claimants(of: AddressClaim(vni: vni, ip: ip)).sorted().compactMap { state.endpoints[$0] }
     }
 
     /// The whole table (for a first computation; a change goes through `apply`).
@@ -152,7 +134,7 @@ public struct BridgeFlows: Sendable {
         }
         let metered = state.addressResolutionRate != nil
         for claim in touched {
-            let claimants = (claims[claim]?.keys ?? []).compactMap { state.endpoints[$0] }.filter(included)
+            let claimants = claims.claimants(of: claim).compactMap { state.endpoints[$0] }.filter(included)
             guard let winner = claimants.max(by: { Pipeline.rank($0) < Pipeline.rank($1) }) else { continue }
             switch claim.ip {
             case let .v6(ip):
@@ -184,29 +166,12 @@ public struct BridgeFlows: Sendable {
     private mutating func add(_ endpoint: Endpoint) {
         state.upsert(endpoint)
         if endpoint.location.isLocal { localKeys.insert(endpoint.key) } else { localKeys.remove(endpoint.key) }
-        for claim in Self.claims(of: endpoint) {
-            switch claims[claim] {
-            case nil: claims[claim] = .one(endpoint.key)
-            case let .one(other) where other == endpoint.key: break
-            case let .one(other): claims[claim] = .many([other, endpoint.key])
-            case var .many(keys)?:
-                keys.insert(endpoint.key)
-                claims[claim] = .many(keys)
-            }
-        }
+        for claim in Self.claims(of: endpoint) { claims.add(endpoint.key, to: claim) }
     }
 
     private mutating func drop(_ endpoint: Endpoint) {
         state.remove(endpoint.key)
         localKeys.remove(endpoint.key)
-        for claim in Self.claims(of: endpoint) {
-            switch claims[claim] {
-            case let .one(other) where other == endpoint.key: claims[claim] = nil
-            case var .many(keys)?:
-                keys.remove(endpoint.key)
-                claims[claim] = keys.count == 1 ? keys.first.map(Claimants.one) : .many(keys)
-            default: break
-            }
-        }
+        for claim in Self.claims(of: endpoint) { claims.remove(endpoint.key, from: claim) }
     }
 }
