@@ -324,6 +324,38 @@ struct WireNumberTests {
         #expect(decoded == request)
     }
 
+    // MARK: OFPMBT
+
+    static let bandRows: [Row<MeterBand.BandType>] = [
+        Row(kind: .drop, number: 1, name: "OFPMBT_DROP"),
+        Row(kind: .dscpRemark, number: 2, name: "OFPMBT_DSCP_REMARK"),
+        Row(kind: .experimenter, number: 0xffff, name: "OFPMBT_EXPERIMENTER"),
+    ]
+
+    static func sample(_ type: MeterBand.BandType) -> MeterBand.Kind {
+        switch type {
+        case .drop: .drop
+        case .dscpRemark: .dscpRemark(precedenceLevel: 1)
+        case .experimenter: .experimenter(id: 0x00a0_0000, body: ByteBuffer(bytes: [0, 0, 0, 0]))
+        }
+    }
+
+    @Test("every meter band type has a row") func bandRowsComplete() {
+        #expect(Set(Self.bandRows.map(\.kind)) == Set(MeterBand.BandType.allCases))
+    }
+
+    @Test(arguments: bandRows)
+    func meterBandType(_ row: Row<MeterBand.BandType>) throws {
+        #expect(row.kind.rawValue == row.number)
+        let band = MeterBand(Self.sample(row.kind), rate: 100)
+        #expect(band.type == row.number)
+        let meterMod = MeterMod(command: 0, flags: 1, meterID: 1, bands: [band])
+        let wire = try OpenFlowEnvelope(xid: 1, .meterMod(meterMod)).encoded()
+        // Header, command, flags, meter id: the first band at byte 16.
+        #expect(wire.getInteger(at: wire.readerIndex + 16, as: UInt16.self) == row.number)
+        #expect(try OpenFlowEnvelope.decode(wire).message == .meterMod(meterMod))
+    }
+
     // MARK: OFPET and its codes
 
     struct ErrorRow: Sendable, CustomStringConvertible {
