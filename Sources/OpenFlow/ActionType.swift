@@ -1,6 +1,6 @@
 /// OFPAT_*: the action types of OpenFlow 1.3 (§A.2.5), each number declared
 /// here once and used by the encoder, the decoder and the names.
-public enum ActionType: UInt16, CaseIterable, Sendable {
+public enum ActionType: UInt16, WireNumber {
     case output = 0
     case copyTTLOut = 11
     case copyTTLIn = 12
@@ -42,8 +42,6 @@ public enum ActionType: UInt16, CaseIterable, Sendable {
         }
     }
 
-    /// The name of a wire number, "OFPAT_UNKNOWN_N" for one 1.3 does not define.
-    public static func name(_ type: UInt16) -> String {
-        ActionType(rawValue: type)?.name ?? "OFPAT_UNKNOWN_\(type)"
-    }
+    /// Not declared: "OFPAT_UNKNOWN_N".
+    public static let unknownPrefix = "OFPAT_UNKNOWN_"
 }

@@ -1,6 +1,6 @@
 /// OFPIT_*: the instruction types of OpenFlow 1.3 (§A.2.4), each number
 /// declared here once and used by the encoder, the decoder and the names.
-public enum InstructionType: UInt16, CaseIterable, Sendable {
+public enum InstructionType: UInt16, WireNumber {
     case gotoTable = 1
     case writeMetadata = 2
     case writeActions = 3
@@ -22,8 +22,6 @@ public enum InstructionType: UInt16, CaseIterable, Sendable {
         }
     }
 
-    /// The name of a wire number, "OFPIT_UNKNOWN_N" for one 1.3 does not define.
-    public static func name(_ type: UInt16) -> String {
-        InstructionType(rawValue: type)?.name ?? "OFPIT_UNKNOWN_\(type)"
-    }
+    /// Not declared: "OFPIT_UNKNOWN_N".
+    public static let unknownPrefix = "OFPIT_UNKNOWN_"
 }

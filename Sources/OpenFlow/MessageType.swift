@@ -1,6 +1,6 @@
 /// OFPT_*: the message types of OpenFlow 1.3 (§A.1), each number declared
 /// here once and used by the encoder, the decoder and the names.
-public enum MessageType: UInt8, CaseIterable, Sendable {
+public enum MessageType: UInt8, WireNumber {
     case hello = 0
     case error = 1
     case echoRequest = 2
@@ -68,6 +68,9 @@ public enum MessageType: UInt8, CaseIterable, Sendable {
         }
     }
 
+    /// Not declared: "OFPT_UNKNOWN_N".
+    public static let unknownPrefix = "OFPT_UNKNOWN_"
+
     /// HELLO, ERROR and ECHO keep their layout in every version (they are
     /// how two ends negotiate one); any other type is read only in 1.3.
     public var isVersionIndependent: Bool {
@@ -75,10 +78,5 @@ public enum MessageType: UInt8, CaseIterable, Sendable {
         case .hello, .error, .echoRequest, .echoReply: true
         default: false
         }
-    }
-
-    /// The name of a wire number, "OFPT_UNKNOWN_N" for one 1.3 does not define.
-    public static func name(_ type: UInt8) -> String {
-        MessageType(rawValue: type)?.name ?? "OFPT_UNKNOWN_\(type)"
     }
 }

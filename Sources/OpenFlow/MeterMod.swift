@@ -3,10 +3,20 @@ import NIOCore
 /// ofp_meter_band_*: a rate above which the band applies.
 public struct MeterBand: Sendable, Hashable, WireCodable {
     /// OFPMBT_*: the band types, each number declared here once.
-    public enum BandType: UInt16, CaseIterable, Sendable {
+    public enum BandType: UInt16, WireNumber {
+        public static let unknownPrefix = "OFPMBT_UNKNOWN_"
+
         case drop = 1
         case dscpRemark = 2
         case experimenter = 0xffff
+
+        public var name: String {
+            switch self {
+            case .drop: "OFPMBT_DROP"
+            case .dscpRemark: "OFPMBT_DSCP_REMARK"
+            case .experimenter: "OFPMBT_EXPERIMENTER"
+            }
+        }
     }
 
     public enum Kind: Sendable, Hashable {

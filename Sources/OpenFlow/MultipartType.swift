@@ -4,7 +4,7 @@ import NIOCore
 /// each number declared here once. Both directions share the numbers and
 /// the header, so both codecs read them here; a number OpenFlow 1.3 does not
 /// define decodes as the body's `unknown` case.
-public enum MultipartType: UInt16, CaseIterable, Sendable {
+public enum MultipartType: UInt16, WireNumber {
     case desc = 0
     case flow = 1
     case aggregate = 2
@@ -42,10 +42,8 @@ public enum MultipartType: UInt16, CaseIterable, Sendable {
         }
     }
 
-    /// The name of a wire number, "OFPMP_UNKNOWN_N" for one 1.3 does not define.
-    public static func name(_ type: UInt16) -> String {
-        MultipartType(rawValue: type)?.name ?? "OFPMP_UNKNOWN_\(type)"
-    }
+    /// Not declared: "OFPMP_UNKNOWN_N".
+    public static let unknownPrefix = "OFPMP_UNKNOWN_"
 
     /// ofp_multipart_request / ofp_multipart_reply up to the body: type, flags, 4 bytes pad.
     static func encodeHeader(_ type: UInt16, flags: UInt16, into buffer: inout ByteBuffer) {

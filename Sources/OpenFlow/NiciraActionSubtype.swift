@@ -1,7 +1,7 @@
 /// NXAST_*: the subtypes of the Nicira extension actions this codec reads
 /// and writes (Open vSwitch's numbering), each declared here once and used
 /// by the encoder, the decoder and the names.
-public enum NiciraActionSubtype: UInt16, CaseIterable, Sendable {
+public enum NiciraActionSubtype: UInt16, WireNumber {
     case resubmit = 1
     case regMove = 6
     case regLoad = 7
@@ -23,8 +23,6 @@ public enum NiciraActionSubtype: UInt16, CaseIterable, Sendable {
         }
     }
 
-    /// The name of a wire number, "NXAST_UNKNOWN_N" for one not declared here.
-    public static func name(_ subtype: UInt16) -> String {
-        NiciraActionSubtype(rawValue: subtype)?.name ?? "NXAST_UNKNOWN_\(subtype)"
-    }
+    /// Not declared: "NXAST_UNKNOWN_N".
+    public static let unknownPrefix = "NXAST_UNKNOWN_"
 }

@@ -1,6 +1,6 @@
 /// OFPET_*: the error types of OpenFlow 1.3 (§A.4.4), each number declared
 /// here once.
-public enum ErrorType: UInt16, CaseIterable, Sendable {
+public enum ErrorType: UInt16, WireNumber {
     case helloFailed = 0
     case badRequest = 1
     case badAction = 2
@@ -37,6 +37,9 @@ public enum ErrorType: UInt16, CaseIterable, Sendable {
         case .experimenter: "OFPET_EXPERIMENTER"
         }
     }
+
+    /// Not declared: "OFPET_UNKNOWN_N".
+    public static let unknownPrefix = "OFPET_UNKNOWN_"
 }
 
 /// OFPHFC_*: why a HELLO failed.
@@ -157,7 +160,7 @@ public enum OpenFlowErrorCode: Sendable, Hashable, CustomStringConvertible {
     /// "OFPET_BAD_REQUEST/OFPBRC_BAD_LEN"; the numbers for what is not declared
     /// ("OFPET_BAD_ACTION/4", "OFPET_UNKNOWN_99/1").
     public var description: String {
-        let typeName = ErrorType(rawValue: type)?.name ?? "OFPET_UNKNOWN_\(type)"
+        let typeName = ErrorType.name(type)
         let codeName: String = switch self {
         case let .helloFailed(code): code.name
         case let .badRequest(code): code.name

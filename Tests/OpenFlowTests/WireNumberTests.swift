@@ -9,11 +9,22 @@ import Testing
 /// declared case must have a row, so a new case without one fails.
 @Suite("Wire numbers: declared once, round-trip, named")
 struct WireNumberTests {
-    struct Row<Kind: Sendable>: Sendable, CustomStringConvertible {
+    struct Row<Kind: WireNumber>: Sendable, CustomStringConvertible {
         var kind: Kind
         var number: UInt16
         var name: String
         var description: String { name }
+
+        /// The case's number and name are the specification's, and the number finds the case.
+        func checkDeclaration() {
+            #expect(UInt64(kind.rawValue) == UInt64(number) && Kind(rawValue: Kind.RawValue(number)) == kind)
+            #expect(Kind.name(Kind.RawValue(number)) == name && kind.name == name)
+        }
+    }
+
+    /// Every declared case has a row (a new case without one fails), and no two rows share a number.
+    static func complete<Kind>(_ rows: [Row<Kind>]) -> Bool {
+        Set(rows.map(\.kind)) == Set(Kind.allCases) && Set(rows.map(\.number)).count == rows.count
     }
 
     static let port = PortDescription(portNo: 1, hardwareAddress: MACAddress(rawValue: 0x0242_0000_0001), name: "p1")
@@ -91,16 +102,18 @@ struct WireNumberTests {
         }
     }
 
-    @Test("every message type has a row") func messageRowsComplete() {
-        #expect(Set(Self.messageRows.map(\.kind)) == Set(MessageType.allCases))
-        #expect(Set(Self.messageRows.map(\.number)).count == Self.messageRows.count)
+    @Test("every declared number has a row") func rowsComplete() {
+        #expect(Self.complete(Self.messageRows))
+        #expect(Self.complete(Self.actionRows))
+        #expect(Self.complete(Self.niciraRows))
+        #expect(Self.complete(Self.instructionRows))
+        #expect(Self.complete(Self.multipartRows))
+        #expect(Self.complete(Self.bandRows))
     }
 
     @Test(arguments: messageRows)
     func messageType(_ row: Row<MessageType>) throws {
-        #expect(UInt16(row.kind.rawValue) == row.number)
-        #expect(MessageType(rawValue: UInt8(row.number)) == row.kind)
-        #expect(MessageType.name(UInt8(row.number)) == row.name)
+        row.checkDeclaration()
         let message = Self.sample(row.kind)
         #expect(message.messageType == row.kind && message.typeName == row.name)
         let wire = try OpenFlowEnvelope(xid: 7, message).encoded()
@@ -175,14 +188,9 @@ struct WireNumberTests {
     /// And the first action of an apply-actions instruction 8 bytes later.
     static let firstAction = firstInstruction + 8
 
-    @Test("every action type has a row") func actionRowsComplete() {
-        #expect(Set(Self.actionRows.map(\.kind)) == Set(ActionType.allCases))
-    }
-
     @Test(arguments: actionRows)
     func actionType(_ row: Row<ActionType>) throws {
-        #expect(row.kind.rawValue == row.number && ActionType(rawValue: row.number) == row.kind)
-        #expect(ActionType.name(row.number) == row.name)
+        row.checkDeclaration()
         let action = Self.sample(row.kind)
         #expect(action.actionType == row.kind && action.type == row.number)
         let (wire, decoded) = try Self.roundTrip([action])
@@ -213,13 +221,9 @@ struct WireNumberTests {
         }
     }
 
-    @Test("every Nicira subtype has a row") func niciraRowsComplete() {
-        #expect(Set(Self.niciraRows.map(\.kind)) == Set(NiciraActionSubtype.allCases))
-    }
-
     @Test(arguments: niciraRows)
     func niciraSubtype(_ row: Row<NiciraActionSubtype>) throws {
-        #expect(row.kind.rawValue == row.number && NiciraActionSubtype.name(row.number) == row.name)
+        row.checkDeclaration()
         let action = Action.nicira(Self.sample(row.kind))
         let (wire, decoded) = try Self.roundTrip([action])
         // Type 0xffff, length, experimenter id 0x00002320, then the subtype.
@@ -253,13 +257,9 @@ struct WireNumberTests {
         }
     }
 
-    @Test("every instruction type has a row") func instructionRowsComplete() {
-        #expect(Set(Self.instructionRows.map(\.kind)) == Set(InstructionType.allCases))
-    }
-
     @Test(arguments: instructionRows)
     func instructionType(_ row: Row<InstructionType>) throws {
-        #expect(row.kind.rawValue == row.number && InstructionType.name(row.number) == row.name)
+        row.checkDeclaration()
         let instruction = Self.sample(row.kind)
         #expect(instruction.instructionType == row.kind && instruction.type == row.number)
         let wire = try OpenFlowEnvelope(xid: 1, .flowMod(FlowMod(priority: 1, instructions: [instruction]))).encoded()
@@ -309,13 +309,9 @@ struct WireNumberTests {
         }
     }
 
-    @Test("every multipart type has a row") func multipartRowsComplete() {
-        #expect(Set(Self.multipartRows.map(\.kind)) == Set(MultipartType.allCases))
-    }
-
     @Test(arguments: multipartRows)
     func multipartType(_ row: Row<MultipartType>) throws {
-        #expect(row.kind.rawValue == row.number && MultipartType.name(row.number) == row.name)
+        row.checkDeclaration()
         let request = MultipartRequest(Self.sample(row.kind))
         #expect(request.body.multipartType == row.kind && request.type == row.number)
         let wire = try OpenFlowEnvelope(xid: 1, .multipartRequest(request)).encoded()
@@ -340,13 +336,9 @@ struct WireNumberTests {
         }
     }
 
-    @Test("every meter band type has a row") func bandRowsComplete() {
-        #expect(Set(Self.bandRows.map(\.kind)) == Set(MeterBand.BandType.allCases))
-    }
-
     @Test(arguments: bandRows)
     func meterBandType(_ row: Row<MeterBand.BandType>) throws {
-        #expect(row.kind.rawValue == row.number)
+        row.checkDeclaration()
         let band = MeterBand(Self.sample(row.kind), rate: 100)
         #expect(band.type == row.number)
         let meterMod = MeterMod(command: 0, flags: 1, meterID: 1, bands: [band])
