@@ -568,7 +568,7 @@ public struct AgentCore: Sendable {
         }
 
         let source = frame.ethernet.source
-        if source.rawValue & 0x0100_0000_0000 == 0, source.rawValue != 0 {
+        if !source.isMulticast, source != .zero {
             outcome.learned = glean(bridge: bridge, vni: vni, mac: source, port: inPort, ipv4: ipv4, ipv6: ipv6, at: now)
             outcome.changed = outcome.learned != nil
         }

@@ -42,8 +42,12 @@ public struct EthernetAddress: RawRepresentable, Sendable, Hashable, Comparable,
         (0..<6).map { UInt8(truncatingIfNeeded: rawValue >> (40 - 8 * UInt64($0))) }
     }
 
+    /// The group bit (I/G) alone: the first bit on the wire, set in every
+    /// multicast and broadcast address (a mask for matching them).
+    public static let groupBit = EthernetAddress(rawValue: 0x0100_0000_0000)
+
     /// Group bit (I/G): multicast or broadcast.
-    public var isMulticast: Bool { rawValue & 0x0100_0000_0000 != 0 }
+    public var isMulticast: Bool { rawValue & Self.groupBit.rawValue != 0 }
     public var isBroadcast: Bool { self == .broadcast }
     /// U/L bit: locally administered (as Docker's 02:42:... are).
     public var isLocallyAdministered: Bool { rawValue & 0x0200_0000_0000 != 0 }

@@ -46,28 +46,34 @@ public enum Action: Sendable, Hashable {
     /// Output to a port; to the controller, `maxLength` bytes of the packet.
     public static func output(_ port: UInt32) -> Action { .output(port: port, maxLength: 0) }
 
-    /// OFPAT_* numbers.
-    public var type: UInt16 {
+    /// The declared type of this action; nil for `unknown`.
+    public var actionType: ActionType? {
         switch self {
-        case .output: 0
-        case .copyTTLOut: 11
-        case .copyTTLIn: 12
-        case .setMPLSTTL: 15
-        case .decMPLSTTL: 16
-        case .pushVLAN: 17
-        case .popVLAN: 18
-        case .pushMPLS: 19
-        case .popMPLS: 20
-        case .setQueue: 21
-        case .group: 22
-        case .setNetworkTTL: 23
-        case .decNetworkTTL: 24
-        case .setField: 25
-        case .pushPBB: 26
-        case .popPBB: 27
-        case .nicira, .experimenter: 0xffff
-        case let .unknown(type, _): type
+        case .output: .output
+        case .copyTTLOut: .copyTTLOut
+        case .copyTTLIn: .copyTTLIn
+        case .setMPLSTTL: .setMPLSTTL
+        case .decMPLSTTL: .decMPLSTTL
+        case .pushVLAN: .pushVLAN
+        case .popVLAN: .popVLAN
+        case .pushMPLS: .pushMPLS
+        case .popMPLS: .popMPLS
+        case .setQueue: .setQueue
+        case .group: .group
+        case .setNetworkTTL: .setNetworkTTL
+        case .decNetworkTTL: .decNetworkTTL
+        case .setField: .setField
+        case .pushPBB: .pushPBB
+        case .popPBB: .popPBB
+        case .nicira, .experimenter: .experimenter
+        case .unknown: nil
         }
+    }
+
+    /// The OFPAT_* number.
+    public var type: UInt16 {
+        if case let .unknown(type, _) = self { return type }
+        return actionType?.rawValue ?? 0  // every other case has a declared type
     }
 
     public func encode(into buffer: inout ByteBuffer) {
@@ -107,7 +113,7 @@ public enum Action: Sendable, Hashable {
     func write(_ w: inout FixedWriter) {
         switch self {
         case let .output(port, maxLength):
-            w.put(UInt16(0)); w.put(UInt16(16)); w.put(port); w.put(maxLength); w.zeros(6)
+            w.put(ActionType.output.rawValue); w.put(UInt16(16)); w.put(port); w.put(maxLength); w.zeros(6)
         case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB:
             w.put(type); w.put(UInt16(8)); w.zeros(4)
         case let .setMPLSTTL(ttl), let .setNetworkTTL(ttl):
@@ -118,7 +124,7 @@ public enum Action: Sendable, Hashable {
             w.put(type); w.put(UInt16(8)); w.put(id)
         case let .setField(field):
             let size = field.size, total = (4 &+ size &+ 7) & ~7
-            w.put(UInt16(25)); w.put(UInt16(truncatingIfNeeded: total)); field.write(&w); w.zeros(total &- 4 &- size)
+            w.put(ActionType.setField.rawValue); w.put(UInt16(truncatingIfNeeded: total)); field.write(&w); w.zeros(total &- 4 &- size)
         case let .nicira(action):
             action.write(&w)
         case .experimenter, .unknown:
@@ -142,44 +148,48 @@ public enum Action: Sendable, Hashable {
             guard length == size else { throw reader.error("action length", .badLength(Int(length)), at: at &+ 2) }
         }
         let action: Sink.Output
-        switch type {
-        case 0:
+        switch ActionType(rawValue: type) {
+        case .output?:
             try fixed(16)
             let (port, maxLength) = try reader.fixed(12, "output port and max_len") { r in (r.get(UInt32.self), r.get(UInt16.self)) }
             action = Sink.take(.output(port: port, maxLength: maxLength))
-        case 11, 12, 16, 18, 24, 27:
+        case let known? where known.hasNoArgument:
             try fixed(8)
             try reader.skip(4, "action padding")
-            switch type {
-            case 11: action = Sink.take(.copyTTLOut)
-            case 12: action = Sink.take(.copyTTLIn)
-            case 16: action = Sink.take(.decMPLSTTL)
-            case 18: action = Sink.take(.popVLAN)
-            case 24: action = Sink.take(.decNetworkTTL)
+            switch known {
+            case .copyTTLOut: action = Sink.take(.copyTTLOut)
+            case .copyTTLIn: action = Sink.take(.copyTTLIn)
+            case .decMPLSTTL: action = Sink.take(.decMPLSTTL)
+            case .popVLAN: action = Sink.take(.popVLAN)
+            case .decNetworkTTL: action = Sink.take(.decNetworkTTL)
             default: action = Sink.take(.popPBB)
             }
-        case 15, 23:
+        case .setMPLSTTL?, .setNetworkTTL?:
             try fixed(8)
             let ttl: UInt8 = try reader.read("ttl")
             try reader.skip(3, "ttl padding")
-            action = Sink.take(type == 15 ? .setMPLSTTL(ttl) : .setNetworkTTL(ttl))
-        case 17, 19, 20, 26:
+            action = Sink.take(type == ActionType.setMPLSTTL.rawValue ? .setMPLSTTL(ttl) : .setNetworkTTL(ttl))
+        case let known? where known.hasEtherType:
             try fixed(8)
             let etherType: UInt16 = try reader.read("ethertype")
             try reader.skip(2, "ethertype padding")
-            switch type {
-            case 17: action = Sink.take(.pushVLAN(etherType: etherType))
-            case 19: action = Sink.take(.pushMPLS(etherType: etherType))
-            case 20: action = Sink.take(.popMPLS(etherType: etherType))
+            switch known {
+            case .pushVLAN: action = Sink.take(.pushVLAN(etherType: etherType))
+            case .pushMPLS: action = Sink.take(.pushMPLS(etherType: etherType))
+            case .popMPLS: action = Sink.take(.popMPLS(etherType: etherType))
             default: action = Sink.take(.pushPBB(etherType: etherType))
             }
-        case 21, 22:
+        case .setQueue?:
             try fixed(8)
-            let id: UInt32 = try reader.read(type == 21 ? "queue id" : "group id")
-            action = Sink.take(type == 21 ? .setQueue(id) : .group(id))
-        case 25:
+            let id: UInt32 = try reader.read("queue id")
+            action = Sink.take(.setQueue(id))
+        case .group?:
+            try fixed(8)
+            let id: UInt32 = try reader.read("group id")
+            action = Sink.take(.group(id))
+        case .setField?:
             action = try Sink.setField(from: &reader, length: Int(length), at: at)
-        case 0xffff:
+        case .experimenter?:
             let id: UInt32 = try reader.read("action experimenter id")
             if id == NiciraAction.experimenterID, let nicira = try NiciraAction.decodeBody(from: &reader, actionStart: at) {
                 action = Sink.take(.nicira(nicira))
@@ -228,6 +238,24 @@ public enum Action: Sendable, Hashable {
         guard total > 0 else { return }
         buffer.writeFixed(total) { w in
             for action in actions { action.write(&w) }
+        }
+    }
+}
+
+extension ActionType {
+    /// The 8-byte actions with nothing after type and length but padding.
+    var hasNoArgument: Bool {
+        switch self {
+        case .copyTTLOut, .copyTTLIn, .decMPLSTTL, .popVLAN, .decNetworkTTL, .popPBB: true
+        default: false
+        }
+    }
+
+    /// The 8-byte actions that carry an ethertype.
+    var hasEtherType: Bool {
+        switch self {
+        case .pushVLAN, .pushMPLS, .popMPLS, .pushPBB: true
+        default: false
         }
     }
 }

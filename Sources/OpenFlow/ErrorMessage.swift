@@ -9,7 +9,11 @@ public struct ErrorMessage: Sendable, Hashable, WireCodable {
     /// Usually at least the first 64 bytes of the failed request.
     public var data: ByteBuffer
 
-    public static let experimenterType: UInt16 = 0xffff
+    public static let experimenterType = ErrorType.experimenter.rawValue
+
+    public init(_ error: OpenFlowErrorCode, data: ByteBuffer = ByteBuffer()) {
+        self.init(type: error.type, code: error.code, data: data)
+    }
 
     public init(type: UInt16, code: UInt16, data: ByteBuffer = ByteBuffer()) {
         self.type = type
@@ -23,6 +27,17 @@ public struct ErrorMessage: Sendable, Hashable, WireCodable {
         self.code = expType
         self.experimenter = experimenter
         self.data = data
+    }
+
+    /// The type and code by name; nil for an experimenter error (whose code is its exp_type).
+    public var errorCode: OpenFlowErrorCode? {
+        experimenter == nil ? OpenFlowErrorCode(type: type, code: code) : nil
+    }
+
+    /// For logs: "OFPET_FLOW_MOD_FAILED/OFPFMFC_TABLE_FULL", or the experimenter's id and type.
+    public var name: String {
+        if let experimenter { return "OFPET_EXPERIMENTER/\(experimenter)/\(code)" }
+        return OpenFlowErrorCode(type: type, code: code).description
     }
 
     func encode(into buffer: inout ByteBuffer) {

@@ -33,12 +33,15 @@ public struct Hello: Sendable, Hashable, WireCodable {
         return nil
     }
 
+    /// OFPHET_VERSIONBITMAP, the one element type 1.3 defines.
+    static let versionBitmapType: UInt16 = 1
+
     func encode(into buffer: inout ByteBuffer) {
         for element in elements {
             let start = buffer.writerIndex
             switch element {
             case let .versionBitmap(bitmaps):
-                buffer.writeInteger(UInt16(1))
+                buffer.writeInteger(Self.versionBitmapType)
                 let lengthAt = buffer.reserveLength()
                 for bitmap in bitmaps { buffer.writeInteger(bitmap) }
                 buffer.patchLength(at: lengthAt, from: start)
@@ -62,7 +65,7 @@ public struct Hello: Sendable, Hashable, WireCodable {
             var body = try reader.sub(length &- 4, "hello element")
             // The padding to 8 is not counted in the length; the last element may omit it.
             try reader.skip(min((8 &- length % 8) % 8, reader.remaining), "hello element padding")
-            if type == 1 {
+            if type == versionBitmapType {
                 guard body.remaining % 4 == 0 else { throw reader.error("version bitmap length", .badLength(length), at: at &+ 2) }
                 var bitmaps: [UInt32] = []
                 while !body.isEmpty { bitmaps.append(try body.read("version bitmap")) }

@@ -13,18 +13,24 @@ public enum Instruction: Sendable, Hashable {
     /// An instruction type OpenFlow 1.3 does not define.
     case unknown(type: UInt16, body: ByteBuffer)
 
-    /// OFPIT_* numbers.
-    public var type: UInt16 {
+    /// The declared type of this instruction; nil for `unknown`.
+    public var instructionType: InstructionType? {
         switch self {
-        case .gotoTable: 1
-        case .writeMetadata: 2
-        case .writeActions: 3
-        case .applyActions: 4
-        case .clearActions: 5
-        case .meter: 6
-        case .experimenter: 0xffff
-        case let .unknown(type, _): type
+        case .gotoTable: .gotoTable
+        case .writeMetadata: .writeMetadata
+        case .writeActions: .writeActions
+        case .applyActions: .applyActions
+        case .clearActions: .clearActions
+        case .meter: .meter
+        case .experimenter: .experimenter
+        case .unknown: nil
         }
+    }
+
+    /// The OFPIT_* number.
+    public var type: UInt16 {
+        if case let .unknown(type, _) = self { return type }
+        return instructionType?.rawValue ?? 0  // every other case has a declared type
     }
 
     /// The wire size when every part of it has a fixed size (all but the
@@ -51,16 +57,16 @@ public enum Instruction: Sendable, Hashable {
     func write(_ w: inout FixedWriter, size: Int) {
         switch self {
         case let .gotoTable(table):
-            w.put(UInt16(1)); w.put(UInt16(8)); w.put(table); w.zeros(3)
+            w.put(type); w.put(UInt16(8)); w.put(table); w.zeros(3)
         case let .writeMetadata(metadata, mask):
-            w.put(UInt16(2)); w.put(UInt16(24)); w.zeros(4); w.put(metadata); w.put(mask)
+            w.put(type); w.put(UInt16(24)); w.zeros(4); w.put(metadata); w.put(mask)
         case let .writeActions(actions), let .applyActions(actions):
             w.put(type); w.put(UInt16(truncatingIfNeeded: size)); w.zeros(4)
             for action in actions { action.write(&w) }
         case .clearActions:
-            w.put(UInt16(5)); w.put(UInt16(8)); w.zeros(4)
+            w.put(type); w.put(UInt16(8)); w.zeros(4)
         case let .meter(id):
-            w.put(UInt16(6)); w.put(UInt16(8)); w.put(id)
+            w.put(type); w.put(UInt16(8)); w.put(id)
         case .experimenter, .unknown:
             break  // never fixed
         }
@@ -72,19 +78,13 @@ public enum Instruction: Sendable, Hashable {
             return
         }
         switch self {
-        case let .gotoTable(table):
-            buffer.writeFixed(8) { w in w.put(UInt16(1)); w.put(UInt16(8)); w.put(table); w.zeros(3) }
-        case let .writeMetadata(metadata, mask):
-            buffer.writeFixed(24) { w in w.put(UInt16(2)); w.put(UInt16(24)); w.zeros(4); w.put(metadata); w.put(mask) }
+        case .gotoTable, .writeMetadata, .clearActions, .meter:
+            break  // fixed-size: written above
         case let .writeActions(actions), let .applyActions(actions):
             let start = buffer.writerIndex
             buffer.writeFixed(8) { w in w.put(type); w.put(UInt16(0)); w.zeros(4) }
             Action.encodeList(actions, into: &buffer)
             buffer.patchLength(at: start &+ 2, from: start)
-        case .clearActions:
-            buffer.writeFixed(8) { w in w.put(UInt16(5)); w.put(UInt16(8)); w.zeros(4) }
-        case let .meter(id):
-            buffer.writeFixed(8) { w in w.put(UInt16(6)); w.put(UInt16(8)); w.put(id) }
         case let .experimenter(id, body):
             buffer.writeTLV(type: type) { buffer, _ in
                 buffer.writeInteger(id)
@@ -109,29 +109,31 @@ public enum Instruction: Sendable, Hashable {
             guard length == size else { throw reader.error("instruction length", .badLength(Int(length)), at: at &+ 2) }
         }
         let instruction: Instruction
-        switch type {
-        case 1:
+        switch InstructionType(rawValue: type) {
+        case .gotoTable?:
             try fixed(8)
             instruction = .gotoTable(try reader.read("goto_table table_id"))
             try reader.skip(3, "goto_table padding")
-        case 2:
+        case .writeMetadata?:
             try fixed(24)
             try reader.skip(4, "write_metadata padding")
             instruction = .writeMetadata(try reader.read("metadata"), mask: try reader.read("metadata_mask"))
-        case 3, 4:
+        case .writeActions?:
             try reader.skip(4, "actions padding")
-            let list = try actions(&reader)
-            instruction = type == 3 ? .writeActions(list) : .applyActions(list)
-        case 5:
+            instruction = .writeActions(try actions(&reader))
+        case .applyActions?:
+            try reader.skip(4, "actions padding")
+            instruction = .applyActions(try actions(&reader))
+        case .clearActions?:
             try fixed(8)
             try reader.skip(4, "clear_actions padding")
             instruction = .clearActions
-        case 6:
+        case .meter?:
             try fixed(8)
             instruction = .meter(try reader.read("meter_id"))
-        case 0xffff:
+        case .experimenter?:
             instruction = .experimenter(id: try reader.read("instruction experimenter id"), body: reader.rest())
-        default:
+        case nil:
             instruction = .unknown(type: type, body: reader.rest())
         }
         guard reader.isEmpty else { throw reader.error("instruction trailing bytes", .badLength(Int(length))) }

@@ -11,6 +11,9 @@ public struct Match: Sendable {
     /// The OXM TLVs, validated, without the ofp_match header and padding.
     public private(set) var oxmBytes: ByteBuffer
 
+    /// OFPMT_OXM, the one match type OpenFlow 1.3 uses.
+    static let oxmType: UInt16 = 1
+
     /// The empty match (all wildcards).
     public init() { oxmBytes = ByteBuffer() }
 
@@ -80,7 +83,7 @@ public struct Match: Sendable {
     /// Writes `encodedSize` bytes.
     func write(_ w: inout FixedWriter) {
         let length = 4 &+ oxmBytes.readableBytes, padded = (length &+ 7) & ~7
-        w.put(UInt16(1))  // OFPMT_OXM
+        w.put(Self.oxmType)
         w.put(UInt16(truncatingIfNeeded: length))
         w.buffer(oxmBytes)
         w.zeros(padded &- length)
@@ -89,7 +92,7 @@ public struct Match: Sendable {
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Match {
         let at = reader.offset
         let type: UInt16 = try reader.read("match type")
-        guard type == 1 else { throw reader.error("match type (only OXM is OpenFlow 1.3)", .badValue(UInt64(type)), at: at) }
+        guard type == oxmType else { throw reader.error("match type (only OXM is OpenFlow 1.3)", .badValue(UInt64(type)), at: at) }
         let length = Int(try reader.read("match length", as: UInt16.self))
         guard length >= 4 else { throw reader.error("match length", .badLength(length), at: at &+ 2) }
         let fieldsAt = reader.offset

@@ -2,12 +2,29 @@ import NIOCore
 
 /// ofp_meter_band_*: a rate above which the band applies.
 public struct MeterBand: Sendable, Hashable, WireCodable {
+    /// OFPMBT_*: the band types, each number declared here once.
+    public enum BandType: UInt16, WireNumber {
+        public static let unknownPrefix = "OFPMBT_UNKNOWN_"
+
+        case drop = 1
+        case dscpRemark = 2
+        case experimenter = 0xffff
+
+        public var name: String {
+            switch self {
+            case .drop: "OFPMBT_DROP"
+            case .dscpRemark: "OFPMBT_DSCP_REMARK"
+            case .experimenter: "OFPMBT_EXPERIMENTER"
+            }
+        }
+    }
+
     public enum Kind: Sendable, Hashable {
-        /// OFPMBT_DROP (1).
+        /// OFPMBT_DROP.
         case drop
-        /// OFPMBT_DSCP_REMARK (2).
+        /// OFPMBT_DSCP_REMARK.
         case dscpRemark(precedenceLevel: UInt8)
-        /// OFPMBT_EXPERIMENTER (0xffff): the id and the bytes after it.
+        /// OFPMBT_EXPERIMENTER: the id and the bytes after it.
         case experimenter(id: UInt32, body: ByteBuffer)
         case unknown(type: UInt16, body: ByteBuffer)
     }
@@ -24,9 +41,9 @@ public struct MeterBand: Sendable, Hashable, WireCodable {
 
     public var type: UInt16 {
         switch kind {
-        case .drop: 1
-        case .dscpRemark: 2
-        case .experimenter: 0xffff
+        case .drop: BandType.drop.rawValue
+        case .dscpRemark: BandType.dscpRemark.rawValue
+        case .experimenter: BandType.experimenter.rawValue
         case let .unknown(type, _): type
         }
     }
@@ -59,14 +76,14 @@ public struct MeterBand: Sendable, Hashable, WireCodable {
         let rate: UInt32 = try body.read("meter band rate")
         let burstSize: UInt32 = try body.read("meter band burst_size")
         let kind: Kind
-        switch type {
-        case 1 where length == 16:
+        switch BandType(rawValue: type) {
+        case .drop? where length == 16:
             try body.skip(4, "drop band padding")
             kind = .drop
-        case 2 where length == 16:
+        case .dscpRemark? where length == 16:
             kind = .dscpRemark(precedenceLevel: try body.read("prec_level"))
             try body.skip(3, "dscp_remark padding")
-        case 0xffff:
+        case .experimenter?:
             kind = .experimenter(id: try body.read("meter band experimenter"), body: body.rest())
         default:
             kind = .unknown(type: type, body: body.rest())

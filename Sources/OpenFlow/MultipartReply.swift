@@ -33,10 +33,10 @@ public struct MultipartReply: Sendable, Hashable {
     public static let replyMore: UInt16 = 1
 
     /// OFPMP_* number.
-    public var type: UInt16 { body.multipartType.rawValue }
+    public var type: UInt16 { body.type }
 
     func encode(into buffer: inout ByteBuffer) {
-        MultipartType.encodeHeader(body.multipartType, flags: flags, into: &buffer)
+        MultipartType.encodeHeader(body.type, flags: flags, into: &buffer)
         switch body {
         case let .desc(value): value.encode(into: &buffer)
         case let .flow(value): value.encode(into: &buffer)
@@ -60,23 +60,23 @@ public struct MultipartReply: Sendable, Hashable {
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MultipartReply {
         let (type, flags) = try MultipartType.decodeHeader(from: &reader)
         let body: Body
-        switch type {
-        case .desc: body = .desc(try SwitchDescription.decode(from: &reader))
-        case .flow: body = .flow(try FlowStats.decodeAll(from: &reader))
-        case .aggregate: body = .aggregate(try AggregateStats.decode(from: &reader))
-        case .table: body = .table(try TableStats.decodeAll(from: &reader))
-        case .portStats: body = .portStats(try PortStats.decodeAll(from: &reader))
-        case .queue: body = .queue(try QueueStats.decodeAll(from: &reader))
-        case .group: body = .group(try GroupStats.decodeAll(from: &reader))
-        case .groupDesc: body = .groupDesc(try GroupDescription.decodeAll(from: &reader))
-        case .groupFeatures: body = .groupFeatures(try GroupFeatures.decode(from: &reader))
-        case .meter: body = .meter(try MeterStats.decodeAll(from: &reader))
-        case .meterConfig: body = .meterConfig(try MeterConfig.decodeAll(from: &reader))
-        case .meterFeatures: body = .meterFeatures(try MeterFeatures.decode(from: &reader))
-        case .tableFeatures: body = .tableFeatures(try TableFeatures.decodeAll(from: &reader))
-        case .portDesc: body = .portDesc(try PortDescription.decodeAll(from: &reader))
-        case .experimenter: body = .experimenter(try ExperimenterMessage.decode(from: &reader))
-        default: body = .unknown(type: type.rawValue, body: reader.rest())
+        switch MultipartType(rawValue: type) {
+        case .desc?: body = .desc(try SwitchDescription.decode(from: &reader))
+        case .flow?: body = .flow(try FlowStats.decodeAll(from: &reader))
+        case .aggregate?: body = .aggregate(try AggregateStats.decode(from: &reader))
+        case .table?: body = .table(try TableStats.decodeAll(from: &reader))
+        case .portStats?: body = .portStats(try PortStats.decodeAll(from: &reader))
+        case .queue?: body = .queue(try QueueStats.decodeAll(from: &reader))
+        case .group?: body = .group(try GroupStats.decodeAll(from: &reader))
+        case .groupDesc?: body = .groupDesc(try GroupDescription.decodeAll(from: &reader))
+        case .groupFeatures?: body = .groupFeatures(try GroupFeatures.decode(from: &reader))
+        case .meter?: body = .meter(try MeterStats.decodeAll(from: &reader))
+        case .meterConfig?: body = .meterConfig(try MeterConfig.decodeAll(from: &reader))
+        case .meterFeatures?: body = .meterFeatures(try MeterFeatures.decode(from: &reader))
+        case .tableFeatures?: body = .tableFeatures(try TableFeatures.decodeAll(from: &reader))
+        case .portDesc?: body = .portDesc(try PortDescription.decodeAll(from: &reader))
+        case .experimenter?: body = .experimenter(try ExperimenterMessage.decode(from: &reader))
+        case nil: body = .unknown(type: type, body: reader.rest())
         }
         guard reader.isEmpty else { throw reader.error("multipart reply trailing bytes", .badLength(reader.remaining)) }
         return MultipartReply(flags: flags, body)
@@ -84,8 +84,8 @@ public struct MultipartReply: Sendable, Hashable {
 }
 
 extension MultipartReply.Body {
-    /// Which OFPMP_* this body is: the case names follow the spec's table.
-    var multipartType: MultipartType {
+    /// Which OFPMP_* this body is (the case names follow the spec's table); nil for `unknown`.
+    public var multipartType: MultipartType? {
         switch self {
         case .desc: .desc
         case .flow: .flow
@@ -102,8 +102,14 @@ extension MultipartReply.Body {
         case .tableFeatures: .tableFeatures
         case .portDesc: .portDesc
         case .experimenter: .experimenter
-        case let .unknown(type, _): MultipartType(rawValue: type)
+        case .unknown: nil
         }
+    }
+
+    /// The OFPMP_* number.
+    public var type: UInt16 {
+        if case let .unknown(type, _) = self { return type }
+        return multipartType?.rawValue ?? 0  // every other case has a declared type
     }
 }
 

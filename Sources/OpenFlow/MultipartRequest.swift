@@ -33,10 +33,10 @@ public struct MultipartRequest: Sendable, Hashable {
     }
 
     /// OFPMP_* number.
-    public var type: UInt16 { body.multipartType.rawValue }
+    public var type: UInt16 { body.type }
 
     func encode(into buffer: inout ByteBuffer) {
-        MultipartType.encodeHeader(body.multipartType, flags: flags, into: &buffer)
+        MultipartType.encodeHeader(body.type, flags: flags, into: &buffer)
         switch body {
         case .desc, .table, .groupDesc, .groupFeatures, .meterFeatures, .portDesc:
             break
@@ -68,23 +68,23 @@ public struct MultipartRequest: Sendable, Hashable {
             return id
         }
         let body: Body
-        switch type {
-        case .desc: body = .desc
-        case .flow: body = .flow(try FlowStatsRequest.decode(from: &reader))
-        case .aggregate: body = .aggregate(try FlowStatsRequest.decode(from: &reader))
-        case .table: body = .table
-        case .portStats: body = .portStats(portNo: try idAndPad("port_no"))
-        case .queue: body = .queue(portNo: try reader.read("port_no"), queueID: try reader.read("queue_id"))
-        case .group: body = .group(groupID: try idAndPad("group_id"))
-        case .groupDesc: body = .groupDesc
-        case .groupFeatures: body = .groupFeatures
-        case .meter: body = .meter(meterID: try idAndPad("meter_id"))
-        case .meterConfig: body = .meterConfig(meterID: try idAndPad("meter_id"))
-        case .meterFeatures: body = .meterFeatures
-        case .tableFeatures: body = .tableFeatures(try TableFeatures.decodeAll(from: &reader))
-        case .portDesc: body = .portDesc
-        case .experimenter: body = .experimenter(try ExperimenterMessage.decode(from: &reader))
-        default: body = .unknown(type: type.rawValue, body: reader.rest())
+        switch MultipartType(rawValue: type) {
+        case .desc?: body = .desc
+        case .flow?: body = .flow(try FlowStatsRequest.decode(from: &reader))
+        case .aggregate?: body = .aggregate(try FlowStatsRequest.decode(from: &reader))
+        case .table?: body = .table
+        case .portStats?: body = .portStats(portNo: try idAndPad("port_no"))
+        case .queue?: body = .queue(portNo: try reader.read("port_no"), queueID: try reader.read("queue_id"))
+        case .group?: body = .group(groupID: try idAndPad("group_id"))
+        case .groupDesc?: body = .groupDesc
+        case .groupFeatures?: body = .groupFeatures
+        case .meter?: body = .meter(meterID: try idAndPad("meter_id"))
+        case .meterConfig?: body = .meterConfig(meterID: try idAndPad("meter_id"))
+        case .meterFeatures?: body = .meterFeatures
+        case .tableFeatures?: body = .tableFeatures(try TableFeatures.decodeAll(from: &reader))
+        case .portDesc?: body = .portDesc
+        case .experimenter?: body = .experimenter(try ExperimenterMessage.decode(from: &reader))
+        case nil: body = .unknown(type: type, body: reader.rest())
         }
         guard reader.isEmpty else { throw reader.error("multipart request trailing bytes", .badLength(reader.remaining)) }
         return MultipartRequest(flags: flags, body)
@@ -92,8 +92,8 @@ public struct MultipartRequest: Sendable, Hashable {
 }
 
 extension MultipartRequest.Body {
-    /// Which OFPMP_* this body is: the case names follow the spec's table.
-    var multipartType: MultipartType {
+    /// Which OFPMP_* this body is (the case names follow the spec's table); nil for `unknown`.
+    public var multipartType: MultipartType? {
         switch self {
         case .desc: .desc
         case .flow: .flow
@@ -110,7 +110,13 @@ extension MultipartRequest.Body {
         case .tableFeatures: .tableFeatures
         case .portDesc: .portDesc
         case .experimenter: .experimenter
-        case let .unknown(type, _): MultipartType(rawValue: type)
+        case .unknown: nil
         }
+    }
+
+    /// The OFPMP_* number.
+    public var type: UInt16 {
+        if case let .unknown(type, _) = self { return type }
+        return multipartType?.rawValue ?? 0  // every other case has a declared type
     }
 }

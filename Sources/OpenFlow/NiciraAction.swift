@@ -24,17 +24,24 @@ public enum NiciraAction: Sendable, Hashable {
 
     public static let experimenterID: UInt32 = 0x0000_2320
 
-    public var subtype: UInt16 {
+    /// The declared subtype of this action; nil for `other`.
+    public var niciraSubtype: NiciraActionSubtype? {
         switch self {
-        case .resubmit: 1
-        case .resubmitTable: 14
-        case .regMove: 6
-        case .regLoad: 7
-        case .regLoad2: 33
-        case .controller: 20
-        case .controller2: 37
-        case let .other(subtype, _): subtype
+        case .resubmit: .resubmit
+        case .resubmitTable: .resubmitTable
+        case .regMove: .regMove
+        case .regLoad: .regLoad
+        case .regLoad2: .regLoad2
+        case .controller: .controller
+        case .controller2: .controller2
+        case .other: nil
         }
+    }
+
+    /// The NXAST_* number.
+    public var subtype: UInt16 {
+        if case let .other(subtype, _) = self { return subtype }
+        return niciraSubtype?.rawValue ?? 0  // every other case has a declared subtype
     }
 
     /// Writes the whole action, experimenter header included.
@@ -45,12 +52,12 @@ public enum NiciraAction: Sendable, Hashable {
         }
         switch self {
         case let .controller2(controller):
-            buffer.writeTLV(type: 0xffff) { buffer, _ in
+            buffer.writeTLV(type: ActionType.experimenter.rawValue) { buffer, _ in
                 buffer.writeFixed(12) { w in w.put(Self.experimenterID); w.put(subtype); w.zeros(6) }
                 controller.encodeProperties(into: &buffer)
             }
         case let .other(_, body):
-            buffer.writeTLV(type: 0xffff) { buffer, _ in
+            buffer.writeTLV(type: ActionType.experimenter.rawValue) { buffer, _ in
                 buffer.writeFixed(6) { w in w.put(Self.experimenterID); w.put(subtype) }
                 buffer.writeImmutableBuffer(body)
             }
@@ -75,7 +82,7 @@ public enum NiciraAction: Sendable, Hashable {
     func write(_ w: inout FixedWriter) {
         guard let total = fixedSize else { return }
         // Type, length, experimenter id and subtype.
-        w.put(UInt16(0xffff)); w.put(UInt16(truncatingIfNeeded: total)); w.put(Self.experimenterID); w.put(subtype)
+        w.put(ActionType.experimenter.rawValue); w.put(UInt16(truncatingIfNeeded: total)); w.put(Self.experimenterID); w.put(subtype)
         switch self {
         case let .resubmit(inPort):
             w.put(inPort); w.zeros(4)
@@ -106,15 +113,16 @@ public enum NiciraAction: Sendable, Hashable {
         let subtype: UInt16 = try reader.read("Nicira subtype")
         let length = reader.offset &- actionStart &+ reader.remaining
         let action: NiciraAction
-        switch subtype {
-        case 1, 14:
+        switch NiciraActionSubtype(rawValue: subtype) {
+        case .resubmit?, .resubmitTable?:
             guard length == 16 else { reader = saved; return nil }
             let inPort: UInt16 = try reader.read("resubmit in_port")
             let table: UInt8 = try reader.read("resubmit table")
             let pad = try reader.fixed(3, "resubmit padding") { r in UInt32(r.get(UInt8.self)) | UInt32(r.get(UInt16.self)) }
-            guard pad == 0, subtype == 14 || table == 0 else { reader = saved; return nil }
-            action = subtype == 1 ? .resubmit(inPort: inPort) : .resubmitTable(inPort: inPort, table: table)
-        case 6:
+            let withTable = subtype == NiciraActionSubtype.resubmitTable.rawValue
+            guard pad == 0, withTable || table == 0 else { reader = saved; return nil }
+            action = withTable ? .resubmitTable(inPort: inPort, table: table) : .resubmit(inPort: inPort)
+        case .regMove?:
             let bits: UInt16 = try reader.read("reg_move n_bits")
             let sourceOffset: UInt16 = try reader.read("reg_move src_ofs")
             let destinationOffset: UInt16 = try reader.read("reg_move dst_ofs")
@@ -123,14 +131,14 @@ public enum NiciraAction: Sendable, Hashable {
             guard (16 &+ source.size &+ destination.size &+ 7) & ~7 == length else { reader = saved; return nil }
             try reader.skip(reader.remaining, "reg_move padding")
             action = .regMove(bits: bits, sourceOffset: sourceOffset, destinationOffset: destinationOffset, source: source, destination: destination)
-        case 7:
+        case .regLoad?:
             guard length == 24 else { reader = saved; return nil }
             let offsetAndBits: UInt16 = try reader.read("reg_load ofs_nbits")
             let destination = try OXMHeader.decode(from: &reader)
             guard destination.experimenter == nil else { reader = saved; return nil }
             action = .regLoad(offset: offsetAndBits >> 6, bits: (offsetAndBits & 0x3f) &+ 1, destination: destination,
                               value: try reader.read("reg_load value"))
-        case 33:
+        case .regLoad2?:
             let field = try OXMField.decode(from: &reader)
             guard (10 &+ field.size &+ 7) & ~7 == length, reader.restIsZero else {
                 reader = saved
@@ -138,17 +146,17 @@ public enum NiciraAction: Sendable, Hashable {
             }
             try reader.skip(reader.remaining, "reg_load2 padding")
             action = .regLoad2(field)
-        case 20:
+        case .controller?:
             guard length == 16 else { reader = saved; return nil }
             action = .controller(maxLength: try reader.read("controller max_len"),
                                  controllerID: try reader.read("controller id"),
                                  reason: try reader.read("controller reason"))
             try reader.skip(1, "controller padding")
-        case 37:
+        case .controller2?:
             try reader.skip(6, "controller2 padding")
             guard let controller = try NXController2.decodeProperties(from: &reader) else { reader = saved; return nil }
             action = .controller2(controller)
-        default:
+        case nil:
             return .other(subtype: subtype, body: reader.rest())
         }
         return action
@@ -177,21 +185,26 @@ public struct NXController2: Sendable, Hashable {
         self.meterID = meterID
     }
 
+    /// NXAC2PT_*: the property types, in the order OVS writes them.
+    enum Property: UInt16 {
+        case maxLength = 0, controllerID, reason, userdata, pause, meterID
+    }
+
     func encodeProperties(into buffer: inout ByteBuffer) {
-        func property(_ type: UInt16, _ body: (inout ByteBuffer) -> Void) {
+        func property(_ type: Property, _ body: (inout ByteBuffer) -> Void) {
             let start = buffer.writerIndex
-            buffer.writeInteger(type)
+            buffer.writeInteger(type.rawValue)
             let lengthAt = buffer.reserveLength()
             body(&buffer)
             buffer.patchLength(at: lengthAt, from: start)
             buffer.padTo8(from: start)
         }
-        if let maxLength { property(0) { $0.writeInteger(maxLength); $0.writeZeros(2) } }
-        if let controllerID { property(1) { $0.writeInteger(controllerID); $0.writeZeros(2) } }
-        if let reason { property(2) { $0.writeInteger(reason) } }
-        if let userdata { property(3) { $0.writeBytes(userdata) } }
-        if pause { property(4) { _ in } }
-        if let meterID { property(5) { $0.writeInteger(meterID) } }
+        if let maxLength { property(.maxLength) { $0.writeInteger(maxLength); $0.writeZeros(2) } }
+        if let controllerID { property(.controllerID) { $0.writeInteger(controllerID); $0.writeZeros(2) } }
+        if let reason { property(.reason) { $0.writeInteger(reason) } }
+        if let userdata { property(.userdata) { $0.writeBytes(userdata) } }
+        if pause { property(.pause) { _ in } }
+        if let meterID { property(.meterID) { $0.writeInteger(meterID) } }
     }
 
     /// Nil when the properties are not in the form `encodeProperties` writes
@@ -206,13 +219,13 @@ public struct NXController2: Sendable, Hashable {
             last = Int(type)
             var body = try reader.sub(length &- 4, "controller2 property")
             try reader.skip(min((8 &- length % 8) % 8, reader.remaining), "controller2 property padding")
-            switch (type, length) {
-            case (0, 8): out.maxLength = try body.read("max_len")
-            case (1, 8): out.controllerID = try body.read("controller_id")
-            case (2, 5): out.reason = try body.read("reason")
-            case (3, _): out.userdata = try body.bytes(body.remaining, "userdata")
-            case (4, 4): out.pause = true
-            case (5, 8): out.meterID = try body.read("meter_id")
+            switch (Property(rawValue: type), length) {
+            case (.maxLength?, 8): out.maxLength = try body.read("max_len")
+            case (.controllerID?, 8): out.controllerID = try body.read("controller_id")
+            case (.reason?, 5): out.reason = try body.read("reason")
+            case (.userdata?, _): out.userdata = try body.bytes(body.remaining, "userdata")
+            case (.pause?, 4): out.pause = true
+            case (.meterID?, 8): out.meterID = try body.read("meter_id")
             default: return nil
             }
         }

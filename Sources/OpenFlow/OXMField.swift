@@ -78,33 +78,6 @@ public enum OXMBasicField: UInt8, Sendable, Hashable, CaseIterable {
     }
 }
 
-/// The Nicira (NXM) fields an overlay needs, as Open vSwitch encodes them in OpenFlow 1.3.
-public enum NXMField {
-    /// NXM_NX_REG0..15: class 1, field n, 4 bytes.
-    public static func register(_ n: UInt8) -> (oxmClass: UInt16, field: UInt8) { (OXMClass.nxm1, n) }
-    /// NXM_NX_TUN_IPV4_SRC / DST: class 1, fields 31 and 32, 4 bytes.
-    public static let tunIPv4Src: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 31)
-    public static let tunIPv4Dst: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 32)
-    /// NXM_NX_TUN_ID: class 1, field 16, 8 bytes (OVS sends OXM tunnel_id in OF1.3 instead).
-    public static let tunID: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 16)
-    /// OXM xreg0..7 (OFPXMC_PACKET_REGS): 8 bytes each.
-    public static func xreg(_ n: UInt8) -> (oxmClass: UInt16, field: UInt8) { (OXMClass.packetRegisters, n) }
-    /// NXM_NX_IPV6_SRC / DST: class 1, fields 19 and 20, 16 bytes.
-    public static let ipv6Src: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 19)
-    public static let ipv6Dst: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 20)
-    /// NXM_NX_ND_TLL: class 1, field 25, 6 bytes (the target link-layer address option).
-    public static let ndTLL: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 25)
-    /// NXM_NX_TUN_IPV6_SRC / DST: class 1, fields 109 and 110, 16 bytes.
-    public static let tunIPv6Src: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 109)
-    public static let tunIPv6Dst: (oxmClass: UInt16, field: UInt8) = (OXMClass.nxm1, 110)
-    /// ERICOXM_OF_ICMPV6_ND_RESERVED: the 32 bits after an ND message's
-    /// checksum (a neighbour advertisement's R, S and O flags), 4 bytes.
-    public static let ndReserved: (oxmClass: UInt16, field: UInt8) = (OXMClass.ericsson, 1)
-    /// ERICOXM_OF_ICMPV6_ND_OPTIONS_TYPE: the type of the first ND option
-    /// (1 source, 2 target link-layer address), 1 byte.
-    public static let ndOptionsType: (oxmClass: UInt16, field: UInt8) = (OXMClass.ericsson, 2)
-}
-
 /// The 4-byte (or, for the experimenter class, 8-byte) header that names an OXM
 /// field. NXAST_REG_MOVE and NXAST_REG_LOAD refer to fields by this header alone.
 public struct OXMHeader: Sendable, Hashable {
@@ -130,9 +103,7 @@ public struct OXMHeader: Sendable, Hashable {
     }
 
     /// NXM_NX_REGn (4 bytes).
-    public static func register(_ n: UInt8) -> OXMHeader {
-        OXMHeader(oxmClass: OXMClass.nxm1, field: n, length: 4)
-    }
+    public static func register(_ n: UInt8) -> OXMHeader { NXMField.register(n).header }
 
     /// Wire size of the header itself.
     public var size: Int { experimenter == nil ? 4 : 8 }
@@ -208,44 +179,50 @@ public struct OXMField: Sendable, Hashable {
         self.init(oxmClass: OXMClass.openFlowBasic, field: basic.rawValue, value: bytes, mask: mask)
     }
 
+    /// A declared NXM field from an integer, optionally masked.
+    public init(_ nxm: NXMField, _ value: UInt64, mask: UInt64? = nil) {
+        self.init(oxmClass: nxm.oxmClass, field: nxm.field, value: Self.bigEndian(value, width: nxm.width),
+                  mask: mask.map { Self.bigEndian($0, width: nxm.width) })
+    }
+
+    /// A declared NXM field from its wire bytes (IPv6 addresses).
+    public init(_ nxm: NXMField, bytes: [UInt8]) {
+        self.init(oxmClass: nxm.oxmClass, field: nxm.field, value: bytes)
+    }
+
     /// NXM_NX_REGn, 32 bits.
     public static func register(_ n: UInt8, _ value: UInt32, mask: UInt32? = nil) -> OXMField {
-        OXMField(oxmClass: OXMClass.nxm1, field: n, value: bigEndian(UInt64(value), width: 4),
-                 mask: mask.map { bigEndian(UInt64($0), width: 4) })
+        OXMField(.register(n), UInt64(value), mask: mask.map(UInt64.init))
     }
 
     /// OXM xregN (OFPXMC_PACKET_REGS), 64 bits.
     public static func xreg(_ n: UInt8, _ value: UInt64, mask: UInt64? = nil) -> OXMField {
-        OXMField(oxmClass: OXMClass.packetRegisters, field: n, value: bigEndian(value, width: 8),
-                 mask: mask.map { bigEndian($0, width: 8) })
+        OXMField(.xreg(n), value, mask: mask)
     }
 
     /// NXM_NX_TUN_IPV4_SRC, address as a 32-bit integer.
     public static func tunnelIPv4Source(_ address: UInt32, mask: UInt32? = nil) -> OXMField {
-        OXMField(oxmClass: OXMClass.nxm1, field: 31, value: bigEndian(UInt64(address), width: 4),
-                 mask: mask.map { bigEndian(UInt64($0), width: 4) })
+        OXMField(.tunIPv4Src, UInt64(address), mask: mask.map(UInt64.init))
     }
 
     /// NXM_NX_TUN_IPV4_DST, address as a 32-bit integer.
     public static func tunnelIPv4Destination(_ address: UInt32, mask: UInt32? = nil) -> OXMField {
-        OXMField(oxmClass: OXMClass.nxm1, field: 32, value: bigEndian(UInt64(address), width: 4),
-                 mask: mask.map { bigEndian(UInt64($0), width: 4) })
+        OXMField(.tunIPv4Dst, UInt64(address), mask: mask.map(UInt64.init))
     }
 
     /// NXM_NX_TUN_IPV6_DST, the 16 bytes of the address.
     public static func tunnelIPv6Destination(_ address: [UInt8]) -> OXMField {
-        OXMField(oxmClass: NXMField.tunIPv6Dst.oxmClass, field: NXMField.tunIPv6Dst.field, value: address)
+        OXMField(.tunIPv6Dst, bytes: address)
     }
 
     /// ERICOXM_OF_ICMPV6_ND_RESERVED (OVS: `nd_reserved`).
     public static func neighborDiscoveryReserved(_ bits: UInt32) -> OXMField {
-        OXMField(oxmClass: NXMField.ndReserved.oxmClass, field: NXMField.ndReserved.field,
-                 value: bigEndian(UInt64(bits), width: 4))
+        OXMField(.ndReserved, UInt64(bits))
     }
 
     /// ERICOXM_OF_ICMPV6_ND_OPTIONS_TYPE (OVS: `nd_options_type`).
     public static func neighborDiscoveryOptionsType(_ type: UInt8) -> OXMField {
-        OXMField(oxmClass: NXMField.ndOptionsType.oxmClass, field: NXMField.ndOptionsType.field, value: [type])
+        OXMField(.ndOptionsType, UInt64(type))
     }
 
     /// The basic field this is, if any.
@@ -358,34 +335,7 @@ extension OXMHeader {
     /// "tun_ipv4_dst"), else "oxm_CLASS_FIELD".
     public var name: String {
         if oxmClass == OXMClass.openFlowBasic, let basic = OXMBasicField(rawValue: field) { return basic.specName }
-        switch (oxmClass, field) {
-        case (OXMClass.nxm0, 0): return "nxm_of_in_port"
-        case (OXMClass.nxm0, 1): return "nxm_of_eth_dst"
-        case (OXMClass.nxm0, 2): return "nxm_of_eth_src"
-        case (OXMClass.nxm0, 3): return "nxm_of_eth_type"
-        case (OXMClass.nxm0, 15): return "nxm_of_arp_op"
-        case (OXMClass.nxm0, 16): return "nxm_of_arp_spa"
-        case (OXMClass.nxm0, 17): return "nxm_of_arp_tpa"
-        case (OXMClass.nxm1, 0...15): return "reg\(field)"
-        case (OXMClass.nxm1, 16): return "tun_id"
-        case (OXMClass.nxm1, 17): return "nxm_nx_arp_sha"
-        case (OXMClass.nxm1, 18): return "nxm_nx_arp_tha"
-        case (OXMClass.nxm1, 19): return "nxm_nx_ipv6_src"
-        case (OXMClass.nxm1, 20): return "nxm_nx_ipv6_dst"
-        case (OXMClass.nxm1, 25): return "nxm_nx_nd_tll"
-        case (OXMClass.nxm1, 109): return "tun_ipv6_src"
-        case (OXMClass.nxm1, 110): return "tun_ipv6_dst"
-        case (OXMClass.ericsson, 1): return "nd_reserved"
-        case (OXMClass.ericsson, 2): return "nd_options_type"
-        case (OXMClass.nxm1, 31): return "tun_ipv4_src"
-        case (OXMClass.nxm1, 32): return "tun_ipv4_dst"
-        case (OXMClass.nxm1, 33): return "pkt_mark"
-        case (OXMClass.nxm1, 37): return "conj_id"
-        case (OXMClass.nxm1, 105): return "ct_state"
-        case (OXMClass.nxm1, 107): return "ct_mark"
-        case (OXMClass.packetRegisters, _): return "xreg\(field)"
-        default: return "oxm_\(oxmClass)_\(field)"
-        }
+        return NXMField(oxmClass: oxmClass, field: field)?.name ?? "oxm_\(oxmClass)_\(field)"
     }
 }
 

@@ -36,55 +36,53 @@ public enum OpenFlowMessage: Sendable, Hashable {
     /// HELLO / ERROR / ECHO: the body bytes, kept as they came.
     case unknown(type: UInt8, body: ByteBuffer)
 
-    /// The ofp_type number.
-    public var type: UInt8 {
+    /// The declared type of this message; nil for `unknown`.
+    public var messageType: MessageType? {
         switch self {
-        case .hello: 0
-        case .error: 1
-        case .echoRequest: 2
-        case .echoReply: 3
-        case .experimenter: 4
-        case .featuresRequest: 5
-        case .featuresReply: 6
-        case .getConfigRequest: 7
-        case .getConfigReply: 8
-        case .setConfig: 9
-        case .packetIn: 10
-        case .flowRemoved: 11
-        case .portStatus: 12
-        case .packetOut: 13
-        case .flowMod: 14
-        case .groupMod: 15
-        case .portMod: 16
-        case .tableMod: 17
-        case .multipartRequest: 18
-        case .multipartReply: 19
-        case .barrierRequest: 20
-        case .barrierReply: 21
-        case .queueGetConfigRequest: 22
-        case .queueGetConfigReply: 23
-        case .roleRequest: 24
-        case .roleReply: 25
-        case .getAsyncRequest: 26
-        case .getAsyncReply: 27
-        case .setAsync: 28
-        case .meterMod: 29
-        case let .unknown(type, _): type
+        case .hello: .hello
+        case .error: .error
+        case .echoRequest: .echoRequest
+        case .echoReply: .echoReply
+        case .experimenter: .experimenter
+        case .featuresRequest: .featuresRequest
+        case .featuresReply: .featuresReply
+        case .getConfigRequest: .getConfigRequest
+        case .getConfigReply: .getConfigReply
+        case .setConfig: .setConfig
+        case .packetIn: .packetIn
+        case .flowRemoved: .flowRemoved
+        case .portStatus: .portStatus
+        case .packetOut: .packetOut
+        case .flowMod: .flowMod
+        case .groupMod: .groupMod
+        case .portMod: .portMod
+        case .tableMod: .tableMod
+        case .multipartRequest: .multipartRequest
+        case .multipartReply: .multipartReply
+        case .barrierRequest: .barrierRequest
+        case .barrierReply: .barrierReply
+        case .queueGetConfigRequest: .queueGetConfigRequest
+        case .queueGetConfigReply: .queueGetConfigReply
+        case .roleRequest: .roleRequest
+        case .roleReply: .roleReply
+        case .getAsyncRequest: .getAsyncRequest
+        case .getAsyncReply: .getAsyncReply
+        case .setAsync: .setAsync
+        case .meterMod: .meterMod
+        case .unknown: nil
         }
     }
 
-    /// The specification's name, e.g. "OFPT_FLOW_MOD".
-    public var typeName: String { Self.typeName(type) }
-
-    public static func typeName(_ type: UInt8) -> String {
-        let names = ["HELLO", "ERROR", "ECHO_REQUEST", "ECHO_REPLY", "EXPERIMENTER", "FEATURES_REQUEST",
-                     "FEATURES_REPLY", "GET_CONFIG_REQUEST", "GET_CONFIG_REPLY", "SET_CONFIG", "PACKET_IN",
-                     "FLOW_REMOVED", "PORT_STATUS", "PACKET_OUT", "FLOW_MOD", "GROUP_MOD", "PORT_MOD", "TABLE_MOD",
-                     "MULTIPART_REQUEST", "MULTIPART_REPLY", "BARRIER_REQUEST", "BARRIER_REPLY",
-                     "QUEUE_GET_CONFIG_REQUEST", "QUEUE_GET_CONFIG_REPLY", "ROLE_REQUEST", "ROLE_REPLY",
-                     "GET_ASYNC_REQUEST", "GET_ASYNC_REPLY", "SET_ASYNC", "METER_MOD"]
-        return Int(type) < names.count ? "OFPT_" + names[Int(type)] : "OFPT_UNKNOWN_\(type)"
+    /// The ofp_type number.
+    public var type: UInt8 {
+        if case let .unknown(type, _) = self { return type }
+        return messageType?.rawValue ?? 0  // every other case has a declared type
     }
+
+    /// The specification's name, e.g. "OFPT_FLOW_MOD".
+    public var typeName: String { MessageType.name(type) }
+
+    public static func typeName(_ type: UInt8) -> String { MessageType.name(type) }
 
     func encodeBody(into buffer: inout ByteBuffer) {
         switch self {
@@ -118,42 +116,41 @@ public enum OpenFlowMessage: Sendable, Hashable {
     static func decodeBody(type: UInt8, version: UInt8, from reader: inout WireReader) throws(OpenFlowDecodingError) -> OpenFlowMessage {
         // HELLO, ERROR and ECHO keep their layout across versions (needed to
         // negotiate); anything else from another version stays opaque.
-        guard version == OpenFlowEnvelope.version13 || type <= 3 else {
+        guard let known = MessageType(rawValue: type), version == OpenFlowEnvelope.version13 || known.isVersionIndependent else {
             return .unknown(type: type, body: reader.rest())
         }
         let message: OpenFlowMessage
-        switch type {
-        case 0: message = .hello(try Hello.decode(from: &reader))
-        case 1: message = .error(try ErrorMessage.decode(from: &reader))
-        case 2: message = .echoRequest(reader.rest())
-        case 3: message = .echoReply(reader.rest())
-        case 4: message = .experimenter(try ExperimenterMessage.decode(from: &reader))
-        case 5: message = .featuresRequest
-        case 6: message = .featuresReply(try SwitchFeatures.decode(from: &reader))
-        case 7: message = .getConfigRequest
-        case 8: message = .getConfigReply(try SwitchConfig.decode(from: &reader))
-        case 9: message = .setConfig(try SwitchConfig.decode(from: &reader))
-        case 10: message = .packetIn(try PacketIn.decode(from: &reader))
-        case 11: message = .flowRemoved(try FlowRemoved.decode(from: &reader))
-        case 12: message = .portStatus(try PortStatus.decode(from: &reader))
-        case 13: message = .packetOut(try PacketOut.decode(from: &reader))
-        case 14: message = .flowMod(try FlowMod.decode(from: &reader))
-        case 15: message = .groupMod(try GroupMod.decode(from: &reader))
-        case 16: message = .portMod(try PortMod.decode(from: &reader))
-        case 17: message = .tableMod(try TableMod.decode(from: &reader))
-        case 18: message = .multipartRequest(try MultipartRequest.decode(from: &reader))
-        case 19: message = .multipartReply(try MultipartReply.decode(from: &reader))
-        case 20: message = .barrierRequest
-        case 21: message = .barrierReply
-        case 22: message = .queueGetConfigRequest(try QueueGetConfigRequest.decode(from: &reader))
-        case 23: message = .queueGetConfigReply(try QueueGetConfigReply.decode(from: &reader))
-        case 24: message = .roleRequest(try RoleMessage.decode(from: &reader))
-        case 25: message = .roleReply(try RoleMessage.decode(from: &reader))
-        case 26: message = .getAsyncRequest
-        case 27: message = .getAsyncReply(try AsyncConfig.decode(from: &reader))
-        case 28: message = .setAsync(try AsyncConfig.decode(from: &reader))
-        case 29: message = .meterMod(try MeterMod.decode(from: &reader))
-        default: message = .unknown(type: type, body: reader.rest())
+        switch known {
+        case .hello: message = .hello(try Hello.decode(from: &reader))
+        case .error: message = .error(try ErrorMessage.decode(from: &reader))
+        case .echoRequest: message = .echoRequest(reader.rest())
+        case .echoReply: message = .echoReply(reader.rest())
+        case .experimenter: message = .experimenter(try ExperimenterMessage.decode(from: &reader))
+        case .featuresRequest: message = .featuresRequest
+        case .featuresReply: message = .featuresReply(try SwitchFeatures.decode(from: &reader))
+        case .getConfigRequest: message = .getConfigRequest
+        case .getConfigReply: message = .getConfigReply(try SwitchConfig.decode(from: &reader))
+        case .setConfig: message = .setConfig(try SwitchConfig.decode(from: &reader))
+        case .packetIn: message = .packetIn(try PacketIn.decode(from: &reader))
+        case .flowRemoved: message = .flowRemoved(try FlowRemoved.decode(from: &reader))
+        case .portStatus: message = .portStatus(try PortStatus.decode(from: &reader))
+        case .packetOut: message = .packetOut(try PacketOut.decode(from: &reader))
+        case .flowMod: message = .flowMod(try FlowMod.decode(from: &reader))
+        case .groupMod: message = .groupMod(try GroupMod.decode(from: &reader))
+        case .portMod: message = .portMod(try PortMod.decode(from: &reader))
+        case .tableMod: message = .tableMod(try TableMod.decode(from: &reader))
+        case .multipartRequest: message = .multipartRequest(try MultipartRequest.decode(from: &reader))
+        case .multipartReply: message = .multipartReply(try MultipartReply.decode(from: &reader))
+        case .barrierRequest: message = .barrierRequest
+        case .barrierReply: message = .barrierReply
+        case .queueGetConfigRequest: message = .queueGetConfigRequest(try QueueGetConfigRequest.decode(from: &reader))
+        case .queueGetConfigReply: message = .queueGetConfigReply(try QueueGetConfigReply.decode(from: &reader))
+        case .roleRequest: message = .roleRequest(try RoleMessage.decode(from: &reader))
+        case .roleReply: message = .roleReply(try RoleMessage.decode(from: &reader))
+        case .getAsyncRequest: message = .getAsyncRequest
+        case .getAsyncReply: message = .getAsyncReply(try AsyncConfig.decode(from: &reader))
+        case .setAsync: message = .setAsync(try AsyncConfig.decode(from: &reader))
+        case .meterMod: message = .meterMod(try MeterMod.decode(from: &reader))
         }
         guard reader.isEmpty else {
             throw reader.error("trailing bytes after message body", .badLength(reader.remaining))

@@ -577,7 +577,7 @@ public actor OpenFlowController {
             let key = batch.members[failure.index].key
             logger.warning("switch refused a FLOW_MOD; not taken as installed, retried with backoff", metadata: [
                 "dpid": "\(SwitchHandle.format(datapathID))", "flow": "\(key)",
-                "error": "type=\(failure.error.type) code=\(failure.error.code)"])
+                "error": "\(failure.error.name)"])
             emit(.flowRejected(datapathID: datapathID, key: key, error: failure.error))
         }
     }

@@ -251,7 +251,7 @@ final class SwitchChannelHandler: ChannelInboundHandler {
             guard let dpid = connection.datapathID else { return }
             hub.emit(.flowRemoved(datapathID: dpid, removed))
         case let .unsolicitedError(error, xid):
-            logger.warning("switch error", metadata: ["type": "\(error.type)", "code": "\(error.code)", "xid": "\(xid)"])
+            logger.warning("switch error", metadata: ["error": "\(error.name)", "type": "\(error.type)", "code": "\(error.code)", "xid": "\(xid)"])
         case let .rejected(why):
             hub.count { $0.malformedMessages &+= 1 }
             logger.warning("message rejected", metadata: ["reason": "\(why)"])

@@ -103,7 +103,7 @@ public struct SwitchConnection: Sendable {
                 // No way to find where the next message starts.
                 let offending = inbound.getSlice(at: inbound.readerIndex, length: min(inbound.readableBytes, 64)) ?? ByteBuffer()
                 let error = OpenFlowDecodingError(what: "header length", offset: 2, reason: .badLength(length))
-                out += fail(.unframeable(error), error: errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badLength, header, offending))
+                out += fail(.unframeable(error), error: errorReply(.badRequest(.badLength), header, offending))
                 break
             }
             guard let frame = inbound.readSlice(length: length) else { break }
@@ -201,11 +201,11 @@ public struct SwitchConnection: Sendable {
         return handshake ? Self.handshakeXIDBase | (nextXID & 0x0fff_ffff) : nextXID
     }
 
-    private func errorReply(_ type: UInt16, _ code: UInt16, _ header: OpenFlowHeader, _ offending: ByteBuffer) -> OpenFlowEnvelope {
+    private func errorReply(_ error: OpenFlowErrorCode, _ header: OpenFlowHeader, _ offending: ByteBuffer) -> OpenFlowEnvelope {
         var data = offending
         if data.readableBytes > 64 { data = data.getSlice(at: data.readerIndex, length: 64) ?? data }
         let version = state == .awaitingHello ? min(header.version, OpenFlowEnvelope.version13) : OpenFlowEnvelope.version13
-        return OpenFlowEnvelope(version: version, xid: header.xid, .error(ErrorMessage(type: type, code: code, data: data)))
+        return OpenFlowEnvelope(version: version, xid: header.xid, .error(ErrorMessage(error, data: data)))
     }
 
     private mutating func fail(_ reason: SwitchCloseReason, error: OpenFlowEnvelope? = nil) -> [SwitchConnectionOutput] {
@@ -231,7 +231,7 @@ public struct SwitchConnection: Sendable {
             return out += handleHello(frame: frame, header: header, offending: offending)
         }
         guard header.version == OpenFlowEnvelope.version13 else {
-            out.append(.send(errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badVersion, header, offending)))
+            out.append(.send(errorReply(.badRequest(.badVersion), header, offending)))
             out.append(.event(.rejected("message type \(header.type) with version \(header.version) after settling on 1.3")))
             return
         }
@@ -241,7 +241,7 @@ public struct SwitchConnection: Sendable {
         } catch {
             switch error.reason {
             case .truncated, .badLength:
-                out.append(.send(errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badLength, header, offending)))
+                out.append(.send(errorReply(.badRequest(.badLength), header, offending)))
             case .badValue:
                 break
             }
@@ -257,9 +257,9 @@ public struct SwitchConnection: Sendable {
     }
 
     private mutating func handleHello(frame: ByteBuffer, header: OpenFlowHeader, offending: ByteBuffer) -> [SwitchConnectionOutput] {
-        guard header.type == 0 else {
+        guard header.type == MessageType.hello.rawValue else {
             return fail(.protocolViolation("\(OpenFlowMessage.typeName(header.type)) before HELLO"),
-                        error: errorReply(OpenFlowErrorCode.helloFailed, OpenFlowErrorCode.incompatible, header, offending))
+                        error: errorReply(.helloFailed(.incompatible), header, offending))
         }
         let hello: Hello
         do {
@@ -269,7 +269,7 @@ public struct SwitchConnection: Sendable {
             hello = decoded
         } catch {
             return fail(.protocolViolation("HELLO: \(error)"),
-                        error: errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badLength, header, offending))
+                        error: errorReply(.badRequest(.badLength), header, offending))
         }
         // With a bitmap, the common versions are the intersection; without
         // one, the lower of the two header versions (OpenFlow 1.3 §6.3.1).
@@ -280,7 +280,7 @@ public struct SwitchConnection: Sendable {
             var text = ByteBuffer()
             text.writeString("swiftplane speaks OpenFlow 1.3 (wire version 4) only")
             let error = OpenFlowEnvelope(version: min(header.version, OpenFlowEnvelope.version13), xid: header.xid,
-                                         .error(ErrorMessage(type: OpenFlowErrorCode.helloFailed, code: OpenFlowErrorCode.incompatible, data: text)))
+                                         .error(ErrorMessage(.helloFailed(.incompatible), data: text)))
             return fail(.incompatibleVersion(peerVersions: offered), error: error)
         }
         state = .awaitingFeatures
@@ -308,7 +308,7 @@ public struct SwitchConnection: Sendable {
         case let .error(error):
             return handleError(error, xid: xid)
         case .unknown:
-            return [.send(errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.badType, header, offending)),
+            return [.send(errorReply(.badRequest(.badType), header, offending)),
                     .event(.rejected("unknown message type \(header.type)"))]
         case let .multipartReply(reply):
             guard reply.flags & MultipartReply.replyMore != 0 else {
@@ -318,7 +318,7 @@ public struct SwitchConnection: Sendable {
             let bytes = (multipartBytes[xid] ?? 0) + Int(header.length)
             guard bytes <= configuration.maximumMultipartReplyBytes else {
                 return fail(.protocolViolation("multipart reply xid=\(xid) passed \(configuration.maximumMultipartReplyBytes) bytes"),
-                            error: errorReply(OpenFlowErrorCode.badRequest, OpenFlowErrorCode.multipartBufferOverflow, header, offending))
+                            error: errorReply(.badRequest(.multipartBufferOverflow), header, offending))
             }
             let out = handleReply(envelope.message, xid: xid)
             multipartBytes[xid] = pending[xid] == nil ? nil : bytes
@@ -347,11 +347,11 @@ public struct SwitchConnection: Sendable {
             for member in members { pending[member] = nil }
             return [.completed(xid: xid, .failure(.rejected(error)))]
         case .features:
-            return fail(.handshakeFailed("FEATURES_REQUEST refused: type=\(error.type) code=\(error.code)"))
+            return fail(.handshakeFailed("FEATURES_REQUEST refused: \(error.name)"))
         case .portDescription:
-            return fail(.handshakeFailed("PORT_DESC refused: type=\(error.type) code=\(error.code)"))
+            return fail(.handshakeFailed("PORT_DESC refused: \(error.name)"))
         case .role:
-            return fail(.handshakeFailed("ROLE_REQUEST refused: type=\(error.type) code=\(error.code)"))
+            return fail(.handshakeFailed("ROLE_REQUEST refused: \(error.name)"))
         }
     }
 

@@ -40,9 +40,9 @@ public enum OpenFlowRequestError: Error, Sendable, Hashable, CustomStringConvert
 
     public var description: String {
         switch self {
-        case let .rejected(error): "switch error type=\(error.type) code=\(error.code)"
+        case let .rejected(error): "switch error \(error.name)"
         case let .batchRejected(errors):
-            "switch errors: " + errors.map { "message \($0.index): type=\($0.error.type) code=\($0.error.code)" }
+            "switch errors: " + errors.map { "message \($0.index): \($0.error.name)" }
                 .joined(separator: ", ")
         case let .disconnected(why): "disconnected: \(why)"
         case .notConnected: "switch not connected"

@@ -143,7 +143,7 @@ public enum PacketTrace {
                 ?? fields[.tunnelIPv4Destination].map({ VTEP.v4(IPv4Address(rawValue: UInt32(truncatingIfNeeded: $0))) }) {
                 return .tunnel(vni: fields[.basic(.tunnelID)] ?? 0, vtep: vtep, port: port)
             }
-            if case .arpRequest = request.payload, fields[.basic(.arpOp)] == 2,
+            if case .arpRequest = request.payload, fields[.basic(.arpOp)] == UInt64(ARPOperation.reply.rawValue),
                let mac = fields[.basic(.arpSHA)], let ip = fields[.basic(.arpSPA)] {
                 return .arpReply(mac: EthernetAddress(rawValue: mac), ip: IPv4Address(rawValue: UInt32(truncatingIfNeeded: ip)), port: port)
             }
@@ -193,10 +193,10 @@ public enum PacketTrace {
         case .ipv4Src?, .ipv4Dst?, .arpSPA?, .arpTPA?: return "\(IPv4Address(rawValue: UInt32(truncatingIfNeeded: value)))"
         case .arpOp?: return "\(value)"
         default:
-            if field.oxmClass == NXMField.tunIPv4Dst.oxmClass, field.field == NXMField.tunIPv4Dst.field {
+            if NXMField.tunIPv4Dst.matches(field) {
                 return "\(IPv4Address(rawValue: UInt32(truncatingIfNeeded: value)))"
             }
-            if (field.oxmClass, field.field) == NXMField.tunIPv6Dst, let address = IPv6Address(bytes: field.value) {
+            if NXMField.tunIPv6Dst.matches(field), let address = IPv6Address(bytes: field.value) {
                 return "\(address)"
             }
             return "0x" + hex(value)

@@ -6,27 +6,8 @@ import Packets
 /// controller reconciles the switch to this set by diff; nothing here talks
 /// to a switch.
 ///
-/// Tables:
-/// - 0 classify: a tenant port, or the VXLAN port with a known tunnel id,
-///   sets metadata = VNI; anything else is dropped.
-/// - 10 source: a known (port, MAC) goes on; an unknown source is copied to
-///   the controller (gleaning, each tenant's copies through its own
-///   `GleaningMeter` when the state sets a rate) and goes on. On a secured
-///   port (port security) other source MACs are dropped, and so are the
-///   ARP, IPv4 and IPv6 frames of an endpoint with known addresses whose
-///   sender or source is not one of them.
-/// - 20 address resolution: ARP requests and IPv6 neighbour solicitations
-///   for a known IP are answered inside OVS; the rest, and what the flows
-///   cannot answer (an NS without a source link-layer option, duplicate
-///   address detection from ::), go to the controller.
-/// - 21 neighbour advertisement: finishes the NA that table 20 made of an NS
-///   (its target link-layer option can only be written once the ICMPv6 type
-///   says advertisement) and sends it back out of the port it came in on.
-/// - 30 forward: (VNI, MAC) to a local port or into the tunnel; broadcast,
-///   multicast and unknown unicast are dropped, each by a flow of its own per
-///   VNI so their counters tell what was kept off the network. A tenant in
-///   ingress-replication mode sends them to its `FloodGroup` instead, and
-///   what it receives from the tunnel to its local ports only.
+/// The tables (`PipelineTable`) and the priorities of their flows
+/// (`FlowPriority`) are declared by name, each with what it does.
 ///
 /// Traffic from the tunnel goes from classify straight to forward: remote
 /// hosts never need their ARP answered here, and a frame that came from a
@@ -34,12 +15,13 @@ import Packets
 /// The flows that send address resolution to the controller go through
 /// `AddressResolutionMeter` when the state sets a rate.
 public enum Pipeline {
+    /// The tables' numbers, from their declarations.
     public enum Table {
-        public static let classify: UInt8 = 0
-        public static let source: UInt8 = 10
-        public static let addressResolution: UInt8 = 20
-        public static let neighborAdvertisement: UInt8 = 21
-        public static let forward: UInt8 = 30
+        public static let classify = PipelineTable.classify.id
+        public static let source = PipelineTable.source.id
+        public static let addressResolution = PipelineTable.addressResolution.id
+        public static let neighborAdvertisement = PipelineTable.neighborAdvertisement.id
+        public static let forward = PipelineTable.forward.id
     }
 
     /// Bytes of a packet-in: enough for ARP and neighbour discovery.
@@ -118,23 +100,22 @@ public enum Pipeline {
         // Table 0: classify.
         for (port, vni) in state.ports.sorted(by: { $0.key < $1.key }) {
             table.insert(FlowEntry(
-                tableID: Table.classify, priority: 100, match: Match([OXMField(.inPort, UInt64(port))]),
-                cookie: FlowCookie(.classifyPort, vni: vni).cookie,
+                .tenantPort, match: Match([OXMField(.inPort, UInt64(port))]),
+                cookie: FlowCookie(.classifyPort, vni: vni),
                 instructions: [.writeMetadata(UInt64(vni.rawValue), mask: .max), .gotoTable(Table.source)]))
         }
         for vni in vnis {
             table.insert(FlowEntry(
-                tableID: Table.classify, priority: 100,
+                .tunnel,
                 match: Match([OXMField(.inPort, UInt64(state.vxlanPort)), OXMField(.tunnelID, UInt64(vni.rawValue))]),
-                cookie: FlowCookie(.classifyTunnel, vni: vni).cookie,
+                cookie: FlowCookie(.classifyTunnel, vni: vni),
                 instructions: [.writeMetadata(UInt64(vni.rawValue), mask: .max), .gotoTable(Table.forward)]))
         }
-        table.insert(FlowEntry(tableID: Table.classify, priority: 0, cookie: FlowCookie(.classifyMiss).cookie,
-                               instructions: []))
+        table.insert(FlowEntry(.classifyMiss, cookie: FlowCookie(.classifyMiss), instructions: []))
 
         // Table 10: source check (per endpoint) and gleaning.
         table.insert(FlowEntry(
-            tableID: Table.source, priority: 0, cookie: FlowCookie(.sourceUnknown).cookie,
+            .sourceUnknown, cookie: FlowCookie(.sourceUnknown),
             instructions: [.applyActions([.output(port: OpenFlowPort.controller, maxLength: packetInLength)]),
                            .gotoTable(Table.addressResolution)]))
         // Metered: each tenant's copies through its own meter (the copy
@@ -144,8 +125,8 @@ public enum Pipeline {
             for (index, vni) in vnis.enumerated() {
                 let copy = NXController2(maxLength: packetInLength, meterID: GleaningMeter.id(index: index))
                 table.insert(FlowEntry(
-                    tableID: Table.source, priority: 1, match: Match([metadata(vni)]),
-                    cookie: FlowCookie(.sourceUnknown, vni: vni).cookie,
+                    .sourceUnknownMetered, match: Match([metadata(vni)]),
+                    cookie: FlowCookie(.sourceUnknown, vni: vni),
                     instructions: [.applyActions([.nicira(.controller2(copy))]), .gotoTable(Table.addressResolution)]))
             }
         }
@@ -153,46 +134,43 @@ public enum Pipeline {
         for port in state.securedPorts.sorted() {
             guard let vni = state.ports[port] else { continue }
             table.insert(FlowEntry(
-                tableID: Table.source, priority: 90, match: Match([metadata(vni), OXMField(.inPort, UInt64(port))]),
-                cookie: FlowCookie(.dropSpoofed, vni: vni).cookie, instructions: []))
+                .securedPortDrop, match: Match([metadata(vni), OXMField(.inPort, UInt64(port))]),
+                cookie: FlowCookie(.dropSpoofed, vni: vni), instructions: []))
         }
 
         // Table 20: ARP answered in OVS (per endpoint), the rest of address
         // resolution to the controller.
         for vni in vnis {
             table.insert(FlowEntry(
-                tableID: Table.addressResolution, priority: 50,
-                match: Match([metadata(vni), OXMField(.ethType, 0x0806)]),
-                cookie: FlowCookie(.arpToController, vni: vni).cookie, instructions: toControllerThen(vni)))
+                .resolutionToController, match: Match([metadata(vni), ethType(.arp)]),
+                cookie: FlowCookie(.arpToController, vni: vni), instructions: toControllerThen(vni)))
             table.insert(FlowEntry(
-                tableID: Table.addressResolution, priority: 50, match: Match(neighborSolicitation(vni)),
-                cookie: FlowCookie(.neighborSolicitationToController, vni: vni).cookie,
+                .resolutionToController, match: Match(neighborSolicitation(vni)),
+                cookie: FlowCookie(.neighborSolicitationToController, vni: vni),
                 instructions: toControllerThen(vni)))
             // What the responder cannot answer: duplicate address detection
             // (from ::, answered to all-nodes, never to the owner itself) and
             // an NS without a source link-layer option (OVS would rewrite
             // bytes past its end). Above every responder.
             for field in [OXMField(.ipv6Src, bytes: IPv6Address.unspecified.bytes),
-                          OXMField(.ipv6NDSLL, EthernetAddress(rawValue: 0).rawValue)] {
+                          OXMField(.ipv6NDSLL, EthernetAddress.zero.rawValue)] {
                 table.insert(FlowEntry(
-                    tableID: Table.addressResolution, priority: 110, match: Match(neighborSolicitation(vni) + [field]),
-                    cookie: FlowCookie(.neighborSolicitationToController, vni: vni).cookie,
+                    .unanswerable, match: Match(neighborSolicitation(vni) + [field]),
+                    cookie: FlowCookie(.neighborSolicitationToController, vni: vni),
                     instructions: toControllerThen(vni)))
             }
         }
-        table.insert(FlowEntry(tableID: Table.addressResolution, priority: 0,
-                               cookie: FlowCookie(.addressResolutionMiss).cookie,
+        table.insert(FlowEntry(.addressResolutionMiss, cookie: FlowCookie(.addressResolutionMiss),
                                instructions: [.gotoTable(Table.forward)]))
 
         // Table 21: the NA of an NS answered in table 20 gets its target
         // link-layer address (the Ethernet source table 20 wrote) and goes back.
         table.insert(FlowEntry(
-            tableID: Table.neighborAdvertisement, priority: 100,
-            match: Match([OXMField(.ethType, UInt64(EtherType.ipv6.rawValue)),
-                          OXMField(.ipProto, UInt64(IPProtocol.icmpv6.rawValue)),
+            .advertisementOut,
+            match: Match([ethType(.ipv6), ipProto(.icmpv6),
                           OXMField(.icmpv6Type, UInt64(ICMPv6Packet.neighborAdvertisement)), OXMField(.icmpv6Code, 0)]),
-            cookie: FlowCookie(.neighborAdvertisementOut).cookie,
-            instructions: [.applyActions([move(48, NXM.ethSrc, NXM.ndTLL), .output(OpenFlowPort.inPort)])]))
+            cookie: FlowCookie(.neighborAdvertisementOut),
+            instructions: [.applyActions([move(48, .ofEthSrc, .nxNDTLL), .output(OpenFlowPort.inPort)])]))
 
         // Table 30: forward known unicast (per endpoint); drop and count the rest.
         for vni in vnis {
@@ -202,31 +180,27 @@ public enum Pipeline {
                 ? (.floodBroadcast, .floodMulticast, .floodUnknownUnicast)
                 : (.dropBroadcast, .dropMulticast, .dropUnknownUnicast)
             table.insert(FlowEntry(
-                tableID: Table.forward, priority: 50,
-                match: Match([metadata(vni), OXMField(.ethDst, EthernetAddress.broadcast.rawValue)]),
-                cookie: FlowCookie(broadcast, vni: vni).cookie, instructions: everywhere))
+                .broadcast, match: Match([metadata(vni), OXMField(.ethDst, EthernetAddress.broadcast.rawValue)]),
+                cookie: FlowCookie(broadcast, vni: vni), instructions: everywhere))
             table.insert(FlowEntry(
-                tableID: Table.forward, priority: 40,
-                match: Match([metadata(vni), OXMField(.ethDst, multicastBit, mask: multicastBit)]),
-                cookie: FlowCookie(multicast, vni: vni).cookie, instructions: everywhere))
+                .multicast, match: Match([metadata(vni), groupDestination]),
+                cookie: FlowCookie(multicast, vni: vni), instructions: everywhere))
             table.insert(FlowEntry(
-                tableID: Table.forward, priority: 10, match: Match([metadata(vni)]),
-                cookie: FlowCookie(unknown, vni: vni).cookie, instructions: everywhere))
+                .unknownUnicast, match: Match([metadata(vni)]),
+                cookie: FlowCookie(unknown, vni: vni), instructions: everywhere))
             guard replicated.contains(vni) else { continue }
             // Split horizon: what the tunnel brings is for the local ports only
             // (the sender already copied it to every VTEP).
             let local: [Instruction] = [.applyActions([.group(FloodGroup.localPorts.id(vni))])]
             let fromTunnel = OXMField(.inPort, UInt64(state.vxlanPort))
             table.insert(FlowEntry(
-                tableID: Table.forward, priority: 60,
-                match: Match([metadata(vni), fromTunnel, OXMField(.ethDst, multicastBit, mask: multicastBit)]),
-                cookie: FlowCookie(.floodFromTunnel, vni: vni).cookie, instructions: local))
+                .multicastFromTunnel, match: Match([metadata(vni), fromTunnel, groupDestination]),
+                cookie: FlowCookie(.floodFromTunnel, vni: vni), instructions: local))
             table.insert(FlowEntry(
-                tableID: Table.forward, priority: 11, match: Match([metadata(vni), fromTunnel]),
-                cookie: FlowCookie(.floodFromTunnel, vni: vni).cookie, instructions: local))
+                .unknownUnicastFromTunnel, match: Match([metadata(vni), fromTunnel]),
+                cookie: FlowCookie(.floodFromTunnel, vni: vni), instructions: local))
         }
-        table.insert(FlowEntry(tableID: Table.forward, priority: 0, cookie: FlowCookie(.forwardMiss).cookie,
-                               instructions: []))
+        table.insert(FlowEntry(.forwardMiss, cookie: FlowCookie(.forwardMiss), instructions: []))
         return table
     }
 
@@ -260,26 +234,26 @@ public enum Pipeline {
     static func sourceGuard(_ endpoint: Endpoint, port: UInt32) -> [FlowEntry] {
         let own = [metadata(endpoint.vni), OXMField(.inPort, UInt64(port)), OXMField(.ethSrc, endpoint.mac.rawValue)]
         func allow(_ fields: [OXMField]) -> FlowEntry {
-            FlowEntry(tableID: Table.source, priority: 105, match: Match(own + fields),
-                      cookie: FlowCookie(.sourceAllowed, vni: endpoint.vni).cookie, instructions: [.gotoTable(Table.addressResolution)])
+            FlowEntry(.sourceAllowed, match: Match(own + fields),
+                      cookie: FlowCookie(.sourceAllowed, vni: endpoint.vni), instructions: [.gotoTable(Table.addressResolution)])
         }
         func drop(_ type: EtherType) -> FlowEntry {
-            FlowEntry(tableID: Table.source, priority: 104, match: Match(own + [OXMField(.ethType, UInt64(type.rawValue))]),
-                      cookie: FlowCookie(.dropSpoofed, vni: endpoint.vni).cookie, instructions: [])
+            FlowEntry(.spoofDrop, match: Match(own + [ethType(type)]),
+                      cookie: FlowCookie(.dropSpoofed, vni: endpoint.vni), instructions: [])
         }
         var flows: [FlowEntry] = []
         if !endpoint.ipv4.isEmpty {
-            let arp = OXMField(.ethType, UInt64(EtherType.arp.rawValue)), ipv4 = OXMField(.ethType, UInt64(EtherType.ipv4.rawValue))
+            let arp = ethType(.arp), ipv4 = ethType(.ipv4)
             for ip in endpoint.ipv4 + [IPv4Address(rawValue: 0)] {
                 flows.append(allow([arp, OXMField(.arpSPA, UInt64(ip.rawValue)), OXMField(.arpSHA, endpoint.mac.rawValue)]))
             }
             for ip in endpoint.ipv4 { flows.append(allow([ipv4, OXMField(.ipv4Src, UInt64(ip.rawValue))])) }
-            flows.append(allow([ipv4, OXMField(.ipProto, UInt64(IPProtocol.udp.rawValue)), OXMField(.ipv4Src, 0),
+            flows.append(allow([ipv4, ipProto(.udp), OXMField(.ipv4Src, 0),
                                 OXMField(.ipv4Dst, UInt64(UInt32.max)), OXMField(.udpSrc, 68), OXMField(.udpDst, 67)]))
             flows += [drop(.arp), drop(.ipv4)]
         }
         if !endpoint.ipv6.isEmpty {
-            let ipv6 = OXMField(.ethType, UInt64(EtherType.ipv6.rawValue))
+            let ipv6 = ethType(.ipv6)
             for ip in endpoint.ipv6 + [IPv6Address.unspecified] { flows.append(allow([ipv6, OXMField(.ipv6Src, bytes: ip.bytes)])) }
             let linkLocal = IPv6Address(high: 0xfe80_0000_0000_0000, low: 0), prefix10 = IPv6Address(high: 0xffc0_0000_0000_0000, low: 0)
             flows.append(allow([ipv6, OXMField(.ipv6Src, bytes: linkLocal.bytes, mask: prefix10.bytes)]))
@@ -291,9 +265,9 @@ public enum Pipeline {
     /// Table 10: a known (port, MAC) goes on.
     static func sourceKnown(_ endpoint: Endpoint, port: UInt32) -> FlowEntry {
         FlowEntry(
-            tableID: Table.source, priority: 100,
+            .sourceKnown,
             match: Match([metadata(endpoint.vni), OXMField(.inPort, UInt64(port)), OXMField(.ethSrc, endpoint.mac.rawValue)]),
-            cookie: FlowCookie(.sourceKnown, vni: endpoint.vni).cookie,
+            cookie: FlowCookie(.sourceKnown, vni: endpoint.vni),
             instructions: [.gotoTable(Table.addressResolution)])
     }
 
@@ -303,10 +277,10 @@ public enum Pipeline {
     /// address: else, answered inside OVS, it would never tell it.
     static func sourceLearnAddress(_ endpoint: Endpoint, port: UInt32, metered: Bool) -> FlowEntry {
         FlowEntry(
-            tableID: Table.source, priority: 101,
+            .sourceLearnAddress,
             match: Match([metadata(endpoint.vni), OXMField(.inPort, UInt64(port)), OXMField(.ethSrc, endpoint.mac.rawValue),
-                          OXMField(.ethType, 0x0806)]),
-            cookie: FlowCookie(.sourceLearnAddress, vni: endpoint.vni).cookie,
+                          ethType(.arp)]),
+            cookie: FlowCookie(.sourceLearnAddress, vni: endpoint.vni),
             instructions: (metered ? [.meter(AddressResolutionMeter.id)] : []) + [toController, .gotoTable(Table.addressResolution)])
     }
 
@@ -315,10 +289,10 @@ public enum Pipeline {
     /// controller, which learns the address from their source.
     static func sourceLearnIPv6Address(_ endpoint: Endpoint, port: UInt32, metered: Bool) -> FlowEntry {
         FlowEntry(
-            tableID: Table.source, priority: 101,
+            .sourceLearnAddress,
             match: Match([OXMField(.inPort, UInt64(port)), OXMField(.ethSrc, endpoint.mac.rawValue)]
                          + neighborSolicitation(endpoint.vni)),
-            cookie: FlowCookie(.sourceLearnAddress, vni: endpoint.vni).cookie,
+            cookie: FlowCookie(.sourceLearnAddress, vni: endpoint.vni),
             instructions: (metered ? [.meter(AddressResolutionMeter.id)] : []) + [toController, .gotoTable(Table.addressResolution)])
     }
 
@@ -327,10 +301,10 @@ public enum Pipeline {
     /// conflict. The controller gleans it instead.
     static func arpFromOwner(vni: VNI, port: UInt32, ip: IPv4Address, metered: Bool) -> FlowEntry {
         FlowEntry(
-            tableID: Table.addressResolution, priority: 110,
-            match: Match([metadata(vni), OXMField(.inPort, UInt64(port)), OXMField(.ethType, 0x0806),
+            .unanswerable,
+            match: Match([metadata(vni), OXMField(.inPort, UInt64(port)), ethType(.arp),
                           OXMField(.arpTPA, UInt64(ip.rawValue))]),
-            cookie: FlowCookie(.arpFromOwner, vni: vni).cookie,
+            cookie: FlowCookie(.arpFromOwner, vni: vni),
             instructions: (metered ? [.meter(AddressResolutionMeter.id)] : []) + [toController])
     }
 
@@ -349,13 +323,16 @@ public enum Pipeline {
             role = .forwardRemote
         }
         return FlowEntry(
-            tableID: Table.forward, priority: 100,
-            match: Match([metadata(endpoint.vni), OXMField(.ethDst, endpoint.mac.rawValue)]),
-            cookie: FlowCookie(role, vni: endpoint.vni).cookie, instructions: [.applyActions(actions)])
+            .endpoint, match: Match([metadata(endpoint.vni), OXMField(.ethDst, endpoint.mac.rawValue)]),
+            cookie: FlowCookie(role, vni: endpoint.vni), instructions: [.applyActions(actions)])
     }
 
-    /// The group bit of an Ethernet destination: set for broadcast and multicast.
-    static let multicastBit: UInt64 = 0x0100_0000_0000
+    /// An Ethernet destination with the group bit set: broadcast and multicast.
+    static let groupDestination = OXMField(.ethDst, EthernetAddress.groupBit.rawValue, mask: EthernetAddress.groupBit.rawValue)
+
+    static func ethType(_ type: EtherType) -> OXMField { OXMField(.ethType, UInt64(type.rawValue)) }
+
+    static func ipProto(_ proto: IPProtocol) -> OXMField { OXMField(.ipProto, UInt64(proto.rawValue)) }
 
     static let toController = Instruction.applyActions([.output(port: OpenFlowPort.controller, maxLength: packetInLength)])
 
@@ -368,16 +345,16 @@ public enum Pipeline {
     static func arpResponder(_ endpoint: Endpoint, _ ip: IPv4Address) -> FlowEntry {
         let mac = endpoint.mac.rawValue
         return FlowEntry(
-            tableID: Table.addressResolution, priority: 100,
-            match: Match([metadata(endpoint.vni), OXMField(.ethType, 0x0806), OXMField(.arpOp, 1),
+            .responder,
+            match: Match([metadata(endpoint.vni), ethType(.arp), OXMField(.arpOp, UInt64(ARPOperation.request.rawValue)),
                           OXMField(.arpTPA, UInt64(ip.rawValue))]),
-            cookie: FlowCookie(.arpResponder, vni: endpoint.vni).cookie,
+            cookie: FlowCookie(.arpResponder, vni: endpoint.vni),
             instructions: [.applyActions([
-                move(48, NXM.ethSrc, NXM.ethDst),
+                move(48, .ofEthSrc, .ofEthDst),
                 .setField(OXMField(.ethSrc, mac)),
-                .setField(OXMField(.arpOp, 2)),
-                move(48, NXM.arpSHA, NXM.arpTHA),
-                move(32, NXM.arpSPA, NXM.arpTPA),
+                .setField(OXMField(.arpOp, UInt64(ARPOperation.reply.rawValue))),
+                move(48, .nxARPSHA, .nxARPTHA),
+                move(32, .ofARPSPA, .ofARPTPA),
                 .setField(OXMField(.arpSHA, mac)),
                 .setField(OXMField(.arpSPA, UInt64(ip.rawValue))),
                 .output(OpenFlowPort.inPort),
@@ -394,15 +371,15 @@ public enum Pipeline {
     static func ndResponder(_ endpoint: Endpoint, _ ip: IPv6Address) -> FlowEntry {
         let flags = NeighborAdvertisement(target: ip, isSolicited: true, isOverride: true).flags
         return FlowEntry(
-            tableID: Table.addressResolution, priority: 100,
+            .responder,
             match: Match(neighborSolicitation(endpoint.vni) + [OXMField(.icmpv6Code, 0),
                                                                OXMField(.ipv6NDTarget, bytes: ip.bytes)]),
-            cookie: FlowCookie(.ndResponder, vni: endpoint.vni).cookie,
+            cookie: FlowCookie(.ndResponder, vni: endpoint.vni),
             instructions: [
                 .applyActions([
-                    move(48, NXM.ethSrc, NXM.ethDst),
+                    move(48, .ofEthSrc, .ofEthDst),
                     .setField(OXMField(.ethSrc, endpoint.mac.rawValue)),
-                    move(128, NXM.ipv6Src, NXM.ipv6Dst),
+                    move(128, .nxIPv6Src, .nxIPv6Dst),
                     .setField(OXMField(.ipv6Src, bytes: ip.bytes)),
                     .setField(OXMField(.icmpv6Type, UInt64(ICMPv6Packet.neighborAdvertisement))),
                     .setField(.neighborDiscoveryReserved(flags)),
@@ -414,26 +391,12 @@ public enum Pipeline {
 
     /// The match of a tenant's neighbour solicitations.
     static func neighborSolicitation(_ vni: VNI) -> [OXMField] {
-        [metadata(vni), OXMField(.ethType, UInt64(EtherType.ipv6.rawValue)),
-         OXMField(.ipProto, UInt64(IPProtocol.icmpv6.rawValue)),
-         OXMField(.icmpv6Type, UInt64(ICMPv6Packet.neighborSolicitation))]
+        [metadata(vni), ethType(.ipv6), ipProto(.icmpv6), OXMField(.icmpv6Type, UInt64(ICMPv6Packet.neighborSolicitation))]
     }
 
-    static func move(_ bits: UInt16, _ source: OXMHeader, _ destination: OXMHeader) -> Action {
-        .nicira(.regMove(bits: bits, sourceOffset: 0, destinationOffset: 0, source: source, destination: destination))
-    }
-
-    /// The NXM headers the ARP and ND responders move between (NXM_OF_* class 0, NXM_NX_* class 1).
-    enum NXM {
-        static let ethDst = OXMHeader(oxmClass: OXMClass.nxm0, field: 1, length: 6)
-        static let ethSrc = OXMHeader(oxmClass: OXMClass.nxm0, field: 2, length: 6)
-        static let arpSPA = OXMHeader(oxmClass: OXMClass.nxm0, field: 16, length: 4)
-        static let arpTPA = OXMHeader(oxmClass: OXMClass.nxm0, field: 17, length: 4)
-        static let arpSHA = OXMHeader(oxmClass: OXMClass.nxm1, field: 17, length: 6)
-        static let arpTHA = OXMHeader(oxmClass: OXMClass.nxm1, field: 18, length: 6)
-        static let ipv6Src = OXMHeader(oxmClass: NXMField.ipv6Src.oxmClass, field: NXMField.ipv6Src.field, length: 16)
-        static let ipv6Dst = OXMHeader(oxmClass: NXMField.ipv6Dst.oxmClass, field: NXMField.ipv6Dst.field, length: 16)
-        static let ndTLL = OXMHeader(oxmClass: NXMField.ndTLL.oxmClass, field: NXMField.ndTLL.field, length: 6)
+    /// NXAST_REG_MOVE of a whole field: OpenFlow 1.3 set_field writes constants only.
+    static func move(_ bits: UInt16, _ source: NXMField, _ destination: NXMField) -> Action {
+        .nicira(.regMove(bits: bits, sourceOffset: 0, destinationOffset: 0, source: source.header, destination: destination.header))
     }
 }
 

@@ -13,21 +13,9 @@ struct TraceFields: Hashable, Sendable {
         static func basic(_ field: OXMBasicField) -> Key { Key(oxmClass: OXMClass.openFlowBasic, field: field.rawValue) }
         static let tunnelIPv4Destination = Key(oxmClass: NXMField.tunIPv4Dst.oxmClass, field: NXMField.tunIPv4Dst.field)
 
-        /// The OXM basic key for the NXM fields the pipeline uses; others as they are.
+        /// The OXM basic key for an NXM field that is a basic one; others as they are.
         init(oxmClass: UInt16, field: UInt8) {
-            let basic: OXMBasicField? = switch (oxmClass, field) {
-            case (OXMClass.nxm0, 0): .inPort
-            case (OXMClass.nxm0, 1): .ethDst
-            case (OXMClass.nxm0, 2): .ethSrc
-            case (OXMClass.nxm0, 3): .ethType
-            case (OXMClass.nxm0, 15): .arpOp
-            case (OXMClass.nxm0, 16): .arpSPA
-            case (OXMClass.nxm0, 17): .arpTPA
-            case (OXMClass.nxm1, 16): .tunnelID
-            case (OXMClass.nxm1, 17): .arpSHA
-            case (OXMClass.nxm1, 18): .arpTHA
-            default: nil
-            }
+            let basic = oxmClass == OXMClass.openFlowBasic ? nil : NXMField(oxmClass: oxmClass, field: field)?.basic
             self.oxmClass = basic == nil ? oxmClass : OXMClass.openFlowBasic
             self.field = basic?.rawValue ?? field
         }
@@ -59,7 +47,7 @@ struct TraceFields: Hashable, Sendable {
     /// a flow), except tunnel metadata, which any packet may get.
     mutating func set(_ field: OXMField) {
         let key = Key(oxmClass: field.oxmClass, field: field.field)
-        if (field.oxmClass, field.field) == NXMField.tunIPv6Dst, let address = IPv6Address(bytes: field.value) {
+        if NXMField.tunIPv6Dst.matches(field), let address = IPv6Address(bytes: field.value) {
             tunnelIPv6Destination = address
             values[.tunnelIPv4Destination] = nil
             return

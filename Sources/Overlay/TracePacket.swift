@@ -56,7 +56,7 @@ public struct TracePacket: Hashable, Sendable, CustomStringConvertible {
         case let .arpRequest(sender, target):
             parts += ["arp", "arp_op=1", "arp_spa=\(sender)", "arp_tpa=\(target)", "arp_sha=\(source)", "arp_tha=00:00:00:00:00:00"]
         case let .ipv4(s, d, proto):
-            parts += ["dl_type=0x0800", "nw_src=\(s)", "nw_dst=\(d)", "nw_proto=\(proto)", "nw_ttl=64"]
+            parts += ["dl_type=\(EtherType.ipv4)", "nw_src=\(s)", "nw_dst=\(d)", "nw_proto=\(proto)", "nw_ttl=64"]
         }
         return parts.joined(separator: ",")
     }
@@ -72,14 +72,14 @@ public struct TracePacket: Hashable, Sendable, CustomStringConvertible {
         f[.basic(.ethDst)] = destination.rawValue
         switch payload {
         case let .arpRequest(sender, target):
-            f[.basic(.ethType)] = 0x0806
-            f[.basic(.arpOp)] = 1
+            f[.basic(.ethType)] = UInt64(EtherType.arp.rawValue)
+            f[.basic(.arpOp)] = UInt64(ARPOperation.request.rawValue)
             f[.basic(.arpSPA)] = UInt64(sender.rawValue)
             f[.basic(.arpTPA)] = UInt64(target.rawValue)
             f[.basic(.arpSHA)] = source.rawValue
             f[.basic(.arpTHA)] = 0
         case let .ipv4(s, d, proto):
-            f[.basic(.ethType)] = 0x0800
+            f[.basic(.ethType)] = UInt64(EtherType.ipv4.rawValue)
             f[.basic(.ipv4Src)] = UInt64(s.rawValue)
             f[.basic(.ipv4Dst)] = UInt64(d.rawValue)
             f[.basic(.ipProto)] = UInt64(proto)

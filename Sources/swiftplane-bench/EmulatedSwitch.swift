@@ -109,8 +109,8 @@ struct EmulatedSwitch {
 
     private mutating func handle(_ frame: ByteBuffer, _ header: OpenFlowHeader, now: UInt64, into out: inout ByteBuffer) {
         // The hot path reads PACKET_OUT's frame in place: only the sequence is needed.
-        if header.type == 13 { return packetOut(frame, now: now) }
-        if header.type == 14 { statistics.flowMods &+= 1; return }
+        if header.type == MessageType.packetOut.rawValue { return packetOut(frame, now: now) }
+        if header.type == MessageType.flowMod.rawValue { statistics.flowMods &+= 1; return }
         guard let envelope = try? OpenFlowEnvelope.decode(frame) else { statistics.errors &+= 1; return }
         let xid = envelope.xid
         switch envelope.message {
@@ -136,7 +136,7 @@ struct EmulatedSwitch {
             statistics.errors &+= 1
         default:
             // Anything else a learning switch would not send: say so, as a switch does.
-            Self.write(OpenFlowEnvelope(xid: xid, .error(ErrorMessage(type: 1, code: 1, data: frame))), into: &out)
+            Self.write(OpenFlowEnvelope(xid: xid, .error(ErrorMessage(.badRequest(.badType), data: frame))), into: &out)
         }
     }
 
