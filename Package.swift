@@ -48,6 +48,11 @@ let package = Package(
         // The named-field big-endian reader and its error, shared by the BMP and MRT decoders.
         .target(name: "FieldReader", swiftSettings: swiftSettings),
 
+        // Both daemons' YAML files read one way: a node walked with its field
+        // path, keys read marked known (the rest refused, with a "did you
+        // mean"), errors naming the file, the field and the value, secrets hidden.
+        .target(name: "ConfigurationReader", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
+
         // A listening unix socket's file: stale ones replaced, live ones refused, mode, removal.
         .target(name: "SocketFile", swiftSettings: swiftSettings),
 
@@ -90,7 +95,7 @@ let package = Package(
         // swiftplane-rr's YAML file, in a library so the fuzzer can reach its parser.
         .target(
             name: "ReflectorConfiguration",
-            dependencies: ["BGP", "BGPSpeaker", "AdminAPI", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
+            dependencies: ["BGP", "BGPSpeaker", "AdminAPI", "ConfigurationReader", "SocketFile", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -126,14 +131,15 @@ let package = Package(
         // The agent's YAML file, checked field by field; a library so the fuzzer can reach its parser.
         .target(
             name: "AgentConfiguration",
-            dependencies: ["Agent", "Overlay", "OVSDB", "BGP", "BGPSpeaker", "OpenFlowController", "AdminAPI",
-                           .product(name: "Yams", package: "Yams")],
+            dependencies: ["Agent", "Overlay", "OVSDB", "BGP", "BGPSpeaker", "OpenFlow", "OpenFlowController", "AdminAPI", "ConfigurationReader",
+                           "SocketFile"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "swiftplane-agent",
             dependencies: [
-                "Agent", "AgentConfiguration", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin",
+                "Agent", "AgentConfiguration", "ConfigurationReader", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker",
+                "AdminAPI", "SpeakerAdmin",
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -259,7 +265,7 @@ let package = Package(
         .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", "FuzzDriver", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "ExportFuzzer", dependencies: ["BMP", "MRT", "FuzzDriver"], path: "Tests/Fuzz/ExportFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", "FuzzDriver", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "ConfigurationFuzzer", dependencies: ["Agent", "AgentConfiguration", "NetAddress", "Overlay", "ReflectorConfiguration", "FuzzDriver"],
+        .executableTarget(name: "ConfigurationFuzzer", dependencies: ["Agent", "AgentConfiguration", "ConfigurationReader", "NetAddress", "Overlay", "ReflectorConfiguration", "FuzzDriver"],
                           path: "Tests/Fuzz/ConfigurationFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "SwitchConnectionFuzzer", dependencies: ["OpenFlowController", "OpenFlow", "FuzzDriver", nioCore],
                           path: "Tests/Fuzz/SwitchConnectionFuzzer", exclude: ["Seeds"]),

@@ -2,7 +2,9 @@ import AdminAPI
 import Agent
 import BGP
 import OVSDB
+import OpenFlow
 import OpenFlowController
+import SocketFile
 import Overlay
 
 /// Everything `swiftplane-agent` is told by its configuration file: a plain
@@ -30,7 +32,7 @@ public struct AgentConfiguration: Hashable, Sendable {
         public var vxlanPort: UInt32
         /// Which connecting switch is this bridge; nil: the one OVSDB reports
         /// for the name, or any switch when there is one bridge and no OVSDB.
-        public var datapathID: UInt64?
+        public var datapathID: DatapathID?
         /// Port security: on a port with configured or OVSDB endpoints, only
         /// they may send (their MACs, and their addresses where known).
         public var portSecurity = false
@@ -104,8 +106,11 @@ public struct AgentConfiguration: Hashable, Sendable {
     public var flowAuditInterval: Duration? = defaultFlowAuditInterval
 
     static let defaultFlowAuditInterval: Duration = .seconds(600)
-    static let defaultControllerSocketMode: UInt32 = 0o660
+    static let defaultControllerSocketMode: UInt32 = SocketFileMode.group.rawValue
     static let defaultBGPPort = 179
+    /// Where the speaker listens when `bgp-listen` is absent: any address, any port.
+    static let defaultBGPHost = "0.0.0.0"
+    static let defaultBGPListenPort = 0
     static let defaultGleanedExpiry: Duration = .seconds(300)
     static let defaultAddressResolutionRate: UInt32 = 100
 }

@@ -33,7 +33,7 @@ struct NeighborArgument: ExpressibleByArgument {
     var address: IPAddress
     var port: Int
     init?(argument: String) {
-        guard let (a, p) = ListenAddress.hostPort(argument, defaultPort: 179), (1...65535).contains(p) else { return nil }
+        guard let (a, p) = ListenAddress.hostPort(argument, defaultPort: ConfigurationFile.Defaults.bgpPort), (1...65535).contains(p) else { return nil }
         address = a
         port = p
     }
