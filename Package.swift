@@ -53,6 +53,11 @@ let package = Package(
         // mean"), errors naming the file, the field and the value, secrets hidden.
         .target(name: "ConfigurationReader", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
 
+        // The small values the daemons are configured with (listen and admin
+        // addresses, neighbour ranges, TCP MD5 keys, OVSDB endpoints): below
+        // the runtimes that use them, so a configuration module needs none.
+        .target(name: "ConfigurationValues", dependencies: ["NetAddress", "SocketFile"], swiftSettings: swiftSettings),
+
         // A listening unix socket's file: stale ones replaced, live ones refused, mode, removal.
         .target(name: "SocketFile", swiftSettings: swiftSettings),
 
@@ -64,7 +69,7 @@ let package = Package(
         // reconciliation, and a thin SwiftNIO server around them.
         .target(
             name: "OpenFlowController",
-            dependencies: ["OpenFlow", "OpenFlowTables", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["OpenFlow", "OpenFlowTables", "ConfigurationValues", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                            .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
@@ -73,7 +78,7 @@ let package = Package(
         // BGP speaker: sans-I/O FSM and RIB, thin NIO sessions; the route reflector daemon.
         .target(
             name: "BGPSpeaker",
-            dependencies: ["BGP", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            dependencies: ["BGP", "ConfigurationValues", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
@@ -95,13 +100,14 @@ let package = Package(
         // swiftplane-rr's YAML file, in a library so the fuzzer can reach its parser.
         .target(
             name: "ReflectorConfiguration",
-            dependencies: ["BGP", "BGPSpeaker", "AdminAPI", "ConfigurationReader", "SocketFile", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["NetAddress", "ConfigurationReader", "ConfigurationValues", "SocketFile"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "swiftplane-rr",
             dependencies: [
-                "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin", "ReflectorConfiguration", "BMPClient", "MRTDump", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin", "ReflectorConfiguration", "ConfigurationValues", "BMPClient", "MRTDump",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), nioCore, .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -111,7 +117,7 @@ let package = Package(
         // its client for swiftplanectl, and the Prometheus /metrics page.
         .target(
             name: "AdminAPI",
-            dependencies: ["BGP", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            dependencies: ["BGP", "ConfigurationValues", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                            .product(name: "Logging", package: "swift-log")],
@@ -131,8 +137,7 @@ let package = Package(
         // The agent's YAML file, checked field by field; a library so the fuzzer can reach its parser.
         .target(
             name: "AgentConfiguration",
-            dependencies: ["Agent", "Overlay", "OVSDB", "BGP", "BGPSpeaker", "OpenFlow", "OpenFlowController", "AdminAPI", "ConfigurationReader",
-                           "SocketFile"],
+            dependencies: ["Agent", "Overlay", "BGP", "OpenFlow", "OpenFlowController", "ConfigurationReader", "ConfigurationValues", "SocketFile"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -155,7 +160,7 @@ let package = Package(
         .target(
             name: "OVSDB",
             dependencies: [
-                "NetAddress", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                "NetAddress", "ConfigurationValues", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,4 +1,4 @@
-import AdminAPI
+import ConfigurationValues
 import SocketFile
 
 /// Where the admin API listens (`admin:` in the file, `--admin-socket`).

@@ -1,11 +1,9 @@
-import AdminAPI
 import Agent
 import BGP
-import OVSDB
+import ConfigurationValues
 import OpenFlow
-import OpenFlowController
-import SocketFile
 import Overlay
+import SocketFile
 
 /// Everything `swiftplane-agent` is told by its configuration file: a plain
 /// value, produced only by `AgentConfiguration.load`, which checks every
@@ -68,9 +66,7 @@ public struct AgentConfiguration: Hashable, Sendable {
         public var caCertificate: String
     }
 
-    public enum LogLevel: String, Hashable, Sendable, CaseIterable {
-        case trace, debug, info, notice, warning, error, critical
-    }
+    public typealias LogLevel = ConfigurationValues.LogLevel
 
     /// IPv4 or IPv6; with an IPv6 VTEP the route distinguishers use the router id.
     public var vtep: VTEP

@@ -1,9 +1,7 @@
-import AdminAPI
 import Agent
 import BGP
-import BGPSpeaker
 import ConfigurationReader
-import OVSDB
+import ConfigurationValues
 import OpenFlow
 import OpenFlowController
 import Overlay
@@ -56,7 +54,7 @@ extension AgentConfiguration {
                 let port = try map.optional("port")?.integer(1...65535, "the port") ?? defaultBGPPort
                 var password: String?
                 if let node = map.optional("password", secret: true) {
-                    password = try tcpMD5Key(node)
+                    password = try node.secret(TCPMD5Key.problem)
                 }
                 try map.finish()
                 let reflector = RouteReflector(address: address, port: port, password: password)
@@ -354,12 +352,6 @@ extension AgentConfiguration {
         try node.parsed(SocketFileMode.expected) { SocketFileMode($0)?.rawValue }
     }
 
-    /// An RFC 2385 TCP MD5 key; errors name the field, never the key.
-    private static func tcpMD5Key(_ node: ConfigurationNode) throws(ConfigurationError) -> String {
-        let key = try node.secret()
-        if let reason = TCPMD5Signature.validate(key) { throw node.invalidSecret(reason) }
-        return key
-    }
 
     private static func ipv4(_ node: ConfigurationNode, _ what: String) throws(ConfigurationError) -> IPv4Address {
         try node.parsed(what) { IPv4Address($0) }

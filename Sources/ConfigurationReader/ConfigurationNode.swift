@@ -80,10 +80,14 @@ public struct ConfigurationNode {
         return scalar.string
     }
 
-    /// This secret is wrong: says how long it was, never what.
-    public func invalidSecret(_ reason: String) -> ConfigurationError {
-        let octets = (try? scalar())?.utf8.count
-        return ConfigurationError(file: file, path: path, value: octets.map { "(hidden, \($0) octets)" } ?? "(hidden)", reason: reason)
+    /// A secret that `problem` accepts (it says why not, or nil); the error
+    /// says how long the secret was, never what.
+    public func secret(_ problem: (String) -> String?) throws(ConfigurationError) -> String {
+        let secret = try secret()
+        if let reason = problem(secret) {
+            throw ConfigurationError(file: file, path: path, value: "(hidden, \(secret.utf8.count) octets)", reason: reason)
+        }
+        return secret
     }
 
     public func sequence() throws(ConfigurationError) -> [ConfigurationNode] {

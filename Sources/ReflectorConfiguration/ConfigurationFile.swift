@@ -1,8 +1,6 @@
-import AdminAPI
-import BGP
-import BGPSpeaker
 import ConfigurationReader
-import Logging
+import ConfigurationValues
+import NetAddress
 import SocketFile
 
 /// `swiftplane-rr --config FILE`: every field optional, flags override it.
@@ -44,7 +42,7 @@ public struct ConfigurationFile: Sendable {
         public static let restartTime: UInt16 = 120
         public static let selectionDeferralTime: UInt16 = 8
         public static let routeTargetConstraint = true
-        public static let logLevel = Logger.Level.info
+        public static let logLevel = LogLevel.info
         public static let adminSocketMode = SocketFileMode.owner
         public static let mrtFileSize = 64 << 20
         public static let mrtFiles = 8
@@ -68,7 +66,7 @@ public struct ConfigurationFile: Sendable {
     public var restartTime: UInt16?
     public var selectionDeferralTime: UInt16?
     public var routeTargetConstraint: Bool?
-    public var logLevel: Logger.Level?
+    public var logLevel: LogLevel?
     public var adminAddress: AdminAddress?
     public var adminSocketMode: UInt32?
     /// The Prometheus listener (`/metrics`, `/healthz`); nil: none.
@@ -93,10 +91,6 @@ public struct ConfigurationFile: Sendable {
         public var passive: Bool
         /// RFC 2385 TCP MD5 signature key.
         public var password: String?
-
-        public func configuration(peerAS: UInt32) -> NeighborConfiguration {
-            NeighborConfiguration(address: address, port: port, peerAS: peerAS, passive: passive, password: password)
-        }
     }
 
     public static func load(_ file: String) throws(ConfigurationError) -> ConfigurationFile {
@@ -125,7 +119,7 @@ public struct ConfigurationFile: Sendable {
                 guard e.isMapping else { return try e.parsed(prefixExpected) { NeighborRange($0) } }
                 var fields = try ConfigurationMapping(e)
                 var range = try fields.required("prefix").parsed(prefixExpected) { NeighborRange($0) }
-                range.password = try fields.optional("password", secret: true).map(tcpMD5Key)
+                range.password = try fields.optional("password", secret: true)?.secret(TCPMD5Key.problem)
                 try fields.finish()
                 return range
             }
@@ -136,7 +130,7 @@ public struct ConfigurationFile: Sendable {
                 let neighbor = Neighbor(address: try n.required("address").parsed("an IP address") { IPAddress($0) },
                                         port: try n.optional("port")?.integer(1...65535) ?? Defaults.bgpPort,
                                         passive: try n.optional("passive")?.boolean() ?? false,
-                                        password: try n.optional("password", secret: true).map(tcpMD5Key))
+                                        password: try n.optional("password", secret: true)?.secret(TCPMD5Key.problem))
                 try n.finish()
                 return neighbor
             }
@@ -199,7 +193,7 @@ public struct ConfigurationFile: Sendable {
         if let v = top.optional("mrt") {
             c.mrt = try mrtSettings(v)
         }
-        c.logLevel = try top.optional("log-level")?.choice(Logger.Level.self)
+        c.logLevel = try top.optional("log-level")?.choice(LogLevel.self)
         try top.finish()
         return c
     }
@@ -210,12 +204,6 @@ public struct ConfigurationFile: Sendable {
         try node.parsed("an IPv4 address") { IPv4Address($0) }
     }
 
-    /// A TCP MD5 key: a string of 1-80 octets. Errors do not repeat the secret.
-    static func tcpMD5Key(_ node: ConfigurationNode) throws(ConfigurationError) -> String {
-        let key = try node.secret()
-        if let reason = TCPMD5Signature.validate(key) { throw node.invalidSecret(reason) }
-        return key
-    }
 }
 
 extension ConfigurationFile {

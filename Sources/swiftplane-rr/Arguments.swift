@@ -1,6 +1,7 @@
 import ArgumentParser
 import BGP
 import BGPSpeaker
+import ConfigurationValues
 import Logging
 import ReflectorConfiguration
 
@@ -23,7 +24,7 @@ struct IPv4Argument: ExpressibleByArgument {
     }
 }
 
-/// Parsed in ReflectorConfiguration, which the configuration file shares.
+/// Parsed in ConfigurationValues, which the configuration file shares.
 extension ListenAddress: ExpressibleByArgument {
     public var defaultValueDescription: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

@@ -2,6 +2,7 @@ import AdminAPI
 import ArgumentParser
 import BGP
 import BGPSpeaker
+import ConfigurationValues
 import BMPClient
 import MRTDump
 import Dispatch
@@ -241,7 +242,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             mrt = ConfigurationFile.MRTDumpSettings(directory: mrtDirectory, fileSize: mrt?.fileSize ?? ConfigurationFile.Defaults.mrtFileSize,
                                                      files: mrt?.files ?? ConfigurationFile.Defaults.mrtFiles)
         }
-        return Merged(speaker: speaker, level: logLevel ?? file.logLevel ?? ConfigurationFile.Defaults.logLevel, admin: admin, adminMode: mode_t(file.adminSocketMode ?? ConfigurationFile.Defaults.adminSocketMode.rawValue),
+        return Merged(speaker: speaker, level: logLevel ?? Logger.Level(rawValue: (file.logLevel ?? ConfigurationFile.Defaults.logLevel).rawValue) ?? .info, admin: admin, adminMode: mode_t(file.adminSocketMode ?? ConfigurationFile.Defaults.adminSocketMode.rawValue),
                       metrics: metricsAddress, bmp: bmpCollector, mrt: mrt, file: file)
     }
 
