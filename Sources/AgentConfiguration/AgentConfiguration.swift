@@ -101,12 +101,14 @@ public struct AgentConfiguration: Hashable, Sendable {
     /// installed (drift repaired, logged, counted); nil: only on connect.
     public var flowAuditInterval: Duration? = defaultFlowAuditInterval
 
-    static let defaultFlowAuditInterval: Duration = .seconds(600)
-    static let defaultControllerSocketMode: UInt32 = SocketFileMode.group.rawValue
-    static let defaultBGPPort = 179
+    /// What applies when the file leaves a field out: declared once, read
+    /// by the loader and by the flags' help.
+    public static let defaultFlowAuditInterval: Duration = .seconds(600)
+    public static let defaultControllerSocketMode: UInt32 = SocketFileMode.group.rawValue
+    public static let defaultBGPPort = 179
     /// Where the speaker listens when `bgp-listen` is absent: any address, any port.
-    static let defaultBGPHost = "0.0.0.0"
-    static let defaultBGPListenPort = 0
-    static let defaultGleanedExpiry: Duration = .seconds(300)
-    static let defaultAddressResolutionRate: UInt32 = 100
+    public static let defaultBGPHost = "0.0.0.0"
+    public static let defaultBGPListenPort = 0
+    public static let defaultGleanedExpiry: Duration = .seconds(300)
+    public static let defaultAddressResolutionRate: UInt32 = 100
 }
