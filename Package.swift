@@ -202,6 +202,7 @@ let package = Package(
 
         // Unit, conformance, oracle and robustness tests (Swift Testing).
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfigurationReaderTests", dependencies: ["ConfigurationReader"], swiftSettings: swiftSettings),
         .testTarget(name: "OpenFlowTests", dependencies: ["TestSupport", "OpenFlow", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),

@@ -97,39 +97,39 @@ public struct ConfigurationNode {
 
     public var isMapping: Bool { if case .mapping = node { true } else { false } }
 
-    /// The node as flow YAML, cut after about a hundred characters: a
-    /// value shown in an error, aliases never expanded past that.
+    /// The node as flow YAML, cut with "..." after about a hundred
+    /// characters: a value shown in an error, aliases never expanded past that.
     public var rendered: String {
         var out = ""
-        Self.render(node, into: &out, limit: 100)
+        _ = Self.render(node, into: &out, limit: 100)
         return out
     }
 
-    private static func render(_ node: Node, into out: inout String, limit: Int) {
-        guard out.count < limit else { return }
+    /// Appends `node`; false once the limit is reached (and "..." written), so every caller stops.
+    private static func render(_ node: Node, into out: inout String, limit: Int) -> Bool {
+        guard out.count < limit else { out += "..."; return false }
         switch node {
         case let .scalar(scalar):
             out += scalar.string
         case let .sequence(items):
             out += "["
             for (index, item) in items.enumerated() {
-                guard out.count < limit else { out += "..."; return }
                 if index > 0 { out += ", " }
-                render(item, into: &out, limit: limit)
+                guard render(item, into: &out, limit: limit) else { return false }
             }
             out += "]"
         case let .mapping(mapping):
             out += "{"
             for (index, (key, value)) in mapping.enumerated() {
-                guard out.count < limit else { out += "..."; return }
                 if index > 0 { out += ", " }
-                render(key, into: &out, limit: limit)
+                guard render(key, into: &out, limit: limit) else { return false }
                 out += ": "
-                render(value, into: &out, limit: limit)
+                guard render(value, into: &out, limit: limit) else { return false }
             }
             out += "}"
         case .alias:
             out += "*alias"
         }
+        return true
     }
 }
