@@ -48,6 +48,16 @@ let package = Package(
         // The named-field big-endian reader and its error, shared by the BMP and MRT decoders.
         .target(name: "FieldReader", swiftSettings: swiftSettings),
 
+        // Both daemons' YAML files read one way: a node walked with its field
+        // path, keys read marked known (the rest refused, with a "did you
+        // mean"), errors naming the file, the field and the value, secrets hidden.
+        .target(name: "ConfigurationReader", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
+
+        // The small values the daemons are configured with (listen and admin
+        // addresses, neighbour ranges, TCP MD5 keys, OVSDB endpoints): below
+        // the runtimes that use them, so a configuration module needs none.
+        .target(name: "ConfigurationValues", dependencies: ["NetAddress", "SocketFile"], swiftSettings: swiftSettings),
+
         // A listening unix socket's file: stale ones replaced, live ones refused, mode, removal.
         .target(name: "SocketFile", swiftSettings: swiftSettings),
 
@@ -59,7 +69,7 @@ let package = Package(
         // reconciliation, and a thin SwiftNIO server around them.
         .target(
             name: "OpenFlowController",
-            dependencies: ["OpenFlow", "OpenFlowTables", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["OpenFlow", "OpenFlowTables", "ConfigurationValues", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                            .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
@@ -68,7 +78,7 @@ let package = Package(
         // BGP speaker: sans-I/O FSM and RIB, thin NIO sessions; the route reflector daemon.
         .target(
             name: "BGPSpeaker",
-            dependencies: ["BGP", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            dependencies: ["BGP", "ConfigurationValues", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
@@ -90,13 +100,14 @@ let package = Package(
         // swiftplane-rr's YAML file, in a library so the fuzzer can reach its parser.
         .target(
             name: "ReflectorConfiguration",
-            dependencies: ["BGP", "BGPSpeaker", "AdminAPI", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
+            dependencies: ["NetAddress", "ConfigurationReader", "ConfigurationValues", "SocketFile"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "swiftplane-rr",
             dependencies: [
-                "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin", "ReflectorConfiguration", "BMPClient", "MRTDump", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin", "ReflectorConfiguration", "ConfigurationValues", "BMPClient", "MRTDump",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), nioCore, .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -106,7 +117,7 @@ let package = Package(
         // its client for swiftplanectl, and the Prometheus /metrics page.
         .target(
             name: "AdminAPI",
-            dependencies: ["BGP", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            dependencies: ["BGP", "ConfigurationValues", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                            .product(name: "Logging", package: "swift-log")],
@@ -126,14 +137,14 @@ let package = Package(
         // The agent's YAML file, checked field by field; a library so the fuzzer can reach its parser.
         .target(
             name: "AgentConfiguration",
-            dependencies: ["Agent", "Overlay", "OVSDB", "BGP", "BGPSpeaker", "OpenFlowController", "AdminAPI",
-                           .product(name: "Yams", package: "Yams")],
+            dependencies: ["Agent", "Overlay", "BGP", "OpenFlow", "OpenFlowController", "ConfigurationReader", "ConfigurationValues", "SocketFile"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "swiftplane-agent",
             dependencies: [
-                "Agent", "AgentConfiguration", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin",
+                "Agent", "AgentConfiguration", "ConfigurationReader", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker",
+                "AdminAPI", "SpeakerAdmin",
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -149,7 +160,7 @@ let package = Package(
         .target(
             name: "OVSDB",
             dependencies: [
-                "NetAddress", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                "NetAddress", "ConfigurationValues", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -191,6 +202,7 @@ let package = Package(
 
         // Unit, conformance, oracle and robustness tests (Swift Testing).
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfigurationReaderTests", dependencies: ["ConfigurationReader"], swiftSettings: swiftSettings),
         .testTarget(name: "OpenFlowTests", dependencies: ["TestSupport", "OpenFlow", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
@@ -259,7 +271,7 @@ let package = Package(
         .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", "FuzzDriver", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "ExportFuzzer", dependencies: ["BMP", "MRT", "FuzzDriver"], path: "Tests/Fuzz/ExportFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", "FuzzDriver", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "ConfigurationFuzzer", dependencies: ["Agent", "AgentConfiguration", "NetAddress", "Overlay", "ReflectorConfiguration", "FuzzDriver"],
+        .executableTarget(name: "ConfigurationFuzzer", dependencies: ["Agent", "AgentConfiguration", "ConfigurationReader", "NetAddress", "Overlay", "ReflectorConfiguration", "FuzzDriver"],
                           path: "Tests/Fuzz/ConfigurationFuzzer", exclude: ["Seeds"]),
         .executableTarget(name: "SwitchConnectionFuzzer", dependencies: ["OpenFlowController", "OpenFlow", "FuzzDriver", nioCore],
                           path: "Tests/Fuzz/SwitchConnectionFuzzer", exclude: ["Seeds"]),

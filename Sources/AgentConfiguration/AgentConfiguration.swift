@@ -1,9 +1,9 @@
-import AdminAPI
 import Agent
 import BGP
-import OVSDB
-import OpenFlowController
+import ConfigurationValues
+import OpenFlow
 import Overlay
+import SocketFile
 
 /// Everything `swiftplane-agent` is told by its configuration file: a plain
 /// value, produced only by `AgentConfiguration.load`, which checks every
@@ -30,7 +30,7 @@ public struct AgentConfiguration: Hashable, Sendable {
         public var vxlanPort: UInt32
         /// Which connecting switch is this bridge; nil: the one OVSDB reports
         /// for the name, or any switch when there is one bridge and no OVSDB.
-        public var datapathID: UInt64?
+        public var datapathID: DatapathID?
         /// Port security: on a port with configured or OVSDB endpoints, only
         /// they may send (their MACs, and their addresses where known).
         public var portSecurity = false
@@ -66,9 +66,7 @@ public struct AgentConfiguration: Hashable, Sendable {
         public var caCertificate: String
     }
 
-    public enum LogLevel: String, Hashable, Sendable, CaseIterable {
-        case trace, debug, info, notice, warning, error, critical
-    }
+    public typealias LogLevel = ConfigurationValues.LogLevel
 
     /// IPv4 or IPv6; with an IPv6 VTEP the route distinguishers use the router id.
     public var vtep: VTEP
@@ -103,9 +101,14 @@ public struct AgentConfiguration: Hashable, Sendable {
     /// installed (drift repaired, logged, counted); nil: only on connect.
     public var flowAuditInterval: Duration? = defaultFlowAuditInterval
 
-    static let defaultFlowAuditInterval: Duration = .seconds(600)
-    static let defaultControllerSocketMode: UInt32 = 0o660
-    static let defaultBGPPort = 179
-    static let defaultGleanedExpiry: Duration = .seconds(300)
-    static let defaultAddressResolutionRate: UInt32 = 100
+    /// What applies when the file leaves a field out: declared once, read
+    /// by the loader and by the flags' help.
+    public static let defaultFlowAuditInterval: Duration = .seconds(600)
+    public static let defaultControllerSocketMode: UInt32 = SocketFileMode.group.rawValue
+    public static let defaultBGPPort = 179
+    /// Where the speaker listens when `bgp-listen` is absent: any address, any port.
+    public static let defaultBGPHost = "0.0.0.0"
+    public static let defaultBGPListenPort = 0
+    public static let defaultGleanedExpiry: Duration = .seconds(300)
+    public static let defaultAddressResolutionRate: UInt32 = 100
 }

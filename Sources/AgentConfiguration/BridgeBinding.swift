@@ -3,7 +3,7 @@ import Agent
 extension AgentConfiguration {
     /// The configured bridges as switches are matched to them (`SwitchBinding`).
     public var bridgeIdentities: [BridgeIdentity] {
-        bridges.map { BridgeIdentity(name: $0.name, datapathID: $0.datapathID, readFromDatabase: $0.ovsdb != nil) }
+        bridges.map { BridgeIdentity(name: $0.name, datapathID: $0.datapathID?.rawValue, readFromDatabase: $0.ovsdb != nil) }
     }
 
     /// The configured bridge a switch that connected with `datapath` is, or

@@ -1,48 +1,33 @@
 import Agent
-import AdminAPI
 import BGP
-import BGPSpeaker
-import Foundation
-import OVSDB
+import ConfigurationReader
+import ConfigurationValues
+import OpenFlow
 import OpenFlowController
 import Overlay
-import Yams
+import SocketFile
 
 extension AgentConfiguration {
     /// Reads and checks the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> AgentConfiguration {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(file: path, path: "", reason: "cannot read the file")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: path, path: "", reason: "the file is not UTF-8 text")
-        }
-        return try parse(yaml: text, file: path)
+        try read(ConfigurationDocument.load(path: path), file: path)
     }
 
     /// Checks a configuration given as YAML text; `file` names it in errors.
     public static func parse(yaml: String, file: String) throws(ConfigurationError) -> AgentConfiguration {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw ConfigurationError(file: file, path: "", reason: "the file is empty")
-            }
-            root = node
-        } catch let error as ConfigurationError {
-            throw error
-        } catch let error as YamlError {
-            throw ConfigurationError(file: file, path: "", reason: "not valid YAML: \(yamlProblem(error))")
-        } catch {
-            throw ConfigurationError(file: file, path: "", reason: "not valid YAML: \(error)")
-        }
-        var top = try ConfigurationMapping(ConfigurationNode(node: root, path: "", file: file))
+        try read(ConfigurationDocument.parse(yaml, file: file), file: file)
+    }
+
+    private static func read(_ root: ConfigurationNode?, file: String) throws(ConfigurationError) -> AgentConfiguration {
+        guard let root else { throw ConfigurationError(file: file, path: "", reason: "the file is empty") }
+        var top = try ConfigurationMapping(root)
 
         let vtepNode = try top.required("vtep")
-        let vtepText = try vtepNode.scalar("an IPv4 or IPv6 address")
-        guard let vtepAddress = IPAddress(vtepText) else { throw vtepNode.error("not an IPv4 or IPv6 address: '\(vtepText)'") }
+        let vtepText = try vtepNode.scalar()
+        guard let vtepAddress = IPAddress(vtepText) else { throw vtepNode.invalid("expected an IPv4 or IPv6 address") }
         let vtep = VTEP(vtepAddress)
         let asNode = try top.required("as")
-        let asn = try asNode.integer(UInt32.self, in: 1...UInt32.max, "the AS number")
+        let asn = try asNode.integer(1...UInt32.max, "the AS number")
         let configuredRouterID = try top.optional("router-id").map { node throws(ConfigurationError) in
             try ipv4(node, "an IPv4 router id")
         }
@@ -54,7 +39,7 @@ extension AgentConfiguration {
             + "for the BGP identifier and the route distinguishers")
         }
         let logLevel = try top.optional("log-level").map { node throws(ConfigurationError) in
-            try choice(node, LogLevel.self, "a log level")
+            try node.choice(LogLevel.self)
         } ?? .info
 
         var routeReflectors: [RouteReflector] = []
@@ -62,18 +47,14 @@ extension AgentConfiguration {
             for item in try list.sequence() {
                 var map = try ConfigurationMapping(item)
                 let addressNode = try map.required("address")
-                let text = try addressNode.scalar("an IP address")
+                let text = try addressNode.scalar()
                 guard let address = IPAddress(text) else {
-                    throw addressNode.error("not an IP address: '\(text)'")
+                    throw addressNode.invalid("expected an IP address")
                 }
-                let port = try map.optional("port")?.integer(Int.self, in: 1...65535, "the port") ?? defaultBGPPort
+                let port = try map.optional("port")?.integer(1...65535, "the port") ?? defaultBGPPort
                 var password: String?
-                if let node = map.optional("password") {
-                    let text = try node.scalar("a TCP MD5 password")
-                    // The error names the field, never the secret.
-                    if text.isEmpty { throw node.error("the password is empty") }
-                    if let reason = TCPMD5Signature.validate(text) { throw node.error("the password is too long: \(reason)") }
-                    password = text
+                if let node = map.optional("password", secret: true) {
+                    password = try node.secret(TCPMD5Key.problem)
                 }
                 try map.finish()
                 let reflector = RouteReflector(address: address, port: port, password: password)
@@ -86,13 +67,13 @@ extension AgentConfiguration {
         if let node = top.optional("graceful-restart") {
             var map = try ConfigurationMapping(node)
             if let enabled = map.optional("enabled") {
-                gracefulRestart.enabled = try boolean(enabled)
+                gracefulRestart.enabled = try enabled.boolean()
             }
             if let time = map.optional("restart-time") {
-                gracefulRestart.restartTime = try time.integer(UInt16.self, in: 1...4095, "the restart time in seconds")
+                gracefulRestart.restartTime = try time.integer(1...4095, "the restart time in seconds")
             }
             if let time = map.optional("selection-deferral-time") {
-                gracefulRestart.selectionDeferralTime = try time.integer(UInt16.self, in: 1...3600, "the selection deferral time in seconds")
+                gracefulRestart.selectionDeferralTime = try time.integer(1...3600, "the selection deferral time in seconds")
             }
             try map.finish()
         }
@@ -104,15 +85,15 @@ extension AgentConfiguration {
         if let node = top.optional("controller") {
             var map = try ConfigurationMapping(node)
             let allowNonLoopback = try map.optional("allow-non-loopback").map { node throws(ConfigurationError) in
-                try boolean(node)
+                try node.boolean()
             } ?? false
             let listenNode = map.optional("listen")
             if let listen = listenNode {
-                let text = try listen.scalar("HOST:PORT or unix:/PATH")
+                let text = try listen.scalar()
                 do throws(ControllerListenAddressError) {
                     controllerListen = try ControllerListenAddress(parsing: text)
                 } catch {
-                    throw listen.error("\(error.reason), got '\(text)'")
+                    throw listen.invalid(error.reason)
                 }
             }
             if let modeNode = map.optional("socket-mode") {
@@ -129,11 +110,11 @@ extension AgentConfiguration {
             }
             // Plain TCP has no authentication: whoever reaches the port can act as a switch.
             if let listenNode, !controllerListen.isLocal, controllerTLS == nil, !allowNonLoopback {
-                throw listenNode.error("not a loopback address: plain TCP to the controller has no authentication; "
-                    + "allow it explicitly to listen there (allow-non-loopback: true), or use tls, got '\(controllerListen)'")
+                throw listenNode.invalid("not a loopback address: plain TCP to the controller has no authentication; "
+                    + "allow it explicitly to listen there (allow-non-loopback: true), or use tls")
             }
             if let rate = map.optional("address-resolution-rate") {
-                let value = try rate.integer(UInt32.self, in: 0...1_000_000, "packets per second (0: no meter)")
+                let value: UInt32 = try rate.integer(0...1_000_000, "packets per second (0: no meter)")
                 addressResolutionRate = value == 0 ? nil : value
             }
             try map.finish()
@@ -141,13 +122,13 @@ extension AgentConfiguration {
 
         var gleanedExpiry: Duration? = defaultGleanedExpiry
         if let node = top.optional("gleaned-expiry") {
-            let seconds = try node.integer(Int64.self, in: 0...86_400 * 365, "seconds (0: never)")
+            let seconds = try node.integer(0...86_400 * 365, "seconds (0: never)")
             gleanedExpiry = seconds == 0 ? nil : .seconds(seconds)
         }
 
         var flowAuditInterval: Duration? = defaultFlowAuditInterval
         if let node = top.optional("flow-audit-interval") {
-            let seconds = try node.integer(Int64.self, in: 0...86_400 * 365, "seconds (0: only when a switch connects)")
+            let seconds = try node.integer(0...86_400 * 365, "seconds (0: only when a switch connects)")
             flowAuditInterval = seconds == 0 ? nil : .seconds(seconds)
         }
 
@@ -155,10 +136,10 @@ extension AgentConfiguration {
         if let node = top.optional("duplicate-mac") {
             var map = try ConfigurationMapping(node)
             if let moves = map.optional("max-moves") {
-                duplicateDetection.maximumMoves = try moves.integer(Int.self, in: 1...1_000_000, "a number of moves")
+                duplicateDetection.maximumMoves = try moves.integer(1...1_000_000, "a number of moves")
             }
             if let window = map.optional("window") {
-                duplicateDetection.window = .seconds(try window.integer(Int64.self, in: 1...86_400 * 365, "seconds"))
+                duplicateDetection.window = .seconds(try window.integer(1...86_400 * 365, "seconds"))
             }
             try map.finish()
         }
@@ -166,13 +147,13 @@ extension AgentConfiguration {
         var admin = AdminSettings()
         if let node = top.optional("admin") {
             var map = try ConfigurationMapping(node)
-            let allow = try map.optional("allow-non-loopback").map { node throws(ConfigurationError) in try boolean(node) } ?? false
+            let allow = try map.optional("allow-non-loopback").map { node throws(ConfigurationError) in try node.boolean() } ?? false
             if let addressNode = map.optional("address") {
-                let text = try addressNode.scalar("a socket path or HOST:PORT")
+                let text = try addressNode.scalar()
                 do throws(AdminAddressError) {
                     admin.address = try AdminAddress(parsing: text, allowNonLoopback: allow)
                 } catch {
-                    throw addressNode.error(error.description)
+                    throw addressNode.invalid(error.reason)
                 }
             }
             if let modeNode = map.optional("socket-mode") {
@@ -181,8 +162,8 @@ extension AgentConfiguration {
             try map.finish()
         }
 
-        var bgpHost = "0.0.0.0"
-        var bgpPort = 0
+        var bgpHost = defaultBGPHost
+        var bgpPort = defaultBGPListenPort
         if let listen = top.optional("bgp-listen") {
             (bgpHost, bgpPort) = try hostPort(listen)
         }
@@ -193,15 +174,15 @@ extension AgentConfiguration {
         for item in bridgeList {
             var map = try ConfigurationMapping(item)
             let nameNode = try map.required("name")
-            let name = try nameNode.scalar("a bridge name")
+            let name = try nameNode.scalar()
             if name.isEmpty { throw nameNode.error("a bridge name cannot be empty") }
             if bridges.contains(where: { $0.name == name }) { throw nameNode.error("bridge '\(name)' is listed twice") }
             let ovsdb = try map.optional("ovsdb").map { node throws(ConfigurationError) in try ovsdbEndpoint(node) }
-            let vxlanPort = try map.required("vxlan-port").integer(UInt32.self, in: 1...0xffff_feff, "the VXLAN port's ofport")
+            let vxlanPort: UInt32 = try map.required("vxlan-port").integer(1...0xffff_feff, "the VXLAN port's ofport")
             let datapathID = try map.optional("datapath-id").map { node throws(ConfigurationError) in
-                try datapath(node)
+                try node.parsed(DatapathID.expected) { DatapathID($0) }
             }
-            let portSecurity = try map.optional("port-security").map { node throws(ConfigurationError) in try boolean(node) } ?? false
+            let portSecurity = try map.optional("port-security").map { node throws(ConfigurationError) in try node.boolean() } ?? false
             try map.finish()
             bridges.append(Bridge(name: name, ovsdb: ovsdb, vxlanPort: vxlanPort, datapathID: datapathID, portSecurity: portSecurity))
         }
@@ -214,14 +195,14 @@ extension AgentConfiguration {
         for (index, bridge) in bridges.enumerated() {
             guard let id = bridge.datapathID, let first = bridges.firstIndex(where: { $0.datapathID == id }), first < index else { continue }
             throw ConfigurationError(file: file, path: "bridges[\(index)].datapath-id",
-                                     reason: "\(String(format: "%016llx", id)) is already bridge '\(bridges[first].name)'s")
+                                     reason: "\(id) is already bridge '\(bridges[first].name)'s")
         }
 
         var tenants: [Tenant] = []
         for item in try top.required("vnis").sequence() {
             var map = try ConfigurationMapping(item)
             let vniNode = try map.required("vni")
-            let raw = try vniNode.integer(UInt32.self, in: 1...VNI.maximum, "the VNI")
+            let raw = try vniNode.integer(1...VNI.maximum, "the VNI")
             guard let vni = VNI(rawValue: raw) else { throw vniNode.error("not a VNI: \(raw)") }
             if tenants.contains(where: { $0.instance.vni == vni }) { throw vniNode.error("VNI \(vni) is listed twice") }
             if let clash = tenants.first(where: { $0.instance.vni.rawValue & 0xffff == raw & 0xffff }) {
@@ -247,7 +228,7 @@ extension AgentConfiguration {
                                              + "a route target must name one tenant")
             }
             let flood = try map.optional("flood").map { node throws(ConfigurationError) in
-                try choice(node, FloodMode.self, "a flood mode")
+                try node.choice(FloodMode.self)
             } ?? .drop
             try map.finish()
             tenants.append(Tenant(instance: instance, flood: flood))
@@ -259,33 +240,33 @@ extension AgentConfiguration {
         for item in try top.optional("endpoints")?.sequence() ?? [] {
             var map = try ConfigurationMapping(item)
             let vniNode = try map.required("vni")
-            let raw = try vniNode.integer(UInt32.self, in: 1...VNI.maximum, "the VNI")
+            let raw = try vniNode.integer(1...VNI.maximum, "the VNI")
             guard let vni = VNI(rawValue: raw), tenants.contains(where: { $0.instance.vni == vni }) else {
                 throw vniNode.error("VNI \(raw) is not configured under vnis")
             }
             let macNode = try map.required("mac")
-            let macText = try macNode.scalar("a MAC address")
-            guard let mac = EthernetAddress(macText) else { throw macNode.error("not a MAC address: '\(macText)'") }
+            let macText = try macNode.scalar()
+            guard let mac = EthernetAddress(macText) else { throw macNode.invalid("expected a MAC address") }
             if mac.isMulticast || mac.rawValue == 0 {
-                throw macNode.error("an endpoint needs a unicast MAC address, got \(macText)")
+                throw macNode.invalid("an endpoint needs a unicast MAC address")
             }
             var ipv4: [IPv4Address] = []
             var ipv6: [IPv6Address] = []
             for ipNode in try map.optional("ips")?.sequence() ?? [] {
-                let text = try ipNode.scalar("an IP address")
+                let text = try ipNode.scalar()
                 switch IPAddress(text) {
                 case let .v4(ip)?: ipv4.append(ip)
                 case let .v6(ip)?: ipv6.append(ip)
-                case nil: throw ipNode.error("not an IP address: '\(text)'")
+                case nil: throw ipNode.invalid("expected an IP address")
                 }
             }
-            let port = try map.required("port").integer(UInt32.self, in: 1...0xffff_feff, "the ofport")
+            let port: UInt32 = try map.required("port").integer(1...0xffff_feff, "the ofport")
             let bridgeNode = map.optional("bridge")
             let bridge: String
             if let bridgeNode {
-                bridge = try bridgeNode.scalar("a bridge name")
+                bridge = try bridgeNode.scalar()
                 guard bridges.contains(where: { $0.name == bridge }) else {
-                    throw bridgeNode.error("no bridge named '\(bridge)'")
+                    throw bridgeNode.invalid("no bridge of that name")
                 }
             } else if bridges.count == 1 {
                 bridge = bridges[0].name
@@ -310,19 +291,19 @@ extension AgentConfiguration {
         }
         var metrics: AdminAddress?
         if let node = top.optional("metrics") {
-            let text = try node.scalar("HOST:PORT")
+            let text = try node.scalar()
             do throws(AdminAddressError) {
                 metrics = try MetricsListener.address(parsing: text)
             } catch {
-                throw node.error(error.description)
+                throw node.invalid(error.reason)
             }
         }
         var stateFile: String?
         if let node = top.optional("state-file") {
-            let path = try node.scalar("a file path")
+            let path = try node.scalar()
             if path != "none" {
                 guard path.hasPrefix("/"), !path.hasSuffix("/") else {
-                    throw node.error("the state file is an absolute file path, or none, got '\(path)'")
+                    throw node.invalid("the state file is an absolute file path, or none")
                 }
                 stateFile = path
             }
@@ -349,8 +330,8 @@ extension AgentConfiguration {
         let privateKey = try map.required("private-key")
         let caCertificate = try map.required("ca-certificate")
         try map.finish()
-        let files = ControllerTLSFiles(certificate: try certificate.scalar("a PEM file"), privateKey: try privateKey.scalar("a PEM file"),
-                                       caCertificate: try caCertificate.scalar("a PEM file"))
+        let files = ControllerTLSFiles(certificate: try certificate.scalar(), privateKey: try privateKey.scalar(),
+                                       caCertificate: try caCertificate.scalar())
         do {
             _ = try ControllerTLS(certificate: files.certificate, privateKey: files.privateKey, caCertificate: files.caCertificate)
         } catch let error as ControllerTLS.FileError {
@@ -368,95 +349,56 @@ extension AgentConfiguration {
 
     /// A unix socket file's mode: 0600 or 0660 (who else but root may connect).
     private static func socketMode(_ node: ConfigurationNode) throws(ConfigurationError) -> UInt32 {
-        let text = try node.scalar("a file mode")
-        guard let mode = AdminSettings.modes[text] else {
-            throw node.error("the socket mode must be 0600 (root only) or 0660 (also the group), got '\(text)'")
-        }
-        return mode
+        try node.parsed(SocketFileMode.expected) { SocketFileMode($0)?.rawValue }
     }
 
-    private static func boolean(_ node: ConfigurationNode) throws(ConfigurationError) -> Bool {
-        let text = try node.scalar("true or false")
-        guard let value = ["true": true, "false": false][text] else { throw node.error("expected true or false, got '\(text)'") }
-        return value
-    }
 
     private static func ipv4(_ node: ConfigurationNode, _ what: String) throws(ConfigurationError) -> IPv4Address {
-        let text = try node.scalar(what)
-        guard let address = IPv4Address(text) else { throw node.error("not an IPv4 address: '\(text)'") }
-        return address
-    }
-
-    private static func choice<T: RawRepresentable & CaseIterable>(
-        _ node: ConfigurationNode, _ type: T.Type, _ what: String
-    ) throws(ConfigurationError) -> T where T.RawValue == String {
-        let text = try node.scalar(what)
-        guard let value = T(rawValue: text) else {
-            throw node.error("'\(text)' is not \(what) (one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        return value
+        try node.parsed(what) { IPv4Address($0) }
     }
 
     /// `HOST:PORT`, or `[IPv6]:PORT`.
     private static func hostPort(_ node: ConfigurationNode) throws(ConfigurationError) -> (String, Int) {
-        let text = try node.scalar("HOST:PORT")
-        guard let colon = text.lastIndex(of: ":") else { throw node.error("expected HOST:PORT, got '\(text)'") }
+        let text = try node.scalar()
+        guard let colon = text.lastIndex(of: ":") else { throw node.invalid("expected HOST:PORT") }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard IPAddress(host) != nil else { throw node.error("the listen host must be an IP address, got '\(text)'") }
+        guard IPAddress(host) != nil else { throw node.invalid("the listen host must be an IP address") }
         guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw node.error("the listen port must be in 0...65535, got '\(text)'")
+            throw node.invalid("the listen port must be in 0...65535")
         }
         return (host, port)
     }
 
     /// `unix:PATH`, `tcp:HOST:PORT`, or a bare socket path.
     private static func ovsdbEndpoint(_ node: ConfigurationNode) throws(ConfigurationError) -> OVSDBEndpoint {
-        let text = try node.scalar("an OVSDB endpoint")
+        let text = try node.scalar()
         if text.hasPrefix("/") { return .unix(path: text) }
         guard let endpoint = OVSDBEndpoint(text) else {
-            throw node.error("an OVSDB endpoint is unix:PATH, tcp:HOST:PORT or /PATH, got '\(text)'")
+            throw node.invalid("an OVSDB endpoint is unix:PATH, tcp:HOST:PORT or /PATH")
         }
         return endpoint
-    }
-
-    private static func datapath(_ node: ConfigurationNode) throws(ConfigurationError) -> UInt64 {
-        let text = try node.scalar("a datapath id")
-        let digits = text.hasPrefix("0x") ? String(text.dropFirst(2)) : text
-        guard !digits.isEmpty, digits.count <= 16, let value = UInt64(digits, radix: 16) else {
-            throw node.error("a datapath id is up to 16 hex digits, got '\(text)'")
-        }
-        return value
     }
 
     /// `ASN:VALUE` (2-octet AS with a 32-bit value, or 4-octet AS with a
     /// 16-bit value) or `IPv4:VALUE`.
     private static func routeTarget(_ node: ConfigurationNode) throws(ConfigurationError) -> RouteTarget {
-        let text = try node.scalar("a route target")
+        let text = try node.scalar()
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { throw node.error("a route target is ASN:VALUE or IPv4:VALUE, got '\(text)'") }
+        guard parts.count == 2 else { throw node.invalid("a route target is ASN:VALUE or IPv4:VALUE") }
         let (left, right) = (String(parts[0]), String(parts[1]))
         if let address = IPv4Address(left) {
-            guard let value = UInt16(right) else { throw node.error("the value of IPv4:VALUE must fit 16 bits, got '\(text)'") }
+            guard let value = UInt16(right) else { throw node.invalid("the value of IPv4:VALUE must fit 16 bits") }
             return .ipv4(address: address, value: value)
         }
-        guard let asn = UInt32(left), asn > 0 else { throw node.error("not an AS number or IPv4 address in '\(text)'") }
+        guard let asn = UInt32(left), asn > 0 else { throw node.invalid("not an AS number or IPv4 address before the colon") }
         if let asn16 = UInt16(exactly: asn) {
-            guard let value = UInt32(right) else { throw node.error("the value of ASN:VALUE must fit 32 bits, got '\(text)'") }
+            guard let value = UInt32(right) else { throw node.invalid("the value of ASN:VALUE must fit 32 bits") }
             return .twoOctetAS(asn: asn16, value: value)
         }
         guard let value = UInt16(right) else {
-            throw node.error("with a 4-octet AS the value must fit 16 bits, got '\(text)'")
+            throw node.invalid("with a 4-octet AS the value must fit 16 bits")
         }
         return .fourOctetAS(asn: asn, value: value)
-    }
-
-    private static func yamlProblem(_ error: YamlError) -> String {
-        switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _):
-            "\(problem) at line \(mark.line) column \(mark.column)"
-        default:
-            "\(error)"
-        }
     }
 }

@@ -1,4 +1,4 @@
-import OVSDB
+import ConfigurationValues
 
 extension AgentConfiguration {
     /// The settings a running agent reads once, at start: its listeners, its

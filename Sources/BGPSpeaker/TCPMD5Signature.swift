@@ -1,4 +1,5 @@
 import BGP
+import ConfigurationValues
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,8 +12,7 @@ import NIOCore
 /// signature is dropped by the kernel, so a peer with a wrong or missing
 /// password never completes the TCP handshake, let alone sends an OPEN.
 public struct TCPMD5Signature: Hashable, Sendable {
-    /// RFC 2385 allows any key; Linux takes at most 80 octets (TCP_MD5SIG_MAXKEYLEN).
-    public static let maximumKeyLength = 80
+    public static let maximumKeyLength = TCPMD5Key.maximumLength
 
     /// An IPv4 or IPv6 peer (the kernel keys by the socket address of either family).
     public var peer: IPAddress
@@ -43,10 +43,6 @@ public struct TCPMD5Signature: Hashable, Sendable {
     /// A key for a range rather than one address.
     var isRange: Bool { prefixLength < peer.bitCount }
 
-    /// nil when the key is too long for the kernel.
-    public static func validate(_ password: String) -> String? {
-        password.utf8.count <= maximumKeyLength ? nil : "at most \(maximumKeyLength) octets (Linux TCP_MD5SIG_MAXKEYLEN)"
-    }
 
     #if os(Linux)
     /// The kernel's `struct tcp_md5sig` for this peer and key. An IPv6

@@ -66,12 +66,10 @@ public struct OVSDBReplica: Sendable, Hashable {
     }
 
     /// The datapath id ovs-vswitchd reports for `bridge` (the one its switch
-    /// sends in FEATURES_REPLY), or nil before it has set one up or when the
-    /// column is not 16 hex digits.
-    public func datapathID(ofBridge bridge: String) -> UInt64? {
-        guard let text = bridges.values.first(where: { $0.name == bridge })?.datapathID,
-              text.count == 16 else { return nil }
-        return UInt64(text, radix: 16)
+    /// sends in FEATURES_REPLY) as the column spells it, or nil before it has
+    /// set one up. OpenFlow's `DatapathID` reads it.
+    public func datapathID(ofBridge bridge: String) -> String? {
+        bridges.values.first(where: { $0.name == bridge })?.datapathID
     }
 
     /// Every bridge's name, sorted.

@@ -2,3 +2,5 @@
 /// their shadows) come with it: an application importing the controller
 /// names them without a second import.
 @_exported import OpenFlowTables
+// Where the controller listens is a configuration value, below the runtime.
+@_exported import ConfigurationValues

@@ -478,7 +478,7 @@ public actor OpenFlowController {
                         shadows[datapathID]?.rejectInstalls(kind, at: .now)
                         countRejections(errors.count, kind: kind == .meters ? "meter_mod" : "group_mod", on: datapathID)
                         logger.warning("switch refused \(kind == .meters ? "METER_MOD" : "GROUP_MOD")s; retried with backoff, flows go on",
-                                       metadata: ["dpid": "\(SwitchHandle.format(datapathID))",
+                                       metadata: ["dpid": "\(DatapathID(datapathID).description)",
                                                   "errors": "\(OpenFlowRequestError.batchRejected(errors))"])
                     }
                 }
@@ -501,7 +501,7 @@ public actor OpenFlowController {
                     report.rejected += rejected.count
                     flowModsCounter(datapathID).increment(by: batch.flowMods.count)
                     if progress?.confirmed(batch.flowMods.count, at: .now) == true, let progress {
-                        logger.info("flows sending", metadata: ["dpid": "\(SwitchHandle.format(datapathID))",
+                        logger.info("flows sending", metadata: ["dpid": "\(DatapathID(datapathID).description)",
                                                                 "flow-mods": "\(progress.description)"])
                     }
                     continue
@@ -535,7 +535,7 @@ public actor OpenFlowController {
     }
 
     private func finish(_ report: FlowSyncReport) {
-        let dpid = SwitchHandle.format(report.datapathID)
+        let dpid = DatapathID(report.datapathID).description
         let metadata: Logger.Metadata = [
             "dpid": "\(dpid)", "added": "\(report.added)", "modified": "\(report.modified)", "deleted": "\(report.deleted)",
             "unchanged": "\(report.unchanged)", "groups": "\(report.groups)", "meters": "\(report.meters)",
@@ -551,11 +551,11 @@ public actor OpenFlowController {
     }
 
     private func flowModsCounter(_ datapathID: UInt64) -> Counter {
-        Counter(label: "openflow_flow_mods_sent_total", dimensions: [("dpid", SwitchHandle.format(datapathID))])
+        Counter(label: "openflow_flow_mods_sent_total", dimensions: [("dpid", DatapathID(datapathID).description)])
     }
 
     private func noteDrift(_ drift: Int, on datapathID: UInt64) {
-        let dpid = SwitchHandle.format(datapathID)
+        let dpid = DatapathID(datapathID).description
         Counter(label: "swiftplane_flow_drift_total", dimensions: [("dpid", dpid)]).increment(by: drift)
         hub.count { $0.flowDrift &+= drift }
         if drift > 0 {
@@ -567,7 +567,7 @@ public actor OpenFlowController {
     }
 
     private func countRejections(_ n: Int, kind: String, on datapathID: UInt64) {
-        Counter(label: "openflow_rejected_total", dimensions: [("dpid", SwitchHandle.format(datapathID)), ("kind", kind)]).increment(by: n)
+        Counter(label: "openflow_rejected_total", dimensions: [("dpid", DatapathID(datapathID).description), ("kind", kind)]).increment(by: n)
         hub.count { $0.rejectedMods &+= n }
     }
 
@@ -576,7 +576,7 @@ public actor OpenFlowController {
         for failure in errors.prefix(10) where failure.index < batch.members.count {
             let key = batch.members[failure.index].key
             logger.warning("switch refused a FLOW_MOD; not taken as installed, retried with backoff", metadata: [
-                "dpid": "\(SwitchHandle.format(datapathID))", "flow": "\(key)",
+                "dpid": "\(DatapathID(datapathID).description)", "flow": "\(key)",
                 "error": "\(failure.error.name)"])
             emit(.flowRejected(datapathID: datapathID, key: key, error: failure.error))
         }
@@ -639,7 +639,7 @@ public actor OpenFlowController {
     /// connection was half-open need not wait for the echo timeout).
     private func settleDuplicate(old: SwitchHandle, new: SwitchHandle, info: SwitchInfo) async {
         let alive = await Self.answersEcho(old, within: Self.duplicateProbeTimeout)
-        let dpid = SwitchHandle.format(new.datapathID)
+        let dpid = DatapathID(new.datapathID).description
         guard new.channel.isActive else { return }  // the newcomer went meanwhile: its `down` was not ours to take
         guard let current = switches[new.datapathID], current.connectionID == old.connectionID else {
             // The first went meanwhile (or another newcomer replaced it): this one takes the place.

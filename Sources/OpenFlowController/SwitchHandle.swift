@@ -47,10 +47,4 @@ public struct SwitchHandle: Sendable {
         let handler = handler
         channel.eventLoop.execute { handler.value.stop() }
     }
-
-    /// Datapath ids as OVS prints them: 16 hex digits.
-    public static func format(_ datapathID: UInt64) -> String {
-        let hex = String(datapathID, radix: 16)
-        return String(repeating: "0", count: max(0, 16 - hex.count)) + hex
-    }
 }

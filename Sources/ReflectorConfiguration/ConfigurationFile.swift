@@ -1,9 +1,7 @@
-import AdminAPI
-import BGP
-import BGPSpeaker
-import Foundation
-import Logging
-import Yams
+import ConfigurationReader
+import ConfigurationValues
+import NetAddress
+import SocketFile
 
 /// `swiftplane-rr --config FILE`: every field optional, flags override it.
 ///
@@ -25,13 +23,31 @@ import Yams
 ///     bmp: 127.0.0.1:11019               # BMP (RFC 7854) collector to send to; off when absent
 ///     mrt: {directory: /var/lib/swiftplane/mrt, file-size: 67108864, files: 8}   # MRT (RFC 6396) update dumps; off when absent
 public struct ConfigurationFile: Sendable {
-    /// Routes a peer may send before it is closed with CEASE (maximum
-    /// number of prefixes reached) when neither `max-prefixes` nor
-    /// `--max-prefixes` says otherwise: a client that dials in from an
-    /// `accept` range is anyone in that range, and one that sends without
-    /// end must not take the reflector's memory (about 400 octets a route).
-    /// 0 in the file or the flag: no limit.
-    public static let defaultMaximumPrefixes = 500_000
+    /// What applies when neither the file nor a flag says: declared once,
+    /// read by the flags' help and by the merge of file and flags.
+    public enum Defaults {
+        public static let listen = ListenAddress(host: "0.0.0.0", port: bgpPort)
+        /// A neighbour's port when `port` is absent (BGP's, RFC 4271).
+        public static let bgpPort = 179
+        public static let maximumPeers = 1000
+        /// Routes a peer may send before it is closed with CEASE (maximum
+        /// number of prefixes reached): a client that dials in from an
+        /// `accept` range is anyone in that range, and one that sends without
+        /// end must not take the reflector's memory (about 400 octets a route).
+        /// 0 in the file or the flag: no limit.
+        public static let maximumPrefixes = 500_000
+        public static let holdTime: UInt16 = 90
+        public static let connectRetry = 30
+        public static let gracefulRestart = false
+        public static let restartTime: UInt16 = 120
+        public static let selectionDeferralTime: UInt16 = 8
+        public static let routeTargetConstraint = true
+        public static let logLevel = LogLevel.info
+        public static let adminSocketMode = SocketFileMode.owner
+        public static let mrtFileSize = 64 << 20
+        public static let mrtFiles = 8
+        public static let bmpStatisticsInterval = 60
+    }
 
     public var asn: UInt32?
     public var routerID: IPv4Address?
@@ -50,7 +66,7 @@ public struct ConfigurationFile: Sendable {
     public var restartTime: UInt16?
     public var selectionDeferralTime: UInt16?
     public var routeTargetConstraint: Bool?
-    public var logLevel: Logger.Level?
+    public var logLevel: LogLevel?
     public var adminAddress: AdminAddress?
     public var adminSocketMode: UInt32?
     /// The Prometheus listener (`/metrics`, `/healthz`); nil: none.
@@ -64,7 +80,7 @@ public struct ConfigurationFile: Sendable {
         public var directory: String
         public var fileSize: Int
         public var files: Int
-        public init(directory: String, fileSize: Int = 64 << 20, files: Int = 8) { self.directory = directory; self.fileSize = fileSize; self.files = files }
+        public init(directory: String, fileSize: Int = Defaults.mrtFileSize, files: Int = Defaults.mrtFiles) { self.directory = directory; self.fileSize = fileSize; self.files = files }
     }
 
     public init() {}
@@ -75,225 +91,130 @@ public struct ConfigurationFile: Sendable {
         public var passive: Bool
         /// RFC 2385 TCP MD5 signature key.
         public var password: String?
-
-        public func configuration(peerAS: UInt32) -> NeighborConfiguration {
-            NeighborConfiguration(address: address, port: port, peerAS: peerAS, passive: passive, password: password)
-        }
     }
 
-    /// The fields of the file's top level.
-    public static let topKeys: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
-                                       "max-peers", "max-output-queue", "graceful-restart", "log-level", "admin", "route-target-constraint",
-                                       "metrics", "bmp", "mrt"]
-
     public static func load(_ file: String) throws(ConfigurationError) -> ConfigurationFile {
-        switch FileText.read(file) {
-        case let .success(text): return try parse(text, file: file)
-        case let .failure(error): throw ConfigurationError(file: file, path: "(file)", value: file, reason: error.reason)
-        }
+        try read(ConfigurationDocument.load(path: file))
     }
 
     public static func parse(_ text: String, file: String) throws(ConfigurationError) -> ConfigurationFile {
-        let document: Node?
-        do { document = try Yams.compose(yaml: text) } catch {
-            throw ConfigurationError(file: file, path: "(document)", value: String(text.prefix(200)), reason: "not YAML: \(yamlProblem(error))")
-        }
-        if let document, let problem = AliasExpansion.problem(document) {
-            throw ConfigurationError(file: file, path: "(document)", value: String(text.prefix(200)), reason: problem)
-        }
-        let root = document?.any
+        try read(ConfigurationDocument.parse(text, file: file))
+    }
+
+    /// Every field optional: what the file leaves out, the flags or the defaults say.
+    private static func read(_ root: ConfigurationNode?) throws(ConfigurationError) -> ConfigurationFile {
         var c = ConfigurationFile()
         guard let root else { return c }  // an empty file configures nothing
-        let r = Reader(file: file)
-        let top = try r.map(root, "(document)", keys: topKeys)
-        if let v = top["as"] { c.asn = try r.integer(v, "as", 1...Int(UInt32.max)).map { UInt32($0) } }
-        if let v = top["router-id"] { c.routerID = try r.ipv4(v, "router-id") }
-        if let v = top["cluster-id"] { c.clusterID = try r.ipv4(v, "cluster-id") }
-        if let v = top["listen"] {
-            let s = r.text(v)
-            guard let l = ListenAddress(argument: s) else {
-                throw ConfigurationError(file: file, path: "listen", value: s, reason: "expected IPV4:PORT or [IPV6]:PORT, port 0-65535")
-            }
+        var top = try ConfigurationMapping(root)
+        c.asn = try top.optional("as")?.integer(1...UInt32.max)
+        c.routerID = try top.optional("router-id").map(ipv4)
+        c.clusterID = try top.optional("cluster-id").map(ipv4)
+        if let v = top.optional("listen") {
+            let l = try v.parsed("IPV4:PORT or [IPV6]:PORT, port 0-65535") { ListenAddress(argument: $0) }
             c.listen = (l.host, l.port)
         }
-        if let v = top["accept"] {
-            c.accept = try r.list(v, "accept").enumerated().map { (i, e) throws(ConfigurationError) in
+        if let v = top.optional("accept") {
+            c.accept = try v.sequence().map { e throws(ConfigurationError) in
                 // A prefix, or {prefix, password} when the range's peers sign with TCP MD5.
-                let p = "accept[\(i)]"
-                let fields = e is [String: Any] ? try r.map(e, p, keys: ["prefix", "password"]) : ["prefix": e]
-                guard let text = fields["prefix"].map(r.text), var range = NeighborRange(text) else {
-                    throw ConfigurationError(file: file, path: fields["prefix"] == nil ? "\(p).prefix" : p,
-                                             value: fields["prefix"].map(r.text) ?? "(missing)", reason: "expected an IPv4 or IPv6 prefix such as 10.0.0.0/8 or fd00:9::/64")
-                }
-                range.password = try fields["password"].map { v throws(ConfigurationError) in try r.password(v, "\(p).password") }
+                guard e.isMapping else { return try e.parsed(prefixExpected) { NeighborRange($0) } }
+                var fields = try ConfigurationMapping(e)
+                var range = try fields.required("prefix").parsed(prefixExpected) { NeighborRange($0) }
+                range.password = try fields.optional("password", secret: true)?.secret(TCPMD5Key.problem)
+                try fields.finish()
                 return range
             }
         }
-        if let v = top["neighbors"] {
-            c.neighbors = try r.list(v, "neighbors").enumerated().map { (i, e) throws(ConfigurationError) in
-                let p = "neighbors[\(i)]"
-                let n = try r.map(e, p, keys: ["address", "port", "passive", "password"])
-                guard let a = n["address"] else { throw ConfigurationError(file: file, path: "\(p).address", value: "", reason: "required") }
-                return Neighbor(address: try r.ip(a, "\(p).address"),
-                                port: try n["port"].map { v throws(ConfigurationError) in try r.integer(v, "\(p).port", 1...65535) ?? 179 } ?? 179,
-                                passive: try n["passive"].map { v throws(ConfigurationError) in try r.bool(v, "\(p).passive") } ?? false,
-                                password: try n["password"].map { v throws(ConfigurationError) in try r.password(v, "\(p).password") })
+        if let v = top.optional("neighbors") {
+            c.neighbors = try v.sequence().map { e throws(ConfigurationError) in
+                var n = try ConfigurationMapping(e)
+                let neighbor = Neighbor(address: try n.required("address").parsed("an IP address") { IPAddress($0) },
+                                        port: try n.optional("port")?.integer(1...65535) ?? Defaults.bgpPort,
+                                        passive: try n.optional("passive")?.boolean() ?? false,
+                                        password: try n.optional("password", secret: true)?.secret(TCPMD5Key.problem))
+                try n.finish()
+                return neighbor
             }
         }
-        if let v = top["timers"] {
-            let t = try r.map(v, "timers", keys: ["hold", "keepalive", "connect-retry"])
-            if let h = t["hold"] {
-                let s = try r.integer(h, "timers.hold", 0...65535) ?? 0
-                guard s == 0 || s >= 3 else { throw ConfigurationError(file: file, path: "timers.hold", value: "\(s)", reason: "must be 0 or 3-65535") }
-                c.holdTime = UInt16(s)
+        if let v = top.optional("timers") {
+            var t = try ConfigurationMapping(v)
+            if let h = t.optional("hold") {
+                let s: UInt16 = try h.integer(0...65535)
+                guard s == 0 || s >= 3 else { throw h.invalid("must be 0 or 3-65535") }
+                c.holdTime = s
             }
-            if let k = t["keepalive"] {
-                let s = try r.integer(k, "timers.keepalive", 1...65535) ?? 1
+            if let k = t.optional("keepalive") {
+                let s: UInt16 = try k.integer(1...65535)
                 // RFC 4271 §4.4: KEEPALIVEs must come faster than the hold timer runs out.
-                if let h = c.holdTime, h != 0, s >= Int(h) {
-                    throw ConfigurationError(file: file, path: "timers.keepalive", value: "\(s)", reason: "must be less than timers.hold (\(h))")
-                }
-                c.keepalive = UInt16(s)
+                if let h = c.holdTime, h != 0, s >= h { throw k.invalid("must be less than timers.hold (\(h))") }
+                c.keepalive = s
             }
-            if let x = t["connect-retry"] { c.connectRetry = try r.integer(x, "timers.connect-retry", 1...65535) }
+            c.connectRetry = try t.optional("connect-retry")?.integer(1...65535)
+            try t.finish()
         }
-        if let v = top["max-prefixes"] { c.maximumPrefixes = try r.integer(v, "max-prefixes", 0...Int(Int32.max)) }
-        if let v = top["max-peers"] { c.maximumPeers = try r.integer(v, "max-peers", 0...Int(Int32.max)) }
-        if let v = top["max-output-queue"] { c.maximumOutputQueue = try r.integer(v, "max-output-queue", (1 << 20)...(1 << 30)) }
-        if let v = top["graceful-restart"] {
-            let g = try r.map(v, "graceful-restart", keys: ["enabled", "restart-time", "selection-deferral-time"])
-            if let e = g["enabled"] { c.gracefulRestart = try r.bool(e, "graceful-restart.enabled") }
-            if let t = g["restart-time"] { c.restartTime = try r.integer(t, "graceful-restart.restart-time", 0...4095).map { UInt16($0) } }
-            if let t = g["selection-deferral-time"] {
-                c.selectionDeferralTime = try r.integer(t, "graceful-restart.selection-deferral-time", 0...3600).map { UInt16($0) }
-            }
+        c.maximumPrefixes = try top.optional("max-prefixes")?.integer(0...Int(Int32.max))
+        c.maximumPeers = try top.optional("max-peers")?.integer(0...Int(Int32.max))
+        c.maximumOutputQueue = try top.optional("max-output-queue")?.integer((1 << 20)...(1 << 30))
+        if let v = top.optional("graceful-restart") {
+            var g = try ConfigurationMapping(v)
+            c.gracefulRestart = try g.optional("enabled")?.boolean()
+            c.restartTime = try g.optional("restart-time")?.integer(0...4095)
+            c.selectionDeferralTime = try g.optional("selection-deferral-time")?.integer(0...3600)
+            try g.finish()
         }
-        if let v = top["route-target-constraint"] { c.routeTargetConstraint = try r.bool(v, "route-target-constraint") }
-        if let v = top["admin"] {
-            let a = try r.map(v, "admin", keys: ["address", "socket-mode", "allow-non-loopback"])
-            let allow = try a["allow-non-loopback"].map { v throws(ConfigurationError) in try r.bool(v, "admin.allow-non-loopback") } ?? false
-            if let x = a["address"] {
+        c.routeTargetConstraint = try top.optional("route-target-constraint")?.boolean()
+        if let v = top.optional("admin") {
+            var a = try ConfigurationMapping(v)
+            let allow = try a.optional("allow-non-loopback")?.boolean() ?? false
+            if let x = a.optional("address") {
+                let text = try x.scalar()
                 do throws(AdminAddressError) {
-                    c.adminAddress = try AdminAddress(parsing: r.text(x), allowNonLoopback: allow)
+                    c.adminAddress = try AdminAddress(parsing: text, allowNonLoopback: allow)
                 } catch {
-                    throw ConfigurationError(file: file, path: "admin.address", value: r.text(x), reason: error.reason)
+                    throw x.invalid(error.reason)
                 }
             }
-            if let m = a["socket-mode"] {
-                // YAML reads an unquoted 0660 as the octal integer 432: take either spelling.
-                let text = (m as? Int).map { String($0, radix: 8) } ?? r.text(m)
-                guard let mode = ["600": UInt32(0o600), "0600": 0o600, "660": 0o660, "0660": 0o660][text] else {
-                    throw ConfigurationError(file: file, path: "admin.socket-mode", value: r.text(m), reason: "expected 0600 (root only) or 0660 (also the group)")
-                }
-                c.adminSocketMode = mode
-            }
+            c.adminSocketMode = try a.optional("socket-mode")?.parsed(SocketFileMode.expected) { SocketFileMode($0)?.rawValue }
+            try a.finish()
         }
-        if let v = top["metrics"] {
+        if let v = top.optional("metrics") {
+            let text = try v.scalar()
             do throws(AdminAddressError) {
-                c.metricsAddress = try MetricsListener.address(parsing: r.text(v))
+                c.metricsAddress = try MetricsListener.address(parsing: text)
             } catch {
-                throw ConfigurationError(file: file, path: "metrics", value: r.text(v), reason: error.reason)
+                throw v.invalid(error.reason)
             }
         }
-        if let v = top["bmp"] {
-            guard let (address, port) = ListenAddress.hostPort(r.text(v)), port > 0 else {
-                throw ConfigurationError(file: file, path: "bmp", value: r.text(v), reason: "expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535")
+        if let v = top.optional("bmp") {
+            let (address, port) = try v.parsed("the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535") { text in
+                ListenAddress.hostPort(text).flatMap { $0.1 > 0 ? $0 : nil }
             }
             c.bmpCollector = ListenAddress(host: "\(address)", port: port)
         }
-        if let v = top["mrt"] {
-            c.mrt = try mrtSettings(v, r, file: file)
+        if let v = top.optional("mrt") {
+            c.mrt = try mrtSettings(v)
         }
-        if let v = top["log-level"] {
-            guard let l = Logger.Level(rawValue: r.text(v)) else {
-                throw ConfigurationError(file: file, path: "log-level", value: r.text(v),
-                                         reason: "expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            c.logLevel = l
-        }
+        c.logLevel = try top.optional("log-level")?.choice(LogLevel.self)
+        try top.finish()
         return c
     }
 
-    /// Yams' error without the source lines it quotes raw: the problem, line and column.
-    static func yamlProblem(_ error: any Error) -> String {
-        switch error as? YamlError {
-        case let .scanner(_, problem, mark, _)?, let .parser(_, problem, mark, _)?:
-            "\(problem) at line \(mark.line) column \(mark.column)"
-        case let .reader(problem, offset, _, _)?:
-            "\(problem)" + (offset.map { " at byte \($0)" } ?? "")
-        default:
-            FileText.quoted("\(error)", limit: 200)
-        }
+    static let prefixExpected = "an IPv4 or IPv6 prefix such as 10.0.0.0/8 or fd00:9::/64"
+
+    static func ipv4(_ node: ConfigurationNode) throws(ConfigurationError) -> IPv4Address {
+        try node.parsed("an IPv4 address") { IPv4Address($0) }
     }
 
-    /// Typed access to YAML values, each failure naming the field.
-    struct Reader {
-        var file: String
-
-        func text(_ v: Any) -> String { "\(v)" }
-
-        func map(_ v: Any, _ path: String, keys: Set<String>) throws(ConfigurationError) -> [String: Any] {
-            guard let m = v as? [String: Any] else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected a mapping") }
-            if let unknown = m.keys.sorted().first(where: { !keys.contains($0) }) {
-                let name = path == "(document)" ? unknown : "\(path).\(unknown)"
-                // A misspelt "password" (pasword, passwd, pw, secret, key) still holds the secret: not echoed either.
-                let secretish = ["pas", "pw", "secret", "key"].contains { unknown.lowercased().contains($0) }
-                let value = secretish ? "(hidden)" : text(m[unknown] ?? "")
-                throw ConfigurationError(file: file, path: name, value: value, reason: "unknown field; known: \(keys.sorted().joined(separator: ", "))")
-            }
-            return m
-        }
-
-        func list(_ v: Any, _ path: String) throws(ConfigurationError) -> [Any] {
-            guard let l = v as? [Any] else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected a list") }
-            return l
-        }
-
-        func integer(_ v: Any, _ path: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
-            guard let i = v as? Int, range.contains(i) else {
-                throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected an integer \(range.lowerBound)-\(range.upperBound)")
-            }
-            return i
-        }
-
-        func bool(_ v: Any, _ path: String) throws(ConfigurationError) -> Bool {
-            guard let b = v as? Bool else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected true or false") }
-            return b
-        }
-
-        /// A TCP MD5 key: a string of 1-80 octets. Errors do not repeat the secret.
-        func password(_ v: Any, _ path: String) throws(ConfigurationError) -> String {
-            guard let s = v as? String, !s.isEmpty else {
-                throw ConfigurationError(file: file, path: path, value: "(hidden)", reason: "expected a non-empty string (quote numbers)")
-            }
-            if let reason = TCPMD5Signature.validate(s) {
-                throw ConfigurationError(file: file, path: path, value: "(hidden, \(s.utf8.count) octets)", reason: reason)
-            }
-            return s
-        }
-
-        func ip(_ v: Any, _ path: String) throws(ConfigurationError) -> IPAddress {
-            guard let a = IPAddress(text(v)) else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected an IP address") }
-            return a
-        }
-
-        func ipv4(_ v: Any, _ path: String) throws(ConfigurationError) -> IPv4Address {
-            guard let a = IPv4Address(text(v)) else { throw ConfigurationError(file: file, path: path, value: text(v), reason: "expected an IPv4 address") }
-            return a
-        }
-    }
 }
 
 extension ConfigurationFile {
     /// `mrt: {directory: DIR, file-size: OCTETS, files: N}`.
-    static func mrtSettings(_ v: Any, _ r: Reader, file: String) throws(ConfigurationError) -> MRTDumpSettings {
-        let m = try r.map(v, "mrt", keys: ["directory", "file-size", "files"])
-        guard let directory = m["directory"].map(r.text), directory.hasPrefix("/") else {
-            throw ConfigurationError(file: file, path: "mrt.directory", value: m["directory"].map(r.text) ?? "(missing)", reason: "expected an absolute folder path")
-        }
+    static func mrtSettings(_ v: ConfigurationNode) throws(ConfigurationError) -> MRTDumpSettings {
+        var m = try ConfigurationMapping(v)
+        let directory = try m.required("directory").parsed("an absolute folder path") { $0.hasPrefix("/") ? $0 : nil }
         var settings = MRTDumpSettings(directory: directory)
-        if let s = m["file-size"] { settings.fileSize = try r.integer(s, "mrt.file-size", 4096...(1 << 40)) ?? settings.fileSize }
-        if let f = m["files"] { settings.files = try r.integer(f, "mrt.files", 1...100_000) ?? settings.files }
+        settings.fileSize = try m.optional("file-size")?.integer(4096...(1 << 40)) ?? settings.fileSize
+        settings.files = try m.optional("files")?.integer(1...100_000) ?? settings.files
+        try m.finish()
         return settings
     }
 }

@@ -55,7 +55,7 @@ struct AgentCommand: AsyncParsableCommand {
                   port: 1               # ofport
 
             A unix socket is the better controller address on one host: its
-            file mode (socket-mode, 0660 by default) decides who may act as a
+            file mode (socket-mode, 0\(String(AgentConfiguration.defaultControllerSocketMode, radix: 8)) by default) decides who may act as a
             switch, where any local process can connect to 127.0.0.1:6653, and
             it costs less than loopback TCP. No TLS there. OVS connects only to
             a socket in its run directory, spelled as OVS spells it
@@ -89,7 +89,7 @@ struct AgentCommand: AsyncParsableCommand {
 
             The controller keeps a shadow of what each switch holds and sends
             only what changes; it reads a switch's real flows when it connects
-            and every flow-audit-interval seconds (600 by default, 0: only on
+            and every flow-audit-interval seconds (\(AgentConfiguration.defaultFlowAuditInterval.components.seconds) by default, 0: only on
             connect), and repairs and counts what drifted.
 
             Several bridges share the controller: each switch is matched to
@@ -133,7 +133,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level, over the file's log-level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
-    @Option(name: .long, help: "The admin API's unix socket path, or a loopback HOST:PORT (overrides admin.address; default /run/swiftplane/agent.sock).")
+    @Option(name: .long, help: "The admin API's unix socket path, or a loopback HOST:PORT (overrides admin.address; default \(AdminAddress.agentDefault)).")
     var adminSocket: String?
 
     @Option(name: .long, help: "Serve Prometheus /metrics and /healthz (only those) on this TCP HOST:PORT, e.g. 127.0.0.1:9179 (overrides metrics; default off).")

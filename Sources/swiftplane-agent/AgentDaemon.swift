@@ -2,6 +2,7 @@ import Agent
 import AgentConfiguration
 import BGP
 import BGPSpeaker
+import ConfigurationReader
 import Foundation
 import Logging
 import Metrics
@@ -91,7 +92,7 @@ actor AgentDaemon {
                     metrics.answered(reply)
                 } catch {
                     metrics.error("packet_out")
-                    logger.warning("packet-out failed", metadata: ["dpid": "\(hex(dpid))", "error": "\(error)"])
+                    logger.warning("packet-out failed", metadata: ["dpid": "\(DatapathID(dpid).description)", "error": "\(error)"])
                 }
             case let .advertise(paths):
                 guard let speaker else { continue }
@@ -111,11 +112,11 @@ actor AgentDaemon {
     private func report(_ notice: AgentStateMachine.Notice) {
         switch notice {
         case let .switchUp(dpid, bridge):
-            metrics.switchUp(hex(dpid))
-            logger.info("switch up", metadata: ["dpid": "\(hex(dpid))", "bridge": "\(bridge)",
+            metrics.switchUp(DatapathID(dpid).description)
+            logger.info("switch up", metadata: ["dpid": "\(DatapathID(dpid).description)", "bridge": "\(bridge)",
                                                 "peer": "\(switchInfo[dpid].map { "\($0.info.peer)" } ?? "-")"])
         case let .switchUnmatched(dpid, awaitingDatabase):
-            let meta: Logger.Metadata = ["dpid": "\(hex(dpid))", "peer": "\(switchInfo[dpid].map { "\($0.info.peer)" } ?? "-")"]
+            let meta: Logger.Metadata = ["dpid": "\(DatapathID(dpid).description)", "peer": "\(switchInfo[dpid].map { "\($0.info.peer)" } ?? "-")"]
             if awaitingDatabase {
                 logger.info("switch waits for OVSDB to report which bridge it is", metadata: meta)
             } else {
@@ -123,14 +124,14 @@ actor AgentDaemon {
             }
         case let .switchRebound(dpid, bridge):
             if let bridge {
-                logger.info("switch matched to a bridge", metadata: ["dpid": "\(hex(dpid))", "bridge": "\(bridge)"])
+                logger.info("switch matched to a bridge", metadata: ["dpid": "\(DatapathID(dpid).description)", "bridge": "\(bridge)"])
             } else {
                 logger.warning("switch matches no configured bridge any more; its flows are left as they are",
-                               metadata: ["dpid": "\(hex(dpid))"])
+                               metadata: ["dpid": "\(DatapathID(dpid).description)"])
             }
         case let .datapathMismatch(bridge, reported, configured):
             logger.warning("OVSDB reports another datapath id than the configured one; the configured one is used",
-                           metadata: ["bridge": "\(bridge)", "ovsdb": "\(hex(reported))", "configured": "\(hex(configured))"])
+                           metadata: ["bridge": "\(bridge)", "ovsdb": "\(DatapathID(reported).description)", "configured": "\(DatapathID(configured).description)"])
         case let .tunnelRefused(bridge, problem):
             metrics.error("vxlan_port")
             logger.warning("VXLAN port refused: no tunnel flows on this bridge until OVSDB shows it fixed",
@@ -335,7 +336,7 @@ actor AgentDaemon {
                 }
                 attached[bridge] = ports.filter { $0.bridge == bridge }
                 replicas[bridge] = replica
-                await handle(.databaseRead(bridge: bridge, datapathID: replica.datapathID(ofBridge: bridge),
+                await handle(.databaseRead(bridge: bridge, datapathID: replica.datapathID(ofBridge: bridge).flatMap { DatapathID($0)?.rawValue },
                                            ports: portSnapshot(bridge), tunnelProblem: tunnelProblem(bridge)))
             case let .disconnected(reason):
                 // Ports stay as last seen: the flows are kept while OVSDB is
@@ -393,7 +394,7 @@ actor AgentDaemon {
                 switchInfo[dpid] = nil
                 syncProblem[dpid] = nil
                 await handle(.switchDisconnected(datapathID: dpid))
-                logger.info("switch down", metadata: ["dpid": "\(hex(dpid))", "reason": "\(reason)"])
+                logger.info("switch down", metadata: ["dpid": "\(DatapathID(dpid).description)", "reason": "\(reason)"])
             case let .portStatus(dpid, status):
                 // Keep /switches' port list current.
                 guard var entry = switchInfo[dpid] else { continue }
@@ -404,7 +405,7 @@ actor AgentDaemon {
                 // The controller reconciles again on the next connect.
                 metrics.error("flow_sync")
                 syncProblem[dpid] = "\(error)"
-                logger.error("flow sync failed", metadata: ["dpid": "\(hex(dpid))", "error": "\(error)"])
+                logger.error("flow sync failed", metadata: ["dpid": "\(DatapathID(dpid).description)", "error": "\(error)"])
             case .flowRejected:
                 metrics.error("flow_rejected")
             case .duplicateDatapath:
@@ -414,7 +415,7 @@ actor AgentDaemon {
                 syncProblem[report.datapathID] = nil
                 // A reconcile from the switch's tables, or a large change, is worth a line; one endpoint's change is routine.
                 var metadata: Logger.Metadata = [
-                    "dpid": "\(hex(report.datapathID))", "bridge": "\(bridgeOf[report.datapathID] ?? "-")",
+                    "dpid": "\(DatapathID(report.datapathID))", "bridge": "\(bridgeOf[report.datapathID] ?? "-")",
                     "added": "\(report.added)", "modified": "\(report.modified)", "deleted": "\(report.deleted)",
                     "unchanged": "\(report.unchanged)", "groups": "\(report.groups)", "meters": "\(report.meters)",
                     "duration": "\(report.duration)"]
@@ -486,7 +487,7 @@ actor AgentDaemon {
                 case let .update(dpid, update):
                     await controller.update(update.flows, groups: update.groups, meters: update.meters, on: dpid)
                 case let .replace(dpid, bridge, tables):
-                    logger.info("switch given its bridge's table", metadata: ["dpid": "\(hex(dpid))", "bridge": "\(bridge)",
+                    logger.info("switch given its bridge's table", metadata: ["dpid": "\(DatapathID(dpid).description)", "bridge": "\(bridge)",
                                                                               "flows": "\(tables.flows.count)"])
                     await controller.replaceTables(tables, on: dpid)
                 }
@@ -497,9 +498,4 @@ actor AgentDaemon {
     /// A switch's whole table as it was given, for the controller to
     /// compare with the switch's dump.
     func givenFlows(_ dpid: UInt64) -> FlowTable? { machine.givenTables(datapathID: dpid)?.flows }
-
-    func hex(_ dpid: UInt64) -> String {
-        let digits = String(dpid, radix: 16)
-        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
-    }
 }

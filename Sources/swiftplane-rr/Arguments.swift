@@ -1,6 +1,7 @@
 import ArgumentParser
 import BGP
 import BGPSpeaker
+import ConfigurationValues
 import Logging
 import ReflectorConfiguration
 
@@ -23,7 +24,7 @@ struct IPv4Argument: ExpressibleByArgument {
     }
 }
 
-/// Parsed in ReflectorConfiguration, which the configuration file shares.
+/// Parsed in ConfigurationValues, which the configuration file shares.
 extension ListenAddress: ExpressibleByArgument {
     public var defaultValueDescription: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
@@ -33,7 +34,7 @@ struct NeighborArgument: ExpressibleByArgument {
     var address: IPAddress
     var port: Int
     init?(argument: String) {
-        guard let (a, p) = ListenAddress.hostPort(argument, defaultPort: 179), (1...65535).contains(p) else { return nil }
+        guard let (a, p) = ListenAddress.hostPort(argument, defaultPort: ConfigurationFile.Defaults.bgpPort), (1...65535).contains(p) else { return nil }
         address = a
         port = p
     }

@@ -2,6 +2,7 @@ import AdminAPI
 import ArgumentParser
 import BGP
 import BGPSpeaker
+import ConfigurationValues
 import BMPClient
 import MRTDump
 import Dispatch
@@ -84,7 +85,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "The cluster id (RFC 4456), an IPv4 address; defaults to the router id.")
     var clusterID: IPv4Argument?
 
-    @Option(help: "Address and port to listen on, IPV4:PORT or [IPV6]:PORT (default 0.0.0.0:179).")
+    @Option(help: "Address and port to listen on, IPV4:PORT or [IPV6]:PORT (default \(ConfigurationFile.Defaults.listen.defaultValueDescription)).")
     var listen: ListenAddress?
 
     @Option(help: "Accept peers from this IPv4 prefix (repeatable), e.g. 10.0.0.0/8.")
@@ -93,33 +94,33 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "Connect to this iBGP peer, ADDRESS or ADDRESS:PORT (repeatable); it is a route reflector client.")
     var neighbor: [NeighborArgument] = []
 
-    @Option(help: "Most dynamic peers at once (default 1000).")
+    @Option(help: "Most dynamic peers at once (default \(ConfigurationFile.Defaults.maximumPeers)).")
     var maxPeers: Int?
 
-    @Option(help: "Most routes a peer may send before it is closed with CEASE (maximum prefixes); default 500000, 0: no limit.")
+    @Option(help: "Most routes a peer may send before it is closed with CEASE (maximum prefixes); default \(ConfigurationFile.Defaults.maximumPrefixes), 0: no limit.")
     var maxPrefixes: Int?
 
-    @Option(help: "Hold time proposed, in seconds: 0 or 3-65535 (default 90).")
+    @Option(help: "Hold time proposed, in seconds: 0 or 3-65535 (default \(ConfigurationFile.Defaults.holdTime)).")
     var holdTime: HoldTime?
 
     @Flag(inversion: .prefixedNo,
-          help: "Graceful restart (RFC 4724) for l2vpn/evpn, both roles: keep a restarting peer's routes, and have peers keep ours (default off).")
+          help: "Graceful restart (RFC 4724) for l2vpn/evpn, both roles: keep a restarting peer's routes, and have peers keep ours (default \(ConfigurationFile.Defaults.gracefulRestart ? "on" : "off")).")
     var gracefulRestart: Bool?
 
-    @Option(help: "Graceful restart time in seconds, 0-4095 (default 120): how long peers keep our routes, and we theirs.")
+    @Option(help: "Graceful restart time in seconds, 0-4095 (default \(ConfigurationFile.Defaults.restartTime)): how long peers keep our routes, and we theirs.")
     var restartTime: UInt16?
 
-    @Option(help: "With graceful restart: seconds after start during which no UPDATE is sent, so returning clients' routes are all in before any table goes out (default 8; 0: none).")
+    @Option(help: "With graceful restart: seconds after start during which no UPDATE is sent, so returning clients' routes are all in before any table goes out (default \(ConfigurationFile.Defaults.selectionDeferralTime); 0: none).")
     var selectionDeferralTime: UInt16?
 
     @Flag(inversion: .prefixedNo,
-          help: "Route target constraint (RFC 4684): a peer that negotiates it gets only the EVPN routes of the route targets it announces membership of; others get every route (default on).")
+          help: "Route target constraint (RFC 4684): a peer that negotiates it gets only the EVPN routes of the route targets it announces membership of; others get every route (default \(ConfigurationFile.Defaults.routeTargetConstraint ? "on" : "off")).")
     var routeTargetConstraint: Bool?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default \(ConfigurationFile.Defaults.logLevel.rawValue)).")
     var logLevel: Logger.Level?
 
-    @Option(help: "The admin API's unix socket path, or a loopback HOST:PORT (default /run/swiftplane/rr.sock).")
+    @Option(help: "The admin API's unix socket path, or a loopback HOST:PORT (default \(AdminAddress.routeReflectorDefault)).")
     var adminSocket: String?
 
     @Option(help: "Serve Prometheus /metrics and /healthz (only those) on this TCP HOST:PORT, e.g. 127.0.0.1:9179 (default: off).")
@@ -128,7 +129,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Option(help: "Send BMP (RFC 7854) to the collector at IPV4:PORT or [IPV6]:PORT, e.g. 127.0.0.1:11019 (default: off).")
     var bmp: String?
 
-    @Option(help: "With --bmp: seconds between Statistics Reports (routes per peer and in the Loc-RIB); 0: none (default 60).")
+    @Option(help: "With --bmp: seconds between Statistics Reports (routes per peer and in the Loc-RIB); 0: none (default \(ConfigurationFile.Defaults.bmpStatisticsInterval)).")
     var bmpStatisticsInterval: Int?
 
     @Flag(help: "With --bmp: also report what each peer is sent (Adj-RIB-Out, RFC 8671), from each UPDATE on; a reconnecting collector is not sent the tables out again.")
@@ -193,21 +194,21 @@ struct RouteReflectorCommand: AsyncParsableCommand {
             printError("swiftplane-rr: missing the router id: --router-id or 'router-id' in the configuration file")
             terminate(2)
         }
-        let listen = listen ?? file.listen.map { ListenAddress(host: $0.host, port: $0.port) } ?? ListenAddress(host: "0.0.0.0", port: 179)
+        let listen = listen ?? file.listen.map { ListenAddress(host: $0.host, port: $0.port) } ?? ConfigurationFile.Defaults.listen
         let neighbors = neighbor.isEmpty
             ? (file.neighbors ?? []).map { $0.configuration(peerAS: asn) }
             : neighbor.map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn) }
-        let restart = gracefulRestart ?? file.gracefulRestart ?? false
+        let restart = gracefulRestart ?? file.gracefulRestart ?? ConfigurationFile.Defaults.gracefulRestart
         var speaker = SpeakerConfiguration(
             localAS: asn, routerID: routerID, clusterID: clusterID?.address ?? file.clusterID, listenHost: listen.host,
             listenPort: listen.port, accept: accept.isEmpty ? file.accept ?? [] : accept.map(\.range),
-            maximumDynamicPeers: maxPeers ?? file.maximumPeers ?? 1000, neighbors: neighbors,
-            holdTime: holdTime?.seconds ?? file.holdTime ?? 90, connectRetryTime: .seconds(Int64(file.connectRetry ?? 30)),
+            maximumDynamicPeers: maxPeers ?? file.maximumPeers ?? ConfigurationFile.Defaults.maximumPeers, neighbors: neighbors,
+            holdTime: holdTime?.seconds ?? file.holdTime ?? ConfigurationFile.Defaults.holdTime, connectRetryTime: .seconds(Int64(file.connectRetry ?? ConfigurationFile.Defaults.connectRetry)),
             maximumPrefixes: Self.maximumPrefixes(maxPrefixes ?? file.maximumPrefixes),
-            families: routeTargetConstraint ?? file.routeTargetConstraint ?? true ? [.l2vpnEVPN, .routeTargetConstraint] : [.l2vpnEVPN],
+            families: routeTargetConstraint ?? file.routeTargetConstraint ?? ConfigurationFile.Defaults.routeTargetConstraint ? [.l2vpnEVPN, .routeTargetConstraint] : [.l2vpnEVPN],
             gracefulRestart: restart ? GracefulRestartConfiguration(
-                restartTime: restartTime ?? file.restartTime ?? 120,
-                selectionDeferralTime: selectionDeferralTime ?? file.selectionDeferralTime ?? 8) : nil)
+                restartTime: restartTime ?? file.restartTime ?? ConfigurationFile.Defaults.restartTime,
+                selectionDeferralTime: selectionDeferralTime ?? file.selectionDeferralTime ?? ConfigurationFile.Defaults.selectionDeferralTime) : nil)
         speaker.keepaliveTime = file.keepalive
         if let q = file.maximumOutputQueue { speaker.maximumOutputQueue = q }
         var admin = file.adminAddress ?? .routeReflectorDefault
@@ -238,9 +239,10 @@ struct RouteReflectorCommand: AsyncParsableCommand {
                 printError("swiftplane-rr: --mrt-directory: invalid value '\(mrtDirectory)': expected an absolute folder path")
                 terminate(2)
             }
-            mrt = ConfigurationFile.MRTDumpSettings(directory: mrtDirectory, fileSize: mrt?.fileSize ?? 64 << 20, files: mrt?.files ?? 8)
+            mrt = ConfigurationFile.MRTDumpSettings(directory: mrtDirectory, fileSize: mrt?.fileSize ?? ConfigurationFile.Defaults.mrtFileSize,
+                                                     files: mrt?.files ?? ConfigurationFile.Defaults.mrtFiles)
         }
-        return Merged(speaker: speaker, level: logLevel ?? file.logLevel ?? .info, admin: admin, adminMode: mode_t(file.adminSocketMode ?? 0o600),
+        return Merged(speaker: speaker, level: logLevel ?? Logger.Level(rawValue: (file.logLevel ?? ConfigurationFile.Defaults.logLevel).rawValue) ?? .info, admin: admin, adminMode: mode_t(file.adminSocketMode ?? ConfigurationFile.Defaults.adminSocketMode.rawValue),
                       metrics: metricsAddress, bmp: bmpCollector, mrt: mrt, file: file)
     }
 
@@ -259,7 +261,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     /// The limit the flag or the file sets (0: none), else the default.
     static func maximumPrefixes(_ configured: Int?) -> Int? {
         switch configured {
-        case nil: ConfigurationFile.defaultMaximumPrefixes
+        case nil: ConfigurationFile.Defaults.maximumPrefixes
         case 0?: nil
         case let limit?: limit
         }
@@ -295,7 +297,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         let bmpClient: BMPClient? = if let c = all.bmp {
             await BMPClient.monitoring(speaker, BMPClient.Configuration(host: c.host, port: c.port, sysName: "swiftplane-rr \(config.routerID)",
                                                                         sysDescr: "swiftplane-rr \(SwiftplaneVersion.text) (BGP EVPN route reflector)",
-                                                                        statisticsInterval: bmpStatisticsInterval.map { $0 == 0 ? nil : .seconds(Int64($0)) } ?? .seconds(60)),
+                                                                        statisticsInterval: bmpStatisticsInterval.map { $0 == 0 ? nil : .seconds(Int64($0)) } ?? .seconds(Int64(ConfigurationFile.Defaults.bmpStatisticsInterval))),
                                        adjRIBOut: bmpAdjRIBOut, logger: logger)
         } else { nil }
         let mrtWriter = await Self.startMRT(all.mrt, speaker: speaker, logger: logger)

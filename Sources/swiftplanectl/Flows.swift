@@ -1,5 +1,6 @@
 import AdminAPI
 import ArgumentParser
+import OpenFlow
 
 struct Flows: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,8 +26,8 @@ struct Flows: ParsableCommand {
     var live = false
 
     func validate() throws {
-        if let dpid, UInt64(dpid.hasPrefix("0x") ? String(dpid.dropFirst(2)) : dpid, radix: 16) == nil {
-            throw ValidationError("--dpid: invalid value '\(dpid)': expected hex digits such as 0000aabbccddeeff")
+        if let dpid, DatapathID(dpid) == nil {
+            throw ValidationError("--dpid: invalid value '\(dpid)': expected \(DatapathID.expected)")
         }
     }
 

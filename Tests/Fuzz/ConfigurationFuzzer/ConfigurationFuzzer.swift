@@ -4,6 +4,7 @@
 // program that says so.
 import Agent
 import AgentConfiguration
+import ConfigurationReader
 import Foundation
 import FuzzDriver
 import NetAddress
@@ -37,12 +38,7 @@ func agent(_ text: String) {
         // A pure function of the text.
         require((try? AgentConfiguration.parse(yaml: text, file: file)) == configuration, "agent: a second parse differs")
     } catch {
-        let prefix = error.path.isEmpty ? "\(file): " : "\(file): \(error.path): "
-        require(error.file == file && error.description == prefix + error.reason && !error.reason.isEmpty,
-                "agent: \(error.description) does not name the file and the field")
-        if !error.path.isEmpty {
-            requireKnown(error.path, unknownField: error.reason.hasPrefix("unknown field"), agentFields, "agent: \(error)")
-        }
+        requireWellFormed(error, agentFields, "agent")
     }
 }
 
@@ -58,13 +54,20 @@ func reflector(_ text: String) {
             require(keepalive < hold, "rr: keepalive \(keepalive) not below hold \(hold)")
         }
     } catch {
-        // The value is quoted escaped and cut: the description frames it.
-        require(error.file == file && error.description.hasPrefix("\(file): \(error.path): invalid value '")
-                && error.description.hasSuffix("': \(error.reason)")
-                && !error.reason.isEmpty, "rr: \(error.description) does not name the file and the field")
-        if error.path != "(document)" && error.path != "(file)" {
-            requireKnown(error.path, unknownField: error.reason.hasPrefix("unknown field"), reflectorFields, "rr: \(error)")
-        }
+        requireWellFormed(error, reflectorFields, "rr")
+    }
+}
+
+/// Both loaders' errors have one shape: the file, the path of the field
+/// (empty for the whole document; else starting at a field of the format,
+/// or at the unknown field), the value when one is to blame, a reason.
+func requireWellFormed(_ error: ConfigurationError, _ fields: Set<String>, _ who: String) {
+    let at = error.path.isEmpty ? "\(file): " : "\(file): \(error.path): "
+    let value = error.value.map { "invalid value '\(FileText.quoted($0, limit: 80))': " } ?? ""
+    require(error.file == file && error.description == at + value + error.reason && !error.reason.isEmpty,
+            "\(who): \(error.description) does not name the file and the field")
+    if !error.path.isEmpty {
+        requireKnown(error.path, unknownField: error.reason.hasPrefix("unknown field"), fields, "\(who): \(error)")
     }
 }
 
@@ -101,12 +104,14 @@ let stateSettings = AgentCore.Settings(
     vxlanPorts: ["br0": 100], maximumGleanedPerVNI: 64, gleanedExpiry: .seconds(300))
 
 /// The top-level fields each format documents (deploy/*.example.yaml): the
-/// reflector's from its loader, the agent's listed here (a field added to the
-/// agent's loader must be added here, or the fuzzer stops at its first error).
+/// both listed here (a field added to a loader must be added here, or the
+/// fuzzer stops at its first error).
 let agentFields: Set<String> = ["vtep", "as", "router-id", "log-level", "admin", "bgp-listen", "route-reflectors", "controller",
                                 "gleaned-expiry", "duplicate-mac", "bridges", "vnis", "graceful-restart", "endpoints",
                                 "state-file", "flow-audit-interval", "metrics"]
-let reflectorFields = ConfigurationFile.topKeys
+let reflectorFields: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
+                                    "max-peers", "max-output-queue", "graceful-restart", "log-level", "admin", "route-target-constraint",
+                                    "metrics", "bmp", "mrt"]
 
 /// A path names a field when it starts at one of the format's fields; an
 /// unknown field's path may instead be that field's own (arbitrary) name.

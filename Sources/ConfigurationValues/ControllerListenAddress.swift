@@ -1,4 +1,4 @@
-import OpenFlow  // re-exports NetAddress (IPAddress)
+import NetAddress
 import SocketFile
 
 /// Where the controller listens for switches: a TCP address, or a unix

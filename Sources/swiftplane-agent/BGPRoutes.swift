@@ -1,3 +1,4 @@
+import AgentConfiguration
 import BGP
 import BGPSpeaker
 import Overlay

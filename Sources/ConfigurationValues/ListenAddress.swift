@@ -1,4 +1,4 @@
-import BGP
+import NetAddress
 
 /// `IPV4:PORT` or `[IPV6]:PORT` where the reflector listens, from
 /// `--listen` or `listen:`.

@@ -1,4 +1,5 @@
 import Agent
+import AgentConfiguration
 import OVSDB
 import Overlay
 

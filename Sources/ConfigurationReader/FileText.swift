@@ -7,10 +7,10 @@ import Darwin
 #endif
 
 /// Reading the configuration file, and quoting its text in errors.
-enum FileText {
+public enum FileText {
     /// The file as UTF-8 text, or the reason in the operator's words:
     /// "no such file", "permission denied", "is a directory", "not UTF-8 text".
-    static func read(_ path: String) -> Result<String, FileTextError> {
+    public static func read(_ path: String) -> Result<String, FileTextError> {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return .failure(FileTextError(reason: reason(errno))) }
         defer { close(fd) }
@@ -43,7 +43,7 @@ enum FileText {
     /// `text` fit to quote in an error: at most `limit` characters, each
     /// control or non-ASCII character escaped (a terminal never sees raw
     /// bytes from the file), "..." when cut.
-    static func quoted(_ text: some StringProtocol, limit: Int = 40) -> String {
+    public static func quoted(_ text: some StringProtocol, limit: Int = 40) -> String {
         var out = ""
         var count = 0
         for scalar in text.unicodeScalars {
@@ -62,6 +62,6 @@ enum FileText {
     }
 }
 
-struct FileTextError: Error {
-    var reason: String
+public struct FileTextError: Error {
+    public var reason: String
 }
