@@ -134,6 +134,7 @@ let package = Package(
             name: "swiftplane-agent",
             dependencies: [
                 "Agent", "AgentConfiguration", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin",
+                "BMPClient", nioCore,
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -200,10 +201,10 @@ let package = Package(
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
-        // BMP and MRT: codec vectors, pmbmpd, tshark and bgpdump reading what swiftplane-rr sends and writes.
+        // BMP and MRT: codec vectors, pmbmpd, tshark and bgpdump reading what swiftplane-rr and swiftplane-agent send and write.
         .testTarget(
             name: "ExportTests",
-            dependencies: ["BMP", "BMPClient", "MRT", "FieldReader", "BGP", "swiftplane-rr", "swiftplanectl", "TestSupport", nioCore,
+            dependencies: ["BMP", "BMPClient", "MRT", "FieldReader", "BGP", "swiftplane-rr", "swiftplane-agent", "swiftplanectl", "TestSupport", nioCore,
                            .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),

@@ -105,7 +105,7 @@ let stateSettings = AgentCore.Settings(
 /// agent's loader must be added here, or the fuzzer stops at its first error).
 let agentFields: Set<String> = ["vtep", "as", "router-id", "log-level", "admin", "bgp-listen", "route-reflectors", "controller",
                                 "gleaned-expiry", "duplicate-mac", "bridges", "vnis", "graceful-restart", "endpoints",
-                                "state-file", "flow-audit-interval", "metrics"]
+                                "state-file", "flow-audit-interval", "metrics", "bmp"]
 let reflectorFields = ConfigurationFile.topKeys
 
 /// A path names a field when it starts at one of the format's fields; an
