@@ -180,7 +180,7 @@ let package = Package(
         .systemLibrary(name: "CEpoll"),
         .executableTarget(
             name: "swiftplane-bench",
-            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "BGP", "AdminAPI", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "BGP", "MRT", "AdminAPI", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
@@ -231,7 +231,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwiftplaneBenchTests",
-            dependencies: ["swiftplane-bench", "BGP", "TestSupport", nioCore],
+            dependencies: ["swiftplane-bench", "BGP", "MRT", "MRTDump", "TestSupport", nioCore, .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The CNI core's tables; the built plugin against real OVS, podman and Docker.
