@@ -120,9 +120,10 @@ struct AgentCommand: AsyncParsableCommand {
             --check-config validates the file and exits 0 (valid) or 2 (with
             the field path and the reason). Logs go to standard error as
             key=value lines. SIGHUP reloads the configuration: VNIs, endpoints,
-            reflectors, timers and bridges apply at once; the listeners, BGP
-            identity (as, router-id, bgp-listen, graceful-restart), log level,
-            admin API and a bridge's ovsdb need a restart (the log names those
+            reflectors, bridges, gleaned-expiry, duplicate-mac and the ARP/ND
+            rate apply at once; the listeners, BGP identity (as, router-id,
+            bgp-listen, graceful-restart), log level, admin API, metrics, bmp
+            and a bridge's ovsdb need a restart (the log names those
             a reload left as they were), and --log-level/--admin-socket still
             win over the file. SIGTERM or SIGINT exits 0 leaving the flows on
             the bridges.
