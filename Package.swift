@@ -144,7 +144,7 @@ let package = Package(
             name: "swiftplane-agent",
             dependencies: [
                 "Agent", "AgentConfiguration", "ConfigurationReader", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker",
-                "AdminAPI", "SpeakerAdmin",
+                "AdminAPI", "SpeakerAdmin", "BMPClient", nioCore,
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -190,7 +190,7 @@ let package = Package(
         .systemLibrary(name: "CEpoll"),
         .executableTarget(
             name: "swiftplane-bench",
-            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "BGP", "AdminAPI", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "BGP", "MRT", "AdminAPI", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
@@ -212,10 +212,10 @@ let package = Package(
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
-        // BMP and MRT: codec vectors, pmbmpd, tshark and bgpdump reading what swiftplane-rr sends and writes.
+        // BMP and MRT: codec vectors, pmbmpd, tshark and bgpdump reading what swiftplane-rr and swiftplane-agent send and write.
         .testTarget(
             name: "ExportTests",
-            dependencies: ["BMP", "BMPClient", "MRT", "FieldReader", "BGP", "swiftplane-rr", "swiftplanectl", "TestSupport", nioCore,
+            dependencies: ["BMP", "BMPClient", "MRT", "FieldReader", "BGP", "swiftplane-rr", "swiftplane-agent", "swiftplanectl", "TestSupport", nioCore,
                            .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
@@ -242,7 +242,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwiftplaneBenchTests",
-            dependencies: ["swiftplane-bench", "BGP", "TestSupport", nioCore],
+            dependencies: ["swiftplane-bench", "BGP", "MRT", "MRTDump", "TestSupport", nioCore, .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The CNI core's tables; the built plugin against real OVS, podman and Docker.

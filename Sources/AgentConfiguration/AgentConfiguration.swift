@@ -66,6 +66,19 @@ public struct AgentConfiguration: Hashable, Sendable {
         public var caCertificate: String
     }
 
+    /// A BMP (RFC 7854) collector the agent's BGP speaker reports to: its
+    /// sessions, what the reflectors send (pre-policy Adj-RIB-In) and the
+    /// Loc-RIB (RFC 9069).
+    public struct BMPCollector: Hashable, Sendable {
+        /// An IP address (IPv6 without brackets).
+        public var host: String
+        public var port: Int
+        /// Between Statistics Reports; nil: none.
+        public var statisticsInterval: Duration? = .seconds(60)
+        /// Also what each reflector is sent (Adj-RIB-Out, RFC 8671).
+        public var adjRIBOut = false
+    }
+
     public typealias LogLevel = ConfigurationValues.LogLevel
 
     /// IPv4 or IPv6; with an IPv6 VTEP the route distinguishers use the router id.
@@ -95,6 +108,8 @@ public struct AgentConfiguration: Hashable, Sendable {
     public var admin = AdminSettings()
     /// The Prometheus listener (`metrics: HOST:PORT`: `/metrics`, `/healthz`); nil: none.
     public var metrics: AdminAddress? = nil
+    /// `bmp:`; nil: no BMP.
+    public var bmp: BMPCollector? = nil
     /// Where the gleaned endpoints are kept across restarts (`LearnedState`); nil: not kept.
     public var stateFile: String? = nil
     /// How often each switch's real flows are read and compared with what was

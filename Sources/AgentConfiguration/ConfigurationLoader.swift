@@ -298,6 +298,11 @@ extension AgentConfiguration {
                 throw node.invalid(error.reason)
             }
         }
+        let bmp = try top.optional("bmp").map { node throws(ConfigurationError) in try bmpCollector(node) }
+        if let bmp, routeReflectors.isEmpty {
+            throw ConfigurationError(file: file, path: "bmp", reason: "BMP to \(bmp.host):\(bmp.port) reports the BGP speaker, "
+                + "and there is none without route-reflectors")
+        }
         var stateFile: String?
         if let node = top.optional("state-file") {
             let path = try node.scalar()
@@ -317,6 +322,7 @@ extension AgentConfiguration {
             admin: admin)
         configuration.stateFile = stateFile
         configuration.metrics = metrics
+        configuration.bmp = bmp
         configuration.flowAuditInterval = flowAuditInterval
         return configuration
     }
@@ -368,6 +374,32 @@ extension AgentConfiguration {
             throw node.invalid("the listen port must be in 0...65535")
         }
         return (host, port)
+    }
+
+    /// `bmp: HOST:PORT`, or a mapping with `collector: HOST:PORT`,
+    /// `statistics-interval` (seconds, 0: none) and `adj-rib-out`.
+    private static func bmpCollector(_ node: ConfigurationNode) throws(ConfigurationError) -> BMPCollector {
+        var collectorNode = node
+        var interval: Duration? = .seconds(60)
+        var adjRIBOut = false
+        if case .mapping = node.node {
+            var map = try ConfigurationMapping(node)
+            collectorNode = try map.required("collector")
+            if let seconds = try map.optional("statistics-interval")?.integer(Int64(0)...86400, "seconds between Statistics Reports (0: none)") {
+                interval = seconds == 0 ? nil : .seconds(seconds)
+            }
+            adjRIBOut = try map.optional("adj-rib-out").map { node throws(ConfigurationError) in try node.boolean() } ?? false
+            try map.finish()
+        }
+        let text = try collectorNode.scalar()
+        let problem = "expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535"
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+            throw collectorNode.invalid(problem)
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) } else if host.contains(":") { throw collectorNode.invalid(problem) }
+        guard IPAddress(host) != nil else { throw collectorNode.invalid(problem) }
+        return BMPCollector(host: host, port: port, statisticsInterval: interval, adjRIBOut: adjRIBOut)
     }
 
     /// `unix:PATH`, `tcp:HOST:PORT`, or a bare socket path.

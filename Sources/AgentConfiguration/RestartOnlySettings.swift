@@ -12,6 +12,7 @@ extension AgentConfiguration {
             || next.controllerTLS != controllerTLS)
         check("admin", next.admin != admin)
         check("metrics", next.metrics != metrics)
+        check("bmp", next.bmp != bmp)
         check("log-level", next.logLevel != logLevel)
         check("as", next.asn != asn)
         check("router-id", next.routerID != routerID)
@@ -32,6 +33,7 @@ extension AgentConfiguration {
         kept.controllerTLS = running.controllerTLS
         kept.admin = running.admin
         kept.metrics = running.metrics
+        kept.bmp = running.bmp
         kept.logLevel = running.logLevel
         kept.asn = running.asn
         kept.routerID = running.routerID

@@ -454,7 +454,7 @@ public actor OpenFlowController {
                         // Left untrusted: no flow is sent until the application gives the table.
                         shadows[datapathID]?.flows.stopRecording()
                         logger.warning("the application has no flow table for this switch yet; its flows are left as they are",
-                                       metadata: ["dpid": "\(SwitchHandle.format(datapathID))"])
+                                       metadata: ["dpid": "\(DatapathID(datapathID).description)"])
                     }
                     if let groups { shadows[datapathID]?.groups.reconcile(dump: groups) }
                     if let meters { shadows[datapathID]?.meters.reconcile(dump: meters) }

@@ -30,17 +30,39 @@ extension NeighborDetailReport {
 }
 
 extension AdminRouter {
-    /// `GET /neighbor?address=A`: 404 naming the known neighbours when A is not one.
+    /// `GET /neighbor?address=A`, and its tables `GET /neighbor/adj-in?address=A`
+    /// and `/neighbor/adj-out?address=A` (routes as `/routes` reports them):
+    /// 404 naming the known neighbours when A is not one.
     public mutating func serveNeighborDetail(_ speaker: Speaker) {
         get("/neighbor") { request in
-            guard let address = request.query["address"], !address.isEmpty else {
-                throw AdminError.badRequest("query parameter 'address' is required: the neighbour's address")
-            }
-            guard let detail = await speaker.neighborDetail(address) else {
-                let known = await speaker.neighbors().map(\.address)
-                throw AdminError.notFound("no neighbour '\(address)'; neighbours: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
-            }
+            let address = try Self.neighborAddress(request.query)
+            guard let detail = await speaker.neighborDetail(address) else { throw await Self.unknownNeighbor(address, speaker) }
             return NeighborDetailReport(detail)
         }
+        for table in Speaker.AdjacentRIB.allCases {
+            get("/neighbor/\(table.rawValue)") { request in
+                let address = try Self.neighborAddress(request.query)
+                guard let paths = await speaker.routes(table, of: address) else { throw await Self.unknownNeighbor(address, speaker) }
+                var names: [PeerID: String] = [:]
+                var out: [RouteReport] = []
+                for path in paths {
+                    if names[path.peer] == nil { names[path.peer] = await speaker.peerAddress(path.peer) }
+                    out.append(RouteReport(path, fromPeer: names[path.peer] ?? "\(path.peer)"))
+                }
+                return RouteReport.sorted(out)
+            }
+        }
+    }
+
+    private static func neighborAddress(_ query: [String: String]) throws -> String {
+        guard let address = query["address"], !address.isEmpty else {
+            throw AdminError.badRequest("query parameter 'address' is required: the neighbour's address")
+        }
+        return address
+    }
+
+    private static func unknownNeighbor(_ address: String, _ speaker: Speaker) async -> AdminError {
+        let known = await speaker.neighbors().map(\.address)
+        return AdminError.notFound("no neighbour '\(address)'; neighbours: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
     }
 }

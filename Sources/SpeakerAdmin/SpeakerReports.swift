@@ -65,6 +65,11 @@ extension RouteReport {
         }
     }
 
+    /// By type, RD, NLRI and source: the order of every route view.
+    static func sorted(_ routes: [RouteReport]) -> [RouteReport] {
+        routes.sorted { ($0.type, $0.rd ?? "", $0.prefix, $0.fromPeer) < ($1.type, $1.rd ?? "", $1.prefix, $1.fromPeer) }
+    }
+
     /// The MP_REACH next hop as sent: IPv4 (4 bytes), IPv6 (16, or 32 with a link-local), else hex.
     static func nextHop(_ bytes: [UInt8]) -> String {
         if bytes.count == 4 { return "\(IPv4Address(bytes[0], bytes[1], bytes[2], bytes[3]))" }
@@ -88,7 +93,7 @@ extension AdminRouter {
                 let report = RouteReport(path, fromPeer: names[path.peer] ?? "\(path.peer)")
                 if filter.admits(report) { out.append(report) }
             }
-            return out.sorted { ($0.type, $0.rd ?? "", $0.prefix, $0.fromPeer) < ($1.type, $1.rd ?? "", $1.prefix, $1.fromPeer) }
+            return RouteReport.sorted(out)
         }
     }
 }

@@ -11,8 +11,8 @@ import Glibc
 import Darwin
 #endif
 
-/// `swiftplane-agent`: the per-host OpenFlow controller (and, later, BGP
-/// speaker) of a swiftplane overlay.
+/// `swiftplane-agent`: the per-host OpenFlow controller and BGP speaker of
+/// a swiftplane overlay.
 @main
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -102,6 +102,15 @@ struct AgentCommand: AsyncParsableCommand {
 
               metrics: 127.0.0.1:9179               # or --metrics HOST:PORT
 
+            BMP (RFC 7854): with `bmp:` the agent's BGP speaker reports to a
+            collector (pmacct's pmbmpd, for one): each reflector session's Peer
+            Up with both OPENs, what the reflectors send (pre-policy
+            Adj-RIB-In), the Loc-RIB (RFC 9069), Statistics Reports and Peer
+            Down; a lost collector is dialled again with backoff:
+
+              bmp: 127.0.0.1:11019                  # or, with options:
+              bmp: {collector: 127.0.0.1:11019, statistics-interval: 60, adj-rib-out: false}
+
             /healthz (also on the admin API) answers 200 when the start has
             settled, every reflector session is Established, every bridge's
             switch is connected and in sync with OVSDB, and no reconcile
@@ -111,9 +120,10 @@ struct AgentCommand: AsyncParsableCommand {
             --check-config validates the file and exits 0 (valid) or 2 (with
             the field path and the reason). Logs go to standard error as
             key=value lines. SIGHUP reloads the configuration: VNIs, endpoints,
-            reflectors, timers and bridges apply at once; the listeners, BGP
-            identity (as, router-id, bgp-listen, graceful-restart), log level,
-            admin API and a bridge's ovsdb need a restart (the log names those
+            reflectors, bridges, gleaned-expiry, duplicate-mac and the ARP/ND
+            rate apply at once; the listeners, BGP identity (as, router-id,
+            bgp-listen, graceful-restart), log level, admin API, metrics, bmp
+            and a bridge's ovsdb need a restart (the log names those
             a reload left as they were), and --log-level/--admin-socket still
             win over the file. SIGTERM or SIGINT exits 0 leaving the flows on
             the bridges.
@@ -209,7 +219,8 @@ struct AgentCommand: AsyncParsableCommand {
         if checkConfig {
             print("\(config): valid (\(configuration.bridges.count) bridge(s), \(configuration.tenants.count) VNI(s), "
                 + "\(configuration.endpoints.count) static endpoint(s), admin API on \(configuration.admin.address)"
-                + (configuration.metrics.map { ", metrics on \($0)" } ?? "") + ")")
+                + (configuration.metrics.map { ", metrics on \($0)" } ?? "")
+                + (configuration.bmp.map { ", BMP to \($0.host.contains(":") ? "[\($0.host)]" : $0.host):\($0.port)" } ?? "") + ")")
             return
         }
 

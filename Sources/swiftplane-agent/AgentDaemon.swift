@@ -3,6 +3,7 @@ import AgentConfiguration
 import BGP
 import BGPSpeaker
 import ConfigurationReader
+import BMPClient
 import Foundation
 import Logging
 import Metrics
@@ -28,6 +29,8 @@ actor AgentDaemon {
     private var flowModsSinceTrim = 0
     /// The BGP client of the route reflectors; nil when none is configured.
     let speaker: Speaker?
+    /// Reports the speaker to a BMP collector, when `bmp:` names one.
+    private var bmpClient: BMPClient?
     /// Each connected switch's handshake and when it finished (for `/switches`).
     var switchInfo: [UInt64: (info: SwitchInfo, since: Date)] = [:]
     /// Counted at this edge: packet-ins per reason, answers, errors per kind.
@@ -238,6 +241,8 @@ actor AgentDaemon {
             databaseProblem[name] = "not connected yet (\(endpoint))"
             databaseTasks.append(Task { await self.followDatabase(endpoint, bridge: name) })
         }
+        // Before the speaker starts: the collector hears of every session from its first.
+        if let speaker, let collector = configuration.bmp { bmpClient = await monitor(speaker, to: collector) }
         // Listens now (a bad address fails the start); dials the reflectors later.
         do { _ = try await speaker?.start() } catch {
             throw ListenError(what: "BGP listener", address: "\(configuration.bgpHost):\(configuration.bgpPort)", underlying: error)
@@ -269,6 +274,8 @@ actor AgentDaemon {
         saveLearned(withSilences: true)
         await controller.stop()
         await speaker?.shutdown(graceful: configuration.gracefulRestart.enabled)
+        // After the speaker: its Peer Downs go before the Termination.
+        await bmpClient?.stop()
     }
 
     /// Ticks the start-up deferral (`SelectionDeferral`) until the switches

@@ -18,6 +18,15 @@ struct BGPBench: AsyncParsableCommand {
             (VmHWM). With --compare-gobgp the same load (--gobgp-routes routes) runs
             against gobgpd, with --compare-frr against FRR's bgpd (at --routes), and
             the ratios are printed. Only 127.0.0.0/8 is used.
+
+            --replay FILE replays an MRT update dump instead (BGP4MP or BGP4MP_ET,
+            BGP4MP_MESSAGE_AS4 records, as swiftplane-rr's --mrt-directory writes
+            them): its l2vpn/evpn UPDATEs go through one injector session in file
+            order, as they were received; every other record and message is left
+            out and counted; a marker route of its own follows. The K receivers
+            must end with exactly the routes the dump leaves announced and the
+            marker; then the injector's session closes and all must be withdrawn. Routes of several peers with the same key become
+            one route there (one session carries them all).
             """
     )
 
@@ -54,6 +63,9 @@ struct BGPBench: AsyncParsableCommand {
     @Option(help: "Seconds each run may take before it is abandoned.")
     var timeout: Int = 300
 
+    @Option(help: "Replay this MRT update dump (BGP4MP_MESSAGE_AS4 records) through our reflector instead of generated routes.")
+    var replay: String?
+
     @Flag(help: "Print the figures as one JSON object.")
     var json = false
 
@@ -67,6 +79,9 @@ struct BGPBench: AsyncParsableCommand {
         // FRR 8.4 has no route target constraint (RFC 4684): it would send every route to every receiver.
         guard tenants == 0 || !compareFrr else { throw ValidationError("--tenants: FRR's bgpd has no route target constraint: leave out --compare-frr") }
         guard (1...max(tenants, 1)).contains(imports) else { throw ValidationError("--imports must be 1 to --tenants") }
+        guard replay == nil || (tenants == 0 && !compareGobgp && !compareFrr) else {
+            throw ValidationError("--replay runs our reflector alone, every receiver taking every route: leave out --tenants, --compare-gobgp and --compare-frr")
+        }
     }
 
     func run() async throws {
@@ -75,6 +90,11 @@ struct BGPBench: AsyncParsableCommand {
             throw ValidationError("no route reflector at \(rrPath): build it (swift build -c release) or pass --rr")
         }
         var report = BGPBenchReport(loadAverage: Self.loadAverage(), runs: [], gobgpRatio: nil, frrRatio: nil)
+        if let replay {
+            report.replay = try await BGPReplayRun.measure(executable: rrPath, file: replay, dump: try Self.dump(replay), receivers: receivers, timeout: timeout)
+            try print(report)
+            return
+        }
         report.runs.append(try await BGPBenchRun.measure(.swiftplane, executable: rrPath, routes: routes, receivers: receivers,
                                                          tenants: tenants, imports: imports, timeout: timeout))
         if compareFrr {
@@ -92,12 +112,29 @@ struct BGPBench: AsyncParsableCommand {
             report.runs.append(theirs)
             report.gobgpRatio = BGPBenchReport.Ratio(theirs: theirs, ours: ours)
         }
+        try print(report)
+    }
+
+    private func print(_ report: BGPBenchReport) throws {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            Swift.print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print(report.text)
+            Swift.print(report.text)
+        }
+    }
+
+    /// The dump read and checked; a usage error naming the file and what is wrong.
+    static func dump(_ path: String) throws -> BGPReplayDump {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ValidationError("--replay: '\(path)': \(exists ? "permission denied or not a file" : "no such file")")
+        }
+        do {
+            return try BGPReplayDump(bytes: Array(data))
+        } catch {
+            throw ValidationError("--replay: '\(path)': not an MRT dump we can replay: \(error)")
         }
     }
 

@@ -8,10 +8,28 @@ struct BGPBenchPeerError: Error, CustomStringConvertible {
     var description: String
 }
 
+/// What a receiver keeps of the UPDATEs it is sent, to tell when it holds
+/// exactly the routes it should (`isExact`) and when none (`isEmpty`).
+protocol BGPBenchTally: Sendable {
+    /// One whole message, header included; non-UPDATEs are ignored.
+    mutating func count(message: ByteBuffer) throws
+    var isExact: Bool { get }
+    var isEmpty: Bool { get }
+    /// What it holds against its goal, for the progress line.
+    var heldCount: Int { get }
+    var goal: Int { get }
+    var unwantedHeld: Int { get }
+    var announcedNLRI: Int { get }
+    var withdrawnNLRI: Int { get }
+    var updates: Int { get }
+}
+
+extension BGPBenchRouteCounter: BGPBenchTally {}
+
 /// A raw, minimal BGP speaker for load: OPEN, KEEPALIVE, and for a receiver
 /// the route count. It is not a `BGPSpeaker` session on purpose: it does no
 /// RIB work, so the route reflector under test is what gets measured.
-final class BGPBenchPeerHandler: ChannelInboundHandler {
+final class BGPBenchPeerHandler<Tally: BGPBenchTally>: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -26,7 +44,7 @@ final class BGPBenchPeerHandler: ChannelInboundHandler {
     private let goals: Goals
     private let deadline: NIODeadline
     private var decoder = MessageStreamDecoder()
-    private(set) var counter: BGPBenchRouteCounter
+    private(set) var counter: Tally
     private var isEstablished = false
     private var announcedDone = false
     private var withdrawnDone = false
@@ -39,14 +57,14 @@ final class BGPBenchPeerHandler: ChannelInboundHandler {
     /// Whether it prints its progress once a second (one receiver of many does).
     private let reportsProgress: Bool
 
-    init(routerID: IPv4Address, routes: Int, tenants: Int = 0, tenant: Int = 0, imports: Int = 1, reportsProgress: Bool = true,
-         goals: Goals, deadline: NIODeadline) {
+    /// `imported`: the tenants whose route targets it announces membership of (RFC 4684); nil: none, it gets every route.
+    init(routerID: IPv4Address, counter: Tally, imported: [Int]?, reportsProgress: Bool = true, goals: Goals, deadline: NIODeadline) {
         self.routerID = routerID
         self.goals = goals
         self.deadline = deadline
         self.reportsProgress = reportsProgress
-        counter = BGPBenchRouteCounter(routes: routes, tenants: tenants, tenant: tenant, imports: imports)
-        imported = tenants > 0 && goals.allAnnounced != nil ? (0..<counter.imports).map { (tenant + $0) % tenants } : nil
+        self.counter = counter
+        self.imported = imported
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -159,8 +177,18 @@ struct BGPBenchPeer {
     static func connect(group: any EventLoopGroup, local: IPv4Address, to port: Int, remote: String = "127.0.0.1", routes: Int, receiver: Bool,
                         tenants: Int = 0, tenant: Int = 0, imports: Int = 1, reportsProgress: Bool = true,
                         deadline: NIODeadline) async throws -> BGPBenchPeer {
+        let counter = BGPBenchRouteCounter(routes: receiver ? routes : 0, tenants: tenants, tenant: tenant, imports: imports)
+        let imported = tenants > 0 && receiver ? (0..<counter.imports).map { (tenant + $0) % tenants } : nil
+        return try await connect(group: group, local: local, to: port, remote: remote, counter: counter, receiver: receiver, imported: imported,
+                                 reportsProgress: reportsProgress, deadline: deadline)
+    }
+
+    /// The same with the receiver's tally given.
+    static func connect<Tally: BGPBenchTally>(group: any EventLoopGroup, local: IPv4Address, to port: Int, remote: String = "127.0.0.1",
+                                              counter: Tally, receiver: Bool, imported: [Int]? = nil, reportsProgress: Bool = true,
+                                              deadline: NIODeadline) async throws -> BGPBenchPeer {
         let loop = group.next()
-        let goals = BGPBenchPeerHandler.Goals(
+        let goals = BGPBenchPeerHandler<Tally>.Goals(
             established: loop.makePromise(),
             allAnnounced: receiver ? loop.makePromise() : nil,
             allWithdrawn: receiver ? loop.makePromise() : nil)
@@ -171,13 +199,20 @@ struct BGPBenchPeer {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        BGPBenchPeerHandler(routerID: local, routes: receiver ? routes : 0, tenants: tenants, tenant: tenant,
-                                            imports: imports, reportsProgress: reportsProgress, goals: goals, deadline: deadline))
+                        BGPBenchPeerHandler(routerID: local, counter: counter, imported: imported, reportsProgress: reportsProgress,
+                                            goals: goals, deadline: deadline))
                 }
             }
             .connect(host: remote, port: port).get()
         return BGPBenchPeer(channel: channel, established: goals.established.futureResult,
                             allAnnounced: goals.allAnnounced?.futureResult, allWithdrawn: goals.allWithdrawn?.futureResult)
+    }
+
+    /// The receiver's tally now, read on its event loop.
+    func tally<Tally: BGPBenchTally>(_: Tally.Type) async throws -> Tally {
+        try await channel.eventLoop.submit { [channel] in
+            try channel.pipeline.syncOperations.handler(type: BGPBenchPeerHandler<Tally>.self).counter
+        }.get()
     }
 
     /// Writes pre-encoded messages as fast as the socket takes them; NIO

@@ -112,12 +112,19 @@ struct BGPBenchRun: Codable, Sendable {
     private static func connect(group: any EventLoopGroup, local: IPv4Address, port: Int, routes: Int, receiver: Bool,
                                 tenants: Int = 0, tenant: Int = 0, imports: Int = 1, reportsProgress: Bool = true,
                                 deadline: NIODeadline) async throws -> BGPBenchPeer {
+        try await retrying {
+            try await BGPBenchPeer.connect(group: group, local: local, to: port, routes: routes, receiver: receiver,
+                                           tenants: tenants, tenant: tenant, imports: imports,
+                                           reportsProgress: reportsProgress, deadline: deadline)
+        }
+    }
+
+    /// `connect` again every 50 ms for 10 s while it fails (a reflector just started may not listen yet).
+    static func retrying(_ connect: () async throws -> BGPBenchPeer) async throws -> BGPBenchPeer {
         let giveUp = NIODeadline.now() + .seconds(10)
         while true {
             do {
-                return try await BGPBenchPeer.connect(group: group, local: local, to: port, routes: routes, receiver: receiver,
-                                                      tenants: tenants, tenant: tenant, imports: imports,
-                                                      reportsProgress: reportsProgress, deadline: deadline)
+                return try await connect()
             } catch {
                 if NIODeadline.now() > giveUp { throw error }
                 try await Task.sleep(nanoseconds: 50_000_000)
@@ -153,9 +160,12 @@ struct BGPBenchReport: Codable, Sendable {
     var runs: [BGPBenchRun]
     var gobgpRatio: Ratio?
     var frrRatio: Ratio?
+    /// With --replay: the dump's run (and no generated runs).
+    var replay: BGPReplayRun?
 
     var text: String {
         var lines = ["load average \(loadAverage)"]
+        if let replay { lines.append(replay.text) }
         for r in runs {
             let rss = r.peakRSSBytes.map { "\($0 / 1_048_576) MiB" } ?? "?"
             let per = r.bytesPerRoute.map { String(format: "%.0f", $0) } ?? "?"

@@ -3,11 +3,13 @@ import ArgumentParser
 
 struct Neighbors: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "BGP neighbours: state, uptime, prefixes received and sent, last error, route targets imported (RFC 4684); one in depth with NAME.",
+        abstract: "BGP neighbours: state, uptime, prefixes received and sent, last error, route targets imported (RFC 4684); one in depth with NAME, its routes with adj-in or adj-out.",
         discussion: """
             Examples:
               swiftplanectl neighbors
               swiftplanectl neighbors 10.0.0.2          # capabilities, timers, graceful restart, prefixes per family, flaps
+              swiftplanectl neighbors 10.0.0.2 adj-in   # every path it sent us (* best, S stale)
+              swiftplanectl neighbors 10.0.0.2 adj-out  # every route we sent it, attributes as sent, FROM: whose path
               swiftplanectl neighbors --json | jq '.[] | select(.state != "Established")'
               swiftplanectl neighbors --socket /run/swiftplane/agent.sock   # the agent's sessions
             """
@@ -15,10 +17,23 @@ struct Neighbors: ParsableCommand {
 
     @OptionGroup var options: AdminOptions
 
+    enum Table: String, ExpressibleByArgument, CaseIterable {
+        case adjIn = "adj-in"
+        case adjOut = "adj-out"
+    }
+
     @Argument(help: "One neighbour's address: show it in depth.")
     var name: String?
 
+    @Argument(help: "With NAME: adj-in (the routes it sent) or adj-out (the routes it was sent).")
+    var table: Table?
+
     func run() throws {
+        if let name, let table {
+            try options.show("/neighbor/\(table.rawValue)?address=\(Trace.escaped(name))", defaultSocket: .routeReflectorDefault,
+                             as: [RouteReport].self, table: Routes.table)
+            return
+        }
         if let name {
             let query = Trace.escaped(name)
             try options.show("/neighbor?address=\(query)", defaultSocket: .routeReflectorDefault, as: NeighborDetailReport.self, table: Self.detail)

@@ -54,16 +54,19 @@ struct Routes: ParsableCommand {
                                           ("rd", rd), ("rt", rt), ("peer", peer)]
         let query = fields.compactMap { name, value in value.map { "\(name)=\(Trace.escaped($0))" } }
         let target = "/routes" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
-        try options.show(target, defaultSocket: .routeReflectorDefault, as: [RouteReport].self) { routes in
-            var table = TextTable("", "TYPE", "RD", "MAC", "IP", "VNI", "NEXT HOP", "ORIGINATOR", "CLUSTER LIST", "FROM")
-            for r in routes {
-                // Another family's route (RT membership, RFC 4684): its family names the type, its prefix stands in the RD column.
-                let type = r.type == 0 ? (r.family.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "0") : "\(r.type)"
-                table.add([(r.best ? "*" : " ") + (r.stale ? "S" : " "), type, r.type == 0 ? r.prefix : r.rd ?? "-", r.mac ?? "-", r.ip ?? "-",
-                           r.vni.map { "\($0)" } ?? "-", r.nextHop, r.originatorID ?? "-",
-                           r.clusterList.isEmpty ? "-" : r.clusterList.joined(separator: ","), r.fromPeer])
-            }
-            return table.render(empty: "no routes")
+        try options.show(target, defaultSocket: .routeReflectorDefault, as: [RouteReport].self, table: Self.table)
+    }
+
+    /// One row a path: best (*) and stale (S), type, RD, MAC, IP, VNI, next hop, originator, cluster list, source.
+    static func table(_ routes: [RouteReport]) -> String {
+        var table = TextTable("", "TYPE", "RD", "MAC", "IP", "VNI", "NEXT HOP", "ORIGINATOR", "CLUSTER LIST", "FROM")
+        for r in routes {
+            // Another family's route (RT membership, RFC 4684): its family names the type, its prefix stands in the RD column.
+            let type = r.type == 0 ? (r.family.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "0") : "\(r.type)"
+            table.add([(r.best ? "*" : " ") + (r.stale ? "S" : " "), type, r.type == 0 ? r.prefix : r.rd ?? "-", r.mac ?? "-", r.ip ?? "-",
+                       r.vni.map { "\($0)" } ?? "-", r.nextHop, r.originatorID ?? "-",
+                       r.clusterList.isEmpty ? "-" : r.clusterList.joined(separator: ","), r.fromPeer])
         }
+        return table.render(empty: "no routes")
     }
 }

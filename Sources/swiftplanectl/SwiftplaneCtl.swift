@@ -37,7 +37,7 @@ struct SwiftplaneCtl: ParsableCommand {
             """,
         version: SwiftplaneVersion.text,
         subcommands: [Neighbors.self, Routes.self, Endpoints.self, Switches.self, Flows.self, BUM.self, EVPN.self, Trace.self, Clear.self,
-                      LogLevel.self, Neighbor.self, MRT.self, Decode.self]
+                      LogLevel.self, Neighbor.self, MRT.self, Health.self, Decode.self]
     )
 
     /// Usage errors exit 2 (ArgumentParser's own default is 64).

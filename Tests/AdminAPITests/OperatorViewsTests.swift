@@ -4,7 +4,8 @@ import Testing
 import TestSupport
 
 /// The views and actions FRR and GoBGP operators reach for, on a running
-/// swiftplane-rr with two real gobgpd clients: `neighbors NAME`, the
+/// swiftplane-rr with two real gobgpd clients: `neighbors NAME` (and its
+/// `adj-in` and `adj-out`), the
 /// `routes` filters, `log-level`, and finding the socket without --socket.
 @Suite(.serialized, .enabled(if: GoBGPDaemon.available && Built.rr != nil && Built.ctl != nil,
                              "needs gobgpd/gobgp and the built swiftplane-rr and swiftplanectl"))
@@ -53,6 +54,28 @@ struct OperatorViewsTests {
         let unknown = try Built.ctl(socket, ["neighbors", "127.88.0.99"])
         #expect(unknown.status == 1 && unknown.stderr.contains("no neighbour '127.88.0.99'") && unknown.stderr.contains(receiver.address),
                 "\(unknown.stderr)")
+
+        // neighbors NAME adj-in / adj-out: what it sent us; what we sent it, as sent (reflected: originator and cluster list set).
+        func adjacent(_ name: String, _ which: String) throws -> [RouteReport] {
+            let r = try Built.ctl(socket, ["neighbors", name, which, "--json"])
+            #expect(r.status == 0, "\(which): \(r.stderr)")
+            return try JSONDecoder().decode([RouteReport].self, from: Data(r.stdout.utf8))
+        }
+        let adjIn = try adjacent(originator.address, "adj-in")
+        #expect(Set(adjIn.compactMap(\.mac)) == ["02:00:00:00:00:01", "02:00:00:00:00:02"] && adjIn.count == 3, "\(adjIn)")
+        #expect(adjIn.allSatisfy { $0.fromPeer == originator.address && $0.originatorID == nil && $0.best })
+        #expect(try adjacent(receiver.address, "adj-in").filter { $0.type != 0 }.isEmpty)
+        let adjOut = try adjacent(receiver.address, "adj-out").filter { $0.type != 0 }
+        #expect(adjOut.map(\.prefix).sorted() == adjIn.map(\.prefix).sorted(), "\(adjOut)")
+        #expect(adjOut.allSatisfy { $0.originatorID == originator.address && $0.clusterList == ["127.0.0.1"] && $0.fromPeer == originator.address },
+                "\(adjOut)")
+        // Not reflected back to where they came from.
+        #expect(try adjacent(originator.address, "adj-out").filter { $0.type != 0 }.isEmpty)
+        let adjOutTable = try Built.ctl(socket, ["neighbors", receiver.address, "adj-out"])
+        #expect(adjOutTable.stdout.contains("ORIGINATOR") && adjOutTable.stdout.contains("02:00:00:00:00:02")
+                && adjOutTable.stdout.split(separator: "\n").count == 4, "\(adjOutTable.stdout)")
+        let unknownTable = try Built.ctl(socket, ["neighbors", "127.88.0.99", "adj-in"])
+        #expect(unknownTable.status == 1 && unknownTable.stderr.contains("no neighbour '127.88.0.99'"), "\(unknownTable.stderr)")
 
         // routes filters: each one alone narrows the table; JSON too.
         func rows(_ filter: [String]) throws -> [RouteReport] {

@@ -147,7 +147,39 @@ struct AgentConfigurationTests {
             expected: "t.yaml: duplicate-mac.max-moves: invalid value '0': expected a number of moves, an integer 1-1000000"),
         Bad(name: "unknown duplicate-mac key", yaml: base + "\nduplicate-mac:\n  moves: 3",
             expected: "t.yaml: duplicate-mac.moves: invalid value '3': unknown field; known: "),
+        Bad(name: "BMP without reflectors", yaml: base + "\nbmp: 127.0.0.1:11019",
+            expected: "t.yaml: bmp: BMP to 127.0.0.1:11019 reports the BGP speaker, and there is none without route-reflectors"),
+        Bad(name: "BMP port zero", yaml: base + withReflector + "\nbmp: 127.0.0.1:0",
+            expected: "t.yaml: bmp: expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535, got '127.0.0.1:0'"),
+        Bad(name: "BMP host name", yaml: base + withReflector + "\nbmp: collector:11019",
+            expected: "t.yaml: bmp: expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535, got 'collector:11019'"),
+        Bad(name: "BMP IPv6 without brackets", yaml: base + withReflector + "\nbmp: 'fd00::9:11019'",
+            expected: "t.yaml: bmp: expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535, got 'fd00::9:11019'"),
+        Bad(name: "BMP mapping without collector", yaml: base + withReflector + "\nbmp: {statistics-interval: 5}",
+            expected: "t.yaml: bmp.collector: missing required field"),
+        Bad(name: "BMP statistics interval", yaml: base + withReflector + "\nbmp: {collector: 127.0.0.1:11019, statistics-interval: -1}",
+            expected: "t.yaml: bmp.statistics-interval: seconds between Statistics Reports must be an integer in 0...86400, got '-1'"),
+        Bad(name: "BMP unknown key", yaml: base + withReflector + "\nbmp: {collector: 127.0.0.1:11019, adj-rib-in: true}",
+            expected: "t.yaml: bmp.adj-rib-in: unknown field"),
     ]
+
+    static let withReflector = "\nroute-reflectors: [{address: 10.0.0.254}]"
+
+    @Test(arguments: [
+        ("bmp: 127.0.0.1:11019", AgentConfiguration.BMPCollector(host: "127.0.0.1", port: 11019)),
+        ("bmp: '[fd00::9]:1790'", .init(host: "fd00::9", port: 1790)),
+        ("bmp: {collector: 10.0.0.9:11019, statistics-interval: 0, adj-rib-out: true}",
+         .init(host: "10.0.0.9", port: 11019, statisticsInterval: nil, adjRIBOut: true)),
+        ("bmp: {collector: 10.0.0.9:11019, statistics-interval: 5}", .init(host: "10.0.0.9", port: 11019, statisticsInterval: .seconds(5))),
+    ])
+    func readsBMPCollector(_ line: String, _ expected: AgentConfiguration.BMPCollector) throws {
+        let config = try AgentConfiguration.parse(yaml: base + Self.withReflector + "\n" + line, file: "t.yaml")
+        #expect(config.bmp == expected)
+        // Started once, with the speaker: a reload leaves it and names it.
+        let running = try AgentConfiguration.parse(yaml: base + Self.withReflector, file: "t.yaml")
+        #expect(running.restartOnlyChanges(in: config) == ["bmp"])
+        #expect(config.keepingRestartOnlySettings(of: running).bmp == nil)
+    }
 
     @Test(arguments: bad)
     func refusesBadConfiguration(_ case_: Bad) {

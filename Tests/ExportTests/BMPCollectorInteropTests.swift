@@ -54,55 +54,33 @@ struct BMPCollectorInteropTests {
         }
     }
 
-    static var pmbmpdAvailable: Bool { Command.which("pmbmpd") != nil }
-
-    @Test(.enabled(if: pmbmpdAvailable, "pmbmpd not installed (apt install pmacct)"))
+    @Test(.enabled(if: PmbmpdCollector.available, "pmbmpd not installed (apt install pmacct)"))
     func pmbmpdSeesPeersComeAndGo() async throws {
         let folder = try TemporaryFolder.create("swiftplane-bmp")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let port = freeLoopbackPort()
-        let json = folder.appendingPathComponent("bmp.json")
-        let config = folder.appendingPathComponent("pmbmpd.conf")
-        try """
-            daemonize: false
-            bmp_daemon_ip: 127.0.0.1
-            bmp_daemon_port: \(port)
-            bmp_daemon_msglog_file: \(json.path)
-            bmp_daemon_msglog_output: json
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let collector = try Daemon([Command.which("pmbmpd")!, "-f", config.path], log: folder.appendingPathComponent("pmbmpd.log"))
+        let collector = try PmbmpdCollector(folder: folder)
         defer { collector.stop() }
-        #expect(await eventually(10) { collector.output.contains("waiting for BMP data") }, "pmbmpd: \(collector.output.suffix(500))")
-        let fabric = try Fabric(collectorPort: port, folder: folder, arguments: ["--bmp-statistics-interval", "1"])
+        #expect(await collector.ready(), "pmbmpd: \(collector.daemon.output.suffix(500))")
+        let fabric = try Fabric(collectorPort: collector.port, folder: folder, arguments: ["--bmp-statistics-interval", "1"])
         defer { fabric.stop() }
         #expect(try await fabric.addRoute())
-
-        func events() -> [[String: Any]] {
-            let text = (try? String(contentsOf: json, encoding: .utf8)) ?? ""
-            return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        }
-        func has(_ type: String, _ fields: [String: String] = [:]) -> Bool {
-            events().contains { e in
-                e["bmp_msg_type"] as? String == type && fields.allSatisfy { k, v in e[k].map { "\($0)" } == v }
-            }
-        }
         let up = await eventually(20, every: .milliseconds(200)) {
-            has("init") && has("peer_up", ["peer_ip": fabric.clientAddress, "peer_type": "0", "bgp_id": fabric.clientAddress, "peer_asn": "65000"])
-                && has("peer_up", ["peer_type": "3", "peer_ip": "0.0.0.0"])
+            collector.has("init") && collector.has("peer_up", ["peer_ip": fabric.clientAddress, "peer_type": "0", "bgp_id": fabric.clientAddress, "peer_asn": "65000"])
+                && collector.has("peer_up", ["peer_type": "3", "peer_ip": "0.0.0.0"])
         }
-        #expect(up, "pmbmpd logged \(events()); reflector: \(fabric.rr.output.suffix(800))")
-        #expect(events().contains { ($0["bmp_init_info_sysname"] as? String)?.hasPrefix("swiftplane-rr") == true })
+        #expect(up, "pmbmpd logged \(collector.events()); reflector: \(fabric.rr.output.suffix(800))")
+        #expect(collector.events().contains { ($0["bmp_init_info_sysname"] as? String)?.hasPrefix("swiftplane-rr") == true })
         // Statistics Reports: the client's one route in its Adj-RIB-In (type 7); the Loc-RIB's routes (type 8).
         let stats = await eventually(10, every: .milliseconds(200)) {
-            has("stats", ["peer_ip": fabric.clientAddress, "counter_type": "7", "counter_value": "1"]) && has("stats", ["peer_type": "3", "counter_type": "8"])
+            collector.has("stats", ["peer_ip": fabric.clientAddress, "counter_type": "7", "counter_value": "1"]) && collector.has("stats", ["peer_type": "3", "counter_type": "8"])
         }
-        #expect(stats, "pmbmpd logged \(events().filter { $0["bmp_msg_type"] as? String == "stats" })")
+        #expect(stats, "pmbmpd logged \(collector.events().filter { $0["bmp_msg_type"] as? String == "stats" })")
 
         fabric.client.stop()
-        #expect(await eventually(10, every: .milliseconds(200)) { has("peer_down", ["peer_ip": fabric.clientAddress]) }, "pmbmpd logged \(events())")
+        #expect(await eventually(10, every: .milliseconds(200)) { collector.has("peer_down", ["peer_ip": fabric.clientAddress]) }, "pmbmpd logged \(collector.events())")
         #expect(fabric.rr.signal(SIGTERM, within: 5))
-        #expect(await eventually(5, every: .milliseconds(100)) { has("term", ["bmp_term_info_reason": "Session administratively closed"]) },
-                "pmbmpd logged \(events())")
+        #expect(await eventually(5, every: .milliseconds(100)) { collector.has("term", ["bmp_term_info_reason": "Session administratively closed"]) },
+                "pmbmpd logged \(collector.events())")
     }
 
     static var tsharkAvailable: Bool { Command.which("tshark") != nil && Command.which("text2pcap") != nil && Command.which("python3") != nil }

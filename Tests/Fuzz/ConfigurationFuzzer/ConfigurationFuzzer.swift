@@ -108,7 +108,7 @@ let stateSettings = AgentCore.Settings(
 /// fuzzer stops at its first error).
 let agentFields: Set<String> = ["vtep", "as", "router-id", "log-level", "admin", "bgp-listen", "route-reflectors", "controller",
                                 "gleaned-expiry", "duplicate-mac", "bridges", "vnis", "graceful-restart", "endpoints",
-                                "state-file", "flow-audit-interval", "metrics"]
+                                "state-file", "flow-audit-interval", "metrics", "bmp"]
 let reflectorFields: Set<String> = ["as", "router-id", "cluster-id", "listen", "accept", "neighbors", "timers", "max-prefixes",
                                     "max-peers", "max-output-queue", "graceful-restart", "log-level", "admin", "route-target-constraint",
                                     "metrics", "bmp", "mrt"]
