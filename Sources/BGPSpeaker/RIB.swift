@@ -7,7 +7,7 @@ import NIOCore
 ///
 /// Built for a million routes in under 300 bytes each: every destination's
 /// NLRI is stored once, in `routes`, and everything else names it by a
-/// 4-byte route index (the lookup table holds indices only). Attribute sets
+/// 4-byte route index (the lookup table holds indices and hashes only). Attribute sets
 /// are interned in an `AttributeStore`. The Adj-RIB-In lives in the Loc-RIB
 /// entry: the first path inline (most EVPN destinations have one), further
 /// paths in a side table. Adj-RIB-Out is a dense array per peer.
@@ -952,7 +952,7 @@ public struct RIB: Sendable {
     private mutating func unreference(_ i: RouteIndex, hash: UInt32? = nil) {
         guard loc[Int(i)].references > 0 else { return }
         loc[Int(i)].references -= 1
-        guard loc[Int(i)].references == 0, let h = hash ?? routes[Int(i)].map({ keyHash($0) }) else { return }
+        guard loc[Int(i)].references == 0, let h = routes[Int(i)].map({ hash ?? keyHash($0) }) else { return }
         lookup.remove(i, hash: h)
         routes[Int(i)] = nil
         loc[Int(i)] = LocEntry()
