@@ -691,13 +691,14 @@ public struct RIB: Sendable {
         return (b, runs.count)
     }
 
-    /// Lets go of the routes a plan withdrew, once it is encoded (their
-    /// slots in the lookup table touched first, see `keyHashes`).
+    /// Lets go of the routes a plan withdrew, once it is encoded. Those it
+    /// held the last reference to leave the lookup table: their slots are
+    /// touched first (see `keyHashes`); the others are only counted down.
     private mutating func release(_ plan: OutboundPlan) {
         for w in plan.withdrawals {
             var hashes: [UInt32] = []
             hashes.reserveCapacity(w.routes.count)
-            for i in w.routes { hashes.append(routes[Int(i)].map { keyHash($0) } ?? 0) }
+            for i in w.routes { hashes.append(loc[Int(i)].references == 1 ? routes[Int(i)].map { keyHash($0) } ?? 0 : 0) }
             touched ^= lookup.touch(hashes)
             for (k, i) in w.routes.enumerated() { unreference(i, hash: hashes[k]) }
         }
