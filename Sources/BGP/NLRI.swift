@@ -38,8 +38,23 @@ public struct NLRI: Hashable, Sendable {
     /// Whether both name the same destination (their keys are equal).
     public func sameKey(as other: NLRI) -> Bool {
         switch (route, other.route) {
+        case (.evpn(.macIPAdvertisement(let a)), .evpn(.macIPAdvertisement(let b))):
+            // The common case, field by field: no key built.
+            pathID == other.pathID && a.rd == b.rd && a.mac == b.mac && a.ip == b.ip && a.ethernetTag == b.ethernetTag
         case (.evpn(let a), .evpn(let b)): pathID == other.pathID && a.key == b.key
         default: self == other
+        }
+    }
+
+    /// Octets it takes on the wire (RFC 4271 §4.3, RFC 7911, RFC 7432 §7, RFC 9136 §3.1).
+    public var wireLength: Int {
+        let id = pathID == nil ? 0 : 4
+        switch route {
+        case .ipv4(let p): return id + 1 + (Int(p.length) + 7) / 8
+        case .ipv6(let p): return id + 1 + (Int(p.length) + 7) / 8
+        case .opaque(let bytes): return id + bytes.count
+        case .routeTargetMembership(let m): return id + 1 + (Int(m.length) + 7) / 8
+        case .evpn(let r): return id + 2 + r.valueLength
         }
     }
 
@@ -72,7 +87,8 @@ public struct NLRI: Hashable, Sendable {
         return out
     }
 
-    func encode(into b: inout ByteBuffer) {
+    /// Appends its wire form (`wireLength` octets).
+    public func encode(into b: inout ByteBuffer) {
         if let id = pathID { b.writeInteger(id) }
         switch route {
         case .ipv4(let p): b.write(p)

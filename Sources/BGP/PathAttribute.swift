@@ -268,7 +268,9 @@ public struct PathAttribute: Hashable, Sendable {
         b.writeInteger(flags.rawValue)
         b.writeInteger(typeCode)
         let lengthAt = b.writerIndex
-        let extended = flags.contains(.extendedLength)
+        // A long multiprotocol value is known to be long before it is written: no move afterwards.
+        let extended = flags.contains(.extendedLength) || (multiprotocolValueLength ?? 0) > 255
+        if extended, !flags.contains(.extendedLength) { b.setInteger(flags.union(.extendedLength).rawValue, at: flagsAt) }
         if extended { b.writeInteger(UInt16(0)) } else { b.writeInteger(UInt8(0)) }
         let start = b.writerIndex
         encodeValue(into: &b, options: options)
@@ -284,6 +286,15 @@ public struct PathAttribute: Hashable, Sendable {
             b.setInteger((flags.union(.extendedLength)).rawValue, at: flagsAt)
             b.writeInteger(UInt16(truncatingIfNeeded: length))
             b.writeBytes(value)
+        }
+    }
+
+    /// The value's length of MP_REACH_NLRI / MP_UNREACH_NLRI, counted without encoding; nil for other attributes.
+    var multiprotocolValueLength: Int? {
+        switch value {
+        case .mpReachNLRI(let m): 5 + min(m.nextHop.count, 255) + m.nlri.reduce(0) { $0 + $1.wireLength }
+        case .mpUnreachNLRI(let m): 3 + m.nlri.reduce(0) { $0 + $1.wireLength }
+        default: nil
         }
     }
 

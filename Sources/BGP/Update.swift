@@ -115,7 +115,9 @@ extension Update {
                 withdrawErrors.append(e)
                 break
             }
-            let whole = a.buffer.getBytes(at: headerStart, length: headerLength + length) ?? []
+            // The whole attribute, for an error's data: copied only when one is reported.
+            let wholeBuffer = a.buffer
+            func whole() -> [UInt8] { wholeBuffer.getBytes(at: headerStart, length: headerLength + length) ?? [] }
             a.buffer.moveReaderIndex(forwardBy: headerLength)
             let valueStart = a.offset
             guard var v = try? a.slice(length, "attribute", malformedList) else { break }
@@ -134,7 +136,7 @@ extension Update {
                 // Unknown: a well-known one cannot be passed on (RFC 4271 §6.3).
                 if !flags.contains(.optional) {
                     return .sessionReset(BGPDecodingError("unrecognized well-known attribute \(code)", offset: start,
-                                                          notification: Notification(.updateMessage(.unrecognizedWellKnownAttribute), data: whole)))
+                                                          notification: Notification(.updateMessage(.unrecognizedWellKnownAttribute), data: whole())))
                 }
                 attributes.append(PathAttribute(flags: flags, value: .unknown(typeCode: code, data: v.rest())))
                 continue
@@ -143,10 +145,18 @@ extension Update {
             let flagsOK = flags.intersection([.optional, .transitive]) == expected
             if !flagsOK {
                 withdrawErrors.append(BGPDecodingError("attribute \(code) flags 0x\(String(flagsRaw, radix: 16))", offset: start,
-                                                       notification: Notification(.updateMessage(.attributeFlagsError), data: whole)))
+                                                       notification: Notification(.updateMessage(.attributeFlagsError), data: whole())))
             }
             do {
-                let value = try PathAttribute.decodeValue(code: code, &v, attribute: whole, options: options)
+                // Read without the attribute's bytes at hand; should it fail, read again with them for the error's data.
+                let value: PathAttribute.Value
+                let again = v
+                do {
+                    value = try PathAttribute.decodeValue(code: code, &v, attribute: [], options: options)
+                } catch {
+                    var w = again
+                    value = try PathAttribute.decodeValue(code: code, &w, attribute: whole(), options: options)
+                }
                 if flagsOK { attributes.append(PathAttribute(flags: flags, value: value)) } else if case .mpReachNLRI = value {
                     attributes.append(PathAttribute(flags: flags, value: value))  // kept so its NLRI are withdrawn
                 } else if case .mpUnreachNLRI = value {

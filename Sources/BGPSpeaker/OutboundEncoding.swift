@@ -24,18 +24,16 @@ public struct OutboundEncodingCache: Sendable {
 
     public init() {}
 
-    /// The run's UPDATEs as bytes, built by `make` only the first time.
-    mutating func encoded(_ key: Key, _ make: () -> [Update]) -> (bytes: ByteBuffer, messages: Int) {
+    /// The run's UPDATEs as bytes, made by `make` only the first time.
+    mutating func encoded(_ key: Key, _ make: () -> (bytes: ByteBuffer, messages: Int)) -> (bytes: ByteBuffer, messages: Int) {
         if let e = encoded[key] {
             hits += 1
             return e
         }
         misses += 1
-        let updates = make()
-        var b = ByteBuffer()
-        for u in updates { BGPMessage.update(u).encode(into: &b, options: key.options) }
-        encoded[key] = (b, updates.count)
-        return (b, updates.count)
+        let e = make()
+        encoded[key] = e
+        return e
     }
 }
 

@@ -7,7 +7,7 @@ import NIOCore
 ///
 /// Built for a million routes in under 300 bytes each: every destination's
 /// NLRI is stored once, in `routes`, and everything else names it by a
-/// 4-byte route index (the lookup table holds indices only). Attribute sets
+/// 4-byte route index (the lookup table holds indices and hashes only). Attribute sets
 /// are interned in an `AttributeStore`. The Adj-RIB-In lives in the Loc-RIB
 /// entry: the first path inline (most EVPN destinations have one), further
 /// paths in a side table. Adj-RIB-Out is a dense array per peer.
@@ -23,6 +23,10 @@ public struct RIB: Sendable {
     private var routes: [NLRI?] = []
     private var loc: [LocEntry] = []
     private var lookup = RouteIndexTable()
+    /// What touching lookup slots read (kept so the reads are not optimised away).
+    private var touched: UInt64 = 0
+    /// Keys `keyHash`: random per RIB.
+    private let hashSeed: (UInt64, UInt64, UInt64) = (.random(in: .min ... .max), .random(in: .min ... .max), .random(in: .min ... .max))
     /// The paths after the first, of the few destinations that have several.
     private var morePaths: [RouteIndex: [Path]] = [:]
     private var freeIndices: [RouteIndex] = []
@@ -33,6 +37,8 @@ public struct RIB: Sendable {
     /// Received attribute set -> its reflected form, for one source router id:
     /// routes sharing attributes are reflected without rebuilding them.
     private var reflectedCache: [AttributeStore.ID: (source: IPv4Address, ebgp: Bool, out: AttributeStore.ID)] = [:]
+    /// The entry of `reflectedCache` last used (cleared as it goes).
+    private var lastReflected: (received: AttributeStore.ID, source: IPv4Address, ebgp: Bool, out: AttributeStore.ID)?
     /// Peers whose EVPN routes are constrained by their RT membership (RFC
     /// 4684): while none is, paths change without looking at membership.
     private var constrainedPeers = 0
@@ -458,7 +464,9 @@ public struct RIB: Sendable {
             if family == .routeTargetConstraint { endMembershipWait(peer) }
             return change
         }
-        change.withdrawn = withdraw(update.withdrawn, from: peer, ignored: &change.ignored)
+        // Each list as it came: no concatenated copy of every NLRI.
+        change.withdrawn = withdraw(update.withdrawnRoutes, from: peer, ignored: &change.ignored)
+        if let unreach = update.attributes.mpUnreachNLRI { change.withdrawn += withdraw(unreach.nlri, from: peer, ignored: &change.ignored) }
         // Classic IPv4 NLRI are not carried: only multiprotocol families are negotiated.
         change.ignored += update.nlri.count
         guard let mp = update.attributes.mpReachNLRI else { return change }
@@ -474,8 +482,10 @@ public struct RIB: Sendable {
             return change
         }
         let id = store.intern(RouteAttributes(attributes: attributes, nextHop: mp.nextHop))
-        for nlri in mp.nlri where nlri.family == mp.family {
-            setPath(index(for: nlri), from: peer, attributes: id)
+        // By position: each NLRI is read in place, not copied out first.
+        let hashes = keyHashes(mp.nlri)
+        for k in mp.nlri.indices where mp.nlri[k].family == mp.family {
+            setPath(index(for: mp.nlri[k], hash: hashes[k]), from: peer, attributes: id)
             change.announced += 1
         }
         releaseReceived(id)
@@ -498,7 +508,7 @@ public struct RIB: Sendable {
         for (nlri, attributes) in routes {
             if let i = indexOf(nlri), self.routes[Int(i)] == nlri, let a = path(i, from: peer), store[a] == attributes { continue }
             let id = store.intern(attributes)
-            setPath(index(for: nlri), from: peer, attributes: id)
+            setPath(index(for: nlri, hash: keyHash(nlri)), from: peer, attributes: id)
             releaseReceived(id)
             change.announced += 1
         }
@@ -509,8 +519,9 @@ public struct RIB: Sendable {
     @discardableResult
     public mutating func withdraw(_ nlri: [NLRI], from peer: PeerID, ignored: inout Int) -> Int {
         var n = 0
-        for r in nlri {
-            guard let i = indexOf(r), path(i, from: peer) != nil else { ignored += 1; continue }
+        let hashes = keyHashes(nlri)
+        for k in nlri.indices {
+            guard let i = indexOf(nlri[k], hash: hashes[k]), path(i, from: peer) != nil else { ignored += 1; continue }
             removePath(i, from: peer)
             n += 1
         }
@@ -533,9 +544,11 @@ public struct RIB: Sendable {
             while let m = try? d.next(), case .update(let u)? = try? BGPMessage.decode(m, options: options) { carried.append(u) }
         }
         guard let plan = takePlan(for: peer, options: options, only: only, budget: nil) else { return carried }
-        return carried + plan.withdrawals.flatMap { withdrawalUpdates($0.nlri, family: $0.family, options: options) }
+        let updates = carried + plan.withdrawals.flatMap { withdrawalUpdates($0.routes, family: $0.family, options: options) }
             + plan.announcements.flatMap { announcementUpdates($0.routes, attributes: $0.attributes, family: $0.family, options: options) }
             + plan.endOfRIB.map { Update.endOfRIB($0) }
+        release(plan)
+        return updates
     }
 
     /// The same UPDATEs as `pendingUpdates`, encoded, at most about `budget`
@@ -564,6 +577,7 @@ public struct RIB: Sendable {
         }
         guard let plan = takePlan(for: peer, options: options, only: only, budget: budget) else { return OutboundMessages() }
         let out = encode(plan, options: options, cache: &cache)
+        release(plan)
         if subgroups, only == nil {
             withTables(peer) { $0.options = options }
             joinIfInStep(peer)
@@ -598,6 +612,7 @@ public struct RIB: Sendable {
         let unsendable = peers[g]?.unsendable ?? 0
         guard let plan = takePlan(for: g, options: options, only: nil, budget: budget) else { return nil }
         let out = encode(plan, options: options, cache: &cache)
+        release(plan)
         s.generation += 1
         s.output = out
         s.stalls = 0
@@ -614,17 +629,20 @@ public struct RIB: Sendable {
         return out
     }
 
-    /// A plan's UPDATEs as bytes, runs shared through `cache`.
+    /// A plan's UPDATEs as bytes, runs shared through `cache`. Each run's
+    /// attributes are encoded once (`MultiprotocolUpdateTemplate`), its NLRI
+    /// written from the table straight into the buffer: the same bytes as
+    /// encoding `pendingUpdates`' UPDATEs, without building them.
     private func encode(_ plan: OutboundPlan, options: SessionOptions, cache: inout OutboundEncodingCache) -> OutboundMessages {
         var out = OutboundMessages()
         for w in plan.withdrawals {
             out.append(cache.encoded(.init(attributes: nil, family: w.family, options: options, routes: w.routes)) {
-                withdrawalUpdates(w.nlri, family: w.family, options: options)
+                write(w.routes, options: options, Self.withdrawal([], family: w.family))
             })
         }
         for a in plan.announcements {
             out.append(cache.encoded(.init(attributes: a.attributes, family: a.family, options: options, routes: a.routes)) {
-                announcementUpdates(a.routes, attributes: a.attributes, family: a.family, options: options)
+                write(a.routes, options: options, Self.announcement([], family: a.family, attributes: store[a.attributes]))
             })
         }
         for family in plan.endOfRIB {
@@ -639,7 +657,9 @@ public struct RIB: Sendable {
     /// routes by index (the withdrawn with their NLRI, whose index may be
     /// freed by the withdrawal), grouped by attribute set.
     struct OutboundPlan {
-        var withdrawals: [(family: AddressFamily, routes: [RouteIndex], nlri: [NLRI])] = []
+        /// Withdrawn routes keep their index (and NLRI) until the plan is
+        /// encoded: `release` lets them go after.
+        var withdrawals: [(family: AddressFamily, routes: [RouteIndex])] = []
         var announcements: [(attributes: AttributeStore.ID, family: AddressFamily, routes: [RouteIndex])] = []
         var endOfRIB: [AddressFamily] = []
         /// Members of the group planned that differ from it on a route left
@@ -647,8 +667,41 @@ public struct RIB: Sendable {
         var deviants: Set<PeerID> = []
     }
 
-    private func withdrawalUpdates(_ nlri: [NLRI], family: AddressFamily, options: SessionOptions) -> [Update] {
-        UpdatePacker.pack(nlri, options: options) { Update(attributes: PathAttributes([PathAttribute(.mpUnreachNLRI(MPUnreachNLRI(family: family, nlri: $0)))])) }
+    private func withdrawalUpdates(_ routes: [RouteIndex], family: AddressFamily, options: SessionOptions) -> [Update] {
+        UpdatePacker.pack(routes.compactMap { self.routes[Int($0)] }, options: options) { Self.withdrawal($0, family: family) }
+    }
+
+    /// The encoded UPDATEs carrying `routes`, packed as `UpdatePacker.pack`
+    /// packs them, each `template` with its share of the NLRI.
+    private func write(_ routes: [RouteIndex], options: SessionOptions, _ update: Update) -> (bytes: ByteBuffer, messages: Int) {
+        guard let template = MultiprotocolUpdateTemplate(update, options: options) else { return (ByteBuffer(), 0) }
+        var offsets = [0]
+        offsets.reserveCapacity(routes.count + 1)
+        for i in routes { offsets.append(offsets[offsets.count - 1] + (self.routes[Int(i)]?.wireLength ?? 0)) }
+        let lengths = (0..<routes.count).map { offsets[$0 + 1] - offsets[$0] }
+        let runs = UpdatePacker.chunks(lengths, base: template.length(nlriLength: 0), maximum: options.maximumMessageLength) { r in
+            template.length(nlriLength: offsets[r.upperBound] - offsets[r.lowerBound])
+        }
+        var b = ByteBuffer()
+        b.reserveCapacity(runs.reduce(0) { $0 + template.length(nlriLength: offsets[$1.upperBound] - offsets[$1.lowerBound]) })
+        for r in runs {
+            template.writeHead(nlriLength: offsets[r.upperBound] - offsets[r.lowerBound], into: &b)
+            for k in r { self.routes[Int(routes[k])]?.encode(into: &b) }
+        }
+        return (b, runs.count)
+    }
+
+    /// Lets go of the routes a plan withdrew, once it is encoded. Those it
+    /// held the last reference to leave the lookup table: their slots are
+    /// touched first (see `keyHashes`); the others are only counted down.
+    private mutating func release(_ plan: OutboundPlan) {
+        for w in plan.withdrawals {
+            var hashes: [UInt32] = []
+            hashes.reserveCapacity(w.routes.count)
+            for i in w.routes { hashes.append(loc[Int(i)].references == 1 ? routes[Int(i)].map { keyHash($0) } ?? 0 : 0) }
+            touched ^= lookup.touch(hashes)
+            for (k, i) in w.routes.enumerated() { unreference(i, hash: hashes[k]) }
+        }
     }
 
     private func announcementUpdates(_ routes: [RouteIndex], attributes a: AttributeStore.ID, family: AddressFamily,
@@ -696,14 +749,15 @@ public struct RIB: Sendable {
         var admitted: [AttributeStore.ID: Bool] = [:]
         var held: [RouteIndex] = []
         /// Per attribute set, the length of its UPDATE without NLRI.
-        var baseLength: [AttributeStore.ID: Int] = [:]
+        var baseLength = BaseLengths()
         var decisions = ReflectionMemo()
         var used = 0
         /// For a group: the members a route's source and originator make differ, for the last of each.
         let subgroup = groups[peer]
         var differs: (source: PeerID, attributes: AttributeStore.ID, members: [PeerID])?
         while let i = t.pending.next() {
-            guard let nlri = routes[Int(i)], let family = nlri.family else { continue }
+            // The NLRI is read in place, never copied: withdrawn ones are encoded from the table too.
+            guard let family = routes[Int(i)]?.family else { continue }
             if let only, !only.contains(family) {
                 held.append(i)
                 continue
@@ -730,7 +784,7 @@ public struct RIB: Sendable {
             }
             // RFC 4271 §4: nothing over the peer's maximum. A route that
             // cannot fit even alone is not sent there: withdrawn toward it.
-            if let a = wanted, !fits(nlri, family: family, attributes: a, options: options, baseLength: &baseLength) {
+            if let a = wanted, !fits(i, family: family, attributes: a, options: options, baseLength: &baseLength) {
                 wanted = nil
                 t.unsendable += 1
             }
@@ -755,13 +809,11 @@ public struct RIB: Sendable {
                 // A family or two at most: found by a scan.
                 if let k = plan.withdrawals.firstIndex(where: { $0.family == family }) {
                     plan.withdrawals[k].routes.append(i)
-                    plan.withdrawals[k].nlri.append(nlri)
                 } else {
-                    plan.withdrawals.append((family, [i], [nlri]))
+                    plan.withdrawals.append((family, [i]))
                 }
-                unreference(i)
             }
-            used += UpdatePacker.length(of: nlri)
+            used += routes[Int(i)]?.wireLength ?? 0
             if let budget, used >= budget { break }
         }
         for i in held { t.pending.insert(i) }
@@ -782,6 +834,11 @@ public struct RIB: Sendable {
 
     // MARK: internals
 
+    /// The UPDATE withdrawing `nlri` of one family.
+    private static func withdrawal(_ nlri: [NLRI], family: AddressFamily) -> Update {
+        Update(attributes: PathAttributes([PathAttribute(.mpUnreachNLRI(MPUnreachNLRI(family: family, nlri: nlri)))]))
+    }
+
     /// The UPDATE announcing `nlri` of one family with one attribute set.
     private static func announcement(_ nlri: [NLRI], family: AddressFamily, attributes: RouteAttributes) -> Update {
         var p = attributes.attributes
@@ -791,33 +848,67 @@ public struct RIB: Sendable {
 
     /// Whether an UPDATE announcing just this route with attribute set `a`
     /// stays within the maximum length. Exact (encoded) only near the limit.
-    private func fits(_ nlri: NLRI, family: AddressFamily, attributes a: AttributeStore.ID, options: SessionOptions,
-                      baseLength: inout [AttributeStore.ID: Int]) -> Bool {
+    private func fits(_ i: RouteIndex, family: AddressFamily, attributes a: AttributeStore.ID, options: SessionOptions,
+                      baseLength: inout BaseLengths) -> Bool {
+        guard let length = routes[Int(i)]?.wireLength else { return true }
         let base: Int
-        if let known = baseLength[a] {
+        if baseLength.last?.attributes == a, let known = baseLength.last?.length {
+            base = known
+        } else if let known = baseLength.all[a] {
+            baseLength.last = (a, known)
             base = known
         } else {
             base = BGPMessage.update(Self.announcement([], family: family, attributes: store[a])).encodedLength(options: options)
-            baseLength[a] = base
+            baseLength.all[a] = base
+            baseLength.last = (a, base)
         }
         // One more octet for MP_REACH_NLRI's length should it turn extended.
-        if base + UpdatePacker.length(of: nlri) + 1 <= options.maximumMessageLength { return true }
+        if base + length + 1 <= options.maximumMessageLength { return true }
+        guard let nlri = routes[Int(i)] else { return true }
         return BGPMessage.update(Self.announcement([nlri], family: family, attributes: store[a])).encodedLength(options: options)
             <= options.maximumMessageLength
     }
 
-    /// Destinations are hashed and compared by their key.
-    private static func hash(_ nlri: NLRI) -> UInt32 { UInt32(truncatingIfNeeded: nlri.key.hashValue) }
+    /// Destinations are hashed and compared by their key. MAC/IP routes,
+    /// nearly all of an EVPN table, are hashed from their key fields in two
+    /// multiplications (seeded per RIB, so a peer cannot aim collisions at
+    /// it); other routes by the standard library's hasher of their key.
+    private func keyHash(_ nlri: NLRI) -> UInt32 {
+        guard case .evpn(.macIPAdvertisement(let r)) = nlri.route else { return UInt32(truncatingIfNeeded: nlri.key.hashValue) }
+        func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+            let m = a.multipliedFullWidth(by: b)
+            return m.high ^ m.low
+        }
+        let ip: (UInt64, UInt64) = switch r.ip {
+        case .v4(let a)?: (UInt64(a.rawValue) | 1 << 32, 0)
+        case .v6(let a)?: (a.high, a.low)
+        case nil: (0, 0)
+        }
+        let pathID = nlri.pathID.map { UInt64($0) | 1 << 32 } ?? 0
+        let h = mix(mix(r.rd.rawValue ^ hashSeed.0, r.mac.rawValue ^ UInt64(r.ethernetTag) << 48 ^ hashSeed.1) ^ ip.0,
+                    ip.1 ^ pathID ^ hashSeed.2)
+        return UInt32(truncatingIfNeeded: h ^ h >> 32)
+    }
 
-    private func indexOf(_ nlri: NLRI) -> RouteIndex? {
-        lookup.find(hash: Self.hash(nlri)) { routes[Int($0)]?.sameKey(as: nlri) == true }
+    private func indexOf(_ nlri: NLRI, hash: UInt32? = nil) -> RouteIndex? {
+        lookup.find(hash: hash ?? keyHash(nlri)) { routes[Int($0)]?.sameKey(as: nlri) == true }
+    }
+
+    /// The key hashes of an UPDATE's NLRI, their slots in the lookup table
+    /// touched all at once: the cache misses of a table of a million overlap
+    /// instead of coming one per route.
+    private mutating func keyHashes(_ nlri: [NLRI]) -> [UInt32] {
+        var hashes: [UInt32] = []
+        hashes.reserveCapacity(nlri.count)
+        for k in nlri.indices { hashes.append(keyHash(nlri[k])) }
+        touched ^= lookup.touch(hashes)
+        return hashes
     }
 
     /// The index of an announced route's destination, made if new. The
     /// same key with other fields replaces the NLRI held (an implicit
     /// withdraw): peers that were sent the old one are sent it again.
-    private mutating func index(for nlri: NLRI) -> RouteIndex {
-        let hash = Self.hash(nlri)
+    private mutating func index(for nlri: NLRI, hash: UInt32) -> RouteIndex {
         if let i = lookup.find(hash: hash, matches: { routes[Int($0)]?.sameKey(as: nlri) == true }) {
             if routes[Int(i)] != nlri {
                 routes[Int(i)] = nlri
@@ -858,11 +949,12 @@ public struct RIB: Sendable {
         return peers.values[k].info
     }
 
-    private mutating func unreference(_ i: RouteIndex) {
+    /// One reference less to route `i` (whose key hash the caller may know); the route goes with the last.
+    private mutating func unreference(_ i: RouteIndex, hash: UInt32? = nil) {
         guard loc[Int(i)].references > 0 else { return }
         loc[Int(i)].references -= 1
-        guard loc[Int(i)].references == 0, routes[Int(i)] != nil else { return }
-        lookup.remove(i)
+        guard loc[Int(i)].references == 0, let h = routes[Int(i)].map({ hash ?? keyHash($0) }) else { return }
+        lookup.remove(i, hash: h)
         routes[Int(i)] = nil
         loc[Int(i)] = LocEntry()
         freeIndices.append(i)
@@ -895,9 +987,12 @@ public struct RIB: Sendable {
 
     private mutating func setPath(_ i: RouteIndex, from peer: PeerID, attributes id: AttributeStore.ID) {
         // A source differs from its group: it is never sent its own routes.
-        leaveGroup(peer, copying: true)
+        // (One look-up of its tables per route: most sources are in no group.)
+        if withTables(peer, { t in
+            if !t.stale.isEmpty { t.stale.remove(i) }
+            return t.group != nil
+        }) == true { leaveGroup(peer, copying: true) }
         store.retain(id)
-        withTables(peer) { if !$0.stale.isEmpty { $0.stale.remove(i) } }
         var e = loc[Int(i)]
         var old: AttributeStore.ID?
         if e.firstPeer == LocEntry.none {
@@ -1077,7 +1172,13 @@ public struct RIB: Sendable {
 
     /// The reflected attribute set of a received one, with a reference for the caller.
     private mutating func reflected(_ received: AttributeStore.ID, from source: RIBPeer) -> AttributeStore.ID {
+        // Routes come in runs of one set: the last found is tried first.
+        if let c = lastReflected, c.received == received, c.source == source.routerID, c.ebgp == source.ebgp {
+            store.retain(c.out)
+            return c.out
+        }
         if let c = reflectedCache[received], c.source == source.routerID, c.ebgp == source.ebgp {
+            lastReflected = (received, c.source, c.ebgp, c.out)
             store.retain(c.out)
             return c.out
         }
@@ -1094,7 +1195,10 @@ public struct RIB: Sendable {
     /// Releases a received set; its cached reflected form goes with it.
     private mutating func releaseReceived(_ id: AttributeStore.ID) {
         store.release(id)
-        if store.references(id) == 0, let c = reflectedCache.removeValue(forKey: id) { store.release(c.out) }
+        if store.references(id) == 0, let c = reflectedCache.removeValue(forKey: id) {
+            if lastReflected?.received == id { lastReflected = nil }
+            store.release(c.out)
+        }
     }
 
     private mutating func markAll(for peer: PeerID) {
@@ -1250,6 +1354,13 @@ public struct RIB: Sendable {
         } else {
             groups[g] = s
         }
+    }
+
+    /// Per attribute set, the length of its UPDATE without NLRI, within one
+    /// plan; the last at hand (routes come in runs of one set).
+    struct BaseLengths {
+        var all: [AttributeStore.ID: Int] = [:]
+        var last: (attributes: AttributeStore.ID, length: Int)?
     }
 
     /// The last verdict of the reflection rules, for one target within one plan.

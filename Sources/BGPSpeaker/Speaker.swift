@@ -805,7 +805,10 @@ public actor Speaker {
             // soon, so a member that stopped reading splits off even when nothing else moves.
             if rib.subgroupStalls > stalls { retryStalled() }
         }
-        for (id, p) in peers where p.session.state == .established && rib.hasPendingUpdates(id) {
+        // By id: writing to a peer changes `peers`, which a loop over the
+        // dictionary itself would then hold twice and copy whole (a thousand peers per flush).
+        for id in Array(peers.keys) {
+            guard let p = peers[id], p.session.state == .established, rib.hasPendingUpdates(id) else { continue }
             // During selection deferral only RT membership goes out: a peer
             // that waits for our membership End-of-RIB (RFC 4684 §6) before
             // sending its routes would otherwise hold our deferral to its timer.
