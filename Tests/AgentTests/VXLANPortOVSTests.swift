@@ -50,8 +50,18 @@ struct VXLANPortOVSTests {
     /// Container a (port 1) configured in VNI 10, as in `AgentGoBGPRemoteTests`.
     static let tenant = AgentGoBGPRemoteTests.tenant
 
-    @Test(arguments: cases)
-    func tunnelFlowsOnlyThroughAVerifiedPort(_ c: Case) async throws {
+    /// The four cases side by side, each in its own sandbox namespace with
+    /// its own OVS, reflector, agent and GoBGP: they wait mostly on GoBGP,
+    /// which dials 5-9 s after its start (36 s one after the other). Every
+    /// check is its own and its message names the case.
+    @Test func tunnelFlowsOnlyThroughAVerifiedPort() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for c in Self.cases { group.addTask { try await Self.tunnelFlowsOnlyThroughAVerifiedPort(c) } }
+            try await group.waitForAll()
+        }
+    }
+
+    static func tunnelFlowsOnlyThroughAVerifiedPort(_ c: Case) async throws {
         try await AgentSandbox.with(hint: "vxp") { fixture in
             let sandbox = fixture.sandbox
             try sandbox.addContainer("a", mac: "02:00:00:00:00:01", addresses: ["10.77.0.1/24"], ofport: 1)
@@ -68,7 +78,7 @@ struct VXLANPortOVSTests {
             let added = try await eventually(10, every: .milliseconds(100)) {
                 try gobgpd.evpn(GoBGPDaemon.macadv(Self.remoteMAC, "10.77.0.99", vni: 10, vtep: Self.remoteVTEP, rd: 10))
             }
-            #expect(added, "gobgp could not add the route\n\(logs())")
+            #expect(added, "\(c.name): gobgp could not add the route\n\(logs())")
 
             // The agent holds the remote endpoint and has programmed the local part of the overlay.
             let client = AdminClient(address: .unix(path: fixture.adminSocket))
@@ -77,19 +87,19 @@ struct VXLANPortOVSTests {
                 let local = ((try? AgentOVSTests.dump(sandbox)) ?? []).contains { $0.0.cookie == Self.cookie(.forwardLocal) }
                 return local && endpoints.contains { $0.mac == Self.remoteMAC }
             }
-            #expect(known, "\(logs())")
+            #expect(known, "\(c.name): \(logs())")
             usleep(500_000)
             let tunnel = [Self.cookie(.forwardRemote), Self.cookie(.classifyTunnel)]
             let flows = try AgentOVSTests.dump(sandbox).map(\.0)
-            #expect(!flows.contains { tunnel.contains($0.cookie) }, "tunnel flows on an unverified port:\n\(flows)\n\(logs())")
+            #expect(!flows.contains { tunnel.contains($0.cookie) }, "\(c.name): tunnel flows on an unverified port:\n\(flows)\n\(logs())")
             let toPort = try sandbox.dumpFlows().filter { $0.contains("output:\(c.vxlanPort)") }
-            #expect(toPort.isEmpty, "flows to ofport \(c.vxlanPort):\n\(toPort.joined(separator: "\n"))")
+            #expect(toPort.isEmpty, "\(c.name): flows to ofport \(c.vxlanPort):\n\(toPort.joined(separator: "\n"))")
             let warning = agent.output.split(separator: "\n").first { $0.contains("VXLAN port refused") }
             #expect(warning?.contains("vxlan-port \(c.vxlanPort)") == true && warning?.contains("\(c.field)=\(c.value)") == true,
-                    "\(warning ?? "no warning")\n\(logs())")
+                    "\(c.name): \(warning ?? "no warning")\n\(logs())")
             let metrics = try String(decoding: client.get("/metrics").body, as: UTF8.self)
             #expect(metrics.split(separator: "\n").contains { $0.hasPrefix("swiftplane_errors_total") && $0.contains("kind=\"vxlan_port\"") && $0.hasSuffix(" 1") },
-                    "\(metrics)")
+                    "\(c.name): \(metrics)")
 
             guard let fix = c.fix else { return }
             try sandbox.vsctl(fix)
@@ -97,8 +107,8 @@ struct VXLANPortOVSTests {
                 let flows = ((try? AgentOVSTests.dump(sandbox)) ?? []).map(\.0.cookie)
                 return tunnel.allSatisfy { flows.contains($0) }
             }
-            #expect(recovered, "no tunnel flows once the port is fixed\n\(logs())")
-            #expect(agent.output.contains("VXLAN port verified"), "\(logs())")
+            #expect(recovered, "\(c.name): no tunnel flows once the port is fixed\n\(logs())")
+            #expect(agent.output.contains("VXLAN port verified"), "\(c.name): \(logs())")
         }
     }
 

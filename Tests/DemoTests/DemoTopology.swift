@@ -60,11 +60,14 @@ enum DemoTopology {
     }()
 
     /// Runs `deploy/demo ARGS` on this process's state folder, with the
-    /// daemons of this build (the debug products `swift build` made).
+    /// daemons of this build (the debug products `swift build` made) and the
+    /// reflectors' selection deferral at 3 s instead of 8: the agents are
+    /// back within a second, and every up and reflector restart waits for it
+    /// (the tests check that the deferral ends, not how long it is).
     @discardableResult
     static func demo(_ arguments: String...) throws -> CommandResult {
         try Command.run("/usr/bin/env", ["SWIFTPLANE_DEMO_STATE=\(state)", "SWIFTPLANE_DEMO_BIN=\(daemonFolder)",
-                                         script.path] + arguments)
+                                         "SWIFTPLANE_DEMO_SELECTION_DEFERRAL=3", script.path] + arguments)
     }
 
     /// Where `swift build` put swiftplane-rr and swiftplane-agent.
