@@ -171,6 +171,7 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        HeapTrim.limitArenas()
         var configuration: AgentConfiguration
         do {
             configuration = try AgentConfiguration.load(path: config)
