@@ -208,7 +208,7 @@ let package = Package(
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(
             name: "OpenFlowControllerTests",
-            dependencies: ["OpenFlowController", "OpenFlow", "Packets", "Pcap", "TestSupport", nioCore,
+            dependencies: ["OpenFlowController", "OpenFlowTables", "OpenFlow", "Packets", "Pcap", "TestSupport", nioCore,
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),

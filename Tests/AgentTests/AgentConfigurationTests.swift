@@ -150,17 +150,17 @@ struct AgentConfigurationTests {
         Bad(name: "BMP without reflectors", yaml: base + "\nbmp: 127.0.0.1:11019",
             expected: "t.yaml: bmp: BMP to 127.0.0.1:11019 reports the BGP speaker, and there is none without route-reflectors"),
         Bad(name: "BMP port zero", yaml: base + withReflector + "\nbmp: 127.0.0.1:0",
-            expected: "t.yaml: bmp: expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535, got '127.0.0.1:0'"),
+            expected: "t.yaml: bmp: invalid value '127.0.0.1:0': expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535"),
         Bad(name: "BMP host name", yaml: base + withReflector + "\nbmp: collector:11019",
-            expected: "t.yaml: bmp: expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535, got 'collector:11019'"),
+            expected: "t.yaml: bmp: invalid value 'collector:11019': expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535"),
         Bad(name: "BMP IPv6 without brackets", yaml: base + withReflector + "\nbmp: 'fd00::9:11019'",
-            expected: "t.yaml: bmp: expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535, got 'fd00::9:11019'"),
+            expected: "t.yaml: bmp: invalid value 'fd00::9:11019': expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535"),
         Bad(name: "BMP mapping without collector", yaml: base + withReflector + "\nbmp: {statistics-interval: 5}",
             expected: "t.yaml: bmp.collector: missing required field"),
         Bad(name: "BMP statistics interval", yaml: base + withReflector + "\nbmp: {collector: 127.0.0.1:11019, statistics-interval: -1}",
-            expected: "t.yaml: bmp.statistics-interval: seconds between Statistics Reports must be an integer in 0...86400, got '-1'"),
+            expected: "t.yaml: bmp.statistics-interval: invalid value '-1': expected seconds between Statistics Reports (0: none), an integer 0-86400"),
         Bad(name: "BMP unknown key", yaml: base + withReflector + "\nbmp: {collector: 127.0.0.1:11019, adj-rib-in: true}",
-            expected: "t.yaml: bmp.adj-rib-in: unknown field"),
+            expected: "t.yaml: bmp.adj-rib-in: invalid value 'true': unknown field; known: adj-rib-out, collector, statistics-interval"),
     ]
 
     static let withReflector = "\nroute-reflectors: [{address: 10.0.0.254}]"
