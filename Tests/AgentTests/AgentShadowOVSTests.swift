@@ -48,7 +48,7 @@ struct AgentShadowOVSTests {
                                                          endpoints: [AgentOVSTests.a, AgentOVSTests.b], addressResolutionRate: 100))
             let ready = await eventually(10, every: .milliseconds(100)) { ((try? Self.flows(sandbox)) ?? []).count == wanted.count }
             try #require(ready, "flows never reached the pipeline's \(wanted.count): \(agent.output.suffix(2000))")
-            // Settled: the same lines twice, a second apart (an audit found nothing).
+            // An audit (every second) runs on the settled bridge and finds nothing to repair.
             try await Task.sleep(for: .milliseconds(1_200))
             let installed = try Self.flows(sandbox)
             #expect(installed.count == wanted.count)
