@@ -114,6 +114,8 @@ extension AgentDaemon {
 
     /// The table the pipeline wants on a switch, as last handed to the controller.
     func wantedFlows(_ dpid: UInt64) -> FlowTable {
+        // What the controller compares the switch with (without the tunnel while it is refused).
+        if let given = givenFlows(dpid) { return given }
         guard let bridge = bridgeOf[dpid] else { return FlowTable() }
         return core.tables(bridge)?.flows ?? FlowTable()
     }

@@ -100,6 +100,10 @@ struct VXLANPortOVSTests {
             let metrics = try String(decoding: client.get("/metrics").body, as: UTF8.self)
             #expect(metrics.split(separator: "\n").contains { $0.hasPrefix("swiftplane_errors_total") && $0.contains("kind=\"vxlan_port\"") && $0.hasSuffix(" 1") },
                     "\(c.name): \(metrics)")
+            // The live view compares the switch with what it was given: no tunnel flow shows as missing.
+            let live = try client.get("/flows?live=1", as: [FlowReport].self).flatMap(\.flows)
+            let wrong = live.filter { $0.state != .installed && $0.state != .foreign }
+            #expect(!live.isEmpty && wrong.isEmpty, "\(c.name): \(wrong)")
 
             guard let fix = c.fix else { return }
             try sandbox.vsctl(fix)
