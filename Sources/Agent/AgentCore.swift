@@ -300,6 +300,9 @@ public struct AgentCore: Sendable {
         return out
     }
 
+    /// Whether the bridge's tables have been computed (cheaper than `tables`).
+    public func hasTables(_ bridge: String) -> Bool { bridgeFlows[bridge] != nil }
+
     /// Every flow, group and meter of the bridge as last taken with
     /// `takeFlowUpdates` (for a switch that connects: its whole table).
     public func tables(_ bridge: String) -> SwitchTables? {

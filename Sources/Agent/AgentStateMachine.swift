@@ -261,10 +261,13 @@ public struct AgentStateMachine: Sendable {
                 guard var update = updates[bridge] else { continue }
                 if let refused { update = TunnelRefusal.update(update, vxlanPort: refused) }
                 work.append(.update(datapathID: datapath, update))
-            } else if var tables = core.tables(bridge) {
-                if let refused { tables = TunnelRefusal.tables(tables, vxlanPort: refused) }
+            } else if core.hasTables(bridge) {
+                // The table a switch gets and the one the controller reads
+                // back come from one function.
                 binding.markGiven(datapath)
-                work.append(.replace(datapathID: datapath, bridge: bridge, tables))
+                if let tables = givenTables(datapathID: datapath) {
+                    work.append(.replace(datapathID: datapath, bridge: bridge, tables))
+                }
             }
         }
         return work

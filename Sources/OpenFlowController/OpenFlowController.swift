@@ -46,6 +46,12 @@ public actor OpenFlowController {
         /// what was installed (one switch at a time, spread over the
         /// interval); drift is repaired and counted. Nil: only after a (re)connect.
         public var auditInterval: Duration? = nil
+        /// Send each batch of more than one FLOW_MOD as one bundle (ONF
+        /// extension 230): applied all at once, so no packet sees half a
+        /// change, and several times faster on Open vSwitch than the same
+        /// FLOW_MODs one by one. A switch that refuses bundles gets plain
+        /// batches from then on, until it reconnects.
+        public var bundles = true
 
         public init() {}
 
@@ -88,6 +94,8 @@ public actor OpenFlowController {
     private var drains: [UInt64: Task<FlowSyncReport, any Error>] = [:]
     /// Per switch, the wake-up for rejected FLOW_MODs' retry.
     private var retries: [UInt64: Task<Void, Never>] = [:]
+    /// Switches (this connection of each) that refused a bundle's OPEN: plain batches only.
+    private var bundlesRefused: Set<Int> = []
     private var auditTask: Task<Void, Never>?
     /// Where the whole table wanted on a switch is read when the switch is
     /// read (nil: the controller keeps every switch's table itself).
@@ -489,7 +497,7 @@ public actor OpenFlowController {
                     }
                     var rejected: Set<Int> = []
                     do {
-                        try await handle.batch(batch.flowMods.map { .flowMod($0) })
+                        try await sendFlowMods(batch.flowMods, to: handle)
                     } catch let OpenFlowRequestError.batchRejected(errors) {
                         rejected = Set(errors.map(\.index))
                         reportRejectedFlows(batch, errors, on: datapathID)
@@ -569,6 +577,31 @@ public actor OpenFlowController {
     private func countRejections(_ n: Int, kind: String, on datapathID: UInt64) {
         Counter(label: "openflow_rejected_total", dimensions: [("dpid", DatapathID(datapathID).description), ("kind", kind)]).increment(by: n)
         hub.count { $0.rejectedMods &+= n }
+    }
+
+    /// A batch of FLOW_MODs, as one bundle when the switch takes them. A
+    /// bundle the switch refused changed nothing: the same FLOW_MODs go
+    /// again one by one, so each refusal is known by its FLOW_MOD (and a
+    /// switch that does not know bundles, refusing the OPEN, gets plain
+    /// batches from then on).
+    private func sendFlowMods(_ flowMods: [FlowMod], to handle: SwitchHandle) async throws {
+        let messages = flowMods.map { OpenFlowMessage.flowMod($0) }
+        guard configuration.bundles, messages.count > 1, !bundlesRefused.contains(handle.connectionID) else {
+            return try await handle.batch(messages)
+        }
+        do {
+            try await handle.batch(messages, bundled: true)
+            hub.count { $0.bundlesCommitted &+= 1 }
+            return
+        } catch let OpenFlowRequestError.batchRejected(errors) {
+            hub.count { $0.bundlesRejected &+= 1 }
+            if let refusal = errors.first(where: { $0.index < 0 }) {
+                bundlesRefused.insert(handle.connectionID)
+                logger.warning("switch refused bundles; its flow changes go as plain batches until it reconnects", metadata: [
+                    "dpid": "\(DatapathID(handle.datapathID).description)", "error": "\(refusal.error.name)"])
+            }
+        }
+        try await handle.batch(messages)
     }
 
     private func reportRejectedFlows(_ batch: FlowShadow.Batch, _ errors: [BatchMemberError], on datapathID: UInt64) {
@@ -694,6 +727,7 @@ public actor OpenFlowController {
             }
             accept(handle, info)
         case let .down(handle, reason):
+            bundlesRefused.remove(handle.connectionID)
             guard switches[handle.datapathID]?.connectionID == handle.connectionID else { return }
             switches[handle.datapathID] = nil
             peers[handle.datapathID] = nil

@@ -107,8 +107,8 @@ final class SwitchChannelHandler: ChannelInboundHandler {
         apply(outputs)
     }
 
-    func batch(_ messages: [OpenFlowMessage], promise: EventLoopPromise<[OpenFlowMessage]>) {
-        let (xid, outputs) = connection.batch(messages)
+    func batch(_ messages: [OpenFlowMessage], bundled: Bool, promise: EventLoopPromise<[OpenFlowMessage]>) {
+        let (xid, outputs) = (bundled ? connection.bundledBatch(messages) : nil) ?? connection.batch(messages)
         promises[xid] = promise
         apply(outputs)
     }
@@ -159,7 +159,14 @@ final class SwitchChannelHandler: ChannelInboundHandler {
             logger.error("cannot encode message", metadata: ["error": "\(error)"])
             return false
         }
-        if case .flowMod = envelope.message { flowModsUncounted &+= 1 }
+        switch envelope.message {
+        case .flowMod: flowModsUncounted &+= 1
+        // A message added to a bundle: the controller bundles only FLOW_MODs.
+        case let .experimenter(message) where message.experimenter == ONFExperimenterType.experimenterID
+            && message.expType == ONFExperimenterType.bundleAddMessage.rawValue:
+            flowModsUncounted &+= 1
+        default: break
+        }
         return true
     }
 

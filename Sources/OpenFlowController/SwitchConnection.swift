@@ -49,6 +49,7 @@ public struct SwitchConnection: Sendable {
 
     private var inbound = ByteBuffer()
     private var nextXID: UInt32 = 1
+    private var nextBundleID: UInt32 = 1
     private var pending: [UInt32: Pending] = [:]
     /// Bytes of each multipart reply received so far, while it has more parts to come.
     private var multipartBytes: [UInt32: Int] = [:]
@@ -169,6 +170,42 @@ public struct SwitchConnection: Sendable {
             out.append(.send(OpenFlowEnvelope(xid: xid, message)))
         }
         pending[barrier] = .barrier(members: ids, errors: [])
+        out.append(.send(OpenFlowEnvelope(xid: barrier, .barrierRequest)))
+        return (barrier, out)
+    }
+
+    /// `batch`, as one bundle (ONF extension 230, the OpenFlow 1.4 bundle
+    /// on 1.3): OPEN, the messages added, COMMIT, then a BARRIER. The switch
+    /// applies all of them or none: an ERROR on any part (the switch does
+    /// not know bundles, a message is refused, the commit fails) completes
+    /// the barrier with `.batchRejected`, and the tables are as before.
+    /// Nil when a message cannot be carried in a bundle (it would not fit
+    /// the 16-bit length once wrapped): send the batch plainly.
+    public mutating func bundledBatch(_ messages: [OpenFlowMessage]) -> (barrier: UInt32, [SwitchConnectionOutput])? {
+        let bundleID = nextBundleID
+        nextBundleID &+= 1
+        let open = allocateXID()
+        var adds: [(xid: UInt32, ExperimenterMessage)] = []
+        adds.reserveCapacity(messages.count)
+        for message in messages {
+            let xid = allocateXID()
+            guard let add = try? BundleAdd(bundleID: bundleID, message: message).experimenter(xid: xid) else { return nil }
+            adds.append((xid, add))
+        }
+        let commit = allocateXID()
+        let barrier = allocateXID()
+        guard state == .ready else { return (barrier, [.completed(xid: barrier, .failure(.notConnected))]) }
+        var out: [SwitchConnectionOutput] = []
+        out.reserveCapacity(adds.count + 3)
+        pending[open] = .batchMember(barrier: barrier, index: -1)
+        out.append(.send(OpenFlowEnvelope(xid: open, .experimenter(BundleControl(bundleID: bundleID, type: .openRequest).experimenter))))
+        for (index, (xid, add)) in adds.enumerated() {
+            pending[xid] = .batchMember(barrier: barrier, index: index)
+            out.append(.send(OpenFlowEnvelope(xid: xid, .experimenter(add))))
+        }
+        pending[commit] = .batchMember(barrier: barrier, index: messages.count)
+        out.append(.send(OpenFlowEnvelope(xid: commit, .experimenter(BundleControl(bundleID: bundleID, type: .commitRequest).experimenter))))
+        pending[barrier] = .barrier(members: [open] + adds.map(\.xid) + [commit], errors: [])
         out.append(.send(OpenFlowEnvelope(xid: barrier, .barrierRequest)))
         return (barrier, out)
     }
@@ -399,6 +436,12 @@ public struct SwitchConnection: Sendable {
         case (.request, _):
             pending[xid] = nil
             return [.completed(xid: xid, .success([message]))]
+        case (.batchMember, let .experimenter(reply)):
+            // A bundle's OPEN_REPLY or COMMIT_REPLY: that part went through;
+            // the barrier after it reports the batch.
+            guard let control = try? BundleControl(reply), control.type == .openReply || control.type == .commitReply else { break }
+            pending[xid] = nil
+            return []
         case (let .barrier(members, errors), .barrierReply):
             pending[xid] = nil
             for member in members { pending[member] = nil }

@@ -82,4 +82,8 @@ public struct ControllerStatistics: Sendable, Hashable {
     public var rejectedMods = 0
     /// Flows audits found drifted from what was installed.
     public var flowDrift = 0
+    /// Batches of FLOW_MODs applied as one bundle, and bundles the switches
+    /// refused (their FLOW_MODs then went one by one).
+    public var bundlesCommitted = 0
+    public var bundlesRejected = 0
 }

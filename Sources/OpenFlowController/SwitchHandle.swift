@@ -20,10 +20,12 @@ public struct SwitchHandle: Sendable {
 
     /// Sends `messages` then a barrier; returns when the switch has applied
     /// them all, or throws `OpenFlowRequestError.batchRejected` with their ERRORs.
-    public func batch(_ messages: [OpenFlowMessage]) async throws {
+    /// `bundled`: as one bundle, applied all at once or not at all (a
+    /// rejected bundle changed nothing; its errors' indexes are the bundle's).
+    public func batch(_ messages: [OpenFlowMessage], bundled: Bool = false) async throws {
         let handler = handler
         let promise = channel.eventLoop.makePromise(of: [OpenFlowMessage].self)
-        channel.eventLoop.execute { handler.value.batch(messages, promise: promise) }
+        channel.eventLoop.execute { handler.value.batch(messages, bundled: bundled, promise: promise) }
         _ = try await promise.futureResult.get()
     }
 

@@ -107,7 +107,7 @@ public struct BridgeFlows: Sendable {
         var out: Set<EndpointKey> = []
         let vnisChanged = Set(old.ports.values).symmetricDifference(Set(new.ports.values))
         if !vnisChanged.isEmpty {
-            for (key, _) in state.endpoints where vnisChanged.contains(key.vni) { out.insert(key) }
+            for key in state.endpoints.keys where vnisChanged.contains(key.vni) { out.insert(key) }
         }
         let portsChanged = Set(old.ports.keys).union(new.ports.keys).filter { old.ports[$0] != new.ports[$0] }
             .union(old.securedPorts.symmetricDifference(new.securedPorts))

@@ -12,7 +12,7 @@ public struct BridgeState: Hashable, Sendable {
     public var ports: [UInt32: VNI]
     /// Local and remote endpoints, one per (VNI, MAC); a later insert of the
     /// same key replaces the earlier one.
-    public private(set) var endpoints: [EndpointKey: Endpoint]
+    public private(set) var endpoints: EndpointTable
     /// The tenants in ingress-replication mode, each with the remote VTEPs
     /// that sent a type-3 route for it (maybe none yet). Other tenants drop
     /// broadcast, multicast and unknown unicast.
@@ -34,7 +34,7 @@ public struct BridgeState: Hashable, Sendable {
         self.ingressReplication = ingressReplication
         self.addressResolutionRate = addressResolutionRate
         self.securedPorts = securedPorts
-        self.endpoints = [:]
+        self.endpoints = EndpointTable()
         for endpoint in endpoints { upsert(endpoint) }
     }
 

@@ -63,12 +63,17 @@ extension AgentDaemon {
         var out: [EndpointReport] = []
         for bridge in core.bridges {
             guard let state = core.bridgeState(bridge) else { continue }
+            // Sets, not searches per endpoint: a bridge may hold tens of thousands.
+            let configured = Set(configuration.endpoints.lazy.filter { $0.bridge == bridge }.map(\.endpoint.key))
+            let fromDatabase = Set((attached[bridge] ?? []).compactMap { port in
+                port.mac.flatMap { mac in VNI(rawValue: port.vni).map { EndpointKey(vni: $0, mac: mac) } }
+            })
             for endpoint in state.endpoints.values {
                 guard case let .local(port) = endpoint.location else { continue }
                 let source: EndpointReport.Source
-                if configuration.endpoints.contains(where: { $0.bridge == bridge && $0.endpoint.key == endpoint.key }) {
+                if configured.contains(endpoint.key) {
                     source = .static
-                } else if (attached[bridge] ?? []).contains(where: { $0.mac == endpoint.mac && $0.vni == endpoint.vni.rawValue }) {
+                } else if fromDatabase.contains(endpoint.key) {
                     source = .ovsdb
                 } else {
                     source = .learned

@@ -6,12 +6,12 @@ import OpenFlowController
 
 /// Runs `body` with a controller on a free loopback port and one fake switch
 /// that is up; `received` sees every message the controller sends it.
-func withConnectedFakeSwitch(_ configuration: OpenFlowController.Configuration, datapathID: UInt64,
+func withConnectedFakeSwitch(_ configuration: OpenFlowController.Configuration, datapathID: UInt64, logs: LogCapture = LogCapture(),
                              received: @escaping @Sendable (OpenFlowEnvelope) -> Void,
                              _ body: (OpenFlowController, FakePeer) async throws -> Void) async throws {
     var configuration = configuration
     configuration.port = 0
-    let controller = OpenFlowController(configuration: configuration, logger: LogCapture().logger)
+    let controller = OpenFlowController(configuration: configuration, logger: logs.logger)
     guard let port = try await controller.start().port else { throw Failure("controller has no port") }
     let stop = NIOLockedValueBox(false)
     let peer = try FakePeer(port: port)

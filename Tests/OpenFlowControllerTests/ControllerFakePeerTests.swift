@@ -160,6 +160,45 @@ struct ControllerFakePeerTests {
         #expect(report.flowModsSent == 0)
     }
 
+    @Test("a switch that refuses bundles gets its FLOW_MODs one by one, and no bundle again")
+    func switchWithoutBundles() async throws {
+        let logs = LogCapture()
+        var configuration = OpenFlowController.Configuration()
+        configuration.port = 0
+        let seen = NIOLockedValueBox<[OpenFlowMessage]>([])
+        try await withConnectedFakeSwitch(configuration, datapathID: 0x61, logs: logs, received: { envelope in
+            switch envelope.message {
+            case .flowMod, .experimenter: seen.withLockedValue { $0.append(envelope.message) }
+            default: break
+            }
+        }) { controller, _ in
+            let cookies = CookieSpace.swiftplane
+            let flows = (1...3).map { n in
+                FlowEntry(tableID: 0, priority: 100, match: Match([OXMField(.inPort, UInt64(n))]), cookie: cookies.cookie(UInt64(n)),
+                          instructions: [])
+            }
+            let report = try await controller.setFlows(FlowTable(flows), on: 0x61)
+            #expect(report.added == 3)
+            #expect(controller.statistics.bundlesRejected == 1)
+            #expect(controller.statistics.bundlesCommitted == 0)
+            let first = seen.withLockedValue { $0 }
+            #expect(first.filter { if case .experimenter = $0 { true } else { false } }.count == 5, "OPEN, three adds, COMMIT")
+            #expect(first.filter { if case .flowMod = $0 { true } else { false } }.count == 3, "then the three one by one")
+            #expect(logs.all.contains { $0.message.contains("switch refused bundles") })
+
+            seen.withLockedValue { $0 = [] }
+            let more = (4...5).map { n in
+                FlowEntry(tableID: 0, priority: 100, match: Match([OXMField(.inPort, UInt64(n))]), cookie: cookies.cookie(UInt64(n)),
+                          instructions: [])
+            }
+            let second = try await controller.setFlows(FlowTable(flows + more), on: 0x61)
+            #expect(second.added == 2)
+            let after = seen.withLockedValue { $0 }
+            #expect(after.allSatisfy { if case .flowMod = $0 { true } else { false } } && after.count == 2, "\(after)")
+            #expect(controller.statistics.bundlesRejected == 1)
+        }
+    }
+
     @Test("a consumer that does not read packet-ins: the oldest beyond the buffer are dropped and counted")
     func slowConsumer() async throws {
         var configuration = OpenFlowController.Configuration()

@@ -50,6 +50,8 @@ struct ControllerShadowOVSTests {
             let report = try #require(await synced.value)
             #expect([report.added, report.modified, report.deleted] as [Int] == [1, 0, 1])
             #expect(controller.statistics.flowModsSent - before == 2)
+            #expect(controller.statistics.bundlesCommitted >= 2, "the first table and this change, each one bundle")
+            #expect(controller.statistics.bundlesRejected == 0)
             #expect(try sandbox.flowsWithoutStats() == [
                 "cookie=0x5350000000000001, priority=100,in_port=1 actions=output:2",
                 "cookie=0x5350000000000002, priority=100,in_port=2 actions=output:1",
@@ -73,8 +75,12 @@ struct ControllerShadowOVSTests {
             let rejection = Task {
                 await nextEvent(controller.events, seconds: 5) { if case let .flowRejected(_, key, _) = $0 { key } else { nil } }
             }
+            let committed = controller.statistics.bundlesCommitted
             await controller.update(changes, on: dpid)
             #expect(await rejection.value == refused.key)
+            // The bundle with the refused flow changed nothing; its FLOW_MODs went again one by one.
+            #expect(controller.statistics.bundlesRejected >= 1)
+            #expect(controller.statistics.bundlesCommitted == committed)
             #expect(await eventually(5) { await controller.pendingFlowCount(on: dpid) == 1 })
             let dump = try sandbox.flowsWithoutStats()
             #expect(dump.contains("cookie=0x5350000000000006, table=10, priority=8,ipv6 actions=drop"), "\(dump)")

@@ -98,6 +98,10 @@ final class FakePeer: @unchecked Sendable {
                     write(Wire.message(type: 21, xid: message.xid))
                 case .echoRequest:
                     write(Wire.message(type: 3, xid: message.xid))
+                case .experimenter:
+                    // A switch without bundles (or any experimenter extension):
+                    // OFPET_BAD_REQUEST / OFPBRC_BAD_EXPERIMENTER.
+                    write(Wire.message(type: 1, xid: message.xid, body: "0001 0003"))
                 default:
                     break
                 }

@@ -239,6 +239,62 @@ struct SwitchConnectionTests {
         #expect(driver.connection.pendingRequests == 0, "members are forgotten with their barrier")
     }
 
+    /// A BUNDLE_CONTROL reply of the ONF extension (experimenter 0x4f4e4600, type 2300).
+    static func bundleReply(_ type: BundleControlType, bundleID: UInt32 = 1) -> String {
+        "4f4e4600 000008fc " + String(format: "%08x %04x 0003", bundleID, type.rawValue)
+    }
+
+    @Test("a bundled batch: OPEN, the messages added, COMMIT, BARRIER; the replies are taken, an ERROR rejects it whole")
+    func bundledBatch() throws {
+        var driver = HandshakeDriver()
+        _ = driver.ready()
+        let mods: [OpenFlowMessage] = [.flowMod(FlowMod(priority: 1)), .flowMod(FlowMod(priority: 2))]
+        let first = driver.connection.bundledBatch(mods)
+        let (barrier, out) = try #require(first)
+        let sent = Outputs(out).sent
+        #expect(sent.map(\.message.type) == [4, 4, 4, 4, 20], "four experimenter messages, then the barrier")
+        var controls: [BundleControlType] = []
+        var added: [OpenFlowMessage] = []
+        for envelope in sent.dropLast() {
+            guard case let .experimenter(message) = envelope.message else { throw Failure("not an experimenter message") }
+            if let control = try BundleControl(message) {
+                #expect(control.bundleID == 1 && control.flags == [.atomic, .ordered])
+                controls.append(control.type)
+            } else if let (xid, add) = try BundleAdd.decode(message) {
+                #expect(xid == envelope.xid, "the bundled message has the outer xid")
+                #expect(add.bundleID == 1)
+                added.append(add.message)
+            }
+        }
+        #expect(controls == [.openRequest, .commitRequest])
+        #expect(added == mods)
+        // The switch answers the OPEN and the COMMIT, then the barrier: the batch is done.
+        #expect(driver.feed(Wire.message(type: 4, xid: sent[0].xid, body: Self.bundleReply(.openReply))).isQuiet)
+        #expect(driver.feed(Wire.message(type: 4, xid: sent[3].xid, body: Self.bundleReply(.commitReply))).isQuiet)
+        #expect((try driver.feed(Wire.message(type: 21, xid: barrier)).completed.first?.result.get()) != nil)
+        #expect(driver.connection.pendingRequests == 0)
+
+        // A refused message (OFPET_BAD_MATCH on the second add) and the failed commit: rejected whole.
+        let secondBatch = driver.connection.bundledBatch(mods)
+        let (second, again) = try #require(secondBatch)
+        let parts = Outputs(again).sent
+        _ = driver.feed(Wire.message(type: 4, xid: parts[0].xid, body: Self.bundleReply(.openReply, bundleID: 2)))
+        _ = driver.feed(Wire.message(type: 1, xid: parts[2].xid, body: "0004 0000"))
+        _ = driver.feed(Wire.message(type: 1, xid: parts[3].xid, body: "ffff 08fc 4f4e4600"))
+        let done = driver.feed(Wire.message(type: 21, xid: second))
+        guard case let .failure(.batchRejected(errors))? = done.completed.first?.result else { throw Failure("no batch failure") }
+        #expect(errors.map(\.index) == [1, 2], "the add's index, and the commit's (after the messages)")
+        #expect(driver.connection.pendingRequests == 0)
+
+        // A switch without bundles refuses the OPEN: index -1.
+        let thirdBatch = driver.connection.bundledBatch(mods)
+        let (third, refused) = try #require(thirdBatch)
+        _ = driver.feed(Wire.message(type: 1, xid: Outputs(refused).sent[0].xid, body: "0001 0003"))
+        guard case let .failure(.batchRejected(openErrors))? = driver.feed(Wire.message(type: 21, xid: third)).completed.first?.result
+        else { throw Failure("no batch failure") }
+        #expect(openErrors.map(\.index) == [-1])
+    }
+
     @Test("pending requests fail when the switch goes away; nothing is sent before ready")
     func disconnect() throws {
         var early = SwitchConnection()

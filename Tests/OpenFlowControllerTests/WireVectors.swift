@@ -60,6 +60,9 @@ struct Outputs {
 
     var sentTypes: [UInt8] { sent.map(\.message.type) }
 
+    /// Nothing sent, reported, finished or closed.
+    var isQuiet: Bool { sent.isEmpty && events.isEmpty && completed.isEmpty && closed == nil }
+
     /// The (type, code) of the ERRORs sent.
     var errors: [[UInt16]] {
         sent.compactMap { if case let .error(error) = $0.message { [error.type, error.code] } else { nil } }

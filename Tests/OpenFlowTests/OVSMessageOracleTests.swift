@@ -51,7 +51,24 @@ let oracleMessages: [OracleMessage] = [
                       OFPT_PACKET_OUT (OF1.3) (xid=0x1): in_port=2 actions=IN_PORT data_len=60
                       arp,vlan_tci=0x0000,dl_src=52:54:00:00:00:03,dl_dst=52:54:00:00:00:01,arp_spa=10.0.0.3,arp_tpa=10.0.0.1,arp_op=2,arp_sha=52:54:00:00:00:03,arp_tha=52:54:00:00:00:01
                       """),
+    OracleMessage(name: "bundle open", message: .experimenter(BundleControl(bundleID: 7, type: .openRequest).experimenter),
+                  expected: "ONFT_BUNDLE_CONTROL (OF1.3) (xid=0x1): bundle_id=0x7 type=OPEN_REQUEST flags=atomic ordered"),
+    OracleMessage(name: "bundle commit", message: .experimenter(BundleControl(bundleID: 0x1_0002, type: .commitRequest).experimenter),
+                  expected: "ONFT_BUNDLE_CONTROL (OF1.3) (xid=0x1): bundle_id=0x10002 type=COMMIT_REQUEST flags=atomic ordered"),
+    OracleMessage(name: "a FLOW_MOD added to a bundle", message: bundled(.flowMod(FlowMod(
+                      cookie: 0x5350_000b_0000_000a, tableID: 30, priority: 100,
+                      match: Match([OXMField(.metadata, 10), OXMField(.inPort, 1)]), instructions: [.applyActions([.output(2)])]))),
+                  expected: """
+                      ONFT_BUNDLE_ADD_MESSAGE (OF1.3) (xid=0x1): bundle_id=0x7 flags=atomic ordered
+                      OFPT_FLOW_MOD (OF1.3) (xid=0x1): ADD table:30 priority=100,metadata=0xa,in_port=1 cookie:0x5350000b0000000a actions=output:2
+                      """),
 ]
+
+/// `message` added to bundle 7, as sent with xid 1 (the oracle's xid).
+private func bundled(_ message: OpenFlowMessage) -> OpenFlowMessage {
+    guard let add = try? BundleAdd(bundleID: 7, message: message).experimenter(xid: 1) else { return .barrierRequest }
+    return .experimenter(add)
+}
 
 @Suite("Controller messages decoded by Open vSwitch (ovs-ofctl ofp-print)")
 struct OVSMessageOracleTests {
