@@ -25,6 +25,8 @@ struct PackedNLRI: BitwiseCopyable, Equatable {
     var kind = Kind.free
     var hasPathID = false
 
+    init(kind: Kind = .free) { self.kind = kind }
+
     static func == (a: PackedNLRI, b: PackedNLRI) -> Bool {
         a.kind == b.kind && a.length == b.length && a.hasPathID == b.hasPathID && a.pathID == b.pathID
             && a.octets.0 == b.octets.0 && a.octets.1 == b.octets.1 && a.octets.2 == b.octets.2 && a.octets.3 == b.octets.3
@@ -170,7 +172,7 @@ struct PackedRoutes: Sendable {
         case .outOfLine: outOfLine[Int(s.octets.0)]?.encode(into: &b)
         default:
             if s.hasPathID { b.writeInteger(s.pathID) }
-            withUnsafeBytes(of: s.octets) { b.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<Int(s.length)])) }
+            _ = withUnsafeBytes(of: s.octets) { b.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<Int(s.length)])) }
         }
     }
 
@@ -212,15 +214,18 @@ struct PackedRoutes: Sendable {
         case .evpn: .evpn
         }
         guard p.kind != .outOfLine else { return p }
-        scratch.clear()
-        NLRI(nlri.route).encode(into: &scratch)
-        guard scratch.readableBytes <= PackedNLRI.capacity else {
-            p.kind = .outOfLine
-            return p
-        }
-        p.length = UInt8(scratch.readableBytes)
-        scratch.withUnsafeReadableBytes { src in
-            withUnsafeMutableBytes(of: &p.octets) { $0.copyMemory(from: src) }
+        if case .evpn(let r) = nlri.route {
+            // Written in place: no buffer between.
+            guard 2 + r.valueLength <= PackedNLRI.capacity else { return PackedNLRI(kind: .outOfLine) }
+            p.length = UInt8(withUnsafeMutableBytes(of: &p.octets) { r.encode(to: $0) })
+        } else {
+            scratch.clear()
+            NLRI(nlri.route).encode(into: &scratch)
+            guard scratch.readableBytes <= PackedNLRI.capacity else { return PackedNLRI(kind: .outOfLine) }
+            p.length = UInt8(scratch.readableBytes)
+            scratch.withUnsafeReadableBytes { src in
+                withUnsafeMutableBytes(of: &p.octets) { $0.copyMemory(from: src) }
+            }
         }
         if let id = nlri.pathID {
             p.pathID = id
@@ -228,7 +233,7 @@ struct PackedRoutes: Sendable {
         }
         // Type 2 fields each fill their octets (so the bytes give them back);
         // any other shape is kept inline only if its bytes give it back.
-        if !p.isMACIP, Self.unpack(p, []) != nlri { p = PackedNLRI(); p.kind = .outOfLine }
+        if !p.isMACIP, Self.unpack(p, []) != nlri { return PackedNLRI(kind: .outOfLine) }
         return p
     }
 
@@ -244,7 +249,7 @@ struct PackedRoutes: Sendable {
         }
         var b = ByteBuffer()
         if s.hasPathID { b.writeInteger(s.pathID) }
-        withUnsafeBytes(of: s.octets) { b.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<Int(s.length)])) }
+        _ = withUnsafeBytes(of: s.octets) { b.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<Int(s.length)])) }
         guard let all = try? NLRI.decode(b, family: family, addPath: s.hasPathID), all.count == 1 else { return nil }
         return all[0]
     }

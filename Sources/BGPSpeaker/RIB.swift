@@ -935,7 +935,7 @@ public struct RIB: Sendable {
     private mutating func unreference(_ i: RouteIndex, hash: UInt32? = nil) {
         guard loc[Int(i)].references > 0 else { return }
         loc[Int(i)].references -= 1
-        guard loc[Int(i)].references == 0, let h = hash ?? routes.keyHash(i, seed: hashSeed) else { return }
+        guard loc[Int(i)].references == 0, !routes.isFree(i), let h = hash ?? routes.keyHash(i, seed: hashSeed) else { return }
         lookup.remove(i, hash: h)
         routes.set(i, nil)
         loc[Int(i)] = LocEntry()
