@@ -6,7 +6,8 @@ import NIOCore
 /// and going, take packed UPDATEs out per peer.
 ///
 /// Built for a million routes in under 300 bytes each: every destination's
-/// NLRI is stored once, in `routes`, and everything else names it by a
+/// NLRI is stored once, packed as plain bytes in `routes` (`PackedRoutes`:
+/// copied, compared and dropped without reference counting), and everything else names it by a
 /// 4-byte route index (the lookup table holds indices and hashes only). Attribute sets
 /// are interned in an `AttributeStore`. The Adj-RIB-In lives in the Loc-RIB
 /// entry: the first path inline (most EVPN destinations have one), further
@@ -16,8 +17,8 @@ public struct RIB: Sendable {
     public let reflection: RouteReflection
     public private(set) var store = AttributeStore()
 
-    /// Each destination's NLRI by route index, as last announced; nil while
-    /// the index is free. Destinations are told apart by `NLRI.key`: the
+    /// Each destination's NLRI by route index, as last announced, packed;
+    /// free while the index is. Destinations are told apart by `NLRI.key`: the
     /// fields outside it (EVPN labels, ESI, gateway) are those of the
     /// latest announcement of the key, whichever peer sent it.
     private var routes = PackedRoutes()
