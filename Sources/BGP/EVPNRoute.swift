@@ -175,7 +175,7 @@ public enum EVPNRoute: Hashable, Sendable {
     }
 
     /// Encoded length of the value (after type and length octets).
-    var valueLength: Int {
+    public var valueLength: Int {
         switch self {
         case .ethernetAutoDiscovery: 25
         case .macIPAdvertisement(let r): 33 + (r.ip.map { $0.bitLength == 32 ? 4 : 16 } ?? 0) + (r.label2 == nil ? 0 : 3)
@@ -193,33 +193,39 @@ public enum EVPNRoute: Hashable, Sendable {
             b.writeBytes(v.prefix(255))
             return
         }
-        let length = valueLength
         // One capacity check per route, then fixed-layout stores.
-        b.writeWithUnsafeMutableBytes(minimumWritableBytes: 2 + length) { out in
-            var w = RawWriter(out)
-            w.write(routeType)
-            w.write(UInt8(truncatingIfNeeded: length))
-            switch self {
-            case .ethernetAutoDiscovery(let r):
-                w.write(r.rd.rawValue); w.esi(r.esi); w.write(r.ethernetTag); w.label(r.label)
-            case .macIPAdvertisement(let r):
-                w.write(r.rd.rawValue); w.esi(r.esi); w.write(r.ethernetTag)
-                w.write(UInt8(48)); w.mac(r.mac)
-                if let ip = r.ip { w.write(ip.bitLength); w.ip(ip) } else { w.write(UInt8(0)) }
-                w.label(r.label1)
-                if let l = r.label2 { w.label(l) }
-            case .inclusiveMulticastEthernetTag(let r):
-                w.write(r.rd.rawValue); w.write(r.ethernetTag); w.write(r.originatingRouter.bitLength); w.ip(r.originatingRouter)
-            case .ethernetSegment(let r):
-                w.write(r.rd.rawValue); w.esi(r.esi); w.write(r.originatingRouter.bitLength); w.ip(r.originatingRouter)
-            case .ipPrefix(let r):
-                w.write(r.rd.rawValue); w.esi(r.esi); w.write(r.ethernetTag)
-                w.write(r.prefixLength); w.ip(r.prefix); w.ip(r.gateway); w.label(r.label)
-            case .unknown:
-                break
-            }
-            return w.offset
+        b.writeWithUnsafeMutableBytes(minimumWritableBytes: 2 + valueLength) { encode(to: $0) }
+    }
+
+    /// Writes the wire form of a route of a known type into `out` (room for
+    /// `2 + valueLength` octets: nothing is written past its end) and returns
+    /// the octets written; 0 for a type this codec does not know.
+    public func encode(to out: UnsafeMutableRawBufferPointer) -> Int {
+        if case .unknown = self { return 0 }
+        let length = valueLength
+        var w = RawWriter(out)
+        w.write(routeType)
+        w.write(UInt8(truncatingIfNeeded: length))
+        switch self {
+        case .ethernetAutoDiscovery(let r):
+            w.write(r.rd.rawValue); w.esi(r.esi); w.write(r.ethernetTag); w.label(r.label)
+        case .macIPAdvertisement(let r):
+            w.write(r.rd.rawValue); w.esi(r.esi); w.write(r.ethernetTag)
+            w.write(UInt8(48)); w.mac(r.mac)
+            if let ip = r.ip { w.write(ip.bitLength); w.ip(ip) } else { w.write(UInt8(0)) }
+            w.label(r.label1)
+            if let l = r.label2 { w.label(l) }
+        case .inclusiveMulticastEthernetTag(let r):
+            w.write(r.rd.rawValue); w.write(r.ethernetTag); w.write(r.originatingRouter.bitLength); w.ip(r.originatingRouter)
+        case .ethernetSegment(let r):
+            w.write(r.rd.rawValue); w.esi(r.esi); w.write(r.originatingRouter.bitLength); w.ip(r.originatingRouter)
+        case .ipPrefix(let r):
+            w.write(r.rd.rawValue); w.esi(r.esi); w.write(r.ethernetTag)
+            w.write(r.prefixLength); w.ip(r.prefix); w.ip(r.gateway); w.label(r.label)
+        case .unknown:
+            break
         }
+        return w.offset
     }
 }
 

@@ -87,6 +87,14 @@ public struct NLRI: Hashable, Sendable {
         return out
     }
 
+    /// The NLRI of `family` in `bytes`, as `encode` writes them (each with
+    /// its add-path identifier when `addPath`): for a store that keeps NLRI
+    /// as their wire form.
+    public static func decode(_ bytes: ByteBuffer, family: AddressFamily, addPath: Bool) throws(BGPDecodingError) -> [NLRI] {
+        var r = WireReader(bytes)
+        return try decodeList(&r, family: family, addPath: addPath, Notification(.updateMessage(.invalidNetworkField)))
+    }
+
     /// Appends its wire form (`wireLength` octets).
     public func encode(into b: inout ByteBuffer) {
         if let id = pathID { b.writeInteger(id) }

@@ -6,7 +6,8 @@ import NIOCore
 /// and going, take packed UPDATEs out per peer.
 ///
 /// Built for a million routes in under 300 bytes each: every destination's
-/// NLRI is stored once, in `routes`, and everything else names it by a
+/// NLRI is stored once, packed as plain bytes in `routes` (`PackedRoutes`:
+/// copied, compared and dropped without reference counting), and everything else names it by a
 /// 4-byte route index (the lookup table holds indices and hashes only). Attribute sets
 /// are interned in an `AttributeStore`. The Adj-RIB-In lives in the Loc-RIB
 /// entry: the first path inline (most EVPN destinations have one), further
@@ -16,11 +17,11 @@ public struct RIB: Sendable {
     public let reflection: RouteReflection
     public private(set) var store = AttributeStore()
 
-    /// Each destination's NLRI by route index, as last announced; nil while
-    /// the index is free. Destinations are told apart by `NLRI.key`: the
+    /// Each destination's NLRI by route index, as last announced, packed;
+    /// free while the index is. Destinations are told apart by `NLRI.key`: the
     /// fields outside it (EVPN labels, ESI, gateway) are those of the
     /// latest announcement of the key, whichever peer sent it.
-    private var routes: [NLRI?] = []
+    private var routes = PackedRoutes()
     private var loc: [LocEntry] = []
     private var lookup = RouteIndexTable()
     /// What touching lookup slots read (kept so the reads are not optimised away).
@@ -248,7 +249,7 @@ public struct RIB: Sendable {
         }
         defer { bestChanged[reader.rawValue] = [] }
         return bestChanged[reader.rawValue].map { key in
-            guard let i = indexOf(key), let nlri = routes[Int(i)] else { return (key, nil) }
+            guard let i = indexOf(key), let nlri = routes[i] else { return (key, nil) }
             guard let (peer, attributes) = best(nlri), peer != excluded else { return (nlri, nil) }
             return (nlri, attributes)
         }
@@ -259,7 +260,7 @@ public struct RIB: Sendable {
     public func bestRoutes(excluding excluded: PeerID? = nil) -> [(nlri: NLRI, attributes: RouteAttributes)] {
         loc.indices.compactMap { k in
             let i = RouteIndex(k)
-            guard let nlri = routes[k], let p = loc[k].best, p != excluded, let a = path(i, from: p) else { return nil }
+            guard let p = loc[k].best, p != excluded, let nlri = routes[i], let a = path(i, from: p) else { return nil }
             return (nlri, store[a])
         }
     }
@@ -283,8 +284,8 @@ public struct RIB: Sendable {
     public func paths() -> [RIBPath] {
         var out: [RIBPath] = []
         for (k, e) in loc.enumerated() {
-            guard let first = e.first, let nlri = routes[k] else { continue }
             let i = RouteIndex(k)
+            guard let first = e.first, let nlri = routes[i] else { continue }
             for p in [first] + (morePaths[i] ?? []) {
                 out.append(RIBPath(nlri: nlri, peer: p.peer, attributes: store[p.attributes], best: e.best == p.peer,
                                    stale: peers[p.peer]?.stale.contains(i) ?? false))
@@ -296,7 +297,7 @@ public struct RIB: Sendable {
     /// What has been sent to a peer and not withdrawn since.
     public func advertised(to peer: PeerID) -> [NLRI: RouteAttributes] {
         var out: [NLRI: RouteAttributes] = [:]
-        for (i, a) in peers[outputTables(peer)]?.adjOut.entries ?? [] { if let n = routes[Int(i)] { out[n] = store[a] } }
+        for (i, a) in peers[outputTables(peer)]?.adjOut.entries ?? [] { if let n = routes[i] { out[n] = store[a] } }
         return out
     }
 
@@ -324,7 +325,7 @@ public struct RIB: Sendable {
             // Families no longer negotiated lose their routes now: no End-of-RIB will come for them.
             // So do those whose forwarding state the peer did not keep.
             let kept = preserved.map { info.families.intersection($0) } ?? info.families
-            let gone = received(from: id).filter { i in routes[Int(i)]?.family.map { !kept.contains($0) } ?? true }
+            let gone = received(from: id).filter { i in routes.family(i).map { !kept.contains($0) } ?? true }
             for i in gone { removePath(i, from: id) }
         } else {
             removePeer(id)
@@ -367,7 +368,7 @@ public struct RIB: Sendable {
         t.stale = []
         peers[id] = t
         for i in received(from: id) {
-            if let f = routes[Int(i)]?.family, families.contains(f) {
+            if let f = routes.family(i), families.contains(f) {
                 peers[id]?.stale.insert(i)
             } else {
                 removePath(i, from: id)
@@ -382,7 +383,7 @@ public struct RIB: Sendable {
     public mutating func purgeStale(_ id: PeerID, family: AddressFamily? = nil) -> Int {
         guard peers[id] != nil else { return 0 }
         // No copy of the set is kept alive: removing from it below would copy it per route.
-        let purge = (peers[id]?.stale ?? []).filter { i in family == nil || routes[Int(i)]?.family == family }
+        let purge = (peers[id]?.stale ?? []).filter { i in family == nil || routes.family(i) == family }
         for i in purge { removePath(i, from: id) }
         if family == nil, peers[id]?.restarting == true { removePeer(id) }
         return purge.count
@@ -408,12 +409,12 @@ public struct RIB: Sendable {
             peers[id] = t
             return
         }
-        for (i, a) in t.adjOut.entries where routes[Int(i)]?.family == family {
+        for (i, a) in t.adjOut.entries where routes.family(i) == family {
             t.adjOut[i] = nil
             store.release(a)
             unreference(i)
         }
-        for k in loc.indices where loc[k].best != nil && routes[k]?.family == family { t.mark(RouteIndex(k)) }
+        for k in loc.indices where loc[k].best != nil && routes.family(RouteIndex(k)) == family { t.mark(RouteIndex(k)) }
         t.endOfRIBPending.insert(family)
         peers[id] = t
     }
@@ -501,12 +502,12 @@ public struct RIB: Sendable {
         guard peers[peer] != nil else { return change }
         let keys = Set(routes.keys.map(\.key))
         let gone = received(from: peer).compactMap { i -> NLRI? in
-            guard let nlri = self.routes[Int(i)] else { return nil }
+            guard let nlri = self.routes[i] else { return nil }
             return keys.contains(nlri.key) ? nil : nlri
         }
         change.withdrawn = withdraw(gone, from: peer, ignored: &change.ignored)
         for (nlri, attributes) in routes {
-            if let i = indexOf(nlri), self.routes[Int(i)] == nlri, let a = path(i, from: peer), store[a] == attributes { continue }
+            if let i = indexOf(nlri), self.routes[i] == nlri, let a = path(i, from: peer), store[a] == attributes { continue }
             let id = store.intern(attributes)
             setPath(index(for: nlri, hash: keyHash(nlri)), from: peer, attributes: id)
             releaseReceived(id)
@@ -668,7 +669,7 @@ public struct RIB: Sendable {
     }
 
     private func withdrawalUpdates(_ routes: [RouteIndex], family: AddressFamily, options: SessionOptions) -> [Update] {
-        UpdatePacker.pack(routes.compactMap { self.routes[Int($0)] }, options: options) { Self.withdrawal($0, family: family) }
+        UpdatePacker.pack(routes.compactMap { self.routes[$0] }, options: options) { Self.withdrawal($0, family: family) }
     }
 
     /// The encoded UPDATEs carrying `routes`, packed as `UpdatePacker.pack`
@@ -677,7 +678,7 @@ public struct RIB: Sendable {
         guard let template = MultiprotocolUpdateTemplate(update, options: options) else { return (ByteBuffer(), 0) }
         var offsets = [0]
         offsets.reserveCapacity(routes.count + 1)
-        for i in routes { offsets.append(offsets[offsets.count - 1] + (self.routes[Int(i)]?.wireLength ?? 0)) }
+        for i in routes { offsets.append(offsets[offsets.count - 1] + (self.routes.wireLength(i) ?? 0)) }
         let lengths = (0..<routes.count).map { offsets[$0 + 1] - offsets[$0] }
         let runs = UpdatePacker.chunks(lengths, base: template.length(nlriLength: 0), maximum: options.maximumMessageLength) { r in
             template.length(nlriLength: offsets[r.upperBound] - offsets[r.lowerBound])
@@ -686,7 +687,7 @@ public struct RIB: Sendable {
         b.reserveCapacity(runs.reduce(0) { $0 + template.length(nlriLength: offsets[$1.upperBound] - offsets[$1.lowerBound]) })
         for r in runs {
             template.writeHead(nlriLength: offsets[r.upperBound] - offsets[r.lowerBound], into: &b)
-            for k in r { self.routes[Int(routes[k])]?.encode(into: &b) }
+            for k in r { self.routes.encode(routes[k], into: &b) }
         }
         return (b, runs.count)
     }
@@ -698,7 +699,7 @@ public struct RIB: Sendable {
         for w in plan.withdrawals {
             var hashes: [UInt32] = []
             hashes.reserveCapacity(w.routes.count)
-            for i in w.routes { hashes.append(loc[Int(i)].references == 1 ? routes[Int(i)].map { keyHash($0) } ?? 0 : 0) }
+            for i in w.routes { hashes.append(loc[Int(i)].references == 1 ? routes.keyHash(i, seed: hashSeed) ?? 0 : 0) }
             touched ^= lookup.touch(hashes)
             for (k, i) in w.routes.enumerated() { unreference(i, hash: hashes[k]) }
         }
@@ -707,7 +708,7 @@ public struct RIB: Sendable {
     private func announcementUpdates(_ routes: [RouteIndex], attributes a: AttributeStore.ID, family: AddressFamily,
                                      options: SessionOptions) -> [Update] {
         let attrs = store[a]
-        return UpdatePacker.pack(routes.compactMap { self.routes[Int($0)] }, options: options) {
+        return UpdatePacker.pack(routes.compactMap { self.routes[$0] }, options: options) {
             Self.announcement($0, family: family, attributes: attrs)
         }
     }
@@ -757,7 +758,7 @@ public struct RIB: Sendable {
         var differs: (source: PeerID, attributes: AttributeStore.ID, members: [PeerID])?
         while let i = t.pending.next() {
             // The NLRI is read in place, never copied: withdrawn ones are encoded from the table too.
-            guard let family = routes[Int(i)]?.family else { continue }
+            guard let family = routes.family(i) else { continue }
             if let only, !only.contains(family) {
                 held.append(i)
                 continue
@@ -813,7 +814,7 @@ public struct RIB: Sendable {
                     plan.withdrawals.append((family, [i]))
                 }
             }
-            used += routes[Int(i)]?.wireLength ?? 0
+            used += routes.wireLength(i) ?? 0
             if let budget, used >= budget { break }
         }
         for i in held { t.pending.insert(i) }
@@ -850,7 +851,7 @@ public struct RIB: Sendable {
     /// stays within the maximum length. Exact (encoded) only near the limit.
     private func fits(_ i: RouteIndex, family: AddressFamily, attributes a: AttributeStore.ID, options: SessionOptions,
                       baseLength: inout BaseLengths) -> Bool {
-        guard let length = routes[Int(i)]?.wireLength else { return true }
+        guard let length = routes.wireLength(i) else { return true }
         let base: Int
         if baseLength.last?.attributes == a, let known = baseLength.last?.length {
             base = known
@@ -864,34 +865,16 @@ public struct RIB: Sendable {
         }
         // One more octet for MP_REACH_NLRI's length should it turn extended.
         if base + length + 1 <= options.maximumMessageLength { return true }
-        guard let nlri = routes[Int(i)] else { return true }
+        guard let nlri = routes[i] else { return true }
         return BGPMessage.update(Self.announcement([nlri], family: family, attributes: store[a])).encodedLength(options: options)
             <= options.maximumMessageLength
     }
 
-    /// Destinations are hashed and compared by their key. MAC/IP routes,
-    /// nearly all of an EVPN table, are hashed from their key fields in two
-    /// multiplications (seeded per RIB, so a peer cannot aim collisions at
-    /// it); other routes by the standard library's hasher of their key.
-    private func keyHash(_ nlri: NLRI) -> UInt32 {
-        guard case .evpn(.macIPAdvertisement(let r)) = nlri.route else { return UInt32(truncatingIfNeeded: nlri.key.hashValue) }
-        func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
-            let m = a.multipliedFullWidth(by: b)
-            return m.high ^ m.low
-        }
-        let ip: (UInt64, UInt64) = switch r.ip {
-        case .v4(let a)?: (UInt64(a.rawValue) | 1 << 32, 0)
-        case .v6(let a)?: (a.high, a.low)
-        case nil: (0, 0)
-        }
-        let pathID = nlri.pathID.map { UInt64($0) | 1 << 32 } ?? 0
-        let h = mix(mix(r.rd.rawValue ^ hashSeed.0, r.mac.rawValue ^ UInt64(r.ethernetTag) << 48 ^ hashSeed.1) ^ ip.0,
-                    ip.1 ^ pathID ^ hashSeed.2)
-        return UInt32(truncatingIfNeeded: h ^ h >> 32)
-    }
+    /// A destination's key hash (`PackedRoutes.keyHash`), seeded per RIB.
+    private func keyHash(_ nlri: NLRI) -> UInt32 { PackedRoutes.keyHash(nlri, seed: hashSeed) }
 
     private func indexOf(_ nlri: NLRI, hash: UInt32? = nil) -> RouteIndex? {
-        lookup.find(hash: hash ?? keyHash(nlri)) { routes[Int($0)]?.sameKey(as: nlri) == true }
+        lookup.find(hash: hash ?? keyHash(nlri)) { routes.sameKey($0, as: nlri) }
     }
 
     /// The key hashes of an UPDATE's NLRI, their slots in the lookup table
@@ -909,9 +892,9 @@ public struct RIB: Sendable {
     /// same key with other fields replaces the NLRI held (an implicit
     /// withdraw): peers that were sent the old one are sent it again.
     private mutating func index(for nlri: NLRI, hash: UInt32) -> RouteIndex {
-        if let i = lookup.find(hash: hash, matches: { routes[Int($0)]?.sameKey(as: nlri) == true }) {
-            if routes[Int(i)] != nlri {
-                routes[Int(i)] = nlri
+        if let i = lookup.find(hash: hash, matches: { routes.sameKey($0, as: nlri) }) {
+            if !routes.holds(i, exactly: nlri) {
+                routes.set(i, nlri)
                 // The same destination with new labels: the application follows it too.
                 if tracksBestChanges { noteBestChanged(nlri.key) }
                 for p in peerList where peers[p]?.adjOut[i] != nil {
@@ -924,11 +907,11 @@ public struct RIB: Sendable {
         let i: RouteIndex
         if let reused = freeIndices.popLast() {
             i = reused
-            routes[Int(i)] = nlri
+            routes.set(i, nlri)
             loc[Int(i)] = LocEntry()
         } else {
             i = RouteIndex(routes.count)
-            routes.append(nlri)
+            routes.set(i, nlri)
             loc.append(LocEntry())
         }
         lookup.insert(i, hash: hash)
@@ -953,9 +936,9 @@ public struct RIB: Sendable {
     private mutating func unreference(_ i: RouteIndex, hash: UInt32? = nil) {
         guard loc[Int(i)].references > 0 else { return }
         loc[Int(i)].references -= 1
-        guard loc[Int(i)].references == 0, let h = routes[Int(i)].map({ hash ?? keyHash($0) }) else { return }
+        guard loc[Int(i)].references == 0, !routes.isFree(i), let h = hash ?? routes.keyHash(i, seed: hashSeed) else { return }
         lookup.remove(i, hash: h)
-        routes[Int(i)] = nil
+        routes.set(i, nil)
         loc[Int(i)] = LocEntry()
         freeIndices.append(i)
     }
@@ -1055,7 +1038,7 @@ public struct RIB: Sendable {
 
     /// A membership route of a constrained peer came or went: its filter follows.
     private mutating func noteMembership(_ i: RouteIndex, of peer: PeerID, added: Bool) {
-        guard let m = routes[Int(i)]?.routeTargetMembership, var t = peers.removeValue(forKey: peer) else { return }
+        guard routes.family(i) == .routeTargetConstraint, let m = routes[i]?.routeTargetMembership, var t = peers.removeValue(forKey: peer) else { return }
         membershipEpoch &+= 1
         if t.membership != nil {
             if added { t.membership?.insert(m) } else { t.membership?.remove(m) }
@@ -1108,7 +1091,7 @@ public struct RIB: Sendable {
         // that does not hold it, is owed nothing: not marked (RFC 4684; a
         // membership change later rescans the route targets that moved).
         let filter = changed && constrainedPeers > 0
-            && routes[Int(i)]?.family.map { RouteTargetMembership.constrainedFamilies.contains($0) } == true
+            && routes.family(i).map { RouteTargetMembership.constrainedFamilies.contains($0) } == true
         // A peer that holds the route was sent it under the old attributes' route targets: read before they may go.
         let oldTargets = filter ? entry.outAttributes.map { store[$0].attributes.routeTargets } ?? [] : []
         if let old = entry.outAttributes { store.release(old) }
@@ -1116,7 +1099,7 @@ public struct RIB: Sendable {
         entry.outAttributes = newOut
         loc[Int(i)] = entry
         guard changed else { return }
-        if tracksBestChanges, let nlri = routes[Int(i)] { noteBestChanged(nlri.key) }
+        if tracksBestChanges, let nlri = routes[i] { noteBestChanged(nlri.key) }
         // A member the route must not go to (its source, its originator) leaves its group before the
         // group is marked: the group's plan then stays every member's own.
         if !groups.isEmpty, let b = newBest, let a = newOut,
