@@ -188,12 +188,14 @@ let package = Package(
         ),
 
         // Load generators: `swiftplane-bench openflow` (emulated switches vs a controller),
-        // `swiftplane-bench bgp` (route reflection through swiftplane-rr vs gobgpd).
+        // `swiftplane-bench bgp` (route reflection through swiftplane-rr vs gobgpd), and
+        // the demo's drills that `deploy/demo drill` runs (fault-drill, flap-drill, churn-drill, scale-drill).
         // Linux's epoll for the bench's bare loops (Glibc's Swift module leaves it out).
         .systemLibrary(name: "CEpoll"),
         .executableTarget(
             name: "swiftplane-bench",
-            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "BGP", "MRT", "AdminAPI", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "BGP", "MRT", "AdminAPI", "ProcessOutput", nioCore,
+                           .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
