@@ -2,7 +2,6 @@
 import AdminAPI
 import ArgumentParser
 import Foundation
-import ProcessOutput
 
 /// The demo's hosts as a drill sees them: each agent by its admin API (the
 /// live comparison of wanted and installed flows) and each switch by
@@ -34,10 +33,7 @@ struct DrillHosts {
 
     /// OVS's own count of a switch's forwarding flows into the tunnel to `vtep`.
     func tunnelFlows(_ target: String, to vtep: String) throws -> Int {
-        let dump = try ProcessOutput.run(URL(fileURLWithPath: ofctl), ["-O", "OpenFlow13", "dump-flows", target, "table=30"],
-                                         environment: FlowMonitor.environment(target: target))
-        guard dump.status == 0 else { throw ScaleDrillFailure("ovs-ofctl dump-flows \(target): \(dump.stderr)") }
-        return dump.stdout.split(separator: "\n").filter { $0.contains("set_field:\(vtep)->tun_dst") }.count
+        try FaultDrill.flows(target, table: 30, ofctl: ofctl).keys.filter { $0.contains("set_field:\(vtep)->tun_dst") }.count
     }
 
     /// Every agent exact, and each switch with `expected[host]` flows into the tunnel to `vtep`.

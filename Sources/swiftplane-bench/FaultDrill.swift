@@ -134,8 +134,8 @@ struct FaultDrill: AsyncParsableCommand {
     }
 
     /// A switch's flows without their counters, each with how long OVS has had it (seconds).
-    static func flows(_ target: String, ofctl: String) throws -> [String: Double] {
-        let dump = try ProcessOutput.run(URL(fileURLWithPath: ofctl), ["-O", "OpenFlow13", "dump-flows", target],
+    static func flows(_ target: String, table: Int? = nil, ofctl: String) throws -> [String: Double] {
+        let dump = try ProcessOutput.run(URL(fileURLWithPath: ofctl), ["-O", "OpenFlow13", "dump-flows", target] + (table.map { ["table=\($0)"] } ?? []),
                                          environment: FlowMonitor.environment(target: target))
         guard dump.status == 0 else { throw ScaleDrillFailure("ovs-ofctl dump-flows \(target): \(dump.stderr)") }
         var flows: [String: Double] = [:]
