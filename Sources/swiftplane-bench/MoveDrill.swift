@@ -83,11 +83,12 @@ struct MoveDrill: AsyncParsableCommand {
             let clock = ContinuousClock()
             let t0 = clock.now
             try self.move(move)
+            let moved = clock.now - t0
             let took = try await DrillWait.until(seconds: 10) {
                 try pointing(switches) == switches.map { wanted[$0.0] }
             }.map { _ in clock.now - t0 }
             results.record(took.map { $0 <= .seconds(1) } ?? false, "\(container) moved \(move.from) -> \(move.to): every host points at its "
-                + "new place after \(took.map { "\($0.milliseconds)" } ?? "more than 10000") ms")
+                + "new place after \(took.map { "\($0.milliseconds)" } ?? "more than 10000") ms (the move itself \(moved.milliseconds) ms)")
             let target = switches.first { $0.0 == move.from }?.1 ?? ""
             let stale = try FaultDrill.flows(target, ofctl: hostOptions.ofctl).keys.filter { flow in
                 flow.contains("in_port=\(left),") || flow.contains("in_port=\(left) ")
