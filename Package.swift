@@ -137,13 +137,13 @@ let package = Package(
         // The agent's YAML file, checked field by field; a library so the fuzzer can reach its parser.
         .target(
             name: "AgentConfiguration",
-            dependencies: ["Agent", "Overlay", "BGP", "OpenFlow", "OpenFlowController", "ConfigurationReader", "ConfigurationValues", "SocketFile"],
+            dependencies: ["Agent", "Overlay", "BGP", "OpenFlow", "ConfigurationReader", "ConfigurationValues", "SocketFile"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "swiftplane-agent",
             dependencies: [
-                "Agent", "AgentConfiguration", "ConfigurationReader", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "Packets", "BGP", "BGPSpeaker",
+                "Agent", "AgentConfiguration", "ConfigurationReader", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "OVSDBClient", "Packets", "BGP", "BGPSpeaker",
                 "AdminAPI", "SpeakerAdmin", "BMPClient", nioCore,
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -156,20 +156,23 @@ let package = Package(
         .systemLibrary(name: "CLibpcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Pcap", dependencies: ["CLibpcap", nioCore], swiftSettings: swiftSettings),
 
-        // RFC 7047 client: sans-I/O JSON/JSON-RPC/monitor core plus a thin NIO client.
+        // JSON (RFC 8259) values, a total parser and a writer: no I/O, shared
+        // by OVSDB's JSON-RPC and the CNI plugin.
+        .target(name: "JSON", swiftSettings: swiftSettings),
+        // RFC 7047 as values, sans I/O: JSON-RPC messages, the stream framer,
+        // the monitor's rows and updates, the replica. NIOCore only for ByteBuffer.
+        .target(name: "OVSDB", dependencies: ["NetAddress", "ConfigurationValues", "JSON", nioCore], swiftSettings: swiftSettings),
+        // The thin NIO client around them: connects, monitors, reconnects.
         .target(
-            name: "OVSDB",
-            dependencies: [
-                "NetAddress", "ConfigurationValues", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            name: "OVSDBClient",
+            dependencies: ["OVSDB", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
         // The CNI plugin: a sans-I/O core (configuration and CNI_* variables to
         // checks, commands and results) and the executable that runs the commands.
-        .target(name: "CNI", dependencies: ["NetAddress", "OVSDB"], swiftSettings: swiftSettings),
-        .executableTarget(name: "swiftplane-cni", dependencies: ["CNI", "AgentConfiguration", "AdminAPI", "NetAddress", "OVSDB", "ProcessOutput"],
+        .target(name: "CNI", dependencies: ["NetAddress", "JSON", "OVSDB"], swiftSettings: swiftSettings),
+        .executableTarget(name: "swiftplane-cni", dependencies: ["CNI", "AgentConfiguration", "AdminAPI", "NetAddress", "JSON", "ProcessOutput"],
                           swiftSettings: swiftSettings),
         // A child process run to its end, its output drained: the CNI plugin's commands, the tests' oracles.
         .target(name: "ProcessOutput", swiftSettings: swiftSettings),
@@ -185,12 +188,14 @@ let package = Package(
         ),
 
         // Load generators: `swiftplane-bench openflow` (emulated switches vs a controller),
-        // `swiftplane-bench bgp` (route reflection through swiftplane-rr vs gobgpd).
+        // `swiftplane-bench bgp` (route reflection through swiftplane-rr vs gobgpd), and
+        // the demo's drills that `deploy/demo drill` runs (fault-drill, flap-drill, churn-drill, scale-drill).
         // Linux's epoll for the bench's bare loops (Glibc's Swift module leaves it out).
         .systemLibrary(name: "CEpoll"),
         .executableTarget(
             name: "swiftplane-bench",
-            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "BGP", "MRT", "AdminAPI", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "BGP", "MRT", "AdminAPI", "ProcessOutput", nioCore,
+                           .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
@@ -231,7 +236,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OVSDBTests",
-            dependencies: ["OVSDB", "TestSupport", "NetAddress", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["OVSDB", "OVSDBClient", "TestSupport", "NetAddress", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
 

@@ -59,13 +59,6 @@ public struct AgentConfiguration: Hashable, Sendable {
         public var selectionDeferralTime: UInt16 = 30
     }
 
-    /// PEM files for the controller's `ssl:` listener (mutual TLS).
-    public struct ControllerTLSFiles: Hashable, Sendable {
-        public var certificate: String
-        public var privateKey: String
-        public var caCertificate: String
-    }
-
     /// A BMP (RFC 7854) collector the agent's BGP speaker reports to: its
     /// sessions, what the reflectors send (pre-policy Adj-RIB-In) and the
     /// Loc-RIB (RFC 9069).

@@ -3,7 +3,6 @@ import BGP
 import ConfigurationReader
 import ConfigurationValues
 import OpenFlow
-import OpenFlowController
 import Overlay
 import SocketFile
 
@@ -327,9 +326,9 @@ extension AgentConfiguration {
         return configuration
     }
 
-    /// The three PEM files, each read and checked now, so that a wrong path
-    /// or format is a configuration error (also for --check-config), not a
-    /// failed start.
+    /// The three PEM files, each read and its PEM blocks checked now, so
+    /// that a wrong path or format is a configuration error (also for
+    /// --check-config), not a failed start.
     private static func tlsFiles(_ node: ConfigurationNode) throws(ConfigurationError) -> ControllerTLSFiles {
         var map = try ConfigurationMapping(node)
         let certificate = try map.required("certificate")
@@ -338,17 +337,15 @@ extension AgentConfiguration {
         try map.finish()
         let files = ControllerTLSFiles(certificate: try certificate.scalar(), privateKey: try privateKey.scalar(),
                                        caCertificate: try caCertificate.scalar())
-        do {
-            _ = try ControllerTLS(certificate: files.certificate, privateKey: files.privateKey, caCertificate: files.caCertificate)
-        } catch let error as ControllerTLS.FileError {
+        do throws(ControllerTLSFiles.FileError) {
+            try files.check()
+        } catch {
             let field = switch error.path {
             case files.privateKey: privateKey
             case files.caCertificate: caCertificate
             default: certificate
             }
             throw field.error(error.description)
-        } catch {
-            throw node.error("\(error)")
         }
         return files
     }

@@ -1,4 +1,4 @@
-import OVSDB
+import JSON
 
 /// A CNI error result (CNI specification 1.0.0, "Error"): what the plugin
 /// prints on stdout when it exits non-zero. `msg` names the field and the

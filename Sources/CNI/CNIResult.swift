@@ -1,5 +1,5 @@
+import JSON
 import NetAddress
-import OVSDB
 
 /// The Success result of ADD (CNI specification 1.0.0, "Success"): the
 /// interfaces made, the addresses the IPAM plugin gave, routes and DNS. Also

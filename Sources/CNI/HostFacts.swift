@@ -1,3 +1,4 @@
+import JSON
 import NetAddress
 import OVSDB
 

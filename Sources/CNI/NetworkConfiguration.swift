@@ -1,4 +1,5 @@
 import NetAddress
+import JSON
 import OVSDB
 
 /// The network configuration the runtime hands the plugin on stdin:

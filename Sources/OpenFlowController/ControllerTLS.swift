@@ -1,3 +1,4 @@
+import ConfigurationValues
 import NIOSSL
 
 /// The `ssl:` side of the controller: TLS with mutual authentication, as
@@ -5,14 +6,9 @@ import NIOSSL
 /// CERT CACERT` expects. A switch must present a certificate signed by the
 /// configured CA; one without gets no OpenFlow session at all.
 public struct ControllerTLS: Sendable {
-    /// Which file could not be used, and why: an operator fixes a path or a
-    /// format, not a BoringSSL error code.
-    public struct FileError: Error, Sendable, CustomStringConvertible {
-        public var role: String
-        public var path: String
-        public var reason: String
-        public var description: String { "\(role) '\(path)': \(reason)" }
-    }
+    /// Which file could not be used, and why (the configuration's own type:
+    /// its loader checks the files' PEM blocks, this the TLS library's view).
+    public typealias FileError = ControllerTLSFiles.FileError
 
     public let context: NIOSSLContext
 

@@ -8,6 +8,7 @@ import Foundation
 import Logging
 import Metrics
 import OVSDB
+import OVSDBClient
 import OpenFlow
 import OpenFlowController
 import Overlay

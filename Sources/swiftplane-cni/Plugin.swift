@@ -1,8 +1,8 @@
 import AgentConfiguration
 import CNI
 import Foundation
+import JSON
 import NetAddress
-import OVSDB
 
 /// The thin shell around `AttachmentPlan`: gathers the facts, runs the IPAM
 /// plugin and the steps, and undoes a half-made attachment.

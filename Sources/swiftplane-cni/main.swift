@@ -5,7 +5,7 @@
 import AdminAPI
 import CNI
 import Foundation
-import OVSDB
+import JSON
 
 // `swiftplane-cni --version`, as every swiftplane binary (the CNI VERSION command is CNI_COMMAND=VERSION).
 if CommandLine.arguments.dropFirst().first == "--version" {

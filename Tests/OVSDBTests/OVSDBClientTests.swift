@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import OVSDB
+import OVSDBClient
 import Testing
 
 @Suite("OVSDB client")

@@ -1,5 +1,6 @@
 import Foundation
 import OVSDB
+import OVSDBClient
 import NetAddress
 import Synchronization
 import Testing

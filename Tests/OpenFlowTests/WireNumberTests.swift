@@ -383,10 +383,18 @@ struct WireNumberTests {
         ErrorRow(error: .flowModFailed(.badTimeout), type: 5, code: 5, name: "OFPET_FLOW_MOD_FAILED/OFPFMFC_BAD_TIMEOUT"),
         ErrorRow(error: .flowModFailed(.badCommand), type: 5, code: 6, name: "OFPET_FLOW_MOD_FAILED/OFPFMFC_BAD_COMMAND"),
         ErrorRow(error: .flowModFailed(.badFlags), type: 5, code: 7, name: "OFPET_FLOW_MOD_FAILED/OFPFMFC_BAD_FLAGS"),
-        // Types whose codes are not declared keep the code as a number.
-        ErrorRow(error: .other(type: 2, code: 4), type: 2, code: 4, name: "OFPET_BAD_ACTION/4"),
-        ErrorRow(error: .other(type: 4, code: 1), type: 4, code: 1, name: "OFPET_BAD_MATCH/1"),
-        ErrorRow(error: .other(type: 12, code: 6), type: 12, code: 6, name: "OFPET_METER_MOD_FAILED/6"),
+        ErrorRow(error: .badAction(.badOutPort), type: 2, code: 4, name: "OFPET_BAD_ACTION/OFPBAC_BAD_OUT_PORT"),
+        ErrorRow(error: .badInstruction(.unsupportedInstruction), type: 3, code: 1, name: "OFPET_BAD_INSTRUCTION/OFPBIC_UNSUP_INST"),
+        ErrorRow(error: .badMatch(.badLength), type: 4, code: 1, name: "OFPET_BAD_MATCH/OFPBMC_BAD_LEN"),
+        ErrorRow(error: .groupModFailed(.chainedGroup), type: 6, code: 9, name: "OFPET_GROUP_MOD_FAILED/OFPGMFC_CHAINED_GROUP"),
+        ErrorRow(error: .portModFailed(.badHardwareAddress), type: 7, code: 1, name: "OFPET_PORT_MOD_FAILED/OFPPMFC_BAD_HW_ADDR"),
+        ErrorRow(error: .tableModFailed(.permissionDenied), type: 8, code: 2, name: "OFPET_TABLE_MOD_FAILED/OFPTMFC_EPERM"),
+        ErrorRow(error: .queueOpFailed(.badQueue), type: 9, code: 1, name: "OFPET_QUEUE_OP_FAILED/OFPQOFC_BAD_QUEUE"),
+        ErrorRow(error: .switchConfigFailed(.badLength), type: 10, code: 1, name: "OFPET_SWITCH_CONFIG_FAILED/OFPSCFC_BAD_LEN"),
+        ErrorRow(error: .roleRequestFailed(.stale), type: 11, code: 0, name: "OFPET_ROLE_REQUEST_FAILED/OFPRRFC_STALE"),
+        ErrorRow(error: .meterModFailed(.badRate), type: 12, code: 6, name: "OFPET_METER_MOD_FAILED/OFPMMFC_BAD_RATE"),
+        ErrorRow(error: .tableFeaturesFailed(.badMetadata), type: 13, code: 1, name: "OFPET_TABLE_FEATURES_FAILED/OFPTFFC_BAD_METADATA"),
+        // Codes and types that are not declared keep their numbers.
         ErrorRow(error: .other(type: 1, code: 99), type: 1, code: 99, name: "OFPET_BAD_REQUEST/99"),
         ErrorRow(error: .other(type: 77, code: 1), type: 77, code: 1, name: "OFPET_UNKNOWN_77/1"),
     ]
@@ -396,14 +404,104 @@ struct WireNumberTests {
             + BadRequestCode.allCases.map(OpenFlowErrorCode.badRequest)
             + FlowModFailedCode.allCases.map(OpenFlowErrorCode.flowModFailed)
         #expect(Set(declared).isSubset(of: Set(Self.errorRows.map(\.error))))
-        let typeNames = [
-            "OFPET_HELLO_FAILED", "OFPET_BAD_REQUEST", "OFPET_BAD_ACTION", "OFPET_BAD_INSTRUCTION", "OFPET_BAD_MATCH",
-            "OFPET_FLOW_MOD_FAILED", "OFPET_GROUP_MOD_FAILED", "OFPET_PORT_MOD_FAILED", "OFPET_TABLE_MOD_FAILED",
-            "OFPET_QUEUE_OP_FAILED", "OFPET_SWITCH_CONFIG_FAILED", "OFPET_ROLE_REQUEST_FAILED", "OFPET_METER_MOD_FAILED",
-            "OFPET_TABLE_FEATURES_FAILED",
+        // The other types' codes: as many declared as the specification's tables hold.
+        let counts: [UInt16: Int] = [
+            2: BadActionCode.allCases.count, 3: BadInstructionCode.allCases.count, 4: BadMatchCode.allCases.count,
+            6: GroupModFailedCode.allCases.count, 7: PortModFailedCode.allCases.count, 8: TableModFailedCode.allCases.count,
+            9: QueueOpFailedCode.allCases.count, 10: SwitchConfigFailedCode.allCases.count, 11: RoleRequestFailedCode.allCases.count,
+            12: MeterModFailedCode.allCases.count, 13: TableFeaturesFailedCode.allCases.count,
         ]
-        for (number, name) in typeNames.enumerated() { #expect(ErrorType(rawValue: UInt16(number))?.name == name) }
-        #expect(ErrorType(rawValue: 0xffff)?.name == "OFPET_EXPERIMENTER" && ErrorType.allCases.count == typeNames.count + 1)
+        for table in Self.codeTables where counts[table.type] != nil { #expect(counts[table.type] == table.codes.count, "\(table.name)") }
+        // The types in number order, 0 to 13, and OFPET_EXPERIMENTER.
+        #expect(Self.codeTables.map(\.type) == Array(0...13))
+        #expect(ErrorType(rawValue: 0xffff)?.name == "OFPET_EXPERIMENTER" && ErrorType.allCases.count == Self.codeTables.count + 1)
+    }
+
+    /// Each type's codes as OpenFlow 1.3.5 §A.4.4 numbers them (from 0, in
+    /// this order): every number decodes to a declared code of that name,
+    /// round-trips through an OFPT_ERROR, and the next number is not declared.
+    struct CodeTable: Sendable, CustomStringConvertible {
+        var type: UInt16
+        var name: String
+        var codes: [String]
+        var description: String { name }
+    }
+
+    static let codeTables: [CodeTable] = [
+        CodeTable(type: 0, name: "OFPET_HELLO_FAILED", codes: ["OFPHFC_INCOMPATIBLE", "OFPHFC_EPERM"]),
+        CodeTable(type: 1, name: "OFPET_BAD_REQUEST", codes: [
+            "OFPBRC_BAD_VERSION", "OFPBRC_BAD_TYPE", "OFPBRC_BAD_MULTIPART", "OFPBRC_BAD_EXPERIMENTER", "OFPBRC_BAD_EXP_TYPE",
+            "OFPBRC_EPERM", "OFPBRC_BAD_LEN", "OFPBRC_BUFFER_EMPTY", "OFPBRC_BUFFER_UNKNOWN", "OFPBRC_BAD_TABLE_ID", "OFPBRC_IS_SLAVE",
+            "OFPBRC_BAD_PORT", "OFPBRC_BAD_PACKET", "OFPBRC_MULTIPART_BUFFER_OVERFLOW",
+        ]),
+        CodeTable(type: 2, name: "OFPET_BAD_ACTION", codes: [
+            "OFPBAC_BAD_TYPE", "OFPBAC_BAD_LEN", "OFPBAC_BAD_EXPERIMENTER", "OFPBAC_BAD_EXP_TYPE", "OFPBAC_BAD_OUT_PORT",
+            "OFPBAC_BAD_ARGUMENT", "OFPBAC_EPERM", "OFPBAC_TOO_MANY", "OFPBAC_BAD_QUEUE", "OFPBAC_BAD_OUT_GROUP",
+            "OFPBAC_MATCH_INCONSISTENT", "OFPBAC_UNSUPPORTED_ORDER", "OFPBAC_BAD_TAG", "OFPBAC_BAD_SET_TYPE", "OFPBAC_BAD_SET_LEN",
+            "OFPBAC_BAD_SET_ARGUMENT",
+        ]),
+        CodeTable(type: 3, name: "OFPET_BAD_INSTRUCTION", codes: [
+            "OFPBIC_UNKNOWN_INST", "OFPBIC_UNSUP_INST", "OFPBIC_BAD_TABLE_ID", "OFPBIC_UNSUP_METADATA", "OFPBIC_UNSUP_METADATA_MASK",
+            "OFPBIC_BAD_EXPERIMENTER", "OFPBIC_BAD_EXP_TYPE", "OFPBIC_BAD_LEN", "OFPBIC_EPERM",
+        ]),
+        CodeTable(type: 4, name: "OFPET_BAD_MATCH", codes: [
+            "OFPBMC_BAD_TYPE", "OFPBMC_BAD_LEN", "OFPBMC_BAD_TAG", "OFPBMC_BAD_DL_ADDR_MASK", "OFPBMC_BAD_NW_ADDR_MASK",
+            "OFPBMC_BAD_WILDCARDS", "OFPBMC_BAD_FIELD", "OFPBMC_BAD_VALUE", "OFPBMC_BAD_MASK", "OFPBMC_BAD_PREREQ", "OFPBMC_DUP_FIELD",
+            "OFPBMC_EPERM",
+        ]),
+        CodeTable(type: 5, name: "OFPET_FLOW_MOD_FAILED", codes: [
+            "OFPFMFC_UNKNOWN", "OFPFMFC_TABLE_FULL", "OFPFMFC_BAD_TABLE_ID", "OFPFMFC_OVERLAP", "OFPFMFC_EPERM", "OFPFMFC_BAD_TIMEOUT",
+            "OFPFMFC_BAD_COMMAND", "OFPFMFC_BAD_FLAGS",
+        ]),
+        CodeTable(type: 6, name: "OFPET_GROUP_MOD_FAILED", codes: [
+            "OFPGMFC_GROUP_EXISTS", "OFPGMFC_INVALID_GROUP", "OFPGMFC_WEIGHT_UNSUPPORTED", "OFPGMFC_OUT_OF_GROUPS",
+            "OFPGMFC_OUT_OF_BUCKETS", "OFPGMFC_CHAINING_UNSUPPORTED", "OFPGMFC_WATCH_UNSUPPORTED", "OFPGMFC_LOOP",
+            "OFPGMFC_UNKNOWN_GROUP", "OFPGMFC_CHAINED_GROUP", "OFPGMFC_BAD_TYPE", "OFPGMFC_BAD_COMMAND", "OFPGMFC_BAD_BUCKET",
+            "OFPGMFC_BAD_WATCH", "OFPGMFC_EPERM",
+        ]),
+        CodeTable(type: 7, name: "OFPET_PORT_MOD_FAILED", codes: [
+            "OFPPMFC_BAD_PORT", "OFPPMFC_BAD_HW_ADDR", "OFPPMFC_BAD_CONFIG", "OFPPMFC_BAD_ADVERTISE", "OFPPMFC_EPERM",
+        ]),
+        CodeTable(type: 8, name: "OFPET_TABLE_MOD_FAILED", codes: ["OFPTMFC_BAD_TABLE", "OFPTMFC_BAD_CONFIG", "OFPTMFC_EPERM"]),
+        CodeTable(type: 9, name: "OFPET_QUEUE_OP_FAILED", codes: ["OFPQOFC_BAD_PORT", "OFPQOFC_BAD_QUEUE", "OFPQOFC_EPERM"]),
+        CodeTable(type: 10, name: "OFPET_SWITCH_CONFIG_FAILED", codes: ["OFPSCFC_BAD_FLAGS", "OFPSCFC_BAD_LEN", "OFPSCFC_EPERM"]),
+        CodeTable(type: 11, name: "OFPET_ROLE_REQUEST_FAILED", codes: ["OFPRRFC_STALE", "OFPRRFC_UNSUP", "OFPRRFC_BAD_ROLE"]),
+        CodeTable(type: 12, name: "OFPET_METER_MOD_FAILED", codes: [
+            "OFPMMFC_UNKNOWN", "OFPMMFC_METER_EXISTS", "OFPMMFC_INVALID_METER", "OFPMMFC_UNKNOWN_METER", "OFPMMFC_BAD_COMMAND",
+            "OFPMMFC_BAD_FLAGS", "OFPMMFC_BAD_RATE", "OFPMMFC_BAD_BURST", "OFPMMFC_BAD_BAND", "OFPMMFC_BAD_BAND_VALUE",
+            "OFPMMFC_OUT_OF_METERS", "OFPMMFC_OUT_OF_BANDS",
+        ]),
+        CodeTable(type: 13, name: "OFPET_TABLE_FEATURES_FAILED", codes: [
+            "OFPTFFC_BAD_TABLE", "OFPTFFC_BAD_METADATA", "OFPTFFC_BAD_TYPE", "OFPTFFC_BAD_LEN", "OFPTFFC_BAD_ARGUMENT",
+            "OFPTFFC_EPERM",
+        ]),
+    ]
+
+    @Test(arguments: codeTables)
+    func errorCodesOfType(_ table: CodeTable) throws {
+        #expect(ErrorType(rawValue: table.type)?.name == table.name)
+        for (number, codeName) in table.codes.enumerated() {
+            let error = OpenFlowErrorCode(type: table.type, code: UInt16(number))
+            if case .other = error {
+                Issue.record("\(table.name) code \(number) (\(codeName)) is not declared")
+                continue
+            }
+            #expect(error.type == table.type && error.code == UInt16(number) && error.description == "\(table.name)/\(codeName)")
+            let wire = try OpenFlowEnvelope(xid: 1, .error(ErrorMessage(error))).encoded()
+            guard case let .error(decoded) = try OpenFlowEnvelope.decode(wire).message else { throw Failure() }
+            #expect(decoded.errorCode == error && decoded.name == "\(table.name)/\(codeName)")
+        }
+        // One past the last code: kept as numbers, named by its number.
+        let beyond = UInt16(table.codes.count)
+        #expect(OpenFlowErrorCode(type: table.type, code: beyond) == .other(type: table.type, code: beyond))
+        #expect(OpenFlowErrorCode(type: table.type, code: beyond).description == "\(table.name)/\(beyond)")
+    }
+
+    /// OpenFlow 1.4's OFPET_BAD_PROPERTY (14) is not a 1.3 type: a 1.3
+    /// switch's 14 is unknown, and so named.
+    @Test func noTypeBeyondOpenFlow13() {
+        #expect(ErrorType(rawValue: 14) == nil)
+        #expect(OpenFlowErrorCode(type: 14, code: 0).description == "OFPET_UNKNOWN_14/0")
     }
 
     @Test(arguments: errorRows)

@@ -42,20 +42,26 @@ struct DeclaredImportsTests {
 
     /// Codecs, values and sans-I/O cores: fed bytes, events and time by the
     /// runtimes above them, they link none (NIOCore only for ByteBuffer).
-    static let sansIO = ["NetAddress", "OpenFlow", "Packets", "BGP", "OpenFlowTables", "Overlay", "Agent"]
-    /// The configuration's reader and values, and the reflector's file: read
-    /// by the CLI, the CNI plugin and the fuzzer, they link no runtime.
-    static let configuration = ["ConfigurationReader", "ConfigurationValues", "ReflectorConfiguration"]
+    static let sansIO = [
+        "NetAddress", "FieldReader", "JSON", "OpenFlow", "Packets", "BGP", "BMP", "MRT", "OVSDB",
+        "OpenFlowTables", "Overlay", "Agent", "CNI",
+    ]
+    /// The configuration's reader, values and files: read by the CLI, the
+    /// CNI plugin and the fuzzer, they link no runtime.
+    static let configuration = ["ConfigurationReader", "ConfigurationValues", "SocketFile", "ReflectorConfiguration", "AgentConfiguration"]
+    /// Our own modules that do I/O, log or keep metrics.
+    static let ownRuntimes = [
+        "OpenFlowController", "BGPSpeaker", "BMPClient", "MRTDump", "OVSDBClient", "AdminAPI", "SpeakerAdmin", "Pcap", "ProcessOutput",
+    ]
+    /// Shared by the tests and the fuzzers only.
+    static let testHelpers = ["TestSupport", "FuzzDriver"]
     /// What does I/O, logs or keeps metrics: SwiftNIO's event loops and
     /// protocols, TLS, the logging and metrics back ends, and our own runtimes.
-    static let runtimes: Set<String> = [
-        "NIOPosix", "NIOSSL", "NIOHTTP1", "NIOEmbedded", "Logging", "Metrics", "Prometheus",
-        "OpenFlowController", "BGPSpeaker", "OVSDB", "AdminAPI", "SpeakerAdmin",
-    ]
+    static let runtimes = Set(["NIOPosix", "NIOSSL", "NIOHTTP1", "NIOEmbedded", "Logging", "Metrics", "Prometheus"] + ownRuntimes)
 
     /// The CLI talks to the daemons through the admin API's client and
     /// reports: it links neither daemon's runtime.
-    static let daemonRuntimes: Set<String> = ["OpenFlowController", "BGPSpeaker", "OVSDB", "SpeakerAdmin"]
+    static let daemonRuntimes: Set<String> = ["OpenFlowController", "BGPSpeaker", "OVSDBClient", "SpeakerAdmin", "BMPClient", "MRTDump"]
 
     struct Seam: Sendable, CustomStringConvertible {
         var module: String
@@ -64,9 +70,18 @@ struct DeclaredImportsTests {
     }
 
     static let seams = (sansIO + configuration).map { Seam(module: $0, forbidden: runtimes) }
-        + [Seam(module: "swiftplanectl", forbidden: daemonRuntimes),
-           // The agent's file still checks its TLS files with the controller's loader (NIOSSL).
-           Seam(module: "AgentConfiguration", forbidden: runtimes.subtracting(["OpenFlowController", "NIOPosix", "NIOSSL", "Logging", "Metrics"]))]
+        + [Seam(module: "swiftplanectl", forbidden: daemonRuntimes)]
+
+    /// Every library target has a side of the seam: a new module is placed
+    /// below the runtimes (and so checked) or among them, never left out.
+    @Test func everyLibraryIsPlaced() throws {
+        let libraries = Set(try Self.targets().filter { $0.type == "regular" }.map(\.name))
+        let groups = [Self.sansIO, Self.configuration, Self.ownRuntimes, Self.testHelpers]
+        let placed = groups.flatMap { $0 }
+        #expect(libraries.subtracting(placed).isEmpty, "not placed in a group: \(libraries.subtracting(placed).sorted())")
+        #expect(Set(placed).subtracting(libraries).isEmpty, "no such library: \(Set(placed).subtracting(libraries).sorted())")
+        #expect(placed.count == Set(placed).count, "placed twice: \(placed.sorted())")
+    }
 
     @Test(arguments: seams)
     func modulesReachNoRuntimeBelowThem(_ seam: Seam) throws {

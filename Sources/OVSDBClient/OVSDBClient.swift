@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import OVSDB
 
 /// What the client reports while it follows the database.
 public enum OVSDBEvent: Sendable {

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// A total JSON parser (RFC 8259): any byte string gives a value or a
 /// `JSONParseError` naming the fault and its offset. Recursion is bounded by
 /// `maximumDepth` and input by `maximumBytes`, so hostile input can neither
@@ -15,21 +13,21 @@ public struct JSONParser: Sendable {
     }
 
     /// Parses exactly one JSON text (surrounding whitespace allowed).
-    public func parse(_ buffer: ByteBuffer) throws(JSONParseError) -> JSONValue {
-        let result = buffer.withUnsafeReadableBytes { bytes in parse(bytes) }
+    public func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        let result = bytes.withUnsafeBytes { bytes in outcome(bytes) }
         return try result.get()
     }
 
-    public func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        let result = bytes.withUnsafeBytes { bytes in parse(bytes) }
-        return try result.get()
+    /// The same over bytes held elsewhere (a network buffer's readable bytes).
+    public func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
+        try outcome(bytes).get()
     }
 
     public func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 
-    private func parse(_ bytes: UnsafeRawBufferPointer) -> Result<JSONValue, JSONParseError> {
+    private func outcome(_ bytes: UnsafeRawBufferPointer) -> Result<JSONValue, JSONParseError> {
         guard bytes.count <= maximumBytes else {
             return .failure(JSONParseError(.tooLarge(limit: maximumBytes), at: maximumBytes))
         }

@@ -1,6 +1,6 @@
-/// A JSON text's value (RFC 8259), as OVSDB's JSON-RPC carries it. Integers
-/// are kept apart from reals because OVSDB's schema types tell them apart
-/// (an `ofport` is an integer, never 1.0).
+/// A JSON text's value (RFC 8259), as OVSDB's JSON-RPC and the CNI
+/// specification carry it. Integers are kept apart from reals because
+/// OVSDB's schema types tell them apart (an `ofport` is an integer, never 1.0).
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import AdminAPI
+import ArgumentParser
+import Foundation
+
+/// The demo's hosts as a drill sees them: each agent by its admin API (the
+/// live comparison of wanted and installed flows) and each switch by
+/// ovs-ofctl (OVS's own count of the flows into a tunnel).
+struct DrillHosts {
+    var admins: [(host: String, client: AdminClient)]
+    var switches: [(host: String, target: String)]
+    var ofctl: String
+
+    /// From `HOST=ADMIN-SOCKET` and `HOST=OVS-OFCTL-TARGET` options.
+    init(admin: [String], switches: [String], ofctl: String) throws {
+        admins = try ScaleDrill.pairs(admin, "--admin").map { host, path in
+            (host, AdminClient(address: try AdminAddress(parsing: path), timeout: 120))
+        }
+        self.switches = try ScaleDrill.pairs(switches, "--switch").map { (host: $0.0, target: $0.1) }
+        self.ofctl = ofctl
+    }
+
+    /// An agent's comparison of wanted and installed flows, per state
+    /// ("20034 installed"); exact when all are installed (flows of another
+    /// controller's cookie, foreign, are the switch's and not judged).
+    static func states(_ client: AdminClient) -> (text: String, exact: Bool) {
+        guard let reports = try? client.get("/flows?live=1", as: [FlowReport].self) else { return ("no answer", false) }
+        let counts = reports.reduce(into: [FlowReport.State: Int]()) { total, report in total.merge(report.counts, uniquingKeysWith: +) }
+        let text = counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
+        let exact = counts[.installed] != nil && counts.keys.allSatisfy { $0 == .installed || $0 == .foreign }
+        return (text, exact)
+    }
+
+    /// OVS's own count of a switch's forwarding flows into the tunnel to `vtep`.
+    func tunnelFlows(_ target: String, to vtep: String) throws -> Int {
+        try FaultDrill.flows(target, table: 30, ofctl: ofctl).keys.filter { $0.contains("set_field:\(vtep)->tun_dst") }.count
+    }
+
+    /// Every agent exact, and each switch with `expected[host]` flows into the tunnel to `vtep`.
+    func exact(tunnellingTo vtep: String, expected: [String: Int]) throws -> Bool {
+        for (_, client) in admins where !Self.states(client).exact { return false }
+        for (host, target) in switches {
+            if try tunnelFlows(target, to: vtep) != expected[host, default: 0] { return false }
+        }
+        return true
+    }
+}
+
+/// The hosts' options the drills share.
+struct DrillHostOptions: ParsableArguments {
+    @Option(help: "A host's agent admin socket: HOST=PATH. Repeat for each host.")
+    var admin: [String] = []
+
+    @Option(help: "A host's switch: HOST=OVS-OFCTL-TARGET (unix:.../br0.mgmt). Repeat.")
+    var `switch`: [String] = []
+
+    @Option(help: "The ovs-ofctl executable.")
+    var ofctl: String = "/usr/bin/ovs-ofctl"
+
+    func validate() throws {
+        _ = try ScaleDrill.pairs(admin + `switch`, "--admin or --switch")
+    }
+
+    /// For a drill that reads every agent's flows.
+    func requireAdmin() throws {
+        guard !admin.isEmpty else { throw ValidationError("give each host's admin socket with --admin HOST=PATH") }
+    }
+
+    func hosts() throws -> DrillHosts { try DrillHosts(admin: admin, switches: `switch`, ofctl: ofctl) }
+}
+
+/// The drills' verdicts as `deploy/demo` prints them: a PASS or FAIL line
+/// each, then the count; a failure exits 1.
+struct DrillResults {
+    var passed = 0
+    var failed = 0
+
+    mutating func record(_ ok: Bool, _ what: String) {
+        if ok { passed += 1 } else { failed += 1 }
+        ScaleDrill.say("  \(ok ? "PASS" : "FAIL")  \(what)")
+    }
+
+    func finish() throws {
+        ScaleDrill.say("drill: \(passed) passed, \(failed) failed")
+        if failed > 0 { throw ExitCode(1) }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}
+#endif

@@ -1,0 +1,203 @@
+#if canImport(Glibc)
+import ArgumentParser
+import Foundation
+import Glibc
+import ProcessOutput
+
+/// `swiftplane-bench fault-drill SCENARIO`: run by `deploy/demo drill
+/// rr-kill|agent-kill|agent-restart|ovs-restart`. One part is killed or
+/// restarted (by the script's own `restart`) while container pairs ping
+/// each other across hosts at 100 packets/s; it reports packets lost and the
+/// time to converge, and compares every host's flows before and after by
+/// OVS's own flow ages (a deleted and re-added flow is younger than before).
+struct FaultDrill: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fault-drill",
+        abstract: "Kill or restart one part of the demo under pings; compare every host's flows before and after.",
+        discussion: """
+            Needs the demo's script and state folder (--demo, --state: the daemons' pids and
+            logs), every host's switch (--switch HOST=OVS-OFCTL-TARGET) and the pings
+            (--ping NAMESPACE=ADDRESS). Nothing may be lost or reprogrammed, except through
+            a restarted switch, whose flows must be back within 1 s of its reconnect.
+            """
+    )
+
+    enum Scenario: String, ExpressibleByArgument, CaseIterable {
+        case rrKill = "rr-kill", agentKill = "agent-kill", agentRestart = "agent-restart", ovsRestart = "ovs-restart"
+    }
+
+    @Argument(help: "rr-kill, agent-kill, agent-restart or ovs-restart.")
+    var scenario: Scenario
+
+    @Option(help: "The demo's script: its `restart NAME [--kill]` is the fault.")
+    var demo: String
+
+    @Option(help: "The demo's state folder (pids/NAME.pid, logs/NAME.log, ovs/HOST/ovs-vswitchd.log).")
+    var state: String
+
+    @Option(help: "The host whose agent or switch is restarted.")
+    var victim: String = "goplane2"
+
+    @Option(help: "A ping across hosts during the fault: NAMESPACE=ADDRESS. Repeat.")
+    var ping: [String] = []
+
+    @Option(help: "Pings sent by each pair (100 a second).")
+    var pings: Int = 1500
+
+    @OptionGroup var hostOptions: DrillHostOptions
+
+    private var ofctl: String { hostOptions.ofctl }
+
+    func validate() throws {
+        guard !hostOptions.switch.isEmpty, !ping.isEmpty else {
+            throw ValidationError("give each host's --switch HOST=TARGET and the pings, --ping NAMESPACE=ADDRESS")
+        }
+        _ = try ScaleDrill.pairs(ping, "--ping")
+    }
+
+    func run() async throws {
+        ScaleDrill.say("drill \(scenario.rawValue)")
+        let switches = try ScaleDrill.pairs(hostOptions.switch, "--switch")
+        var before: [String: [String: Double]] = [:]
+        for (host, target) in switches { before[host] = try Self.flows(target, ofctl: ofctl) }
+        let pairs = try ScaleDrill.pairs(ping, "--ping")
+        let pinging = try pairs.map { try DrillCommand.ping(from: $0.0, to: $0.1, count: pings) }
+        try await Task.sleep(for: .seconds(2))
+
+        var results = DrillResults()
+        let clock = ContinuousClock()
+        let t0 = clock.now
+                var converged: Duration?
+        switch scenario {
+        case .rrKill:
+            let established = log("rr", "established"), deferred = log("rr", "selection deferral over")
+            guard kill(try pid("rr"), SIGKILL) == 0 else { throw ScaleDrillFailure("kill -9 rr: \(String(cString: strerror(errno)))") }
+            // Without the reflector, forwarding goes on from the flows (and the agents' stale routes).
+            try await Task.sleep(for: .seconds(3))
+            try await restart("rr")
+            if try await DrillWait.until(seconds: 40, { log("rr", "established") >= established + switches.count }) != nil,
+               try await DrillWait.until(seconds: 40, { log("rr", "selection deferral over") >= deferred + 1 }) != nil {
+                converged = clock.now - t0
+            }
+            ScaleDrill.say("        rr killed (-9), started again 3 s later; every agent back and the tables sent after \(Self.ms(converged))")
+        case .agentKill, .agentRestart:
+            let name = "agent-\(victim)"
+            let complete = log(name, "initial state complete")
+            try await restart(name, kill: scenario == .agentKill)
+            if try await DrillWait.until(seconds: 40, { log(name, "initial state complete") >= complete + 1 }) != nil { converged = clock.now - t0 }
+            ScaleDrill.say("        \(name) \(scenario == .agentKill ? "killed" : "restarted") and started again; "
+                + "initial state complete after \(Self.ms(converged))")
+        case .ovsRestart:
+            let wanted = before[victim]?.count ?? 0
+            let target = switches.first { $0.0 == victim }?.1 ?? ""
+            try await restart("ovs-\(victim)", kill: true)
+            if try await DrillWait.until(seconds: 30, { ((try? Self.flows(target, ofctl: ofctl))?.count ?? 0) >= wanted }) != nil {
+                converged = clock.now - t0
+            }
+            // When OVS reached the controller again, by its own log (UTC, ms), against when the flows were back.
+            var afterConnect: Int?
+            if let converged, let connected = reconnected() {
+                let back = Date().addingTimeInterval(-Double((clock.now - t0 - converged).milliseconds) / 1000)
+                afterConnect = Int((back.timeIntervalSince(connected) * 1000).rounded())
+            }
+            ScaleDrill.say("        ovs-vswitchd on \(victim) killed and started again: \(wanted) flows back after \(Self.ms(converged)), "
+                + "\(afterConnect.map { "\($0)" } ?? "?") ms after it reconnected")
+            results.record(afterConnect.map { abs($0) <= 1000 } ?? false,
+                           "flows back within 1 s of the switch reconnecting (\(afterConnect.map { "\($0)" } ?? "?") ms)")
+        }
+        results.record(converged != nil, "\(scenario.rawValue): converged (\(converged.map { "\($0.milliseconds)" } ?? "timeout") ms)")
+
+        for ((from, to), command) in zip(pairs, pinging) {
+            let counts = DrillCommand.pingCounts(try await command.finish())
+            let lost = counts.sent - counts.received
+            if scenario == .ovsRestart {
+                // The restarted switch forwards nothing until its flows are back: report, do not judge.
+                ScaleDrill.say("        \(from) -> \(to): \(lost) of \(counts.sent) lost (while \(victim) had no flows)")
+            } else {
+                results.record(counts.sent > 0 && lost == 0, "\(from) -> \(to): \(lost) of \(counts.sent) lost")
+            }
+        }
+        for (host, target) in switches {
+            let after = try Self.flows(target, ofctl: ofctl)
+            let old = before[host] ?? [:]
+            let removed = old.keys.filter { after[$0] == nil }.count
+            let added = after.keys.filter { old[$0] == nil }.count
+            let reinstalled = after.filter { flow, age in old[flow].map { age < $0 } ?? false }.count
+            if scenario == .ovsRestart, host == victim {
+                results.record(removed == 0 && added == 0, "\(host): the same \(after.count) flows as before (\(removed) missing, \(added) extra)")
+            } else {
+                results.record(removed == 0 && added == 0 && reinstalled == 0,
+                               "\(host): flows untouched (\(removed) removed, \(added) added, \(reinstalled) deleted and re-added)")
+            }
+        }
+        try results.finish()
+    }
+
+    /// A switch's flows without their counters, each with how long OVS has had it (seconds).
+    static func flows(_ target: String, table: Int? = nil, ofctl: String) throws -> [String: Double] {
+        let dump = try ProcessOutput.run(URL(fileURLWithPath: ofctl), ["-O", "OpenFlow13", "dump-flows", target] + (table.map { ["table=\($0)"] } ?? []),
+                                         environment: FlowMonitor.environment(target: target))
+        guard dump.status == 0 else { throw ScaleDrillFailure("ovs-ofctl dump-flows \(target): \(dump.stderr)") }
+        var flows: [String: Double] = [:]
+        let counters = ["n_packets=", "n_bytes=", "idle_age=", "hard_age="]
+        for line in dump.stdout.split(separator: "\n") where line.contains("cookie=") {
+            var age = 0.0
+            var fields: [Substring] = []
+            for field in line.split(separator: " ") {
+                if field.hasPrefix("duration=") {
+                    age = Double(field.dropFirst(9).prefix { $0 != "s" }) ?? 0
+                } else if !counters.contains(where: { field.hasPrefix($0) }) {
+                    fields.append(field)
+                }
+            }
+            flows[fields.joined(separator: " ")] = age
+        }
+        return flows
+    }
+
+    static func ms(_ duration: Duration?) -> String { duration.map { "\($0.milliseconds) ms" } ?? "? ms" }
+
+    /// How many lines of a daemon's log hold `text`.
+    private func log(_ name: String, _ text: String) -> Int {
+        let contents = (try? String(contentsOfFile: "\(state)/logs/\(name).log", encoding: .utf8)) ?? ""
+        return contents.split(separator: "\n").filter { $0.contains(text) }.count
+    }
+
+    private func pid(_ name: String) throws -> Int32 {
+        let text = try String(contentsOfFile: "\(state)/pids/\(name).pid", encoding: .utf8)
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw ScaleDrillFailure("pids/\(name).pid: '\(text)'") }
+        return pid
+    }
+
+    /// The script's own restart (a daemon, or a host's ovs-vswitchd and its tunnel neighbours).
+    /// (Its output to a file: a daemon it starts may hold what it inherited.)
+    private func restart(_ name: String, kill: Bool = false) async throws {
+        let run = try DrillCommand(demo, ["restart", name] + (kill ? ["--kill"] : []))
+        let output = try await run.finish()
+        guard run.status == 0 else { throw ScaleDrillFailure("\(demo) restart \(name): \(output)") }
+    }
+
+    /// When the victim's ovs-vswitchd last connected to its controller, by its log.
+    private func reconnected() -> Date? {
+        let text = (try? String(contentsOfFile: "\(state)/ovs/\(victim)/ovs-vswitchd.log", encoding: .utf8)) ?? ""
+        guard let line = text.split(separator: "\n").last(where: { $0.contains("rconn|INFO|br0<->") && $0.hasSuffix(": connected") }),
+              let stamp = line.split(separator: "|").first
+        else { return nil }
+        let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        return try? format.parse(String(stamp))
+    }
+}
+
+/// Polls a condition every 50 ms for a bounded time: how long it took, or nil.
+enum DrillWait {
+    static func until(seconds: Int, _ done: () throws -> Bool) async throws -> Duration? {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while clock.now - start < .seconds(seconds) {
+            if try done() { return clock.now - start }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+}
+#endif
