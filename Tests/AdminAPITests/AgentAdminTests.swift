@@ -150,9 +150,9 @@ struct AgentAdminTests {
             let foreign = try client.get("/flows?live=1", as: [FlowReport].self).first?.flows.filter { $0.state == .foreign } ?? []
             #expect(foreign.count == 1 && foreign.first?.table == 50, "\(foreign)")
 
-            #expect(agent.process.isRunning)
-            kill(agent.process.processIdentifier, SIGTERM)
-            #expect(await eventually(5, every: .milliseconds(200)) { !agent.process.isRunning })
+            #expect(agent.isRunning)
+            kill(agent.pid, SIGTERM)
+            #expect(await eventually(5, every: .milliseconds(200)) { !agent.isRunning })
             #expect(!FileManager.default.fileExists(atPath: socket), "the admin socket stays after exit")
         }
     }

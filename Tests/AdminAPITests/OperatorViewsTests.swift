@@ -104,11 +104,11 @@ struct OperatorViewsTests {
         #expect(try Built.ctl(socket, ["log-level"]).stdout == "log level info\n")
         let set = try Built.ctl(socket, ["log-level", "error"])
         #expect(set.status == 0 && set.stdout == "log level error (was info)\n", "\(set.stdout)\(set.stderr)")
-        kill(rr.process.processIdentifier, SIGHUP)
+        kill(rr.pid, SIGHUP)
         try await Task.sleep(for: .milliseconds(500))
         #expect(!rr.output.contains("SIGHUP ignored"))
         #expect(try Built.ctl(socket, ["log-level", "warning"]).status == 0)
-        kill(rr.process.processIdentifier, SIGHUP)
+        kill(rr.pid, SIGHUP)
         #expect(await eventually(5, every: .milliseconds(100)) { rr.output.contains("SIGHUP ignored: no --config file to re-read") }, "\(rr.output.suffix(600))")
         #expect(try Built.ctl(socket, ["log-level", "loud"]).status == 2)
 

@@ -173,7 +173,7 @@ struct AgentOVSTests {
             // SIGTERM: exit 0, flows stay.
             let exited = agent.signal(SIGTERM, within: 5)
             #expect(exited, "the agent did not exit on SIGTERM")
-            if exited { #expect(agent.process.terminationStatus == 0, "agent log:\n\(agentLog())") }
+            if exited { #expect(agent.terminationStatus == 0, "agent log:\n\(agentLog())") }
             usleep(300_000)
             #expect(try Self.dump(sandbox).map(\.0).sorted() == wantedNames)
             if setup.transport == .unix {
