@@ -18,15 +18,7 @@ struct AgentGoBGPRemoteTests {
     static let remoteMAC = "02:00:00:00:00:63"
     static let remoteIP = "10.77.0.99"
 
-    static let tenant = """
-        vnis:
-          - vni: 10
-        endpoints:
-          - vni: 10
-            mac: 02:00:00:00:00:01
-            ips: [10.77.0.1]
-            port: 1
-        """
+    static let tenant = AgentSandbox.tenants([StaticEndpoint(mac: "02:00:00:00:00:01", ips: ["10.77.0.1"], port: 1)])
 
     @Test("ARP answered by OVS, ICMP into VXLAN VNI 10 towards GoBGP's VTEP, broadcast dropped and counted")
     func remoteEndpointFromGoBGP() async throws {
