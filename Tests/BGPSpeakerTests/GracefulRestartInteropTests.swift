@@ -81,15 +81,11 @@ struct GracefulRestartInteropTests {
     /// neighbours and no dynamic range: it knows every peer it must hear
     /// from, so End-of-RIB from all of them ends the deferral.
     static func configuredReflector(port: Int, net: UInt8, selectionDeferral: Int, folder: URL) throws -> Daemon {
-        try ReflectorProcess.start(yaml: """
-            as: 65000
-            router-id: 127.0.0.1
-            listen: 127.0.0.1:\(port)
+        try ReflectorProcess.start(port: port, """
             neighbors:
               - {address: 127.89.\(net).2, passive: true}
               - {address: 127.89.\(net).3, passive: true}
             graceful-restart: {enabled: true, restart-time: 60, selection-deferral-time: \(selectionDeferral)}
-            log-level: error
             """, in: folder)
     }
 

@@ -11,10 +11,13 @@ enum ReflectorProcess {
             : ["--admin-socket", NSTemporaryDirectory() + "swiftplane-rr-\(UUID().uuidString.prefix(8)).sock"]))
     }
 
-    /// Started with `--config` on `yaml`, written as rr.yaml into `folder`.
-    static func start(yaml: String, in folder: URL) throws -> Daemon {
+    /// Started with `--config` on rr.yaml, written into `folder`: AS 65000,
+    /// router id 127.0.0.1, listening on 127.0.0.1:`port`, logging errors
+    /// only, then `rest` (neighbours, accept ranges, graceful restart...).
+    static func start(port: Int, _ rest: String, in folder: URL) throws -> Daemon {
         let file = folder.appendingPathComponent("rr.yaml")
-        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        try "as: 65000\nrouter-id: 127.0.0.1\nlisten: 127.0.0.1:\(port)\nlog-level: error\n\(rest)\n"
+            .write(to: file, atomically: true, encoding: .utf8)
         return try start(["--config", file.path])
     }
 }

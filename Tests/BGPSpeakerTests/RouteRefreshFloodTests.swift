@@ -22,13 +22,7 @@ struct RouteRefreshFloodTests {
         let port = Int.random(in: 20000...39999)
         let folder = try TemporaryFolder.create("swiftplane-rr-refresh")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let rr = try ReflectorProcess.start(yaml: """
-            as: 65000
-            router-id: 127.0.0.1
-            listen: 127.0.0.1:\(port)
-            accept: [127.94.\(net).0/24]
-            log-level: error
-            """, in: folder)
+        let rr = try ReflectorProcess.start(port: port, "accept: [127.94.\(net).0/24]", in: folder)
         defer { rr.stop() }
         func dial(_ last: UInt8) async throws -> RawPeer {
             guard let peer = await RawPeer.dial(from: IPv4Address(127, 94, net, last), toPort: port, while: rr) else { throw RawPeer.Failure("swiftplane-rr does not listen on \(port)") }
