@@ -44,11 +44,7 @@ struct AgentGoBGPRemoteTests {
             }
             #expect(added, "gobgp could not add the route\n\(logs())")
             let remote = FlowCookie(.forwardRemote, vni: VNI(rawValue: 10)).cookie
-            var ready = false
-            for _ in 0..<200 where !ready {
-                ready = try AgentOVSTests.dump(host).contains { $0.0.cookie == remote }
-                if !ready { usleep(100_000) }
-            }
+            let ready = try await eventually(20, every: .milliseconds(100)) { try AgentOVSTests.dump(host).contains { $0.0.cookie == remote } }
             #expect(ready, "no forward-remote flow for GoBGP's endpoint\n\(logs())")
             guard ready else { return }
 
@@ -63,7 +59,7 @@ struct AgentGoBGPRemoteTests {
             let pcap = fixture.folder.appendingPathComponent("underlay.pcap").path
             let capture = try fixture.start(["tcpdump", "-i", "ul", "-n", "-U", "--immediate-mode", "-w", pcap, "udp port 4789"],
                                             netns: underlay.name, log: "tcpdump.log")
-            for _ in 0..<50 where !capture.output.contains("listening on") { usleep(100_000) }
+            _ = await capture.ready(within: 5, logContains: "listening on")
             let arpBefore = try AgentOVSTests.packets(host, .arpResponder, vni: 10)
             let arpToControllerBefore = try AgentOVSTests.packets(host, .arpToController, vni: 10)
             _ = try container.exec(["ping", "-c", "3", "-i", "0.2", "-W", "1", Self.remoteIP])
