@@ -10,7 +10,7 @@ import Synchronization
 /// thread would otherwise inherit SIGTERM blocked). `stop()` ends it by pid,
 /// SIGTERM then SIGKILL, and reaps it; `deinit` does too, so a throwing test
 /// leaves nothing behind. Short commands that are waited for use `Command.run`.
-public final class Daemon: @unchecked Sendable {
+public final class Daemon: Sendable {
     public let pid: pid_t
     /// Its stdout and stderr.
     public let log: URL
