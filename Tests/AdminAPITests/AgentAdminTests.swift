@@ -15,19 +15,8 @@ let agentAdminUnavailable: String? = AgentSandbox.unavailableReason
 @Suite("the agent's admin API against real Open vSwitch", .serialized,
        .enabled(if: agentAdminUnavailable == nil, Comment(rawValue: agentAdminUnavailable ?? "")))
 struct AgentAdminTests {
-    static let tenant = """
-        vnis:
-          - vni: 10
-        endpoints:
-          - vni: 10
-            mac: 02:00:00:00:00:0a
-            ips: [10.77.0.1, "fd00::1"]
-            port: 1
-          - vni: 10
-            mac: 02:00:00:00:00:0b
-            ips: [10.77.0.2, "fd00::2"]
-            port: 2
-        """
+    static let tenant = AgentSandbox.tenants([StaticEndpoint(mac: "02:00:00:00:00:0a", ips: ["10.77.0.1", "fd00::1"], port: 1),
+                                              StaticEndpoint(mac: "02:00:00:00:00:0b", ips: ["10.77.0.2", "fd00::2"], port: 2)])
 
     @Test func endpointsSwitchesFlowsBUMAndMetrics() async throws {
         try await AgentSandbox.with(hint: "adm") { fixture in
@@ -150,9 +139,9 @@ struct AgentAdminTests {
             let foreign = try client.get("/flows?live=1", as: [FlowReport].self).first?.flows.filter { $0.state == .foreign } ?? []
             #expect(foreign.count == 1 && foreign.first?.table == 50, "\(foreign)")
 
-            #expect(agent.process.isRunning)
-            kill(agent.process.processIdentifier, SIGTERM)
-            #expect(await eventually(5, every: .milliseconds(200)) { !agent.process.isRunning })
+            #expect(agent.isRunning)
+            kill(agent.pid, SIGTERM)
+            #expect(await eventually(5, every: .milliseconds(200)) { !agent.isRunning })
             #expect(!FileManager.default.fileExists(atPath: socket), "the admin socket stays after exit")
         }
     }

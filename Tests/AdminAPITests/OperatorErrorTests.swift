@@ -109,7 +109,7 @@ struct OperatorErrorTests {
         #expect(await eventually(10, every: .milliseconds(100)) { rr.output.contains("admin API listening") }, "\(rr.output)")
         try (base + "accept: [127.92.0.0/16]\ntimers: {hold: 30}\nneighbors: [{address: 127.93.0.1, passive: true}]\n")
             .write(toFile: path, atomically: true, encoding: .utf8)
-        kill(rr.process.processIdentifier, SIGHUP)
+        kill(rr.pid, SIGHUP)
         #expect(await eventually(10, every: .milliseconds(100)) {
             rr.output.contains("changes that need a restart are not applied") && rr.output.contains("settings=accept, timers")
                 && rr.output.contains("neighbours=1")
@@ -121,7 +121,7 @@ struct OperatorErrorTests {
         defer { fixed.stop() }
         #expect(await eventually(10, every: .milliseconds(100)) { fixed.output.contains("admin API listening") }, "\(fixed.output)")
         #expect(fixed.output.contains("SIGHUP will not reload: --neighbor on the command line fixes the neighbours"), "\(fixed.output)")
-        kill(fixed.process.processIdentifier, SIGHUP)
+        kill(fixed.pid, SIGHUP)
         #expect(await eventually(10, every: .milliseconds(100)) { fixed.output.contains("SIGHUP ignored: --neighbor on the command line") },
                 "\(fixed.output)")
     }
@@ -169,7 +169,7 @@ struct OperatorErrorTests {
         #expect(await eventually(10, every: .milliseconds(100)) {
             metricsBusy.output.contains("metrics listener cannot listen") && metricsBusy.output.contains("metrics listener on 127.0.0.1:\(held): ")
         }, "\(metricsBusy.output)")
-        #expect(metricsBusy.process.isRunning)
+        #expect(metricsBusy.isRunning)
     }
 
     /// An agent whose OVSDB socket and route reflector do not answer and
@@ -210,6 +210,6 @@ struct OperatorErrorTests {
             #expect(failing.isSuperset(of: ["ovsdb br0", "bgp 127.0.0.1", "switch br0"]), "\(report.problems)")
             #expect(report.problems.first { $0.kind == "ovsdb" }?.detail.contains("absent-db.sock") == true, "\(report.problems)")
         }
-        #expect(agent.process.isRunning)
+        #expect(agent.isRunning)
     }
 }

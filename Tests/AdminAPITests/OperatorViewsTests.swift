@@ -11,114 +11,95 @@ import TestSupport
                              "needs gobgpd/gobgp and the built swiftplane-rr and swiftplanectl"))
 struct OperatorViewsTests {
     @Test func neighborDetailRouteFiltersLogLevelAndSocketDiscovery() async throws {
-        let folder = try TemporaryFolder.create("views")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let socket = folder.appendingPathComponent("rr.sock").path
-        let port = freeLoopbackPort()
-        let net = Int.random(in: 10...250)
-        let rr = try Daemon([Built.rr!, "--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)",
-                             "--accept", "127.88.0.0/16", "--admin-socket", socket], log: folder.appendingPathComponent("rr.log"))
-        defer { rr.stop() }
-        #expect(await eventually(10, every: .milliseconds(200)) { FileManager.default.fileExists(atPath: socket) }, "\(rr.output)")
-        let originator = try GoBGPDaemon(address: "127.88.\(net).2", peer: "127.0.0.1", peerPort: port)
-        defer { originator.stop() }
-        let receiver = try GoBGPDaemon(address: "127.88.\(net).3", peer: "127.0.0.1", peerPort: port)
-        defer { receiver.stop() }
-        let client = AdminClient(address: .unix(path: socket))
-        let up = await eventually(30, every: .milliseconds(200)) {
-            ((try? client.get("/neighbors", as: [NeighborReport].self)) ?? []).filter { $0.state == "Established" }.count == 2
+        try await ReflectorWithClients.with(hint: "views", octet: 88) { f in
+            let (folder, socket, rr, originator, receiver) = (f.folder, f.socket, f.rr, f.originator, f.receiver)
+            try await f.originate([RouteReflectorAdminTests.macadv, RouteReflectorAdminTests.second, RouteReflectorAdminTests.multicast])
+
+            // neighbors NAME: what the OPENs agreed, per-family counts each way.
+            let json = try Built.ctl(socket, ["neighbors", originator.address, "--json"])
+            #expect(json.status == 0, "\(json.stderr)")
+            let detail = try JSONDecoder().decode(NeighborDetailReport.self, from: Data(json.stdout.utf8))
+            #expect(detail.neighbor.state == "Established" && detail.neighbor.dynamic && detail.peerRouterID != nil)
+            #expect(detail.families.contains("l2vpn/evpn"), "\(detail.families)")
+            #expect(detail.capabilities.contains("route-refresh") && detail.capabilities.contains("4-octet-as"), "\(detail.capabilities)")
+            #expect(detail.holdTime == 90 && detail.keepalive == 30 && detail.configuredHoldTime == 90 && detail.flaps == 0)
+            #expect(detail.prefixes.first { $0.family == "l2vpn/evpn" }.map { ($0.received, $0.sent) } ?? (0, 0) == (3, 0), "\(detail.prefixes)")
+            let toReceiver = try JSONDecoder().decode(NeighborDetailReport.self,
+                                                      from: Data(try Built.ctl(socket, ["neighbors", receiver.address, "--json"]).stdout.utf8))
+            #expect(toReceiver.prefixes.first { $0.family == "l2vpn/evpn" }?.sent == 3, "\(toReceiver.prefixes)")
+            let table = try Built.ctl(socket, ["neighbors", originator.address])
+            #expect(table.stdout.hasPrefix("BGP neighbour \(originator.address), AS 65000, dynamic") && table.stdout.contains("flaps 0")
+                    && table.stdout.contains("route-refresh"), "\(table.stdout)")
+            #expect(table.stdout.split(separator: "\n").contains { $0.split(separator: " ").map(String.init) == ["l2vpn/evpn", "3", "0"] }, "\(table.stdout)")
+            let unknown = try Built.ctl(socket, ["neighbors", "127.88.0.99"])
+            #expect(unknown.status == 1 && unknown.stderr.contains("no neighbour '127.88.0.99'") && unknown.stderr.contains(receiver.address),
+                    "\(unknown.stderr)")
+
+            // neighbors NAME adj-in / adj-out: what it sent us; what we sent it, as sent (reflected: originator and cluster list set).
+            func adjacent(_ name: String, _ which: String) throws -> [RouteReport] {
+                let r = try Built.ctl(socket, ["neighbors", name, which, "--json"])
+                #expect(r.status == 0, "\(which): \(r.stderr)")
+                return try JSONDecoder().decode([RouteReport].self, from: Data(r.stdout.utf8))
+            }
+            let adjIn = try adjacent(originator.address, "adj-in")
+            #expect(Set(adjIn.compactMap(\.mac)) == ["02:00:00:00:00:01", "02:00:00:00:00:02"] && adjIn.count == 3, "\(adjIn)")
+            #expect(adjIn.allSatisfy { $0.fromPeer == originator.address && $0.originatorID == nil && $0.best })
+            #expect(try adjacent(receiver.address, "adj-in").filter { $0.type != 0 }.isEmpty)
+            let adjOut = try adjacent(receiver.address, "adj-out").filter { $0.type != 0 }
+            #expect(adjOut.map(\.prefix).sorted() == adjIn.map(\.prefix).sorted(), "\(adjOut)")
+            #expect(adjOut.allSatisfy { $0.originatorID == originator.address && $0.clusterList == ["127.0.0.1"] && $0.fromPeer == originator.address },
+                    "\(adjOut)")
+            // Not reflected back to where they came from.
+            #expect(try adjacent(originator.address, "adj-out").filter { $0.type != 0 }.isEmpty)
+            let adjOutTable = try Built.ctl(socket, ["neighbors", receiver.address, "adj-out"])
+            #expect(adjOutTable.stdout.contains("ORIGINATOR") && adjOutTable.stdout.contains("02:00:00:00:00:02")
+                    && adjOutTable.stdout.split(separator: "\n").count == 4, "\(adjOutTable.stdout)")
+            let unknownTable = try Built.ctl(socket, ["neighbors", "127.88.0.99", "adj-in"])
+            #expect(unknownTable.status == 1 && unknownTable.stderr.contains("no neighbour '127.88.0.99'"), "\(unknownTable.stderr)")
+
+            // routes filters: each one alone narrows the table; JSON too.
+            func rows(_ filter: [String]) throws -> [RouteReport] {
+                let r = try Built.ctl(socket, ["routes", "--json"] + filter)
+                #expect(r.status == 0, "\(filter): \(r.stderr)")
+                return try JSONDecoder().decode([RouteReport].self, from: Data(r.stdout.utf8))
+            }
+            #expect(try rows(["--mac", "02:00:00:00:00:02"]).map(\.rd) == ["10.1.1.1:101"])
+            #expect(try rows(["--mac", "02:00:00:00:00:0A"]).isEmpty)
+            #expect(try rows(["--ip", "10.0.0.1"]).map(\.mac) == ["02:00:00:00:00:01"])
+            #expect(try rows(["--ip", "10.1.1.1"]).map(\.type) == [3])
+            #expect(try rows(["--rd", "10.1.1.1:100"]).map(\.type).sorted() == [2, 3])
+            #expect(try rows(["--rt", "65000:1002"]).map(\.mac) == ["02:00:00:00:00:02"])
+            #expect(try rows(["--peer", originator.address]).count == 3)
+            #expect(try rows(["--peer", receiver.address]).isEmpty)
+            #expect(try rows(["--peer", originator.address, "--type", "2", "--vni", "1001"]).count == 1)
+            // The reflector's own RT membership route (RFC 4684) is shown as such.
+            let membership = try rows(["--type", "0"])
+            #expect(membership.count == 1 && membership.first?.family == "ipv4/rtc" && membership.first?.prefix == "default", "\(membership)")
+            let rtcTable = try Built.ctl(socket, ["routes", "--type", "0"])
+            #expect(rtcTable.stdout.split(separator: "\n").dropFirst().first?.contains(" rtc ") == true, "\(rtcTable.stdout)")
+            let badMAC = try Built.ctl(socket, ["routes", "--mac", "nonsense"])
+            #expect(badMAC.status == 2 && badMAC.stderr.contains("--mac: invalid value 'nonsense'"), "\(badMAC.stderr)")
+
+            // log-level at run time: at error, a SIGHUP's warning is not logged; back at warning, it is.
+            #expect(try Built.ctl(socket, ["log-level"]).stdout == "log level info\n")
+            let set = try Built.ctl(socket, ["log-level", "error"])
+            #expect(set.status == 0 && set.stdout == "log level error (was info)\n", "\(set.stdout)\(set.stderr)")
+            kill(rr.pid, SIGHUP)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(!rr.output.contains("SIGHUP ignored"))
+            #expect(try Built.ctl(socket, ["log-level", "warning"]).status == 0)
+            kill(rr.pid, SIGHUP)
+            #expect(await eventually(5, every: .milliseconds(100)) { rr.output.contains("SIGHUP ignored: no --config file to re-read") }, "\(rr.output.suffix(600))")
+            #expect(try Built.ctl(socket, ["log-level", "loud"]).status == 2)
+
+            // Without --socket: the reflector's socket in the run folder, said on stderr.
+            let ctl = Built.ctl!
+            let found = try Command.run("/usr/bin/env", ["SWIFTPLANE_RUN_DIR=\(folder.path)", ctl, "neighbors"])
+            #expect(found.status == 0 && found.stderr == "swiftplanectl: using \(socket) (swiftplane-rr)\n", "\(found.stderr)")
+            #expect(found.stdout.hasPrefix("NEIGHBOR") && found.stdout.contains(originator.address))
+            // The agent's commands look for the agent's socket only.
+            let none = try Command.run("/usr/bin/env", ["SWIFTPLANE_RUN_DIR=\(folder.path)", ctl, "endpoints"])
+            #expect(none.status == 1 && none.stderr.contains("no daemon socket found (looked for \(folder.path)/agent.sock)"), "\(none.stderr)")
         }
-        #expect(up, "\(rr.output.suffix(800))")
-        guard up else { return }
-        for route in [RouteReflectorAdminTests.macadv, RouteReflectorAdminTests.second, RouteReflectorAdminTests.multicast] {
-            #expect(try originator.cli(["global", "rib", "add", "-a", "evpn"] + route).status == 0)
-        }
-        #expect(await eventually(10, every: .milliseconds(200)) { ((try? receiver.evpnRIB()) ?? [:]).count == 3 })
-
-        // neighbors NAME: what the OPENs agreed, per-family counts each way.
-        let json = try Built.ctl(socket, ["neighbors", originator.address, "--json"])
-        #expect(json.status == 0, "\(json.stderr)")
-        let detail = try JSONDecoder().decode(NeighborDetailReport.self, from: Data(json.stdout.utf8))
-        #expect(detail.neighbor.state == "Established" && detail.neighbor.dynamic && detail.peerRouterID != nil)
-        #expect(detail.families.contains("l2vpn/evpn"), "\(detail.families)")
-        #expect(detail.capabilities.contains("route-refresh") && detail.capabilities.contains("4-octet-as"), "\(detail.capabilities)")
-        #expect(detail.holdTime == 90 && detail.keepalive == 30 && detail.configuredHoldTime == 90 && detail.flaps == 0)
-        #expect(detail.prefixes.first { $0.family == "l2vpn/evpn" }.map { ($0.received, $0.sent) } ?? (0, 0) == (3, 0), "\(detail.prefixes)")
-        let toReceiver = try JSONDecoder().decode(NeighborDetailReport.self,
-                                                  from: Data(try Built.ctl(socket, ["neighbors", receiver.address, "--json"]).stdout.utf8))
-        #expect(toReceiver.prefixes.first { $0.family == "l2vpn/evpn" }?.sent == 3, "\(toReceiver.prefixes)")
-        let table = try Built.ctl(socket, ["neighbors", originator.address])
-        #expect(table.stdout.hasPrefix("BGP neighbour \(originator.address), AS 65000, dynamic") && table.stdout.contains("flaps 0")
-                && table.stdout.contains("route-refresh"), "\(table.stdout)")
-        #expect(table.stdout.split(separator: "\n").contains { $0.split(separator: " ").map(String.init) == ["l2vpn/evpn", "3", "0"] }, "\(table.stdout)")
-        let unknown = try Built.ctl(socket, ["neighbors", "127.88.0.99"])
-        #expect(unknown.status == 1 && unknown.stderr.contains("no neighbour '127.88.0.99'") && unknown.stderr.contains(receiver.address),
-                "\(unknown.stderr)")
-
-        // neighbors NAME adj-in / adj-out: what it sent us; what we sent it, as sent (reflected: originator and cluster list set).
-        func adjacent(_ name: String, _ which: String) throws -> [RouteReport] {
-            let r = try Built.ctl(socket, ["neighbors", name, which, "--json"])
-            #expect(r.status == 0, "\(which): \(r.stderr)")
-            return try JSONDecoder().decode([RouteReport].self, from: Data(r.stdout.utf8))
-        }
-        let adjIn = try adjacent(originator.address, "adj-in")
-        #expect(Set(adjIn.compactMap(\.mac)) == ["02:00:00:00:00:01", "02:00:00:00:00:02"] && adjIn.count == 3, "\(adjIn)")
-        #expect(adjIn.allSatisfy { $0.fromPeer == originator.address && $0.originatorID == nil && $0.best })
-        #expect(try adjacent(receiver.address, "adj-in").filter { $0.type != 0 }.isEmpty)
-        let adjOut = try adjacent(receiver.address, "adj-out").filter { $0.type != 0 }
-        #expect(adjOut.map(\.prefix).sorted() == adjIn.map(\.prefix).sorted(), "\(adjOut)")
-        #expect(adjOut.allSatisfy { $0.originatorID == originator.address && $0.clusterList == ["127.0.0.1"] && $0.fromPeer == originator.address },
-                "\(adjOut)")
-        // Not reflected back to where they came from.
-        #expect(try adjacent(originator.address, "adj-out").filter { $0.type != 0 }.isEmpty)
-        let adjOutTable = try Built.ctl(socket, ["neighbors", receiver.address, "adj-out"])
-        #expect(adjOutTable.stdout.contains("ORIGINATOR") && adjOutTable.stdout.contains("02:00:00:00:00:02")
-                && adjOutTable.stdout.split(separator: "\n").count == 4, "\(adjOutTable.stdout)")
-        let unknownTable = try Built.ctl(socket, ["neighbors", "127.88.0.99", "adj-in"])
-        #expect(unknownTable.status == 1 && unknownTable.stderr.contains("no neighbour '127.88.0.99'"), "\(unknownTable.stderr)")
-
-        // routes filters: each one alone narrows the table; JSON too.
-        func rows(_ filter: [String]) throws -> [RouteReport] {
-            let r = try Built.ctl(socket, ["routes", "--json"] + filter)
-            #expect(r.status == 0, "\(filter): \(r.stderr)")
-            return try JSONDecoder().decode([RouteReport].self, from: Data(r.stdout.utf8))
-        }
-        #expect(try rows(["--mac", "02:00:00:00:00:02"]).map(\.rd) == ["10.1.1.1:101"])
-        #expect(try rows(["--mac", "02:00:00:00:00:0A"]).isEmpty)
-        #expect(try rows(["--ip", "10.0.0.1"]).map(\.mac) == ["02:00:00:00:00:01"])
-        #expect(try rows(["--ip", "10.1.1.1"]).map(\.type) == [3])
-        #expect(try rows(["--rd", "10.1.1.1:100"]).map(\.type).sorted() == [2, 3])
-        #expect(try rows(["--rt", "65000:1002"]).map(\.mac) == ["02:00:00:00:00:02"])
-        #expect(try rows(["--peer", originator.address]).count == 3)
-        #expect(try rows(["--peer", receiver.address]).isEmpty)
-        #expect(try rows(["--peer", originator.address, "--type", "2", "--vni", "1001"]).count == 1)
-        // The reflector's own RT membership route (RFC 4684) is shown as such.
-        let membership = try rows(["--type", "0"])
-        #expect(membership.count == 1 && membership.first?.family == "ipv4/rtc" && membership.first?.prefix == "default", "\(membership)")
-        let rtcTable = try Built.ctl(socket, ["routes", "--type", "0"])
-        #expect(rtcTable.stdout.split(separator: "\n").dropFirst().first?.contains(" rtc ") == true, "\(rtcTable.stdout)")
-        let badMAC = try Built.ctl(socket, ["routes", "--mac", "nonsense"])
-        #expect(badMAC.status == 2 && badMAC.stderr.contains("--mac: invalid value 'nonsense'"), "\(badMAC.stderr)")
-
-        // log-level at run time: at error, a SIGHUP's warning is not logged; back at warning, it is.
-        #expect(try Built.ctl(socket, ["log-level"]).stdout == "log level info\n")
-        let set = try Built.ctl(socket, ["log-level", "error"])
-        #expect(set.status == 0 && set.stdout == "log level error (was info)\n", "\(set.stdout)\(set.stderr)")
-        kill(rr.process.processIdentifier, SIGHUP)
-        try await Task.sleep(for: .milliseconds(500))
-        #expect(!rr.output.contains("SIGHUP ignored"))
-        #expect(try Built.ctl(socket, ["log-level", "warning"]).status == 0)
-        kill(rr.process.processIdentifier, SIGHUP)
-        #expect(await eventually(5, every: .milliseconds(100)) { rr.output.contains("SIGHUP ignored: no --config file to re-read") }, "\(rr.output.suffix(600))")
-        #expect(try Built.ctl(socket, ["log-level", "loud"]).status == 2)
-
-        // Without --socket: the reflector's socket in the run folder, said on stderr.
-        let ctl = Built.ctl!
-        let found = try Command.run("/usr/bin/env", ["SWIFTPLANE_RUN_DIR=\(folder.path)", ctl, "neighbors"])
-        #expect(found.status == 0 && found.stderr == "swiftplanectl: using \(socket) (swiftplane-rr)\n", "\(found.stderr)")
-        #expect(found.stdout.hasPrefix("NEIGHBOR") && found.stdout.contains(originator.address))
-        // The agent's commands look for the agent's socket only.
-        let none = try Command.run("/usr/bin/env", ["SWIFTPLANE_RUN_DIR=\(folder.path)", ctl, "endpoints"])
-        #expect(none.status == 1 && none.stderr.contains("no daemon socket found (looked for \(folder.path)/agent.sock)"), "\(none.stderr)")
     }
 }

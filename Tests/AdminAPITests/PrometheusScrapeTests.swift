@@ -17,16 +17,7 @@ let prometheusUnavailable: String? = agentAdminUnavailable
 @Suite("Prometheus scrapes both daemons", .serialized,
        .enabled(if: prometheusUnavailable == nil, Comment(rawValue: prometheusUnavailable ?? "")))
 struct PrometheusScrapeTests {
-    static let tenant = """
-        vnis:
-          - vni: 10
-        endpoints:
-          - vni: 10
-            mac: 02:00:00:00:00:0a
-            ips: [10.77.0.1]
-            port: 1
-        metrics: 127.0.0.1:9179
-        """
+    static let tenant = AgentSandbox.tenants([.a]) + "\nmetrics: 127.0.0.1:9179"
 
     /// One sample of an instant query: its labels and value.
     struct Sample: Sendable {

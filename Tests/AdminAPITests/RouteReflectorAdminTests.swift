@@ -18,103 +18,80 @@ struct RouteReflectorAdminTests {
                             "nexthop", "10.1.1.1"]
 
     @Test func neighborsRoutesAndMetricsFromARunningReflector() async throws {
-        let folder = try TemporaryFolder.create("admin-rr")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let socket = folder.appendingPathComponent("rr.sock").path
-        let port = freeLoopbackPort()
-        let net = Int.random(in: 10...250)
-        let rr = try Daemon([Built.rr!, "--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)",
-                             "--accept", "127.89.0.0/16", "--admin-socket", socket, "--log-level", "info"],
-                            log: folder.appendingPathComponent("rr.log"))
-        defer { rr.stop() }
-        #expect(await eventually(10, every: .milliseconds(200)) { FileManager.default.fileExists(atPath: socket) }, "no admin socket: \(rr.output)")
+        try await ReflectorWithClients.with(hint: "admin-rr", octet: 89, arguments: ["--log-level", "info"]) { f in
+            let (socket, port, originator, receiver, client) = (f.socket, f.port, f.originator, f.receiver, f.client)
+            let before = try String(decoding: client.get("/metrics").body, as: UTF8.self)
+            try await f.originate([Self.macadv, Self.second, Self.multicast])
 
-        let originator = try GoBGPDaemon(address: "127.89.\(net).2", peer: "127.0.0.1", peerPort: port)
-        defer { originator.stop() }
-        let receiver = try GoBGPDaemon(address: "127.89.\(net).3", peer: "127.0.0.1", peerPort: port)
-        defer { receiver.stop() }
+            // neighbors, JSON: both clients, dynamic, prefixes received by the originator's, sent to the receiver's.
+            let json = try Built.ctl(socket, ["neighbors", "--json"])
+            #expect(json.status == 0, "\(json.stderr)")
+            let neighbors = try JSONDecoder().decode([NeighborReport].self, from: Data(json.stdout.utf8))
+            let o = try #require(neighbors.first { $0.address == originator.address })
+            let r = try #require(neighbors.first { $0.address == receiver.address })
+            #expect(o.state == "Established" && o.dynamic && o.asn == 65000)
+            #expect(o.prefixesReceived == 3 && o.prefixesSent == 0)
+            #expect(r.prefixesReceived == 0 && r.prefixesSent == 3)
+            // GoBGP here offers no route target constraint (RFC 4684): no imports to list, it gets every route.
+            #expect(o.routeTargets == nil && r.routeTargets == nil)
+            #expect((o.uptimeSeconds ?? -1) >= 0)
 
-        let client = AdminClient(address: .unix(path: socket))
-        let up = await eventually(30, every: .milliseconds(200)) {
-            ((try? client.get("/neighbors", as: [NeighborReport].self)) ?? []).filter { $0.state == "Established" }.count == 2
+            // neighbors, table.
+            let table = try Built.ctl(socket, ["neighbors"])
+            #expect(table.status == 0)
+            let lines = table.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.first?.hasPrefix("NEIGHBOR") == true, "\(table.stdout)")
+            let originatorLine = try #require(lines.first { $0.hasPrefix(originator.address + " ") })
+            #expect(originatorLine.split(separator: " ", omittingEmptySubsequences: true).map(String.init).prefix(3)
+                    == [originator.address, "65000", "Established"], "\(originatorLine)")
+
+            // routes --vni 1001 --type 2, JSON: the fields GoBGP was told.
+            let routesJSON = try Built.ctl(socket, ["routes", "--vni", "1001", "--type", "2", "--json"])
+            #expect(routesJSON.status == 0, "\(routesJSON.stderr)")
+            let routes = try JSONDecoder().decode([RouteReport].self, from: Data(routesJSON.stdout.utf8))
+            #expect(routes.count == 1, "\(routes)")
+            let route = try #require(routes.first)
+            #expect(route.type == 2 && route.rd == "10.1.1.1:100" && route.mac == "02:00:00:00:00:01" && route.ip == "10.0.0.1")
+            #expect(route.vni == 1001 && route.nextHop == "10.1.1.1" && route.fromPeer == originator.address)
+            #expect(route.best && !route.stale && route.clusterList.isEmpty && route.originatorID == nil)
+            #expect(route.routeTargets.contains { $0.contains("65000:1001") }, "\(route.routeTargets)")
+
+            // routes, table: all three, and the reflector's own default RT membership
+            // route (RFC 4684, type 0); the type filter keeps the type-3 one alone.
+            let all = try Built.ctl(socket, ["routes"])
+            #expect(all.status == 0)
+            #expect(all.stdout.split(separator: "\n").count == 5, "\(all.stdout)")
+            #expect(all.stdout.split(separator: "\n").contains { $0.contains(" rtc ") && $0.contains("default") && $0.hasSuffix("local") },
+                    "\(all.stdout)")
+            #expect(all.stdout.contains("02:00:00:00:00:02") && all.stdout.contains("1002"))
+            let type3 = try Built.ctl(socket, ["routes", "--type", "3"])
+            let rows = type3.stdout.split(separator: "\n").dropFirst()
+            #expect(rows.count == 1 && rows.first?.contains("10.1.1.1:100") == true && rows.first?.hasPrefix("*") == true, "\(type3.stdout)")
+
+            // Metrics moved with the routes.
+            let after = try String(decoding: client.get("/metrics").body, as: UTF8.self)
+            #expect(Built.sample(after, "bgp_routes", ["type": "2", "peer": originator.address]) == 2, "\(after)")
+            #expect(Built.sample(after, "bgp_routes", ["type": "3", "peer": originator.address]) == 1)
+            #expect(Built.sample(after, "bgp_sessions", ["state": "Established"]) == 2)
+            let received = try #require(Built.sample(after, "bgp_updates_received_total"))
+            #expect(received >= (Built.sample(before, "bgp_updates_received_total") ?? 0) + 3)
+            #expect((Built.sample(after, "bgp_updates_sent_total") ?? 0) > (Built.sample(before, "bgp_updates_sent_total") ?? 0))
+
+            // A withdrawal is seen by both.
+            #expect(try originator.cli(["global", "rib", "del", "-a", "evpn"] + Self.macadv).status == 0)
+            #expect(await eventually(10, every: .milliseconds(200)) { ((try? client.get("/routes?type=2", as: [RouteReport].self)) ?? []).count == 1 })
+            let withdrawn = try String(decoding: client.get("/metrics").body, as: UTF8.self)
+            #expect(Built.sample(withdrawn, "bgp_routes", ["type": "2", "peer": originator.address]) == 1)
+
+            // A connection from outside the accepted range is refused and counted as an error.
+            let refusedBefore = Built.sample(withdrawn, "swiftplane_errors_total", ["kind": "bgp_connection_refused"]) ?? 0
+            #expect(Self.dial(from: "127.90.0.1", port: port))
+            let counted = await eventually(5, every: .milliseconds(200)) {
+                let page = String(decoding: (try? client.get("/metrics").body) ?? [], as: UTF8.self)
+                return (Built.sample(page, "swiftplane_errors_total", ["kind": "bgp_connection_refused"]) ?? 0) > refusedBefore
+            }
+            #expect(counted)
         }
-        #expect(up, "sessions did not come up: \(rr.output.suffix(800))")
-        guard up else { return }
-        let before = try String(decoding: client.get("/metrics").body, as: UTF8.self)
-
-        for route in [Self.macadv, Self.second, Self.multicast] {
-            #expect(try originator.cli(["global", "rib", "add", "-a", "evpn"] + route).status == 0)
-        }
-        #expect(await eventually(10, every: .milliseconds(200)) { ((try? receiver.evpnRIB()) ?? [:]).count == 3 })
-
-        // neighbors, JSON: both clients, dynamic, prefixes received by the originator's, sent to the receiver's.
-        let json = try Built.ctl(socket, ["neighbors", "--json"])
-        #expect(json.status == 0, "\(json.stderr)")
-        let neighbors = try JSONDecoder().decode([NeighborReport].self, from: Data(json.stdout.utf8))
-        let o = try #require(neighbors.first { $0.address == originator.address })
-        let r = try #require(neighbors.first { $0.address == receiver.address })
-        #expect(o.state == "Established" && o.dynamic && o.asn == 65000)
-        #expect(o.prefixesReceived == 3 && o.prefixesSent == 0)
-        #expect(r.prefixesReceived == 0 && r.prefixesSent == 3)
-        // GoBGP here offers no route target constraint (RFC 4684): no imports to list, it gets every route.
-        #expect(o.routeTargets == nil && r.routeTargets == nil)
-        #expect((o.uptimeSeconds ?? -1) >= 0)
-
-        // neighbors, table.
-        let table = try Built.ctl(socket, ["neighbors"])
-        #expect(table.status == 0)
-        let lines = table.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasPrefix("NEIGHBOR") == true, "\(table.stdout)")
-        let originatorLine = try #require(lines.first { $0.hasPrefix(originator.address + " ") })
-        #expect(originatorLine.split(separator: " ", omittingEmptySubsequences: true).map(String.init).prefix(3)
-                == [originator.address, "65000", "Established"], "\(originatorLine)")
-
-        // routes --vni 1001 --type 2, JSON: the fields GoBGP was told.
-        let routesJSON = try Built.ctl(socket, ["routes", "--vni", "1001", "--type", "2", "--json"])
-        #expect(routesJSON.status == 0, "\(routesJSON.stderr)")
-        let routes = try JSONDecoder().decode([RouteReport].self, from: Data(routesJSON.stdout.utf8))
-        #expect(routes.count == 1, "\(routes)")
-        let route = try #require(routes.first)
-        #expect(route.type == 2 && route.rd == "10.1.1.1:100" && route.mac == "02:00:00:00:00:01" && route.ip == "10.0.0.1")
-        #expect(route.vni == 1001 && route.nextHop == "10.1.1.1" && route.fromPeer == originator.address)
-        #expect(route.best && !route.stale && route.clusterList.isEmpty && route.originatorID == nil)
-        #expect(route.routeTargets.contains { $0.contains("65000:1001") }, "\(route.routeTargets)")
-
-        // routes, table: all three, and the reflector's own default RT membership
-        // route (RFC 4684, type 0); the type filter keeps the type-3 one alone.
-        let all = try Built.ctl(socket, ["routes"])
-        #expect(all.status == 0)
-        #expect(all.stdout.split(separator: "\n").count == 5, "\(all.stdout)")
-        #expect(all.stdout.split(separator: "\n").contains { $0.contains(" rtc ") && $0.contains("default") && $0.hasSuffix("local") },
-                "\(all.stdout)")
-        #expect(all.stdout.contains("02:00:00:00:00:02") && all.stdout.contains("1002"))
-        let type3 = try Built.ctl(socket, ["routes", "--type", "3"])
-        let rows = type3.stdout.split(separator: "\n").dropFirst()
-        #expect(rows.count == 1 && rows.first?.contains("10.1.1.1:100") == true && rows.first?.hasPrefix("*") == true, "\(type3.stdout)")
-
-        // Metrics moved with the routes.
-        let after = try String(decoding: client.get("/metrics").body, as: UTF8.self)
-        #expect(Built.sample(after, "bgp_routes", ["type": "2", "peer": originator.address]) == 2, "\(after)")
-        #expect(Built.sample(after, "bgp_routes", ["type": "3", "peer": originator.address]) == 1)
-        #expect(Built.sample(after, "bgp_sessions", ["state": "Established"]) == 2)
-        let received = try #require(Built.sample(after, "bgp_updates_received_total"))
-        #expect(received >= (Built.sample(before, "bgp_updates_received_total") ?? 0) + 3)
-        #expect((Built.sample(after, "bgp_updates_sent_total") ?? 0) > (Built.sample(before, "bgp_updates_sent_total") ?? 0))
-
-        // A withdrawal is seen by both.
-        #expect(try originator.cli(["global", "rib", "del", "-a", "evpn"] + Self.macadv).status == 0)
-        #expect(await eventually(10, every: .milliseconds(200)) { ((try? client.get("/routes?type=2", as: [RouteReport].self)) ?? []).count == 1 })
-        let withdrawn = try String(decoding: client.get("/metrics").body, as: UTF8.self)
-        #expect(Built.sample(withdrawn, "bgp_routes", ["type": "2", "peer": originator.address]) == 1)
-
-        // A connection from outside the accepted range is refused and counted as an error.
-        let refusedBefore = Built.sample(withdrawn, "swiftplane_errors_total", ["kind": "bgp_connection_refused"]) ?? 0
-        #expect(Self.dial(from: "127.90.0.1", port: port))
-        let counted = await eventually(5, every: .milliseconds(200)) {
-            let page = String(decoding: (try? client.get("/metrics").body) ?? [], as: UTF8.self)
-            return (Built.sample(page, "swiftplane_errors_total", ["kind": "bgp_connection_refused"]) ?? 0) > refusedBefore
-        }
-        #expect(counted)
     }
 
     /// Opens (and closes) a TCP connection to 127.0.0.1:port from `source`; true when it connected.

@@ -21,24 +21,7 @@ struct TraceCommandTests {
     static let remoteIP = "10.77.0.99"
 
     /// Two tenants reuse 10.77.0.1.
-    static let tenants = """
-        vnis:
-          - vni: 10
-          - vni: 11
-        endpoints:
-          - vni: 10
-            mac: 02:00:00:00:00:0a
-            ips: [10.77.0.1]
-            port: 1
-          - vni: 10
-            mac: 02:00:00:00:00:0b
-            ips: [10.77.0.2]
-            port: 2
-          - vni: 11
-            mac: 02:00:00:00:00:0e
-            ips: [10.77.0.1]
-            port: 3
-        """
+    static let tenants = AgentSandbox.tenants(vnis: [10, 11], [.a, .b, StaticEndpoint(vni: 11, mac: "02:00:00:00:00:0e", ips: ["10.77.0.1"], port: 3)])
 
     /// How one packet ends, as both sides can say it.
     struct Ending: Hashable, CustomStringConvertible {

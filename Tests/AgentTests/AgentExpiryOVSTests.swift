@@ -43,11 +43,7 @@ struct AgentExpiryOVSTests {
                 try fixture.start(["ping", "-c", "25", "-i", "0.2", "-W", "1", target], netns: container.netns,
                                   log: "ping-\(container.netns).log")
             }
-            var learned = false
-            for _ in 0..<30 where !learned {
-                learned = try Self.delivered(sandbox) == 2
-                if !learned { usleep(100_000) }
-            }
+            let learned = try await eventually(3, every: .milliseconds(100)) { try Self.delivered(sandbox) == 2 }
             #expect(learned, "not gleaned:\n\(agent.output)")
             // Past the expiry while the pings go on: still there (their
             // source flows count packets the agent never sees).
@@ -57,11 +53,7 @@ struct AgentExpiryOVSTests {
             let silentSince = ContinuousClock.now
 
             // Silent now: gone after 2 s (+ one 0.5 s check, + OVS's stats push).
-            var gone = false
-            for _ in 0..<60 where !gone {
-                gone = try Self.delivered(sandbox) == 0
-                if !gone { usleep(100_000) }
-            }
+            let gone = try await eventually(6, every: .milliseconds(100)) { try Self.delivered(sandbox) == 0 }
             #expect(gone, "still delivered after the silence:\n\(agent.output)")
             print("AgentExpiryOVSTests: flows gone \(ContinuousClock.now - silentSince) after the traffic stopped (expiry 2 s)")
             #expect(agent.output.contains("gleaned endpoint expired"))

@@ -18,15 +18,7 @@ struct AgentGoBGPRemoteTests {
     static let remoteMAC = "02:00:00:00:00:63"
     static let remoteIP = "10.77.0.99"
 
-    static let tenant = """
-        vnis:
-          - vni: 10
-        endpoints:
-          - vni: 10
-            mac: 02:00:00:00:00:01
-            ips: [10.77.0.1]
-            port: 1
-        """
+    static let tenant = AgentSandbox.tenants([StaticEndpoint(mac: "02:00:00:00:00:01", ips: ["10.77.0.1"], port: 1)])
 
     @Test("ARP answered by OVS, ICMP into VXLAN VNI 10 towards GoBGP's VTEP, broadcast dropped and counted")
     func remoteEndpointFromGoBGP() async throws {
@@ -52,11 +44,7 @@ struct AgentGoBGPRemoteTests {
             }
             #expect(added, "gobgp could not add the route\n\(logs())")
             let remote = FlowCookie(.forwardRemote, vni: VNI(rawValue: 10)).cookie
-            var ready = false
-            for _ in 0..<200 where !ready {
-                ready = try AgentOVSTests.dump(host).contains { $0.0.cookie == remote }
-                if !ready { usleep(100_000) }
-            }
+            let ready = try await eventually(20, every: .milliseconds(100)) { try AgentOVSTests.dump(host).contains { $0.0.cookie == remote } }
             #expect(ready, "no forward-remote flow for GoBGP's endpoint\n\(logs())")
             guard ready else { return }
 
@@ -71,7 +59,7 @@ struct AgentGoBGPRemoteTests {
             let pcap = fixture.folder.appendingPathComponent("underlay.pcap").path
             let capture = try fixture.start(["tcpdump", "-i", "ul", "-n", "-U", "--immediate-mode", "-w", pcap, "udp port 4789"],
                                             netns: underlay.name, log: "tcpdump.log")
-            for _ in 0..<50 where !capture.output.contains("listening on") { usleep(100_000) }
+            _ = await capture.ready(within: 5, logContains: "listening on")
             let arpBefore = try AgentOVSTests.packets(host, .arpResponder, vni: 10)
             let arpToControllerBefore = try AgentOVSTests.packets(host, .arpToController, vni: 10)
             _ = try container.exec(["ping", "-c", "3", "-i", "0.2", "-W", "1", Self.remoteIP])

@@ -98,7 +98,7 @@ struct AgentIPv6UnderlayTests {
                     let pcap = folder.appendingPathComponent("underlay.pcap").path
                     let capture = try Daemon(["tcpdump", "-i", "ul", "-n", "-U", "--immediate-mode", "-w", pcap, "udp port 4789"],
                                              netns: underlay.name, log: folder.appendingPathComponent("tcpdump.log"))
-                    for _ in 0..<50 where !capture.output.contains("listening on") { usleep(100_000) }
+                    _ = capture.waitForOutput("listening on", within: 5)
                     let ping = try Command.run("ip", ["netns", "exec", containers[0].netns,
                                                       "ping", "-c", "5", "-i", "0.2", "-W", "1", "10.77.0.2"])
                     usleep(300_000)

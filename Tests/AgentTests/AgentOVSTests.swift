@@ -46,19 +46,7 @@ struct AgentOVSTests {
                               setup.source == .ovsdb ? "vnis:\n  - vni: 10" : tenant)
     }
 
-    static let tenant = """
-        vnis:
-          - vni: 10
-        endpoints:
-          - vni: 10
-            mac: 02:00:00:00:00:0a
-            ips: [10.77.0.1]
-            port: 1
-          - vni: 10
-            mac: 02:00:00:00:00:0b
-            ips: [10.77.0.2]
-            port: 2
-        """
+    static let tenant = AgentSandbox.tenants([.a, .b])
 
     /// (cookie, table, priority) of each flow: what names a flow on both sides.
     struct FlowName: Hashable, Comparable, CustomStringConvertible {
@@ -173,7 +161,7 @@ struct AgentOVSTests {
             // SIGTERM: exit 0, flows stay.
             let exited = agent.signal(SIGTERM, within: 5)
             #expect(exited, "the agent did not exit on SIGTERM")
-            if exited { #expect(agent.process.terminationStatus == 0, "agent log:\n\(agentLog())") }
+            if exited { #expect(agent.terminationStatus == 0, "agent log:\n\(agentLog())") }
             usleep(300_000)
             #expect(try Self.dump(sandbox).map(\.0).sorted() == wantedNames)
             if setup.transport == .unix {

@@ -14,19 +14,19 @@ struct AgentReloadTests {
             #expect(await eventually(10) { agent.output.contains("controller listening") }, "\(agent.output)")
 
             // The file is unchanged: the reload must not see the flags as changes.
-            kill(agent.process.processIdentifier, SIGHUP)
+            kill(agent.pid, SIGHUP)
             #expect(await eventually(10) { agent.output.contains("configuration reloaded") }, "\(agent.output)")
             #expect(!agent.output.contains("need a restart"), "\(agent.output)")
 
             let path = "\(folder)/agent.yaml"
             let file = try String(contentsOfFile: path, encoding: .utf8)
             try file.replacingOccurrences(of: "as: 65000", with: "as: 65001").write(toFile: path, atomically: true, encoding: .utf8)
-            kill(agent.process.processIdentifier, SIGHUP)
+            kill(agent.pid, SIGHUP)
             #expect(await eventually(10) { agent.output.contains("need a restart") }, "\(agent.output)")
             // Only the AS: the flags' values are put back before the comparison.
             let warning = agent.output.split(separator: "\n").first { $0.contains("need a restart") } ?? ""
             #expect(warning.contains("settings=as ") && !warning.contains("log-level") && !warning.contains("admin"), "\(warning)")
-            #expect(agent.process.isRunning)
+            #expect(agent.isRunning)
             #expect(await eventually(10) { agent.output.components(separatedBy: "configuration reloaded").count == 3 }, "\(agent.output)")
         }
     }

@@ -55,7 +55,7 @@ struct AgentUnixSocketTests {
             #expect(await eventually(10) { second.output.contains("controller listening") }, "\(second.output)")
             #expect(second.output.contains("transport=unix") && second.output.contains("set-controller=unix:\(socket)"))
             #expect(second.signal(SIGTERM, within: 5))
-            #expect(second.process.terminationStatus == 0, "\(second.output)")
+            #expect(second.terminationStatus == 0, "\(second.output)")
             #expect(!FileManager.default.fileExists(atPath: socket), "SIGTERM left the socket file")
         }
     }
@@ -67,8 +67,8 @@ struct AgentUnixSocketTests {
             try "not a socket".write(toFile: socket, atomically: true, encoding: .utf8)
             let agent = try run([])
             defer { agent.stop() }
-            #expect(await eventually(10) { !agent.process.isRunning }, "\(agent.output)")
-            #expect(agent.process.terminationStatus == 1)
+            #expect(await eventually(10) { !agent.isRunning }, "\(agent.output)")
+            #expect(agent.terminationStatus == 1)
             #expect(agent.output.contains("cannot listen"))
             #expect(agent.output.contains("controller on unix:\(socket): the path exists and is not a socket; not replacing it"),
                     "\(agent.output)")

@@ -42,7 +42,7 @@ struct StateFileAgentTests {
             #expect(await eventually(10) { agent.output.contains("controller listening") }, "\(agent.output)")
             let line = agent.output.split(separator: "\n").first { line in c.says.allSatisfy { line.contains($0) } }
             #expect(line != nil, "\(agent.output)")
-            #expect(agent.process.isRunning, "\(agent.output)")
+            #expect(agent.isRunning, "\(agent.output)")
         }
     }
 }

@@ -198,18 +198,10 @@ struct ConfigurationReloadTests {
                 .write(toFile: file, atomically: true, encoding: .utf8)
         }
         try write([kept, removed])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ConfigurationFileTests.binary)
-        process.arguments = ["--config", file]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Daemon([ConfigurationFileTests.binary, "--config", file])
         defer { process.stop() }
 
-        var a: RawPeer?
-        for _ in 0..<50 where a == nil {
-            a = try? RawPeer(from: kept, toPort: port)
-            if a == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        let a = await RawPeer.dial(from: kept, toPort: port, while: process)
         let pa = try #require(a, "swiftplane-rr did not listen on \(port)")
         let pb = try RawPeer(from: removed, toPort: port)
         defer { pa.close(); pb.close() }
@@ -217,13 +209,13 @@ struct ConfigurationReloadTests {
         try await pb.establish()
 
         try write([kept])
-        kill(process.processIdentifier, SIGHUP)
+        process.send(SIGHUP)
         guard case .notification(let n)? = try await pb.receive(until: { if case .notification = $0 { true } else { false } }) else {
             Issue.record("the removed neighbour got no NOTIFICATION after SIGHUP"); return
         }
         #expect(n.error == .cease(.peerDeconfigured))
         // The kept session is not reset: SIGTERM now reaches it with administrative shutdown, not an earlier CEASE.
-        kill(process.processIdentifier, SIGTERM)
+        process.send(SIGTERM)
         guard case .notification(let m)? = try await pa.receive(until: { if case .notification = $0 { true } else { false } }) else {
             Issue.record("the kept neighbour got no NOTIFICATION at SIGTERM"); return
         }

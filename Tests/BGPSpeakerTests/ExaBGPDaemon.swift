@@ -8,7 +8,7 @@ import TestSupport
 final class ExaBGPDaemon {
     let address: String
     let folder: URL
-    private let process = Process()
+    private let process: Daemon
     private var receivedFile: URL { folder.appendingPathComponent("received.jsonl") }
 
     static var available: Bool { Command.which("exabgp") != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") }
@@ -28,6 +28,7 @@ final class ExaBGPDaemon {
         self.address = address
         folder = try TemporaryFolder.create("swiftplane-exabgp")
         let tool = Repository.root.appendingPathComponent("Tests/Tools/exabgp-evpn").path
+        let receivedFile = folder.appendingPathComponent("received.jsonl")
         let config = """
             process receiver {
                 run \(tool) receive \(receivedFile.path);
@@ -55,19 +56,11 @@ final class ExaBGPDaemon {
         try config.write(to: configURL, atomically: true, encoding: .utf8)
         let routesURL = folder.appendingPathComponent("routes.json")
         try JSONEncoder().encode(routes).write(to: routesURL)
-        let log = folder.appendingPathComponent("exabgp.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["run", configURL.path, routesURL.path]
         // Run as root without dropping privileges (the helper writes into our folder), no CLI pipe, log to stdout.
-        process.environment = ProcessInfo.processInfo.environment.merging([
+        process = try Daemon([tool, "run", configURL.path, routesURL.path], environment: [
             "exabgp.daemon.user": "root", "exabgp.daemon.drop": "false", "exabgp.api.cli": "false",
             "exabgp.log.destination": "stdout", "exabgp.daemon.daemonize": "false",
-        ]) { _, new in new }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        ], log: folder.appendingPathComponent("exabgp.log"))
     }
 
     /// Every UPDATE message ExaBGP passed to its API so far (`message.update` of each JSON line).
@@ -80,7 +73,7 @@ final class ExaBGPDaemon {
         }
     }
 
-    var log: String { (try? String(contentsOf: folder.appendingPathComponent("exabgp.log"), encoding: .utf8)) ?? "" }
+    var log: String { process.output }
 
     func stop() {
         process.stop()

@@ -1,7 +1,6 @@
 import BGP
 import BGPSpeaker
 import Foundation
-import Logging
 import NIOCore
 import Testing
 import TestSupport
@@ -26,13 +25,8 @@ struct ExaBGPInteropTests {
     }
 
     @Test func evpnBetweenExaBGPAndGoBGPThroughTheReflector() async throws {
-        var logger = Logger(label: "test.rr")
-        logger.logLevel = .warning
         let net = UInt8.random(in: 10...250)
-        let speaker = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), clusterID: IPv4Address(127, 0, 0, 1),
-                                                   listenHost: "127.0.0.1", listenPort: 0,
-                                                   accept: [NeighborRange("127.92.\(net).0/24")].compactMap { $0 }),
-                              logger: logger)
+        let speaker = Speaker.interopReflector(accepting: "127.92.\(net).0/24")
         let port = try await speaker.start().port ?? 0
         let exaOriginator = try ExaBGPDaemon(address: "127.92.\(net).2", peer: "127.0.0.1", peerPort: port, originate: [
             .init(type: 2, rd: "10.1.1.9:300", mac: "02:00:00:00:00:09", ip: "10.0.0.9", vni: 3001, rt: "65000:3001", nexthop: "10.1.1.9"),

@@ -10,7 +10,7 @@ final class FRRDaemon {
 
     let address: String
     let folder: URL
-    private let process = Process()
+    private let process: Daemon
 
     init(address: String, peer: String, peerPort: Int, asn: UInt32 = 65000) throws {
         self.address = address
@@ -34,17 +34,11 @@ final class FRRDaemon {
             """
         let configURL = folder.appendingPathComponent("bgpd.conf")
         try config.write(to: configURL, atomically: true, encoding: .utf8)
-        let log = folder.appendingPathComponent("bgpd.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Self.bgpd)
         // -S: no user switch (the test may not run as frr); -p 0 / -P 0: no BGP or vty TCP listener.
-        process.arguments = ["-S", "-n", "-Z", "-p", "0", "-P", "0", "-f", configURL.path,
-                             "-i", folder.appendingPathComponent("bgpd.pid").path, "--vty_socket", folder.path,
-                             "-z", folder.appendingPathComponent("zserv.api").path]
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        process = try Daemon([Self.bgpd, "-S", "-n", "-Z", "-p", "0", "-P", "0", "-f", configURL.path,
+                              "-i", folder.appendingPathComponent("bgpd.pid").path, "--vty_socket", folder.path,
+                              "-z", folder.appendingPathComponent("zserv.api").path],
+                             log: folder.appendingPathComponent("bgpd.log"))
     }
 
     /// `show bgp l2vpn evpn route detail json`: prefix text -> its first path.
@@ -64,7 +58,7 @@ final class FRRDaemon {
         return routes
     }
 
-    var log: String { (try? String(contentsOf: folder.appendingPathComponent("bgpd.log"), encoding: .utf8)) ?? "" }
+    var log: String { process.output }
 
     func stop() {
         process.stop()

@@ -10,18 +10,9 @@ import TestSupport
                              "gobgpd/gobgp or python3 not installed, or swiftplane-rr not built"))
 struct FlapStormTests {
     static func storm(port: Int, source: String) async throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", HostilePeerTests.tool, "--target", "127.0.0.1:\(port)", "--protocol", "bgp", "--modes", "flap",
-                       "--connections", "50", "--routes", "200", "--sources", "\(source)/32", "--seconds", "10"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        _ = await eventually(30) { !p.isRunning }
-        if p.isRunning { p.stop() }
-        return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let p = try HostilePeerTests.attack("127.0.0.1:\(port)", sources: "\(source)/32", connections: 50, seconds: 10,
+                                            ["--modes", "flap", "--routes", "200"])
+        return await HostilePeerTests.summary(p, within: 30)
     }
 
     /// Destinations in a gobgpd's EVPN table, by its API port (Sendable, unlike the daemon object).
@@ -63,7 +54,7 @@ struct FlapStormTests {
             #expect(settled, "after storm \(round) the receiver holds \((try? receiver.evpnRIB().count) ?? -1) destinations")
             #expect(try receiver.evpnRIB().keys.contains { $0.contains("02:00:00:00:00:01") })
             #expect(rr.isRunning)
-            resident.append(HostilePeerTests.residentKiB(rr.processIdentifier) ?? 0)
+            resident.append(HostilePeerTests.residentKiB(rr.pid) ?? 0)
         }
         print("swiftplane-rr resident memory after each storm: \(resident.map { "\($0 / 1024) MiB" }.joined(separator: ", "))")
         // The second storm finds everything the first one needed already there.

@@ -1,7 +1,6 @@
 import BGP
 import BGPSpeaker
 import Foundation
-import Logging
 import NIOCore
 import Testing
 import TestSupport
@@ -28,13 +27,8 @@ struct GoBGPInteropTests {
     }
 
     @Test func reflectsEVPNRoutesBetweenGoBGPClients() async throws {
-        var logger = Logger(label: "test.rr")
-        logger.logLevel = .warning
         let net = UInt8.random(in: 10...250)
-        let rrID = IPv4Address(127, 0, 0, 1)
-        let speaker = Speaker(SpeakerConfiguration(localAS: 65000, routerID: rrID, clusterID: IPv4Address(127, 0, 0, 1),
-                                                   listenHost: "127.0.0.1", listenPort: 0, accept: [NeighborRange("127.88.0.0/16")].compactMap { $0 }),
-                              logger: logger)
+        let speaker = Speaker.interopReflector(accepting: "127.88.0.0/16")
         let port = try await speaker.start().port ?? 0
         let originator = try GoBGPDaemon(address: "127.88.\(net).2", peer: "127.0.0.1", peerPort: port)
         defer { originator.stop() }

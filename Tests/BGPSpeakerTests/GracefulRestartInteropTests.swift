@@ -7,7 +7,7 @@ import TestSupport
 @Suite(.enabled(if: GoBGPDaemon.available && Command.builtProduct("swiftplane-rr") != nil,
                 "gobgpd/gobgp not installed or swiftplane-rr not built: graceful restart interop skipped"))
 struct GracefulRestartInteropTests {
-    static func reflector(port: Int, net: UInt8) throws -> Process {
+    static func reflector(port: Int, net: UInt8) throws -> Daemon {
         try ReflectorProcess.start(["--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)", "--accept", "127.89.\(net).0/24",
                                     "--graceful-restart", "--restart-time", "60", "--log-level", "error"])
     }
@@ -32,15 +32,14 @@ struct GracefulRestartInteropTests {
     /// The originator's MAC/IP route reaches the receiver through `rr`; then
     /// kill -9 of `rr`, and GoBGP keeps the path, marked stale. False (with
     /// the issue recorded) when a step did not happen.
-    static func reflectThenKill(_ scenario: String, originator: GoBGPDaemon, receiver: GoBGPDaemon, _ rr: Process) async throws -> Bool {
+    static func reflectThenKill(_ scenario: String, originator: GoBGPDaemon, receiver: GoBGPDaemon, _ rr: Daemon) async throws -> Bool {
         let macadv = GoBGPDaemon.macadv("02:00:00:00:00:01", "10.0.0.1", vni: 1001, vtep: "10.1.1.1", rd: 100)
         let added = try await eventually(30, every: .milliseconds(200)) { try originator.evpn(macadv) }
         #expect(added, "\(scenario): gobgp could not add the route")
         let arrived = try await eventually(30, every: .milliseconds(200)) { try macPaths(receiver).map(\.stale) == [false] }
         #expect(arrived, "\(scenario): route not reflected: \(receiver.log.suffix(800))")
         guard arrived else { return false }
-        kill(rr.processIdentifier, SIGKILL)
-        rr.waitUntilExit()
+        #expect(rr.signal(SIGKILL, within: 5), "\(scenario): the reflector outlived kill -9")
         let stale = try await eventually(10, every: .milliseconds(200)) { try macPaths(receiver).map(\.stale) == [true] }
         #expect(stale, "\(scenario): after kill -9: \((try? macPaths(receiver).map(\.path)) ?? [])")
         return stale
@@ -81,16 +80,12 @@ struct GracefulRestartInteropTests {
     /// The reflector with both GoBGP clients as configured passive
     /// neighbours and no dynamic range: it knows every peer it must hear
     /// from, so End-of-RIB from all of them ends the deferral.
-    static func configuredReflector(port: Int, net: UInt8, selectionDeferral: Int, folder: URL) throws -> Process {
-        try ReflectorProcess.start(yaml: """
-            as: 65000
-            router-id: 127.0.0.1
-            listen: 127.0.0.1:\(port)
+    static func configuredReflector(port: Int, net: UInt8, selectionDeferral: Int, folder: URL) throws -> Daemon {
+        try ReflectorProcess.start(port: port, """
             neighbors:
               - {address: 127.89.\(net).2, passive: true}
               - {address: 127.89.\(net).3, passive: true}
             graceful-restart: {enabled: true, restart-time: 60, selection-deferral-time: \(selectionDeferral)}
-            log-level: error
             """, in: folder)
     }
 

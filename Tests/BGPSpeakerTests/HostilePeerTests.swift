@@ -17,32 +17,21 @@ struct HostilePeerTests {
             .flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } }
     }
 
-    static func attack(_ target: String, sources: String, connections: Int, seconds: Int) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", tool, "--target", target, "--protocol", "bgp", "--connections", "\(connections)",
-                       "--concurrency", "500", "--sources", sources, "--seconds", "\(seconds)"]
-        p.standardOutput = Pipe()
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
+    /// `Tests/Tools/hostile-peer` against `target` (`--modes` and the rest in `options`).
+    static func attack(_ target: String, sources: String, connections: Int, seconds: Int, _ options: [String] = ["--concurrency", "500"]) throws -> Daemon {
+        try Daemon(["/usr/bin/env", "python3", tool, "--target", target, "--protocol", "bgp", "--connections", "\(connections)",
+                    "--sources", sources, "--seconds", "\(seconds)"] + options)
     }
 
-    /// Waits without holding a cooperative thread (waitUntilExit would).
-    static func summary(_ p: Process) async -> String {
-        _ = await eventually(90) { !p.isRunning }
-        let data = (p.standardOutput as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    /// What the tool printed, once it has exited (`seconds` at most, then it is stopped); waits without holding a
+    /// cooperative thread (a blocking wait would).
+    static func summary(_ p: Daemon, within seconds: Double = 90) async -> String {
+        await p.finish(within: seconds).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func reflectorServesItsPeersThroughAnAttack() async throws {
         let net = UInt8.random(in: 10...250)
-        let folder = try TemporaryFolder.create("swiftplane-hostile")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let logURL = folder.appendingPathComponent("rr.log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logURL)
-        let setup = try ReflectorUnderAttack(prefix: "127.90.\(net)", arguments: ["--max-peers", "64"], log: log)
+        let setup = try ReflectorUnderAttack(prefix: "127.90.\(net)", arguments: ["--max-peers", "64"])
         defer { setup.stop() }
         let (rr, originator, receiver, port) = (setup.reflector, setup.originator, setup.receiver, setup.port)
         let route = { (n: Int) in ReflectorUnderAttack.route(n) }
@@ -52,8 +41,8 @@ struct HostilePeerTests {
         #expect(try await eventually(30) { try originator.cli(route(1)).status == 0 })
         let first = try await eventually(30) { try reflected("02:00:00:00:00:01") }
         try #require(first, "no route reflected before the attack: \(receiver.log.suffix(600))")
-        let before = try #require(Self.residentKiB(rr.processIdentifier))
-        let downsBefore = try String(contentsOf: logURL, encoding: .utf8).components(separatedBy: " down").count
+        let before = try #require(Self.residentKiB(rr.pid))
+        let downsBefore = rr.output.components(separatedBy: " down").count
 
         // 10,000 from outside the range (refused at once), 1,000 from inside
         // it, some of them from the clients' own addresses.
@@ -70,11 +59,11 @@ struct HostilePeerTests {
         #expect(outsideSummary.contains("10000 connections made") || outsideSummary.contains("refused"), "\(outsideSummary)")
 
         #expect(rr.isRunning, "swiftplane-rr died under attack")
-        let after = try #require(Self.residentKiB(rr.processIdentifier))
+        let after = try #require(Self.residentKiB(rr.pid))
         print("swiftplane-rr resident memory: \(before / 1024) MiB before, \(after / 1024) MiB after 11,000 hostile connections")
         #expect(after - before < 64 * 1024, "memory grew by \((after - before) / 1024) MiB")
         // Neither client's session went down: the reflector logged no "down" for them.
-        let text = try String(contentsOf: logURL, encoding: .utf8)
+        let text = rr.output
         #expect(text.components(separatedBy: " down").count == downsBefore, "a good session went down:\n\(text.suffix(2000))")
         #expect(text.contains("connection refused: outside every accepted range"))
         // And both still work: a withdraw crosses too.

@@ -1,7 +1,6 @@
 import BGP
 import BGPSpeaker
 import Foundation
-import Logging
 import Testing
 import TestSupport
 
@@ -16,13 +15,8 @@ struct IPv6NextHopInteropTests {
     static let vtep = "fd00:9::1"
 
     @Test func reflectsIPv6NextHops() async throws {
-        var logger = Logger(label: "test.rr")
-        logger.logLevel = .warning
         let net = UInt8.random(in: 10...250)
-        let speaker = Speaker(SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), clusterID: IPv4Address(127, 0, 0, 1),
-                                                   listenHost: "127.0.0.1", listenPort: 0,
-                                                   accept: [NeighborRange("127.87.0.0/16")].compactMap { $0 }),
-                              logger: logger)
+        let speaker = Speaker.interopReflector(accepting: "127.87.0.0/16")
         let port = try await speaker.start().port ?? 0
         let originator = try GoBGPDaemon(address: "127.87.\(net).2", peer: "127.0.0.1", peerPort: port)
         defer { originator.stop() }

@@ -2,6 +2,7 @@ import Foundation
 import BGP
 import NIOCore
 import NIOPosix
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -45,6 +46,16 @@ final class RawPeer: @unchecked Sendable {
         guard bound == 0 else { _ = closeDescriptor(fd); throw Failure("bind \(address): \(errno)") }
         let connected = withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         guard connected == 0 else { _ = closeDescriptor(fd); throw Failure("connect: \(errno)") }
+    }
+
+    /// Dials until `daemon` listens (5 s); nil when it never did, or exited first.
+    static func dial(from address: IPv4Address, toPort port: Int, while daemon: Daemon) async -> RawPeer? {
+        var peer: RawPeer?
+        _ = await daemon.ready(within: 5) {
+            peer = try? RawPeer(from: address, toPort: port)
+            return peer != nil
+        }
+        return peer
     }
 
     /// A connection accepted by `RawListener`.

@@ -5,18 +5,14 @@ import TestSupport
 /// steady part of the hostile-peer and flap-storm tests. Stopped by pid.
 final class ReflectorUnderAttack {
     let port = freeLoopbackPort()
-    let reflector = Process()
+    let reflector: Daemon
     let originator: GoBGPDaemon
     let receiver: GoBGPDaemon
 
     /// `prefix` is the first three octets of the accepted /24, e.g. "127.90.17".
-    init(prefix: String, arguments: [String] = [], log: FileHandle = .nullDevice) throws {
-        reflector.executableURL = URL(fileURLWithPath: Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr")
-        reflector.arguments = ["--as", "65000", "--router-id", "127.0.0.1", "--listen", "127.0.0.1:\(port)",
-                               "--accept", "\(prefix).0/24"] + arguments
-        reflector.standardError = log
-        reflector.standardOutput = FileHandle.nullDevice
-        try reflector.run()
+    init(prefix: String, arguments: [String] = []) throws {
+        reflector = try Daemon([Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr", "--as", "65000", "--router-id", "127.0.0.1",
+                                "--listen", "127.0.0.1:\(port)", "--accept", "\(prefix).0/24"] + arguments)
         do {
             originator = try GoBGPDaemon(address: "\(prefix).2", peer: "127.0.0.1", peerPort: port)
         } catch {

@@ -46,30 +46,21 @@ struct RouteReflectorDaemonTests {
     }
 
     @Test func sigtermSendsCeaseAndExitsZero() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
         let port = freeLoopbackPort()
-        process.arguments = Self.required + ["--listen", "127.0.0.1:\(port)", "--accept", "127.66.0.0/16", "--log-level", "error",
-                                             "--admin-socket", NSTemporaryDirectory() + "swiftplane-rr-\(port).sock"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Daemon([Self.binary] + Self.required + ["--listen", "127.0.0.1:\(port)", "--accept", "127.66.0.0/16", "--log-level", "error",
+                                                                  "--admin-socket", NSTemporaryDirectory() + "swiftplane-rr-\(port).sock"])
         defer { process.stop() }
 
-        var peer: RawPeer?
-        for _ in 0..<50 where peer == nil {
-            peer = try? RawPeer(from: IPv4Address(127, 66, 0, 1), toPort: port)
-            if peer == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        let peer = await RawPeer.dial(from: IPv4Address(127, 66, 0, 1), toPort: port, while: process)
         let p = try #require(peer, "swiftplane-rr did not listen on \(port)")
         defer { p.close() }
         try await p.establish()
-        kill(process.processIdentifier, SIGTERM)
+        process.send(SIGTERM)
         guard case .notification(let n)? = try await p.receive(until: { if case .notification = $0 { true } else { false } }) else {
             Issue.record("no NOTIFICATION after SIGTERM"); return
         }
         #expect(n.error == .cease(.administrativeShutdown))
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
+        #expect(process.waitForExit(within: 10))
         #expect(process.terminationStatus == 0)
     }
 }

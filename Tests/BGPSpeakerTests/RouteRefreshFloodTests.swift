@@ -22,21 +22,10 @@ struct RouteRefreshFloodTests {
         let port = Int.random(in: 20000...39999)
         let folder = try TemporaryFolder.create("swiftplane-rr-refresh")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let rr = try ReflectorProcess.start(yaml: """
-            as: 65000
-            router-id: 127.0.0.1
-            listen: 127.0.0.1:\(port)
-            accept: [127.94.\(net).0/24]
-            log-level: error
-            """, in: folder)
+        let rr = try ReflectorProcess.start(port: port, "accept: [127.94.\(net).0/24]", in: folder)
         defer { rr.stop() }
         func dial(_ last: UInt8) async throws -> RawPeer {
-            var peer: RawPeer?
-            for _ in 0..<50 where peer == nil {
-                peer = try? RawPeer(from: IPv4Address(127, 94, net, last), toPort: port)
-                if peer == nil { try await Task.sleep(for: .milliseconds(100)) }
-            }
-            guard let peer else { throw RawPeer.Failure("swiftplane-rr does not listen on \(port)") }
+            guard let peer = await RawPeer.dial(from: IPv4Address(127, 94, net, last), toPort: port, while: rr) else { throw RawPeer.Failure("swiftplane-rr does not listen on \(port)") }
             try await peer.establish()
             return peer
         }
@@ -56,7 +45,7 @@ struct RouteRefreshFloodTests {
         let flooder = try await dial(4)
         defer { flooder.close() }
         try await Task.sleep(for: .milliseconds(300))
-        let before = try #require(Self.residentBytes(rr.processIdentifier))
+        let before = try #require(Self.residentBytes(rr.pid))
         // ROUTE-REFRESH every 10 ms for 4 s; its socket is never read.
         let flood = Task.detached {
             for _ in 0..<400 {
@@ -77,9 +66,9 @@ struct RouteRefreshFloodTests {
         await flood.value
         // What was asked for has been served by now (or merged, or dropped).
         try await Task.sleep(for: .seconds(2))
-        let after = try #require(Self.residentBytes(rr.processIdentifier))
+        let after = try #require(Self.residentBytes(rr.pid))
         print("refresh flood: swiftplane-rr resident \(before >> 20) MiB before, \(after >> 20) MiB after")
-        #expect(ProcessState.isRunning(rr.processIdentifier))
+        #expect(ProcessState.isRunning(rr.pid))
         // 400 requests for a 1 MB table would queue about 400 MB if each were served.
         #expect(after - before < 16 << 20, "swiftplane-rr grew from \(before >> 20) MiB to \(after >> 20) MiB")
     }

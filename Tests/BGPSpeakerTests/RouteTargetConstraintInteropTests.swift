@@ -63,14 +63,24 @@ struct RouteTargetConstraintInteropTests {
             return seen == [mac10, mac20]
         }
         #expect(plainGotAll, "plain client holds \(seen): \(plain.log.suffix(400))")
-        // The constrained one gets tenant 10's, and still only it a second later.
+        // The constrained one gets tenant 10's, and not tenant 20's: a later
+        // tenant-10 route from the same originator arrives after the
+        // reflector has dealt with tenant 20's, so holding it proves the
+        // absence is not merely "not yet"; then it is withdrawn again.
         let gotTenant10 = try await eventually(10, every: .milliseconds(200)) {
             seen = try Self.macs(constrained)
             return seen == [mac10]
         }
         #expect(gotTenant10, "constrained client holds \(seen): \(constrained.log.suffix(400))")
-        try await Task.sleep(for: .seconds(1))
-        #expect(try Self.macs(constrained) == [mac10])
+        let marker = GoBGPDaemon.macadv("02:00:00:00:00:0b", "10.0.0.11", vni: 10, vtep: "10.1.1.1", rd: 10)
+        #expect(try originator.evpn(marker))
+        let gotMarker = try await eventually(10, every: .milliseconds(200)) {
+            seen = try Self.macs(constrained)
+            return seen.contains("02:00:00:00:00:0b")
+        }
+        #expect(gotMarker && seen == [mac10, "02:00:00:00:00:0b"], "constrained client holds \(seen)")
+        #expect(try originator.evpn(marker, delete: true))
+        #expect(try await eventually(10, every: .milliseconds(200)) { try Self.macs(constrained) == [mac10] })
         // The operator's view: what each client imports.
         let expected: [String: [String]?] = [constrained.address: ["65000:10"], plain.address: nil, originator.address: nil]
         #expect(try Self.imports(socket) == expected)

@@ -173,13 +173,9 @@ struct TCPMD5InteropTests {
         let port = Int.random(in: 20000...39999)
         let folder = try TemporaryFolder.create("swiftplane-rr-md5")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let rr = try ReflectorProcess.start(yaml: """
-            as: 65000
-            router-id: 127.0.0.1
-            listen: 127.0.0.1:\(port)
+        let rr = try ReflectorProcess.start(port: port, """
             neighbors:
               - {address: 127.90.\(net).6, passive: true, password: "\(Self.secret)"}
-            log-level: error
             """, in: folder)
         defer { rr.stop() }
         let client = try GoBGPDaemon(address: "127.90.\(net).6", peer: "127.0.0.1", peerPort: port, password: Self.secret)

@@ -54,7 +54,7 @@ import Glibc
 
     @Test(.enabled(if: Command.which("gobgpd") != nil && Command.which("gobgp") != nil, "gobgpd/gobgp not installed (Tests/Tools/install-deps)"))
 
-    func gobgpAcceptsACodecBuiltType2Update() throws {
+    func gobgpAcceptsACodecBuiltType2Update() async throws {
         guard let gobgpd = Command.which("gobgpd"), let gobgp = Command.which("gobgp") else {
             Issue.record("gobgpd/gobgp not installed (Tests/Tools/install-deps), although its check at the start said it was"); return
         }
@@ -81,21 +81,13 @@ import Glibc
                 [neighbors.afi-safis.config]
                   afi-safi-name = "l2vpn-evpn"
             """.write(to: config, atomically: true, encoding: .utf8)
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: gobgpd)
-        daemon.arguments = ["-f", config.path, "--api-hosts", "127.0.0.1:\(api)", "--pprof-disable", "-p"]
-        daemon.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        daemon.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try daemon.run()
-        defer {
-            daemon.terminate()  // by its pid, SIGTERM
-            daemon.waitUntilExit()
-        }
+        let daemon = try Daemon([gobgpd, "-f", config.path, "--api-hosts", "127.0.0.1:\(api)", "--pprof-disable", "-p"])
+        defer { daemon.stop() }
 
         var connection: LoopbackClient?
-        for _ in 0..<50 where connection == nil {
+        _ = await daemon.ready(within: 5) {
             connection = LoopbackClient(from: client, to: server, port: port)
-            if connection == nil { usleep(100_000) }
+            return connection != nil
         }
         let peer = try #require(connection, "gobgpd did not listen on \(server):\(port)")
         peer.send(.open(Open(asn: 65000, holdTime: 90, bgpIdentifier: IPv4Address(client)!,
@@ -118,10 +110,9 @@ import Glibc
         ]))))
 
         var rib = ""
-        for _ in 0..<50 {
+        _ = try await eventually(5, every: .milliseconds(100)) {
             rib = try Command.run(gobgp, ["-p", "\(api)", "global", "rib", "-a", "evpn", "-j"]).stdout
-            if rib.contains("macadv") { break }
-            usleep(100_000)
+            return rib.contains("macadv")
         }
         let table = try #require(try JSONSerialization.jsonObject(with: Data(rib.utf8)) as? [String: Any], "RIB: \(rib)")
         let key = "[type:macadv][rd:10.0.0.9:7][etag:0][mac:52:54:00:aa:bb:cc][ip:10.0.0.21]"

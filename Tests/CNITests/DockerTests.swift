@@ -107,7 +107,7 @@ enum Docker {
         func docker(_ arguments: String...) -> CommandResult? { try? Command.run(Docker.docker!, ["-H", "unix://\(socket)"] + arguments) }
         let deadline = Date() + 30
         while docker("info")?.status != 0 {
-            guard Date() < deadline, daemon.process.isRunning else {
+            guard Date() < deadline, daemon.isRunning else {
                 return "dockerd does not run here: \(daemon.output.split(separator: "\n").suffix(3).joined(separator: " | "))"
             }
             usleep(200_000)

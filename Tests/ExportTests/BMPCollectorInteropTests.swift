@@ -116,7 +116,7 @@ struct BMPCollectorInteropTests {
             (try? Command.run(Command.builtProduct("swiftplanectl") ?? "swiftplanectl", ["routes", "--socket", socket]).stdout.contains(Self.mac)) == true
         })
         #expect(fabric.rr.signal(SIGTERM, within: 5))
-        #expect(await eventually(5) { !collector.process.isRunning })
+        #expect(await eventually(5) { !collector.isRunning })
 
         let hex = folder.appendingPathComponent("bmp.hex"), pcap = folder.appendingPathComponent("bmp.pcap")
         try Command.run("od", ["-Ax", "-tx1", "-v", raw.path]).stdout.write(to: hex, atomically: true, encoding: .utf8)

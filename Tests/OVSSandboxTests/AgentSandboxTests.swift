@@ -28,7 +28,7 @@ struct AgentSandboxTests {
                 let container = try fixture.sandbox.addContainer("a", addresses: ["192.168.0.1/24"])
                 let inHost = try fixture.start(["sleep", "300"], log: "host.log")
                 let inContainer = try fixture.start(["sleep", "300"], netns: container.netns, log: "container.log")
-                let found = Started(daemons: [inHost.process.processIdentifier, inContainer.process.processIdentifier],
+                let found = Started(daemons: [inHost.pid, inContainer.pid],
                                     ovs: fixture.sandbox.daemonPIDs(), namespaces: [fixture.sandbox.name, container.netns],
                                     folder: fixture.folder)
                 started = found

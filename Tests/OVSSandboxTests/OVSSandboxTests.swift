@@ -105,12 +105,10 @@ struct OVSSandboxTests {
             #expect(features.contains("tx-checksumming: off"), "\(features)")
             // An echo server in b; a sends 200 kB (many full-size segments) and
             // must read back exactly what it sent.
-            let ready = Pipe()
-            let server = try sandbox.spawn([python, "-c", Self.echoServer], in: b, standardOutput: ready)
-            defer { server.waitUntilExit() }
-            // The server prints one line once it listens (or exits: EOF).
-            let line = String(decoding: ready.fileHandleForReading.availableData, as: UTF8.self)
-            #expect(line.hasPrefix("listening"), "the echo server did not start: \(line)")
+            let server = try sandbox.spawn([python, "-c", Self.echoServer], in: b)
+            defer { server.waitForExit(within: 15); server.stop() }
+            // The server prints one line once it listens.
+            #expect(server.waitForOutput("listening", within: 15), "the echo server did not start: \(server.output)")
             let client = try a.exec([python, "-c", Self.echoClient])
             #expect(client.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "echoed 200000",
                     "\(client.stdout)\(client.stderr)")
@@ -188,14 +186,12 @@ struct OVSSandboxTests {
         try OVSSandbox.with(hint: "ctl") { sandbox in
             // A listener on the sandbox's own 127.0.0.1 that prints the first 8
             // bytes it receives: OVS's HELLO header.
-            let output = Pipe()
-            let listener = try sandbox.spawn([python, "-c", Self.helloListener], standardOutput: output)
+            let listener = try sandbox.spawn([python, "-c", Self.helloListener])
             try sandbox.setController("tcp:127.0.0.1:6653")
             #expect(try sandbox.vsctl("get", "Controller", sandbox.bridge, "max_backoff")
                 .trimmingCharacters(in: .whitespacesAndNewlines) == "1000")
-            listener.waitUntilExit()
-            let hex = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            listener.waitForExit(within: 20)
+            let hex = listener.output.trimmingCharacters(in: .whitespacesAndNewlines)
             let header = Hex.bytes(hex) ?? []
             // ofp_header: version 4 (OpenFlow 1.3, the only protocol allowed), type 0 (HELLO).
             #expect(header.count == 8, "listener got \(hex)")
@@ -227,14 +223,14 @@ struct OVSSandboxTests {
         let b = try sandbox.addContainer("b", addresses: ["192.168.0.2/24"])
         // A process left running in a container, as a crashed test would leave it.
         let sleeper = try sandbox.spawn(["sleep", "300"], in: b)
-        let pids = sandbox.daemonPIDs() + [sleeper.processIdentifier]
+        let pids = sandbox.daemonPIDs() + [sleeper.pid]
         #expect(sandbox.daemonPIDs().count == 2)
         #expect(pids.allSatisfy(ProcessState.isRunning))
         let directory = OVSSandbox.stateDirectory.appendingPathComponent(sandbox.name)
 
         sandbox.stop()
         stopped = true
-        sleeper.waitUntilExit()
+        sleeper.waitForExit(within: 10)
         #expect(!pids.contains(where: ProcessState.isRunning), "still running: \(pids.filter(ProcessState.isRunning))")
         for netns in [sandbox.name, a.netns, b.netns] {
             #expect(!FileManager.default.fileExists(atPath: "/run/netns/\(netns)"), "netns \(netns) left behind")
@@ -251,16 +247,12 @@ struct OVSSandboxTests {
         // The owner is a process that is alive while the sandbox comes up (so
         // no concurrent down-stale, ours or another run's, takes it midway) and
         // then dies, as a crashed test run would.
-        let owner = Process()
-        owner.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        owner.arguments = ["60"]
-        try owner.run()
+        let owner = try Daemon(["/bin/sleep", "60"])
         let orphan = OVSSandbox.uniqueName("orphan")
         defer { _ = try? OVSSandbox.tool(["down", orphan]) }
         let up = try Command.run(
-            "/usr/bin/env", ["SWIFTPLANE_OVS_OWNER=\(owner.processIdentifier)", OVSSandbox.script.path, "up", orphan])
-        kill(owner.processIdentifier, SIGKILL)  // not TERM: a test runner's children may ignore it
-        owner.waitUntilExit()
+            "/usr/bin/env", ["SWIFTPLANE_OVS_OWNER=\(owner.pid)", OVSSandbox.script.path, "up", orphan])
+        owner.stop()
         #expect(up.status == 0, "\(up.stderr)")
         #expect(FileManager.default.fileExists(atPath: "/run/netns/\(orphan)"))
 

@@ -48,7 +48,7 @@ struct ControllerOVSTests {
         let controller = try await startController(in: sandbox, configuration: configuration)
         // Fixtures/capture-openflow sets this to record the session from its first byte.
         let capture = try ProcessInfo.processInfo.environment["SWIFTPLANE_OPENFLOW_CAPTURE"].map { path in
-            try Background(netns: sandbox.name, ["tcpdump", "-i", "lo", "-U", "--immediate-mode", "-w", path, "tcp port 6653"])
+            try Daemon(["tcpdump", "-i", "lo", "-U", "--immediate-mode", "-w", path, "tcp port 6653"], netns: sandbox.name)
         }
         defer {
             // Let tcpdump write the last replies before it is killed.
@@ -118,7 +118,7 @@ struct ControllerOVSTests {
             let toController = FlowEntry(priority: 0, cookie: Self.ours.cookie(9),
                                          instructions: [.applyActions([.output(port: OpenFlowPort.controller, maxLength: 0xffff)])])
             try await controller.setFlows(FlowTable([toController]), on: dpid)
-            let ping = try Background(netns: "\(sandbox.name)-a", ["ping", "-c", "3", "-i", "0.2", "-W", "1", "10.77.0.2"])
+            let ping = try Daemon(["ping", "-c", "3", "-i", "0.2", "-W", "1", "10.77.0.2"], netns: "\(sandbox.name)-a")
             defer { ping.stop() }
             // The containers may also send IPv6 chatter (MLD, RS): wait for the ping's ARP.
             let packetIn = try #require(await firstPacketIn(controller.packetIns, seconds: 5) { event in
@@ -133,18 +133,17 @@ struct ControllerOVSTests {
             #expect(Array(frame[6..<12]) == [0x02, 0, 0, 0, 0, 0x0a])
 
             // A frame with a local-experimental ethertype, out of port b.
-            let tcpdump = try Background(netns: "\(sandbox.name)-b", ["tcpdump", "-i", "eth0", "-n", "-e", "-c", "1", "ether proto 0x88b5"])
+            let tcpdump = try Daemon(["tcpdump", "-i", "eth0", "-n", "-e", "-c", "1", "ether proto 0x88b5"], netns: "\(sandbox.name)-b")
             defer { tcpdump.stop() }
             var payload = Hex.bytes("02000000000b 0200000000aa 88b5")! + Array("swiftplane packet-out".utf8)
             payload += [UInt8](repeating: 0, count: max(0, 60 - payload.count))
             let out = PacketOut(actions: [.output(Self.portB)], data: ByteBuffer(bytes: payload))
             // tcpdump needs a moment to listen: send until it has seen one (or give up).
-            let deadline = Date() + 5
-            while tcpdump.process.isRunning && Date() < deadline {
+            _ = try await eventually(5, every: .milliseconds(100)) {
                 try await controller.packetOut(out, on: dpid)
-                try await Task.sleep(for: .milliseconds(100))
+                return !tcpdump.isRunning
             }
-            let seen = tcpdump.finish(within: 1)
+            let seen = await tcpdump.finish(within: 1)
             #expect(seen.contains("02:00:00:00:00:aa > 02:00:00:00:00:0b, ethertype Unknown (0x88b5)"), "tcpdump: \(seen)")
         }
     }
@@ -154,7 +153,7 @@ struct ControllerOVSTests {
         try await Self.withSetup { sandbox, controller, dpid in
             let wanted = FlowTable(Self.baseFlows)
             try await controller.setFlows(wanted, on: dpid)
-            let ping = try Background(netns: "\(sandbox.name)-a", ["ping", "-c", "150", "-i", "0.02", "-W", "1", "10.77.0.2"])
+            let ping = try Daemon(["ping", "-c", "150", "-i", "0.02", "-W", "1", "10.77.0.2"], netns: "\(sandbox.name)-a")
             defer { ping.stop() }
             try await Task.sleep(for: .milliseconds(500))
             await controller.stop()
@@ -164,7 +163,7 @@ struct ControllerOVSTests {
             #expect(report.map { [$0.added, $0.modified, $0.deleted, $0.unchanged] as [Int] } == [0, 0, 0, 3])
             #expect(second.statistics.flowModsSent == 0)
             #expect(try sandbox.flowsWithoutStats() == Self.baseDump)
-            let summary = ping.finish(within: 15)
+            let summary = await ping.finish(within: 15)
             await second.stop()
             #expect(summary.contains("150 packets transmitted, 150 received"), "ping: \(summary)")
         }
@@ -179,14 +178,12 @@ struct ControllerOVSTests {
             let commandLine = try String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
                 .split(separator: "\0").map(String.init)
             kill(pid, SIGKILL)  // a crash; SIGTERM takes OVS ~10 s here
-            let deadline = Date() + 5
-            while ProcessState.isRunning(pid) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(!ProcessState.isRunning(pid))
+            #expect(await eventually(5, every: .milliseconds(20)) { !ProcessState.isRunning(pid) })
             let down = await nextEvent(controller.events) { if case let .down(id, _) = $0 { id } else { nil } }
             #expect(down == dpid)
             let restartedAt = ContinuousClock.now
             let starter = try sandbox.spawn(commandLine + ["-vconsole:off"])
-            starter.waitUntilExit()  // returns once the daemon has detached
+            starter.waitForExit(within: 10)  // it exits once the daemon has detached
             #expect(starter.terminationStatus == 0)
 
             let report = try #require(await nextEvent(controller.events, seconds: 10) { event -> FlowSyncReport? in

@@ -98,7 +98,7 @@ struct ControllerUnixSocketOVSTests {
                 #expect(report.added == 2 && report.deleted == 0)
                 #expect(try sandbox.flowsWithoutStats() == Self.dump)
 
-                let ping = try Background(netns: "\(sandbox.name)-a", ["ping", "-c", "3", "-i", "0.2", "-W", "1", "10.78.0.2"])
+                let ping = try Daemon(["ping", "-c", "3", "-i", "0.2", "-W", "1", "10.78.0.2"], netns: "\(sandbox.name)-a")
                 defer { ping.stop() }
                 let packetIn = try #require(await firstPacketIn(controller.packetIns, seconds: 5) { event in
                     Array(event.packetIn.data.readableBytesView.dropFirst(12).prefix(2)) == [0x08, 0x06]

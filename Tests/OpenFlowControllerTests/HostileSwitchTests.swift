@@ -24,10 +24,9 @@ struct HostileSwitchTests {
         try await ControllerOVSTests.withSetup(configuration: configuration) { sandbox, controller, dpid in
             _ = try await controller.setFlows(FlowTable(ControllerOVSTests.baseFlows), on: dpid)
             let tool = Repository.root.appendingPathComponent("Tests/Tools/hostile-peer").path
-            let output = Pipe()
             let attack = try sandbox.spawn(["python3", tool, "--target", "127.0.0.1:6653", "--protocol", "openflow",
                                             "--connections", "4000", "--concurrency", "1000", "--sources", "127.91.0.0/16",
-                                            "--seconds", "90"], standardOutput: output)
+                                            "--seconds", "90"])
             defer { attack.stop() }
             let crowded = await eventually(20) { controller.openConnectionCount > 50 }
             #expect(crowded, "the attack never got going")
@@ -38,9 +37,9 @@ struct HostileSwitchTests {
             #expect(try sandbox.ofctl("--no-stats", "dump-flows", "br0").split(separator: "\n")
                 .filter { $0.contains("cookie=0x535") }.count == 2)
 
-            // Not waitUntilExit: that would hold one of the two cooperative threads for the whole attack.
+            // Not a blocking wait: that would hold one of the two cooperative threads for the whole attack.
             #expect(await eventually(60) { !attack.isRunning })
-            let summary = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let summary = attack.output
             print(summary.trimmingCharacters(in: .whitespacesAndNewlines))
             #expect(summary.contains("4000 connections made"), "\(summary)")
             #expect(summary.contains(" 0 still open"), "\(summary)")

@@ -10,7 +10,7 @@ public final class GoBGPDaemon {
     public let folder: URL
     /// Where it runs: its API is on that namespace's loopback.
     public let netns: String?
-    private let process = Process()
+    private let process: Daemon
 
     public static var available: Bool { Command.which("gobgpd") != nil && Command.which("gobgp") != nil }
 
@@ -102,15 +102,8 @@ public final class GoBGPDaemon {
         }
         let configURL = folder.appendingPathComponent("gobgpd.toml")
         try config.write(to: configURL, atomically: true, encoding: .utf8)
-        let log = folder.appendingPathComponent("gobgpd.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let arguments = [Command.which("gobgpd") ?? "gobgpd", "-f", configURL.path, "--api-hosts", "127.0.0.1:\(apiPort)", "-p", "--pprof-disable"]
-        process.executableURL = URL(fileURLWithPath: netns == nil ? arguments[0] : Command.which("ip") ?? "/usr/sbin/ip")
-        process.arguments = netns.map { ["netns", "exec", $0] + arguments } ?? Array(arguments.dropFirst())
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        process = try Daemon([Command.which("gobgpd") ?? "gobgpd", "-f", configURL.path, "--api-hosts", "127.0.0.1:\(apiPort)", "-p", "--pprof-disable"],
+                             netns: netns, log: folder.appendingPathComponent("gobgpd.log"))
     }
 
     /// `gobgp -p API ARGS...`.
@@ -154,7 +147,7 @@ public final class GoBGPDaemon {
         return json
     }
 
-    public var log: String { (try? String(contentsOf: folder.appendingPathComponent("gobgpd.log"), encoding: .utf8)) ?? "" }
+    public var log: String { process.output }
 
     public func stop() {
         process.stop()

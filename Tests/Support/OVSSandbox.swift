@@ -149,23 +149,10 @@ public struct OVSSandbox: Sendable {
 
     /// Starts a long-lived process (a controller under test, a listener)
     /// inside the sandbox's namespace, or a container's, without waiting for
-    /// it. `stop()` ends whatever still runs there; wait for the returned
-    /// process to reap it. It inherits no descriptor: its output goes to the
-    /// pipes given, else nowhere (a child sharing the test runner's own
-    /// stdout was seen to stall the runner's other commands).
-    public func spawn(
-        _ arguments: [String], in container: OVSContainer? = nil,
-        standardOutput: Pipe? = nil, standardError: Pipe? = nil
-    ) throws -> Process {
-        let process = Process()
-        process.executableURL = Self.script
-        process.arguments = ["exec", name] + (container.map { ["--container", $0.netns] } ?? []) + arguments
-        process.environment = ProcessInfo.processInfo.environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = standardOutput ?? FileHandle.nullDevice
-        process.standardError = standardError ?? FileHandle.nullDevice
-        try process.run()
-        return process
+    /// it. `stop()` ends whatever still runs there; the returned `Daemon`
+    /// reaps it. Its output goes to `log` (a temporary file when nil).
+    public func spawn(_ arguments: [String], in container: OVSContainer? = nil, log: URL? = nil) throws -> Daemon {
+        try Daemon([Self.script.path, "exec", name] + (container.map { ["--container", $0.netns] } ?? []) + arguments, log: log)
     }
 
     /// The pids of ovsdb-server and ovs-vswitchd, from their pidfiles.
