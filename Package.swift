@@ -208,6 +208,12 @@ let package = Package(
         // Unit, conformance, oracle and robustness tests (Swift Testing).
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigurationReaderTests", dependencies: ["ConfigurationReader"], swiftSettings: swiftSettings),
+        // The README's configuration reference against both daemons' loaders.
+        .testTarget(
+            name: "ConfigurationReferenceTests",
+            dependencies: ["AgentConfiguration", "ConfigurationReader", "ReflectorConfiguration", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "OpenFlowTests", dependencies: ["TestSupport", "OpenFlow", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
@@ -320,3 +326,9 @@ let package = Package(
         ),
     ]
 )
+
+// Every module folder under Sources/ holds a README.md (what the module is,
+// its main types, what it depends on and why): documentation, not a source.
+for target in package.targets where target.path == nil && target.type != .test && target.type != .system {
+    target.exclude.append("README.md")
+}

@@ -17,11 +17,17 @@ public struct MACReport: Codable, Hashable, Sendable {
     /// Seconds since it froze, and the moves counted then.
     public var frozenSeconds: Double?
     public var moves: Int?
+    /// Seconds: a learned MAC's since it was last seen (packet-in or its
+    /// source flow's counter); a configured, OVSDB or remote one's since the
+    /// agent took it as it is (its port or route appeared or last changed);
+    /// a frozen MAC no endpoint holds, since it froze.
+    public var ageSeconds: Double?
 
     public init(vni: UInt32, mac: String, ips: [String], source: EndpointReport.Source?, location: String?, port: String?, vtep: String?,
-                sequence: UInt32?, frozen: Bool, frozenSeconds: Double?, moves: Int?) {
+                sequence: UInt32?, frozen: Bool, frozenSeconds: Double?, moves: Int?, ageSeconds: Double? = nil) {
         self.vni = vni; self.mac = mac; self.ips = ips; self.source = source; self.location = location; self.port = port
         self.vtep = vtep; self.sequence = sequence; self.frozen = frozen; self.frozenSeconds = frozenSeconds; self.moves = moves
+        self.ageSeconds = ageSeconds
     }
 }
 

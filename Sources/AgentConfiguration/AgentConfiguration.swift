@@ -67,7 +67,7 @@ public struct AgentConfiguration: Hashable, Sendable {
         public var host: String
         public var port: Int
         /// Between Statistics Reports; nil: none.
-        public var statisticsInterval: Duration? = .seconds(60)
+        public var statisticsInterval: Duration? = defaultBMPStatisticsInterval
         /// Also what each reflector is sent (Adj-RIB-Out, RFC 8671).
         public var adjRIBOut = false
     }
@@ -119,4 +119,6 @@ public struct AgentConfiguration: Hashable, Sendable {
     public static let defaultBGPListenPort = 0
     public static let defaultGleanedExpiry: Duration = .seconds(300)
     public static let defaultAddressResolutionRate: UInt32 = 100
+    public static let defaultLogLevel: LogLevel = .info
+    public static let defaultBMPStatisticsInterval: Duration = .seconds(60)
 }

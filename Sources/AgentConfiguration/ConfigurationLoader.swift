@@ -39,7 +39,7 @@ extension AgentConfiguration {
         }
         let logLevel = try top.optional("log-level").map { node throws(ConfigurationError) in
             try node.choice(LogLevel.self)
-        } ?? .info
+        } ?? defaultLogLevel
 
         var routeReflectors: [RouteReflector] = []
         if let list = top.optional("route-reflectors") {
@@ -377,7 +377,7 @@ extension AgentConfiguration {
     /// `statistics-interval` (seconds, 0: none) and `adj-rib-out`.
     private static func bmpCollector(_ node: ConfigurationNode) throws(ConfigurationError) -> BMPCollector {
         var collectorNode = node
-        var interval: Duration? = .seconds(60)
+        var interval: Duration? = defaultBMPStatisticsInterval
         var adjRIBOut = false
         if case .mapping = node.node {
             var map = try ConfigurationMapping(node)

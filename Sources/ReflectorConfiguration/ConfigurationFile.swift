@@ -47,6 +47,8 @@ public struct ConfigurationFile: Sendable {
         public static let mrtFileSize = 64 << 20
         public static let mrtFiles = 8
         public static let bmpStatisticsInterval = 60
+        /// Octets a peer may leave unread before it is closed (`max-output-queue`).
+        public static let maximumOutputQueue = 32 << 20
     }
 
     public var asn: UInt32?

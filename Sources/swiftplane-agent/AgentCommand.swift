@@ -131,8 +131,13 @@ struct AgentCommand: AsyncParsableCommand {
         version: SwiftplaneVersion.text
     )
 
-    @Option(name: .long, help: "The configuration file (YAML).")
-    var config: String
+    @Option(name: .customLong("config"), help: "The configuration file (YAML).")
+    var configFile: String?
+    /// Present unless --config-reference alone was asked (`validate` sees to it).
+    var config: String { configFile ?? "" }
+
+    @Flag(name: .long, help: "Print every key of the configuration file (type, default, meaning) as Markdown, and exit.")
+    var configReference = false
 
     @Flag(name: .long, help: "Check the configuration and exit: 0 when valid, 2 when not.")
     var checkConfig = false
@@ -170,7 +175,15 @@ struct AgentCommand: AsyncParsableCommand {
         }
     }
 
+    func validate() throws {
+        if configFile == nil, !configReference { throw ValidationError("Missing expected argument '--config <config>'") }
+    }
+
     func run() async throws {
+        if configReference {
+            print(AgentConfiguration.schema.markdown(), terminator: "")
+            return
+        }
         HeapTrim.limitArenas()
         var configuration: AgentConfiguration
         do {

@@ -18,6 +18,9 @@ extension AgentDaemon {
     func macReports() -> [MACReport] {
         let now = ContinuousClock.now
         let frozen = Dictionary(core.frozenMACs.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        // A learned MAC's age is its silence, as the core keeps it for expiry.
+        var silences: [String: Double] = [:]
+        for g in core.learnedState(at: now).gleaned { silences["\(g.bridge) \(g.vni) \(g.mac)"] = g.silentSeconds }
         var seen: Set<EndpointKey> = []
         var out: [MACReport] = []
         for e in endpointReports() {
@@ -25,15 +28,21 @@ extension AgentDaemon {
             let key = EndpointKey(vni: vni, mac: mac)
             seen.insert(key)
             let f = frozen[key]
+            let age: Double? = switch e.source {
+            case .learned: silences["\(e.bridge ?? "") \(e.vni) \(e.mac)"]
+            case .bgp: ages.remoteSince(mac).map { Self.seconds(now - $0) }
+            case .static, .ovsdb: Self.seconds(now - (e.bridge.flatMap { ages.localSince($0, key) } ?? started))
+            }
             out.append(MACReport(vni: e.vni, mac: e.mac, ips: e.ips, source: e.source, location: e.location,
                                  port: e.portName ?? e.port.map { "\($0)" }, vtep: e.vtep,
                                  sequence: e.location == "local" ? core.mobilitySequence(key) : nil, frozen: f != nil,
-                                 frozenSeconds: f.map { Self.seconds(now - $0.since) }, moves: f?.moves))
+                                 frozenSeconds: f.map { Self.seconds(now - $0.since) }, moves: f?.moves, ageSeconds: age))
         }
         // A frozen MAC no endpoint holds any more still shows, so it can be cleared.
         for (key, f) in frozen where !seen.contains(key) {
             out.append(MACReport(vni: key.vni.rawValue, mac: "\(key.mac)", ips: [], source: nil, location: nil, port: nil, vtep: nil,
-                                 sequence: f.sequence, frozen: true, frozenSeconds: Self.seconds(now - f.since), moves: f.moves))
+                                 sequence: f.sequence, frozen: true, frozenSeconds: Self.seconds(now - f.since), moves: f.moves,
+                                 ageSeconds: Self.seconds(now - f.since)))
         }
         return out.sorted { ($0.vni, $0.mac) < ($1.vni, $1.mac) }
     }
@@ -55,7 +64,10 @@ extension AgentDaemon {
             for (port, vni) in state.ports.sorted(by: { $0.key < $1.key }) {
                 byVNI[vni.rawValue]?.localPorts.append("\(bridge):\(port)" + (portName(bridge, port).map { "(\($0))" } ?? ""))
             }
-            for endpoint in state.endpoints.values { byVNI[endpoint.vni.rawValue]?.localMACs += 1 }
+            // The bridge's state holds the remote endpoints too: those are counted below, once per VNI.
+            for endpoint in state.endpoints.values {
+                if case .local = endpoint.location { byVNI[endpoint.vni.rawValue]?.localMACs += 1 }
+            }
             for (vni, vteps) in state.ingressReplication {
                 let list = Set((byVNI[vni.rawValue]?.floodList ?? []) + vteps.map(\.description))
                 byVNI[vni.rawValue]?.floodList = list.sorted()

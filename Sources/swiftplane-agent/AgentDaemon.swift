@@ -52,6 +52,9 @@ actor AgentDaemon {
     var syncProblem: [UInt64: String] = [:]
 
     /// The machine's parts the views read.
+    /// Since when each configured, OVSDB and remote MAC is as it is (`evpn macs`).
+    var ages: MACAges
+    let started: ContinuousClock.Instant
     var core: AgentCore { machine.core }
     var deferral: SelectionDeferral { machine.deferral }
     var bridgeOf: [UInt64: String] { machine.binding.bridgeOf }
@@ -68,7 +71,14 @@ actor AgentDaemon {
         }
         controller = OpenFlowController(configuration: controllerConfiguration)
         var core = AgentCore(settings: configuration.coreSettings)
-        for (bridge, snapshot) in configuration.staticPorts { core.setPorts(snapshot, bridge: bridge) }
+        let startedAt = ContinuousClock.now
+        var macAges = MACAges()
+        for (bridge, snapshot) in configuration.staticPorts {
+            core.setPorts(snapshot, bridge: bridge)
+            macAges.stamp(bridge, snapshot, at: startedAt)
+        }
+        started = startedAt
+        ages = macAges
         let deferral = SelectionDeferral(
             bridgesFromDatabase: Set(configuration.bridges.filter { $0.ovsdb != nil }.map(\.name)),
             waitsForRoutes: !configuration.routeReflectors.isEmpty,
@@ -81,7 +91,10 @@ actor AgentDaemon {
 
     /// Feeds one event to the machine and runs what it returns.
     func handle(_ event: AgentStateMachine.Event) async {
-        await run(machine.handle(event, at: .now))
+        let now = ContinuousClock.now
+        ages.observe(event, at: now)
+        await run(machine.handle(event, at: now))
+        if ages.needsPrune { ages.prune(remoteMACs: Set(core.remoteEndpoints.map(\.mac))) }
     }
 
     /// Runs the machine's effects, in order.

@@ -76,6 +76,9 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     @Flag(help: "Validate the configuration (file and flags) and exit: 0 when valid, 2 otherwise.")
     var checkConfig = false
 
+    @Flag(help: "Print every key of the configuration file (type, default, meaning) as Markdown, and exit.")
+    var configReference = false
+
     @Option(name: .customLong("as"), help: "Our AS number (1-4294967295); peers must be in the same AS (iBGP). Required, by flag or file.")
     var asn: ASNumber?
 
@@ -210,7 +213,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
                 restartTime: restartTime ?? file.restartTime ?? ConfigurationFile.Defaults.restartTime,
                 selectionDeferralTime: selectionDeferralTime ?? file.selectionDeferralTime ?? ConfigurationFile.Defaults.selectionDeferralTime) : nil)
         speaker.keepaliveTime = file.keepalive
-        if let q = file.maximumOutputQueue { speaker.maximumOutputQueue = q }
+        speaker.maximumOutputQueue = file.maximumOutputQueue ?? ConfigurationFile.Defaults.maximumOutputQueue
         var admin = file.adminAddress ?? .routeReflectorDefault
         if let adminSocket {
             do { admin = try AdminAddress(parsing: adminSocket) } catch {
@@ -268,6 +271,10 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if configReference {
+            print(ConfigurationFile.schema.markdown(), terminator: "")
+            return
+        }
         let all = merged()
         let (config, level, adminAddress, adminMode) = (all.speaker, all.level, all.admin, all.adminMode)
         if checkConfig {

@@ -11,8 +11,13 @@ struct EVPN: ParsableCommand {
     struct MACs: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "macs",
-            abstract: "Every MAC the agent knows: source (static, ovsdb, learned, bgp), IPs, port or VTEP, mobility sequence, frozen.",
+            abstract: "Every MAC the agent knows: source (static, ovsdb, learned, bgp), IPs, port or VTEP, mobility sequence, age, frozen.",
             discussion: """
+                AGE: a learned MAC's time since it was last seen (a packet-in, or
+                traffic counted by its source flow); a static, OVSDB or bgp one's
+                since the agent took it as it is (its port or route appeared or
+                last changed). --json gives it in seconds (ageSeconds).
+
                 Examples:
                   swiftplanectl evpn macs
                   swiftplanectl evpn macs --vni 10
@@ -36,11 +41,11 @@ struct EVPN: ParsableCommand {
             let query = [vni.map { "vni=\($0)" }, duplicate ? "duplicate=1" : nil].compactMap { $0 }
             try options.show("/evpn/macs" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), defaultSocket: .agentDefault,
                              as: [MACReport].self) { macs in
-                var table = TextTable("VNI", "MAC", "IPS", "SOURCE", "WHERE", "SEQ", "FROZEN")
+                var table = TextTable("VNI", "MAC", "IPS", "SOURCE", "WHERE", "SEQ", "AGE", "FROZEN")
                 for m in macs {
                     let place = m.location == "remote" ? "vtep \(m.vtep ?? "-")" : m.port.map { "port \($0)" } ?? "-"
                     table.add(["\(m.vni)", m.mac, m.ips.isEmpty ? "-" : m.ips.joined(separator: ","), m.source?.rawValue ?? "-", place,
-                               m.sequence.map { "\($0)" } ?? "-",
+                               m.sequence.map { "\($0)" } ?? "-", m.ageSeconds.map { duration($0) } ?? "-",
                                m.frozen ? "yes (\(m.moves ?? 0) moves, \(duration(m.frozenSeconds ?? 0)) ago)" : "-"])
                 }
                 return table.render(empty: duplicate ? "no duplicate MACs" : "no MACs")

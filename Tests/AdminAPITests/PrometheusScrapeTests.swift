@@ -132,6 +132,13 @@ struct PrometheusScrapeTests {
             #expect(vnisTable.stdout.contains("not served") && vnisTable.stdout.contains("ignored: br0/z"), "\(vnisTable.stdout)")
             let macs = try JSONDecoder().decode([MACReport].self, from: Data(try Built.ctl(socket, ["evpn", "macs", "--json"]).stdout.utf8))
             #expect(macs.map(\.mac) == ["02:00:00:00:00:0a"] && macs.first?.source == .static && macs.first?.frozen == false, "\(macs)")
+            // Its age: since the agent took it from the file, so within the test's run.
+            #expect(macs.first?.ageSeconds.map { $0 >= 0 && $0 < 600 } == true, "\(macs)")
+            let macsTable = try Built.ctl(socket, ["evpn", "macs"]).stdout.split(separator: "\n").map(String.init)
+            let ageColumn = try #require(macsTable.first?.range(of: " AGE ").map { macsTable[0].distance(from: macsTable[0].startIndex, to: $0.lowerBound) + 1 },
+                                         "\(macsTable)")
+            let ageCell = macsTable.last.map { $0.dropFirst(ageColumn).prefix { $0 != " " } } ?? ""
+            #expect(macsTable.count == 2 && ageCell.wholeMatch(of: /[0-9]+s|[0-9]+m[0-9]{2}s/) != nil, "\(macsTable)")
             #expect(try Built.ctl(socket, ["evpn", "macs", "--duplicate"]).stdout == "no duplicate MACs\n")
             let notFrozen = try Built.ctl(socket, ["clear", "dup-mac", "02:00:00:00:00:0a"])
             #expect(notFrozen.status == 1 && notFrozen.stderr.contains("02:00:00:00:00:0a is not frozen; no MAC is"), "\(notFrozen.stderr)")

@@ -50,6 +50,8 @@ struct ClearDuplicateMACTests {
         #expect(listed.map(\.mac) == ["02:00:00:00:00:01", "02:00:00:00:00:01"] && listed.allSatisfy { $0.frozen && $0.moves == 5 }, "\(listed)")
         let local = try #require(listed.first { $0.location == "local" })
         #expect(local.source == .learned && local.sequence == 5 && local.port == "1" && (local.frozenSeconds ?? -1) >= 0, "\(local)")
+        // Its age is its silence as the core keeps it: the bounce's last frame was seconds of its clock ago.
+        #expect(local.ageSeconds.map { $0 >= 0 } == true, "\(local)")
         #expect(listed.first { $0.location == "remote" }.map { ($0.source, $0.vtep) } ?? (nil, nil) == (.bgp, "10.0.0.2"), "\(listed)")
         #expect(try decode([MACReport].self, await router.respond(to: AdminRequest(path: "/evpn/macs", query: ["vni": "11"]))).isEmpty)
 
