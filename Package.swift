@@ -38,9 +38,9 @@ let package = Package(
         .target(name: "NetAddress", swiftSettings: swiftSettings),
 
         // Wire codecs: pure values, no I/O. NIOCore only for ByteBuffer.
-        .target(name: "OpenFlow", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
-        .target(name: "Packets", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
-        .target(name: "BGP", dependencies: ["NetAddress", nioCore], swiftSettings: swiftSettings),
+        .target(name: "OpenFlow", dependencies: ["NetAddress", "FieldReader", nioCore], swiftSettings: swiftSettings),
+        .target(name: "Packets", dependencies: ["NetAddress", "FieldReader", nioCore], swiftSettings: swiftSettings),
+        .target(name: "BGP", dependencies: ["NetAddress", "FieldReader", nioCore], swiftSettings: swiftSettings),
         // BMP (RFC 7854, 9069, 8671) messages as values: encoder and total decoder.
         .target(name: "BMP", dependencies: ["NetAddress", "FieldReader"], swiftSettings: swiftSettings),
         // MRT (RFC 6396) records as values: BGP4MP and TABLE_DUMP_V2, encoder and total decoder.
@@ -202,7 +202,7 @@ let package = Package(
 
         // Shared by the test suites: repository paths, hex, running oracles
         // (ovs-ofctl, tshark), the private Open vSwitch sandbox.
-        .target(name: "TestSupport", dependencies: ["ProcessOutput", .product(name: "Logging", package: "swift-log")], path: "Tests/Support",
+        .target(name: "TestSupport", dependencies: ["ProcessOutput", "FieldReader", .product(name: "Logging", package: "swift-log")], path: "Tests/Support",
                 swiftSettings: swiftSettings),
 
         // Unit, conformance, oracle and robustness tests (Swift Testing).
@@ -214,8 +214,8 @@ let package = Package(
             dependencies: ["AgentConfiguration", "ConfigurationReader", "ReflectorConfiguration", "TestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OpenFlowTests", dependencies: ["TestSupport", "OpenFlow", nioCore], swiftSettings: swiftSettings),
-        .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
+                .testTarget(name: "OpenFlowTests", dependencies: ["TestSupport", "OpenFlow", "FieldReader", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "Pcap", "FieldReader", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "PcapTests", dependencies: ["TestSupport", "Pcap", nioCore], swiftSettings: swiftSettings),
         .testTarget(
             name: "OpenFlowControllerTests",
@@ -230,7 +230,7 @@ let package = Package(
                            .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "BGPTests", dependencies: ["TestSupport", "BGP", "Packets", "Pcap", "FieldReader", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "OVSSandboxTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         // Package.swift against the sources' import lines: every import declared, every declaration imported.
         .testTarget(name: "PackageGraphTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),

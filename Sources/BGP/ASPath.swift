@@ -45,22 +45,23 @@ public struct ASPath: Hashable, Sendable, CustomStringConvertible {
     }
 
     static func decode(_ r: inout WireReader, fourOctet: Bool, _ error: Notification) throws(BGPDecodingError) -> ASPath {
+        r.notification = error
         var segments: [ASPathSegment] = []
         let width = fourOctet ? 4 : 2
         while !r.isEmpty {
             let at = r.offset
-            let raw = try r.u8("AS_PATH segment type", error)
+            let raw = try r.u8("AS_PATH segment type")
             guard let kind = ASPathSegment.Kind(rawValue: raw) else {
                 throw BGPDecodingError("AS_PATH segment type \(raw)", offset: at, notification: error)
             }
-            let count = Int(try r.u8("AS_PATH segment length", error))
+            let count = Int(try r.u8("AS_PATH segment length"))
             // RFC 7606 §7.2: a zero-length segment is malformed.
             guard count > 0 else { throw BGPDecodingError("empty AS_PATH segment", offset: at, notification: error) }
-            guard count * width <= r.remaining else { throw r.truncated("AS_PATH segment of \(count) ASes", error) }
+            try r.require(count * width, "AS_PATH segment of \(count) ASes")
             var asns: [UInt32] = []
             asns.reserveCapacity(count)
             for _ in 0..<count {
-                asns.append(fourOctet ? try r.u32("AS", error) : UInt32(try r.u16("AS", error)))
+                asns.append(fourOctet ? try r.u32("AS") : UInt32(try r.u16("AS")))
             }
             segments.append(ASPathSegment(kind, asns))
         }

@@ -89,18 +89,18 @@ public enum Capability: Hashable, Sendable {
     }
 
     static func decode(code: UInt8, _ v: inout WireReader) throws(BGPDecodingError) -> Capability {
-        let error = Notification(.openMessage(.unspecific))
+        v.notification = Notification(.openMessage(.unspecific))
         let length = v.remaining
-        func bad() -> BGPDecodingError { v.invalid("capability \(code) of length \(length)", error) }
+        func bad() -> BGPDecodingError { v.invalid("capability \(code) of length \(length)") }
         func family(_ r: inout WireReader) throws(BGPDecodingError) -> AddressFamily {
-            let afi = AFI(rawValue: try r.u16("AFI", error))
-            return AddressFamily(afi: afi, safi: SAFI(rawValue: try r.u8("SAFI", error)))
+            let afi = AFI(rawValue: try r.u16("AFI"))
+            return AddressFamily(afi: afi, safi: SAFI(rawValue: try r.u8("SAFI")))
         }
         let capability: Capability
         switch code {
         case 1:
             guard length == 4 else { throw bad() }
-            let raw = try v.bytes(4, "multiprotocol", error)
+            let raw = try v.bytes(4, "multiprotocol")
             // The reserved octet must be zero to write back the same bytes.
             guard raw[2] == 0 else { return .unknown(code: code, value: raw) }
             capability = .multiprotocol(AddressFamily(afi: AFI(rawValue: UInt16(raw[0]) << 8 | UInt16(raw[1])), safi: SAFI(rawValue: raw[3])))
@@ -111,40 +111,40 @@ public enum Capability: Hashable, Sendable {
             guard length % 6 == 0 else { throw bad() }
             var out: [ExtendedNextHop] = []
             while !v.isEmpty {
-                out.append(ExtendedNextHop(nlriAFI: AFI(rawValue: try v.u16("AFI", error)), nlriSAFI: try v.u16("SAFI", error),
-                                           nextHopAFI: AFI(rawValue: try v.u16("AFI", error))))
+                out.append(ExtendedNextHop(nlriAFI: AFI(rawValue: try v.u16("AFI")), nlriSAFI: try v.u16("SAFI"),
+                                           nextHopAFI: AFI(rawValue: try v.u16("AFI"))))
             }
             capability = .extendedNextHop(out)
         case 64:
             guard length >= 2, (length - 2) % 4 == 0 else { throw bad() }
-            let head = try v.u16("restart flags and time", error)
+            let head = try v.u16("restart flags and time")
             var families: [GracefulRestart.Family] = []
             while !v.isEmpty {
-                families.append(GracefulRestart.Family(try family(&v), flags: try v.u8("AF flags", error)))
+                families.append(GracefulRestart.Family(try family(&v), flags: try v.u8("AF flags")))
             }
             capability = .gracefulRestart(GracefulRestart(flags: UInt8(head >> 12), restartTime: head & 0xfff, families: families))
         case 65:
             guard length == 4 else { throw bad() }
-            capability = .fourOctetAS(try v.u32("AS", error))
+            capability = .fourOctetAS(try v.u32("AS"))
         case 69:
             guard length % 4 == 0 else { throw bad() }
             var out: [AddPathFamily] = []
-            while !v.isEmpty { out.append(AddPathFamily(try family(&v), mode: .init(rawValue: try v.u8("send/receive", error)))) }
+            while !v.isEmpty { out.append(AddPathFamily(try family(&v), mode: .init(rawValue: try v.u8("send/receive")))) }
             capability = .addPath(out)
         case 71:
             guard length % 7 == 0 else { throw bad() }
             var out: [LongLivedGracefulRestartFamily] = []
             while !v.isEmpty {
                 let f = try family(&v)
-                let flags = try v.u8("flags", error)
-                out.append(LongLivedGracefulRestartFamily(f, flags: flags, staleTime: try v.u24("stale time", error)))
+                let flags = try v.u8("flags")
+                out.append(LongLivedGracefulRestartFamily(f, flags: flags, staleTime: try v.u24("stale time")))
             }
             capability = .longLivedGracefulRestart(out)
         case 73:
-            let hl = Int(try v.u8("hostname length", error))
-            let host = try v.bytes(hl, "hostname", error)
-            let dl = Int(try v.u8("domain length", error))
-            let domain = try v.bytes(dl, "domain name", error)
+            let hl = Int(try v.u8("hostname length"))
+            let host = try v.bytes(hl, "hostname")
+            let dl = Int(try v.u8("domain length"))
+            let domain = try v.bytes(dl, "domain name")
             guard v.isEmpty else { throw bad() }
             // Names that are not UTF-8 stay bytes, so they are written back unchanged.
             guard let h = String(validating: host, as: UTF8.self), let d = String(validating: domain, as: UTF8.self) else {

@@ -102,11 +102,11 @@ public enum EVPNRoute: Hashable, Sendable {
         }
     }
 
-    static func decode(_ r: inout WireReader, _ error: Notification) throws(BGPDecodingError) -> EVPNRoute {
-        let type = try r.u8("EVPN route type", error)
-        let length = Int(try r.u8("EVPN route length", error))
+    static func decode(_ r: inout WireReader) throws(BGPDecodingError) -> EVPNRoute {
+        let type = try r.u8("EVPN route type")
+        let length = Int(try r.u8("EVPN route length"))
         let start = r.offset
-        guard length <= r.remaining else { throw r.truncated("EVPN route type \(type) of length \(length)", error) }
+        try r.require(length, "EVPN route type \(type) of length \(length)")
         var why = ""
         // One bounds check for the whole route, then fixed-layout reads.
         let route: EVPNRoute? = r.buffer.withUnsafeReadableBytes { all in
@@ -116,7 +116,7 @@ public enum EVPNRoute: Hashable, Sendable {
             return route
         }
         guard let route else {
-            throw BGPDecodingError("EVPN route type \(type) of length \(length): \(why)", offset: start, notification: error)
+            throw BGPDecodingError("EVPN route type \(type) of length \(length): \(why)", offset: start, notification: r.notification)
         }
         r.buffer.moveReaderIndex(forwardBy: length)
         return route

@@ -19,14 +19,14 @@ public struct IPv6Prefix: Hashable, Sendable, CustomStringConvertible {
 
 extension WireReader {
     /// Length octet, then ceil(length/8) octets left-aligned in `maxBits`.
-    mutating func prefixBits(maxBits: Int, _ error: Notification) throws(BGPDecodingError) -> (high: UInt64, low: UInt64, length: UInt8) {
+    mutating func prefixBits(maxBits: Int) throws(BGPDecodingError) -> (high: UInt64, low: UInt64, length: UInt8) {
         let at = offset
-        let length = try u8("prefix length", error)
+        let length = try u8("prefix length")
         guard Int(length) <= maxBits else {
-            throw BGPDecodingError("prefix length \(length) over \(maxBits)", offset: at, notification: error)
+            throw BGPDecodingError("prefix length \(length) over \(maxBits)", offset: at, notification: notification)
         }
         let count = (Int(length) + 7) / 8
-        guard count <= remaining else { throw truncated("prefix", error) }
+        try require(count, "prefix")
         var high: UInt64 = 0, low: UInt64 = 0
         for i in 0..<count {
             let b = UInt64(buffer.readInteger(as: UInt8.self) ?? 0)
@@ -35,13 +35,13 @@ extension WireReader {
         return (high, low, length)
     }
 
-    mutating func ipv4Prefix(_ error: Notification) throws(BGPDecodingError) -> IPv4Prefix {
-        let p = try prefixBits(maxBits: 32, error)
+    mutating func ipv4Prefix() throws(BGPDecodingError) -> IPv4Prefix {
+        let p = try prefixBits(maxBits: 32)
         return IPv4Prefix(IPv4Address(rawValue: UInt32(truncatingIfNeeded: p.high >> 32)), length: p.length)
     }
 
-    mutating func ipv6Prefix(_ error: Notification) throws(BGPDecodingError) -> IPv6Prefix {
-        let p = try prefixBits(maxBits: 128, error)
+    mutating func ipv6Prefix() throws(BGPDecodingError) -> IPv6Prefix {
+        let p = try prefixBits(maxBits: 128)
         return IPv6Prefix(IPv6Address(high: p.high, low: p.low), length: p.length)
     }
 }

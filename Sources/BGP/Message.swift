@@ -29,14 +29,16 @@ public enum BGPMessage: Hashable, Sendable {
     /// discard throws; a speaker wanting the classification calls
     /// `Update.decode(body:options:)` instead.
     public static func decode(_ message: ByteBuffer, options: SessionOptions = SessionOptions()) throws(BGPDecodingError) -> BGPMessage {
-        var r = WireReader(message)
         let sync = Notification(.messageHeader(.connectionNotSynchronized))
-        let marker1 = try r.u64("marker", sync), marker2 = try r.u64("marker", sync)
+        var r = WireReader(message, notification: sync)
+        let marker1 = try r.u64("marker"), marker2 = try r.u64("marker")
         guard marker1 == .max, marker2 == .max else { throw BGPDecodingError("marker not all ones", offset: 0, notification: sync) }
         let lengthAt = r.offset
-        let length = try r.u16("length", Notification(.messageHeader(.badMessageLength)))
+        r.notification = Notification(.messageHeader(.badMessageLength))
+        let length = try r.u16("length")
         let lengthError = Notification(.messageHeader(.badMessageLength), data: [UInt8(length >> 8), UInt8(length & 0xff)])
-        let typeRaw = try r.u8("type", lengthError)
+        r.notification = lengthError
+        let typeRaw = try r.u8("type")
         guard Int(length) == message.readableBytes else {
             throw BGPDecodingError("length \(length) but \(message.readableBytes) bytes", offset: lengthAt, notification: lengthError)
         }
@@ -73,9 +75,9 @@ public enum BGPMessage: Hashable, Sendable {
                 throw BGPDecodingError("ROUTE-REFRESH of length \(length)", offset: lengthAt,
                                        notification: Notification(.routeRefreshMessage(.invalidMessageLength), data: message.getBytes(at: message.readerIndex, length: message.readableBytes) ?? []))
             }
-            let afi = AFI(rawValue: try r.u16("AFI", lengthError))
-            let subtype = RouteRefresh.Subtype(rawValue: try r.u8("subtype", lengthError))
-            let safi = SAFI(rawValue: try r.u8("SAFI", lengthError))
+            let afi = AFI(rawValue: try r.u16("AFI"))
+            let subtype = RouteRefresh.Subtype(rawValue: try r.u8("subtype"))
+            let safi = SAFI(rawValue: try r.u8("SAFI"))
             return .routeRefresh(RouteRefresh(family: AddressFamily(afi: afi, safi: safi), subtype: subtype))
         }
     }

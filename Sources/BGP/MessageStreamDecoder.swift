@@ -29,13 +29,12 @@ public struct MessageStreamDecoder: Sendable {
     /// The next whole message (header included), nil until one is there.
     /// After an error the stream is unusable: the session must close.
     public mutating func next() throws(BGPDecodingError) -> ByteBuffer? {
-        guard buffer.readableBytes >= BGPMessage.headerLength else { return nil }
-        let i = buffer.readerIndex
-        guard buffer.getInteger(at: i, as: UInt64.self) == .max, buffer.getInteger(at: i + 8, as: UInt64.self) == .max else {
+        guard let header = BGPMessageHeader.peek(buffer) else { return nil }
+        guard header.markerIsAllOnes else {
             throw BGPDecodingError("marker not all ones", offset: consumed, notification: Notification(.messageHeader(.connectionNotSynchronized)))
         }
-        let length = Int(buffer.getInteger(at: i + 16, as: UInt16.self) ?? 0)
-        guard length >= BGPMessage.headerLength, length <= maximumMessageLength else {
+        let length = header.length
+        guard length >= BGPMessageHeader.size, length <= maximumMessageLength else {
             throw BGPDecodingError("message length \(length) outside 19...\(maximumMessageLength)", offset: consumed + 16,
                                    notification: Notification(.messageHeader(.badMessageLength), data: [UInt8(length >> 8), UInt8(length & 0xff)]))
         }

@@ -65,7 +65,7 @@ public struct NLRI: Hashable, Sendable {
 
     /// Decodes an NLRI field of `family` until the reader is empty.
     static func decodeList(
-        _ r: inout WireReader, family: AddressFamily, addPath: Bool, _ error: Notification
+        _ r: inout WireReader, family: AddressFamily, addPath: Bool
     ) throws(BGPDecodingError) -> [NLRI] {
         var out: [NLRI] = []
         switch family {
@@ -76,12 +76,12 @@ public struct NLRI: Hashable, Sendable {
         // Bounded by the bytes present: every NLRI is at least 2 bytes.
         out.reserveCapacity(family == .l2vpnEVPN ? r.remaining / 24 : r.remaining / 2)
         while !r.isEmpty {
-            let id: UInt32? = addPath ? try r.u32("add-path identifier", error) : nil
+            let id: UInt32? = addPath ? try r.u32("add-path identifier") : nil
             switch family {
-            case .ipv4Unicast: out.append(NLRI(.ipv4(try r.ipv4Prefix(error)), pathID: id))
-            case .ipv6Unicast: out.append(NLRI(.ipv6(try r.ipv6Prefix(error)), pathID: id))
-            case .routeTargetConstraint: out.append(NLRI(.routeTargetMembership(try RouteTargetMembershipNLRI.decode(&r, error)), pathID: id))
-            default: out.append(NLRI(.evpn(try EVPNRoute.decode(&r, error)), pathID: id))
+            case .ipv4Unicast: out.append(NLRI(.ipv4(try r.ipv4Prefix()), pathID: id))
+            case .ipv6Unicast: out.append(NLRI(.ipv6(try r.ipv6Prefix()), pathID: id))
+            case .routeTargetConstraint: out.append(NLRI(.routeTargetMembership(try RouteTargetMembershipNLRI.decode(&r)), pathID: id))
+            default: out.append(NLRI(.evpn(try EVPNRoute.decode(&r)), pathID: id))
             }
         }
         return out
@@ -91,8 +91,8 @@ public struct NLRI: Hashable, Sendable {
     /// its add-path identifier when `addPath`): for a store that keeps NLRI
     /// as their wire form.
     public static func decode(_ bytes: ByteBuffer, family: AddressFamily, addPath: Bool) throws(BGPDecodingError) -> [NLRI] {
-        var r = WireReader(bytes)
-        return try decodeList(&r, family: family, addPath: addPath, Notification(.updateMessage(.invalidNetworkField)))
+        var r = WireReader(bytes, notification: Notification(.updateMessage(.invalidNetworkField)))
+        return try decodeList(&r, family: family, addPath: addPath)
     }
 
     /// Appends its wire form (`wireLength` octets).

@@ -23,8 +23,9 @@ public struct Notification: Hashable, Sendable {
     func with(data: [UInt8]) -> Notification { Notification(code: code, subcode: subcode, data: data) }
 
     static func decode(_ r: inout WireReader) throws(BGPDecodingError) -> Notification {
-        let code = try r.u8("NOTIFICATION error code", .header(.badMessageLength))
-        let subcode = try r.u8("NOTIFICATION error subcode", .header(.badMessageLength))
+        r.notification = .header(.badMessageLength)
+        let code = try r.u8("NOTIFICATION error code")
+        let subcode = try r.u8("NOTIFICATION error subcode")
         return Notification(code: code, subcode: subcode, data: r.rest())
     }
 

@@ -49,20 +49,21 @@ public struct Open: Hashable, Sendable {
     }
 
     static func decode(_ r: inout WireReader) throws(BGPDecodingError) -> Open {
-        let lengthError = Notification(.messageHeader(.badMessageLength))
-        let version = try r.u8("version", lengthError)
-        let myAS = try r.u16("my AS", lengthError)
-        let hold = try r.u16("hold time", lengthError)
-        let id = try r.ipv4(lengthError)
+        r.notification = Notification(.messageHeader(.badMessageLength))
+        let version = try r.u8("version")
+        let myAS = try r.u16("my AS")
+        let hold = try r.u16("hold time")
+        let id = try r.ipv4()
         let paramError = Notification(.openMessage(.unspecific))
         let lengthAt = r.offset
-        var total = Int(try r.u8("optional parameters length", lengthError))
+        var total = Int(try r.u8("optional parameters length"))
+        r.notification = paramError
         var extended = false
         // RFC 9072: a non-zero length with a first parameter type of 255
         // means the extended form with a 2-octet total length follows.
         if total != 0, r.buffer.getInteger(at: r.buffer.readerIndex, as: UInt8.self) == 255 {
-            _ = try r.u8("extended parameters marker", paramError)
-            total = Int(try r.u16("extended optional parameters length", paramError))
+            _ = try r.u8("extended parameters marker")
+            total = Int(try r.u16("extended optional parameters length"))
             extended = true
         }
         guard total == r.remaining else {
@@ -70,15 +71,15 @@ public struct Open: Hashable, Sendable {
         }
         var params: [OptionalParameter] = []
         while !r.isEmpty {
-            let type = try r.u8("parameter type", paramError)
-            let length = extended ? Int(try r.u16("parameter length", paramError)) : Int(try r.u8("parameter length", paramError))
-            var v = try r.slice(length, "parameter", paramError)
+            let type = try r.u8("parameter type")
+            let length = extended ? Int(try r.u16("parameter length")) : Int(try r.u8("parameter length"))
+            var v = try r.sub(length, "parameter")
             if type == 2 {
                 var caps: [Capability] = []
                 while !v.isEmpty {
-                    let code = try v.u8("capability code", paramError)
-                    let cl = Int(try v.u8("capability length", paramError))
-                    var cv = try v.slice(cl, "capability \(code)", paramError)
+                    let code = try v.u8("capability code")
+                    let cl = Int(try v.u8("capability length"))
+                    var cv = try v.sub(cl, "capability \(code)")
                     caps.append(try Capability.decode(code: code, &cv))
                 }
                 params.append(.capabilities(caps))

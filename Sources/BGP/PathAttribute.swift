@@ -165,17 +165,18 @@ public struct PathAttribute: Hashable, Sendable {
     ) throws(BGPDecodingError) -> Value {
         typealias C = AttributeTypeCode
         let lengthError = Notification(.updateMessage(.attributeLengthError), data: attribute)
+        r.notification = lengthError
         let length = r.remaining
         func want(_ n: Int) throws(BGPDecodingError) {
-            guard length == n else { throw r.invalid("attribute \(code) of length \(length), want \(n)", lengthError) }
+            guard length == n else { throw r.invalid("attribute \(code) of length \(length), want \(n)") }
         }
         func multiple(_ n: Int) throws(BGPDecodingError) {
-            guard length % n == 0 else { throw r.invalid("attribute \(code) of length \(length), not a multiple of \(n)", lengthError) }
+            guard length % n == 0 else { throw r.invalid("attribute \(code) of length \(length), not a multiple of \(n)") }
         }
         switch code {
         case C.origin:
             try want(1)
-            let v = try r.u8("ORIGIN", lengthError)
+            let v = try r.u8("ORIGIN")
             guard let o = Origin(rawValue: v) else {
                 throw BGPDecodingError("ORIGIN value \(v)", offset: r.offset &- 1, notification: Notification(.updateMessage(.invalidOriginAttribute), data: attribute))
             }
@@ -184,76 +185,76 @@ public struct PathAttribute: Hashable, Sendable {
             return .asPath(try ASPath.decode(&r, fourOctet: options.fourOctetAS, Notification(.updateMessage(.malformedASPath))))
         case C.nextHop:
             try want(4)
-            return .nextHop(try r.ipv4(lengthError))
+            return .nextHop(try r.ipv4())
         case C.multiExitDisc:
             try want(4)
-            return .multiExitDisc(try r.u32("MULTI_EXIT_DISC", lengthError))
+            return .multiExitDisc(try r.u32("MULTI_EXIT_DISC"))
         case C.localPref:
             try want(4)
-            return .localPref(try r.u32("LOCAL_PREF", lengthError))
+            return .localPref(try r.u32("LOCAL_PREF"))
         case C.atomicAggregate:
             try want(0)
             return .atomicAggregate
         case C.aggregator:
             try want(options.fourOctetAS ? 8 : 6)
-            let asn = options.fourOctetAS ? try r.u32("AGGREGATOR AS", lengthError) : UInt32(try r.u16("AGGREGATOR AS", lengthError))
-            return .aggregator(Aggregator(asn: asn, address: try r.ipv4(lengthError)))
+            let asn = options.fourOctetAS ? try r.u32("AGGREGATOR AS") : UInt32(try r.u16("AGGREGATOR AS"))
+            return .aggregator(Aggregator(asn: asn, address: try r.ipv4()))
         case C.communities:
             try multiple(4)
             var out: [Community] = []
             out.reserveCapacity(length / 4)
-            while !r.isEmpty { out.append(Community(rawValue: try r.u32("COMMUNITIES", lengthError))) }
+            while !r.isEmpty { out.append(Community(rawValue: try r.u32("COMMUNITIES"))) }
             return .communities(out)
         case C.originatorID:
             try want(4)
-            return .originatorID(try r.ipv4(lengthError))
+            return .originatorID(try r.ipv4())
         case C.clusterList:
             try multiple(4)
             var out: [IPv4Address] = []
             out.reserveCapacity(length / 4)
-            while !r.isEmpty { out.append(try r.ipv4(lengthError)) }
+            while !r.isEmpty { out.append(try r.ipv4()) }
             return .clusterList(ClusterList(out))
         case C.mpReachNLRI:
-            let error = Notification(.updateMessage(.optionalAttributeError), data: attribute)
-            let afi = AFI(rawValue: try r.u16("MP_REACH_NLRI AFI", error))
-            let safi = SAFI(rawValue: try r.u8("MP_REACH_NLRI SAFI", error))
+            r.notification = Notification(.updateMessage(.optionalAttributeError), data: attribute)
+            let afi = AFI(rawValue: try r.u16("MP_REACH_NLRI AFI"))
+            let safi = SAFI(rawValue: try r.u8("MP_REACH_NLRI SAFI"))
             let family = AddressFamily(afi: afi, safi: safi)
-            let nhLength = Int(try r.u8("next hop length", error))
-            let nextHop = try r.bytes(nhLength, "next hop", error)
-            _ = try r.u8("reserved octet", error)
-            let nlri = try NLRI.decodeList(&r, family: family, addPath: options.addPath.contains(family), error)
+            let nhLength = Int(try r.u8("next hop length"))
+            let nextHop = try r.bytes(nhLength, "next hop")
+            _ = try r.u8("reserved octet")
+            let nlri = try NLRI.decodeList(&r, family: family, addPath: options.addPath.contains(family))
             return .mpReachNLRI(MPReachNLRI(family: family, nextHop: nextHop, nlri: nlri))
         case C.mpUnreachNLRI:
-            let error = Notification(.updateMessage(.optionalAttributeError), data: attribute)
-            let afi = AFI(rawValue: try r.u16("MP_UNREACH_NLRI AFI", error))
-            let safi = SAFI(rawValue: try r.u8("MP_UNREACH_NLRI SAFI", error))
+            r.notification = Notification(.updateMessage(.optionalAttributeError), data: attribute)
+            let afi = AFI(rawValue: try r.u16("MP_UNREACH_NLRI AFI"))
+            let safi = SAFI(rawValue: try r.u8("MP_UNREACH_NLRI SAFI"))
             let family = AddressFamily(afi: afi, safi: safi)
-            let nlri = try NLRI.decodeList(&r, family: family, addPath: options.addPath.contains(family), error)
+            let nlri = try NLRI.decodeList(&r, family: family, addPath: options.addPath.contains(family))
             return .mpUnreachNLRI(MPUnreachNLRI(family: family, nlri: nlri))
         case C.extendedCommunities:
             try multiple(8)
             var out: [ExtendedCommunity] = []
             out.reserveCapacity(length / 8)
-            while !r.isEmpty { out.append(ExtendedCommunity(rawValue: try r.u64("EXTENDED_COMMUNITIES", lengthError))) }
+            while !r.isEmpty { out.append(ExtendedCommunity(rawValue: try r.u64("EXTENDED_COMMUNITIES"))) }
             return .extendedCommunities(out)
         case C.as4Path:
             return .as4Path(try ASPath.decode(&r, fourOctet: true, Notification(.updateMessage(.malformedASPath))))
         case C.as4Aggregator:
             try want(8)
-            let asn = try r.u32("AS4_AGGREGATOR AS", lengthError)
-            return .as4Aggregator(Aggregator(asn: asn, address: try r.ipv4(lengthError)))
+            let asn = try r.u32("AS4_AGGREGATOR AS")
+            return .as4Aggregator(Aggregator(asn: asn, address: try r.ipv4()))
         case C.pmsiTunnel:
-            guard length >= 5 else { throw r.invalid("PMSI_TUNNEL of length \(length), want at least 5", lengthError) }
-            let flags = try r.u8("PMSI flags", lengthError)
-            let type = try r.u8("PMSI tunnel type", lengthError)
-            let label = try r.label(lengthError)
+            guard length >= 5 else { throw r.invalid("PMSI_TUNNEL of length \(length), want at least 5") }
+            let flags = try r.u8("PMSI flags")
+            let type = try r.u8("PMSI tunnel type")
+            let label = try r.label()
             return .pmsiTunnel(PMSITunnel(flags: flags, tunnelType: .init(rawValue: type), label: label, tunnelIdentifier: r.rest()))
         case C.largeCommunities:
             try multiple(12)
             var out: [LargeCommunity] = []
             out.reserveCapacity(length / 12)
             while !r.isEmpty {
-                out.append(LargeCommunity(try r.u32("LARGE_COMMUNITIES", lengthError), try r.u32("LARGE_COMMUNITIES", lengthError), try r.u32("LARGE_COMMUNITIES", lengthError)))
+                out.append(LargeCommunity(try r.u32("LARGE_COMMUNITIES"), try r.u32("LARGE_COMMUNITIES"), try r.u32("LARGE_COMMUNITIES")))
             }
             return .largeCommunities(out)
         default:

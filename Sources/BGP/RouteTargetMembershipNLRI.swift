@@ -60,11 +60,11 @@ public struct RouteTargetMembershipNLRI: Hashable, Sendable, CustomStringConvert
         return "\(originAS):\(rt)/\(length)"
     }
 
-    static func decode(_ r: inout WireReader, _ error: Notification) throws(BGPDecodingError) -> RouteTargetMembershipNLRI {
+    static func decode(_ r: inout WireReader) throws(BGPDecodingError) -> RouteTargetMembershipNLRI {
         let at = r.offset
-        let p = try r.prefixBits(maxBits: 96, error)
+        let p = try r.prefixBits(maxBits: 96)
         guard isValid(p.length) else {
-            throw BGPDecodingError("route target membership prefix length \(p.length): must be 0 or 32-96", offset: at, notification: error)
+            throw BGPDecodingError("route target membership prefix length \(p.length): must be 0 or 32-96", offset: at, notification: r.notification)
         }
         // The 12 octets sit left-aligned in 128 bits: AS in the first 32, the route target in the next 64.
         return RouteTargetMembershipNLRI(validLength: p.length, originAS: UInt32(truncatingIfNeeded: p.high >> 32),

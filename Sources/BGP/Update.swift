@@ -57,7 +57,7 @@ extension Update {
     /// `body` holds what follows the 19-octet header; offsets in errors count
     /// from the start of the message.
     public static func decode(body: ByteBuffer, options: SessionOptions = SessionOptions()) -> UpdateDecodingResult {
-        var r = WireReader(body, base: 19)
+        var r = WireReader(body, base: 19, notification: Notification(.updateMessage(.malformedAttributeList)))
         return decode(&r, options: options)
     }
 
@@ -68,11 +68,13 @@ extension Update {
         var withdrawn: [NLRI] = []
         var attributesReader: WireReader
         do {
-            let withdrawnLength = Int(try r.u16("withdrawn routes length", malformedList))
-            var w = try r.slice(withdrawnLength, "withdrawn routes", malformedList)
-            let attributesLength = Int(try r.u16("total path attribute length", malformedList))
-            attributesReader = try r.slice(attributesLength, "path attributes", malformedList)
-            withdrawn = try NLRI.decodeList(&w, family: .ipv4Unicast, addPath: ipv4AddPath, invalidNetwork)
+            r.notification = malformedList
+            let withdrawnLength = Int(try r.u16("withdrawn routes length"))
+            var w = try r.sub(withdrawnLength, "withdrawn routes")
+            let attributesLength = Int(try r.u16("total path attribute length"))
+            attributesReader = try r.sub(attributesLength, "path attributes")
+            w.notification = invalidNetwork
+            withdrawn = try NLRI.decodeList(&w, family: .ipv4Unicast, addPath: ipv4AddPath)
         } catch {
             return .sessionReset(error)
         }
@@ -120,7 +122,7 @@ extension Update {
             func whole() -> [UInt8] { wholeBuffer.getBytes(at: headerStart, length: headerLength + length) ?? [] }
             a.buffer.moveReaderIndex(forwardBy: headerLength)
             let valueStart = a.offset
-            guard var v = try? a.slice(length, "attribute", malformedList) else { break }
+            guard var v = try? a.sub(length, "attribute") else { break }
 
             // RFC 7606 §3 g: a repeated MP_REACH/MP_UNREACH resets; any other
             // repeat is dropped, first one kept.
@@ -177,9 +179,10 @@ extension Update {
         }
 
         var nlriReader = r
+        nlriReader.notification = invalidNetwork
         let nlri: [NLRI]
         do {
-            nlri = try NLRI.decodeList(&nlriReader, family: .ipv4Unicast, addPath: ipv4AddPath, invalidNetwork)
+            nlri = try NLRI.decodeList(&nlriReader, family: .ipv4Unicast, addPath: ipv4AddPath)
         } catch {
             return .sessionReset(error)
         }

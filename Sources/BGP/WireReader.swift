@@ -1,69 +1,47 @@
+import FieldReader
 import NIOCore
 
 /// A bounds-checked reader over wire bytes that knows where it is in the
-/// message, so every decoding error can say at which offset it happened.
-struct WireReader {
+/// message, so every decoding error can say at which offset it happened, and
+/// which NOTIFICATION answers a field cut short here (RFC 4271 §6, RFC 7606):
+/// the part of the message being read sets `notification`, sub-readers
+/// inherit it. Its verbs are `FieldReading`'s.
+struct WireReader: FieldReading {
     var buffer: ByteBuffer
     /// Offset of `buffer`'s index 0 within the message being decoded.
     let base: Int
+    /// What a speaker sends when a field read here is cut short.
+    var notification: Notification
 
-    init(_ buffer: ByteBuffer, base: Int = 0) {
+    init(_ buffer: ByteBuffer, base: Int = 0, notification: Notification) {
         self.buffer = buffer
         self.base = base &- buffer.readerIndex
+        self.notification = notification
     }
 
     var offset: Int { base &+ buffer.readerIndex }
     var remaining: Int { buffer.readableBytes }
-    var isEmpty: Bool { buffer.readableBytes == 0 }
 
     @inline(__always)
-    mutating func integer<T: FixedWidthInteger>(_ field: @autoclosure () -> String, _ error: Notification, as: T.Type = T.self) throws(BGPDecodingError) -> T {
-        guard let v = buffer.readInteger(as: T.self) else { throw truncated(field(), error) }
-        return v
+    mutating func uncheckedInteger<T: FixedWidthInteger>(_: T.Type) -> T { buffer.readInteger(as: T.self) ?? 0 }
+    @inline(__always)
+    mutating func uncheckedSkip(_ count: Int) { buffer.moveReaderIndex(forwardBy: count) }
+    mutating func uncheckedBytes(_ count: Int) -> [UInt8] { buffer.readBytes(length: count) ?? [] }
+    mutating func uncheckedSub(_ count: Int) -> WireReader {
+        let start = offset
+        return WireReader(buffer.readSlice(length: count) ?? ByteBuffer(), base: start, notification: notification)
     }
 
-    @inline(__always)
-    mutating func u8(_ field: @autoclosure () -> String, _ error: Notification) throws(BGPDecodingError) -> UInt8 { try integer(field(), error) }
-    @inline(__always)
-    mutating func u16(_ field: @autoclosure () -> String, _ error: Notification) throws(BGPDecodingError) -> UInt16 { try integer(field(), error) }
-    @inline(__always)
-    mutating func u32(_ field: @autoclosure () -> String, _ error: Notification) throws(BGPDecodingError) -> UInt32 { try integer(field(), error) }
-    @inline(__always)
-    mutating func u64(_ field: @autoclosure () -> String, _ error: Notification) throws(BGPDecodingError) -> UInt64 { try integer(field(), error) }
-
-    /// Three octets, big-endian (labels, LLGR stale time).
-    @inline(__always)
-    mutating func u24(_ field: @autoclosure () -> String, _ error: Notification) throws(BGPDecodingError) -> UInt32 {
-        guard remaining >= 3, let hi = buffer.readInteger(as: UInt8.self), let lo = buffer.readInteger(as: UInt16.self) else {
-            throw truncated(field(), error)
-        }
-        return UInt32(hi) << 16 | UInt32(lo)
-    }
-
-    /// `count` bytes; the count is checked against what is there before any
-    /// allocation, so a length field cannot make us allocate more than we hold.
-    mutating func bytes(_ count: Int, _ field: @autoclosure () -> String, _ error: Notification) throws(BGPDecodingError) -> [UInt8] {
-        guard count >= 0, count <= remaining, let v = buffer.readBytes(length: count) else { throw truncated(field(), error) }
-        return v
+    func shortField(_ field: String, needed: Int) -> BGPDecodingError {
+        BGPDecodingError("truncated \(field): \(remaining) bytes left", offset: offset, notification: notification)
     }
 
     mutating func rest() -> [UInt8] {
         buffer.readBytes(length: buffer.readableBytes) ?? []
     }
 
-    /// A sub-reader over the next `count` bytes.
-    mutating func slice(_ count: Int, _ field: @autoclosure () -> String, _ error: Notification) throws(BGPDecodingError) -> WireReader {
-        let start = offset
-        guard count >= 0, count <= remaining, let s = buffer.readSlice(length: count) else { throw truncated(field(), error) }
-        return WireReader(s, base: start)
-    }
-
-    func truncated(_ field: String, _ error: Notification) -> BGPDecodingError {
-        BGPDecodingError("truncated \(field): \(remaining) bytes left", offset: offset, notification: error)
-    }
-
-    func invalid(_ what: String, _ error: Notification) -> BGPDecodingError {
-        BGPDecodingError(what, offset: offset, notification: error)
+    func invalid(_ what: String) -> BGPDecodingError {
+        BGPDecodingError(what, offset: offset, notification: notification)
     }
 }
 
@@ -89,11 +67,11 @@ extension ByteBuffer {
 
 // Small values several attributes share.
 extension WireReader {
-    mutating func label(_ error: Notification) throws(BGPDecodingError) -> MPLSLabel {
-        MPLSLabel(rawValue: try u24("label", error))
+    mutating func label() throws(BGPDecodingError) -> MPLSLabel {
+        MPLSLabel(rawValue: try u24("label"))
     }
-    mutating func ipv4(_ error: Notification) throws(BGPDecodingError) -> IPv4Address {
-        IPv4Address(rawValue: try u32("IPv4 address", error))
+    mutating func ipv4() throws(BGPDecodingError) -> IPv4Address {
+        IPv4Address(rawValue: try u32("IPv4 address"))
     }
 }
 

@@ -563,10 +563,10 @@ public actor Speaker {
 
     /// A received message as monitors want it: OPENs kept for Peer Up, UPDATEs told.
     private func observeReceived(_ id: PeerID, _ message: ByteBuffer) {
-        switch message.getInteger(at: message.readerIndex + 18, as: UInt8.self) {
-        case BGPMessage.MessageType.open.rawValue?:
+        switch BGPMessageHeader.peek(message)?.type {
+        case .open?:
             peers[id]?.receivedOpen = Array(buffer: message)
-        case BGPMessage.MessageType.update.rawValue?:
+        case .update?:
             if let m = peers[id]?.monitored { tell(.updateReceived(m, message: Array(buffer: message))) }
         default:
             break
@@ -602,8 +602,8 @@ public actor Speaker {
 
     /// UPDATEs keep their RFC 7606 classification; other messages decode whole.
     static func classify(_ message: ByteBuffer, options: SessionOptions) -> SessionEvent {
-        if message.getInteger(at: message.readerIndex + 18, as: UInt8.self) == BGPMessage.MessageType.update.rawValue,
-           message.readableBytes >= 23, let body = message.getSlice(at: message.readerIndex + 19, length: message.readableBytes - 19) {
+        if let header = BGPMessageHeader.peek(message), header.type == .update, message.readableBytes >= 23,
+           let body = message.getSlice(at: message.readerIndex &+ BGPMessageHeader.size, length: message.readableBytes &- BGPMessageHeader.size) {
             return .received(.update(Update.decode(body: body, options: options)))
         }
         do {

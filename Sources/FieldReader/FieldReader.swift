@@ -22,36 +22,46 @@ public struct FieldDecodingError: Error, Hashable, Sendable, CustomStringConvert
 
 /// A bounds-checked big-endian reader over a record that names the field it
 /// could not read; a length field never makes it allocate more than is there.
-public struct FieldReader {
+/// Its verbs are `FieldReading`'s.
+public struct FieldReader: FieldReading {
     public private(set) var bytes: ArraySlice<UInt8>
     public let format: String
     private let start: Int
 
     public init(_ bytes: ArraySlice<UInt8>, format: String) {
+        self.init(bytes, format: format, start: bytes.startIndex)
+    }
+
+    private init(_ bytes: ArraySlice<UInt8>, format: String, start: Int) {
         self.bytes = bytes
         self.format = format
-        start = bytes.startIndex
+        self.start = start
     }
 
     public var offset: Int { bytes.startIndex - start }
     public var remaining: Int { bytes.count }
 
-    public mutating func bytes(_ n: Int, _ field: String) throws(FieldDecodingError) -> [UInt8] {
-        guard n >= 0, n <= bytes.count else {
-            throw FieldDecodingError(format: format, field: field, reason: "needs \(n) octets, \(bytes.count) left", offset: offset)
-        }
-        defer { bytes = bytes.dropFirst(n) }
-        return Array(bytes.prefix(n))
+    public mutating func uncheckedInteger<T: FixedWidthInteger>(_: T.Type) -> T {
+        let size = MemoryLayout<T>.size
+        defer { bytes = bytes.dropFirst(size) }
+        return bytes.prefix(size).reduce(T(0)) { $0 << 8 | T($1) }
     }
 
-    public mutating func integer<T: FixedWidthInteger>(_ field: String, as: T.Type = T.self) throws(FieldDecodingError) -> T {
-        try bytes(MemoryLayout<T>.size, field).reduce(T(0)) { $0 << 8 | T($1) }
+    public mutating func uncheckedSkip(_ count: Int) { bytes = bytes.dropFirst(count) }
+
+    public mutating func uncheckedBytes(_ count: Int) -> [UInt8] {
+        defer { bytes = bytes.dropFirst(count) }
+        return Array(bytes.prefix(count))
     }
 
-    public mutating func u8(_ field: String) throws(FieldDecodingError) -> UInt8 { try integer(field) }
-    public mutating func u16(_ field: String) throws(FieldDecodingError) -> UInt16 { try integer(field) }
-    public mutating func u32(_ field: String) throws(FieldDecodingError) -> UInt32 { try integer(field) }
-    public mutating func u64(_ field: String) throws(FieldDecodingError) -> UInt64 { try integer(field) }
+    public mutating func uncheckedSub(_ count: Int) -> FieldReader {
+        defer { bytes = bytes.dropFirst(count) }
+        return FieldReader(bytes.prefix(count), format: format, start: start)
+    }
+
+    public func shortField(_ field: String, needed: Int) -> FieldDecodingError {
+        FieldDecodingError(format: format, field: field, reason: "needs \(needed) octets, \(remaining) left", offset: offset)
+    }
 
     public mutating func rest() -> [UInt8] {
         defer { bytes = bytes.suffix(0) }

@@ -166,12 +166,12 @@ public enum Action: Sendable, Hashable {
             }
         case .setMPLSTTL?, .setNetworkTTL?:
             try fixed(8)
-            let ttl: UInt8 = try reader.read("ttl")
+            let ttl: UInt8 = try reader.integer("ttl")
             try reader.skip(3, "ttl padding")
             action = Sink.take(type == ActionType.setMPLSTTL.rawValue ? .setMPLSTTL(ttl) : .setNetworkTTL(ttl))
         case let known? where known.hasEtherType:
             try fixed(8)
-            let etherType: UInt16 = try reader.read("ethertype")
+            let etherType: UInt16 = try reader.integer("ethertype")
             try reader.skip(2, "ethertype padding")
             switch known {
             case .pushVLAN: action = Sink.take(.pushVLAN(etherType: etherType))
@@ -181,16 +181,16 @@ public enum Action: Sendable, Hashable {
             }
         case .setQueue?:
             try fixed(8)
-            let id: UInt32 = try reader.read("queue id")
+            let id: UInt32 = try reader.integer("queue id")
             action = Sink.take(.setQueue(id))
         case .group?:
             try fixed(8)
-            let id: UInt32 = try reader.read("group id")
+            let id: UInt32 = try reader.integer("group id")
             action = Sink.take(.group(id))
         case .setField?:
             action = try Sink.setField(from: &reader, length: Int(length), at: at)
         case .experimenter?:
-            let id: UInt32 = try reader.read("action experimenter id")
+            let id: UInt32 = try reader.integer("action experimenter id")
             if id == NiciraAction.experimenterID, let nicira = try NiciraAction.decodeBody(from: &reader, actionStart: at) {
                 action = Sink.take(.nicira(nicira))
             } else {

@@ -20,8 +20,8 @@ public struct AsyncConfig: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> AsyncConfig {
-        AsyncConfig(packetInMask: (try reader.read("packet_in_mask"), try reader.read("packet_in_mask")),
-                    portStatusMask: (try reader.read("port_status_mask"), try reader.read("port_status_mask")),
-                    flowRemovedMask: (try reader.read("flow_removed_mask"), try reader.read("flow_removed_mask")))
+        AsyncConfig(packetInMask: (try reader.integer("packet_in_mask"), try reader.integer("packet_in_mask")),
+                    portStatusMask: (try reader.integer("port_status_mask"), try reader.integer("port_status_mask")),
+                    flowRemovedMask: (try reader.integer("flow_removed_mask"), try reader.integer("flow_removed_mask")))
     }
 }

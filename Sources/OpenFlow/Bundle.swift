@@ -103,8 +103,7 @@ public struct BundleControl: Sendable, Hashable {
         guard message.experimenter == ONFExperimenterType.experimenterID,
               message.expType == ONFExperimenterType.bundleControl.rawValue else { return nil }
         let (bundleID, rawType, flags) = try WireReader.with(message.data) { (reader: inout WireReader) throws(OpenFlowDecodingError) in
-            (try reader.read("bundle id") as UInt32, try reader.read("bundle control type") as UInt16,
-             try reader.read("bundle flags") as UInt16)
+            (try reader.u32("bundle id"), try reader.u16("bundle control type"), try reader.u16("bundle flags"))
         }
         guard let type = BundleControlType(rawValue: rawType) else {
             throw OpenFlowDecodingError(what: "bundle control type", offset: 4, reason: .badValue(UInt64(rawType)))
@@ -145,9 +144,9 @@ public struct BundleAdd: Sendable, Hashable {
               message.expType == ONFExperimenterType.bundleAddMessage.rawValue else { return nil }
         var data = message.data
         let (bundleID, flags) = try WireReader.with(data) { (reader: inout WireReader) throws(OpenFlowDecodingError) in
-            let id: UInt32 = try reader.read("bundle id")
-            let _: UInt16 = try reader.read("bundle pad")
-            let flags: UInt16 = try reader.read("bundle flags")
+            let id = try reader.u32("bundle id")
+            _ = try reader.u16("bundle pad")
+            let flags = try reader.u16("bundle flags")
             return (id, flags)
         }
         data.moveReaderIndex(forwardBy: 8)

@@ -48,10 +48,10 @@ public struct ErrorMessage: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> ErrorMessage {
-        let type: UInt16 = try reader.read("error type")
-        let code: UInt16 = try reader.read("error code")
+        let type: UInt16 = try reader.integer("error type")
+        let code: UInt16 = try reader.integer("error code")
         if type == experimenterType {
-            return ErrorMessage(experimenter: try reader.read("error experimenter id"), expType: code, data: reader.rest())
+            return ErrorMessage(experimenter: try reader.integer("error experimenter id"), expType: code, data: reader.rest())
         }
         return ErrorMessage(type: type, code: code, data: reader.rest())
     }

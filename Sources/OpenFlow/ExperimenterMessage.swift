@@ -19,7 +19,7 @@ public struct ExperimenterMessage: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> ExperimenterMessage {
-        ExperimenterMessage(experimenter: try reader.read("experimenter id"), expType: try reader.read("experimenter type"),
+        ExperimenterMessage(experimenter: try reader.integer("experimenter id"), expType: try reader.integer("experimenter type"),
                             data: reader.rest())
     }
 }

@@ -31,7 +31,7 @@ public struct FixedString: Sendable, Hashable, CustomStringConvertible, Expressi
         buffer.writeZeros(size - cut.count)
     }
 
-    static func decode(from reader: inout WireReader, size: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> FixedString {
-        FixedString(bytes: try reader.bytes(size, what))
+    static func decode(from reader: inout WireReader, size: Int, _ what: @autoclosure () -> String) throws(OpenFlowDecodingError) -> FixedString {
+        FixedString(bytes: try reader.bytes(size, what()))
     }
 }

@@ -46,11 +46,11 @@ public struct FlowRemoved: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> FlowRemoved {
-        FlowRemoved(cookie: try reader.read("cookie"), priority: try reader.read("priority"),
-                    reason: try reader.read("reason"), tableID: try reader.read("table_id"),
-                    durationSec: try reader.read("duration_sec"), durationNsec: try reader.read("duration_nsec"),
-                    idleTimeout: try reader.read("idle_timeout"), hardTimeout: try reader.read("hard_timeout"),
-                    packetCount: try reader.read("packet_count"), byteCount: try reader.read("byte_count"),
+        FlowRemoved(cookie: try reader.integer("cookie"), priority: try reader.integer("priority"),
+                    reason: try reader.integer("reason"), tableID: try reader.integer("table_id"),
+                    durationSec: try reader.integer("duration_sec"), durationNsec: try reader.integer("duration_nsec"),
+                    idleTimeout: try reader.integer("idle_timeout"), hardTimeout: try reader.integer("hard_timeout"),
+                    packetCount: try reader.integer("packet_count"), byteCount: try reader.integer("byte_count"),
                     match: try Match.decode(from: &reader))
     }
 }

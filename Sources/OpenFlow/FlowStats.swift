@@ -57,18 +57,18 @@ public struct FlowStats: Sendable, Hashable, WireCodable {
         guard length >= 56 else { throw reader.error("flow stats length", .badLength(length)) }
         var body = try reader.sub(length, "flow stats")
         try body.skip(2, "flow stats length")
-        let tableID: UInt8 = try body.read("table_id")
+        let tableID: UInt8 = try body.integer("table_id")
         try body.skip(1, "flow stats padding")
-        let durationSec: UInt32 = try body.read("duration_sec")
-        let durationNsec: UInt32 = try body.read("duration_nsec")
-        let priority: UInt16 = try body.read("priority")
-        let idleTimeout: UInt16 = try body.read("idle_timeout")
-        let hardTimeout: UInt16 = try body.read("hard_timeout")
-        let flags = FlowMod.Flags(rawValue: try body.read("flags"))
+        let durationSec: UInt32 = try body.integer("duration_sec")
+        let durationNsec: UInt32 = try body.integer("duration_nsec")
+        let priority: UInt16 = try body.integer("priority")
+        let idleTimeout: UInt16 = try body.integer("idle_timeout")
+        let hardTimeout: UInt16 = try body.integer("hard_timeout")
+        let flags = FlowMod.Flags(rawValue: try body.integer("flags"))
         try body.skip(4, "flow stats padding")
         return FlowStats(tableID: tableID, durationSec: durationSec, durationNsec: durationNsec, priority: priority,
-                         idleTimeout: idleTimeout, hardTimeout: hardTimeout, flags: flags, cookie: try body.read("cookie"),
-                         packetCount: try body.read("packet_count"), byteCount: try body.read("byte_count"),
+                         idleTimeout: idleTimeout, hardTimeout: hardTimeout, flags: flags, cookie: try body.integer("cookie"),
+                         packetCount: try body.integer("packet_count"), byteCount: try body.integer("byte_count"),
                          match: try Match.decode(from: &body), instructions: try Instruction.decodeList(from: &body))
     }
 }

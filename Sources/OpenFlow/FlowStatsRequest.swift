@@ -31,12 +31,12 @@ public struct FlowStatsRequest: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> FlowStatsRequest {
-        let tableID: UInt8 = try reader.read("table_id")
+        let tableID: UInt8 = try reader.integer("table_id")
         try reader.skip(3, "flow stats request padding")
-        let outPort: UInt32 = try reader.read("out_port")
-        let outGroup: UInt32 = try reader.read("out_group")
+        let outPort: UInt32 = try reader.integer("out_port")
+        let outGroup: UInt32 = try reader.integer("out_group")
         try reader.skip(4, "flow stats request padding")
-        return FlowStatsRequest(tableID: tableID, outPort: outPort, outGroup: outGroup, cookie: try reader.read("cookie"),
-                                cookieMask: try reader.read("cookie_mask"), match: try Match.decode(from: &reader))
+        return FlowStatsRequest(tableID: tableID, outPort: outPort, outGroup: outGroup, cookie: try reader.integer("cookie"),
+                                cookieMask: try reader.integer("cookie_mask"), match: try Match.decode(from: &reader))
     }
 }

@@ -41,12 +41,12 @@ public struct GroupStats: Sendable, Hashable, WireCodable {
         guard length >= 40, (length &- 40) % 16 == 0 else { throw reader.error("group stats length", .badLength(length)) }
         var body = try reader.sub(length, "group stats")
         try body.skip(4, "group stats length and padding")
-        let groupID: UInt32 = try body.read("group_id")
-        let refCount: UInt32 = try body.read("ref_count")
+        let groupID: UInt32 = try body.integer("group_id")
+        let refCount: UInt32 = try body.integer("ref_count")
         try body.skip(4, "group stats padding")
-        return GroupStats(groupID: groupID, refCount: refCount, packetCount: try body.read("packet_count"),
-                          byteCount: try body.read("byte_count"), durationSec: try body.read("duration_sec"),
-                          durationNsec: try body.read("duration_nsec"), bucketStats: try CounterPair.decodeAll(from: &body))
+        return GroupStats(groupID: groupID, refCount: refCount, packetCount: try body.integer("packet_count"),
+                          byteCount: try body.integer("byte_count"), durationSec: try body.integer("duration_sec"),
+                          durationNsec: try body.integer("duration_nsec"), bucketStats: try CounterPair.decodeAll(from: &body))
     }
 }
 
@@ -77,9 +77,9 @@ public struct GroupDescription: Sendable, Hashable, WireCodable {
         guard length >= 8 else { throw reader.error("group desc length", .badLength(length)) }
         var body = try reader.sub(length, "group desc")
         try body.skip(2, "group desc length")
-        let type: UInt8 = try body.read("group type")
+        let type: UInt8 = try body.integer("group type")
         try body.skip(1, "group desc padding")
-        return GroupDescription(type: type, groupID: try body.read("group_id"), buckets: try Bucket.decodeAll(from: &body))
+        return GroupDescription(type: type, groupID: try body.integer("group_id"), buckets: try Bucket.decodeAll(from: &body))
     }
 }
 
@@ -107,11 +107,11 @@ public struct GroupFeatures: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> GroupFeatures {
-        let types: UInt32 = try reader.read("types")
-        let capabilities: UInt32 = try reader.read("capabilities")
+        let types: UInt32 = try reader.integer("types")
+        let capabilities: UInt32 = try reader.integer("capabilities")
         var maxGroups: [UInt32] = [], actions: [UInt32] = []
-        for _ in 0..<4 { maxGroups.append(try reader.read("max_groups")) }
-        for _ in 0..<4 { actions.append(try reader.read("actions")) }
+        for _ in 0..<4 { maxGroups.append(try reader.integer("max_groups")) }
+        for _ in 0..<4 { actions.append(try reader.integer("actions")) }
         return GroupFeatures(types: types, capabilities: capabilities, maxGroups: maxGroups, actions: actions)
     }
 }
@@ -155,11 +155,11 @@ public struct MeterStats: Sendable, Hashable, WireCodable {
         let length = Int(try reader.peek("meter stats length", ahead: 4, as: UInt16.self))
         guard length >= 40, (length &- 40) % 16 == 0 else { throw reader.error("meter stats length", .badLength(length)) }
         var body = try reader.sub(length, "meter stats")
-        let meterID: UInt32 = try body.read("meter_id")
+        let meterID: UInt32 = try body.integer("meter_id")
         try body.skip(8, "meter stats length and padding")
-        return MeterStats(meterID: meterID, flowCount: try body.read("flow_count"), packetInCount: try body.read("packet_in_count"),
-                          byteInCount: try body.read("byte_in_count"), durationSec: try body.read("duration_sec"),
-                          durationNsec: try body.read("duration_nsec"), bandStats: try CounterPair.decodeAll(from: &body))
+        return MeterStats(meterID: meterID, flowCount: try body.integer("flow_count"), packetInCount: try body.integer("packet_in_count"),
+                          byteInCount: try body.integer("byte_in_count"), durationSec: try body.integer("duration_sec"),
+                          durationNsec: try body.integer("duration_nsec"), bandStats: try CounterPair.decodeAll(from: &body))
     }
 }
 
@@ -189,7 +189,7 @@ public struct MeterConfig: Sendable, Hashable, WireCodable {
         guard length >= 8 else { throw reader.error("meter config length", .badLength(length)) }
         var body = try reader.sub(length, "meter config")
         try body.skip(2, "meter config length")
-        return MeterConfig(flags: try body.read("flags"), meterID: try body.read("meter_id"), bands: try MeterBand.decodeAll(from: &body))
+        return MeterConfig(flags: try body.integer("flags"), meterID: try body.integer("meter_id"), bands: try MeterBand.decodeAll(from: &body))
     }
 }
 
@@ -219,9 +219,9 @@ public struct MeterFeatures: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterFeatures {
-        let features = MeterFeatures(maxMeter: try reader.read("max_meter"), bandTypes: try reader.read("band_types"),
-                                     capabilities: try reader.read("capabilities"), maxBands: try reader.read("max_bands"),
-                                     maxColor: try reader.read("max_color"))
+        let features = MeterFeatures(maxMeter: try reader.integer("max_meter"), bandTypes: try reader.integer("band_types"),
+                                     capabilities: try reader.integer("capabilities"), maxBands: try reader.integer("max_bands"),
+                                     maxColor: try reader.integer("max_color"))
         try reader.skip(2, "meter features padding")
         return features
     }

@@ -27,12 +27,12 @@ public struct Bucket: Sendable, Hashable, WireCodable {
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Bucket {
         let at = reader.offset
-        let length = Int(try reader.read("bucket length", as: UInt16.self))
+        let length = Int(try reader.integer("bucket length", as: UInt16.self))
         guard length >= 16 else { throw reader.error("bucket length", .badLength(length), at: at) }
         var body = try reader.sub(length &- 2, "bucket")
-        let weight: UInt16 = try body.read("bucket weight")
-        let watchPort: UInt32 = try body.read("watch_port")
-        let watchGroup: UInt32 = try body.read("watch_group")
+        let weight: UInt16 = try body.integer("bucket weight")
+        let watchPort: UInt32 = try body.integer("watch_port")
+        let watchGroup: UInt32 = try body.integer("watch_group")
         try body.skip(4, "bucket padding")
         return Bucket(weight: weight, watchPort: watchPort, watchGroup: watchGroup, actions: try Action.decodeList(from: &body))
     }
@@ -63,9 +63,9 @@ public struct GroupMod: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> GroupMod {
-        let command: UInt16 = try reader.read("group command")
-        let type: UInt8 = try reader.read("group type")
+        let command: UInt16 = try reader.integer("group command")
+        let type: UInt8 = try reader.integer("group type")
         try reader.skip(1, "group_mod padding")
-        return GroupMod(command: command, type: type, groupID: try reader.read("group_id"), buckets: try Bucket.decodeAll(from: &reader))
+        return GroupMod(command: command, type: type, groupID: try reader.integer("group_id"), buckets: try Bucket.decodeAll(from: &reader))
     }
 }

@@ -59,8 +59,8 @@ public struct Hello: Sendable, Hashable, WireCodable {
         var elements: [Element] = []
         while !reader.isEmpty {
             let at = reader.offset
-            let type: UInt16 = try reader.read("hello element type")
-            let length = Int(try reader.read("hello element length", as: UInt16.self))
+            let type: UInt16 = try reader.integer("hello element type")
+            let length = Int(try reader.integer("hello element length", as: UInt16.self))
             guard length >= 4 else { throw reader.error("hello element length", .badLength(length), at: at &+ 2) }
             var body = try reader.sub(length &- 4, "hello element")
             // The padding to 8 is not counted in the length; the last element may omit it.
@@ -68,7 +68,7 @@ public struct Hello: Sendable, Hashable, WireCodable {
             if type == versionBitmapType {
                 guard body.remaining % 4 == 0 else { throw reader.error("version bitmap length", .badLength(length), at: at &+ 2) }
                 var bitmaps: [UInt32] = []
-                while !body.isEmpty { bitmaps.append(try body.read("version bitmap")) }
+                while !body.isEmpty { bitmaps.append(try body.integer("version bitmap")) }
                 elements.append(.versionBitmap(bitmaps))
             } else {
                 elements.append(.unknown(type: type, body: body.rest()))

@@ -112,12 +112,12 @@ public enum Instruction: Sendable, Hashable {
         switch InstructionType(rawValue: type) {
         case .gotoTable?:
             try fixed(8)
-            instruction = .gotoTable(try reader.read("goto_table table_id"))
+            instruction = .gotoTable(try reader.integer("goto_table table_id"))
             try reader.skip(3, "goto_table padding")
         case .writeMetadata?:
             try fixed(24)
             try reader.skip(4, "write_metadata padding")
-            instruction = .writeMetadata(try reader.read("metadata"), mask: try reader.read("metadata_mask"))
+            instruction = .writeMetadata(try reader.integer("metadata"), mask: try reader.integer("metadata_mask"))
         case .writeActions?:
             try reader.skip(4, "actions padding")
             instruction = .writeActions(try actions(&reader))
@@ -130,9 +130,9 @@ public enum Instruction: Sendable, Hashable {
             instruction = .clearActions
         case .meter?:
             try fixed(8)
-            instruction = .meter(try reader.read("meter_id"))
+            instruction = .meter(try reader.integer("meter_id"))
         case .experimenter?:
-            instruction = .experimenter(id: try reader.read("instruction experimenter id"), body: reader.rest())
+            instruction = .experimenter(id: try reader.integer("instruction experimenter id"), body: reader.rest())
         case nil:
             instruction = .unknown(type: type, body: reader.rest())
         }

@@ -12,9 +12,9 @@ extension EthernetAddress {
         buffer.writeInteger(UInt32(truncatingIfNeeded: rawValue))
     }
 
-    static func decode(from reader: inout WireReader, _ what: StaticString) throws(OpenFlowDecodingError) -> EthernetAddress {
-        let high: UInt16 = try reader.read(what)
-        let low: UInt32 = try reader.read(what)
+    static func decode(from reader: inout WireReader, _ what: @autoclosure () -> String) throws(OpenFlowDecodingError) -> EthernetAddress {
+        let high: UInt16 = try reader.integer(what())
+        let low: UInt32 = try reader.integer(what())
         return EthernetAddress(rawValue: UInt64(high) << 32 | UInt64(low))
     }
 }

@@ -91,9 +91,9 @@ public struct Match: Sendable {
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Match {
         let at = reader.offset
-        let type: UInt16 = try reader.read("match type")
+        let type: UInt16 = try reader.integer("match type")
         guard type == oxmType else { throw reader.error("match type (only OXM is OpenFlow 1.3)", .badValue(UInt64(type)), at: at) }
-        let length = Int(try reader.read("match length", as: UInt16.self))
+        let length = Int(try reader.integer("match length", as: UInt16.self))
         guard length >= 4 else { throw reader.error("match length", .badLength(length), at: at &+ 2) }
         let fieldsAt = reader.offset
         let bytes = try reader.slice(length &- 4, "match fields")

@@ -71,20 +71,20 @@ public struct MeterBand: Sendable, Hashable, WireCodable {
         let length = Int(try reader.peek("meter band length", ahead: 2, as: UInt16.self))
         guard length >= 12 else { throw reader.error("meter band length", .badLength(length)) }
         var body = try reader.sub(length, "meter band")
-        let type: UInt16 = try body.read("meter band type")
+        let type: UInt16 = try body.integer("meter band type")
         try body.skip(2, "meter band length")
-        let rate: UInt32 = try body.read("meter band rate")
-        let burstSize: UInt32 = try body.read("meter band burst_size")
+        let rate: UInt32 = try body.integer("meter band rate")
+        let burstSize: UInt32 = try body.integer("meter band burst_size")
         let kind: Kind
         switch BandType(rawValue: type) {
         case .drop? where length == 16:
             try body.skip(4, "drop band padding")
             kind = .drop
         case .dscpRemark? where length == 16:
-            kind = .dscpRemark(precedenceLevel: try body.read("prec_level"))
+            kind = .dscpRemark(precedenceLevel: try body.integer("prec_level"))
             try body.skip(3, "dscp_remark padding")
         case .experimenter?:
-            kind = .experimenter(id: try body.read("meter band experimenter"), body: body.rest())
+            kind = .experimenter(id: try body.integer("meter band experimenter"), body: body.rest())
         default:
             kind = .unknown(type: type, body: body.rest())
         }
@@ -116,7 +116,7 @@ public struct MeterMod: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterMod {
-        MeterMod(command: try reader.read("meter command"), flags: try reader.read("meter flags"),
-                 meterID: try reader.read("meter_id"), bands: try MeterBand.decodeAll(from: &reader))
+        MeterMod(command: try reader.integer("meter command"), flags: try reader.integer("meter flags"),
+                 meterID: try reader.integer("meter_id"), bands: try MeterBand.decodeAll(from: &reader))
     }
 }

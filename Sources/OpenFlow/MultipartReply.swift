@@ -164,8 +164,8 @@ public struct AggregateStats: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> AggregateStats {
-        let stats = AggregateStats(packetCount: try reader.read("packet_count"), byteCount: try reader.read("byte_count"),
-                                   flowCount: try reader.read("flow_count"))
+        let stats = AggregateStats(packetCount: try reader.integer("packet_count"), byteCount: try reader.integer("byte_count"),
+                                   flowCount: try reader.integer("flow_count"))
         try reader.skip(4, "aggregate padding")
         return stats
     }
@@ -194,10 +194,10 @@ public struct TableStats: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> TableStats {
-        let tableID: UInt8 = try reader.read("table_id")
+        let tableID: UInt8 = try reader.integer("table_id")
         try reader.skip(3, "table stats padding")
-        return TableStats(tableID: tableID, activeCount: try reader.read("active_count"),
-                          lookupCount: try reader.read("lookup_count"), matchedCount: try reader.read("matched_count"))
+        return TableStats(tableID: tableID, activeCount: try reader.integer("active_count"),
+                          lookupCount: try reader.integer("lookup_count"), matchedCount: try reader.integer("matched_count"))
     }
 }
 
@@ -229,13 +229,13 @@ public struct PortStats: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PortStats {
-        let portNo: UInt32 = try reader.read("port_no")
+        let portNo: UInt32 = try reader.integer("port_no")
         try reader.skip(4, "port stats padding")
         var counters: [UInt64] = []
         counters.reserveCapacity(12)
-        for _ in 0..<12 { counters.append(try reader.read("port counter")) }
-        return PortStats(portNo: portNo, counters: counters, durationSec: try reader.read("duration_sec"),
-                         durationNsec: try reader.read("duration_nsec"))
+        for _ in 0..<12 { counters.append(try reader.integer("port counter")) }
+        return PortStats(portNo: portNo, counters: counters, durationSec: try reader.integer("duration_sec"),
+                         durationNsec: try reader.integer("duration_nsec"))
     }
 }
 
@@ -271,10 +271,10 @@ public struct QueueStats: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> QueueStats {
-        QueueStats(portNo: try reader.read("port_no"), queueID: try reader.read("queue_id"),
-                   txBytes: try reader.read("tx_bytes"), txPackets: try reader.read("tx_packets"),
-                   txErrors: try reader.read("tx_errors"), durationSec: try reader.read("duration_sec"),
-                   durationNsec: try reader.read("duration_nsec"))
+        QueueStats(portNo: try reader.integer("port_no"), queueID: try reader.integer("queue_id"),
+                   txBytes: try reader.integer("tx_bytes"), txPackets: try reader.integer("tx_packets"),
+                   txErrors: try reader.integer("tx_errors"), durationSec: try reader.integer("duration_sec"),
+                   durationNsec: try reader.integer("duration_nsec"))
     }
 }
 
@@ -294,6 +294,6 @@ public struct CounterPair: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> CounterPair {
-        CounterPair(packetCount: try reader.read("packet_count"), byteCount: try reader.read("byte_count"))
+        CounterPair(packetCount: try reader.integer("packet_count"), byteCount: try reader.integer("byte_count"))
     }
 }

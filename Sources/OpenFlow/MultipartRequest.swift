@@ -62,8 +62,8 @@ public struct MultipartRequest: Sendable, Hashable {
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MultipartRequest {
         let (type, flags) = try MultipartType.decodeHeader(from: &reader)
-        func idAndPad(_ what: StaticString) throws(OpenFlowDecodingError) -> UInt32 {
-            let id: UInt32 = try reader.read(what)
+        func idAndPad(_ what: @autoclosure () -> String) throws(OpenFlowDecodingError) -> UInt32 {
+            let id: UInt32 = try reader.integer(what())
             try reader.skip(4, "multipart request padding")
             return id
         }
@@ -74,7 +74,7 @@ public struct MultipartRequest: Sendable, Hashable {
         case .aggregate?: body = .aggregate(try FlowStatsRequest.decode(from: &reader))
         case .table?: body = .table
         case .portStats?: body = .portStats(portNo: try idAndPad("port_no"))
-        case .queue?: body = .queue(portNo: try reader.read("port_no"), queueID: try reader.read("queue_id"))
+        case .queue?: body = .queue(portNo: try reader.integer("port_no"), queueID: try reader.integer("queue_id"))
         case .group?: body = .group(groupID: try idAndPad("group_id"))
         case .groupDesc?: body = .groupDesc
         case .groupFeatures?: body = .groupFeatures

@@ -53,8 +53,8 @@ public enum MultipartType: UInt16, WireNumber {
     }
 
     static func decodeHeader(from reader: inout WireReader) throws(OpenFlowDecodingError) -> (type: UInt16, flags: UInt16) {
-        let type: UInt16 = try reader.read("multipart type")
-        let flags: UInt16 = try reader.read("multipart flags")
+        let type: UInt16 = try reader.integer("multipart type")
+        let flags: UInt16 = try reader.integer("multipart flags")
         try reader.skip(4, "multipart padding")
         return (type, flags)
     }

@@ -110,22 +110,22 @@ public enum NiciraAction: Sendable, Hashable {
     /// do not recognise, so the caller keeps it opaque.
     static func decodeBody(from reader: inout WireReader, actionStart: Int) throws(OpenFlowDecodingError) -> NiciraAction? {
         let saved = reader
-        let subtype: UInt16 = try reader.read("Nicira subtype")
+        let subtype: UInt16 = try reader.integer("Nicira subtype")
         let length = reader.offset &- actionStart &+ reader.remaining
         let action: NiciraAction
         switch NiciraActionSubtype(rawValue: subtype) {
         case .resubmit?, .resubmitTable?:
             guard length == 16 else { reader = saved; return nil }
-            let inPort: UInt16 = try reader.read("resubmit in_port")
-            let table: UInt8 = try reader.read("resubmit table")
+            let inPort: UInt16 = try reader.integer("resubmit in_port")
+            let table: UInt8 = try reader.integer("resubmit table")
             let pad = try reader.fixed(3, "resubmit padding") { r in UInt32(r.get(UInt8.self)) | UInt32(r.get(UInt16.self)) }
             let withTable = subtype == NiciraActionSubtype.resubmitTable.rawValue
             guard pad == 0, withTable || table == 0 else { reader = saved; return nil }
             action = withTable ? .resubmitTable(inPort: inPort, table: table) : .resubmit(inPort: inPort)
         case .regMove?:
-            let bits: UInt16 = try reader.read("reg_move n_bits")
-            let sourceOffset: UInt16 = try reader.read("reg_move src_ofs")
-            let destinationOffset: UInt16 = try reader.read("reg_move dst_ofs")
+            let bits: UInt16 = try reader.integer("reg_move n_bits")
+            let sourceOffset: UInt16 = try reader.integer("reg_move src_ofs")
+            let destinationOffset: UInt16 = try reader.integer("reg_move dst_ofs")
             let source = try OXMHeader.decode(from: &reader)
             let destination = try OXMHeader.decode(from: &reader)
             guard (16 &+ source.size &+ destination.size &+ 7) & ~7 == length else { reader = saved; return nil }
@@ -133,11 +133,11 @@ public enum NiciraAction: Sendable, Hashable {
             action = .regMove(bits: bits, sourceOffset: sourceOffset, destinationOffset: destinationOffset, source: source, destination: destination)
         case .regLoad?:
             guard length == 24 else { reader = saved; return nil }
-            let offsetAndBits: UInt16 = try reader.read("reg_load ofs_nbits")
+            let offsetAndBits: UInt16 = try reader.integer("reg_load ofs_nbits")
             let destination = try OXMHeader.decode(from: &reader)
             guard destination.experimenter == nil else { reader = saved; return nil }
             action = .regLoad(offset: offsetAndBits >> 6, bits: (offsetAndBits & 0x3f) &+ 1, destination: destination,
-                              value: try reader.read("reg_load value"))
+                              value: try reader.integer("reg_load value"))
         case .regLoad2?:
             let field = try OXMField.decode(from: &reader)
             guard (10 &+ field.size &+ 7) & ~7 == length, reader.restIsZero else {
@@ -148,9 +148,9 @@ public enum NiciraAction: Sendable, Hashable {
             action = .regLoad2(field)
         case .controller?:
             guard length == 16 else { reader = saved; return nil }
-            action = .controller(maxLength: try reader.read("controller max_len"),
-                                 controllerID: try reader.read("controller id"),
-                                 reason: try reader.read("controller reason"))
+            action = .controller(maxLength: try reader.integer("controller max_len"),
+                                 controllerID: try reader.integer("controller id"),
+                                 reason: try reader.integer("controller reason"))
             try reader.skip(1, "controller padding")
         case .controller2?:
             try reader.skip(6, "controller2 padding")
@@ -213,19 +213,19 @@ public struct NXController2: Sendable, Hashable {
         var out = NXController2()
         var last = -1
         while !reader.isEmpty {
-            let type: UInt16 = try reader.read("controller2 property type")
-            let length = Int(try reader.read("controller2 property length", as: UInt16.self))
+            let type: UInt16 = try reader.integer("controller2 property type")
+            let length = Int(try reader.integer("controller2 property length", as: UInt16.self))
             guard length >= 4, Int(type) > last else { return nil }
             last = Int(type)
             var body = try reader.sub(length &- 4, "controller2 property")
             try reader.skip(min((8 &- length % 8) % 8, reader.remaining), "controller2 property padding")
             switch (Property(rawValue: type), length) {
-            case (.maxLength?, 8): out.maxLength = try body.read("max_len")
-            case (.controllerID?, 8): out.controllerID = try body.read("controller_id")
-            case (.reason?, 5): out.reason = try body.read("reason")
+            case (.maxLength?, 8): out.maxLength = try body.integer("max_len")
+            case (.controllerID?, 8): out.controllerID = try body.integer("controller_id")
+            case (.reason?, 5): out.reason = try body.integer("reason")
             case (.userdata?, _): out.userdata = try body.bytes(body.remaining, "userdata")
             case (.pause?, 4): out.pause = true
-            case (.meterID?, 8): out.meterID = try body.read("meter_id")
+            case (.meterID?, 8): out.meterID = try body.integer("meter_id")
             default: return nil
             }
         }

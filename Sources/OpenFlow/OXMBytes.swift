@@ -59,13 +59,13 @@ struct OXMBytes: Sendable, Hashable {
     }
 
     @inline(__always)
-    static func read(from reader: inout WireReader, count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> OXMBytes {
+    static func read(from reader: inout WireReader, count: Int, _ what: @autoclosure () -> String) throws(OpenFlowDecodingError) -> OXMBytes {
         guard count > 0 else {
-            guard count == 0 else { throw reader.error(what, .badLength(count)) }
+            guard count == 0 else { throw reader.error(what(), .badLength(count)) }
             return OXMBytes()
         }
-        guard count <= 16 else { return OXMBytes(try reader.bytes(count, what)) }
-        return try reader.fixed(count, what) { r in
+        guard count <= 16 else { return OXMBytes(try reader.bytes(count, what())) }
+        return try reader.fixed(count, what()) { r in
             // A few wide loads instead of a shift per byte.
             var out = OXMBytes()
             out.count = count

@@ -110,7 +110,7 @@ public struct OXMHeader: Sendable, Hashable {
 
     @inline(__always)
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> OXMHeader {
-        let raw: UInt32 = try reader.read("OXM header")
+        let raw: UInt32 = try reader.integer("OXM header")
         var header = OXMHeader(
             oxmClass: UInt16(truncatingIfNeeded: raw >> 16),
             field: UInt8(truncatingIfNeeded: (raw >> 9) & 0x7f),
@@ -119,7 +119,7 @@ public struct OXMHeader: Sendable, Hashable {
         )
         if header.oxmClass == OXMClass.experimenter {
             guard header.length >= 4 else { throw reader.error("OXM experimenter length", .badLength(Int(header.length)), at: reader.offset &- 4) }
-            header.experimenter = try reader.read("OXM experimenter id")
+            header.experimenter = try reader.integer("OXM experimenter id")
         }
         return header
     }

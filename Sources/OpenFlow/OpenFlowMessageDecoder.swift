@@ -28,6 +28,12 @@ public struct OpenFlowMessageDecoder: Sendable {
         }
     }
 
+    /// Up to `count` of the bytes not yet part of a whole message, from the
+    /// first: after a framing error, the header that caused it.
+    public func pendingPrefix(_ count: Int) -> ByteBuffer {
+        buffer.getSlice(at: buffer.readerIndex, length: min(buffer.readableBytes, count)) ?? ByteBuffer()
+    }
+
     /// The next whole message's bytes (header included), or nil until more arrive.
     public mutating func nextFrame() throws(OpenFlowDecodingError) -> ByteBuffer? {
         if let failure { throw failure }

@@ -26,9 +26,9 @@ public struct PacketOut: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PacketOut {
-        let bufferID: UInt32 = try reader.read("buffer_id")
-        let inPort: UInt32 = try reader.read("in_port")
-        let actionsLength = Int(try reader.read("actions_len", as: UInt16.self))
+        let bufferID: UInt32 = try reader.integer("buffer_id")
+        let inPort: UInt32 = try reader.integer("in_port")
+        let actionsLength = Int(try reader.integer("actions_len", as: UInt16.self))
         try reader.skip(6, "packet_out padding")
         var actionsReader = try reader.sub(actionsLength, "packet_out actions")
         let actions = try Action.decodeList(from: &actionsReader)

@@ -46,14 +46,14 @@ public struct PortDescription: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PortDescription {
-        let portNo: UInt32 = try reader.read("port_no")
+        let portNo: UInt32 = try reader.integer("port_no")
         try reader.skip(4, "port padding")
         let address = try MACAddress.decode(from: &reader, "hw_addr")
         try reader.skip(2, "port padding")
         return PortDescription(portNo: portNo, hardwareAddress: address, name: try FixedString.decode(from: &reader, size: 16, "port name"),
-                    config: try reader.read("config"), state: try reader.read("state"),
-                    current: try reader.read("curr"), advertised: try reader.read("advertised"),
-                    supported: try reader.read("supported"), peer: try reader.read("peer"),
-                    currentSpeed: try reader.read("curr_speed"), maxSpeed: try reader.read("max_speed"))
+                    config: try reader.integer("config"), state: try reader.integer("state"),
+                    current: try reader.integer("curr"), advertised: try reader.integer("advertised"),
+                    supported: try reader.integer("supported"), peer: try reader.integer("peer"),
+                    currentSpeed: try reader.integer("curr_speed"), maxSpeed: try reader.integer("max_speed"))
     }
 }

@@ -28,12 +28,12 @@ public struct PortMod: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PortMod {
-        let portNo: UInt32 = try reader.read("port_no")
+        let portNo: UInt32 = try reader.integer("port_no")
         try reader.skip(4, "port_mod padding")
         let address = try MACAddress.decode(from: &reader, "hw_addr")
         try reader.skip(2, "port_mod padding")
-        let mod = PortMod(portNo: portNo, hardwareAddress: address, config: try reader.read("config"),
-                          mask: try reader.read("mask"), advertise: try reader.read("advertise"))
+        let mod = PortMod(portNo: portNo, hardwareAddress: address, config: try reader.integer("config"),
+                          mask: try reader.integer("mask"), advertise: try reader.integer("advertise"))
         try reader.skip(4, "port_mod padding")
         return mod
     }

@@ -29,7 +29,7 @@ public struct PortStatus: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PortStatus {
-        let reason: UInt8 = try reader.read("port_status reason")
+        let reason: UInt8 = try reader.integer("port_status reason")
         try reader.skip(7, "port_status padding")
         return PortStatus(reason: Reason(rawValue: reason), port: try PortDescription.decode(from: &reader))
     }

@@ -49,11 +49,11 @@ public struct PacketQueue: Sendable, Hashable, WireCodable {
         let length = Int(try reader.peek("queue length", ahead: 8, as: UInt16.self))
         guard length >= 16 else { throw reader.error("queue length", .badLength(length)) }
         var body = try reader.sub(length, "queue")
-        let queueID: UInt32 = try body.read("queue_id")
-        let port: UInt32 = try body.read("queue port")
+        let queueID: UInt32 = try body.integer("queue_id")
+        let port: UInt32 = try body.integer("queue port")
         try body.skip(8, "queue length and padding")
         let properties = try body.elements("queue property", minimum: 8) { (one: inout WireReader) throws(OpenFlowDecodingError) in
-            let type: UInt16 = try one.read("queue property type")
+            let type: UInt16 = try one.integer("queue property type")
             try one.skip(6, "queue property header")
             return Property(property: type, body: one.rest())
         }
@@ -73,7 +73,7 @@ public struct QueueGetConfigRequest: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> QueueGetConfigRequest {
-        let port: UInt32 = try reader.read("port")
+        let port: UInt32 = try reader.integer("port")
         try reader.skip(4, "queue_get_config padding")
         return QueueGetConfigRequest(port: port)
     }
@@ -96,7 +96,7 @@ public struct QueueGetConfigReply: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> QueueGetConfigReply {
-        let port: UInt32 = try reader.read("port")
+        let port: UInt32 = try reader.integer("port")
         try reader.skip(4, "queue_get_config padding")
         return QueueGetConfigReply(port: port, queues: try PacketQueue.decodeAll(from: &reader))
     }

@@ -18,8 +18,8 @@ public struct RoleMessage: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> RoleMessage {
-        let role: UInt32 = try reader.read("role")
+        let role: UInt32 = try reader.integer("role")
         try reader.skip(4, "role padding")
-        return RoleMessage(role: role, generationID: try reader.read("generation_id"))
+        return RoleMessage(role: role, generationID: try reader.integer("generation_id"))
     }
 }

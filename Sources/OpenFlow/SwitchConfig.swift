@@ -18,6 +18,6 @@ public struct SwitchConfig: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> SwitchConfig {
-        SwitchConfig(flags: try reader.read("config flags"), missSendLength: try reader.read("miss_send_len"))
+        SwitchConfig(flags: try reader.integer("config flags"), missSendLength: try reader.integer("miss_send_len"))
     }
 }

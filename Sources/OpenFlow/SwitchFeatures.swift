@@ -29,12 +29,12 @@ public struct SwitchFeatures: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> SwitchFeatures {
-        let datapathID: UInt64 = try reader.read("datapath_id")
-        let nBuffers: UInt32 = try reader.read("n_buffers")
-        let nTables: UInt8 = try reader.read("n_tables")
-        let auxiliaryID: UInt8 = try reader.read("auxiliary_id")
+        let datapathID: UInt64 = try reader.integer("datapath_id")
+        let nBuffers: UInt32 = try reader.integer("n_buffers")
+        let nTables: UInt8 = try reader.integer("n_tables")
+        let auxiliaryID: UInt8 = try reader.integer("auxiliary_id")
         try reader.skip(2, "features padding")
         return SwitchFeatures(datapathID: datapathID, nBuffers: nBuffers, nTables: nTables, auxiliaryID: auxiliaryID,
-                              capabilities: try reader.read("capabilities"), reserved: try reader.read("reserved"))
+                              capabilities: try reader.integer("capabilities"), reserved: try reader.integer("reserved"))
     }
 }

@@ -59,18 +59,18 @@ public struct TableFeatures: Sendable, Hashable, WireCodable {
         guard length >= 64 else { throw reader.error("table features length", .badLength(length)) }
         var body = try reader.sub(length, "table features")
         try body.skip(2, "table features length")
-        let tableID: UInt8 = try body.read("table_id")
+        let tableID: UInt8 = try body.integer("table_id")
         try body.skip(5, "table features padding")
         let name = try FixedString.decode(from: &body, size: 32, "table name")
-        let metadataMatch: UInt64 = try body.read("metadata_match")
-        let metadataWrite: UInt64 = try body.read("metadata_write")
-        let config: UInt32 = try body.read("config")
-        let maxEntries: UInt32 = try body.read("max_entries")
+        let metadataMatch: UInt64 = try body.integer("metadata_match")
+        let metadataWrite: UInt64 = try body.integer("metadata_write")
+        let config: UInt32 = try body.integer("config")
+        let maxEntries: UInt32 = try body.integer("max_entries")
         var properties: [Property] = []
         while !body.isEmpty {
             let at = body.offset
-            let type: UInt16 = try body.read("table feature property type")
-            let propertyLength = Int(try body.read("table feature property length", as: UInt16.self))
+            let type: UInt16 = try body.integer("table feature property type")
+            let propertyLength = Int(try body.integer("table feature property length", as: UInt16.self))
             guard propertyLength >= 4 else { throw body.error("table feature property length", .badLength(propertyLength), at: at &+ 2) }
             let value = try body.slice(propertyLength &- 4, "table feature property")
             // Padding to 8 is not counted in the property length.

@@ -17,8 +17,8 @@ public struct TableMod: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> TableMod {
-        let tableID: UInt8 = try reader.read("table_id")
+        let tableID: UInt8 = try reader.integer("table_id")
         try reader.skip(3, "table_mod padding")
-        return TableMod(tableID: tableID, config: try reader.read("config"))
+        return TableMod(tableID: tableID, config: try reader.integer("config"))
     }
 }

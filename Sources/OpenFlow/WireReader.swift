@@ -1,3 +1,4 @@
+import FieldReader
 import NIOCore
 
 /// A bounds-checked cursor over one message's bytes. Every read either returns
@@ -11,7 +12,7 @@ import NIOCore
 /// So does the pointer to the buffer itself: holding the buffer would make the
 /// reader a reference-counted value, and decoders copy readers for every
 /// element (`sub`), each copy a retain and a release.
-struct WireReader {
+struct WireReader: FieldReading {
     /// The buffer `raw` points into, for slices that share storage (no copies).
     private let source: UnsafePointer<ByteBuffer>
     private let raw: UnsafeRawBufferPointer
@@ -47,10 +48,14 @@ struct WireReader {
 
     var offset: Int { base &+ position }
     var remaining: Int { end &- position }
-    var isEmpty: Bool { position >= end }
 
-    func error(_ what: StaticString, _ reason: OpenFlowDecodingError.Reason, at offset: Int? = nil) -> OpenFlowDecodingError {
-        OpenFlowDecodingError(what: String(describing: what), offset: offset ?? self.offset, reason: reason)
+    func error(_ what: String, _ reason: OpenFlowDecodingError.Reason, at offset: Int? = nil) -> OpenFlowDecodingError {
+        OpenFlowDecodingError(what: what, offset: offset ?? self.offset, reason: reason)
+    }
+
+    /// A negative count is a length field that said so; any other is a short read.
+    func shortField(_ field: String, needed: Int) -> OpenFlowDecodingError {
+        error(field, needed < 0 ? .badLength(needed) : .truncated(needed: needed, available: remaining))
     }
 
     @inline(__always)
@@ -59,40 +64,39 @@ struct WireReader {
     }
 
     @inline(__always)
-    mutating func read<T: FixedWidthInteger>(_ what: StaticString, as: T.Type = T.self) throws(OpenFlowDecodingError) -> T {
-        let size = MemoryLayout<T>.size
-        guard remaining >= size else { throw error(what, .truncated(needed: size, available: remaining)) }
+    mutating func uncheckedInteger<T: FixedWidthInteger>(_: T.Type) -> T {
         let value = load(at: position, as: T.self)
-        position &+= size
+        position &+= MemoryLayout<T>.size
         return value
     }
 
+    @inline(__always)
+    mutating func uncheckedSkip(_ count: Int) { position &+= count }
+
+    mutating func uncheckedBytes(_ count: Int) -> [UInt8] {
+        defer { position &+= count }
+        return Array(raw[position..<(position &+ count)])
+    }
+
+    mutating func uncheckedSub(_ count: Int) -> WireReader {
+        defer { position &+= count }
+        return WireReader(source: source, raw: raw, position: position, end: position &+ count, base: base)
+    }
+
     /// Reads the next integer without consuming it, `ahead` bytes from the cursor.
-    func peek<T: FixedWidthInteger>(_ what: StaticString, ahead: Int = 0, as: T.Type = T.self) throws(OpenFlowDecodingError) -> T {
+    func peek<T: FixedWidthInteger>(_ what: @autoclosure () -> String, ahead: Int = 0, as: T.Type = T.self) throws(OpenFlowDecodingError) -> T {
         let size = MemoryLayout<T>.size
         guard ahead >= 0, remaining >= ahead &+ size else {
-            throw error(what, .truncated(needed: ahead &+ size, available: remaining))
+            throw error(what(), .truncated(needed: ahead &+ size, available: remaining))
         }
         return load(at: position &+ ahead, as: T.self)
     }
 
-    /// Checks that `count` bytes remain.
-    @inline(__always)
-    private func need(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) {
-        guard count >= 0 else { throw error(what, .badLength(count)) }
-        guard count <= remaining else { throw error(what, .truncated(needed: count, available: remaining)) }
-    }
-
-    mutating func skip(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) {
-        try need(count, what)
-        position &+= count
-    }
-
     /// A slice of the next `count` bytes: shares storage with the input, no copy.
-    mutating func slice(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> ByteBuffer {
-        try need(count, what)
+    mutating func slice(_ count: Int, _ what: @autoclosure () -> String) throws(OpenFlowDecodingError) -> ByteBuffer {
+        try require(count, what())
         guard let slice = source.pointee.getSlice(at: source.pointee.readerIndex &+ position, length: count) else {
-            throw error(what, .truncated(needed: count, available: remaining))
+            throw error(what(), .truncated(needed: count, available: remaining))
         }
         position &+= count
         return slice
@@ -102,30 +106,15 @@ struct WireReader {
         (try? slice(remaining, "rest")) ?? ByteBuffer()
     }
 
-    mutating func bytes(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> [UInt8] {
-        try need(count, what)
-        let bytes = Array(raw[position..<(position &+ count)])
-        position &+= count
-        return bytes
-    }
-
     /// Whether every remaining byte is zero (padding that must be).
     var restIsZero: Bool { raw[position..<end].allSatisfy { $0 == 0 } }
-
-    /// A reader over the next `count` bytes, with offsets still counted from the message start.
-    mutating func sub(_ count: Int, _ what: StaticString) throws(OpenFlowDecodingError) -> WireReader {
-        try need(count, what)
-        let one = WireReader(source: source, raw: raw, position: position, end: position &+ count, base: base)
-        position &+= count
-        return one
-    }
 
     /// Reads a fixed-layout block of `count` bytes after one bounds check;
     /// `body` must read at most `count` bytes.
     @inline(__always)
-    mutating func fixed<R>(_ count: Int, _ what: StaticString, _ body: (inout FixedReader) -> R) throws(OpenFlowDecodingError) -> R {
-        try need(count, what)
-        guard let start = raw.baseAddress else { throw error(what, .truncated(needed: count, available: remaining)) }
+    mutating func fixed<R>(_ count: Int, _ what: @autoclosure () -> String, _ body: (inout FixedReader) -> R) throws(OpenFlowDecodingError) -> R {
+        try require(count, what())
+        guard let start = raw.baseAddress else { throw error(what(), .truncated(needed: count, available: remaining)) }
         var reader = FixedReader(base: start + position)
         let result = body(&reader)
         position &+= count
@@ -167,9 +156,9 @@ struct WireReader {
         _ element: (inout WireReader) throws(OpenFlowDecodingError) -> Void
     ) throws(OpenFlowDecodingError) {
         while !isEmpty {
-            let length = Int(try peek(what, ahead: lengthAt, as: UInt16.self))
-            guard length >= minimum, length % multipleOf == 0 else { throw error(what, .badLength(length)) }
-            var one = try sub(length, what)
+            let length = Int(try peek("\(what)", ahead: lengthAt, as: UInt16.self))
+            guard length >= minimum, length % multipleOf == 0 else { throw error("\(what)", .badLength(length)) }
+            var one = try sub(length, "\(what)")
             try element(&one)
         }
     }

@@ -47,7 +47,8 @@ public struct SwitchConnection: Sendable {
     public private(set) var features: SwitchFeatures?
     public private(set) var ports: [UInt32: PortDescription] = [:]
 
-    private var inbound = ByteBuffer()
+    /// The one OpenFlow framing: whole messages out of the byte stream.
+    private var framer = OpenFlowMessageDecoder()
     private var nextXID: UInt32 = 1
     private var nextBundleID: UInt32 = 1
     private var pending: [UInt32: Pending] = [:]
@@ -89,30 +90,25 @@ public struct SwitchConnection: Sendable {
     /// reuses one array for every read instead of allocating per read.
     public mutating func receive(_ bytes: ByteBuffer, now: NIODeadline, into out: inout [SwitchConnectionOutput]) {
         guard state != .closed else { return }
-        if inbound.readableBytes == 0 {
-            // Nothing left over: frames are slices of the read itself, no copy.
-            inbound = bytes
-        } else {
-            var bytes = bytes
-            inbound.writeBuffer(&bytes)
-        }
+        framer.append(bytes)
         lastReceived = now
         echoSentAt = nil
-        while state != .closed, let header = OpenFlowHeader.peek(inbound) {
-            let length = Int(header.length)
-            guard length >= OpenFlowHeader.size else {
-                // No way to find where the next message starts.
-                let offending = inbound.getSlice(at: inbound.readerIndex, length: min(inbound.readableBytes, 64)) ?? ByteBuffer()
-                let error = OpenFlowDecodingError(what: "header length", offset: 2, reason: .badLength(length))
-                out += fail(.unframeable(error), error: errorReply(.badRequest(.badLength), header, offending))
+        while state != .closed {
+            let frame: ByteBuffer
+            do throws(OpenFlowDecodingError) {
+                guard let next = try framer.nextFrame() else { break }
+                frame = next
+            } catch {
+                // No way to find where the next message starts: answer the
+                // offending header (offsets from its message, not the stream).
+                let offending = framer.pendingPrefix(64)
+                guard let header = OpenFlowHeader.peek(offending) else { break }
+                out += fail(.unframeable(error.shifted(by: -framer.consumed)), error: errorReply(.badRequest(.badLength), header, offending))
                 break
             }
-            guard let frame = inbound.readSlice(length: length) else { break }
+            guard let header = OpenFlowHeader.peek(frame) else { break }
             handle(frame: frame, header: header, into: &out)
         }
-        // All read: drop the buffer (ByteBuffer() allocates nothing; clear()
-        // would copy storage still shared with the read). Else keep the rest.
-        if inbound.readableBytes == 0 { inbound = ByteBuffer() } else { inbound.discardReadBytes() }
     }
 
     /// Time passes: keepalive and handshake deadline.

@@ -29,11 +29,11 @@ public struct ICMPv4Packet: Sendable, Hashable {
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
         var r = WireReader(buffer, base: offset, layer: .icmpv4)
-        try r.require(8)
-        type = try r.u8()
-        code = try r.u8()
-        checksum = try r.u16()
-        restOfHeader = try r.u32()
+        try r.require(8, "ICMP header")
+        type = try r.u8("type")
+        code = try r.u8("code")
+        checksum = try r.u16("checksum")
+        restOfHeader = try r.u32("restOfHeader")
         body = r.rest()
     }
 

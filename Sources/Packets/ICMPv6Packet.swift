@@ -25,10 +25,10 @@ public struct ICMPv6Packet: Sendable, Hashable {
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
         var r = WireReader(buffer, base: offset, layer: .icmpv6)
-        try r.require(4)
-        type = try r.u8()
-        code = try r.u8()
-        checksum = try r.u16()
+        try r.require(4, "ICMPv6 header")
+        type = try r.u8("type")
+        code = try r.u8("code")
+        checksum = try r.u16("checksum")
         body = r.rest()
     }
 

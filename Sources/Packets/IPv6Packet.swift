@@ -37,39 +37,39 @@ public struct IPv6Packet: Sendable, Hashable {
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
         var r = WireReader(buffer, base: offset, layer: .ipv6)
-        try r.require(40)
-        let first = try r.u32()
+        try r.require(40, "IPv6 header")
+        let first = try r.u32("first")
         guard first >> 28 == 6 else { throw r.invalid("version \(first >> 28)", at: offset) }
         trafficClass = UInt8(truncatingIfNeeded: first >> 20)
         flowLabel = first & 0xf_ffff
-        payloadLength = try r.u16()
-        nextHeader = IPProtocol(rawValue: try r.u8())
-        hopLimit = try r.u8()
-        source = try r.ipv6Address()
-        destination = try r.ipv6Address()
+        payloadLength = try r.u16("payloadLength")
+        nextHeader = IPProtocol(rawValue: try r.u8("next header"))
+        hopLimit = try r.u8("hopLimit")
+        source = try r.ipv6Address("source")
+        destination = try r.ipv6Address("destination")
         guard Int(payloadLength) <= r.remaining else {
             throw r.error(.truncated(needed: 40 + Int(payloadLength), available: buffer.readableBytes), at: offset)
         }
-        var body = WireReader(try r.slice(Int(payloadLength)), base: offset + 40, layer: .ipv6ExtensionHeader)
+        var body = WireReader(try r.slice(Int(payloadLength), "payload"), base: offset + 40, layer: .ipv6ExtensionHeader)
         var next = nextHeader
         var fragment: UInt16? = nil
         // Each header consumes at least 8 bytes, so the walk ends within the payload.
         walk: while fragment == nil || fragment == 0 {
             switch next {
             case .hopByHop, .ipv6Routing, .ipv6DestinationOptions, .mobility, .hostIdentity, .shim6, .authenticationHeader:
-                try body.require(2)
-                let following = IPProtocol(rawValue: try body.u8())
-                let units = Int(try body.u8())
+                try body.require(2, "extension header")
+                let following = IPProtocol(rawValue: try body.u8("next header"))
+                let units = Int(try body.u8("units"))
                 // AH counts 4-byte words minus two (RFC 4302); the others 8-byte units minus one.
                 let length = next == .authenticationHeader ? (units + 2) * 4 : (units + 1) * 8
-                try body.skip(length - 2)
+                try body.skip(length - 2, "extension header")
                 next = following
             case .ipv6Fragment:
-                try body.require(8)
-                let following = IPProtocol(rawValue: try body.u8())
-                _ = try body.u8()
-                let offsetFlags = try body.u16()
-                _ = try body.u32()
+                try body.require(8, "fragment header")
+                let following = IPProtocol(rawValue: try body.u8("next header"))
+                _ = try body.u8("reserved")
+                let offsetFlags = try body.u16("offsetFlags")
+                _ = try body.u32("identification")
                 fragment = offsetFlags >> 3
                 next = following
             default:

@@ -18,15 +18,15 @@ public struct NeighborDiscoveryOptions: Sendable, Hashable {
     init(decoding reader: inout WireReader) throws(PacketError) {
         while reader.remaining > 0 {
             let start = reader.offset
-            try reader.require(2)
-            let type = try reader.u8()
-            let units = try reader.u8()
+            try reader.require(2, "option type and length")
+            let type = try reader.u8("type")
+            let units = try reader.u8("units")
             // A zero length would loop forever; RFC 4861 says discard the packet.
             guard units > 0 else { throw reader.invalid("option length 0", at: start + 1) }
-            var option = WireReader(try reader.slice(Int(units) * 8 - 2), base: start + 2, layer: .neighborDiscovery)
+            var option = try reader.sub(Int(units) * 8 - 2, "option")
             switch type {
-            case Self.sourceLinkLayerAddressType where units == 1: sourceLinkLayerAddress = try option.ethernetAddress()
-            case Self.targetLinkLayerAddressType where units == 1: targetLinkLayerAddress = try option.ethernetAddress()
+            case Self.sourceLinkLayerAddressType where units == 1: sourceLinkLayerAddress = try option.ethernetAddress("sourceLinkLayerAddress")
+            case Self.targetLinkLayerAddressType where units == 1: targetLinkLayerAddress = try option.ethernetAddress("targetLinkLayerAddress")
             default: break
             }
         }
@@ -56,9 +56,9 @@ public struct NeighborSolicitation: Sendable, Hashable {
     /// Decodes the message body after the ICMPv6 checksum.
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
         var r = WireReader(buffer, base: offset, layer: .neighborDiscovery)
-        try r.require(20)
-        try r.skip(4)
-        target = try r.ipv6Address()
+        try r.require(20, "ICMPv6 body")
+        try r.skip(4, "reserved")
+        target = try r.ipv6Address("target")
         options = try NeighborDiscoveryOptions(decoding: &r)
     }
 
@@ -90,12 +90,12 @@ public struct NeighborAdvertisement: Sendable, Hashable {
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
         var r = WireReader(buffer, base: offset, layer: .neighborDiscovery)
-        try r.require(20)
-        let flags = try r.u32()
+        try r.require(20, "ICMPv6 body")
+        let flags = try r.u32("flags")
         isRouter = flags & Self.routerFlag != 0
         isSolicited = flags & Self.solicitedFlag != 0
         isOverride = flags & Self.overrideFlag != 0
-        target = try r.ipv6Address()
+        target = try r.ipv6Address("target")
         options = try NeighborDiscoveryOptions(decoding: &r)
     }
 
@@ -131,14 +131,14 @@ public struct RouterAdvertisement: Sendable, Hashable {
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
         var r = WireReader(buffer, base: offset, layer: .neighborDiscovery)
-        try r.require(12)
-        currentHopLimit = try r.u8()
-        let flags = try r.u8()
+        try r.require(12, "router advertisement")
+        currentHopLimit = try r.u8("currentHopLimit")
+        let flags = try r.u8("flags")
         isManaged = flags & 0x80 != 0
         isOtherConfiguration = flags & 0x40 != 0
-        routerLifetime = try r.u16()
-        reachableTime = try r.u32()
-        retransmitTimer = try r.u32()
+        routerLifetime = try r.u16("routerLifetime")
+        reachableTime = try r.u32("reachableTime")
+        retransmitTimer = try r.u32("retransmitTimer")
         options = try NeighborDiscoveryOptions(decoding: &r)
     }
 }
@@ -155,7 +155,7 @@ extension NeighborDiscoveryOptions {
     /// The options of a router solicitation body (after its reserved word).
     static func routerSolicitation(decoding buffer: ByteBuffer, at offset: Int) throws(PacketError) -> NeighborDiscoveryOptions {
         var r = WireReader(buffer, base: offset, layer: .neighborDiscovery)
-        try r.skip(4)
+        try r.skip(4, "reserved")
         return try NeighborDiscoveryOptions(decoding: &r)
     }
 }

@@ -46,19 +46,19 @@ public struct TCPSegment: Sendable, Hashable {
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
         var r = WireReader(buffer, base: offset, layer: .tcp)
-        try r.require(20)
-        sourcePort = try r.u16()
-        destinationPort = try r.u16()
-        sequenceNumber = try r.u32()
-        acknowledgmentNumber = try r.u32()
-        let offsetFlags = try r.u16()
+        try r.require(20, "TCP header")
+        sourcePort = try r.u16("sourcePort")
+        destinationPort = try r.u16("destinationPort")
+        sequenceNumber = try r.u32("sequenceNumber")
+        acknowledgmentNumber = try r.u32("acknowledgmentNumber")
+        let offsetFlags = try r.u16("offsetFlags")
         let headerLength = Int(offsetFlags >> 12) * 4
         flags = TCPFlags(rawValue: offsetFlags & 0x01ff)
-        window = try r.u16()
-        checksum = try r.u16()
-        urgentPointer = try r.u16()
+        window = try r.u16("window")
+        checksum = try r.u16("checksum")
+        urgentPointer = try r.u16("urgentPointer")
         guard headerLength >= 20 else { throw r.invalid("data offset \(headerLength / 4)", at: offset + 12) }
-        options = try r.slice(headerLength - 20)
+        options = try r.slice(headerLength - 20, "options")
         payload = r.rest()
     }
 

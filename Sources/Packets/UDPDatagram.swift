@@ -21,16 +21,16 @@ public struct UDPDatagram: Sendable, Hashable {
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
         var r = WireReader(buffer, base: offset, layer: .udp)
-        try r.require(8)
-        sourcePort = try r.u16()
-        destinationPort = try r.u16()
-        length = try r.u16()
-        checksum = try r.u16()
+        try r.require(8, "UDP header")
+        sourcePort = try r.u16("sourcePort")
+        destinationPort = try r.u16("destinationPort")
+        length = try r.u16("length")
+        checksum = try r.u16("checksum")
         guard length >= 8 else { throw r.invalid("length \(length)", at: offset + 4) }
         guard Int(length) <= buffer.readableBytes else {
             throw r.error(.truncated(needed: Int(length), available: buffer.readableBytes), at: offset)
         }
-        payload = try r.slice(Int(length) - 8)
+        payload = try r.slice(Int(length) - 8, "payload")
     }
 
     /// The checksum this datagram should carry between `source` and `destination`

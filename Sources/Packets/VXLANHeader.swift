@@ -19,11 +19,11 @@ public struct VXLANHeader: Sendable, Hashable {
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
         var r = WireReader(buffer, base: offset, layer: .vxlan)
-        try r.require(8)
-        flags = try r.u8()
+        try r.require(8, "VXLAN header")
+        flags = try r.u8("flags")
         guard flags & Self.validVNIFlag != 0 else { throw r.invalid("flags 0x\(String(flags, radix: 16)) without the I bit", at: offset) }
-        try r.skip(3)
-        vni = try r.u32() >> 8
+        try r.skip(3, "reserved")
+        vni = try r.u32("vni") >> 8
         inner = r.rest()
     }
 

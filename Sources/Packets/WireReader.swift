@@ -1,9 +1,12 @@
 import NIOCore
 
+import FieldReader
+
 /// A cursor over one layer's bytes that turns every short read into a
 /// `PacketError` naming the layer and the absolute offset, so decoders stay
-/// total without checking lengths by hand at each field.
-struct WireReader {
+/// total without checking lengths by hand at each field. Its verbs are
+/// `FieldReading`'s; a packet error names the layer, not the field.
+struct WireReader: FieldReading {
     var buffer: ByteBuffer
     /// Offset of `buffer`'s first readable byte within the outermost frame.
     let base: Int
@@ -31,51 +34,36 @@ struct WireReader {
         error(.invalidField(what), at: offset)
     }
 
-    /// Fails unless `count` bytes remain.
-    func require(_ count: Int) throws(PacketError) {
-        if buffer.readableBytes < count {
-            throw error(.truncated(needed: count, available: buffer.readableBytes))
-        }
+    func shortField(_ field: String, needed: Int) -> PacketError {
+        error(.truncated(needed: needed, available: buffer.readableBytes))
     }
 
-    mutating func integer<T: FixedWidthInteger>(_: T.Type = T.self) throws(PacketError) -> T {
-        guard let value = buffer.readInteger(as: T.self) else {
-            throw error(.truncated(needed: MemoryLayout<T>.size, available: buffer.readableBytes))
-        }
-        return value
+    mutating func uncheckedInteger<T: FixedWidthInteger>(_: T.Type) -> T { buffer.readInteger(as: T.self) ?? 0 }
+    mutating func uncheckedSkip(_ count: Int) { buffer.moveReaderIndex(forwardBy: count) }
+    mutating func uncheckedBytes(_ count: Int) -> [UInt8] { buffer.readBytes(length: count) ?? [] }
+    mutating func uncheckedSub(_ count: Int) -> WireReader {
+        let at = offset
+        return WireReader(buffer.readSlice(length: count) ?? ByteBuffer(), base: at, layer: layer)
     }
 
-    mutating func u8() throws(PacketError) -> UInt8 { try integer() }
-    mutating func u16() throws(PacketError) -> UInt16 { try integer() }
-    mutating func u32() throws(PacketError) -> UInt32 { try integer() }
-
-    mutating func ethernetAddress() throws(PacketError) -> EthernetAddress {
-        let high: UInt16 = try integer()
-        let low: UInt32 = try integer()
-        return EthernetAddress(rawValue: UInt64(high) << 32 | UInt64(low))
+    mutating func ethernetAddress(_ field: @autoclosure () -> String) throws(PacketError) -> EthernetAddress {
+        let high = try u16(field())
+        return EthernetAddress(rawValue: UInt64(high) << 32 | UInt64(try u32(field())))
     }
 
-    mutating func ipv4Address() throws(PacketError) -> IPv4Address {
-        IPv4Address(rawValue: try integer())
+    mutating func ipv4Address(_ field: @autoclosure () -> String) throws(PacketError) -> IPv4Address {
+        IPv4Address(rawValue: try u32(field()))
     }
 
-    mutating func ipv6Address() throws(PacketError) -> IPv6Address {
-        let high: UInt64 = try integer()
-        let low: UInt64 = try integer()
-        return IPv6Address(high: high, low: low)
-    }
-
-    mutating func skip(_ count: Int) throws(PacketError) {
-        try require(count)
-        buffer.moveReaderIndex(forwardBy: count)
+    mutating func ipv6Address(_ field: @autoclosure () -> String) throws(PacketError) -> IPv6Address {
+        let high = try u64(field())
+        return IPv6Address(high: high, low: try u64(field()))
     }
 
     /// A view of the next `count` bytes (shares storage, no copy).
-    mutating func slice(_ count: Int) throws(PacketError) -> ByteBuffer {
-        guard count >= 0, let s = buffer.readSlice(length: count) else {
-            throw error(.truncated(needed: count, available: buffer.readableBytes))
-        }
-        return s
+    mutating func slice(_ count: Int, _ field: @autoclosure () -> String) throws(PacketError) -> ByteBuffer {
+        try require(count, field())
+        return buffer.readSlice(length: count) ?? ByteBuffer()
     }
 
     /// Everything left (shares storage, no copy).
