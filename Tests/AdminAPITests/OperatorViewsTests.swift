@@ -31,6 +31,10 @@ struct OperatorViewsTests {
             #expect(table.stdout.hasPrefix("BGP neighbour \(originator.address), AS 65000, dynamic") && table.stdout.contains("flaps 0")
                     && table.stdout.contains("route-refresh"), "\(table.stdout)")
             #expect(table.stdout.split(separator: "\n").contains { $0.split(separator: " ").map(String.init) == ["l2vpn/evpn", "3", "0"] }, "\(table.stdout)")
+            // Graceful restart offered by neither side (the reflector's default is off; these clients do not offer it).
+            #expect(detail.gracefulRestart.localRestartTime == nil && detail.gracefulRestart.peerRestartTime == nil
+                    && !detail.capabilities.contains("graceful-restart"), "\(detail.gracefulRestart)")
+            #expect(table.stdout.contains("graceful restart: ours off, theirs not offered"), "\(table.stdout)")
             let unknown = try Built.ctl(socket, ["neighbors", "127.88.0.99"])
             #expect(unknown.status == 1 && unknown.stderr.contains("no neighbour '127.88.0.99'") && unknown.stderr.contains(receiver.address),
                     "\(unknown.stderr)")
@@ -100,6 +104,29 @@ struct OperatorViewsTests {
             // The agent's commands look for the agent's socket only.
             let none = try Command.run("/usr/bin/env", ["SWIFTPLANE_RUN_DIR=\(folder.path)", ctl, "endpoints"])
             #expect(none.status == 1 && none.stderr.contains("no daemon socket found (looked for \(folder.path)/agent.sock)"), "\(none.stderr)")
+        }
+    }
+
+    /// `neighbors NAME` with graceful restart (RFC 4724) negotiated: our
+    /// restart time as configured, the peer's as gobgpd offered it, the
+    /// capability listed, End-of-RIB seen, nothing stale.
+    @Test func neighborDetailShowsGracefulRestart() async throws {
+        try await ReflectorWithClients.with(hint: "views-gr", octet: 86,
+                                            arguments: ["--graceful-restart", "--restart-time", "90", "--selection-deferral-time", "0"],
+                                            clientGracefulRestart: 45) { f in
+            func detail() throws -> NeighborDetailReport {
+                let json = try Built.ctl(f.socket, ["neighbors", f.originator.address, "--json"])
+                return try JSONDecoder().decode(NeighborDetailReport.self, from: Data(json.stdout.utf8))
+            }
+            let now = try detail()
+            #expect(now.gracefulRestart.localRestartTime == 90 && now.gracefulRestart.peerRestartTime == 45, "\(now.gracefulRestart)")
+            #expect(now.capabilities.contains("graceful-restart"), "\(now.capabilities)")
+            #expect(now.gracefulRestart.staleRoutes == 0)
+            #expect(await eventually(10, every: .milliseconds(200)) {
+                (try? detail().gracefulRestart.endOfRIBReceived.contains("l2vpn/evpn")) == true
+            }, "End-of-RIB from gobgpd: \((try? detail().gracefulRestart).map { "\($0)" } ?? "no report")")
+            let table = try Built.ctl(f.socket, ["neighbors", f.originator.address])
+            #expect(table.stdout.contains("graceful restart: ours 90 s, theirs 45 s"), "\(table.stdout)")
         }
     }
 }

@@ -16,7 +16,9 @@ struct ReflectorWithClients {
     let receiver: GoBGPDaemon
     let client: AdminClient
 
-    static func with(hint: String, octet: Int, arguments: [String] = [], _ body: (ReflectorWithClients) async throws -> Void) async throws {
+    /// `clientGracefulRestart`: both clients offer graceful restart with that restart time.
+    static func with(hint: String, octet: Int, arguments: [String] = [], clientGracefulRestart: Int? = nil,
+                     _ body: (ReflectorWithClients) async throws -> Void) async throws {
         let folder = try TemporaryFolder.create(hint)
         defer { try? FileManager.default.removeItem(at: folder) }
         let socket = folder.appendingPathComponent("rr.sock").path
@@ -27,9 +29,11 @@ struct ReflectorWithClients {
                             log: folder.appendingPathComponent("rr.log"))
         defer { rr.stop() }
         #expect(await rr.ready(within: 10) { FileManager.default.fileExists(atPath: socket) }, "no admin socket: \(rr.output)")
-        let originator = try GoBGPDaemon(address: "127.\(octet).\(net).2", peer: "127.0.0.1", peerPort: port)
+        let originator = try GoBGPDaemon(address: "127.\(octet).\(net).2", peer: "127.0.0.1", peerPort: port,
+                                         gracefulRestart: clientGracefulRestart)
         defer { originator.stop() }
-        let receiver = try GoBGPDaemon(address: "127.\(octet).\(net).3", peer: "127.0.0.1", peerPort: port)
+        let receiver = try GoBGPDaemon(address: "127.\(octet).\(net).3", peer: "127.0.0.1", peerPort: port,
+                                       gracefulRestart: clientGracefulRestart)
         defer { receiver.stop() }
         let client = AdminClient(address: .unix(path: socket))
         let up = await eventually(30, every: .milliseconds(200)) {
