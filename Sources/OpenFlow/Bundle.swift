@@ -150,12 +150,16 @@ public struct BundleAdd: Sendable, Hashable {
             return (id, flags)
         }
         data.moveReaderIndex(forwardBy: 8)
-        guard let header = OpenFlowHeader.peek(data), Int(header.length) <= data.readableBytes,
-              let inner = data.getSlice(at: data.readerIndex, length: Int(header.length)) else {
-            throw OpenFlowDecodingError(what: "bundled message", offset: 8, reason: .truncated(needed: 8, available: data.readableBytes))
-        }
+        // The embedded message is framed as any other: by the one framing function.
+        var framer = OpenFlowMessageDecoder()
+        framer.append(data)
         let envelope: OpenFlowEnvelope
-        do { envelope = try OpenFlowEnvelope.decode(inner) } catch { throw error.shifted(by: 8) }
+        do throws(OpenFlowDecodingError) {
+            guard let inner = try framer.nextFrame() else {
+                throw OpenFlowDecodingError(what: "bundled message", offset: 0, reason: .truncated(needed: 8, available: data.readableBytes))
+            }
+            envelope = try OpenFlowEnvelope.decode(inner)
+        } catch { throw error.shifted(by: 8) }
         if case let .experimenter(nested) = envelope.message, nested.experimenter == ONFExperimenterType.experimenterID {
             throw OpenFlowDecodingError(what: "bundled message (a bundle in a bundle)", offset: 8, reason: .badValue(UInt64(nested.expType)))
         }
