@@ -29,15 +29,18 @@ final class FlowMonitor {
     /// Kept for the reader thread's lifetime: its handles close the pipe when released.
     private let pipe = Pipe()
 
-    /// `ofctl monitor TARGET watch:`. ovs-ofctl 3.1 prints the initial reply
-    /// on stdout (line-buffered here by `stdbuf -oL`) and every later update
-    /// on stderr (unbuffered): both go into one pipe, so no buffer stands
-    /// between OVS and us.
-    init(host: String, target: String, ofctl: String) throws {
+    /// `ofctl monitor TARGET watch:!initial`, starting from `flows` (what a
+    /// dump just read: OVS's initial reply would carry every flow again).
+    /// ovs-ofctl 3.1 prints the (empty) initial reply on stdout
+    /// (line-buffered here by `stdbuf -oL`) and every later update on stderr
+    /// (unbuffered): both go into one pipe, so no buffer stands between OVS
+    /// and us.
+    init(host: String, target: String, ofctl: String, from flows: InjectedFlows) throws {
         self.host = host
         self.target = target
+        shared.state.withLock { $0.flows = flows }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/stdbuf")
-        process.arguments = ["-oL", ofctl, "-O", "OpenFlow13", "monitor", target, "watch:"]
+        process.arguments = ["-oL", ofctl, "-O", "OpenFlow13", "monitor", target, "watch:!initial"]
         process.environment = Self.environment(target: target)
         process.standardOutput = pipe
         process.standardError = pipe

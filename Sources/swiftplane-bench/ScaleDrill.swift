@@ -13,9 +13,14 @@ struct ScaleDrillFailure: Error, CustomStringConvertible {
 
 /// `swiftplane-bench scale-drill`: the agent's scale proof, run by `deploy/demo
 /// drill scale N` inside a namespace on the demo's underlay. A BGP speaker
-/// injects N EVPN type-2 routes through the route reflector; OVS's own flow
-/// monitor on every host says when each host's flows are exact, and how
-/// long one endpoint added, moved or removed takes to reach every switch.
+/// injects N EVPN type-2 routes through the route reflector. OVS itself
+/// says when each host's flows are exact: during the bulk announcement and
+/// withdrawal, its count of the two tables' flows (then one dump checks
+/// every flow); for the single changes, its flow monitor, whose events say
+/// how long one endpoint added, moved or removed takes to reach every
+/// switch. No monitor runs during a bulk phase: a bundle of 200,000 flows
+/// is 200,000 monitor updates that OVS would queue, pause and replay, and
+/// it would time its own backlog, not the agents.
 struct ScaleDrill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scale-drill",
@@ -24,11 +29,13 @@ struct ScaleDrill: AsyncParsableCommand {
             Needs the agents' switches by their ovs-ofctl targets (--switch HOST=TARGET)
             and the agents' pids (--agent HOST=PID). Phases: N announced (time until
             every host holds exactly the N endpoints' forward and ARP responder
-            flows); --changes endpoints added, moved (same NLRI, next next hop) and
-            removed one at a time, each timed from its UPDATE leaving here to the
-            last host's flow event; agent RSS with N installed; N withdrawn at once
-            (time until no injected flow is left). Every wait is bounded; a failure
-            says what was missing where and exits non-zero.
+            flows, by OVS's flow counts, polled every --poll-milliseconds, then
+            checked flow by flow in one dump); --changes endpoints added, moved
+            (same NLRI, next next hop) and removed one at a time, each timed from
+            its UPDATE leaving here to the last host's flow monitor event; agent RSS
+            with N installed; N withdrawn at once (time until no injected flow is
+            left, by the counts again). Every wait is bounded; a failure says what
+            was missing where and exits non-zero.
             """
     )
 
@@ -62,6 +69,9 @@ struct ScaleDrill: AsyncParsableCommand {
     @Option(help: "The ovs-ofctl executable.")
     var ofctl: String = "/usr/bin/ovs-ofctl"
 
+    @Option(help: "During the bulk phases, how often each switch's flow counts are read.")
+    var pollMilliseconds: Int = 50
+
     func validate() throws {
         guard (1...4_000_000).contains(routes) else { throw ValidationError("--routes must be 1 to 4000000") }
         guard (0...routes).contains(changes) else { throw ValidationError("--changes must be 0 to --routes") }
@@ -75,6 +85,7 @@ struct ScaleDrill: AsyncParsableCommand {
         for (host, pid) in try Self.pairs(agent, "--agent") where Int32(pid) == nil {
             throw ValidationError("--agent \(host)=\(pid): the pid is not a number")
         }
+        guard (1...10_000).contains(pollMilliseconds) else { throw ValidationError("--poll-milliseconds must be 1 to 10000") }
         guard (1...3600).contains(timeout), (1...3600).contains(changeTimeout) else {
             throw ValidationError("--timeout and --change-timeout must be 1 to 3600 seconds")
         }
@@ -97,21 +108,21 @@ struct ScaleDrill: AsyncParsableCommand {
         let injector = IPv4Address(local)!
         let routeSet = ScaleDrillRoutes(injector: injector, nextHops: hops)
         let agents = try Self.pairs(agent, "--agent").map { ($0.0, Int32($0.1)!) }
-        let monitors = try Self.pairs(`switch`, "--switch").map { try FlowMonitor(host: $0.0, target: $0.1, ofctl: ofctl) }
-        defer { for m in monitors { m.stop() } }
-        var report = ScaleDrillReport(routes: routes, changes: changes, hosts: monitors.map(\.host), nextHops: hops)
+        let switches = try Self.pairs(`switch`, "--switch").map { (host: $0.0, target: $0.1) }
+        var report = ScaleDrillReport(routes: routes, changes: changes, hosts: switches.map(\.host), nextHops: hops)
         Self.say("scale drill: \(routes) endpoints of VNI \(routeSet.vni) from \(injector) through \(reflector), next hops "
             + hops.map(\.description).joined(separator: ", "))
 
-        // Every monitor registered, and nothing of ours there yet.
-        let clock = ScaleDrillClock(monitors: monitors)
-        try await clock.until(seconds: 20, "every flow monitor's first reply") { states in
-            states.allSatisfy { $0.replies > 0 }
+        // Nothing of ours there yet; what else the two tables hold stays.
+        let clock = ScaleDrillClock(switches: switches, ofctl: ofctl, pollMilliseconds: pollMilliseconds)
+        for (host, target) in switches {
+            let flows = try FlowMonitor.dump(target: target, ofctl: ofctl)
+            guard flows.difference(from: [:]).isExact else {
+                throw ScaleDrillFailure("\(host) already holds injected flows (\(flows.forward.count) forward, "
+                    + "\(flows.responders.count) responders): a previous drill's routes still in the reflector?")
+            }
         }
-        for (monitor, state) in zip(monitors, clock.states()) where !state.flows.difference(from: [:]).isExact {
-            throw ScaleDrillFailure("\(monitor.host) already holds injected flows (\(state.flows.forward.count) forward, "
-                + "\(state.flows.responders.count) responders): a previous drill's routes still in the reflector?")
-        }
+        let baseline = try switches.map { try FlowCount.injectedTables($0.target, ofctl: ofctl) }
 
         let group = MultiThreadedEventLoopGroup.singleton
         let peer = try await BGPBenchPeer.connect(group: group, local: injector, to: 179, remote: reflector, routes: 0, receiver: false,
@@ -120,16 +131,22 @@ struct ScaleDrill: AsyncParsableCommand {
         try await clock.within(seconds: 30, "the session with the reflector") { try await peer.established.get() }
         clock.session = peer.channel
 
-        // 1. N at once.
+        // 1. N at once, watched by OVS's counts.
         var wanted = Dictionary(uniqueKeysWithValues: (0..<routes).map { ($0, routeSet.nextHop($0)) })
         let announcement = routeSet.announce((0..<routes).map { ($0, routeSet.nextHop($0)) })
         var start = monotonicNanoseconds()
         try await peer.inject(announcement)
-        report.announce = try await clock.untilExact(wanted, since: start, seconds: timeout, "\(routes) announced")
-        try clock.checkAgainstDumps(monitors, ofctl: ofctl)
+        let installed: [InjectedFlows]
+        (report.announce, installed) = try await clock.untilCounted(wanted, baseline: baseline, since: start, seconds: timeout,
+                                                                    "\(routes) announced")
         Self.say("  announced: every host exact after \(ScaleDrillReport.seconds(report.announce.max() ?? 0))")
 
-        // 2. One at a time, with N installed.
+        // 2. One at a time, with N installed, watched by flow monitors that
+        // start from the dumps that found the flows exact.
+        let monitors = try zip(switches, installed).map { try FlowMonitor(host: $0.host, target: $0.target, ofctl: ofctl, from: $1) }
+        defer { for m in monitors { m.stop() } }
+        clock.monitors = monitors
+        try await clock.until(seconds: 20, "every flow monitor's first reply") { states in states.allSatisfy { $0.replies > 0 } }
         for kind in ScaleDrillReport.ChangeKind.allCases {
             var latencies: [[UInt64]] = []
             for k in 0..<changes {
@@ -148,18 +165,20 @@ struct ScaleDrill: AsyncParsableCommand {
             report.latencies[kind] = latencies
             Self.say("  \(kind): \(report.line(kind))")
         }
-        _ = try await clock.untilExact(wanted, since: start, seconds: changeTimeout, "\(routes) installed after the changes")
+        try await clock.untilExact(wanted, since: start, seconds: changeTimeout, "\(routes) installed after the changes")
+        try clock.checkAgainstDumps()
+        report.pauses = clock.states().map(\.pauses)
+        for m in monitors { m.stop() }
+        clock.monitors = []
         report.memory = agents.map { host, pid in
             ScaleDrillReport.Memory(host: host, rss: ProcessStatus.bytes(pid: pid, "VmRSS:"), peak: ProcessStatus.bytes(pid: pid, "VmHWM:"))
         }
 
-        // 3. All withdrawn at once.
+        // 3. All withdrawn at once, watched by OVS's counts.
         let withdrawal = routeSet.withdraw(wanted.keys.sorted())
         start = monotonicNanoseconds()
         try await peer.inject(withdrawal)
-        report.withdraw = try await clock.untilExact([:], since: start, seconds: timeout, "\(routes) withdrawn")
-        try clock.checkAgainstDumps(monitors, ofctl: ofctl)
-        report.pauses = clock.states().map(\.pauses)
+        report.withdraw = try await clock.untilCounted([:], baseline: baseline, since: start, seconds: timeout, "\(routes) withdrawn").at
         Self.say("  withdrawn: every host exact after \(ScaleDrillReport.seconds(report.withdraw.max() ?? 0))")
         Self.say(report.table)
     }
@@ -168,11 +187,19 @@ struct ScaleDrill: AsyncParsableCommand {
 /// The drill's waits: every one bounded, each failure naming what was
 /// missing on which host.
 final class ScaleDrillClock {
-    let monitors: [FlowMonitor]
+    let switches: [(host: String, target: String)]
+    let ofctl: String
+    let pollMilliseconds: Int
+    /// The flow monitors of the single changes' phase (none during a bulk phase).
+    var monitors: [FlowMonitor] = []
     /// The injector's session: its loss ends every wait.
     var session: (any Channel)?
 
-    init(monitors: [FlowMonitor]) { self.monitors = monitors }
+    init(switches: [(host: String, target: String)], ofctl: String, pollMilliseconds: Int) {
+        self.switches = switches
+        self.ofctl = ofctl
+        self.pollMilliseconds = pollMilliseconds
+    }
 
     func states() -> [FlowMonitor.Shared.State] { monitors.map(\.state) }
 
@@ -185,9 +212,47 @@ final class ScaleDrillClock {
             let states = states()
             if done(states) { return }
             if let ended = states.lazy.compactMap(\.ended).first { throw ScaleDrillFailure("\(what): \(ended)") }
-            if let session, !session.isActive { throw ScaleDrillFailure("\(what): the reflector closed the injector's session") }
-            if monotonicNanoseconds() > deadline {
-                throw ScaleDrillFailure("\(what): not done after \(seconds) s. " + explain(states))
+            try stillRunning(deadline: deadline, seconds: seconds, what) { explain(states) }
+            try await Task.sleep(for: .milliseconds(pollMilliseconds))
+        }
+    }
+
+    /// Throws when the injector's session is gone or the deadline has passed.
+    private func stillRunning(deadline: UInt64, seconds: Int, _ what: String, explain: () -> String) throws {
+        if let session, !session.isActive { throw ScaleDrillFailure("\(what): the reflector closed the injector's session") }
+        if monotonicNanoseconds() > deadline { throw ScaleDrillFailure("\(what): not done after \(seconds) s. " + explain()) }
+    }
+
+    /// Until every switch's two tables hold their `baseline` counts plus one
+    /// flow per wanted endpoint each, by OVS's counts; then one dump per
+    /// switch checks every flow (a count can be right with a flow towards
+    /// the wrong VTEP: then the wait goes on). Per host, when the count read
+    /// that first saw it returned, after `since`: an upper bound, at most
+    /// one poll late; and the dumps that found the flows exact.
+    func untilCounted(_ wanted: [Int: IPv4Address], baseline: [[Int]], since: UInt64, seconds: Int,
+                      _ what: String) async throws -> (at: [UInt64], flows: [InjectedFlows]) {
+        let deadline = since + UInt64(seconds) * 1_000_000_000
+        var countedAt: [UInt64?] = Array(repeating: nil, count: switches.count)
+        var counts = baseline
+        var wrong: [String] = []
+        while true {
+            for (i, (_, target)) in switches.enumerated() where countedAt[i] == nil {
+                counts[i] = try FlowCount.injectedTables(target, ofctl: ofctl)
+                if counts[i] == baseline[i].map({ $0 + wanted.count }) { countedAt[i] = monotonicNanoseconds() }
+            }
+            if countedAt.allSatisfy({ $0 != nil }) {
+                wrong = []
+                let dumps = try switches.map { try FlowMonitor.dump(target: $0.target, ofctl: ofctl) }
+                for (i, (host, _)) in switches.enumerated() {
+                    let difference = dumps[i].difference(from: wanted)
+                    if !difference.isExact { wrong.append("\(host): \(difference)"); countedAt[i] = nil }
+                }
+                if wrong.isEmpty { return (countedAt.map { $0! - since }, dumps) }
+            }
+            try stillRunning(deadline: deadline, seconds: seconds, what) {
+                zip(switches, counts).enumerated().map { i, pair in
+                    "\(pair.0.host): \(pair.1[0] - baseline[i][0]) forward, \(pair.1[1] - baseline[i][1]) ARP responder flows of \(wanted.count)"
+                }.joined(separator: "; ") + (wrong.isEmpty ? "" : "; by the dumps: " + wrong.joined(separator: "; "))
             }
             try await Task.sleep(for: .milliseconds(pollMilliseconds))
         }
@@ -205,7 +270,8 @@ final class ScaleDrillClock {
         }
     }
 
-    /// Until every host holds exactly `wanted`; per host, when its last needed change arrived, after `since`.
+    /// Until every host's flow monitor holds exactly `wanted`; per host, when its last needed change arrived, after `since`.
+    @discardableResult
     func untilExact(_ wanted: [Int: IPv4Address], since: UInt64, seconds: Int, _ what: String) async throws -> [UInt64] {
         var exactAt: [Int: UInt64] = [:]
         var seen: [Int] = []
@@ -232,7 +298,7 @@ final class ScaleDrillClock {
     }
 
     /// The monitors' view against each switch's own dump.
-    func checkAgainstDumps(_ monitors: [FlowMonitor], ofctl: String) throws {
+    func checkAgainstDumps() throws {
         for monitor in monitors {
             let dumped = try FlowMonitor.dump(target: monitor.target, ofctl: ofctl)
             guard dumped.sameFlows(as: monitor.state.flows) else {

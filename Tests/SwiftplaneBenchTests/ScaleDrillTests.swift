@@ -70,6 +70,17 @@ import Testing
         #expect(flows.events == 0 && flows.difference(from: [:]).isExact)
     }
 
+    /// `ovs-ofctl -O OpenFlow13 dump-aggregate` as Open vSwitch 3.1 prints it.
+    @Test(arguments: [
+        ("OFPST_AGGREGATE reply (OF1.3) (xid=0x2): packet_count=0 byte_count=0 flow_count=200000\n", 200_000),
+        ("OFPST_AGGREGATE reply (OF1.3) (xid=0x2): packet_count=12 byte_count=840 flow_count=0", 0),
+        ("OFPST_AGGREGATE reply (OF1.3) (xid=0x2): packet_count=0 byte_count=0", nil),
+        ("", nil),
+    ] as [(String, Int?)])
+    func readsFlowCounts(reply: String, expected: Int?) {
+        #expect(FlowCount.parse(Substring(reply)) == expected)
+    }
+
     @Test(arguments: [0, 1, 255, 65_536, 3_999_999])
     func endpointNumbering(index: Int) {
         #expect(ScaleDrillRoutes.index(mac: ScaleDrillRoutes.mac(index).rawValue) == index)

@@ -1,0 +1,35 @@
+import Foundation
+
+/// How many flows a table of a switch holds, as OVS counts them itself
+/// (`ovs-ofctl dump-aggregate TARGET table=N`): one small reply however
+/// large the table, where a dump carries every flow and a flow monitor
+/// every change. The scale drill watches a bulk install by these counts,
+/// then checks the flows themselves once by a dump.
+enum FlowCount {
+    /// `flow_count=N` of an aggregate reply; nil when the reply holds none.
+    static func parse(_ reply: Substring) -> Int? {
+        guard let start = reply.range(of: "flow_count=")?.upperBound else { return nil }
+        return Int(reply[start...].prefix { $0.isNumber })
+    }
+}
+
+#if canImport(Glibc)
+import ProcessOutput
+
+extension FlowCount {
+    /// The count of the flows `match` selects (`table=30`, `cookie=V/MASK`).
+    static func read(_ target: String, match: String, ofctl: String) throws -> Int {
+        let reply = try ProcessOutput.run(URL(fileURLWithPath: ofctl), ["-O", "OpenFlow13", "dump-aggregate", target, match],
+                                          environment: FlowMonitor.environment(target: target))
+        guard reply.status == 0, let count = parse(Substring(reply.stdout)) else {
+            throw ScaleDrillFailure("ovs-ofctl dump-aggregate \(target) \(match): \(reply.stderr.isEmpty ? reply.stdout : reply.stderr)")
+        }
+        return count
+    }
+
+    /// The injected endpoints' two tables: forward and ARP responder.
+    static func injectedTables(_ target: String, ofctl: String) throws -> [Int] {
+        try [InjectedFlows.forwardTable, InjectedFlows.addressResolutionTable].map { try read(target, match: "table=\($0)", ofctl: ofctl) }
+    }
+}
+#endif
