@@ -81,6 +81,25 @@ struct ConfigurationReaderTests {
         #expect(rendered.count < 120 && rendered.hasSuffix("..."), "\(rendered.count)")
     }
 
+    /// A key given twice is refused whatever its quoting: every plain
+    /// scalar is text here, so `"10"` and `10` are the same key.
+    @Test(arguments: ["vni: 1\nvni: 2\n", "\"10\": a\n10: b\n", "a:\n  x: 1\n  'x': 2\n", "true: 1\n\"true\": 2\n"])
+    func keyGivenTwiceIsRefused(_ yaml: String) {
+        #expect(throws: ConfigurationError.self) { _ = try ConfigurationDocument.parse(yaml, file: "f.yaml") }
+        do { _ = try ConfigurationDocument.parse(yaml, file: "f.yaml") } catch {
+            #expect(error.description.hasPrefix("f.yaml: not valid YAML:") && error.description.contains("duplicated"), "\(error)")
+        }
+    }
+
+    /// Plain scalars that YAML 1.1 would type stay text: the field's reader decides.
+    @Test(arguments: ["010", "1e3", "~", "2001-12-14", "0o17", ".inf", "<<"])
+    func plainScalarsStayText(_ text: String) throws {
+        let root = try #require(try ConfigurationDocument.parse("k: \(text)\n", file: "f.yaml"))
+        var map = try ConfigurationMapping(root)
+        let node = map.optional("k")
+        if text == "~" { #expect(node == nil) } else { #expect(try node?.scalar() == text) }
+    }
+
     @Test func integerRangeAndWhat() throws {
         let root = try #require(try ConfigurationDocument.parse("p: 70000\nq: 0x10\n", file: "f.yaml"))
         var map = try ConfigurationMapping(root)
