@@ -140,10 +140,6 @@ extension Match: Hashable {
 
 extension Match: CustomStringConvertible {
     public var description: String {
-        "Match(" + fields.map { field in
-            let name = field.basic?.specName ?? "class=\(field.oxmClass),field=\(field.field)"
-            let value = field.value.map { String($0, radix: 16) }.joined(separator: ":")
-            return field.mask.map { "\(name)=\(value)/\($0.map { String($0, radix: 16) }.joined(separator: ":"))" } ?? "\(name)=\(value)"
-        }.joined(separator: ",") + ")"
+        "Match(" + fields.map { $0.name + "=" + $0.valueText }.joined(separator: ",") + ")"
     }
 }

@@ -134,53 +134,63 @@ extension AgentDaemon {
 
     /// The wanted flows of one switch or all; with `live`, each compared with
     /// the switch's flow stats (counters included), plus the flows it holds
-    /// that are not wanted.
+    /// that are not wanted. The tables are taken here; the comparison and
+    /// the text of every flow are made off the daemon's actor, so that a
+    /// view of 200,000 flows never holds up the flows being programmed.
     func flowReports(dpid: UInt64?, live: Bool) async throws -> [FlowReport] {
         let targets = dpid.map { [$0] } ?? bridgeOf.keys.sorted()
         if let dpid, bridgeOf[dpid] == nil {
             throw AdminError.notFound("no switch \(DatapathID(dpid).description) is connected; connected: \(bridgeOf.keys.sorted().map { DatapathID($0).description }.joined(separator: ", "))")
         }
         var out: [FlowReport] = []
+        let owner = controller.configuration.cookieSpace
         for dpid in targets {
             let wanted = wantedFlows(dpid)
             let bridge = bridgeOf[dpid]
-            guard live else {
-                out.append(FlowReport(dpid: DatapathID(dpid).description, bridge: bridge, live: false,
-                                      flows: wanted.entries.map { Self.flow($0, state: .wanted, stats: nil) }))
-                continue
-            }
-            let installed: [FlowStats]
-            do {
-                installed = try await controller.installedFlows(on: dpid)
-            } catch {
-                throw AdminError.unavailable("cannot read the flows of \(DatapathID(dpid).description): \(error)")
-            }
-            var byKey: [FlowKey: FlowStats] = [:]
-            for stats in installed { byKey[FlowKey(tableID: stats.tableID, priority: stats.priority, match: stats.match)] = stats }
-            var flows: [FlowReport.Flow] = []
-            for entry in wanted.entries {
-                guard let stats = byKey.removeValue(forKey: entry.key) else {
-                    flows.append(Self.flow(entry, state: .missing, stats: nil))
-                    continue
+            var installed: [FlowStats]?
+            if live {
+                do {
+                    installed = try await controller.installedFlows(on: dpid)
+                } catch {
+                    throw AdminError.unavailable("cannot read the flows of \(DatapathID(dpid).description): \(error)")
                 }
-                let same = FlowEntry(stats) == entry
-                flows.append(Self.flow(same ? entry : FlowEntry(stats), state: same ? .installed : .different, stats: stats))
             }
-            let owner = controller.configuration.cookieSpace
-            for stats in byKey.values.sorted(by: { ($0.tableID, $0.priority) < ($1.tableID, $1.priority) }) {
-                flows.append(Self.flow(FlowEntry(stats), state: owner.contains(stats.cookie) ? .extra : .foreign, stats: stats))
-            }
-            out.append(FlowReport(dpid: DatapathID(dpid).description, bridge: bridge, live: true, flows: flows))
+            out.append(await Task.detached { [installed] in
+                Self.flowReport(DatapathID(dpid), bridge: bridge, wanted: wanted, installed: installed, owner: owner)
+            }.value)
         }
         return out
+    }
+
+    /// One switch's report: `wanted` alone, or compared with `installed`.
+    private static func flowReport(_ dpid: DatapathID, bridge: String?, wanted: FlowTable, installed: [FlowStats]?,
+                                   owner: CookieSpace) -> FlowReport {
+        guard let installed else {
+            return FlowReport(dpid: dpid.description, bridge: bridge, live: false,
+                              flows: wanted.entries.map { flow($0, state: .wanted, stats: nil) })
+        }
+        var byKey: [FlowKey: FlowStats] = [:]
+        for stats in installed { byKey[FlowKey(tableID: stats.tableID, priority: stats.priority, match: stats.match)] = stats }
+        var flows: [FlowReport.Flow] = []
+        for entry in wanted.entries {
+            guard let stats = byKey.removeValue(forKey: entry.key) else {
+                flows.append(flow(entry, state: .missing, stats: nil))
+                continue
+            }
+            let same = FlowEntry(stats) == entry
+            flows.append(flow(same ? entry : FlowEntry(stats), state: same ? .installed : .different, stats: stats))
+        }
+        for stats in byKey.values.sorted(by: { ($0.tableID, $0.priority) < ($1.tableID, $1.priority) }) {
+            flows.append(flow(FlowEntry(stats), state: owner.contains(stats.cookie) ? .extra : .foreign, stats: stats))
+        }
+        return FlowReport(dpid: dpid.description, bridge: bridge, live: true, flows: flows)
     }
 
     private static func flow(_ entry: FlowEntry, state: FlowReport.State, stats: FlowStats?) -> FlowReport.Flow {
         let cookie = FlowCookie(cookie: entry.cookie)
         return FlowReport.Flow(table: entry.key.tableID, priority: entry.key.priority, cookie: "0x" + String(entry.cookie, radix: 16),
                                role: cookie?.role.description, vni: cookie?.vni?.rawValue, match: "\(entry.key.match)",
-                               instructions: entry.instructions.map { "\($0)" }.joined(separator: ", ")
-                                   .replacingOccurrences(of: "OpenFlow.", with: ""), state: state,
+                               instructions: entry.instructions.map(\.description).joined(separator: ", "), state: state,
                                packets: stats?.packetCount, bytes: stats?.byteCount)
     }
 
