@@ -194,7 +194,7 @@ let package = Package(
         .systemLibrary(name: "CEpoll"),
         .executableTarget(
             name: "swiftplane-bench",
-            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "BGP", "MRT", "AdminAPI", "ProcessOutput", nioCore,
+            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "OpenFlowTables", "BGP", "MRT", "AdminAPI", "ProcessOutput", nioCore,
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings

@@ -16,8 +16,11 @@ struct ChurnDrill: AsyncParsableCommand {
         abstract: "Static endpoints come and go by SIGHUP; then every host's flows must be exact.",
         discussion: """
             Needs the churning agent's file, pid and VTEP (--config, --agent-pid, --vtep),
-            every host's admin socket (--admin HOST=PATH) and the other hosts' switches
-            (--switch HOST=OVS-OFCTL-TARGET). Prints a PASS or FAIL line for each phase
+            every host's admin socket (--admin HOST=PATH) and every host's switch
+            (--switch HOST=OVS-OFCTL-TARGET). A phase's time runs from the SIGHUP to
+            OVS's counts agreeing with the agents (each other host's forward table
+            N flows up, every switch as many flows of ours as its agent wants),
+            read before the flow-by-flow check that passed. Prints a PASS or FAIL line for each phase
             and exits non-zero if one failed.
             """
     )
@@ -66,8 +69,7 @@ struct ChurnDrill: AsyncParsableCommand {
         let base = try String(contentsOfFile: config, encoding: .utf8)
         let with = base + Self.endpointsYAML(endpoints, vni: vni, port: port)
         defer { try? base.write(toFile: config, atomically: true, encoding: .utf8) }
-        var before: [String: Int] = [:]
-        for (name, target) in hosts.switches { before[name] = try hosts.tunnelFlows(target, to: vtep) }
+        let before = try hosts.now(tunnellingTo: vtep, hosts: hosts.switches.map(\.host).filter { $0 != host })
 
         let clock = ContinuousClock()
         let started = clock.now
@@ -82,8 +84,10 @@ struct ChurnDrill: AsyncParsableCommand {
         var results = DrillResults()
         for (phase, text, want) in [("present", with, endpoints), ("absent", base, 0)] {
             try reload(text)
-            let expected = before.mapValues { $0 + want }
-            let took = try await DrillWait.until(seconds: settleTimeout) { try hosts.exact(tunnellingTo: vtep, expected: expected) }
+            var expected = before
+            expected.forwardFlows = before.forwardFlows.mapValues { $0 + want }
+            expected.tunnelFlows = before.tunnelFlows.mapValues { $0 + want }
+            let took = try await hosts.settle(expected, seconds: settleTimeout)
             results.record(took != nil, "endpoints \(phase): every host exact after "
                 + (took.map { "\($0.milliseconds) ms" } ?? "more than \(settleTimeout * 1000) ms"))
             for (name, client) in hosts.admins { ScaleDrill.say("        \(name): \(DrillHosts.states(client).text)") }

@@ -2,6 +2,7 @@
 import AdminAPI
 import ArgumentParser
 import Foundation
+import OpenFlowTables
 
 /// The demo's hosts as a drill sees them: each agent by its admin API (the
 /// live comparison of wanted and installed flows) and each switch by
@@ -34,6 +35,66 @@ struct DrillHosts {
     /// OVS's own count of a switch's forwarding flows into the tunnel to `vtep`.
     func tunnelFlows(_ target: String, to vtep: String) throws -> Int {
         try FaultDrill.flows(target, table: 30, ofctl: ofctl).keys.filter { $0.contains("set_field:\(vtep)->tun_dst") }.count
+    }
+
+    /// How many flows of the agents' cookie space a switch holds, as OVS counts them.
+    func ourFlows(_ target: String) throws -> Int {
+        let space = CookieSpace.swiftplane
+        return try FlowCount.read(target, match: "cookie=0x\(String(space.value, radix: 16))/0x\(String(space.mask, radix: 16))", ofctl: ofctl)
+    }
+
+    /// How many flows an agent wants on its switches (its controller's count, no table built).
+    static func wantedFlows(_ client: AdminClient) -> Int? {
+        (try? client.get("/switches", as: [SwitchReport].self))?.reduce(0) { $0 + $1.flows }
+    }
+
+    /// What a settled fabric holds: per switch, its forward table's flow
+    /// count and its flows into the tunnel to `vtep` (those named).
+    struct Settled {
+        var vtep: String
+        var forwardFlows: [String: Int] = [:]
+        var tunnelFlows: [String: Int] = [:]
+    }
+
+    /// Each named switch's forward-table count and flows into the tunnel to `vtep`, now.
+    func now(tunnellingTo vtep: String, hosts: [String]) throws -> Settled {
+        var settled = Settled(vtep: vtep)
+        for (host, target) in switches where hosts.contains(host) {
+            settled.forwardFlows[host] = try FlowCount.read(target, match: "table=\(InjectedFlows.forwardTable)", ofctl: ofctl)
+            settled.tunnelFlows[host] = try tunnelFlows(target, to: vtep)
+        }
+        return settled
+    }
+
+    /// Until every host has settled, timed by OVS's counts: each switch of
+    /// `wanted` with that many flows in its forward table, and every switch
+    /// with as many flows of our cookies as its agent wants. Then checked
+    /// flow by flow, untimed: each tunnel count, and every agent's live
+    /// comparison; when a check fails the wait goes on. Returns when the
+    /// counts were read before the check that passed, or nil after `seconds`.
+    func settle(_ wanted: Settled, seconds: Int) async throws -> Duration? {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while clock.now - start < .seconds(seconds) {
+            let looked = clock.now
+            if try countsAgree(wanted), try wanted.tunnelFlows.allSatisfy({ host, count in
+                try switches.first { $0.host == host }.map { try tunnelFlows($0.target, to: wanted.vtep) == count } ?? false
+            }), admins.allSatisfy({ Self.states($0.client).exact }) {
+                return looked - start
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    private func countsAgree(_ wanted: Settled) throws -> Bool {
+        for (host, target) in switches {
+            if let count = wanted.forwardFlows[host],
+               try FlowCount.read(target, match: "table=\(InjectedFlows.forwardTable)", ofctl: ofctl) != count { return false }
+            guard let admin = admins.first(where: { $0.host == host }), let flows = Self.wantedFlows(admin.client),
+                  try ourFlows(target) == flows else { return false }
+        }
+        return true
     }
 
     /// Every agent exact, and each switch with `expected[host]` flows into the tunnel to `vtep`.
