@@ -226,6 +226,16 @@ extension ByteBuffer {
         patchLength(at: lengthAt, from: start)
     }
 
+    /// Writes an action or instruction kept as bytes: the experimenter id
+    /// first when it has one (OFPAT_EXPERIMENTER, OFPIT_EXPERIMENTER), then
+    /// the bytes as they came.
+    mutating func writeOpaqueTLV(type: UInt16, experimenter: UInt32? = nil, _ body: ByteBuffer) {
+        writeTLV(type: type) { buffer, _ in
+            if let experimenter { buffer.writeInteger(experimenter) }
+            buffer.writeImmutableBuffer(body)
+        }
+    }
+
     /// Writes a type-length-value element padded to 8 bytes, the padding not
     /// counted in the length (HELLO elements, table feature properties,
     /// NXAST_CONTROLLER2 properties).
