@@ -23,7 +23,7 @@ extension IPv4Address: ExpressibleByArgument {
 
 /// Parsed in ConfigurationValues, which the configuration file shares.
 extension ListenAddress: ExpressibleByArgument {
-    public var defaultValueDescription: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var defaultValueDescription: String { Self.text(host: host, port: port) }
 }
 
 /// IPV4, IPV4:PORT, IPV6, [IPV6] or [IPV6]:PORT (179 when absent).
