@@ -60,7 +60,7 @@ public enum AdminAddress: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unix(path): path
-        case let .tcp(host, port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case let .tcp(host, port): ListenAddress.text(host: host, port: port)
         }
     }
 }

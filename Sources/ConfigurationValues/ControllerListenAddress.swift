@@ -74,15 +74,14 @@ public enum ControllerListenAddress: Hashable, Sendable, CustomStringConvertible
             return "unix:\(path)"
         case let .tcp(host, port):
             let reachable = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host
-            let literal = reachable.contains(":") ? "[\(reachable)]" : reachable
-            return "\(tls ? "ssl" : "tcp"):\(literal):\(port)"
+            return "\(tls ? "ssl" : "tcp"):" + ListenAddress.text(host: reachable, port: port)
         }
     }
 
     public var description: String {
         switch self {
         case let .unix(path): "unix:\(path)"
-        case let .tcp(host, port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case let .tcp(host, port): ListenAddress.text(host: host, port: port)
         }
     }
 }

@@ -8,6 +8,11 @@ public struct ListenAddress: Sendable {
 
     public init(host: String, port: Int) { self.host = host; self.port = port }
 
+    /// HOST:PORT as an operator writes it: an IPv6 host in brackets.
+    public static func text(host: String, port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
     /// Named as ArgumentParser's ExpressibleByArgument asks, so the flag can use it as it is.
     public init?(argument: String) {
         guard let (address, port) = Self.hostPort(argument) else { return nil }

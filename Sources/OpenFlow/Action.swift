@@ -85,12 +85,9 @@ public enum Action: Sendable, Hashable {
         case let .nicira(action):
             action.encode(into: &buffer)
         case let .experimenter(id, body):
-            buffer.writeTLV(type: type) { buffer, _ in
-                buffer.writeInteger(id)
-                buffer.writeImmutableBuffer(body)
-            }
+            buffer.writeOpaqueTLV(type: type, experimenter: id, body)
         case let .unknown(_, body):
-            buffer.writeTLV(type: type) { buffer, _ in buffer.writeImmutableBuffer(body) }
+            buffer.writeOpaqueTLV(type: type, body)
         default:
             break  // every other action has a fixed size
         }

@@ -33,29 +33,26 @@ public struct FlowStats: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        let lengthAt = buffer.reserveLength()
-        buffer.writeInteger(tableID)
-        buffer.writeZeros(1)
-        buffer.writeInteger(durationSec)
-        buffer.writeInteger(durationNsec)
-        buffer.writeInteger(priority)
-        buffer.writeInteger(idleTimeout)
-        buffer.writeInteger(hardTimeout)
-        buffer.writeInteger(flags.rawValue)
-        buffer.writeZeros(4)
-        buffer.writeInteger(cookie)
-        buffer.writeInteger(packetCount)
-        buffer.writeInteger(byteCount)
-        match.encode(into: &buffer)
-        Instruction.encodeList(instructions, into: &buffer)
-        buffer.patchLength(at: lengthAt, from: start)
+        buffer.writeWithLength { buffer, _ in
+            buffer.writeInteger(tableID)
+            buffer.writeZeros(1)
+            buffer.writeInteger(durationSec)
+            buffer.writeInteger(durationNsec)
+            buffer.writeInteger(priority)
+            buffer.writeInteger(idleTimeout)
+            buffer.writeInteger(hardTimeout)
+            buffer.writeInteger(flags.rawValue)
+            buffer.writeZeros(4)
+            buffer.writeInteger(cookie)
+            buffer.writeInteger(packetCount)
+            buffer.writeInteger(byteCount)
+            match.encode(into: &buffer)
+            Instruction.encodeList(instructions, into: &buffer)
+        }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> FlowStats {
-        let length = Int(try reader.peek("flow stats length", as: UInt16.self))
-        guard length >= 56 else { throw reader.error("flow stats length", .badLength(length)) }
-        var body = try reader.sub(length, "flow stats")
+        var body = try reader.element("flow stats length", minimum: 56)
         try body.skip(2, "flow stats length")
         let tableID: UInt8 = try body.integer("table_id")
         try body.skip(1, "flow stats padding")

@@ -22,24 +22,22 @@ public struct GroupStats: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        let lengthAt = buffer.reserveLength()
-        buffer.writeZeros(2)
-        buffer.writeInteger(groupID)
-        buffer.writeInteger(refCount)
-        buffer.writeZeros(4)
-        buffer.writeInteger(packetCount)
-        buffer.writeInteger(byteCount)
-        buffer.writeInteger(durationSec)
-        buffer.writeInteger(durationNsec)
-        bucketStats.encode(into: &buffer)
-        buffer.patchLength(at: lengthAt, from: start)
+        buffer.writeWithLength { buffer, _ in
+            buffer.writeZeros(2)
+            buffer.writeInteger(groupID)
+            buffer.writeInteger(refCount)
+            buffer.writeZeros(4)
+            buffer.writeInteger(packetCount)
+            buffer.writeInteger(byteCount)
+            buffer.writeInteger(durationSec)
+            buffer.writeInteger(durationNsec)
+            bucketStats.encode(into: &buffer)
+        }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> GroupStats {
-        let length = Int(try reader.peek("group stats length", as: UInt16.self))
-        guard length >= 40, (length &- 40) % 16 == 0 else { throw reader.error("group stats length", .badLength(length)) }
-        var body = try reader.sub(length, "group stats")
+        // 40 bytes, then 16 per bucket.
+        var body = try reader.element("group stats length", minimum: 40, multipleOf: 16)
         try body.skip(4, "group stats length and padding")
         let groupID: UInt32 = try body.integer("group_id")
         let refCount: UInt32 = try body.integer("ref_count")
@@ -63,19 +61,16 @@ public struct GroupDescription: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        let lengthAt = buffer.reserveLength()
-        buffer.writeInteger(type)
-        buffer.writeZeros(1)
-        buffer.writeInteger(groupID)
-        buckets.encode(into: &buffer)
-        buffer.patchLength(at: lengthAt, from: start)
+        buffer.writeWithLength { buffer, _ in
+            buffer.writeInteger(type)
+            buffer.writeZeros(1)
+            buffer.writeInteger(groupID)
+            buckets.encode(into: &buffer)
+        }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> GroupDescription {
-        let length = Int(try reader.peek("group desc length", as: UInt16.self))
-        guard length >= 8 else { throw reader.error("group desc length", .badLength(length)) }
-        var body = try reader.sub(length, "group desc")
+        var body = try reader.element("group desc length", minimum: 8)
         try body.skip(2, "group desc length")
         let type: UInt8 = try body.integer("group type")
         try body.skip(1, "group desc padding")
@@ -138,23 +133,20 @@ public struct MeterStats: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(meterID)
-        let lengthAt = buffer.reserveLength()
-        buffer.writeZeros(6)
-        buffer.writeInteger(flowCount)
-        buffer.writeInteger(packetInCount)
-        buffer.writeInteger(byteInCount)
-        buffer.writeInteger(durationSec)
-        buffer.writeInteger(durationNsec)
-        bandStats.encode(into: &buffer)
-        buffer.patchLength(at: lengthAt, from: start)
+        buffer.writeWithLength(after: { $0.writeInteger(meterID) }) { buffer, _ in
+            buffer.writeZeros(6)
+            buffer.writeInteger(flowCount)
+            buffer.writeInteger(packetInCount)
+            buffer.writeInteger(byteInCount)
+            buffer.writeInteger(durationSec)
+            buffer.writeInteger(durationNsec)
+            bandStats.encode(into: &buffer)
+        }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterStats {
-        let length = Int(try reader.peek("meter stats length", ahead: 4, as: UInt16.self))
-        guard length >= 40, (length &- 40) % 16 == 0 else { throw reader.error("meter stats length", .badLength(length)) }
-        var body = try reader.sub(length, "meter stats")
+        // 40 bytes, then 16 per band.
+        var body = try reader.element("meter stats length", lengthAt: 4, minimum: 40, multipleOf: 16)
         let meterID: UInt32 = try body.integer("meter_id")
         try body.skip(8, "meter stats length and padding")
         return MeterStats(meterID: meterID, flowCount: try body.integer("flow_count"), packetInCount: try body.integer("packet_in_count"),
@@ -176,18 +168,15 @@ public struct MeterConfig: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        let lengthAt = buffer.reserveLength()
-        buffer.writeInteger(flags)
-        buffer.writeInteger(meterID)
-        bands.encode(into: &buffer)
-        buffer.patchLength(at: lengthAt, from: start)
+        buffer.writeWithLength { buffer, _ in
+            buffer.writeInteger(flags)
+            buffer.writeInteger(meterID)
+            bands.encode(into: &buffer)
+        }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterConfig {
-        let length = Int(try reader.peek("meter config length", as: UInt16.self))
-        guard length >= 8 else { throw reader.error("meter config length", .badLength(length)) }
-        var body = try reader.sub(length, "meter config")
+        var body = try reader.element("meter config length", minimum: 8)
         try body.skip(2, "meter config length")
         return MeterConfig(flags: try body.integer("flags"), meterID: try body.integer("meter_id"), bands: try MeterBand.decodeAll(from: &body))
     }

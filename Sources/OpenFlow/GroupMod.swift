@@ -15,21 +15,18 @@ public struct Bucket: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        let lengthAt = buffer.reserveLength()
-        buffer.writeInteger(weight)
-        buffer.writeInteger(watchPort)
-        buffer.writeInteger(watchGroup)
-        buffer.writeZeros(4)
-        Action.encodeList(actions, into: &buffer)
-        buffer.patchLength(at: lengthAt, from: start)
+        buffer.writeWithLength { buffer, _ in
+            buffer.writeInteger(weight)
+            buffer.writeInteger(watchPort)
+            buffer.writeInteger(watchGroup)
+            buffer.writeZeros(4)
+            Action.encodeList(actions, into: &buffer)
+        }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Bucket {
-        let at = reader.offset
-        let length = Int(try reader.integer("bucket length", as: UInt16.self))
-        guard length >= 16 else { throw reader.error("bucket length", .badLength(length), at: at) }
-        var body = try reader.sub(length &- 2, "bucket")
+        var body = try reader.element("bucket length", minimum: 16)
+        try body.skip(2, "bucket length")
         let weight: UInt16 = try body.integer("bucket weight")
         let watchPort: UInt32 = try body.integer("watch_port")
         let watchGroup: UInt32 = try body.integer("watch_group")

@@ -38,20 +38,14 @@ public struct Hello: Sendable, Hashable, WireCodable {
 
     func encode(into buffer: inout ByteBuffer) {
         for element in elements {
-            let start = buffer.writerIndex
             switch element {
             case let .versionBitmap(bitmaps):
-                buffer.writeInteger(Self.versionBitmapType)
-                let lengthAt = buffer.reserveLength()
-                for bitmap in bitmaps { buffer.writeInteger(bitmap) }
-                buffer.patchLength(at: lengthAt, from: start)
+                buffer.writePaddedTLV(type: Self.versionBitmapType) { buffer in
+                    for bitmap in bitmaps { buffer.writeInteger(bitmap) }
+                }
             case let .unknown(type, body):
-                buffer.writeInteger(type)
-                let lengthAt = buffer.reserveLength()
-                buffer.writeImmutableBuffer(body)
-                buffer.patchLength(at: lengthAt, from: start)
+                buffer.writePaddedTLV(type: type) { $0.writeImmutableBuffer(body) }
             }
-            buffer.padTo8(from: start)
         }
     }
 
@@ -59,19 +53,15 @@ public struct Hello: Sendable, Hashable, WireCodable {
         var elements: [Element] = []
         while !reader.isEmpty {
             let at = reader.offset
-            let type: UInt16 = try reader.integer("hello element type")
-            let length = Int(try reader.integer("hello element length", as: UInt16.self))
-            guard length >= 4 else { throw reader.error("hello element length", .badLength(length), at: at &+ 2) }
-            var body = try reader.sub(length &- 4, "hello element")
-            // The padding to 8 is not counted in the length; the last element may omit it.
-            try reader.skip(min((8 &- length % 8) % 8, reader.remaining), "hello element padding")
-            if type == versionBitmapType {
-                guard body.remaining % 4 == 0 else { throw reader.error("version bitmap length", .badLength(length), at: at &+ 2) }
+            let element = try reader.paddedTLV("hello element")
+            var body = element.value
+            if element.type == versionBitmapType {
+                guard body.remaining % 4 == 0 else { throw reader.error("version bitmap length", .badLength(element.length), at: at &+ 2) }
                 var bitmaps: [UInt32] = []
                 while !body.isEmpty { bitmaps.append(try body.integer("version bitmap")) }
                 elements.append(.versionBitmap(bitmaps))
             } else {
-                elements.append(.unknown(type: type, body: body.rest()))
+                elements.append(.unknown(type: element.type, body: body.rest()))
             }
         }
         return Hello(elements: elements)

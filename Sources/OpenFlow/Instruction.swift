@@ -86,12 +86,9 @@ public enum Instruction: Sendable, Hashable {
             Action.encodeList(actions, into: &buffer)
             buffer.patchLength(at: start &+ 2, from: start)
         case let .experimenter(id, body):
-            buffer.writeTLV(type: type) { buffer, _ in
-                buffer.writeInteger(id)
-                buffer.writeImmutableBuffer(body)
-            }
+            buffer.writeOpaqueTLV(type: type, experimenter: id, body)
         case let .unknown(_, body):
-            buffer.writeTLV(type: type) { buffer, _ in buffer.writeImmutableBuffer(body) }
+            buffer.writeOpaqueTLV(type: type, body)
         }
     }
 

@@ -68,9 +68,8 @@ public struct MeterBand: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterBand {
-        let length = Int(try reader.peek("meter band length", ahead: 2, as: UInt16.self))
-        guard length >= 12 else { throw reader.error("meter band length", .badLength(length)) }
-        var body = try reader.sub(length, "meter band")
+        var body = try reader.element("meter band length", lengthAt: 2, minimum: 12)
+        let length = body.remaining
         let type: UInt16 = try body.integer("meter band type")
         try body.skip(2, "meter band length")
         let rate: UInt32 = try body.integer("meter band rate")

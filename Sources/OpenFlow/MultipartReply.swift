@@ -37,24 +37,7 @@ public struct MultipartReply: Sendable, Hashable {
 
     func encode(into buffer: inout ByteBuffer) {
         MultipartType.encodeHeader(body.type, flags: flags, into: &buffer)
-        switch body {
-        case let .desc(value): value.encode(into: &buffer)
-        case let .flow(value): value.encode(into: &buffer)
-        case let .aggregate(value): value.encode(into: &buffer)
-        case let .table(value): value.encode(into: &buffer)
-        case let .portStats(value): value.encode(into: &buffer)
-        case let .queue(value): value.encode(into: &buffer)
-        case let .group(value): value.encode(into: &buffer)
-        case let .groupDesc(value): value.encode(into: &buffer)
-        case let .groupFeatures(value): value.encode(into: &buffer)
-        case let .meter(value): value.encode(into: &buffer)
-        case let .meterConfig(value): value.encode(into: &buffer)
-        case let .meterFeatures(value): value.encode(into: &buffer)
-        case let .tableFeatures(value): value.encode(into: &buffer)
-        case let .portDesc(value): value.encode(into: &buffer)
-        case let .experimenter(value): value.encode(into: &buffer)
-        case let .unknown(_, body): buffer.writeImmutableBuffer(body)
-        }
+        body.typeAndValue.value.encode(into: &buffer)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MultipartReply {
@@ -84,27 +67,31 @@ public struct MultipartReply: Sendable, Hashable {
 }
 
 extension MultipartReply.Body {
-    /// Which OFPMP_* this body is (the case names follow the spec's table); nil for `unknown`.
-    public var multipartType: MultipartType? {
+    /// Which OFPMP_* this body is (nil for `unknown`) and what follows the
+    /// multipart header, one row a case (the case names follow the spec's table).
+    var typeAndValue: (type: MultipartType?, value: any WireEncodable) {
         switch self {
-        case .desc: .desc
-        case .flow: .flow
-        case .aggregate: .aggregate
-        case .table: .table
-        case .portStats: .portStats
-        case .queue: .queue
-        case .group: .group
-        case .groupDesc: .groupDesc
-        case .groupFeatures: .groupFeatures
-        case .meter: .meter
-        case .meterConfig: .meterConfig
-        case .meterFeatures: .meterFeatures
-        case .tableFeatures: .tableFeatures
-        case .portDesc: .portDesc
-        case .experimenter: .experimenter
-        case .unknown: nil
+        case let .desc(value): (.desc, value)
+        case let .flow(value): (.flow, value)
+        case let .aggregate(value): (.aggregate, value)
+        case let .table(value): (.table, value)
+        case let .portStats(value): (.portStats, value)
+        case let .queue(value): (.queue, value)
+        case let .group(value): (.group, value)
+        case let .groupDesc(value): (.groupDesc, value)
+        case let .groupFeatures(value): (.groupFeatures, value)
+        case let .meter(value): (.meter, value)
+        case let .meterConfig(value): (.meterConfig, value)
+        case let .meterFeatures(value): (.meterFeatures, value)
+        case let .tableFeatures(value): (.tableFeatures, value)
+        case let .portDesc(value): (.portDesc, value)
+        case let .experimenter(value): (.experimenter, value)
+        case let .unknown(_, body): (nil, body)
         }
     }
+
+    /// Which OFPMP_* this body is; nil for `unknown`.
+    public var multipartType: MultipartType? { typeAndValue.type }
 
     /// The OFPMP_* number.
     public var type: UInt16 {

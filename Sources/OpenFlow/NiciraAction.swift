@@ -192,12 +192,7 @@ public struct NXController2: Sendable, Hashable {
 
     func encodeProperties(into buffer: inout ByteBuffer) {
         func property(_ type: Property, _ body: (inout ByteBuffer) -> Void) {
-            let start = buffer.writerIndex
-            buffer.writeInteger(type.rawValue)
-            let lengthAt = buffer.reserveLength()
-            body(&buffer)
-            buffer.patchLength(at: lengthAt, from: start)
-            buffer.padTo8(from: start)
+            buffer.writePaddedTLV(type: type.rawValue, body)
         }
         if let maxLength { property(.maxLength) { $0.writeInteger(maxLength); $0.writeZeros(2) } }
         if let controllerID { property(.controllerID) { $0.writeInteger(controllerID); $0.writeZeros(2) } }

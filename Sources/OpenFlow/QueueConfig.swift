@@ -29,26 +29,19 @@ public struct PacketQueue: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(queueID)
-        buffer.writeInteger(port)
-        let lengthAt = buffer.reserveLength()
-        buffer.writeZeros(6)
-        for property in properties {
-            let propertyStart = buffer.writerIndex
-            buffer.writeInteger(property.property)
-            let propertyLengthAt = buffer.reserveLength()
-            buffer.writeZeros(4)
-            buffer.writeImmutableBuffer(property.body)
-            buffer.patchLength(at: propertyLengthAt, from: propertyStart)
+        buffer.writeWithLength(after: { $0.writeInteger(queueID); $0.writeInteger(port) }) { buffer, _ in
+            buffer.writeZeros(6)
+            for property in properties {
+                buffer.writeTLV(type: property.property) { buffer, _ in
+                    buffer.writeZeros(4)
+                    buffer.writeImmutableBuffer(property.body)
+                }
+            }
         }
-        buffer.patchLength(at: lengthAt, from: start)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PacketQueue {
-        let length = Int(try reader.peek("queue length", ahead: 8, as: UInt16.self))
-        guard length >= 16 else { throw reader.error("queue length", .badLength(length)) }
-        var body = try reader.sub(length, "queue")
+        var body = try reader.element("queue length", lengthAt: 8, minimum: 16)
         let queueID: UInt32 = try body.integer("queue_id")
         let port: UInt32 = try body.integer("queue port")
         try body.skip(8, "queue length and padding")

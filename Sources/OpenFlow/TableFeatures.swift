@@ -34,30 +34,22 @@ public struct TableFeatures: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        let lengthAt = buffer.reserveLength()
-        buffer.writeInteger(tableID)
-        buffer.writeZeros(5)
-        name.encode(into: &buffer, size: 32)
-        buffer.writeInteger(metadataMatch)
-        buffer.writeInteger(metadataWrite)
-        buffer.writeInteger(config)
-        buffer.writeInteger(maxEntries)
-        for property in properties {
-            let propertyStart = buffer.writerIndex
-            buffer.writeInteger(property.type)
-            let propertyLengthAt = buffer.reserveLength()
-            buffer.writeImmutableBuffer(property.body)
-            buffer.patchLength(at: propertyLengthAt, from: propertyStart)
-            buffer.padTo8(from: propertyStart)
+        buffer.writeWithLength { buffer, _ in
+            buffer.writeInteger(tableID)
+            buffer.writeZeros(5)
+            name.encode(into: &buffer, size: 32)
+            buffer.writeInteger(metadataMatch)
+            buffer.writeInteger(metadataWrite)
+            buffer.writeInteger(config)
+            buffer.writeInteger(maxEntries)
+            for property in properties {
+                buffer.writePaddedTLV(type: property.type) { $0.writeImmutableBuffer(property.body) }
+            }
         }
-        buffer.patchLength(at: lengthAt, from: start)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> TableFeatures {
-        let length = Int(try reader.peek("table features length", as: UInt16.self))
-        guard length >= 64 else { throw reader.error("table features length", .badLength(length)) }
-        var body = try reader.sub(length, "table features")
+        var body = try reader.element("table features length", minimum: 64)
         try body.skip(2, "table features length")
         let tableID: UInt8 = try body.integer("table_id")
         try body.skip(5, "table features padding")
@@ -68,14 +60,8 @@ public struct TableFeatures: Sendable, Hashable, WireCodable {
         let maxEntries: UInt32 = try body.integer("max_entries")
         var properties: [Property] = []
         while !body.isEmpty {
-            let at = body.offset
-            let type: UInt16 = try body.integer("table feature property type")
-            let propertyLength = Int(try body.integer("table feature property length", as: UInt16.self))
-            guard propertyLength >= 4 else { throw body.error("table feature property length", .badLength(propertyLength), at: at &+ 2) }
-            let value = try body.slice(propertyLength &- 4, "table feature property")
-            // Padding to 8 is not counted in the property length.
-            try body.skip(min((8 &- propertyLength % 8) % 8, body.remaining), "table feature property padding")
-            properties.append(Property(type: type, body: value))
+            var property = try body.paddedTLV("table feature property")
+            properties.append(Property(type: property.type, body: property.value.rest()))
         }
         return TableFeatures(tableID: tableID, name: name, metadataMatch: metadataMatch, metadataWrite: metadataWrite,
                              config: config, maxEntries: maxEntries, properties: properties)

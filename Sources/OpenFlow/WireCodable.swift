@@ -1,9 +1,13 @@
 import NIOCore
 
+/// A value that writes its own OpenFlow wire form.
+protocol WireEncodable {
+    func encode(into buffer: inout ByteBuffer)
+}
+
 /// A value with a fixed OpenFlow wire layout. `decode` reads from a reader that
 /// holds the value's bytes (and, for a message body, nothing else).
-protocol WireCodable {
-    func encode(into buffer: inout ByteBuffer)
+protocol WireCodable: WireEncodable {
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> Self
 }
 
@@ -16,8 +20,15 @@ extension WireCodable {
     }
 }
 
-extension Array where Element: WireCodable {
+extension Array: WireEncodable where Element: WireCodable {
     func encode(into buffer: inout ByteBuffer) {
         for element in self { element.encode(into: &buffer) }
+    }
+}
+
+/// Bytes kept as they came (a body this codec does not decode).
+extension ByteBuffer: WireEncodable {
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeImmutableBuffer(self)
     }
 }

@@ -156,11 +156,33 @@ struct WireReader: FieldReading {
         _ element: (inout WireReader) throws(OpenFlowDecodingError) -> Void
     ) throws(OpenFlowDecodingError) {
         while !isEmpty {
-            let length = Int(try peek("\(what)", ahead: lengthAt, as: UInt16.self))
-            guard length >= minimum, length % multipleOf == 0 else { throw error("\(what)", .badLength(length)) }
-            var one = try sub(length, "\(what)")
+            var one = try self.element("\(what)", lengthAt: lengthAt, minimum: minimum, multipleOf: multipleOf)
             try element(&one)
         }
+    }
+
+    /// The next element that carries its own 16-bit length, `lengthAt` bytes
+    /// in and counting the whole element: a reader over exactly its bytes.
+    /// A length under `minimum`, or past it by other than whole `multipleOf`
+    /// steps, is an error naming `what`.
+    mutating func element(_ what: String, lengthAt: Int = 0, minimum: Int, multipleOf: Int = 1) throws(OpenFlowDecodingError) -> WireReader {
+        let length = Int(try peek(what, ahead: lengthAt, as: UInt16.self))
+        guard length >= minimum, (length &- minimum) % multipleOf == 0 else { throw error(what, .badLength(length)) }
+        return try sub(length, what)
+    }
+
+    /// Reads a type-length-value element padded to 8 bytes, the padding not
+    /// counted in the length (HELLO elements, table feature properties): the
+    /// type, the length, and a reader over the value. The last element of a
+    /// list may omit its padding.
+    mutating func paddedTLV(_ what: String) throws(OpenFlowDecodingError) -> (type: UInt16, length: Int, value: WireReader) {
+        let at = offset
+        let type: UInt16 = try integer("\(what) type")
+        let length = Int(try integer("\(what) length", as: UInt16.self))
+        guard length >= 4 else { throw error("\(what) length", .badLength(length), at: at &+ 2) }
+        let value = try sub(length &- 4, what)
+        try skip(min((8 &- length % 8) % 8, remaining), "\(what) padding")
+        return (type, length, value)
     }
 }
 
@@ -189,11 +211,39 @@ extension ByteBuffer {
     /// `body` gets the element's start offset, for padding.
     @inline(__always)
     mutating func writeTLV(type: UInt16, _ body: (inout ByteBuffer, Int) -> Void) {
+        writeWithLength(after: { $0.writeInteger(type) }, body)
+    }
+
+    /// Writes an element that carries its own 16-bit length, counting the
+    /// whole element: `head` writes the fields before the length field (none
+    /// for most), `body` the rest; `body` gets the element's start offset.
+    @inline(__always)
+    mutating func writeWithLength(after head: (inout ByteBuffer) -> Void = { _ in }, _ body: (inout ByteBuffer, Int) -> Void) {
         let start = writerIndex
-        writeInteger(type)
+        head(&self)
         let lengthAt = reserveLength()
         body(&self, start)
         patchLength(at: lengthAt, from: start)
+    }
+
+    /// Writes an action or instruction kept as bytes: the experimenter id
+    /// first when it has one (OFPAT_EXPERIMENTER, OFPIT_EXPERIMENTER), then
+    /// the bytes as they came.
+    mutating func writeOpaqueTLV(type: UInt16, experimenter: UInt32? = nil, _ body: ByteBuffer) {
+        writeTLV(type: type) { buffer, _ in
+            if let experimenter { buffer.writeInteger(experimenter) }
+            buffer.writeImmutableBuffer(body)
+        }
+    }
+
+    /// Writes a type-length-value element padded to 8 bytes, the padding not
+    /// counted in the length (HELLO elements, table feature properties,
+    /// NXAST_CONTROLLER2 properties).
+    @inline(__always)
+    mutating func writePaddedTLV(type: UInt16, _ body: (inout ByteBuffer) -> Void) {
+        let start = writerIndex
+        writeTLV(type: type) { buffer, _ in body(&buffer) }
+        padTo8(from: start)
     }
 
     /// Zero-pads to a multiple of 8 counted from `start`.

@@ -53,29 +53,28 @@ public struct DecodedFrame: Sendable, Hashable {
     }
 
     private mutating func decodeInnerLayers(at offset: Int, depth: Int) throws(PacketError) {
-        let transportOffset: Int
-        let proto: IPProtocol
-        let payload: ByteBuffer
         switch ethernet.etherType {
         case .arp:
             network = .arp(try ARPPacket(decoding: ethernet.payload, at: offset))
-            return
         case .ipv4:
             let ip = try IPv4Packet(decoding: ethernet.payload, at: offset)
             network = .ipv4(ip)
-            guard !ip.isNonInitialFragment else { return }
-            (proto, payload) = (ip.protocol, ip.payload)
-            transportOffset = offset + ip.headerLength
+            try decodeTransport(in: ip, at: offset, depth: depth)
         case .ipv6:
             let ip = try IPv6Packet(decoding: ethernet.payload, at: offset)
             network = .ipv6(ip)
-            guard !ip.isNonInitialFragment else { return }
-            (proto, payload) = (ip.upperLayerProtocol, ip.payload)
-            transportOffset = offset + ip.payloadOffset
+            try decodeTransport(in: ip, at: offset, depth: depth)
         default:
             return
         }
-        switch proto {
+    }
+
+    /// The transport layer of an IPv4 or IPv6 packet at `offset`, and what it carries.
+    private mutating func decodeTransport(in ip: some IPPacket, at offset: Int, depth: Int) throws(PacketError) {
+        guard !ip.isNonInitialFragment else { return }
+        let payload = ip.payload
+        let transportOffset = offset + ip.payloadOffset
+        switch ip.upperLayerProtocol {
         case .tcp:
             transport = .tcp(try TCPSegment(decoding: payload, at: transportOffset))
         case .icmp:

@@ -98,8 +98,7 @@ public struct EthernetFrame: Sendable, Hashable {
             buffer.writeInteger(tag.tci)
         }
         buffer.writeInteger(etherType.rawValue)
-        var body = payload
-        buffer.writeBuffer(&body)
+        buffer.writeImmutableBuffer(payload)
     }
 
     /// The frame's bytes.

@@ -57,7 +57,6 @@ public struct ICMPv4Packet: Sendable, Hashable {
         buffer.writeInteger(code)
         buffer.writeInteger(checksum)
         buffer.writeInteger(restOfHeader)
-        var b = body
-        buffer.writeBuffer(&b)
+        buffer.writeImmutableBuffer(body)
     }
 }

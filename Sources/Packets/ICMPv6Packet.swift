@@ -69,7 +69,6 @@ public struct ICMPv6Packet: Sendable, Hashable {
         buffer.writeInteger(type)
         buffer.writeInteger(code)
         buffer.writeInteger(checksum)
-        var b = body
-        buffer.writeBuffer(&b)
+        buffer.writeImmutableBuffer(body)
     }
 }

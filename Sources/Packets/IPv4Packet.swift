@@ -119,9 +119,7 @@ public struct IPv4Packet: Sendable, Hashable {
         buffer.writeInteger(headerChecksum)
         buffer.writeIPv4Address(source)
         buffer.writeIPv4Address(destination)
-        var o = options
-        buffer.writeBuffer(&o)
-        var p = payload
-        buffer.writeBuffer(&p)
+        buffer.writeImmutableBuffer(options)
+        buffer.writeImmutableBuffer(payload)
     }
 }

@@ -96,7 +96,6 @@ public struct IPv6Packet: Sendable, Hashable {
         buffer.writeInteger(hopLimit)
         buffer.writeIPv6Address(source)
         buffer.writeIPv6Address(destination)
-        var p = payload
-        buffer.writeBuffer(&p)
+        buffer.writeImmutableBuffer(payload)
     }
 }

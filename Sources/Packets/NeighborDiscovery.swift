@@ -55,19 +55,11 @@ public struct NeighborSolicitation: Sendable, Hashable {
 
     /// Decodes the message body after the ICMPv6 checksum.
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
-        var r = WireReader(buffer, base: offset, layer: .neighborDiscovery)
-        try r.require(20, "ICMPv6 body")
-        try r.skip(4, "reserved")
-        target = try r.ipv6Address("target")
-        options = try NeighborDiscoveryOptions(decoding: &r)
+        (_, target, options) = try TargetMessageBody.decode(buffer, at: offset)
     }
 
     public var icmp: ICMPv6Packet {
-        var body = ByteBuffer()
-        body.writeInteger(UInt32(0))
-        body.writeIPv6Address(target)
-        options.write(to: &body)
-        return ICMPv6Packet(type: ICMPv6Packet.neighborSolicitation, body: body)
+        TargetMessageBody.icmp(type: ICMPv6Packet.neighborSolicitation, word: 0, target: target, options: options)
     }
 }
 
@@ -89,14 +81,11 @@ public struct NeighborAdvertisement: Sendable, Hashable {
     }
 
     public init(decoding buffer: ByteBuffer, at offset: Int = 0) throws(PacketError) {
-        var r = WireReader(buffer, base: offset, layer: .neighborDiscovery)
-        try r.require(20, "ICMPv6 body")
-        let flags = try r.u32("flags")
+        let flags: UInt32
+        (flags, target, options) = try TargetMessageBody.decode(buffer, at: offset)
         isRouter = flags & Self.routerFlag != 0
         isSolicited = flags & Self.solicitedFlag != 0
         isOverride = flags & Self.overrideFlag != 0
-        target = try r.ipv6Address("target")
-        options = try NeighborDiscoveryOptions(decoding: &r)
     }
 
     /// The R, S and O bits of the 32 bits after the checksum (RFC 4861 §4.4).
@@ -109,11 +98,27 @@ public struct NeighborAdvertisement: Sendable, Hashable {
     }
 
     public var icmp: ICMPv6Packet {
+        TargetMessageBody.icmp(type: ICMPv6Packet.neighborAdvertisement, word: flags, target: target, options: options)
+    }
+}
+
+/// The body neighbour solicitations and advertisements share (RFC 4861
+/// §4.3, §4.4): 32 bits (reserved, or the advertisement's flags), the target
+/// address, the options.
+enum TargetMessageBody {
+    static func decode(_ buffer: ByteBuffer, at offset: Int) throws(PacketError) -> (word: UInt32, target: IPv6Address, options: NeighborDiscoveryOptions) {
+        var r = WireReader(buffer, base: offset, layer: .neighborDiscovery)
+        try r.require(20, "ICMPv6 body")
+        let word = try r.u32("reserved or flags")
+        return (word, try r.ipv6Address("target"), try NeighborDiscoveryOptions(decoding: &r))
+    }
+
+    static func icmp(type: UInt8, word: UInt32, target: IPv6Address, options: NeighborDiscoveryOptions) -> ICMPv6Packet {
         var body = ByteBuffer()
-        body.writeInteger(flags)
+        body.writeInteger(word)
         body.writeIPv6Address(target)
         options.write(to: &body)
-        return ICMPv6Packet(type: ICMPv6Packet.neighborAdvertisement, body: body)
+        return ICMPv6Packet(type: type, body: body)
     }
 }
 

@@ -104,9 +104,7 @@ public struct TCPSegment: Sendable, Hashable {
         buffer.writeInteger(window)
         buffer.writeInteger(checksum)
         buffer.writeInteger(urgentPointer)
-        var o = options
-        buffer.writeBuffer(&o)
-        var p = payload
-        buffer.writeBuffer(&p)
+        buffer.writeImmutableBuffer(options)
+        buffer.writeImmutableBuffer(payload)
     }
 }

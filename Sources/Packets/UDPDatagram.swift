@@ -56,7 +56,6 @@ public struct UDPDatagram: Sendable, Hashable {
         buffer.writeInteger(destinationPort)
         buffer.writeInteger(length)
         buffer.writeInteger(checksum)
-        var p = payload
-        buffer.writeBuffer(&p)
+        buffer.writeImmutableBuffer(payload)
     }
 }

@@ -30,7 +30,6 @@ public struct VXLANHeader: Sendable, Hashable {
     public func write(to buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt32(flags) << 24)
         buffer.writeInteger(vni << 8)
-        var i = inner
-        buffer.writeBuffer(&i)
+        buffer.writeImmutableBuffer(inner)
     }
 }

@@ -34,12 +34,11 @@ struct BGPBenchRun: Codable, Sendable {
 
     static func measure(_ kind: BGPBenchReflector.Kind, executable: String, routes: Int, receivers: Int,
                         tenants: Int = 0, imports: Int = 1, timeout: Int) async throws -> BGPBenchRun {
-        let load = BGPBenchLoad(routes: routes, nextHop: IPv4Address(127, 0, 0, 2), tenants: tenants)
+        let load = BGPBenchLoad(routes: routes, nextHop: injectorAddress, tenants: tenants)
         let group = MultiThreadedEventLoopGroup.singleton
         let port = try await BGPBenchReflector.freePort(group: group)
-        // Injector 127.0.0.2, receivers 127.0.0.3 and up: distinct peers to the RR.
-        let receiverAddresses: [IPv4Address] = (0..<receivers).map { i in IPv4Address(rawValue: 0x7f00_0003 + UInt32(i)) }
-        let peers = [IPv4Address(127, 0, 0, 2)] + receiverAddresses
+        let receiverAddresses = Self.receiverAddresses(receivers)
+        let peers = [injectorAddress] + receiverAddresses
         let reflector: BGPBenchReflector
         switch kind {
         case .swiftplane: reflector = try .swiftplane(executable: executable, port: port, maximumPeers: peers.count + 10)
@@ -106,6 +105,15 @@ struct BGPBenchRun: Codable, Sendable {
             storedBytesPerRoute: storedRSS.map { Double($0) / Double(routes) },
             idleBytesPerReceiver: perReceiver(idleCurrentRSS), storedBytesPerReceiver: perReceiver(storedRSS),
             announcedNLRI: withdrawn.map(\.announcedNLRI).reduce(0, +), withdrawnNLRI: withdrawn.map(\.withdrawnNLRI).reduce(0, +))
+    }
+
+    /// The injector's address: distinct from every receiver's, so the
+    /// reflector sees each as a peer of its own.
+    static let injectorAddress = IPv4Address(127, 0, 0, 2)
+
+    /// `count` receivers' addresses, 127.0.0.3 and up.
+    static func receiverAddresses(_ count: Int) -> [IPv4Address] {
+        (0..<count).map { i in IPv4Address(rawValue: 0x7f00_0003 + UInt32(i)) }
     }
 
     /// Connects, retrying while the freshly started reflector is not listening yet.

@@ -75,7 +75,7 @@ struct BGPReplayDump: Sendable {
     /// 16777215), its MAC the first from 02:ff:ff:ff:ff:00 that no route
     /// of the dump holds there; and its UPDATE.
     private static func marker(avoiding routes: [NLRI: NLRI]) -> (NLRI, ByteBuffer) {
-        let nextHop = IPv4Address(127, 0, 0, 2), vni: UInt32 = 0xff_ffff
+        let nextHop = BGPBenchRun.injectorAddress, vni: UInt32 = 0xff_ffff
         var mac: UInt64 = 0x02ff_ffff_ff00
         var route: NLRI
         repeat {

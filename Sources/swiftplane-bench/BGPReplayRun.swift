@@ -38,9 +38,8 @@ struct BGPReplayRun: Codable, Sendable {
     static func measure(executable: String, file: String, dump: BGPReplayDump, receivers: Int, timeout: Int) async throws -> BGPReplayRun {
         let group = MultiThreadedEventLoopGroup.singleton
         let port = try await BGPBenchReflector.freePort(group: group)
-        // Injector 127.0.0.2, receivers 127.0.0.3 and up.
-        let injectorAddress = IPv4Address(127, 0, 0, 2)
-        let receiverAddresses: [IPv4Address] = (0..<receivers).map { i in IPv4Address(rawValue: 0x7f00_0003 + UInt32(i)) }
+        let injectorAddress = BGPBenchRun.injectorAddress
+        let receiverAddresses = BGPBenchRun.receiverAddresses(receivers)
         let reflector = try BGPBenchReflector.swiftplane(executable: executable, port: port, maximumPeers: receivers + 11)
         var channels: [any Channel] = []
         defer {

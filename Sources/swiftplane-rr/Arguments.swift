@@ -16,17 +16,14 @@ struct ASNumber: ExpressibleByArgument {
     }
 }
 
-struct IPv4Argument: ExpressibleByArgument {
-    var address: IPv4Address
-    init?(argument: String) {
-        guard let a = IPv4Address(argument) else { return nil }
-        address = a
-    }
+/// --router-id, --cluster-id.
+extension IPv4Address: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
 }
 
 /// Parsed in ConfigurationValues, which the configuration file shares.
 extension ListenAddress: ExpressibleByArgument {
-    public var defaultValueDescription: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var defaultValueDescription: String { Self.text(host: host, port: port) }
 }
 
 /// IPV4, IPV4:PORT, IPV6, [IPV6] or [IPV6]:PORT (179 when absent).
@@ -40,12 +37,9 @@ struct NeighborArgument: ExpressibleByArgument {
     }
 }
 
-struct RangeArgument: ExpressibleByArgument {
-    var range: NeighborRange
-    init?(argument: String) {
-        guard let r = NeighborRange(argument) else { return nil }
-        range = r
-    }
+/// --accept.
+extension NeighborRange: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
 }
 
 struct HoldTime: ExpressibleByArgument {

@@ -83,16 +83,16 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     var asn: ASNumber?
 
     @Option(help: "Our BGP identifier, an IPv4 address. Required, by flag or file.")
-    var routerID: IPv4Argument?
+    var routerID: IPv4Address?
 
     @Option(help: "The cluster id (RFC 4456), an IPv4 address; defaults to the router id.")
-    var clusterID: IPv4Argument?
+    var clusterID: IPv4Address?
 
     @Option(help: "Address and port to listen on, IPV4:PORT or [IPV6]:PORT (default \(ConfigurationFile.Defaults.listen.defaultValueDescription)).")
     var listen: ListenAddress?
 
     @Option(help: "Accept peers from this IPv4 prefix (repeatable), e.g. 10.0.0.0/8.")
-    var accept: [RangeArgument] = []
+    var accept: [NeighborRange] = []
 
     @Option(help: "Connect to this iBGP peer, ADDRESS or ADDRESS:PORT (repeatable); it is a route reflector client.")
     var neighbor: [NeighborArgument] = []
@@ -184,27 +184,18 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     func merged() -> Merged {
         var file = ConfigurationFile()
         if let path = config {
-            do { file = try ConfigurationFile.load(path) } catch {
-                printError("swiftplane-rr: \(error)")
-                terminate(2)
-            }
+            do { file = try ConfigurationFile.load(path) } catch { refuse("\(error)") }
         }
-        guard let asn = asn?.value ?? file.asn else {
-            printError("swiftplane-rr: missing the AS number: --as or 'as' in the configuration file")
-            terminate(2)
-        }
-        guard let routerID = routerID?.address ?? file.routerID else {
-            printError("swiftplane-rr: missing the router id: --router-id or 'router-id' in the configuration file")
-            terminate(2)
-        }
+        guard let asn = asn?.value ?? file.asn else { refuse("missing the AS number: --as or 'as' in the configuration file") }
+        guard let routerID = routerID ?? file.routerID else { refuse("missing the router id: --router-id or 'router-id' in the configuration file") }
         let listen = listen ?? file.listen.map { ListenAddress(host: $0.host, port: $0.port) } ?? ConfigurationFile.Defaults.listen
         let neighbors = neighbor.isEmpty
             ? (file.neighbors ?? []).map { $0.configuration(peerAS: asn) }
             : neighbor.map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn) }
         let restart = gracefulRestart ?? file.gracefulRestart ?? ConfigurationFile.Defaults.gracefulRestart
         var speaker = SpeakerConfiguration(
-            localAS: asn, routerID: routerID, clusterID: clusterID?.address ?? file.clusterID, listenHost: listen.host,
-            listenPort: listen.port, accept: accept.isEmpty ? file.accept ?? [] : accept.map(\.range),
+            localAS: asn, routerID: routerID, clusterID: clusterID ?? file.clusterID, listenHost: listen.host,
+            listenPort: listen.port, accept: accept.isEmpty ? file.accept ?? [] : accept,
             maximumDynamicPeers: maxPeers ?? file.maximumPeers ?? ConfigurationFile.Defaults.maximumPeers, neighbors: neighbors,
             holdTime: holdTime?.seconds ?? file.holdTime ?? ConfigurationFile.Defaults.holdTime, connectRetryTime: .seconds(Int64(file.connectRetry ?? ConfigurationFile.Defaults.connectRetry)),
             maximumPrefixes: Self.maximumPrefixes(maxPrefixes ?? file.maximumPrefixes),
@@ -216,32 +207,20 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         speaker.maximumOutputQueue = file.maximumOutputQueue ?? ConfigurationFile.Defaults.maximumOutputQueue
         var admin = file.adminAddress ?? .routeReflectorDefault
         if let adminSocket {
-            do { admin = try AdminAddress(parsing: adminSocket) } catch {
-                printError("swiftplane-rr: --admin-socket: \(error)")
-                terminate(2)
-            }
+            do { admin = try AdminAddress(parsing: adminSocket) } catch { refuse("--admin-socket: \(error)") }
         }
         var metricsAddress = file.metricsAddress
         if let metrics {
-            do { metricsAddress = try MetricsListener.address(parsing: metrics) } catch {
-                printError("swiftplane-rr: --metrics: \(error)")
-                terminate(2)
-            }
+            do { metricsAddress = try MetricsListener.address(parsing: metrics) } catch { refuse("--metrics: \(error)") }
         }
         var bmpCollector = file.bmpCollector
         if let bmp {
-            guard let (address, port) = ListenAddress.hostPort(bmp), port > 0 else {
-                printError("swiftplane-rr: --bmp: invalid value '\(bmp)': expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535")
-                terminate(2)
-            }
+            guard let (address, port) = ListenAddress.hostPort(bmp), port > 0 else { refuse("--bmp: invalid value '\(bmp)': expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535") }
             bmpCollector = ListenAddress(host: "\(address)", port: port)
         }
         var mrt = file.mrt
         if let mrtDirectory {
-            guard mrtDirectory.hasPrefix("/") else {
-                printError("swiftplane-rr: --mrt-directory: invalid value '\(mrtDirectory)': expected an absolute folder path")
-                terminate(2)
-            }
+            guard mrtDirectory.hasPrefix("/") else { refuse("--mrt-directory: invalid value '\(mrtDirectory)': expected an absolute folder path") }
             mrt = ConfigurationFile.MRTDumpSettings(directory: mrtDirectory, fileSize: mrt?.fileSize ?? ConfigurationFile.Defaults.mrtFileSize,
                                                      files: mrt?.files ?? ConfigurationFile.Defaults.mrtFiles)
         }
@@ -429,6 +408,12 @@ extension RouteReflectorCommand {
         let path = try writer.writeTableDump(records)
         return MRTTableDumpReport(file: path, peers: snapshot.sessions.count, destinations: records.count - 1)
     }
+}
+
+/// A configuration or flag value refused: said on standard error, exit 2.
+func refuse(_ message: String) -> Never {
+    printError("swiftplane-rr: " + message)
+    terminate(2)
 }
 
 /// Writes a line to standard error (file descriptor 2).

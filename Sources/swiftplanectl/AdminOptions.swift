@@ -62,12 +62,35 @@ struct AdminOptions: ParsableArguments {
     }
 }
 
+/// The admin API path with the query of the parameters that are set, in
+/// their order, each value percent-escaped.
+func adminTarget(_ path: String, _ parameters: KeyValuePairs<String, String?>) -> String {
+    let query = parameters.compactMap { name, value in value.map { "\(name)=\(escaped($0))" } }
+    return path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+}
+
+/// A query value: all but letters, digits and -._~: percent-escaped.
+func escaped(_ text: String) -> String {
+    text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~:"))) ?? text
+}
+
+/// --vni: a VNI has 24 bits.
+func validateVNI(_ vni: UInt32?) throws {
+    if let vni, vni > 0xff_ffff { throw ValidationError("--vni: invalid value '\(vni)': a VNI is 0-16777215") }
+}
+
 /// Columns padded to their widest cell, two spaces apart; a note under it.
 struct TextTable {
     var headers: [String]
     var rows: [[String]] = []
 
     init(_ headers: String...) { self.headers = headers }
+
+    /// One row an item.
+    init<Items: Sequence>(_ headers: String..., rows items: Items, _ row: (Items.Element) -> [String]) {
+        self.headers = headers
+        rows = items.map(row)
+    }
 
     mutating func add(_ cells: [String]) { rows.append(cells) }
 

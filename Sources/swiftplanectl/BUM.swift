@@ -20,11 +20,9 @@ struct BUM: ParsableCommand {
 
     func run() throws {
         try options.show("/bum", defaultSocket: .agentDefault, as: [BUMReport].self) { reports in
-            var table = TextTable("VNI", "BROADCAST", "MULTICAST", "UNKNOWN UNICAST", "BYTES", "SWITCHES")
-            for r in reports {
-                table.add(["\(r.vni)", "\(r.broadcastPackets)", "\(r.multicastPackets)", "\(r.unknownUnicastPackets)", "\(r.bytes)", "\(r.switches)"])
-            }
-            return table.render(empty: "no VNI configured")
+            TextTable("VNI", "BROADCAST", "MULTICAST", "UNKNOWN UNICAST", "BYTES", "SWITCHES", rows: reports) { r in
+                ["\(r.vni)", "\(r.broadcastPackets)", "\(r.multicastPackets)", "\(r.unknownUnicastPackets)", "\(r.bytes)", "\(r.switches)"]
+            }.render(empty: "no VNI configured")
         }
     }
 }

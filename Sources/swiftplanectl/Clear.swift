@@ -35,12 +35,13 @@ struct Clear: ParsableCommand {
         func validate() throws {
             if all == (mac != nil) { throw ValidationError("name one MAC or --all") }
             if let mac, EthernetAddress(mac) == nil { throw ValidationError("invalid MAC '\(mac)': expected 02:00:00:00:00:01") }
-            if let vni, vni > 0xff_ffff { throw ValidationError("--vni: invalid value '\(vni)': a VNI is 0-16777215") }
+            try validateVNI(vni)
         }
 
         func run() throws {
-            let query = all ? "all=1" : "mac=\(Trace.escaped(mac ?? ""))" + (vni.map { "&vni=\($0)" } ?? "")
-            try options.act("/clear/dup-mac?" + query, defaultSocket: .agentDefault, as: ClearReport.self) { report in
+            let target = all ? adminTarget("/clear/dup-mac", ["all": "1"])
+                : adminTarget("/clear/dup-mac", ["mac": mac ?? "", "vni": vni.map { "\($0)" }])
+            try options.act(target, defaultSocket: .agentDefault, as: ClearReport.self) { report in
                 report.cleared.isEmpty ? "no MAC was frozen\n" : "thawed: \(report.cleared.joined(separator: ", "))\n"
             }
         }

@@ -34,21 +34,18 @@ struct EVPN: ParsableCommand {
         var duplicate = false
 
         func validate() throws {
-            if let vni, vni > 0xff_ffff { throw ValidationError("--vni: invalid value '\(vni)': a VNI is 0-16777215") }
+            try validateVNI(vni)
         }
 
         func run() throws {
-            let query = [vni.map { "vni=\($0)" }, duplicate ? "duplicate=1" : nil].compactMap { $0 }
-            try options.show("/evpn/macs" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), defaultSocket: .agentDefault,
-                             as: [MACReport].self) { macs in
-                var table = TextTable("VNI", "MAC", "IPS", "SOURCE", "WHERE", "SEQ", "AGE", "FROZEN")
-                for m in macs {
+            let target = adminTarget("/evpn/macs", ["vni": vni.map { "\($0)" }, "duplicate": duplicate ? "1" : nil])
+            try options.show(target, defaultSocket: .agentDefault, as: [MACReport].self) { macs in
+                TextTable("VNI", "MAC", "IPS", "SOURCE", "WHERE", "SEQ", "AGE", "FROZEN", rows: macs) { m in
                     let place = m.location == "remote" ? "vtep \(m.vtep ?? "-")" : m.port.map { "port \($0)" } ?? "-"
-                    table.add(["\(m.vni)", m.mac, m.ips.isEmpty ? "-" : m.ips.joined(separator: ","), m.source?.rawValue ?? "-", place,
-                               m.sequence.map { "\($0)" } ?? "-", m.ageSeconds.map { duration($0) } ?? "-",
-                               m.frozen ? "yes (\(m.moves ?? 0) moves, \(duration(m.frozenSeconds ?? 0)) ago)" : "-"])
-                }
-                return table.render(empty: duplicate ? "no duplicate MACs" : "no MACs")
+                    return ["\(m.vni)", m.mac, m.ips.isEmpty ? "-" : m.ips.joined(separator: ","), m.source?.rawValue ?? "-", place,
+                            m.sequence.map { "\($0)" } ?? "-", m.ageSeconds.map { duration($0) } ?? "-",
+                            m.frozen ? "yes (\(m.moves ?? 0) moves, \(duration(m.frozenSeconds ?? 0)) ago)" : "-"]
+                }.render(empty: duplicate ? "no duplicate MACs" : "no MACs")
             }
         }
     }

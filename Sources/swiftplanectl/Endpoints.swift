@@ -15,12 +15,10 @@ struct Endpoints: ParsableCommand {
 
     func run() throws {
         try options.show("/endpoints", defaultSocket: .agentDefault, as: [EndpointReport].self) { endpoints in
-            var table = TextTable("VNI", "MAC", "IPS", "WHERE", "SOURCE")
-            for e in endpoints {
+            TextTable("VNI", "MAC", "IPS", "WHERE", "SOURCE", rows: endpoints) { e in
                 let place = e.vtep.map { "vtep \($0)" } ?? [e.bridge, e.port.map { "port \($0)" }, e.portName.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
-                table.add(["\(e.vni)", e.mac, e.ips.isEmpty ? "-" : e.ips.joined(separator: ","), place, e.source.rawValue])
-            }
-            return table.render(empty: "no endpoints")
+                return ["\(e.vni)", e.mac, e.ips.isEmpty ? "-" : e.ips.joined(separator: ","), place, e.source.rawValue]
+            }.render(empty: "no endpoints")
         }
     }
 }

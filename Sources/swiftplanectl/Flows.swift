@@ -32,8 +32,7 @@ struct Flows: ParsableCommand {
     }
 
     func run() throws {
-        let query = [dpid.map { "dpid=\($0)" }, live ? "live=1" : nil].compactMap { $0 }
-        let target = "/flows" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        let target = adminTarget("/flows", ["dpid": dpid, "live": live ? "1" : nil])
         try options.show(target, defaultSocket: .agentDefault, as: [FlowReport].self) { reports in
             var out = ""
             for report in reports {

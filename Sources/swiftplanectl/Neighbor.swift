@@ -36,8 +36,8 @@ struct Neighbor: ParsableCommand {
     }
 
     func run() throws {
-        let address = Trace.escaped(name)
-        let target = action == .reset ? "/neighbor/reset?address=\(address)" : "/neighbor/soft-reset?address=\(address)&direction=\(direction)"
+        let target = action == .reset ? adminTarget("/neighbor/reset", ["address": name])
+            : adminTarget("/neighbor/soft-reset", ["address": name, "direction": direction])
         try options.act(target, defaultSocket: .routeReflectorDefault, as: NeighborActionReport.self) {
             "\($0.address): \($0.action), \($0.sessions) session\($0.sessions == 1 ? "" : "s")\n"
         }

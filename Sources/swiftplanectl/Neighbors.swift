@@ -30,24 +30,21 @@ struct Neighbors: ParsableCommand {
 
     func run() throws {
         if let name, let table {
-            try options.show("/neighbor/\(table.rawValue)?address=\(Trace.escaped(name))", defaultSocket: .routeReflectorDefault,
+            try options.show(adminTarget("/neighbor/\(table.rawValue)", ["address": name]), defaultSocket: .routeReflectorDefault,
                              as: [RouteReport].self, table: Routes.table)
             return
         }
         if let name {
-            let query = Trace.escaped(name)
-            try options.show("/neighbor?address=\(query)", defaultSocket: .routeReflectorDefault, as: NeighborDetailReport.self, table: Self.detail)
+            try options.show(adminTarget("/neighbor", ["address": name]), defaultSocket: .routeReflectorDefault, as: NeighborDetailReport.self, table: Self.detail)
             return
         }
         try options.show("/neighbors", defaultSocket: .routeReflectorDefault, as: [NeighborReport].self) { neighbors in
             // IMPORTS: "-" for a neighbour without route target constraint (it gets every route).
-            var table = TextTable("NEIGHBOR", "AS", "STATE", "UPTIME", "RCVD", "SENT", "LAST ERROR", "IMPORTS")
-            for n in neighbors {
-                table.add([n.port.map { "\(n.address):\($0)" } ?? n.address, "\(n.asn)", n.state + (n.dynamic ? " (dynamic)" : ""),
-                           n.uptimeSeconds.map(duration) ?? "-", "\(n.prefixesReceived)", "\(n.prefixesSent)", n.lastError ?? "-",
-                           n.routeTargets.map { $0.isEmpty ? "none" : $0.joined(separator: ",") } ?? "-"])
-            }
-            return table.render(empty: "no neighbours")
+            TextTable("NEIGHBOR", "AS", "STATE", "UPTIME", "RCVD", "SENT", "LAST ERROR", "IMPORTS", rows: neighbors) { n in
+                [n.port.map { "\(n.address):\($0)" } ?? n.address, "\(n.asn)", n.state + (n.dynamic ? " (dynamic)" : ""),
+                 n.uptimeSeconds.map(duration) ?? "-", "\(n.prefixesReceived)", "\(n.prefixesSent)", n.lastError ?? "-",
+                 n.routeTargets.map { $0.isEmpty ? "none" : $0.joined(separator: ",") } ?? "-"]
+            }.render(empty: "no neighbours")
         }
     }
 
@@ -67,8 +64,7 @@ struct Neighbors: ParsableCommand {
                 + ", stale routes \(gr.staleRoutes), End-of-RIB from \(gr.endOfRIBReceived.isEmpty ? "-" : gr.endOfRIBReceived.joined(separator: ", "))",
         ]
         if let imports = n.routeTargets { lines.append("  imports (RFC 4684) \(imports.isEmpty ? "none" : imports.joined(separator: ", "))") }
-        var table = TextTable("  FAMILY", "RECEIVED", "SENT")
-        for p in d.prefixes { table.add(["  " + p.family, "\(p.received)", "\(p.sent)"]) }
+        let table = TextTable("  FAMILY", "RECEIVED", "SENT", rows: d.prefixes) { p in ["  " + p.family, "\(p.received)", "\(p.sent)"] }
         return lines.joined(separator: "\n") + "\n" + table.render(empty: "  no prefixes")
     }
 }

@@ -43,30 +43,26 @@ struct Routes: ParsableCommand {
     var peer: String?
 
     func validate() throws {
-        if let vni, vni > 0xff_ffff { throw ValidationError("--vni: invalid value '\(vni)': a VNI is 0-16777215") }
+        try validateVNI(vni)
         if let type, !(0...5).contains(type) { throw ValidationError("--type: invalid value '\(type)': expected 0 (rtc) or an EVPN type 1-5") }
         if let mac, EthernetAddress(mac) == nil { throw ValidationError("--mac: invalid value '\(mac)': expected a MAC such as 02:00:00:00:00:01") }
         if let ip, IPAddress(ip) == nil { throw ValidationError("--ip: invalid value '\(ip)': expected an IPv4 or IPv6 address") }
     }
 
     func run() throws {
-        let fields: [(String, String?)] = [("vni", vni.map { "\($0)" }), ("type", type.map { "\($0)" }), ("mac", mac), ("ip", ip),
-                                          ("rd", rd), ("rt", rt), ("peer", peer)]
-        let query = fields.compactMap { name, value in value.map { "\(name)=\(Trace.escaped($0))" } }
-        let target = "/routes" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        let target = adminTarget("/routes", ["vni": vni.map { "\($0)" }, "type": type.map { "\($0)" }, "mac": mac, "ip": ip,
+                                             "rd": rd, "rt": rt, "peer": peer])
         try options.show(target, defaultSocket: .routeReflectorDefault, as: [RouteReport].self, table: Self.table)
     }
 
     /// One row a path: best (*) and stale (S), type, RD, MAC, IP, VNI, next hop, originator, cluster list, source.
     static func table(_ routes: [RouteReport]) -> String {
-        var table = TextTable("", "TYPE", "RD", "MAC", "IP", "VNI", "NEXT HOP", "ORIGINATOR", "CLUSTER LIST", "FROM")
-        for r in routes {
+        TextTable("", "TYPE", "RD", "MAC", "IP", "VNI", "NEXT HOP", "ORIGINATOR", "CLUSTER LIST", "FROM", rows: routes) { r in
             // Another family's route (RT membership, RFC 4684): its family names the type, its prefix stands in the RD column.
             let type = r.type == 0 ? (r.family.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "0") : "\(r.type)"
-            table.add([(r.best ? "*" : " ") + (r.stale ? "S" : " "), type, r.type == 0 ? r.prefix : r.rd ?? "-", r.mac ?? "-", r.ip ?? "-",
-                       r.vni.map { "\($0)" } ?? "-", r.nextHop, r.originatorID ?? "-",
-                       r.clusterList.isEmpty ? "-" : r.clusterList.joined(separator: ","), r.fromPeer])
-        }
-        return table.render(empty: "no routes")
+            return [(r.best ? "*" : " ") + (r.stale ? "S" : " "), type, r.type == 0 ? r.prefix : r.rd ?? "-", r.mac ?? "-", r.ip ?? "-",
+                    r.vni.map { "\($0)" } ?? "-", r.nextHop, r.originatorID ?? "-",
+                    r.clusterList.isEmpty ? "-" : r.clusterList.joined(separator: ","), r.fromPeer]
+        }.render(empty: "no routes")
     }
 }

@@ -16,14 +16,12 @@ struct Switches: ParsableCommand {
 
     func run() throws {
         try options.show("/switches", defaultSocket: .agentDefault, as: [SwitchReport].self) { switches in
-            var table = TextTable("DPID", "BRIDGE", "ADDRESS", "CONNECTED SINCE", "FLOWS", "PORTS")
             let format = ISO8601DateFormatter()
-            for s in switches {
-                table.add([s.dpid, s.bridge ?? "-", s.address,
-                           format.string(from: Date(timeIntervalSince1970: s.connectedSince)) + " (\(duration(s.connectedSeconds)))",
-                           "\(s.flows)", s.ports.map { "\($0.number):\($0.name)" }.joined(separator: " ")])
-            }
-            return table.render(empty: "no switch connected")
+            return TextTable("DPID", "BRIDGE", "ADDRESS", "CONNECTED SINCE", "FLOWS", "PORTS", rows: switches) { s in
+                [s.dpid, s.bridge ?? "-", s.address,
+                 format.string(from: Date(timeIntervalSince1970: s.connectedSince)) + " (\(duration(s.connectedSeconds)))",
+                 "\(s.flows)", s.ports.map { "\($0.number):\($0.name)" }.joined(separator: " ")]
+            }.render(empty: "no switch connected")
         }
     }
 }

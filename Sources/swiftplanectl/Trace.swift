@@ -37,17 +37,12 @@ struct Trace: ParsableCommand {
     func validate() throws {
         if from.isEmpty { throw ValidationError("--from: must not be empty") }
         if to.isEmpty { throw ValidationError("--to: must not be empty") }
-        if let vni, vni > 0xff_ffff { throw ValidationError("--vni: invalid value '\(vni)': a VNI has 24 bits (0-16777215)") }
+        try validateVNI(vni)
     }
 
     func run() throws {
-        var query = "from=\(Self.escaped(from))&to=\(Self.escaped(to))"
-        if let vni { query += "&vni=\(vni)" }
-        try options.show("/trace?" + query, defaultSocket: .agentDefault, as: TraceReport.self, table: Self.render)
-    }
-
-    static func escaped(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~:"))) ?? text
+        let target = adminTarget("/trace", ["from": from, "to": to, "vni": vni.map { "\($0)" }])
+        try options.show(target, defaultSocket: .agentDefault, as: TraceReport.self, table: Self.render)
     }
 
     static func render(_ report: TraceReport) -> String {
@@ -56,10 +51,9 @@ struct Trace: ParsableCommand {
             + (f.ips.isEmpty ? "" : " " + f.ips.joined(separator: ",")) + ") to \(report.to)\n"
         for packet in report.packets {
             out += "\n\(packet.description)\n"
-            var table = TextTable("TABLE", "PRIO", "FLOW", "ACTIONS")
-            for step in packet.steps {
+            let table = TextTable("TABLE", "PRIO", "FLOW", "ACTIONS", rows: packet.steps) { step in
                 let flow = (step.role ?? step.cookie) + (step.vni.map { " vni \($0)" } ?? "")
-                table.add(["\(step.table)", "\(step.priority)", flow, step.actions.joined(separator: ",")])
+                return ["\(step.table)", "\(step.priority)", flow, step.actions.joined(separator: ",")]
             }
             out += table.render(empty: "no flow matched").split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
             for output in packet.outputs where output.kind == "controller" && packet.verdictKind != "controller" {
