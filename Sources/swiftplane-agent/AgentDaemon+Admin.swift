@@ -104,7 +104,7 @@ extension AgentDaemon {
                 SwitchReport.Port(number: $0.portNo, name: "\($0.name)", mac: "\($0.hardwareAddress)")
             }
             let flows = bridgeOf[dpid] == nil ? 0 : await controller.wantedFlowCount(on: dpid)
-            out.append(SwitchReport(dpid: dpid.description, bridge: bridgeOf[dpid], address: Self.plainAddress(info.peer),
+            out.append(SwitchReport(dpid: dpid, bridge: bridgeOf[dpid], address: Self.plainAddress(info.peer),
                                     connectedSince: since.timeIntervalSince1970, connectedSeconds: now.timeIntervalSince(since),
                                     ports: ports, flows: flows))
         }
@@ -145,7 +145,7 @@ extension AgentDaemon {
             let wanted = wantedFlows(dpid)
             let bridge = bridgeOf[dpid]
             guard live else {
-                out.append(FlowReport(dpid: dpid.description, bridge: bridge, live: false,
+                out.append(FlowReport(dpid: dpid, bridge: bridge, live: false,
                                       flows: wanted.entries.map { Self.flow($0, state: .wanted, stats: nil) }))
                 continue
             }
@@ -170,7 +170,7 @@ extension AgentDaemon {
             for stats in byKey.values.sorted(by: { ($0.tableID, $0.priority) < ($1.tableID, $1.priority) }) {
                 flows.append(Self.flow(FlowEntry(stats), state: owner.contains(stats.cookie) ? .extra : .foreign, stats: stats))
             }
-            out.append(FlowReport(dpid: dpid.description, bridge: bridge, live: true, flows: flows))
+            out.append(FlowReport(dpid: dpid, bridge: bridge, live: true, flows: flows))
         }
         return out
     }

@@ -19,7 +19,7 @@ struct Switches: ParsableCommand {
             var table = TextTable("DPID", "BRIDGE", "ADDRESS", "CONNECTED SINCE", "FLOWS", "PORTS")
             let format = ISO8601DateFormatter()
             for s in switches {
-                table.add([s.dpid, s.bridge ?? "-", s.address,
+                table.add([s.dpid.description, s.bridge ?? "-", s.address,
                            format.string(from: Date(timeIntervalSince1970: s.connectedSince)) + " (\(duration(s.connectedSeconds)))",
                            "\(s.flows)", s.ports.map { "\($0.number):\($0.name)" }.joined(separator: " ")])
             }
