@@ -117,7 +117,7 @@ let package = Package(
         // its client for swiftplanectl, and the Prometheus /metrics page.
         .target(
             name: "AdminAPI",
-            dependencies: ["BGP", "ConfigurationValues", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            dependencies: ["BGP", "OpenFlow", "ConfigurationValues", "SocketFile", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                            .product(name: "Logging", package: "swift-log")],

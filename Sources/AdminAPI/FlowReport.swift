@@ -1,3 +1,5 @@
+import OpenFlow
+
 /// `GET /flows`: a switch's flows as the agent wants them and, with `live`,
 /// compared with the switch's own flow dump.
 public struct FlowReport: Codable, Hashable, Sendable {
@@ -38,12 +40,12 @@ public struct FlowReport: Codable, Hashable, Sendable {
         }
     }
 
-    public var dpid: String
+    public var dpid: DatapathID
     public var bridge: String?
     public var live: Bool
     public var flows: [Flow]
 
-    public init(dpid: String, bridge: String?, live: Bool, flows: [Flow]) {
+    public init(dpid: DatapathID, bridge: String?, live: Bool, flows: [Flow]) {
         self.dpid = dpid; self.bridge = bridge; self.live = live; self.flows = flows
     }
 

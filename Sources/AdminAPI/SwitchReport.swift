@@ -1,3 +1,5 @@
+import OpenFlow
+
 /// `GET /switches`: a connected OpenFlow switch.
 public struct SwitchReport: Codable, Hashable, Sendable {
     public struct Port: Codable, Hashable, Sendable {
@@ -7,8 +9,8 @@ public struct SwitchReport: Codable, Hashable, Sendable {
         public init(number: UInt32, name: String, mac: String) { self.number = number; self.name = name; self.mac = mac }
     }
 
-    /// 16 hex digits, as OVS prints it.
-    public var dpid: String
+    /// In JSON 16 hex digits, as OVS prints it.
+    public var dpid: DatapathID
     public var bridge: String?
     /// The switch's end of the OpenFlow connection.
     public var address: String
@@ -19,7 +21,7 @@ public struct SwitchReport: Codable, Hashable, Sendable {
     /// Flows the agent wants on it.
     public var flows: Int
 
-    public init(dpid: String, bridge: String?, address: String, connectedSince: Double, connectedSeconds: Double, ports: [Port], flows: Int) {
+    public init(dpid: DatapathID, bridge: String?, address: String, connectedSince: Double, connectedSeconds: Double, ports: [Port], flows: Int) {
         self.dpid = dpid; self.bridge = bridge; self.address = address; self.connectedSince = connectedSince
         self.connectedSeconds = connectedSeconds; self.ports = ports; self.flows = flows
     }

@@ -1,3 +1,5 @@
+import OpenFlow
+
 /// `GET /trace?from=&to=&vni=`: the packets a local endpoint would send to
 /// reach `to`, each walked through the agent's wanted flows. For an IP
 /// destination: the ARP request first, then the IPv4 packet to the MAC it
@@ -6,7 +8,7 @@ public struct TraceReport: Codable, Hashable, Sendable {
     /// The local endpoint the packets come from.
     public struct Source: Codable, Hashable, Sendable {
         public var bridge: String
-        public var dpid: String?
+        public var dpid: DatapathID?
         public var port: UInt32
         /// The OVS port name, when the switch or OVSDB told it.
         public var portName: String?
@@ -14,7 +16,7 @@ public struct TraceReport: Codable, Hashable, Sendable {
         public var mac: String
         public var ips: [String]
 
-        public init(bridge: String, dpid: String?, port: UInt32, portName: String?, vni: UInt32, mac: String, ips: [String]) {
+        public init(bridge: String, dpid: DatapathID?, port: UInt32, portName: String?, vni: UInt32, mac: String, ips: [String]) {
             self.bridge = bridge; self.dpid = dpid; self.port = port; self.portName = portName; self.vni = vni; self.mac = mac
             self.ips = ips
         }

@@ -17,19 +17,19 @@ import Packets
 /// the changed flows of its bridge (or, new to its bridge, the whole table).
 public struct AgentStateMachine: Sendable {
     public enum Event: Sendable {
-        case switchConnected(datapathID: UInt64)
-        case switchDisconnected(datapathID: UInt64)
+        case switchConnected(datapathID: DatapathID)
+        case switchDisconnected(datapathID: DatapathID)
         /// A bridge read from OVSDB: the datapath id it reports, its ports
         /// (configuration and OVSDB), and what is wrong with its VXLAN port (nil: verified).
-        case databaseRead(bridge: String, datapathID: UInt64?, ports: AgentCore.PortSnapshot, tunnelProblem: String?)
+        case databaseRead(bridge: String, datapathID: DatapathID?, ports: AgentCore.PortSnapshot, tunnelProblem: String?)
         /// A bridge's ports, not from an OVSDB report (start, reload).
         case portsChanged(bridge: String, ports: AgentCore.PortSnapshot, tunnelProblem: String?)
         /// Best routes that changed: each with its path, or nil when withdrawn.
         case routesChanged([(route: EVPNRoute, path: EVPNPath?)])
-        case packetIn(datapathID: UInt64, PacketIn)
+        case packetIn(datapathID: DatapathID, PacketIn)
         /// The source table's flow statistics of a switch (traffic from
         /// gleaned endpoints that needed no packet-in).
-        case sourceStatistics(datapathID: UInt64, [FlowStats])
+        case sourceStatistics(datapathID: DatapathID, [FlowStats])
         /// Time to forget the gleaned endpoints silent for too long.
         case expiryTick
         /// Start-up: time passed; whether every reflector sent its End-of-RIB.
@@ -46,7 +46,7 @@ public struct AgentStateMachine: Sendable {
     public enum Effect: Sendable {
         /// Flows changed: take them with `takeFlowWork()` and hand them to the switches.
         case pushFlows
-        case packetOut(datapathID: UInt64, PacketOut)
+        case packetOut(datapathID: DatapathID, PacketOut)
         /// The routes this host originates now (the whole set).
         case advertise([EVPNPath])
         /// Local endpoints are known: open the sessions to the reflectors.
@@ -58,12 +58,12 @@ public struct AgentStateMachine: Sendable {
 
     /// What the daemon logs and counts.
     public enum Notice: Sendable {
-        case switchUp(datapathID: UInt64, bridge: String)
+        case switchUp(datapathID: DatapathID, bridge: String)
         /// A connected switch matches no bridge (yet, when OVSDB has still to report the ids).
-        case switchUnmatched(datapathID: UInt64, awaitingDatabase: Bool)
+        case switchUnmatched(datapathID: DatapathID, awaitingDatabase: Bool)
         /// A connected switch's bridge changed (nil: it matches none any more).
-        case switchRebound(datapathID: UInt64, bridge: String?)
-        case datapathMismatch(bridge: String, reported: UInt64, configured: UInt64)
+        case switchRebound(datapathID: DatapathID, bridge: String?)
+        case datapathMismatch(bridge: String, reported: DatapathID, configured: DatapathID)
         case tunnelRefused(bridge: String, problem: String)
         case tunnelVerified(bridge: String, vxlanPort: UInt32)
         case gleaned(bridge: String, Endpoint)
@@ -83,9 +83,9 @@ public struct AgentStateMachine: Sendable {
     /// What a switch gets next.
     public enum FlowWork: Sendable {
         /// The changes of its bridge since the last push.
-        case update(datapathID: UInt64, BridgeFlowUpdate)
+        case update(datapathID: DatapathID, BridgeFlowUpdate)
         /// Its bridge's whole table (new to its bridge).
-        case replace(datapathID: UInt64, bridge: String, SwitchTables)
+        case replace(datapathID: DatapathID, bridge: String, SwitchTables)
     }
 
     public private(set) var core: AgentCore
@@ -104,7 +104,7 @@ public struct AgentStateMachine: Sendable {
     /// `core.refusedGleanCount` when last noticed: every refusal is counted, not only those with a reason kept.
     private var gleanRefusalsNoticed = 0
     /// The source flows' packet counters at the last reading, per switch.
-    private var sourceCounts: [UInt64: [EndpointKey: UInt64]] = [:]
+    private var sourceCounts: [DatapathID: [EndpointKey: UInt64]] = [:]
     private let startedAt: ContinuousClock.Instant
 
     public init(core: AgentCore, bridges: [BridgeIdentity], deferral: SelectionDeferral, advertises: Bool,
@@ -277,7 +277,7 @@ public struct AgentStateMachine: Sendable {
     /// last taken, without the tunnel while it is refused. The controller
     /// reads it to compare with the switch's dump (it keeps only digests of
     /// what it installed). Nil until the switch was given its bridge's table.
-    public func givenTables(datapathID: UInt64) -> SwitchTables? {
+    public func givenTables(datapathID: DatapathID) -> SwitchTables? {
         guard binding.isGiven(datapathID), let bridge = binding.bridgeOf[datapathID], var tables = core.tables(bridge) else { return nil }
         if tunnelProblems[bridge] != nil, let refused = core.settings.vxlanPorts[bridge] {
             tables = TunnelRefusal.tables(tables, vxlanPort: refused)

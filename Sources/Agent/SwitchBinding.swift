@@ -1,12 +1,14 @@
+import OpenFlow
+
 /// A configured bridge as switches are matched to it: by its configured
 /// datapath id, else by the one OVSDB reports for its name.
 public struct BridgeIdentity: Hashable, Sendable {
     public var name: String
-    public var datapathID: UInt64?
+    public var datapathID: DatapathID?
     /// Whether the agent reads this bridge from OVSDB (which reports its id).
     public var readFromDatabase: Bool
 
-    public init(name: String, datapathID: UInt64? = nil, readFromDatabase: Bool = false) {
+    public init(name: String, datapathID: DatapathID? = nil, readFromDatabase: Bool = false) {
         self.name = name
         self.datapathID = datapathID
         self.readFromDatabase = readFromDatabase
@@ -20,13 +22,13 @@ public struct BridgeIdentity: Hashable, Sendable {
 public struct SwitchBinding: Sendable {
     public private(set) var bridges: [BridgeIdentity]
     /// The datapath id OVSDB reports for each bridge read from OVSDB.
-    public private(set) var reported: [String: UInt64] = [:]
+    public private(set) var reported: [String: DatapathID] = [:]
     /// Every connected switch, matched or not.
-    public private(set) var connected: Set<UInt64> = []
+    public private(set) var connected: Set<DatapathID> = []
     /// The connected switches matched to a bridge.
-    public private(set) var bridgeOf: [UInt64: String] = [:]
+    public private(set) var bridgeOf: [DatapathID: String] = [:]
     /// The matched switches that hold their bridge's whole table.
-    private var given: Set<UInt64> = []
+    private var given: Set<DatapathID> = []
 
     public init(bridges: [BridgeIdentity]) {
         self.bridges = bridges
@@ -38,15 +40,15 @@ public struct SwitchBinding: Sendable {
     /// has named a lone bridge's id, a switch with another id (a second
     /// bridge of the same OVS pointed at this controller) is no longer taken
     /// for it: it would get this bridge's flows.
-    public static func bridge(forDatapath datapath: UInt64, in bridges: [BridgeIdentity],
-                              reported: [String: UInt64]) -> String? {
+    public static func bridge(forDatapath datapath: DatapathID, in bridges: [BridgeIdentity],
+                              reported: [String: DatapathID]) -> String? {
         if let bridge = bridges.first(where: { $0.datapathID == datapath }) { return bridge.name }
         if let bridge = bridges.first(where: { $0.datapathID == nil && reported[$0.name] == datapath }) { return bridge.name }
         if bridges.count == 1, bridges[0].datapathID == nil, reported[bridges[0].name] == nil { return bridges[0].name }
         return nil
     }
 
-    public func bridge(forDatapath datapath: UInt64) -> String? {
+    public func bridge(forDatapath datapath: DatapathID) -> String? {
         Self.bridge(forDatapath: datapath, in: bridges, reported: reported)
     }
 
@@ -57,7 +59,7 @@ public struct SwitchBinding: Sendable {
     }
 
     /// A switch connected: its bridge, if it matches one.
-    public mutating func connect(_ datapath: UInt64) -> String? {
+    public mutating func connect(_ datapath: DatapathID) -> String? {
         connected.insert(datapath)
         given.remove(datapath)
         let bridge = bridge(forDatapath: datapath)
@@ -65,7 +67,7 @@ public struct SwitchBinding: Sendable {
         return bridge
     }
 
-    public mutating func disconnect(_ datapath: UInt64) {
+    public mutating func disconnect(_ datapath: DatapathID) {
         connected.remove(datapath)
         bridgeOf[datapath] = nil
         given.remove(datapath)
@@ -73,20 +75,20 @@ public struct SwitchBinding: Sendable {
 
     /// The id OVSDB reports for `bridge`; returns the switches whose bridge
     /// changed (with the new bridge, or nil).
-    public mutating func report(_ datapath: UInt64?, of bridge: String) -> [(datapathID: UInt64, bridge: String?)] {
+    public mutating func report(_ datapath: DatapathID?, of bridge: String) -> [(datapathID: DatapathID, bridge: String?)] {
         guard reported[bridge] != datapath else { return [] }
         reported[bridge] = datapath
         return rebind()
     }
 
     /// New configured bridges; returns the switches whose bridge changed.
-    public mutating func reconfigure(_ bridges: [BridgeIdentity]) -> [(datapathID: UInt64, bridge: String?)] {
+    public mutating func reconfigure(_ bridges: [BridgeIdentity]) -> [(datapathID: DatapathID, bridge: String?)] {
         self.bridges = bridges
         return rebind()
     }
 
-    private mutating func rebind() -> [(datapathID: UInt64, bridge: String?)] {
-        var changed: [(datapathID: UInt64, bridge: String?)] = []
+    private mutating func rebind() -> [(datapathID: DatapathID, bridge: String?)] {
+        var changed: [(datapathID: DatapathID, bridge: String?)] = []
         for datapath in connected.sorted() {
             let bridge = bridge(forDatapath: datapath)
             guard bridge != bridgeOf[datapath] else { continue }
@@ -102,7 +104,7 @@ public struct SwitchBinding: Sendable {
         for (datapath, name) in bridgeOf where name == bridge { given.remove(datapath) }
     }
 
-    public func isGiven(_ datapath: UInt64) -> Bool { given.contains(datapath) }
+    public func isGiven(_ datapath: DatapathID) -> Bool { given.contains(datapath) }
 
-    public mutating func markGiven(_ datapath: UInt64) { given.insert(datapath) }
+    public mutating func markGiven(_ datapath: DatapathID) { given.insert(datapath) }
 }

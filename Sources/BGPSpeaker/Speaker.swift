@@ -39,7 +39,7 @@ public actor Speaker {
     /// False until `start` has added the configured neighbours: a peer that
     /// dials the moment the socket listens must not be taken for a stranger.
     private var acceptingConnections = false
-    private var earlyConnections: [(any Channel, Inbound)] = []
+    private var earlyConnections: [Connection.Channel] = []
     private var ticker: Task<Void, Never>?
     private var closing: [EventLoopFuture<Void>] = []
     /// While a read's messages are being run: changes to the RIB are sent
@@ -77,9 +77,10 @@ public actor Speaker {
         var maximumPrefixes: Int?
         /// RFC 2385 key for the connections we dial (the listening socket has its own copy).
         var signature: TCPMD5Signature?
+        /// Its connection while it has one, and what takes the connection's outbound bytes (`Connection.drain`).
         var channel: (any Channel)?
+        var outbox: AsyncStream<[ByteBuffer]>.Continuation?
         var decoder = MessageStreamDecoder()
-        var lastWrite: EventLoopFuture<Void>?
         /// When its stale routes go (RFC 4724): the restart timer while it is
         /// down, then the wait for its End-of-RIB.
         var staleDeadline: NIODeadline?
@@ -93,7 +94,8 @@ public actor Speaker {
         var flaps = 0
         /// A route too large for its messages was reported (once per peer).
         var reportedUnsendable = false
-        /// Octets handed to the channel and not yet written to the socket.
+        /// Octets queued to its connection and not yet taken by the channel
+        /// (which takes them while under its write buffer's high watermark).
         var queuedBytes = 0
         /// Its queue passed `maximumOutputQueue`: closed without waiting for it to drain.
         var overflowed = false
@@ -185,14 +187,10 @@ public actor Speaker {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
-                let stream = Inbound()
-                do {
-                    try channel.pipeline.syncOperations.addHandler(stream.bridge)
-                } catch {
-                    return channel.eventLoop.makeFailedFuture(error)
+                channel.eventLoop.makeCompletedFuture {
+                    let connection = try Connection.wrap(channel)
+                    Task { await self.accepted(connection) }
                 }
-                Task { await self.accepted(channel, stream) }
-                return channel.eventLoop.makeSucceededVoidFuture()
             }
         let channel = try await bootstrap.bind(host: configuration.listenHost, port: configuration.listenPort).get()
         server = channel
@@ -217,7 +215,7 @@ public actor Speaker {
         }
         for n in configuration.neighbors { addNeighbor(n) }
         acceptingConnections = true
-        for (channel, stream) in earlyConnections { Task { await self.accepted(channel, stream) } }
+        for connection in earlyConnections { Task { await self.accepted(connection) } }
         earlyConnections = []
         ticker = Task { [self] in
             while !Task.isCancelled {
@@ -351,20 +349,21 @@ public actor Speaker {
         return PeerID(nextPeerID)
     }
 
-    private func accepted(_ channel: any Channel, _ stream: Inbound) async {
+    private func accepted(_ connection: Connection.Channel) async {
         guard acceptingConnections else {
-            earlyConnections.append((channel, stream))
+            earlyConnections.append(connection)
             return
         }
-        guard let address = channel.remoteAddress.flatMap(Self.peerAddress) else {
-            logger.warning("connection refused: not IP", metadata: ["remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
-            channel.close(promise: nil)
+        let remote = connection.channel.remoteAddress
+        guard let address = remote.flatMap(Self.peerAddress) else {
+            logger.warning("connection refused: not IP", metadata: ["remote": "\(remote.map { "\($0)" } ?? "?")"])
+            await Connection.refuse(connection)
             return
         }
         let id: PeerID
         if let (existing, peer) = peers.first(where: { !$0.value.dynamic && $0.value.address == address }) {
             if peer.channel != nil, [SessionState.connect, .openSent, .openConfirm].contains(peer.session.state) {
-                await resolveCollision(existing, channel, stream, initiatedByUs: false)
+                await resolveCollision(existing, connection, initiatedByUs: false)
                 return
             }
             // Idle after a failure only waits to restart: the peer dialling
@@ -372,7 +371,7 @@ public actor Speaker {
             let restarting = peer.session.state == .idle && peer.session.started
             guard peer.channel == nil, peer.session.state == .active || peer.session.state == .connect || restarting else {
                 logger.warning("connection refused: session already up", metadata: ["peer": "\(address)", "state": "\(peer.session.state)"])
-                channel.close(promise: nil)
+                await Connection.refuse(connection)
                 return
             }
             id = existing
@@ -382,17 +381,17 @@ public actor Speaker {
                 // Back from a graceful restart: the same id, so its stale routes are found.
                 id = restarting
                 run(id, .start)
-                await serve(id, channel, stream)
+                await serve(id, connection)
                 return
             }
             if let (_, other) = peers.first(where: { $0.value.dynamic && $0.value.address == address && $0.value.channel != nil }) {
                 logger.warning("connection refused: session already up", metadata: ["peer": "\(address)", "state": "\(other.session.state)"])
-                channel.close(promise: nil)
+                await Connection.refuse(connection)
                 return
             }
             guard peers.values.filter(\.dynamic).count < configuration.maximumDynamicPeers else {
                 logger.warning("connection refused: dynamic neighbour limit", metadata: ["peer": "\(address)", "limit": "\(configuration.maximumDynamicPeers)"])
-                channel.close(promise: nil)
+                await Connection.refuse(connection)
                 return
             }
             id = newPeerID()
@@ -403,10 +402,10 @@ public actor Speaker {
         } else {
             countError("bgp_connection_refused")
             logger.warning("connection refused: outside every accepted range", metadata: ["peer": "\(address)"])
-            channel.close(promise: nil)
+            await Connection.refuse(connection)
             return
         }
-        await serve(id, channel, stream)
+        await serve(id, connection)
     }
 
     /// A connection's remote address; an IPv4-mapped IPv6 address (a
@@ -429,15 +428,6 @@ public actor Speaker {
 
     private func connect(_ id: PeerID) {
         guard let p = peers[id] else { return }
-        let stream = Inbound()
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(.seconds(5))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { [signature = p.signature] channel in
-                // The initializer runs before connect(2): a key set here signs the SYN.
-                let keyed = signature.map { $0.apply(to: channel) } ?? channel.eventLoop.makeSucceededVoidFuture()
-                return keyed.flatMapThrowing { try channel.pipeline.syncOperations.addHandler(stream.bridge) }
-            }
         let host = "\(p.address)", port = p.port
         // Dial from the address we listen on (when it is one of the peer's
         // family), so the peer sees the address it has configured for us.
@@ -451,11 +441,25 @@ public actor Speaker {
                 // getaddrinfo on NIO's small shared thread pool, where any
                 // blocking work delays the dial by seconds.
                 let target = try SocketAddress(ipAddress: host, port: port)
-                let channel = try await (source.map { bootstrap.bind(to: $0) } ?? bootstrap).connect(to: target).get()
-                await self.outboundConnected(id, channel, stream)
+                let connection = try await Self.dial(target, from: source, signature: p.signature, group: group)
+                await self.outboundConnected(id, connection)
             } catch {
                 self.connectFailed(id, error)
             }
+        }
+    }
+
+    private nonisolated static func dial(_ target: SocketAddress, from source: SocketAddress?, signature: TCPMD5Signature?,
+                                         group: any EventLoopGroup) async throws -> Connection.Channel {
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(.seconds(5))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                // The initializer runs before connect(2): a key set here signs the SYN.
+                signature.map { $0.apply(to: channel) } ?? channel.eventLoop.makeSucceededVoidFuture()
+            }
+        return try await (source.map { bootstrap.bind(to: $0) } ?? bootstrap).connect(to: target) { channel in
+            channel.eventLoop.makeCompletedFuture { try Connection.wrap(channel) }
         }
     }
 
@@ -465,11 +469,11 @@ public actor Speaker {
     }
 
     /// Our dial succeeded; the peer's own connection may have been taken meanwhile.
-    private func outboundConnected(_ id: PeerID, _ channel: any Channel, _ stream: Inbound) async {
+    private func outboundConnected(_ id: PeerID, _ connection: Connection.Channel) async {
         if let p = peers[id], p.channel != nil, [SessionState.openSent, .openConfirm].contains(p.session.state) {
-            await resolveCollision(id, channel, stream, initiatedByUs: true)
+            await resolveCollision(id, connection, initiatedByUs: true)
         } else {
-            await serve(id, channel, stream)
+            await serve(id, connection)
         }
     }
 
@@ -477,68 +481,87 @@ public actor Speaker {
     /// The peer's OPEN on the second one names its BGP identifier; the
     /// connection opened by the speaker with the higher identifier stays, the
     /// other is closed with CEASE (connection collision resolution).
-    private func resolveCollision(_ id: PeerID, _ channel: any Channel, _ stream: Inbound, initiatedByUs: Bool) async {
-        var decoder = MessageStreamDecoder()
-        var open: Open?
-        read: for await bytes in stream.stream {
-            decoder.append(bytes)
-            let message: ByteBuffer?
-            do { message = try decoder.next() } catch {
-                // A bad marker or length: no OPEN follows, and the bytes would pile up unread.
-                logger.warning("connection collision: the second connection sent no valid message header", metadata: ["error": "\(error)"])
+    private func resolveCollision(_ id: PeerID, _ connection: Connection.Channel, initiatedByUs: Bool) async {
+        // Closed on return unless served.
+        try? await connection.executeThenClose { inbound, outbound in
+            var reader = inbound.makeAsyncIterator()
+            var decoder = MessageStreamDecoder()
+            var open: Open?
+            read: while let bytes = try? await reader.next() {
+                decoder.append(bytes)
+                let message: ByteBuffer?
+                do { message = try decoder.next() } catch {
+                    // A bad marker or length: no OPEN follows, and the bytes would pile up unread.
+                    logger.warning("connection collision: the second connection sent no valid message header", metadata: ["error": "\(error)"])
+                    break read
+                }
+                guard let message else { continue }
+                if case .open(let o)? = try? BGPMessage.decode(message) { open = o }
                 break read
             }
-            guard let message else { continue }
-            if case .open(let o)? = try? BGPMessage.decode(message) { open = o }
-            break read
+            guard let open, let p = peers[id] else { return }
+            let meta: Logger.Metadata = ["peer": "\(p.address)", "remote-id": "\(open.bgpIdentifier)"]
+            // The session's connection stays when it is up, or still there and
+            // opened by the speaker with the higher identifier.
+            let weAreHigher = configuration.routerID.rawValue > open.bgpIdentifier.rawValue
+            if p.session.state == .established || (p.channel != nil && weAreHigher != initiatedByUs) {
+                logger.info("connection collision: keeping the first", metadata: meta)
+                try? await outbound.write(BGPMessage.notification(Notification(.cease(.connectionCollisionResolution))).encoded())
+                // Completes once the CEASE is on the socket.
+                try? await connection.channel.close(mode: .output).get()
+                return
+            }
+            logger.info("connection collision: keeping the second", metadata: meta)
+            run(id, .close(Notification(.cease(.connectionCollisionResolution))))
+            run(id, .startPassive)
+            await serve(id, connection.channel, &reader, outbound, decoder: decoder, first: .received(.open(open)))
         }
-        let cease = BGPMessage.notification(Notification(.cease(.connectionCollisionResolution))).encoded()
-        guard let open, let p = peers[id] else {
-            channel.close(promise: nil)
-            return
-        }
-        let meta: Logger.Metadata = ["peer": "\(p.address)", "remote-id": "\(open.bgpIdentifier)"]
-        // The session's connection stays when it is up, or still there and
-        // opened by the speaker with the higher identifier.
-        let weAreHigher = configuration.routerID.rawValue > open.bgpIdentifier.rawValue
-        if p.session.state == .established || (p.channel != nil && weAreHigher != initiatedByUs) {
-            logger.info("connection collision: keeping the first", metadata: meta)
-            channel.writeAndFlush(cease).whenComplete { _ in channel.close(promise: nil) }
-            return
-        }
-        logger.info("connection collision: keeping the second", metadata: meta)
-        run(id, .close(Notification(.cease(.connectionCollisionResolution))))
-        run(id, .startPassive)
-        await serve(id, channel, stream, decoder: decoder, first: .received(.open(open)))
     }
 
-    private func serve(_ id: PeerID, _ channel: any Channel, _ stream: Inbound,
-                       decoder: MessageStreamDecoder = MessageStreamDecoder(), first: SessionEvent? = nil) async {
-        guard var p = peers[id], p.channel == nil else {
-            channel.close(promise: nil)
-            return
+    private func serve(_ id: PeerID, _ connection: Connection.Channel) async {
+        // Closed on return (it already is once the session let it go).
+        try? await connection.executeThenClose { inbound, outbound in
+            var reader = inbound.makeAsyncIterator()
+            await serve(id, connection.channel, &reader, outbound)
         }
+    }
+
+    /// Runs the session over the connection until either side closes it:
+    /// its bytes fed in order by this task, what it is sent written in order
+    /// by a child task (`Connection.drain`).
+    private func serve(_ id: PeerID, _ channel: any Channel, _ reader: inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
+                       _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+                       decoder: MessageStreamDecoder = MessageStreamDecoder(), first: SessionEvent? = nil) async {
+        guard var p = peers[id], p.channel == nil else { return }
+        let (outbox, queue) = AsyncStream<[ByteBuffer]>.makeStream()
         p.channel = channel
+        p.outbox = queue
         p.decoder = decoder
         p.queuedBytes = 0
         p.overflowed = false
         peers[id] = p
-        logger.info("connected", metadata: ["peer": "\(p.address)", "dynamic": "\(p.dynamic)"])
-        run(id, .connectionUp)
-        if let first {
-            // What was read while resolving a collision, then the rest of its bytes.
-            if case .received(.open(let o)) = first { peers[id]?.receivedOpen = Array(buffer: BGPMessage.open(o).encoded()) }
-            run(id, first)
-            receive(id, ByteBuffer())
+        await withTaskGroup(of: Void.self) { writer in
+            writer.addTask { await Connection.drain(outbox, to: outbound, of: channel) { n in await self.written(id, channel, n) } }
+            logger.info("connected", metadata: ["peer": "\(p.address)", "dynamic": "\(p.dynamic)"])
+            run(id, .connectionUp)
+            if let first {
+                // What was read while resolving a collision, then the rest of its bytes.
+                if case .received(.open(let o)) = first { peers[id]?.receivedOpen = Array(buffer: BGPMessage.open(o).encoded()) }
+                run(id, first)
+                receive(id, ByteBuffer())
+            }
+            // Read on this actor: the iterator is its own, never sent elsewhere.
+            while let bytes = try? await reader.next(isolation: #isolation) {
+                guard peers[id]?.channel === channel else { break }
+                receive(id, bytes)
+            }
+            // Let go by the session: `close` ended the outbox. Else the peer closed, or the socket failed.
+            guard peers[id]?.channel === channel else { return }
+            peers[id]?.channel = nil
+            peers[id]?.outbox = nil
+            queue.finish()
+            run(id, .connectionDown)
         }
-        for await bytes in stream.stream {
-            guard peers[id]?.channel === channel else { break }
-            receive(id, bytes)
-            stream.bridge.consumed(bytes.readableBytes, on: channel.eventLoop)
-        }
-        guard peers[id]?.channel === channel else { return }
-        peers[id]?.channel = nil
-        run(id, .connectionDown)
     }
 
     private func receive(_ id: PeerID, _ bytes: ByteBuffer) {
@@ -889,25 +912,12 @@ public actor Speaker {
     func sendRaw(_ id: PeerID, _ bytes: ByteBuffer) { write(id, bytes) }
     func refreshed() { flushRIB() }
 
-    /// Writes the buffers in order with one flush.
+    /// Queues the buffers to the peer's connection, in order (written with one flush).
     private func write(_ id: PeerID, _ buffers: [ByteBuffer]) {
-        guard let p = peers[id], let channel = p.channel, !buffers.isEmpty else { return }
+        guard let p = peers[id], let outbox = p.outbox, !buffers.isEmpty else { return }
         let n = buffers.reduce(0) { $0 + $1.readableBytes }
         peers[id]?.queuedBytes += n
-        let write: EventLoopFuture<Void>
-        if buffers.count == 1 {
-            write = channel.writeAndFlush(buffers[0])
-        } else {
-            // On the channel's loop: one hop for all, and the buffers stay in order.
-            write = channel.eventLoop.flatSubmit {
-                var last: EventLoopFuture<Void>?
-                for b in buffers { last = channel.write(b) }
-                channel.flush()
-                return last ?? channel.eventLoop.makeSucceededVoidFuture()
-            }
-        }
-        peers[id]?.lastWrite = write
-        write.whenComplete { _ in Task { await self.written(id, channel, n) } }
+        outbox.yield(buffers)
         if !p.overflowed, p.queuedBytes + n > configuration.maximumOutputQueue {
             peers[id]?.overflowed = true
             countError("bgp_output_queue_full")
@@ -917,7 +927,7 @@ public actor Speaker {
         }
     }
 
-    /// The socket took `n` octets written to the peer's current connection.
+    /// The channel took `n` octets queued to the peer's current connection.
     private func written(_ id: PeerID, _ channel: any Channel, _ n: Int) {
         guard let p = peers[id], p.channel === channel else { return }
         peers[id]?.queuedBytes -= n
@@ -925,18 +935,16 @@ public actor Speaker {
         if p.queuedBytes - n <= Self.outputHighWater, rib.hasPendingUpdates(id) { scheduleFlush() }
     }
 
-    /// Closes after what was written has gone (a NOTIFICATION must arrive).
+    /// Closes after what was queued has gone (a NOTIFICATION must arrive):
+    /// the end of its outbox tells `Connection.drain` to close once it is written.
     private func close(_ id: PeerID) {
         guard let p = peers[id], let channel = p.channel else { return }
         peers[id]?.channel = nil
-        peers[id]?.lastWrite = nil
-        // A peer that does not read would never let its writes finish: closed now.
-        let drained = p.overflowed ? nil : p.lastWrite
-        let closed: EventLoopFuture<Void> = (drained ?? channel.eventLoop.makeSucceededVoidFuture())
-            .flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }
-            .flatMap { channel.close() }
-            .flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }
-        closing.append(closed)
+        peers[id]?.outbox = nil
+        p.outbox?.finish()
+        // A peer that does not read would never take what is queued: closed now.
+        if p.overflowed { channel.close(promise: nil) }
+        closing.append(channel.closeFuture)
         if closing.count > 64 { closing.removeFirst(closing.count - 64) }
     }
 }

@@ -34,6 +34,23 @@ private extension UInt8 {
     var isHexDigit: Bool { (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self) }
 }
 
+/// In JSON (the admin API's reports): its one spelling out, read back by its one rule in.
+extension DatapathID: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let id = DatapathID(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "invalid value '\(text)': expected \(Self.expected)")
+        }
+        self = id
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
 extension DatapathID: ExpressibleByIntegerLiteral {
     public init(integerLiteral value: UInt64) { rawValue = value }
 }

@@ -85,15 +85,15 @@ public actor OpenFlowController {
     private var server: (any Channel)?
     /// Our unix socket file and its inode once bound: only that file is removed at stop.
     private var socketFile: (file: UnixSocketFile, inode: ino_t)?
-    private var switches: [UInt64: SwitchHandle] = [:]
+    private var switches: [DatapathID: SwitchHandle] = [:]
     /// Where each connected switch connected from (for the logs).
-    private var peers: [UInt64: String] = [:]
+    private var peers: [DatapathID: String] = [:]
     /// Per switch, what is wanted on it and what it is known to hold.
-    private var shadows: [UInt64: SwitchShadow] = [:]
+    private var shadows: [DatapathID: SwitchShadow] = [:]
     /// Per switch, its worker while it has work.
-    private var drains: [UInt64: Task<FlowSyncReport, any Error>] = [:]
+    private var drains: [DatapathID: Task<FlowSyncReport, any Error>] = [:]
     /// Per switch, the wake-up for rejected FLOW_MODs' retry.
-    private var retries: [UInt64: Task<Void, Never>] = [:]
+    private var retries: [DatapathID: Task<Void, Never>] = [:]
     /// Switches (this connection of each) that refused a bundle's OPEN: plain batches only.
     private var bundlesRefused: Set<Int> = []
     private var auditTask: Task<Void, Never>?
@@ -242,27 +242,27 @@ public actor OpenFlowController {
         await commandTask?.value
     }
 
-    public var connectedSwitches: [UInt64] { switches.keys.sorted() }
+    public var connectedSwitches: [DatapathID] { switches.keys.sorted() }
 
-    public func handle(_ datapathID: UInt64) throws -> SwitchHandle {
+    public func handle(_ datapathID: DatapathID) throws -> SwitchHandle {
         guard let handle = switches[datapathID] else { throw OpenFlowRequestError.notConnected }
         return handle
     }
 
     // MARK: requests
 
-    public func request(_ message: OpenFlowMessage, on datapathID: UInt64) async throws -> [OpenFlowMessage] {
+    public func request(_ message: OpenFlowMessage, on datapathID: DatapathID) async throws -> [OpenFlowMessage] {
         try await handle(datapathID).request(message)
     }
 
     /// Sends the messages and confirms them with a barrier.
-    public func batch(_ messages: [OpenFlowMessage], on datapathID: UInt64) async throws {
+    public func batch(_ messages: [OpenFlowMessage], on datapathID: DatapathID) async throws {
         try await handle(datapathID).batch(messages)
     }
 
     /// Sends a PACKET_OUT; throws `.overloaded` (and counts it) when the
     /// switch's queue is full, instead of queueing without bound.
-    public func packetOut(_ packetOut: PacketOut, on datapathID: UInt64) async throws {
+    public func packetOut(_ packetOut: PacketOut, on datapathID: DatapathID) async throws {
         guard try await handle(datapathID).send(.packetOut(packetOut)) else {
             hub.count { $0.packetOutsDropped &+= 1 }
             throw OpenFlowRequestError.overloaded
@@ -271,7 +271,7 @@ public actor OpenFlowController {
 
     /// The flows the switch holds now (flow stats of every table, or of one;
     /// with a cookie mask, only the flows whose cookie matches under it).
-    public func installedFlows(on datapathID: UInt64, table: UInt8 = FlowMod.allTables,
+    public func installedFlows(on datapathID: DatapathID, table: UInt8 = FlowMod.allTables,
                                cookie: UInt64 = 0, cookieMask: UInt64 = 0) async throws -> [FlowStats] {
         try await Self.installedFlows(try handle(datapathID), table: table, cookie: cookie, cookieMask: cookieMask)
     }
@@ -292,7 +292,7 @@ public actor OpenFlowController {
     /// is connected (the report says what was sent), else on its next connect.
     /// Groups and meters are left alone.
     @discardableResult
-    public func setFlows(_ table: FlowTable, on datapathID: UInt64) async throws -> FlowSyncReport {
+    public func setFlows(_ table: FlowTable, on datapathID: DatapathID) async throws -> FlowSyncReport {
         try await setTables(SwitchTables(flows: table), on: datapathID)
     }
 
@@ -301,7 +301,7 @@ public actor OpenFlowController {
     /// comparison with what the switch is known to hold (no dump): for a
     /// first computation or a reload; a change goes through `update`.
     @discardableResult
-    public func setTables(_ tables: SwitchTables, on datapathID: UInt64) async throws -> FlowSyncReport {
+    public func setTables(_ tables: SwitchTables, on datapathID: DatapathID) async throws -> FlowSyncReport {
         replaceTables(tables, on: datapathID)
         guard switches[datapathID] != nil else { throw OpenFlowRequestError.notConnected }
         return try await drain(datapathID).value
@@ -309,7 +309,7 @@ public actor OpenFlowController {
 
     /// The whole flow table wanted on a switch, from the application, as it
     /// stands now; nil when it has none for it.
-    public typealias WantedFlowSource = @Sendable (_ datapathID: UInt64) async -> FlowTable?
+    public typealias WantedFlowSource = @Sendable (_ datapathID: DatapathID) async -> FlowTable?
 
     /// Where to read the whole flow table wanted on a switch when its dump
     /// must be compared with it (after a connect, for an audit). With a
@@ -327,7 +327,7 @@ public actor OpenFlowController {
     /// with whatever else arrives while a batch is in flight, and
     /// `flowsSynced` reports it. Before the switch connects, it is kept for
     /// the first reconciliation.
-    public func update(_ changes: FlowChanges, groups: GroupTable? = nil, meters: MeterTable? = nil, on datapathID: UInt64) {
+    public func update(_ changes: FlowChanges, groups: GroupTable? = nil, meters: MeterTable? = nil, on datapathID: DatapathID) {
         // In place: a copy of the shadow would cost the whole table.
         shadows[datapathID, default: SwitchShadow(owner: configuration.cookieSpace)].flows.apply(changes)
         if wantedFlowSource == nil {
@@ -342,7 +342,7 @@ public actor OpenFlowController {
 
     /// Makes `tables` the whole of what is wanted on the switch, like
     /// `setTables`, and returns at once (the worker sends the difference).
-    public func replaceTables(_ tables: SwitchTables, on datapathID: UInt64) {
+    public func replaceTables(_ tables: SwitchTables, on datapathID: DatapathID) {
         let previous = shadows[datapathID]?.retained
         shadows[datapathID, default: SwitchShadow(owner: configuration.cookieSpace)].flows.replaceWanted(with: tables.flows, previous: previous)
         if wantedFlowSource == nil { shadows[datapathID]?.retained = tables.flows }
@@ -358,7 +358,7 @@ public actor OpenFlowController {
     /// shadow: a flow deleted or changed behind our back is put back, logged
     /// and counted (`swiftplane_flow_drift_total`). Returns the drift.
     @discardableResult
-    public func audit(_ datapathID: UInt64) async throws -> Int {
+    public func audit(_ datapathID: DatapathID) async throws -> Int {
         guard switches[datapathID] != nil, shadows[datapathID]?.managed == true else { throw OpenFlowRequestError.notConnected }
         shadows[datapathID]?.needsDump = true
         shadows[datapathID]?.auditing = true
@@ -366,18 +366,18 @@ public actor OpenFlowController {
     }
 
     /// How many flows are wanted on the switch (no copy of them).
-    public func wantedFlowCount(on datapathID: UInt64) -> Int { shadows[datapathID]?.flows.wantedCount ?? 0 }
+    public func wantedFlowCount(on datapathID: DatapathID) -> Int { shadows[datapathID]?.flows.wantedCount ?? 0 }
 
     /// FLOW_MODs not yet confirmed on the switch (rejected ones included).
-    public func pendingFlowCount(on datapathID: UInt64) -> Int { shadows[datapathID]?.flows.pendingCount ?? 0 }
+    public func pendingFlowCount(on datapathID: DatapathID) -> Int { shadows[datapathID]?.flows.pendingCount ?? 0 }
 
     /// The groups the switch holds now (group-desc multipart).
-    public func installedGroups(on datapathID: UInt64) async throws -> [GroupEntry] {
+    public func installedGroups(on datapathID: DatapathID) async throws -> [GroupEntry] {
         try await Self.installedGroups(try handle(datapathID))
     }
 
     /// The meters the switch holds now (meter-config multipart, all meters).
-    public func installedMeters(on datapathID: UInt64) async throws -> [MeterEntry] {
+    public func installedMeters(on datapathID: DatapathID) async throws -> [MeterEntry] {
         try await Self.installedMeters(try handle(datapathID))
     }
 
@@ -400,7 +400,7 @@ public actor OpenFlowController {
 
     /// The whole table wanted on the switch: from the application's source,
     /// else the one kept here.
-    private func wantedTable(_ datapathID: UInt64) async -> FlowTable? {
+    private func wantedTable(_ datapathID: DatapathID) async -> FlowTable? {
         guard let source = wantedFlowSource else { return shadows[datapathID]?.retained ?? FlowTable() }
         return await source(datapathID)
     }
@@ -408,7 +408,7 @@ public actor OpenFlowController {
     /// The switch's worker: one per switch, started when there is work and
     /// ended when the switch holds what is wanted. Changes that arrive
     /// while it waits for a barrier join its next batch.
-    private func drain(_ datapathID: UInt64) -> Task<FlowSyncReport, any Error> {
+    private func drain(_ datapathID: DatapathID) -> Task<FlowSyncReport, any Error> {
         if let running = drains[datapathID] { return running }
         let task = Task { [weak self] () async throws -> FlowSyncReport in
             guard let self else { throw OpenFlowRequestError.notConnected }
@@ -426,7 +426,7 @@ public actor OpenFlowController {
     /// for an audit, reads its tables first; then groups and meters to add,
     /// the flows in barrier-confirmed batches, the groups and meters no flow
     /// uses any more.
-    private func runDrain(_ datapathID: UInt64) async throws -> FlowSyncReport {
+    private func runDrain(_ datapathID: DatapathID) async throws -> FlowSyncReport {
         let started = ContinuousClock.now
         var report = FlowSyncReport(datapathID: datapathID, added: 0, modified: 0, deleted: 0, unchanged: 0)
         var dumped = false
@@ -462,7 +462,7 @@ public actor OpenFlowController {
                         // Left untrusted: no flow is sent until the application gives the table.
                         shadows[datapathID]?.flows.stopRecording()
                         logger.warning("the application has no flow table for this switch yet; its flows are left as they are",
-                                       metadata: ["dpid": "\(DatapathID(datapathID).description)"])
+                                       metadata: ["dpid": "\(datapathID.description)"])
                     }
                     if let groups { shadows[datapathID]?.groups.reconcile(dump: groups) }
                     if let meters { shadows[datapathID]?.meters.reconcile(dump: meters) }
@@ -486,7 +486,7 @@ public actor OpenFlowController {
                         shadows[datapathID]?.rejectInstalls(kind, at: .now)
                         countRejections(errors.count, kind: kind == .meters ? "meter_mod" : "group_mod", on: datapathID)
                         logger.warning("switch refused \(kind == .meters ? "METER_MOD" : "GROUP_MOD")s; retried with backoff, flows go on",
-                                       metadata: ["dpid": "\(DatapathID(datapathID).description)",
+                                       metadata: ["dpid": "\(datapathID.description)",
                                                   "errors": "\(OpenFlowRequestError.batchRejected(errors))"])
                     }
                 }
@@ -509,7 +509,7 @@ public actor OpenFlowController {
                     report.rejected += rejected.count
                     flowModsCounter(datapathID).increment(by: batch.flowMods.count)
                     if progress?.confirmed(batch.flowMods.count, at: .now) == true, let progress {
-                        logger.info("flows sending", metadata: ["dpid": "\(DatapathID(datapathID).description)",
+                        logger.info("flows sending", metadata: ["dpid": "\(datapathID.description)",
                                                                 "flow-mods": "\(progress.description)"])
                     }
                     continue
@@ -543,7 +543,7 @@ public actor OpenFlowController {
     }
 
     private func finish(_ report: FlowSyncReport) {
-        let dpid = DatapathID(report.datapathID).description
+        let dpid = report.datapathID.description
         let metadata: Logger.Metadata = [
             "dpid": "\(dpid)", "added": "\(report.added)", "modified": "\(report.modified)", "deleted": "\(report.deleted)",
             "unchanged": "\(report.unchanged)", "groups": "\(report.groups)", "meters": "\(report.meters)",
@@ -558,12 +558,12 @@ public actor OpenFlowController {
         Counter(label: "openflow_reconciles_total", dimensions: [("dpid", dpid)]).increment()
     }
 
-    private func flowModsCounter(_ datapathID: UInt64) -> Counter {
-        Counter(label: "openflow_flow_mods_sent_total", dimensions: [("dpid", DatapathID(datapathID).description)])
+    private func flowModsCounter(_ datapathID: DatapathID) -> Counter {
+        Counter(label: "openflow_flow_mods_sent_total", dimensions: [("dpid", datapathID.description)])
     }
 
-    private func noteDrift(_ drift: Int, on datapathID: UInt64) {
-        let dpid = DatapathID(datapathID).description
+    private func noteDrift(_ drift: Int, on datapathID: DatapathID) {
+        let dpid = datapathID.description
         Counter(label: "swiftplane_flow_drift_total", dimensions: [("dpid", dpid)]).increment(by: drift)
         hub.count { $0.flowDrift &+= drift }
         if drift > 0 {
@@ -574,8 +574,8 @@ public actor OpenFlowController {
         }
     }
 
-    private func countRejections(_ n: Int, kind: String, on datapathID: UInt64) {
-        Counter(label: "openflow_rejected_total", dimensions: [("dpid", DatapathID(datapathID).description), ("kind", kind)]).increment(by: n)
+    private func countRejections(_ n: Int, kind: String, on datapathID: DatapathID) {
+        Counter(label: "openflow_rejected_total", dimensions: [("dpid", datapathID.description), ("kind", kind)]).increment(by: n)
         hub.count { $0.rejectedMods &+= n }
     }
 
@@ -598,25 +598,25 @@ public actor OpenFlowController {
             if let refusal = errors.first(where: { $0.index < 0 }) {
                 bundlesRefused.insert(handle.connectionID)
                 logger.warning("switch refused bundles; its flow changes go as plain batches until it reconnects", metadata: [
-                    "dpid": "\(DatapathID(handle.datapathID).description)", "error": "\(refusal.error.name)"])
+                    "dpid": "\(handle.datapathID.description)", "error": "\(refusal.error.name)"])
             }
         }
         try await handle.batch(messages)
     }
 
-    private func reportRejectedFlows(_ batch: FlowShadow.Batch, _ errors: [BatchMemberError], on datapathID: UInt64) {
+    private func reportRejectedFlows(_ batch: FlowShadow.Batch, _ errors: [BatchMemberError], on datapathID: DatapathID) {
         countRejections(errors.count, kind: "flow_mod", on: datapathID)
         for failure in errors.prefix(10) where failure.index < batch.members.count {
             let key = batch.members[failure.index].key
             logger.warning("switch refused a FLOW_MOD; not taken as installed, retried with backoff", metadata: [
-                "dpid": "\(DatapathID(datapathID).description)", "flow": "\(key)",
+                "dpid": "\(datapathID.description)", "flow": "\(key)",
                 "error": "\(failure.error.name)"])
             emit(.flowRejected(datapathID: datapathID, key: key, error: failure.error))
         }
     }
 
     /// After a drain that left rejected FLOW_MODs waiting, wakes the worker when the first may be retried.
-    private func scheduleRetry(_ datapathID: UInt64) {
+    private func scheduleRetry(_ datapathID: DatapathID) {
         guard let state = shadows[datapathID], switches[datapathID] != nil else { return }
         let next = [state.flows.nextRetry, state.groups.heldUntil, state.meters.heldUntil].compactMap { $0 }.min()
         guard let next, retries[datapathID] == nil else { return }
@@ -626,7 +626,7 @@ public actor OpenFlowController {
         }
     }
 
-    private func retryDue(_ datapathID: UInt64) {
+    private func retryDue(_ datapathID: DatapathID) {
         retries[datapathID] = nil
         guard switches[datapathID] != nil, shadows[datapathID] != nil else { return }
         _ = drain(datapathID)
@@ -672,7 +672,7 @@ public actor OpenFlowController {
     /// connection was half-open need not wait for the echo timeout).
     private func settleDuplicate(old: SwitchHandle, new: SwitchHandle, info: SwitchInfo) async {
         let alive = await Self.answersEcho(old, within: Self.duplicateProbeTimeout)
-        let dpid = DatapathID(new.datapathID).description
+        let dpid = new.datapathID.description
         guard new.channel.isActive else { return }  // the newcomer went meanwhile: its `down` was not ours to take
         guard let current = switches[new.datapathID], current.connectionID == old.connectionID else {
             // The first went meanwhile (or another newcomer replaced it): this one takes the place.

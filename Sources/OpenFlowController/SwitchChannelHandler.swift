@@ -233,7 +233,7 @@ final class SwitchChannelHandler: ChannelInboundHandler {
     private func handle(_ event: SwitchConnectionEvent, context: ChannelHandlerContext) {
         switch event {
         case let .ready(features, ports):
-            logger[metadataKey: "dpid"] = "\(DatapathID(features.datapathID).description)"
+            logger[metadataKey: "dpid"] = "\(features.datapathID)"
             logger.info("switch ready", metadata: ["ports": "\(ports.count)", "tables": "\(features.nTables)"])
             let handle = SwitchHandle(datapathID: features.datapathID, connectionID: connectionID, channel: context.channel,
                                       handler: NIOLoopBound(self, eventLoop: context.eventLoop))

@@ -65,7 +65,7 @@ public struct SwitchConnection: Sendable {
         self.configuration = configuration
     }
 
-    public var datapathID: UInt64? { features?.datapathID }
+    public var datapathID: DatapathID? { features?.datapathID }
     public var pendingRequests: Int { pending.count }
 
     // MARK: driving

@@ -3,7 +3,7 @@ import OpenFlow
 
 /// A switch that finished its handshake.
 public struct SwitchInfo: Sendable, Hashable {
-    public var datapathID: UInt64
+    public var datapathID: DatapathID
     public var features: SwitchFeatures
     public var ports: [PortDescription]
     public var peer: String
@@ -11,7 +11,7 @@ public struct SwitchInfo: Sendable, Hashable {
 
 /// The outcome of bringing a switch's flows to the wanted set.
 public struct FlowSyncReport: Sendable, Hashable {
-    public var datapathID: UInt64
+    public var datapathID: DatapathID
     public var added: Int
     public var modified: Int
     public var deleted: Int
@@ -31,7 +31,7 @@ public struct FlowSyncReport: Sendable, Hashable {
 
     public var flowModsSent: Int { added &+ modified &+ deleted }
 
-    public init(datapathID: UInt64, added: Int, modified: Int, deleted: Int, unchanged: Int,
+    public init(datapathID: DatapathID, added: Int, modified: Int, deleted: Int, unchanged: Int,
                 groups: EntryChanges = EntryChanges(), meters: EntryChanges = EntryChanges(), duration: Duration = .zero) {
         self.datapathID = datapathID
         self.added = added
@@ -47,24 +47,24 @@ public struct FlowSyncReport: Sendable, Hashable {
 /// Switch lifecycle and state events, in order per switch.
 public enum SwitchEvent: Sendable {
     case up(SwitchInfo)
-    case down(datapathID: UInt64, reason: String)
-    case portStatus(datapathID: UInt64, PortStatus)
-    case flowRemoved(datapathID: UInt64, FlowRemoved)
+    case down(datapathID: DatapathID, reason: String)
+    case portStatus(datapathID: DatapathID, PortStatus)
+    case flowRemoved(datapathID: DatapathID, FlowRemoved)
     case flowsSynced(FlowSyncReport)
-    case flowSyncFailed(datapathID: UInt64, error: String)
+    case flowSyncFailed(datapathID: DatapathID, error: String)
     /// The switch refused a FLOW_MOD: the flow is not taken as installed and is retried with backoff.
-    case flowRejected(datapathID: UInt64, key: FlowKey, error: ErrorMessage)
+    case flowRejected(datapathID: DatapathID, key: FlowKey, error: ErrorMessage)
     /// A second connection came with the datapath id of a connected switch.
     /// The connected one was probed with an ECHO_REQUEST: `keptFirst`, it
     /// answered and the newcomer (`peer`) was closed; else it was silent
     /// (a switch that restarted before its old connection timed out) and
     /// the newcomer took its place.
-    case duplicateDatapath(datapathID: UInt64, peer: String, keptFirst: Bool)
+    case duplicateDatapath(datapathID: DatapathID, peer: String, keptFirst: Bool)
 }
 
 /// A PACKET_IN with the switch it came from.
 public struct PacketInEvent: Sendable {
-    public var datapathID: UInt64
+    public var datapathID: DatapathID
     public var packetIn: PacketIn
 }
 

@@ -4,7 +4,7 @@ import OpenFlow
 /// A ready switch, usable from any task: every call hops onto the switch's
 /// event loop, where its connection state lives.
 public struct SwitchHandle: Sendable {
-    public let datapathID: UInt64
+    public let datapathID: DatapathID
     /// Tells apart two connections of the same datapath (a reconnect).
     let connectionID: Int
     let channel: any Channel

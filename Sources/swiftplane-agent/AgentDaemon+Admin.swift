@@ -25,8 +25,8 @@ extension AgentDaemon {
         router.get("/endpoints") { _ in await self.endpointReports() }
         router.get("/switches") { _ in await self.switchReports() }
         router.get("/flows") { request in
-            let dpid = try request.query["dpid"].map { text throws(AdminError) -> UInt64 in
-                guard let value = DatapathID(text)?.rawValue else { throw .badRequest("query parameter 'dpid': invalid value '\(text)': expected \(DatapathID.expected)") }
+            let dpid = try request.query["dpid"].map { text throws(AdminError) -> DatapathID in
+                guard let value = DatapathID(text) else { throw .badRequest("query parameter 'dpid': invalid value '\(text)': expected \(DatapathID.expected)") }
                 return value
             }
             return try await self.flowReports(dpid: dpid, live: request.flag("live"))
@@ -104,7 +104,7 @@ extension AgentDaemon {
                 SwitchReport.Port(number: $0.portNo, name: "\($0.name)", mac: "\($0.hardwareAddress)")
             }
             let flows = bridgeOf[dpid] == nil ? 0 : await controller.wantedFlowCount(on: dpid)
-            out.append(SwitchReport(dpid: DatapathID(dpid).description, bridge: bridgeOf[dpid], address: Self.plainAddress(info.peer),
+            out.append(SwitchReport(dpid: dpid, bridge: bridgeOf[dpid], address: Self.plainAddress(info.peer),
                                     connectedSince: since.timeIntervalSince1970, connectedSeconds: now.timeIntervalSince(since),
                                     ports: ports, flows: flows))
         }
@@ -118,7 +118,7 @@ extension AgentDaemon {
     }
 
     /// The table the pipeline wants on a switch, as last handed to the controller.
-    func wantedFlows(_ dpid: UInt64) -> FlowTable {
+    func wantedFlows(_ dpid: DatapathID) -> FlowTable {
         // What the controller compares the switch with (without the tunnel while it is refused).
         if let given = givenFlows(dpid) { return given }
         guard let bridge = bridgeOf[dpid] else { return FlowTable() }
@@ -128,7 +128,7 @@ extension AgentDaemon {
     /// Flows wanted per switch, from the controller's shadow (a count, no table built).
     func flowCounts() async -> [[String: String]: Double] {
         var out: [[String: String]: Double] = [:]
-        for dpid in bridgeOf.keys { out[["dpid": DatapathID(dpid).description]] = Double(await controller.wantedFlowCount(on: dpid)) }
+        for dpid in bridgeOf.keys { out[["dpid": dpid.description]] = Double(await controller.wantedFlowCount(on: dpid)) }
         return out
     }
 
@@ -137,10 +137,10 @@ extension AgentDaemon {
     /// that are not wanted. The tables are taken here; the comparison and
     /// the text of every flow are made off the daemon's actor, so that a
     /// view of 200,000 flows never holds up the flows being programmed.
-    func flowReports(dpid: UInt64?, live: Bool) async throws -> [FlowReport] {
+    func flowReports(dpid: DatapathID?, live: Bool) async throws -> [FlowReport] {
         let targets = dpid.map { [$0] } ?? bridgeOf.keys.sorted()
         if let dpid, bridgeOf[dpid] == nil {
-            throw AdminError.notFound("no switch \(DatapathID(dpid).description) is connected; connected: \(bridgeOf.keys.sorted().map { DatapathID($0).description }.joined(separator: ", "))")
+            throw AdminError.notFound("no switch \(dpid.description) is connected; connected: \(bridgeOf.keys.sorted().map(\.description).joined(separator: ", "))")
         }
         var out: [FlowReport] = []
         let owner = controller.configuration.cookieSpace
@@ -152,11 +152,11 @@ extension AgentDaemon {
                 do {
                     installed = try await controller.installedFlows(on: dpid)
                 } catch {
-                    throw AdminError.unavailable("cannot read the flows of \(DatapathID(dpid).description): \(error)")
+                    throw AdminError.unavailable("cannot read the flows of \(dpid.description): \(error)")
                 }
             }
             out.append(await Task.detached { [installed] in
-                Self.flowReport(DatapathID(dpid), bridge: bridge, wanted: wanted, installed: installed, owner: owner)
+                Self.flowReport(dpid, bridge: bridge, wanted: wanted, installed: installed, owner: owner)
             }.value)
         }
         return out
@@ -166,7 +166,7 @@ extension AgentDaemon {
     private static func flowReport(_ dpid: DatapathID, bridge: String?, wanted: FlowTable, installed: [FlowStats]?,
                                    owner: CookieSpace) -> FlowReport {
         guard let installed else {
-            return FlowReport(dpid: dpid.description, bridge: bridge, live: false,
+            return FlowReport(dpid: dpid, bridge: bridge, live: false,
                               flows: wanted.entries.map { flow($0, state: .wanted, stats: nil) })
         }
         var byKey: [FlowKey: FlowStats] = [:]
@@ -183,7 +183,7 @@ extension AgentDaemon {
         for stats in byKey.values.sorted(by: { ($0.tableID, $0.priority) < ($1.tableID, $1.priority) }) {
             flows.append(flow(FlowEntry(stats), state: owner.contains(stats.cookie) ? .extra : .foreign, stats: stats))
         }
-        return FlowReport(dpid: dpid.description, bridge: bridge, live: true, flows: flows)
+        return FlowReport(dpid: dpid, bridge: bridge, live: true, flows: flows)
     }
 
     private static func flow(_ entry: FlowEntry, state: FlowReport.State, stats: FlowStats?) -> FlowReport.Flow {
@@ -207,7 +207,7 @@ extension AgentDaemon {
                     installed += try await controller.installedFlows(on: dpid, table: Pipeline.Table.forward, cookie: cookie, cookieMask: mask)
                 }
             } catch {
-                throw AdminError.unavailable("cannot read the flows of \(DatapathID(dpid).description): \(error)")
+                throw AdminError.unavailable("cannot read the flows of \(dpid.description): \(error)")
             }
             var seen: Set<UInt32> = []
             for stats in installed {

@@ -17,7 +17,7 @@ extension AgentDaemon {
         let connected = Dictionary(bridgeOf.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
         for bridge in configuration.bridges.map(\.name) {
             if let dpid = connected[bridge] {
-                checks.append(HealthCheck("switch", bridge, ok: true, "connected, dpid \(DatapathID(dpid).description)"))
+                checks.append(HealthCheck("switch", bridge, ok: true, "connected, dpid \(dpid.description)"))
                 if let problem = syncProblem[dpid] {
                     checks.append(HealthCheck("reconcile", bridge, ok: false, "last reconcile failed: \(problem)"))
                 } else {

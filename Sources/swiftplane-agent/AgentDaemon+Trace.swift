@@ -23,7 +23,7 @@ extension AgentDaemon {
         let source = try traceSource(from, vni: vni)
         let e = source.endpoint, sender = e.ipv4.first ?? .any
         let dpid = bridgeOf.first { $0.value == source.bridge }?.key
-        let origin = TraceReport.Source(bridge: source.bridge, dpid: dpid.map { DatapathID($0).description }, port: source.port, portName: source.portName,
+        let origin = TraceReport.Source(bridge: source.bridge, dpid: dpid, port: source.port, portName: source.portName,
                                         vni: e.vni.rawValue, mac: "\(e.mac)", ips: e.ipv4.map(\.description) + e.ipv6.map(\.description))
         if let mac = EthernetAddress(to) {
             let ip = source.state.endpoints[EndpointKey(vni: e.vni, mac: mac)]?.ipv4.first ?? (mac == .broadcast ? .broadcast : .any)

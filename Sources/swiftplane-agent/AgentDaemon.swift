@@ -33,7 +33,7 @@ actor AgentDaemon {
     /// Reports the speaker to a BMP collector, when `bmp:` names one.
     private var bmpClient: BMPClient?
     /// Each connected switch's handshake and when it finished (for `/switches`).
-    var switchInfo: [UInt64: (info: SwitchInfo, since: Date)] = [:]
+    var switchInfo: [DatapathID: (info: SwitchInfo, since: Date)] = [:]
     /// Counted at this edge: packet-ins per reason, answers, errors per kind.
     let metrics = AgentMetrics()
     /// Why ports were last left out, per bridge (logged when a reason appears).
@@ -49,7 +49,7 @@ actor AgentDaemon {
     /// For `/healthz`: why a bridge's OVSDB is not followed now (absent: in sync).
     var databaseProblem: [String: String] = [:]
     /// For `/healthz`: a switch whose last reconcile failed, and why.
-    var syncProblem: [UInt64: String] = [:]
+    var syncProblem: [DatapathID: String] = [:]
 
     /// The machine's parts the views read.
     /// Since when each configured, OVSDB and remote MAC is as it is (`evpn macs`).
@@ -57,7 +57,7 @@ actor AgentDaemon {
     let started: ContinuousClock.Instant
     var core: AgentCore { machine.core }
     var deferral: SelectionDeferral { machine.deferral }
-    var bridgeOf: [UInt64: String] { machine.binding.bridgeOf }
+    var bridgeOf: [DatapathID: String] { machine.binding.bridgeOf }
 
     init(configuration: AgentConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -109,7 +109,7 @@ actor AgentDaemon {
                     metrics.answered(reply)
                 } catch {
                     metrics.error("packet_out")
-                    logger.warning("packet-out failed", metadata: ["dpid": "\(DatapathID(dpid).description)", "error": "\(error)"])
+                    logger.warning("packet-out failed", metadata: ["dpid": "\(dpid)", "error": "\(error)"])
                 }
             case let .advertise(paths):
                 guard let speaker else { continue }
@@ -129,11 +129,11 @@ actor AgentDaemon {
     private func report(_ notice: AgentStateMachine.Notice) {
         switch notice {
         case let .switchUp(dpid, bridge):
-            metrics.switchUp(DatapathID(dpid).description)
-            logger.info("switch up", metadata: ["dpid": "\(DatapathID(dpid).description)", "bridge": "\(bridge)",
+            metrics.switchUp(dpid.description)
+            logger.info("switch up", metadata: ["dpid": "\(dpid)", "bridge": "\(bridge)",
                                                 "peer": "\(switchInfo[dpid].map { "\($0.info.peer)" } ?? "-")"])
         case let .switchUnmatched(dpid, awaitingDatabase):
-            let meta: Logger.Metadata = ["dpid": "\(DatapathID(dpid).description)", "peer": "\(switchInfo[dpid].map { "\($0.info.peer)" } ?? "-")"]
+            let meta: Logger.Metadata = ["dpid": "\(dpid)", "peer": "\(switchInfo[dpid].map { "\($0.info.peer)" } ?? "-")"]
             if awaitingDatabase {
                 logger.info("switch waits for OVSDB to report which bridge it is", metadata: meta)
             } else {
@@ -141,14 +141,14 @@ actor AgentDaemon {
             }
         case let .switchRebound(dpid, bridge):
             if let bridge {
-                logger.info("switch matched to a bridge", metadata: ["dpid": "\(DatapathID(dpid).description)", "bridge": "\(bridge)"])
+                logger.info("switch matched to a bridge", metadata: ["dpid": "\(dpid)", "bridge": "\(bridge)"])
             } else {
                 logger.warning("switch matches no configured bridge any more; its flows are left as they are",
-                               metadata: ["dpid": "\(DatapathID(dpid).description)"])
+                               metadata: ["dpid": "\(dpid)"])
             }
         case let .datapathMismatch(bridge, reported, configured):
             logger.warning("OVSDB reports another datapath id than the configured one; the configured one is used",
-                           metadata: ["bridge": "\(bridge)", "ovsdb": "\(DatapathID(reported).description)", "configured": "\(DatapathID(configured).description)"])
+                           metadata: ["bridge": "\(bridge)", "ovsdb": "\(reported)", "configured": "\(configured)"])
         case let .tunnelRefused(bridge, problem):
             metrics.error("vxlan_port")
             logger.warning("VXLAN port refused: no tunnel flows on this bridge until OVSDB shows it fixed",
@@ -357,7 +357,7 @@ actor AgentDaemon {
                 }
                 attached[bridge] = ports.filter { $0.bridge == bridge }
                 replicas[bridge] = replica
-                await handle(.databaseRead(bridge: bridge, datapathID: replica.datapathID(ofBridge: bridge).flatMap { DatapathID($0)?.rawValue },
+                await handle(.databaseRead(bridge: bridge, datapathID: replica.datapathID(ofBridge: bridge).flatMap { DatapathID($0) },
                                            ports: portSnapshot(bridge), tunnelProblem: tunnelProblem(bridge)))
             case let .disconnected(reason):
                 // Ports stay as last seen: the flows are kept while OVSDB is
@@ -415,7 +415,7 @@ actor AgentDaemon {
                 switchInfo[dpid] = nil
                 syncProblem[dpid] = nil
                 await handle(.switchDisconnected(datapathID: dpid))
-                logger.info("switch down", metadata: ["dpid": "\(DatapathID(dpid).description)", "reason": "\(reason)"])
+                logger.info("switch down", metadata: ["dpid": "\(dpid)", "reason": "\(reason)"])
             case let .portStatus(dpid, status):
                 // Keep /switches' port list current.
                 guard var entry = switchInfo[dpid] else { continue }
@@ -426,7 +426,7 @@ actor AgentDaemon {
                 // The controller reconciles again on the next connect.
                 metrics.error("flow_sync")
                 syncProblem[dpid] = "\(error)"
-                logger.error("flow sync failed", metadata: ["dpid": "\(DatapathID(dpid).description)", "error": "\(error)"])
+                logger.error("flow sync failed", metadata: ["dpid": "\(dpid)", "error": "\(error)"])
             case .flowRejected:
                 metrics.error("flow_rejected")
             case .duplicateDatapath:
@@ -436,7 +436,7 @@ actor AgentDaemon {
                 syncProblem[report.datapathID] = nil
                 // A reconcile from the switch's tables, or a large change, is worth a line; one endpoint's change is routine.
                 var metadata: Logger.Metadata = [
-                    "dpid": "\(DatapathID(report.datapathID))", "bridge": "\(bridgeOf[report.datapathID] ?? "-")",
+                    "dpid": "\(report.datapathID)", "bridge": "\(bridgeOf[report.datapathID] ?? "-")",
                     "added": "\(report.added)", "modified": "\(report.modified)", "deleted": "\(report.deleted)",
                     "unchanged": "\(report.unchanged)", "groups": "\(report.groups)", "meters": "\(report.meters)",
                     "duration": "\(report.duration)"]
@@ -508,7 +508,7 @@ actor AgentDaemon {
                 case let .update(dpid, update):
                     await controller.update(update.flows, groups: update.groups, meters: update.meters, on: dpid)
                 case let .replace(dpid, bridge, tables):
-                    logger.info("switch given its bridge's table", metadata: ["dpid": "\(DatapathID(dpid).description)", "bridge": "\(bridge)",
+                    logger.info("switch given its bridge's table", metadata: ["dpid": "\(dpid)", "bridge": "\(bridge)",
                                                                               "flows": "\(tables.flows.count)"])
                     await controller.replaceTables(tables, on: dpid)
                 }
@@ -518,5 +518,5 @@ actor AgentDaemon {
 
     /// A switch's whole table as it was given, for the controller to
     /// compare with the switch's dump.
-    func givenFlows(_ dpid: UInt64) -> FlowTable? { machine.givenTables(datapathID: dpid)?.flows }
+    func givenFlows(_ dpid: DatapathID) -> FlowTable? { machine.givenTables(datapathID: dpid)?.flows }
 }

@@ -13,7 +13,7 @@ final class BareResponder {
         let socket: StreamSocket
         let token: UInt32
         @exclusivity(unchecked) var decoder = OpenFlowMessageDecoder()
-        var datapathID: UInt64 = 0
+        var datapathID: DatapathID = 0
         init(_ socket: StreamSocket, token: UInt32) { self.socket = socket; self.token = token }
     }
 

@@ -27,7 +27,7 @@ struct EmulatedSwitch {
     static let etherType: UInt16 = 0x88b5
     static let hostCount = 8
 
-    let datapathID: UInt64
+    let datapathID: DatapathID
     let portCount: UInt32
     private(set) var statistics = Statistics()
     /// True once the features reply went out: the controller knows us.
@@ -45,10 +45,10 @@ struct EmulatedSwitch {
 
     private struct Slot { var sequence: UInt32 = 0; var sentAt: UInt64 = 0; var live = false }
 
-    init(datapathID: UInt64, portCount: UInt32 = 8, maximumWindow: Int, seed: UInt64) {
+    init(datapathID: DatapathID, portCount: UInt32 = 8, maximumWindow: Int, seed: UInt64) {
         self.datapathID = datapathID
         self.portCount = max(1, portCount)
-        random = SplitMix64(seed: seed ^ datapathID)
+        random = SplitMix64(seed: seed ^ datapathID.rawValue)
         // A power of two above the window: a slot is reused only after its
         // packet-in was answered or given up.
         var capacity = 1
@@ -144,7 +144,7 @@ struct EmulatedSwitch {
         switch body {
         case .portDesc:
             return .portDesc((1...portCount).map { port in
-                PortDescription(portNo: port, hardwareAddress: MACAddress(rawValue: 0x0200_0000_0000 | datapathID << 8 | UInt64(port & 0xff)),
+                PortDescription(portNo: port, hardwareAddress: MACAddress(rawValue: 0x0200_0000_0000 | datapathID.rawValue << 8 | UInt64(port & 0xff)),
                                 name: FixedString("p\(port)"))
             })
         case .flow: return .flow([])

@@ -11,7 +11,7 @@ struct LearningSwitch {
     /// random source MACs must not grow memory without bound.
     static let maximumEntries = 1 << 16
 
-    private var tables: [UInt64: [UInt64: UInt32]] = [:]
+    private var tables: [DatapathID: [UInt64: UInt32]] = [:]
 
     enum Decision: Equatable {
         case flood
@@ -20,7 +20,7 @@ struct LearningSwitch {
 
     /// What to do with a frame that came in on `inPort`; nil for a frame
     /// too short to hold an Ethernet header.
-    mutating func decide(datapathID: UInt64, inPort: UInt32, frame: ByteBuffer) -> (source: UInt64, destination: UInt64, Decision)? {
+    mutating func decide(datapathID: DatapathID, inPort: UInt32, frame: ByteBuffer) -> (source: UInt64, destination: UInt64, Decision)? {
         let at = frame.readerIndex
         guard let dstHigh = frame.getInteger(at: at, as: UInt16.self), let dstLow = frame.getInteger(at: at &+ 2, as: UInt32.self),
               let srcHigh = frame.getInteger(at: at &+ 6, as: UInt16.self), let srcLow = frame.getInteger(at: at &+ 8, as: UInt32.self)
@@ -46,7 +46,7 @@ struct LearningSwitch {
         answer(datapathID: event.datapathID, event.packetIn)
     }
 
-    mutating func answer(datapathID: UInt64, _ packetIn: PacketIn) -> [OpenFlowMessage] {
+    mutating func answer(datapathID: DatapathID, _ packetIn: PacketIn) -> [OpenFlowMessage] {
         guard let inPort = packetIn.inPort,
               let (source, destination, decision) = decide(datapathID: datapathID, inPort: inPort, frame: packetIn.data)
         else { return [] }

@@ -21,7 +21,7 @@ enum LearningSwitchServer {
         private let shards = (0..<16).map { _ in Shard() }
 
         func answer(_ event: PacketInEvent) -> [OpenFlowMessage] {
-            shards[Int(event.datapathID % UInt64(shards.count))].app.withLock { $0.answer(event) }
+            shards[Int(event.datapathID.rawValue % UInt64(shards.count))].app.withLock { $0.answer(event) }
         }
     }
 
@@ -43,7 +43,7 @@ enum LearningSwitchServer {
         announce("listening \(address)")
         // Handles follow switch events, so the packet-in loop finds one under
         // a lock instead of asking the actor for every packet.
-        let handles = Mutex<[UInt64: SwitchHandle]>([:])
+        let handles = Mutex<[DatapathID: SwitchHandle]>([:])
         if path == .loop {
             // Nothing to do here but keep the controller alive.
             for await _ in controller.events {}

@@ -1,3 +1,4 @@
+import OpenFlow
 import OpenFlowController
 
 /// N emulated switches connected to one controller, spread over `threads`
@@ -22,7 +23,7 @@ struct LoadGenerator: Sendable {
         let workers = try await eachOnThread(0..<threads) { worker in
             // Switch i goes to worker i mod threads: datapath ids stay 1...N whatever the split.
             let mine = stride(from: worker, to: switches, by: threads).map {
-                EmulatedSwitch(datapathID: UInt64($0) &+ 1, maximumWindow: maximumWindow, seed: seed)
+                EmulatedSwitch(datapathID: DatapathID(UInt64($0) &+ 1), maximumWindow: maximumWindow, seed: seed)
             }
             let connected = try SwitchWorker(endpoint: endpoint, switches: mine)
             if try connected.handshake(seconds: 10) { try connected.idle(seconds: 0.3) }

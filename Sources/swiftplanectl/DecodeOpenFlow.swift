@@ -130,6 +130,8 @@ enum OpenFlowJSON {
         case let mac as MACAddress: return mac.description
         case let text as FixedString: return text.string
         case let flags as FlowMod.Flags: return Int(flags.rawValue)
+        // The wire's integer, as Ryu prints `datapath_id`.
+        case let id as DatapathID: return number(id.rawValue)
         // (An empty array of any type casts to [UInt8]: test the type itself.)
         case let bytes as [UInt8] where type(of: value) == [UInt8].self: return hex(bytes)
         case let string as String: return string

@@ -25,14 +25,17 @@ struct Flows: ParsableCommand {
     @Flag(help: "Read the switch's flows and counters and compare.")
     var live = false
 
+    /// `--dpid` read by the one type (`validate` refuses what it cannot read).
+    private var datapath: DatapathID? { dpid.flatMap { DatapathID($0) } }
+
     func validate() throws {
-        if let dpid, DatapathID(dpid) == nil {
+        if let dpid, datapath == nil {
             throw ValidationError("--dpid: invalid value '\(dpid)': expected \(DatapathID.expected)")
         }
     }
 
     func run() throws {
-        let target = adminTarget("/flows", ["dpid": dpid, "live": live ? "1" : nil])
+        let target = adminTarget("/flows", ["dpid": datapath?.description, "live": live ? "1" : nil])
         try options.show(target, defaultSocket: .agentDefault, as: [FlowReport].self) { reports in
             var out = ""
             for report in reports {

@@ -18,7 +18,7 @@ struct Switches: ParsableCommand {
         try options.show("/switches", defaultSocket: .agentDefault, as: [SwitchReport].self) { switches in
             let format = ISO8601DateFormatter()
             return TextTable("DPID", "BRIDGE", "ADDRESS", "CONNECTED SINCE", "FLOWS", "PORTS", rows: switches) { s in
-                [s.dpid, s.bridge ?? "-", s.address,
+                [s.dpid.description, s.bridge ?? "-", s.address,
                  format.string(from: Date(timeIntervalSince1970: s.connectedSince)) + " (\(duration(s.connectedSeconds)))",
                  "\(s.flows)", s.ports.map { "\($0.number):\($0.name)" }.joined(separator: " ")]
             }.render(empty: "no switch connected")

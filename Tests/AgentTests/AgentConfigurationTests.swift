@@ -2,6 +2,7 @@ import BGP
 import BGPSpeaker
 import Foundation
 import OVSDB
+import OpenFlow
 import OpenFlowController
 import Overlay
 import Testing
@@ -302,9 +303,9 @@ struct BridgeBindingTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
         /// Per bridge: its configured datapath id, and whether it reads OVSDB.
-        var bridges: [(name: String, configured: UInt64?, ovsdb: Bool)]
-        var reported: [String: UInt64]
-        var datapath: UInt64
+        var bridges: [(name: String, configured: DatapathID?, ovsdb: Bool)]
+        var reported: [String: DatapathID]
+        var datapath: DatapathID
         var expected: String?
         var testDescription: String { name }
     }
@@ -332,7 +333,7 @@ struct BridgeBindingTests {
         var yaml = "vtep: 10.0.0.1\nas: 65000\nbridges:\n"
         for bridge in c.bridges {
             yaml += "  - name: \(bridge.name)\n    vxlan-port: 100\n"
-            if let id = bridge.configured { yaml += "    datapath-id: \(String(id, radix: 16))\n" }
+            if let id = bridge.configured { yaml += "    datapath-id: \(id)\n" }
             if bridge.ovsdb { yaml += "    ovsdb: unix:/var/run/openvswitch/db.sock\n" }
         }
         yaml += "vnis:\n  - vni: 10\n"

@@ -1,5 +1,6 @@
 import Agent
 import BGP
+import OpenFlow
 import OpenFlowTables
 import Overlay
 import Packets
@@ -48,7 +49,7 @@ struct AgentStateMachineTests {
     @Test("start-up: nothing programmed or advertised before the local ports are read; dial, then reconcile at End-of-RIB")
     func startUp() {
         var m = Self.machine()
-        #expect(Self.notices(m.handle(.switchConnected(datapathID: 0xB1), at: Self.start)) == ["switchUp(datapathID: 177, bridge: \"br1\")"])
+        #expect(Self.notices(m.handle(.switchConnected(datapathID: 0xB1), at: Self.start)) == ["switchUp(datapathID: 00000000000000b1, bridge: \"br1\")"])
         #expect(m.takeFlowWork().isEmpty, "before the deferral ends no flow goes out")
         let early = m.handle(.startupTick(routesReceived: true), at: Self.start + .seconds(1))
         #expect(!Self.has(early, Self.isDial) && !Self.has(early, Self.isAdvertise), "\(early)")
@@ -75,9 +76,9 @@ struct AgentStateMachineTests {
     struct BindingCase: Sendable, CustomTestStringConvertible {
         var name: String
         var bridges: [BridgeIdentity]
-        var connect: [UInt64]
-        var reports: [(bridge: String, datapath: UInt64?)]
-        var expected: [UInt64: String]
+        var connect: [DatapathID]
+        var reports: [(bridge: String, datapath: DatapathID?)]
+        var expected: [DatapathID: String]
         var testDescription: String { name }
     }
 
@@ -158,10 +159,10 @@ struct AgentStateMachineTests {
     func randomEvents(seed: UInt64) throws {
         var g = SplitMix64(state: seed)
         var m = Self.machine(reflectors: false)
-        var switches: [UInt64: FlowTable] = [:]
+        var switches: [DatapathID: FlowTable] = [:]
         var held: [EVPNRoute: EVPNPath] = [:]
         var now = Self.start
-        let datapaths: [UInt64] = [0xA0, 0xB1, 0xCC]
+        let datapaths: [DatapathID] = [0xA0, 0xB1, 0xCC]
         for step in 0..<150 {
             now += .milliseconds(200)
             switch Int.random(in: 0..<10, using: &g) {

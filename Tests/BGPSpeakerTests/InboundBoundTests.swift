@@ -3,12 +3,14 @@ import NIOEmbedded
 import Testing
 @testable import BGPSpeaker
 
-/// Issue 16 item 7: a BGP connection's inbound bytes are bounded. Once
-/// `InboundBridge.limit` octets wait unprocessed, the bridge stops asking
-/// the socket for more (TCP then slows the peer), and asks again once the
-/// session has processed enough.
+/// Issue 16 item 7: a BGP connection's inbound bytes are bounded. Once a
+/// wakeup's reads (`Connection.readsPerWakeup` of at most
+/// `Connection.readSize` octets) wait untaken in the connection's
+/// `NIOAsyncChannel` inbound sequence, no more is asked of the socket (TCP
+/// then slows the peer) until the session has taken them all.
 struct InboundBoundTests {
     /// Counts the reads that reach the socket (the head of the pipeline).
+    /// Touched on the channel's loop; read by the test after the loop ran.
     final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
         typealias OutboundIn = ByteBuffer
         var reads = 0
@@ -18,39 +20,46 @@ struct InboundBoundTests {
         }
     }
 
-    @Test("no read from the socket while 256 KiB wait unprocessed; reading resumes once they are processed")
-    func readsStopAtTheLimitAndResume() throws {
-        let inbound = Inbound()
+    @Test("no read from the socket while a wakeup's 256 KiB wait untaken; reading resumes once the session took them")
+    func readsStopAtTheLimitAndResume() async throws {
+        let channel = NIOAsyncTestingChannel()
         let counter = ReadCounter()
-        let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(counter)
-        try channel.pipeline.syncOperations.addHandler(inbound.bridge)
-        defer { _ = try? channel.finish() }
-
-        channel.read()
-        #expect(counter.reads == 1)
-        // A peer that sends faster than the session processes: 64 KiB at a time.
-        let chunk = ByteBuffer(repeating: 0xff, count: 64 << 10)
-        var sent = 0
-        while sent < InboundBridge.limit + (64 << 10) {
-            try channel.writeInbound(chunk)
-            sent += chunk.readableBytes
-            channel.read()
+        try await channel.pipeline.addHandler(counter)
+        let connection = try await channel.testingEventLoop.executeInContext { try Connection.wrap(channel) }
+        // The socket's share of the bound: what one wakeup reads at most.
+        #expect(Connection.inboundLimit == 256 << 10)
+        let options = try await channel.testingEventLoop.executeInContext {
+            ((try channel.syncOptions!.getOption(.recvAllocator) as? AdaptiveRecvByteBufferAllocator)?.maximum, try channel.syncOptions!.getOption(.maxMessagesPerRead))
         }
-        // Reads went on until the limit was reached, then stopped.
-        #expect(counter.reads == InboundBridge.limit / (64 << 10), "reads: \(counter.reads) for \(sent) octets")
-        let held = counter.reads
-        channel.read()
-        channel.read()
-        #expect(counter.reads == held, "a read went to the socket with \(sent) octets unprocessed")
+        #expect(options.0 == Connection.readSize && options.1 == UInt(Connection.readsPerWakeup))
 
-        // The session processes some but not enough: still held.
-        inbound.bridge.consumed(64 << 10, on: channel.eventLoop)
-        channel.embeddedEventLoop.run()
-        #expect(counter.reads == held)
-        // Below the limit: the held read is issued.
-        inbound.bridge.consumed(128 << 10, on: channel.eventLoop)
-        channel.embeddedEventLoop.run()
-        #expect(counter.reads == held + 1)
+        try await connection.executeThenClose { inbound, _ in
+            var reader = inbound.makeAsyncIterator()
+            channel.read()
+            await channel.testingEventLoop.run()
+            #expect(counter.reads == 1)
+            // A peer that sends faster than the session processes: one wakeup's reads, full.
+            try await channel.testingEventLoop.executeInContext {
+                for _ in 0..<Connection.readsPerWakeup {
+                    channel.pipeline.fireChannelRead(ByteBuffer(repeating: 0xff, count: Connection.readSize))
+                }
+                channel.pipeline.fireChannelReadComplete()
+            }
+            channel.read()
+            channel.read()
+            await channel.testingEventLoop.run()
+            #expect(counter.reads == 1, "a read went to the socket with \(Connection.inboundLimit) octets untaken")
+
+            // The session takes some but not all: still held.
+            var taken = 0
+            for _ in 1..<Connection.readsPerWakeup { taken += try await reader.next()?.readableBytes ?? 0 }
+            await channel.testingEventLoop.run()
+            #expect(counter.reads == 1)
+            // It took the last: the held read is issued.
+            taken += try await reader.next()?.readableBytes ?? 0
+            await channel.testingEventLoop.run()
+            #expect(taken == Connection.inboundLimit)
+            #expect(counter.reads == 2)
+        }
     }
 }

@@ -6,7 +6,7 @@ import OpenFlowController
 
 /// Runs `body` with a controller on a free loopback port and one fake switch
 /// that is up; `received` sees every message the controller sends it.
-func withConnectedFakeSwitch(_ configuration: OpenFlowController.Configuration, datapathID: UInt64, logs: LogCapture = LogCapture(),
+func withConnectedFakeSwitch(_ configuration: OpenFlowController.Configuration, datapathID: DatapathID, logs: LogCapture = LogCapture(),
                              received: @escaping @Sendable (OpenFlowEnvelope) -> Void,
                              _ body: (OpenFlowController, FakePeer) async throws -> Void) async throws {
     var configuration = configuration

@@ -100,7 +100,7 @@ struct ControllerFakePeerTests {
         defer { stopAll.withLockedValue { $0 = true } }
         let firstSilent = NIOLockedValueBox(false)
         let closed = NIOLockedValueBox<[String]>([])
-        let dpid: UInt64 = 0x51
+        let dpid: DatapathID = 0x51
 
         let first = try FakePeer(port: port)
         Thread {
@@ -143,12 +143,12 @@ struct ControllerFakePeerTests {
         defer { Task { await controller.stop() } }
         let stop = NIOLockedValueBox(false)
         defer { stop.withLockedValue { $0 = true } }
-        let ids: [UInt64] = Array(1...8)
+        let ids: [DatapathID] = (1...8).map { DatapathID($0) }
         for id in ids {
             let peer = try FakePeer(port: port)
             Thread { peer.serveAsSwitch(datapathID: id) { stop.withLockedValue { $0 } } }.start()
         }
-        let seen = NIOLockedValueBox<Set<UInt64>>([])
+        let seen = NIOLockedValueBox<Set<DatapathID>>([])
         _ = await nextEvent(controller.events, seconds: 10) { event -> Bool? in
             guard case let .up(info) = event else { return nil }
             return seen.withLockedValue { $0.insert(info.datapathID); return $0.count == ids.count ? true : nil }

@@ -35,14 +35,14 @@ struct ControllerOVSTests {
     /// Sandbox with containers a (ofport 1) and b (ofport 2), and a controller
     /// listening inside its namespace; both torn down by pid even on failure.
     static func withSetup(configuration: OpenFlowController.Configuration = .init(),
-                          _ body: (OVSSandbox, OpenFlowController, UInt64) async throws -> Void) async throws {
+                          _ body: (OVSSandbox, OpenFlowController, DatapathID) async throws -> Void) async throws {
         try await OVSSandbox.with(hint: "ctl") { sandbox in
             try await setUp(sandbox, configuration, body)
         }
     }
 
     private static func setUp(_ sandbox: OVSSandbox, _ configuration: OpenFlowController.Configuration,
-                              _ body: (OVSSandbox, OpenFlowController, UInt64) async throws -> Void) async throws {
+                              _ body: (OVSSandbox, OpenFlowController, DatapathID) async throws -> Void) async throws {
         try sandbox.addContainer("a", mac: "02:00:00:00:00:0a", addresses: ["10.77.0.1/24"], ofport: Int(portA))
         try sandbox.addContainer("b", mac: macB, addresses: ["10.77.0.2/24"], ofport: Int(portB))
         let controller = try await startController(in: sandbox, configuration: configuration)
@@ -66,7 +66,7 @@ struct ControllerOVSTests {
         await controller.stop()
     }
 
-    static func startController(in sandbox: OVSSandbox, wanted: FlowTable? = nil, dpid: UInt64? = nil,
+    static func startController(in sandbox: OVSSandbox, wanted: FlowTable? = nil, dpid: DatapathID? = nil,
                                 configuration: OpenFlowController.Configuration = .init()) async throws -> OpenFlowController {
         let controller = OpenFlowController(configuration: configuration)
         if let wanted, let dpid { _ = try? await controller.setFlows(wanted, on: dpid) }

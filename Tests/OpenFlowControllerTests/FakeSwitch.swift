@@ -75,7 +75,7 @@ final class FakePeer: @unchecked Sendable {
 
     /// Plays a well-behaved 1.3 switch until `stop` says so or the controller
     /// closes; `received` sees every message the controller sent.
-    func serveAsSwitch(datapathID: UInt64, received: @Sendable (OpenFlowEnvelope) -> Void = { _ in },
+    func serveAsSwitch(datapathID: DatapathID, received: @Sendable (OpenFlowEnvelope) -> Void = { _ in },
                        stop: @escaping @Sendable () -> Bool) {
         write(Wire.message(type: 0, xid: 1))
         var decoder = OpenFlowMessageDecoder()

@@ -13,7 +13,7 @@ import Testing
 struct SessionReplayTests {
     static let pcap = Repository.fixtures.appendingPathComponent("openflow-session.pcap")
     /// From `tshark -V` on the capture (FEATURES_REPLY datapath_id).
-    static let datapathID: UInt64 = 0x0000_dec3_aeff_344c
+    static let datapathID: DatapathID = 0x0000_dec3_aeff_344c
 
     /// The two directions of the first connection, split into messages.
     static func session() throws -> (fromSwitch: [ByteBuffer], fromController: [ByteBuffer]) {

@@ -22,8 +22,8 @@ enum Wire {
     static func buffer(_ text: String) -> ByteBuffer { ByteBuffer(bytes: Hex.bytes(text) ?? []) }
 
     /// ofp_switch_features body: datapath_id, n_buffers, n_tables, auxiliary_id, pad, capabilities, reserved.
-    static func featuresBody(dpid: UInt64, tables: UInt8 = 254) -> String {
-        hex(dpid, bytes: 8) + "00000000" + hex(UInt64(tables), bytes: 1) + "00" + "0000" + "0000004f" + "00000000"
+    static func featuresBody(dpid: DatapathID, tables: UInt8 = 254) -> String {
+        hex(dpid.rawValue, bytes: 8) + "00000000" + hex(UInt64(tables), bytes: 1) + "00" + "0000" + "0000004f" + "00000000"
     }
 
     /// ofp_port (64 bytes).
@@ -81,7 +81,7 @@ struct HandshakeDriver {
     mutating func feed(_ bytes: ByteBuffer) -> Outputs { Outputs(connection.receive(bytes, now: now)) }
 
     /// HELLO, FEATURES, PORT_DESC (in two parts); returns the last outputs.
-    mutating func ready(dpid: UInt64 = 0x0000_0a0b_0c0d_0e0f) -> Outputs {
+    mutating func ready(dpid: DatapathID = 0x0000_0a0b_0c0d_0e0f) -> Outputs {
         _ = connection.start(now: now)
         let afterHello = feed(Wire.message(type: 0, xid: 1))
         let featuresXID = afterHello.sent.first?.xid ?? 0

@@ -1,3 +1,4 @@
+import Foundation
 import OpenFlow
 import Testing
 
@@ -41,5 +42,22 @@ struct DatapathIDTests {
     ] as [(UInt64, String)])
     func printedAsSixteenHexDigits(_ value: UInt64, _ text: String) {
         #expect(DatapathID(value).description == text)
+    }
+
+    /// The admin API's reports carry it in JSON: as it is printed, read by the same rule.
+    @Test(arguments: acceptedSpellings)
+    func json(_ text: String, _ value: UInt64) throws {
+        let read = try JSONDecoder().decode([DatapathID].self, from: Data("[\"\(text)\"]".utf8))
+        #expect(read == [DatapathID(value)])
+        let written = String(decoding: try JSONEncoder().encode(read), as: UTF8.self)
+        #expect(written == "[\"\(DatapathID(value).description)\"]")
+    }
+
+    @Test(arguments: refusedSpellings)
+    func jsonRefused(_ text: String) throws {
+        let json = try JSONEncoder().encode([text])
+        let error = #expect(throws: DecodingError.self) { try JSONDecoder().decode([DatapathID].self, from: json) }
+        guard case let .dataCorrupted(context)? = error else { Issue.record("not dataCorrupted: \(String(describing: error))"); return }
+        #expect(context.debugDescription.contains("invalid value '\(text)'") && context.debugDescription.contains(DatapathID.expected))
     }
 }

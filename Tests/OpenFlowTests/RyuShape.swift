@@ -34,7 +34,7 @@ enum RyuShape {
         case .featuresRequest: return ["OFPFeaturesRequest": [String: Any]()]
         case let .featuresReply(features):
             return ["OFPSwitchFeatures": ["auxiliary_id": Int(features.auxiliaryID), "capabilities": Int(features.capabilities),
-                                          "datapath_id": NSNumber(value: features.datapathID), "n_buffers": Int(features.nBuffers),
+                                          "datapath_id": NSNumber(value: features.datapathID.rawValue), "n_buffers": Int(features.nBuffers),
                                           "n_tables": Int(features.nTables)]]
         case let .setConfig(config): return ["OFPSetConfig": switchConfig(config)]
         case let .getConfigReply(config): return ["OFPGetConfigReply": switchConfig(config)]
