@@ -431,6 +431,10 @@ public actor OpenFlowController {
         var report = FlowSyncReport(datapathID: datapathID, added: 0, modified: 0, deleted: 0, unchanged: 0)
         var dumped = false
         var progress: ReconcileProgress?
+        /// The batch sent last, its barrier not yet back: the next batch is
+        /// taken and sent meanwhile, so the switch applies one while this
+        /// side prepares the other (the shadow keeps their keys apart).
+        var sending: (batch: FlowShadow.Batch, rejected: Task<Set<Int>, any Error>)?
         defer {
             drains[datapathID] = nil
             // A reconnect while this worker ran on the old connection: read the new one.
@@ -447,6 +451,9 @@ public actor OpenFlowController {
                 // (copy-on-write would copy the whole table): read, then change in place.
                 guard shadows[datapathID] != nil else { break }
                 if shadows[datapathID]?.needsDump == true {
+                    // The batch in flight is recorded before the shadow is read again.
+                    try await settle(&sending, into: &report, progress: &progress, on: datapathID)
+                    guard shadows[datapathID] != nil else { break }
                     let auditing = shadows[datapathID]?.auditing ?? false
                     let dump = try await Self.installedFlows(handle).map(FlowEntry.init)
                     let groups = shadows[datapathID]?.groups.isManaged == true ? try await Self.installedGroups(handle) : nil
@@ -495,23 +502,13 @@ public actor OpenFlowController {
                     if progress == nil, ReconcileProgress.isLarge(pending) {
                         progress = ReconcileProgress(total: pending, startedAt: started)
                     }
-                    var rejected: Set<Int> = []
-                    do {
-                        try await sendFlowMods(batch.flowMods, to: handle)
-                    } catch let OpenFlowRequestError.batchRejected(errors) {
-                        rejected = Set(errors.map(\.index))
-                        reportRejectedFlows(batch, errors, on: datapathID)
-                    }
-                    shadows[datapathID]?.flows.confirm(batch, rejected: rejected, at: .now)
-                    report.added += batch.applied(.add, rejected: rejected)
-                    report.modified += batch.applied(.modifyStrict, rejected: rejected)
-                    report.deleted += batch.applied(.deleteStrict, rejected: rejected)
-                    report.rejected += rejected.count
-                    flowModsCounter(datapathID).increment(by: batch.flowMods.count)
-                    if progress?.confirmed(batch.flowMods.count, at: .now) == true, let progress {
-                        logger.info("flows sending", metadata: ["dpid": "\(datapathID.description)",
-                                                                "flow-mods": "\(progress.description)"])
-                    }
+                    let next = Task { try await self.send(batch, to: handle, on: datapathID) }
+                    try await settle(&sending, into: &report, progress: &progress, on: datapathID)
+                    sending = (batch, next)
+                    continue
+                }
+                if sending != nil {
+                    try await settle(&sending, into: &report, progress: &progress, on: datapathID)
                     continue
                 }
                 // Groups and meters no flow uses any more, once the flows are right.
@@ -584,6 +581,36 @@ public actor OpenFlowController {
     /// again one by one, so each refusal is known by its FLOW_MOD (and a
     /// switch that does not know bundles, refusing the OPEN, gets plain
     /// batches from then on).
+    /// Waits for the batch in flight, then records what the switch took of it.
+    private func settle(_ sending: inout (batch: FlowShadow.Batch, rejected: Task<Set<Int>, any Error>)?,
+                        into report: inout FlowSyncReport, progress: inout ReconcileProgress?,
+                        on datapathID: DatapathID) async throws {
+        guard let (batch, rejectedTask) = sending else { return }
+        sending = nil
+        let rejected = try await rejectedTask.value
+        shadows[datapathID]?.flows.confirm(batch, rejected: rejected, at: .now)
+        report.added += batch.applied(.add, rejected: rejected)
+        report.modified += batch.applied(.modifyStrict, rejected: rejected)
+        report.deleted += batch.applied(.deleteStrict, rejected: rejected)
+        report.rejected += rejected.count
+        flowModsCounter(datapathID).increment(by: batch.flowMods.count)
+        if progress?.confirmed(batch.flowMods.count, at: .now) == true, let progress {
+            logger.info("flows sending", metadata: ["dpid": "\(datapathID.description)",
+                                                    "flow-mods": "\(progress.description)"])
+        }
+    }
+
+    /// Sends `batch`; the indices of the FLOW_MODs the switch refused.
+    private func send(_ batch: FlowShadow.Batch, to handle: SwitchHandle, on datapathID: DatapathID) async throws -> Set<Int> {
+        do {
+            try await sendFlowMods(batch.flowMods, to: handle)
+            return []
+        } catch let OpenFlowRequestError.batchRejected(errors) {
+            reportRejectedFlows(batch, errors, on: datapathID)
+            return Set(errors.map(\.index))
+        }
+    }
+
     private func sendFlowMods(_ flowMods: [FlowMod], to handle: SwitchHandle) async throws {
         let messages = flowMods.map { OpenFlowMessage.flowMod($0) }
         guard configuration.bundles, messages.count > 1, !bundlesRefused.contains(handle.connectionID) else {
