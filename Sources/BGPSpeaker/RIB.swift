@@ -94,6 +94,8 @@ public struct RIB: Sendable {
     /// under its own id), rebuilt when peers change (`membershipEpoch`): a
     /// thousand clients in one group cost a route one mark, not a thousand looks.
     private var markable: (epoch: Int, peers: [PeerID]) = (-1, [])
+    /// Up to this many peers (groups counted), `decide` walks them all instead.
+    static let markWalkLimit = 16
 
     /// One path of a destination: the peer it came from, its attributes as received.
     struct Path: Sendable {
@@ -531,11 +533,14 @@ public struct RIB: Sendable {
     public mutating func withdraw(_ nlri: [NLRI], from peer: PeerID, ignored: inout Int) -> Int {
         var n = 0
         let hashes = keyHashes(nlri)
+        // The peer's count of paths goes down once for the UPDATE, not with a look-up per route (unless it has stale ones to clear).
+        let batch = withTables(peer, { $0.stale.isEmpty }) == true
         for k in nlri.indices {
             guard let i = indexOf(nlri[k], hash: hashes[k]), path(i, from: peer) != nil else { ignored += 1; continue }
-            removePath(i, from: peer)
+            removePath(i, from: peer, countedByCaller: batch)
             n += 1
         }
+        if batch { withTables(peer) { $0.received -= n } }
         return n
     }
 
@@ -1033,7 +1038,9 @@ public struct RIB: Sendable {
         decide(i)
     }
 
-    private mutating func removePath(_ i: RouteIndex, from peer: PeerID) {
+    /// `countedByCaller`: the caller counts the peer's paths down itself,
+    /// and the peer has no stale routes (one look-up of its tables per UPDATE).
+    private mutating func removePath(_ i: RouteIndex, from peer: PeerID, countedByCaller: Bool = false) {
         var e = loc[Int(i)]
         let old: AttributeStore.ID
         if e.firstPeer == peer.rawValue {
@@ -1053,9 +1060,11 @@ public struct RIB: Sendable {
             return
         }
         loc[Int(i)] = e
-        withTables(peer) { t in
-            if !t.stale.isEmpty { t.stale.remove(i) }
-            t.received -= 1
+        if !countedByCaller {
+            withTables(peer) { t in
+                if !t.stale.isEmpty { t.stale.remove(i) }
+                t.received -= 1
+            }
         }
         if constrainedPeers > 0 { noteMembership(i, of: peer, added: false) }
         releaseReceived(old)
@@ -1138,11 +1147,21 @@ public struct RIB: Sendable {
             for m in leaving { leaveGroup(m, copying: true) }
         }
         guard filter else {
+            // In place, no copy of a peer's tables per mark. A few peers are
+            // walked by position (cheaper than hashing the ids of those that
+            // take marks); more, only those are looked up.
+            if peers.count <= Self.markWalkLimit {
+                var k = peers.startIndex
+                while k != peers.endIndex {
+                    peers.values[k].mark(i)
+                    k = peers.index(after: k)
+                }
+                return
+            }
             if markable.epoch != membershipEpoch {
                 let all = Array(peers.keys)
                 markable = (membershipEpoch, all.filter { withTables($0) { t in !t.info.local && !t.restarting && t.group == nil } == true })
             }
-            // In place: no copy of the peer's tables per mark.
             for id in markable.peers { withTables(id) { $0.mark(i) } }
             return
         }
