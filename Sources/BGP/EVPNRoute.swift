@@ -122,6 +122,28 @@ public enum EVPNRoute: Hashable, Sendable {
         return route
     }
 
+    /// Reads routes from the start of `all` (each after its add-path
+    /// identifier with `addPath`) for as long as they are well formed,
+    /// appending them to `out`: one bounds check per route, fields read at
+    /// fixed offsets. Returns the octets taken; it stops before a route cut
+    /// short or of a bad layout, which `decode` then reads to name the error.
+    static func decodeWellFormed(_ all: UnsafeRawBufferPointer, addPath: Bool, into out: inout [NLRI]) -> Int {
+        let idLength = addPath ? 4 : 0
+        var at = 0
+        while all.count &- at >= idLength &+ 2 {
+            let id: UInt32? = addPath ? UInt32(bigEndian: all.loadUnaligned(fromByteOffset: at, as: UInt32.self)) : nil
+            let type = all[at &+ idLength], length = Int(all[at &+ idLength &+ 1])
+            let start = at &+ idLength &+ 2
+            guard length <= all.count &- start else { break }
+            var v = RawReader(UnsafeRawBufferPointer(rebasing: all[start..<start &+ length]))
+            var why = ""
+            guard let route = parse(type: type, length: length, &v, why: &why), !v.overrun, v.offset == length else { break }
+            out.append(NLRI(.evpn(route), pathID: id))
+            at = start &+ length
+        }
+        return at
+    }
+
     /// Parses one route's value (exactly `length` bytes in `v`); nil with
     /// `why` set when the layout does not fit its type.
     private static func parse(type: UInt8, length: Int, _ v: inout RawReader, why: inout String) -> EVPNRoute? {

@@ -75,6 +75,12 @@ public struct NLRI: Hashable, Sendable {
         }
         // Bounded by the bytes present: every NLRI is at least 2 bytes.
         out.reserveCapacity(family == .l2vpnEVPN ? r.remaining / 24 : r.remaining / 2)
+        if family == .l2vpnEVPN {
+            // The well-formed routes straight from the bytes; whatever stops
+            // that (an error) is read again below, field by field, to be named.
+            let taken = r.buffer.withUnsafeReadableBytes { EVPNRoute.decodeWellFormed($0, addPath: addPath, into: &out) }
+            r.uncheckedSkip(taken)
+        }
         while !r.isEmpty {
             let id: UInt32? = addPath ? try r.u32("add-path identifier") : nil
             switch family {

@@ -43,7 +43,11 @@ public struct OutboundMessages: Sendable {
     public private(set) var buffers: [ByteBuffer] = []
     public private(set) var messages = 0
     public private(set) var bytes = 0
+    /// Routes the plan left out of these UPDATEs: one alone would make an
+    /// UPDATE over the peer's maximum message length (withdrawn toward it).
+    public internal(set) var unsendable = 0
 
+    /// Nothing to write.
     public var isEmpty: Bool { messages == 0 }
 
     mutating func append(_ run: (bytes: ByteBuffer, messages: Int)) {

@@ -89,6 +89,13 @@ public struct RIB: Sendable {
         var everyRoute: [PeerID] = []
     }
     private var targetIndex = TargetIndex()
+    /// The peers an unconstrained change is marked for (`PeerTables.mark`
+    /// takes: not local, not restarting, in no group; a group is marked
+    /// under its own id), rebuilt when peers change (`membershipEpoch`): a
+    /// thousand clients in one group cost a route one mark, not a thousand looks.
+    private var markable: (epoch: Int, peers: [PeerID]) = (-1, [])
+    /// Up to this many peers (groups counted), `decide` walks them all instead.
+    static let markWalkLimit = 16
 
     /// One path of a destination: the peer it came from, its attributes as received.
     struct Path: Sendable {
@@ -334,6 +341,8 @@ public struct RIB: Sendable {
             peers[id] = t
             peerList.append(id)
         }
+        // Again once it is in: `removePeer` above may have rebuilt the indices without it.
+        membershipEpoch &+= 1
         markAll(for: id)
     }
 
@@ -419,12 +428,15 @@ public struct RIB: Sendable {
         peers[id] = t
     }
 
-    /// Whether UPDATEs are owed to the peer.
-    public func hasPendingUpdates(_ id: PeerID) -> Bool {
-        guard let k = peers.index(forKey: id) else { return false }
-        if let g = peers.values[k].group, let s = groups[g] { return peers.values[k].taken < s.generation || hasPendingUpdates(g) }
-        if peers.values[k].carried != nil { return true }
-        return !peers.values[k].pending.isEmpty || !peers.values[k].endOfRIBPending.isEmpty || peers.values[k].membershipChanged
+    /// Whether UPDATEs are owed to the peer. Mutating only to read its
+    /// tables in place: a speaker asks this of every peer at every flush, and
+    /// reading them through the dictionary's getter copies them whole.
+    public mutating func hasPendingUpdates(_ id: PeerID) -> Bool {
+        guard let (group, taken, owed) = withTables(id, { t in
+            (t.group, t.taken, t.carried != nil || !t.pending.isEmpty || !t.endOfRIBPending.isEmpty || t.membershipChanged)
+        }) else { return false }
+        if let g = group, let generation = withGroup(g, { $0.generation }) { return taken < generation || hasPendingUpdates(g) }
+        return owed
     }
 
     /// RFC 4684 §6: the peer's membership is complete (its End-of-RIB for
@@ -521,11 +533,14 @@ public struct RIB: Sendable {
     public mutating func withdraw(_ nlri: [NLRI], from peer: PeerID, ignored: inout Int) -> Int {
         var n = 0
         let hashes = keyHashes(nlri)
+        // The peer's count of paths goes down once for the UPDATE, not with a look-up per route (unless it has stale ones to clear).
+        let batch = withTables(peer, { $0.stale.isEmpty }) == true
         for k in nlri.indices {
             guard let i = indexOf(nlri[k], hash: hashes[k]), path(i, from: peer) != nil else { ignored += 1; continue }
-            removePath(i, from: peer)
+            removePath(i, from: peer, countedByCaller: batch)
             n += 1
         }
+        if batch { withTables(peer) { $0.received -= n } }
         return n
     }
 
@@ -564,16 +579,19 @@ public struct RIB: Sendable {
     public mutating func pendingMessages(for peer: PeerID, options: SessionOptions = SessionOptions(),
                                          only: Set<AddressFamily>? = nil, budget: Int? = nil,
                                          cache: inout OutboundEncodingCache) -> OutboundMessages {
-        guard let k = peers.index(forKey: peer), groups[peer] == nil else { return OutboundMessages() }
-        if let g = peers.values[k].group {
-            if only == nil, peers[g]?.options == options, let out = groupMessages(for: peer, in: g, budget: budget, cache: &cache) {
+        guard groups.index(forKey: peer) == nil, let group = withTables(peer, { $0.group }) else { return OutboundMessages() }
+        if let g = group {
+            if only == nil, withTables(g, { $0.options == options }) == true,
+               let out = groupMessages(for: peer, in: g, budget: budget, cache: &cache) {
                 return out
             }
             leaveGroup(peer, copying: true)
         }
-        if let k = peers.index(forKey: peer), let c = peers.values[k].carried {
+        if let c = withTables(peer, { t in
+            defer { t.carried = nil }
+            return t.carried
+        }) ?? nil {
             // What its group had planned for it comes first; its own plan after.
-            peers.values[k].carried = nil
             return c
         }
         guard let plan = takePlan(for: peer, options: options, only: only, budget: budget) else { return OutboundMessages() }
@@ -592,15 +610,18 @@ public struct RIB: Sendable {
     /// the peer is no longer in the group (it differed from it).
     private mutating func groupMessages(for peer: PeerID, in g: PeerID, budget: Int?,
                                         cache: inout OutboundEncodingCache) -> OutboundMessages? {
-        guard var s = groups[g], let k = peers.index(forKey: peer), let options = peers[g]?.options else { return nil }
-        if peers.values[k].taken < s.generation {
-            peers.values[k].taken = s.generation
-            s.taken += 1
-            groups[g] = s
+        // A member taking the generation made: read and counted in place (a thousand members per generation).
+        guard let generation = withGroup(g, { $0.generation }), let taken = withTables(peer, { $0.taken }) else { return nil }
+        if taken < generation {
+            withTables(peer) { $0.taken = generation }
             subgroupServes += 1
-            return s.output
+            return withGroup(g) { s in
+                s.taken += 1
+                return s.output
+            }
         }
         guard hasPendingUpdates(g) else { return OutboundMessages() }
+        guard var s = groups[g], let options = withTables(g, { $0.options }) ?? nil else { return nil }
         if s.behind > 0 {
             s.stalls += 1
             subgroupStalls += 1
@@ -636,6 +657,7 @@ public struct RIB: Sendable {
     /// encoding `pendingUpdates`' UPDATEs, without building them.
     private func encode(_ plan: OutboundPlan, options: SessionOptions, cache: inout OutboundEncodingCache) -> OutboundMessages {
         var out = OutboundMessages()
+        out.unsendable = plan.unsendable
         for w in plan.withdrawals {
             out.append(cache.encoded(.init(attributes: nil, family: w.family, options: options, routes: w.routes)) {
                 write(w.routes, options: options, Self.withdrawal([], family: w.family))
@@ -666,6 +688,8 @@ public struct RIB: Sendable {
         /// Members of the group planned that differ from it on a route left
         /// owed (they are its source or its originator): they split off.
         var deviants: Set<PeerID> = []
+        /// Routes left out: one alone makes an UPDATE over the maximum length.
+        var unsendable = 0
     }
 
     private func withdrawalUpdates(_ routes: [RouteIndex], family: AddressFamily, options: SessionOptions) -> [Update] {
@@ -788,6 +812,7 @@ public struct RIB: Sendable {
             if let a = wanted, !fits(i, family: family, attributes: a, options: options, baseLength: &baseLength) {
                 wanted = nil
                 t.unsendable += 1
+                plan.unsendable += 1
             }
             let current = t.adjOut[i]
             let renamed = !t.renamed.isEmpty && t.renamed.remove(i) != nil
@@ -926,6 +951,13 @@ public struct RIB: Sendable {
         return body(&peers.values[k])
     }
 
+    /// A group changed or read in place (its getter copies its members and buffers).
+    @discardableResult
+    private mutating func withGroup<R>(_ g: PeerID, _ body: (inout Subgroup) -> R) -> R? {
+        guard let k = groups.index(forKey: g) else { return nil }
+        return body(&groups.values[k])
+    }
+
     /// What the RIB knows of a peer, without copying its tables.
     private func info(_ peer: PeerID) -> RIBPeer? {
         guard let k = peers.index(forKey: peer) else { return nil }
@@ -1006,13 +1038,15 @@ public struct RIB: Sendable {
         decide(i)
     }
 
-    private mutating func removePath(_ i: RouteIndex, from peer: PeerID) {
+    /// `countedByCaller`: the caller counts the peer's paths down itself,
+    /// and the peer has no stale routes (one look-up of its tables per UPDATE).
+    private mutating func removePath(_ i: RouteIndex, from peer: PeerID, countedByCaller: Bool = false) {
         var e = loc[Int(i)]
         let old: AttributeStore.ID
         if e.firstPeer == peer.rawValue {
             old = e.firstAttributes
             // The next path, if any, moves inline.
-            if var more = morePaths.removeValue(forKey: i), let next = more.popLast() {
+            if !morePaths.isEmpty, var more = morePaths.removeValue(forKey: i), let next = more.popLast() {
                 e.firstPeer = next.peer.rawValue
                 e.firstAttributes = next.attributes
                 if !more.isEmpty { morePaths[i] = more }
@@ -1026,9 +1060,11 @@ public struct RIB: Sendable {
             return
         }
         loc[Int(i)] = e
-        withTables(peer) { t in
-            if !t.stale.isEmpty { t.stale.remove(i) }
-            t.received -= 1
+        if !countedByCaller {
+            withTables(peer) { t in
+                if !t.stale.isEmpty { t.stale.remove(i) }
+                t.received -= 1
+            }
         }
         if constrainedPeers > 0 { noteMembership(i, of: peer, added: false) }
         releaseReceived(old)
@@ -1111,12 +1147,22 @@ public struct RIB: Sendable {
             for m in leaving { leaveGroup(m, copying: true) }
         }
         guard filter else {
-            // By position, in place: neither a hash nor a copy of the peer's tables per mark.
-            var k = peers.startIndex
-            while k != peers.endIndex {
-                peers.values[k].mark(i)
-                k = peers.index(after: k)
+            // In place, no copy of a peer's tables per mark. A few peers are
+            // walked by position (cheaper than hashing the ids of those that
+            // take marks); more, only those are looked up.
+            if peers.count <= Self.markWalkLimit {
+                var k = peers.startIndex
+                while k != peers.endIndex {
+                    peers.values[k].mark(i)
+                    k = peers.index(after: k)
+                }
+                return
             }
+            if markable.epoch != membershipEpoch {
+                let all = Array(peers.keys)
+                markable = (membershipEpoch, all.filter { withTables($0) { t in !t.info.local && !t.restarting && t.group == nil } == true })
+            }
+            for id in markable.peers { withTables(id) { $0.mark(i) } }
             return
         }
         // Only the peers that may be owed it are weighed: those importing one

@@ -653,18 +653,20 @@ public actor Speaker {
                 flushRIB()
             }
         }
-        for (id, p) in peers {
-            if let d = p.session.nextDeadline, d <= now { run(id, .timePassed) }
-            if let d = peers[id]?.membershipDeadline, d <= now {
+        // By id, each read in place: a copy of every peer's state five times a second adds up at a thousand clients.
+        for id in Array(peers.keys) {
+            guard let (deadline, address) = withPeer(id, { ($0.session.nextDeadline, $0.address) }) else { continue }
+            if let d = deadline, d <= now { run(id, .timePassed) }
+            if let d = withPeer(id, { $0.membershipDeadline }) ?? nil, d <= now {
                 peers[id]?.membershipDeadline = nil
                 if rib.isAwaitingMembership(id) {
                     logger.info("no RT membership End-of-RIB in time: sending EVPN routes by the membership so far",
-                                metadata: ["peer": "\(p.address)"])
+                                metadata: ["peer": "\(address)"])
                     rib.endMembershipWait(id)
                     flushRIB()
                 }
             }
-            if let due = peers[id]?.refreshDue, !due.isEmpty, peers[id]?.session.state == .established {
+            if let due = withPeer(id, { $0.refreshDue }), !due.isEmpty, withPeer(id, { $0.session.state }) == .established {
                 for family in due where (peers[id]?.lastRefresh[family]).map({ now - $0 >= configuration.routeRefreshInterval }) ?? true {
                     peers[id]?.refreshDue.remove(family)
                     peers[id]?.lastRefresh[family] = now
@@ -672,10 +674,10 @@ public actor Speaker {
                     flushRIB()
                 }
             }
-            if let d = peers[id]?.staleDeadline, d <= now {
+            if let d = withPeer(id, { $0.staleDeadline }) ?? nil, d <= now {
                 peers[id]?.staleDeadline = nil
                 let n = rib.purgeStale(id)
-                logger.info("stale routes purged: restart timer expired", metadata: ["peer": "\(p.address)", "count": "\(n)"])
+                logger.info("stale routes purged: restart timer expired", metadata: ["peer": "\(address)", "count": "\(n)"])
                 flushRIB()
                 forgetIfGone(id)
             }
@@ -685,12 +687,17 @@ public actor Speaker {
     // MARK: the session's actions
 
     func run(_ id: PeerID, _ event: SessionEvent) {
-        guard var p = peers[id] else { return }
-        let actions = p.session.handle(event, now: .now())
-        peers[id] = p
+        // In place: a copy of the peer's state per message would copy its session's buffers too.
+        guard let actions = withPeer(id, { $0.session.handle(event, now: .now()) }) else { return }
         var ribChanged = false
         var notificationSent: Notification?
         for action in actions {
+            if case .update(let update) = action {
+                // The common case, one per UPDATE: no copy of the peer, no log metadata built.
+                guard received(update, from: id) else { return }
+                ribChanged = true
+                continue
+            }
             guard let p = peers[id] else { return }
             let meta: Logger.Metadata = ["peer": "\(p.address)"]
             switch action {
@@ -751,28 +758,8 @@ public actor Speaker {
                 peers[id]?.establishedAt = nil
                 peers[id]?.staleDeadline = .now() + .seconds(Int64(restartTime))
                 ribChanged = true
-            case .update(let update):
-                let change = rib.apply(update, from: id)
-                if let family = change.endOfRIB {
-                    peers[id]?.endOfRIBReceived.insert(family)
-                    logger.debug("End-of-RIB received", metadata: meta.merging(["family": "\(family)"]) { a, _ in a })
-                }
-                if change.endOfRIB != nil, rib.staleCount(id) == 0, p.staleDeadline != nil {
-                    peers[id]?.staleDeadline = nil
-                    logger.info("End-of-RIB: stale routes purged", metadata: meta.merging(["count": "\(change.purged)"]) { a, _ in a })
-                }
-                if change.loops > 0 {
-                    logger.info("routes ignored: cluster loop", metadata: meta.merging(["count": "\(change.loops)"]) { a, _ in a })
-                }
-                ribChanged = true
-                updatesReceived.increment()
-                if let limit = p.maximumPrefixes, rib.prefixCount(id) > limit {
-                    logger.warning("maximum prefixes exceeded", metadata: meta.merging(["limit": "\(limit)"]) { a, _ in a })
-                    let l = UInt32(clamping: limit)
-                    let data: [UInt8] = [0, 25, 70, UInt8(l >> 24), UInt8(l >> 16 & 0xff), UInt8(l >> 8 & 0xff), UInt8(l & 0xff)]
-                    run(id, .close(Notification(.cease(.maximumNumberOfPrefixesReached), data: data)))
-                    return
-                }
+            case .update:
+                break  // taken above
             case .withdraw(let nlri, let reason):
                 countError("bgp_treat_as_withdraw")
                 logger.warning("UPDATE treated as withdraw", metadata: meta.merging(["reason": "\(reason)", "routes": "\(nlri.count)"]) { a, _ in a })
@@ -804,6 +791,34 @@ public actor Speaker {
         forgetIfGone(id)
     }
 
+    /// An UPDATE from an Established peer into the RIB. False when it put
+    /// the peer over its maximum prefixes: the session is closed then.
+    private func received(_ update: Update, from id: PeerID) -> Bool {
+        let change = rib.apply(update, from: id)
+        updatesReceived.increment()
+        guard let (address, staleDeadline, maximumPrefixes) = withPeer(id, { ($0.address, $0.staleDeadline, $0.maximumPrefixes) }) else { return true }
+        let meta: Logger.Metadata = change.endOfRIB == nil && change.loops == 0 ? [:] : ["peer": "\(address)"]
+        if let family = change.endOfRIB {
+            peers[id]?.endOfRIBReceived.insert(family)
+            logger.debug("End-of-RIB received", metadata: meta.merging(["family": "\(family)"]) { a, _ in a })
+        }
+        if change.endOfRIB != nil, rib.staleCount(id) == 0, staleDeadline != nil {
+            peers[id]?.staleDeadline = nil
+            logger.info("End-of-RIB: stale routes purged", metadata: meta.merging(["count": "\(change.purged)"]) { a, _ in a })
+        }
+        if change.loops > 0 {
+            logger.info("routes ignored: cluster loop", metadata: meta.merging(["count": "\(change.loops)"]) { a, _ in a })
+        }
+        if let limit = maximumPrefixes, rib.prefixCount(id) > limit {
+            logger.warning("maximum prefixes exceeded", metadata: ["peer": "\(address)", "limit": "\(limit)"])
+            let l = UInt32(clamping: limit)
+            let data: [UInt8] = [0, 25, 70, UInt8(l >> 24), UInt8(l >> 16 & 0xff), UInt8(l >> 8 & 0xff), UInt8(l & 0xff)]
+            run(id, .close(Notification(.cease(.maximumNumberOfPrefixesReached), data: data)))
+            return false
+        }
+        return true
+    }
+
     /// A dynamic neighbour exists only while connected, or restarting.
     private func forgetIfGone(_ id: PeerID) {
         if let p = peers[id], p.dynamic, p.channel == nil, p.session.state == .idle, !rib.isRestarting(id) {
@@ -831,24 +846,25 @@ public actor Speaker {
         // By id: writing to a peer changes `peers`, which a loop over the
         // dictionary itself would then hold twice and copy whole (a thousand peers per flush).
         for id in Array(peers.keys) {
-            guard let p = peers[id], p.session.state == .established, rib.hasPendingUpdates(id) else { continue }
+            // Read in place: `peers[id]` copies a peer's whole state, at every flush for each of a thousand clients.
+            guard let (established, options, membership, queued) = withPeer(id, { p in
+                (p.session.state == .established, p.options, p.session.negotiated?.families.contains(.routeTargetConstraint) == true, p.queuedBytes)
+            }), established, rib.hasPendingUpdates(id) else { continue }
             // During selection deferral only RT membership goes out: a peer
             // that waits for our membership End-of-RIB (RFC 4684 §6) before
             // sending its routes would otherwise hold our deferral to its timer.
             let only: Set<AddressFamily>? = deferralDeadline == nil ? nil : [.routeTargetConstraint]
-            if only != nil, p.session.negotiated?.families.contains(.routeTargetConstraint) != true { continue }
+            if only != nil, !membership { continue }
             // Back-pressure: while its socket has not taken what it was sent,
             // what it is owed waits in the RIB (marks, not messages).
-            if p.queuedBytes > Self.outputHighWater { continue }
-            let unsendable = rib.unsendableCount(id)
-            let out = rib.pendingMessages(for: id, options: p.options, only: only, budget: Self.flushBudget, cache: &cache)
-            if rib.unsendableCount(id) > unsendable {
-                countError("bgp_route_too_large", by: rib.unsendableCount(id) - unsendable)
-                if !p.reportedUnsendable {
+            if queued > Self.outputHighWater { continue }
+            let out = rib.pendingMessages(for: id, options: options, only: only, budget: Self.flushBudget, cache: &cache)
+            if out.unsendable > 0 {
+                countError("bgp_route_too_large", by: out.unsendable)
+                if let p = peers[id], !p.reportedUnsendable {
                     peers[id]?.reportedUnsendable = true
                     logger.warning("routes not sent: one alone makes an UPDATE over the peer's maximum message length (withdrawn toward it; counted, logged once)",
-                                   metadata: ["peer": "\(p.address)", "maximum": "\(p.options.maximumMessageLength)",
-                                              "routes": "\(rib.unsendableCount(id) - unsendable)"])
+                                   metadata: ["peer": "\(p.address)", "maximum": "\(options.maximumMessageLength)", "routes": "\(out.unsendable)"])
                 }
             }
             guard !out.isEmpty else { continue }
@@ -912,16 +928,24 @@ public actor Speaker {
     func sendRaw(_ id: PeerID, _ bytes: ByteBuffer) { write(id, bytes) }
     func refreshed() { flushRIB() }
 
+    /// A peer changed or read in place: its getter would copy its whole state.
+    @discardableResult
+    private func withPeer<R>(_ id: PeerID, _ body: (inout Peer) -> R) -> R? {
+        guard let k = peers.index(forKey: id) else { return nil }
+        return body(&peers.values[k])
+    }
+
     /// Queues the buffers to the peer's connection, in order (written with one flush).
     private func write(_ id: PeerID, _ buffers: [ByteBuffer]) {
-        guard let p = peers[id], let outbox = p.outbox, !buffers.isEmpty else { return }
+        guard !buffers.isEmpty, let (outbox, queued, overflowed, address) = withPeer(id, { p in (p.outbox, p.queuedBytes, p.overflowed, p.address) }),
+              let outbox else { return }
         let n = buffers.reduce(0) { $0 + $1.readableBytes }
-        peers[id]?.queuedBytes += n
+        withPeer(id) { $0.queuedBytes += n }
         outbox.yield(buffers)
-        if !p.overflowed, p.queuedBytes + n > configuration.maximumOutputQueue {
+        if !overflowed, queued + n > configuration.maximumOutputQueue {
             peers[id]?.overflowed = true
             countError("bgp_output_queue_full")
-            logger.warning("peer does not read: dropped", metadata: ["peer": "\(p.address)", "queued": "\(p.queuedBytes + n)",
+            logger.warning("peer does not read: dropped", metadata: ["peer": "\(address)", "queued": "\(queued + n)",
                                                                      "limit": "\(configuration.maximumOutputQueue)"])
             run(id, .close(Notification(.cease(.outOfResources))))
         }
@@ -929,10 +953,13 @@ public actor Speaker {
 
     /// The channel took `n` octets queued to the peer's current connection.
     private func written(_ id: PeerID, _ channel: any Channel, _ n: Int) {
-        guard let p = peers[id], p.channel === channel else { return }
-        peers[id]?.queuedBytes -= n
+        guard let queued = withPeer(id, { p -> Int? in
+            guard p.channel === channel else { return nil }
+            p.queuedBytes -= n
+            return p.queuedBytes
+        }) ?? nil else { return }
         // What a bounded flush or back-pressure left owed goes once the socket has room.
-        if p.queuedBytes - n <= Self.outputHighWater, rib.hasPendingUpdates(id) { scheduleFlush() }
+        if queued <= Self.outputHighWater, rib.hasPendingUpdates(id) { scheduleFlush() }
     }
 
     /// Closes after what was queued has gone (a NOTIFICATION must arrive):

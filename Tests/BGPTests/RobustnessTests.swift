@@ -45,19 +45,40 @@ let twoOctetAddPath = SessionOptions(fourOctetAS: false, addPath: [.l2vpnEVPN, .
         }
     }
 
-    @Test func streamDecoderSplitsAnyChunking() throws {
+    /// Messages come out whole whatever the reads: taken after each read,
+    /// or only once many reads wait (messages then straddle queued reads).
+    @Test(arguments: [true, false])
+    func streamDecoderSplitsAnyChunking(takingEachRead: Bool) throws {
         let stream = everyVector.prefix(handVectors.count + allMessages.count).flatMap { $0 }
         for chunk in [1, 7, 19, 100, stream.count] {
             var d = MessageStreamDecoder()
             var out: [[UInt8]] = []
             var i = 0
             while i < stream.count {
-                d.append(stream[i..<min(i + chunk, stream.count)])
+                d.append(ByteBuffer(bytes: stream[i..<min(i + chunk, stream.count)]))
                 i += chunk
-                while let m = try d.next() { out.append(Wire.bytes(m)) }
+                if takingEachRead || i >= stream.count { while let m = try d.next() { out.append(Wire.bytes(m)) } }
             }
             #expect(out == Array(everyVector.prefix(handVectors.count + allMessages.count)))
             #expect(d.pendingBytes == 0)
+        }
+    }
+
+    /// A bad header behind whole messages, in reads that split it, is named at its offset in the stream.
+    @Test func streamDecoderNamesTheOffsetAcrossReads() throws {
+        let good = Wire.encode(.keepalive)
+        let bad = try #require(Hex.bytes("ffffffffffffffffffffffffffffffff 0012 04"))
+        let stream = good + good + bad
+        var d = MessageStreamDecoder()
+        for k in stride(from: 0, to: stream.count, by: 5) { d.append(ByteBuffer(bytes: stream[k..<min(k + 5, stream.count)])) }
+        #expect(try d.next() != nil)
+        #expect(try d.next() != nil)
+        do {
+            _ = try d.next()
+            Issue.record("a length of 18 was taken")
+        } catch {
+            #expect(error.offset == 2 * good.count + 16)
+            #expect(error.notification.code == 1 && error.notification.subcode == 2)
         }
     }
 
