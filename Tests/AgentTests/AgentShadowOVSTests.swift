@@ -48,8 +48,12 @@ struct AgentShadowOVSTests {
                                                          endpoints: [AgentOVSTests.a, AgentOVSTests.b], addressResolutionRate: 100))
             let ready = await eventually(10, every: .milliseconds(100)) { ((try? Self.flows(sandbox)) ?? []).count == wanted.count }
             try #require(ready, "flows never reached the pipeline's \(wanted.count): \(agent.output.suffix(2000))")
-            // An audit (every second) runs on the settled bridge and finds nothing to repair.
-            try await Task.sleep(for: .milliseconds(1_200))
+            // An audit (every second) runs on the settled bridge and finds nothing to repair:
+            // the next audit's own word (a debug line) that it found no drift.
+            func audits() -> Int { agent.output.components(separatedBy: "audit: no drift").count - 1 }
+            let auditsBefore = audits()
+            #expect(await eventually(10, every: .milliseconds(100)) { audits() > auditsBefore },
+                    "no audit on the settled bridge: \(agent.output.suffix(2000))")
             let installed = try Self.flows(sandbox)
             #expect(installed.count == wanted.count)
             #expect(!agent.output.contains("drifted"), "\(agent.output.suffix(2000))")
