@@ -21,11 +21,10 @@ vnis:
 """
 
 struct AgentConfigurationTests {
-    struct Bad: CustomTestStringConvertible, Sendable {
+    struct Bad: NamedRow {
         var name: String
         var yaml: String
         var expected: String
-        var testDescription: String { name }
     }
 
     static let bad: [Bad] = [
@@ -299,14 +298,13 @@ struct AgentConfigurationTests {
 /// id OVSDB reports for the bridge's name; a lone bridge takes any switch
 /// until OVSDB names another id for it.
 struct BridgeBindingTests {
-    struct Case: CustomTestStringConvertible, Sendable {
+    struct Case: NamedRow {
         var name: String
         /// Per bridge: its configured datapath id, and whether it reads OVSDB.
         var bridges: [(name: String, configured: UInt64?, ovsdb: Bool)]
         var reported: [String: UInt64]
         var datapath: UInt64
         var expected: String?
-        var testDescription: String { name }
     }
 
     static let cases: [Case] = [

@@ -72,13 +72,12 @@ struct AgentStateMachineTests {
         #expect(!Self.has(again, Self.isAdvertise), "\(again)")
     }
 
-    struct BindingCase: Sendable, CustomTestStringConvertible {
+    struct BindingCase: NamedRow {
         var name: String
         var bridges: [BridgeIdentity]
         var connect: [UInt64]
         var reports: [(bridge: String, datapath: UInt64?)]
         var expected: [UInt64: String]
-        var testDescription: String { name }
     }
 
     static let bindingCases: [BindingCase] = [

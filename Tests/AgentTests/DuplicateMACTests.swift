@@ -3,6 +3,7 @@ import NIOCore
 import Overlay
 import Packets
 import Testing
+import TestSupport
 
 @Suite("Duplicate MAC detection (RFC 7432 section 15.1), fed with time")
 struct DuplicateMACTests {
@@ -12,14 +13,13 @@ struct DuplicateMACTests {
         var sequence: UInt32
     }
 
-    struct Case: Sendable, CustomTestStringConvertible {
+    struct Case: NamedRow {
         var name: String
         var maximumMoves = 5
         var window = 180
         var sightings: [Sighting]
         /// Index of the sighting that freezes the MAC; nil: never frozen.
         var freezesAt: Int?
-        var testDescription: String { name }
     }
 
     /// (seconds, sequence) pairs.
@@ -140,11 +140,10 @@ struct GleanedExpiryTests {
         case check(at: Int, present: Bool)
     }
 
-    struct Case: Sendable, CustomTestStringConvertible {
+    struct Case: NamedRow {
         var name: String
         var expiry: Int?
         var events: [Event]
-        var testDescription: String { name }
     }
 
     static let cases: [Case] = [

@@ -64,14 +64,13 @@ struct NDResponderOVSTests {
     }
 
     /// What `ofproto/trace` must show for one solicitation.
-    struct TraceCase: Sendable, CustomTestStringConvertible {
+    struct TraceCase: NamedRow {
         var name: String
         var flow: String
         /// The roles of the flows the packet meets, in order.
         var roles: [FlowRole]
         /// Text the trace's final flow and datapath actions must hold.
         var holds: [String]
-        var testDescription: String { name }
     }
 
     static func ns(inPort: Int = 1, source: String = "\(ipA)", sll: String = "\(macA)", target: String = "\(ipB)") -> String {

@@ -36,12 +36,11 @@ struct PortSecurityOVSTests {
             port: 2
         """
 
-    struct TraceCase: Sendable, CustomTestStringConvertible {
+    struct TraceCase: NamedRow {
         var name: String
         var flow: String
         /// The roles of the flows the packet meets, in order.
         var roles: [FlowRole]
-        var testDescription: String { name }
     }
 
     static func arp(op: Int = 1, source: EthernetAddress = macA, sha: EthernetAddress = macA, spa: String = "\(ipA)",

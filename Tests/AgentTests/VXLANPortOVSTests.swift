@@ -14,7 +14,7 @@ import TestSupport
        .enabled(if: agentOVSTestsUnavailable == nil && GoBGPDaemon.available,
                 Comment(rawValue: agentOVSTestsUnavailable ?? "gobgpd or gobgp is not installed")))
 struct VXLANPortOVSTests {
-    struct Case: Sendable, CustomTestStringConvertible {
+    struct Case: NamedRow {
         var name: String
         var vxlanPort: Int
         /// ovs-vsctl arguments making the port (none: the ofport is a container's).
@@ -23,7 +23,6 @@ struct VXLANPortOVSTests {
         var value: String
         /// ovs-vsctl arguments fixing it, when it can be fixed in place.
         var fix: [String]?
-        var testDescription: String { name }
     }
 
     static let vtep = "127.0.0.1"
