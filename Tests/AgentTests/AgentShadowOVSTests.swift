@@ -13,20 +13,7 @@ import TestSupport
 @Suite("The agent's flow shadow on a real bridge: digests, the table read on demand", .serialized,
        .enabled(if: agentOVSTestsUnavailable == nil, Comment(rawValue: agentOVSTestsUnavailable ?? "")))
 struct AgentShadowOVSTests {
-    static let tenant = """
-        flow-audit-interval: 1
-        vnis:
-          - vni: 10
-        endpoints:
-          - vni: 10
-            mac: \(AgentOVSTests.a.mac)
-            ips: [\(AgentOVSTests.a.ipv4[0])]
-            port: 1
-          - vni: 10
-            mac: \(AgentOVSTests.b.mac)
-            ips: [\(AgentOVSTests.b.ipv4[0])]
-            port: 2
-        """
+    static let tenant = "flow-audit-interval: 1\n" + AgentSandbox.tenants([.a, .b])
 
     /// `ovs-ofctl dump-flows` lines without their counters and ages, sorted.
     static func flows(_ sandbox: OVSSandbox) throws -> [String] {

@@ -72,12 +72,9 @@ struct DuplicateMACTests {
     /// it: from then on the agent advertises it unchanged (sequence 5) and
     /// stops raising the sequence, whatever the remote does.
     @Test func agentFreezesABouncingMAC() throws {
-        var agent = core(duplicates: .init(maximumMoves: 4, window: .seconds(180)))
+        let (bounced, remote, frame, tick) = try bouncedMAC()
+        var agent = bounced
         let key = EndpointKey(vni: vni, mac: macA)
-        let frame = try #require(try fixture("icmp-echo.pcap").first)
-        let remote = Endpoint(vni: vni, mac: macA, location: .remote(vtep: remoteVTEP))
-        let tick = SecondClock().tick
-        bounce(&agent, remote: remote, frame: frame, tick: tick)
         #expect(agent.takeNewlyFrozen().map(\.key) == [key])
         #expect(agent.takeNewlyFrozen().isEmpty, "reported once")
         #expect(agent.frozenMACs.map(\.key) == [key])
@@ -93,6 +90,17 @@ struct DuplicateMACTests {
         // A reload (the operator's corrective action) thaws it.
         agent.reconfigure(agent.settings)
         #expect(agent.frozenMACs.isEmpty)
+    }
+
+    /// An agent with N=4 whose macA has bounced until frozen (`bounce`), the
+    /// remote side of the bounce, the frame it was gleaned from and the clock.
+    func bouncedMAC() throws -> (AgentCore, Endpoint, ByteBuffer, () -> ContinuousClock.Instant) {
+        var agent = core(duplicates: .init(maximumMoves: 4, window: .seconds(180)))
+        let frame = try #require(try fixture("icmp-echo.pcap").first)
+        let remote = Endpoint(vni: vni, mac: macA, location: .remote(vtep: remoteVTEP))
+        let tick = SecondClock().tick
+        bounce(&agent, remote: remote, frame: frame, tick: tick)
+        return (agent, remote, frame, tick)
     }
 
     /// Moves: here (1), there (2), here (3), there (4), here (5: frozen with N=4).
@@ -111,12 +119,9 @@ struct DuplicateMACTests {
     /// `swiftplanectl clear dup-mac`: thawing the frozen MAC (and only a
     /// frozen one) lets it claim again: the next remote move is outbid.
     @Test func clearingAFrozenMACLetsItMoveAgain() throws {
-        var agent = core(duplicates: .init(maximumMoves: 4, window: .seconds(180)))
+        let (bounced, remote, frame, tick) = try bouncedMAC()
+        var agent = bounced
         let key = EndpointKey(vni: vni, mac: macA)
-        let frame = try #require(try fixture("icmp-echo.pcap").first)
-        let remote = Endpoint(vni: vni, mac: macA, location: .remote(vtep: remoteVTEP))
-        let tick = SecondClock().tick
-        bounce(&agent, remote: remote, frame: frame, tick: tick)
         #expect(agent.frozenMACs.map(\.key) == [key])
         let other = EndpointKey(vni: vni, mac: EthernetAddress(0x02, 0, 0, 0, 0, 0x77))
         #expect(agent.thaw([other]).isEmpty, "not frozen: nothing to thaw")

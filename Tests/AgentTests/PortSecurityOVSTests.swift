@@ -21,20 +21,10 @@ struct PortSecurityOVSTests {
 
     /// Audited every second: what OVS holds reads back equal to what was
     /// installed (the metered controller action, the masked IPv6 source).
-    static let tenant = """
-        flow-audit-interval: 1
-        vnis:
-          - vni: 10
-        endpoints:
-          - vni: 10
-            mac: \(macA)
-            ips: [\(ipA), \(ip6A)]
-            port: 1
-          - vni: 10
-            mac: \(macB)
-            ips: [\(ipB), \(ip6B)]
-            port: 2
-        """
+    static let tenant = "flow-audit-interval: 1\n" + AgentSandbox.tenants([
+        StaticEndpoint(mac: "\(macA)", ips: ["\(ipA)", "\(ip6A)"], port: 1),
+        StaticEndpoint(mac: "\(macB)", ips: ["\(ipB)", "\(ip6B)"], port: 2),
+    ])
 
     struct TraceCase: NamedRow {
         var name: String
