@@ -41,8 +41,17 @@ struct FaultDrill: AsyncParsableCommand {
     @Option(help: "A ping across hosts during the fault: NAMESPACE=ADDRESS. Repeat.")
     var ping: [String] = []
 
-    @Option(help: "Pings sent by each pair (100 a second).")
-    var pings: Int = 1500
+    @Option(help: """
+        Pings sent by each pair (100 a second); by default 1500 for rr-kill (the reflector is away 3 s, \
+        then holds its tables for its selection deferral), 700 for the others (back within a second). \
+        The drill fails unless the pings go on at least 2 s after convergence.
+        """)
+    var pings: Int?
+
+    /// How many pings each pair sends: enough for 2 s before the fault, the
+    /// fault, its convergence and the seconds after, where a late loss or a
+    /// late reprogramming would show.
+    var pingCount: Int { pings ?? (scenario == .rrKill ? 1500 : 700) }
 
     @OptionGroup var hostOptions: DrillHostOptions
 
@@ -61,13 +70,14 @@ struct FaultDrill: AsyncParsableCommand {
         var before: [String: [String: Double]] = [:]
         for (host, target) in switches { before[host] = try Self.flows(target, ofctl: ofctl) }
         let pairs = try ScaleDrill.pairs(ping, "--ping")
-        let pinging = try pairs.map { try DrillCommand.ping(from: $0.0, to: $0.1, count: pings) }
+        let clock = ContinuousClock()
+        let pingsStarted = clock.now
+        let pinging = try pairs.map { try DrillCommand.ping(from: $0.0, to: $0.1, count: pingCount) }
         try await Task.sleep(for: .seconds(2))
 
         var results = DrillResults()
-        let clock = ContinuousClock()
         let t0 = clock.now
-                var converged: Duration?
+        var converged: Duration?
         switch scenario {
         case .rrKill:
             let established = log("rr", "established"), deferred = log("rr", "selection deferral over")
@@ -106,6 +116,11 @@ struct FaultDrill: AsyncParsableCommand {
                            "flows back within 1 s of the switch reconnecting (\(afterConnect.map { "\($0)" } ?? "?") ms)")
         }
         results.record(converged != nil, "\(scenario.rawValue): converged (\(converged.map { "\($0.milliseconds)" } ?? "timeout") ms)")
+        // ping sends one packet each 10 ms at the fastest: its last one leaves no earlier than this.
+        let pingsEnd = pingsStarted + .milliseconds(10 * (pingCount - 1))
+        let after = converged.map { pingsEnd - (t0 + $0) }
+        results.record(after.map { $0 >= .seconds(2) } ?? false,
+                       "the pings went on \(after.map { "\($0.milliseconds)" } ?? "?") ms after convergence (wanted 2000 at least; --pings)")
 
         for ((from, to), command) in zip(pairs, pinging) {
             let counts = DrillCommand.pingCounts(try await command.finish())

@@ -206,11 +206,10 @@ struct AdminServerTests {
         #expect(parsed == c.expected)
     }
 
-    struct ResponseCase: Sendable, CustomStringConvertible {
+    struct ResponseCase: NamedRow {
         var name: String
         var bytes: String
         var error: HTTPResponseError?
-        var description: String { name }
     }
 
     static let responseCases: [ResponseCase] = [

@@ -37,12 +37,11 @@ struct OperatorErrorTests {
         #expect(!r.stderr.isEmpty)
     }
 
-    struct FileCase: Sendable, CustomStringConvertible {
+    struct FileCase: NamedRow {
         var name: String
         /// Makes the file in the folder and returns its path.
         var make: @Sendable (URL) throws -> String
         var expected: String
-        var description: String { name }
     }
 
     static let fileCases: [FileCase] = [

@@ -84,16 +84,33 @@ struct OperatorViewsTests {
             let badMAC = try Built.ctl(socket, ["routes", "--mac", "nonsense"])
             #expect(badMAC.status == 2 && badMAC.stderr.contains("--mac: invalid value 'nonsense'"), "\(badMAC.stderr)")
 
-            // log-level at run time: at error, a SIGHUP's warning is not logged; back at warning, it is.
+            // log-level at run time: at error, a warning is not logged; back at warning, it is.
+            // The warning: a connection from outside the accepted range
+            // (127.0.0.1), refused. The refusal is counted before it is
+            // logged: the count says the reflector has dealt with it.
+            func refusals() -> Double {
+                let page = (try? String(decoding: f.client.get("/metrics").body, as: UTF8.self)) ?? ""
+                return PrometheusText.sample(page, "swiftplane_errors_total", ["kind": "bgp_connection_refused"]) ?? 0
+            }
+            func refused() async throws -> Bool {
+                let before = refusals()
+                _ = try Command.run("/bin/bash", ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(f.port)"])
+                return await eventually(5, every: .milliseconds(100)) { refusals() > before }
+            }
+            let refusal = "connection refused: outside every accepted range"
             #expect(try Built.ctl(socket, ["log-level"]).stdout == "log level info\n")
             let set = try Built.ctl(socket, ["log-level", "error"])
             #expect(set.status == 0 && set.stdout == "log level error (was info)\n", "\(set.stdout)\(set.stderr)")
             kill(rr.pid, SIGHUP)
-            try await Task.sleep(for: .milliseconds(500))
-            #expect(!rr.output.contains("SIGHUP ignored"))
+            #expect(try await refused(), "the connection from 127.0.0.1 was not counted as refused")
+            #expect(!rr.output.contains(refusal), "\(rr.output.suffix(600))")
             #expect(try Built.ctl(socket, ["log-level", "warning"]).status == 0)
+            #expect(try await refused(), "the connection from 127.0.0.1 was not counted as refused")
+            #expect(rr.output.contains(refusal), "\(rr.output.suffix(600))")
             kill(rr.pid, SIGHUP)
             #expect(await eventually(5, every: .milliseconds(100)) { rr.output.contains("SIGHUP ignored: no --config file to re-read") }, "\(rr.output.suffix(600))")
+            // The SIGHUP sent at error left no line: the one there is the second's.
+            #expect(rr.output.components(separatedBy: "SIGHUP ignored").count == 2, "\(rr.output.suffix(600))")
             #expect(try Built.ctl(socket, ["log-level", "loud"]).status == 2)
 
             // Without --socket: the reflector's socket in the run folder, said on stderr.

@@ -3,6 +3,7 @@ import BGP
 import BGPSpeaker
 import SpeakerAdmin
 import Testing
+import TestSupport
 
 /// RIB paths as `/routes` reports them: the EVPN fields of each route type,
 /// the VNI from the label or the PMSI tunnel, next hops of each length.
@@ -10,13 +11,12 @@ struct RouteReportTests {
     static let vtep = IPv4Address(10, 1, 1, 1)
     static let rd = RouteDistinguisher.ipv4(vtep, 10)
 
-    struct Row: Sendable, CustomStringConvertible {
+    struct Row: NamedRow {
         var name: String
         var nlri: NLRI
         var attributes: [PathAttribute]
         var nextHop: [UInt8]
         var expected: RouteReport
-        var description: String { name }
     }
 
     static func report(type: Int, mac: String? = nil, ip: String? = nil, vni: UInt32?, nextHop: String = "10.1.1.1",

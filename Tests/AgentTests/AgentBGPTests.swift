@@ -131,7 +131,7 @@ struct AgentRouteTargetConstraintTests {
         await reflector.originate(RouteTargetMembership.routes([.default], nextHop: rrID))
         let port = try #require(try await reflector.start().port)
         var a = try AgentBGPTests.Agent(Self.config(host: 3, vnis: [10], reflectorPort: port))
-        let b = try AgentBGPTests.Agent(Self.config(host: 4, vnis: [10, 20], reflectorPort: port))
+        var b = try AgentBGPTests.Agent(Self.config(host: 4, vnis: [10, 20], reflectorPort: port))
         let rt10 = RouteTarget.twoOctetAS(asn: 65000, value: 10), rt20 = RouteTarget.twoOctetAS(asn: 65000, value: 20)
         do {
             #expect(BGPRoutes.membership(b.configuration).keys.compactMap(\.routeTargetMembership).map(\.description).sorted()
@@ -148,7 +148,18 @@ struct AgentRouteTargetConstraintTests {
             #expect(await eventually(10) { await Self.receivedTargets(a) == [rt10] })
             // b's tenant-20 routes did reach the reflector: they were held back from a, not lost.
             #expect(await reflector.receivedBestRoutes().contains { $0.attributes.attributes.routeTargets == [rt20] })
-            try await Task.sleep(for: .milliseconds(500))
+            // A barrier: b announces one more tenant-10 endpoint, after its
+            // tenant-20 routes on the same session. Once a has it, the
+            // reflector has dealt with everything b sent before it; a
+            // tenant-20 route for a would have come first.
+            b.configuration = try AgentConfiguration.parse(yaml: Self.config(host: 4, vnis: [10, 20], reflectorPort: port) + """
+
+                  - {vni: 10, mac: "02:00:00:00:04:99", ips: [10.78.4.99], port: 1}
+                """, file: "agent.yaml")
+            for (bridge, snapshot) in b.configuration.staticPorts { b.core.setPorts(snapshot, bridge: bridge) }
+            await Self.advertise(b)
+            let barrier = EthernetAddress(0x02, 0, 0, 0, 0x04, 0x99)
+            #expect(await eventually(10) { await a.remote(barrier) != nil }, "b's second tenant-10 endpoint never reached a")
             #expect(await Self.receivedTargets(a) == [rt10])
 
             // A reload gives a tenant 20 too: its membership follows, and b's tenant-20 routes come.

@@ -22,11 +22,10 @@ vnis:
 """
 
 struct AgentConfigurationTests {
-    struct Bad: CustomTestStringConvertible, Sendable {
+    struct Bad: NamedRow {
         var name: String
         var yaml: String
         var expected: String
-        var testDescription: String { name }
     }
 
     static let bad: [Bad] = [
@@ -300,14 +299,13 @@ struct AgentConfigurationTests {
 /// id OVSDB reports for the bridge's name; a lone bridge takes any switch
 /// until OVSDB names another id for it.
 struct BridgeBindingTests {
-    struct Case: CustomTestStringConvertible, Sendable {
+    struct Case: NamedRow {
         var name: String
         /// Per bridge: its configured datapath id, and whether it reads OVSDB.
         var bridges: [(name: String, configured: DatapathID?, ovsdb: Bool)]
         var reported: [String: DatapathID]
         var datapath: DatapathID
         var expected: String?
-        var testDescription: String { name }
     }
 
     static let cases: [Case] = [

@@ -63,7 +63,8 @@ struct AgentGoBGPRemoteTests {
             let arpBefore = try AgentOVSTests.packets(host, .arpResponder, vni: 10)
             let arpToControllerBefore = try AgentOVSTests.packets(host, .arpToController, vni: 10)
             _ = try container.exec(["ping", "-c", "3", "-i", "0.2", "-W", "1", Self.remoteIP])
-            usleep(500_000)
+            // The three echo requests on file (the check below reads them), then the capture may stop.
+            _ = await eventually(5, every: .milliseconds(100)) { capturedPackets(pcap) >= 3 }
             capture.stop()
 
             // The ARP for GoBGP's endpoint was answered by the responder flow, not by us.

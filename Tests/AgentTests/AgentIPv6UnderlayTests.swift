@@ -34,15 +34,15 @@ struct AgentIPv6UnderlayTests {
     }
 
     @Test("a ping between the containers over IPv6 VXLAN, nothing of IPv4 on the underlay; an IPv4 VTEP's routes refused and counted")
-    func pingOverIPv6() throws {
+    func pingOverIPv6() async throws {
         let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
         let reflectorPath = try #require(Command.builtProduct("swiftplane-rr"))
         let folder = try TemporaryFolder.create("agent-ipv6")
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        try OVSUnderlay.with(hint: "a6ul") { underlay in
-            try OVSSandbox.with(hint: "a6h1") { h1 in
-                try OVSSandbox.with(hint: "a6h2") { h2 in
+        try await OVSUnderlay.with(hint: "a6ul") { underlay in
+            try await OVSSandbox.with(hint: "a6h1") { h1 in
+                try await OVSSandbox.with(hint: "a6h2") { h2 in
                     let hosts = [h1, h2]
                     var vteps: [OVSVTEP] = []
                     var containers: [OVSContainer] = []
@@ -82,13 +82,10 @@ struct AgentIPv6UnderlayTests {
 
                     // Each bridge tunnels to the other's IPv6 VTEP.
                     let start = ContinuousClock.now
-                    var ready = false
-                    for _ in 0..<150 {
-                        ready = try hosts.enumerated().allSatisfy { n, host in
+                    let ready = try await eventually(15, every: .milliseconds(100)) {
+                        try hosts.enumerated().allSatisfy { n, host in
                             try host.dumpFlows().contains { $0.contains("set_field:\(Self.vtep(1 - n))->tun_ipv6_dst") }
                         }
-                        if ready { break }
-                        usleep(100_000)
                     }
                     #expect(ready, "no tun_ipv6_dst forward flow\n\(logs())")
                     guard ready else { return }
@@ -101,7 +98,10 @@ struct AgentIPv6UnderlayTests {
                     _ = capture.waitForOutput("listening on", within: 5)
                     let ping = try Command.run("ip", ["netns", "exec", containers[0].netns,
                                                       "ping", "-c", "5", "-i", "0.2", "-W", "1", "10.77.0.2"])
-                    usleep(300_000)
+                    // Every echo and reply ping counted on file (the checks below read them), then the capture may stop.
+                    let answered = Int(ping.stdout.split(separator: "\n").first { $0.contains("packets transmitted") }?
+                        .split(separator: " ").dropFirst(3).first ?? "") ?? 0
+                    _ = await eventually(5, every: .milliseconds(100)) { capturedPackets(pcap) >= 2 * answered }
                     capture.stop()
                     let received = ping.stdout.split(separator: "\n").first { $0.contains("packets transmitted") } ?? ""
                     #expect(received.contains(" 5 received") || received.contains(" 4 received"),
@@ -132,10 +132,8 @@ struct AgentIPv6UnderlayTests {
                     let refusals = [(agents[0], "agent1.sock", "ours (\(Self.vtep(0))) is IPv6"), (agents[1], "agent2.sock", "ours (\(Self.vtep(1))) is IPv6"),
                                     (mixed, "agent3.sock", "ours (10.9.8.9) is IPv4")]
                     for (agent, socket, reason) in refusals {
-                        var warned = false
-                        for _ in 0..<100 where !warned {
-                            warned = agent.output.split(separator: "\n").contains { $0.contains("received route not imported") && $0.contains(reason) }
-                            if !warned { usleep(100_000) }
+                        let warned = await eventually(10, every: .milliseconds(100)) {
+                            agent.output.split(separator: "\n").contains { $0.contains("received route not imported") && $0.contains(reason) }
                         }
                         #expect(warned, "no refusal '\(reason)'\n\(agent.output.suffix(4000))")
                         let metrics = try String(decoding: AdminClient(address: .unix(path: folder.appendingPathComponent(socket).path)).get("/metrics").body,

@@ -158,11 +158,13 @@ struct AgentOVSTests {
             _ = try Command.run("ip", ["netns", "exec", ca.netns, "ping", "-b", "-c", "2", "-i", "0.2", "-W", "1", "10.77.0.255"])
             #expect(try Self.packets(sandbox, .dropBroadcast, reach: dropBefore + 2), "broadcast drop counter did not move")
 
-            // SIGTERM: exit 0, flows stay.
+            // SIGTERM: exit 0, flows stay, also once OVS has seen its controller go.
+            let disconnects = sandbox.controllerDisconnects()
             let exited = agent.signal(SIGTERM, within: 5)
             #expect(exited, "the agent did not exit on SIGTERM")
             if exited { #expect(agent.terminationStatus == 0, "agent log:\n\(agentLog())") }
-            usleep(300_000)
+            #expect(await eventually(5, every: .milliseconds(100)) { sandbox.controllerDisconnects() > disconnects },
+                    "ovs-vswitchd never noticed its controller go:\n\(sandbox.vswitchdLog().suffix(2000))")
             #expect(try Self.dump(sandbox).map(\.0).sorted() == wantedNames)
             if setup.transport == .unix {
                 #expect(!FileManager.default.fileExists(atPath: socket), "the agent left its controller socket behind")

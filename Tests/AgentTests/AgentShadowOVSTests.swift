@@ -13,20 +13,7 @@ import TestSupport
 @Suite("The agent's flow shadow on a real bridge: digests, the table read on demand", .serialized,
        .enabled(if: agentOVSTestsUnavailable == nil, Comment(rawValue: agentOVSTestsUnavailable ?? "")))
 struct AgentShadowOVSTests {
-    static let tenant = """
-        flow-audit-interval: 1
-        vnis:
-          - vni: 10
-        endpoints:
-          - vni: 10
-            mac: \(AgentOVSTests.a.mac)
-            ips: [\(AgentOVSTests.a.ipv4[0])]
-            port: 1
-          - vni: 10
-            mac: \(AgentOVSTests.b.mac)
-            ips: [\(AgentOVSTests.b.ipv4[0])]
-            port: 2
-        """
+    static let tenant = "flow-audit-interval: 1\n" + AgentSandbox.tenants([.a, .b])
 
     /// `ovs-ofctl dump-flows` lines without their counters and ages, sorted.
     static func flows(_ sandbox: OVSSandbox) throws -> [String] {
@@ -48,8 +35,12 @@ struct AgentShadowOVSTests {
                                                          endpoints: [AgentOVSTests.a, AgentOVSTests.b], addressResolutionRate: 100))
             let ready = await eventually(10, every: .milliseconds(100)) { ((try? Self.flows(sandbox)) ?? []).count == wanted.count }
             try #require(ready, "flows never reached the pipeline's \(wanted.count): \(agent.output.suffix(2000))")
-            // An audit (every second) runs on the settled bridge and finds nothing to repair.
-            try await Task.sleep(for: .milliseconds(1_200))
+            // An audit (every second) runs on the settled bridge and finds nothing to repair:
+            // the next audit's own word (a debug line) that it found no drift.
+            func audits() -> Int { agent.output.components(separatedBy: "audit: no drift").count - 1 }
+            let auditsBefore = audits()
+            #expect(await eventually(10, every: .milliseconds(100)) { audits() > auditsBefore },
+                    "no audit on the settled bridge: \(agent.output.suffix(2000))")
             let installed = try Self.flows(sandbox)
             #expect(installed.count == wanted.count)
             #expect(!agent.output.contains("drifted"), "\(agent.output.suffix(2000))")

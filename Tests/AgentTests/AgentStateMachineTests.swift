@@ -73,13 +73,12 @@ struct AgentStateMachineTests {
         #expect(!Self.has(again, Self.isAdvertise), "\(again)")
     }
 
-    struct BindingCase: Sendable, CustomTestStringConvertible {
+    struct BindingCase: NamedRow {
         var name: String
         var bridges: [BridgeIdentity]
         var connect: [DatapathID]
         var reports: [(bridge: String, datapath: DatapathID?)]
         var expected: [DatapathID: String]
-        var testDescription: String { name }
     }
 
     static let bindingCases: [BindingCase] = [

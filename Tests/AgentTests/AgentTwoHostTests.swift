@@ -1,3 +1,4 @@
+import AdminAPI
 import Foundation
 import Overlay
 import Packets
@@ -44,15 +45,15 @@ struct AgentTwoHostTests {
     }
 
     @Test("ping across the overlay; broadcast replicated in VNI 11 only; groups as the pipeline wants")
-    func pingAcrossTheOverlay() throws {
+    func pingAcrossTheOverlay() async throws {
         let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
         let reflectorPath = try #require(Command.builtProduct("swiftplane-rr"))
         let folder = try TemporaryFolder.create("agent-2host")
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        try OVSUnderlay.with(hint: "agul") { underlay in
-            try OVSSandbox.with(hint: "agh1") { h1 in
-                try OVSSandbox.with(hint: "agh2") { h2 in
+        try await OVSUnderlay.with(hint: "agul") { underlay in
+            try await OVSSandbox.with(hint: "agh1") { h1 in
+                try await OVSSandbox.with(hint: "agh2") { h2 in
                     let hosts = [h1, h2]
                     var vteps: [OVSVTEP] = []
                     var containers: [OVSContainer] = []
@@ -97,11 +98,8 @@ struct AgentTwoHostTests {
 
                     // Each bridge gets the other host's endpoint from BGP: a forward-remote flow.
                     let remote = FlowCookie(.forwardRemote, vni: VNI(rawValue: 10)).cookie
-                    var ready = false
-                    for _ in 0..<150 {
-                        ready = try hosts.allSatisfy { try AgentOVSTests.dump($0).contains { $0.0.cookie == remote } }
-                        if ready { break }
-                        usleep(100_000)
+                    let ready = try await eventually(15, every: .milliseconds(100)) {
+                        try hosts.allSatisfy { try AgentOVSTests.dump($0).contains { $0.0.cookie == remote } }
                     }
                     #expect(ready, "no forward-remote flow\n\(logs())")
                     guard ready else { return }
@@ -150,10 +148,9 @@ struct AgentTwoHostTests {
                         ]
                         // The type-3 route may trail the type-2 ones a little.
                         var groups: [String] = []
-                        for _ in 0..<50 {
+                        _ = try await eventually(5, every: .milliseconds(100)) {
                             groups = try Self.groupLines(host).map { $0.text.trimmingCharacters(in: .whitespaces) }
-                            if groups == expected { break }
-                            usleep(100_000)
+                            return groups == expected
                         }
                         #expect(groups == expected, "host \(n + 1) dump-groups: \(groups)\n\(logs())")
                         let wanted = Pipeline.flows(for: Self.expectedState(host: n + 1)).entries
@@ -199,8 +196,15 @@ struct AgentTwoHostTests {
                     // so host 1 keeps its tunnel flow and the ping still
                     // works (host 2's OVS keeps its flows too).
                     #expect(agents[1].signal(SIGTERM, within: 5), "agent 2 did not exit on SIGTERM")
-                    usleep(3_000_000)
-                    #expect(reflector.output.contains("restarting gracefully"), "\(logs())")
+                    // The reflector saw the session go and keeps agent 2's routes, marked
+                    // stale, as its best: it sent host 1 no withdrawal, so what host 1
+                    // holds now it holds for good.
+                    let rrClient = AdminClient(address: .unix(path: folder.appendingPathComponent("rr.sock").path))
+                    let keptStale = await eventually(10, every: .milliseconds(100)) {
+                        let routes = ((try? rrClient.get("/routes", as: [RouteReport].self)) ?? []).filter { $0.fromPeer == "10.9.8.2" && $0.type == 2 }
+                        return reflector.output.contains("restarting gracefully") && !routes.isEmpty && routes.allSatisfy { $0.stale && $0.best }
+                    }
+                    #expect(keptStale, "\(logs())")
                     #expect(try AgentOVSTests.dump(h1).contains { $0.0.cookie == remote }, "host 1 lost host 2's endpoint\n\(logs())")
                     let headless = try Command.run("ip", ["netns", "exec", containers[0].netns,
                                                           "ping", "-c", "3", "-i", "0.2", "-W", "1", "10.77.0.2"])
@@ -208,15 +212,15 @@ struct AgentTwoHostTests {
                     // It comes back: its routes are refreshed, nothing is lost on the way.
                     agents.append(try Daemon([agentPath, "--config", folder.appendingPathComponent("agent2.yaml").path], netns: h2.name,
                                              log: folder.appendingPathComponent("agent2-again.log")))
-                    var back = false
-                    for _ in 0..<100 where !back {
-                        back = agents[2].output.contains("established")
-                        if !back { usleep(100_000) }
-                    }
+                    let again = agents[2]
+                    let back = await eventually(10, every: .milliseconds(100)) { again.output.contains("established") }
                     #expect(back, "agent 2 did not re-establish:\n\(agents[2].output)")
-                    usleep(1_000_000)
                     // Its first table held its OVSDB endpoints before its
                     // End-of-RIB: the reflector had no stale route left to purge.
+                    let purged = await eventually(10, every: .milliseconds(100)) {
+                        reflector.output.contains("End-of-RIB: stale routes purged")
+                    }
+                    #expect(purged, "no End-of-RIB from agent 2 again\n\(logs())")
                     let endOfRIB = reflector.output.split(separator: "\n").filter { $0.contains("End-of-RIB: stale routes purged") }
                     #expect(endOfRIB.count == 1 && endOfRIB.allSatisfy { $0.contains("count=0") }, "\(endOfRIB)\n\(logs())")
                     #expect(try AgentOVSTests.dump(h1).contains { $0.0.cookie == remote }, "\(logs())")

@@ -39,7 +39,7 @@ struct ControllerTLSFilesTests {
 
     struct FilesError: Error, CustomStringConvertible { var description: String }
 
-    struct Case: Sendable, CustomTestStringConvertible {
+    struct Case: NamedRow {
         var name: String
         var certificate = "ctl.pem"
         var privateKey = "ctl.key"
@@ -47,7 +47,6 @@ struct ControllerTLSFilesTests {
         /// The field and the reason the error names; nil: accepted.
         var field: String? = nil
         var reason = ""
-        var testDescription: String { name }
     }
 
     static let cases = [

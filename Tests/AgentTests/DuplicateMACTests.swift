@@ -3,6 +3,7 @@ import NIOCore
 import Overlay
 import Packets
 import Testing
+import TestSupport
 
 @Suite("Duplicate MAC detection (RFC 7432 section 15.1), fed with time")
 struct DuplicateMACTests {
@@ -12,14 +13,13 @@ struct DuplicateMACTests {
         var sequence: UInt32
     }
 
-    struct Case: Sendable, CustomTestStringConvertible {
+    struct Case: NamedRow {
         var name: String
         var maximumMoves = 5
         var window = 180
         var sightings: [Sighting]
         /// Index of the sighting that freezes the MAC; nil: never frozen.
         var freezesAt: Int?
-        var testDescription: String { name }
     }
 
     /// (seconds, sequence) pairs.
@@ -72,12 +72,9 @@ struct DuplicateMACTests {
     /// it: from then on the agent advertises it unchanged (sequence 5) and
     /// stops raising the sequence, whatever the remote does.
     @Test func agentFreezesABouncingMAC() throws {
-        var agent = core(duplicates: .init(maximumMoves: 4, window: .seconds(180)))
+        let (bounced, remote, frame, tick) = try bouncedMAC()
+        var agent = bounced
         let key = EndpointKey(vni: vni, mac: macA)
-        let frame = try #require(try fixture("icmp-echo.pcap").first)
-        let remote = Endpoint(vni: vni, mac: macA, location: .remote(vtep: remoteVTEP))
-        let tick = SecondClock().tick
-        bounce(&agent, remote: remote, frame: frame, tick: tick)
         #expect(agent.takeNewlyFrozen().map(\.key) == [key])
         #expect(agent.takeNewlyFrozen().isEmpty, "reported once")
         #expect(agent.frozenMACs.map(\.key) == [key])
@@ -93,6 +90,17 @@ struct DuplicateMACTests {
         // A reload (the operator's corrective action) thaws it.
         agent.reconfigure(agent.settings)
         #expect(agent.frozenMACs.isEmpty)
+    }
+
+    /// An agent with N=4 whose macA has bounced until frozen (`bounce`), the
+    /// remote side of the bounce, the frame it was gleaned from and the clock.
+    func bouncedMAC() throws -> (AgentCore, Endpoint, ByteBuffer, () -> ContinuousClock.Instant) {
+        var agent = core(duplicates: .init(maximumMoves: 4, window: .seconds(180)))
+        let frame = try #require(try fixture("icmp-echo.pcap").first)
+        let remote = Endpoint(vni: vni, mac: macA, location: .remote(vtep: remoteVTEP))
+        let tick = SecondClock().tick
+        bounce(&agent, remote: remote, frame: frame, tick: tick)
+        return (agent, remote, frame, tick)
     }
 
     /// Moves: here (1), there (2), here (3), there (4), here (5: frozen with N=4).
@@ -111,12 +119,9 @@ struct DuplicateMACTests {
     /// `swiftplanectl clear dup-mac`: thawing the frozen MAC (and only a
     /// frozen one) lets it claim again: the next remote move is outbid.
     @Test func clearingAFrozenMACLetsItMoveAgain() throws {
-        var agent = core(duplicates: .init(maximumMoves: 4, window: .seconds(180)))
+        let (bounced, remote, frame, tick) = try bouncedMAC()
+        var agent = bounced
         let key = EndpointKey(vni: vni, mac: macA)
-        let frame = try #require(try fixture("icmp-echo.pcap").first)
-        let remote = Endpoint(vni: vni, mac: macA, location: .remote(vtep: remoteVTEP))
-        let tick = SecondClock().tick
-        bounce(&agent, remote: remote, frame: frame, tick: tick)
         #expect(agent.frozenMACs.map(\.key) == [key])
         let other = EndpointKey(vni: vni, mac: EthernetAddress(0x02, 0, 0, 0, 0, 0x77))
         #expect(agent.thaw([other]).isEmpty, "not frozen: nothing to thaw")
@@ -140,11 +145,10 @@ struct GleanedExpiryTests {
         case check(at: Int, present: Bool)
     }
 
-    struct Case: Sendable, CustomTestStringConvertible {
+    struct Case: NamedRow {
         var name: String
         var expiry: Int?
         var events: [Event]
-        var testDescription: String { name }
     }
 
     static let cases: [Case] = [

@@ -49,12 +49,11 @@ struct LearnedStateTests {
         #expect(agent.advertisements.compactMap(mobility).contains(7))
     }
 
-    struct LeftOut: CustomTestStringConvertible, Sendable {
+    struct LeftOut: NamedRow {
         var name: String
         var entry: Entry
         var downtime: Duration = .zero
         var reason: String
-        var testDescription: String { name }
     }
 
     static let leftOut: [LeftOut] = [

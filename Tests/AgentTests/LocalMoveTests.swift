@@ -6,6 +6,7 @@ import OpenFlow
 import Overlay
 import Packets
 import Testing
+import TestSupport
 
 /// A frame from `mac` (an ARP request for 10.77.0.254) as a packet-in on `port`.
 func arp(from mac: EthernetAddress, port: UInt32, address: IPv4Address = ipA) -> PacketIn {
@@ -27,13 +28,12 @@ struct LocalMoveTests {
         }.map(mobility)
     }
 
-    struct Case: Sendable, CustomTestStringConvertible {
+    struct Case: NamedRow {
         var name: String
         /// The ports `macA` is seen on, in order.
         var ports: [UInt32]
         /// The sequence after each sighting (nil: none advertised).
         var sequences: [UInt32?]
-        var testDescription: String { name }
     }
 
     static let cases = [

@@ -64,14 +64,13 @@ struct NDResponderOVSTests {
     }
 
     /// What `ofproto/trace` must show for one solicitation.
-    struct TraceCase: Sendable, CustomTestStringConvertible {
+    struct TraceCase: NamedRow {
         var name: String
         var flow: String
         /// The roles of the flows the packet meets, in order.
         var roles: [FlowRole]
         /// Text the trace's final flow and datapath actions must hold.
         var holds: [String]
-        var testDescription: String { name }
     }
 
     static func ns(inPort: Int = 1, source: String = "\(ipA)", sll: String = "\(macA)", target: String = "\(ipB)") -> String {
@@ -138,7 +137,8 @@ struct NDResponderOVSTests {
             #expect(ping.stdout.contains("3 packets transmitted, 3 received"), "ping: \(ping.stdout)\(ping.stderr)")
             let ndisc = try Command.run("ip", ["netns", "exec", bridge.a.netns, "ndisc6", "-1", "-r", "1", "-w", "1000", "\(Self.ipB)", "eth0"])
             #expect(ndisc.stdout.lowercased().contains("\(Self.macB)"), "ndisc6: \(ndisc.stdout)\(ndisc.stderr)")
-            Self.settle(tcpdump)
+            // Both answers on file (the tshark checks below read them): ping's NA and ndisc6's.
+            _ = await eventually(5, every: .milliseconds(100)) { capturedPackets(capture, ["ether", "src", "\(Self.macB)", "and", "ip6[40] == 136"]) >= 2 }
 
             // The responder counted; nothing reached the agent: not a packet-in
             // of a solicitation, not an answer of its own.
@@ -211,14 +211,6 @@ struct NDResponderOVSTests {
             }
             #expect(lines == ["\(Self.macB)\t\(Self.macB)\t1"], "\(lines)")
         }
-    }
-
-    /// Lets a capture catch up: tcpdump -U writes each packet as it comes,
-    /// and the file is read while tcpdump still runs (a child of the test
-    /// runner ignores SIGINT, and a killed one was seen to leave the file
-    /// unreadable); the fixture stops it.
-    static func settle(_ tcpdump: Daemon) {
-        usleep(300_000)
     }
 
     /// The agent's Prometheus page, from its admin socket.

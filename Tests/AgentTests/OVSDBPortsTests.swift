@@ -4,6 +4,7 @@ import Packets
 import Testing
 @testable import AgentConfiguration
 @testable import swiftplane_agent
+import TestSupport
 
 /// OVSDB's tenant ports merged with the static configuration.
 struct OVSDBPortsTests {
@@ -17,13 +18,12 @@ struct OVSDBPortsTests {
             port: 1
         """
 
-    struct Case: Sendable, CustomTestStringConvertible {
+    struct Case: NamedRow {
         var name: String
         var port: AttachedPort
         var ports: [UInt32: UInt32]
         var endpoints: [String]
         var ignored: Bool
-        var testDescription: String { name }
     }
 
     static let mac2 = EthernetAddress(0x02, 0, 0, 0, 0, 0x02)

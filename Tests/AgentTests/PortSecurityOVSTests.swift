@@ -21,27 +21,16 @@ struct PortSecurityOVSTests {
 
     /// Audited every second: what OVS holds reads back equal to what was
     /// installed (the metered controller action, the masked IPv6 source).
-    static let tenant = """
-        flow-audit-interval: 1
-        vnis:
-          - vni: 10
-        endpoints:
-          - vni: 10
-            mac: \(macA)
-            ips: [\(ipA), \(ip6A)]
-            port: 1
-          - vni: 10
-            mac: \(macB)
-            ips: [\(ipB), \(ip6B)]
-            port: 2
-        """
+    static let tenant = "flow-audit-interval: 1\n" + AgentSandbox.tenants([
+        StaticEndpoint(mac: "\(macA)", ips: ["\(ipA)", "\(ip6A)"], port: 1),
+        StaticEndpoint(mac: "\(macB)", ips: ["\(ipB)", "\(ip6B)"], port: 2),
+    ])
 
-    struct TraceCase: Sendable, CustomTestStringConvertible {
+    struct TraceCase: NamedRow {
         var name: String
         var flow: String
         /// The roles of the flows the packet meets, in order.
         var roles: [FlowRole]
-        var testDescription: String { name }
     }
 
     static func arp(op: Int = 1, source: EthernetAddress = macA, sha: EthernetAddress = macA, spa: String = "\(ipA)",

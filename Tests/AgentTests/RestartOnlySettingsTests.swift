@@ -1,6 +1,7 @@
 import Testing
 @testable import AgentConfiguration
 @testable import swiftplane_agent
+import TestSupport
 
 /// SIGHUP: what a reload may change and what only a restart can, from two
 /// configuration files. The base has a reflector, a bridge read from OVSDB
@@ -22,13 +23,12 @@ struct RestartOnlySettingsTests {
           - vni: 10
         """
 
-    struct Edit: CustomTestStringConvertible, Sendable {
+    struct Edit: NamedRow {
         var name: String
         var from: String
         var to: String
         /// The settings the reload must name and leave as they run.
         var restartOnly: [String]
-        var testDescription: String { name }
     }
 
     static let edits: [Edit] = [

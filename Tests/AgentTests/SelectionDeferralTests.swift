@@ -1,5 +1,6 @@
 import Agent
 import Testing
+import TestSupport
 
 /// A starting agent advertises only once it knows its own ports, and touches
 /// the switches only once it knows the remote endpoints, or waited long enough.
@@ -10,14 +11,13 @@ struct SelectionDeferralTests {
         case tick(at: Int, routes: Bool)
     }
 
-    struct Row: Sendable, CustomTestStringConvertible {
+    struct Row: NamedRow {
         var name: String
         var bridges: Set<String>
         var reflectors: Bool
         var facts: [Fact]
         var phase: SelectionDeferral.Phase
         var reason: SelectionDeferral.Reason?
-        var testDescription: String { name }
     }
 
     static let rows: [Row] = [

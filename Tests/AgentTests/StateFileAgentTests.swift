@@ -8,14 +8,13 @@ import TestSupport
 /// VNI today is dropped with a warning.
 @Suite(.serialized, .enabled(if: Command.builtProduct("swiftplane-agent") != nil, "swiftplane-agent is not built"))
 struct StateFileAgentTests {
-    struct Case: Sendable, CustomTestStringConvertible {
+    struct Case: NamedRow {
         var name: String
         /// Seconds since the epoch, or NOW.
         var savedAt: String
         var port: String = "1"
         /// Words of the warning the agent must log.
         var says: [String]
-        var testDescription: String { name }
     }
 
     static let cases = [

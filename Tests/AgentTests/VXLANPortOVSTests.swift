@@ -14,7 +14,7 @@ import TestSupport
        .enabled(if: agentOVSTestsUnavailable == nil && GoBGPDaemon.available,
                 Comment(rawValue: agentOVSTestsUnavailable ?? "gobgpd or gobgp is not installed")))
 struct VXLANPortOVSTests {
-    struct Case: Sendable, CustomTestStringConvertible {
+    struct Case: NamedRow {
         var name: String
         var vxlanPort: Int
         /// ovs-vsctl arguments making the port (none: the ofport is a container's).
@@ -23,7 +23,6 @@ struct VXLANPortOVSTests {
         var value: String
         /// ovs-vsctl arguments fixing it, when it can be fixed in place.
         var fix: [String]?
-        var testDescription: String { name }
     }
 
     static let vtep = "127.0.0.1"
@@ -80,15 +79,19 @@ struct VXLANPortOVSTests {
             }
             #expect(added, "\(c.name): gobgp could not add the route\n\(logs())")
 
-            // The agent holds the remote endpoint and has programmed the local part of the overlay.
+            // The agent holds the remote endpoint and has programmed the local
+            // part of the overlay, the remote endpoint's part included: the
+            // ARP responder for its address, which goes out in the same
+            // change as its tunnel flows would. Only then does their absence
+            // below say anything.
             let client = AdminClient(address: .unix(path: fixture.adminSocket))
             let known = await eventually(20, every: .milliseconds(100)) {
                 let endpoints = (try? client.get("/endpoints", as: [EndpointReport].self)) ?? []
                 let local = ((try? AgentOVSTests.dump(sandbox)) ?? []).contains { $0.0.cookie == Self.cookie(.forwardLocal) }
-                return local && endpoints.contains { $0.mac == Self.remoteMAC }
+                let responder = ((try? sandbox.dumpFlows()) ?? []).contains { $0.contains("arp_tpa=10.77.0.99") }
+                return local && responder && endpoints.contains { $0.mac == Self.remoteMAC }
             }
             #expect(known, "\(c.name): \(logs())")
-            usleep(500_000)
             let tunnel = [Self.cookie(.forwardRemote), Self.cookie(.classifyTunnel)]
             let flows = try AgentOVSTests.dump(sandbox).map(\.0)
             #expect(!flows.contains { tunnel.contains($0.cookie) }, "\(c.name): tunnel flows on an unverified port:\n\(flows)\n\(logs())")

@@ -50,13 +50,12 @@ import TestSupport
         return out
     }
 
-    struct Hop: Sendable, CustomStringConvertible {
+    struct Hop: NamedRow {
         var name: String
         var input: String
         var output: String
         var reflector: BGP.IPv4Address
         var source: BGP.IPv4Address
-        var description: String { name }
     }
 
     static let hops: [Hop] = [

@@ -1,16 +1,16 @@
 import BGP
 import BGPSpeaker
 import Testing
+import TestSupport
 
 /// RFC 4271 §9.1.2.2 with the RFC 4456 §9 changes, one rule per row.
 struct DecisionProcessTests {
-    struct Row: Sendable, CustomStringConvertible {
+    struct Row: NamedRow {
         var name: String
         var a: CandidatePath
         var b: CandidatePath
         /// The rule by which `a` wins; nil when `b` wins.
         var rule: DecisionProcess.Rule?
-        var description: String { name }
     }
 
     static func path(lp: UInt32? = nil, asPath: [UInt32] = [], origin: Origin = .igp, med: UInt32? = nil,

@@ -9,10 +9,18 @@ import TestSupport
 @Suite(.serialized, .enabled(if: GoBGPDaemon.available && Command.builtProduct("swiftplane-rr") != nil && Command.which("python3") != nil,
                              "gobgpd/gobgp or python3 not installed, or swiftplane-rr not built"))
 struct FlapStormTests {
-    static func storm(port: Int, source: String) async throws -> String {
+    /// One storm; returns its summary and the most destinations the receiver
+    /// (by its API port) held while the storm lasted, sampled every 250 ms.
+    static func storm(port: Int, source: String, receiverAPI: Int) async throws -> (summary: String, most: Int) {
         let p = try HostilePeerTests.attack("127.0.0.1:\(port)", sources: "\(source)/32", connections: 50, seconds: 10,
                                             ["--modes", "flap", "--routes", "200"])
-        return await HostilePeerTests.summary(p, within: 30)
+        var most = 0
+        let deadline = Date() + 30
+        while p.isRunning && Date() < deadline {
+            most = max(most, destinations(apiPort: receiverAPI))
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+        return (await HostilePeerTests.summary(p, within: 30), most)
     }
 
     /// Destinations in a gobgpd's EVPN table, by its API port (Sendable, unlike the daemon object).
@@ -34,18 +42,8 @@ struct FlapStormTests {
 
         var resident: [Int] = []
         for round in 1...2 {
-            // Watch the receiver during the storm: the flapping routes must really reach it.
-            let api = receiver.apiPort
-            let watcher = Task {
-                var most = 0
-                for _ in 0..<40 {
-                    most = max(most, Self.destinations(apiPort: api))
-                    try? await Task.sleep(for: .milliseconds(250))
-                }
-                return most
-            }
-            let summary = try await Self.storm(port: port, source: "127.92.\(net).9")
-            let most = await watcher.value
+            // Watch the receiver during the storm (and no longer): the flapping routes must really reach it.
+            let (summary, most) = try await Self.storm(port: port, source: "127.92.\(net).9", receiverAPI: receiver.apiPort)
             print("storm \(round): \(summary); the receiver saw up to \(most) destinations")
             #expect(most > 100, "the storm's routes never reached the receiver")
             #expect(summary.contains("sessions established"), "\(summary)")

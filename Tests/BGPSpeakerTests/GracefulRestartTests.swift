@@ -39,13 +39,12 @@ struct GracefulRestartTests {
         }
     }
 
-    struct Row: Sendable, CustomStringConvertible {
+    struct Row: NamedRow {
         var name: String
         var steps: [Step]
         /// Routes peer B holds from us at the end, and A's stale routes.
         var reflected: Set<NLRI>
         var stale: Int
-        var description: String { name }
     }
 
     static let rows: [Row] = [
@@ -134,14 +133,13 @@ struct GracefulRestartTests {
 
 /// RFC 4724 §4.2 / RFC 8538: which endings of an Established session keep the peer's routes.
 struct GracefulRestartSessionTests {
-    struct Row: Sendable, CustomStringConvertible {
+    struct Row: NamedRow {
         var name: String
         var weOffer: Bool
         var peerOffers: Bool
         var ending: SessionEvent
         /// The peer's restart time when its routes are kept; nil when they go.
         var kept: UInt16?
-        var description: String { name }
     }
 
     static let rows: [Row] = [

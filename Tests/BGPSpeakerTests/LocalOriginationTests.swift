@@ -1,6 +1,7 @@
 import BGP
 import BGPSpeaker
 import Testing
+import TestSupport
 
 /// Routes a speaker originates itself (an agent's endpoints): held by a
 /// local pseudo-peer, sent to every peer unreflected, never to itself, and
@@ -42,13 +43,12 @@ struct LocalOriginationTests {
         #expect(rib.bestRoutes().count == 2)
     }
 
-    struct Replacement: Sendable, CustomTestStringConvertible {
+    struct Replacement: NamedRow {
         var name: String
         var next: [UInt32]
         var localPref: UInt32
         var announced: Int
         var withdrawn: Int
-        var testDescription: String { name }
     }
 
     @Test(arguments: [

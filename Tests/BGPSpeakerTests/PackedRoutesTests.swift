@@ -2,17 +2,17 @@ import BGP
 @testable import BGPSpeaker
 import NIOCore
 import Testing
+import TestSupport
 
 /// The RIB's packed NLRI (`PackedRoutes`): every shape comes back as it
 /// went in, is written as `NLRI.encode` writes it, and compares and hashes
 /// by key exactly as `NLRI` does.
 struct PackedRoutesTests {
-    struct Shape: Sendable, CustomTestStringConvertible {
+    struct Shape: NamedRow {
         var name: String
         var nlri: NLRI
         /// Kept inline as plain bytes (else out of line).
         var inline: Bool
-        var testDescription: String { name }
     }
 
     static let rd = RouteDistinguisher.ipv4(IPv4Address(10, 1, 1, 1), 100)

@@ -1,14 +1,14 @@
 import BGP
 @testable import BGPSpeaker
 import Testing
+import TestSupport
 
 /// The RIB's compact storage: the index-only lookup table, the inline first
 /// path with further paths beside it, and route indices freed and reused.
 struct RIBStorageTests {
-    struct HashRow: Sendable, CustomTestStringConvertible {
+    struct HashRow: NamedRow {
         var name: String
         var hash: @Sendable (UInt32) -> UInt32
-        var testDescription: String { name }
     }
 
     /// Spread hashes, every key colliding, and two crowded home slots next to the

@@ -2,6 +2,7 @@ import BGP
 import BGPSpeaker
 import NIOCore
 import Testing
+import TestSupport
 
 /// Adj-RIB-In -> Loc-RIB -> Adj-RIB-Out, with RFC 4456 reflection.
 struct RIBTests {
@@ -50,11 +51,10 @@ struct RIBTests {
         #expect(reach.attributes.clusterList == ClusterList([Routes.cluster, other]))
     }
 
-    struct LoopRow: Sendable, CustomStringConvertible {
+    struct LoopRow: NamedRow {
         var name: String
         var extra: [PathAttribute]
         var dropped: Bool
-        var description: String { name }
     }
 
     static let loops: [LoopRow] = [
@@ -78,12 +78,11 @@ struct RIBTests {
         #expect(toB.first?.unreach == (row.dropped ? [route] : []))
     }
 
-    struct ReflectionRow: Sendable, CustomStringConvertible {
+    struct ReflectionRow: NamedRow {
         var name: String
         var sourceClient: Bool
         var targetClient: Bool
         var sent: Bool
-        var description: String { name }
     }
 
     static let reflection: [ReflectionRow] = [

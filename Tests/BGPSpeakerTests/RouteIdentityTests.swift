@@ -1,18 +1,18 @@
 import BGP
 import BGPSpeaker
 import Testing
+import TestSupport
 
 /// Which EVPN routes name the same destination (RFC 7432 §7, RFC 9136 §3.1):
 /// the RIB keys them by route key, so a withdrawal or re-announcement that
 /// differs only outside the key acts on the route held.
 struct RouteIdentityTests {
     /// One route and another NLRI, same key or not.
-    struct Row: Sendable, CustomStringConvertible {
+    struct Row: NamedRow {
         var name: String
         var held: EVPNRoute
         var other: EVPNRoute
         var sameKey: Bool
-        var description: String { name }
     }
 
     static let rd = RouteDistinguisher.ipv4(IPv4Address(10, 1, 1, 1), 100)

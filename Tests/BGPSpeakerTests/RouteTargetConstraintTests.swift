@@ -53,11 +53,10 @@ struct RouteTargetConstraintTests {
         })
     }
 
-    struct Row: Sendable, CustomTestStringConvertible {
+    struct Row: NamedRow {
         var name: String
         var membership: [RouteTargetMembershipNLRI]
         var vnis: Set<UInt32>
-        var testDescription: String { name }
     }
 
     @Test(arguments: [
@@ -107,11 +106,10 @@ struct RouteTargetConstraintTests {
         #expect(rib.membership(Self.plain) == nil)
     }
 
-    struct Step: Sendable, CustomTestStringConvertible {
+    struct Step: NamedRow {
         var name: String
         var changes: [(member: RouteTargetMembershipNLRI, withdraw: Bool)]
         var vnis: Set<UInt32>
-        var testDescription: String { name }
     }
 
     /// Whole route targets narrow the rescan to their routes; a wildcard or a

@@ -2,6 +2,7 @@ import BGP
 import BGPSpeaker
 import NIOCore
 import Testing
+import TestSupport
 
 /// The FSM as tables: a sequence of (seconds, event) and, after each event,
 /// the state and the actions in a short text form.
@@ -32,11 +33,10 @@ struct SessionTests {
         var description: String { "t=\(at) \(event)" }
     }
 
-    struct Case: Sendable, CustomStringConvertible {
+    struct Case: NamedRow {
         var name: String
         var configuration: SessionConfiguration
         var steps: [Step]
-        var description: String { name }
     }
 
     /// Up to Established on a passive session, from t=0.
@@ -195,14 +195,13 @@ struct SessionTests {
         }
     }
 
-    struct Negotiation: Sendable, CustomStringConvertible {
+    struct Negotiation: NamedRow {
         var name: String
         var open: Open
         var hold: UInt16
         var families: Set<AddressFamily>
         var fourOctetAS: Bool
         var gracefulRestart: Bool
-        var description: String { name }
     }
 
     static let negotiations: [Negotiation] = [

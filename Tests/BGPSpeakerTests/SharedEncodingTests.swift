@@ -2,6 +2,7 @@ import BGP
 import BGPSpeaker
 import NIOCore
 import Testing
+import TestSupport
 
 /// The shared-encoding path (`RIB.pendingMessages` with one cache for all
 /// peers, as the speaker flushes) sends every peer exactly the bytes its own
@@ -30,7 +31,7 @@ struct SharedEncodingTests {
         case endMembershipWait(PeerID)
     }
 
-    struct Row: Sendable, CustomTestStringConvertible {
+    struct Row: NamedRow {
         var name: String
         var steps: [Step]
         var options: [PeerID: SessionOptions] = [:]
@@ -40,7 +41,6 @@ struct SharedEncodingTests {
         var splits = false
         /// Peers that must end planned in one group.
         var groupedAtEnd: [PeerID] = []
-        var testDescription: String { name }
     }
 
     static let rtc: Set<AddressFamily> = [.l2vpnEVPN, .routeTargetConstraint]

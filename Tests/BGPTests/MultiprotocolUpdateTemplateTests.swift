@@ -1,17 +1,17 @@
 import BGP
 import NIOCore
 import Testing
+import TestSupport
 
 /// An UPDATE written from its template (attributes encoded once, NLRI
 /// appended) is byte for byte the UPDATE encoded whole: below, at and past
 /// the 255 octets where the multiprotocol attribute needs a 2-octet length,
 /// with its flags short or already extended, with add-path identifiers.
 struct MultiprotocolUpdateTemplateTests {
-    struct Row: Sendable, CustomTestStringConvertible {
+    struct Row: NamedRow {
         var name: String
         var update: @Sendable ([NLRI]) -> Update
         var addPath = false
-        var testDescription: String { name }
     }
 
     static let rows: [Row] = [

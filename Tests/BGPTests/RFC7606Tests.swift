@@ -5,7 +5,7 @@ import TestSupport
 
 /// A malformed UPDATE body and the handling RFC 7606 (and the attribute's
 /// own RFC) asks for.
-struct MalformedUpdate: Sendable, CustomTestStringConvertible {
+struct MalformedUpdate: NamedRow {
     enum Handling: Sendable, Equatable { case update, attributeDiscard, treatAsWithdraw, sessionReset }
     var name: String
     var body: String
@@ -15,7 +15,6 @@ struct MalformedUpdate: Sendable, CustomTestStringConvertible {
     /// For treat-as-withdraw: how many NLRI are withdrawn.
     var withdrawn: Int? = nil
     var options = SessionOptions()
-    var testDescription: String { name }
 }
 
 // Well-formed pieces, from RFC 4271 §4.3 (4-octet AS session).

@@ -5,12 +5,11 @@ import TestSupport
 
 /// Vectors whose bytes were written by hand from the RFC layouts: decoding
 /// must give the value written beside them, encoding the value the bytes.
-struct HandVector: Sendable, CustomTestStringConvertible {
+struct HandVector: NamedRow {
     var name: String
     var bytes: [UInt8]
     var message: BGPMessage
     var options = SessionOptions()
-    var testDescription: String { name }
 }
 
 // Type-2 NLRI of RFC 7432 §7.2 for MAC 52:54:00:12:34:56, IP 10.0.0.11,

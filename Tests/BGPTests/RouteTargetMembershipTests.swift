@@ -8,11 +8,10 @@ import TestSupport
 /// to the value beside them and encoded back; malformed ones refused with
 /// the field and offset.
 @Suite struct RouteTargetMembershipTests {
-    struct Vector: Sendable, CustomTestStringConvertible {
+    struct Vector: NamedRow {
         var name: String
         var nlriHex: String
         var value: RouteTargetMembershipNLRI
-        var testDescription: String { name }
     }
 
     static let rt10 = RouteTarget.twoOctetAS(asn: 65000, value: 10)
@@ -69,13 +68,12 @@ import TestSupport
         }
     }
 
-    struct Malformed: Sendable, CustomTestStringConvertible {
+    struct Malformed: NamedRow {
         var name: String
         var nlriHex: String
         var reason: String
         /// From the start of the NLRI field.
         var offset: Int
-        var testDescription: String { name }
     }
 
     @Test(arguments: [

@@ -2,6 +2,7 @@ import CNI
 import NetAddress
 import OVSDB
 import Testing
+import TestSupport
 
 /// The sans-I/O core, table by table: configurations, CNI_* variables, the
 /// checks before ADD, the commands planned, DEL and CHECK from facts.
@@ -130,7 +131,7 @@ struct CNICoreTests {
     static let ipam = CNIResult(ips: [.init(address: .v4(IPv4Address(192, 168, 10, 7)), prefixLength: 24, gateway: nil, interface: nil)],
                                 routes: [.init(destination: "10.99.0.0/16", gateway: .v4(IPv4Address(192, 168, 10, 1)))])
 
-    struct Preflight: Sendable, CustomTestStringConvertible {
+    struct Preflight: NamedRow {
         var name: String
         var facts: HostFacts
         var config: String = CNICoreTests.good
@@ -138,7 +139,6 @@ struct CNICoreTests {
         /// nil: ADD may go ahead.
         var code: CNIError.Code?
         var mentions: [String] = []
-        var testDescription: String { name }
     }
 
 

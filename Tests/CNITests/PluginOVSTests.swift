@@ -22,7 +22,7 @@ struct PluginOVSTests {
         case otherWithMAC
     }
 
-    struct Case: Sendable, CustomTestStringConvertible {
+    struct Case: NamedRow {
         var name: String
         var command: String
         var before: [Before] = []
@@ -32,7 +32,6 @@ struct PluginOVSTests {
         /// nil: success.
         var code: Int64?
         var mentions: [String] = []
-        var testDescription: String { name }
     }
 
     static let cases: [Case] = [

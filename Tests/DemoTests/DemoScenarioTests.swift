@@ -164,11 +164,13 @@ struct DemoScenarioTests {
         print(move.stdout)
         #expect(move.status == 0, "move:\n\(move.stdout)\(move.stderr)")
         #expect(move.stdout.contains("drill: 5 passed, 0 failed"), "move:\n\(move.stdout)")
-        for scenario in ["agent-kill", "agent-restart", "rr-kill", "rr-pair"] {
+        // The fault drills' pings go on at least 2 s past convergence (one
+        // line more than rr-pair's, the script's own drill).
+        for (scenario, passed) in [("agent-kill", 8), ("agent-restart", 8), ("rr-kill", 8), ("rr-pair", 7)] {
             let drill = try DemoTopology.demo("drill", scenario)
             print(drill.stdout)   // packets lost and convergence times, for CI's log
             #expect(drill.status == 0, "\(scenario):\n\(drill.stdout)\(drill.stderr)")
-            #expect(drill.stdout.contains("drill: 7 passed, 0 failed"), "\(scenario):\n\(drill.stdout)")
+            #expect(drill.stdout.contains("drill: \(passed) passed, 0 failed"), "\(scenario):\n\(drill.stdout)")
         }
         // A reflector client flaps 50 times in 10 s with routes the agents import, twice.
         let flap = try DemoTopology.demo("drill", "flap")
@@ -189,12 +191,14 @@ struct DemoScenarioTests {
         }
         #expect(!DemoTopology.namespaceExists("scale"), "drill scale left its namespace")
         // Churn (smaller than the drill's default 10,000 for 60 s, which the
-        // README reports): 1,000 endpoints come and go for 20 s; then every
-        // host holds exactly what its agent wants, present and absent.
-        let churn = try DemoTopology.demo("drill", "churn", "1000", "20")
+        // README reports): 1,000 endpoints come and go, 10 reloads, one a
+        // second (the drill's default period is 2 s: reloads overlap the
+        // agent's work more here, not less); then every host holds exactly
+        // what its agent wants, present and absent.
+        let churn = try DemoTopology.demo(environment: ["CHURN_PERIOD=1"], "drill", "churn", "1000", "10")
         print(churn.stdout)
         #expect(churn.status == 0, "churn:\n\(churn.stdout)\(churn.stderr)")
-        #expect(churn.stdout.contains("drill: 2 passed, 0 failed"), "churn:\n\(churn.stdout)")
+        #expect(churn.stdout.contains("drill: 2 passed, 0 failed") && churn.stdout.contains("10 reloads in"), "churn:\n\(churn.stdout)")
         // OVS restarted: its flows are gone with it; they must be back within
         // 1 s of its reconnect. Packets through that host are lost meanwhile,
         // and the drill must see it: the proof that its loss counter counts.

@@ -68,10 +68,11 @@ enum DemoTopology {
     /// reflectors' selection deferral at 3 s instead of 8: the agents are
     /// back within a second, and every up and reflector restart waits for it
     /// (the tests check that the deferral ends, not how long it is).
+    /// `environment`: more NAME=VALUE settings for the script (CHURN_PERIOD=S).
     @discardableResult
-    static func demo(_ arguments: String...) throws -> CommandResult {
+    static func demo(environment: [String] = [], _ arguments: String...) throws -> CommandResult {
         try Command.run("/usr/bin/env", ["SWIFTPLANE_DEMO_STATE=\(state)", "SWIFTPLANE_DEMO_BIN=\(daemonFolder)",
-                                         "SWIFTPLANE_DEMO_SELECTION_DEFERRAL=3", script.path] + arguments)
+                                         "SWIFTPLANE_DEMO_SELECTION_DEFERRAL=3"] + environment + [script.path] + arguments)
     }
 
     /// Where `swift build` put swiftplane-rr and swiftplane-agent.

@@ -33,14 +33,13 @@ struct ControllerFakePeerTests {
         return OpenFlowController(configuration: configuration, logger: logs.logger)
     }
 
-    struct BadPeer: Sendable, CustomStringConvertible {
+    struct BadPeer: NamedRow {
         var name: String
         var bytes: String
         /// [type, code] of the ERROR the controller must answer with, or nil (just closed).
         var error: [UInt16]?
         /// Words the log line about the close must contain.
         var logSays: String
-        var description: String { name }
     }
 
     static let badPeers: [BadPeer] = [

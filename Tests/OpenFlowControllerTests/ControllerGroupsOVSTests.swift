@@ -93,8 +93,10 @@ struct ControllerGroupsOVSTests {
         try await ControllerOVSTests.withSetup { sandbox, controller, dpid in
             let wanted = Self.tables(buckets: Self.withTunnel)
             try await controller.setTables(wanted, on: dpid)
+            let disconnects = sandbox.controllerDisconnects()
             await controller.stop()
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(await eventually(5, every: .milliseconds(50)) { sandbox.controllerDisconnects() > disconnects },
+                    "ovs-vswitchd never noticed its controller go:\n\(sandbox.vswitchdLog().suffix(2000))")
             let second = OpenFlowController()
             _ = try? await second.setTables(wanted, on: dpid)
             try await second.start(boundSocket: try NetworkNamespace.listeningSocket(netns: sandbox.name, port: 6653))

@@ -155,9 +155,13 @@ struct ControllerOVSTests {
             try await controller.setFlows(wanted, on: dpid)
             let ping = try Daemon(["ping", "-c", "150", "-i", "0.02", "-W", "1", "10.77.0.2"], netns: "\(sandbox.name)-a")
             defer { ping.stop() }
-            try await Task.sleep(for: .milliseconds(500))
+            // The ping under way across the switch, then the controller goes; once OVS
+            // has seen it go (its own log), the next one starts.
+            #expect(await eventually(5, every: .milliseconds(50)) { ping.output.contains("bytes from") }, "\(ping.output)")
+            let disconnects = sandbox.controllerDisconnects()
             await controller.stop()
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(await eventually(5, every: .milliseconds(50)) { sandbox.controllerDisconnects() > disconnects },
+                    "ovs-vswitchd never noticed its controller go:\n\(sandbox.vswitchdLog().suffix(2000))")
             let second = try await Self.startController(in: sandbox, wanted: wanted, dpid: dpid)
             let report = await nextEvent(second.events, seconds: 10) { if case let .flowsSynced(report) = $0 { report } else { nil } }
             #expect(report.map { [$0.added, $0.modified, $0.deleted, $0.unchanged] as [Int] } == [0, 0, 0, 3])

@@ -1,6 +1,7 @@
 import OpenFlow
 import OpenFlowController
 import Testing
+import TestSupport
 
 @Suite("FlowDiff: wanted vs installed, as tables")
 struct FlowDiffTests {
@@ -14,7 +15,7 @@ struct FlowDiffTests {
                   instructions: [.applyActions([.output(out)])], idleTimeout: idle)
     }
 
-    struct Scenario: Sendable, CustomStringConvertible {
+    struct Scenario: NamedRow {
         var name: String
         var wanted: [FlowEntry]
         var installed: [FlowEntry]
@@ -22,7 +23,6 @@ struct FlowDiffTests {
         var adds: [UInt16]
         var modifies: [UInt16]
         var deletes: [UInt16]
-        var description: String { name }
     }
 
     static let scenarios: [Scenario] = [

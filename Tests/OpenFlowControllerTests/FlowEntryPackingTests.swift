@@ -2,18 +2,18 @@ import NIOCore
 import OpenFlow
 import OpenFlowController
 import Testing
+import TestSupport
 
 /// A flow is kept packed (canonical match TLVs and instruction bytes in one
 /// array): equal flows must stay equal however the match was written, and
 /// what goes on the wire must be what the values say.
 @Suite("FlowEntry: one packed array per flow")
 struct FlowEntryPackingTests {
-    struct Matches: Sendable, CustomStringConvertible {
+    struct Matches: NamedRow {
         var name: String
         var left: [OXMField]
         var right: [OXMField]
         var equal: Bool
-        var description: String { name }
     }
 
     static let matches: [Matches] = [

@@ -130,12 +130,11 @@ struct FlowShadowTests {
         #expect(shadow.reconcile(dump: model.dump, wanted: table, owner: Self.ours) == 0)
     }
 
-    struct Step: Sendable, CustomStringConvertible {
+    struct Step: NamedRow {
         var name: String
         var installed: [FlowEntry]
         var wanted: [FlowEntry]
         var commands: [FlowMod.Command]
-        var description: String { name }
     }
 
     static let steps: [Step] = [

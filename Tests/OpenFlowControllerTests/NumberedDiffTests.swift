@@ -1,6 +1,7 @@
 import OpenFlow
 import OpenFlowController
 import Testing
+import TestSupport
 
 @Suite("NumberedDiff: groups and meters, wanted vs installed, as tables")
 struct NumberedDiffTests {
@@ -12,14 +13,13 @@ struct NumberedDiffTests {
         GroupEntry(id: id ?? groups.id(n), .all, buckets: ports.map { Bucket(actions: [.output($0)]) })
     }
 
-    struct Scenario: Sendable, CustomStringConvertible {
+    struct Scenario: NamedRow {
         var name: String
         var wanted: [GroupEntry]
         var installed: [GroupEntry]
         var adds: [UInt32]
         var modifies: [UInt32]
         var deletes: [UInt32]
-        var description: String { name }
     }
 
     static let scenarios: [Scenario] = [

@@ -6,12 +6,11 @@ import Testing
 
 @Suite("SwitchConnection: handshake, keepalive, requests, malformed input")
 struct SwitchConnectionTests {
-    struct HelloVector: Sendable, CustomStringConvertible {
+    struct HelloVector: NamedRow {
         var name: String
         var bytes: String
         /// nil: negotiation succeeds (a FEATURES_REQUEST goes out).
         var errorVersion: UInt8?
-        var description: String { name }
     }
 
     static let hellos: [HelloVector] = [
@@ -122,13 +121,12 @@ struct SwitchConnectionTests {
         #expect(Outputs(connection.tick(now: .uptimeNanoseconds(0) + .seconds(11))).closed == .handshakeTimeout)
     }
 
-    struct MalformedVector: Sendable, CustomStringConvertible {
+    struct MalformedVector: NamedRow {
         var name: String
         var bytes: String
         /// [type, code] of the ERROR we must send, or nil for none.
         var error: [UInt16]?
         var closes: Bool
-        var description: String { name }
     }
 
     static let malformed: [MalformedVector] = [

@@ -23,12 +23,11 @@ struct BundleTests {
         #expect(try BundleAdd.decode(message) == nil, "a control message is not an add")
     }
 
-    struct Refusal: Sendable, CustomStringConvertible {
+    struct Refusal: NamedRow {
         var name: String
         var experimenter: UInt32
         var expType: UInt32
         var data: String
-        var description: String { name }
     }
 
     static let refusals: [Refusal] = [

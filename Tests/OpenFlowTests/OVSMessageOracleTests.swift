@@ -4,11 +4,10 @@ import TestSupport
 import Testing
 
 /// A message the controller sends, and what `ovs-ofctl ofp-print` should print for it.
-struct OracleMessage: Sendable, CustomStringConvertible {
+struct OracleMessage: NamedRow {
     var name: String
     var message: OpenFlowMessage
     var expected: String
-    var description: String { name }
 }
 
 /// An ARP reply 10.0.0.3 is-at 52:54:00:00:00:03, to 52:54:00:00:00:01 (10.0.0.1), padded to 60 bytes.

@@ -4,12 +4,11 @@ import TestSupport
 import Testing
 
 /// One overlay FLOW_MOD and the text Open vSwitch should print for it.
-struct OracleFlow: Sendable, CustomStringConvertible {
+struct OracleFlow: NamedRow {
     var name: String
     var flowMod: FlowMod
     /// What `ovs-ofctl ofp-print` prints after "OFPT_FLOW_MOD (OF1.3) (xid=0x1): ".
     var expected: String
-    var description: String { name }
 }
 
 // Addresses and numbers of the overlay used in the table.

@@ -1,16 +1,16 @@
 import NIOCore
 import OpenFlow
 import Testing
+import TestSupport
 
 /// OFPR_* on the wire: byte 14 of a PACKET_IN (after the header, buffer_id
 /// and total_len), named as the agent's metrics label them; a number
 /// OpenFlow 1.3 does not define still decodes.
 struct PacketInReasonTests {
-    struct Row: Sendable, CustomStringConvertible {
+    struct Row: NamedRow {
         var reason: PacketIn.Reason
         var byte: UInt8
         var name: String
-        var description: String { name }
     }
 
     static let rows = [

@@ -6,10 +6,9 @@ import TestSupport
 enum Vectors {
     static let folder: URL? = Repository.shared?.appendingPathComponent("conformance/ryu-of13")
 
-    struct Vector: Sendable, CustomStringConvertible {
+    struct Vector: NamedRow {
         var name: String
         var bytes: [UInt8]
-        var description: String { name }
     }
 
     /// Every file under packets/, sorted by name; empty when ../shared is absent.

@@ -1,6 +1,7 @@
 import NIOCore
 import OpenFlow
 import Testing
+import TestSupport
 
 /// Each declared wire number against the specification's table (written
 /// here from OpenFlow 1.3 §A and Open vSwitch's NXM/NXAST numbering): a
@@ -9,11 +10,10 @@ import Testing
 /// declared case must have a row, so a new case without one fails.
 @Suite("Wire numbers: declared once, round-trip, named")
 struct WireNumberTests {
-    struct Row<Kind: WireNumber>: Sendable, CustomStringConvertible {
+    struct Row<Kind: WireNumber>: NamedRow {
         var kind: Kind
         var number: UInt16
         var name: String
-        var description: String { name }
 
         /// The case's number and name are the specification's, and the number finds the case.
         func checkDeclaration() {
@@ -350,12 +350,11 @@ struct WireNumberTests {
 
     // MARK: OFPET and its codes
 
-    struct ErrorRow: Sendable, CustomStringConvertible {
+    struct ErrorRow: NamedRow {
         var error: OpenFlowErrorCode
         var type: UInt16
         var code: UInt16
         var name: String
-        var description: String { name }
     }
 
     static let errorRows: [ErrorRow] = [
@@ -420,11 +419,10 @@ struct WireNumberTests {
     /// Each type's codes as OpenFlow 1.3.5 §A.4.4 numbers them (from 0, in
     /// this order): every number decodes to a declared code of that name,
     /// round-trips through an OFPT_ERROR, and the next number is not declared.
-    struct CodeTable: Sendable, CustomStringConvertible {
+    struct CodeTable: NamedRow {
         var type: UInt16
         var name: String
         var codes: [String]
-        var description: String { name }
     }
 
     static let codeTables: [CodeTable] = [
@@ -517,13 +515,12 @@ struct WireNumberTests {
 
     // MARK: NXM / OXM fields
 
-    struct FieldRow: Sendable, CustomStringConvertible {
+    struct FieldRow: NamedRow {
         var field: NXMField
         var oxmClass: UInt16
         var number: UInt8
         var width: Int
         var name: String
-        var description: String { name }
     }
 
     static let fieldRows: [FieldRow] = [

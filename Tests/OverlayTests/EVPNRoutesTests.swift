@@ -1,6 +1,7 @@
 import BGP
 import Overlay
 import Testing
+import TestSupport
 
 @Suite("EVPN routes: endpoints to routes and back")
 struct EVPNRoutesTests {
@@ -97,12 +98,11 @@ struct EVPNRoutesTests {
                                                   mobility: [c3Key: sequence]))
     }
 
-    struct MobilityCase: Sendable, CustomTestStringConvertible {
+    struct MobilityCase: NamedRow {
         var name: String
         var goplane2Sequence: UInt32
         var goplane3Sequence: UInt32
         var winner: VTEP
-        var testDescription: String { name }
     }
 
     @Test("a MAC advertised from two VTEPs: the highest mobility sequence wins, then the lowest address",

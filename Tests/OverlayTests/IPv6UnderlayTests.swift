@@ -4,6 +4,7 @@ import OpenFlowController
 import Overlay
 import Packets
 import Testing
+import TestSupport
 
 /// VTEPs of either family: what a received route becomes (imported,
 /// ignored, refused with the reason), and the tunnel flows and flood
@@ -22,12 +23,11 @@ struct IPv6UnderlayTests {
         case refused(containing: String)
     }
 
-    struct ImportCase: Sendable, CustomTestStringConvertible {
+    struct ImportCase: NamedRow {
         var name: String
         var local: VTEP
         var remote: VTEP
         var outcome: Outcome
-        var testDescription: String { name }
     }
 
     static let importCases: [ImportCase] = [
@@ -89,12 +89,11 @@ struct IPv6UnderlayTests {
         #expect(paths[1].attributes.pmsiTunnel?.tunnelEndpoint == .v6(IPv6Address("fd00:9::3")!))
     }
 
-    struct FlowCase: Sendable, CustomTestStringConvertible {
+    struct FlowCase: NamedRow {
         var name: String
         var hosts: [SeedTopology.Host]
         /// The actions OVS prints for goplane1's forward flow to c3 (on goplane2).
         var forward: String
-        var testDescription: String { name }
     }
 
     static let flowCases = [

@@ -3,6 +3,7 @@ import OpenFlowController
 import Overlay
 import Packets
 import Testing
+import TestSupport
 
 /// `PacketTrace` over the seed topology: each packet's path through the
 /// pipeline's own flows (the roles of the flows it hits) and its verdict.
@@ -13,13 +14,12 @@ struct PacketTraceTests {
     static let goplane2 = S.state(of: S.hosts[1])
     static let strangerMAC = EthernetAddress(0x02, 0x42, 0xc0, 0xa8, 0x00, 0x09)
 
-    struct Case: CustomTestStringConvertible, Sendable {
+    struct Case: NamedRow {
         var name: String
         var state: BridgeState
         var packet: TracePacket
         var roles: [FlowRole]
         var verdict: TraceVerdict
-        var testDescription: String { name }
     }
 
     static func ipv4(_ port: UInt32, _ src: UInt8, to dst: EthernetAddress, _ ip: IPv4Address) -> TracePacket {

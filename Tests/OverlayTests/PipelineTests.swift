@@ -3,6 +3,7 @@ import OpenFlowController
 import Overlay
 import Packets
 import Testing
+import TestSupport
 
 @Suite("Pipeline: flows of the seed topology, checked by Open vSwitch's decoder")
 struct PipelineGoldenTests {

@@ -3,6 +3,7 @@ import OpenFlowTables
 import Overlay
 import Packets
 import Testing
+import TestSupport
 
 /// Issue 16 item 5: each tenant's copies of unknown-source frames to the
 /// controller go through a meter of its own, on the controller action (the
@@ -57,14 +58,13 @@ struct PortSecurityPipelineTests {
         flows.reduce(into: [:]) { $0[FlowCookie(cookie: $1.cookie)!.role, default: 0] += 1 }
     }
 
-    struct Case: Sendable, CustomTestStringConvertible {
+    struct Case: NamedRow {
         var name: String
         var ipv4: [IPv4Address]
         var ipv6: [IPv6Address]
         /// Allow and drop flows of the endpoint (the port's drop flow comes on top).
         var allowed: Int
         var dropped: Int
-        var testDescription: String { name }
     }
 
     static let cases = [
@@ -115,12 +115,11 @@ struct PortSecurityTraceTests {
     static let stranger = EthernetAddress(0x02, 0x42, 0xc0, 0xa8, 0x00, 0x09)
     static let toC3 = TraceVerdict.output(.tunnel(vni: 10, vtep: .v4(IPv4Address(10, 9, 9, 3)), port: 100))
 
-    struct Case: CustomTestStringConvertible, Sendable {
+    struct Case: NamedRow {
         var name: String
         var packet: TracePacket
         var roles: [FlowRole]
         var verdict: TraceVerdict
-        var testDescription: String { name }
     }
 
     static let cases = [

@@ -6,13 +6,12 @@ import TestSupport
 
 /// Hand-written malformed frames and the error each must give: layer,
 /// reason kind and byte offset.
-struct BadFrame: Sendable, CustomStringConvertible {
+struct BadFrame: NamedRow {
     var name: String
     var hex: String
     var layer: PacketLayer
     var offset: Int
     var truncated: Bool
-    var description: String { name }
 }
 
 let eth = "ffffffffffff 024200000001"
@@ -94,7 +93,7 @@ func decodeError(_ bytes: [UInt8]) -> PacketError? {
 
 /// Extension-header walks and fragments: what the upper layer is, and
 /// whether a transport header is decoded at all.
-struct IPv6Walk: Sendable, CustomStringConvertible {
+struct IPv6Walk: NamedRow {
     var name: String
     /// Next-header of the fixed header, then the bytes after it.
     var nextHeader: UInt8
@@ -102,7 +101,6 @@ struct IPv6Walk: Sendable, CustomStringConvertible {
     var upper: UInt8
     var extensionLength: Int
     var hasTransport: Bool
-    var description: String { name }
 }
 
 let udpHex = "0035 0035 000c 0000 61626364"

@@ -1,12 +1,12 @@
 import NIOCore
 import Packets
+import TestSupport
 
 /// A named frame built with this module's builders, for oracle and
 /// robustness tests (used until, and beside, the captured fixtures).
-struct Sample: Sendable, CustomStringConvertible {
+struct Sample: NamedRow {
     var name: String
     var bytes: ByteBuffer
-    var description: String { name }
 }
 
 let hostA = EthernetAddress("02:42:0a:00:00:01")!

@@ -7,7 +7,7 @@ import TestSupport
 
 /// A two-way TCP conversation as frames, with a recipe for how the capture
 /// mangled it (reordering, duplicates, retransmissions with overlaps).
-struct Conversation: Sendable, CustomStringConvertible {
+struct Conversation: NamedRow {
     var name: String
     var client: TCPEndpoint
     var server: TCPEndpoint
@@ -19,7 +19,6 @@ struct Conversation: Sendable, CustomStringConvertible {
     /// Turns the in-order frame list into what the capture saw.
     var mangle: @Sendable ([ByteBuffer]) -> [ByteBuffer]
 
-    var description: String { name }
 
     static let clientMAC = EthernetAddress(0x02, 0, 0, 0, 0, 1)
     static let serverMAC = EthernetAddress(0x02, 0, 0, 0, 0, 2)

@@ -169,6 +169,18 @@ public struct OVSSandbox: Sendable {
         environment["SWIFTPLANE_OVS_LOG"].flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
     }
 
+    /// How many times ovs-vswitchd's log says a controller connection of
+    /// the bridge ended (closed by the controller, or dropped): a test that
+    /// stops its controller waits for the next one before it looks at what
+    /// the switch did about it.
+    public func controllerDisconnects(bridge: String? = nil) -> Int {
+        let prefix = "|rconn|", side = "\(bridge ?? self.bridge)<->"
+        return vswitchdLog().split(separator: "\n").filter { line in
+            line.contains(prefix) && line.contains(side)
+                && (line.contains("connection closed by peer") || line.contains("connection dropped"))
+        }.count
+    }
+
     // MARK: - plumbing
 
     /// `sp-<hint>-<8 hex>`: random, so parallel tests need no coordination.
@@ -234,6 +246,13 @@ public struct OVSUnderlay: Sendable {
         let underlay = try start(hint: hint)
         defer { underlay.stop() }
         return try body(underlay)
+    }
+
+    /// The async form, for tests whose body awaits (waits on daemons with `eventually`).
+    public static func with<T>(hint: String = "ul", _ body: (OVSUnderlay) async throws -> T) async throws -> T {
+        let underlay = try start(hint: hint)
+        defer { underlay.stop() }
+        return try await body(underlay)
     }
 
     /// Removes the namespace (and with it every VTEP's underlay link). Idempotent.
