@@ -51,7 +51,7 @@ struct CheckConfigTests {
         Case(daemon: .agent, yaml: agent + "admin: [1]\n", message: "FILE: admin: invalid value '[1]': expected a mapping, found a list"),
         Case(daemon: .agent, yaml: agent, arguments: ["--admin-socket", "[::]:9179"],
              message: "--admin-socket: invalid admin address '[::]:9179': not a loopback address"),
-        // Issue 16 item 11: plain TCP off loopback needs the opt-in, as the admin API does.
+        // Plain TCP off loopback needs the opt-in, as the admin API does.
         Case(daemon: .agent, yaml: agent + "controller:\n  listen: 0.0.0.0:6653\n",
              message: "FILE: controller.listen: invalid value '0.0.0.0:6653': not a loopback address: plain TCP to the controller has no authentication; allow it explicitly"),
         Case(daemon: .agent, yaml: agent, arguments: ["--log-level", "loud"],
@@ -89,7 +89,7 @@ struct CheckConfigTests {
         Case(daemon: .rr, yaml: rr + "admin: {address: '127.0.0.1:9179', socket-mode: 0660}\n", message: "admin API on 127.0.0.1:9179"),
         Case(daemon: .rr, yaml: rr + "admin: {address: '10.0.0.1:9179', allow-non-loopback: true}\n", message: "admin API on 10.0.0.1:9179"),
         Case(daemon: .rr, yaml: rr, arguments: ["--admin-socket", "/tmp/x/rr.sock"], message: "admin API on /tmp/x/rr.sock"),
-        // Issue 16 item 6: a limit for every peer (accept-range ones are anyone in the range) unless 0 says none.
+        // A limit for every peer (accept-range ones are anyone in the range) unless 0 says none.
         Case(daemon: .rr, yaml: rr, message: "max-prefixes 500000 per peer"),
         Case(daemon: .rr, yaml: rr + "max-prefixes: 0\n", message: "max-prefixes no limit"),
         Case(daemon: .rr, yaml: rr + "max-prefixes: 70\n", arguments: ["--max-prefixes", "20"], message: "max-prefixes 20 per peer"),

@@ -5,7 +5,7 @@ import Overlay
 import Packets
 import Testing
 
-/// Issue 16 item 4: a gleaned endpoint never takes an address another
+/// A gleaned endpoint never takes an address another
 /// local endpoint holds. Configured (static or OVSDB) endpoints win over
 /// gleaned ones, the first gleaned claim wins over a later one, and each
 /// refusal is counted. The intruders' MACs are larger than the holders', so

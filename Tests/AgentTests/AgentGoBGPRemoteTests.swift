@@ -3,7 +3,7 @@ import Overlay
 import Testing
 import TestSupport
 
-/// Issue 7 proof 3: the agent as controller of a real OVS, swiftplane-rr, and
+/// The agent as controller of a real OVS, swiftplane-rr, and
 /// a GoBGP speaker as the remote host (it advertises an endpoint behind its
 /// VTEP on the underlay). A container pings that endpoint: OVS answers the
 /// ARP itself, the ICMP leaves through the VXLAN port with VNI 10 towards

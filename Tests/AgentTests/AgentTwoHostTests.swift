@@ -110,7 +110,7 @@ struct AgentTwoHostTests {
                     #expect(received.contains(" 5 received") || received.contains(" 4 received"),
                             "ping: \(ping.stdout)\(ping.stderr)\n\(logs())")
 
-                    // The operator's view of the same (issue 9): agent 1's endpoints name the
+                    // The operator's view of the same: agent 1's endpoints name the
                     // remote one as learned from BGP; its RIB shows the route reflected with
                     // ORIGINATOR_ID and CLUSTER_LIST; the reflector lists one route per host.
                     if let ctl = Command.builtProduct("swiftplanectl") {

@@ -14,7 +14,7 @@ func arp(from mac: EthernetAddress, port: UInt32, address: IPv4Address = ipA) ->
              port: port)
 }
 
-/// Issue 16 item 4: a local MAC move (the same (VNI, MAC) on another local
+/// A local MAC move (the same (VNI, MAC) on another local
 /// port) is a move as a remote's higher sequence is: the sequence we
 /// advertise goes up, and duplicate detection counts it.
 @Suite("Local MAC moves bump the mobility sequence and feed duplicate detection")
@@ -112,7 +112,7 @@ struct LocalMoveTests {
     }
 }
 
-/// Issue 16 item 5: the gleaning limit is per tenant, so one tenant flooding
+/// The gleaning limit is per tenant, so one tenant flooding
 /// new source MACs does not stop learning for the others.
 @Suite("Gleaning limits per VNI")
 struct GleaningLimitTests {

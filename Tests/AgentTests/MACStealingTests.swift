@@ -3,7 +3,7 @@ import BGP
 import Overlay
 import Testing
 
-/// Issue 10: a route from another host that claims a MAC local here must not
+/// A route from another host that claims a MAC local here must not
 /// take it away from its port unless MAC mobility (RFC 7432 section 15) says
 /// it moved: a configured endpoint (OVSDB or static) never yields its port, a
 /// gleaned one yields only to a strictly higher sequence than ours. Either

@@ -118,7 +118,7 @@ struct PortSecurityOVSTests {
         }
     }
 
-    /// Issue 16 item 5 on a real bridge (without port security): the copy of
+    /// On a real bridge (without port security): the copy of
     /// a frame from an unknown source goes to the agent through its tenant's
     /// meter, in a clone of its own, and the frame itself goes on.
     @Test("an unknown source: its copy to the agent metered, the frame forwarded")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Issue 16 item 12 on the built agent: a state file with values out of
+/// On the built agent: a state file with values out of
 /// range never stops the agent; the file or the entry is refused with the
 /// field and the value, and a restored endpoint on a port that is not in its
 /// VNI today is dropped with a warning.

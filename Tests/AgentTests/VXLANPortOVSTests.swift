@@ -4,7 +4,7 @@ import Overlay
 import Testing
 import TestSupport
 
-/// Issue 16 item 8: the configured VXLAN ofport is checked in OVSDB. While it
+/// The configured VXLAN ofport is checked in OVSDB. While it
 /// is not a flow-based VXLAN interface the agent installs no tunnel flow (a
 /// remote endpoint's frames never leave through a container's port), warns
 /// naming the port and the field, counts it, and recovers once OVSDB shows

@@ -6,7 +6,7 @@ import Pcap
 import Testing
 import TestSupport
 
-/// Issue 6 proof 5: each direction of the captured sessions (GoBGP, FRR;
+/// Each direction of the captured sessions (GoBGP, FRR;
 /// Fixtures/bgp.manifest) replayed through our FSM, which plays the other
 /// end: the listener when the capture's sender dialled, the dialler when it
 /// listened. Every session must reach Established with l2vpn/evpn, hand on

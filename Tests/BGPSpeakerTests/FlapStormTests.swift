@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Issue 10 fault 6: one client's session flaps 50 times in 10 s (each time
+/// One client's session flaps 50 times in 10 s (each time
 /// a full session with 200 EVPN routes, then a drop), beside two real
 /// GoBGP clients. The reflector must end with exactly the steady clients'
 /// routes, and a second storm must not grow its memory any further.

@@ -6,7 +6,7 @@ import NIOCore
 import Testing
 import TestSupport
 
-/// Issue 6, proof 2: our speaker as a route reflector client of a GoBGP
+/// Our speaker as a route reflector client of a GoBGP
 /// route reflector. A GoBGP client's type-2 and type-3 routes reach our
 /// speaker through the GoBGP reflector (ORIGINATOR_ID and CLUSTER_LIST set by
 /// GoBGP), and the routes our speaker originates reach the GoBGP client the

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Issue 6 proof 3: GoBGP clients with graceful restart keep the routes
+/// GoBGP clients with graceful restart keep the routes
 /// reflected by `swiftplane-rr` while it is killed (-9) and restarted.
 @Suite(.enabled(if: GoBGPDaemon.available && Command.builtProduct("swiftplane-rr") != nil,
                 "gobgpd/gobgp not installed or swiftplane-rr not built: graceful restart interop skipped"))

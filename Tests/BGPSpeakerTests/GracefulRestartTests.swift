@@ -144,7 +144,7 @@ struct GracefulRestartSessionTests {
 
     static let rows: [Row] = [
         Row(name: "TCP reset, both offered", weOffer: true, peerOffers: true, ending: .connectionDown, kept: 90),
-        // Issue 16 item 10: we send a NOTIFICATION and do not offer RFC 8538's N bit.
+        // We send a NOTIFICATION and do not offer RFC 8538's N bit.
         Row(name: "hold timer, both offered", weOffer: true, peerOffers: true, ending: .timePassed, kept: nil),
         Row(name: "NOTIFICATION received", weOffer: true, peerOffers: true,
             ending: .received(.notification(Notification(.cease(.administrativeShutdown)))), kept: nil),
@@ -232,7 +232,7 @@ struct GracefulRestartSpeakerTests {
         await speaker.shutdown()
     }
 
-    /// Issue 16 item 10, RFC 4724 §4.2: a peer back without the capability,
+    /// RFC 4724 §4.2: a peer back without the capability,
     /// without the Forwarding State bit, or without the family in it, loses
     /// its stale routes as soon as the session is up, not at End-of-RIB.
     @Test(arguments: [

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Issue 10: hostile BGP peers (Tests/Tools/hostile-peer: garbage, oversized
+/// Hostile BGP peers (Tests/Tools/hostile-peer: garbage, oversized
 /// lengths, slowloris, idle and flooding connections, 11,000 of them from
 /// inside and outside the accepted range) beside two real GoBGP clients.
 /// The reflector must keep both sessions, keep reflecting, and stay small.

@@ -3,7 +3,7 @@ import NIOEmbedded
 import Testing
 @testable import BGPSpeaker
 
-/// Issue 16 item 7: a BGP connection's inbound bytes are bounded. Once a
+/// A BGP connection's inbound bytes are bounded. Once a
 /// wakeup's reads (`Connection.readsPerWakeup` of at most
 /// `Connection.readSize` octets) wait untaken in the connection's
 /// `NIOAsyncChannel` inbound sequence, no more is asked of the socket (TCP

@@ -5,7 +5,7 @@ import NIOCore
 import Testing
 import TestSupport
 
-/// Issue 16 items 1 and 2 against real receivers: a raw client (our codec
+/// Against real receivers: a raw client (our codec
 /// on a plain socket, so it can send what FRR sends: withdrawals with label
 /// 0) announces through our reflector to GoBGP, FRR and ExaBGP clients.
 @Suite(.enabled(if: GoBGPDaemon.available && FRRDaemon.available && ExaBGPDaemon.available,

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Issue 16 item 6: a client that asks for the table every 10 ms and never
+/// A client that asks for the table every 10 ms and never
 /// reads must cost swiftplane-rr neither unbounded memory nor the other
 /// clients their service.
 @Suite(.enabled(if: ReflectorProcess.available, "swiftplane-rr not built"))

@@ -308,7 +308,7 @@ extension CollisionTests {
         await speaker.shutdown()
     }
 
-    /// Issue 16 item 7: a second connection whose first bytes are no BGP
+    /// A second connection whose first bytes are no BGP
     /// header is closed at once; before, its reader waited for an OPEN that
     /// could never be decoded, keeping every byte the peer sent.
     @Test func collidingConnectionWithABadMarkerIsClosed() async throws {

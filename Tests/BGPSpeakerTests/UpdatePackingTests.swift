@@ -56,7 +56,7 @@ struct UpdatePackingTests {
         return a + [padding]
     }
 
-    /// Issue 16 item 2: client UPDATEs of 4083 to 4096 octets grow past 4096
+    /// Client UPDATEs of 4083 to 4096 octets grow past 4096
     /// when reflected (ORIGINATOR_ID and CLUSTER_LIST). No message over the
     /// peer's maximum goes out; a route that cannot fit alone is not sent
     /// (counted), a smaller route still is, and a peer with the extended

@@ -153,7 +153,7 @@ struct DemoScenarioTests {
         print("demo over IPv6: up, check and down in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 
-    /// Issue 10's faults on the running demo, by `deploy/demo drill`: each
+    /// The faults on the running demo, by `deploy/demo drill`: each
     /// restarts or kills one part while three container pairs ping each other
     /// across hosts at 100 packets/s, then compares every host's flows with
     /// those before (by OVS's own flow ages: a deleted and re-added flow is
@@ -177,7 +177,7 @@ struct DemoScenarioTests {
         print(flap.stdout)
         #expect(flap.status == 0, "flap:\n\(flap.stdout)\(flap.stderr)")
         #expect(flap.stdout.contains("drill: 6 passed, 0 failed"), "flap:\n\(flap.stdout)")
-        // Issue 15's scale drill, small: 5,000 endpoints injected through the
+        // The scale drill, small: 5,000 endpoints injected through the
         // reflector by a speaker on the underlay. The drill itself fails unless
         // every host's flows are exact after the announcement, after each of
         // the 3 x 10 one-endpoint changes (add, move, remove) and after the

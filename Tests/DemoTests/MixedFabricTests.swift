@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Issue 17: swiftplane hosts beside a standard Linux EVPN VTEP. `deploy/demo
+/// swiftplane hosts beside a standard Linux EVPN VTEP. `deploy/demo
 /// up --with-frr` adds goplane4 (Debian's FRR zebra and bgpd in its
 /// namespace, kernel VXLAN devices in Linux bridges, c7 and c8); `check` must
 /// then pass the mixed fabric's checks on the real FRR and kernel, and `down`

@@ -91,7 +91,7 @@ struct OVSDBClientTests {
         #expect(received.last == .response(result: [], error: nil, id: "echo"))
     }
 
-    /// Issue 16 item 7: ovsdb-server sends 2,000 updates while the consumer
+    /// ovsdb-server sends 2,000 updates while the consumer
     /// does not read. The events waiting are bounded (each holds the whole
     /// replica: the newest supersede the rest), and the newest state is there.
     @Test("a consumer that falls behind 2,000 updates finds a bounded queue ending in the newest state")

@@ -83,7 +83,7 @@ struct ControllerFakePeerTests {
         #expect(await controller.connectedSwitches == [0xaa])
     }
 
-    /// Issue 16 item 11: a second connection with a connected switch's
+    /// A second connection with a connected switch's
     /// datapath id. The connected switch is probed with an echo: if it
     /// answers it keeps the id and the newcomer is closed; if it is silent
     /// (half-open after a restart) the newcomer takes its place. Either way

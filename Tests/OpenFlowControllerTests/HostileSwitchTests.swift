@@ -4,7 +4,7 @@ import OpenFlowController
 import TestSupport
 import Testing
 
-/// Issue 10: a hostile OpenFlow peer (Tests/Tools/hostile-peer: garbage,
+/// A hostile OpenFlow peer (Tests/Tools/hostile-peer: garbage,
 /// oversized lengths, slowloris HELLOs, idle and flooding connections,
 /// 4,000 of them, 1,000 at a time) beside a real Open vSwitch. The switch
 /// keeps its session, its flows still follow the wanted table, and the

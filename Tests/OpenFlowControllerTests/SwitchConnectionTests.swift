@@ -193,7 +193,7 @@ struct SwitchConnectionTests {
         #expect([error.type, error.code] == [1, 1])
     }
 
-    /// Issue 16 item 7: the parts of a multipart reply are kept only up to
+    /// The parts of a multipart reply are kept only up to
     /// a bound; a switch whose reply never ends gets an ERROR and is closed
     /// (its pending request fails) instead of growing the controller.
     @Test("a multipart reply past 64 MiB: ERROR MULTIPART_BUFFER_OVERFLOW, the request fails, the connection closes")

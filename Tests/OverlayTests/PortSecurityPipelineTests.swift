@@ -5,7 +5,7 @@ import Packets
 import Testing
 import TestSupport
 
-/// Issue 16 item 5: each tenant's copies of unknown-source frames to the
+/// Each tenant's copies of unknown-source frames to the
 /// controller go through a meter of its own, on the controller action (the
 /// copy), never as a meter instruction (the frame itself would be dropped).
 @Suite("Pipeline: gleaning copies metered per tenant")
