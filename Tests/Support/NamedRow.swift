@@ -1,4 +1,3 @@
-import TestSupport
 /// A row of a parameterised test's table (`@Test(arguments:)`): its values
 /// and a name, which is how Swift Testing shows the case and how a failing
 /// check's message names it.
