@@ -576,11 +576,6 @@ public actor OpenFlowController {
         hub.count { $0.rejectedMods &+= n }
     }
 
-    /// A batch of FLOW_MODs, as one bundle when the switch takes them. A
-    /// bundle the switch refused changed nothing: the same FLOW_MODs go
-    /// again one by one, so each refusal is known by its FLOW_MOD (and a
-    /// switch that does not know bundles, refusing the OPEN, gets plain
-    /// batches from then on).
     /// Waits for the batch in flight, then records what the switch took of it.
     private func settle(_ sending: inout (batch: FlowShadow.Batch, rejected: Task<Set<Int>, any Error>)?,
                         into report: inout FlowSyncReport, progress: inout ReconcileProgress?,
@@ -611,6 +606,11 @@ public actor OpenFlowController {
         }
     }
 
+    /// A batch of FLOW_MODs, as one bundle when the switch takes them. A
+    /// bundle the switch refused changed nothing: the same FLOW_MODs go
+    /// again one by one, so each refusal is known by its FLOW_MOD (and a
+    /// switch that does not know bundles, refusing the OPEN, gets plain
+    /// batches from then on).
     private func sendFlowMods(_ flowMods: [FlowMod], to handle: SwitchHandle) async throws {
         let messages = flowMods.map { OpenFlowMessage.flowMod($0) }
         guard configuration.bundles, messages.count > 1, !bundlesRefused.contains(handle.connectionID) else {
