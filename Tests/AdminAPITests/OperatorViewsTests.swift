@@ -94,7 +94,10 @@ struct OperatorViewsTests {
             }
             func refused() async throws -> Bool {
                 let before = refusals()
-                _ = try Command.run("/bin/bash", ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(f.port)"])
+                // Held open until the reflector closes it (at most 2 s): a
+                // connection its client had already closed could go before
+                // the reflector looked at it.
+                _ = try Command.run("/bin/bash", ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(f.port); read -t 2 -u 3 || true"])
                 return await eventually(5, every: .milliseconds(100)) { refusals() > before }
             }
             let refusal = "connection refused: outside every accepted range"
