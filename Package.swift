@@ -253,7 +253,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwiftplaneBenchTests",
-            dependencies: ["swiftplane-bench", "BGP", "MRT", "MRTDump", "TestSupport", nioCore, .product(name: "Logging", package: "swift-log")],
+            dependencies: ["swiftplane-bench", "BGP", "MRT", "MRTDump", "ProcessOutput", "TestSupport", nioCore, .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The CNI core's tables; the built plugin against real OVS, podman and Docker.

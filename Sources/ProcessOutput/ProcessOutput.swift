@@ -41,6 +41,58 @@ public struct ProcessOutput: Sendable {
         return ProcessOutput(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                              stderr: String(decoding: errBox.data, as: UTF8.self))
     }
+
+    /// One child process for `runAll`.
+    public struct Command: Sendable {
+        public var executable: URL
+        public var arguments: [String]
+        public var environment: [String: String]?
+
+        public init(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) {
+            self.executable = executable
+            self.arguments = arguments
+            self.environment = environment
+        }
+    }
+
+    /// Starts every command at once, waits for all, and returns what each
+    /// printed, in order: N short commands take about the slowest one's
+    /// time, not the sum. Each child writes to files of its own (stdin is
+    /// /dev/null), so no pipe needs draining and no thread waits per child:
+    /// a caller that polls several switches does not wait on the thread
+    /// pool. If one fails to start, those already started are waited for
+    /// before the error is thrown.
+    public static func runAll(_ commands: [Command]) throws -> [ProcessOutput] {
+        let files = FileManager.default
+        let folder = files.temporaryDirectory.appendingPathComponent("process-output-\(UUID().uuidString)")
+        try files.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? files.removeItem(at: folder) }
+        var started: [(process: Process, stdout: URL, stderr: URL)] = []
+        defer { for child in started where child.process.isRunning { child.process.waitUntilExit() } }
+        for (index, command) in commands.enumerated() {
+            let stdout = folder.appendingPathComponent("\(index).out"), stderr = folder.appendingPathComponent("\(index).err")
+            guard files.createFile(atPath: stdout.path, contents: nil), files.createFile(atPath: stderr.path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder.path])
+            }
+            let out = try FileHandle(forWritingTo: stdout), err = try FileHandle(forWritingTo: stderr)
+            defer { try? out.close(); try? err.close() }
+            let process = Process()
+            process.executableURL = command.executable
+            process.arguments = command.arguments
+            if let environment = command.environment { process.environment = environment }
+            process.standardOutput = out
+            process.standardError = err
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            started.append((process, stdout, stderr))
+        }
+        return try started.map { child in
+            child.process.waitUntilExit()
+            return ProcessOutput(status: child.process.terminationStatus,
+                                 stdout: String(decoding: try Data(contentsOf: child.stdout), as: UTF8.self),
+                                 stderr: String(decoding: try Data(contentsOf: child.stderr), as: UTF8.self))
+        }
+    }
 }
 
 private final class DataBox: @unchecked Sendable {

@@ -150,8 +150,18 @@ struct FaultDrill: AsyncParsableCommand {
 
     /// A switch's flows without their counters, each with how long OVS has had it (seconds).
     static func flows(_ target: String, table: Int? = nil, ofctl: String) throws -> [String: Double] {
-        let dump = try ProcessOutput.run(URL(fileURLWithPath: ofctl), ["-O", "OpenFlow13", "dump-flows", target] + (table.map { ["table=\($0)"] } ?? []),
-                                         environment: FlowMonitor.environment(target: target))
+        let command = dumpFlows(target, table: table, ofctl: ofctl)
+        return try flows(target, dump: ProcessOutput.run(command.executable, command.arguments, environment: command.environment))
+    }
+
+    /// `ovs-ofctl dump-flows` of a switch (one table, or all), for `flows(_:dump:)`.
+    static func dumpFlows(_ target: String, table: Int? = nil, ofctl: String) -> ProcessOutput.Command {
+        ProcessOutput.Command(URL(fileURLWithPath: ofctl), ["-O", "OpenFlow13", "dump-flows", target] + (table.map { ["table=\($0)"] } ?? []),
+                              environment: FlowMonitor.environment(target: target))
+    }
+
+    /// The flows of a finished `dumpFlows`, keyed as `flows(_:table:ofctl:)` keys them.
+    static func flows(_ target: String, dump: ProcessOutput) throws -> [String: Double] {
         guard dump.status == 0 else { throw ScaleDrillFailure("ovs-ofctl dump-flows \(target): \(dump.stderr)") }
         var flows: [String: Double] = [:]
         let counters = ["n_packets=", "n_bytes=", "idle_age=", "hard_age="]

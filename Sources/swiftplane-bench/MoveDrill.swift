@@ -125,18 +125,14 @@ struct MoveDrill: AsyncParsableCommand {
     /// Where each switch sends frames for the container's MAC, the switches
     /// dumped at once (one poll costs one dump's time, not three).
     private func pointing(_ switches: [(String, String)]) throws -> [String?] {
-        let answers = Answers(count: switches.count)
-        DispatchQueue.concurrentPerform(iterations: switches.count) { index in
-            answers.set(index, Result { try pointsAt(switches[index].1) })
-        }
-        return try answers.values().map { try $0.get() }
+        let dumps = try ProcessOutput.runAll(switches.map { FaultDrill.dumpFlows($0.1, table: 30, ofctl: hostOptions.ofctl) })
+        return try zip(switches, dumps).map { target, dump in try pointsAt(FaultDrill.flows(target.1, dump: dump)) }
     }
 
-    /// Where a switch sends frames for the container's MAC in its VNI: vtep:ADDRESS, port:N or none.
-    private func pointsAt(_ target: String) throws -> String {
+    /// Where a switch with these table-30 flows sends frames for the container's MAC in its VNI: vtep:ADDRESS, port:N or none.
+    private func pointsAt(_ flows: [String: Double]) -> String {
         let metadata = "metadata=0x\(String(vni, radix: 16)),"
-        for flow in try FaultDrill.flows(target, table: 30, ofctl: hostOptions.ofctl).keys
-        where flow.contains(metadata) && flow.contains("dl_dst=\(mac) ") {
+        for flow in flows.keys where flow.contains(metadata) && flow.contains("dl_dst=\(mac) ") {
             if let range = flow.range(of: #"set_field:[0-9.]+->tun_dst"#, options: .regularExpression) {
                 return "vtep:" + flow[range].dropFirst("set_field:".count).dropLast("->tun_dst".count)
             }
@@ -162,17 +158,5 @@ struct MoveDrill: AsyncParsableCommand {
         guard run.status == 0, Int(ofport) != nil else { throw ScaleDrillFailure("\(container) has no port on \(host): \(run.stderr)") }
         return ofport
     }
-}
-/// Results written by concurrent workers, each its own slot.
-private final class Answers: @unchecked Sendable {
-    // Guarded by the lock.
-    private var slots: [Result<String, any Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Result<String, any Error>) { lock.withLock { slots[index] = value } }
-
-    func values() -> [Result<String, any Error>] { lock.withLock { slots.map { $0 ?? .failure(ScaleDrillFailure("no answer")) } } }
 }
 #endif
