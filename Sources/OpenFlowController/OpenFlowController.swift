@@ -434,7 +434,7 @@ public actor OpenFlowController {
         /// The batch sent last, its barrier not yet back: the next batch is
         /// taken and sent meanwhile, so the switch applies one while this
         /// side prepares the other (the shadow keeps their keys apart).
-        var sending: (batch: FlowShadow.Batch, rejected: Task<Set<Int>, any Error>)?
+        var sending: InFlightBatch?
         defer {
             drains[datapathID] = nil
             // A reconnect while this worker ran on the old connection: read the new one.
@@ -576,8 +576,11 @@ public actor OpenFlowController {
         hub.count { $0.rejectedMods &+= n }
     }
 
+    /// A batch sent, and the task that yields the indices of its FLOW_MODs the switch refused.
+    private typealias InFlightBatch = (batch: FlowShadow.Batch, rejected: Task<Set<Int>, any Error>)
+
     /// Waits for the batch in flight, then records what the switch took of it.
-    private func settle(_ sending: inout (batch: FlowShadow.Batch, rejected: Task<Set<Int>, any Error>)?,
+    private func settle(_ sending: inout InFlightBatch?,
                         into report: inout FlowSyncReport, progress: inout ReconcileProgress?,
                         on datapathID: DatapathID) async throws {
         guard let (batch, rejectedTask) = sending else { return }

@@ -44,7 +44,7 @@ extension AgentDaemon {
                 if let speaker = self.speaker { await gauges.refresh(speaker) }
                 health.refresh(await self.healthReport())
                 await frozen.set(self.frozenCounts())
-                await flows.set(await self.flowCounts())
+                flows.set(await self.flowCounts())
                 if let reports = try? await self.bumReports() {
                     var values: [[String: String]: Double] = [:]
                     for r in reports {

@@ -60,7 +60,7 @@ struct DrillHosts {
     func now(tunnellingTo vtep: String, hosts: [String]) throws -> Settled {
         var settled = Settled(vtep: vtep)
         for (host, target) in switches where hosts.contains(host) {
-            settled.forwardFlows[host] = try FlowCount.read(target, match: "table=\(InjectedFlows.forwardTable)", ofctl: ofctl)
+            settled.forwardFlows[host] = try FlowCount.read(target, table: InjectedFlows.forwardTable, ofctl: ofctl)
             settled.tunnelFlows[host] = try tunnelFlows(target, to: vtep)
         }
         return settled
@@ -90,7 +90,7 @@ struct DrillHosts {
     private func countsAgree(_ wanted: Settled) throws -> Bool {
         for (host, target) in switches {
             if let count = wanted.forwardFlows[host],
-               try FlowCount.read(target, match: "table=\(InjectedFlows.forwardTable)", ofctl: ofctl) != count { return false }
+               try FlowCount.read(target, table: InjectedFlows.forwardTable, ofctl: ofctl) != count { return false }
             guard let admin = admins.first(where: { $0.host == host }), let flows = Self.wantedFlows(admin.client),
                   try ourFlows(target) == flows else { return false }
         }

@@ -27,9 +27,14 @@ extension FlowCount {
         return count
     }
 
+    /// The count of one table's flows.
+    static func read(_ target: String, table: Int, ofctl: String) throws -> Int {
+        try read(target, match: "table=\(table)", ofctl: ofctl)
+    }
+
     /// The injected endpoints' two tables: forward and ARP responder.
     static func injectedTables(_ target: String, ofctl: String) throws -> [Int] {
-        try [InjectedFlows.forwardTable, InjectedFlows.addressResolutionTable].map { try read(target, match: "table=\($0)", ofctl: ofctl) }
+        try [InjectedFlows.forwardTable, InjectedFlows.addressResolutionTable].map { try read(target, table: $0, ofctl: ofctl) }
     }
 }
 #endif

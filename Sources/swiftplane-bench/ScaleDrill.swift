@@ -241,9 +241,9 @@ final class ScaleDrillClock {
         while true {
             for (i, (_, target)) in switches.enumerated() where countedAt[i] == nil {
                 // The second table is read only once the first agrees: one walk per poll while the flows come.
-                counts[i][0] = try FlowCount.read(target, match: "table=\(InjectedFlows.forwardTable)", ofctl: ofctl)
+                counts[i][0] = try FlowCount.read(target, table: InjectedFlows.forwardTable, ofctl: ofctl)
                 guard counts[i][0] == baseline[i][0] + wanted.count else { continue }
-                counts[i][1] = try FlowCount.read(target, match: "table=\(InjectedFlows.addressResolutionTable)", ofctl: ofctl)
+                counts[i][1] = try FlowCount.read(target, table: InjectedFlows.addressResolutionTable, ofctl: ofctl)
                 if counts[i][1] == baseline[i][1] + wanted.count { countedAt[i] = monotonicNanoseconds() }
             }
             if countedAt.allSatisfy({ $0 != nil }) {
