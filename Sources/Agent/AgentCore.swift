@@ -148,8 +148,13 @@ public struct AgentCore: Sendable {
     /// When the tenants or the VTEP change, the routes are imported again
     /// from `received` (the whole set the speaker holds); without it, they
     /// are dropped until the next `setReceivedRoutes`.
+    /// Settings as before (a reload that changes only endpoints or
+    /// restart-only settings) recompute only what `setPorts` then finds
+    /// changed: a reload of 10,000 static endpoints costs their delta, not
+    /// the whole pipeline of every bridge.
     public mutating func reconfigure(_ settings: Settings, received: [EVPNPath]? = nil) {
         let reimport = settings.instances != self.settings.instances || settings.vtep != self.settings.vtep
+        let settingsChanged = settings != self.settings
         self.settings = settings
         duplicates = DuplicateMACDetector(settings: settings.duplicateDetection)
         pinned = [:]
@@ -162,7 +167,7 @@ public struct AgentCore: Sendable {
             remote = RemoteRoutes(instances: settings.instances, localVTEP: settings.vtep)
             if let received { remote.replaceAll(with: received) }
         }
-        everythingDirty = true
+        if settingsChanged || reimport { everythingDirty = true } else { layoutDirty = true }
         for bridge in snapshots.keys { secure(bridge) }
         recountGleaned()
         claimConfigured()
@@ -266,7 +271,7 @@ public struct AgentCore: Sendable {
 
     /// What changed on each bridge since the last call: the flows to change,
     /// with the bridge's groups and meters (small tables, whole). The first
-    /// call, and the first after a reload, gives every flow.
+    /// call, and the first after a reload that changed the settings, gives every flow.
     public mutating func takeFlowUpdates() -> [String: BridgeFlowUpdate] {
         var out: [String: BridgeFlowUpdate] = [:]
         for bridge in bridges {

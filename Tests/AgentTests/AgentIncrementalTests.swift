@@ -81,6 +81,8 @@ struct AgentIncrementalTests {
                 next.addressResolutionRate = Bool.random(using: &g) ? 50 : nil
                 next.portSecurity = Bool.random(using: &g) ? ["br0"] : []
                 agent.reconfigure(next, received: Array(held.values))
+                // As the daemon does: the reloaded file's ports and endpoints follow.
+                if Bool.random(using: &g) { agent.setPorts(Self.ports(&g), bridge: "br0") }
             default:
                 // A source seen on a port: gleaned, moved, or refused on a secured port.
                 let frame = FrameBuilder.arpRequest(senderHardwareAddress: Self.mac(Int.random(in: 0..<5, using: &g)),
@@ -96,6 +98,43 @@ struct AgentIncrementalTests {
             #expect(agent.tables("br0")?.flows == full, "seed \(seed) step \(step): a switch connecting now")
             if let update { #expect(update.groups == Pipeline.groups(for: state)) }
             if installed != full { return }
+        }
+    }
+
+    /// A SIGHUP that changes only the static endpoints (the churn drill's
+    /// reload of 10,000) costs their flows, not the whole pipeline; one
+    /// that changes a setting recomputes every flow.
+    @Test("a reload with the same settings sends only the endpoints that changed", arguments: [false, true])
+    func reloadSendsItsDelta(changeSetting: Bool) throws {
+        let settings = AgentCore.Settings(vtep: localVTEP, tenants: Self.instances.map { .init(instance: $0) }, vxlanPorts: ["br0": 100])
+        let vni = Self.instances[0].vni
+        func endpoint(_ n: Int) -> Endpoint {
+            Endpoint(vni: vni, mac: EthernetAddress(0x02, 0, 0, 0, UInt8(n >> 8), UInt8(n & 0xff)),
+                     ipv4: [IPv4Address(192, 168, UInt8(n >> 8), UInt8(n & 0xff))], location: .local(port: 1))
+        }
+        var agent = AgentCore(settings: settings)
+        var snapshot = AgentCore.PortSnapshot(ports: [1: vni], endpoints: (1...200).map(endpoint))
+        agent.setPorts(snapshot, bridge: "br0")
+        let before = try #require(agent.takeFlowUpdates()["br0"])
+        #expect(before.complete)
+        let table = try #require(agent.tables("br0")).flows
+
+        snapshot.endpoints.removeFirst()
+        snapshot.endpoints.append(endpoint(201))
+        var next = settings
+        if changeSetting { next.addressResolutionRate = 50 }
+        agent.reconfigure(next)
+        agent.setPorts(snapshot, bridge: "br0")
+        let update = try #require(agent.takeFlowUpdates()["br0"])
+        let full = Pipeline.flows(for: try #require(agent.bridgeState("br0")))
+        var installed = table
+        installed.apply(update.flows)
+        #expect(installed == full, "\(Self.difference(installed, full))")
+        #expect(update.complete == changeSetting)
+        if !changeSetting {
+            // Exactly the flows of the endpoint gone and of the one come.
+            #expect(update.flows == FlowChanges(replacing: table, with: full))
+            #expect(update.flows.count < 20, "\(update.flows.count) flow changes for two endpoints")
         }
     }
 
