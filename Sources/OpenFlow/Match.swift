@@ -40,9 +40,69 @@ public struct Match: Sendable {
     /// bytes are, so a controller that keeps a match for every flow can keep
     /// (and compare, and hash) these instead.
     public var canonicalTLVs: [UInt8] {
+        if let sorted = sortedUnmaskedTLVs() { return sorted }
         var buffer = ByteBuffer()
         for field in canonicalFields { field.encode(into: &buffer) }
         return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    /// `canonicalTLVs` without decoding a field, for a match with no mask
+    /// (every match the pipeline builds but one): an unmasked field's
+    /// canonical form is its own bytes, so the TLVs are only put in
+    /// `OXMField`'s order. A controller builds one per flow it wants; this
+    /// walks the bytes once and allocates the result alone. Nil when a
+    /// field has a mask (or, defensively, when the bytes do not parse).
+    private func sortedUnmaskedTLVs() -> [UInt8]? {
+        oxmBytes.withUnsafeReadableBytes { raw -> [UInt8]? in
+            var count = 0, at = 0
+            while at < raw.count {
+                guard raw.count - at >= 4, raw[at + 2] & 0x01 == 0 else { return nil }
+                let end = at + 4 + Int(raw[at + 3])
+                guard end <= raw.count else { return nil }
+                count += 1
+                at = end
+            }
+            return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: count) { spans -> [UInt8] in
+                var n = 0
+                at = 0
+                while at < raw.count {
+                    let end = at + 4 + Int(raw[at + 3])
+                    // Insertion sort: a match has a handful of fields.
+                    var slot = n
+                    while slot > 0, Self.precedes(at..<end, spans[slot - 1], in: raw) {
+                        spans[slot] = spans[slot - 1]
+                        slot -= 1
+                    }
+                    spans[slot] = at..<end
+                    n += 1
+                    at = end
+                }
+                return [UInt8](unsafeUninitializedCapacity: raw.count) { out, written in
+                    for span in spans[..<n] {
+                        for i in span { out[written] = raw[i]; written += 1 }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `OXMField`'s order for two unmasked TLVs: class, field, experimenter, then value bytes.
+    private static func precedes(_ a: Range<Int>, _ b: Range<Int>, in raw: UnsafeRawBufferPointer) -> Bool {
+        func word(_ at: Int) -> UInt32 { (0..<4).reduce(0) { $0 << 8 | UInt32(raw[at + $1]) } }
+        let headerA = word(a.lowerBound), headerB = word(b.lowerBound)
+        let classA = headerA >> 16, classB = headerB >> 16
+        if classA != classB { return classA < classB }
+        let fieldA = (headerA >> 9) & 0x7f, fieldB = (headerB >> 9) & 0x7f
+        if fieldA != fieldB { return fieldA < fieldB }
+        var valueA = a.lowerBound + 4, valueB = b.lowerBound + 4
+        if classA == UInt32(OXMClass.experimenter) {
+            guard a.count >= 8, b.count >= 8 else { return a.count < b.count }
+            let experimenterA = word(valueA), experimenterB = word(valueB)
+            if experimenterA != experimenterB { return experimenterA < experimenterB }
+            valueA += 4
+            valueB += 4
+        }
+        return raw[valueA..<a.upperBound].lexicographicallyPrecedes(raw[valueB..<b.upperBound])
     }
 
     /// The match of OXM TLVs such as `canonicalTLVs` gives; nil if they are

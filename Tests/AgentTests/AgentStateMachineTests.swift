@@ -57,6 +57,9 @@ struct AgentStateMachineTests {
         let read = m.handle(.databaseRead(bridge: "br0", datapathID: 0xA0, ports: Self.ports(10, mac: 1), tunnelProblem: nil),
                             at: Self.start + .seconds(2))
         #expect(Self.has(read, Self.isAdvertise) && !Self.has(read, Self.isDial), "\(read)")
+        // The routes before the flows: the other hosts start while this one computes.
+        #expect(Self.has(read, Self.isPush))
+        #expect((read.firstIndex(where: Self.isAdvertise) ?? .max) < (read.firstIndex(where: Self.isPush) ?? .max), "\(read)")
         let dial = m.handle(.startupTick(routesReceived: true), at: Self.start + .seconds(2))
         #expect(Self.has(dial, Self.isDial) && !Self.has(dial, Self.isAdvertise), "dialled, the routes unchanged: \(dial)")
         #expect(m.takeFlowWork().isEmpty, "End-of-RIB counted only from the tick after dialling")
