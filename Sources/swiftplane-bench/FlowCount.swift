@@ -19,12 +19,22 @@ import ProcessOutput
 extension FlowCount {
     /// The count of the flows `match` selects (`table=30`, `cookie=V/MASK`).
     static func read(_ target: String, match: String, ofctl: String) throws -> Int {
-        let reply = try ProcessOutput.run(URL(fileURLWithPath: ofctl), ["-O", "OpenFlow13", "dump-aggregate", target, match],
-                                          environment: FlowMonitor.environment(target: target))
-        guard reply.status == 0, let count = parse(Substring(reply.stdout)) else {
-            throw ScaleDrillFailure("ovs-ofctl dump-aggregate \(target) \(match): \(reply.stderr.isEmpty ? reply.stdout : reply.stderr)")
+        try readAll([(target, match)], ofctl: ofctl)[0]
+    }
+
+    /// Several counts read at once (one `ovs-ofctl` each, all running
+    /// together): a poll of every host costs one read's time, not their sum.
+    static func readAll(_ queries: [(target: String, match: String)], ofctl: String) throws -> [Int] {
+        let replies = try ProcessOutput.runAll(queries.map { target, match in
+            ProcessOutput.Command(URL(fileURLWithPath: ofctl), ["-O", "OpenFlow13", "dump-aggregate", target, match],
+                                  environment: FlowMonitor.environment(target: target))
+        })
+        return try zip(queries, replies).map { query, reply in
+            guard reply.status == 0, let count = parse(Substring(reply.stdout)) else {
+                throw ScaleDrillFailure("ovs-ofctl dump-aggregate \(query.target) \(query.match): \(reply.stderr.isEmpty ? reply.stdout : reply.stderr)")
+            }
+            return count
         }
-        return count
     }
 
     /// The count of one table's flows.
