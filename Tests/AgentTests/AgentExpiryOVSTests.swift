@@ -37,6 +37,10 @@ struct AgentExpiryOVSTests {
                   - vni: 10
                 """))
             #expect(try Self.delivered(sandbox) == 0)
+            // The bridge programmed before the traffic starts: the 3 s below are
+            // for gleaning, not for a start-up slowed by a busy machine.
+            let programmed = await eventually(30, every: .milliseconds(100)) { agent.output.contains("switch given its bridge's table") }
+            try #require(programmed, "the agent never programmed the bridge:\n\(agent.output)")
 
             // Each pings the other for 5 s: both ARP requests reach the agent, both are gleaned.
             let pings = try [(a, "10.77.0.2"), (b, "10.77.0.1")].map { container, target in
