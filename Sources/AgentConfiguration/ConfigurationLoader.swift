@@ -299,7 +299,7 @@ extension AgentConfiguration {
         }
         let bmp = try top.optional("bmp").map { node throws(ConfigurationError) in try bmpCollector(node) }
         if let bmp, routeReflectors.isEmpty {
-            throw ConfigurationError(file: file, path: "bmp", reason: "BMP to \(bmp.host):\(bmp.port) reports the BGP speaker, "
+            throw ConfigurationError(file: file, path: "bmp", reason: "BMP to \(bmp.collector) reports the BGP speaker, "
                 + "and there is none without route-reflectors")
         }
         var stateFile: String?

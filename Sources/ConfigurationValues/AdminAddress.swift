@@ -1,3 +1,4 @@
+import NetAddress
 import SocketFile
 
 #if canImport(Glibc)
@@ -60,7 +61,7 @@ public enum AdminAddress: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unix(path): path
-        case let .tcp(host, port): ListenAddress.text(host: host, port: port)
+        case let .tcp(host, port): HostPort.text(host: host, port: port)
         }
     }
 }

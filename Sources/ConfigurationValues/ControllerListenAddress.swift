@@ -74,14 +74,14 @@ public enum ControllerListenAddress: Hashable, Sendable, CustomStringConvertible
             return "unix:\(path)"
         case let .tcp(host, port):
             let reachable = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host
-            return "\(tls ? "ssl" : "tcp"):" + ListenAddress.text(host: reachable, port: port)
+            return "\(tls ? "ssl" : "tcp"):" + HostPort.text(host: reachable, port: port)
         }
     }
 
     public var description: String {
         switch self {
         case let .unix(path): "unix:\(path)"
-        case let .tcp(host, port): ListenAddress.text(host: host, port: port)
+        case let .tcp(host, port): HostPort.text(host: host, port: port)
         }
     }
 }

@@ -2,16 +2,14 @@ import NetAddress
 
 /// `IPV4:PORT` or `[IPV6]:PORT` where the reflector listens, from
 /// `--listen` or `listen:`.
-public struct ListenAddress: Sendable {
+public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
     public var host: String
     public var port: Int
 
     public init(host: String, port: Int) { self.host = host; self.port = port }
 
     /// HOST:PORT as an operator writes it: an IPv6 host in brackets.
-    public static func text(host: String, port: Int) -> String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-    }
+    public var description: String { HostPort.text(host: host, port: port) }
 
     /// Named as ArgumentParser's ExpressibleByArgument asks, so the flag can use it as it is.
     public init?(argument: String) {

@@ -1,3 +1,5 @@
+import NetAddress
+
 /// Where ovsdb-server listens, in OVS's own spelling: `unix:/run/openvswitch/db.sock`
 /// or `tcp:127.0.0.1:6640` (`tcp:[::1]:6640` for IPv6).
 public enum OVSDBEndpoint: Sendable, Hashable, CustomStringConvertible {
@@ -26,7 +28,7 @@ public enum OVSDBEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unix(let path): return "unix:\(path)"
-        case .tcp(let host, let port): return host.contains(":") ? "tcp:[\(host)]:\(port)" : "tcp:\(host):\(port)"
+        case .tcp(let host, let port): return "tcp:" + HostPort.text(host: host, port: port)
         }
     }
 }

@@ -7,7 +7,7 @@ extension ConfigurationFile {
         if differs(asn, next.asn) { out.append("as") }
         if differs(routerID, next.routerID) { out.append("router-id") }
         if differs(clusterID, next.clusterID) { out.append("cluster-id") }
-        if differs(listen.map { "\($0.host):\($0.port)" }, next.listen.map { "\($0.host):\($0.port)" }) { out.append("listen") }
+        if differs(listen, next.listen) { out.append("listen") }
         if differs(accept, next.accept) { out.append("accept") }
         if differs(holdTime, next.holdTime) || differs(keepalive, next.keepalive) || differs(connectRetry, next.connectRetry) {
             out.append("timers")
@@ -21,7 +21,7 @@ extension ConfigurationFile {
         if differs(logLevel, next.logLevel) { out.append("log-level") }
         if differs(adminAddress, next.adminAddress) || differs(adminSocketMode, next.adminSocketMode) { out.append("admin") }
         if differs(metricsAddress, next.metricsAddress) { out.append("metrics") }
-        if differs(bmpCollector.map { "\($0.host):\($0.port)" }, next.bmpCollector.map { "\($0.host):\($0.port)" }) { out.append("bmp") }
+        if differs(bmpCollector, next.bmpCollector) { out.append("bmp") }
         if differs(mrt, next.mrt) { out.append("mrt") }
         return out
     }

@@ -149,6 +149,8 @@ struct AgentConfigurationTests {
             expected: "t.yaml: duplicate-mac.moves: invalid value '3': unknown field; known: "),
         Bad(name: "BMP without reflectors", yaml: base + "\nbmp: 127.0.0.1:11019",
             expected: "t.yaml: bmp: BMP to 127.0.0.1:11019 reports the BGP speaker, and there is none without route-reflectors"),
+        Bad(name: "BMP to IPv6 without reflectors", yaml: base + "\nbmp: '[::1]:11019'",
+            expected: "t.yaml: bmp: BMP to [::1]:11019 reports the BGP speaker, and there is none without route-reflectors"),
         Bad(name: "BMP port zero", yaml: base + withReflector + "\nbmp: 127.0.0.1:0",
             expected: "t.yaml: bmp: invalid value '127.0.0.1:0': expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535"),
         Bad(name: "BMP host name", yaml: base + withReflector + "\nbmp: collector:11019",
