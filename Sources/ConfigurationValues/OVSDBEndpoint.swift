@@ -12,14 +12,8 @@ public enum OVSDBEndpoint: Sendable, Hashable, CustomStringConvertible {
             guard !path.isEmpty else { return nil }
             self = .unix(path: path)
         } else if text.hasPrefix("tcp:") {
-            let rest = text.dropFirst(4)
-            guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
-                  (1...65535).contains(port)
-            else { return nil }
-            var host = rest[..<colon]
-            if host.hasPrefix("[") && host.hasSuffix("]") { host = host.dropFirst().dropLast() }
-            guard !host.isEmpty else { return nil }
-            self = .tcp(host: String(host), port: port)
+            guard let (host, port) = try? HostPort.parse(text.dropFirst(4)), port > 0, !host.isEmpty else { return nil }
+            self = .tcp(host: host, port: port)
         } else {
             return nil
         }

@@ -41,6 +41,8 @@ struct CheckConfigTests {
         Case(daemon: .agent, yaml: agent + "admin:\n  address: 10.1.2.3:9179\n",
              message: "FILE: admin.address: invalid value '10.1.2.3:9179': not a loopback address"),
         Case(daemon: .agent, yaml: agent + "admin:\n  address: ''\n", message: "FILE: admin.address: invalid value '': expected a socket path"),
+        Case(daemon: .agent, yaml: agent + "admin:\n  address: '::1:9180'\n",
+             message: "FILE: admin.address: invalid value '::1:9180': an IPv6 host goes in brackets: [IPV6]:PORT"),
         Case(daemon: .agent, yaml: agent + "admin:\n  address: /" + String(repeating: "s", count: 110) + "\n",
              message: "FILE: admin.address: invalid value '/sss"),
         Case(daemon: .agent, yaml: agent + "admin:\n  socket-mode: 0644\n",

@@ -124,6 +124,11 @@ struct AgentConfigurationTests {
             expected: "t.yaml: bridges[0].ovsdb: invalid value 'db.sock': an OVSDB endpoint is unix:PATH, tcp:HOST:PORT or /PATH"),
         Bad(name: "BGP listen port", yaml: base + "\nbgp-listen: 127.0.0.1:99999",
             expected: "t.yaml: bgp-listen: invalid value '127.0.0.1:99999': the listen port must be in 0...65535"),
+        // An IPv6 host without brackets: which colon starts the port?
+        Bad(name: "BGP listen IPv6 without brackets", yaml: base + "\nbgp-listen: '::1:179'",
+            expected: "t.yaml: bgp-listen: invalid value '::1:179': an IPv6 host goes in brackets: [IPV6]:PORT"),
+        Bad(name: "OVSDB IPv6 without brackets", yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    ovsdb: 'tcp:::1:6640'"),
+            expected: "t.yaml: bridges[0].ovsdb: invalid value 'tcp:::1:6640': an OVSDB endpoint is unix:PATH, tcp:HOST:PORT or /PATH"),
         Bad(name: "duplicate key", yaml: base + "\nas: 65001", expected: "t.yaml: not valid YAML: Parser: expected all keys to be unique"),
         Bad(name: "port security not a boolean", yaml: base.replacingOccurrences(of: "vxlan-port: 100", with: "vxlan-port: 100\n    port-security: on"),
             expected: "t.yaml: bridges[0].port-security: invalid value 'on': expected true or false"),
