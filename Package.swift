@@ -85,7 +85,7 @@ let package = Package(
         // A speaker's sessions and tables to a BMP collector: the mapping (sans I/O) and the TCP client.
         .target(
             name: "BMPClient",
-            dependencies: ["BMP", "BGP", "BGPSpeaker", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["BMP", "BGP", "BGPSpeaker", "NetAddress", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings

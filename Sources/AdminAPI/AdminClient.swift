@@ -81,43 +81,37 @@ public struct AdminClient: Sendable {
     private func dial() throws(AdminClientError) -> Int32 {
         switch address {
         case let .unix(path):
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw .io(address, "socket: \(Self.lastError())") }
-            setTimeouts(fd)
             var sun = UnixSocketFile.address(path)
-            let r = withUnsafePointer(to: &sun) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            guard r == 0 else {
-                let reason = Self.lastError()
-                close(fd)
-                throw .unreachable(address, reason)
-            }
-            return fd
+            return try connected(AF_UNIX, to: &sun)
         case let .tcp(host, port):
             var v4 = sockaddr_in(), v6 = sockaddr_in6()
-            let isV4 = inet_pton(AF_INET, host, &v4.sin_addr) == 1
-            guard isV4 || inet_pton(AF_INET6, host, &v6.sin6_addr) == 1 else { throw .unreachable(address, "not an IP address literal") }
-            let fd = socket(isV4 ? AF_INET : AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw .io(address, "socket: \(Self.lastError())") }
-            setTimeouts(fd)
-            let r: Int32
-            if isV4 {
+            if inet_pton(AF_INET, host, &v4.sin_addr) == 1 {
                 v4.sin_family = sa_family_t(AF_INET)
                 v4.sin_port = in_port_t(UInt16(port).bigEndian)
-                r = withUnsafePointer(to: &v4) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            } else {
-                v6.sin6_family = sa_family_t(AF_INET6)
-                v6.sin6_port = in_port_t(UInt16(port).bigEndian)
-                r = withUnsafePointer(to: &v6) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+                return try connected(AF_INET, to: &v4)
             }
-            guard r == 0 else {
-                let reason = Self.lastError()
-                close(fd)
-                throw .unreachable(address, reason)
-            }
-            return fd
+            guard inet_pton(AF_INET6, host, &v6.sin6_addr) == 1 else { throw .unreachable(address, "not an IP address literal") }
+            v6.sin6_family = sa_family_t(AF_INET6)
+            v6.sin6_port = in_port_t(UInt16(port).bigEndian)
+            return try connected(AF_INET6, to: &v6)
         }
+    }
+
+    /// A stream socket of `family`, its timeouts set, connected to
+    /// `socketAddress` (a `sockaddr_un`, `sockaddr_in` or `sockaddr_in6`).
+    private func connected<SocketAddress>(_ family: Int32, to socketAddress: inout SocketAddress) throws(AdminClientError) -> Int32 {
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw .io(address, "socket: \(Self.lastError())") }
+        setTimeouts(fd)
+        let r = withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<SocketAddress>.size)) }
+        }
+        guard r == 0 else {
+            let reason = Self.lastError()
+            close(fd)
+            throw .unreachable(address, reason)
+        }
+        return fd
     }
 
     private func setTimeouts(_ fd: Int32) {

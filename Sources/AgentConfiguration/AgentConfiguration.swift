@@ -70,6 +70,9 @@ public struct AgentConfiguration: Hashable, Sendable {
         public var statisticsInterval: Duration? = defaultBMPStatisticsInterval
         /// Also what each reflector is sent (Adj-RIB-Out, RFC 8671).
         public var adjRIBOut = false
+
+        /// HOST:PORT, an IPv6 host in brackets.
+        public var collector: String { HostPort.text(host: host, port: port) }
     }
 
     public typealias LogLevel = ConfigurationValues.LogLevel

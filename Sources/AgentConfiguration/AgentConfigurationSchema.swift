@@ -32,7 +32,7 @@ extension AgentConfiguration {
                           "between Statistics Reports; 0: none"),
                 .optional("adj-rib-out", "boolean", default: "false", "also what each reflector is sent (RFC 8671)"),
             ]),
-            .optional("bgp-listen", "HOST:PORT", default: "\(defaultBGPHost):\(defaultBGPListenPort)",
+            .optional("bgp-listen", "HOST:PORT", default: HostPort.text(host: defaultBGPHost, port: defaultBGPListenPort),
                       "the BGP speaker's source address and listen port (port 0: any)"),
             .optional("route-reflectors", "list of mappings", default: "none (no BGP)", "the reflectors the agent peers with", list: true, children: [
                 .required("address", "IP address", "the reflector", example: "10.0.0.254"),

@@ -299,7 +299,7 @@ extension AgentConfiguration {
         }
         let bmp = try top.optional("bmp").map { node throws(ConfigurationError) in try bmpCollector(node) }
         if let bmp, routeReflectors.isEmpty {
-            throw ConfigurationError(file: file, path: "bmp", reason: "BMP to \(bmp.host):\(bmp.port) reports the BGP speaker, "
+            throw ConfigurationError(file: file, path: "bmp", reason: "BMP to \(bmp.collector) reports the BGP speaker, "
                 + "and there is none without route-reflectors")
         }
         var stateFile: String?
@@ -363,13 +363,17 @@ extension AgentConfiguration {
     /// `HOST:PORT`, or `[IPv6]:PORT`.
     private static func hostPort(_ node: ConfigurationNode) throws(ConfigurationError) -> (String, Int) {
         let text = try node.scalar()
-        guard let colon = text.lastIndex(of: ":") else { throw node.invalid("expected HOST:PORT") }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard IPAddress(host) != nil else { throw node.invalid("the listen host must be an IP address") }
-        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+        let (host, port): (String, Int)
+        do throws(HostPortError) {
+            (host, port) = try HostPort.parse(text)
+        } catch .badPort {
             throw node.invalid("the listen port must be in 0...65535")
+        } catch .notIPv6InBrackets {
+            throw node.invalid("the listen host must be an IP address")
+        } catch {
+            throw node.invalid(error.description)
         }
+        guard IPAddress(host) != nil else { throw node.invalid("the listen host must be an IP address") }
         return (host, port)
     }
 
@@ -390,12 +394,7 @@ extension AgentConfiguration {
         }
         let text = try collectorNode.scalar()
         let problem = "expected the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535"
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
-            throw collectorNode.invalid(problem)
-        }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) } else if host.contains(":") { throw collectorNode.invalid(problem) }
-        guard IPAddress(host) != nil else { throw collectorNode.invalid(problem) }
+        guard let (host, port) = try? HostPort.parse(text), port > 0, IPAddress(host) != nil else { throw collectorNode.invalid(problem) }
         return BMPCollector(host: host, port: port, statisticsInterval: interval, adjRIBOut: adjRIBOut)
     }
 

@@ -2,6 +2,7 @@ import BGPSpeaker
 import BMP
 import Logging
 import Metrics
+import NetAddress
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -35,7 +36,7 @@ public final class BMPClient: Sendable {
             self.statisticsInterval = statisticsInterval
         }
 
-        public var collector: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+        public var collector: String { HostPort.text(host: host, port: port) }
     }
 
     private struct State {

@@ -1,10 +1,5 @@
+import NetAddress
 import SocketFile
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where a daemon's admin API listens: a unix socket (the default: file
 /// permissions decide who may ask), or a TCP address that must be on
@@ -24,15 +19,18 @@ public enum AdminAddress: Hashable, Sendable, CustomStringConvertible {
         } else if text.hasPrefix("/") || text.hasPrefix(".") {
             self = .unix(path: text)
         } else {
-            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            let (host, port): (String, Int)
+            do throws(HostPortError) {
+                (host, port) = try HostPort.parse(text)
+            } catch .missingPort, .badPort {
                 throw AdminAddressError(text: text, reason: "expected a socket path or HOST:PORT with a port 0-65535")
+            } catch {
+                throw AdminAddressError(text: text, reason: error.description)
             }
-            var host = String(text[..<colon])
-            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-            guard let loopback = Self.isLoopback(host) else {
+            guard let address = IPAddress(host) else {
                 throw AdminAddressError(text: text, reason: "the host must be an IPv4 or IPv6 address literal")
             }
-            guard loopback || allowNonLoopback else {
+            guard address.isLoopback || allowNonLoopback else {
                 throw AdminAddressError(text: text, reason: "not a loopback address: the admin API has no authentication; allow it explicitly to listen there")
             }
             self = .tcp(host: host, port: port)
@@ -46,21 +44,10 @@ public enum AdminAddress: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// True for 127.0.0.0/8 and ::1, false for other literals, nil for a non-literal.
-    static func isLoopback(_ host: String) -> Bool? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, host, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
-        }
-        return nil
-    }
-
     public var description: String {
         switch self {
         case let .unix(path): path
-        case let .tcp(host, port): ListenAddress.text(host: host, port: port)
+        case let .tcp(host, port): HostPort.text(host: host, port: port)
         }
     }
 }

@@ -29,18 +29,20 @@ public enum ControllerListenAddress: Hashable, Sendable, CustomStringConvertible
         }
         if text.hasPrefix("ssl:") { throw refuse("TLS is turned on by the TLS settings, not the address: write HOST:PORT") }
         let hostPort = text.hasPrefix("tcp:") ? text.dropFirst(4) : Substring(text)
-        guard let colon = hostPort.lastIndex(of: ":") else { throw refuse("expected HOST:PORT, [IPv6]:PORT or unix:/PATH") }
-        var host = hostPort[..<colon]
-        if host.hasPrefix("["), host.hasSuffix("]") {
-            host = host.dropFirst().dropLast()
-        } else if host.contains(":"), case .v6? = IPAddress(String(host)) {
+        let (host, port): (String, Int)
+        do throws(HostPortError) {
+            (host, port) = try HostPort.parse(hostPort)
+        } catch .missingPort {
+            throw refuse("expected HOST:PORT, [IPv6]:PORT or unix:/PATH")
+        } catch .unbracketedIPv6 {
             throw refuse("an IPv6 host goes in brackets, as [::1]:6653")
+        } catch .notIPv6InBrackets {
+            throw refuse("the host must be an IP address")
+        } catch {
+            throw refuse(error.description)
         }
-        guard IPAddress(String(host)) != nil else { throw refuse("the host must be an IP address") }
-        guard let port = Int(hostPort[hostPort.index(after: colon)...]), (0...65535).contains(port) else {
-            throw refuse("the port must be in 0...65535")
-        }
-        self = .tcp(host: String(host), port: port)
+        guard IPAddress(host) != nil else { throw refuse("the host must be an IP address") }
+        self = .tcp(host: host, port: port)
     }
 
     /// A unix socket file, or TCP on 127.0.0.0/8 or ::1: only this host's
@@ -49,12 +51,7 @@ public enum ControllerListenAddress: Hashable, Sendable, CustomStringConvertible
     public var isLocal: Bool {
         switch self {
         case .unix: return true
-        case let .tcp(host, _):
-            switch IPAddress(host) {
-            case let .v4(address)?: return address.rawValue >> 24 == 127
-            case let .v6(address)?: return address == IPv6Address(high: 0, low: 1)
-            case nil: return false
-            }
+        case let .tcp(host, _): return IPAddress(host)?.isLoopback ?? false
         }
     }
 
@@ -74,14 +71,14 @@ public enum ControllerListenAddress: Hashable, Sendable, CustomStringConvertible
             return "unix:\(path)"
         case let .tcp(host, port):
             let reachable = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host
-            return "\(tls ? "ssl" : "tcp"):" + ListenAddress.text(host: reachable, port: port)
+            return "\(tls ? "ssl" : "tcp"):" + HostPort.text(host: reachable, port: port)
         }
     }
 
     public var description: String {
         switch self {
         case let .unix(path): "unix:\(path)"
-        case let .tcp(host, port): ListenAddress.text(host: host, port: port)
+        case let .tcp(host, port): HostPort.text(host: host, port: port)
         }
     }
 }

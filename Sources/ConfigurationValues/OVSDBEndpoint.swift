@@ -1,3 +1,5 @@
+import NetAddress
+
 /// Where ovsdb-server listens, in OVS's own spelling: `unix:/run/openvswitch/db.sock`
 /// or `tcp:127.0.0.1:6640` (`tcp:[::1]:6640` for IPv6).
 public enum OVSDBEndpoint: Sendable, Hashable, CustomStringConvertible {
@@ -10,14 +12,8 @@ public enum OVSDBEndpoint: Sendable, Hashable, CustomStringConvertible {
             guard !path.isEmpty else { return nil }
             self = .unix(path: path)
         } else if text.hasPrefix("tcp:") {
-            let rest = text.dropFirst(4)
-            guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
-                  (1...65535).contains(port)
-            else { return nil }
-            var host = rest[..<colon]
-            if host.hasPrefix("[") && host.hasSuffix("]") { host = host.dropFirst().dropLast() }
-            guard !host.isEmpty else { return nil }
-            self = .tcp(host: String(host), port: port)
+            guard let (host, port) = try? HostPort.parse(text.dropFirst(4)), port > 0, !host.isEmpty else { return nil }
+            self = .tcp(host: host, port: port)
         } else {
             return nil
         }
@@ -26,7 +22,7 @@ public enum OVSDBEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unix(let path): return "unix:\(path)"
-        case .tcp(let host, let port): return host.contains(":") ? "tcp:[\(host)]:\(port)" : "tcp:\(host):\(port)"
+        case .tcp(let host, let port): return "tcp:" + HostPort.text(host: host, port: port)
         }
     }
 }

@@ -36,6 +36,14 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// 127.0.0.0/8 or ::1: only this host reaches it.
+    public var isLoopback: Bool {
+        switch self {
+        case .v4(let a): a.rawValue >> 24 == 127
+        case .v6(let a): a == IPv6Address(high: 0, low: 1)
+        }
+    }
+
     /// The address as IPv6; IPv4 becomes v4-mapped (RFC 4291 §2.5.5.2).
     public var ipv6: IPv6Address {
         switch self {

@@ -8,10 +8,7 @@ public struct TCPEndpoint: Sendable, Hashable, CustomStringConvertible {
         self.address = address
         self.port = port
     }
-    public var description: String {
-        if case .v6 = address { return "[\(address)]:\(port)" }
-        return "\(address):\(port)"
-    }
+    public var description: String { HostPort.text(address, port: Int(port)) }
 }
 
 /// One direction of a connection: bytes flow from `source` to `destination`.

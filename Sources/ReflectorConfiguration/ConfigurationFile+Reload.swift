@@ -1,28 +1,30 @@
+import ConfigurationReader
+
 extension ConfigurationFile {
+    /// The fields a SIGHUP does not apply (only `neighbors` is re-read), by
+    /// their names in the file: a row each.
+    static let restartOnlySettings: [RestartOnlySetting<ConfigurationFile>] = [
+        RestartOnlySetting("as", \.asn),
+        RestartOnlySetting("router-id", \.routerID),
+        RestartOnlySetting("cluster-id", \.clusterID),
+        RestartOnlySetting("listen", \.listen),
+        RestartOnlySetting("accept", \.accept),
+        RestartOnlySetting("timers", \.holdTime, \.keepalive, \.connectRetry),
+        RestartOnlySetting("max-prefixes", \.maximumPrefixes),
+        RestartOnlySetting("max-peers", \.maximumPeers),
+        RestartOnlySetting("max-output-queue", \.maximumOutputQueue),
+        RestartOnlySetting("graceful-restart", \.gracefulRestart, \.restartTime, \.selectionDeferralTime),
+        RestartOnlySetting("route-target-constraint", \.routeTargetConstraint),
+        RestartOnlySetting("log-level", \.logLevel),
+        RestartOnlySetting("admin", \.adminAddress, \.adminSocketMode),
+        RestartOnlySetting("metrics", \.metricsAddress),
+        RestartOnlySetting("bmp", \.bmpCollector),
+        RestartOnlySetting("mrt", \.mrt),
+    ]
+
     /// The fields of `next` that differ from these and that a SIGHUP does
-    /// not apply (only `neighbors` is re-read), by their names in the file.
+    /// not apply, by their names in the file.
     public func restartOnlyChanges(in next: ConfigurationFile) -> [String] {
-        func differs<T: Equatable>(_ a: T?, _ b: T?) -> Bool { a != b }
-        var out: [String] = []
-        if differs(asn, next.asn) { out.append("as") }
-        if differs(routerID, next.routerID) { out.append("router-id") }
-        if differs(clusterID, next.clusterID) { out.append("cluster-id") }
-        if differs(listen.map { "\($0.host):\($0.port)" }, next.listen.map { "\($0.host):\($0.port)" }) { out.append("listen") }
-        if differs(accept, next.accept) { out.append("accept") }
-        if differs(holdTime, next.holdTime) || differs(keepalive, next.keepalive) || differs(connectRetry, next.connectRetry) {
-            out.append("timers")
-        }
-        if differs(maximumPrefixes, next.maximumPrefixes) { out.append("max-prefixes") }
-        if differs(maximumPeers, next.maximumPeers) { out.append("max-peers") }
-        if differs(maximumOutputQueue, next.maximumOutputQueue) { out.append("max-output-queue") }
-        if differs(gracefulRestart, next.gracefulRestart) || differs(restartTime, next.restartTime)
-            || differs(selectionDeferralTime, next.selectionDeferralTime) { out.append("graceful-restart") }
-        if differs(routeTargetConstraint, next.routeTargetConstraint) { out.append("route-target-constraint") }
-        if differs(logLevel, next.logLevel) { out.append("log-level") }
-        if differs(adminAddress, next.adminAddress) || differs(adminSocketMode, next.adminSocketMode) { out.append("admin") }
-        if differs(metricsAddress, next.metricsAddress) { out.append("metrics") }
-        if differs(bmpCollector.map { "\($0.host):\($0.port)" }, next.bmpCollector.map { "\($0.host):\($0.port)" }) { out.append("bmp") }
-        if differs(mrt, next.mrt) { out.append("mrt") }
-        return out
+        Self.restartOnlySettings.changes(from: self, to: next)
     }
 }

@@ -14,7 +14,7 @@ extension ConfigurationFile {
             .optional("as", "integer 1-4294967295", default: "`--as` (one of the two is required)", "our AS; every peer is iBGP in it"),
             .optional("router-id", "IPv4 address", default: "`--router-id` (one of the two is required)", "the BGP identifier"),
             .optional("cluster-id", "IPv4 address", default: "the router id", "RFC 4456 cluster id, the same on the reflectors of one cluster"),
-            .optional("listen", "IPV4:PORT or [IPV6]:PORT", default: "\(Defaults.listen.host):\(Defaults.listen.port)", "where BGP listens (port 0: any)"),
+            .optional("listen", "IPV4:PORT or [IPV6]:PORT", default: "\(Defaults.listen)", "where BGP listens (port 0: any)"),
             .optional("accept", "list of prefixes, or of mappings", default: "none", "peers connecting from these ranges become reflector clients",
                       example: "[10.0.0.0/8]", list: true, children: [
                 .required("prefix", "IPv4 or IPv6 prefix", "the range", example: "10.0.0.0/8"),

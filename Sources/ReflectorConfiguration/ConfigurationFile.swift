@@ -54,7 +54,7 @@ public struct ConfigurationFile: Sendable {
     public var asn: UInt32?
     public var routerID: IPv4Address?
     public var clusterID: IPv4Address?
-    public var listen: (host: String, port: Int)?
+    public var listen: ListenAddress?
     public var accept: [NeighborRange]?
     public var neighbors: [Neighbor]?
     public var holdTime: UInt16?
@@ -112,8 +112,7 @@ public struct ConfigurationFile: Sendable {
         c.routerID = try top.optional("router-id").map(ipv4)
         c.clusterID = try top.optional("cluster-id").map(ipv4)
         if let v = top.optional("listen") {
-            let l = try v.parsed("IPV4:PORT or [IPV6]:PORT, port 0-65535") { ListenAddress(argument: $0) }
-            c.listen = (l.host, l.port)
+            c.listen = try v.parsed("IPV4:PORT or [IPV6]:PORT, port 0-65535") { ListenAddress(argument: $0) }
         }
         if let v = top.optional("accept") {
             c.accept = try v.sequence().map { e throws(ConfigurationError) in

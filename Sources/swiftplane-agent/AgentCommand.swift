@@ -234,7 +234,7 @@ struct AgentCommand: AsyncParsableCommand {
             print("\(config): valid (\(configuration.bridges.count) bridge(s), \(configuration.tenants.count) VNI(s), "
                 + "\(configuration.endpoints.count) static endpoint(s), admin API on \(configuration.admin.address)"
                 + (configuration.metrics.map { ", metrics on \($0)" } ?? "")
-                + (configuration.bmp.map { ", BMP to \($0.host.contains(":") ? "[\($0.host)]" : $0.host):\($0.port)" } ?? "") + ")")
+                + (configuration.bmp.map { ", BMP to \($0.collector)" } ?? "") + ")")
             return
         }
 

@@ -259,7 +259,7 @@ actor AgentDaemon {
         if let speaker, let collector = configuration.bmp { bmpClient = await monitor(speaker, to: collector) }
         // Listens now (a bad address fails the start); dials the reflectors later.
         do { _ = try await speaker?.start() } catch {
-            throw ListenError(what: "BGP listener", address: "\(configuration.bgpHost):\(configuration.bgpPort)", underlying: error)
+            throw ListenError(what: "BGP listener", address: HostPort.text(host: configuration.bgpHost, port: configuration.bgpPort), underlying: error)
         }
     }
 

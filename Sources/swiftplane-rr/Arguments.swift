@@ -23,7 +23,7 @@ extension IPv4Address: ExpressibleByArgument {
 
 /// Parsed in ConfigurationValues, which the configuration file shares.
 extension ListenAddress: ExpressibleByArgument {
-    public var defaultValueDescription: String { Self.text(host: host, port: port) }
+    public var defaultValueDescription: String { description }
 }
 
 /// IPV4, IPV4:PORT, IPV6, [IPV6] or [IPV6]:PORT (179 when absent).

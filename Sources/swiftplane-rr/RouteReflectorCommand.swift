@@ -188,7 +188,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
         }
         guard let asn = asn?.value ?? file.asn else { refuse("missing the AS number: --as or 'as' in the configuration file") }
         guard let routerID = routerID ?? file.routerID else { refuse("missing the router id: --router-id or 'router-id' in the configuration file") }
-        let listen = listen ?? file.listen.map { ListenAddress(host: $0.host, port: $0.port) } ?? ConfigurationFile.Defaults.listen
+        let listen = listen ?? file.listen ?? ConfigurationFile.Defaults.listen
         let neighbors = neighbor.isEmpty
             ? (file.neighbors ?? []).map { $0.configuration(peerAS: asn) }
             : neighbor.map { NeighborConfiguration(address: $0.address, port: $0.port, peerAS: asn) }

@@ -7,35 +7,25 @@ enum BGPJSON {
     static func decodeStream(_ bytes: [UInt8], options: SessionOptions, reencode: Bool) -> (lines: [String], error: String?) {
         var decoder = MessageStreamDecoder(maximumMessageLength: options.maximumMessageLength)
         decoder.append(bytes)
-        var lines: [String] = []
-        while true {
-            let offset = decoder.consumed
-            do {
-                guard let frame = try decoder.next() else { break }
-                let message: BGPMessage
-                do {
-                    message = try BGPMessage.decode(frame, options: options)
-                } catch {
-                    var e = error
-                    e.offset += offset
-                    throw e
-                }
-                var object: [String: Any] = [
-                    "offset": offset,
-                    "type": typeName(message.type),
-                    "length": frame.readableBytes,
-                    "message": json(message),
-                ]
-                if reencode { object["reencoded"] = OpenFlowJSON.hex(message.encoded(options: options).readableBytesView) }
-                lines.append(OpenFlowJSON.serialise(object))
+        return DecodeOutput.lines(of: "BGP", consumed: { decoder.consumed }, pending: { decoder.pendingBytes }) { offset in
+            guard let frame = try decoder.next() else { return nil }
+            let message: BGPMessage
+            do throws(BGPDecodingError) {
+                message = try BGPMessage.decode(frame, options: options)
             } catch {
-                return (lines, "bad BGP message: \(error)")
+                var e = error
+                e.offset += offset
+                throw e
             }
+            var object: [String: Any] = [
+                "offset": offset,
+                "type": typeName(message.type),
+                "length": frame.readableBytes,
+                "message": json(message),
+            ]
+            if reencode { object["reencoded"] = OpenFlowJSON.hex(message.encoded(options: options).readableBytesView) }
+            return object
         }
-        if decoder.pendingBytes > 0 {
-            return (lines, "truncated BGP message at byte offset \(decoder.consumed): \(decoder.pendingBytes) bytes left, not a whole message")
-        }
-        return (lines, nil)
     }
 
     static func typeName(_ t: BGPMessage.MessageType) -> String {

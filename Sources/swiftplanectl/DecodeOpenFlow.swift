@@ -45,34 +45,24 @@ enum OpenFlowJSON {
     static func decodeStream(_ bytes: [UInt8], reencode: Bool) -> (lines: [String], error: String?) {
         var decoder = OpenFlowMessageDecoder()
         decoder.append(ByteBuffer(bytes: bytes))
-        var lines: [String] = []
-        while true {
-            let offset = decoder.consumed
-            do {
-                guard let envelope = try decoder.nextMessage() else { break }
-                var object: [String: Any] = [
-                    "offset": offset,
-                    "version": Int(envelope.version),
-                    "type": envelope.message.typeName,
-                    "xid": Int(envelope.xid),
-                    "length": decoder.consumed - offset,
-                    "message": jsonValue(envelope.message),
-                ]
-                if reencode {
-                    switch Result(catching: { try envelope.encoded() }) {
-                    case let .success(buffer): object["reencoded"] = hex(buffer.readableBytesView)
-                    case let .failure(error): object["reencoded_error"] = "\(error)"
-                    }
+        return DecodeOutput.lines(of: "OpenFlow", consumed: { decoder.consumed }, pending: { decoder.pendingBytes }) { offset in
+            guard let envelope = try decoder.nextMessage() else { return nil }
+            var object: [String: Any] = [
+                "offset": offset,
+                "version": Int(envelope.version),
+                "type": envelope.message.typeName,
+                "xid": Int(envelope.xid),
+                "length": decoder.consumed - offset,
+                "message": jsonValue(envelope.message),
+            ]
+            if reencode {
+                switch Result(catching: { try envelope.encoded() }) {
+                case let .success(buffer): object["reencoded"] = hex(buffer.readableBytesView)
+                case let .failure(error): object["reencoded_error"] = "\(error)"
                 }
-                lines.append(serialise(object))
-            } catch {
-                return (lines, "bad OpenFlow message: \(error)")
             }
+            return object
         }
-        if decoder.pendingBytes > 0 {
-            return (lines, "truncated OpenFlow message at byte offset \(decoder.consumed): \(decoder.pendingBytes) bytes left, not a whole message")
-        }
-        return (lines, nil)
     }
 
     static func serialise(_ object: [String: Any]) -> String {

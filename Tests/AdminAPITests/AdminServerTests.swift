@@ -168,8 +168,10 @@ struct AdminServerTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me")
     }
 
-    @Test func loopbackTCPServesAndTheClientNamesAnUnreachableSocket() async throws {
-        let server = AdminServer(address: .tcp(host: "127.0.0.1", port: 0), router: Self.router())
+    /// Both address families: the client dials IPv4 and IPv6 its own way.
+    @Test(arguments: ["127.0.0.1", "::1"])
+    func loopbackTCPServesAndTheClientNamesAnUnreachableSocket(host: String) async throws {
+        let server = AdminServer(address: .tcp(host: host, port: 0), router: Self.router())
         let bound = try await server.start()
         defer { Task { await server.stop() } }
         #expect(try AdminClient(address: bound).get("/items?n=0", as: [Item].self) == [])

@@ -41,6 +41,8 @@ struct CheckConfigTests {
         Case(daemon: .agent, yaml: agent + "admin:\n  address: 10.1.2.3:9179\n",
              message: "FILE: admin.address: invalid value '10.1.2.3:9179': not a loopback address"),
         Case(daemon: .agent, yaml: agent + "admin:\n  address: ''\n", message: "FILE: admin.address: invalid value '': expected a socket path"),
+        Case(daemon: .agent, yaml: agent + "admin:\n  address: '::1:9180'\n",
+             message: "FILE: admin.address: invalid value '::1:9180': an IPv6 host goes in brackets: [IPV6]:PORT"),
         Case(daemon: .agent, yaml: agent + "admin:\n  address: /" + String(repeating: "s", count: 110) + "\n",
              message: "FILE: admin.address: invalid value '/sss"),
         Case(daemon: .agent, yaml: agent + "admin:\n  socket-mode: 0644\n",
@@ -101,6 +103,9 @@ struct CheckConfigTests {
         Case(daemon: .rr, yaml: rr, arguments: ["--metrics", "0.0.0.0:9179"], message: "metrics on 0.0.0.0:9179)"),
         Case(daemon: .agent, yaml: agent + "metrics: '[::1]:9179'\n", message: "metrics on [::1]:9179)"),
         Case(daemon: .agent, yaml: agent + "metrics: 127.0.0.1:9179\n", arguments: ["--metrics", "10.0.0.1:9100"], message: "metrics on 10.0.0.1:9100)"),
+        // The BMP collector: an IPv6 host in brackets.
+        Case(daemon: .agent, yaml: agent + "route-reflectors:\n  - address: 10.0.0.254\nbmp: '[::1]:11019'\n", message: "BMP to [::1]:11019)"),
+        Case(daemon: .agent, yaml: agent + "route-reflectors:\n  - address: 10.0.0.254\nbmp: 127.0.0.1:11019\n", message: "BMP to 127.0.0.1:11019)"),
     ]
 
     @Test(arguments: good)

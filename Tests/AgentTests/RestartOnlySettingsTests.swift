@@ -42,6 +42,12 @@ struct RestartOnlySettingsTests {
              restartOnly: ["route-reflectors (none to some, or back)"]),
         Edit(name: "a bridge no longer read from OVSDB", from: "    ovsdb: unix:/var/run/openvswitch/db.sock\n", to: "",
              restartOnly: ["bridges' ovsdb"]),
+        Edit(name: "BGP listen port", from: "as: 65000\n", to: "as: 65000\nbgp-listen: '[::1]:1790'\n", restartOnly: ["bgp-listen"]),
+        Edit(name: "metrics listener", from: "as: 65000\n", to: "as: 65000\nmetrics: 127.0.0.1:9179\n", restartOnly: ["metrics"]),
+        Edit(name: "flow audit interval", from: "as: 65000\n", to: "as: 65000\nflow-audit-interval: 7\n", restartOnly: ["flow-audit-interval"]),
+        Edit(name: "graceful restart turned off", from: "as: 65000\n", to: "as: 65000\ngraceful-restart:\n  enabled: false\n",
+             restartOnly: ["graceful-restart"]),
+        Edit(name: "BMP collector", from: "as: 65000\n", to: "as: 65000\nbmp: '[::1]:11019'\n", restartOnly: ["bmp"]),
         Edit(name: "two at once, with a live change beside", from: "log-level: info\n",
              to: "log-level: warning\nadmin:\n  address: /tmp/other.sock\n", restartOnly: ["admin", "log-level"]),
     ]

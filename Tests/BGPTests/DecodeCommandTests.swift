@@ -62,6 +62,17 @@ import TestSupport
     }
 
     @Test(.enabled(if: Command.builtProduct("swiftplanectl") != nil, "swiftplanectl is not built (swift build --build-tests)"))
+    func aStreamCutInsideAMessageNamesWhereItStarts() throws {
+        let keepalive = Wire.encode(.keepalive)
+        guard let r = try Self.run([], input: keepalive + keepalive.prefix(10)) else {
+            Issue.record("swiftplanectl not built, although its check at the start said it was"); return
+        }
+        #expect(r.status == 1)
+        #expect(try Self.objects(r.stdout).count == 1)
+        #expect(r.stderr.contains("truncated BGP message at byte offset 19: 10 bytes left"), "\(r.stderr)")
+    }
+
+    @Test(.enabled(if: Command.builtProduct("swiftplanectl") != nil, "swiftplanectl is not built (swift build --build-tests)"))
 
     func helpHasAnExample() throws {
         guard let r = try Self.run(["--help"], input: []) else { Issue.record("swiftplanectl not built, although its check at the start said it was"); return }
