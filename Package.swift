@@ -137,7 +137,7 @@ let package = Package(
         // The agent's YAML file, checked field by field; a library so the fuzzer can reach its parser.
         .target(
             name: "AgentConfiguration",
-            dependencies: ["Agent", "Overlay", "BGP", "OpenFlow", "ConfigurationReader", "ConfigurationValues", "SocketFile"],
+            dependencies: ["Agent", "Overlay", "BGP", "OpenFlow", "ConfigurationReader", "ConfigurationValues", "NetAddress", "SocketFile"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

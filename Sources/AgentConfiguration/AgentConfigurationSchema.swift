@@ -1,6 +1,7 @@
 import Agent
 import ConfigurationReader
 import ConfigurationValues
+import NetAddress
 import SocketFile
 
 extension AgentConfiguration {
