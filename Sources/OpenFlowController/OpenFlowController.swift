@@ -52,6 +52,10 @@ public actor OpenFlowController {
         /// FLOW_MODs one by one. A switch that refuses bundles gets plain
         /// batches from then on, until it reconnects.
         public var bundles = true
+        /// FLOW_MODs per barrier-confirmed batch (at most two batches are in
+        /// flight): a large change goes in several, and a change that arrives
+        /// meanwhile waits for two barriers at most.
+        public var flowModsPerBatch = ReconcileProgress.chunk
 
         public init() {}
 
@@ -418,10 +422,6 @@ public actor OpenFlowController {
         return task
     }
 
-    /// FLOW_MODs per barrier: a large change goes in several, and a change
-    /// that arrives meanwhile waits for one barrier at most.
-    static let batchLimit = ReconcileProgress.chunk
-
     /// Sends until the switch holds what is wanted: after a (re)connect or
     /// for an audit, reads its tables first; then groups and meters to add,
     /// the flows in barrier-confirmed batches, the groups and meters no flow
@@ -498,7 +498,7 @@ public actor OpenFlowController {
                     }
                 }
                 let pending = shadows[datapathID]?.flows.pendingCount ?? 0
-                if let batch = shadows[datapathID]?.flows.nextBatch(limit: Self.batchLimit, at: now) {
+                if let batch = shadows[datapathID]?.flows.nextBatch(limit: max(1, configuration.flowModsPerBatch), at: now) {
                     if progress == nil, ReconcileProgress.isLarge(pending) {
                         progress = ReconcileProgress(total: pending, startedAt: started)
                     }
