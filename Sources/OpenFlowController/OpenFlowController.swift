@@ -502,9 +502,9 @@ public actor OpenFlowController {
                     if progress == nil, ReconcileProgress.isLarge(pending) {
                         progress = ReconcileProgress(total: pending, startedAt: started)
                     }
-                    let next = Task { try await self.send(batch, to: handle, on: datapathID) }
+                    let next = send(batch, to: handle, on: datapathID)
                     try await settle(&sending, into: &report, progress: &progress, on: datapathID)
-                    sending = (batch, next)
+                    sending = next
                     continue
                 }
                 if sending != nil {
@@ -598,40 +598,41 @@ public actor OpenFlowController {
         }
     }
 
-    /// Sends `batch`; the indices of the FLOW_MODs the switch refused.
-    private func send(_ batch: FlowShadow.Batch, to handle: SwitchHandle, on datapathID: DatapathID) async throws -> Set<Int> {
+    /// Hands `batch` to the switch now, so batches go out in the order they
+    /// were taken; the task yields the indices of its FLOW_MODs the switch refused.
+    private func send(_ batch: FlowShadow.Batch, to handle: SwitchHandle, on datapathID: DatapathID) -> InFlightBatch {
+        let messages = batch.flowMods.map { OpenFlowMessage.flowMod($0) }
+        let bundled = configuration.bundles && messages.count > 1 && !bundlesRefused.contains(handle.connectionID)
+        let submitted = handle.submitBatch(messages, bundled: bundled)
+        return (batch, Task { try await self.rejections(of: batch, submitted, bundled: bundled, handle: handle, on: datapathID) })
+    }
+
+    /// Waits for a batch sent (as one bundle when `bundled`); the indices
+    /// of the FLOW_MODs the switch refused. A bundle the switch refused
+    /// changed nothing: the same FLOW_MODs go again one by one (after any
+    /// batch sent meanwhile), so each refusal is known by its FLOW_MOD (and
+    /// a switch that does not know bundles, refusing the OPEN, gets plain
+    /// batches from then on).
+    private func rejections(of batch: FlowShadow.Batch, _ submitted: EventLoopFuture<[OpenFlowMessage]>, bundled: Bool,
+                            handle: SwitchHandle, on datapathID: DatapathID) async throws -> Set<Int> {
         do {
-            try await sendFlowMods(batch.flowMods, to: handle)
+            do {
+                _ = try await submitted.get()
+                if bundled { hub.count { $0.bundlesCommitted &+= 1 } }
+            } catch let OpenFlowRequestError.batchRejected(errors) where bundled {
+                hub.count { $0.bundlesRejected &+= 1 }
+                if let refusal = errors.first(where: { $0.index < 0 }) {
+                    bundlesRefused.insert(handle.connectionID)
+                    logger.warning("switch refused bundles; its flow changes go as plain batches until it reconnects", metadata: [
+                        "dpid": "\(handle.datapathID.description)", "error": "\(refusal.error.name)"])
+                }
+                try await handle.batch(batch.flowMods.map { OpenFlowMessage.flowMod($0) })
+            }
             return []
         } catch let OpenFlowRequestError.batchRejected(errors) {
             reportRejectedFlows(batch, errors, on: datapathID)
             return Set(errors.map(\.index))
         }
-    }
-
-    /// A batch of FLOW_MODs, as one bundle when the switch takes them. A
-    /// bundle the switch refused changed nothing: the same FLOW_MODs go
-    /// again one by one, so each refusal is known by its FLOW_MOD (and a
-    /// switch that does not know bundles, refusing the OPEN, gets plain
-    /// batches from then on).
-    private func sendFlowMods(_ flowMods: [FlowMod], to handle: SwitchHandle) async throws {
-        let messages = flowMods.map { OpenFlowMessage.flowMod($0) }
-        guard configuration.bundles, messages.count > 1, !bundlesRefused.contains(handle.connectionID) else {
-            return try await handle.batch(messages)
-        }
-        do {
-            try await handle.batch(messages, bundled: true)
-            hub.count { $0.bundlesCommitted &+= 1 }
-            return
-        } catch let OpenFlowRequestError.batchRejected(errors) {
-            hub.count { $0.bundlesRejected &+= 1 }
-            if let refusal = errors.first(where: { $0.index < 0 }) {
-                bundlesRefused.insert(handle.connectionID)
-                logger.warning("switch refused bundles; its flow changes go as plain batches until it reconnects", metadata: [
-                    "dpid": "\(handle.datapathID.description)", "error": "\(refusal.error.name)"])
-            }
-        }
-        try await handle.batch(messages)
     }
 
     private func reportRejectedFlows(_ batch: FlowShadow.Batch, _ errors: [BatchMemberError], on datapathID: DatapathID) {
