@@ -31,13 +31,62 @@ struct DrainInFlightTests {
         _ = try await controller.request(.echoRequest(ByteBuffer()), on: dpid)
     }
 
-    @Test("10 flows in batches of 4: the second batch goes out before the first barrier's reply, the third only after it; a FLOW_MOD refused in the first batch is retried, the rest confirmed")
-    func twoBatchesInFlight() async throws {
+    /// What the test does, then what the switch has seen: F FLOW_MOD, O A C
+    /// a bundle's open, add and commit, B barrier, E error, R barrier reply.
+    struct Step: Sendable {
+        /// Barriers answered, oldest first.
+        var releases: Int
+        /// Wait first until the refused FLOW_MOD's backoff is over.
+        var afterBackoff = false
+        /// Barrier requests seen by then (waited for).
+        var barriers: Int
+        /// FLOW_MODs not yet confirmed by then (waited for).
+        var pending: Int
+        /// What the switch saw since the step before, in order.
+        var seen: String
+    }
+
+    struct Case: NamedRow {
+        var name: String
+        var bundles: Bool
+        /// Times the first batch's first flow is refused.
+        var refusals: Int
+        var steps: [Step]
+        /// How many times each flow went out, most first.
+        var sends: [Int]
+    }
+
+    static let cases: [Case] = [
+        Case(name: "plain batches", bundles: false, refusals: 1, steps: [
+            // (a) Two batches out, neither barrier answered; (b) no third.
+            Step(releases: 0, barriers: 2, pending: 10, seen: "FFFFBFFFFB"),
+            // The first reply, with the ERROR of its first FLOW_MOD: the other
+            // three are confirmed while the second batch is out; the third goes.
+            Step(releases: 1, barriers: 3, pending: 7, seen: "ERFFB"),
+            // After the backoff, the second reply: the refused flow goes again, alone.
+            Step(releases: 1, afterBackoff: true, barriers: 4, pending: 3, seen: "RFB"),
+            Step(releases: 2, barriers: 4, pending: 0, seen: "RR"),
+        ], sends: [2] + Array(repeating: 1, count: 9)),
+        Case(name: "bundles", bundles: true, refusals: 2, steps: [
+            Step(releases: 0, barriers: 2, pending: 10, seen: "OAAAACBOAAAACB"),
+            // The first bundle refused whole (its add and its commit): its
+            // FLOW_MODs go again one by one behind the second bundle.
+            Step(releases: 1, barriers: 3, pending: 10, seen: "EERFFFFB"),
+            // The second bundle confirmed, then the plain batch with its refusal: the third goes.
+            Step(releases: 2, barriers: 4, pending: 3, seen: "REROAACB"),
+            Step(releases: 1, afterBackoff: true, barriers: 5, pending: 1, seen: "RFB"),
+            Step(releases: 1, barriers: 5, pending: 0, seen: "R"),
+        ], sends: [3, 2, 2, 2] + Array(repeating: 1, count: 6)),
+    ]
+
+    @Test("10 flows in batches of 4: two batches out before the first reply, the third only after it; a flow refused in the first batch is retried, the rest confirmed",
+          arguments: cases)
+    func twoBatchesInFlight(_ row: Case) async throws {
         var configuration = OpenFlowController.Configuration()
-        configuration.bundles = false
+        configuration.bundles = row.bundles
         configuration.flowModsPerBatch = 4
         let wanted = Self.flows(10)
-        let held = HeldBarrierSwitch(refusing: 1)
+        let held = HeldBarrierSwitch(refusing: row.refusals)
         let events = NIOLockedValueBox<[SwitchEvent]>([])
         try await withConnectedFakeSwitch(configuration, datapathID: Self.dpid, received: { _ in },
                                           answers: { held.answers($0, on: $1) }) { controller, peer in
@@ -45,52 +94,41 @@ struct DrainInFlightTests {
             defer { collector.cancel() }
             await controller.replaceTables(SwitchTables(flows: wanted), on: Self.dpid)
 
-            // (a) Two batches out, neither barrier answered; (b) no third.
-            #expect(await eventually(5) { held.barriers >= 2 })
-            try await Self.quiesce(controller)
-            #expect(held.shape == "FFFFBFFFFB")
-            #expect(await controller.pendingFlowCount(on: Self.dpid) == 10)
-
-            // The first barrier answered, with an ERROR for the batch's first
-            // FLOW_MOD: its three others are confirmed while the second batch
-            // is still out, the refused one is not, and the third batch goes.
-            #expect(held.release(on: peer))
-            #expect(await eventually(5) { held.barriers >= 3 })
-            #expect(await eventually(5) { await controller.pendingFlowCount(on: Self.dpid) == 7 })
-            let confirmed = ContinuousClock.now
-            try await Self.quiesce(controller)
-            #expect(held.shape == "FFFFBFFFFBERFFB", "the refused flow waits for its backoff; no fourth batch while two are out")
-            let refused = try #require(held.refused.first)
-            #expect(held.seen.first.flatMap { if case let .flowMod(key, _) = $0 { key } else { nil } } == refused, "the first batch's first")
-
-            // Past the refused flow's backoff, the second barrier answered:
-            // the refused flow goes again, alone, while the third batch is out.
-            try await Task.sleep(until: confirmed + FlowShadow.backoff(attempts: 1), clock: .continuous)
-            #expect(held.release(on: peer))
-            #expect(await eventually(5) { held.barriers >= 4 })
-            try await Self.quiesce(controller)
-            #expect(held.shape == "FFFFBFFFFBERFFBRFB")
-            #expect(held.release(on: peer))
-            #expect(held.release(on: peer))
+            var shape = ""
+            var lastStep = ContinuousClock.now
+            for (n, step) in row.steps.enumerated() {
+                if step.afterBackoff {
+                    // The refusal was confirmed before the last step's pending count was seen.
+                    try await Task.sleep(until: lastStep + FlowShadow.backoff(attempts: 1), clock: .continuous)
+                }
+                for _ in 0..<step.releases { #expect(held.release(on: peer), "step \(n): a barrier to answer") }
+                shape += step.seen
+                #expect(await eventually(5) { held.barriers >= step.barriers }, "step \(n): \(held.shape)")
+                #expect(await eventually(5) { await controller.pendingFlowCount(on: Self.dpid) == step.pending }, "step \(n)")
+                lastStep = ContinuousClock.now
+                try await Self.quiesce(controller)
+                #expect(held.shape == shape, "step \(n)")
+            }
 
             // (c) The switch holds exactly what is wanted, and the report says so.
-            let report = await nextReport(events)
+            let report = await Self.firstReport(events)
             #expect(held.table == Set(wanted.entries))
-            #expect(held.shape == "FFFFBFFFFBERFFBRFBRR")
-            let sends = Dictionary(grouping: held.seen.compactMap { if case let .flowMod(key, _) = $0 { key } else { nil } }, by: { $0 })
-            #expect(sends.count == 10 && sends.allSatisfy { $0.value.count == ($0.key == refused ? 2 : 1) },
-                    "each flow sent once, the refused one twice")
+            let refused = try #require(held.refusedKey)
+            #expect(held.seen.lazy.compactMap(\.flowModKey).first == refused, "the first batch's first flow was refused")
+            let sends = Dictionary(grouping: held.seen.compactMap(\.flowModKey), by: { $0 }).mapValues(\.count)
+            #expect(sends.values.sorted(by: >) == row.sends && sends[refused] == row.sends.first)
             #expect(report?.added == 10 && report?.modified == 0 && report?.deleted == 0, "\(String(describing: report))")
             #expect(report?.rejected == 1 && report?.unchanged == 0 && report?.readSwitch == true)
-            #expect(await controller.pendingFlowCount(on: Self.dpid) == 0)
             #expect(controller.statistics.rejectedMods == 1)
+            #expect(controller.statistics.bundlesCommitted == (row.bundles ? 2 : 0))
+            #expect(controller.statistics.bundlesRejected == (row.bundles ? 1 : 0))
             let rejections = events.withLockedValue { $0 }.compactMap { if case let .flowRejected(_, key, _) = $0 { key } else { nil } }
             #expect(rejections == [refused])
         }
     }
 
     /// The first `flowsSynced` report collected, waited for.
-    private func nextReport(_ events: NIOLockedValueBox<[SwitchEvent]>) async -> FlowSyncReport? {
+    static func firstReport(_ events: NIOLockedValueBox<[SwitchEvent]>) async -> FlowSyncReport? {
         let report = { events.withLockedValue { $0 }.lazy.compactMap { if case let .flowsSynced(report) = $0 { report } else { nil } }.first }
         _ = await eventually(5) { report() != nil }
         return report()
