@@ -531,7 +531,9 @@ public actor OpenFlowController {
             throw error
         }
         report.readSwitch = dumped
-        report.unchanged = max(0, (shadows[datapathID]?.flows.wantedCount ?? 0) - report.added - report.modified)
+        // Wanted flows neither sent now nor still waiting (a refused one waits for its retry).
+        let settled = (shadows[datapathID]?.flows.wantedCount ?? 0) - (shadows[datapathID]?.flows.pendingWantedCount ?? 0)
+        report.unchanged = max(0, settled - report.added - report.modified)
         report.duration = ContinuousClock.now - started
         if dumped || report.flowModsSent > 0 || report.groups != EntryChanges() || report.meters != EntryChanges() {
             finish(report)

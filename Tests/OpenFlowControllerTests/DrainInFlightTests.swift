@@ -111,7 +111,7 @@ struct DrainInFlightTests {
             }
 
             // (c) The switch holds exactly what is wanted, and the report says so.
-            let report = await Self.firstReport(events)
+            let report = await Self.reports(events).first
             #expect(held.table == Set(wanted.entries))
             let refused = try #require(held.refusedKey)
             #expect(held.seen.lazy.compactMap(\.flowModKey).first == refused, "the first batch's first flow was refused")
@@ -127,10 +127,30 @@ struct DrainInFlightTests {
         }
     }
 
-    /// The first `flowsSynced` report collected, waited for.
-    static func firstReport(_ events: NIOLockedValueBox<[SwitchEvent]>) async -> FlowSyncReport? {
-        let report = { events.withLockedValue { $0 }.lazy.compactMap { if case let .flowsSynced(report) = $0 { report } else { nil } }.first }
-        _ = await eventually(5) { report() != nil }
-        return report()
+    /// The first `count` `flowsSynced` reports collected, waited for.
+    static func reports(_ events: NIOLockedValueBox<[SwitchEvent]>, count: Int = 1) async -> [FlowSyncReport] {
+        let reports = { events.withLockedValue { $0 }.compactMap { if case let .flowsSynced(report) = $0 { report } else { nil } } }
+        _ = await eventually(5) { reports().count >= count }
+        return Array(reports().prefix(count))
+    }
+
+    @Test("a refused flow still waiting for its retry when the drain ends is reported rejected, not unchanged")
+    func refusedIsNotUnchanged() async throws {
+        var configuration = OpenFlowController.Configuration()
+        configuration.bundles = false
+        let held = HeldBarrierSwitch(refusing: 1)
+        let events = NIOLockedValueBox<[SwitchEvent]>([])
+        try await withConnectedFakeSwitch(configuration, datapathID: Self.dpid, received: { _ in },
+                                          answers: { held.answers($0, on: $1) }) { controller, peer in
+            let collector = Task { for await event in controller.events { events.withLockedValue { $0.append(event) } } }
+            defer { collector.cancel() }
+            held.releaseAll(on: peer)
+            await controller.replaceTables(SwitchTables(flows: Self.flows(3)), on: Self.dpid)
+            // One batch of three, one refused: the drain ends before its backoff; another sends it.
+            let reports = await Self.reports(events, count: 2)
+            #expect(reports.map(\.added) == [2, 1] && reports.map(\.rejected) == [1, 0], "\(reports)")
+            #expect(reports.map(\.unchanged) == [0, 2], "\(reports)")
+            #expect(held.shape == "FFFBERFBR")
+        }
     }
 }
