@@ -52,6 +52,10 @@ public actor OpenFlowController {
         /// FLOW_MODs one by one. A switch that refuses bundles gets plain
         /// batches from then on, until it reconnects.
         public var bundles = true
+        /// FLOW_MODs per barrier-confirmed batch (at most two batches are in
+        /// flight): a large change goes in several, and a change that arrives
+        /// meanwhile waits for two barriers at most.
+        public var flowModsPerBatch = ReconcileProgress.chunk
 
         public init() {}
 
@@ -418,10 +422,6 @@ public actor OpenFlowController {
         return task
     }
 
-    /// FLOW_MODs per barrier: a large change goes in several, and a change
-    /// that arrives meanwhile waits for one barrier at most.
-    static let batchLimit = ReconcileProgress.chunk
-
     /// Sends until the switch holds what is wanted: after a (re)connect or
     /// for an audit, reads its tables first; then groups and meters to add,
     /// the flows in barrier-confirmed batches, the groups and meters no flow
@@ -498,13 +498,13 @@ public actor OpenFlowController {
                     }
                 }
                 let pending = shadows[datapathID]?.flows.pendingCount ?? 0
-                if let batch = shadows[datapathID]?.flows.nextBatch(limit: Self.batchLimit, at: now) {
+                if let batch = shadows[datapathID]?.flows.nextBatch(limit: max(1, configuration.flowModsPerBatch), at: now) {
                     if progress == nil, ReconcileProgress.isLarge(pending) {
                         progress = ReconcileProgress(total: pending, startedAt: started)
                     }
-                    let next = Task { try await self.send(batch, to: handle, on: datapathID) }
+                    let next = send(batch, to: handle, on: datapathID)
                     try await settle(&sending, into: &report, progress: &progress, on: datapathID)
-                    sending = (batch, next)
+                    sending = next
                     continue
                 }
                 if sending != nil {
@@ -531,7 +531,9 @@ public actor OpenFlowController {
             throw error
         }
         report.readSwitch = dumped
-        report.unchanged = max(0, (shadows[datapathID]?.flows.wantedCount ?? 0) - report.added - report.modified)
+        // Wanted flows neither sent now nor still waiting (a refused one waits for its retry).
+        let settled = (shadows[datapathID]?.flows.wantedCount ?? 0) - (shadows[datapathID]?.flows.pendingWantedCount ?? 0)
+        report.unchanged = max(0, settled - report.added - report.modified)
         report.duration = ContinuousClock.now - started
         if dumped || report.flowModsSent > 0 || report.groups != EntryChanges() || report.meters != EntryChanges() {
             finish(report)
@@ -598,40 +600,41 @@ public actor OpenFlowController {
         }
     }
 
-    /// Sends `batch`; the indices of the FLOW_MODs the switch refused.
-    private func send(_ batch: FlowShadow.Batch, to handle: SwitchHandle, on datapathID: DatapathID) async throws -> Set<Int> {
+    /// Hands `batch` to the switch now, so batches go out in the order they
+    /// were taken; the task yields the indices of its FLOW_MODs the switch refused.
+    private func send(_ batch: FlowShadow.Batch, to handle: SwitchHandle, on datapathID: DatapathID) -> InFlightBatch {
+        let messages = batch.flowMods.map { OpenFlowMessage.flowMod($0) }
+        let bundled = configuration.bundles && messages.count > 1 && !bundlesRefused.contains(handle.connectionID)
+        let submitted = handle.submitBatch(messages, bundled: bundled)
+        return (batch, Task { try await self.rejections(of: batch, submitted, bundled: bundled, handle: handle, on: datapathID) })
+    }
+
+    /// Waits for a batch sent (as one bundle when `bundled`); the indices
+    /// of the FLOW_MODs the switch refused. A bundle the switch refused
+    /// changed nothing: the same FLOW_MODs go again one by one (after any
+    /// batch sent meanwhile), so each refusal is known by its FLOW_MOD (and
+    /// a switch that does not know bundles, refusing the OPEN, gets plain
+    /// batches from then on).
+    private func rejections(of batch: FlowShadow.Batch, _ submitted: EventLoopFuture<[OpenFlowMessage]>, bundled: Bool,
+                            handle: SwitchHandle, on datapathID: DatapathID) async throws -> Set<Int> {
         do {
-            try await sendFlowMods(batch.flowMods, to: handle)
+            do {
+                _ = try await submitted.get()
+                if bundled { hub.count { $0.bundlesCommitted &+= 1 } }
+            } catch let OpenFlowRequestError.batchRejected(errors) where bundled {
+                hub.count { $0.bundlesRejected &+= 1 }
+                if let refusal = errors.first(where: { $0.index < 0 }) {
+                    bundlesRefused.insert(handle.connectionID)
+                    logger.warning("switch refused bundles; its flow changes go as plain batches until it reconnects", metadata: [
+                        "dpid": "\(handle.datapathID.description)", "error": "\(refusal.error.name)"])
+                }
+                try await handle.batch(batch.flowMods.map { OpenFlowMessage.flowMod($0) })
+            }
             return []
         } catch let OpenFlowRequestError.batchRejected(errors) {
             reportRejectedFlows(batch, errors, on: datapathID)
             return Set(errors.map(\.index))
         }
-    }
-
-    /// A batch of FLOW_MODs, as one bundle when the switch takes them. A
-    /// bundle the switch refused changed nothing: the same FLOW_MODs go
-    /// again one by one, so each refusal is known by its FLOW_MOD (and a
-    /// switch that does not know bundles, refusing the OPEN, gets plain
-    /// batches from then on).
-    private func sendFlowMods(_ flowMods: [FlowMod], to handle: SwitchHandle) async throws {
-        let messages = flowMods.map { OpenFlowMessage.flowMod($0) }
-        guard configuration.bundles, messages.count > 1, !bundlesRefused.contains(handle.connectionID) else {
-            return try await handle.batch(messages)
-        }
-        do {
-            try await handle.batch(messages, bundled: true)
-            hub.count { $0.bundlesCommitted &+= 1 }
-            return
-        } catch let OpenFlowRequestError.batchRejected(errors) {
-            hub.count { $0.bundlesRejected &+= 1 }
-            if let refusal = errors.first(where: { $0.index < 0 }) {
-                bundlesRefused.insert(handle.connectionID)
-                logger.warning("switch refused bundles; its flow changes go as plain batches until it reconnects", metadata: [
-                    "dpid": "\(handle.datapathID.description)", "error": "\(refusal.error.name)"])
-            }
-        }
-        try await handle.batch(messages)
     }
 
     private func reportRejectedFlows(_ batch: FlowShadow.Batch, _ errors: [BatchMemberError], on datapathID: DatapathID) {

@@ -23,10 +23,18 @@ public struct SwitchHandle: Sendable {
     /// `bundled`: as one bundle, applied all at once or not at all (a
     /// rejected bundle changed nothing; its errors' indexes are the bundle's).
     public func batch(_ messages: [OpenFlowMessage], bundled: Bool = false) async throws {
+        _ = try await submitBatch(messages, bundled: bundled).get()
+    }
+
+    /// `batch`, handed to the switch's event loop before it returns, so
+    /// batches submitted one after the other go out in that order (two
+    /// calls of the async `batch` from one actor each hop off it first, and
+    /// may overtake each other). The future fails as `batch` throws.
+    func submitBatch(_ messages: [OpenFlowMessage], bundled: Bool = false) -> EventLoopFuture<[OpenFlowMessage]> {
         let handler = handler
         let promise = channel.eventLoop.makePromise(of: [OpenFlowMessage].self)
         channel.eventLoop.execute { handler.value.batch(messages, bundled: bundled, promise: promise) }
-        _ = try await promise.futureResult.get()
+        return promise.futureResult
     }
 
     /// Sends a message with no reply; false when the switch's queue is full.

@@ -98,6 +98,9 @@ public struct FlowShadow: Sendable {
     /// Flows not yet known to be on the switch as wanted (rejected ones included).
     public var pendingCount: Int { divergent.count }
 
+    /// Of those, the ones wanted on the switch (the others wait to be deleted).
+    public var pendingWantedCount: Int { divergent.values.count { $0.want != nil } }
+
     // MARK: what the application wants
 
     public mutating func apply(_ changes: FlowChanges) {

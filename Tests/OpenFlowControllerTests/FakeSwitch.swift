@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import OpenFlow
 
@@ -9,8 +10,10 @@ import OpenFlow
 /// either a well-behaved switch (answers the handshake, echoes, barriers,
 /// empty stats) or a source of whatever bytes a test wants to send.
 final class FakePeer: @unchecked Sendable {
-    // The fd is written once in init and only used by the thread that owns the peer.
+    // The fd is written once in init; reads are the owning thread's, writes are locked.
     let fd: Int32
+    /// Whole messages even when a test thread writes beside the serving one.
+    private let writeLock = NIOLock()
 
     init(port: Int) throws {
         var address = sockaddr_in()
@@ -44,7 +47,15 @@ final class FakePeer: @unchecked Sendable {
 
     func write(_ buffer: ByteBuffer) {
         let bytes = Array(buffer.readableBytesView)
-        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        writeLock.withLock {
+            var sent = 0
+            while sent < bytes.count {
+                let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { return }
+                sent += n
+            }
+        }
     }
 
     /// Reads until `deadline`; returns what came and whether the peer closed.
@@ -74,8 +85,10 @@ final class FakePeer: @unchecked Sendable {
     }
 
     /// Plays a well-behaved 1.3 switch until `stop` says so or the controller
-    /// closes; `received` sees every message the controller sent.
+    /// closes; `received` sees every message the controller sent, and a
+    /// message `answers` returns true for is left to it to answer (on this peer).
     func serveAsSwitch(datapathID: DatapathID, received: @Sendable (OpenFlowEnvelope) -> Void = { _ in },
+                       answers: @Sendable (OpenFlowEnvelope, FakePeer) -> Bool = { _, _ in false },
                        stop: @escaping @Sendable () -> Bool) {
         write(Wire.message(type: 0, xid: 1))
         var decoder = OpenFlowMessageDecoder()
@@ -87,6 +100,7 @@ final class FakePeer: @unchecked Sendable {
             decoder.append(ByteBuffer(bytes: chunk[0..<n]))
             while let message = try? decoder.nextMessage() {
                 received(message)
+                if answers(message, self) { continue }
                 switch message.message {
                 case .featuresRequest:
                     write(Wire.message(type: 6, xid: message.xid, body: Wire.featuresBody(dpid: datapathID)))
