@@ -54,8 +54,10 @@ public actor OpenFlowController {
         public var bundles = true
         /// FLOW_MODs per barrier-confirmed batch (at most two batches are in
         /// flight): a large change goes in several, and a change that arrives
-        /// meanwhile waits for two barriers at most.
-        public var flowModsPerBatch = ReconcileProgress.chunk
+        /// meanwhile waits for two barriers at most, about 0.2 s of Open
+        /// vSwitch's work at 5,000 (0.7 s at 20,000). A 100,000-endpoint
+        /// install takes the same time either way.
+        public var flowModsPerBatch = 5_000
 
         public init() {}
 

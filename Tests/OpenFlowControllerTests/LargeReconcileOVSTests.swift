@@ -11,7 +11,7 @@ import Testing
        .enabled(if: OVSSandbox.controllerTestsUnavailable == nil,
                 Comment(rawValue: OVSSandbox.controllerTestsUnavailable ?? "")))
 struct LargeReconcileOVSTests {
-    @Test("200,000 flows: all installed, progress lines a second apart at most, counts in chunks")
+    @Test("200,000 flows: all installed, progress lines a second apart at most, counts in batches")
     func largeTable() async throws {
         let count = 10 * ReconcileProgress.chunk
         let table = FlowTable((0..<count).map { i in
@@ -32,14 +32,15 @@ struct LargeReconcileOVSTests {
                 let lines = log.all.filter { $0.message == "flows sending" }
                 let seconds = Double(report.duration.components.seconds) + Double(report.duration.components.attoseconds) * 1e-18
                 print("\(count) flows installed in \(String(format: "%.2f", seconds)) s; progress: \(lines.compactMap { $0.metadata["flow-mods"] })")
-                // One line a second at most, each at a chunk boundary short of the total.
+                // One line a second at most, each at a batch boundary short of the total.
                 #expect(Double(lines.count) <= seconds)
                 // A chunk takes well under a second here (60,000 flows took 1.25 s), so a sync of
                 // 2.5 s or more has a chunk confirmed more than a second after the start.
                 if seconds >= 2.5 { #expect(!lines.isEmpty, "a \(seconds) s sync logged no progress") }
                 for line in lines {
                     let sent = Int(line.metadata["flow-mods"]?.split(separator: "/").first ?? "") ?? -1
-                    #expect(sent > 0 && sent < count && sent % ReconcileProgress.chunk == 0, "\(line.metadata)")
+                    let batch = OpenFlowController.Configuration().flowModsPerBatch
+                    #expect(sent > 0 && sent < count && sent % batch == 0, "\(line.metadata)")
                 }
             } catch {
                 await controller.stop()
