@@ -6,9 +6,11 @@ enum ReflectorProcess {
     static var available: Bool { Command.builtProduct("swiftplane-rr") != nil }
 
     static func start(_ arguments: [String]) throws -> Daemon {
-        // Its admin socket in the temporary folder, never /run (a kill -9 leaves the file; a restart replaces it).
-        try Daemon([Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr"] + arguments + (arguments.contains("--admin-socket") ? []
-            : ["--admin-socket", NSTemporaryDirectory() + "swiftplane-rr-\(UUID().uuidString.prefix(8)).sock"]))
+        // Its admin socket in the temporary folder, never /run; a kill -9 leaves the file, removed with the value.
+        let socket = arguments.contains("--admin-socket") ? nil
+            : URL(fileURLWithPath: NSTemporaryDirectory() + "swiftplane-rr-\(UUID().uuidString.prefix(8)).sock")
+        return try Daemon([Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr"] + arguments + (socket.map { ["--admin-socket", $0.path] } ?? []),
+                          leftovers: socket.map { [$0] } ?? [])
     }
 
     /// Started with `--config` on rr.yaml, written into `folder`: AS 65000,

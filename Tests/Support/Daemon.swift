@@ -15,17 +15,21 @@ public final class Daemon: Sendable {
     /// Its stdout and stderr.
     public let log: URL
     private let ownsLog: Bool
+    /// Files the child makes that go with this value (a socket a kill -9 leaves).
+    private let leftovers: [URL]
     /// The wait status once reaped; nil while it runs.
     private let reaped = Mutex<Int32?>(nil)
 
     /// Starts `arguments` (the program by path, or a name found on PATH).
-    /// `log` nil: a temporary file, removed with this value.
-    public init(_ arguments: [String], netns: String? = nil, environment: [String: String] = [:], log: URL? = nil) throws {
+    /// `log` nil: a temporary file, removed with this value; so are `leftovers`.
+    public init(_ arguments: [String], netns: String? = nil, environment: [String: String] = [:], log: URL? = nil,
+                leftovers: [URL] = []) throws {
         let commandLine = netns.map { [Command.which("ip") ?? "/usr/sbin/ip", "netns", "exec", $0] + arguments } ?? arguments
         guard let program = commandLine.first.flatMap({ $0.contains("/") ? $0 : Command.which($0) }) else {
             throw SpawnError(arguments: arguments, reason: "not found on PATH")
         }
         ownsLog = log == nil
+        self.leftovers = leftovers
         self.log = log ?? FileManager.default.temporaryDirectory.appendingPathComponent("swiftplane-child-\(UUID().uuidString).log")
         pid = try Self.spawn(program, commandLine, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
                              log: self.log.path)
@@ -130,6 +134,7 @@ public final class Daemon: Sendable {
     deinit {
         stop()
         if ownsLog { try? FileManager.default.removeItem(at: log) }
+        for file in leftovers { try? FileManager.default.removeItem(at: file) }
     }
 
     private static func spawn(_ program: String, _ arguments: [String], environment: [String: String], log: String) throws -> pid_t {
