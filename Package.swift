@@ -302,7 +302,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AgentBenchmarks",
-            dependencies: ["Agent", "Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["Agent", "AgentConfiguration", "Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
             path: "Tests/Benchmarks/AgentBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

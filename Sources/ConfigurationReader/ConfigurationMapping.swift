@@ -3,7 +3,9 @@
 /// back to a default. A misspelt secret's value is not shown either.
 public struct ConfigurationMapping {
     private var entries: [(key: String, node: ConfigurationNode)] = []
-    private var known: Set<String> = []
+    /// The keys asked for (a handful: a list, not a set, for the 10,000
+    /// mappings of a long endpoint list).
+    private var known: [String] = []
     private var secrets: Set<String> = []
     public let at: ConfigurationNode
 
@@ -15,13 +17,13 @@ public struct ConfigurationMapping {
             if entries.contains(where: { $0.key == name.string }) {
                 throw at.error("key '\(FileText.quoted(name.string))' appears twice")
             }
-            entries.append((name.string, ConfigurationNode(node: value, path: at.child(name.string), file: at.file)))
+            entries.append((name.string, ConfigurationNode(node: value, location: .key(at.location, name.string), file: at.file)))
         }
     }
 
     /// The key's node, or nil when it is absent or null; a secret's errors never show it.
     public mutating func optional(_ key: String, secret: Bool = false) -> ConfigurationNode? {
-        known.insert(key)
+        if !known.contains(key) { known.append(key) }
         if secret { secrets.insert(key) }
         guard var node = entries.first(where: { $0.key == key })?.node, node.node.null == nil else { return nil }
         node.isSecret = secret
@@ -38,7 +40,7 @@ public struct ConfigurationMapping {
     /// Refuses the first key not read, with the known key it likely meant.
     public func finish() throws(ConfigurationError) {
         guard let unknown = entries.first(where: { !known.contains($0.key) }) else { return }
-        let meant = KeySuggestion.closest(to: unknown.key, among: known)
+        let meant = KeySuggestion.closest(to: unknown.key, among: Set(known))
         var node = unknown.node
         node.isSecret = meant.map(secrets.contains) ?? false || KeySuggestion.looksSecret(unknown.key)
         let hint = meant.map { "did you mean '\($0)'? " } ?? ""

@@ -22,6 +22,9 @@ public struct FlowChanges: Sendable, Hashable {
     /// No flow is wanted with `key`.
     public mutating func remove(_ key: FlowKey) { byKey[key] = .some(nil) }
 
+    /// Room for `count` keys, so a large change is not hashed again as it grows.
+    public mutating func reserveCapacity(_ count: Int) { byKey.reserveCapacity(count) }
+
     /// `other` applied after this one.
     public mutating func merge(_ other: FlowChanges) {
         byKey.merge(other.byKey) { _, later in later }

@@ -113,6 +113,7 @@ public struct FlowShadow: Sendable {
             table.apply(changes)
             recording = .replaced(table)
         }
+        if isTrusted { divergent.reserveCapacity(divergent.count + changes.count) }
         for (key, entry) in changes.byKey { want(entry, at: key) }
     }
 
@@ -235,6 +236,9 @@ public struct FlowShadow: Sendable {
         var deletes: [Batch.Member] = []
         var installMods: [FlowMod] = []
         var deleteMods: [FlowMod] = []
+        let room = min(limit, divergent.count)
+        installs.reserveCapacity(room)
+        installMods.reserveCapacity(room)
         for (key, known) in divergent {
             if installs.count + deletes.count >= limit { break }
             if inFlight.contains(key) { continue }
@@ -262,8 +266,11 @@ public struct FlowShadow: Sendable {
             }
         }
         guard !installs.isEmpty || !deletes.isEmpty else { return nil }
+        inFlight.reserveCapacity(inFlight.count + installs.count + deletes.count)
         for member in installs { inFlight.insert(member.key) }
         for member in deletes { inFlight.insert(member.key) }
+        if deletes.isEmpty { return Batch(members: installs, flowMods: installMods) }
+        if installs.isEmpty { return Batch(members: deletes, flowMods: deleteMods) }
         return Batch(members: installs + deletes, flowMods: installMods + deleteMods)
     }
 

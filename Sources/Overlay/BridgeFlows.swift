@@ -122,6 +122,8 @@ public struct BridgeFlows: Sendable {
     /// The flows of these endpoints and of these claimed IPs, as the state is now.
     private func derivedFlows(keys: Set<EndpointKey>, claims touched: Set<AddressClaim>) -> [FlowKey: FlowEntry] {
         var out: [FlowKey: FlowEntry] = [:]
+        // A local endpoint has about five flows, a remote one two; hashed once, not again as the table grows.
+        out.reserveCapacity(keys.count * (localKeys.isEmpty ? 1 : 3) + touched.count * 2)
         let localVNIs = Set(state.ports.values)
         func included(_ endpoint: Endpoint) -> Bool { Pipeline.includes(endpoint, ports: state.ports, localVNIs: localVNIs) }
         for key in keys {
@@ -154,8 +156,16 @@ public struct BridgeFlows: Sendable {
     }
 
     private static func diff(_ before: [FlowKey: FlowEntry], _ after: [FlowKey: FlowEntry], into changes: inout FlowChanges) {
-        for (key, _) in before where after[key] == nil { changes.remove(key) }
-        for (key, flow) in after where before[key] != flow { changes.set(flow) }
+        changes.reserveCapacity(changes.count + max(before.count, after.count))
+        // Endpoints that only came, or only went (a reload adding or removing thousands): no lookups.
+        if before.isEmpty {
+            for flow in after.values { changes.set(flow) }
+        } else if after.isEmpty {
+            for key in before.keys { changes.remove(key) }
+        } else {
+            for (key, _) in before where after[key] == nil { changes.remove(key) }
+            for (key, flow) in after where before[key] != flow { changes.set(flow) }
+        }
     }
 
     private static func claims(of endpoint: Endpoint) -> [AddressClaim] {

@@ -36,6 +36,7 @@ func arpPacketIn(asking target: IPv4Address) -> PacketIn {
 
 let benchmarks: @Sendable () -> Void = {
     memoryBenchmarks()
+    reloadBenchmarks()
     bulkBenchmarks()
     let configuration = Benchmark.Configuration(
         metrics: [.throughput, .wallClock, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 20)
