@@ -98,6 +98,9 @@ public struct FlowShadow: Sendable {
     /// Flows not yet known to be on the switch as wanted (rejected ones included).
     public var pendingCount: Int { divergent.count }
 
+    /// The room the pending keys hold (for the tests of giving it back).
+    var pendingCapacity: Int { divergent.capacity + inFlight.capacity }
+
     /// Of those, the ones wanted on the switch (the others wait to be deleted).
     public var pendingWantedCount: Int { divergent.values.count { $0.want != nil } }
 
@@ -299,7 +302,14 @@ public struct FlowShadow: Sendable {
             known.have = member.sent.map(Holding.flow) ?? .none
             divergent[member.key] = known.have.matches(known.want) ? nil : known
         }
+        // A dictionary keeps the room it grew to: after a bulk change of
+        // 200,000 flows that is megabytes held for nothing once all is sent.
+        if divergent.isEmpty, divergent.capacity > Self.keptCapacity { divergent = [:] }
+        if inFlight.isEmpty, inFlight.capacity > Self.keptCapacity { inFlight = [] }
     }
+
+    /// The room the pending keys keep when they empty; more is given back.
+    static let keptCapacity = 4_096
 
     /// The wait before the n-th retry of a rejected FLOW_MOD: 100 ms doubling, at most 30 s.
     public static func backoff(attempts: Int) -> Duration {
