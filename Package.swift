@@ -47,6 +47,8 @@ let package = Package(
         .target(name: "MRT", dependencies: ["NetAddress", "FieldReader"], swiftSettings: swiftSettings),
         // The named-field big-endian reader and its error, shared by the BMP and MRT decoders.
         .target(name: "FieldReader", swiftSettings: swiftSettings),
+        // Values held once, named by small numbers with reference counts: the RIB's attribute sets, the overlay's VTEPs.
+        .target(name: "Interning", swiftSettings: swiftSettings),
 
         // Both daemons' YAML files read one way: a node walked with its field
         // path, keys read marked known (the rest refused, with a "did you
@@ -78,7 +80,7 @@ let package = Package(
         // BGP speaker: sans-I/O FSM and RIB, thin NIO sessions; the route reflector daemon.
         .target(
             name: "BGPSpeaker",
-            dependencies: ["BGP", "ConfigurationValues", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            dependencies: ["BGP", "ConfigurationValues", "Interning", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
@@ -128,7 +130,7 @@ let package = Package(
         .target(name: "SpeakerAdmin", dependencies: ["AdminAPI", "BGP", "BGPSpeaker"], swiftSettings: swiftSettings),
 
         // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
-        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowTables", "Packets", "BGP"], swiftSettings: swiftSettings),
+        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowTables", "Packets", "BGP", "Interning"], swiftSettings: swiftSettings),
 
         // The agent's core: a sans-I/O value from ports, gleaned endpoints,
         // received routes and configuration to bridge states, routes to
