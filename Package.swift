@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "swiftplane-rr",
             dependencies: [
-                "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin", "ReflectorConfiguration", "ConfigurationValues", "BMPClient", "MRTDump",
+                "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin", "ReflectorConfiguration", "ConfigurationValues", "BMPClient", "MRTDump", "ExecutableSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), nioCore, .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -146,7 +146,7 @@ let package = Package(
             name: "swiftplane-agent",
             dependencies: [
                 "Agent", "AgentConfiguration", "ConfigurationReader", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "OVSDBClient", "Packets", "BGP", "BGPSpeaker",
-                "AdminAPI", "SpeakerAdmin", "BMPClient", nioCore,
+                "AdminAPI", "SpeakerAdmin", "BMPClient", "ExecutableSupport", nioCore,
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -179,11 +179,14 @@ let package = Package(
         // A child process run to its end, its output drained: the CNI plugin's commands, the tests' oracles.
         .target(name: "ProcessOutput", swiftSettings: swiftSettings),
 
+        // What the executables share: main() with one rule for exit statuses, printError, terminate.
+        .target(name: "ExecutableSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: swiftSettings),
+
         // The operator's CLI.
         .executableTarget(
             name: "swiftplanectl",
             dependencies: [
-                "OpenFlow", "Packets", "Pcap", "BGP", "AdminAPI", nioCore,
+                "OpenFlow", "Packets", "Pcap", "BGP", "AdminAPI", "ExecutableSupport", nioCore,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -196,7 +199,7 @@ let package = Package(
         .systemLibrary(name: "CEpoll"),
         .executableTarget(
             name: "swiftplane-bench",
-            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "OpenFlowTables", "BGP", "MRT", "AdminAPI", "ProcessOutput", nioCore,
+            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "OpenFlowTables", "BGP", "MRT", "AdminAPI", "ProcessOutput", "ExecutableSupport", nioCore,
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings

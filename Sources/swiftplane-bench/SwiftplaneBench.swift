@@ -1,9 +1,6 @@
 import AdminAPI
 import ArgumentParser
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import ExecutableSupport
 
 /// Load generators that measure swiftplane's components against others.
 @main
@@ -17,23 +14,5 @@ struct SwiftplaneBench: AsyncParsableCommand {
     )
 
     /// Usage errors exit 2, as in the other binaries (ArgumentParser's own default is 64).
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var run = command as? any AsyncParsableCommand {
-                try await run.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                print(message)
-                Glibc.exit(0)
-            }
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            Glibc.exit(code.rawValue == 64 ? 2 : code.rawValue)
-        }
-    }
+    static func main() async { await Executable.main(Self.self, name: "swiftplane-bench") }
 }

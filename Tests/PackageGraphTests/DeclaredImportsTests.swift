@@ -52,6 +52,7 @@ struct DeclaredImportsTests {
     /// Our own modules that do I/O, log or keep metrics.
     static let ownRuntimes = [
         "OpenFlowController", "BGPSpeaker", "BMPClient", "MRTDump", "OVSDBClient", "AdminAPI", "SpeakerAdmin", "Pcap", "ProcessOutput",
+        "ExecutableSupport",
     ]
     /// Shared by the tests and the fuzzers only.
     static let testHelpers = ["TestSupport", "FuzzDriver"]
