@@ -194,7 +194,7 @@ let package = Package(
 
         // Load generators: `swiftplane-bench openflow` (emulated switches vs a controller),
         // `swiftplane-bench bgp` (route reflection through swiftplane-rr vs gobgpd), and
-        // the demo's drills that `deploy/demo drill` runs (fault-drill, flap-drill, churn-drill, scale-drill).
+        // the demo's drills that `deploy/demo drill` runs (fault-drill, rr-pair-drill, move-drill, flap-drill, churn-drill, scale-drill).
         // Linux's epoll for the bench's bare loops (Glibc's Swift module leaves it out).
         .systemLibrary(name: "CEpoll"),
         .executableTarget(
