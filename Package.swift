@@ -47,6 +47,8 @@ let package = Package(
         .target(name: "MRT", dependencies: ["NetAddress", "FieldReader"], swiftSettings: swiftSettings),
         // The named-field big-endian reader and its error, shared by the BMP and MRT decoders.
         .target(name: "FieldReader", swiftSettings: swiftSettings),
+        // Values held once, named by small numbers with reference counts: the RIB's attribute sets, the overlay's VTEPs.
+        .target(name: "Interning", swiftSettings: swiftSettings),
 
         // Both daemons' YAML files read one way: a node walked with its field
         // path, keys read marked known (the rest refused, with a "did you
@@ -78,7 +80,7 @@ let package = Package(
         // BGP speaker: sans-I/O FSM and RIB, thin NIO sessions; the route reflector daemon.
         .target(
             name: "BGPSpeaker",
-            dependencies: ["BGP", "ConfigurationValues", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            dependencies: ["BGP", "ConfigurationValues", "Interning", nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
@@ -106,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "swiftplane-rr",
             dependencies: [
-                "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin", "ReflectorConfiguration", "ConfigurationValues", "BMPClient", "MRTDump",
+                "BGP", "BGPSpeaker", "AdminAPI", "SpeakerAdmin", "ReflectorConfiguration", "ConfigurationValues", "BMPClient", "MRTDump", "ExecutableSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), nioCore, .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -128,7 +130,7 @@ let package = Package(
         .target(name: "SpeakerAdmin", dependencies: ["AdminAPI", "BGP", "BGPSpeaker"], swiftSettings: swiftSettings),
 
         // The domain: endpoints, VNIs, and the flow pipeline as a pure function.
-        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowTables", "Packets", "BGP"], swiftSettings: swiftSettings),
+        .target(name: "Overlay", dependencies: ["OpenFlow", "OpenFlowTables", "Packets", "BGP", "Interning"], swiftSettings: swiftSettings),
 
         // The agent's core: a sans-I/O value from ports, gleaned endpoints,
         // received routes and configuration to bridge states, routes to
@@ -144,7 +146,7 @@ let package = Package(
             name: "swiftplane-agent",
             dependencies: [
                 "Agent", "AgentConfiguration", "ConfigurationReader", "Overlay", "OpenFlow", "OpenFlowController", "OVSDB", "OVSDBClient", "Packets", "BGP", "BGPSpeaker",
-                "AdminAPI", "SpeakerAdmin", "BMPClient", nioCore,
+                "AdminAPI", "SpeakerAdmin", "BMPClient", "ExecutableSupport", nioCore,
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -177,11 +179,14 @@ let package = Package(
         // A child process run to its end, its output drained: the CNI plugin's commands, the tests' oracles.
         .target(name: "ProcessOutput", swiftSettings: swiftSettings),
 
+        // What the executables share: main() with one rule for exit statuses, printError, terminate.
+        .target(name: "ExecutableSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: swiftSettings),
+
         // The operator's CLI.
         .executableTarget(
             name: "swiftplanectl",
             dependencies: [
-                "OpenFlow", "Packets", "Pcap", "BGP", "AdminAPI", nioCore,
+                "OpenFlow", "Packets", "Pcap", "BGP", "AdminAPI", "ExecutableSupport", nioCore,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -189,12 +194,12 @@ let package = Package(
 
         // Load generators: `swiftplane-bench openflow` (emulated switches vs a controller),
         // `swiftplane-bench bgp` (route reflection through swiftplane-rr vs gobgpd), and
-        // the demo's drills that `deploy/demo drill` runs (fault-drill, flap-drill, churn-drill, scale-drill).
+        // the demo's drills that `deploy/demo drill` runs (fault-drill, rr-pair-drill, move-drill, flap-drill, churn-drill, scale-drill).
         // Linux's epoll for the bench's bare loops (Glibc's Swift module leaves it out).
         .systemLibrary(name: "CEpoll"),
         .executableTarget(
             name: "swiftplane-bench",
-            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "OpenFlowTables", "BGP", "MRT", "AdminAPI", "ProcessOutput", nioCore,
+            dependencies: ["CEpoll", "NetAddress", "OpenFlow", "OpenFlowController", "OpenFlowTables", "BGP", "MRT", "AdminAPI", "ProcessOutput", "ExecutableSupport", nioCore,
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings

@@ -56,28 +56,29 @@ public enum NotificationError: Hashable, Sendable, CustomStringConvertible {
     case unknown(code: UInt8, subcode: UInt8)
 
     public init(code: UInt8, subcode: UInt8) {
-        let named: NotificationError? = switch code {
-        case 1: MessageHeaderError(rawValue: subcode).map { .messageHeader($0) }
-        case 2: OpenMessageError(rawValue: subcode).map { .openMessage($0) }
-        case 3: UpdateMessageError(rawValue: subcode).map { .updateMessage($0) }
-        case 4: subcode == 0 ? .holdTimerExpired : nil
-        case 5: FiniteStateMachineError(rawValue: subcode).map { .finiteStateMachine($0) }
-        case 6: CeaseSubcode(rawValue: subcode).map { .cease($0) }
-        case 7: RouteRefreshMessageError(rawValue: subcode).map { .routeRefreshMessage($0) }
-        default: nil
+        let named: NotificationError? = switch NotificationErrorCode(rawValue: code) {
+        case .messageHeaderError?: MessageHeaderError(rawValue: subcode).map { .messageHeader($0) }
+        case .openMessageError?: OpenMessageError(rawValue: subcode).map { .openMessage($0) }
+        case .updateMessageError?: UpdateMessageError(rawValue: subcode).map { .updateMessage($0) }
+        case .holdTimerExpired?: subcode == 0 ? .holdTimerExpired : nil
+        case .finiteStateMachineError?: FiniteStateMachineError(rawValue: subcode).map { .finiteStateMachine($0) }
+        case .cease?: CeaseSubcode(rawValue: subcode).map { .cease($0) }
+        case .routeRefreshMessageError?: RouteRefreshMessageError(rawValue: subcode).map { .routeRefreshMessage($0) }
+        case nil: nil
         }
         self = named ?? .unknown(code: code, subcode: subcode)
     }
 
     public var codes: (code: UInt8, subcode: UInt8) {
-        switch self {
-        case .messageHeader(let s): (1, s.rawValue)
-        case .openMessage(let s): (2, s.rawValue)
-        case .updateMessage(let s): (3, s.rawValue)
-        case .holdTimerExpired: (4, 0)
-        case .finiteStateMachine(let s): (5, s.rawValue)
-        case .cease(let s): (6, s.rawValue)
-        case .routeRefreshMessage(let s): (7, s.rawValue)
+        func named(_ code: NotificationErrorCode, _ subcode: UInt8) -> (UInt8, UInt8) { (code.rawValue, subcode) }
+        return switch self {
+        case .messageHeader(let s): named(.messageHeaderError, s.rawValue)
+        case .openMessage(let s): named(.openMessageError, s.rawValue)
+        case .updateMessage(let s): named(.updateMessageError, s.rawValue)
+        case .holdTimerExpired: named(.holdTimerExpired, 0)
+        case .finiteStateMachine(let s): named(.finiteStateMachineError, s.rawValue)
+        case .cease(let s): named(.cease, s.rawValue)
+        case .routeRefreshMessage(let s): named(.routeRefreshMessageError, s.rawValue)
         case .unknown(let c, let s): (c, s)
         }
     }
@@ -94,6 +95,17 @@ public enum NotificationError: Hashable, Sendable, CustomStringConvertible {
         case .unknown(let c, let s): "error code \(c) subcode \(s)"
         }
     }
+}
+
+/// RFC 4271 §4.5 "Error code" (RFC 6608 names 5, RFC 7313 adds 7).
+public enum NotificationErrorCode: UInt8, Hashable, Sendable, CaseIterable {
+    case messageHeaderError = 1
+    case openMessageError = 2
+    case updateMessageError = 3
+    case holdTimerExpired = 4
+    case finiteStateMachineError = 5
+    case cease = 6
+    case routeRefreshMessageError = 7
 }
 
 public enum MessageHeaderError: UInt8, Hashable, Sendable, CaseIterable {

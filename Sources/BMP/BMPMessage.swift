@@ -138,8 +138,7 @@ public enum BMPMessage: Hashable, Sendable {
             guard stats.count == count else { throw r.invalid("Stats Count", count, "differs from the \(stats.count) statistics present") }
             return .statisticsReport(header, stats)
         case .peerDownNotification:
-            let raw = try r.u8("Reason")
-            guard let reason = BMPPeerDownReason(rawValue: raw) else { throw r.invalid("Reason", raw, "unknown") }
+            let reason = try r.number("Reason", as: BMPPeerDownReason.self)
             return .peerDownNotification(header, BMPPeerDown(reason: reason, data: r.rest()))
         case .peerUpNotification:
             let local = try r.bytes(16, "Local Address")

@@ -49,8 +49,7 @@ public struct BMPPerPeerHeader: Hashable, Sendable {
     }
 
     static func decode(_ r: inout FieldReader) throws(BMPDecodingError) -> BMPPerPeerHeader {
-        let typeRaw = try r.u8("Peer Type")
-        guard let type = BMPPeerType(rawValue: typeRaw) else { throw r.invalid("Peer Type", typeRaw, "unknown") }
+        let type = try r.number("Peer Type", as: BMPPeerType.self)
         var flags = BMPPeerFlags(rawValue: try r.u8("Peer Flags"))
         let distinguisher = try r.u64("Peer Distinguisher")
         let address = try r.bytes(16, "Peer Address")

@@ -76,6 +76,15 @@ public struct FieldReader: FieldReading {
         FieldDecodingError(format: format, field: field, reason: reason, offset: offset)
     }
 
+    /// A number the format declares as an enum (`T`'s raw values): read at
+    /// its width, refused with `reason` when `T` has no case for it.
+    public mutating func number<T: RawRepresentable>(_ field: String, as _: T.Type, unknown reason: String = "unknown") throws(FieldDecodingError) -> T
+        where T.RawValue: FixedWidthInteger {
+        let raw = try integer(field, as: T.RawValue.self)
+        guard let value = T(rawValue: raw) else { throw invalid(field, raw, reason) }
+        return value
+    }
+
     /// One BGP message (RFC 4271 §4.1), whole: its length from its header, checked against what is left.
     public mutating func bgpMessage(_ field: String) throws(FieldDecodingError) -> [UInt8] {
         guard remaining >= 19 else { throw error(field, "needs a 19-octet BGP header, \(remaining) left") }

@@ -1,3 +1,4 @@
+import Interning
 import Packets
 
 /// A bridge's endpoints by key, kept compactly: at 100,000 remote endpoints
@@ -24,7 +25,7 @@ public struct EndpointTable: Sendable {
 
     private var records: [EndpointKey: Record] = [:]
     private var addresses: [EndpointKey: (ipv4: [IPv4Address], ipv6: [IPv6Address])] = [:]
-    private var vteps = Interned<VTEP>()
+    private var vteps = InternTable<VTEP>()
 
     public init() {}
 

@@ -1,4 +1,5 @@
 import BGP
+import Interning
 import Packets
 
 /// The EVPN routes received from the reflectors, kept per route and
@@ -50,7 +51,7 @@ public struct RemoteRoutes: Sendable {
     private var flooding: [VNI: [VTEP: Int]] = [:]
     /// The remote VTEPs the held routes name, each held once (a route
     /// keeps a 4-byte number; a `VTEP` takes 24 bytes).
-    private var vteps = Interned<VTEP>()
+    private var vteps = InternTable<VTEP>()
 
     /// An imported type-2 route: what tells it from its MAC's other routes
     /// (its BGP route key without the MAC: RD, Ethernet tag, IP; RFC 7432
@@ -60,14 +61,14 @@ public struct RemoteRoutes: Sendable {
         var ethernetTag: UInt32
         var ip: IPAddress?
         var vni: VNI
-        var vtep: Interned<VTEP>.ID
+        var vtep: InternTable<VTEP>.ID
         var sequence: UInt32
 
         func isRoute(_ route: MACIPAdvertisementRoute) -> Bool {
             rd == route.rd && ethernetTag == route.ethernetTag && ip == route.ip
         }
 
-        func meaning(mac: EthernetAddress, vteps: Interned<VTEP>) -> Import {
+        func meaning(mac: EthernetAddress, vteps: InternTable<VTEP>) -> Import {
             .macIP(key: EndpointKey(vni: vni, mac: mac), vtep: vteps[vtep], sequence: sequence, ip: ip)
         }
     }
@@ -206,7 +207,7 @@ public struct RemoteRoutes: Sendable {
     /// the lowest VTEP address (RFC 7432 section 15.1).
     public func endpoint(_ key: EndpointKey) -> Endpoint? {
         let routes = routes(key)
-        var sequences: [Interned<VTEP>.ID: UInt32] = [:]
+        var sequences: [InternTable<VTEP>.ID: UInt32] = [:]
         for route in routes { sequences[route.vtep] = max(sequences[route.vtep] ?? 0, route.sequence) }
         // "Smaller" loses: a lower sequence, or the same and a higher address.
         guard let vtep = sequences.max(by: { ($0.value, vteps[$1.key]) < ($1.value, vteps[$0.key]) })?.key else { return nil }

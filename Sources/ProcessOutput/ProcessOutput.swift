@@ -13,33 +13,14 @@ public struct ProcessOutput: Sendable {
     }
 
     /// Runs `executable` with `arguments` (and `environment`, else ours),
-    /// feeding `input` on stdin, and waits for it. Both output pipes are
-    /// drained at once, so a chatty child never blocks on a full pipe.
+    /// feeding `input` on stdin, and waits for it: `runAll` of one command,
+    /// so its output goes to files (a chatty child never blocks on a full
+    /// pipe) and no thread of the caller's or of the global pool is parked
+    /// draining one. (Foundation's `Process` still waits for what the child
+    /// leaves running: they hold its end of the socket that tells the exit.)
     public static func run(_ executable: URL, _ arguments: [String], input: Data? = nil,
                            environment: [String: String]? = nil) throws -> ProcessOutput {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inp
-        try process.run()
-        if let input { inp.fileHandleForWriting.write(input) }
-        try? inp.fileHandleForWriting.close()
-        let errBox = DataBox()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return ProcessOutput(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errBox.data, as: UTF8.self))
+        try runAll([Command(executable, arguments, environment: environment, input: input)])[0]
     }
 
     /// One child process for `runAll`.
@@ -47,21 +28,24 @@ public struct ProcessOutput: Sendable {
         public var executable: URL
         public var arguments: [String]
         public var environment: [String: String]?
+        /// What the child reads on stdin (from a file); nil: /dev/null.
+        public var input: Data?
 
-        public init(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) {
+        public init(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil) {
             self.executable = executable
             self.arguments = arguments
             self.environment = environment
+            self.input = input
         }
     }
 
     /// Starts every command at once, waits for all, and returns what each
     /// printed, in order: N short commands take about the slowest one's
-    /// time, not the sum. Each child writes to files of its own (stdin is
-    /// /dev/null), so no pipe needs draining and no thread waits per child:
-    /// a caller that polls several switches does not wait on the thread
-    /// pool. If one fails to start, those already started are waited for
-    /// before the error is thrown.
+    /// time, not the sum. Each child writes to files of its own and reads
+    /// its `input` from one (else /dev/null), so no pipe needs draining and
+    /// no thread waits per child: a caller that polls several switches does
+    /// not wait on the thread pool. If one fails to start, those already
+    /// started are waited for before the error is thrown.
     public static func runAll(_ commands: [Command]) throws -> [ProcessOutput] {
         let files = FileManager.default
         let folder = files.temporaryDirectory.appendingPathComponent("process-output-\(UUID().uuidString)")
@@ -82,7 +66,13 @@ public struct ProcessOutput: Sendable {
             if let environment = command.environment { process.environment = environment }
             process.standardOutput = out
             process.standardError = err
-            process.standardInput = FileHandle.nullDevice
+            let inp = try command.input.map { input in
+                let path = folder.appendingPathComponent("\(index).in")
+                try input.write(to: path)
+                return try FileHandle(forReadingFrom: path)
+            }
+            defer { try? inp?.close() }
+            process.standardInput = inp ?? FileHandle.nullDevice
             try process.run()
             started.append((process, stdout, stderr))
         }
@@ -93,9 +83,4 @@ public struct ProcessOutput: Sendable {
                                  stderr: String(decoding: try Data(contentsOf: child.stderr), as: UTF8.self))
         }
     }
-}
-
-private final class DataBox: @unchecked Sendable {
-    // Written by one thread, read after group.wait(): the group orders the accesses.
-    var data = Data()
 }

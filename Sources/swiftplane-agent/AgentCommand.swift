@@ -2,6 +2,7 @@ import AdminAPI
 import AgentConfiguration
 import ArgumentParser
 import Dispatch
+import ExecutableSupport
 import Logging
 import OpenFlowController
 
@@ -155,25 +156,7 @@ struct AgentCommand: AsyncParsableCommand {
     var metrics: String?
 
     /// Usage errors exit 2, as in the other binaries (ArgumentParser's own is 64).
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if let agent = command as? AgentCommand {
-                try await agent.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            let message = fullMessage(for: error)
-            if !message.isEmpty { printError(message) }
-            Glibc.exit(code.rawValue == 64 ? 2 : code.rawValue)
-        }
-    }
+    static func main() async { await Executable.main(Self.self, name: "swiftplane-agent") }
 
     func validate() throws {
         if configFile == nil, !configReference { throw ValidationError("Missing expected argument '--config <config>'") }
@@ -322,10 +305,4 @@ struct AgentCommand: AsyncParsableCommand {
         await admin.stop()
         await daemon.stop()
     }
-}
-
-/// Writes a line to standard error (file descriptor 2).
-func printError(_ text: String) {
-    let line = text + "\n"
-    _ = line.withCString { write(2, $0, strlen($0)) }
 }

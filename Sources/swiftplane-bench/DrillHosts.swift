@@ -148,6 +148,12 @@ struct DrillResults {
         ScaleDrill.say("  \(ok ? "PASS" : "FAIL")  \(what)")
     }
 
+    /// A host whose flows a fault must not touch: none removed, added, or deleted and re-added.
+    mutating func recordUntouched(_ host: String, _ change: (removed: Int, added: Int, reinstalled: Int)) {
+        record(change.removed == 0 && change.added == 0 && change.reinstalled == 0,
+               "\(host): flows untouched (\(change.removed) removed, \(change.added) added, \(change.reinstalled) deleted and re-added)")
+    }
+
     func finish() throws {
         ScaleDrill.say("drill: \(passed) passed, \(failed) failed")
         if failed > 0 { throw ExitCode(1) }

@@ -66,6 +66,7 @@ struct FaultDrill: AsyncParsableCommand {
 
     func run() async throws {
         ScaleDrill.say("drill \(scenario.rawValue)")
+        let demo = DemoScript(script: self.demo, state: state)
         let switches = try ScaleDrill.pairs(hostOptions.switch, "--switch")
         var before: [String: [String: Double]] = [:]
         for (host, target) in switches { before[host] = try Self.flows(target, ofctl: ofctl) }
@@ -80,27 +81,27 @@ struct FaultDrill: AsyncParsableCommand {
         var converged: Duration?
         switch scenario {
         case .rrKill:
-            let established = log("rr", "established"), deferred = log("rr", "selection deferral over")
-            guard kill(try pid("rr"), SIGKILL) == 0 else { throw ScaleDrillFailure("kill -9 rr: \(String(cString: strerror(errno)))") }
+            let established = demo.log("rr", "established"), deferred = demo.log("rr", "selection deferral over")
+            guard kill(try demo.pid("rr"), SIGKILL) == 0 else { throw ScaleDrillFailure("kill -9 rr: \(String(cString: strerror(errno)))") }
             // Without the reflector, forwarding goes on from the flows (and the agents' stale routes).
             try await Task.sleep(for: .seconds(3))
-            try await restart("rr")
-            if try await DrillWait.until(seconds: 40, { log("rr", "established") >= established + switches.count }) != nil,
-               try await DrillWait.until(seconds: 40, { log("rr", "selection deferral over") >= deferred + 1 }) != nil {
+            try await demo.restart("rr")
+            if try await DrillWait.until(seconds: 40, { demo.log("rr", "established") >= established + switches.count }) != nil,
+               try await DrillWait.until(seconds: 40, { demo.log("rr", "selection deferral over") >= deferred + 1 }) != nil {
                 converged = clock.now - t0
             }
             ScaleDrill.say("        rr killed (-9), started again 3 s later; every agent back and the tables sent after \(Self.ms(converged))")
         case .agentKill, .agentRestart:
             let name = "agent-\(victim)"
-            let complete = log(name, "initial state complete")
-            try await restart(name, kill: scenario == .agentKill)
-            if try await DrillWait.until(seconds: 40, { log(name, "initial state complete") >= complete + 1 }) != nil { converged = clock.now - t0 }
+            let complete = demo.log(name, "initial state complete")
+            try await demo.restart(name, kill: scenario == .agentKill)
+            if try await DrillWait.until(seconds: 40, { demo.log(name, "initial state complete") >= complete + 1 }) != nil { converged = clock.now - t0 }
             ScaleDrill.say("        \(name) \(scenario == .agentKill ? "killed" : "restarted") and started again; "
                 + "initial state complete after \(Self.ms(converged))")
         case .ovsRestart:
             let wanted = before[victim]?.count ?? 0
             let target = switches.first { $0.0 == victim }?.1 ?? ""
-            try await restart("ovs-\(victim)", kill: true)
+            try await demo.restart("ovs-\(victim)", kill: true)
             if try await DrillWait.until(seconds: 30, { ((try? Self.flows(target, ofctl: ofctl))?.count ?? 0) >= wanted }) != nil {
                 converged = clock.now - t0
             }
@@ -134,15 +135,12 @@ struct FaultDrill: AsyncParsableCommand {
         }
         for (host, target) in switches {
             let after = try Self.flows(target, ofctl: ofctl)
-            let old = before[host] ?? [:]
-            let removed = old.keys.filter { after[$0] == nil }.count
-            let added = after.keys.filter { old[$0] == nil }.count
-            let reinstalled = after.filter { flow, age in old[flow].map { age < $0 } ?? false }.count
+            let change = Self.change(from: before[host] ?? [:], to: after)
             if scenario == .ovsRestart, host == victim {
-                results.record(removed == 0 && added == 0, "\(host): the same \(after.count) flows as before (\(removed) missing, \(added) extra)")
+                results.record(change.removed == 0 && change.added == 0,
+                               "\(host): the same \(after.count) flows as before (\(change.removed) missing, \(change.added) extra)")
             } else {
-                results.record(removed == 0 && added == 0 && reinstalled == 0,
-                               "\(host): flows untouched (\(removed) removed, \(added) added, \(reinstalled) deleted and re-added)")
+                results.recordUntouched(host, change)
             }
         }
         try results.finish()
@@ -180,27 +178,13 @@ struct FaultDrill: AsyncParsableCommand {
         return flows
     }
 
+    /// Flows gone, flows new, and flows deleted and re-added (younger than before) between two `flows` of a switch.
+    static func change(from old: [String: Double], to new: [String: Double]) -> (removed: Int, added: Int, reinstalled: Int) {
+        (old.keys.filter { new[$0] == nil }.count, new.keys.filter { old[$0] == nil }.count,
+         new.filter { flow, age in old[flow].map { age < $0 } ?? false }.count)
+    }
+
     static func ms(_ duration: Duration?) -> String { duration.map { "\($0.milliseconds) ms" } ?? "? ms" }
-
-    /// How many lines of a daemon's log hold `text`.
-    private func log(_ name: String, _ text: String) -> Int {
-        let contents = (try? String(contentsOfFile: "\(state)/logs/\(name).log", encoding: .utf8)) ?? ""
-        return contents.split(separator: "\n").filter { $0.contains(text) }.count
-    }
-
-    private func pid(_ name: String) throws -> Int32 {
-        let text = try String(contentsOfFile: "\(state)/pids/\(name).pid", encoding: .utf8)
-        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw ScaleDrillFailure("pids/\(name).pid: '\(text)'") }
-        return pid
-    }
-
-    /// The script's own restart (a daemon, or a host's ovs-vswitchd and its tunnel neighbours).
-    /// (Its output to a file: a daemon it starts may hold what it inherited.)
-    private func restart(_ name: String, kill: Bool = false) async throws {
-        let run = try DrillCommand(demo, ["restart", name] + (kill ? ["--kill"] : []))
-        let output = try await run.finish()
-        guard run.status == 0 else { throw ScaleDrillFailure("\(demo) restart \(name): \(output)") }
-    }
 
     /// When the victim's ovs-vswitchd last connected to its controller, by its log.
     private func reconnected() -> Date? {

@@ -6,6 +6,7 @@ import ConfigurationValues
 import BMPClient
 import MRTDump
 import Dispatch
+import ExecutableSupport
 import Logging
 import NIOCore
 import NIOPosix
@@ -149,36 +150,7 @@ struct RouteReflectorCommand: AsyncParsableCommand {
     }
 
     /// Bad flag values exit 2 (the usual status for usage errors of daemons), not ArgumentParser's 64.
-    static func main() async {
-        let parsed: any ParsableCommand
-        do {
-            parsed = try parseAsRoot()
-        } catch {
-            // --help and --version are clean exits; anything else is a usage error.
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                terminate(0)
-            }
-            printError(fullMessage(for: error))
-            terminate(2)
-        }
-        do {
-            if let command = parsed as? RouteReflectorCommand {
-                try await command.run()
-            } else {
-                // `swiftplane-rr help` parses to ArgumentParser's own help command.
-                var other = parsed
-                try other.run()
-            }
-        } catch {
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                terminate(0)
-            }
-            printError("swiftplane-rr: \(error)")
-            terminate(1)
-        }
-    }
+    static func main() async { await Executable.main(Self.self, name: "swiftplane-rr") }
 
     /// The file's fields under the flags'; exits 2 naming what is wrong.
     func merged() -> Merged {
@@ -415,12 +387,3 @@ func refuse(_ message: String) -> Never {
     printError("swiftplane-rr: " + message)
     terminate(2)
 }
-
-/// Writes a line to standard error (file descriptor 2).
-func printError(_ text: String) {
-    let line = text + "\n"
-    _ = line.withCString { write(2, $0, strlen($0)) }
-}
-
-/// The process exit, out of reach of ArgumentParser's `exit` member.
-func terminate(_ status: Int32) -> Never { exit(status) }

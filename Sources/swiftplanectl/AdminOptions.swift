@@ -1,5 +1,6 @@
 import AdminAPI
 import ArgumentParser
+import ExecutableSupport
 import Foundation
 
 /// Where the daemon is and how to print its answer; shared by every admin subcommand.

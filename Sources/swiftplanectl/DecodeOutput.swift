@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExecutableSupport
 import Foundation
 
 /// How the stream `decode` commands finish: the JSON lines of the good
@@ -8,7 +9,7 @@ enum DecodeOutput {
     static func emit(_ result: (lines: [String], error: String?)) throws {
         for line in result.lines { print(line) }
         if let error = result.error {
-            FileHandle.standardError.write(Data(("swiftplanectl: " + error + "\n").utf8))
+            printError("swiftplanectl: " + error)
             throw ExitCode(1)
         }
     }

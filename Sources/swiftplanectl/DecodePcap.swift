@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExecutableSupport
 import Foundation
 import NIOCore
 import Packets
@@ -30,7 +31,7 @@ struct DecodePcap: ParsableCommand {
         do {
             reader = try PcapReader(path: file)
         } catch {
-            FileHandle.standardError.write(Data("swiftplanectl: \(file): \(error.message)\n".utf8))
+            printError("swiftplanectl: \(file): \(error.message)")
             throw ExitCode.failure
         }
         defer { reader.close() }
@@ -42,7 +43,7 @@ struct DecodePcap: ParsableCommand {
             do {
                 next = try reader.next()
             } catch {
-                FileHandle.standardError.write(Data("swiftplanectl: \(file): \(error.message)\n".utf8))
+                printError("swiftplanectl: \(file): \(error.message)")
                 throw ExitCode.failure
             }
             guard let frame = next else { break }

@@ -1,5 +1,6 @@
 import AdminAPI
 import ArgumentParser
+import ExecutableSupport
 import Foundation
 
 struct Health: ParsableCommand {

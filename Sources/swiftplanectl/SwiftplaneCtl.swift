@@ -1,11 +1,6 @@
 import AdminAPI
 import ArgumentParser
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import ExecutableSupport
 
 @main
 struct SwiftplaneCtl: ParsableCommand {
@@ -41,22 +36,7 @@ struct SwiftplaneCtl: ParsableCommand {
     )
 
     /// Usage errors exit 2 (ArgumentParser's own default is 64).
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                terminate(0)
-            }
-            let message = fullMessage(for: error)
-            if !message.isEmpty { printError(message) }
-            // ArgumentParser's usage errors are 64 (EX_USAGE); ours say 2.
-            terminate(code.rawValue == 64 ? 2 : code.rawValue)
-        }
-    }
+    static func main() async { await Executable.main(Self.self, name: "swiftplanectl") }
 }
 
 struct Decode: ParsableCommand {
@@ -64,13 +44,4 @@ struct Decode: ParsableCommand {
         abstract: "Decode wire data (OpenFlow, BGP, pcap captures) to JSON, one object per message or frame.",
         subcommands: [DecodeOpenFlow.self, DecodeBGP.self, DecodePcap.self]
     )
-}
-
-/// The process exit, out of reach of ArgumentParser's `exit` member.
-func terminate(_ status: Int32) -> Never { exit(status) }
-
-/// Writes a line to standard error.
-func printError(_ text: String) {
-    let line = text + "\n"
-    _ = line.withCString { write(2, $0, strlen($0)) }
 }

@@ -46,186 +46,162 @@ struct AgentTwoHostTests {
 
     @Test("ping across the overlay; broadcast replicated in VNI 11 only; groups as the pipeline wants")
     func pingAcrossTheOverlay() async throws {
-        let agentPath = try #require(Command.builtProduct("swiftplane-agent"))
-        let reflectorPath = try #require(Command.builtProduct("swiftplane-rr"))
-        let folder = try TemporaryFolder.create("agent-2host")
-        defer { try? FileManager.default.removeItem(at: folder) }
-
-        try await OVSUnderlay.with(hint: "agul") { underlay in
-            try await OVSSandbox.with(hint: "agh1") { h1 in
-                try await OVSSandbox.with(hint: "agh2") { h2 in
-                    let hosts = [h1, h2]
-                    var vteps: [OVSVTEP] = []
-                    var containers: [OVSContainer] = []
-                    var flooders: [OVSContainer] = []
-                    for (n, host) in hosts.enumerated() {
-                        vteps.append(try host.addVTEP(on: underlay, address: "10.9.8.\(n + 1)/24", ofport: 100))
-                        // The kernel sees frames on netdev ports: keep it from answering ARP for the VTEP.
-                        _ = try host.exec(["sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2"])
-                        containers.append(try host.addContainer("c", mac: "02:00:00:00:00:0\(n + 1)",
-                                                                addresses: ["10.77.0.\(n + 1)/24"], ofport: 1, mtu: 1450))
-                        flooders.append(try host.addContainer("d", mac: "02:00:00:00:01:0\(n + 1)",
-                                                              addresses: ["10.78.0.\(n + 1)/24"], ofport: 2, mtu: 1450))
-                        try host.setController("tcp:127.0.0.1:6653")
-                    }
-                    for (port, vni, mac, ip) in [("c", 10, "02:00:00:00:00:02", "10.77.0.2"), ("d", 11, "02:00:00:00:01:02", "10.78.0.2")] {
-                        try h2.vsctl("set", "port", port, "external_ids:vni=\(vni)", "external_ids:attached-mac=\(mac)",
-                                     "external_ids:ip=\(ip)")
-                    }
-                    // Pre-seed each VTEP's MAC at the other: the first encapsulated packet is otherwise lost.
-                    try h1.appctl("tnl/neigh/set", "br-phy", "10.9.8.2", vteps[1].mac)
-                    try h2.appctl("tnl/neigh/set", "br-phy", "10.9.8.1", vteps[0].mac)
-
-                    let reflector = try Daemon([reflectorPath, "--as", "65000", "--router-id", "10.9.8.254",
-                                                "--listen", "10.9.8.1:11179", "--accept", "10.9.8.0/24", "--graceful-restart",
-                                                "--admin-socket", folder.appendingPathComponent("rr.sock").path],
-                                               netns: h1.name, log: folder.appendingPathComponent("rr.log"))
-                    defer { reflector.stop() }
-                    var agents: [Daemon] = []
-                    defer { agents.forEach { $0.stop() } }
-                    for (n, host) in hosts.enumerated() {
-                        let path = folder.appendingPathComponent("agent\(n + 1).yaml").path
-                        let database = n == 1 ? try #require(host.databaseSocket) : nil
-                        try Self.config(host: n + 1, database: database).write(toFile: path, atomically: true, encoding: .utf8)
-                        // Admin sockets in the test's folder: two agents, and nothing left in /run.
-                        let admin = ["--admin-socket", folder.appendingPathComponent("agent\(n + 1).sock").path]
-                        agents.append(try Daemon([agentPath, "--config", path] + admin, netns: host.name,
-                                                 log: folder.appendingPathComponent("agent\(n + 1).log")))
-                    }
-                    func logs() -> String {
-                        "rr:\n\(reflector.output)\nagent1:\n\(agents[0].output)\nagent2:\n\(agents[1].output)"
-                    }
-
-                    // Each bridge gets the other host's endpoint from BGP: a forward-remote flow.
-                    let remote = FlowCookie(.forwardRemote, vni: VNI(rawValue: 10)).cookie
-                    let ready = try await eventually(15, every: .milliseconds(100)) {
-                        try hosts.allSatisfy { try AgentOVSTests.dump($0).contains { $0.0.cookie == remote } }
-                    }
-                    #expect(ready, "no forward-remote flow\n\(logs())")
-                    guard ready else { return }
-
-                    let ping = try Command.run("ip", ["netns", "exec", containers[0].netns,
-                                                      "ping", "-c", "5", "-i", "0.2", "-W", "1", "10.77.0.2"])
-                    let received = ping.stdout.split(separator: "\n").first { $0.contains("packets transmitted") } ?? ""
-                    #expect(received.contains(" 5 received") || received.contains(" 4 received"),
-                            "ping: \(ping.stdout)\(ping.stderr)\n\(logs())")
-
-                    // The operator's view of the same: agent 1's endpoints name the
-                    // remote one as learned from BGP; its RIB shows the route reflected with
-                    // ORIGINATOR_ID and CLUSTER_LIST; the reflector lists one route per host.
-                    if let ctl = Command.builtProduct("swiftplanectl") {
-                        func json(_ arguments: [String], _ socket: String) throws -> [[String: Any]] {
-                            let r = try Command.run(ctl, arguments + ["--json", "--socket", folder.appendingPathComponent(socket).path])
-                            #expect(r.status == 0, "\(arguments): \(r.stderr)")
-                            return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
-                        }
-                        let endpoints = try json(["endpoints"], "agent1.sock")
-                        let remoteEndpoint = endpoints.first { $0["mac"] as? String == "02:00:00:00:00:02" }
-                        #expect(remoteEndpoint?["source"] as? String == "bgp" && remoteEndpoint?["vtep"] as? String == "10.9.8.2"
-                                && remoteEndpoint?["location"] as? String == "remote", "\(endpoints)")
-                        #expect(endpoints.first { $0["mac"] as? String == "02:00:00:00:00:01" }?["source"] as? String == "static")
-                        let neighbors = try json(["neighbors"], "agent1.sock")
-                        #expect(neighbors.count == 1 && neighbors.first?["address"] as? String == "10.9.8.1"
-                                && neighbors.first?["state"] as? String == "Established", "\(neighbors)")
-                        let agentRoutes = try json(["routes", "--type", "2"], "agent1.sock")
-                        let reflected = agentRoutes.first { $0["mac"] as? String == "02:00:00:00:00:02" }
-                        #expect(reflected?["originatorID"] as? String == "10.9.8.2" && reflected?["clusterList"] as? [String] == ["10.9.8.254"]
-                                && reflected?["nextHop"] as? String == "10.9.8.2" && reflected?["vni"] as? Int == 10, "\(agentRoutes)")
-                        let rrRoutes = try json(["routes", "--type", "2", "--vni", "10"], "rr.sock")
-                        #expect(Set(rrRoutes.compactMap { $0["fromPeer"] as? String }) == ["10.9.8.1", "10.9.8.2"], "\(rrRoutes)")
-                    }
-
-                    // Each host holds exactly the flows and groups the pipeline
-                    // wants for it: VNI 11's two flood groups, the one for local
-                    // senders replicating to the other host's VTEP.
-                    let vni11 = VNI(rawValue: 11)!
-                    for (n, host) in hosts.enumerated() {
-                        let other = "10.9.8.\(2 - n)"
-                        let expected = [
-                            "group_id=\(FloodGroup.everywhere.id(vni11)),type=all,bucket=actions=output:2,"
-                                + "bucket=actions=set_field:0xb->tun_id,set_field:\(other)->tun_dst,output:100",
-                            "group_id=\(FloodGroup.localPorts.id(vni11)),type=all,bucket=actions=output:2",
-                        ]
-                        // The type-3 route may trail the type-2 ones a little.
-                        var groups: [String] = []
-                        _ = try await eventually(5, every: .milliseconds(100)) {
-                            groups = try Self.groupLines(host).map { $0.text.trimmingCharacters(in: .whitespaces) }
-                            return groups == expected
-                        }
-                        #expect(groups == expected, "host \(n + 1) dump-groups: \(groups)\n\(logs())")
-                        let wanted = Pipeline.flows(for: Self.expectedState(host: n + 1)).entries
-                            .map { AgentOVSTests.FlowName(cookie: $0.cookie, table: $0.key.tableID, priority: $0.key.priority) }
-                        #expect(try AgentOVSTests.dump(host).map(\.0).sorted() == wanted.sorted(), "host \(n + 1)\n\(logs())")
-                    }
-
-                    // OVS's own trace of a broadcast in VNI 11 on host 1: from
-                    // the local container, into the tunnel to host 2 and not
-                    // back out of its own port; from the tunnel, to the local
-                    // container only (split horizon).
-                    let fromLocal = try h1.appctl("ofproto/trace", h1.bridge,
-                                                  "in_port=2,dl_src=02:00:00:00:01:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0800,nw_src=10.78.0.1,nw_dst=10.78.0.255")
-                    #expect(fromLocal.contains("group:\(FloodGroup.everywhere.id(vni11))")
-                            && fromLocal.contains("10.9.8.2->tun_dst") && fromLocal.contains("skipping output to input port"),
-                            "trace from the local port:\n\(fromLocal)")
-                    let fromTunnel = try h1.appctl("ofproto/trace", h1.bridge,
-                                                   "in_port=100,tun_id=0xb,tun_src=10.9.8.2,tun_dst=10.9.8.1,dl_src=02:00:00:00:01:02,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0800")
-                    #expect(fromTunnel.contains("group:\(FloodGroup.localPorts.id(vni11))") && fromTunnel.contains("output:2")
-                            && !fromTunnel.contains("->tun_dst"), "trace from the tunnel:\n\(fromTunnel)")
-
-                    // Answer broadcast pings in both tenants on host 2, then
-                    // ping each tenant's broadcast address from host 1.
-                    for container in [containers[1], flooders[1]] {
-                        _ = try Command.run("ip", ["netns", "exec", container.netns, "sysctl", "-q", "-w",
-                                                   "net.ipv4.icmp_echo_ignore_broadcasts=0"])
-                    }
-                    let dropBefore = try AgentOVSTests.packets(h1, .dropBroadcast, vni: 10)
-                    let floodBefore = try AgentOVSTests.packets(h1, .floodBroadcast, vni: 11)
-                    let fromTunnelBefore = try AgentOVSTests.packets(h2, .floodFromTunnel, vni: 11)
-                    let flooded = try Command.run("ip", ["netns", "exec", flooders[0].netns,
-                                                         "ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.78.0.255"])
-                    #expect(flooded.stdout.contains("from 10.78.0.2"), "VNI 11 broadcast: \(flooded.stdout)\(flooded.stderr)\n\(logs())")
-                    #expect(try AgentOVSTests.packets(h1, .floodBroadcast, vni: 11, reach: floodBefore + 3))
-                    #expect(try AgentOVSTests.packets(h2, .floodFromTunnel, vni: 11, reach: fromTunnelBefore + 3))
-                    let dropped = try Command.run("ip", ["netns", "exec", containers[0].netns,
-                                                         "ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.77.0.255"])
-                    #expect(!dropped.stdout.contains("from 10.77.0.2"), "VNI 10 broadcast crossed: \(dropped.stdout)")
-                    #expect(try AgentOVSTests.packets(h1, .dropBroadcast, vni: 10, reach: dropBefore + 3))
-
-                    // Graceful restart: agent 2 stops (SIGTERM) without a
-                    // NOTIFICATION; the reflector keeps its routes as stale,
-                    // so host 1 keeps its tunnel flow and the ping still
-                    // works (host 2's OVS keeps its flows too).
-                    #expect(agents[1].signal(SIGTERM, within: 5), "agent 2 did not exit on SIGTERM")
-                    // The reflector saw the session go and keeps agent 2's routes, marked
-                    // stale, as its best: it sent host 1 no withdrawal, so what host 1
-                    // holds now it holds for good.
-                    let rrClient = AdminClient(address: .unix(path: folder.appendingPathComponent("rr.sock").path))
-                    let keptStale = await eventually(10, every: .milliseconds(100)) {
-                        let routes = ((try? rrClient.get("/routes", as: [RouteReport].self)) ?? []).filter { $0.fromPeer == "10.9.8.2" && $0.type == 2 }
-                        return reflector.output.contains("restarting gracefully") && !routes.isEmpty && routes.allSatisfy { $0.stale && $0.best }
-                    }
-                    #expect(keptStale, "\(logs())")
-                    #expect(try AgentOVSTests.dump(h1).contains { $0.0.cookie == remote }, "host 1 lost host 2's endpoint\n\(logs())")
-                    let headless = try Command.run("ip", ["netns", "exec", containers[0].netns,
-                                                          "ping", "-c", "3", "-i", "0.2", "-W", "1", "10.77.0.2"])
-                    #expect(headless.stdout.contains("3 received"), "ping with agent 2 down: \(headless.stdout)")
-                    // It comes back: its routes are refreshed, nothing is lost on the way.
-                    agents.append(try Daemon([agentPath, "--config", folder.appendingPathComponent("agent2.yaml").path], netns: h2.name,
-                                             log: folder.appendingPathComponent("agent2-again.log")))
-                    let again = agents[2]
-                    let back = await eventually(10, every: .milliseconds(100)) { again.output.contains("established") }
-                    #expect(back, "agent 2 did not re-establish:\n\(agents[2].output)")
-                    // Its first table held its OVSDB endpoints before its
-                    // End-of-RIB: the reflector had no stale route left to purge.
-                    let purged = await eventually(10, every: .milliseconds(100)) {
-                        reflector.output.contains("End-of-RIB: stale routes purged")
-                    }
-                    #expect(purged, "no End-of-RIB from agent 2 again\n\(logs())")
-                    let endOfRIB = reflector.output.split(separator: "\n").filter { $0.contains("End-of-RIB: stale routes purged") }
-                    #expect(endOfRIB.count == 1 && endOfRIB.allSatisfy { $0.contains("count=0") }, "\(endOfRIB)\n\(logs())")
-                    #expect(try AgentOVSTests.dump(h1).contains { $0.0.cookie == remote }, "\(logs())")
-                }
+        try await TwoHostFabric.with(hint: "ag", vtepAddresses: ["10.9.8.1/24", "10.9.8.2/24"]) { fabric in
+            let (hosts, folder, h1, h2) = (fabric.hosts, fabric.folder, fabric.hosts[0], fabric.hosts[1])
+            var containers: [OVSContainer] = []
+            var flooders: [OVSContainer] = []
+            for (n, host) in hosts.enumerated() {
+                // The kernel sees frames on netdev ports: keep it from answering ARP for the VTEP.
+                _ = try host.exec(["sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2"])
+                containers.append(try host.addContainer("c", mac: "02:00:00:00:00:0\(n + 1)",
+                                                        addresses: ["10.77.0.\(n + 1)/24"], ofport: 1, mtu: 1450))
+                flooders.append(try host.addContainer("d", mac: "02:00:00:00:01:0\(n + 1)",
+                                                      addresses: ["10.78.0.\(n + 1)/24"], ofport: 2, mtu: 1450))
             }
+            for (port, vni, mac, ip) in [("c", 10, "02:00:00:00:00:02", "10.77.0.2"), ("d", 11, "02:00:00:00:01:02", "10.78.0.2")] {
+                try h2.vsctl("set", "port", port, "external_ids:vni=\(vni)", "external_ids:attached-mac=\(mac)",
+                             "external_ids:ip=\(ip)")
+            }
+
+            let reflector = try fabric.startReflector(["--as", "65000", "--router-id", "10.9.8.254", "--listen", "10.9.8.1:11179",
+                                                       "--accept", "10.9.8.0/24", "--graceful-restart"], netns: h1.name)
+            for (n, host) in hosts.enumerated() {
+                // Host 2 reads its containers from OVSDB.
+                let database = n == 1 ? try #require(host.databaseSocket) : nil
+                try fabric.startAgent(n + 1, configuration: Self.config(host: n + 1, database: database))
+            }
+            var agents = fabric.agents
+            defer { agents.forEach { $0.stop() } }
+            func logs() -> String { fabric.logs() }
+
+            // Each bridge gets the other host's endpoint from BGP: a forward-remote flow.
+            let remote = FlowCookie(.forwardRemote, vni: VNI(rawValue: 10)).cookie
+            let ready = try await eventually(15, every: .milliseconds(100)) {
+                try hosts.allSatisfy { try AgentOVSTests.dump($0).contains { $0.0.cookie == remote } }
+            }
+            #expect(ready, "no forward-remote flow\n\(logs())")
+            guard ready else { return }
+
+            let ping = try Command.run("ip", ["netns", "exec", containers[0].netns,
+                                              "ping", "-c", "5", "-i", "0.2", "-W", "1", "10.77.0.2"])
+            let received = ping.stdout.split(separator: "\n").first { $0.contains("packets transmitted") } ?? ""
+            #expect(received.contains(" 5 received") || received.contains(" 4 received"),
+                    "ping: \(ping.stdout)\(ping.stderr)\n\(logs())")
+
+            // The operator's view of the same: agent 1's endpoints name the
+            // remote one as learned from BGP; its RIB shows the route reflected with
+            // ORIGINATOR_ID and CLUSTER_LIST; the reflector lists one route per host.
+            if let ctl = Command.builtProduct("swiftplanectl") {
+                func json(_ arguments: [String], _ socket: String) throws -> [[String: Any]] {
+                    let r = try Command.run(ctl, arguments + ["--json", "--socket", folder.appendingPathComponent(socket).path])
+                    #expect(r.status == 0, "\(arguments): \(r.stderr)")
+                    return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
+                }
+                let endpoints = try json(["endpoints"], "agent1.sock")
+                let remoteEndpoint = endpoints.first { $0["mac"] as? String == "02:00:00:00:00:02" }
+                #expect(remoteEndpoint?["source"] as? String == "bgp" && remoteEndpoint?["vtep"] as? String == "10.9.8.2"
+                        && remoteEndpoint?["location"] as? String == "remote", "\(endpoints)")
+                #expect(endpoints.first { $0["mac"] as? String == "02:00:00:00:00:01" }?["source"] as? String == "static")
+                let neighbors = try json(["neighbors"], "agent1.sock")
+                #expect(neighbors.count == 1 && neighbors.first?["address"] as? String == "10.9.8.1"
+                        && neighbors.first?["state"] as? String == "Established", "\(neighbors)")
+                let agentRoutes = try json(["routes", "--type", "2"], "agent1.sock")
+                let reflected = agentRoutes.first { $0["mac"] as? String == "02:00:00:00:00:02" }
+                #expect(reflected?["originatorID"] as? String == "10.9.8.2" && reflected?["clusterList"] as? [String] == ["10.9.8.254"]
+                        && reflected?["nextHop"] as? String == "10.9.8.2" && reflected?["vni"] as? Int == 10, "\(agentRoutes)")
+                let rrRoutes = try json(["routes", "--type", "2", "--vni", "10"], "rr.sock")
+                #expect(Set(rrRoutes.compactMap { $0["fromPeer"] as? String }) == ["10.9.8.1", "10.9.8.2"], "\(rrRoutes)")
+            }
+
+            // Each host holds exactly the flows and groups the pipeline
+            // wants for it: VNI 11's two flood groups, the one for local
+            // senders replicating to the other host's VTEP.
+            let vni11 = VNI(rawValue: 11)!
+            for (n, host) in hosts.enumerated() {
+                let other = "10.9.8.\(2 - n)"
+                let expected = [
+                    "group_id=\(FloodGroup.everywhere.id(vni11)),type=all,bucket=actions=output:2,"
+                        + "bucket=actions=set_field:0xb->tun_id,set_field:\(other)->tun_dst,output:100",
+                    "group_id=\(FloodGroup.localPorts.id(vni11)),type=all,bucket=actions=output:2",
+                ]
+                // The type-3 route may trail the type-2 ones a little.
+                var groups: [String] = []
+                _ = try await eventually(5, every: .milliseconds(100)) {
+                    groups = try Self.groupLines(host).map { $0.text.trimmingCharacters(in: .whitespaces) }
+                    return groups == expected
+                }
+                #expect(groups == expected, "host \(n + 1) dump-groups: \(groups)\n\(logs())")
+                let wanted = Pipeline.flows(for: Self.expectedState(host: n + 1)).entries
+                    .map { AgentOVSTests.FlowName(cookie: $0.cookie, table: $0.key.tableID, priority: $0.key.priority) }
+                #expect(try AgentOVSTests.dump(host).map(\.0).sorted() == wanted.sorted(), "host \(n + 1)\n\(logs())")
+            }
+
+            // OVS's own trace of a broadcast in VNI 11 on host 1: from
+            // the local container, into the tunnel to host 2 and not
+            // back out of its own port; from the tunnel, to the local
+            // container only (split horizon).
+            let fromLocal = try h1.appctl("ofproto/trace", h1.bridge,
+                                          "in_port=2,dl_src=02:00:00:00:01:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0800,nw_src=10.78.0.1,nw_dst=10.78.0.255")
+            #expect(fromLocal.contains("group:\(FloodGroup.everywhere.id(vni11))")
+                    && fromLocal.contains("10.9.8.2->tun_dst") && fromLocal.contains("skipping output to input port"),
+                    "trace from the local port:\n\(fromLocal)")
+            let fromTunnel = try h1.appctl("ofproto/trace", h1.bridge,
+                                           "in_port=100,tun_id=0xb,tun_src=10.9.8.2,tun_dst=10.9.8.1,dl_src=02:00:00:00:01:02,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0800")
+            #expect(fromTunnel.contains("group:\(FloodGroup.localPorts.id(vni11))") && fromTunnel.contains("output:2")
+                    && !fromTunnel.contains("->tun_dst"), "trace from the tunnel:\n\(fromTunnel)")
+
+            // Answer broadcast pings in both tenants on host 2, then
+            // ping each tenant's broadcast address from host 1.
+            for container in [containers[1], flooders[1]] {
+                _ = try Command.run("ip", ["netns", "exec", container.netns, "sysctl", "-q", "-w",
+                                           "net.ipv4.icmp_echo_ignore_broadcasts=0"])
+            }
+            let dropBefore = try AgentOVSTests.packets(h1, .dropBroadcast, vni: 10)
+            let floodBefore = try AgentOVSTests.packets(h1, .floodBroadcast, vni: 11)
+            let fromTunnelBefore = try AgentOVSTests.packets(h2, .floodFromTunnel, vni: 11)
+            let flooded = try Command.run("ip", ["netns", "exec", flooders[0].netns,
+                                                 "ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.78.0.255"])
+            #expect(flooded.stdout.contains("from 10.78.0.2"), "VNI 11 broadcast: \(flooded.stdout)\(flooded.stderr)\n\(logs())")
+            #expect(try AgentOVSTests.packets(h1, .floodBroadcast, vni: 11, reach: floodBefore + 3))
+            #expect(try AgentOVSTests.packets(h2, .floodFromTunnel, vni: 11, reach: fromTunnelBefore + 3))
+            let dropped = try Command.run("ip", ["netns", "exec", containers[0].netns,
+                                                 "ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.77.0.255"])
+            #expect(!dropped.stdout.contains("from 10.77.0.2"), "VNI 10 broadcast crossed: \(dropped.stdout)")
+            #expect(try AgentOVSTests.packets(h1, .dropBroadcast, vni: 10, reach: dropBefore + 3))
+
+            // Graceful restart: agent 2 stops (SIGTERM) without a
+            // NOTIFICATION; the reflector keeps its routes as stale,
+            // so host 1 keeps its tunnel flow and the ping still
+            // works (host 2's OVS keeps its flows too).
+            #expect(agents[1].signal(SIGTERM, within: 5), "agent 2 did not exit on SIGTERM")
+            // The reflector saw the session go and keeps agent 2's routes, marked
+            // stale, as its best: it sent host 1 no withdrawal, so what host 1
+            // holds now it holds for good.
+            let rrClient = AdminClient(address: .unix(path: folder.appendingPathComponent("rr.sock").path))
+            let keptStale = await eventually(10, every: .milliseconds(100)) {
+                let routes = ((try? rrClient.get("/routes", as: [RouteReport].self)) ?? []).filter { $0.fromPeer == "10.9.8.2" && $0.type == 2 }
+                return reflector.output.contains("restarting gracefully") && !routes.isEmpty && routes.allSatisfy { $0.stale && $0.best }
+            }
+            #expect(keptStale, "\(logs())")
+            #expect(try AgentOVSTests.dump(h1).contains { $0.0.cookie == remote }, "host 1 lost host 2's endpoint\n\(logs())")
+            let headless = try Command.run("ip", ["netns", "exec", containers[0].netns,
+                                                  "ping", "-c", "3", "-i", "0.2", "-W", "1", "10.77.0.2"])
+            #expect(headless.stdout.contains("3 received"), "ping with agent 2 down: \(headless.stdout)")
+            // It comes back: its routes are refreshed, nothing is lost on the way.
+            agents.append(try Daemon([try #require(Command.builtProduct("swiftplane-agent")), "--config", fabric.path("agent2.yaml")],
+                                     netns: h2.name, log: folder.appendingPathComponent("agent2-again.log")))
+            let again = agents[2]
+            let back = await eventually(10, every: .milliseconds(100)) { again.output.contains("established") }
+            #expect(back, "agent 2 did not re-establish:\n\(agents[2].output)")
+            // Its first table held its OVSDB endpoints before its
+            // End-of-RIB: the reflector had no stale route left to purge.
+            let purged = await eventually(10, every: .milliseconds(100)) {
+                reflector.output.contains("End-of-RIB: stale routes purged")
+            }
+            #expect(purged, "no End-of-RIB from agent 2 again\n\(logs())")
+            let endOfRIB = reflector.output.split(separator: "\n").filter { $0.contains("End-of-RIB: stale routes purged") }
+            #expect(endOfRIB.count == 1 && endOfRIB.allSatisfy { $0.contains("count=0") }, "\(endOfRIB)\n\(logs())")
+            #expect(try AgentOVSTests.dump(h1).contains { $0.0.cookie == remote }, "\(logs())")
         }
     }
 }

@@ -209,6 +209,22 @@ let handVectors: [HandVector] = [
         #expect(e.description == name)
         #expect(e.codes == (code, subcode))
     }
+
+    /// Every code and subcode pair gives itself back, and each declared
+    /// error code names at least one subcode (its number is read by `init`).
+    @Test func notificationCodesRoundTrip() {
+        var differ: [(UInt8, UInt8)] = []
+        var named: Set<UInt8> = []
+        for code in UInt8.min...UInt8.max {
+            for subcode in UInt8.min...UInt8.max {
+                let e = NotificationError(code: code, subcode: subcode)
+                if e.codes != (code, subcode) { differ.append((code, subcode)) }
+                if case .unknown = e {} else { named.insert(code) }
+            }
+        }
+        #expect(differ.isEmpty, "\(differ.prefix(10))")
+        #expect(named == Set(NotificationErrorCode.allCases.map(\.rawValue)))
+    }
 }
 
 extension String {

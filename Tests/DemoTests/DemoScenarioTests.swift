@@ -165,7 +165,7 @@ struct DemoScenarioTests {
         #expect(move.status == 0, "move:\n\(move.stdout)\(move.stderr)")
         #expect(move.stdout.contains("drill: 5 passed, 0 failed"), "move:\n\(move.stdout)")
         // The fault drills' pings go on at least 2 s past convergence (one
-        // line more than rr-pair's, the script's own drill).
+        // line more than rr-pair's: nothing converges after its kill).
         for (scenario, passed) in [("agent-kill", 8), ("agent-restart", 8), ("rr-kill", 8), ("rr-pair", 7)] {
             let drill = try DemoTopology.demo("drill", scenario)
             print(drill.stdout)   // packets lost and convergence times, for CI's log

@@ -25,6 +25,24 @@ import Testing
         }
     }
 
+    enum Declared: UInt16 { case one = 0x0102, other = 0x0304 }
+
+    /// A declared number comes back as its case; one not declared is refused
+    /// naming the field, the number and the offset after it.
+    @Test("a number of an enum: its case, or refused", arguments: [
+        ([UInt8(1), 2], Declared.one as Declared?), ([3, 4], .other), ([5, 6], nil),
+    ])
+    func number(_ bytes: [UInt8], _ expected: Declared?) throws {
+        var r = FieldReader(bytes[...], format: "BMP")
+        if let expected {
+            #expect(try r.number("Peer Type", as: Declared.self) == expected)
+        } else {
+            #expect(throws: FieldDecodingError(format: "BMP", field: "Peer Type", value: "1286", reason: "unknown", offset: 2)) {
+                try r.number("Peer Type", as: Declared.self)
+            }
+        }
+    }
+
     @Test("a sub-reader counts offsets from the record's start")
     func subReader() throws {
         var r = FieldReader(Self.input[...], format: "BMP")

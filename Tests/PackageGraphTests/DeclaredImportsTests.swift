@@ -43,7 +43,7 @@ struct DeclaredImportsTests {
     /// Codecs, values and sans-I/O cores: fed bytes, events and time by the
     /// runtimes above them, they link none (NIOCore only for ByteBuffer).
     static let sansIO = [
-        "NetAddress", "FieldReader", "JSON", "OpenFlow", "Packets", "BGP", "BMP", "MRT", "OVSDB",
+        "NetAddress", "FieldReader", "Interning", "JSON", "OpenFlow", "Packets", "BGP", "BMP", "MRT", "OVSDB",
         "OpenFlowTables", "Overlay", "Agent", "CNI",
     ]
     /// The configuration's reader, values and files: read by the CLI, the
@@ -52,6 +52,7 @@ struct DeclaredImportsTests {
     /// Our own modules that do I/O, log or keep metrics.
     static let ownRuntimes = [
         "OpenFlowController", "BGPSpeaker", "BMPClient", "MRTDump", "OVSDBClient", "AdminAPI", "SpeakerAdmin", "Pcap", "ProcessOutput",
+        "ExecutableSupport",
     ]
     /// Shared by the tests and the fuzzers only.
     static let testHelpers = ["TestSupport", "FuzzDriver"]

@@ -45,6 +45,14 @@ import Testing
         }
     }
 
+    /// `run` is `runAll` of one: its input read from a file on stdin.
+    @Test func runFeedsInput() throws {
+        let output = try ProcessOutput.run(Self.shell, ["-c", "cat; echo err >&2; exit 4"], input: Data("in\n".utf8))
+        #expect(output.status == 4)
+        #expect(output.stdout == "in\n")
+        #expect(output.stderr == "err\n")
+    }
+
     @Test func noCommandsNoOutputs() throws {
         #expect(try ProcessOutput.runAll([]).isEmpty)
     }
