@@ -241,7 +241,7 @@ let package = Package(
         .testTarget(name: "PackageGraphTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BGPSpeakerTests",
-            dependencies: ["BGPSpeaker", "BGP", "Packets", "Pcap", "TestSupport", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["BGPSpeaker", "BGP", "Interning", "Packets", "Pcap", "TestSupport", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),

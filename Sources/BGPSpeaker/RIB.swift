@@ -15,7 +15,7 @@ import NIOCore
 public struct RIB: Sendable {
     public typealias RouteIndex = UInt32
     public let reflection: RouteReflection
-    public private(set) var store = AttributeStore()
+    public private(set) var store = AttributeStore(released: RouteAttributes(attributes: PathAttributes(), nextHop: []))
 
     /// Each destination's NLRI by route index, as last announced, packed;
     /// free while the index is. Destinations are told apart by `NLRI.key`: the
