@@ -151,7 +151,9 @@ let bulkBenchmarks: @Sendable () -> Void = {
             var core = agent(local: 100, remote: 0)
             var shadow = FlowShadow()
             let bridges = core.takeFlowUpdates().keys
-            _ = shadow.reconcile(dump: [], wanted: bridges.first.flatMap { core.tables($0)?.flows } ?? FlowTable(), owner: .swiftplane)
+            // The switch holds the host's own flows (its dump): only the routes' flows are sent.
+            let installed = bridges.first.flatMap { core.tables($0)?.flows } ?? FlowTable()
+            _ = shadow.reconcile(dump: installed.entries, wanted: installed, owner: .swiftplane)
             benchmark.startMeasurement()
             core.applyReceivedRoutes(paths.map { ($0.route, $0) }, at: .now)
             for (_, update) in core.takeFlowUpdates() { shadow.apply(update.flows) }

@@ -62,7 +62,9 @@ let reloadBenchmarks: @Sendable () -> Void = {
                 core.setPorts(before.staticPorts["br0"] ?? .init(), bridge: "br0")
                 var shadow = FlowShadow()
                 _ = core.takeFlowUpdates()
-                _ = shadow.reconcile(dump: [], wanted: core.tables("br0")?.flows ?? FlowTable(), owner: .swiftplane)
+                // The switch holds them all (its dump), so nothing is pending before the reload.
+                let installed = core.tables("br0")?.flows ?? FlowTable()
+                _ = shadow.reconcile(dump: installed.entries, wanted: installed, owner: .swiftplane)
                 let flowsBefore = shadow.wantedCount
                 blackHole(core.advertisements.count)
 
