@@ -39,10 +39,25 @@ public struct Match: Sendable {
     /// The canonical fields' TLVs: two matches are equal exactly when these
     /// bytes are, so a controller that keeps a match for every flow can keep
     /// (and compare, and hash) these instead.
-    public var canonicalTLVs: [UInt8] {
-        if let sorted = sortedUnmaskedTLVs() { return sorted }
+    public var canonicalTLVs: [UInt8] { canonicalTLVs(followedBy: ByteBuffer()) }
+
+    /// `canonicalTLVs`, then the wire bytes of `instructions`, in one array,
+    /// and how many of its bytes are the match: a controller keeps each
+    /// flow's match and instructions in one allocation, built without an
+    /// intermediate copy.
+    public func packed(with instructions: [Instruction]) -> (bytes: [UInt8], matchCount: Int) {
+        var suffix = ByteBuffer()
+        Instruction.encodeList(instructions, into: &suffix)
+        let bytes = canonicalTLVs(followedBy: suffix)
+        return (bytes, bytes.count - suffix.readableBytes)
+    }
+
+    /// `canonicalTLVs` with the readable bytes of `suffix` after them.
+    func canonicalTLVs(followedBy suffix: ByteBuffer) -> [UInt8] {
+        if let sorted = sortedUnmaskedTLVs(followedBy: suffix) { return sorted }
         var buffer = ByteBuffer()
         for field in canonicalFields { field.encode(into: &buffer) }
+        buffer.writeImmutableBuffer(suffix)
         return buffer.readBytes(length: buffer.readableBytes) ?? []
     }
 
@@ -52,7 +67,7 @@ public struct Match: Sendable {
     /// `OXMField`'s order. A controller builds one per flow it wants; this
     /// walks the bytes once and allocates the result alone. Nil when a
     /// field has a mask (or, defensively, when the bytes do not parse).
-    private func sortedUnmaskedTLVs() -> [UInt8]? {
+    private func sortedUnmaskedTLVs(followedBy suffix: ByteBuffer) -> [UInt8]? {
         oxmBytes.withUnsafeReadableBytes { raw -> [UInt8]? in
             var count = 0, at = 0
             while at < raw.count {
@@ -77,9 +92,12 @@ public struct Match: Sendable {
                     n += 1
                     at = end
                 }
-                return [UInt8](unsafeUninitializedCapacity: raw.count) { out, written in
+                return [UInt8](unsafeUninitializedCapacity: raw.count + suffix.readableBytes) { out, written in
                     for span in spans[..<n] {
                         for i in span { out[written] = raw[i]; written += 1 }
+                    }
+                    suffix.withUnsafeReadableBytes { tail in
+                        for byte in tail { out[written] = byte; written += 1 }
                     }
                 }
             }

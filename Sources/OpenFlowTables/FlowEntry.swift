@@ -18,15 +18,22 @@ public struct FlowKey: Sendable, Hashable, CustomStringConvertible {
     private let matchHash: Int
 
     public init(tableID: UInt8, priority: UInt16, match: Match) {
-        self.init(tableID: tableID, priority: priority, matchTLVs: match.canonicalTLVs, instructions: nil)
+        let tlvs = match.canonicalTLVs
+        self.init(tableID: tableID, priority: priority, storage: tlvs, matchCount: tlvs.count)
     }
 
-    fileprivate init(tableID: UInt8, priority: UInt16, matchTLVs: [UInt8], instructions: PackedInstructions?) {
+    /// `storage`: the match's canonical TLVs (its first `matchCount`
+    /// bytes), then an entry's instructions, if any.
+    fileprivate init(tableID: UInt8, priority: UInt16, storage: [UInt8], matchCount: Int) {
         self.tableID = tableID
         self.priority = priority
-        matchCount = UInt16(truncatingIfNeeded: matchTLVs.count)
-        storage = instructions.map { matchTLVs + $0.bytes } ?? matchTLVs
-        matchHash = matchTLVs.hashValue
+        self.matchCount = UInt16(truncatingIfNeeded: matchCount)
+        self.storage = storage
+        matchHash = storage.withUnsafeBytes { bytes in
+            var hasher = Hasher()
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: bytes[..<matchCount]))
+            return hasher.finalize()
+        }
     }
 
     /// The match's canonical TLVs.
@@ -76,16 +83,17 @@ public struct FlowEntry: Sendable, Hashable {
     public var instructions: [Instruction] {
         get { packedInstructions.values }
         set {
-            key = FlowKey(tableID: key.tableID, priority: key.priority, matchTLVs: Array(key.matchTLVs),
-                          instructions: PackedInstructions(newValue))
+            let packed = key.match.packed(with: newValue)
+            key = FlowKey(tableID: key.tableID, priority: key.priority, storage: packed.bytes, matchCount: packed.matchCount)
         }
     }
 
     public init(tableID: UInt8 = 0, priority: UInt16, match: Match = Match(), cookie: UInt64,
                 instructions: [Instruction], idleTimeout: UInt16 = 0, hardTimeout: UInt16 = 0,
                 flags: FlowMod.Flags = []) {
-        self.key = FlowKey(tableID: tableID, priority: priority, matchTLVs: match.canonicalTLVs,
-                           instructions: PackedInstructions(instructions))
+        // One array for match and instructions, written once.
+        let packed = match.packed(with: instructions)
+        self.key = FlowKey(tableID: tableID, priority: priority, storage: packed.bytes, matchCount: packed.matchCount)
         self.cookie = cookie
         self.idleTimeout = idleTimeout
         self.hardTimeout = hardTimeout
