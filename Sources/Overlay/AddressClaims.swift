@@ -25,6 +25,12 @@ struct AddressClaims: Sendable {
         UInt64(vni.rawValue) << 32 | UInt64(ip.rawValue)
     }
 
+    /// Whether any endpoint claims `claim` (no array built).
+    func isClaimed(_ claim: AddressClaim) -> Bool {
+        if case let .v4(ip) = claim.ip, soleIPv4[Self.packed(claim.vni, ip)] != nil { return true }
+        return others[claim] != nil
+    }
+
     /// The endpoints that claim `claim` (in no order).
     func claimants(of claim: AddressClaim) -> [EndpointKey] {
         if case let .v4(ip) = claim.ip, let mac = soleIPv4[Self.packed(claim.vni, ip)] {

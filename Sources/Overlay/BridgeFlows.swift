@@ -122,8 +122,15 @@ public struct BridgeFlows: Sendable {
     /// The flows of these endpoints and of these claimed IPs, as the state is now.
     private func derivedFlows(keys: Set<EndpointKey>, claims touched: Set<AddressClaim>) -> [FlowKey: FlowEntry] {
         var out: [FlowKey: FlowEntry] = [:]
-        // A local endpoint has about five flows, a remote one two; hashed once, not again as the table grows.
-        out.reserveCapacity(keys.count * (localKeys.isEmpty ? 1 : 3) + touched.count * 2)
+        // Room for what comes, so a large change is hashed once, not again as
+        // the table grows: a local endpoint's own flows (four at most without
+        // port security), a remote one's forward flow, and per claimed
+        // address its responder and the owner's guard. Endpoints not (yet)
+        // in the state have none: the "before" of an addition reserves nothing.
+        var room = 0
+        for key in keys { if let endpoint = state.endpoints[key] { room += endpoint.location.isLocal ? 4 : 1 } }
+        for claim in touched where claims.isClaimed(claim) { room += 2 }
+        out.reserveCapacity(room)
         let localVNIs = Set(state.ports.values)
         func included(_ endpoint: Endpoint) -> Bool { Pipeline.includes(endpoint, ports: state.ports, localVNIs: localVNIs) }
         for key in keys {
