@@ -55,9 +55,8 @@ import Glibc
     @Test(.enabled(if: Command.which("gobgpd") != nil && Command.which("gobgp") != nil, "gobgpd/gobgp not installed (Tests/Tools/install-deps)"))
 
     func gobgpAcceptsACodecBuiltType2Update() async throws {
-        guard let gobgpd = Command.which("gobgpd"), let gobgp = Command.which("gobgp") else {
-            Issue.record("gobgpd/gobgp not installed (Tests/Tools/install-deps), although its check at the start said it was"); return
-        }
+        let gobgpd = try #require(Command.which("gobgpd"), "gobgpd not installed (Tests/Tools/install-deps), although its check at the start said it was")
+        let gobgp = try #require(Command.which("gobgp"), "gobgp not installed (Tests/Tools/install-deps), although its check at the start said it was")
         // Addresses and ports of our own, so parallel suites do not collide.
         let n = Int.random(in: 100...250)
         let server = "127.0.0.\(n)", client = "127.0.0.\(n + 1)"
