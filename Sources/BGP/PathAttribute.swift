@@ -170,8 +170,13 @@ public struct PathAttribute: Hashable, Sendable {
         func want(_ n: Int) throws(BGPDecodingError) {
             guard length == n else { throw r.invalid("attribute \(code) of length \(length), want \(n)") }
         }
-        func multiple(_ n: Int) throws(BGPDecodingError) {
+        /// A list attribute: `n`-octet items, each read by `item`, to the value's end.
+        func items<Item>(_ n: Int, _ item: (inout WireReader) throws(BGPDecodingError) -> Item) throws(BGPDecodingError) -> [Item] {
             guard length % n == 0 else { throw r.invalid("attribute \(code) of length \(length), not a multiple of \(n)") }
+            var out: [Item] = []
+            out.reserveCapacity(length / n)
+            while !r.isEmpty { out.append(try item(&r)) }
+            return out
         }
         switch code {
         case C.origin:
@@ -200,20 +205,12 @@ public struct PathAttribute: Hashable, Sendable {
             let asn = options.fourOctetAS ? try r.u32("AGGREGATOR AS") : UInt32(try r.u16("AGGREGATOR AS"))
             return .aggregator(Aggregator(asn: asn, address: try r.ipv4()))
         case C.communities:
-            try multiple(4)
-            var out: [Community] = []
-            out.reserveCapacity(length / 4)
-            while !r.isEmpty { out.append(Community(rawValue: try r.u32("COMMUNITIES"))) }
-            return .communities(out)
+            return .communities(try items(4) { r throws(BGPDecodingError) in Community(rawValue: try r.u32("COMMUNITIES")) })
         case C.originatorID:
             try want(4)
             return .originatorID(try r.ipv4())
         case C.clusterList:
-            try multiple(4)
-            var out: [IPv4Address] = []
-            out.reserveCapacity(length / 4)
-            while !r.isEmpty { out.append(try r.ipv4()) }
-            return .clusterList(ClusterList(out))
+            return .clusterList(ClusterList(try items(4) { r throws(BGPDecodingError) in try r.ipv4() }))
         case C.mpReachNLRI:
             r.notification = Notification(.updateMessage(.optionalAttributeError), data: attribute)
             let afi = AFI(rawValue: try r.u16("MP_REACH_NLRI AFI"))
@@ -232,11 +229,7 @@ public struct PathAttribute: Hashable, Sendable {
             let nlri = try NLRI.decodeList(&r, family: family, addPath: options.addPath.contains(family))
             return .mpUnreachNLRI(MPUnreachNLRI(family: family, nlri: nlri))
         case C.extendedCommunities:
-            try multiple(8)
-            var out: [ExtendedCommunity] = []
-            out.reserveCapacity(length / 8)
-            while !r.isEmpty { out.append(ExtendedCommunity(rawValue: try r.u64("EXTENDED_COMMUNITIES"))) }
-            return .extendedCommunities(out)
+            return .extendedCommunities(try items(8) { r throws(BGPDecodingError) in ExtendedCommunity(rawValue: try r.u64("EXTENDED_COMMUNITIES")) })
         case C.as4Path:
             return .as4Path(try ASPath.decode(&r, fourOctet: true, Notification(.updateMessage(.malformedASPath))))
         case C.as4Aggregator:
@@ -250,13 +243,9 @@ public struct PathAttribute: Hashable, Sendable {
             let label = try r.label()
             return .pmsiTunnel(PMSITunnel(flags: flags, tunnelType: .init(rawValue: type), label: label, tunnelIdentifier: r.rest()))
         case C.largeCommunities:
-            try multiple(12)
-            var out: [LargeCommunity] = []
-            out.reserveCapacity(length / 12)
-            while !r.isEmpty {
-                out.append(LargeCommunity(try r.u32("LARGE_COMMUNITIES"), try r.u32("LARGE_COMMUNITIES"), try r.u32("LARGE_COMMUNITIES")))
-            }
-            return .largeCommunities(out)
+            return .largeCommunities(try items(12) { r throws(BGPDecodingError) in
+                LargeCommunity(try r.u32("LARGE_COMMUNITIES"), try r.u32("LARGE_COMMUNITIES"), try r.u32("LARGE_COMMUNITIES"))
+            })
         default:
             return .unknown(typeCode: code, data: r.rest())
         }

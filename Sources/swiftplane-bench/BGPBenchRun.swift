@@ -46,11 +46,8 @@ struct BGPBenchRun: Codable, Sendable {
         case .gobgp: reflector = try .gobgp(executable: executable, port: port, apiPort: try await BGPBenchReflector.freePort(group: group),
                                             peers: peers.map { "\($0)" })
         }
-        var channels: [any Channel] = []
-        defer {
-            for c in channels { c.close(promise: nil) }
-            reflector.stop()
-        }
+        var sessions = Sessions(reflector: reflector)
+        defer { sessions.end() }
         let deadline = NIODeadline.now() + .seconds(Int64(timeout))
         var receiverPeers: [BGPBenchPeer] = []
         var oneReceiverRSS: Int?
@@ -59,7 +56,7 @@ struct BGPBenchRun: Codable, Sendable {
             let peer = try await connect(group: group, local: address, port: port, routes: routes, receiver: true,
                                          tenants: tenants, tenant: tenants > 0 ? k * imports % tenants : 0, imports: imports,
                                          reportsProgress: k == 0, deadline: deadline)
-            channels.append(peer.channel)
+            sessions.channels.append(peer.channel)
             receiverPeers.append(peer)
             if k == 0 {
                 try await peer.established.get()
@@ -68,7 +65,7 @@ struct BGPBenchRun: Codable, Sendable {
         }
         for p in receiverPeers { try await p.established.get() }
         let injector = try await connect(group: group, local: peers[0], port: port, routes: routes, receiver: false, deadline: deadline)
-        channels.append(injector.channel)
+        sessions.channels.append(injector.channel)
         try await injector.established.get()
         let idleRSS = reflector.peakRSS
         let idleCurrentRSS = reflector.currentRSS
@@ -105,6 +102,18 @@ struct BGPBenchRun: Codable, Sendable {
             storedBytesPerRoute: storedRSS.map { Double($0) / Double(routes) },
             idleBytesPerReceiver: perReceiver(idleCurrentRSS), storedBytesPerReceiver: perReceiver(storedRSS),
             announcedNLRI: withdrawn.map(\.announcedNLRI).reduce(0, +), withdrawnNLRI: withdrawn.map(\.withdrawnNLRI).reduce(0, +))
+    }
+
+    /// The BGP sessions a run opens against its reflector: `end()`, deferred
+    /// so that it runs however the run ends, closes them and stops the reflector.
+    struct Sessions {
+        let reflector: BGPBenchReflector
+        var channels: [any Channel] = []
+
+        func end() {
+            for c in channels { c.close(promise: nil) }
+            reflector.stop()
+        }
     }
 
     /// The injector's address: distinct from every receiver's, so the

@@ -41,11 +41,8 @@ struct BGPReplayRun: Codable, Sendable {
         let injectorAddress = BGPBenchRun.injectorAddress
         let receiverAddresses = BGPBenchRun.receiverAddresses(receivers)
         let reflector = try BGPBenchReflector.swiftplane(executable: executable, port: port, maximumPeers: receivers + 11)
-        var channels: [any Channel] = []
-        defer {
-            for c in channels { c.close(promise: nil) }
-            reflector.stop()
-        }
+        var sessions = BGPBenchRun.Sessions(reflector: reflector)
+        defer { sessions.end() }
         let deadline = NIODeadline.now() + .seconds(Int64(timeout))
         var receiverPeers: [BGPBenchPeer] = []
         for (k, address) in receiverAddresses.enumerated() {
@@ -53,14 +50,14 @@ struct BGPReplayRun: Codable, Sendable {
                 try await BGPBenchPeer.connect(group: group, local: address, to: port, counter: BGPReplayRoutes(expected: dump.goal),
                                                receiver: true, reportsProgress: k == 0, deadline: deadline)
             }
-            channels.append(peer.channel)
+            sessions.channels.append(peer.channel)
             receiverPeers.append(peer)
         }
         for p in receiverPeers { try await p.established.get() }
         let injector = try await BGPBenchRun.retrying {
             try await BGPBenchPeer.connect(group: group, local: injectorAddress, to: port, counter: BGPReplayRoutes(), receiver: false, deadline: deadline)
         }
-        channels.append(injector.channel)
+        sessions.channels.append(injector.channel)
         try await injector.established.get()
 
         let start = NIODeadline.now()

@@ -89,20 +89,11 @@ enum BGPJSON {
 
     static func reflect(_ value: Any) -> Any {
         let mirror = Mirror(reflecting: value)
-        switch mirror.displayStyle {
-        case .optional:
-            return mirror.children.first.map { json($0.value) } ?? NSNull()
-        case .collection, .set:
-            return mirror.children.map { json($0.value) }
-        case .enum:
-            guard let payload = mirror.children.first else { return OpenFlowJSON.snakeCase(String(describing: value)) }
-            return [OpenFlowJSON.snakeCase(payload.label ?? "value"): json(payload.value)]
-        default:
-            var object: [String: Any] = [:]
-            for (i, child) in mirror.children.enumerated() {
-                object[child.label.map(OpenFlowJSON.snakeCase) ?? "_\(i)"] = json(child.value)
-            }
-            return object
+        if let container = OpenFlowJSON.reflectedContainer(mirror, of: value, json) { return container }
+        var object: [String: Any] = [:]
+        for (i, child) in mirror.children.enumerated() {
+            object[child.label.map(OpenFlowJSON.snakeCase) ?? "_\(i)"] = json(child.value)
         }
+        return object
     }
 }

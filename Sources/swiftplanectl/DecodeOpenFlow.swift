@@ -108,6 +108,24 @@ enum OpenFlowJSON {
         value < 0 ? NSNumber(value: Int64(truncatingIfNeeded: value)) : NSNumber(value: UInt64(truncatingIfNeeded: value))
     }
 
+    /// What reflection shows the same way in every decoder's JSON, each
+    /// element through `json`: an optional as its value or null, a collection
+    /// as an array, an enum case as its snake_case name or {case: payload}.
+    /// nil for a struct or tuple, which each decoder lays out as its own.
+    static func reflectedContainer(_ mirror: Mirror, of value: Any, _ json: (Any) -> Any) -> Any? {
+        switch mirror.displayStyle {
+        case .optional:
+            return mirror.children.first.map { json($0.value) } ?? NSNull()
+        case .collection, .set:
+            return mirror.children.map { json($0.value) }
+        case .enum:
+            guard let payload = mirror.children.first else { return snakeCase(String(describing: value)) }
+            return [snakeCase(payload.label ?? "value"): json(payload.value)]
+        default:
+            return nil
+        }
+    }
+
     /// A JSONSerialization-ready value for any decoded value, by reflection
     /// (so every message type prints without a hand-written encoder each).
     static func jsonValue(_ value: Any) -> Any {
@@ -132,14 +150,8 @@ enum OpenFlowJSON {
         default: break
         }
         let mirror = Mirror(reflecting: value)
+        if let container = reflectedContainer(mirror, of: value, jsonValue) { return container }
         switch mirror.displayStyle {
-        case .optional:
-            return mirror.children.first.map { jsonValue($0.value) } ?? NSNull()
-        case .collection, .set:
-            return mirror.children.map { jsonValue($0.value) }
-        case .enum:
-            guard let payload = mirror.children.first else { return snakeCase(String(describing: value)) }
-            return [snakeCase(payload.label ?? "value"): jsonValue(payload.value)]
         case .tuple:
             var object: [String: Any] = [:]
             for (i, child) in mirror.children.enumerated() {

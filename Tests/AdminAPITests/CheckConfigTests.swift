@@ -71,12 +71,8 @@ struct CheckConfigTests {
     ]
 
     static func run(_ c: Case) throws -> (CommandResult, String) {
-        let folder = try TemporaryFolder.create("admin-check")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("\(c.daemon).yaml").path
-        try c.yaml.write(toFile: file, atomically: true, encoding: .utf8)
-        let binary = c.daemon == .rr ? Built.rr! : Built.agent!
-        return (try Command.run(binary, ["--config", file, "--check-config"] + c.arguments), file)
+        let (file, r) = try Command.checkConfig(c.daemon == .rr ? Built.rr! : Built.agent!, c.yaml, flags: c.arguments)
+        return (r, file)
     }
 
     @Test(arguments: bad)

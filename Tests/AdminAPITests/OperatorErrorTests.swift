@@ -81,12 +81,8 @@ struct OperatorErrorTests {
     /// A YAML error gives the problem with where it is (line and column, or byte) and never the
     /// file's raw text: no control byte from the file reaches the terminal.
     @Test func yamlErrorsNeverShowTheFilesRawText() throws {
-        let folder = try TemporaryFolder.create("rr-yaml")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("rr.yaml").path
         let text = "as: [\u{1b}]2;owned\u{07}\u{1b}[31m" + String(repeating: "x", count: 300) + "\n"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let r = try Command.run(Built.rr!, ["--config", path, "--check-config"])
+        let (path, r) = try Command.checkConfig(Built.rr!, text)
         #expect(r.status == 2)
         #expect(!r.stderr.contains("\u{1b}") && !r.stderr.contains("\u{07}"), "\(r.stderr.debugDescription)")
         #expect(r.stderr.contains("\(path): not valid YAML: control characters are not allowed at byte 5"), "\(r.stderr)")

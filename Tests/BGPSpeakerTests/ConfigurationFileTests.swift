@@ -71,11 +71,7 @@ struct ConfigurationFileTests {
 
     @Test(arguments: bad)
     func badConfigurationNamesFileFieldAndValue(_ row: Bad) throws {
-        let folder = try TemporaryFolder.create("swiftplane-rr-config")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("rr.yaml").path
-        try row.yaml.write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try Command.run(Self.binary, ["--config", file, "--check-config"])
+        let (file, r) = try Command.checkConfig(Self.binary, row.yaml)
         #expect(r.status == 2)
         #expect(r.stderr.contains("\(file): \(row.message)"), "stderr: \(r.stderr)")
     }
@@ -98,25 +94,17 @@ struct ConfigurationFileTests {
 
     @Test(arguments: aliasBombs)
     func aliasBombIsRefused(_ row: Bad) throws {
-        let folder = try TemporaryFolder.create("swiftplane-rr-config")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("rr.yaml").path
-        try row.yaml.write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try Command.run("/usr/bin/timeout", ["-s", "KILL", "60", Self.binary, "--config", file, "--check-config"])
+        let (file, r) = try Command.checkConfig(Self.binary, row.yaml, killAfter: 60)
         #expect(r.status == 2, "killed after 60 s (status 137) is the hang")
         #expect(r.stderr.contains("\(file): \(row.message)"), "stderr: \(r.stderr.prefix(300))")
     }
 
     /// BMP and MRT settings from the file, and the flags over them.
     @Test func bmpAndMRTSettings() throws {
-        let folder = try TemporaryFolder.create("swiftplane-rr-config")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("rr.yaml").path
-        try (Self.head + "bmp: 127.0.0.1:11019\nmrt: {directory: /var/tmp/mrt, file-size: 1048576, files: 3}\n")
-            .write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try Command.run(Self.binary, ["--config", file, "--check-config"])
+        let yaml = Self.head + "bmp: 127.0.0.1:11019\nmrt: {directory: /var/tmp/mrt, file-size: 1048576, files: 3}\n"
+        let (_, r) = try Command.checkConfig(Self.binary, yaml)
         #expect(r.status == 0 && r.stdout.contains(", BMP to 127.0.0.1:11019, MRT dumps in /var/tmp/mrt)"), "\(r.stdout)\(r.stderr)")
-        let flags = try Command.run(Self.binary, ["--config", file, "--check-config", "--bmp", "[::1]:1790", "--mrt-directory", "/srv/mrt"])
+        let (_, flags) = try Command.checkConfig(Self.binary, yaml, flags: ["--bmp", "[::1]:1790", "--mrt-directory", "/srv/mrt"])
         #expect(flags.status == 0 && flags.stdout.contains(", BMP to [::1]:1790, MRT dumps in /srv/mrt)"), "\(flags.stdout)\(flags.stderr)")
     }
 
@@ -130,12 +118,7 @@ struct ConfigurationFileTests {
 
     /// Accept ranges as prefixes or {prefix, password}; the password is never printed.
     @Test func acceptRangesWithAndWithoutPassword() throws {
-        let folder = try TemporaryFolder.create("swiftplane-rr-config")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("rr.yaml").path
-        try (Self.head + "accept:\n  - 10.0.0.0/8\n  - {prefix: 10.1.0.0/16, password: s3cret}\n")
-            .write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try Command.run(Self.binary, ["--config", file, "--check-config"])
+        let (_, r) = try Command.checkConfig(Self.binary, Self.head + "accept:\n  - 10.0.0.0/8\n  - {prefix: 10.1.0.0/16, password: s3cret}\n")
         #expect(r.status == 0, "stderr: \(r.stderr)")
         #expect(!(r.stdout + r.stderr).contains("s3cret"))
     }
@@ -147,11 +130,7 @@ struct ConfigurationFileTests {
         ([], 0, "router-id 10.0.0.1"),
     ] as [([String], Int32, String)])
     func flagsOverrideTheFile(_ flags: [String], _ status: Int32, _ says: String) throws {
-        let folder = try TemporaryFolder.create("swiftplane-rr-config")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("rr.yaml").path
-        try Self.head.write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try Command.run(Self.binary, ["--config", file, "--check-config"] + flags)
+        let (_, r) = try Command.checkConfig(Self.binary, Self.head, flags: flags)
         #expect(r.status == status)
         #expect((r.stdout + r.stderr).contains(says), "\(r.stdout) \(r.stderr)")
     }
@@ -164,11 +143,7 @@ struct ConfigurationFileTests {
         ("route-target-constraint: false\n", ["--route-target-constraint"], "on"),
     ] as [(String, [String], String)])
     func routeTargetConstraintSwitch(_ yaml: String, _ flags: [String], _ state: String) throws {
-        let folder = try TemporaryFolder.create("swiftplane-rr-config")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("rr.yaml").path
-        try (Self.head + yaml).write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try Command.run(Self.binary, ["--config", file, "--check-config"] + flags)
+        let (_, r) = try Command.checkConfig(Self.binary, Self.head + yaml, flags: flags)
         #expect(r.status == 0, "stderr: \(r.stderr)")
         #expect(r.stdout.contains("route target constraint \(state)"), "\(r.stdout)")
     }

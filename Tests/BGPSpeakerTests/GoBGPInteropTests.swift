@@ -27,36 +27,16 @@ struct GoBGPInteropTests {
     }
 
     @Test func reflectsEVPNRoutesBetweenGoBGPClients() async throws {
-        let net = UInt8.random(in: 10...250)
-        let speaker = Speaker.interopReflector(accepting: "127.88.0.0/16")
-        let port = try await speaker.start().port ?? 0
-        let originator = try GoBGPDaemon(address: "127.88.\(net).2", peer: "127.0.0.1", peerPort: port)
-        defer { originator.stop() }
-        let receiver = try GoBGPDaemon(address: "127.88.\(net).3", peer: "127.0.0.1", peerPort: port)
-        defer { receiver.stop() }
-        // FRR as a second receiver when it is installed.
-        let frr = FRRDaemon.available ? try FRRDaemon(address: "127.88.\(net).4", peer: "127.0.0.1", peerPort: port) : nil
-        defer { frr?.stop() }
-        let peers = frr == nil ? 2 : 3
-
-        let up = await eventually(30, every: .milliseconds(200)) { await speaker.neighbors().filter { $0.state == .established }.count == peers }
-        #expect(up, "GoBGP sessions did not come up: \(originator.log.suffix(500))")
-        guard up else { await speaker.shutdown(); return }
+        guard let fabric = try await ReflectedGoBGP.start(block: 88) else { return }
+        defer { fabric.stopDaemons() }
+        let (speaker, originator, receiver, frr) = (fabric.speaker, fabric.originator, fabric.receiver, fabric.frr)
 
         let macadv = GoBGPDaemon.macadv("02:00:00:00:00:01", "10.0.0.1", vni: 1001, vtep: "10.1.1.1", rd: 100)
         let multicast = GoBGPDaemon.multicast(vni: 1001, vtep: "10.1.1.1", rd: 100)
         #expect(try originator.evpn(macadv))
         #expect(try originator.evpn(multicast))
 
-        var rib: [String: [[String: Any]]] = [:]
-        let arrived = try await eventually(10, every: .milliseconds(200)) {
-            rib = try receiver.evpnRIB()
-            return rib.count == 2
-        }
-        #expect(arrived, "receiver has \(rib.keys.sorted())")
-        let byType = Self.pathsByType(rib)
-        let (type2, nlri2) = try #require(byType[2])
-        let (type3, nlri3) = try #require(byType[3])
+        let ((type2, nlri2), (type3, nlri3)) = try await fabric.receivedType2AndType3()
         #expect(nlri2["mac"] as? String == "02:00:00:00:00:01")
         #expect(nlri2["ip"] as? String == "10.0.0.1")
         #expect(nlri2["labels"] as? [Int] == [1001])
@@ -94,6 +74,7 @@ struct GoBGPInteropTests {
 
         // Withdrawal reaches the receivers; the type-3 route stays.
         #expect(try originator.evpn(macadv, delete: true))
+        var rib: [String: [[String: Any]]] = [:]
         let withdrawn = try await eventually(10, every: .milliseconds(200)) {
             rib = try receiver.evpnRIB()
             return rib.count == 1 && rib.values.flatMap { $0 }.allSatisfy { (($0["nlri"] as? [String: Any])?["type"] as? Int) == 3 }

@@ -15,19 +15,9 @@ struct IPv6NextHopInteropTests {
     static let vtep = "fd00:9::1"
 
     @Test func reflectsIPv6NextHops() async throws {
-        let net = UInt8.random(in: 10...250)
-        let speaker = Speaker.interopReflector(accepting: "127.87.0.0/16")
-        let port = try await speaker.start().port ?? 0
-        let originator = try GoBGPDaemon(address: "127.87.\(net).2", peer: "127.0.0.1", peerPort: port)
-        defer { originator.stop() }
-        let receiver = try GoBGPDaemon(address: "127.87.\(net).3", peer: "127.0.0.1", peerPort: port)
-        defer { receiver.stop() }
-        let frr = FRRDaemon.available ? try FRRDaemon(address: "127.87.\(net).4", peer: "127.0.0.1", peerPort: port) : nil
-        defer { frr?.stop() }
-        let peers = frr == nil ? 2 : 3
-        let up = await eventually(30, every: .milliseconds(200)) { await speaker.neighbors().filter { $0.state == .established }.count == peers }
-        #expect(up, "sessions did not come up: \(originator.log.suffix(500))")
-        guard up else { await speaker.shutdown(); return }
+        guard let fabric = try await ReflectedGoBGP.start(block: 87) else { return }
+        defer { fabric.stopDaemons() }
+        let (speaker, originator, frr) = (fabric.speaker, fabric.originator, fabric.frr)
 
         let common = ["etag", "0", "rd", "65000:100", "rt", "65000:1001", "encap", "vxlan", "nexthop", Self.vtep]
         #expect(try originator.evpn(["macadv", "02:00:00:00:00:01", "fd00::10", "label", "1001"] + common))
@@ -52,15 +42,7 @@ struct IPv6NextHopInteropTests {
         }
         #expect(try originator.evpn(["multicast", Self.vtep] + common))
 
-        var rib: [String: [[String: Any]]] = [:]
-        let arrived = try await eventually(10, every: .milliseconds(200)) {
-            rib = try receiver.evpnRIB()
-            return rib.count == 2
-        }
-        #expect(arrived, "receiver has \(rib.keys.sorted())")
-        let byType = GoBGPInteropTests.pathsByType(rib)
-        let (type2, nlri2) = try #require(byType[2])
-        let (type3, nlri3) = try #require(byType[3])
+        let ((type2, nlri2), (type3, nlri3)) = try await fabric.receivedType2AndType3()
         #expect(nlri2["mac"] as? String == "02:00:00:00:00:01")
         #expect(nlri2["ip"] as? String == "fd00::10")
         #expect(nlri2["labels"] as? [Int] == [1001])

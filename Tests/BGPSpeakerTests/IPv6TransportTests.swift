@@ -111,17 +111,13 @@ struct IPv6ReflectorTests {
     /// flags are the same parsers): `--check-config` takes them.
     @Test("an IPv6 listen address, accept range (signed) and neighbour load")
     func configurationFile() throws {
-        let folder = try TemporaryFolder.create("swiftplane-rr-v6")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("rr.yaml").path
-        try """
+        let (_, r) = try Command.checkConfig(Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr", """
             as: 65000
             router-id: 10.0.0.1
             listen: '[::1]:11179'
             accept: [{prefix: 'fd00:9::/64', password: s3cret}]
             neighbors: [{address: 'fd00:9::7', port: 1179}]
-            """.write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try Command.run(Command.builtProduct("swiftplane-rr") ?? "swiftplane-rr", ["--config", file, "--check-config"])
+            """)
         #expect(r.status == 0, "\(r.stderr)")
     }
 

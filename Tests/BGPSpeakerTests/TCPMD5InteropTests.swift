@@ -35,6 +35,17 @@ struct TCPMD5InteropTests {
         logs.all.filter { $0.message == "connected" && $0.metadata["peer"] == "\(peer)" }.count
     }
 
+    /// The listening side of each scenario: AS 65000 on 127.0.0.1 (a free
+    /// port), each neighbour passive with its password, and the peers of
+    /// `accept`; its log captured.
+    static func listener(accept: [NeighborRange] = [], neighbors: [(IPv4Address, String)]) -> (Speaker, LogCapture) {
+        let logs = LogCapture()
+        let neighbors = neighbors.map { NeighborConfiguration(address: $0, peerAS: 65000, passive: true, password: $1) }
+        let configuration = SpeakerConfiguration(localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1",
+                                                 listenPort: 0, accept: accept, neighbors: neighbors)
+        return (Speaker(configuration, logger: logs.logger), logs)
+    }
+
     /// Starts `speaker`, one GoBGP dialling it from each address with its
     /// password, and checks that `admits` get Established and stay up while
     /// `refuses` never get as far as a TCP connection.
@@ -85,12 +96,8 @@ struct TCPMD5InteropTests {
     static func listenerKeysPerNeighbour(net: UInt8) async throws {
         let good = IPv4Address(127, 90, net, 2), wrong = IPv4Address(127, 90, net, 3)
         let missing = IPv4Address(127, 90, net, 4), unkeyed = IPv4Address(127, 90, net, 5)
-        let logs = LogCapture()
-        let speaker = Speaker(SpeakerConfiguration(
-            localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1", listenPort: 0,
-            accept: [NeighborRange(IPv4Prefix(unkeyed, length: 32))],
-            neighbors: [good, wrong, missing].map { NeighborConfiguration(address: $0, peerAS: 65000, passive: true, password: Self.secret) }),
-            logger: logs.logger)
+        let (speaker, logs) = Self.listener(accept: [NeighborRange(IPv4Prefix(unkeyed, length: 32))],
+                                            neighbors: [good, wrong, missing].map { ($0, Self.secret) })
         // The unkeyed address proves GoBGP without a password does connect where no key is asked for.
         try await Self.expectListener(speaker, logs, dialers: [(good, Self.secret), (wrong, "not-the-secret"), (missing, nil), (unkeyed, nil)],
                                       admits: [good, unkeyed], refuses: [wrong, missing])
@@ -102,12 +109,8 @@ struct TCPMD5InteropTests {
     static func listenerKeyPerAcceptRange(net: UInt8) async throws {
         let good = IPv4Address(127, 90, net, 2), wrong = IPv4Address(127, 90, net, 3)
         let missing = IPv4Address(127, 90, net, 4), ownKey = IPv4Address(127, 90, net, 5)
-        let logs = LogCapture()
-        let speaker = Speaker(SpeakerConfiguration(
-            localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1", listenPort: 0,
-            accept: [NeighborRange(IPv4Prefix(IPv4Address(127, 90, net, 0), length: 28), password: Self.secret)],
-            neighbors: [NeighborConfiguration(address: ownKey, peerAS: 65000, passive: true, password: "its-own-key")]),
-            logger: logs.logger)
+        let (speaker, logs) = Self.listener(accept: [NeighborRange(IPv4Prefix(IPv4Address(127, 90, net, 0), length: 28), password: Self.secret)],
+                                            neighbors: [(ownKey, "its-own-key")])
         try await Self.expectListener(speaker, logs, dialers: [(good, Self.secret), (wrong, "not-the-secret"), (missing, nil),
                                                                (ownKey, "its-own-key")],
                                       admits: [good, ownKey], refuses: [wrong, missing])
@@ -147,11 +150,7 @@ struct TCPMD5InteropTests {
     /// listening socket, and the peer that was shut out gets in.
     static func reconfiguredPasswordReplacesTheKey(net: UInt8) async throws {
         let peer = IPv4Address(127, 90, net, 7)
-        let logs = LogCapture()
-        let speaker = Speaker(SpeakerConfiguration(
-            localAS: 65000, routerID: IPv4Address(127, 0, 0, 1), listenHost: "127.0.0.1", listenPort: 0,
-            neighbors: [NeighborConfiguration(address: peer, peerAS: 65000, passive: true, password: "old-secret")]),
-            logger: logs.logger)
+        let (speaker, logs) = Self.listener(neighbors: [(peer, "old-secret")])
         let port = try await speaker.start().port ?? 0
         let client = try GoBGPDaemon(address: "\(peer)", peer: "127.0.0.1", peerPort: port, password: Self.secret)
         defer { client.stop() }

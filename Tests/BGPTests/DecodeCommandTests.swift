@@ -21,9 +21,7 @@ import TestSupport
 
     func decodesEveryHandVectorAndReencodesIt() throws {
         let input = handVectors.filter { $0.options == SessionOptions() }
-        guard let r = try Self.run(["--reencode", "-"], input: input.flatMap(\.bytes)) else {
-            Issue.record("swiftplanectl not built (swift build --build-tests), although its check at the start said it was"); return
-        }
+        let r = try #require(try Self.run(["--reencode", "-"], input: input.flatMap(\.bytes)), "swiftplanectl not built (swift build --build-tests), although its check at the start said it was")
         #expect(r.status == 0, "\(r.stderr)")
         let objects = try Self.objects(r.stdout)
         #expect(objects.count == input.count)
@@ -41,7 +39,7 @@ import TestSupport
 
     func showsEVPNFieldsByName() throws {
         let bytes = Wire.encode(.update(Sample.evpnUpdate([Sample.type2])))
-        guard let r = try Self.run([], input: bytes) else { Issue.record("swiftplanectl not built, although its check at the start said it was"); return }
+        let r = try #require(try Self.run([], input: bytes), "swiftplanectl not built, although its check at the start said it was")
         #expect(r.status == 0)
         for text in ["\"52:54:00:12:34:56\"", "\"10.0.0.11\"", "\"10.0.0.1:5\"", "\"65000:10000\"", "\"tunnel_type\":8", "\"label1\":10000"] {
             #expect(r.stdout.contains(text), "\(text) not in \(r.stdout)")
@@ -52,9 +50,7 @@ import TestSupport
 
     func stopsWithStatusOneAfterTheGoodMessages() throws {
         let bad = Wire.message(type: 2, "0000 0004 40 01 01 09 18 0a0001")  // ORIGIN 9, no AS_PATH
-        guard let r = try Self.run([], input: Wire.encode(.keepalive) + bad + Wire.encode(.keepalive)) else {
-            Issue.record("swiftplanectl not built, although its check at the start said it was"); return
-        }
+        let r = try #require(try Self.run([], input: Wire.encode(.keepalive) + bad + Wire.encode(.keepalive)), "swiftplanectl not built, although its check at the start said it was")
         #expect(r.status == 1)
         #expect(try Self.objects(r.stdout).count == 1)
         #expect(r.stderr.contains("bad BGP message"), "\(r.stderr)")
@@ -64,9 +60,7 @@ import TestSupport
     @Test(.enabled(if: Command.builtProduct("swiftplanectl") != nil, "swiftplanectl is not built (swift build --build-tests)"))
     func aStreamCutInsideAMessageNamesWhereItStarts() throws {
         let keepalive = Wire.encode(.keepalive)
-        guard let r = try Self.run([], input: keepalive + keepalive.prefix(10)) else {
-            Issue.record("swiftplanectl not built, although its check at the start said it was"); return
-        }
+        let r = try #require(try Self.run([], input: keepalive + keepalive.prefix(10)), "swiftplanectl not built, although its check at the start said it was")
         #expect(r.status == 1)
         #expect(try Self.objects(r.stdout).count == 1)
         #expect(r.stderr.contains("truncated BGP message at byte offset 19: 10 bytes left"), "\(r.stderr)")
@@ -75,7 +69,7 @@ import TestSupport
     @Test(.enabled(if: Command.builtProduct("swiftplanectl") != nil, "swiftplanectl is not built (swift build --build-tests)"))
 
     func helpHasAnExample() throws {
-        guard let r = try Self.run(["--help"], input: []) else { Issue.record("swiftplanectl not built, although its check at the start said it was"); return }
+        let r = try #require(try Self.run(["--help"], input: []), "swiftplanectl not built, although its check at the start said it was")
         #expect(r.stdout.contains("Example"))
         #expect(r.stdout.contains("--reencode"))
     }

@@ -52,36 +52,13 @@ import Glibc
         }
     }
 
-    @Test(.enabled(if: Command.which("gobgpd") != nil && Command.which("gobgp") != nil, "gobgpd/gobgp not installed (Tests/Tools/install-deps)"))
-
+    @Test(.enabled(if: GoBGPDaemon.available, "gobgpd/gobgp not installed (Tests/Tools/install-deps)"))
     func gobgpAcceptsACodecBuiltType2Update() async throws {
-        guard let gobgpd = Command.which("gobgpd"), let gobgp = Command.which("gobgp") else {
-            Issue.record("gobgpd/gobgp not installed (Tests/Tools/install-deps), although its check at the start said it was"); return
-        }
         // Addresses and ports of our own, so parallel suites do not collide.
         let n = Int.random(in: 100...250)
         let server = "127.0.0.\(n)", client = "127.0.0.\(n + 1)"
-        let port = UInt16.random(in: 20000...32000), api = freeLoopbackPort()
-        let folder = try TemporaryFolder.create("bgp-gobgp")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let config = folder.appendingPathComponent("gobgpd.toml")
-        try """
-            [global.config]
-              as = 65000
-              router-id = "\(server)"
-              port = \(port)
-              local-address-list = ["\(server)"]
-            [[neighbors]]
-              [neighbors.config]
-                neighbor-address = "\(client)"
-                peer-as = 65000
-              [neighbors.transport.config]
-                passive-mode = true
-              [[neighbors.afi-safis]]
-                [neighbors.afi-safis.config]
-                  afi-safi-name = "l2vpn-evpn"
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let daemon = try Daemon([gobgpd, "-f", config.path, "--api-hosts", "127.0.0.1:\(api)", "--pprof-disable", "-p"])
+        let port = UInt16.random(in: 20000...32000)
+        let daemon = try GoBGPDaemon(address: server, listenPort: Int(port), neighbors: [.init(address: client, passive: true)])
         defer { daemon.stop() }
 
         var connection: LoopbackClient?
@@ -109,14 +86,13 @@ import Glibc
             PathAttribute(.extendedCommunities([.routeTarget(.twoOctetAS(asn: 65000, value: 10042)), .vxlanEncapsulation])),
         ]))))
 
-        var rib = ""
+        var rib: [String: [[String: Any]]] = [:]
         _ = try await eventually(5, every: .milliseconds(100)) {
-            rib = try Command.run(gobgp, ["-p", "\(api)", "global", "rib", "-a", "evpn", "-j"]).stdout
-            return rib.contains("macadv")
+            rib = try daemon.evpnRIB()
+            return rib.keys.contains { $0.contains("macadv") }
         }
-        let table = try #require(try JSONSerialization.jsonObject(with: Data(rib.utf8)) as? [String: Any], "RIB: \(rib)")
         let key = "[type:macadv][rd:10.0.0.9:7][etag:0][mac:52:54:00:aa:bb:cc][ip:10.0.0.21]"
-        let paths = try #require(table[key] as? [[String: Any]], "no \(key) in \(rib)")
+        let paths = try #require(rib[key], "no \(key) in \(rib.keys.sorted())")
         let path = try #require(paths.first)
         let nlri = try #require((path["nlri"] as? [String: Any])?["value"] as? [String: Any])
         #expect(nlri["mac"] as? String == "52:54:00:aa:bb:cc")

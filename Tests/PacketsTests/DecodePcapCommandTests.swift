@@ -20,10 +20,7 @@ private func openError(_ path: String) -> String? {
 @Suite struct DecodePcapCommandTests {
     @Test(.enabled(if: Command.builtProduct("swiftplanectl") != nil && Command.which("tshark") != nil, "swiftplanectl is not built (swift build --build-tests); or tshark is not installed"))
     func printsOneObjectPerFrameAgreeingWithWireshark() throws {
-        guard let ctl = Command.builtProduct("swiftplanectl") else {
-            Issue.record("swiftplanectl is not built (run swift build first), although its check at the start said it was")
-            return
-        }
+        let ctl = try #require(Command.builtProduct("swiftplanectl"), "swiftplanectl is not built (run swift build first), although its check at the start said it was")
         let folder = try TemporaryFolder.create()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("samples.pcap").path
@@ -35,10 +32,7 @@ private func openError(_ path: String) -> String? {
         let objects = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         #expect(objects.map { $0["frame"] as? Int } == Array(1...samples.count))
         #expect(objects.allSatisfy { $0["error"] == nil })
-        guard let wireshark = try Tshark.decode(pcap: path) else {
-            Issue.record("tshark is not installed, although its check at the start said it was")
-            return
-        }
+        let wireshark = try #require(try Tshark.decode(pcap: path), "tshark is not installed, although its check at the start said it was")
         for (object, layers) in zip(objects, wireshark) {
             let theirs = Tshark.fields(layers)
             let ethernet = object["ethernet"] as? [String: Any]
@@ -67,10 +61,7 @@ private func openError(_ path: String) -> String? {
 
     @Test(.enabled(if: Command.builtProduct("swiftplanectl") != nil, "swiftplanectl is not built (swift build --build-tests)"), arguments: ["not a capture\n", ""])
     func notACaptureExitsOneWithLibpcapsMessage(content: String) throws {
-        guard let ctl = Command.builtProduct("swiftplanectl") else {
-            Issue.record("swiftplanectl is not built (run swift build first), although its check at the start said it was")
-            return
-        }
+        let ctl = try #require(Command.builtProduct("swiftplanectl"), "swiftplanectl is not built (run swift build first), although its check at the start said it was")
         let folder = try TemporaryFolder.create()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("junk.txt").path
@@ -84,12 +75,8 @@ private func openError(_ path: String) -> String? {
     }
 
     @Test(.enabled(if: Command.builtProduct("swiftplanectl") != nil, "swiftplanectl is not built (swift build --build-tests)"))
-
     func helpShowsAnExample() throws {
-        guard let ctl = Command.builtProduct("swiftplanectl") else {
-            Issue.record("swiftplanectl is not built (run swift build first), although its check at the start said it was")
-            return
-        }
+        let ctl = try #require(Command.builtProduct("swiftplanectl"), "swiftplanectl is not built (run swift build first), although its check at the start said it was")
         let result = try Command.run(ctl, ["decode", "pcap", "--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("swiftplanectl decode pcap "))

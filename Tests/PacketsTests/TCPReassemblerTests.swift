@@ -197,10 +197,7 @@ func expectAgreement(_ ours: [TCPStream], _ theirs: [FollowedStream], _ context:
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("conversation.pcap").path
         try PcapWriter.write(frames, to: path)
-        guard let follow = try tsharkFollow(pcap: path, streams: 1) else {
-            Issue.record("tshark is not installed (apt install tshark), although its check at the start said it was")
-            return
-        }
+        let follow = try #require(try tsharkFollow(pcap: path, streams: 1), "tshark is not installed (apt install tshark), although its check at the start said it was")
         var reassembler = TCPReassembler()
         for frame in try PcapReader.frames(path: path) { reassembler.add(frame: frame.data) }
         #expect(follow.count == 1 && !(follow.first?.fromNode0.isEmpty ?? true))
@@ -214,10 +211,7 @@ func expectAgreement(_ ours: [TCPStream], _ theirs: [FollowedStream], _ context:
         for frame in try PcapReader.frames(path: pcap) { reassembler.add(frame: frame.data) }
         let connections = Set(reassembler.streams.map(\.connection)).count
         guard connections > 0 else { return }
-        guard let follow = try tsharkFollow(pcap: pcap, streams: connections) else {
-            Issue.record("tshark is not installed (apt install tshark), although its check at the start said it was")
-            return
-        }
+        let follow = try #require(try tsharkFollow(pcap: pcap, streams: connections), "tshark is not installed (apt install tshark), although its check at the start said it was")
         #expect(follow.count == connections)
         expectAgreement(reassembler.streams, follow, URL(fileURLWithPath: pcap).lastPathComponent)
     }

@@ -56,20 +56,14 @@ func compareWithWireshark(pcap: String) throws -> Int? {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("samples.pcap").path
         try PcapWriter.write(samples.map(\.bytes), to: path)
-        guard let count = try compareWithWireshark(pcap: path) else {
-            Issue.record("tshark is not installed (apt install tshark), although its check at the start said it was")
-            return
-        }
+        let count = try #require(try compareWithWireshark(pcap: path), "tshark is not installed (apt install tshark), although its check at the start said it was")
         #expect(count == samples.count)
     }
 
     /// Every captured fixture, frame by frame.
     @Test(.enabled(if: Command.which("tshark") != nil, "tshark is not installed (apt install tshark)"), arguments: fixtureCaptures)
     func fixtureMatchesWireshark(pcap: String) throws {
-        guard let count = try compareWithWireshark(pcap: pcap) else {
-            Issue.record("tshark is not installed (apt install tshark), although its check at the start said it was")
-            return
-        }
+        let count = try #require(try compareWithWireshark(pcap: pcap), "tshark is not installed (apt install tshark), although its check at the start said it was")
         #expect(count > 0, "\(pcap) holds no frames")
     }
 
@@ -85,10 +79,7 @@ func compareWithWireshark(pcap: String) throws -> Int? {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("built.pcap").path
         try PcapWriter.write(built.map(\.bytes), to: path)
-        guard let decoded = try Tshark.decode(pcap: path) else {
-            Issue.record("tshark is not installed (apt install tshark), although its check at the start said it was")
-            return
-        }
+        let decoded = try #require(try Tshark.decode(pcap: path), "tshark is not installed (apt install tshark), although its check at the start said it was")
         #expect(decoded.count == built.count)
         for (sample, layers) in zip(built, decoded) {
             #expect(Tshark.expertMessages(layers) == [], "\(sample.name)")

@@ -88,10 +88,7 @@ let frameSets: [[[UInt8]]] = [
     /// pcapng written by Wireshark's editcap reads back the same frames.
     @Test(.enabled(if: Command.which("editcap") != nil, "editcap (wireshark-common) is not installed"))
     func pcapngFromEditcapReads() throws {
-        guard let editcap = Command.which("editcap") else {
-            Issue.record("editcap (wireshark-common) is not installed, although its check at the start said it was")
-            return
-        }
+        let editcap = try #require(Command.which("editcap"), "editcap (wireshark-common) is not installed, although its check at the start said it was")
         let folder = try TemporaryFolder.create()
         defer { try? FileManager.default.removeItem(at: folder) }
         let pcap = folder.appendingPathComponent("a.pcap").path

@@ -149,6 +149,11 @@ public final class GoBGPDaemon {
 
     public var log: String { process.output }
 
+    /// Waits up to `seconds` for `condition` while gobgpd runs (see `Daemon.ready`).
+    public func ready(within seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
+        try await process.ready(within: seconds, condition)
+    }
+
     public func stop() {
         process.stop()
         try? FileManager.default.removeItem(at: folder)

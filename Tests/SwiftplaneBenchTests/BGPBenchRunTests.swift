@@ -8,10 +8,8 @@ import TestSupport
 @Suite struct BGPBenchRunTests {
     @Test(.enabled(if: Command.builtProduct("swiftplane-bench") != nil && Command.builtProduct("swiftplane-rr") != nil, "swiftplane-bench or swiftplane-rr is not built (swift build --build-tests)"), arguments: [(2_000, 2)])
     func smallLoadArrivesExactly(routes: Int, receivers: Int) throws {
-        guard let bench = Command.builtProduct("swiftplane-bench"), let rr = Command.builtProduct("swiftplane-rr") else {
-            Issue.record("swiftplane-bench or swiftplane-rr not built (run swift build --build-tests), although its check at the start said it was")
-            return
-        }
+        let bench = try #require(Command.builtProduct("swiftplane-bench"), "swiftplane-bench not built (run swift build --build-tests), although its check at the start said it was")
+        let rr = try #require(Command.builtProduct("swiftplane-rr"), "swiftplane-rr not built (run swift build --build-tests), although its check at the start said it was")
         let result = try Command.run(bench, ["bgp", "--routes", "\(routes)", "--receivers", "\(receivers)", "--rr", rr,
                                              "--timeout", "30", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -31,10 +29,8 @@ import TestSupport
     /// ends with exactly its tenant's share, each route sent to it once.
     @Test(.enabled(if: Command.builtProduct("swiftplane-bench") != nil && Command.builtProduct("swiftplane-rr") != nil, "swiftplane-bench or swiftplane-rr is not built (swift build --build-tests)"))
     func tenantsReachOnlyTheirReceivers() throws {
-        guard let bench = Command.builtProduct("swiftplane-bench"), let rr = Command.builtProduct("swiftplane-rr") else {
-            Issue.record("swiftplane-bench or swiftplane-rr not built (run swift build --build-tests), although its check at the start said it was")
-            return
-        }
+        let bench = try #require(Command.builtProduct("swiftplane-bench"), "swiftplane-bench not built (run swift build --build-tests), although its check at the start said it was")
+        let rr = try #require(Command.builtProduct("swiftplane-rr"), "swiftplane-rr not built (run swift build --build-tests), although its check at the start said it was")
         let result = try Command.run(bench, ["bgp", "--routes", "2000", "--receivers", "2", "--tenants", "4", "--rr", rr,
                                              "--timeout", "30", "--json"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -9,10 +9,7 @@ import TestSupport
 @Suite struct OpenFlowBenchRunTests {
     @Test(.enabled(if: Command.builtProduct("swiftplane-bench") != nil, "swiftplane-bench is not built (swift build --build-tests)"), arguments: ["tcp", "unix"])
     func shortRunIsAnsweredByBoth(transport: String) throws {
-        guard let bench = Command.builtProduct("swiftplane-bench") else {
-            Issue.record("swiftplane-bench not built (run swift build --build-tests), although its check at the start said it was")
-            return
-        }
+        let bench = try #require(Command.builtProduct("swiftplane-bench"), "swiftplane-bench not built (run swift build --build-tests), although its check at the start said it was")
         let result = try Command.run(bench, ["openflow", "--switches", "4", "--window", "8", "--duration", "0.5",
                                              "--compare-bare", "--transport", transport, "--json"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -9,25 +9,25 @@ import FuzzDriver
 /// error, never a trap); whatever decodes re-encodes to bytes that decode
 /// to the same value.
 func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
-    var stream = Array(UnsafeBufferPointer(start: data, count: count))
-    while true {
-        let message: BMPMessage?
-        do { message = try BMPMessage.next(from: &stream) } catch { break }
-        guard let message else { break }
-        guard let back = try? BMPMessage.decode(message.encoded()), back == message else {
-            fatalError("re-encoding is not stable for \(message)")
-        }
-    }
-    var file = Array(UnsafeBufferPointer(start: data, count: count))[...]
-    while true {
-        let record: MRTRecord?
-        do { record = try MRTRecord.next(from: &file) } catch { break }
-        guard let record else { break }
-        guard let back = try? MRTRecord.decode(record.encoded()), back == record else {
-            fatalError("re-encoding is not stable for \(record)")
-        }
-    }
+    let bytes = Array(UnsafeBufferPointer(start: data, count: count))
+    splitAndReencode(bytes, next: { try BMPMessage.next(from: &$0) }, decode: { try BMPMessage.decode($0) }, encoded: { $0.encoded() })
+    splitAndReencode(bytes[...], next: { try MRTRecord.next(from: &$0) }, decode: { try MRTRecord.decode($0) }, encoded: { $0.encoded() })
     return 0
+}
+
+/// Splits `input` with `next` until it runs out or fails; every item must
+/// re-encode to bytes that decode to the same value.
+func splitAndReencode<Input, Item: Equatable>(_ input: Input, next: (inout Input) throws -> Item?,
+                                              decode: ([UInt8]) throws -> Item, encoded: (Item) -> [UInt8]) {
+    var input = input
+    while true {
+        let item: Item?
+        do { item = try next(&input) } catch { break }
+        guard let item else { break }
+        guard let back = try? decode(encoded(item)), back == item else {
+            fatalError("re-encoding is not stable for \(item)")
+        }
+    }
 }
 
 @main
