@@ -33,11 +33,21 @@ struct ReflectedGoBGP {
         let net = UInt8.random(in: 10...250)
         let speaker = Speaker.interopReflector(accepting: "127.\(block).0.0/16")
         let port = try await speaker.start().port ?? 0
-        let started = ReflectedGoBGP(
-            speaker: speaker,
-            originator: try GoBGPDaemon(address: "127.\(block).\(net).2", peer: "127.0.0.1", peerPort: port),
-            receiver: try GoBGPDaemon(address: "127.\(block).\(net).3", peer: "127.0.0.1", peerPort: port),
-            frr: FRRDaemon.available ? try FRRDaemon(address: "127.\(block).\(net).4", peer: "127.0.0.1", peerPort: port) : nil)
+        // Each daemon started is stopped again if a later one fails to start.
+        var daemons: [() -> Void] = []
+        let started: ReflectedGoBGP
+        do {
+            let originator = try GoBGPDaemon(address: "127.\(block).\(net).2", peer: "127.0.0.1", peerPort: port)
+            daemons.append(originator.stop)
+            let receiver = try GoBGPDaemon(address: "127.\(block).\(net).3", peer: "127.0.0.1", peerPort: port)
+            daemons.append(receiver.stop)
+            let frr = FRRDaemon.available ? try FRRDaemon(address: "127.\(block).\(net).4", peer: "127.0.0.1", peerPort: port) : nil
+            started = ReflectedGoBGP(speaker: speaker, originator: originator, receiver: receiver, frr: frr)
+        } catch {
+            for stop in daemons { stop() }
+            await speaker.shutdown()
+            throw error
+        }
         let peers = started.frr == nil ? 2 : 3
         let up = await eventually(30, every: .milliseconds(200)) { await speaker.neighbors().filter { $0.state == .established }.count == peers }
         #expect(up, "sessions did not come up: \(started.originator.log.suffix(500))")
