@@ -37,7 +37,7 @@ struct GracefulRestartInteropTests {
         let added = try await eventually(30, every: .milliseconds(200)) { try originator.evpn(macadv) }
         #expect(added, "\(scenario): gobgp could not add the route")
         let arrived = try await eventually(30, every: .milliseconds(200)) { try macPaths(receiver).map(\.stale) == [false] }
-        #expect(arrived, "\(scenario): route not reflected: \(receiver.log.suffix(800))")
+        #expect(arrived, "\(scenario): route not reflected: receiver: \(receiver.log.suffix(800)) reflector: \(rr.output.suffix(800))")
         guard arrived else { return false }
         #expect(rr.signal(SIGKILL, within: 5), "\(scenario): the reflector outlived kill -9")
         let stale = try await eventually(10, every: .milliseconds(200)) { try macPaths(receiver).map(\.stale) == [true] }
@@ -96,7 +96,8 @@ struct GracefulRestartInteropTests {
     /// originator returns: a gap. With deferral the reflector waits for the
     /// originator's End-of-RIB, and the route is there throughout.
     static func selectionDeferralAfterOurRestart(_ deferral: Int, net: UInt8) async throws {
-        let port = Int.random(in: 20000...39999)
+        // A port no socket holds now (a random one could be another test's listener).
+        let port = freeLoopbackPort()
         let folder = try TemporaryFolder.create("swiftplane-rr-gr")
         defer { try? FileManager.default.removeItem(at: folder) }
         var rr = try Self.configuredReflector(port: port, net: net, selectionDeferral: deferral, folder: folder)
