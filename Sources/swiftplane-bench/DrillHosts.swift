@@ -59,8 +59,10 @@ struct DrillHosts {
     /// Each named switch's forward-table count and flows into the tunnel to `vtep`, now.
     func now(tunnellingTo vtep: String, hosts: [String]) throws -> Settled {
         var settled = Settled(vtep: vtep)
-        for (host, target) in switches where hosts.contains(host) {
-            settled.forwardFlows[host] = try FlowCount.read(target, table: InjectedFlows.forwardTable, ofctl: ofctl)
+        let named = switches.filter { hosts.contains($0.host) }
+        let forward = try FlowCount.readAll(named.map(\.target), table: InjectedFlows.forwardTable, ofctl: ofctl)
+        for ((host, target), count) in zip(named, forward) {
+            settled.forwardFlows[host] = count
             settled.tunnelFlows[host] = try tunnelFlows(target, to: vtep)
         }
         return settled
@@ -87,13 +89,13 @@ struct DrillHosts {
         return nil
     }
 
-    /// The forward tables first, every switch's read at once (a table
-    /// lookup inside OVS); only when they agree, every switch's count of
-    /// our cookies (a walk of its whole table, 20 ms of ovs-vswitchd's CPU
-    /// at 50,000 flows) against what each agent wants.
+    /// The forward tables first, every switch's read at once (OVS's table
+    /// counts: no flow walked); only when they agree, every switch's count
+    /// of our cookies (a walk of its whole table, about 20 ms of
+    /// ovs-vswitchd's CPU at 100,000 flows) against what each agent wants.
     private func countsAgree(_ wanted: Settled) throws -> Bool {
         let forward = switches.filter { wanted.forwardFlows[$0.host] != nil }
-        let forwardCounts = try FlowCount.readAll(forward.map { ($0.target, "table=\(InjectedFlows.forwardTable)") }, ofctl: ofctl)
+        let forwardCounts = try FlowCount.readAll(forward.map(\.target), table: InjectedFlows.forwardTable, ofctl: ofctl)
         guard zip(forward, forwardCounts).allSatisfy({ wanted.forwardFlows[$0.host] == $1 }) else { return false }
         let ours = try FlowCount.readAll(switches.map { ($0.target, Self.ourCookies) }, ofctl: ofctl)
         return zip(switches, ours).allSatisfy { target, count in

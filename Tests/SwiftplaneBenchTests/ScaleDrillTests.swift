@@ -81,6 +81,54 @@ import Testing
         #expect(FlowCount.parse(Substring(reply)) == expected)
     }
 
+    /// `ovs-ofctl -O OpenFlow13 dump-tables` as Open vSwitch 3.1 prints it:
+    /// a table's `active=N` under its `table N:` line, and a run of tables
+    /// whose statistics equal the one before as `tables A...B: ditto`.
+    static let tablesReply = """
+        OFPST_TABLE reply (OF1.3) (xid=0x2):
+          table 0:
+            active=11, lookup=0, matched=0
+
+          table 1:
+            active=0, lookup=0, matched=0
+
+          tables 2...19: ditto
+
+          table 20:
+            active=100004, lookup=7, matched=3
+
+          table 21:
+            active=0, lookup=0, matched=0
+
+          tables 22...29: ditto
+
+          table 30:
+            active=100000, lookup=0, matched=0
+
+          table 31:
+            active=0, lookup=0, matched=0
+
+          tables 32...253: ditto
+        """
+
+    @Test(arguments: [
+        (tablesReply, [0: 11, 1: 0, 2: 0, 19: 0, 20: 100_004, 21: 0, 29: 0, 30: 100_000, 31: 0, 253: 0, 254: nil]),
+        ("OFPST_TABLE reply (OF1.3) (xid=0x2):\n  table 30:\n    active=7, lookup=0, matched=0\n", [30: 7, 20: nil]),
+        // A ditto with nothing before it, or a range backwards, says nothing.
+        ("OFPST_TABLE reply (OF1.3) (xid=0x2):\n  tables 2...19: ditto\n  table 30:\n    active=7, lookup=0\n  tables 40...39: ditto\n",
+         [2: nil, 30: 7, 39: nil, 40: nil]),
+    ] as [(String, [Int: Int?])])
+    func readsTableCounts(reply: String, expected: [Int: Int?]) throws {
+        let counts = try #require(FlowCount.parseTables(Substring(reply)))
+        for (table, count) in expected { #expect(counts[table] == count, "table \(table)") }
+    }
+
+    @Test(arguments: ["", "OFPST_AGGREGATE reply (OF1.3) (xid=0x2): packet_count=0 byte_count=0 flow_count=3",
+                      "  table 30:\n    active=, lookup=0\n", "  tables 2...19: ditto\n"])
+    func readsNoTableCounts(reply: String) {
+        #expect(FlowCount.parseTables(Substring(reply)) == nil)
+    }
+
     @Test(arguments: [0, 1, 255, 65_536, 3_999_999])
     func endpointNumbering(index: Int) {
         #expect(ScaleDrillRoutes.index(mac: ScaleDrillRoutes.mac(index).rawValue) == index)
