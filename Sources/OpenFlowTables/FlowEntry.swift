@@ -83,8 +83,10 @@ public struct FlowEntry: Sendable, Hashable {
     public var instructions: [Instruction] {
         get { packedInstructions.values }
         set {
-            let packed = key.match.packed(with: newValue)
-            key = FlowKey(tableID: key.tableID, priority: key.priority, storage: packed.bytes, matchCount: packed.matchCount)
+            // The match's bytes are canonical already: kept as they are, the new instructions after them.
+            let match = key.matchTLVs
+            key = FlowKey(tableID: key.tableID, priority: key.priority,
+                          storage: Array(match) + PackedInstructions(newValue).bytes, matchCount: match.count)
         }
     }
 
