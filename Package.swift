@@ -10,6 +10,23 @@ let swiftSettings: [SwiftSetting] = [
 
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
+/// A libFuzzer entry point in Tests/Fuzz/NAME; its seed corpus (Seeds/) is
+/// data for Tests/Tools/fuzz, not a source.
+func fuzzer(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: name, dependencies: dependencies + ["FuzzDriver"], path: "Tests/Fuzz/\(name)", exclude: ["Seeds"])
+}
+
+/// An ordo-one/benchmark suite in Tests/Benchmarks/NAME, run by the
+/// benchmark plugin (`swift package benchmark --target NAME`).
+func benchmark(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: dependencies + [.product(name: "Benchmark", package: "benchmark")],
+        path: "Tests/Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "swiftplane",
     platforms: [.macOS(.v14)],
@@ -282,53 +299,21 @@ let package = Package(
         // libFuzzer entry points. A normal build gives a program that explains
         // how to fuzz; Tests/Tools/fuzz builds them with -sanitize=fuzzer.
         .target(name: "FuzzDriver", path: "Tests/FuzzDriver"),
-        .executableTarget(name: "OpenFlowFuzzer", dependencies: ["OpenFlow", "FuzzDriver", nioCore], path: "Tests/Fuzz/OpenFlowFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "PacketsFuzzer", dependencies: ["Packets", "FuzzDriver", nioCore], path: "Tests/Fuzz/PacketsFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "BGPFuzzer", dependencies: ["BGP", "FuzzDriver", nioCore], path: "Tests/Fuzz/BGPFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "ExportFuzzer", dependencies: ["BMP", "MRT", "FuzzDriver"], path: "Tests/Fuzz/ExportFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "OVSDBFuzzer", dependencies: ["OVSDB", "FuzzDriver", nioCore], path: "Tests/Fuzz/OVSDBFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "ConfigurationFuzzer", dependencies: ["Agent", "AgentConfiguration", "ConfigurationReader", "NetAddress", "Overlay", "ReflectorConfiguration", "FuzzDriver"],
-                          path: "Tests/Fuzz/ConfigurationFuzzer", exclude: ["Seeds"]),
-        .executableTarget(name: "SwitchConnectionFuzzer", dependencies: ["OpenFlowController", "OpenFlow", "FuzzDriver", nioCore],
-                          path: "Tests/Fuzz/SwitchConnectionFuzzer", exclude: ["Seeds"]),
+        fuzzer("OpenFlowFuzzer", ["OpenFlow", nioCore]),
+        fuzzer("PacketsFuzzer", ["Packets", nioCore]),
+        fuzzer("BGPFuzzer", ["BGP", nioCore]),
+        fuzzer("ExportFuzzer", ["BMP", "MRT"]),
+        fuzzer("OVSDBFuzzer", ["OVSDB", nioCore]),
+        fuzzer("ConfigurationFuzzer", ["Agent", "AgentConfiguration", "ConfigurationReader", "NetAddress", "Overlay", "ReflectorConfiguration"]),
+        fuzzer("SwitchConnectionFuzzer", ["OpenFlowController", "OpenFlow", nioCore]),
 
         // Micro-benchmarks (ordo-one/benchmark): `swift package benchmark`.
-        .executableTarget(
-            name: "OpenFlowBenchmarks",
-            dependencies: ["OpenFlow", nioCore, .product(name: "Benchmark", package: "benchmark")],
-            path: "Tests/Benchmarks/OpenFlowBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "PacketsBenchmarks",
-            dependencies: ["Packets", "Pcap", nioCore, .product(name: "Benchmark", package: "benchmark")],
-            path: "Tests/Benchmarks/PacketsBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "AgentBenchmarks",
-            dependencies: ["Agent", "AgentConfiguration", "Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", nioCore, .product(name: "Benchmark", package: "benchmark")],
-            path: "Tests/Benchmarks/AgentBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "BGPBenchmarks",
-            dependencies: ["BGP", "BGPSpeaker", nioCore, .product(name: "Benchmark", package: "benchmark")],
-            path: "Tests/Benchmarks/BGPBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "AdminBenchmarks",
-            dependencies: ["AdminAPI", "SpeakerAdmin", "BGP", "BGPSpeaker", .product(name: "Benchmark", package: "benchmark")],
-            path: "Tests/Benchmarks/AdminBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "OVSDBBenchmarks",
-            dependencies: ["OVSDB", nioCore, .product(name: "Benchmark", package: "benchmark")],
-            path: "Tests/Benchmarks/OVSDBBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("OpenFlowBenchmarks", ["OpenFlow", nioCore]),
+        benchmark("PacketsBenchmarks", ["Packets", "Pcap", nioCore]),
+        benchmark("AgentBenchmarks", ["Agent", "AgentConfiguration", "Overlay", "OpenFlow", "OpenFlowController", "Packets", "BGP", nioCore]),
+        benchmark("BGPBenchmarks", ["BGP", "BGPSpeaker", nioCore]),
+        benchmark("AdminBenchmarks", ["AdminAPI", "SpeakerAdmin", "BGP", "BGPSpeaker"]),
+        benchmark("OVSDBBenchmarks", ["OVSDB", nioCore]),
     ]
 )
 
