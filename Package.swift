@@ -77,6 +77,10 @@ let package = Package(
         // the runtimes that use them, so a configuration module needs none.
         .target(name: "ConfigurationValues", dependencies: ["NetAddress", "SocketFile"], swiftSettings: swiftSettings),
 
+        // The sections both daemons' files share (admin:, metrics:), read
+        // and declared once.
+        .target(name: "ConfigurationSections", dependencies: ["ConfigurationReader", "ConfigurationValues", "SocketFile"], swiftSettings: swiftSettings),
+
         // A listening unix socket's file: stale ones replaced, live ones refused, mode, removal.
         .target(name: "SocketFile", swiftSettings: swiftSettings),
 
@@ -119,7 +123,7 @@ let package = Package(
         // swiftplane-rr's YAML file, in a library so the fuzzer can reach its parser.
         .target(
             name: "ReflectorConfiguration",
-            dependencies: ["NetAddress", "ConfigurationReader", "ConfigurationValues", "SocketFile"],
+            dependencies: ["NetAddress", "ConfigurationReader", "ConfigurationSections", "ConfigurationValues", "SocketFile"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -156,7 +160,7 @@ let package = Package(
         // The agent's YAML file, checked field by field; a library so the fuzzer can reach its parser.
         .target(
             name: "AgentConfiguration",
-            dependencies: ["Agent", "Overlay", "BGP", "OpenFlow", "ConfigurationReader", "ConfigurationValues", "NetAddress", "SocketFile"],
+            dependencies: ["Agent", "Overlay", "BGP", "OpenFlow", "ConfigurationReader", "ConfigurationSections", "ConfigurationValues", "NetAddress", "SocketFile"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,5 +1,6 @@
 import Agent
 import ConfigurationReader
+import ConfigurationSections
 import ConfigurationValues
 import NetAddress
 import SocketFile
@@ -11,21 +12,16 @@ extension AgentConfiguration {
         let restart = GracefulRestart()
         let duplicates = DuplicateMACDetector.Settings()
         let admin = AdminSettings()
-        let levels = LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
         let mode = "`0600` (root only) or `0660` (also the group), quoted"
+        let levels = LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
         return ConfigurationSchema(file: "agent.yaml", keys: [
             .required("vtep", "IPv4 or IPv6 address", "this host's VXLAN tunnel end point, the address the other hosts reach", example: "10.0.0.1"),
             .required("as", "integer 1-4294967295", "the BGP AS number, shared with the route reflectors (iBGP)", example: "65000"),
             .optional("router-id", "IPv4 address", default: "the vtep (required with an IPv6 vtep)",
                       "BGP identifier and the address in the route distinguishers (router-id:VNI)"),
             .optional("log-level", "one of \(levels)", default: defaultLogLevel.rawValue, "what is logged (standard error, key=value lines)"),
-            .optional("admin", "mapping", default: "\(admin.address)", "the admin API (`swiftplanectl`)", children: [
-                .optional("address", "unix socket path, or loopback HOST:PORT", default: "\(admin.address)", "where the admin API listens (`--admin-socket` overrides)"),
-                .optional("socket-mode", mode, default: SocketFileMode(rawValue: admin.socketMode).map { "\($0)" } ?? "", "the socket file's mode"),
-                .optional("allow-non-loopback", "boolean", default: "false", "allow a TCP address off loopback (the API has no authentication)"),
-            ]),
-            .optional("metrics", "HOST:PORT", default: "none", "Prometheus listener: `GET /metrics` and `/healthz` only (`--metrics` overrides)",
-                      example: "127.0.0.1:9179"),
+            AdminSection.key(address: admin.address, socketMode: SocketFileMode(rawValue: admin.socketMode) ?? .owner),
+            MetricsSection.key(example: "127.0.0.1:9179"),
             .optional("bmp", "HOST:PORT, or a mapping", default: "none", "BMP (RFC 7854) collector the BGP speaker reports to; needs route-reflectors",
                       example: "127.0.0.1:11019", children: [
                 .required("collector", "IPV4:PORT or [IPV6]:PORT", "the collector", example: "127.0.0.1:11019"),

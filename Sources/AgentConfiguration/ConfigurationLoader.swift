@@ -1,6 +1,7 @@
 import Agent
 import BGP
 import ConfigurationReader
+import ConfigurationSections
 import ConfigurationValues
 import OpenFlow
 import Overlay
@@ -145,20 +146,9 @@ extension AgentConfiguration {
 
         var admin = AdminSettings()
         if let node = top.optional("admin") {
-            var map = try ConfigurationMapping(node)
-            let allow = try map.optional("allow-non-loopback").map { node throws(ConfigurationError) in try node.boolean() } ?? false
-            if let addressNode = map.optional("address") {
-                let text = try addressNode.scalar()
-                do throws(AdminAddressError) {
-                    admin.address = try AdminAddress(parsing: text, allowNonLoopback: allow)
-                } catch {
-                    throw addressNode.invalid(error.reason)
-                }
-            }
-            if let modeNode = map.optional("socket-mode") {
-                admin.socketMode = try socketMode(modeNode)
-            }
-            try map.finish()
+            let section = try AdminSection(node)
+            admin.address = section.address ?? admin.address
+            admin.socketMode = section.socketMode?.rawValue ?? admin.socketMode
         }
 
         var bgpHost = defaultBGPHost
@@ -288,15 +278,7 @@ extension AgentConfiguration {
             endpoints.append(StaticEndpoint(
                 bridge: bridge, endpoint: Endpoint(vni: vni, mac: mac, ipv4: ipv4, ipv6: ipv6, location: .local(port: port))))
         }
-        var metrics: AdminAddress?
-        if let node = top.optional("metrics") {
-            let text = try node.scalar()
-            do throws(AdminAddressError) {
-                metrics = try MetricsListener.address(parsing: text)
-            } catch {
-                throw node.invalid(error.reason)
-            }
-        }
+        let metrics = try top.optional("metrics").map { node throws(ConfigurationError) in try MetricsSection.address(node) }
         let bmp = try top.optional("bmp").map { node throws(ConfigurationError) in try bmpCollector(node) }
         if let bmp, routeReflectors.isEmpty {
             throw ConfigurationError(file: file, path: "bmp", reason: "BMP to \(bmp.collector) reports the BGP speaker, "

@@ -1,4 +1,5 @@
 import ConfigurationReader
+import ConfigurationSections
 import ConfigurationValues
 import SocketFile
 
@@ -45,13 +46,8 @@ extension ConfigurationFile {
             .optional("route-target-constraint", "boolean", default: "\(Defaults.routeTargetConstraint)",
                       "RFC 4684: a peer that negotiates it gets only its route targets' routes"),
             .optional("log-level", "one of \(levels)", default: Defaults.logLevel.rawValue, "what is logged (standard error, key=value lines)"),
-            .optional("admin", "mapping", default: "\(AdminAddress.routeReflectorDefault)", "the admin API (`swiftplanectl`)", children: [
-                .optional("address", "unix socket path, or loopback HOST:PORT", default: "\(AdminAddress.routeReflectorDefault)",
-                          "where the admin API listens (`--admin-socket` overrides)"),
-                .optional("socket-mode", "`0600` (root only) or `0660` (also the group), quoted", default: "\(Defaults.adminSocketMode)", "the socket file's mode"),
-                .optional("allow-non-loopback", "boolean", default: "false", "allow a TCP address off loopback (the API has no authentication)"),
-            ]),
-            .optional("metrics", "HOST:PORT", default: "none", "Prometheus listener: `GET /metrics` and `/healthz` only", example: "127.0.0.1:9180"),
+            AdminSection.key(address: .routeReflectorDefault, socketMode: Defaults.adminSocketMode),
+            MetricsSection.key(example: "127.0.0.1:9180"),
             .optional("bmp", "IPV4:PORT or [IPV6]:PORT", default: "none", "BMP (RFC 7854) collector the reflector dials", example: "127.0.0.1:11019"),
             .optional("mrt", "mapping", default: "none", "MRT (RFC 6396) update dumps; table dumps on request", children: [
                 .required("directory", "absolute folder path", "where the files go", example: "/var/lib/swiftplane-rr/mrt"),

@@ -1,4 +1,5 @@
 import ConfigurationReader
+import ConfigurationSections
 import ConfigurationValues
 import NetAddress
 import SocketFile
@@ -164,27 +165,11 @@ public struct ConfigurationFile: Sendable {
         }
         c.routeTargetConstraint = try top.optional("route-target-constraint")?.boolean()
         if let v = top.optional("admin") {
-            var a = try ConfigurationMapping(v)
-            let allow = try a.optional("allow-non-loopback")?.boolean() ?? false
-            if let x = a.optional("address") {
-                let text = try x.scalar()
-                do throws(AdminAddressError) {
-                    c.adminAddress = try AdminAddress(parsing: text, allowNonLoopback: allow)
-                } catch {
-                    throw x.invalid(error.reason)
-                }
-            }
-            c.adminSocketMode = try a.optional("socket-mode")?.parsed(SocketFileMode.expected) { SocketFileMode($0)?.rawValue }
-            try a.finish()
+            let section = try AdminSection(v)
+            c.adminAddress = section.address
+            c.adminSocketMode = section.socketMode?.rawValue
         }
-        if let v = top.optional("metrics") {
-            let text = try v.scalar()
-            do throws(AdminAddressError) {
-                c.metricsAddress = try MetricsListener.address(parsing: text)
-            } catch {
-                throw v.invalid(error.reason)
-            }
-        }
+        c.metricsAddress = try top.optional("metrics").map { v throws(ConfigurationError) in try MetricsSection.address(v) }
         if let v = top.optional("bmp") {
             let (address, port) = try v.parsed("the collector's IPV4:PORT or [IPV6]:PORT, port 1-65535") { text in
                 ListenAddress.hostPort(text).flatMap { $0.1 > 0 ? $0 : nil }

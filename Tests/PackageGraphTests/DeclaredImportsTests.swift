@@ -48,7 +48,9 @@ struct DeclaredImportsTests {
     ]
     /// The configuration's reader, values and files: read by the CLI, the
     /// CNI plugin and the fuzzer, they link no runtime.
-    static let configuration = ["ConfigurationReader", "ConfigurationValues", "SocketFile", "ReflectorConfiguration", "AgentConfiguration"]
+    static let configuration = [
+        "ConfigurationReader", "ConfigurationValues", "ConfigurationSections", "SocketFile", "ReflectorConfiguration", "AgentConfiguration",
+    ]
     /// Our own modules that do I/O, log or keep metrics.
     static let ownRuntimes = [
         "OpenFlowController", "BGPSpeaker", "BMPClient", "MRTDump", "OVSDBClient", "AdminAPI", "SpeakerAdmin", "Pcap", "ProcessOutput",
