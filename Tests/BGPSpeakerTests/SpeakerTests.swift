@@ -190,7 +190,7 @@ struct ActiveNeighborTests {
 struct CollisionTests {
     @Test func crossingConnectionsResolveToOneSession() async throws {
         let a = IPv4Address(127, 55, 0, 1), b = IPv4Address(127, 55, 0, 2)
-        let portA = Int.random(in: 20000...25999), portB = portA + 6000
+        let portA = freeLoopbackPort(), portB = freeLoopbackPort()
         let logs = (a: LogCapture(), b: LogCapture())
         func speaker(_ me: IPv4Address, port: Int, peer: IPv4Address, peerPort: Int, logs: LogCapture) -> Speaker {
             Speaker(SpeakerConfiguration(localAS: 65000, routerID: me, listenHost: "\(me)", listenPort: port,
