@@ -22,7 +22,7 @@ struct GoBGPReflectorInteropTests {
         logger.logLevel = .warning
         let net = UInt8.random(in: 10...250)
         let rr = IPv4Address(127, 91, net, 1), ours = IPv4Address(127, 91, net, 2), theirs = IPv4Address(127, 91, net, 3)
-        let rrPort = Int.random(in: 30000...39999)
+        let rrPort = freeLoopbackPort()
         let reflector = try GoBGPDaemon(address: "\(rr)", listenPort: rrPort, neighbors: [
             .init(address: "\(ours)", passive: true, reflectorClient: true),
             .init(address: "\(theirs)", passive: true, reflectorClient: true),

@@ -19,7 +19,7 @@ struct RouteRefreshFloodTests {
 
     @Test func refreshFloodFromAClientThatNeverReads() async throws {
         let net = UInt8.random(in: 10...250)
-        let port = Int.random(in: 20000...39999)
+        let port = freeLoopbackPort()
         let folder = try TemporaryFolder.create("swiftplane-rr-refresh")
         defer { try? FileManager.default.removeItem(at: folder) }
         let rr = try ReflectorProcess.start(port: port, "accept: [127.94.\(net).0/24]", in: folder)

@@ -77,7 +77,7 @@ struct SpeakerRestartTests {
 
     @Test func deferralEndsWhenEveryConfiguredNeighbourSentEndOfRIB() async throws {
         // Clients that wait for the reflector's call on fixed ports; the reflector knows them all.
-        let ports = [Int.random(in: 20000...25999), Int.random(in: 26000...31999)]
+        let ports = [freeLoopbackPort(), freeLoopbackPort()]
         let reflector = try Self.reflector(deferral: 60, accept: false, neighbors: [
             NeighborConfiguration(address: IPv4Address(127, 0, 0, 2), port: ports[0], peerAS: 65000),
             NeighborConfiguration(address: IPv4Address(127, 0, 0, 3), port: ports[1], peerAS: 65000),

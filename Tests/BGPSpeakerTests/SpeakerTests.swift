@@ -188,16 +188,19 @@ struct ActiveNeighborTests {
 
 /// RFC 4271 §6.8: two speakers that dial each other at once end with one session.
 struct CollisionTests {
+    /// A speaker listening on `me`:`port` whose one neighbour is `peer`,
+    /// dialled on `peerPort`: two of them dial each other.
+    static func speaker(_ me: IPv4Address, port: Int, peer: IPv4Address, peerPort: Int, logger: Logger) -> Speaker {
+        Speaker(SpeakerConfiguration(localAS: 65000, routerID: me, listenHost: "\(me)", listenPort: port,
+                                     neighbors: [NeighborConfiguration(address: peer, port: peerPort, peerAS: 65000)]), logger: logger)
+    }
+
     @Test func crossingConnectionsResolveToOneSession() async throws {
         let a = IPv4Address(127, 55, 0, 1), b = IPv4Address(127, 55, 0, 2)
-        let portA = Int.random(in: 20000...25999), portB = portA + 6000
+        let portA = freeLoopbackPort(), portB = freeLoopbackPort()
         let logs = (a: LogCapture(), b: LogCapture())
-        func speaker(_ me: IPv4Address, port: Int, peer: IPv4Address, peerPort: Int, logs: LogCapture) -> Speaker {
-            Speaker(SpeakerConfiguration(localAS: 65000, routerID: me, listenHost: "\(me)", listenPort: port,
-                                         neighbors: [NeighborConfiguration(address: peer, port: peerPort, peerAS: 65000)]), logger: logs.logger)
-        }
-        let sa = speaker(a, port: portA, peer: b, peerPort: portB, logs: logs.a)
-        let sb = speaker(b, port: portB, peer: a, peerPort: portA, logs: logs.b)
+        let sa = Self.speaker(a, port: portA, peer: b, peerPort: portB, logger: logs.a.logger)
+        let sb = Self.speaker(b, port: portB, peer: a, peerPort: portA, logger: logs.b.logger)
         // Both listen first, then both dial: the connections cross.
         async let startA: SocketAddress = sa.start()
         async let startB: SocketAddress = sb.start()
@@ -222,13 +225,9 @@ extension CollisionTests {
         let a = IPv4Address(127, 55, 1, 1), b = IPv4Address(127, 55, 1, 2)
         let portA = freeLoopbackPort(), portB = freeLoopbackPort()
         let logs = LogCapture()
-        let sa = Speaker(SpeakerConfiguration(localAS: 65000, routerID: a, listenHost: "\(a)", listenPort: portA,
-                                              neighbors: [NeighborConfiguration(address: b, port: portB, peerAS: 65000)]),
-                         logger: logs.logger)
+        let sa = Self.speaker(a, port: portA, peer: b, peerPort: portB, logger: logs.logger)
         func peer() -> Speaker {
-            Speaker(SpeakerConfiguration(localAS: 65000, routerID: b, listenHost: "\(b)", listenPort: portB,
-                                         neighbors: [NeighborConfiguration(address: a, port: portA, peerAS: 65000)]),
-                    logger: Logger(label: "test.peer", factory: { _ in SwiftLogNoOpLogHandler() }))
+            Self.speaker(b, port: portB, peer: a, peerPort: portA, logger: Logger(label: "test.peer", factory: { _ in SwiftLogNoOpLogHandler() }))
         }
         _ = try await sa.start()
         let first = peer()

@@ -118,7 +118,7 @@ struct TCPMD5InteropTests {
 
     static func outgoingConnectionSigned(net: UInt8) async throws {
         let gobgp = IPv4Address(127, 90, net, 1)
-        let gobgpPort = Int.random(in: 30000...39999)
+        let gobgpPort = freeLoopbackPort()
         // gobgpd listens and waits (passive) for two neighbours: the right password and a wrong one.
         let daemon = try GoBGPDaemon(address: "\(gobgp)", listenPort: gobgpPort, neighbors: [
             .init(address: "127.90.\(net).2", passive: true, password: Self.secret),
@@ -169,7 +169,7 @@ struct TCPMD5InteropTests {
     @Test(.enabled(if: ReflectorProcess.available, "swiftplane-rr not built"))
     func daemonTakesThePasswordFromItsConfiguration() async throws {
         let net = UInt8.random(in: 10...250)
-        let port = Int.random(in: 20000...39999)
+        let port = freeLoopbackPort()
         let folder = try TemporaryFolder.create("swiftplane-rr-md5")
         defer { try? FileManager.default.removeItem(at: folder) }
         let rr = try ReflectorProcess.start(port: port, """

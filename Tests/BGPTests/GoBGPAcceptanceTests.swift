@@ -57,7 +57,7 @@ import Glibc
         // Addresses and ports of our own, so parallel suites do not collide.
         let n = Int.random(in: 100...250)
         let server = "127.0.0.\(n)", client = "127.0.0.\(n + 1)"
-        let port = UInt16.random(in: 20000...32000)
+        let port = UInt16(freeLoopbackPort())
         let daemon = try GoBGPDaemon(address: server, listenPort: Int(port), neighbors: [.init(address: client, passive: true)])
         defer { daemon.stop() }
 

@@ -4,11 +4,7 @@ import Testing
 
 @Suite("JSON parser")
 struct JSONParserTests {
-    struct Valid: Sendable, CustomTestStringConvertible {
-        var text: String
-        var value: JSONValue
-        var testDescription: String { text }
-    }
+    typealias Valid = JSONText<JSONValue>
 
     static let valid: [Valid] = [
         Valid(text: "null", value: .null),

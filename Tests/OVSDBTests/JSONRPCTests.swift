@@ -3,26 +3,22 @@ import Testing
 
 @Suite("JSON-RPC messages")
 struct JSONRPCTests {
-    struct Case: Sendable, CustomTestStringConvertible {
-        var text: String
-        var message: JSONRPCMessage
-        var testDescription: String { text }
-    }
+    typealias Case = JSONText<JSONRPCMessage>
 
     static let messages: [Case] = [
-        Case(text: #"{"method":"echo","params":[],"id":"echo"}"#, message: .request(method: "echo", params: [], id: "echo")),
+        Case(text: #"{"method":"echo","params":[],"id":"echo"}"#, value: .request(method: "echo", params: [], id: "echo")),
         Case(text: #"{"method":"monitor","params":["Open_vSwitch",1,{}],"id":7}"#,
-             message: .request(method: "monitor", params: ["Open_vSwitch", 1, [:]], id: 7)),
-        Case(text: #"{"method":"update","params":["m",{}],"id":null}"#, message: .notification(method: "update", params: ["m", [:]])),
-        Case(text: #"{"result":{"Port":{}},"error":null,"id":7}"#, message: .response(result: ["Port": [:]], error: nil, id: 7)),
+             value: .request(method: "monitor", params: ["Open_vSwitch", 1, [:]], id: 7)),
+        Case(text: #"{"method":"update","params":["m",{}],"id":null}"#, value: .notification(method: "update", params: ["m", [:]])),
+        Case(text: #"{"result":{"Port":{}},"error":null,"id":7}"#, value: .response(result: ["Port": [:]], error: nil, id: 7)),
         Case(text: #"{"result":null,"error":{"error":"unknown database"},"id":"x"}"#,
-             message: .response(result: nil, error: ["error": "unknown database"], id: "x")),
+             value: .response(result: nil, error: ["error": "unknown database"], id: "x")),
     ]
 
     @Test("messages decode to their kind", arguments: messages)
     func decodes(_ vector: Case) throws {
         let message = try JSONRPCMessage(json: try JSONParser().parse(vector.text))
-        #expect(message == vector.message)
+        #expect(message == vector.value)
         #expect(try JSONRPCMessage(json: message.json) == message)
     }
 

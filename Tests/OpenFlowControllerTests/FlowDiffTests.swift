@@ -15,15 +15,8 @@ struct FlowDiffTests {
                   instructions: [.applyActions([.output(out)])], idleTimeout: idle)
     }
 
-    struct Scenario: NamedRow {
-        var name: String
-        var wanted: [FlowEntry]
-        var installed: [FlowEntry]
-        /// Priorities (our flows are told apart by priority) of adds, modifies, deletes.
-        var adds: [UInt16]
-        var modifies: [UInt16]
-        var deletes: [UInt16]
-    }
+    /// Our flows are told apart by priority: the adds, modifies and deletes are priorities.
+    typealias Scenario = DiffScenario<FlowEntry, UInt16>
 
     static let scenarios: [Scenario] = [
         Scenario(name: "empty switch: everything is added", wanted: [flow(10), flow(20), flow(30)], installed: [],

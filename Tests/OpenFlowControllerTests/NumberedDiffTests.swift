@@ -13,14 +13,7 @@ struct NumberedDiffTests {
         GroupEntry(id: id ?? groups.id(n), .all, buckets: ports.map { Bucket(actions: [.output($0)]) })
     }
 
-    struct Scenario: NamedRow {
-        var name: String
-        var wanted: [GroupEntry]
-        var installed: [GroupEntry]
-        var adds: [UInt32]
-        var modifies: [UInt32]
-        var deletes: [UInt32]
-    }
+    typealias Scenario = DiffScenario<GroupEntry, UInt32>
 
     static let scenarios: [Scenario] = [
         Scenario(name: "empty switch: added", wanted: [group(1, [1, 2]), group(2, [3])], installed: [],

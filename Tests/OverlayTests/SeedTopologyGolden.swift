@@ -40,51 +40,32 @@ enum SeedTopologyGolden {
     table:30 priority=0 cookie:0x5350001000000000 actions=drop
     """
 
-    /// goplane1: c1 (VNI 10) and c2 (VNI 11), 192.168.0.2, on ports 1 and 2.
-    static let goplane1 = common + "\n" + """
-    table:10 priority=100,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:02 cookie:0x535000040000000a actions=goto_table:20
-    table:10 priority=100,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:02 cookie:0x535000040000000b actions=goto_table:20
-    table:10 priority=101,icmp6,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:02,icmp_type=135 cookie:0x535000150000000a actions=CONTROLLER:128,goto_table:20
-    table:10 priority=101,icmp6,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:02,icmp_type=135 cookie:0x535000150000000b actions=CONTROLLER:128,goto_table:20
-    table:20 priority=110,arp,metadata=0xa,in_port=1,arp_tpa=192.168.0.2 cookie:0x535000070000000a actions=CONTROLLER:128
-    table:20 priority=110,arp,metadata=0xb,in_port=2,arp_tpa=192.168.0.2 cookie:0x535000070000000b actions=CONTROLLER:128
-    table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:02 cookie:0x5350000b0000000a actions=output:1
-    table:30 priority=100,metadata=0xb,dl_dst=02:42:c0:a8:00:02 cookie:0x5350000b0000000b actions=output:2
-    table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:03 cookie:0x5350000c0000000a actions=set_field:0xa->tun_id,set_field:10.9.9.3->tun_dst,output:100
-    table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:04 cookie:0x5350000c0000000a actions=set_field:0xa->tun_id,set_field:10.9.9.4->tun_dst,output:100
-    table:30 priority=100,metadata=0xb,dl_dst=02:42:c0:a8:00:03 cookie:0x5350000c0000000b actions=set_field:0xb->tun_id,set_field:10.9.9.3->tun_dst,output:100
-    table:30 priority=100,metadata=0xb,dl_dst=02:42:c0:a8:00:04 cookie:0x5350000c0000000b actions=set_field:0xb->tun_id,set_field:10.9.9.4->tun_dst,output:100
-    """
+    /// The lines of the seed host whose containers are 192.168.0.`x` (VNI 10
+    /// on port 1, VNI 11 on port 2; goplane1 holds c1 and c2 at .2, goplane2
+    /// c3 and c4 at .3, goplane3 c5 and c6 at .4): its own containers'
+    /// classify-by-source, ND snooping, ARP punt and delivery, then for each
+    /// `r` of `remotes` the tunnel to 192.168.0.`r` behind VTEP 10.9.9.`r`.
+    static func host(_ x: Int, remotes: [Int]) -> String {
+        let own = """
+        table:10 priority=100,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:0\(x) cookie:0x535000040000000a actions=goto_table:20
+        table:10 priority=100,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:0\(x) cookie:0x535000040000000b actions=goto_table:20
+        table:10 priority=101,icmp6,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:0\(x),icmp_type=135 cookie:0x535000150000000a actions=CONTROLLER:128,goto_table:20
+        table:10 priority=101,icmp6,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:0\(x),icmp_type=135 cookie:0x535000150000000b actions=CONTROLLER:128,goto_table:20
+        table:20 priority=110,arp,metadata=0xa,in_port=1,arp_tpa=192.168.0.\(x) cookie:0x535000070000000a actions=CONTROLLER:128
+        table:20 priority=110,arp,metadata=0xb,in_port=2,arp_tpa=192.168.0.\(x) cookie:0x535000070000000b actions=CONTROLLER:128
+        table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:0\(x) cookie:0x5350000b0000000a actions=output:1
+        table:30 priority=100,metadata=0xb,dl_dst=02:42:c0:a8:00:0\(x) cookie:0x5350000b0000000b actions=output:2
+        """
+        let tunnels = remotes.flatMap { r in
+            ["a", "b"].map { vni in
+                "table:30 priority=100,metadata=0x\(vni),dl_dst=02:42:c0:a8:00:0\(r) cookie:0x5350000c0000000\(vni) "
+                    + "actions=set_field:0x\(vni)->tun_id,set_field:10.9.9.\(r)->tun_dst,output:100"
+            }
+        }
+        return ([common, own] + tunnels).joined(separator: "\n")
+    }
 
-    /// goplane2: c3 (VNI 10) and c4 (VNI 11), 192.168.0.3, on ports 1 and 2.
-    static let goplane2 = common + "\n" + """
-    table:10 priority=100,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:03 cookie:0x535000040000000a actions=goto_table:20
-    table:10 priority=100,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:03 cookie:0x535000040000000b actions=goto_table:20
-    table:10 priority=101,icmp6,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:03,icmp_type=135 cookie:0x535000150000000a actions=CONTROLLER:128,goto_table:20
-    table:10 priority=101,icmp6,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:03,icmp_type=135 cookie:0x535000150000000b actions=CONTROLLER:128,goto_table:20
-    table:20 priority=110,arp,metadata=0xa,in_port=1,arp_tpa=192.168.0.3 cookie:0x535000070000000a actions=CONTROLLER:128
-    table:20 priority=110,arp,metadata=0xb,in_port=2,arp_tpa=192.168.0.3 cookie:0x535000070000000b actions=CONTROLLER:128
-    table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:03 cookie:0x5350000b0000000a actions=output:1
-    table:30 priority=100,metadata=0xb,dl_dst=02:42:c0:a8:00:03 cookie:0x5350000b0000000b actions=output:2
-    table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:02 cookie:0x5350000c0000000a actions=set_field:0xa->tun_id,set_field:10.9.9.2->tun_dst,output:100
-    table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:04 cookie:0x5350000c0000000a actions=set_field:0xa->tun_id,set_field:10.9.9.4->tun_dst,output:100
-    table:30 priority=100,metadata=0xb,dl_dst=02:42:c0:a8:00:02 cookie:0x5350000c0000000b actions=set_field:0xb->tun_id,set_field:10.9.9.2->tun_dst,output:100
-    table:30 priority=100,metadata=0xb,dl_dst=02:42:c0:a8:00:04 cookie:0x5350000c0000000b actions=set_field:0xb->tun_id,set_field:10.9.9.4->tun_dst,output:100
-    """
-
-    /// goplane3: c5 (VNI 10) and c6 (VNI 11), 192.168.0.4, on ports 1 and 2.
-    static let goplane3 = common + "\n" + """
-    table:10 priority=100,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:04 cookie:0x535000040000000a actions=goto_table:20
-    table:10 priority=100,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:04 cookie:0x535000040000000b actions=goto_table:20
-    table:10 priority=101,icmp6,metadata=0xa,in_port=1,dl_src=02:42:c0:a8:00:04,icmp_type=135 cookie:0x535000150000000a actions=CONTROLLER:128,goto_table:20
-    table:10 priority=101,icmp6,metadata=0xb,in_port=2,dl_src=02:42:c0:a8:00:04,icmp_type=135 cookie:0x535000150000000b actions=CONTROLLER:128,goto_table:20
-    table:20 priority=110,arp,metadata=0xa,in_port=1,arp_tpa=192.168.0.4 cookie:0x535000070000000a actions=CONTROLLER:128
-    table:20 priority=110,arp,metadata=0xb,in_port=2,arp_tpa=192.168.0.4 cookie:0x535000070000000b actions=CONTROLLER:128
-    table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:04 cookie:0x5350000b0000000a actions=output:1
-    table:30 priority=100,metadata=0xb,dl_dst=02:42:c0:a8:00:04 cookie:0x5350000b0000000b actions=output:2
-    table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:02 cookie:0x5350000c0000000a actions=set_field:0xa->tun_id,set_field:10.9.9.2->tun_dst,output:100
-    table:30 priority=100,metadata=0xa,dl_dst=02:42:c0:a8:00:03 cookie:0x5350000c0000000a actions=set_field:0xa->tun_id,set_field:10.9.9.3->tun_dst,output:100
-    table:30 priority=100,metadata=0xb,dl_dst=02:42:c0:a8:00:02 cookie:0x5350000c0000000b actions=set_field:0xb->tun_id,set_field:10.9.9.2->tun_dst,output:100
-    table:30 priority=100,metadata=0xb,dl_dst=02:42:c0:a8:00:03 cookie:0x5350000c0000000b actions=set_field:0xb->tun_id,set_field:10.9.9.3->tun_dst,output:100
-    """
+    static let goplane1 = host(2, remotes: [3, 4])
+    static let goplane2 = host(3, remotes: [2, 4])
+    static let goplane3 = host(4, remotes: [2, 3])
 }

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Pcap
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -46,7 +47,13 @@ private func sendLoopbackUDP(port: UInt16, payload: [UInt8]) -> Bool {
     /// other traffic is filtered out. Needs CAP_NET_RAW (CI runs as root).
     @Test(.enabled(if: PcapLiveCaptureTests.loopbackCaptureUnavailable == nil, "cannot capture on lo (needs CAP_NET_RAW: run as root)"))
     func capturesFilteredLoopbackTraffic() throws {
-        let port = UInt16.random(in: 40000...60000)
+        // Two UDP ports of our own, held to the end: no other socket's
+        // datagrams are addressed to them, and ours reach no other test.
+        let watched = try #require(boundLoopbackSocket(Int32(SOCK_DGRAM.rawValue)), "no UDP socket on 127.0.0.1")
+        defer { close(watched.fd) }
+        let other = try #require(boundLoopbackSocket(Int32(SOCK_DGRAM.rawValue)), "no UDP socket on 127.0.0.1")
+        defer { close(other.fd) }
+        let port = UInt16(watched.port)
         let capture: PcapLiveCapture
         do {
             capture = try PcapLiveCapture(interface: "lo", filter: "udp and dst host 127.0.0.1 and dst port \(port)",
@@ -57,7 +64,7 @@ private func sendLoopbackUDP(port: UInt16, payload: [UInt8]) -> Bool {
         }
         defer { capture.close() }
         let marker = Array("swiftplane-live-\(port)".utf8)
-        #expect(sendLoopbackUDP(port: port &+ 1, payload: marker))  // filtered out
+        #expect(sendLoopbackUDP(port: UInt16(other.port), payload: marker))  // filtered out
         #expect(sendLoopbackUDP(port: port, payload: marker))
         var seen: [PcapFrame] = []
         let deadline = Date().addingTimeInterval(3)
