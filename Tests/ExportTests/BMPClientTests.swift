@@ -52,7 +52,7 @@ import TestSupport
         // No collector yet: a warning per attempt.
         #expect(await eventually(5) { logs.all.contains { $0.level == .warning && $0.message.contains("unreachable") } })
         let collector = try await Collector(port: port, read: true)
-        defer { try? collector.channel.close().wait() }
+        defer { collector.channel.close(promise: nil) }
         var messages: [BMPMessage] = []
         let greeted = await eventually(10, every: .milliseconds(100)) {
             var bytes = collector.received.withLockedValue { $0 }
@@ -73,7 +73,7 @@ import TestSupport
     @Test func aCollectorThatDoesNotReadCostsABoundedQueue() async throws {
         let port = freeLoopbackPort()
         let collector = try await Collector(port: port, read: false)
-        defer { try? collector.channel.close().wait() }
+        defer { collector.channel.close(promise: nil) }
         let logs = LogCapture()
         let limit = 256 << 10
         let client = BMPClient(.init(host: "127.0.0.1", port: port, sysName: "test", sysDescr: "test", maximumQueuedBytes: limit, statisticsInterval: nil),
