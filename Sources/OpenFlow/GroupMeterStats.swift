@@ -54,20 +54,28 @@ public struct GroupDescription: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeWithLength { buffer, _ in
-            buffer.writeInteger(type)
-            buffer.writeZeros(1)
-            buffer.writeInteger(groupID)
-            buckets.encode(into: &buffer)
-        }
+        buffer.writeWithLength { buffer, _ in encodeGroup(into: &buffer) }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> GroupDescription {
         var body = try reader.element("group desc length", minimum: 8)
         try body.skip(2, "group desc length")
-        let type: UInt8 = try body.integer("group type")
-        try body.skip(1, "group desc padding")
-        return GroupDescription(type: type, groupID: try body.integer("group_id"), buckets: try Bucket.decodeAll(from: &body))
+        return try decodeGroup(from: &body)
+    }
+
+    /// type, a pad byte, group_id, then the buckets: the group as ofp_group_desc
+    /// carries it after its length and OFPT_GROUP_MOD after its command.
+    func encodeGroup(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(type)
+        buffer.writeZeros(1)
+        buffer.writeInteger(groupID)
+        buckets.encode(into: &buffer)
+    }
+
+    static func decodeGroup(from reader: inout WireReader) throws(OpenFlowDecodingError) -> GroupDescription {
+        let type: UInt8 = try reader.integer("group type")
+        try reader.skip(1, "group padding")
+        return GroupDescription(type: type, groupID: try reader.integer("group_id"), buckets: try Bucket.decodeAll(from: &reader))
     }
 }
 
@@ -155,17 +163,25 @@ public struct MeterConfig: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeWithLength { buffer, _ in
-            buffer.writeInteger(flags)
-            buffer.writeInteger(meterID)
-            bands.encode(into: &buffer)
-        }
+        buffer.writeWithLength { buffer, _ in encodeMeter(into: &buffer) }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterConfig {
         var body = try reader.element("meter config length", minimum: 8)
         try body.skip(2, "meter config length")
-        return MeterConfig(flags: try body.integer("flags"), meterID: try body.integer("meter_id"), bands: try MeterBand.decodeAll(from: &body))
+        return try decodeMeter(from: &body)
+    }
+
+    /// flags, meter_id, then the bands: the meter as ofp_meter_config carries
+    /// it after its length and OFPT_METER_MOD after its command.
+    func encodeMeter(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(flags)
+        buffer.writeInteger(meterID)
+        bands.encode(into: &buffer)
+    }
+
+    static func decodeMeter(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterConfig {
+        MeterConfig(flags: try reader.integer("meter flags"), meterID: try reader.integer("meter_id"), bands: try MeterBand.decodeAll(from: &reader))
     }
 }
 
