@@ -3,31 +3,27 @@ import NIOCore
 /// ofp_flow_stats: one flow as the switch holds it (flow multipart reply).
 public struct FlowStats: Sendable, Hashable, WireCodable {
     public var tableID: UInt8
-    public var durationSec: UInt32
-    public var durationNsec: UInt32
+    public var duration: StatsDuration
     public var priority: UInt16
     public var idleTimeout: UInt16
     public var hardTimeout: UInt16
     public var flags: FlowMod.Flags
     public var cookie: UInt64
-    public var packetCount: UInt64
-    public var byteCount: UInt64
+    public var counters: CounterPair
     public var match: Match
     public var instructions: [Instruction]
 
-    public init(tableID: UInt8, durationSec: UInt32 = 0, durationNsec: UInt32 = 0, priority: UInt16, idleTimeout: UInt16 = 0,
-                hardTimeout: UInt16 = 0, flags: FlowMod.Flags = [], cookie: UInt64, packetCount: UInt64 = 0,
-                byteCount: UInt64 = 0, match: Match, instructions: [Instruction]) {
+    public init(tableID: UInt8, duration: StatsDuration = StatsDuration(), priority: UInt16, idleTimeout: UInt16 = 0,
+                hardTimeout: UInt16 = 0, flags: FlowMod.Flags = [], cookie: UInt64, counters: CounterPair = CounterPair(),
+                match: Match, instructions: [Instruction]) {
         self.tableID = tableID
-        self.durationSec = durationSec
-        self.durationNsec = durationNsec
+        self.duration = duration
         self.priority = priority
         self.idleTimeout = idleTimeout
         self.hardTimeout = hardTimeout
         self.flags = flags
         self.cookie = cookie
-        self.packetCount = packetCount
-        self.byteCount = byteCount
+        self.counters = counters
         self.match = match
         self.instructions = instructions
     }
@@ -36,16 +32,14 @@ public struct FlowStats: Sendable, Hashable, WireCodable {
         buffer.writeWithLength { buffer, _ in
             buffer.writeInteger(tableID)
             buffer.writeZeros(1)
-            buffer.writeInteger(durationSec)
-            buffer.writeInteger(durationNsec)
+            duration.encode(into: &buffer)
             buffer.writeInteger(priority)
             buffer.writeInteger(idleTimeout)
             buffer.writeInteger(hardTimeout)
             buffer.writeInteger(flags.rawValue)
             buffer.writeZeros(4)
             buffer.writeInteger(cookie)
-            buffer.writeInteger(packetCount)
-            buffer.writeInteger(byteCount)
+            counters.encode(into: &buffer)
             match.encode(into: &buffer)
             Instruction.encodeList(instructions, into: &buffer)
         }
@@ -56,16 +50,15 @@ public struct FlowStats: Sendable, Hashable, WireCodable {
         try body.skip(2, "flow stats length")
         let tableID: UInt8 = try body.integer("table_id")
         try body.skip(1, "flow stats padding")
-        let durationSec: UInt32 = try body.integer("duration_sec")
-        let durationNsec: UInt32 = try body.integer("duration_nsec")
+        let duration = try StatsDuration.decode(from: &body)
         let priority: UInt16 = try body.integer("priority")
         let idleTimeout: UInt16 = try body.integer("idle_timeout")
         let hardTimeout: UInt16 = try body.integer("hard_timeout")
         let flags = FlowMod.Flags(rawValue: try body.integer("flags"))
         try body.skip(4, "flow stats padding")
-        return FlowStats(tableID: tableID, durationSec: durationSec, durationNsec: durationNsec, priority: priority,
-                         idleTimeout: idleTimeout, hardTimeout: hardTimeout, flags: flags, cookie: try body.integer("cookie"),
-                         packetCount: try body.integer("packet_count"), byteCount: try body.integer("byte_count"),
-                         match: try Match.decode(from: &body), instructions: try Instruction.decodeList(from: &body))
+        return FlowStats(tableID: tableID, duration: duration, priority: priority, idleTimeout: idleTimeout,
+                         hardTimeout: hardTimeout, flags: flags, cookie: try body.integer("cookie"),
+                         counters: try CounterPair.decode(from: &body), match: try Match.decode(from: &body),
+                         instructions: try Instruction.decodeList(from: &body))
     }
 }

@@ -4,20 +4,16 @@ import NIOCore
 public struct GroupStats: Sendable, Hashable, WireCodable {
     public var groupID: UInt32
     public var refCount: UInt32
-    public var packetCount: UInt64
-    public var byteCount: UInt64
-    public var durationSec: UInt32
-    public var durationNsec: UInt32
+    public var counters: CounterPair
+    public var duration: StatsDuration
     public var bucketStats: [CounterPair]
 
-    public init(groupID: UInt32, refCount: UInt32, packetCount: UInt64, byteCount: UInt64, durationSec: UInt32 = 0,
-                durationNsec: UInt32 = 0, bucketStats: [CounterPair]) {
+    public init(groupID: UInt32, refCount: UInt32, counters: CounterPair, duration: StatsDuration = StatsDuration(),
+                bucketStats: [CounterPair]) {
         self.groupID = groupID
         self.refCount = refCount
-        self.packetCount = packetCount
-        self.byteCount = byteCount
-        self.durationSec = durationSec
-        self.durationNsec = durationNsec
+        self.counters = counters
+        self.duration = duration
         self.bucketStats = bucketStats
     }
 
@@ -27,10 +23,8 @@ public struct GroupStats: Sendable, Hashable, WireCodable {
             buffer.writeInteger(groupID)
             buffer.writeInteger(refCount)
             buffer.writeZeros(4)
-            buffer.writeInteger(packetCount)
-            buffer.writeInteger(byteCount)
-            buffer.writeInteger(durationSec)
-            buffer.writeInteger(durationNsec)
+            counters.encode(into: &buffer)
+            duration.encode(into: &buffer)
             bucketStats.encode(into: &buffer)
         }
     }
@@ -42,9 +36,8 @@ public struct GroupStats: Sendable, Hashable, WireCodable {
         let groupID: UInt32 = try body.integer("group_id")
         let refCount: UInt32 = try body.integer("ref_count")
         try body.skip(4, "group stats padding")
-        return GroupStats(groupID: groupID, refCount: refCount, packetCount: try body.integer("packet_count"),
-                          byteCount: try body.integer("byte_count"), durationSec: try body.integer("duration_sec"),
-                          durationNsec: try body.integer("duration_nsec"), bucketStats: try CounterPair.decodeAll(from: &body))
+        return GroupStats(groupID: groupID, refCount: refCount, counters: try CounterPair.decode(from: &body),
+                          duration: try StatsDuration.decode(from: &body), bucketStats: try CounterPair.decodeAll(from: &body))
     }
 }
 
@@ -61,20 +54,28 @@ public struct GroupDescription: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeWithLength { buffer, _ in
-            buffer.writeInteger(type)
-            buffer.writeZeros(1)
-            buffer.writeInteger(groupID)
-            buckets.encode(into: &buffer)
-        }
+        buffer.writeWithLength { buffer, _ in encodeGroup(into: &buffer) }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> GroupDescription {
         var body = try reader.element("group desc length", minimum: 8)
         try body.skip(2, "group desc length")
-        let type: UInt8 = try body.integer("group type")
-        try body.skip(1, "group desc padding")
-        return GroupDescription(type: type, groupID: try body.integer("group_id"), buckets: try Bucket.decodeAll(from: &body))
+        return try decodeGroup(from: &body)
+    }
+
+    /// type, a pad byte, group_id, then the buckets: the group as ofp_group_desc
+    /// carries it after its length and OFPT_GROUP_MOD after its command.
+    func encodeGroup(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(type)
+        buffer.writeZeros(1)
+        buffer.writeInteger(groupID)
+        buckets.encode(into: &buffer)
+    }
+
+    static func decodeGroup(from reader: inout WireReader) throws(OpenFlowDecodingError) -> GroupDescription {
+        let type: UInt8 = try reader.integer("group type")
+        try reader.skip(1, "group padding")
+        return GroupDescription(type: type, groupID: try reader.integer("group_id"), buckets: try Bucket.decodeAll(from: &reader))
     }
 }
 
@@ -115,20 +116,17 @@ public struct GroupFeatures: Sendable, Hashable, WireCodable {
 public struct MeterStats: Sendable, Hashable, WireCodable {
     public var meterID: UInt32
     public var flowCount: UInt32
-    public var packetInCount: UInt64
-    public var byteInCount: UInt64
-    public var durationSec: UInt32
-    public var durationNsec: UInt32
+    /// packet_in_count and byte_in_count: what reached the meter.
+    public var inputCounters: CounterPair
+    public var duration: StatsDuration
     public var bandStats: [CounterPair]
 
-    public init(meterID: UInt32, flowCount: UInt32, packetInCount: UInt64, byteInCount: UInt64, durationSec: UInt32 = 0,
-                durationNsec: UInt32 = 0, bandStats: [CounterPair]) {
+    public init(meterID: UInt32, flowCount: UInt32, inputCounters: CounterPair, duration: StatsDuration = StatsDuration(),
+                bandStats: [CounterPair]) {
         self.meterID = meterID
         self.flowCount = flowCount
-        self.packetInCount = packetInCount
-        self.byteInCount = byteInCount
-        self.durationSec = durationSec
-        self.durationNsec = durationNsec
+        self.inputCounters = inputCounters
+        self.duration = duration
         self.bandStats = bandStats
     }
 
@@ -136,10 +134,8 @@ public struct MeterStats: Sendable, Hashable, WireCodable {
         buffer.writeWithLength(after: { $0.writeInteger(meterID) }) { buffer, _ in
             buffer.writeZeros(6)
             buffer.writeInteger(flowCount)
-            buffer.writeInteger(packetInCount)
-            buffer.writeInteger(byteInCount)
-            buffer.writeInteger(durationSec)
-            buffer.writeInteger(durationNsec)
+            inputCounters.encode(into: &buffer)
+            duration.encode(into: &buffer)
             bandStats.encode(into: &buffer)
         }
     }
@@ -149,9 +145,8 @@ public struct MeterStats: Sendable, Hashable, WireCodable {
         var body = try reader.element("meter stats length", lengthAt: 4, minimum: 40, multipleOf: 16)
         let meterID: UInt32 = try body.integer("meter_id")
         try body.skip(8, "meter stats length and padding")
-        return MeterStats(meterID: meterID, flowCount: try body.integer("flow_count"), packetInCount: try body.integer("packet_in_count"),
-                          byteInCount: try body.integer("byte_in_count"), durationSec: try body.integer("duration_sec"),
-                          durationNsec: try body.integer("duration_nsec"), bandStats: try CounterPair.decodeAll(from: &body))
+        return MeterStats(meterID: meterID, flowCount: try body.integer("flow_count"), inputCounters: try CounterPair.decode(from: &body),
+                          duration: try StatsDuration.decode(from: &body), bandStats: try CounterPair.decodeAll(from: &body))
     }
 }
 
@@ -168,17 +163,25 @@ public struct MeterConfig: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeWithLength { buffer, _ in
-            buffer.writeInteger(flags)
-            buffer.writeInteger(meterID)
-            bands.encode(into: &buffer)
-        }
+        buffer.writeWithLength { buffer, _ in encodeMeter(into: &buffer) }
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterConfig {
         var body = try reader.element("meter config length", minimum: 8)
         try body.skip(2, "meter config length")
-        return MeterConfig(flags: try body.integer("flags"), meterID: try body.integer("meter_id"), bands: try MeterBand.decodeAll(from: &body))
+        return try decodeMeter(from: &body)
+    }
+
+    /// flags, meter_id, then the bands: the meter as ofp_meter_config carries
+    /// it after its length and OFPT_METER_MOD after its command.
+    func encodeMeter(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(flags)
+        buffer.writeInteger(meterID)
+        bands.encode(into: &buffer)
+    }
+
+    static func decodeMeter(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterConfig {
+        MeterConfig(flags: try reader.integer("meter flags"), meterID: try reader.integer("meter_id"), bands: try MeterBand.decodeAll(from: &reader))
     }
 }
 

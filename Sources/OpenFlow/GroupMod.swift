@@ -53,16 +53,12 @@ public struct GroupMod: Sendable, Hashable, WireCodable {
 
     func encode(into buffer: inout ByteBuffer) {
         buffer.writeInteger(command)
-        buffer.writeInteger(type)
-        buffer.writeZeros(1)
-        buffer.writeInteger(groupID)
-        buckets.encode(into: &buffer)
+        GroupDescription(type: type, groupID: groupID, buckets: buckets).encodeGroup(into: &buffer)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> GroupMod {
         let command: UInt16 = try reader.integer("group command")
-        let type: UInt8 = try reader.integer("group type")
-        try reader.skip(1, "group_mod padding")
-        return GroupMod(command: command, type: type, groupID: try reader.integer("group_id"), buckets: try Bucket.decodeAll(from: &reader))
+        let group = try GroupDescription.decodeGroup(from: &reader)
+        return GroupMod(command: command, type: group.type, groupID: group.groupID, buckets: group.buckets)
     }
 }

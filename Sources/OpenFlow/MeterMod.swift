@@ -109,13 +109,12 @@ public struct MeterMod: Sendable, Hashable, WireCodable {
 
     func encode(into buffer: inout ByteBuffer) {
         buffer.writeInteger(command)
-        buffer.writeInteger(flags)
-        buffer.writeInteger(meterID)
-        bands.encode(into: &buffer)
+        MeterConfig(flags: flags, meterID: meterID, bands: bands).encodeMeter(into: &buffer)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> MeterMod {
-        MeterMod(command: try reader.integer("meter command"), flags: try reader.integer("meter flags"),
-                 meterID: try reader.integer("meter_id"), bands: try MeterBand.decodeAll(from: &reader))
+        let command: UInt16 = try reader.integer("meter command")
+        let meter = try MeterConfig.decodeMeter(from: &reader)
+        return MeterMod(command: command, flags: meter.flags, meterID: meter.meterID, bands: meter.bands)
     }
 }

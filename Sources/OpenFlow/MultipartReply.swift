@@ -133,26 +133,22 @@ public struct SwitchDescription: Sendable, Hashable, WireCodable {
 
 /// ofp_aggregate_stats_reply.
 public struct AggregateStats: Sendable, Hashable, WireCodable {
-    public var packetCount: UInt64
-    public var byteCount: UInt64
+    public var counters: CounterPair
     public var flowCount: UInt32
 
-    public init(packetCount: UInt64, byteCount: UInt64, flowCount: UInt32) {
-        self.packetCount = packetCount
-        self.byteCount = byteCount
+    public init(counters: CounterPair, flowCount: UInt32) {
+        self.counters = counters
         self.flowCount = flowCount
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(packetCount)
-        buffer.writeInteger(byteCount)
+        counters.encode(into: &buffer)
         buffer.writeInteger(flowCount)
         buffer.writeZeros(4)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> AggregateStats {
-        let stats = AggregateStats(packetCount: try reader.integer("packet_count"), byteCount: try reader.integer("byte_count"),
-                                   flowCount: try reader.integer("flow_count"))
+        let stats = AggregateStats(counters: try CounterPair.decode(from: &reader), flowCount: try reader.integer("flow_count"))
         try reader.skip(4, "aggregate padding")
         return stats
     }
@@ -194,14 +190,12 @@ public struct PortStats: Sendable, Hashable, WireCodable {
     /// rx_packets, tx_packets, rx_bytes, tx_bytes, rx_dropped, tx_dropped,
     /// rx_errors, tx_errors, rx_frame_err, rx_over_err, rx_crc_err, collisions.
     public var counters: [UInt64]
-    public var durationSec: UInt32
-    public var durationNsec: UInt32
+    public var duration: StatsDuration
 
-    public init(portNo: UInt32, counters: [UInt64], durationSec: UInt32 = 0, durationNsec: UInt32 = 0) {
+    public init(portNo: UInt32, counters: [UInt64], duration: StatsDuration = StatsDuration()) {
         self.portNo = portNo
         self.counters = counters
-        self.durationSec = durationSec
-        self.durationNsec = durationNsec
+        self.duration = duration
     }
 
     public var rxPackets: UInt64 { counters.first ?? 0 }
@@ -211,8 +205,7 @@ public struct PortStats: Sendable, Hashable, WireCodable {
         buffer.writeInteger(portNo)
         buffer.writeZeros(4)
         for i in 0..<12 { buffer.writeInteger(i < counters.count ? counters[i] : 0) }
-        buffer.writeInteger(durationSec)
-        buffer.writeInteger(durationNsec)
+        duration.encode(into: &buffer)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PortStats {
@@ -221,8 +214,7 @@ public struct PortStats: Sendable, Hashable, WireCodable {
         var counters: [UInt64] = []
         counters.reserveCapacity(12)
         for _ in 0..<12 { counters.append(try reader.integer("port counter")) }
-        return PortStats(portNo: portNo, counters: counters, durationSec: try reader.integer("duration_sec"),
-                         durationNsec: try reader.integer("duration_nsec"))
+        return PortStats(portNo: portNo, counters: counters, duration: try StatsDuration.decode(from: &reader))
     }
 }
 
@@ -233,18 +225,16 @@ public struct QueueStats: Sendable, Hashable, WireCodable {
     public var txBytes: UInt64
     public var txPackets: UInt64
     public var txErrors: UInt64
-    public var durationSec: UInt32
-    public var durationNsec: UInt32
+    public var duration: StatsDuration
 
     public init(portNo: UInt32, queueID: UInt32, txBytes: UInt64, txPackets: UInt64, txErrors: UInt64,
-                durationSec: UInt32 = 0, durationNsec: UInt32 = 0) {
+                duration: StatsDuration = StatsDuration()) {
         self.portNo = portNo
         self.queueID = queueID
         self.txBytes = txBytes
         self.txPackets = txPackets
         self.txErrors = txErrors
-        self.durationSec = durationSec
-        self.durationNsec = durationNsec
+        self.duration = duration
     }
 
     func encode(into buffer: inout ByteBuffer) {
@@ -253,34 +243,12 @@ public struct QueueStats: Sendable, Hashable, WireCodable {
         buffer.writeInteger(txBytes)
         buffer.writeInteger(txPackets)
         buffer.writeInteger(txErrors)
-        buffer.writeInteger(durationSec)
-        buffer.writeInteger(durationNsec)
+        duration.encode(into: &buffer)
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> QueueStats {
         QueueStats(portNo: try reader.integer("port_no"), queueID: try reader.integer("queue_id"),
                    txBytes: try reader.integer("tx_bytes"), txPackets: try reader.integer("tx_packets"),
-                   txErrors: try reader.integer("tx_errors"), durationSec: try reader.integer("duration_sec"),
-                   durationNsec: try reader.integer("duration_nsec"))
-    }
-}
-
-/// A (packet, byte) counter pair: bucket and meter band statistics.
-public struct CounterPair: Sendable, Hashable, WireCodable {
-    public var packetCount: UInt64
-    public var byteCount: UInt64
-
-    public init(packetCount: UInt64, byteCount: UInt64) {
-        self.packetCount = packetCount
-        self.byteCount = byteCount
-    }
-
-    func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(packetCount)
-        buffer.writeInteger(byteCount)
-    }
-
-    static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> CounterPair {
-        CounterPair(packetCount: try reader.integer("packet_count"), byteCount: try reader.integer("byte_count"))
+                   txErrors: try reader.integer("tx_errors"), duration: try StatsDuration.decode(from: &reader))
     }
 }

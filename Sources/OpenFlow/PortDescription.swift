@@ -35,10 +35,7 @@ public struct PortDescription: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(portNo)
-        buffer.writeZeros(4)
-        hardwareAddress.encode(into: &buffer)
-        buffer.writeZeros(2)
+        Self.encodeHeader(portNo: portNo, hardwareAddress: hardwareAddress, into: &buffer)
         name.encode(into: &buffer, size: 16)
         for value in [config, state, current, advertised, supported, peer, currentSpeed, maxSpeed] {
             buffer.writeInteger(value)
@@ -46,14 +43,32 @@ public struct PortDescription: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PortDescription {
-        let portNo: UInt32 = try reader.integer("port_no")
-        try reader.skip(4, "port padding")
-        let address = try MACAddress.decode(from: &reader, "hw_addr")
-        try reader.skip(2, "port padding")
+        let (portNo, address) = try decodeHeader(from: &reader, "port")
         return PortDescription(portNo: portNo, hardwareAddress: address, name: try FixedString.decode(from: &reader, size: 16, "port name"),
                     config: try reader.integer("config"), state: try reader.integer("state"),
                     current: try reader.integer("curr"), advertised: try reader.integer("advertised"),
                     supported: try reader.integer("supported"), peer: try reader.integer("peer"),
                     currentSpeed: try reader.integer("curr_speed"), maxSpeed: try reader.integer("max_speed"))
+    }
+}
+
+extension PortDescription {
+    /// port_no, 4 bytes of padding, hw_addr, 2 of padding: how ofp_port and
+    /// OFPT_PORT_MOD both begin.
+    static func encodeHeader(portNo: UInt32, hardwareAddress: MACAddress, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(portNo)
+        buffer.writeZeros(4)
+        hardwareAddress.encode(into: &buffer)
+        buffer.writeZeros(2)
+    }
+
+    /// The header `encodeHeader` writes; `structure` names it in errors.
+    static func decodeHeader(from reader: inout WireReader, _ structure: String) throws(OpenFlowDecodingError)
+        -> (portNo: UInt32, hardwareAddress: MACAddress) {
+        let portNo: UInt32 = try reader.integer("port_no")
+        try reader.skip(4, "\(structure) padding")
+        let address = try MACAddress.decode(from: &reader, "hw_addr")
+        try reader.skip(2, "\(structure) padding")
+        return (portNo, address)
     }
 }

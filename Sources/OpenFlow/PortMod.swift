@@ -17,10 +17,7 @@ public struct PortMod: Sendable, Hashable, WireCodable {
     }
 
     func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(portNo)
-        buffer.writeZeros(4)
-        hardwareAddress.encode(into: &buffer)
-        buffer.writeZeros(2)
+        PortDescription.encodeHeader(portNo: portNo, hardwareAddress: hardwareAddress, into: &buffer)
         buffer.writeInteger(config)
         buffer.writeInteger(mask)
         buffer.writeInteger(advertise)
@@ -28,10 +25,7 @@ public struct PortMod: Sendable, Hashable, WireCodable {
     }
 
     static func decode(from reader: inout WireReader) throws(OpenFlowDecodingError) -> PortMod {
-        let portNo: UInt32 = try reader.integer("port_no")
-        try reader.skip(4, "port_mod padding")
-        let address = try MACAddress.decode(from: &reader, "hw_addr")
-        try reader.skip(2, "port_mod padding")
+        let (portNo, address) = try PortDescription.decodeHeader(from: &reader, "port_mod")
         let mod = PortMod(portNo: portNo, hardwareAddress: address, config: try reader.integer("config"),
                           mask: try reader.integer("mask"), advertise: try reader.integer("advertise"))
         try reader.skip(4, "port_mod padding")

@@ -3,20 +3,7 @@ import NIOCore
 /// ofp_packet_queue with its properties (OFPQT_MIN_RATE 1, MAX_RATE 2,
 /// EXPERIMENTER 0xffff); a property keeps its bytes after the 8-byte header.
 public struct PacketQueue: Sendable, Hashable, WireCodable {
-    public struct Property: Sendable, Hashable {
-        public var property: UInt16
-        public var body: ByteBuffer
-
-        public init(property: UInt16, body: ByteBuffer) {
-            self.property = property
-            self.body = body
-        }
-
-        /// The rate in 1/10 of a percent for MIN_RATE / MAX_RATE.
-        public var rate: UInt16? {
-            property == 1 || property == 2 ? body.getInteger(at: body.readerIndex, as: UInt16.self) : nil
-        }
-    }
+    public typealias Property = PropertyBytes
 
     public var queueID: UInt32
     public var port: UInt32
@@ -28,11 +15,16 @@ public struct PacketQueue: Sendable, Hashable, WireCodable {
         self.properties = properties
     }
 
+    /// The rate in 1/10 of a percent of a MIN_RATE (1) or MAX_RATE (2) property.
+    public static func rate(of property: Property) -> UInt16? {
+        property.type == 1 || property.type == 2 ? property.body.getInteger(at: property.body.readerIndex, as: UInt16.self) : nil
+    }
+
     func encode(into buffer: inout ByteBuffer) {
         buffer.writeWithLength(after: { $0.writeInteger(queueID); $0.writeInteger(port) }) { buffer, _ in
             buffer.writeZeros(6)
             for property in properties {
-                buffer.writeTLV(type: property.property) { buffer, _ in
+                buffer.writeTLV(type: property.type) { buffer, _ in
                     buffer.writeZeros(4)
                     buffer.writeImmutableBuffer(property.body)
                 }
@@ -48,7 +40,7 @@ public struct PacketQueue: Sendable, Hashable, WireCodable {
         let properties = try body.elements("queue property", minimum: 8) { (one: inout WireReader) throws(OpenFlowDecodingError) in
             let type: UInt16 = try one.integer("queue property type")
             try one.skip(6, "queue property header")
-            return Property(property: type, body: one.rest())
+            return Property(type: type, body: one.rest())
         }
         return PacketQueue(queueID: queueID, port: port, properties: properties)
     }

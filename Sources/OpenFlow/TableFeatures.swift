@@ -3,16 +3,7 @@ import NIOCore
 /// ofp_table_features: one table's capabilities. Properties keep their bytes
 /// (after type and length) so every property type round-trips.
 public struct TableFeatures: Sendable, Hashable, WireCodable {
-    public struct Property: Sendable, Hashable {
-        /// OFPTFPT_* numbers.
-        public var type: UInt16
-        public var body: ByteBuffer
-
-        public init(type: UInt16, body: ByteBuffer) {
-            self.type = type
-            self.body = body
-        }
-    }
+    public typealias Property = PropertyBytes
 
     public var tableID: UInt8
     public var name: FixedString

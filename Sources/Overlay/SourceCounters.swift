@@ -15,7 +15,7 @@ public enum SourceCounters {
                   let metadata = flow.match[.metadata]?.integerValue,
                   let vni = VNI(rawValue: UInt32(truncatingIfNeeded: metadata)),
                   let source = flow.match[.ethSrc]?.integerValue else { continue }
-            out[EndpointKey(vni: vni, mac: EthernetAddress(rawValue: source)), default: 0] &+= flow.packetCount
+            out[EndpointKey(vni: vni, mac: EthernetAddress(rawValue: source)), default: 0] &+= flow.counters.packetCount
         }
         return out
     }

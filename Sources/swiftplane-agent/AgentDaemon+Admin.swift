@@ -191,7 +191,7 @@ extension AgentDaemon {
         return FlowReport.Flow(table: entry.key.tableID, priority: entry.key.priority, cookie: "0x" + String(entry.cookie, radix: 16),
                                role: cookie?.role.description, vni: cookie?.vni?.rawValue, match: "\(entry.key.match)",
                                instructions: entry.instructions.map(\.description).joined(separator: ", "), state: state,
-                               packets: stats?.packetCount, bytes: stats?.byteCount)
+                               packets: stats?.counters.packetCount, bytes: stats?.counters.byteCount)
     }
 
     /// Drop counters per VNI, read from every connected switch: only the
@@ -214,11 +214,11 @@ extension AgentDaemon {
                 guard let cookie = FlowCookie(cookie: stats.cookie), cookie.role.isBUMDrop, let vni = cookie.vni?.rawValue else { continue }
                 var r = byVNI[vni] ?? BUMReport(vni: vni)
                 switch cookie.role {
-                case .dropBroadcast: r.broadcastPackets &+= stats.packetCount
-                case .dropMulticast: r.multicastPackets &+= stats.packetCount
-                default: r.unknownUnicastPackets &+= stats.packetCount
+                case .dropBroadcast: r.broadcastPackets &+= stats.counters.packetCount
+                case .dropMulticast: r.multicastPackets &+= stats.counters.packetCount
+                default: r.unknownUnicastPackets &+= stats.counters.packetCount
                 }
-                r.bytes &+= stats.byteCount
+                r.bytes &+= stats.counters.byteCount
                 if seen.insert(vni).inserted { r.switches += 1 }
                 byVNI[vni] = r
             }

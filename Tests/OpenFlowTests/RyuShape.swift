@@ -59,10 +59,10 @@ enum RyuShape {
                                    "out_port": Int(flowMod.outPort), "priority": Int(flowMod.priority),
                                    "table_id": Int(flowMod.tableID)]]
         case let .flowRemoved(removed):
-            return ["OFPFlowRemoved": ["byte_count": NSNumber(value: removed.byteCount), "cookie": NSNumber(value: removed.cookie),
-                                       "duration_nsec": Int(removed.durationNsec), "duration_sec": Int(removed.durationSec),
+            return ["OFPFlowRemoved": ["byte_count": NSNumber(value: removed.counters.byteCount), "cookie": NSNumber(value: removed.cookie),
+                                       "duration_nsec": Int(removed.duration.nanoseconds), "duration_sec": Int(removed.duration.seconds),
                                        "hard_timeout": Int(removed.hardTimeout), "idle_timeout": Int(removed.idleTimeout),
-                                       "match": match(removed.match), "packet_count": NSNumber(value: removed.packetCount),
+                                       "match": match(removed.match), "packet_count": NSNumber(value: removed.counters.packetCount),
                                        "priority": Int(removed.priority), "reason": Int(removed.reason),
                                        "table_id": Int(removed.tableID)]]
         case .barrierRequest: return ["OFPBarrierRequest": [String: Any]()]
@@ -115,11 +115,11 @@ enum RyuShape {
         stats.match.encode(into: &buffer)
         for instruction in stats.instructions { instruction.encode(into: &buffer) }
         return ["OFPFlowStats": [
-            "byte_count": NSNumber(value: stats.byteCount), "cookie": NSNumber(value: stats.cookie),
-            "duration_nsec": Int(stats.durationNsec), "duration_sec": Int(stats.durationSec),
+            "byte_count": NSNumber(value: stats.counters.byteCount), "cookie": NSNumber(value: stats.cookie),
+            "duration_nsec": Int(stats.duration.nanoseconds), "duration_sec": Int(stats.duration.seconds),
             "flags": Int(stats.flags.rawValue), "hard_timeout": Int(stats.hardTimeout), "idle_timeout": Int(stats.idleTimeout),
             "instructions": stats.instructions.map(instruction), "length": 48 + buffer.readableBytes,
-            "match": match(stats.match), "packet_count": NSNumber(value: stats.packetCount),
+            "match": match(stats.match), "packet_count": NSNumber(value: stats.counters.packetCount),
             "priority": Int(stats.priority), "table_id": Int(stats.tableID),
         ]]
     }
