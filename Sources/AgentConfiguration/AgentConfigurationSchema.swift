@@ -12,8 +12,8 @@ extension AgentConfiguration {
         let restart = GracefulRestart()
         let duplicates = DuplicateMACDetector.Settings()
         let admin = AdminSettings()
-        let mode = "`0600` (root only) or `0660` (also the group), quoted"
         let levels = LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
+        let mode = "`0600` (root only) or `0660` (also the group), quoted"
         return ConfigurationSchema(file: "agent.yaml", keys: [
             .required("vtep", "IPv4 or IPv6 address", "this host's VXLAN tunnel end point, the address the other hosts reach", example: "10.0.0.1"),
             .required("as", "integer 1-4294967295", "the BGP AS number, shared with the route reflectors (iBGP)", example: "65000"),

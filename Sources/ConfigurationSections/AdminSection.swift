@@ -9,11 +9,6 @@ public struct AdminSection: Hashable, Sendable {
     public var address: AdminAddress?
     public var socketMode: SocketFileMode?
 
-    public init(address: AdminAddress? = nil, socketMode: SocketFileMode? = nil) {
-        self.address = address
-        self.socketMode = socketMode
-    }
-
     /// Reads `admin: {address, socket-mode, allow-non-loopback}`. A TCP
     /// address off loopback is refused unless `allow-non-loopback` is true:
     /// the API has no authentication.
